@@ -1,0 +1,48 @@
+/**
+ * The one error class of raftjobs. `code` is machine-readable and drives the gRPC status mapping
+ * (see src/server); structured fields carry what a caller needs to act (leader hint, job id, path).
+ */
+export const ErrorCode = {
+  NotLeader: 'NOT_LEADER',
+  NoLeader: 'NO_LEADER',
+  ShuttingDown: 'SHUTTING_DOWN',
+  InvalidArgument: 'INVALID_ARGUMENT',
+  NotFound: 'NOT_FOUND',
+  StaleToken: 'STALE_TOKEN',
+  IllegalTransition: 'ILLEGAL_TRANSITION',
+  Overloaded: 'OVERLOADED',
+  OutcomeUnknown: 'OUTCOME_UNKNOWN',
+  DataLoss: 'DATA_LOSS',
+  StorageCorrupt: 'STORAGE_CORRUPT',
+  StorageForeign: 'STORAGE_FOREIGN',
+  StorageUnreadable: 'STORAGE_UNREADABLE',
+  ConfigInvalid: 'CONFIG_INVALID',
+  Timeout: 'TIMEOUT',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorDetails {
+  readonly leaderId?: string | null;
+  readonly leaderAddress?: string | null;
+  readonly jobId?: string;
+  readonly path?: string;
+  /** Every problem found, for validation errors that report all at once. */
+  readonly problems?: readonly string[];
+}
+
+export class RaftJobsError extends Error {
+  override readonly name = 'RaftJobsError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isRaftJobsError(err: unknown, code?: ErrorCode): err is RaftJobsError {
+  return err instanceof RaftJobsError && (code === undefined || err.code === code);
+}

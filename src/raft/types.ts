@@ -1,0 +1,252 @@
+/**
+ * Data types of the Raft core. Everything here is plain data: it crosses the storage and
+ * transport boundaries unchanged, so it must stay serialisable (numbers, strings, bytes, arrays).
+ */
+
+/** A node's id within its cluster, e.g. `"n1"`. */
+export type NodeId = string;
+
+/** Entry kinds. `noop` is the empty entry a new leader appends to commit its term (§5.4.2). */
+export const EntryType = {
+  Normal: 'normal',
+  Noop: 'noop',
+  Config: 'config',
+} as const;
+export type EntryType = (typeof EntryType)[keyof typeof EntryType];
+
+/** One log entry. `data` is opaque to the core. */
+export interface Entry {
+  readonly index: number;
+  readonly term: number;
+  readonly type: EntryType;
+  readonly data: Uint8Array;
+}
+
+/** What must be on disk before any message that depends on it leaves the node (Figure 2). */
+export interface HardState {
+  readonly term: number;
+  /** Candidate voted for in `term`, or `null`. */
+  readonly vote: NodeId | null;
+  readonly commit: number;
+}
+
+/** Cluster membership. Data, not a constant, so membership changes can replace it later. */
+export interface ClusterMembership {
+  readonly voters: readonly NodeId[];
+}
+
+/** Describes a snapshot: the state machine after applying every entry up to `index`. */
+export interface SnapshotMeta {
+  readonly index: number;
+  readonly term: number;
+  readonly membership: ClusterMembership;
+}
+
+/** A snapshot with its opaque state-machine bytes. */
+export interface Snapshot {
+  readonly meta: SnapshotMeta;
+  readonly data: Uint8Array;
+}
+
+/** Peer message kinds. */
+export const MessageType = {
+  PreVote: 'preVote',
+  PreVoteResp: 'preVoteResp',
+  Vote: 'vote',
+  VoteResp: 'voteResp',
+  Append: 'append',
+  AppendResp: 'appendResp',
+  Heartbeat: 'heartbeat',
+  HeartbeatResp: 'heartbeatResp',
+  Snapshot: 'snapshot',
+  TimeoutNow: 'timeoutNow',
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+interface Envelope {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+}
+
+/** RequestVote (§5.2), also used for pre-vote (thesis §9.6) with `term` = the term it would campaign in. */
+export interface VoteRequest extends Envelope {
+  readonly type: 'preVote' | 'vote';
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  /** Set when campaigning because of a leadership transfer (TimeoutNow): ignores leader stickiness. */
+  readonly transfer: boolean;
+}
+
+export interface VoteResponse extends Envelope {
+  readonly type: 'preVoteResp' | 'voteResp';
+  readonly granted: boolean;
+}
+
+/** AppendEntries (§5.3). */
+export interface AppendRequest extends Envelope {
+  readonly type: 'append';
+  readonly prevLogIndex: number;
+  readonly prevLogTerm: number;
+  readonly entries: readonly Entry[];
+  readonly commit: number;
+}
+
+/**
+ * Reply to AppendEntries or to an installed snapshot.
+ * On success `index` is the last index known to match the leader.
+ * On rejection `index` is the rejected `prevLogIndex`, and (`hintIndex`, `hintTerm`) is the
+ * follower's last entry at or below it whose term is at most the leader's `prevLogTerm`
+ * (fast backtracking, §5.3 "optimisation").
+ */
+export interface AppendResponse extends Envelope {
+  readonly type: 'appendResp';
+  readonly success: boolean;
+  readonly index: number;
+  readonly hintIndex: number;
+  readonly hintTerm: number;
+}
+
+/** Leader heartbeat. `context` is non-zero when it confirms leadership for a ReadIndex request. */
+export interface HeartbeatRequest extends Envelope {
+  readonly type: 'heartbeat';
+  readonly commit: number;
+  readonly context: number;
+}
+
+export interface HeartbeatResponse extends Envelope {
+  readonly type: 'heartbeatResp';
+  readonly context: number;
+}
+
+/**
+ * InstallSnapshot (§7). The core emits it with `data` empty; the driver fills `data` from its
+ * snapshot store before sending (the transport sends it in chunks). A receiving core passes
+ * `data` through untouched to `Ready.snapshot`.
+ */
+export interface SnapshotRequest extends Envelope {
+  readonly type: 'snapshot';
+  readonly snapshot: Snapshot;
+}
+
+/** Leadership transfer (thesis §3.10): the recipient campaigns at once. */
+export interface TimeoutNowRequest extends Envelope {
+  readonly type: 'timeoutNow';
+}
+
+export type Message =
+  | VoteRequest
+  | VoteResponse
+  | AppendRequest
+  | AppendResponse
+  | HeartbeatRequest
+  | HeartbeatResponse
+  | SnapshotRequest
+  | TimeoutNowRequest;
+
+export const Role = {
+  Follower: 'follower',
+  PreCandidate: 'preCandidate',
+  Candidate: 'candidate',
+  Leader: 'leader',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** A linearizable read confirmed by a quorum: serve it once `appliedIndex >= index`. */
+export interface ReadState {
+  readonly context: number;
+  readonly index: number;
+}
+
+/**
+ * Output of the core, handled by the driver in this order:
+ * 1. send `sendNow` (leader appends; safe before the local write);
+ * 2. persist `snapshot`, then `entries` (overwriting any stored entries from `entries[0].index` on),
+ *    then `hardState`, as one synced batch;
+ * 3. send `sendAfterPersist`;
+ * 4. apply `committedEntries` in order; serve `readStates`; fail `droppedReads`;
+ * 5. call `advance(ready)`. No other call may reach the core between `ready()` and `advance()`.
+ */
+export interface Ready {
+  readonly hardState: HardState | null;
+  readonly entries: readonly Entry[];
+  readonly snapshot: Snapshot | null;
+  readonly sendNow: readonly Message[];
+  readonly sendAfterPersist: readonly Message[];
+  readonly committedEntries: readonly Entry[];
+  readonly readStates: readonly ReadState[];
+  /** ReadIndex contexts that will never be confirmed (lost leadership): fail them, the client retries. */
+  readonly droppedReads: readonly number[];
+  /** Present when role or leader changed since the last Ready. */
+  readonly softState: { readonly role: Role; readonly leaderId: NodeId | null } | null;
+}
+
+/** What the core restarts from: exactly what was persisted. */
+export interface InitialState {
+  readonly hardState: HardState;
+  /** Latest snapshot, or null. Entries start right after `snapshot.index` (or after `firstIndex - 1`). */
+  readonly snapshot: SnapshotMeta | null;
+  /** Entries in index order, contiguous. */
+  readonly entries: readonly Entry[];
+  /** The state machine has applied up to here (at least `snapshot.index`). */
+  readonly applied: number;
+  /**
+   * Index and term of the entry just before `entries[0]` when the log was compacted below a
+   * snapshot but keeps a tail. Defaults to the snapshot's (or 0/0).
+   */
+  readonly logStart?: { readonly index: number; readonly term: number };
+}
+
+/** Tuning of the core. Times are in ticks; the driver decides how long a tick is. */
+export interface RaftOptions {
+  readonly id: NodeId;
+  /** Membership when the log holds none (first boot). */
+  readonly membership: ClusterMembership;
+  /** Ticks without hearing from a leader before campaigning; randomized in [electionTicks, 2*electionTicks). Default 10. */
+  readonly electionTicks?: number;
+  /** Ticks between leader heartbeats. Default 1. */
+  readonly heartbeatTicks?: number;
+  /** Returns a number in [0, 1). Must be seeded for reproducible simulations. */
+  readonly random: () => number;
+  /** Pre-vote (thesis §9.6). Default true. */
+  readonly preVote?: boolean;
+  /** Leader steps down when it has not heard from a quorum within an election timeout. Default true. */
+  readonly checkQuorum?: boolean;
+  /** Most entries in one append. Default 512. */
+  readonly maxAppendEntries?: number;
+  /** Most entry bytes in one append (at least one entry is always sent). Default 1 MiB. */
+  readonly maxAppendBytes?: number;
+  /** Most appends in flight to one follower before pausing. Default 64. */
+  readonly maxInflight?: number;
+  readonly initial?: InitialState;
+}
+
+/** Result of a proposal: where the entry will land if it commits. */
+export type ProposeResult =
+  | { readonly ok: true; readonly index: number; readonly term: number }
+  | { readonly ok: false; readonly reason: 'not-leader' | 'transferring'; readonly leaderId: NodeId | null };
+
+export interface ProgressStatus {
+  readonly id: NodeId;
+  readonly match: number;
+  readonly next: number;
+  readonly state: 'probe' | 'replicate' | 'snapshot';
+  readonly recentActive: boolean;
+}
+
+export interface RaftStatus {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: number;
+  readonly vote: NodeId | null;
+  readonly leaderId: NodeId | null;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly firstLogIndex: number;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  readonly snapshotIndex: number;
+  readonly membership: ClusterMembership;
+  /** Leader only: per-peer replication progress. */
+  readonly progress: readonly ProgressStatus[];
+}
