@@ -1,0 +1,26 @@
+export { Raft } from './raft.js';
+export { EntryType, MessageType, Role } from './types.js';
+export type {
+  AppendRequest,
+  AppendResponse,
+  ClusterMembership,
+  Entry,
+  HardState,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  InitialState,
+  Message,
+  NodeId,
+  ProgressStatus,
+  ProposeResult,
+  RaftOptions,
+  RaftStatus,
+  ReadState,
+  Ready,
+  Snapshot,
+  SnapshotMeta,
+  SnapshotRequest,
+  TimeoutNowRequest,
+  VoteRequest,
+  VoteResponse,
+} from './types.js';

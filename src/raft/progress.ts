@@ -1,0 +1,112 @@
+import type { NodeId, ProgressStatus } from './types.js';
+
+/**
+ * The leader's view of one follower (§5.3 nextIndex/matchIndex), plus flow control:
+ * - `probe`: one append at a time until the follower's position is found;
+ * - `replicate`: optimistic pipelining, at most `maxInflight` appends unacknowledged;
+ * - `snapshot`: a snapshot is on its way; nothing else is sent until it is acknowledged.
+ */
+export class Progress {
+  match = 0;
+  next: number;
+  state: 'probe' | 'replicate' | 'snapshot' = 'probe';
+  /** Probe state: an append was sent and no reply has come back yet. */
+  probeSent = false;
+  /** Last index of each append in flight, oldest first (replicate state). */
+  inflights: number[] = [];
+  pendingSnapshot = 0;
+  snapshotSentTick = 0;
+  /** Heard from since the last check-quorum round. */
+  recentActive = false;
+  /** Highest ReadIndex context this follower has acknowledged. */
+  readAck = 0;
+
+  constructor(
+    readonly id: NodeId,
+    next: number,
+    private readonly maxInflight: number,
+  ) {
+    this.next = next;
+  }
+
+  paused(): boolean {
+    switch (this.state) {
+      case 'probe':
+        return this.probeSent;
+      case 'replicate':
+        return this.inflights.length >= this.maxInflight;
+      case 'snapshot':
+        return true;
+    }
+  }
+
+  becomeProbe(): void {
+    if (this.state === 'snapshot') {
+      this.next = Math.max(this.match + 1, this.pendingSnapshot + 1);
+    } else {
+      this.next = this.match + 1;
+    }
+    this.state = 'probe';
+    this.probeSent = false;
+    this.inflights = [];
+    this.pendingSnapshot = 0;
+  }
+
+  becomeReplicate(): void {
+    this.state = 'replicate';
+    this.next = this.match + 1;
+    this.probeSent = false;
+    this.inflights = [];
+  }
+
+  becomeSnapshot(index: number, tick: number): void {
+    this.state = 'snapshot';
+    this.pendingSnapshot = index;
+    this.snapshotSentTick = tick;
+    this.inflights = [];
+  }
+
+  /** A successful reply up to `index`; false when it tells nothing new (stale or duplicate). */
+  maybeUpdate(index: number): boolean {
+    let updated = false;
+    if (index > this.match) {
+      this.match = index;
+      updated = true;
+      this.probeSent = false;
+    }
+    if (this.next < index + 1) this.next = index + 1;
+    while (this.inflights.length > 0 && (this.inflights[0] as number) <= index) this.inflights.shift();
+    return updated;
+  }
+
+  /**
+   * A rejection of `rejected` (the prevLogIndex we sent); `probeAt` is where the leader's log and
+   * the follower's hint say to try next. False when the rejection is stale.
+   */
+  maybeDecrTo(rejected: number, probeAt: number): boolean {
+    if (this.state === 'replicate') {
+      if (rejected <= this.match) return false;
+    } else if (this.next - 1 !== rejected) {
+      return false;
+    }
+    this.next = Math.max(Math.min(rejected, probeAt + 1), this.match + 1);
+    this.probeSent = false;
+    return true;
+  }
+
+  /** Bookkeeping after sending an append whose last entry is `lastIndex` (or none). */
+  sentAppend(lastIndex: number | null): void {
+    if (this.state === 'replicate') {
+      if (lastIndex !== null) {
+        this.next = lastIndex + 1;
+        this.inflights.push(lastIndex);
+      }
+    } else if (this.state === 'probe') {
+      this.probeSent = true;
+    }
+  }
+
+  status(): ProgressStatus {
+    return { id: this.id, match: this.match, next: this.next, state: this.state, recentActive: this.recentActive };
+  }
+}

@@ -1,0 +1,797 @@
+import { RaftLog } from './log.js';
+import { Progress } from './progress.js';
+import type {
+  AppendRequest,
+  AppendResponse,
+  ClusterMembership,
+  Entry,
+  HardState,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  Message,
+  NodeId,
+  ProposeResult,
+  RaftOptions,
+  RaftStatus,
+  ReadState,
+  Ready,
+  Role,
+  Snapshot,
+  SnapshotMeta,
+  SnapshotRequest,
+  VoteRequest,
+  VoteResponse,
+} from './types.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** Messages a leader may send before its own write of the same Ready completes (thesis §10.2.1). */
+const LEADER_EARLY = new Set<Message['type']>(['append', 'heartbeat', 'snapshot', 'timeoutNow']);
+
+type ReadResult = { ok: true; context: number } | { ok: false; reason: 'not-leader'; leaderId: NodeId | null };
+
+/**
+ * The Raft consensus core: a deterministic state machine over ticks, peer messages and
+ * proposals. It performs no I/O; the driver collects a {@link Ready}, persists, sends, applies,
+ * and calls {@link Raft.advance}. Section numbers refer to the Raft paper (Ongaro & Ousterhout,
+ * 2014) and, where marked "thesis", to Ongaro's dissertation.
+ */
+export class Raft {
+  readonly id: NodeId;
+  private membership: ClusterMembership;
+  private readonly electionTicks: number;
+  private readonly heartbeatTicks: number;
+  private readonly random: () => number;
+  private readonly preVote: boolean;
+  private readonly checkQuorum: boolean;
+  private readonly maxAppendEntries: number;
+  private readonly maxAppendBytes: number;
+  private readonly maxInflight: number;
+  private readonly maxApplyEntries = 4096;
+  private readonly snapshotRetryTicks: number;
+
+  private term = 0;
+  private vote: NodeId | null = null;
+  private role: Role = 'follower';
+  private leaderId: NodeId | null = null;
+  private readonly log: RaftLog;
+
+  private electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTimeout = 0;
+  private ticks = 0;
+  private votes = new Map<NodeId, boolean>();
+  private progress = new Map<NodeId, Progress>();
+  private transferTarget: NodeId | null = null;
+  /** Leader: new entries or commit to push to followers at the next Ready. */
+  private appendPending = false;
+
+  private readSeq = 0;
+  /** Leader: reads waiting for a quorum of heartbeat acks, in context order. */
+  private pendingReads: ReadState[] = [];
+  /** Leader: reads waiting for the first commit of this term (thesis §6.4 step 1). */
+  private queuedReads: number[] = [];
+  private readStates: ReadState[] = [];
+  private droppedReads: number[] = [];
+  private readHeartbeatPending = false;
+
+  private msgs: Message[] = [];
+  private pendingSnapshot: Snapshot | null = null;
+  private prevHard: HardState;
+  private prevSoft: { role: Role; leaderId: NodeId | null } = { role: 'follower', leaderId: null };
+  private inReady = false;
+  private termOrVoteChanged = false;
+
+  constructor(opts: RaftOptions) {
+    this.id = opts.id;
+    this.electionTicks = opts.electionTicks ?? 10;
+    this.heartbeatTicks = opts.heartbeatTicks ?? 1;
+    if (this.heartbeatTicks >= this.electionTicks) throw new Error('raft: heartbeatTicks must be below electionTicks');
+    this.random = opts.random;
+    this.preVote = opts.preVote ?? true;
+    this.checkQuorum = opts.checkQuorum ?? true;
+    this.maxAppendEntries = opts.maxAppendEntries ?? 512;
+    this.maxAppendBytes = opts.maxAppendBytes ?? 1024 * 1024;
+    this.maxInflight = opts.maxInflight ?? 64;
+    this.snapshotRetryTicks = 10 * this.electionTicks;
+    const init = opts.initial;
+    const snap = init?.snapshot ?? null;
+    this.membership = snap?.membership ?? opts.membership;
+    const start = init?.logStart ?? { index: snap?.index ?? 0, term: snap?.term ?? 0 };
+    this.log = new RaftLog({
+      startIndex: start.index,
+      startTerm: start.term,
+      entries: init?.entries ?? [],
+      snapshot: snap,
+      committed: init?.hardState.commit ?? 0,
+      applied: init?.applied ?? 0,
+    });
+    this.term = init?.hardState.term ?? 0;
+    this.vote = init?.hardState.vote ?? null;
+    this.prevHard = this.hardState();
+    this.resetTimers();
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Advance logical time by one tick. */
+  tick(): void {
+    this.assertNotInReady();
+    this.ticks++;
+    if (this.role === 'leader') this.tickLeader();
+    else this.tickElection();
+  }
+
+  /** Propose one entry. Only a leader not transferring leadership accepts. */
+  propose(data: Uint8Array): ProposeResult {
+    this.assertNotInReady();
+    if (this.role !== 'leader') return { ok: false, reason: 'not-leader', leaderId: this.leaderId };
+    if (this.transferTarget !== null) return { ok: false, reason: 'transferring', leaderId: this.leaderId };
+    const index = this.log.lastIndex() + 1;
+    this.log.append([{ index, term: this.term, type: 'normal', data }]);
+    this.appendPending = true;
+    return { ok: true, index, term: this.term };
+  }
+
+  /**
+   * Request a linearizable read (thesis §6.4). The returned context appears in
+   * `Ready.readStates` with the index to wait for, or in `Ready.droppedReads` if leadership is lost.
+   */
+  readIndex(): ReadResult {
+    this.assertNotInReady();
+    if (this.role !== 'leader') return { ok: false, reason: 'not-leader', leaderId: this.leaderId };
+    const context = ++this.readSeq;
+    if (!this.committedInTerm()) {
+      this.queuedReads.push(context);
+    } else {
+      this.registerRead(context);
+    }
+    return { ok: true, context };
+  }
+
+  /** Start a leadership transfer (thesis §3.10). */
+  transferLeadership(to: NodeId): boolean {
+    this.assertNotInReady();
+    if (this.role !== 'leader' || to === this.id || !this.isVoter(to)) return false;
+    this.transferTarget = to;
+    this.electionElapsed = 0;
+    const pr = this.progress.get(to) as Progress;
+    if (pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to, term: this.term });
+    else this.sendAppend(to, false);
+    return true;
+  }
+
+  /** Force an election now (tests, operators). */
+  campaignNow(): void {
+    this.assertNotInReady();
+    if (this.role !== 'leader') this.campaign(this.preVote ? 'pre' : 'election', false);
+  }
+
+  /** Feed one peer message. Messages for another node are ignored. */
+  step(m: Message): void {
+    this.assertNotInReady();
+    if (m.to !== this.id) return;
+    if (m.term > this.term) {
+      if (m.type === 'vote' || m.type === 'preVote') {
+        // §4.2.3 (thesis): ignore a vote request while we believe a leader is alive, so a
+        // partitioned node cannot depose a working leader. A transfer overrides this.
+        const inLease = this.checkQuorum && this.leaderId !== null && this.electionElapsed < this.electionTicks;
+        if (inLease && !m.transfer) return;
+      }
+      if (m.type === 'preVote' || (m.type === 'preVoteResp' && m.granted)) {
+        // Pre-vote never changes terms (thesis §9.6).
+      } else {
+        const lead = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot' ? m.from : null;
+        this.becomeFollower(m.term, lead);
+      }
+    } else if (m.term < this.term) {
+      if ((this.checkQuorum || this.preVote) && (m.type === 'append' || m.type === 'heartbeat')) {
+        // A stale leader: answer with our term so it steps down (it may otherwise never learn,
+        // because pre-vote keeps us from raising terms at it).
+        this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success: false, index: 0, hintIndex: 0, hintTerm: 0 });
+      } else if (m.type === 'preVote') {
+        this.send({ type: 'preVoteResp', from: this.id, to: m.from, term: this.term, granted: false });
+      }
+      return;
+    }
+
+    if (m.type === 'vote' || m.type === 'preVote') {
+      this.handleVoteRequest(m);
+      return;
+    }
+    switch (this.role) {
+      case 'leader':
+        this.stepLeader(m);
+        break;
+      case 'candidate':
+      case 'preCandidate':
+        this.stepCandidate(m);
+        break;
+      case 'follower':
+        this.stepFollower(m);
+        break;
+    }
+  }
+
+  /**
+   * The application holds a snapshot of its state at `index` (≤ applied). The core may compact
+   * its log below `firstIndex` (default `index + 1`; pass less to keep a tail for followers that
+   * are only a little behind). Returns the snapshot's metadata.
+   */
+  compact(index: number, firstIndex = index + 1): SnapshotMeta {
+    this.assertNotInReady();
+    if (index > this.log.applied) throw new Error(`raft: snapshot at ${index} beyond applied ${this.log.applied}`);
+    const term = this.log.term(index);
+    if (term === undefined) throw new Error(`raft: snapshot at compacted index ${index}`);
+    const meta: SnapshotMeta = { index, term, membership: this.membership };
+    if (!this.log.snapshot || index >= this.log.snapshot.index) this.log.snapshot = meta;
+    this.log.compact(Math.min(firstIndex, index + 1));
+    return meta;
+  }
+
+  /** The transport could not deliver a snapshot to `to`: go back to probing. */
+  reportSnapshotFailure(to: NodeId): void {
+    const pr = this.progress.get(to);
+    if (this.role === 'leader' && pr?.state === 'snapshot') pr.becomeProbe();
+  }
+
+  /** The peer is unreachable: stop optimistic pipelining to it. */
+  reportUnreachable(to: NodeId): void {
+    const pr = this.progress.get(to);
+    if (this.role === 'leader' && pr?.state === 'replicate') pr.becomeProbe();
+  }
+
+  // ---------------------------------------------------------------- ready / advance
+
+  hasReady(): boolean {
+    if (this.inReady) return false;
+    this.flushPending();
+    return (
+      this.msgs.length > 0 ||
+      this.log.unstableFrom <= this.log.lastIndex() ||
+      this.pendingSnapshot !== null ||
+      this.log.applied < this.log.committed ||
+      this.readStates.length > 0 ||
+      this.droppedReads.length > 0 ||
+      !sameHardState(this.hardState(), this.prevHard) ||
+      this.prevSoft.role !== this.role ||
+      this.prevSoft.leaderId !== this.leaderId
+    );
+  }
+
+  /** Collect the work for the driver. No other call may reach the core until `advance`. */
+  ready(): Ready {
+    this.assertNotInReady();
+    this.flushPending();
+    const hs = this.hardState();
+    const hardChanged = !sameHardState(hs, this.prevHard);
+    const sendNow: Message[] = [];
+    const sendAfterPersist: Message[] = [];
+    for (const m of this.msgs) {
+      if (!this.termOrVoteChanged && this.role === 'leader' && LEADER_EARLY.has(m.type)) sendNow.push(m);
+      else sendAfterPersist.push(m);
+    }
+    const applyFrom = Math.max(this.log.applied, this.pendingSnapshot?.meta.index ?? 0) + 1;
+    const applyTo = Math.min(this.log.committed, applyFrom + this.maxApplyEntries - 1);
+    const soft = { role: this.role, leaderId: this.leaderId };
+    const softChanged = soft.role !== this.prevSoft.role || soft.leaderId !== this.prevSoft.leaderId;
+    const rd: Ready = {
+      hardState: hardChanged ? hs : null,
+      entries: this.log.unstableEntries(),
+      snapshot: this.pendingSnapshot,
+      sendNow,
+      sendAfterPersist,
+      committedEntries: applyTo >= applyFrom ? this.log.slice(applyFrom, applyTo + 1) : [],
+      readStates: this.readStates,
+      droppedReads: this.droppedReads,
+      softState: softChanged ? soft : null,
+    };
+    this.msgs = [];
+    this.readStates = [];
+    this.droppedReads = [];
+    this.termOrVoteChanged = false;
+    this.prevSoft = soft;
+    this.inReady = true;
+    return rd;
+  }
+
+  /** The driver persisted, sent and applied everything in `rd`. */
+  advance(rd: Ready): void {
+    if (!this.inReady) throw new Error('raft: advance without ready');
+    this.inReady = false;
+    if (rd.hardState) this.prevHard = rd.hardState;
+    if (rd.snapshot) {
+      this.pendingSnapshot = null;
+      if (rd.snapshot.meta.index > this.log.applied) this.log.applied = rd.snapshot.meta.index;
+    }
+    const lastEntry = rd.entries[rd.entries.length - 1];
+    if (lastEntry && this.log.matchTerm(lastEntry.index, lastEntry.term)) this.log.stableTo(lastEntry.index);
+    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
+    if (lastApplied) this.log.applied = lastApplied.index;
+    if (this.role === 'leader') {
+      const self = this.progress.get(this.id) as Progress;
+      self.maybeUpdate(this.log.stableIndex());
+      if (this.maybeCommit()) this.appendPending = true;
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  hardState(): HardState {
+    return { term: this.term, vote: this.vote, commit: this.log.committed };
+  }
+
+  status(): RaftStatus {
+    return {
+      id: this.id,
+      role: this.role,
+      term: this.term,
+      vote: this.vote,
+      leaderId: this.leaderId,
+      commitIndex: this.log.committed,
+      appliedIndex: this.log.applied,
+      firstLogIndex: this.log.firstIndex(),
+      lastLogIndex: this.log.lastIndex(),
+      lastLogTerm: this.log.lastTerm(),
+      snapshotIndex: this.log.snapshot?.index ?? 0,
+      membership: this.membership,
+      progress: this.role === 'leader' ? [...this.progress.values()].filter((p) => p.id !== this.id).map((p) => p.status()) : [],
+    };
+  }
+
+  /** Entries in [lo, hi) still held in memory (for tests and the simulator's checks). */
+  entries(lo: number, hi: number): Entry[] {
+    return this.log.slice(lo, hi);
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  private becomeFollower(term: number, leaderId: NodeId | null): void {
+    const wasLeader = this.role === 'leader';
+    if (term !== this.term) {
+      this.term = term;
+      this.vote = null;
+      this.termOrVoteChanged = true;
+    }
+    this.role = 'follower';
+    this.leaderId = leaderId;
+    this.resetTimers();
+    if (wasLeader) this.abandonLeadership();
+  }
+
+  private abandonLeadership(): void {
+    this.progress.clear();
+    this.transferTarget = null;
+    this.appendPending = false;
+    this.readHeartbeatPending = false;
+    for (const r of this.pendingReads) this.droppedReads.push(r.context);
+    this.droppedReads.push(...this.queuedReads);
+    this.pendingReads = [];
+    this.queuedReads = [];
+  }
+
+  private becomeLeader(): void {
+    this.role = 'leader';
+    this.leaderId = this.id;
+    this.resetTimers();
+    this.progress.clear();
+    const last = this.log.lastIndex();
+    for (const id of this.membership.voters) {
+      const pr = new Progress(id, last + 1, this.maxInflight);
+      if (id === this.id) {
+        pr.match = this.log.stableIndex();
+        pr.becomeReplicate();
+      }
+      this.progress.set(id, pr);
+    }
+    // §5.4.2 / §8: commit an entry of the new term so earlier entries commit with it.
+    this.log.append([{ index: last + 1, term: this.term, type: 'noop', data: EMPTY }]);
+    this.appendPending = true;
+  }
+
+  private campaign(kind: 'pre' | 'election', transfer: boolean): void {
+    if (!this.isVoter(this.id)) return;
+    let voteTerm: number;
+    if (kind === 'pre') {
+      this.role = 'preCandidate';
+      this.leaderId = null;
+      this.resetTimers();
+      voteTerm = this.term + 1;
+    } else {
+      // §5.2: increment the term, vote for self.
+      this.role = 'candidate';
+      this.leaderId = null;
+      this.term += 1;
+      this.vote = this.id;
+      this.termOrVoteChanged = true;
+      this.resetTimers();
+      voteTerm = this.term;
+    }
+    this.votes = new Map([[this.id, true]]);
+    if (this.tally().won) {
+      if (kind === 'pre') this.campaign('election', transfer);
+      else this.becomeLeader();
+      return;
+    }
+    for (const id of this.membership.voters) {
+      if (id === this.id) continue;
+      this.send({
+        type: kind === 'pre' ? 'preVote' : 'vote',
+        from: this.id,
+        to: id,
+        term: voteTerm,
+        lastLogIndex: this.log.lastIndex(),
+        lastLogTerm: this.log.lastTerm(),
+        transfer,
+      });
+    }
+  }
+
+  private tally(): { won: boolean; lost: boolean } {
+    let granted = 0;
+    let rejected = 0;
+    for (const id of this.membership.voters) {
+      const v = this.votes.get(id);
+      if (v === true) granted++;
+      else if (v === false) rejected++;
+    }
+    const q = this.quorum();
+    return { won: granted >= q, lost: rejected >= q };
+  }
+
+  // ---------------------------------------------------------------- ticks
+
+  private tickElection(): void {
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.randomizedElectionTimeout) {
+      this.electionElapsed = 0;
+      this.campaign(this.preVote ? 'pre' : 'election', false);
+    }
+  }
+
+  private tickLeader(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.electionTicks) {
+      this.electionElapsed = 0;
+      if (this.checkQuorum) {
+        // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
+        // election timeout steps down, so clients stop waiting on a deposed leader.
+        let active = 0;
+        for (const [id, pr] of this.progress) {
+          if (id === this.id || pr.recentActive) active++;
+          if (id !== this.id) pr.recentActive = false;
+        }
+        if (active < this.quorum()) {
+          this.becomeFollower(this.term, null);
+          return;
+        }
+      }
+      this.transferTarget = null; // a transfer that did not finish within an election timeout is abandoned
+    }
+    if (this.heartbeatElapsed >= this.heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.bcastHeartbeat();
+      for (const [id, pr] of this.progress) {
+        if (pr.state === 'snapshot' && this.ticks - pr.snapshotSentTick > this.snapshotRetryTicks) {
+          pr.becomeProbe();
+          this.sendAppend(id, false);
+        }
+      }
+    }
+  }
+
+  private resetTimers(): void {
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    // §5.2: randomized election timeouts in [T, 2T) make split votes rare.
+    this.randomizedElectionTimeout = this.electionTicks + Math.floor(this.random() * this.electionTicks);
+  }
+
+  // ---------------------------------------------------------------- votes
+
+  private handleVoteRequest(m: VoteRequest): void {
+    const pre = m.type === 'preVote';
+    // Figure 2, RequestVote: grant if we have not voted for someone else in this term (a
+    // pre-vote for a later term is always free) and the candidate's log is up to date (§5.4.1).
+    const canVote =
+      this.vote === m.from || (this.vote === null && this.leaderId === null) || (pre && m.term > this.term);
+    const granted = canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    const respType = pre ? 'preVoteResp' : 'voteResp';
+    if (granted) {
+      this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true });
+      if (!pre) {
+        this.electionElapsed = 0;
+        this.vote = m.from;
+        this.termOrVoteChanged = true;
+      }
+    } else {
+      this.send({ type: respType, from: this.id, to: m.from, term: this.term, granted: false });
+    }
+  }
+
+  private stepCandidate(m: Message): void {
+    switch (m.type) {
+      case 'append':
+      case 'heartbeat':
+      case 'snapshot':
+        // §5.2: a candidate that hears from a leader of its term returns to follower.
+        this.becomeFollower(this.term, m.from);
+        this.stepFollower(m);
+        break;
+      case 'preVoteResp':
+      case 'voteResp':
+        if ((m.type === 'preVoteResp') !== (this.role === 'preCandidate')) return;
+        this.pollVote(m);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private pollVote(m: VoteResponse): void {
+    // A grant counts only for the campaign it answers (a late pre-vote grant is stale).
+    const expectedTerm = this.role === 'preCandidate' ? this.term + 1 : this.term;
+    if (!this.isVoter(m.from) || (m.granted && m.term !== expectedTerm)) return;
+    if (!this.votes.has(m.from)) this.votes.set(m.from, m.granted);
+    const { won, lost } = this.tally();
+    if (won) {
+      if (this.role === 'preCandidate') this.campaign('election', false);
+      else this.becomeLeader();
+    } else if (lost) {
+      this.becomeFollower(this.term, null);
+    }
+  }
+
+  // ---------------------------------------------------------------- follower
+
+  private stepFollower(m: Message): void {
+    switch (m.type) {
+      case 'append':
+        this.electionElapsed = 0;
+        this.leaderId = m.from;
+        this.handleAppend(m);
+        break;
+      case 'heartbeat':
+        this.electionElapsed = 0;
+        this.leaderId = m.from;
+        this.handleHeartbeat(m);
+        break;
+      case 'snapshot':
+        this.electionElapsed = 0;
+        this.leaderId = m.from;
+        this.handleSnapshot(m);
+        break;
+      case 'timeoutNow':
+        // Thesis §3.10: the transfer target campaigns at once, skipping pre-vote.
+        this.campaign('election', true);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private handleAppend(m: AppendRequest): void {
+    const reply = (success: boolean, index: number, hintIndex = 0, hintTerm = 0): void =>
+      this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success, index, hintIndex, hintTerm });
+    if (m.prevLogIndex < this.log.committed) {
+      // Everything up to our commit index is known to match; tell the leader where we are.
+      const skip = this.log.committed - m.prevLogIndex;
+      if (skip >= m.entries.length) {
+        reply(true, this.log.committed);
+        return;
+      }
+      const rest = m.entries.slice(skip);
+      const lastNew = this.log.appendFromLeader(this.log.committed, rest);
+      this.log.commitTo(Math.min(m.commit, lastNew));
+      reply(true, lastNew);
+      return;
+    }
+    // Figure 2, AppendEntries 2: reject when our log lacks prevLogIndex with prevLogTerm.
+    if (this.log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
+      // Figure 2, AppendEntries 3–4: drop a conflicting suffix, append what is new.
+      const lastNew = this.log.appendFromLeader(m.prevLogIndex, m.entries);
+      // Figure 2, AppendEntries 5: commitIndex = min(leaderCommit, index of last new entry).
+      this.log.commitTo(Math.min(m.commit, lastNew));
+      reply(true, lastNew);
+      return;
+    }
+    const hint = this.log.findConflictByTerm(Math.min(m.prevLogIndex, this.log.lastIndex()), m.prevLogTerm);
+    reply(false, m.prevLogIndex, hint.index, hint.term);
+  }
+
+  private handleHeartbeat(m: HeartbeatRequest): void {
+    // The leader sends min(match, commit), so every index up to it is in our log.
+    this.log.commitTo(m.commit);
+    this.send({ type: 'heartbeatResp', from: this.id, to: m.from, term: this.term, context: m.context });
+  }
+
+  private handleSnapshot(m: SnapshotRequest): void {
+    const meta = m.snapshot.meta;
+    const reply = (index: number): void =>
+      this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success: true, index, hintIndex: 0, hintTerm: 0 });
+    if (meta.index <= this.log.committed) {
+      reply(this.log.committed);
+      return;
+    }
+    if (this.log.matchTerm(meta.index, meta.term)) {
+      // We already hold every entry the snapshot covers: just move commit forward.
+      this.log.commitTo(meta.index);
+      reply(this.log.committed);
+      return;
+    }
+    // §7: discard the log and restore from the snapshot.
+    this.log.restore(meta);
+    this.membership = meta.membership;
+    this.pendingSnapshot = m.snapshot;
+    reply(meta.index);
+  }
+
+  // ---------------------------------------------------------------- leader
+
+  private stepLeader(m: Message): void {
+    const pr = this.progress.get(m.from);
+    if (!pr) return;
+    switch (m.type) {
+      case 'appendResp':
+        pr.recentActive = true;
+        this.handleAppendResponse(pr, m);
+        break;
+      case 'heartbeatResp':
+        pr.recentActive = true;
+        this.handleHeartbeatResponse(pr, m);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private handleAppendResponse(pr: Progress, m: AppendResponse): void {
+    if (!m.success) {
+      let probeAt = m.hintIndex;
+      if (m.hintTerm > 0) probeAt = this.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
+      if (pr.maybeDecrTo(m.index, probeAt)) {
+        if (pr.state === 'replicate') pr.becomeProbe();
+        this.sendAppend(pr.id, false);
+      }
+      return;
+    }
+    const wasPaused = pr.paused();
+    if (pr.maybeUpdate(m.index)) {
+      if (pr.state === 'probe') pr.becomeReplicate();
+      else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
+        pr.becomeProbe();
+        pr.becomeReplicate();
+      }
+      if (this.maybeCommit()) this.appendPending = true;
+      if (pr.id === this.transferTarget && pr.match === this.log.lastIndex()) {
+        this.send({ type: 'timeoutNow', from: this.id, to: pr.id, term: this.term });
+      }
+    }
+    if (wasPaused || pr.next <= this.log.lastIndex()) {
+      while (this.sendAppend(pr.id, false)) {
+        /* fill the in-flight window */
+      }
+    }
+  }
+
+  private handleHeartbeatResponse(pr: Progress, m: HeartbeatResponse): void {
+    if (pr.state === 'probe') pr.probeSent = false;
+    // An append lost in replicate state would otherwise never be resent: free a slot and send
+    // an append from `next`; if the follower lacks what came before, its rejection probes back.
+    if (pr.state === 'replicate' && pr.paused()) pr.inflights.shift();
+    if (pr.match < this.log.lastIndex()) this.sendAppend(pr.id, true);
+    if (m.context > pr.readAck) {
+      pr.readAck = m.context;
+      this.confirmReads();
+    }
+  }
+
+  /** §5.3/§5.4.2: commit the highest index stored on a quorum, but only by counting current-term entries. */
+  private maybeCommit(): boolean {
+    const matches: number[] = [];
+    for (const id of this.membership.voters) matches.push(this.progress.get(id)?.match ?? 0);
+    matches.sort((a, b) => b - a);
+    const idx = matches[this.quorum() - 1] ?? 0;
+    if (idx > this.log.committed && this.log.term(idx) === this.term) {
+      this.log.commitTo(idx);
+      if (this.queuedReads.length > 0 && this.committedInTerm()) {
+        const queued = this.queuedReads;
+        this.queuedReads = [];
+        for (const ctx of queued) this.registerRead(ctx);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private committedInTerm(): boolean {
+    return this.log.term(this.log.committed) === this.term;
+  }
+
+  private registerRead(context: number): void {
+    // Thesis §6.4 steps 2–3: record the commit index, then confirm leadership with a quorum.
+    this.pendingReads.push({ context, index: this.log.committed });
+    if (this.quorum() === 1) this.confirmReads();
+    else this.readHeartbeatPending = true;
+  }
+
+  private confirmReads(): void {
+    while (this.pendingReads.length > 0) {
+      const r = this.pendingReads[0] as ReadState;
+      let acks = 1;
+      for (const [id, pr] of this.progress) if (id !== this.id && pr.readAck >= r.context) acks++;
+      if (acks < this.quorum()) break;
+      this.pendingReads.shift();
+      this.readStates.push(r);
+    }
+  }
+
+  private flushPending(): void {
+    if (this.role !== 'leader') return;
+    if (this.appendPending) {
+      this.appendPending = false;
+      for (const id of this.membership.voters) if (id !== this.id) this.sendAppend(id, true);
+    }
+    if (this.readHeartbeatPending) {
+      this.readHeartbeatPending = false;
+      this.bcastHeartbeat();
+    }
+  }
+
+  /**
+   * Send the next batch of entries to `to`, or a snapshot when they were compacted away.
+   * With `allowEmpty` an append without entries still goes out (to carry the commit index).
+   */
+  private sendAppend(to: NodeId, allowEmpty: boolean): boolean {
+    const pr = this.progress.get(to);
+    if (!pr || pr.paused()) return false;
+    const prevLogIndex = pr.next - 1;
+    const prevLogTerm = this.log.term(prevLogIndex);
+    if (prevLogTerm === undefined) return this.sendSnapshot(pr);
+    const entries = this.log.slice(pr.next, this.log.lastIndex() + 1, this.maxAppendEntries, this.maxAppendBytes);
+    if (entries.length === 0 && !allowEmpty) return false;
+    this.send({ type: 'append', from: this.id, to, term: this.term, prevLogIndex, prevLogTerm, entries, commit: this.log.committed });
+    const last = entries[entries.length - 1];
+    pr.sentAppend(last ? last.index : null);
+    return entries.length > 0;
+  }
+
+  private sendSnapshot(pr: Progress): boolean {
+    const meta = this.log.snapshot;
+    if (!meta) throw new Error(`raft: entries for ${pr.id} compacted without a snapshot`);
+    this.send({ type: 'snapshot', from: this.id, to: pr.id, term: this.term, snapshot: { meta, data: EMPTY } });
+    pr.becomeSnapshot(meta.index, this.ticks);
+    return false;
+  }
+
+  private bcastHeartbeat(): void {
+    const context = this.pendingReads.length > 0 ? (this.pendingReads[this.pendingReads.length - 1] as ReadState).context : 0;
+    for (const [id, pr] of this.progress) {
+      if (id === this.id) continue;
+      this.send({ type: 'heartbeat', from: this.id, to: id, term: this.term, commit: Math.min(pr.match, this.log.committed), context });
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private send(m: Message): void {
+    this.msgs.push(m);
+  }
+
+  private quorum(): number {
+    return Math.floor(this.membership.voters.length / 2) + 1;
+  }
+
+  private isVoter(id: NodeId): boolean {
+    return this.membership.voters.includes(id);
+  }
+
+  private assertNotInReady(): void {
+    if (this.inReady) throw new Error('raft: input between ready() and advance()');
+  }
+}
+
+function sameHardState(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+}

@@ -1,0 +1,102 @@
+import type { Entry, NodeId } from '../raft/index.js';
+
+/** Identity of an entry's content, for comparing logs across nodes. */
+export function entryKey(e: Entry): string {
+  let s = e.type;
+  if (e.data.length > 0) s += ':' + String.fromCharCode(...e.data);
+  return s;
+}
+
+/**
+ * Global safety bookkeeping for one simulated run. Every method records what a node did and
+ * throws {@link SafetyViolation} the moment a Raft invariant (paper Figure 3) breaks.
+ */
+export class SafetyChecker {
+  /** term → leader elected in it (Election Safety). */
+  private readonly leaders = new Map<number, NodeId>();
+  /** `${index}:${term}` → content and previous entry's term (Log Matching). */
+  private readonly byIndexTerm = new Map<string, { key: string; prevTerm: number }>();
+  /** index → committed entry (Leader Completeness, committed entries never change). */
+  private readonly committed: { term: number; key: string }[] = [];
+  /** index → state-machine hash after applying it (State Machine Safety). */
+  private readonly appliedHash: number[] = [];
+  maxCommitted = 0;
+
+  leaderElected(term: number, id: NodeId): void {
+    const prev = this.leaders.get(term);
+    if (prev !== undefined && prev !== id) throw new SafetyViolation(`election safety: ${prev} and ${id} both leader in term ${term}`);
+    this.leaders.set(term, id);
+  }
+
+  /** Entries a node stored; `prevTerm` is the term of the entry before the first. */
+  entriesStored(node: NodeId, entries: readonly Entry[], prevTerm: number): void {
+    let pt = prevTerm;
+    for (const e of entries) {
+      const k = `${e.index}:${e.term}`;
+      const key = entryKey(e);
+      const seen = this.byIndexTerm.get(k);
+      if (seen === undefined) this.byIndexTerm.set(k, { key, prevTerm: pt });
+      else if (seen.key !== key || seen.prevTerm !== pt) {
+        throw new SafetyViolation(`log matching: ${node} holds a different entry at index ${e.index} term ${e.term}`);
+      }
+      pt = e.term;
+    }
+  }
+
+  /** A node's commit index reached `commit`; `entryAt` reads its log (undefined when compacted). */
+  commitAdvanced(node: NodeId, from: number, commit: number, entryAt: (i: number) => Entry | undefined): void {
+    for (let i = from + 1; i <= commit; i++) {
+      const e = entryAt(i);
+      if (!e) continue;
+      const c = this.committed[i];
+      if (c === undefined) this.committed[i] = { term: e.term, key: entryKey(e) };
+      else if (c.term !== e.term || c.key !== entryKey(e)) {
+        throw new SafetyViolation(`committed entry changed: ${node} committed a different entry at index ${i}`);
+      }
+    }
+    if (commit > this.maxCommitted) this.maxCommitted = commit;
+  }
+
+  /** Leader Completeness: a new leader holds every committed entry it has not compacted away. */
+  checkLeaderComplete(node: NodeId, firstIndex: number, lastIndex: number, entryAt: (i: number) => Entry | undefined): void {
+    if (lastIndex < this.maxCommitted) {
+      throw new SafetyViolation(`leader completeness: ${node} leads with last index ${lastIndex} < committed ${this.maxCommitted}`);
+    }
+    for (let i = firstIndex; i <= this.maxCommitted; i++) {
+      const c = this.committed[i];
+      const e = entryAt(i);
+      if (c && e && (c.term !== e.term || c.key !== entryKey(e))) {
+        throw new SafetyViolation(`leader completeness: ${node} lacks committed entry ${i}`);
+      }
+    }
+  }
+
+  /** Content of the committed entry at `index`, if any node has committed it. */
+  committedKey(index: number): string | undefined {
+    return this.committed[index]?.key;
+  }
+
+  /** State Machine Safety: every node applies the same entry at each index. */
+  applied(node: NodeId, index: number, hashAfter: number): void {
+    const h = this.appliedHash[index];
+    if (h === undefined) this.appliedHash[index] = hashAfter;
+    else if (h !== hashAfter) throw new SafetyViolation(`state machine safety: ${node} diverged at applied index ${index}`);
+  }
+
+  /** A node restored a snapshot at `index` whose state hash is `hash`. */
+  snapshotRestored(node: NodeId, index: number, hash: number): void {
+    const h = this.appliedHash[index];
+    if (h !== undefined && h !== hash) throw new SafetyViolation(`snapshot at ${index} restored on ${node} differs from applied state`);
+  }
+
+  /** Linearizable reads: a confirmed ReadIndex covers every write committed before the read began. */
+  readConfirmed(node: NodeId, index: number, committedAtStart: number): void {
+    if (index < committedAtStart) {
+      throw new SafetyViolation(`stale read on ${node}: read index ${index} < ${committedAtStart} committed before the read`);
+    }
+  }
+}
+
+export class SafetyViolation extends Error {
+  override readonly name = 'SafetyViolation';
+}

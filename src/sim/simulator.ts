@@ -1,0 +1,478 @@
+import { Raft } from '../raft/index.js';
+import type { Entry, HardState, Message, NodeId, Ready, Snapshot } from '../raft/index.js';
+import { entryKey, SafetyChecker, SafetyViolation } from './checker.js';
+import { EventQueue } from './events.js';
+import { SeededRandom } from './random.js';
+
+/** Options of one simulated run. Times are virtual milliseconds. */
+export interface SimOptions {
+  readonly seed: number;
+  /** Cluster size. Default 3. */
+  readonly nodes?: number;
+  /** Faulty phase length. Default 3000. */
+  readonly durationMs?: number;
+  /** After faults heal, a new proposal must be applied everywhere within this long. Default 5000. */
+  readonly livenessMs?: number;
+}
+
+export interface SimStats {
+  elections: number;
+  proposalsAccepted: number;
+  committed: number;
+  messagesSent: number;
+  messagesDropped: number;
+  crashes: number;
+  pauses: number;
+  partitions: number;
+  snapshotsTaken: number;
+  snapshotsInstalled: number;
+  readsConfirmed: number;
+  transfers: number;
+}
+
+export interface SimResult {
+  readonly seed: number;
+  readonly violation: string | null;
+  readonly stats: SimStats;
+  readonly virtualMs: number;
+}
+
+const TICK_MS = 10;
+const ELECTION_TICKS = 10;
+const HEARTBEAT_TICKS = 2;
+
+interface Disk {
+  hard: HardState;
+  snapshot: Snapshot | null;
+  entries: Entry[];
+  logStart: { index: number; term: number };
+}
+
+/** One simulated process: a Raft core, its disk (what survives a crash) and its state machine. */
+class SimNode {
+  raft: Raft | null = null;
+  /** Incremented on every crash, so callbacks of a dead incarnation are ignored. */
+  incarnation = 0;
+  disk: Disk = { hard: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [], logStart: { index: 0, term: 0 } };
+  busy = false;
+  pausedUntil = 0;
+  inbox: ((raft: Raft) => void)[] = [];
+  smIndex = 0;
+  smHash = 0x811c9dc5;
+  lastCommit = 0;
+  readStarts = new Map<number, number>();
+
+  constructor(readonly id: NodeId) {}
+}
+
+/**
+ * A seeded, virtual-time simulation of a Raft cluster on an unreliable network: messages are
+ * dropped, duplicated, delayed and reordered; partitions come and go; nodes crash (losing
+ * whatever they had not persisted), restart from their disk, and pause. A steady stream of
+ * proposals, linearizable reads and leadership transfers runs throughout. Every step is checked
+ * by {@link SafetyChecker}; after the faults heal a leader must emerge and commit.
+ */
+export class Simulation {
+  private readonly rng: SeededRandom;
+  private readonly q = new EventQueue();
+  private readonly check = new SafetyChecker();
+  private readonly nodes: SimNode[];
+  private readonly ids: NodeId[];
+  private readonly blocked = new Set<string>();
+  private dropRate: number;
+  private dupRate: number;
+  private readonly snapshotEvery: number;
+  private faultsOn = true;
+  private proposalSeq = 0;
+  private probe: { index: number; key: string } | null = null;
+  readonly stats: SimStats = {
+    elections: 0,
+    proposalsAccepted: 0,
+    committed: 0,
+    messagesSent: 0,
+    messagesDropped: 0,
+    crashes: 0,
+    pauses: 0,
+    partitions: 0,
+    snapshotsTaken: 0,
+    snapshotsInstalled: 0,
+    readsConfirmed: 0,
+    transfers: 0,
+  };
+
+  constructor(private readonly opts: SimOptions) {
+    this.rng = new SeededRandom(opts.seed);
+    const n = opts.nodes ?? 3;
+    this.ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
+    this.nodes = this.ids.map((id) => new SimNode(id));
+    this.dropRate = this.rng.next() * 0.1;
+    this.dupRate = this.rng.next() * 0.05;
+    this.snapshotEvery = this.rng.between(15, 150);
+  }
+
+  run(): SimResult {
+    const duration = this.opts.durationMs ?? 3000;
+    const liveness = this.opts.livenessMs ?? 5000;
+    let violation: string | null = null;
+    try {
+      for (const node of this.nodes) this.start(node);
+      this.scheduleLoad();
+      this.q.schedule(this.rng.between(200, 600), () => this.fault());
+      while (this.q.runNext(duration)) {
+        /* faulty phase */
+      }
+      this.healAll();
+      const deadline = duration + liveness;
+      while (!this.converged() && this.q.runNext(deadline)) {
+        /* calm phase: wait for a leader to commit a new proposal everywhere */
+      }
+      if (!this.converged()) {
+        violation = `liveness: no proposal committed on every node within ${liveness} ms after healing`;
+      }
+    } catch (err) {
+      // A broken internal invariant (thrown by the core) is as much a failure as a safety check.
+      violation = err instanceof SafetyViolation ? err.message : `crash: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+    }
+    this.stats.committed = this.check.maxCommitted;
+    return { seed: this.opts.seed, violation, stats: this.stats, virtualMs: this.q.now };
+  }
+
+  // ------------------------------------------------------------------ processes
+
+  private start(node: SimNode): void {
+    const d = node.disk;
+    node.raft = new Raft({
+      id: node.id,
+      membership: { voters: this.ids },
+      electionTicks: ELECTION_TICKS,
+      heartbeatTicks: HEARTBEAT_TICKS,
+      random: () => this.rng.next(),
+      maxAppendEntries: this.rng.between(1, 64),
+      maxInflight: this.rng.between(1, 16),
+      initial: {
+        hardState: d.hard,
+        snapshot: d.snapshot?.meta ?? null,
+        entries: d.entries,
+        applied: d.snapshot?.meta.index ?? 0,
+        logStart: d.logStart,
+      },
+    });
+    node.busy = false;
+    node.inbox = [];
+    node.readStarts.clear();
+    node.smIndex = 0;
+    node.smHash = 0x811c9dc5;
+    if (d.snapshot) this.restoreSm(node, d.snapshot);
+    node.lastCommit = node.raft.status().commitIndex;
+    const inc = node.incarnation;
+    const tick = (): void => {
+      if (node.incarnation !== inc) return;
+      // A stopped process's timers do not pile up: it sees at most one late tick on resume.
+      if (node.pausedUntil <= this.q.now) this.input(node, (r) => r.tick());
+      this.q.schedule(TICK_MS, tick);
+    };
+    this.q.schedule(this.rng.between(1, TICK_MS), tick);
+  }
+
+  private crash(node: SimNode): void {
+    if (!node.raft) return;
+    node.raft = null;
+    node.incarnation++;
+    node.pausedUntil = 0;
+    node.busy = false;
+    node.inbox = [];
+    this.stats.crashes++;
+  }
+
+  /** Run an input now, or queue it while the node is writing a Ready or paused. */
+  private input(node: SimNode, fn: (raft: Raft) => void): void {
+    if (!node.raft) return;
+    if (node.busy || node.pausedUntil > this.q.now) {
+      if (node.inbox.length < 10_000) node.inbox.push(fn);
+      return;
+    }
+    fn(node.raft);
+    this.pump(node);
+  }
+
+  private pump(node: SimNode): void {
+    const raft = node.raft;
+    if (!raft || node.busy || !raft.hasReady()) return;
+    const rd = raft.ready();
+    if (rd.softState?.role === 'leader') {
+      const st = raft.status();
+      this.stats.elections++;
+      this.check.leaderElected(st.term, node.id);
+      this.check.checkLeaderComplete(node.id, st.firstLogIndex, st.lastLogIndex, (i) => raft.entries(i, i + 1)[0]);
+    }
+    this.sendAll(node, rd.sendNow);
+    const needsWrite = rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null;
+    if (!needsWrite) {
+      this.finishReady(node, rd);
+      return;
+    }
+    node.busy = true;
+    const inc = node.incarnation;
+    this.q.schedule(0.2 + this.rng.next() * 2.5, () => {
+      if (node.incarnation !== inc) return; // crashed mid-write: nothing reached the disk
+      this.persist(node, rd);
+      this.finishReady(node, rd);
+    });
+  }
+
+  private persist(node: SimNode, rd: Ready): void {
+    const d = node.disk;
+    if (rd.snapshot) {
+      d.snapshot = rd.snapshot;
+      d.entries = [];
+      d.logStart = { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term };
+    }
+    const first = rd.entries[0];
+    if (first) {
+      const keep = first.index - d.logStart.index - 1;
+      if (keep < 0 || keep > d.entries.length) throw new SafetyViolation(`${node.id}: write at ${first.index} leaves a gap in the log`);
+      d.entries.length = keep;
+      d.entries.push(...rd.entries);
+      const prevTerm = keep === 0 ? d.logStart.term : (d.entries[keep - 1] as Entry).term;
+      this.check.entriesStored(node.id, rd.entries, prevTerm);
+    }
+    if (rd.hardState) d.hard = rd.hardState;
+  }
+
+  private finishReady(node: SimNode, rd: Ready): void {
+    const raft = node.raft as Raft;
+    this.sendAll(node, rd.sendAfterPersist);
+    if (rd.snapshot) {
+      this.restoreSm(node, rd.snapshot);
+      this.stats.snapshotsInstalled++;
+    }
+    for (const e of rd.committedEntries) this.applyEntry(node, e);
+    for (const rs of rd.readStates) {
+      const start = node.readStarts.get(rs.context);
+      if (start === undefined) throw new SafetyViolation(`${node.id}: read state for unknown context ${rs.context}`);
+      node.readStarts.delete(rs.context);
+      this.check.readConfirmed(node.id, rs.index, start);
+      this.stats.readsConfirmed++;
+    }
+    for (const ctx of rd.droppedReads) node.readStarts.delete(ctx);
+    raft.advance(rd);
+    node.busy = false;
+    const commit = raft.status().commitIndex;
+    if (commit > node.lastCommit) {
+      this.check.commitAdvanced(node.id, node.lastCommit, commit, (i) => raft.entries(i, i + 1)[0]);
+      node.lastCommit = commit;
+    }
+    this.maybeSnapshot(node);
+    this.drainInbox(node);
+  }
+
+  private drainInbox(node: SimNode): void {
+    if (!node.raft || node.busy || node.pausedUntil > this.q.now) return;
+    const queued = node.inbox;
+    node.inbox = [];
+    for (const fn of queued) fn(node.raft);
+    this.pump(node);
+  }
+
+  // ------------------------------------------------------------------ state machine
+
+  private applyEntry(node: SimNode, e: Entry): void {
+    if (e.index !== node.smIndex + 1) {
+      throw new SafetyViolation(`${node.id}: applied index ${e.index} after ${node.smIndex} (out of order or twice)`);
+    }
+    node.smIndex = e.index;
+    node.smHash = fnv(node.smHash, `${e.index}|${entryKey(e)}`);
+    this.check.applied(node.id, e.index, node.smHash);
+  }
+
+  private restoreSm(node: SimNode, snap: Snapshot): void {
+    const v = new DataView(snap.data.buffer, snap.data.byteOffset, snap.data.byteLength);
+    node.smIndex = v.getUint32(0);
+    node.smHash = v.getUint32(4);
+    if (node.smIndex !== snap.meta.index) throw new SafetyViolation(`${node.id}: snapshot data at ${node.smIndex}, meta at ${snap.meta.index}`);
+    this.check.snapshotRestored(node.id, node.smIndex, node.smHash);
+  }
+
+  private maybeSnapshot(node: SimNode): void {
+    const raft = node.raft as Raft;
+    const d = node.disk;
+    const snapIndex = d.snapshot?.meta.index ?? 0;
+    if (node.smIndex - snapIndex < this.snapshotEvery) return;
+    const data = new Uint8Array(8);
+    const v = new DataView(data.buffer);
+    v.setUint32(0, node.smIndex);
+    v.setUint32(4, node.smHash);
+    const keep = this.rng.int(8);
+    const firstIndex = Math.max(d.logStart.index + 1, node.smIndex + 1 - keep);
+    const meta = raft.compact(node.smIndex, firstIndex);
+    d.snapshot = { meta, data };
+    const drop = firstIndex - 1 - d.logStart.index;
+    if (drop > 0) {
+      const newStart = d.entries[drop - 1] as Entry;
+      d.entries = d.entries.slice(drop);
+      d.logStart = { index: newStart.index, term: newStart.term };
+    }
+    this.stats.snapshotsTaken++;
+  }
+
+  // ------------------------------------------------------------------ network
+
+  private sendAll(node: SimNode, msgs: readonly Message[]): void {
+    for (let m of msgs) {
+      if (m.type === 'snapshot') {
+        const snap = node.disk.snapshot;
+        if (!snap || snap.meta.index !== m.snapshot.meta.index) throw new SafetyViolation(`${node.id}: sends a snapshot it does not hold`);
+        m = { ...m, snapshot: snap };
+      }
+      this.stats.messagesSent++;
+      const copies = this.faultsOn && this.rng.chance(this.dupRate) ? 2 : 1;
+      for (let c = 0; c < copies; c++) this.transmit(m);
+    }
+  }
+
+  private transmit(m: Message): void {
+    if (this.blocked.has(`${m.from}>${m.to}`) || (this.faultsOn && this.rng.chance(this.dropRate))) {
+      this.stats.messagesDropped++;
+      return;
+    }
+    const delay = this.faultsOn && this.rng.chance(0.02) ? this.rng.between(10, 60) : 0.1 + this.rng.next() * 3;
+    this.q.schedule(delay, () => {
+      if (this.blocked.has(`${m.from}>${m.to}`)) {
+        this.stats.messagesDropped++;
+        return;
+      }
+      const to = this.nodes[this.ids.indexOf(m.to)];
+      if (to) this.input(to, (r) => r.step(m));
+    });
+  }
+
+  // ------------------------------------------------------------------ load and faults
+
+  private leaders(): SimNode[] {
+    return this.nodes.filter((n) => n.raft?.status().role === 'leader');
+  }
+
+  private scheduleLoad(): void {
+    const propose = (): void => {
+      const leaders = this.leaders();
+      const target = leaders.length > 0 && this.rng.chance(0.9) ? this.rng.pick(leaders) : this.rng.pick(this.nodes);
+      const seq = ++this.proposalSeq;
+      const data = new TextEncoder().encode(`p${seq}`);
+      this.input(target, (r) => {
+        const res = r.propose(data);
+        if (!res.ok) return;
+        this.stats.proposalsAccepted++;
+        if (!this.faultsOn && this.probe === null) this.probe = { index: res.index, key: `normal:p${seq}` };
+      });
+      this.q.schedule(this.rng.between(1, 12), propose);
+    };
+    const read = (): void => {
+      const leaders = this.leaders();
+      if (leaders.length > 0) {
+        const node = this.rng.pick(leaders);
+        this.input(node, (r) => {
+          const res = r.readIndex();
+          if (res.ok) node.readStarts.set(res.context, this.check.maxCommitted);
+        });
+      }
+      this.q.schedule(this.rng.between(5, 40), read);
+    };
+    this.q.schedule(this.rng.between(1, 20), propose);
+    this.q.schedule(this.rng.between(1, 50), read);
+  }
+
+  private fault(): void {
+    if (!this.faultsOn) return;
+    const live = this.nodes.filter((n) => n.raft !== null);
+    const kind = this.rng.int(8);
+    if (kind <= 1 && live.length > 0) {
+      // crash a node (the leader half the time); restart it later from its disk
+      const leaders = this.leaders();
+      const victim = kind === 0 && leaders.length > 0 ? this.rng.pick(leaders) : this.rng.pick(live);
+      this.crash(victim);
+      this.q.schedule(this.rng.between(20, 600), () => {
+        if (!victim.raft) this.start(victim);
+      });
+    } else if (kind === 2 && live.length > 0) {
+      // pause (SIGSTOP) longer than an election timeout, then continue
+      const victim = this.rng.pick(live);
+      victim.pausedUntil = this.q.now + this.rng.between(50, 400);
+      this.stats.pauses++;
+      const inc = victim.incarnation;
+      this.q.schedule(victim.pausedUntil - this.q.now, () => {
+        if (victim.incarnation === inc) this.drainInbox(victim);
+      });
+    } else if (kind === 3 || kind === 4) {
+      this.partition(kind === 3);
+      this.q.schedule(this.rng.between(100, 800), () => this.blocked.clear());
+    } else if (kind === 5) {
+      // one-way link failure
+      const a = this.rng.pick(this.ids);
+      const b = this.rng.pick(this.ids.filter((x) => x !== a));
+      this.blocked.add(`${a}>${b}`);
+      this.q.schedule(this.rng.between(100, 800), () => this.blocked.delete(`${a}>${b}`));
+    } else if (kind === 6) {
+      const leaders = this.leaders();
+      if (leaders.length > 0) {
+        const l = this.rng.pick(leaders);
+        const to = this.rng.pick(this.ids.filter((x) => x !== l.id));
+        this.input(l, (r) => {
+          if (r.transferLeadership(to)) this.stats.transfers++;
+        });
+      }
+    } else {
+      this.dropRate = this.rng.next() * 0.15;
+      this.dupRate = this.rng.next() * 0.05;
+    }
+    this.q.schedule(this.rng.between(50, 400), () => this.fault());
+  }
+
+  /** Split the cluster in two, or isolate the leader. */
+  private partition(isolateLeader: boolean): void {
+    this.stats.partitions++;
+    const leaders = this.leaders();
+    let side: NodeId[];
+    if (isolateLeader && leaders.length > 0) side = [this.rng.pick(leaders).id];
+    else {
+      const size = this.rng.between(1, Math.floor(this.ids.length / 2));
+      side = [...this.ids].sort(() => this.rng.next() - 0.5).slice(0, size);
+    }
+    for (const a of this.ids) {
+      for (const b of this.ids) {
+        if (a !== b && side.includes(a) !== side.includes(b)) this.blocked.add(`${a}>${b}`);
+      }
+    }
+  }
+
+  private healAll(): void {
+    this.faultsOn = false;
+    this.blocked.clear();
+    for (const n of this.nodes) {
+      if (!n.raft) this.start(n);
+      else if (n.pausedUntil > this.q.now) {
+        n.pausedUntil = 0;
+        this.drainInbox(n);
+      }
+    }
+  }
+
+  private converged(): boolean {
+    const p = this.probe;
+    if (!p) return false;
+    const key = this.check.committedKey(p.index);
+    if (key !== undefined && key !== p.key) {
+      this.probe = null; // accepted by a leader that was then deposed: wait for the next one
+      return false;
+    }
+    return this.nodes.every((n) => n.raft !== null && n.smIndex >= p.index) && this.check.committedKey(p.index) === p.key;
+  }
+}
+
+function fnv(h: number, s: string): number {
+  let x = h;
+  for (let i = 0; i < s.length; i++) {
+    x ^= s.charCodeAt(i);
+    x = Math.imul(x, 0x01000193) >>> 0;
+  }
+  return x;
+}
