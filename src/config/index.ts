@@ -1,0 +1,6 @@
+export { parseHostPort, type HostPort } from './address.js';
+export { CONFIG_ENV, type ConfigEnvVar, type Env } from './env.js';
+export { formatConfigPath, loadConfig, validateConfig, type LoadOptions, type ValidateOptions, type ValidationResult } from './load.js';
+export { findNode, nodeDataDir, peersOf } from './nodes.js';
+export { CLUSTER_ID_PATTERN, CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO, NODE_ID_PATTERN } from './schema.js';
+export type { Config, JobsConfig, LimitsConfig, NodeConfig, RaftConfig } from './types.js';

@@ -1,0 +1,105 @@
+import { normalizeHostPort, parseHostPort } from './address.js';
+import { CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO } from './schema.js';
+import type { Config } from './types.js';
+
+/** A problem or warning anchored at a JSON path such as `nodes[1].address`. */
+export interface Finding {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+function get(root: unknown, path: readonly (string | number)[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+/** The number at `path`, its default when absent, or undefined when the field itself is invalid. */
+function numberAt(root: unknown, path: readonly (string | number)[], fallback: number): number | undefined {
+  const value = get(root, path);
+  if (value === undefined) return fallback;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * Rules that span fields. They run on the unvalidated (post-override) data and skip any field that
+ * is itself malformed, so they are reported together with the schema's per-field problems.
+ */
+export function crossFieldProblems(raw: unknown, ownNodeId: string | undefined): Finding[] {
+  const problems: Finding[] = [];
+  const nodes = get(raw, ['nodes']);
+  const ids: string[] = [];
+  if (Array.isArray(nodes)) {
+    const firstId = new Map<string, number>();
+    // address and httpAddress share one namespace: two listeners cannot bind the same socket.
+    const firstSocket = new Map<string, string>();
+    nodes.forEach((node: unknown, i) => {
+      const id = get(node, ['id']);
+      if (typeof id === 'string') {
+        ids.push(id);
+        const seen = firstId.get(id);
+        if (seen === undefined) firstId.set(id, i);
+        else problems.push({ path: ['nodes', i, 'id'], message: `duplicate of nodes[${seen}].id (${JSON.stringify(id)})` });
+      }
+      for (const field of ['address', 'httpAddress'] as const) {
+        const text = get(node, [field]);
+        if (typeof text !== 'string') continue;
+        const parsed = parseHostPort(text);
+        if (typeof parsed === 'string') continue;
+        const key = normalizeHostPort(parsed);
+        const here = `nodes[${i}].${field}`;
+        const seen = firstSocket.get(key);
+        if (seen === undefined) firstSocket.set(key, here);
+        else problems.push({ path: ['nodes', i, field], message: `duplicate of ${seen} (${text})` });
+      }
+    });
+  }
+
+  if (ownNodeId !== undefined && Array.isArray(nodes) && !ids.includes(ownNodeId)) {
+    problems.push({ path: ['nodes'], message: `own node id ${JSON.stringify(ownNodeId)} is not listed (ids: ${ids.join(', ') || 'none'})` });
+  }
+
+  const r = CONFIG_DEFAULTS.raft;
+  const election = numberAt(raw, ['raft', 'electionTicks'], r.electionTicks);
+  const heartbeat = numberAt(raw, ['raft', 'heartbeatTicks'], r.heartbeatTicks);
+  if (election !== undefined && heartbeat !== undefined && election < MIN_ELECTION_TO_HEARTBEAT_RATIO * heartbeat) {
+    problems.push({
+      path: ['raft', 'heartbeatTicks'],
+      message:
+        `must be at most raft.electionTicks / ${MIN_ELECTION_TO_HEARTBEAT_RATIO} ` +
+        `(electionTicks ${election}, heartbeatTicks ${heartbeat}): a follower would campaign after one late heartbeat`,
+    });
+  }
+
+  const appendBytes = numberAt(raw, ['raft', 'maxAppendBytes'], r.maxAppendBytes);
+  const payloadBytes = numberAt(raw, ['limits', 'maxPayloadBytes'], CONFIG_DEFAULTS.limits.maxPayloadBytes);
+  if (appendBytes !== undefined && payloadBytes !== undefined && appendBytes < payloadBytes) {
+    problems.push({
+      path: ['raft', 'maxAppendBytes'],
+      message: `must be at least limits.maxPayloadBytes (${payloadBytes}), got ${appendBytes}: one largest job must fit in an append`,
+    });
+  }
+  return problems;
+}
+
+/** Legal but doubtful choices; the node logs them at warn level and starts. */
+export function configWarnings(config: Config): Finding[] {
+  const warnings: Finding[] = [];
+  const n = config.nodes.length;
+  if (n % 2 === 0) {
+    warnings.push({
+      path: ['nodes'],
+      message: `${n} nodes tolerate no more failures than ${n - 1} (quorum ${n / 2 + 1}); an odd count is recommended`,
+    });
+  }
+  if (config.jobs.defaultLeaseTtlMs < config.raft.electionTimeoutMaxMs) {
+    warnings.push({
+      path: ['jobs', 'defaultLeaseTtlMs'],
+      message: `${config.jobs.defaultLeaseTtlMs} ms is shorter than the longest election timeout (${config.raft.electionTimeoutMaxMs} ms); leases will lapse across failovers`,
+    });
+  }
+  return warnings;
+}

@@ -1,0 +1,91 @@
+/** One cluster member as listed in the config file. */
+export interface NodeConfig {
+  /** Stable node id; also the name of the node's data directory and log file. */
+  readonly id: string;
+  /** `host:port` of the node's gRPC server: peers' Raft traffic and client/worker calls. */
+  readonly address: string;
+  /** `host:port` for metrics and dashboard HTTP, when the node serves them. */
+  readonly httpAddress?: string;
+}
+
+/**
+ * Raft timing and flow control. Time is counted in ticks of `tickMs`; the millisecond fields are
+ * derived for logs, clients and the lease grace of invariant J6.
+ */
+export interface RaftConfig {
+  /** Length of one logical clock tick, ms. Default 50. */
+  readonly tickMs: number;
+  /**
+   * Minimum election timeout in ticks; each timeout is drawn from [electionTicks, 2 × electionTicks).
+   * At least 3 × heartbeatTicks. Default 10.
+   */
+  readonly electionTicks: number;
+  /** Leader heartbeat interval in ticks. Default 2. */
+  readonly heartbeatTicks: number;
+  /** `tickMs × electionTicks`: the shortest a follower waits before campaigning, ms. */
+  readonly electionTimeoutMinMs: number;
+  /** `tickMs × 2 × electionTicks`: the longest a follower waits before campaigning, ms. */
+  readonly electionTimeoutMaxMs: number;
+  /** `tickMs × heartbeatTicks`, ms. */
+  readonly heartbeatIntervalMs: number;
+  /** Most entries in one AppendEntries message. Default 512. */
+  readonly maxAppendEntries: number;
+  /**
+   * Soft byte budget of one AppendEntries message (at least one entry is always sent). At least
+   * `limits.maxPayloadBytes`. Default 2 MiB.
+   */
+  readonly maxAppendBytes: number;
+  /** Most unacknowledged AppendEntries messages per follower. Default 64. */
+  readonly maxInflight: number;
+  /** Run a pre-vote round before campaigning (Raft thesis §9.6). Default true. */
+  readonly preVote: boolean;
+  /** A leader that has not heard from a quorum for an election timeout steps down. Default true. */
+  readonly checkQuorum: boolean;
+}
+
+/** Limits enforced on client input. */
+export interface LimitsConfig {
+  /** Largest job payload, bytes. Default 1 MiB. */
+  readonly maxPayloadBytes: number;
+  /** Most jobs in one submit or lease batch. Default 1000. */
+  readonly maxBatchSize: number;
+  /** Longest queue name, characters. Default 128. */
+  readonly maxQueueNameLength: number;
+  /** Longest idempotency key, characters. Default 256. */
+  readonly maxKeyLength: number;
+}
+
+/** Job defaults applied when a submit or lease does not say. */
+export interface JobsConfig {
+  /** How long an idempotency key is remembered (J7), ms. Default 24 h. */
+  readonly idempotencyWindowMs: number;
+  /** Lease time-to-live when a worker does not ask for one, ms. Default 30000. */
+  readonly defaultLeaseTtlMs: number;
+  /** Attempts before a job is dead, when the submit does not say. Default 3. */
+  readonly defaultMaxAttempts: number;
+}
+
+/**
+ * A validated, deeply frozen cluster configuration, as returned by `loadConfig`.
+ *
+ * Every node of a cluster reads the same file; a node finds itself by id.
+ */
+export interface Config {
+  /** Cluster id stamped on peer messages and data directories: a-z, 0-9, "-". */
+  readonly clusterId: string;
+  /** All members, in file order. Ids and addresses are unique. */
+  readonly nodes: readonly NodeConfig[];
+  /**
+   * Absolute base data directory; node `id` keeps its data in `<dataDir>/<id>` (see
+   * `nodeDataDir`). A relative `dataDir` in the file is resolved against the directory holding
+   * the config file, never the working directory, so the same command run from anywhere opens the
+   * same data: a Raft node that silently started empty elsewhere could vote twice in one term.
+   * `RAFTJOBS_DATA_DIR`, being typed at a shell, resolves against the working directory.
+   */
+  readonly dataDir: string;
+  readonly raft: RaftConfig;
+  readonly limits: LimitsConfig;
+  readonly jobs: JobsConfig;
+  /** Hard deadline for an orderly shutdown, after which the process exits anyway, ms. Default 10000. */
+  readonly shutdownTimeoutMs: number;
+}

@@ -1,0 +1,1 @@
+export { createLogger, createSilentLogger, LOG_LEVELS, LogMessage, logLevelFromEnv, type Logger, type LoggerOptions, type LogLevel } from './logger.js';

@@ -1,0 +1,168 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS, CONFIG_ENV, findNode, loadConfig, nodeDataDir, peersOf, validateConfig, type ConfigEnvVar } from '../../src/config/index.js';
+import { isRaftJobsError } from '../../src/errors/index.js';
+import { baseConfig, writeConfig } from './helpers.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+
+describe('shipped cluster configs', () => {
+  it('three-node.json validates: local cluster on 7001-7003, data in <repo>/data', () => {
+    const warnings: string[] = [];
+    const config = loadConfig(join(REPO, 'cluster-configs/three-node.json'), { env: {}, onWarning: (w) => warnings.push(w) });
+    expect(config.clusterId).toBe('local');
+    expect(config.nodes.map((n) => [n.id, n.address, n.httpAddress])).toEqual([
+      ['n1', '127.0.0.1:7001', '127.0.0.1:8001'],
+      ['n2', '127.0.0.1:7002', '127.0.0.1:8002'],
+      ['n3', '127.0.0.1:7003', '127.0.0.1:8003'],
+    ]);
+    expect(config.dataDir).toBe(join(REPO, 'data'));
+    expect(warnings).toEqual([]);
+  });
+
+  it('five-node.json validates: 7101-7105, data in <repo>/data-5', () => {
+    const warnings: string[] = [];
+    const config = loadConfig(join(REPO, 'cluster-configs/five-node.json'), { env: {}, onWarning: (w) => warnings.push(w) });
+    expect(config.nodes.map((n) => n.address)).toEqual(['127.0.0.1:7101', '127.0.0.1:7102', '127.0.0.1:7103', '127.0.0.1:7104', '127.0.0.1:7105']);
+    expect(config.nodes.map((n) => n.httpAddress)).toEqual(['127.0.0.1:8101', '127.0.0.1:8102', '127.0.0.1:8103', '127.0.0.1:8104', '127.0.0.1:8105']);
+    expect(config.dataDir).toBe(join(REPO, 'data-5'));
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('loadConfig', () => {
+  it('applies defaults and derives millisecond timings', () => {
+    const config = loadConfig(writeConfig(baseConfig()), { env: {} });
+    expect(config.raft).toEqual({
+      ...CONFIG_DEFAULTS.raft,
+      electionTimeoutMinMs: 500,
+      electionTimeoutMaxMs: 1000,
+      heartbeatIntervalMs: 100,
+    });
+    expect(config.limits).toEqual(CONFIG_DEFAULTS.limits);
+    expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
+    expect(config.shutdownTimeoutMs).toBe(10_000);
+    expect(config.nodes[0]).toEqual({ id: 'n1', address: '127.0.0.1:7001' });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig(writeConfig(baseConfig()), { env: {} });
+    for (const part of [config, config.nodes, config.nodes[0], config.raft, config.limits, config.jobs]) expect(Object.isFrozen(part)).toBe(true);
+    expect(() => {
+      (config.raft as { tickMs: number }).tickMs = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('resolves a relative dataDir against the config file, whatever the working directory', () => {
+    const path = writeConfig({ ...baseConfig(), dataDir: 'state/here' });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'raftjobs-cwd-'));
+    expect(loadConfig(path, { env: {}, cwd: elsewhere }).dataDir).toBe(join(dirname(path), 'state/here'));
+    expect(loadConfig(path, { env: {}, cwd: '/' }).dataDir).toBe(join(dirname(path), 'state/here'));
+  });
+
+  it('resolves a relative config path against cwd', () => {
+    const path = writeConfig(baseConfig(), 'c.json');
+    expect(loadConfig('c.json', { env: {}, cwd: dirname(path) }).clusterId).toBe('test');
+  });
+
+  it('accepts its own node id when listed', () => {
+    expect(loadConfig(writeConfig(baseConfig()), { env: {}, nodeId: 'n2' }).clusterId).toBe('test');
+  });
+
+  it('reports doubtful settings as warnings, not problems', () => {
+    const raw = { ...baseConfig(), nodes: [{ id: 'a', address: 'a:1' }, { id: 'b', address: 'b:1' }], jobs: { defaultLeaseTtlMs: 200 } };
+    const result = validateConfig(raw);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      'nodes: 2 nodes tolerate no more failures than 1 (quorum 2); an odd count is recommended',
+      'jobs.defaultLeaseTtlMs: 200 ms is shorter than the longest election timeout (1000 ms); leases will lapse across failovers',
+    ]);
+  });
+});
+
+describe('environment overrides', () => {
+  it('override file values and defaults', () => {
+    const path = writeConfig({ ...baseConfig(), raft: { tickMs: 10 } });
+    const config = loadConfig(path, {
+      env: { RAFTJOBS_TICK_MS: '25', RAFTJOBS_PRE_VOTE: 'false', RAFTJOBS_CLUSTER_ID: 'other', RAFTJOBS_UNRELATED: 'x' },
+    });
+    expect(config.raft.tickMs).toBe(25);
+    expect(config.raft.electionTimeoutMinMs).toBe(250);
+    expect(config.raft.preVote).toBe(false);
+    expect(config.clusterId).toBe('other');
+  });
+
+  it('resolve a relative RAFTJOBS_DATA_DIR against the working directory', () => {
+    const path = writeConfig(baseConfig());
+    expect(loadConfig(path, { env: { RAFTJOBS_DATA_DIR: 'mine' }, cwd: '/srv' }).dataDir).toBe('/srv/mine');
+    expect(loadConfig(path, { env: { RAFTJOBS_DATA_DIR: '/abs/dir' } }).dataDir).toBe('/abs/dir');
+  });
+
+  it('name the variable in problems', () => {
+    const result = validateConfig(baseConfig(), { env: { RAFTJOBS_TICK_MS: 'fast', RAFTJOBS_CHECK_QUORUM: 'maybe', RAFTJOBS_MAX_BATCH_SIZE: '0' } });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems).toEqual([
+      'raft.tickMs (from RAFTJOBS_TICK_MS): expected number, got "fast"',
+      'raft.checkQuorum (from RAFTJOBS_CHECK_QUORUM): expected boolean, got "maybe"',
+      'limits.maxBatchSize (from RAFTJOBS_MAX_BATCH_SIZE): must be at least 1, got 0',
+    ]);
+  });
+
+  const samples: Record<ConfigEnvVar, [string, (c: ReturnType<typeof loadConfig>) => unknown, unknown]> = {
+    RAFTJOBS_CLUSTER_ID: ['prod-1', (c) => c.clusterId, 'prod-1'],
+    RAFTJOBS_DATA_DIR: ['/var/lib/raftjobs', (c) => c.dataDir, '/var/lib/raftjobs'],
+    RAFTJOBS_TICK_MS: ['20', (c) => c.raft.tickMs, 20],
+    RAFTJOBS_ELECTION_TICKS: ['30', (c) => c.raft.electionTicks, 30],
+    RAFTJOBS_HEARTBEAT_TICKS: ['3', (c) => c.raft.heartbeatTicks, 3],
+    RAFTJOBS_MAX_APPEND_ENTRIES: ['64', (c) => c.raft.maxAppendEntries, 64],
+    RAFTJOBS_MAX_APPEND_BYTES: ['4194304', (c) => c.raft.maxAppendBytes, 4194304],
+    RAFTJOBS_MAX_INFLIGHT: ['8', (c) => c.raft.maxInflight, 8],
+    RAFTJOBS_PRE_VOTE: ['0', (c) => c.raft.preVote, false],
+    RAFTJOBS_CHECK_QUORUM: ['FALSE', (c) => c.raft.checkQuorum, false],
+    RAFTJOBS_MAX_PAYLOAD_BYTES: ['1024', (c) => c.limits.maxPayloadBytes, 1024],
+    RAFTJOBS_MAX_BATCH_SIZE: ['50', (c) => c.limits.maxBatchSize, 50],
+    RAFTJOBS_MAX_QUEUE_NAME_LENGTH: ['64', (c) => c.limits.maxQueueNameLength, 64],
+    RAFTJOBS_MAX_KEY_LENGTH: ['100', (c) => c.limits.maxKeyLength, 100],
+    RAFTJOBS_IDEMPOTENCY_WINDOW_MS: ['60000', (c) => c.jobs.idempotencyWindowMs, 60000],
+    RAFTJOBS_DEFAULT_LEASE_TTL_MS: ['5000', (c) => c.jobs.defaultLeaseTtlMs, 5000],
+    RAFTJOBS_DEFAULT_MAX_ATTEMPTS: ['7', (c) => c.jobs.defaultMaxAttempts, 7],
+    RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
+  };
+
+  it('covers every documented variable', () => {
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(CONFIG_ENV).sort());
+  });
+
+  it.each(Object.entries(samples))('%s sets its field', (name, [value, read, expected]) => {
+    expect(read(loadConfig(writeConfig(baseConfig()), { env: { [name]: value } }))).toEqual(expected);
+  });
+});
+
+describe('node helpers', () => {
+  const config = loadConfig(writeConfig(baseConfig()), { env: {} });
+
+  it('nodeDataDir is <dataDir>/<id>', () => {
+    expect(nodeDataDir(config, 'n3')).toBe(join(config.dataDir, 'n3'));
+  });
+
+  it('peersOf maps every other node id to its address', () => {
+    expect([...peersOf(config, 'n2')]).toEqual([
+      ['n1', '127.0.0.1:7001'],
+      ['n3', '127.0.0.1:7003'],
+    ]);
+  });
+
+  it('unknown ids throw CONFIG_INVALID', () => {
+    expect(findNode(config, 'n1').address).toBe('127.0.0.1:7001');
+    for (const call of [() => findNode(config, 'n9'), () => nodeDataDir(config, 'n9'), () => peersOf(config, 'n9')]) {
+      expect(call).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }) as Error);
+    }
+    try {
+      findNode(config, 'n9');
+    } catch (err) {
+      expect(isRaftJobsError(err, 'CONFIG_INVALID') && err.message).toContain('"n9"');
+    }
+  });
+});
