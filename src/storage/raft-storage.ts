@@ -1,0 +1,356 @@
+import type { AbstractLevel } from 'abstract-level';
+import { ErrorCode, RaftJobsError, isRaftJobsError } from '../errors/index.js';
+import type { Entry, HardState, Snapshot, SnapshotMeta } from '../raft/types.js';
+import {
+  type LogPosition,
+  type SnapshotRecord,
+  type StorageIdentity,
+  checkIdentity,
+  decodeEntry,
+  decodeEntryTerm,
+  decodeHardState,
+  decodeIdentity,
+  decodeLogStart,
+  decodeSnapshotRecord,
+  encodeEntry,
+  encodeHardState,
+  encodeIdentity,
+  encodeLogStart,
+  encodeSnapshotRecord,
+} from './codec.js';
+import { corrupt, dataLoss, errorCode, misuse, refuse } from './failures.js';
+import {
+  ENTRY_RANGE,
+  HARD_STATE_KEY,
+  IDENTITY_KEY,
+  LOG_START_KEY,
+  SNAPSHOT_META_KEY,
+  SNAPSHOT_RANGE,
+  entryKey,
+  entryKeyIndex,
+  snapshotChunkKey,
+  snapshotChunkNumber,
+} from './keys.js';
+
+/**
+ * Any abstract-level database: `Level` from `level` on disk, `MemoryLevel` from `memory-level` in
+ * tests and simulations. Storage passes its encodings on every call, so the database's default
+ * encodings do not matter.
+ */
+export type StorageDatabase = AbstractLevel<string | Buffer | Uint8Array, unknown, unknown>;
+
+/** What one Ready asks to make durable. A `Ready` from the core fits as is. */
+export interface PersistBatch {
+  readonly hardState: HardState | null;
+  readonly entries: readonly Entry[];
+  readonly snapshot: Snapshot | null;
+}
+
+/** Everything persisted, as the core restarts from it. */
+export interface StoredState {
+  /** First boot: term 0, vote null, commit 0. */
+  readonly hardState: HardState;
+  /** Meta of the stored snapshot, or null. */
+  readonly snapshot: SnapshotMeta | null;
+  /** Contiguous, in index order, starting at `logStart.index + 1`. */
+  readonly entries: Entry[];
+  /** Index and term of the entry just before `entries[0]` (0/0 when nothing was ever compacted). */
+  readonly logStart: LogPosition;
+}
+
+/** Snapshot data is stored in values of at most this many bytes (1 MiB). */
+export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+
+const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
+const VIEW = { keyEncoding: 'view', valueEncoding: 'view' } as const;
+/** abstract-level's option types do not know LevelDB's `sync`; classic-level reads it. */
+const SYNCED_WRITE: typeof VIEW & { readonly sync: boolean } = { ...VIEW, sync: true };
+
+type Op = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+
+/** @internal Options of {@link RaftStorage.open}, set by `openLevelStorage` / `openMemoryStorage`. */
+export interface RaftStorageOpenOptions {
+  /** Named in every error message. */
+  readonly path: string;
+  /** Copy snapshot chunks before writing (an in-memory store would otherwise alias the caller's buffer). */
+  readonly copyChunks: boolean;
+  /** Write the identity record when the database is completely empty (first boot). */
+  readonly initializeEmpty: boolean;
+}
+
+/**
+ * Durable Raft state of one node: hard state, log, snapshot. Every write is one atomic batch
+ * written with `sync: true`; writes run one at a time in call order. A failed write poisons the
+ * storage: that call and every later one reject with `DATA_LOSS`, and the node must stop.
+ */
+export class RaftStorage {
+  /** The underlying database. Other tables of this node may share it under their own key prefixes. */
+  readonly db: StorageDatabase;
+  /** Where the data lives, as named in error messages. */
+  readonly path: string;
+
+  readonly #copyChunks: boolean;
+  #logStart: LogPosition;
+  /** Index of the last stored entry (`logStart.index` when the log is empty). */
+  #lastIndex: number;
+  #snapshot: SnapshotRecord | null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #failure: RaftJobsError | null = null;
+  #closed = false;
+
+  private constructor(
+    db: StorageDatabase,
+    opts: RaftStorageOpenOptions,
+    logStart: LogPosition,
+    lastIndex: number,
+    snapshot: SnapshotRecord | null,
+  ) {
+    this.db = db;
+    this.path = opts.path;
+    this.#copyChunks = opts.copyChunks;
+    this.#logStart = logStart;
+    this.#lastIndex = lastIndex;
+    this.#snapshot = snapshot;
+  }
+
+  /**
+   * @internal Checks the identity record of an open database and reads the log bounds. Throws
+   * `STORAGE_FOREIGN`, `STORAGE_CORRUPT` or `STORAGE_UNREADABLE` without writing anything, except
+   * the identity record into a completely empty database when `initializeEmpty` is set.
+   */
+  static async open(db: StorageDatabase, identity: StorageIdentity, opts: RaftStorageOpenOptions): Promise<RaftStorage> {
+    const { path } = opts;
+    try {
+      const raw = await db.get<Uint8Array, Uint8Array>(IDENTITY_KEY, VIEW);
+      if (raw === undefined) {
+        const [any] = await db.keys<Uint8Array>({ keyEncoding: 'view', limit: 1 }).all();
+        if (any !== undefined) throw corrupt(path, 'it holds data but no raftjobs identity record');
+        if (!opts.initializeEmpty) throw corrupt(path, 'it has no raftjobs identity record');
+        await db.put<Uint8Array, Uint8Array>(IDENTITY_KEY, encodeIdentity(identity), SYNCED_WRITE);
+      } else {
+        checkIdentity(decodeIdentity(raw, path), identity, path);
+      }
+      const logStartRaw = await db.get<Uint8Array, Uint8Array>(LOG_START_KEY, VIEW);
+      const logStart = logStartRaw === undefined ? { index: 0, term: 0 } : decodeLogStart(logStartRaw, path);
+      const snapRaw = await db.get<Uint8Array, Uint8Array>(SNAPSHOT_META_KEY, VIEW);
+      const snapshot = snapRaw === undefined ? null : decodeSnapshotRecord(snapRaw, path);
+      const hardRaw = await db.get<Uint8Array, Uint8Array>(HARD_STATE_KEY, VIEW);
+      if (hardRaw !== undefined) decodeHardState(hardRaw, path);
+      const [lastKey] = await db.keys<Uint8Array>({ ...ENTRY_RANGE, keyEncoding: 'view', reverse: true, limit: 1 }).all();
+      const lastIndex = lastKey === undefined ? logStart.index : (entryKeyIndex(lastKey) ?? logStart.index);
+      if (lastIndex < logStart.index) {
+        throw corrupt(path, `the log ends at ${lastIndex}, before its start ${logStart.index}`);
+      }
+      return new RaftStorage(db, opts, logStart, lastIndex, snapshot);
+    } catch (err) {
+      throw readFailure(err, path, 'read its raft state');
+    }
+  }
+
+  /** Index of the last stored entry, or of the log start when the log is empty. */
+  get lastIndex(): number {
+    return this.#lastIndex;
+  }
+
+  /** Reads everything persisted: what the core restarts from. */
+  load(): Promise<StoredState> {
+    return this.#serial('read its raft state', async () => {
+      const { db, path } = this;
+      const hardRaw = await db.get<Uint8Array, Uint8Array>(HARD_STATE_KEY, VIEW);
+      const hardState = hardRaw === undefined ? INITIAL_HARD_STATE : decodeHardState(hardRaw, path);
+      const logStart = this.#logStart;
+      const entries: Entry[] = [];
+      const it = db.iterator<Uint8Array, Uint8Array>({ gt: entryKey(logStart.index), lte: ENTRY_RANGE.lte, ...VIEW });
+      for await (const [key, value] of it) {
+        const index = entryKeyIndex(key);
+        const expected = logStart.index + entries.length + 1;
+        if (index !== expected) throw corrupt(path, `log entry ${expected} is missing (found ${String(index)})`);
+        entries.push(decodeEntry(index, value, path));
+      }
+      return { hardState, snapshot: this.#snapshot?.meta ?? null, entries, logStart };
+    });
+  }
+
+  /**
+   * Makes one Ready durable in one synced batch: `snapshot` (replacing the stored one and
+   * discarding the whole log), then `entries` (overwriting stored entries from `entries[0].index`
+   * on and deleting any stored entries after the last new one), then `hardState`.
+   */
+  persist(batch: PersistBatch): Promise<void> {
+    return this.#serial('persist a Ready', async () => {
+      const ops: Op[] = [];
+      let logStart = this.#logStart;
+      let lastIndex = this.#lastIndex;
+      let snapshot = this.#snapshot;
+      if (batch.snapshot !== null) {
+        this.#deleteEntries(ops, logStart.index + 1, lastIndex);
+        snapshot = this.#putSnapshot(ops, batch.snapshot);
+        logStart = { index: batch.snapshot.meta.index, term: batch.snapshot.meta.term };
+        lastIndex = logStart.index;
+        ops.push({ type: 'put', key: LOG_START_KEY, value: encodeLogStart(logStart) });
+      }
+      const first = batch.entries[0];
+      if (first !== undefined) {
+        if (first.index <= logStart.index || first.index > lastIndex + 1) {
+          throw misuse(this.path, `entries start at ${first.index}, outside the stored log (${logStart.index}, ${lastIndex + 1}]`);
+        }
+        batch.entries.forEach((entry, i) => {
+          if (entry.index !== first.index + i) throw misuse(this.path, `entries are not contiguous at ${entry.index}`);
+          ops.push({ type: 'put', key: entryKey(entry.index), value: encodeEntry(entry) });
+        });
+        const newLast = first.index + batch.entries.length - 1;
+        this.#deleteEntries(ops, newLast + 1, lastIndex);
+        lastIndex = newLast;
+      }
+      if (batch.hardState !== null) ops.push({ type: 'put', key: HARD_STATE_KEY, value: encodeHardState(batch.hardState) });
+      if (ops.length === 0) return;
+      await this.#write(ops, 'persist a Ready');
+      this.#logStart = logStart;
+      this.#lastIndex = lastIndex;
+      this.#snapshot = snapshot;
+    });
+  }
+
+  /**
+   * Stores the node's own snapshot of its state machine, replacing any stored snapshot. The log is
+   * kept: call {@link compact} afterwards to discard entries the snapshot covers.
+   */
+  saveSnapshot(snapshot: Snapshot): Promise<void> {
+    return this.#serial('save a snapshot', async () => {
+      if (snapshot.meta.index < this.#logStart.index) {
+        throw misuse(this.path, `snapshot at ${snapshot.meta.index} is older than the log start ${this.#logStart.index}`);
+      }
+      const ops: Op[] = [];
+      const record = this.#putSnapshot(ops, snapshot);
+      await this.#write(ops, 'save a snapshot');
+      this.#snapshot = record;
+    });
+  }
+
+  /** Reads the stored snapshot with its data, or null. Reads one consistent view of the database. */
+  async loadSnapshot(): Promise<Snapshot | null> {
+    const refused = this.#unusable();
+    if (refused !== null) throw refused;
+    const { path } = this;
+    try {
+      let record: SnapshotRecord | null = null;
+      let data = new Uint8Array(0);
+      let offset = 0;
+      let next = 0;
+      const it = this.db.iterator<Uint8Array, Uint8Array>({ ...SNAPSHOT_RANGE, ...VIEW });
+      for await (const [key, value] of it) {
+        if (record === null) {
+          if (snapshotChunkNumber(key) !== null) throw corrupt(path, 'snapshot data is stored without its meta');
+          record = decodeSnapshotRecord(value, path);
+          data = new Uint8Array(record.size);
+          continue;
+        }
+        const n = snapshotChunkNumber(key);
+        if (n === null || n >= record.chunks) continue; // not ours / left over: never read
+        if (n !== next || offset + value.byteLength > record.size) throw corrupt(path, `snapshot chunk ${next} is missing or too long`);
+        data.set(value, offset);
+        offset += value.byteLength;
+        next++;
+      }
+      if (record === null) return null;
+      if (next !== record.chunks || offset !== record.size) throw corrupt(path, 'snapshot data is incomplete');
+      return { meta: record.meta, data };
+    } catch (err) {
+      throw readFailure(err, path, 'read its snapshot', ErrorCode.DataLoss);
+    }
+  }
+
+  /**
+   * Deletes the entries below `firstIndex` and records the log start as (`firstIndex - 1`, its
+   * term). Only entries a stored snapshot covers can go. A `firstIndex` at or below the current
+   * start is a no-op.
+   */
+  compact(firstIndex: number): Promise<void> {
+    return this.#serial('compact the log', async () => {
+      const newStart = firstIndex - 1;
+      if (newStart <= this.#logStart.index) return;
+      if (newStart > this.#lastIndex) throw misuse(this.path, `cannot compact to ${firstIndex}: the log ends at ${this.#lastIndex}`);
+      const snapIndex = this.#snapshot?.meta.index ?? 0;
+      if (newStart > snapIndex) throw misuse(this.path, `cannot compact to ${firstIndex}: no snapshot covers ${newStart}`);
+      const raw = await this.db.get<Uint8Array, Uint8Array>(entryKey(newStart), VIEW);
+      if (raw === undefined) throw corrupt(this.path, `log entry ${newStart} is missing`);
+      const logStart = { index: newStart, term: decodeEntryTerm(newStart, raw, this.path) };
+      const ops: Op[] = [];
+      this.#deleteEntries(ops, this.#logStart.index + 1, newStart);
+      ops.push({ type: 'put', key: LOG_START_KEY, value: encodeLogStart(logStart) });
+      await this.#write(ops, 'compact the log');
+      this.#logStart = logStart;
+    });
+  }
+
+  /** Waits for pending writes, then closes the database. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.catch(() => undefined);
+    await this.db.close();
+  }
+
+  /** Why no new call may start, or null. */
+  #unusable(): RaftJobsError | null {
+    if (this.#failure !== null) return this.#failure;
+    if (this.#closed) return new RaftJobsError(ErrorCode.ShuttingDown, `Storage at ${this.path} is closed`, { path: this.path });
+    return null;
+  }
+
+  /**
+   * Runs `fn` after every earlier call (calls made before `close()` still run). Any failure other
+   * than a caller's misuse poisons the storage.
+   */
+  #serial<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const refused = this.#unusable();
+    if (refused !== null) return Promise.reject(refused);
+    const run = this.#queue.then(async () => {
+      if (this.#failure !== null) throw this.#failure;
+      try {
+        return await fn();
+      } catch (err) {
+        if (isRaftJobsError(err, ErrorCode.Internal)) throw err;
+        this.#failure ??= readFailure(err, this.path, what, ErrorCode.DataLoss);
+        throw this.#failure;
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #write(ops: Op[], what: string): Promise<void> {
+    try {
+      await this.db.batch<Uint8Array, Uint8Array>(ops, SYNCED_WRITE);
+    } catch (err) {
+      throw dataLoss(this.path, what, err);
+    }
+  }
+
+  /** Deletes stored entries `from..to` (inclusive); the log is contiguous, so no scan is needed. */
+  #deleteEntries(ops: Op[], from: number, to: number): void {
+    for (let i = from; i <= to; i++) ops.push({ type: 'del', key: entryKey(i) });
+  }
+
+  /** Writes `snapshot` as meta plus 1 MiB chunks and deletes the previous snapshot's extra chunks. */
+  #putSnapshot(ops: Op[], snapshot: Snapshot): SnapshotRecord {
+    const { data } = snapshot;
+    const chunks = Math.ceil(data.byteLength / SNAPSHOT_CHUNK_BYTES);
+    const record: SnapshotRecord = { meta: snapshot.meta, size: data.byteLength, chunks };
+    ops.push({ type: 'put', key: SNAPSHOT_META_KEY, value: encodeSnapshotRecord(record) });
+    for (let n = 0; n < chunks; n++) {
+      const part = data.subarray(n * SNAPSHOT_CHUNK_BYTES, (n + 1) * SNAPSHOT_CHUNK_BYTES);
+      ops.push({ type: 'put', key: snapshotChunkKey(n), value: this.#copyChunks ? new Uint8Array(part) : part });
+    }
+    for (let n = chunks; n < (this.#snapshot?.chunks ?? 0); n++) ops.push({ type: 'del', key: snapshotChunkKey(n) });
+    return record;
+  }
+}
+
+/** Maps a read failure: our own errors pass through; LevelDB corruption is STORAGE_CORRUPT. */
+function readFailure(err: unknown, path: string, what: string, otherwise: ErrorCode = ErrorCode.StorageUnreadable): RaftJobsError {
+  if (isRaftJobsError(err)) return err;
+  if (errorCode(err) === 'LEVEL_CORRUPTION') return corrupt(path, `LevelDB reports corruption (${err instanceof Error ? err.message : ''})`, err);
+  if (otherwise === ErrorCode.DataLoss) return dataLoss(path, what, err);
+  return refuse(ErrorCode.StorageUnreadable, path, `cannot be read (${err instanceof Error ? err.message : String(err)})`, err);
+}
