@@ -127,7 +127,7 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
         const http = member?.httpAddress === undefined ? '' : `  http ${member.httpAddress}`;
         print(`${id.padEnd(4)} ready  grpc ${member?.address ?? '?'}${http}  pid ${String(child.pid)}  log ${displayPath(logPath, cwd)}`);
         if (nodes.every((n) => n.ready)) {
-          print(`all ${nodes.length} node(s) ready. status: node ${displayPath(BIN, cwd)} status --config ${shellWord(shownConfig)}   stop: Ctrl-C`);
+          print(`all ${nodes.length} node(s) ready. status: npx raftjobs status --config ${shellWord(shownConfig)}   stop: Ctrl-C`);
         }
       }
     });

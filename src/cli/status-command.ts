@@ -1,0 +1,107 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Writable } from 'node:stream';
+import { loadConfig } from '../config/index.js';
+import { serviceClient } from '../server/protos.js';
+import { parseFlags, requireFlag } from './args.js';
+
+/** One row of `raftjobs status --json`. */
+export interface StatusRow {
+  id: string;
+  address: string;
+  role: string;
+  term?: number;
+  leaderId?: string | null;
+  commitIndex?: number;
+  appliedIndex?: number;
+  firstLogIndex?: number;
+  lastLogIndex?: number;
+  snapshotIndex?: number;
+  stateDigest?: string;
+  pid?: number;
+  peers?: { id: string; matchIndex: number; nextIndex: number; state: string }[];
+  error?: string;
+}
+
+interface WireStatus {
+  id: string;
+  role: string;
+  term: number;
+  leaderId: string;
+  commitIndex: number;
+  appliedIndex: number;
+  firstLogIndex: number;
+  lastLogIndex: number;
+  snapshotIndex: number;
+  stateDigest: string;
+  pid: number;
+  peers: { id: string; matchIndex: number; nextIndex: number; state: string }[];
+}
+
+/** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
+export function fetchStatus(id: string, address: string, timeoutMs = 1500): Promise<StatusRow> {
+  const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
+  const client = new Admin(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+    Status(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, s?: WireStatus) => void): void;
+  };
+  return new Promise<StatusRow>((resolve) => {
+    client.Status({}, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, s?: WireStatus) => {
+      client.close();
+      if (err || !s) {
+        resolve({ id, address, role: 'unreachable', error: err?.details ?? 'no answer' });
+        return;
+      }
+      resolve({
+        id: s.id,
+        address,
+        role: s.role,
+        term: s.term,
+        leaderId: s.leaderId === '' ? null : s.leaderId,
+        commitIndex: s.commitIndex,
+        appliedIndex: s.appliedIndex,
+        firstLogIndex: s.firstLogIndex,
+        lastLogIndex: s.lastLogIndex,
+        snapshotIndex: s.snapshotIndex,
+        stateDigest: s.stateDigest,
+        pid: s.pid,
+        peers: s.peers,
+      });
+    });
+  });
+}
+
+/** Status of every node in a config, in config order. */
+export async function clusterStatus(nodes: readonly { id: string; address: string }[], timeoutMs?: number): Promise<StatusRow[]> {
+  return Promise.all(nodes.map((n) => fetchStatus(n.id, n.address, timeoutMs)));
+}
+
+/** `raftjobs status --config FILE [--json]` */
+export async function statusCommand(argv: readonly string[], out: Writable): Promise<number> {
+  const { values } = parseFlags('status', argv, { config: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const config = loadConfig(requireFlag('status', 'config', values.config));
+  const rows = await clusterStatus(config.nodes);
+  if (values.json) {
+    out.write(JSON.stringify(rows) + '\n');
+  } else {
+    out.write(formatStatusTable(rows));
+  }
+  return 0;
+}
+
+export function formatStatusTable(rows: readonly StatusRow[]): string {
+  const header = ['ID', 'ADDRESS', 'ROLE', 'TERM', 'LEADER', 'COMMIT', 'APPLIED', 'LAST', 'SNAPSHOT', 'PID', 'DIGEST'];
+  const table = rows.map((r) =>
+    r.role === 'unreachable'
+      ? [r.id, r.address, 'unreachable', '', '', '', '', '', '', '', '']
+      : [r.id, r.address, r.role, String(r.term), r.leaderId ?? '-', String(r.commitIndex), String(r.appliedIndex), String(r.lastLogIndex), String(r.snapshotIndex), String(r.pid), r.stateDigest ?? ''],
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd() + '\n';
+  let s = line(header);
+  for (const row of table) s += line(row);
+  for (const r of rows) {
+    if (r.role === 'leader' && r.peers && r.peers.length > 0) {
+      s += `leader ${r.id} replication: ` + r.peers.map((p) => `${p.id} match ${p.matchIndex} (${p.state})`).join(', ') + '\n';
+    }
+  }
+  return s;
+}

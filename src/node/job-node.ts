@@ -1,0 +1,189 @@
+import type { Logger } from 'pino';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { nextDueTime } from '../jobs/index.js';
+import type { Command, CommandResult, JobsOptions, JobsState } from '../jobs/index.js';
+import type { NodeId, Role } from '../raft/index.js';
+import { JobsApp } from './jobs-app.js';
+import { RaftNode, type RaftNodeOptions } from './raft-node.js';
+import { systemClock, type NodeClock, type NodeStatus } from './types.js';
+
+export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandResult>, 'app' | 'events'> {
+  readonly jobs?: Partial<JobsOptions>;
+  /** Grace a new leader gives inherited leases (J6), ms. At least one election timeout. */
+  readonly leaseGraceMs: number;
+  /** Called when the node stops on an unrecoverable error. */
+  readonly onFatal?: (err: Error) => void;
+}
+
+/** Fires when jobs may have become ready or leases changed, so worker streams can be served. */
+export type WakeListener = () => void;
+
+/**
+ * A raftjobs node: the Raft driver with the job state machine, plus the leader's duties: it
+ * proposes `leaderChange` first thing in its term (J6) and a `tick` whenever something is due
+ * (J5), and wakes the worker dispatcher when jobs may have become ready. An idle cluster writes
+ * nothing.
+ */
+export class JobNode {
+  readonly raft: RaftNode<Command, CommandResult>;
+  private readonly app: JobsApp;
+  private readonly clock: NodeClock;
+  private readonly log: Logger;
+  private readonly wakeListeners = new Set<WakeListener>();
+  private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
+  private dueTimer: unknown = null;
+  private dueAt = Infinity;
+  private tickInFlight = false;
+  private stopped = false;
+
+  private constructor(app: JobsApp, raft: RaftNode<Command, CommandResult>, o: JobNodeOptions) {
+    this.app = app;
+    this.raft = raft;
+    this.clock = o.clock ?? systemClock;
+    this.log = o.logger.child({ component: 'jobs' });
+  }
+
+  static async start(o: JobNodeOptions): Promise<JobNode> {
+    const app = new JobsApp(o.jobs ?? {});
+    let self: JobNode | null = null;
+    const raft = await RaftNode.start<Command, CommandResult>({
+      ...o,
+      app,
+      events: {
+        onRoleChange: (role, leaderId) => self?.roleChanged(role, leaderId, o.leaseGraceMs),
+        onApplied: (_index, results) => self?.applied(results),
+        onFatal: (err) => o.onFatal?.(err),
+      },
+    });
+    self = new JobNode(app, raft, o);
+    if (raft.isLeader()) self.roleChanged('leader', raft.leader(), o.leaseGraceMs);
+    return self;
+  }
+
+  /** Replicate one job command; resolves with its result once applied here. */
+  propose(command: Command): Promise<CommandResult> {
+    return this.raft.propose(command);
+  }
+
+  /**
+   * Run a query against the job state: linearizable by default (ReadIndex through this node,
+   * which must lead), or this node's possibly stale state with `stale`.
+   */
+  async read<T>(query: (state: JobsState) => T, stale = false): Promise<T> {
+    if (!stale) await this.raft.readBarrier();
+    return query(this.app.state);
+  }
+
+  /** The current state, without a read barrier (leader-local decisions such as dispatch). */
+  get state(): JobsState {
+    return this.app.state;
+  }
+
+  isLeader(): boolean {
+    return this.raft.isLeader();
+  }
+
+  leader(): NodeId | null {
+    return this.raft.leader();
+  }
+
+  status(): NodeStatus {
+    return this.raft.status();
+  }
+
+  /** Snapshot the job state now and compact the log below it; returns the snapshot index. */
+  snapshotNow(): Promise<number> {
+    return this.raft.snapshotNow();
+  }
+
+  transferLeadership(to: NodeId): void {
+    this.raft.transferLeadership(to);
+  }
+
+  onWake(listener: WakeListener): () => void {
+    this.wakeListeners.add(listener);
+    return () => this.wakeListeners.delete(listener);
+  }
+
+  onRoleChange(listener: (role: Role, leaderId: NodeId | null) => void): () => void {
+    this.roleListeners.add(listener);
+    return () => this.roleListeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearDue();
+    await this.raft.stop();
+  }
+
+  // ------------------------------------------------------------------ leader duties
+
+  private roleChanged(role: Role, leaderId: NodeId | null, graceMs: number): void {
+    if (role === 'leader') {
+      // J6: the first job command of the term gives every inherited lease a grace period, so
+      // workers that keep heartbeating through the failover keep their jobs.
+      this.propose({ type: 'leaderChange', graceMs }).then(
+        () => this.scheduleDue(),
+        (err: unknown) => this.log.warn({ err }, 'leader-change grace was not committed'),
+      );
+    } else {
+      this.clearDue();
+    }
+    for (const l of this.roleListeners) l(role, leaderId);
+    this.wake();
+  }
+
+  private applied(results: readonly CommandResult[]): void {
+    if (!this.raft.isLeader()) return;
+    this.scheduleDue();
+    if (results.length > 0) this.wake();
+  }
+
+  private wake(): void {
+    for (const l of this.wakeListeners) l();
+  }
+
+  /** Arm one timer for the earliest due time; propose a tick when it comes. */
+  private scheduleDue(): void {
+    if (this.stopped || !this.raft.isLeader() || this.tickInFlight) return;
+    const due = nextDueTime(this.app.state);
+    if (due === null) {
+      this.clearDue();
+      return;
+    }
+    if (due >= this.dueAt && this.dueTimer !== null) return;
+    this.clearDue();
+    this.dueAt = due;
+    const delay = Math.max(0, due - this.clock.now());
+    this.dueTimer = this.clock.setTimeout(() => this.fireDue(), Math.min(delay, 2_147_000_000));
+  }
+
+  private fireDue(): void {
+    this.dueTimer = null;
+    this.dueAt = Infinity;
+    if (this.stopped || !this.raft.isLeader()) return;
+    const due = nextDueTime(this.app.state);
+    if (due === null) return;
+    if (due > this.clock.now()) {
+      this.scheduleDue();
+      return;
+    }
+    this.tickInFlight = true;
+    this.propose({ type: 'tick' })
+      .catch((err: unknown) => {
+        if (!(err instanceof RaftJobsError && (err.code === ErrorCode.NotLeader || err.code === ErrorCode.ShuttingDown || err.code === ErrorCode.OutcomeUnknown))) {
+          this.log.warn({ err }, 'tick proposal failed');
+        }
+      })
+      .finally(() => {
+        this.tickInFlight = false;
+        this.scheduleDue();
+      });
+  }
+
+  private clearDue(): void {
+    if (this.dueTimer !== null) this.clock.clearTimeout(this.dueTimer);
+    this.dueTimer = null;
+    this.dueAt = Infinity;
+  }
+}

@@ -1,0 +1,59 @@
+import type { NodeId, Role } from '../raft/index.js';
+
+/**
+ * The replicated application a node drives: it turns batches of commands into log entries and
+ * applies committed entries. Implementations must be deterministic: every replica applies the
+ * same entries and must reach the same state (src/jobs is the real one).
+ */
+export interface Application<C, R> {
+  /** Encode one log entry: a batch of commands stamped with the leader's clock (ms since epoch). */
+  encode(time: number, commands: readonly C[]): Uint8Array;
+  /** Apply one committed entry; one result per command, in order. */
+  apply(index: number, data: Uint8Array): R[];
+  /** Serialise the whole state (for snapshots). */
+  snapshot(): Uint8Array;
+  /** Replace the whole state with a snapshot's. */
+  restore(data: Uint8Array): void;
+  /** A short hash of the state; equal on replicas at the same applied index. */
+  digest(): string;
+}
+
+/** Time and timers of a node, injectable for tests. `now()` is wall-clock ms since the epoch. */
+export interface NodeClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Real clock: `Date.now()` and unref'ed Node timers. */
+export const systemClock: NodeClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Observable events of a node, for the layers above (job scheduling, worker streams). */
+export interface NodeEvents<R> {
+  /** Role or leader changed. `term` is the node's current term. */
+  onRoleChange?(role: Role, leaderId: NodeId | null, term: number): void;
+  /** An entry was applied; `results` has one result per command (empty for no-op entries). */
+  onApplied?(index: number, results: readonly R[]): void;
+  /** The node hit an unrecoverable error (disk write failed) and stopped. */
+  onFatal?(err: Error): void;
+}
+
+/** What `raftjobs status --json` shows for one node. */
+export interface NodeStatus {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: number;
+  readonly leaderId: NodeId | null;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly firstLogIndex: number;
+  readonly lastLogIndex: number;
+  readonly snapshotIndex: number;
+  readonly stateDigest: string;
+  readonly pid: number;
+  readonly peers: readonly { readonly id: NodeId; readonly matchIndex: number; readonly nextIndex: number; readonly state: string }[];
+}

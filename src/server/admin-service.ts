@@ -1,0 +1,66 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { NodeStatus } from '../node/index.js';
+import { toServiceError } from './errors.js';
+import { serviceClient } from './protos.js';
+
+/** What the admin service needs from a node. */
+export interface AdminTarget {
+  status(): NodeStatus;
+  snapshotNow(): Promise<number>;
+  transferLeadership(to: string): void;
+  isLeader(): boolean;
+}
+
+/** Wire form of a node's status (proto/admin.proto NodeStatus). */
+export function statusToWire(s: NodeStatus, clusterId: string, address: string): Record<string, unknown> {
+  return {
+    id: s.id,
+    clusterId,
+    role: s.role,
+    term: s.term,
+    leaderId: s.leaderId ?? '',
+    commitIndex: s.commitIndex,
+    appliedIndex: s.appliedIndex,
+    firstLogIndex: s.firstLogIndex,
+    lastLogIndex: s.lastLogIndex,
+    snapshotIndex: s.snapshotIndex,
+    stateDigest: s.stateDigest,
+    pid: s.pid,
+    address,
+    peers: s.peers.map((p) => ({ id: p.id, matchIndex: p.matchIndex, nextIndex: p.nextIndex, state: p.state })),
+  };
+}
+
+/** Register the Admin service (proto/admin.proto) for `node` on `server`. */
+export function addAdminService(
+  server: grpc.Server,
+  o: { node: AdminTarget; clusterId: string; address: string; voters: readonly string[]; logger: Logger },
+): void {
+  const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
+  server.addService(Admin.service, {
+    Status: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      cb(null, statusToWire(o.node.status(), o.clusterId, o.address));
+    },
+    Snapshot: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      o.node.snapshotNow().then(
+        (index) => cb(null, { snapshotIndex: index }),
+        (err: unknown) => cb(toServiceError(err, o.logger)),
+      );
+    },
+    TransferLeadership: (call: grpc.ServerUnaryCall<{ to: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const to = call.request.to;
+      if (!o.voters.includes(to)) {
+        cb(toServiceError(new RaftJobsError(ErrorCode.InvalidArgument, `to: unknown node ${JSON.stringify(to)}`), o.logger));
+        return;
+      }
+      if (!o.node.isLeader()) {
+        cb(toServiceError(new RaftJobsError(ErrorCode.NotLeader, 'this node is not the leader', { leaderId: o.node.status().leaderId }), o.logger));
+        return;
+      }
+      o.node.transferLeadership(to);
+      cb(null, {});
+    },
+  });
+}

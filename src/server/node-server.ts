@@ -1,0 +1,135 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { findNode, nodeDataDir, peersOf, type Config } from '../config/index.js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { JobNode } from '../node/index.js';
+import { LogMessage } from '../observability/index.js';
+import { openLevelStorage, type RaftStorage } from '../storage/index.js';
+import { GrpcTransport, peerServerOptions } from '../transport/index.js';
+import { addAdminService } from './admin-service.js';
+
+/** A running node process's parts, for orderly shutdown. */
+export interface RunningNode {
+  readonly node: JobNode;
+  readonly server: grpc.Server;
+  readonly storage: RaftStorage;
+  readonly address: string;
+  /** Ordered, idempotent shutdown; resolves when everything is closed. */
+  shutdown(reason: string): Promise<void>;
+}
+
+const MAX_PEER_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Open the node's storage, start Raft, and serve gRPC (peers, admin, jobs, workers) on its
+ * address. Fails before binding when the data directory is refused.
+ */
+export async function startNode(config: Config, nodeId: string, logger: Logger, onFatal: (err: Error) => void): Promise<RunningNode> {
+  const me = findNode(config, nodeId);
+  const dir = nodeDataDir(config, nodeId);
+  const storage = await openLevelStorage({ dir, clusterId: config.clusterId, nodeId });
+  const transport = new GrpcTransport({
+    clusterId: config.clusterId,
+    selfId: nodeId,
+    peers: peersOf(config, nodeId),
+    logger: logger.child({ component: 'transport' }),
+    maxMessageBytes: MAX_PEER_MESSAGE_BYTES,
+  });
+  const r = config.raft;
+  let node: JobNode;
+  try {
+    node = await JobNode.start({
+      id: nodeId,
+      voters: config.nodes.map((n) => n.id),
+      storage,
+      transport,
+      logger,
+      tickMs: r.tickMs,
+      electionTicks: r.electionTicks,
+      heartbeatTicks: r.heartbeatTicks,
+      maxAppendEntries: r.maxAppendEntries,
+      maxAppendBytes: r.maxAppendBytes,
+      maxInflight: r.maxInflight,
+      preVote: r.preVote,
+      checkQuorum: r.checkQuorum,
+      leaseGraceMs: 2 * r.electionTimeoutMaxMs,
+      jobs: {
+        maxPayloadBytes: config.limits.maxPayloadBytes,
+        maxJobsPerSubmit: config.limits.maxBatchSize,
+        maxLeaseBatch: config.limits.maxBatchSize,
+        maxQueueNameLength: config.limits.maxQueueNameLength,
+        maxIdempotencyKeyLength: config.limits.maxKeyLength,
+        idempotencyWindowMs: config.jobs.idempotencyWindowMs,
+        defaultLeaseTtlMs: config.jobs.defaultLeaseTtlMs,
+        defaultMaxAttempts: config.jobs.defaultMaxAttempts,
+      },
+      onFatal,
+    });
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+
+  const server = new grpc.Server({ ...peerServerOptions(MAX_PEER_MESSAGE_BYTES), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  transport.addToServer(server);
+  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger });
+  try {
+    await new Promise<number>((resolve, reject) =>
+      server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+  } catch (err) {
+    await node.stop();
+    await storage.close();
+    throw new RaftJobsError(ErrorCode.ConfigInvalid, `cannot listen on ${me.address}: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err });
+  }
+  logger.info({ address: me.address, dataDir: dir, pid: process.pid }, LogMessage.NodeReady);
+
+  let closing: Promise<void> | null = null;
+  const shutdown = (reason: string): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      await handOver(node, logger, r.electionTimeoutMaxMs);
+      await node.stop();
+      await shutdownServer(server, 1000);
+      await storage.close();
+      logger.info('shutdown complete');
+    })();
+    return closing;
+  };
+  return { node, server, storage, address: me.address, shutdown };
+}
+
+/** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */
+async function handOver(node: JobNode, logger: Logger, timeoutMs: number): Promise<void> {
+  if (!node.isLeader()) return;
+  const best = [...node.status().peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
+  if (!best) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const off = node.onRoleChange((role) => {
+      if (role !== 'leader') done();
+    });
+    function done(): void {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+    node.raft.transferLeadership(best.id);
+  });
+  logger.info({ to: best.id, transferred: !node.isLeader() }, 'leadership handed over before shutdown');
+}
+
+/** grpc-js `tryShutdown` can wait forever on open streams: race it, then force. */
+function shutdownServer(server: grpc.Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    timer.unref();
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/** Directory of the .proto files shipped with the package. */
+export const PROTO_DIR = path.join(import.meta.dirname, '..', '..', 'proto');
+
+const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  bytes: Buffer,
+};
+
+const cache = new Map<string, grpc.GrpcObject>();
+
+/** Load one proto file from `proto/` into grpc-js service definitions (cached). */
+export function loadProto(file: string): grpc.GrpcObject {
+  let pkg = cache.get(file);
+  if (!pkg) {
+    const def = protoLoader.loadSync(path.join(PROTO_DIR, file), LOADER_OPTIONS);
+    pkg = grpc.loadPackageDefinition(def);
+    cache.set(file, pkg);
+  }
+  return pkg;
+}
+
+/** A service constructor by its dotted name, e.g. `raftjobs.admin.v1.Admin`. */
+export function serviceClient(file: string, name: string): grpc.ServiceClientConstructor {
+  let node: unknown = loadProto(file);
+  for (const part of name.split('.')) node = (node as Record<string, unknown>)[part];
+  if (typeof node !== 'function') throw new Error(`${file}: no service ${name}`);
+  return node as grpc.ServiceClientConstructor;
+}
