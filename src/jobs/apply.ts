@@ -1,0 +1,74 @@
+/** `applyBatch`: the one entry point that changes a `JobsState`. */
+import { advanceClock, applyLeaderChange, applyTick, runDue } from './due.js';
+import { applyCancel, applyRetryDead } from './reduce-admin.js';
+import { applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress } from './reduce-lease.js';
+import { applySubmit } from './reduce-submit.js';
+import type { JobsState } from './state.js';
+import { reject } from './transitions.js';
+import type { CommandResult } from './results.js';
+import type { Batch, Command } from './types.js';
+import { checkCommand } from './validate.js';
+
+/**
+ * Applies one committed log entry and returns one result per command, in order.
+ *
+ * Order of work: the clock advances to max(clock, `batch.time`) (J5); `leaderChange` commands take
+ * effect (J6); the due pass runs (expire leases, promote scheduled jobs, forget old idempotency
+ * keys); then the other commands apply in order. Each command is validated again and rejected as a
+ * value if invalid; a rejected command changes nothing.
+ *
+ * Throws only on a broken invariant: `index` not greater than the last applied index (an entry
+ * applied twice or out of order is a driver bug, and silently skipping it would hide one).
+ *
+ * @param index the entry's Raft log index; indexes must increase, gaps (noop, config entries) are fine.
+ */
+export function applyBatch(state: JobsState, batch: Batch, index: number): CommandResult[] {
+  if (!Number.isSafeInteger(index) || index <= state.lastApplied) {
+    throw new RangeError(`applyBatch: index ${index} is not after the last applied index ${state.lastApplied}`);
+  }
+  state.lastApplied = index;
+  advanceClock(state, batch.time);
+  state.batchPromoted = 0;
+  state.batchExpired = 0;
+  const commands = batch.commands;
+  const results = new Array<CommandResult | undefined>(commands.length);
+  for (let i = 0; i < commands.length; i++) {
+    if (commands[i]?.type === 'leaderChange') results[i] = applyCommand(state, commands[i] as Command);
+  }
+  runDue(state);
+  for (let i = 0; i < commands.length; i++) {
+    if (results[i] === undefined) results[i] = applyCommand(state, commands[i] as Command);
+  }
+  return results as CommandResult[];
+}
+
+function applyCommand(state: JobsState, cmd: Command): CommandResult {
+  const problems: string[] = [];
+  checkCommand(cmd, '', state.options, problems);
+  if (problems.length > 0) {
+    const jobId = typeof cmd === 'object' && cmd !== null ? (cmd as { jobId?: unknown }).jobId : undefined;
+    return reject('INVALID_ARGUMENT', problems.join('; '), typeof jobId === 'string' ? jobId : undefined);
+  }
+  switch (cmd.type) {
+    case 'submit':
+      return applySubmit(state, cmd);
+    case 'lease':
+      return applyLease(state, cmd);
+    case 'heartbeat':
+      return applyHeartbeat(state, cmd);
+    case 'progress':
+      return applyProgress(state, cmd);
+    case 'complete':
+      return applyComplete(state, cmd);
+    case 'fail':
+      return applyFail(state, cmd);
+    case 'cancel':
+      return applyCancel(state, cmd);
+    case 'retryDead':
+      return applyRetryDead(state, cmd);
+    case 'tick':
+      return applyTick(state);
+    case 'leaderChange':
+      return applyLeaderChange(state, cmd);
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * Binary encoding of log entry payloads (`Batch`). On the hot path: no JSON, no base64; payloads
+ * and results are raw length-prefixed bytes; optional fields cost one presence bit.
+ *
+ * Layout: magic `0x4a` ('J'), version 1, time (float64 LE), command count, then per command a tag
+ * byte (index in `COMMAND_TYPES` + 1) and its fields.
+ */
+import type {
+  Backoff,
+  Batch,
+  Command,
+  HeartbeatCommand,
+  LeaseCommand,
+  LeaseRef,
+  SubmitJob,
+} from './types.js';
+import { DecodeError, Reader, Writer } from './wire.js';
+
+const MAGIC = 0x4a;
+const VERSION = 1;
+
+/** A decoded value, or why the bytes are not one. */
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const TAG = {
+  submit: 1,
+  lease: 2,
+  heartbeat: 3,
+  progress: 4,
+  complete: 5,
+  fail: 6,
+  cancel: 7,
+  retryDead: 8,
+  tick: 9,
+  leaderChange: 10,
+} as const satisfies Record<Command['type'], number>;
+
+// Presence bits of a submitted job's optional fields.
+const F_PRIORITY = 1;
+const F_DELAY = 2;
+const F_RUN_AT = 4;
+const F_MAX_ATTEMPTS = 8;
+const F_BACKOFF = 16;
+const F_LEASE_TTL = 32;
+const F_IDEMPOTENCY = 64;
+const F_RETENTION = 128;
+
+/**
+ * Encodes a batch. Throws (RangeError/TypeError) on what the format cannot carry, such as a
+ * fractional number where an integer belongs: validate commands before proposing them.
+ */
+export function encodeBatch(batch: Batch): Uint8Array {
+  const w = new Writer(estimateSize(batch));
+  w.u8(MAGIC);
+  w.u8(VERSION);
+  w.f64(batch.time);
+  w.uint(batch.commands.length);
+  for (const c of batch.commands) encodeCommand(w, c);
+  return w.finish();
+}
+
+function estimateSize(batch: Batch): number {
+  let n = 64;
+  for (const c of batch.commands) {
+    n += 32;
+    if (c.type === 'submit') for (const j of c.jobs) n += 48 + j.payload.length + j.queue.length;
+    else if (c.type === 'complete' && c.result !== undefined) n += c.result.length;
+    else if (c.type === 'heartbeat') n += 24 * c.leases.length;
+  }
+  return n;
+}
+
+function encodeCommand(w: Writer, c: Command): void {
+  const tag = (TAG as Record<string, number | undefined>)[c.type];
+  if (tag === undefined) throw new TypeError(`cannot encode unknown command type ${String(c.type)}`);
+  w.u8(tag);
+  switch (c.type) {
+    case 'submit':
+      w.uint(c.jobs.length);
+      for (const j of c.jobs) encodeJob(w, j);
+      return;
+    case 'lease':
+      w.str(c.workerId);
+      w.uint(c.queues.length);
+      for (const q of c.queues) w.str(q);
+      w.sint(c.max);
+      w.optSint(c.ttlMs ?? null);
+      return;
+    case 'heartbeat':
+      w.optSint(c.ttlMs ?? null);
+      w.uint(c.leases.length);
+      for (const l of c.leases) {
+        w.str(l.jobId);
+        w.sint(l.token);
+      }
+      return;
+    case 'progress':
+      w.str(c.jobId);
+      w.sint(c.token);
+      w.f64(c.percent);
+      w.optStr(c.message ?? null);
+      return;
+    case 'complete':
+      w.str(c.jobId);
+      w.sint(c.token);
+      if (c.result === undefined) w.u8(0);
+      else {
+        w.u8(1);
+        w.bytes(c.result);
+      }
+      return;
+    case 'fail':
+      w.str(c.jobId);
+      w.sint(c.token);
+      w.str(c.error);
+      w.u8(c.retry === undefined ? 0 : c.retry ? 1 : 2);
+      return;
+    case 'cancel':
+      w.str(c.jobId);
+      w.optStr(c.reason ?? null);
+      return;
+    case 'retryDead':
+      w.str(c.jobId);
+      w.optSint(c.attempts ?? null);
+      return;
+    case 'tick':
+      return;
+    case 'leaderChange':
+      w.sint(c.graceMs);
+      return;
+  }
+}
+
+function encodeJob(w: Writer, j: SubmitJob): void {
+  const flags =
+    (j.priority !== undefined ? F_PRIORITY : 0) |
+    (j.delayMs !== undefined ? F_DELAY : 0) |
+    (j.runAt !== undefined ? F_RUN_AT : 0) |
+    (j.maxAttempts !== undefined ? F_MAX_ATTEMPTS : 0) |
+    (j.backoff !== undefined ? F_BACKOFF : 0) |
+    (j.leaseTtlMs !== undefined ? F_LEASE_TTL : 0) |
+    (j.idempotencyKey !== undefined ? F_IDEMPOTENCY : 0) |
+    (j.retentionMs !== undefined ? F_RETENTION : 0);
+  w.u8(flags);
+  w.str(j.queue);
+  w.bytes(j.payload);
+  if (j.priority !== undefined) w.sint(j.priority);
+  if (j.delayMs !== undefined) w.sint(j.delayMs);
+  if (j.runAt !== undefined) w.sint(j.runAt);
+  if (j.maxAttempts !== undefined) w.sint(j.maxAttempts);
+  if (j.backoff !== undefined) encodeBackoff(w, j.backoff);
+  if (j.leaseTtlMs !== undefined) w.sint(j.leaseTtlMs);
+  if (j.idempotencyKey !== undefined) w.str(j.idempotencyKey);
+  if (j.retentionMs !== undefined) w.sint(j.retentionMs);
+}
+
+// Backoff head byte: bit 0 exponential, bit 1 jitter present, bit 2 factor present.
+function encodeBackoff(w: Writer, b: Backoff): void {
+  const factor = b.type === 'exponential' ? b.factor : undefined;
+  w.u8((b.type === 'exponential' ? 1 : 0) | (b.jitter !== undefined ? 2 : 0) | (factor !== undefined ? 4 : 0));
+  if (b.type === 'fixed') w.sint(b.delayMs);
+  else {
+    w.sint(b.initialMs);
+    w.sint(b.maxMs);
+    if (factor !== undefined) w.f64(factor);
+  }
+  if (b.jitter !== undefined) w.f64(b.jitter);
+}
+
+/**
+ * Decodes what `encodeBatch` wrote. Malformed input (wrong magic or version, truncation, bad
+ * UTF-8, unknown tags, trailing bytes) yields `{ ok: false, error }`, never a throw. Byte fields
+ * are copied out, so the result does not keep `bytes` alive.
+ */
+export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
+  try {
+    const r = new Reader(bytes);
+    const magic = r.u8();
+    if (magic !== MAGIC) throw new DecodeError(`not a job batch (magic 0x${magic.toString(16)})`);
+    const version = r.u8();
+    if (version !== VERSION) throw new DecodeError(`unsupported batch version ${version}`);
+    const time = r.f64();
+    const n = r.count();
+    const commands: Command[] = new Array<Command>(n);
+    for (let i = 0; i < n; i++) commands[i] = decodeCommand(r, i);
+    r.end();
+    return { ok: true, value: { time, commands } };
+  } catch (err) {
+    if (err instanceof DecodeError) return { ok: false, error: `decodeBatch: ${err.message}` };
+    throw err;
+  }
+}
+
+function decodeCommand(r: Reader, i: number): Command {
+  const tag = r.u8();
+  switch (tag) {
+    case TAG.submit: {
+      const n = r.count();
+      const jobs: SubmitJob[] = new Array<SubmitJob>(n);
+      for (let k = 0; k < n; k++) jobs[k] = decodeJob(r);
+      return { type: 'submit', jobs };
+    }
+    case TAG.lease: {
+      const workerId = r.str();
+      const nq = r.count();
+      const queues: string[] = new Array<string>(nq);
+      for (let k = 0; k < nq; k++) queues[k] = r.str();
+      const c: Mutable<LeaseCommand> = { type: 'lease', workerId, queues, max: r.sint() };
+      const ttl = r.optSint();
+      if (ttl !== null) c.ttlMs = ttl;
+      return c;
+    }
+    case TAG.heartbeat: {
+      const ttl = r.optSint();
+      const n = r.count();
+      const leases: LeaseRef[] = new Array<LeaseRef>(n);
+      for (let k = 0; k < n; k++) leases[k] = { jobId: r.str(), token: r.sint() };
+      const c: Mutable<HeartbeatCommand> = { type: 'heartbeat', leases };
+      if (ttl !== null) c.ttlMs = ttl;
+      return c;
+    }
+    case TAG.progress: {
+      const jobId = r.str();
+      const token = r.sint();
+      const percent = r.f64();
+      const message = r.optStr();
+      return message === null ? { type: 'progress', jobId, token, percent } : { type: 'progress', jobId, token, percent, message };
+    }
+    case TAG.complete: {
+      const jobId = r.str();
+      const token = r.sint();
+      return r.bool() ? { type: 'complete', jobId, token, result: r.bytes() } : { type: 'complete', jobId, token };
+    }
+    case TAG.fail: {
+      const jobId = r.str();
+      const token = r.sint();
+      const error = r.str();
+      const retry = r.u8();
+      if (retry > 2) throw new DecodeError(`commands[${i}]: bad retry flag ${retry}`);
+      return retry === 0 ? { type: 'fail', jobId, token, error } : { type: 'fail', jobId, token, error, retry: retry === 1 };
+    }
+    case TAG.cancel: {
+      const jobId = r.str();
+      const reason = r.optStr();
+      return reason === null ? { type: 'cancel', jobId } : { type: 'cancel', jobId, reason };
+    }
+    case TAG.retryDead: {
+      const jobId = r.str();
+      const attempts = r.optSint();
+      return attempts === null ? { type: 'retryDead', jobId } : { type: 'retryDead', jobId, attempts };
+    }
+    case TAG.tick:
+      return { type: 'tick' };
+    case TAG.leaderChange:
+      return { type: 'leaderChange', graceMs: r.sint() };
+    default:
+      throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
+  }
+}
+
+function decodeJob(r: Reader): SubmitJob {
+  const flags = r.u8();
+  const j: Mutable<SubmitJob> = { queue: r.str(), payload: r.bytes() };
+  if (flags & F_PRIORITY) j.priority = r.sint();
+  if (flags & F_DELAY) j.delayMs = r.sint();
+  if (flags & F_RUN_AT) j.runAt = r.sint();
+  if (flags & F_MAX_ATTEMPTS) j.maxAttempts = r.sint();
+  if (flags & F_BACKOFF) j.backoff = decodeBackoff(r);
+  if (flags & F_LEASE_TTL) j.leaseTtlMs = r.sint();
+  if (flags & F_IDEMPOTENCY) j.idempotencyKey = r.str();
+  if (flags & F_RETENTION) j.retentionMs = r.sint();
+  return j;
+}
+
+function decodeBackoff(r: Reader): Backoff {
+  const head = r.u8();
+  if (head > 7) throw new DecodeError(`bad backoff head 0x${head.toString(16)}`);
+  if ((head & 1) === 0) {
+    if (head & 4) throw new DecodeError('fixed backoff with a factor');
+    const delayMs = r.sint();
+    return head & 2 ? { type: 'fixed', delayMs, jitter: r.f64() } : { type: 'fixed', delayMs };
+  }
+  const b: Mutable<Extract<Backoff, { type: 'exponential' }>> = { type: 'exponential', initialMs: r.sint(), maxMs: r.sint() };
+  if (head & 4) b.factor = r.f64();
+  if (head & 2) b.jitter = r.f64();
+  return b;
+}

@@ -1,0 +1,78 @@
+/**
+ * The replicated job state machine (DESIGN.md J1–J7). Pure: no I/O, timers, clocks or randomness;
+ * every replica that applies the same entries holds the same state.
+ *
+ * Driver loop: `createState(options)` (or `restoreState(snapshot, options)`), then for each
+ * committed normal entry `applyBatch(state, decodeBatch(entry.data).value, entry.index)`. The leader
+ * proposes `{ type: 'tick' }` when `nextDueTime(state)` has come, and `{ type: 'leaderChange', graceMs }`
+ * in the first entry of its term.
+ */
+export { applyBatch } from './apply.js';
+export { backoffDelay, resolveBackoff } from './backoff.js';
+export { decodeBatch, encodeBatch, type Decoded } from './codec.js';
+export { nextDueTime } from './due.js';
+export { DEFAULT_JOBS_OPTIONS, resolveOptions, type JobsOptions } from './options.js';
+export {
+  clockOf,
+  getJob,
+  hasReady,
+  lastAppliedIndex,
+  listJobs,
+  queueStats,
+  readyCount,
+  readyQueues,
+  stats,
+  type ListJobsPage,
+  type ListJobsQuery,
+} from './queries.js';
+export type {
+  AttemptRecord,
+  CancelResult,
+  CommandResult,
+  CompleteResult,
+  FailResult,
+  HeartbeatOutcome,
+  HeartbeatResult,
+  JobProgress,
+  JobSummary,
+  JobView,
+  LeaderChangeResult,
+  LeaseGrant,
+  LeaseInfo,
+  LeaseResult,
+  ProgressResult,
+  QueueStats,
+  Rejection,
+  RetryDeadResult,
+  SubmitResult,
+  SubmittedJob,
+  TickResult,
+} from './results.js';
+export { restoreState, snapshotState, stateDigest } from './snapshot.js';
+export { createState, formatJobId, type JobsState } from './state.js';
+export {
+  AttemptOutcome,
+  COMMAND_TYPES,
+  JOB_STATES,
+  JobState,
+  RejectCode,
+  isTerminal,
+  type Backoff,
+  type Batch,
+  type CancelCommand,
+  type Command,
+  type CommandType,
+  type CompleteCommand,
+  type FailCommand,
+  type HeartbeatCommand,
+  type LeaderChangeCommand,
+  type LeaseCommand,
+  type LeaseRef,
+  type ProgressCommand,
+  type ResolvedBackoff,
+  type RetryDeadCommand,
+  type SubmitCommand,
+  type SubmitJob,
+  type TickCommand,
+} from './types.js';
+export { validateBatch, validateCommand, validateSubmit, type Validation } from './validate.js';

@@ -1,0 +1,134 @@
+/** Pure reads of a `JobsState`. They return copies of the small fields; byte arrays are shared. */
+import type { JobRecord, JobsState } from './state.js';
+import type { JobSummary, JobView, QueueStats } from './results.js';
+import { JOB_STATES, type JobState } from './types.js';
+
+/** Everything about one job, or null when unknown. */
+export function getJob(state: JobsState, id: string): JobView | null {
+  const job = state.jobs.get(id);
+  return job === undefined ? null : toView(job);
+}
+
+export interface ListJobsQuery {
+  /** Only jobs of this queue. */
+  readonly queue?: string;
+  /** Only jobs in this state. */
+  readonly state?: JobState;
+  /** 1..`maxPageSize` (clamped). Default 100. */
+  readonly pageSize?: number;
+  /** `nextPageToken` of the previous page; omit for the first page. */
+  readonly pageToken?: string;
+}
+
+export interface ListJobsPage {
+  /** In id (= submit) order. */
+  readonly jobs: readonly JobSummary[];
+  /** Pass as `pageToken` for the next page; null when there is none. */
+  readonly nextPageToken: string | null;
+}
+
+/**
+ * Lists jobs in id order, one page at a time. Paging is stable: a page token is the last id
+ * returned, so jobs submitted meanwhile appear on later pages and none repeats or is skipped.
+ * Seeking to the token is O(log n); a filter scans the jobs after it until the page fills.
+ */
+export function listJobs(state: JobsState, query: ListJobsQuery = {}): ListJobsPage {
+  const size = Math.min(Math.max(Math.floor(query.pageSize ?? 100) || 1, 1), state.options.maxPageSize);
+  const order = state.order;
+  let i = query.pageToken === undefined ? 0 : firstAfter(order, query.pageToken);
+  const jobs: JobSummary[] = [];
+  for (; i < order.length && jobs.length < size; i++) {
+    const job = order[i] as JobRecord;
+    if (query.queue !== undefined && job.queue !== query.queue) continue;
+    if (query.state !== undefined && job.state !== query.state) continue;
+    jobs.push(toSummary(job));
+  }
+  const last = jobs[jobs.length - 1];
+  return { jobs, nextPageToken: jobs.length === size && i < order.length && last !== undefined ? last.id : null };
+}
+
+/** Index of the first job whose id sorts after `id`. */
+function firstAfter(order: readonly JobRecord[], id: string): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((order[mid] as JobRecord).id <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Job counts per queue and state, sorted by queue name. O(queues). */
+export function stats(state: JobsState): QueueStats[] {
+  const names = [...state.queues.keys()].sort();
+  return names.map((name) => queueStats(state, name));
+}
+
+/** Job counts of one queue (all zero for an unknown queue). */
+export function queueStats(state: JobsState, queue: string): QueueStats {
+  const c = state.queues.get(queue)?.counts;
+  const out: Record<string, number | string> = { queue };
+  for (const s of JOB_STATES) out[s] = c?.[s] ?? 0;
+  return out as unknown as QueueStats;
+}
+
+/** True when any of `queues` has a ready job: a push scheduler's cue to offer a lease. O(queues). */
+export function hasReady(state: JobsState, queues: readonly string[]): boolean {
+  for (const name of queues) if ((state.queues.get(name)?.ready.size ?? 0) > 0) return true;
+  return false;
+}
+
+/** Ready jobs in `queue`. O(1). */
+export function readyCount(state: JobsState, queue: string): number {
+  return state.queues.get(queue)?.ready.size ?? 0;
+}
+
+/** Names of the queues that have ready jobs, sorted. O(queues). */
+export function readyQueues(state: JobsState): string[] {
+  const out: string[] = [];
+  for (const [name, q] of state.queues) if (q.ready.size > 0) out.push(name);
+  return out.sort();
+}
+
+/** The replicated clock (J5), ms. */
+export function clockOf(state: JobsState): number {
+  return state.now;
+}
+
+/** Raft index of the last entry applied to `state` (0 when none). */
+export function lastAppliedIndex(state: JobsState): number {
+  return state.lastApplied;
+}
+
+function toSummary(job: JobRecord): JobSummary {
+  return {
+    id: job.id,
+    queue: job.queue,
+    state: job.state,
+    priority: job.priority,
+    runAt: job.runAt,
+    submittedAt: job.submittedAt,
+    updatedAt: job.updatedAt,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    attemptLimit: job.attemptLimit,
+    backoff: job.backoff,
+    leaseTtlMs: job.leaseTtlMs,
+    idempotencyKey: job.idempotencyKey,
+    retentionMs: job.retentionMs,
+    finishedAt: job.finishedAt,
+    purgeAt: job.finishedAt === null ? null : job.finishedAt + job.retentionMs,
+    lease:
+      job.state === 'leased'
+        ? { token: job.leaseToken, workerId: job.leaseWorker, expiresAt: job.leaseExpiresAt, ttlMs: job.leaseTtl, attempt: job.attempts }
+        : null,
+    progress: job.progress,
+    lastError: job.lastError,
+    cancelReason: job.cancelReason,
+  };
+}
+
+function toView(job: JobRecord): JobView {
+  return { ...toSummary(job), payload: job.payload, result: job.result, history: job.history.slice() };
+}

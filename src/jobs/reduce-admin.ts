@@ -1,0 +1,40 @@
+/** Operator commands: cancel and retry of dead jobs. */
+import type { JobsState } from './state.js';
+import { endAttempt, finish, reject, schedule } from './transitions.js';
+import type { CancelResult, Rejection, RetryDeadResult } from './results.js';
+import type { CancelCommand, RetryDeadCommand } from './types.js';
+
+/**
+ * Cancels a scheduled, ready or leased job. A leased job's attempt ends as `cancelled`, so its
+ * token is stale from here on and the worker's heartbeat tells it to stop.
+ */
+export function applyCancel(state: JobsState, cmd: CancelCommand): CancelResult | Rejection {
+  const job = state.jobs.get(cmd.jobId);
+  if (job === undefined) return reject('NOT_FOUND', `job ${cmd.jobId} not found`, cmd.jobId);
+  const previous = job.state;
+  if (previous === 'succeeded' || previous === 'dead' || previous === 'cancelled') {
+    return reject('ILLEGAL_TRANSITION', `job ${job.id} is ${previous}: only scheduled, ready or leased jobs can be cancelled`, job.id);
+  }
+  if (previous === 'leased') endAttempt(state, job, 'cancelled', cmd.reason ?? null);
+  job.cancelReason = cmd.reason ?? null;
+  finish(state, job, 'cancelled');
+  return { ok: true, type: 'cancel', jobId: job.id, previous };
+}
+
+/**
+ * Makes a dead job ready again with `attempts` more attempts (default: its `maxAttempts`). The
+ * attempt counter is extended rather than reset, so attempt numbers in the history stay unique;
+ * backoff restarts from its first delay.
+ */
+export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDeadResult | Rejection {
+  const job = state.jobs.get(cmd.jobId);
+  if (job === undefined) return reject('NOT_FOUND', `job ${cmd.jobId} not found`, cmd.jobId);
+  if (job.state !== 'dead') {
+    return reject('ILLEGAL_TRANSITION', `job ${job.id} is ${job.state}: only dead jobs can be retried`, job.id);
+  }
+  job.attemptLimit = job.attempts + (cmd.attempts ?? job.maxAttempts);
+  job.backoffBase = job.attempts;
+  job.finishedAt = null;
+  schedule(state, job, state.now);
+  return { ok: true, type: 'retryDead', jobId: job.id, attemptLimit: job.attemptLimit };
+}

@@ -1,0 +1,101 @@
+/**
+ * Worker commands: lease, heartbeat, progress, complete, fail. Every command that names a lease is
+ * fenced by its token (J3): only the current lease of a leased job is accepted.
+ */
+import { readyBefore, type JobRecord, type JobsState, type QueueIndex } from './state.js';
+import { currentLease, endAttempt, finish, grantLease, retryOrDie } from './transitions.js';
+import type {
+  CompleteResult,
+  FailResult,
+  HeartbeatOutcome,
+  HeartbeatResult,
+  LeaseGrant,
+  LeaseResult,
+  ProgressResult,
+  Rejection,
+} from './results.js';
+import type { CompleteCommand, FailCommand, HeartbeatCommand, LeaseCommand, ProgressCommand } from './types.js';
+
+/**
+ * Grants up to `max` leases from the named queues, best job first across all of them. Each grant
+ * costs O(q + log n) for q named queues and n ready jobs in the chosen queue.
+ */
+export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
+  const queues: QueueIndex[] = [];
+  for (const name of cmd.queues) {
+    const q = state.queues.get(name);
+    if (q !== undefined && q.ready.size > 0 && !queues.includes(q)) queues.push(q);
+  }
+  const leases: LeaseGrant[] = [];
+  while (leases.length < cmd.max) {
+    let best: JobRecord | undefined;
+    for (const q of queues) {
+      const top = q.ready.peek();
+      if (top !== undefined && (best === undefined || readyBefore(top, best))) best = top;
+    }
+    if (best === undefined) break;
+    grantLease(state, best, cmd.workerId, cmd.ttlMs ?? best.leaseTtlMs);
+    leases.push({
+      jobId: best.id,
+      queue: best.queue,
+      payload: best.payload,
+      priority: best.priority,
+      runAt: best.runAt,
+      submittedAt: best.submittedAt,
+      token: best.leaseToken,
+      attempt: best.attempts,
+      attemptLimit: best.attemptLimit,
+      expiresAt: best.leaseExpiresAt,
+      ttlMs: best.leaseTtl,
+    });
+  }
+  return { ok: true, type: 'lease', leases };
+}
+
+/** Extends each current lease to now + ttl; stale or unknown ones are rejected one by one. */
+export function applyHeartbeat(state: JobsState, cmd: HeartbeatCommand): HeartbeatResult {
+  const leases: HeartbeatOutcome[] = [];
+  for (const ref of cmd.leases) {
+    const job = currentLease(state, ref.jobId, ref.token);
+    if ('ok' in job) {
+      leases.push({ ok: false, jobId: ref.jobId, code: job.code, message: job.message });
+      continue;
+    }
+    const ttl = cmd.ttlMs ?? job.leaseTtl;
+    job.leaseTtl = ttl;
+    job.leaseExpiresAt = state.now + ttl;
+    job.updatedAt = state.now;
+    state.leased.update(job);
+    leases.push({ ok: true, jobId: job.id, expiresAt: job.leaseExpiresAt });
+  }
+  return { ok: true, type: 'heartbeat', leases };
+}
+
+/** Stores the current attempt's progress. It does not extend the lease: heartbeats do. */
+export function applyProgress(state: JobsState, cmd: ProgressCommand): ProgressResult | Rejection {
+  const job = currentLease(state, cmd.jobId, cmd.token);
+  if ('ok' in job) return job;
+  job.progress = { percent: cmd.percent, message: cmd.message ?? '', updatedAt: state.now };
+  job.updatedAt = state.now;
+  return { ok: true, type: 'progress', jobId: job.id };
+}
+
+/** Succeeds the current attempt (J4: terminal; a second completion finds no lease and is stale). */
+export function applyComplete(state: JobsState, cmd: CompleteCommand): CompleteResult | Rejection {
+  const job = currentLease(state, cmd.jobId, cmd.token);
+  if ('ok' in job) return job;
+  endAttempt(state, job, 'succeeded', null);
+  job.result = cmd.result ?? null;
+  finish(state, job, 'succeeded');
+  return { ok: true, type: 'complete', jobId: job.id, finishedAt: state.now };
+}
+
+/** Fails the current attempt: back to scheduled (or ready) after backoff while attempts remain, else dead. */
+export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Rejection {
+  const job = currentLease(state, cmd.jobId, cmd.token);
+  if ('ok' in job) return job;
+  endAttempt(state, job, 'failed', cmd.error);
+  job.lastError = cmd.error;
+  retryOrDie(state, job, cmd.retry !== false);
+  return { ok: true, type: 'fail', jobId: job.id, state: job.state, runAt: job.state === 'dead' ? null : job.runAt };
+}

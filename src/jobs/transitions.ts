@@ -1,0 +1,126 @@
+/**
+ * The lifecycle moves every reducer is built from. Each keeps the indexes (heaps, per-queue
+ * counts) in step with `job.state`; reducers never touch the indexes directly.
+ */
+import { backoffDelay } from './backoff.js';
+import type { JobRecord, JobsState } from './state.js';
+import type { Rejection } from './results.js';
+import type { AttemptOutcome, JobState } from './types.js';
+
+/** Adds a new job (whose `state` and `runAt` are set) to the state and its indexes. */
+export function addJob(state: JobsState, job: JobRecord): void {
+  state.jobs.set(job.id, job);
+  state.order.push(job);
+  state.queue(job.queue).counts[job.state]++;
+  attach(state, job);
+}
+
+/** Puts a detached job into `next`: counts, state, and the heap of `next`. */
+function enter(state: JobsState, job: JobRecord, next: JobState): void {
+  const counts = state.queue(job.queue).counts;
+  counts[job.state]--;
+  counts[next]++;
+  job.state = next;
+  job.updatedAt = state.now;
+  attach(state, job);
+}
+
+function attach(state: JobsState, job: JobRecord): void {
+  if (job.state === 'ready') state.queue(job.queue).ready.push(job);
+  else if (job.state === 'scheduled') state.scheduled.push(job);
+  else if (job.state === 'leased') state.leased.push(job);
+}
+
+/** Takes `job` out of the heap of its state, if it is in one, so its keys may change. */
+function detach(state: JobsState, job: JobRecord): void {
+  if (job.heapPos === -1) return;
+  if (job.state === 'ready') state.queue(job.queue).ready.remove(job);
+  else if (job.state === 'scheduled') state.scheduled.remove(job);
+  else if (job.state === 'leased') state.leased.remove(job);
+}
+
+/** Makes `job` due at `runAt`: ready at once when that is now or earlier, else scheduled. */
+export function schedule(state: JobsState, job: JobRecord, runAt: number): void {
+  detach(state, job);
+  job.runAt = runAt;
+  enter(state, job, runAt <= state.now ? 'ready' : 'scheduled');
+}
+
+/** Grants a lease on a ready job and starts its next attempt. */
+export function grantLease(state: JobsState, job: JobRecord, workerId: string, ttlMs: number): void {
+  detach(state, job);
+  const token = ++state.lastToken;
+  job.attempts++;
+  job.leaseToken = token;
+  job.leaseWorker = workerId;
+  job.leaseExpiresAt = state.now + ttlMs;
+  job.leaseTtl = ttlMs;
+  job.progress = null;
+  job.history.push({
+    attempt: job.attempts,
+    token,
+    workerId,
+    startedAt: state.now,
+    endedAt: null,
+    outcome: 'running',
+    error: null,
+  });
+  if (job.history.length > state.options.historyLimit) job.history.shift();
+  enter(state, job, 'leased');
+}
+
+/**
+ * Ends the running attempt of a leased job and clears its lease. The job is left out of every
+ * index, still in state `leased`; the caller moves it on at once with `schedule`, `finish` or `retryOrDie`.
+ */
+export function endAttempt(state: JobsState, job: JobRecord, outcome: AttemptOutcome, error: string | null): void {
+  if (job.state !== 'leased') throw new Error(`endAttempt: job ${job.id} is ${job.state}, not leased`);
+  detach(state, job);
+  const last = job.history.length - 1;
+  const running = job.history[last];
+  if (running !== undefined && running.token === job.leaseToken) {
+    job.history[last] = { ...running, endedAt: state.now, outcome, error };
+  }
+  job.leaseToken = 0;
+  job.leaseWorker = '';
+  job.leaseExpiresAt = 0;
+  job.leaseTtl = 0;
+}
+
+/** Moves a job that is out of every index (after `endAttempt`) or in one to a terminal state. */
+export function finish(state: JobsState, job: JobRecord, terminal: 'succeeded' | 'dead' | 'cancelled'): void {
+  detach(state, job);
+  job.finishedAt = state.now;
+  enter(state, job, terminal);
+}
+
+/** After a failed or expired attempt: retry after backoff while attempts remain, else dead. */
+export function retryOrDie(state: JobsState, job: JobRecord, allowRetry: boolean): void {
+  if (!allowRetry || job.attempts >= job.attemptLimit) {
+    finish(state, job, 'dead');
+    return;
+  }
+  const delay = backoffDelay(job.backoff, job.id, job.attempts, job.attempts - job.backoffBase);
+  schedule(state, job, state.now + delay);
+}
+
+/** A rejection value. */
+export function reject(code: Rejection['code'], message: string, jobId?: string): Rejection {
+  return jobId === undefined ? { ok: false, code, message } : { ok: false, code, message, jobId };
+}
+
+/**
+ * The job leased under `token`, or why not (J3). A job that is not leased, or leased under another
+ * token, rejects with STALE_TOKEN; an unknown job with NOT_FOUND.
+ */
+export function currentLease(state: JobsState, jobId: string, token: number): JobRecord | Rejection {
+  const job = state.jobs.get(jobId);
+  if (job === undefined) return reject('NOT_FOUND', `job ${jobId} not found`, jobId);
+  if (job.state !== 'leased') {
+    return reject('STALE_TOKEN', `token ${token} is stale: job ${jobId} is ${job.state}, not leased`, jobId);
+  }
+  if (job.leaseToken !== token) {
+    return reject('STALE_TOKEN', `token ${token} is stale: job ${jobId} is leased under token ${job.leaseToken}`, jobId);
+  }
+  return job;
+}

@@ -1,0 +1,244 @@
+/**
+ * Data types of the job state machine: commands (what a log entry carries), results (what
+ * applying them returns) and read views. Everything here is plain data; commands cross the wire
+ * through `encodeBatch`/`decodeBatch`.
+ *
+ * Times are absolute milliseconds on the leader's clock (`Batch.time`); durations end in `Ms`.
+ */
+
+/** Where a job is in its lifecycle (DESIGN.md "Job lifecycle"). */
+export const JobState = {
+  Scheduled: 'scheduled',
+  Ready: 'ready',
+  Leased: 'leased',
+  Succeeded: 'succeeded',
+  Dead: 'dead',
+  Cancelled: 'cancelled',
+} as const;
+export type JobState = (typeof JobState)[keyof typeof JobState];
+
+/** Every state, in the order used by stats and the wire format. */
+export const JOB_STATES: readonly JobState[] = ['scheduled', 'ready', 'leased', 'succeeded', 'dead', 'cancelled'];
+
+/** Terminal states (J4): once entered, a job never leaves them, except `dead` through `retryDead`. */
+export function isTerminal(state: JobState): boolean {
+  return state === 'succeeded' || state === 'dead' || state === 'cancelled';
+}
+
+/**
+ * Why a command was rejected. The strings equal the matching `ErrorCode` values of src/errors, so
+ * the server maps them without a table (STALE_TOKEN and ILLEGAL_TRANSITION → FAILED_PRECONDITION).
+ */
+export const RejectCode = {
+  InvalidArgument: 'INVALID_ARGUMENT',
+  NotFound: 'NOT_FOUND',
+  StaleToken: 'STALE_TOKEN',
+  IllegalTransition: 'ILLEGAL_TRANSITION',
+} as const;
+export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
+
+/** How an attempt ended. `running` marks the current attempt of a leased job. */
+export const AttemptOutcome = {
+  Running: 'running',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Expired: 'expired',
+  Cancelled: 'cancelled',
+} as const;
+export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome];
+
+/**
+ * Delay before the next attempt after a failed or expired one.
+ * Jitter (0..1, default 0) shortens the delay by up to that fraction; the amount is a hash of the
+ * job id and attempt number, never a random call, so every replica computes the same run-at.
+ */
+export type Backoff =
+  | {
+      readonly type: 'fixed';
+      /** Delay after every failed attempt, ms. */
+      readonly delayMs: number;
+      readonly jitter?: number;
+    }
+  | {
+      readonly type: 'exponential';
+      /** Delay after the first failed attempt, ms. */
+      readonly initialMs: number;
+      /** Cap on the delay, ms (at least `initialMs`). */
+      readonly maxMs: number;
+      /** Growth per attempt, 1..100. Default 2. */
+      readonly factor?: number;
+      readonly jitter?: number;
+    };
+
+/** A backoff with every default filled in, as stored on a job. */
+export type ResolvedBackoff =
+  | { readonly type: 'fixed'; readonly delayMs: number; readonly jitter: number }
+  | {
+      readonly type: 'exponential';
+      readonly initialMs: number;
+      readonly maxMs: number;
+      readonly factor: number;
+      readonly jitter: number;
+    };
+
+/** One job of a submit command. Defaults come from `JobsOptions`. */
+export interface SubmitJob {
+  /** Queue name, 1..128 chars of `[A-Za-z0-9._:-]`. */
+  readonly queue: string;
+  /** Opaque bytes handed to the worker; at most `maxPayloadBytes` (default 1 MiB). Do not mutate after submit. */
+  readonly payload: Uint8Array;
+  /** Higher runs first; int32. Default 0. */
+  readonly priority?: number;
+  /** Run this many ms after the entry's time. Exclusive with `runAt`. Default 0 (ready at once). */
+  readonly delayMs?: number;
+  /** Absolute run time, ms. A time at or before the entry's time means ready at once. */
+  readonly runAt?: number;
+  /** Attempts before the job goes dead, 1..1000. Default `defaultMaxAttempts` (3). */
+  readonly maxAttempts?: number;
+  /** Default `defaultBackoff` (exponential 1 s doubling, cap 1 h, jitter 0.1). */
+  readonly backoff?: Backoff;
+  /** Lease duration for each attempt, 100 ms..24 h. Default `defaultLeaseTtlMs` (30 s). */
+  readonly leaseTtlMs?: number;
+  /** J7: a second submit to the same queue with this key within the window returns the first job. ≤ 256 chars. */
+  readonly idempotencyKey?: string;
+  /** How long the job is kept once finished, ms. Default `defaultRetentionMs` (7 days). */
+  readonly retentionMs?: number;
+}
+
+/** A job and its fencing token, as named in heartbeat lists. */
+export interface LeaseRef {
+  readonly jobId: string;
+  readonly token: number;
+}
+
+/** Submit one or more jobs, atomically: one invalid job rejects the whole command. */
+export interface SubmitCommand {
+  readonly type: 'submit';
+  readonly jobs: readonly SubmitJob[];
+}
+
+/**
+ * Lease up to `max` ready jobs from `queues`: highest priority first, then earliest run-at, then
+ * submit order, across all the named queues. Decided when the entry is applied.
+ */
+export interface LeaseCommand {
+  readonly type: 'lease';
+  readonly workerId: string;
+  readonly queues: readonly string[];
+  /** 1..`maxLeaseBatch` (default 1000). */
+  readonly max: number;
+  /** Overrides each job's `leaseTtlMs` for this lease. */
+  readonly ttlMs?: number;
+}
+
+/** Extend leases: each listed lease that is current gets expiry = entry time + ttl. */
+export interface HeartbeatCommand {
+  readonly type: 'heartbeat';
+  readonly leases: readonly LeaseRef[];
+  /** Default: the TTL the lease was granted with. */
+  readonly ttlMs?: number;
+}
+
+/** Record progress of the current attempt. Does not extend the lease. */
+export interface ProgressCommand {
+  readonly type: 'progress';
+  readonly jobId: string;
+  readonly token: number;
+  /** 0..100. */
+  readonly percent: number;
+  /** ≤ `maxProgressMessageLength` (default 256) chars. */
+  readonly message?: string;
+}
+
+/** Finish the current attempt successfully (J4: the first accepted completion is final). */
+export interface CompleteCommand {
+  readonly type: 'complete';
+  readonly jobId: string;
+  readonly token: number;
+  /** ≤ `maxResultBytes` (default 1 MiB). */
+  readonly result?: Uint8Array;
+}
+
+/** Finish the current attempt with an error: retry with backoff while attempts remain, else dead. */
+export interface FailCommand {
+  readonly type: 'fail';
+  readonly jobId: string;
+  readonly token: number;
+  /** ≤ `maxErrorLength` (default 16384) chars. */
+  readonly error: string;
+  /** `false` sends the job dead at once. Default true. */
+  readonly retry?: boolean;
+}
+
+/** Cancel a scheduled, ready or leased job. A leased job's token becomes stale. */
+export interface CancelCommand {
+  readonly type: 'cancel';
+  readonly jobId: string;
+  readonly reason?: string;
+}
+
+/**
+ * Operator retry of a dead job: it becomes ready with `attempts` more attempts (default: its
+ * `maxAttempts`). Attempt numbers keep counting up, so history and tokens stay unambiguous, and
+ * backoff restarts from its initial delay.
+ */
+export interface RetryDeadCommand {
+  readonly type: 'retryDead';
+  readonly jobId: string;
+  readonly attempts?: number;
+}
+
+/**
+ * Carries the leader's time into the log so due work happens: scheduled jobs whose run-at has come
+ * become ready, expired leases end (retry or dead), old idempotency keys are forgotten. Propose it
+ * only when `nextDueTime(state) <= now`, so an idle cluster writes nothing.
+ */
+export interface TickCommand {
+  readonly type: 'tick';
+}
+
+/**
+ * J6: proposed by a new leader in the first entry of its term. Every lease's expiry becomes at
+ * least entry time + `graceMs`. It takes effect before the batch's due pass, wherever it sits in
+ * the batch, so leases inherited from the old leader do not expire on the new leader's first entry.
+ */
+export interface LeaderChangeCommand {
+  readonly type: 'leaderChange';
+  /** At least one election timeout, ms; 1..24 h. */
+  readonly graceMs: number;
+}
+
+export type Command =
+  | SubmitCommand
+  | LeaseCommand
+  | HeartbeatCommand
+  | ProgressCommand
+  | CompleteCommand
+  | FailCommand
+  | CancelCommand
+  | RetryDeadCommand
+  | TickCommand
+  | LeaderChangeCommand;
+
+export type CommandType = Command['type'];
+
+/** Every command type, in wire-tag order. */
+export const COMMAND_TYPES: readonly CommandType[] = [
+  'submit',
+  'lease',
+  'heartbeat',
+  'progress',
+  'complete',
+  'fail',
+  'cancel',
+  'retryDead',
+  'tick',
+  'leaderChange',
+];
+
+/** The payload of one Raft log entry. */
+export interface Batch {
+  /** The leader's clock when it proposed the entry, ms. The state clock is max(previous, time) (J5). */
+  readonly time: number;
+  readonly commands: readonly Command[];
+}

@@ -1,0 +1,233 @@
+/**
+ * Validation of commands against the limits in `JobsOptions`. The server runs it before proposing
+ * (an invalid command is never written); `applyBatch` runs it again and rejects as a value, so a
+ * replica never trusts what the log carries.
+ *
+ * Every problem is reported at once, each prefixed with the path of the offending field, e.g.
+ * `jobs[3].queue: must match [A-Za-z0-9._:-]{1,128}`.
+ */
+import { DEFAULT_JOBS_OPTIONS, type JobsOptions } from './options.js';
+import { COMMAND_TYPES, type Batch, type Command, type SubmitJob } from './types.js';
+
+/** A validated value, or every problem found. */
+export type Validation<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+/** Largest time a JavaScript Date can hold; bounds absolute times. */
+const MAX_TIME_MS = 8.64e15;
+/** Job ids are short (10 chars); anything longer than this cannot name a job. */
+const MAX_JOB_ID_LENGTH = 64;
+
+/** Validates the `jobs` array of a submit command. Paths start with `jobs`. */
+export function validateSubmit(jobs: unknown, options: JobsOptions = DEFAULT_JOBS_OPTIONS): Validation<readonly SubmitJob[]> {
+  const problems: string[] = [];
+  checkJobs(jobs, '', options, problems);
+  return problems.length === 0 ? { ok: true, value: jobs as readonly SubmitJob[] } : { ok: false, problems };
+}
+
+/** Validates one command. Paths are relative to the command, e.g. `jobs[0].payload`. */
+export function validateCommand(command: unknown, options: JobsOptions = DEFAULT_JOBS_OPTIONS): Validation<Command> {
+  const problems: string[] = [];
+  checkCommand(command, '', options, problems);
+  return problems.length === 0 ? { ok: true, value: command as Command } : { ok: false, problems };
+}
+
+/** Validates a whole log entry payload. Paths start with `time` or `commands[i]`. */
+export function validateBatch(batch: unknown, options: JobsOptions = DEFAULT_JOBS_OPTIONS): Validation<Batch> {
+  const problems: string[] = [];
+  if (!isObject(batch)) return { ok: false, problems: ['batch: must be an object'] };
+  if (typeof batch['time'] !== 'number' || !Number.isFinite(batch['time']) || batch['time'] < 0) {
+    problems.push('time: must be a finite number >= 0');
+  }
+  const commands = batch['commands'];
+  if (!Array.isArray(commands)) problems.push('commands: must be an array');
+  else commands.forEach((c, i) => checkCommand(c, `commands[${i}].`, options, problems));
+  return problems.length === 0 ? { ok: true, value: batch as unknown as Batch } : { ok: false, problems };
+}
+
+/** @internal Appends the problems of `command` to `problems`, paths prefixed with `prefix`. */
+export function checkCommand(command: unknown, prefix: string, o: JobsOptions, problems: string[]): void {
+  if (!isObject(command)) {
+    problems.push(`${prefix === '' ? 'command' : prefix.slice(0, -1)}: must be an object`);
+    return;
+  }
+  const at = (field: string): string => prefix + field;
+  const need = (field: string, problem: string | null): void => {
+    if (problem !== null) problems.push(`${at(field)}: ${problem}`);
+  };
+  const c = command;
+  switch (c['type']) {
+    case 'submit':
+      checkJobs(c['jobs'], prefix, o, problems);
+      return;
+    case 'lease': {
+      need('workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
+      need('max', intProblem(c['max'], 1, o.maxLeaseBatch, true));
+      need('ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
+      const queues = c['queues'];
+      if (!Array.isArray(queues) || queues.length < 1 || queues.length > o.maxQueuesPerLease) {
+        problems.push(`${at('queues')}: must be an array of 1..${o.maxQueuesPerLease} queue names`);
+      } else {
+        queues.forEach((q, i) => need(`queues[${i}]`, queueProblem(q, o)));
+      }
+      return;
+    }
+    case 'heartbeat': {
+      need('ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
+      const leases = c['leases'];
+      if (!Array.isArray(leases) || leases.length < 1 || leases.length > o.maxLeaseBatch) {
+        problems.push(`${at('leases')}: must be an array of 1..${o.maxLeaseBatch} {jobId, token}`);
+        return;
+      }
+      leases.forEach((l, i) => {
+        if (!isObject(l)) return need(`leases[${i}]`, 'must be an object');
+        need(`leases[${i}].jobId`, jobIdProblem(l['jobId']));
+        need(`leases[${i}].token`, tokenProblem(l['token']));
+      });
+      return;
+    }
+    case 'progress':
+      need('jobId', jobIdProblem(c['jobId']));
+      need('token', tokenProblem(c['token']));
+      need('percent', numberProblem(c['percent'], 0, 100, true));
+      need('message', stringProblem(c['message'], 0, o.maxProgressMessageLength, false));
+      return;
+    case 'complete':
+      need('jobId', jobIdProblem(c['jobId']));
+      need('token', tokenProblem(c['token']));
+      need('result', bytesProblem(c['result'], o.maxResultBytes, false));
+      return;
+    case 'fail':
+      need('jobId', jobIdProblem(c['jobId']));
+      need('token', tokenProblem(c['token']));
+      need('error', stringProblem(c['error'], 0, o.maxErrorLength, true));
+      if (c['retry'] !== undefined && typeof c['retry'] !== 'boolean') need('retry', 'must be a boolean');
+      return;
+    case 'cancel':
+      need('jobId', jobIdProblem(c['jobId']));
+      need('reason', stringProblem(c['reason'], 0, o.maxErrorLength, false));
+      return;
+    case 'retryDead':
+      need('jobId', jobIdProblem(c['jobId']));
+      need('attempts', intProblem(c['attempts'], 1, o.maxAttemptsLimit, false));
+      return;
+    case 'tick':
+      return;
+    case 'leaderChange':
+      need('graceMs', intProblem(c['graceMs'], 1, o.maxLeaseTtlMs, true));
+      return;
+    default:
+      problems.push(`${at('type')}: must be one of ${COMMAND_TYPES.join(', ')}`);
+  }
+}
+
+function checkJobs(jobs: unknown, prefix: string, o: JobsOptions, problems: string[]): void {
+  if (!Array.isArray(jobs) || jobs.length < 1 || jobs.length > o.maxJobsPerSubmit) {
+    problems.push(`${prefix}jobs: must be an array of 1..${o.maxJobsPerSubmit} jobs`);
+    return;
+  }
+  for (let i = 0; i < jobs.length; i++) checkJob(jobs[i] as unknown, i, prefix, o, problems);
+}
+
+function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, problems: string[]): void {
+  if (!isObject(job)) {
+    problems.push(`${prefix}jobs[${i}]: must be an object`);
+    return;
+  }
+  const need = (field: string, problem: string | null): void => {
+    if (problem !== null) problems.push(`${prefix}jobs[${i}].${field}: ${problem}`);
+  };
+  need('queue', queueProblem(job['queue'], o));
+  need('payload', bytesProblem(job['payload'], o.maxPayloadBytes, true));
+  need('priority', intProblem(job['priority'], INT32_MIN, INT32_MAX, false));
+  need('delayMs', intProblem(job['delayMs'], 0, o.maxDelayMs, false));
+  need('runAt', intProblem(job['runAt'], 0, MAX_TIME_MS, false));
+  if (job['delayMs'] !== undefined && job['runAt'] !== undefined) need('runAt', 'cannot be combined with delayMs');
+  need('maxAttempts', intProblem(job['maxAttempts'], 1, o.maxAttemptsLimit, false));
+  need('leaseTtlMs', intProblem(job['leaseTtlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
+  need('idempotencyKey', stringProblem(job['idempotencyKey'], 1, o.maxIdempotencyKeyLength, false));
+  need('retentionMs', intProblem(job['retentionMs'], 0, o.maxRetentionMs, false));
+  const b = job['backoff'];
+  if (b === undefined) return;
+  if (!isObject(b)) return need('backoff', 'must be an object');
+  if (b['type'] === 'fixed') {
+    need('backoff.delayMs', intProblem(b['delayMs'], 0, o.maxBackoffMs, true));
+  } else if (b['type'] === 'exponential') {
+    need('backoff.initialMs', intProblem(b['initialMs'], 0, o.maxBackoffMs, true));
+    const initial = typeof b['initialMs'] === 'number' ? b['initialMs'] : 0;
+    const capProblem = intProblem(b['maxMs'], 0, o.maxBackoffMs, true);
+    need('backoff.maxMs', capProblem ?? ((b['maxMs'] as number) < initial ? 'must be >= backoff.initialMs' : null));
+    need('backoff.factor', numberProblem(b['factor'], 1, 100, false));
+  } else {
+    return need('backoff.type', "must be 'fixed' or 'exponential'");
+  }
+  need('backoff.jitter', numberProblem(b['jitter'], 0, 1, false));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Allowed queue-name characters: [A-Za-z0-9._:-]. */
+const QUEUE_CHARS = ((): Uint8Array => {
+  const table = new Uint8Array(128);
+  const allowed = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-';
+  for (let i = 0; i < allowed.length; i++) table[allowed.charCodeAt(i)] = 1;
+  return table;
+})();
+
+/** @internal True when `v` is a valid queue name under `o`. */
+export function isQueueName(v: unknown, o: JobsOptions): v is string {
+  if (typeof v !== 'string' || v.length < 1 || v.length > o.maxQueueNameLength) return false;
+  for (let i = 0; i < v.length; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch >= 128 || QUEUE_CHARS[ch] !== 1) return false;
+  }
+  return true;
+}
+
+function queueProblem(v: unknown, o: JobsOptions): string | null {
+  if (v === undefined) return 'is required';
+  return isQueueName(v, o) ? null : `must match [A-Za-z0-9._:-]{1,${o.maxQueueNameLength}}`;
+}
+
+function intProblem(v: unknown, min: number, max: number, required: boolean): string | null {
+  if (v === undefined) return required ? 'is required' : null;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return 'must be an integer';
+  if (v < min) return `must be >= ${min}`;
+  if (v > max) return `must be <= ${max}`;
+  return null;
+}
+
+function numberProblem(v: unknown, min: number, max: number, required: boolean): string | null {
+  if (v === undefined) return required ? 'is required' : null;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a finite number';
+  if (v < min) return `must be >= ${min}`;
+  if (v > max) return `must be <= ${max}`;
+  return null;
+}
+
+function stringProblem(v: unknown, min: number, max: number, required: boolean): string | null {
+  if (v === undefined) return required ? 'is required' : null;
+  if (typeof v !== 'string') return 'must be a string';
+  if (v.length < min || v.length > max) return min > 0 ? `must be ${min}..${max} chars` : `must be at most ${max} chars`;
+  return null;
+}
+
+function bytesProblem(v: unknown, max: number, required: boolean): string | null {
+  if (v === undefined) return required ? 'is required' : null;
+  if (!(v instanceof Uint8Array)) return 'must be bytes (Uint8Array)';
+  if (v.byteLength > max) return `must be at most ${max} bytes (got ${v.byteLength})`;
+  return null;
+}
+
+function jobIdProblem(v: unknown): string | null {
+  return stringProblem(v, 1, MAX_JOB_ID_LENGTH, true);
+}
+
+function tokenProblem(v: unknown): string | null {
+  return intProblem(v, 1, Number.MAX_SAFE_INTEGER, true);
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBatch, encodeBatch, type Batch } from '../../src/jobs/index.js';
+import { GenContext, randomBatch } from './gen.js';
+import { bytes, rng } from './helpers.js';
+
+function roundTrip(batch: Batch): Batch {
+  const d = decodeBatch(encodeBatch(batch));
+  if (!d.ok) throw new Error(d.error);
+  return d.value;
+}
+
+describe('batch codec', () => {
+  it('round-trips every command type with every optional field', () => {
+    const batch: Batch = {
+      time: 1_700_000_000_123.5,
+      commands: [
+        {
+          type: 'submit',
+          jobs: [
+            { queue: 'q', payload: new Uint8Array() },
+            {
+              queue: 'emails.high',
+              payload: bytes('héllo'),
+              priority: -2147483648,
+              runAt: 8.64e15,
+              maxAttempts: 7,
+              backoff: { type: 'exponential', initialMs: 10, maxMs: 1000, factor: 1.5, jitter: 0.25 },
+              leaseTtlMs: 86_400_000,
+              idempotencyKey: 'ключ',
+              retentionMs: 0,
+            },
+            { queue: 'q', payload: bytes('x'), delayMs: 5, priority: 2147483647, backoff: { type: 'fixed', delayMs: 3, jitter: 1 } },
+            { queue: 'q', payload: bytes('x'), backoff: { type: 'fixed', delayMs: 0 } },
+            { queue: 'q', payload: bytes('x'), backoff: { type: 'exponential', initialMs: 0, maxMs: 0 } },
+          ],
+        },
+        { type: 'lease', workerId: 'w-1', queues: ['a', 'b'], max: 1000 },
+        { type: 'lease', workerId: 'w-1', queues: ['a'], max: 1, ttlMs: 100 },
+        { type: 'heartbeat', leases: [{ jobId: '0000000001', token: Number.MAX_SAFE_INTEGER }] },
+        { type: 'heartbeat', leases: [{ jobId: 'a', token: 1 }, { jobId: 'b', token: 2 }], ttlMs: 5000 },
+        { type: 'progress', jobId: 'j', token: 3, percent: 33.3 },
+        { type: 'progress', jobId: 'j', token: 3, percent: 100, message: 'done 💯' },
+        { type: 'complete', jobId: 'j', token: 4 },
+        { type: 'complete', jobId: 'j', token: 4, result: new Uint8Array([0, 255, 128]) },
+        { type: 'fail', jobId: 'j', token: 5, error: '' },
+        { type: 'fail', jobId: 'j', token: 5, error: 'x'.repeat(5000), retry: false },
+        { type: 'fail', jobId: 'j', token: 5, error: 'e', retry: true },
+        { type: 'cancel', jobId: 'j' },
+        { type: 'cancel', jobId: 'j', reason: 'r' },
+        { type: 'retryDead', jobId: 'j' },
+        { type: 'retryDead', jobId: 'j', attempts: 3 },
+        { type: 'tick' },
+        { type: 'leaderChange', graceMs: 1500 },
+      ],
+    };
+    expect(roundTrip(batch)).toStrictEqual(batch);
+  });
+
+  it('round-trips generated batches', () => {
+    const r = rng(7);
+    const ctx = new GenContext();
+    for (let i = 0; i < 300; i++) {
+      const b = randomBatch(r, ctx);
+      expect(roundTrip(b)).toStrictEqual(b);
+    }
+  });
+
+  it('carries payloads as raw bytes: a 1 MiB payload costs ~1 MiB', () => {
+    const payload = new Uint8Array(1024 * 1024).fill(7);
+    const encoded = encodeBatch({ time: 1, commands: [{ type: 'submit', jobs: [{ queue: 'q', payload }] }] });
+    expect(encoded.length).toBeLessThan(payload.length + 32);
+    const d = decodeBatch(encoded);
+    const decoded = d.ok && d.value.commands[0]?.type === 'submit' ? d.value.commands[0].jobs[0]?.payload : undefined;
+    expect(decoded !== undefined && Buffer.compare(decoded, payload)).toBe(0);
+  });
+
+  it('decoded bytes are copies that do not alias the input buffer', () => {
+    const encoded = encodeBatch({ time: 1, commands: [{ type: 'submit', jobs: [{ queue: 'q', payload: bytes('abc') }] }] });
+    const copy = Buffer.from(encoded); // a Node Buffer, as LevelDB hands out
+    const d = decodeBatch(copy);
+    copy.fill(0);
+    expect(d.ok && d.value.commands[0]?.type === 'submit' && new TextDecoder().decode(d.value.commands[0].jobs[0]!.payload)).toBe('abc');
+  });
+
+  it('garbage decodes to an error value, never a throw', () => {
+    const good = encodeBatch({ time: 5, commands: [{ type: 'submit', jobs: [{ queue: 'q', payload: bytes('payload') }] }, { type: 'tick' }] });
+    const bad: [Uint8Array, RegExp][] = [
+      [new Uint8Array(), /truncated/],
+      [bytes('hello world'), /not a job batch/],
+      [Uint8Array.of(0x4a, 9), /unsupported batch version 9/],
+      [good.subarray(0, good.length - 3), /truncated|count/],
+      [Uint8Array.from([...good, 0]), /trailing/],
+      [Uint8Array.of(0x4a, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 99), /unknown command tag 99/],
+      [Uint8Array.of(0x4a, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f), /count/],
+      [Uint8Array.of(0x4a, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 7, 2, 0xc3, 0x28, 0), /UTF-8/],
+      [Uint8Array.of(0x4a, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 7, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), /out of range|truncated/],
+    ];
+    for (const [input, message] of bad) {
+      const d = decodeBatch(input);
+      expect(d.ok).toBe(false);
+      if (!d.ok) expect(d.error).toMatch(message);
+    }
+    const r = rng(99);
+    for (let i = 0; i < 2000; i++) {
+      const noise = new Uint8Array(r.int(0, 64)).map(() => r.int(0, 255));
+      if (r.next() < 0.5 && noise.length > 2) {
+        noise[0] = 0x4a;
+        noise[1] = 1;
+      }
+      expect(() => decodeBatch(noise)).not.toThrow();
+      // Flipping bytes of a valid batch must not throw either.
+      const mutated = good.slice();
+      mutated[r.int(0, mutated.length - 1)] = r.int(0, 255);
+      expect(() => decodeBatch(mutated)).not.toThrow();
+    }
+  });
+
+  it('encoding refuses values the format cannot carry', () => {
+    expect(() => encodeBatch({ time: 1, commands: [{ type: 'leaderChange', graceMs: 1.5 }] })).toThrow(RangeError);
+    expect(() => encodeBatch({ time: 1, commands: [{ type: 'cancel', jobId: 5 as unknown as string }] })).toThrow(TypeError);
+    expect(() => encodeBatch({ time: 1, commands: [{ type: 'nope' } as unknown as Batch['commands'][number]] })).toThrow(/unknown command/);
+  });
+
+  it('keeps invalid-but-representable values, so apply can reject them identically everywhere', () => {
+    const b: Batch = { time: 1, commands: [{ type: 'submit', jobs: [{ queue: 'bad queue', payload: new Uint8Array(), delayMs: -1 }] }] };
+    expect(roundTrip(b)).toStrictEqual(b);
+  });
+
+  it('is fast enough for thousands of jobs per second (sanity, not a benchmark)', () => {
+    const payload = new Uint8Array(256).fill(1);
+    const jobs = Array.from({ length: 1000 }, (_, i) => ({ queue: 'q', payload, priority: i % 5, idempotencyKey: `k-${i}` }));
+    const batch: Batch = { time: 1, commands: [{ type: 'submit', jobs }] };
+    const t = performance.now();
+    for (let i = 0; i < 20; i++) {
+      const d = decodeBatch(encodeBatch(batch));
+      expect(d.ok).toBe(true);
+    }
+    const perJobUs = ((performance.now() - t) * 1000) / 20_000;
+    if (process.env['JOBS_PERF'] === '1') console.log(`codec: ${perJobUs.toFixed(2)} µs per job round trip (256 B payload)`);
+  });
+});

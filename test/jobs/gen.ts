@@ -1,0 +1,110 @@
+/** A seeded generator of plausible (and sometimes invalid) batches, for codec and replica tests. */
+import type { Backoff, Batch, Command, CommandResult, SubmitJob } from '../../src/jobs/index.js';
+import type { rng } from './rng.js';
+
+type Rng = ReturnType<typeof rng>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const QUEUES = ['a', 'b', 'c.high', 'd:low'];
+
+/** What the generator knows about the state it feeds: ids and leases seen in results. */
+export class GenContext {
+  ids: string[] = [];
+  leases: { jobId: string; token: number }[] = [];
+  time = 1_000_000;
+
+  /** Learns ids and tokens from the results of a batch it generated. */
+  observe(results: readonly CommandResult[]): void {
+    for (const r of results) {
+      if (!r.ok) continue;
+      if (r.type === 'submit') for (const j of r.jobs) if (!j.duplicate) this.ids.push(j.id);
+      if (r.type === 'lease') for (const g of r.leases) this.leases.push({ jobId: g.jobId, token: g.token });
+    }
+    if (this.leases.length > 200) this.leases = this.leases.slice(-200);
+  }
+}
+
+function randomBackoff(r: Rng): Backoff {
+  if (r.next() < 0.5) {
+    const b: Mutable<Extract<Backoff, { type: 'fixed' }>> = { type: 'fixed', delayMs: r.int(0, 3000) };
+    if (r.next() < 0.5) b.jitter = r.next();
+    return b;
+  }
+  const initialMs = r.int(0, 1000);
+  const b: Mutable<Extract<Backoff, { type: 'exponential' }>> = { type: 'exponential', initialMs, maxMs: initialMs + r.int(0, 10_000) };
+  if (r.next() < 0.5) b.factor = 1 + r.next() * 3;
+  if (r.next() < 0.5) b.jitter = r.next();
+  return b;
+}
+
+export function randomJob(r: Rng, ctx: GenContext): SubmitJob {
+  const payload = new Uint8Array(r.int(0, 40));
+  for (let i = 0; i < payload.length; i++) payload[i] = r.int(0, 255);
+  const j: Mutable<SubmitJob> = { queue: r.pick(QUEUES), payload };
+  if (r.next() < 0.5) j.priority = r.int(-3, 3);
+  const when = r.next();
+  if (when < 0.3) j.delayMs = r.int(0, 5000);
+  else if (when < 0.4) j.runAt = ctx.time + r.int(-2000, 5000);
+  if (r.next() < 0.5) j.maxAttempts = r.int(1, 4);
+  if (r.next() < 0.5) j.backoff = randomBackoff(r);
+  if (r.next() < 0.5) j.leaseTtlMs = r.int(100, 4000);
+  if (r.next() < 0.3) j.idempotencyKey = `key-${r.int(0, 30)}`;
+  if (r.next() < 0.2) j.retentionMs = r.int(0, 100_000);
+  return j;
+}
+
+function someLease(r: Rng, ctx: GenContext): { jobId: string; token: number } {
+  if (ctx.leases.length > 0 && r.next() < 0.85) return r.pick(ctx.leases);
+  return { jobId: ctx.ids.length > 0 ? r.pick(ctx.ids) : 'zzzzzzzzzz', token: r.int(1, 500) };
+}
+
+export function randomCommand(r: Rng, ctx: GenContext): Command {
+  const k = r.next();
+  if (k < 0.2) return { type: 'submit', jobs: Array.from({ length: r.int(1, 5) }, () => randomJob(r, ctx)) };
+  if (k < 0.35) {
+    const c: Mutable<Extract<Command, { type: 'lease' }>> = {
+      type: 'lease',
+      workerId: `w${r.int(1, 3)}`,
+      queues: Array.from({ length: r.int(1, 3) }, () => r.pick(QUEUES)),
+      max: r.int(1, 4),
+    };
+    if (r.next() < 0.3) c.ttlMs = r.int(100, 3000);
+    return c;
+  }
+  if (k < 0.45) {
+    const c: Mutable<Extract<Command, { type: 'heartbeat' }>> = {
+      type: 'heartbeat',
+      leases: Array.from({ length: r.int(1, 3) }, () => someLease(r, ctx)),
+    };
+    if (r.next() < 0.5) c.ttlMs = r.int(100, 3000);
+    return c;
+  }
+  if (k < 0.58) {
+    const l = someLease(r, ctx);
+    return r.next() < 0.5 ? { type: 'complete', ...l } : { type: 'complete', ...l, result: new Uint8Array([r.int(0, 255), 1, 2]) };
+  }
+  if (k < 0.7) {
+    const l = someLease(r, ctx);
+    const c: Mutable<Extract<Command, { type: 'fail' }>> = { type: 'fail', ...l, error: r.next() < 0.2 ? 'ünïcødé ⚠' : `err ${r.int(0, 9)}` };
+    if (r.next() < 0.3) c.retry = r.next() < 0.5;
+    return c;
+  }
+  if (k < 0.75) {
+    const l = someLease(r, ctx);
+    return r.next() < 0.5 ? { type: 'progress', ...l, percent: r.next() * 100 } : { type: 'progress', ...l, percent: r.int(0, 100), message: 'step' };
+  }
+  const jobId = ctx.ids.length > 0 ? r.pick(ctx.ids) : 'zzzzzzzzzz';
+  if (k < 0.8) return r.next() < 0.5 ? { type: 'cancel', jobId } : { type: 'cancel', jobId, reason: 'why' };
+  if (k < 0.85) return r.next() < 0.5 ? { type: 'retryDead', jobId } : { type: 'retryDead', jobId, attempts: r.int(1, 3) };
+  if (k < 0.95) return { type: 'tick' };
+  if (k < 0.98) return { type: 'leaderChange', graceMs: r.int(1, 3000) };
+  // Invalid on purpose: must be rejected identically everywhere.
+  return { type: 'submit', jobs: [{ queue: 'bad queue', payload: new Uint8Array(), delayMs: -1 }] };
+}
+
+/** A batch with time moving forward mostly, sometimes backwards (a leader whose clock is behind). */
+export function randomBatch(r: Rng, ctx: GenContext): Batch {
+  ctx.time += r.next() < 0.1 ? -r.int(0, 2000) : r.int(0, 800);
+  const n = r.int(0, 6);
+  return { time: ctx.time, commands: Array.from({ length: n }, () => randomCommand(r, ctx)) };
+}

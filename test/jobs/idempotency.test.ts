@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { getJob, listJobs } from '../../src/jobs/index.js';
+import { Harness, job } from './helpers.js';
+
+const T0 = 20_000_000;
+const DAY = 86_400_000;
+
+describe('idempotent submit (J7)', () => {
+  it('a seen key in the same queue returns the original job, flagged duplicate', () => {
+    const h = new Harness();
+    const [first] = h.submitted(T0, job({ idempotencyKey: 'k1' }));
+    const [again] = h.submitted(T0 + 1000, job({ idempotencyKey: 'k1', priority: 99 }));
+    expect(first).toEqual({ id: '0000000001', duplicate: false, state: 'ready' });
+    expect(again).toEqual({ id: '0000000001', duplicate: true, state: 'ready' });
+    expect(listJobs(h.state).jobs).toHaveLength(1);
+    expect(getJob(h.state, first!.id)!.priority).toBe(0);
+  });
+
+  it('duplicates report the original job state, even when it has finished', () => {
+    const h = new Harness();
+    const [id] = h.submit(T0, job({ idempotencyKey: 'k' }));
+    const g = h.leaseOne(T0);
+    h.one(T0, { type: 'complete', jobId: id!, token: g.token });
+    expect(h.submitted(T0 + 1, job({ idempotencyKey: 'k' }))).toEqual([{ id, duplicate: true, state: 'succeeded' }]);
+  });
+
+  it('keys are scoped per queue', () => {
+    const h = new Harness();
+    const [a] = h.submit(T0, job({ queue: 'a', idempotencyKey: 'k' }));
+    const [b] = h.submit(T0, job({ queue: 'b', idempotencyKey: 'k' }));
+    expect(a).not.toBe(b);
+  });
+
+  it('duplicates within one submit command collapse onto the first', () => {
+    const h = new Harness();
+    const r = h.submitted(T0, job({ idempotencyKey: 'x' }), job({ idempotencyKey: 'x' }), job());
+    expect(r.map((j) => [j.id, j.duplicate])).toEqual([
+      ['0000000001', false],
+      ['0000000001', true],
+      ['0000000002', false],
+    ]);
+  });
+
+  it('a key is forgotten once the window has passed: the next submit makes a new job', () => {
+    const h = new Harness();
+    const [a] = h.submit(T0, job({ idempotencyKey: 'k' }));
+    const [stillSame] = h.submit(T0 + DAY - 1, job({ idempotencyKey: 'k' }));
+    expect(stillSame).toBe(a);
+    const [fresh] = h.submitted(T0 + DAY, job({ idempotencyKey: 'k' }));
+    expect(fresh).toMatchObject({ duplicate: false });
+    expect(fresh!.id).not.toBe(a);
+    // ... and the new key lasts a full window from its own submit.
+    expect(h.submit(T0 + 2 * DAY - 1, job({ idempotencyKey: 'k' }))).toEqual([fresh!.id]);
+  });
+
+  it('expired keys are dropped from state by the due pass (no unbounded growth)', () => {
+    const h = new Harness({ idempotencyWindowMs: 1000 });
+    for (let i = 0; i < 10; i++) h.submit(T0 + i, job({ idempotencyKey: `k${i}` }));
+    expect(h.state.idempotency.size).toBe(10);
+    h.apply(T0 + 1004);
+    expect(h.state.idempotency.size).toBe(5);
+    h.apply(T0 + 5000);
+    expect(h.state.idempotency.size).toBe(0);
+  });
+
+  it('the window comes from the options', () => {
+    const h = new Harness({ idempotencyWindowMs: 10 });
+    const [a] = h.submit(T0, job({ idempotencyKey: 'k' }));
+    expect(h.submit(T0 + 9, job({ idempotencyKey: 'k' }))).toEqual([a]);
+    expect(h.submit(T0 + 10, job({ idempotencyKey: 'k' }))).not.toEqual([a]);
+  });
+});
