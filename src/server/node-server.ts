@@ -7,6 +7,7 @@ import { LogMessage } from '../observability/index.js';
 import { openLevelStorage, type RaftStorage } from '../storage/index.js';
 import { GrpcTransport, peerServerOptions } from '../transport/index.js';
 import { addAdminService } from './admin-service.js';
+import { addJobsServices } from './jobs-service.js';
 
 /** A running node process's parts, for orderly shutdown. */
 export interface RunningNode {
@@ -73,6 +74,7 @@ export async function startNode(config: Config, nodeId: string, logger: Logger, 
   const server = new grpc.Server({ ...peerServerOptions(MAX_PEER_MESSAGE_BYTES), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   transport.addToServer(server);
   addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger });
+  const jobsApi = addJobsServices(server, { node, config, logger });
   try {
     await new Promise<number>((resolve, reject) =>
       server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
@@ -90,6 +92,7 @@ export async function startNode(config: Config, nodeId: string, logger: Logger, 
       logger.info({ reason }, 'shutting down');
       await handOver(node, logger, r.electionTimeoutMaxMs);
       await node.stop();
+      jobsApi.close();
       await shutdownServer(server, 1000);
       await storage.close();
       logger.info('shutdown complete');

@@ -1,0 +1,91 @@
+import * as grpc from '@grpc/grpc-js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { JobNode } from '../node/index.js';
+
+/** Metadata a node sets on a call it forwards, so the leader never forwards it again. */
+export const FORWARDED = 'x-forwarded-by';
+
+/**
+ * Forwards unary calls from a follower to the current leader, one hop, within the caller's
+ * deadline. Channels to peers are created lazily and kept.
+ */
+export class LeaderForwarder {
+  private readonly clients = new Map<string, grpc.Client>();
+
+  constructor(
+    private readonly node: JobNode,
+    private readonly selfId: string,
+    private readonly addresses: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Address of the leader, if known. */
+  leaderAddress(): string | null {
+    const id = this.node.leader();
+    return id === null ? null : (this.addresses.get(id) ?? null);
+  }
+
+  /** The error a non-leader answers with when it will not (or cannot) forward. */
+  notLeader(): RaftJobsError {
+    const leaderId = this.node.leader();
+    if (leaderId === null) return new RaftJobsError(ErrorCode.NoLeader, 'no leader is known yet; retry shortly', { leaderId: null });
+    return new RaftJobsError(ErrorCode.NotLeader, `node ${this.selfId} is not the leader; the leader is ${leaderId}`, {
+      leaderId,
+      leaderAddress: this.addresses.get(leaderId) ?? null,
+    });
+  }
+
+  /** Add the leader's address to a NOT_LEADER error that names only its id. */
+  withHint(err: unknown): unknown {
+    if (err instanceof RaftJobsError && err.details.leaderId && !err.details.leaderAddress) {
+      const leaderAddress = this.addresses.get(err.details.leaderId) ?? null;
+      return new RaftJobsError(err.code, err.message, { ...err.details, leaderAddress }, { cause: err.cause });
+    }
+    return err;
+  }
+
+  /**
+   * Should this call be forwarded? Only calls that did not arrive forwarded, on a node that is
+   * not the leader, while a leader is known.
+   */
+  shouldForward(call: grpc.ServerUnaryCall<unknown, unknown>): boolean {
+    return !this.node.isLeader() && this.node.leader() !== null && call.metadata.get(FORWARDED).length === 0;
+  }
+
+  /** Forward `call` (a unary call of `method`) to the leader and relay the answer. */
+  forward<Req, Res>(method: grpc.MethodDefinition<Req, Res>, call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>): void {
+    const address = this.leaderAddress();
+    if (address === null) {
+      cb(Object.assign(new Error('no leader'), { code: grpc.status.UNAVAILABLE }));
+      return;
+    }
+    let client = this.clients.get(address);
+    if (!client) {
+      client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+        'grpc.max_receive_message_length': 64 * 1024 * 1024,
+        'grpc.max_send_message_length': 64 * 1024 * 1024,
+      });
+      this.clients.set(address, client);
+    }
+    const md = new grpc.Metadata();
+    md.set(FORWARDED, this.selfId);
+    const callerDeadline = call.getDeadline();
+    const deadline = callerDeadline instanceof Date || typeof callerDeadline === 'number' ? callerDeadline : Date.now() + 10_000;
+    client.makeUnaryRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      call.request,
+      md,
+      { deadline: deadline === Infinity ? Date.now() + 10_000 : deadline },
+      (err, res) => {
+        if (err) cb(err);
+        else cb(null, res);
+      },
+    );
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,60 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { CommandResult, JobsState, Rejection } from '../jobs/index.js';
+import type { JobNode } from '../node/index.js';
+import { toServiceError } from './errors.js';
+import type { LeaderForwarder } from './forward.js';
+
+/** What every service handler needs. */
+export interface ServiceContext {
+  readonly node: JobNode;
+  readonly forwarder: LeaderForwarder;
+  readonly logger: Logger;
+}
+
+type UnaryImpl<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
+
+/**
+ * Wrap an async unary implementation: forward to the leader when this node is a follower
+ * (unless the call may be served locally), map every error through the one mapping.
+ */
+export function unary<Req, Res>(
+  ctx: ServiceContext,
+  method: grpc.MethodDefinition<Req, Res>,
+  impl: UnaryImpl<Req, Res>,
+  servedLocally: (req: Req) => boolean = () => false,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, cb) => {
+    if (!servedLocally(call.request) && ctx.forwarder.shouldForward(call)) {
+      ctx.forwarder.forward(method, call, cb);
+      return;
+    }
+    impl(call.request, call).then(
+      (res) => cb(null, res),
+      (err: unknown) => cb(toServiceError(ctx.forwarder.withHint(err), ctx.logger)),
+    );
+  };
+}
+
+/** Propose a command on the leader; a rejection becomes a RaftJobsError. */
+export async function proposeOk<T extends CommandResult>(ctx: ServiceContext, command: Parameters<JobNode['propose']>[0]): Promise<Exclude<T, Rejection>> {
+  if (!ctx.node.isLeader()) throw ctx.forwarder.notLeader();
+  const res = await ctx.node.propose(command);
+  if (!res.ok) throw rejection(res);
+  return res as Exclude<T, Rejection>;
+}
+
+export function rejection(r: Rejection): RaftJobsError {
+  return new RaftJobsError(r.code, r.message, r.jobId !== undefined ? { jobId: r.jobId } : {});
+}
+
+/** Read the state: linearizable on the leader, or local with `stale`. */
+export async function readState<T>(ctx: ServiceContext, query: (s: JobsState) => T, stale: boolean): Promise<T> {
+  if (!stale && !ctx.node.isLeader()) throw ctx.forwarder.notLeader();
+  return ctx.node.read(query, stale);
+}
+
+export function invalid(message: string, problems?: readonly string[]): RaftJobsError {
+  return new RaftJobsError(ErrorCode.InvalidArgument, message, problems ? { problems } : {});
+}

@@ -1,0 +1,161 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { getJob, isTerminal, JOB_STATES, listJobs, stats, validateSubmit } from '../jobs/index.js';
+import type { CancelResult, JobState, JobView, RetryDeadResult, SubmitResult } from '../jobs/index.js';
+import type { JobNode } from '../node/index.js';
+import { LeaderForwarder } from './forward.js';
+import { invalid, proposeOk, readState, unary, type ServiceContext } from './handler.js';
+import { serviceClient } from './protos.js';
+import { jobToWire, specToSubmitJob, type WireJobSpec } from './wire.js';
+import { addWorkerService } from './worker-service.js';
+
+type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
+
+/** Longest a WaitForResult call waits when it gives no timeout, ms. */
+const MAX_WAIT_MS = 5 * 60_000;
+
+/** Register the Jobs and Workers services (proto/jobs.proto) on `server`. */
+export function addJobsServices(server: grpc.Server, o: { node: JobNode; config: Config; logger: Logger }): { close(): void } {
+  const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
+  const forwarder = new LeaderForwarder(o.node, o.node.status().id, addresses);
+  const ctx: ServiceContext = { node: o.node, forwarder, logger: o.logger.child({ component: 'api' }) };
+  const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
+  const def = Jobs.service as unknown as Def;
+  const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
+  const waiters = new ResultWaiters(o.node);
+
+  const impl = {
+    Submit: unary(ctx, m('Submit'), async (req) => {
+      const specs = (req as { jobs: WireJobSpec[] }).jobs;
+      if (specs.length === 0) throw invalid('jobs: at least one job is required');
+      const jobs = specs.map(specToSubmitJob);
+      const v = validateSubmit(jobs, o.node.state.options);
+      if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
+      const res = await proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
+      return { jobs: res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' })) };
+    }),
+    Get: unary(
+      ctx,
+      m('Get'),
+      async (req) => {
+        const { id, stale } = req as { id: string; stale: boolean };
+        return jobToWire(await findJob(ctx, id, stale));
+      },
+      (req) => (req as { stale: boolean }).stale,
+    ),
+    List: unary(
+      ctx,
+      m('List'),
+      async (req) => {
+        const r = req as { queue: string; state: string; pageSize: number; pageToken: string; stale: boolean };
+        if (r.state !== '' && !JOB_STATES.includes(r.state as JobState)) {
+          throw invalid(`state: must be one of ${JOB_STATES.join(', ')}, got ${JSON.stringify(r.state)}`);
+        }
+        if (r.pageSize < 0) throw invalid(`page_size: must be >= 0, got ${r.pageSize}`);
+        const page = await readState(
+          ctx,
+          (s) =>
+            listJobs(s, {
+              ...(r.queue !== '' ? { queue: r.queue } : {}),
+              ...(r.state !== '' ? { state: r.state as JobState } : {}),
+              ...(r.pageSize > 0 ? { pageSize: r.pageSize } : {}),
+              ...(r.pageToken !== '' ? { pageToken: r.pageToken } : {}),
+            }),
+          r.stale,
+        );
+        const full = await readState(ctx, (s) => page.jobs.map((j) => getJob(s, j.id)).filter((j): j is JobView => j !== null), true);
+        return { jobs: full.map(jobToWire), nextPageToken: page.nextPageToken ?? '' };
+      },
+      (req) => (req as { stale: boolean }).stale,
+    ),
+    Cancel: unary(ctx, m('Cancel'), async (req) => {
+      const { id, reason } = req as { id: string; reason: string };
+      if (id === '') throw invalid('id: required');
+      const res = await proposeOk<CancelResult>(ctx, { type: 'cancel', jobId: id, ...(reason !== '' ? { reason } : {}) });
+      return jobToWire(await findJob(ctx, res.jobId, true));
+    }),
+    RetryDead: unary(ctx, m('RetryDead'), async (req) => {
+      const { id, attempts } = req as { id: string; attempts: number };
+      if (id === '') throw invalid('id: required');
+      if (attempts < 0) throw invalid(`attempts: must be >= 0, got ${attempts}`);
+      const res = await proposeOk<RetryDeadResult>(ctx, { type: 'retryDead', jobId: id, ...(attempts > 0 ? { attempts } : {}) });
+      return jobToWire(await findJob(ctx, res.jobId, true));
+    }),
+    Stats: unary(
+      ctx,
+      m('Stats'),
+      async (req) => ({ queues: await readState(ctx, (s) => stats(s), (req as { stale: boolean }).stale) }),
+      (req) => (req as { stale: boolean }).stale,
+    ),
+    WaitForResult: unary(ctx, m('WaitForResult'), async (req, call) => {
+      const { id, timeoutMs } = req as { id: string; timeoutMs: number };
+      if (timeoutMs < 0) throw invalid(`timeout_ms: must be >= 0, got ${timeoutMs}`);
+      const job = await findJob(ctx, id, false);
+      if (isTerminal(job.state)) return jobToWire(job);
+      const deadline = call.getDeadline();
+      const callerLeft = deadline instanceof Date ? deadline.getTime() - Date.now() - 50 : typeof deadline === 'number' && Number.isFinite(deadline) ? deadline - Date.now() - 50 : MAX_WAIT_MS;
+      const waitMs = Math.max(0, Math.min(timeoutMs > 0 ? timeoutMs : MAX_WAIT_MS, callerLeft));
+      await waiters.wait(id, waitMs, call);
+      return jobToWire(await findJob(ctx, id, true));
+    }),
+  };
+  server.addService(Jobs.service, impl);
+  addWorkerService(server, ctx);
+  return {
+    close() {
+      waiters.close();
+      forwarder.close();
+    },
+  };
+}
+
+async function findJob(ctx: ServiceContext, id: string, stale: boolean): Promise<JobView> {
+  if (id === '') throw invalid('id: required');
+  const job = await readState(ctx, (s) => getJob(s, id), stale);
+  if (!job) throw new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id });
+  return job;
+}
+
+/** WaitForResult callers, woken when entries apply; each re-checks its job. */
+class ResultWaiters {
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly off: () => void;
+
+  constructor(private readonly node: JobNode) {
+    this.off = node.onWake(() => this.check());
+  }
+
+  wait(id: string, ms: number, call: grpc.ServerUnaryCall<unknown, unknown>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const set = this.waiting.get(id) ?? new Set();
+      this.waiting.set(id, set);
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0) this.waiting.delete(id);
+        call.off('cancelled', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      call.on('cancelled', done);
+      set.add(done);
+    });
+  }
+
+  private check(): void {
+    if (this.waiting.size === 0) return;
+    for (const [id, set] of this.waiting) {
+      const job = getJob(this.node.state, id);
+      // Leadership lost: wake everyone; the re-read answers or redirects.
+      if (!job || isTerminal(job.state) || !this.node.isLeader()) for (const done of [...set]) done();
+    }
+  }
+
+  close(): void {
+    this.off();
+    for (const set of this.waiting.values()) for (const done of [...set]) done();
+  }
+}

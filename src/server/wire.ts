@@ -1,0 +1,105 @@
+import type { AttemptRecord, JobView, LeaseGrant, SubmitJob } from '../jobs/index.js';
+
+/** Wire shapes of proto/jobs.proto as proto-loader decodes them (camelCase, longs as numbers, bytes as Buffer). */
+export interface WireBackoff {
+  type: string;
+  delayMs: number;
+  initialMs: number;
+  maxMs: number;
+  factor: number;
+  jitter: number;
+}
+
+export interface WireJobSpec {
+  queue: string;
+  payload: Buffer;
+  priority: number;
+  delayMs: number;
+  runAtMs: number;
+  maxAttempts: number;
+  backoff: WireBackoff | null;
+  leaseTtlMs: number;
+  idempotencyKey: string;
+  retentionMs: number;
+}
+
+/**
+ * proto3 has no "unset" for scalars: zero means "use the default" for every optional field.
+ * Negative numbers are passed through so validation reports them precisely.
+ */
+export function specToSubmitJob(s: WireJobSpec): SubmitJob {
+  const job: Record<string, unknown> = { queue: s.queue, payload: s.payload ?? Buffer.alloc(0) };
+  if (s.priority) job['priority'] = s.priority;
+  if (s.delayMs) job['delayMs'] = s.delayMs;
+  if (s.runAtMs) job['runAt'] = s.runAtMs;
+  if (s.maxAttempts) job['maxAttempts'] = s.maxAttempts;
+  if (s.leaseTtlMs) job['leaseTtlMs'] = s.leaseTtlMs;
+  if (s.idempotencyKey) job['idempotencyKey'] = s.idempotencyKey;
+  if (s.retentionMs) job['retentionMs'] = s.retentionMs;
+  const b = s.backoff;
+  if (b && b.type !== '') {
+    const backoff: Record<string, unknown> = { type: b.type };
+    if (b.type === 'fixed') backoff['delayMs'] = b.delayMs;
+    else {
+      backoff['initialMs'] = b.initialMs;
+      backoff['maxMs'] = b.maxMs;
+      if (b.factor) backoff['factor'] = b.factor;
+    }
+    if (b.jitter) backoff['jitter'] = b.jitter;
+    job['backoff'] = backoff;
+  }
+  return job as unknown as SubmitJob;
+}
+
+function attemptToWire(a: AttemptRecord): Record<string, unknown> {
+  return {
+    attempt: a.attempt,
+    token: a.token,
+    workerId: a.workerId,
+    startedAtMs: a.startedAt,
+    endedAtMs: a.endedAt ?? 0,
+    outcome: a.outcome,
+    error: a.error ?? '',
+  };
+}
+
+/** A job as the wire `Job` message. */
+export function jobToWire(j: JobView): Record<string, unknown> {
+  return {
+    id: j.id,
+    queue: j.queue,
+    state: j.state,
+    payload: Buffer.from(j.payload.buffer, j.payload.byteOffset, j.payload.byteLength),
+    priority: j.priority,
+    runAtMs: j.runAt,
+    attempts: j.attempts,
+    maxAttempts: j.attemptLimit,
+    lease: j.lease
+      ? { token: j.lease.token, workerId: j.lease.workerId, expiresAtMs: j.lease.expiresAt, ttlMs: j.lease.ttlMs, attempt: j.lease.attempt }
+      : null,
+    progress: j.progress ? { percent: j.progress.percent, message: j.progress.message, updatedAtMs: j.progress.updatedAt } : null,
+    result: j.result ? Buffer.from(j.result.buffer, j.result.byteOffset, j.result.byteLength) : Buffer.alloc(0),
+    hasResult: j.result !== null,
+    lastError: j.lastError ?? '',
+    submittedAtMs: j.submittedAt,
+    finishedAtMs: j.finishedAt ?? 0,
+    idempotencyKey: j.idempotencyKey ?? '',
+    history: j.history.map(attemptToWire),
+  };
+}
+
+/** A lease grant as the wire `LeasedJob` message. */
+export function grantToWire(g: LeaseGrant): Record<string, unknown> {
+  return {
+    jobId: g.jobId,
+    queue: g.queue,
+    payload: Buffer.from(g.payload.buffer, g.payload.byteOffset, g.payload.byteLength),
+    priority: g.priority,
+    token: g.token,
+    attempt: g.attempt,
+    maxAttempts: g.attemptLimit,
+    expiresAtMs: g.expiresAt,
+    ttlMs: g.ttlMs,
+    submittedAtMs: g.submittedAt,
+  };
+}
