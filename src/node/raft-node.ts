@@ -5,7 +5,7 @@ import type { Entry, Message, NodeId, Ready, Role, Snapshot } from '../raft/inde
 import type { RaftStorage } from '../storage/index.js';
 import type { Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
-import type { Application, NodeClock, NodeEvents, NodeStatus } from './types.js';
+import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus } from './types.js';
 
 /** Tuning of one node. Times in ms or ticks as named. */
 export interface RaftNodeOptions<C, R> {
@@ -35,6 +35,7 @@ export interface RaftNodeOptions<C, R> {
   /** Entries kept below a snapshot for followers that are only a little behind. Default 1000. */
   readonly snapshotTailEntries?: number;
   readonly events?: NodeEvents<R>;
+  readonly metrics?: NodeMetrics;
 }
 
 interface Waiter<R> {
@@ -44,6 +45,8 @@ interface Waiter<R> {
 
 interface PendingEntry<R> {
   readonly term: number;
+  /** performance.now() when proposed. */
+  readonly at: number;
   readonly waiters: Waiter<R>[];
 }
 
@@ -307,7 +310,7 @@ export class RaftNode<C, R> {
         for (const c of chunk) c.waiter.reject(err);
         continue;
       }
-      this.proposals.set(res.index, { term: res.term, waiters: chunk.map((c) => c.waiter) });
+      this.proposals.set(res.index, { term: res.term, at: performance.now(), waiters: chunk.map((c) => c.waiter) });
     }
   }
 
@@ -316,7 +319,9 @@ export class RaftNode<C, R> {
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.sendNow.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendNow));
     if (rd.hardState || rd.entries.length > 0 || rd.snapshot) {
+      const started = performance.now();
       await this.o.storage.persist(rd);
+      this.o.metrics?.persisted?.(performance.now() - started, rd.entries.length);
     }
     if (rd.sendAfterPersist.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendAfterPersist));
     if (rd.hardState && rd.hardState.term !== this.term) {
@@ -326,6 +331,7 @@ export class RaftNode<C, R> {
     if (rd.softState) this.roleChanged(rd.softState.role, rd.softState.leaderId);
     if (rd.snapshot) this.installSnapshot(rd.snapshot);
     for (const e of rd.committedEntries) this.applyEntry(e);
+    if (rd.committedEntries.length > 0) this.o.metrics?.applied?.(rd.committedEntries.length);
     for (const rs of rd.readStates) {
       const w = this.reads.get(rs.context);
       if (!w) continue;
@@ -377,6 +383,7 @@ export class RaftNode<C, R> {
     this.lastSnapshotIndex = snap.meta.index;
     this.appliedIndex = snap.meta.index;
     this.log.info({ snapshotIndex: snap.meta.index, bytes: snap.data.length }, 'snapshot installed');
+    this.o.metrics?.snapshot?.('installed', snap.data.length);
   }
 
   private applyEntry(e: Entry): void {
@@ -391,7 +398,10 @@ export class RaftNode<C, R> {
     const results = this.o.app.apply(e.index, e.data);
     if (pending) {
       if (pending.term !== e.term) this.rejectOverwritten(pending);
-      else pending.waiters.forEach((w, i) => w.resolve(results[i] as R));
+      else {
+        pending.waiters.forEach((w, i) => w.resolve(results[i] as R));
+        this.o.metrics?.proposalCommitted?.(performance.now() - pending.at, pending.waiters.length);
+      }
     }
     this.o.events?.onApplied?.(e.index, results);
   }
@@ -431,6 +441,7 @@ export class RaftNode<C, R> {
     this.snapshot = snap;
     this.lastSnapshotIndex = applied;
     this.log.info({ snapshotIndex: applied, bytes: data.length, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
+    this.o.metrics?.snapshot?.('taken', data.length);
   }
 
   // ------------------------------------------------------------------ errors

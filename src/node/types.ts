@@ -42,6 +42,21 @@ export interface NodeEvents<R> {
   onFatal?(err: Error): void;
 }
 
+/**
+ * Measurements the driver reports as it works (src/observability turns them into Prometheus
+ * metrics). Every method is optional and must be cheap: it runs on the hot path.
+ */
+export interface NodeMetrics {
+  /** One Ready written to disk: batch write + fsync time, ms, and the entries in it. */
+  persisted?(ms: number, entries: number): void;
+  /** A proposal on this leader was applied: time from propose to apply, ms. */
+  proposalCommitted?(ms: number, commands: number): void;
+  /** Entries applied to the state machine (any role). */
+  applied?(entries: number): void;
+  /** A snapshot was taken (`taken`) or installed from the leader (`installed`). */
+  snapshot?(kind: 'taken' | 'installed', bytes: number): void;
+}
+
 /** What `raftjobs status --json` shows for one node. */
 export interface NodeStatus {
   readonly id: NodeId;

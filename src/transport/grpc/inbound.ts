@@ -1,0 +1,149 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Message, NodeId } from '../../raft/types.js';
+import { SnapshotAssembler } from '../assembler.js';
+import { chunkFromWire, decodeFrame, messageFromWire, type WireFrame } from '../codec.js';
+import type { LogLimiter } from '../log-limiter.js';
+import { checkMessage, checkSender, RejectReason, type PeerPolicy } from '../validate.js';
+import { PeerMetadata, type PeerAck } from './service.js';
+
+/** What an inbound stream needs from its transport. */
+export interface InboundHost {
+  readonly policy: PeerPolicy;
+  readonly limiter: LogLimiter;
+  readonly counters: { received: number; rejected: number };
+  /** Counts and hands a validated message to the `onMessage` handler. */
+  deliver(msg: Message): void;
+}
+
+function firstValue(metadata: grpc.Metadata, key: string): string {
+  const v = metadata.get(key)[0];
+  return v === undefined ? '' : v.toString();
+}
+
+/**
+ * The receiving end of one peer's `RaftPeer.Stream`: checks the handshake, then every frame and
+ * message, reassembles chunked snapshots, and delivers. Whatever fails a check is counted, logged
+ * (rate-limited) and never delivered.
+ */
+export class InboundStream {
+  private done = false;
+  private frames = 0;
+  private messages = 0;
+  private readonly assembler = new SnapshotAssembler();
+
+  private constructor(
+    call: grpc.ServerReadableStream<Buffer, PeerAck>,
+    private readonly callback: grpc.sendUnaryData<PeerAck>,
+    private readonly from: NodeId,
+    private readonly host: InboundHost,
+    private readonly onClosed: (stream: InboundStream) => void,
+  ) {
+    call.on('data', (frame: Buffer) => this.onFrame(frame));
+    call.on('end', () => this.finish(null));
+    call.on('cancelled', () => this.abort());
+    call.on('error', () => this.abort());
+  }
+
+  /**
+   * Validates the handshake metadata. Returns the accepted stream (response headers already sent,
+   * which tells the caller it may write) or null after ending the call with an error status.
+   */
+  static accept(
+    call: grpc.ServerReadableStream<Buffer, PeerAck>,
+    callback: grpc.sendUnaryData<PeerAck>,
+    host: InboundHost,
+    onClosed: (stream: InboundStream) => void,
+  ): InboundStream | null {
+    const clusterId = firstValue(call.metadata, PeerMetadata.ClusterId);
+    const from = firstValue(call.metadata, PeerMetadata.From);
+    const to = firstValue(call.metadata, PeerMetadata.To);
+    const reason = checkSender(host.policy, clusterId, from, to);
+    if (reason !== null) {
+      host.counters.rejected += 1;
+      host.limiter.warn(`handshake:${reason}:${clusterId}:${from}`, { reason, clusterId, from, to, peer: call.getPeer() }, 'refused peer stream');
+      const code = reason === RejectReason.WrongRecipient ? grpc.status.FAILED_PRECONDITION : grpc.status.PERMISSION_DENIED;
+      callback({ code, details: `${reason}: this is node ${host.policy.selfId} of cluster ${host.policy.clusterId}` });
+      return null;
+    }
+    const stream = new InboundStream(call, callback, from, host, onClosed);
+    call.sendMetadata(new grpc.Metadata());
+    return stream;
+  }
+
+  /** Ends the call with `status`, or with the ack when `status` is null. Idempotent. */
+  finish(status: { code: grpc.status; details: string } | null): void {
+    if (this.done) return;
+    this.done = true;
+    this.assembler.reset();
+    this.onClosed(this);
+    if (status === null) this.callback(null, { frames: this.frames, messages: this.messages });
+    else this.callback(status);
+  }
+
+  private abort(): void {
+    if (this.done) return;
+    this.done = true;
+    this.assembler.reset();
+    this.onClosed(this);
+  }
+
+  private reject(count: number, reason: RejectReason, fields: Record<string, unknown> = {}): void {
+    this.host.counters.rejected += count;
+    this.host.limiter.warn(`reject:${reason}:${this.from}`, { reason, from: this.from, count, ...fields }, 'rejected peer messages');
+  }
+
+  private onFrame(bytes: Buffer): void {
+    if (this.done) return;
+    this.frames += 1;
+    let frame: WireFrame;
+    try {
+      frame = decodeFrame(bytes);
+    } catch (err) {
+      this.reject(1, RejectReason.Malformed, { err });
+      this.finish({ code: grpc.status.INVALID_ARGUMENT, details: RejectReason.Malformed });
+      return;
+    }
+    const reason =
+      checkSender(this.host.policy, frame.clusterId, frame.from) ?? (frame.from === this.from ? null : RejectReason.SenderMismatch);
+    if (reason !== null) {
+      const count = Math.max(1, frame.messages.length + (frame.chunk === null ? 0 : 1));
+      this.reject(count, reason, { frameClusterId: frame.clusterId, frameFrom: frame.from });
+      this.finish({ code: grpc.status.PERMISSION_DENIED, details: reason });
+      return;
+    }
+    for (const wire of frame.messages) {
+      if (this.done) return;
+      let msg: Message;
+      try {
+        msg = messageFromWire(wire);
+      } catch (err) {
+        this.reject(1, RejectReason.Malformed, { err });
+        continue;
+      }
+      this.accept(msg);
+    }
+    if (frame.chunk !== null && !this.done) this.onChunk(frame.chunk);
+  }
+
+  private onChunk(wire: unknown): void {
+    try {
+      const step = this.assembler.push(chunkFromWire(wire));
+      if (step.abandoned) this.host.limiter.warn(`abandoned:${this.from}`, { from: this.from }, 'peer began a new snapshot before finishing the last');
+      if (step.complete !== null) this.accept(step.complete);
+    } catch (err) {
+      // A broken chunk sequence cannot be resynchronised mid-stream: start over on a new one.
+      this.reject(1, RejectReason.Malformed, { err });
+      this.finish({ code: grpc.status.INVALID_ARGUMENT, details: `${RejectReason.Malformed}: snapshot chunk` });
+    }
+  }
+
+  private accept(msg: Message): void {
+    const reason = checkMessage(this.host.policy, this.from, msg);
+    if (reason !== null) {
+      this.reject(1, reason, { type: msg.type, msgFrom: msg.from, msgTo: msg.to });
+      return;
+    }
+    this.messages += 1;
+    this.host.deliver(msg);
+  }
+}

@@ -1,0 +1,57 @@
+import type * as grpc from '@grpc/grpc-js';
+import { decodeAck, encodeAck, raftPeerReflection } from '../codec.js';
+
+/** Final response of a peer stream: totals the receiver accepted. */
+export interface PeerAck {
+  readonly frames: number;
+  readonly messages: number;
+}
+
+/** Request metadata of the handshake (see proto/raft.proto). */
+export const PeerMetadata = {
+  ClusterId: 'x-raft-cluster-id',
+  From: 'x-raft-from',
+  To: 'x-raft-to',
+} as const;
+
+const method = raftPeerReflection.methods['Stream'];
+if (method === undefined || method.requestStream !== true || method.responseStream === true) {
+  throw new Error('raft.proto: RaftPeer.Stream must be client-streaming');
+}
+
+/** Full gRPC path of `RaftPeer.Stream`. */
+export const RAFT_PEER_STREAM_PATH = `/${raftPeerReflection.fullName.replace(/^\./, '')}/Stream`;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * grpc-js definition of `RaftPeer`. Requests stay raw bytes on both sides: the sender splices
+ * pre-encoded frames, and the receiver decodes in its handler so that a malformed frame is counted
+ * and logged as a rejection instead of failing inside grpc-js.
+ */
+export const raftPeerService = {
+  Stream: {
+    path: RAFT_PEER_STREAM_PATH,
+    requestStream: true,
+    responseStream: false,
+    requestSerialize: asBuffer,
+    requestDeserialize: (buf: Buffer): Buffer => buf,
+    responseSerialize: (ack: PeerAck): Buffer => asBuffer(encodeAck(ack)),
+    responseDeserialize: (buf: Buffer): PeerAck => decodeAck(buf),
+    originalName: 'stream',
+  },
+} satisfies grpc.ServiceDefinition;
+
+/** Headroom for frame header and chunk framing above `maxMessageBytes`, bytes. */
+const FRAME_HEADROOM = 64 * 1024;
+
+/**
+ * Options the node's gRPC server needs so peer frames of up to `maxMessageBytes` are accepted
+ * (grpc-js refuses messages over 4 MiB by default). Merge them into the options of the server that
+ * `GrpcTransport.addToServer` registers on; a larger receive limit set by other services is fine.
+ */
+export function peerServerOptions(maxMessageBytes: number): grpc.ServerOptions {
+  return { 'grpc.max_receive_message_length': Math.max(4 * 1024 * 1024, maxMessageBytes + FRAME_HEADROOM) };
+}

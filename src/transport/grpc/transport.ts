@@ -1,0 +1,243 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ErrorCode, RaftJobsError } from '../../errors/index.js';
+import type { Message, NodeId } from '../../raft/types.js';
+import { realClock, realRandom } from '../clock.js';
+import { LogLimiter } from '../log-limiter.js';
+import type { BackoffOptions, PeerReport, Transport, TransportClock, TransportStats } from '../types.js';
+import { peerPolicy, type PeerPolicy } from '../validate.js';
+import { InboundStream, type InboundHost } from './inbound.js';
+import { PeerLink } from './peer-link.js';
+import { raftPeerService, type PeerAck } from './service.js';
+
+/** Options of `GrpcTransport`. */
+export interface GrpcTransportOptions {
+  /** Stamped on every stream and frame; frames of another cluster are rejected. */
+  readonly clusterId: string;
+  readonly selfId: NodeId;
+  /** Node id → `host:port` of its gRPC server. May include `selfId`, which is ignored. */
+  readonly peers: ReadonlyMap<NodeId, string> | Readonly<Record<NodeId, string>>;
+  /** Component logger, e.g. `root.child({ component: 'transport' })`. */
+  readonly logger: Logger;
+  /**
+   * Largest frame this node writes, bytes; also the channel's max send length. A single message
+   * larger than this (other than a snapshot, which is chunked) is dropped. Receivers need a server
+   * receive limit at least this large: see `peerServerOptions`. Default 4 MiB.
+   */
+  readonly maxMessageBytes?: number;
+  /** Messages queued per peer before the oldest is dropped. Default 4096. */
+  readonly queueLimit?: number;
+  /** Snapshot data above this size travels in chunks of this size, bytes. Default 1 MiB. */
+  readonly chunkBytes?: number;
+  /** Reconnect backoff. Default `{ initialMs: 100, maxMs: 5000 }`. */
+  readonly backoff?: BackoffOptions;
+  /** A stream not accepted by the peer within this time is abandoned and retried, ms. Default 5000. */
+  readonly connectTimeoutMs?: number;
+  /** How long `stop()` waits for a peer to acknowledge a half-closed stream before cancelling it, ms. Default 1000. */
+  readonly closeTimeoutMs?: number;
+  /** HTTP/2 keepalive ping interval on peer channels, ms; a dead connection is noticed within about twice this. Default 10000. */
+  readonly keepaliveMs?: number;
+  /** Channel credentials for dialling peers. Default insecure. */
+  readonly credentials?: grpc.ChannelCredentials;
+  /** Default `realClock`. */
+  readonly clock?: TransportClock;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** Per-peer view for status pages. */
+export interface PeerLinkStatus {
+  readonly id: NodeId;
+  readonly address: string;
+  /** A stream to the peer is accepted and writable. */
+  readonly connected: boolean;
+  /** Messages waiting in the peer's queue. */
+  readonly queued: number;
+}
+
+const MiB = 1024 * 1024;
+/** Room in a chunk frame for the frame header, the snapshot header and framing, bytes. */
+const CHUNK_HEADROOM = 64 * 1024;
+
+type Counters = { sent: number; dropped: number; received: number; rejected: number };
+
+/**
+ * Raft peer transport over gRPC: one long-lived client-streaming call per peer for outgoing
+ * messages, and the `RaftPeer` service, registered on the node's own gRPC server, for incoming ones.
+ *
+ * @example
+ * const transport = new GrpcTransport({ clusterId, selfId: 'n1', peers, logger });
+ * transport.addToServer(server); // before or after bindAsync
+ * transport.onMessage((m) => node.receive(m));
+ * await transport.start();
+ */
+export class GrpcTransport implements Transport {
+  private readonly policy: PeerPolicy;
+  private readonly links = new Map<NodeId, PeerLink>();
+  private readonly inbound = new Set<InboundStream>();
+  private readonly counters: Counters = { sent: 0, dropped: 0, received: 0, rejected: 0 };
+  private readonly limiter: LogLimiter;
+  private readonly logger: Logger;
+  private handler: ((msg: Message) => void) | null = null;
+  private reportHandler: ((report: PeerReport) => void) | null = null;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private stopping: Promise<void> | null = null;
+
+  /** @throws RaftJobsError `CONFIG_INVALID` listing every bad option. */
+  constructor(options: GrpcTransportOptions) {
+    const peers = new Map<NodeId, string>(
+      options.peers instanceof Map ? (options.peers as ReadonlyMap<NodeId, string>) : Object.entries(options.peers as Readonly<Record<NodeId, string>>),
+    );
+    peers.delete(options.selfId);
+    const maxMessageBytes = options.maxMessageBytes ?? 4 * MiB;
+    const queueLimit = options.queueLimit ?? 4096;
+    const chunkBytes = options.chunkBytes ?? MiB;
+    const backoff = options.backoff ?? { initialMs: 100, maxMs: 5000 };
+    const keepaliveMs = options.keepaliveMs ?? 10_000;
+    const problems: string[] = [];
+    const positiveInt = (name: string, v: number): void => {
+      if (!Number.isSafeInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
+    };
+    positiveInt('maxMessageBytes', maxMessageBytes);
+    positiveInt('queueLimit', queueLimit);
+    positiveInt('chunkBytes', chunkBytes);
+    positiveInt('backoff.initialMs', backoff.initialMs);
+    positiveInt('keepaliveMs', keepaliveMs);
+    if (chunkBytes + CHUNK_HEADROOM > maxMessageBytes) problems.push(`chunkBytes (${chunkBytes}) must be at most maxMessageBytes - ${CHUNK_HEADROOM}`);
+    if (backoff.maxMs < backoff.initialMs) problems.push('backoff.maxMs must be at least backoff.initialMs');
+    if (options.clusterId === '' || options.selfId === '') problems.push('clusterId and selfId must be non-empty');
+    if (problems.length > 0) throw new RaftJobsError(ErrorCode.ConfigInvalid, `GrpcTransport: ${problems.join('; ')}`, { problems });
+
+    this.logger = options.logger;
+    const clock = options.clock ?? realClock;
+    this.limiter = new LogLimiter(this.logger, () => clock.now());
+    this.policy = peerPolicy(options.clusterId, options.selfId, peers.keys());
+    const channelOptions: grpc.ChannelOptions = {
+      'grpc.max_send_message_length': maxMessageBytes,
+      'grpc.max_receive_message_length': 64 * 1024,
+      // Retries would buffer writes and complete their callbacks early, hiding backpressure;
+      // a zero retry buffer makes write callbacks mean "handed to the socket".
+      'grpc.enable_retries': 0,
+      'grpc.per_rpc_retry_buffer_size': 0,
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc.keepalive_time_ms': keepaliveMs,
+      'grpc.keepalive_timeout_ms': Math.max(1000, Math.floor(keepaliveMs / 2)),
+    };
+    for (const [id, address] of peers) {
+      this.links.set(
+        id,
+        new PeerLink({
+          peerId: id,
+          address,
+          clusterId: options.clusterId,
+          selfId: options.selfId,
+          logger: this.logger,
+          limiter: this.limiter,
+          clock,
+          random: options.random ?? realRandom,
+          backoff,
+          queueLimit,
+          maxMessageBytes,
+          chunkBytes,
+          connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+          closeTimeoutMs: options.closeTimeoutMs ?? 1000,
+          credentials: options.credentials ?? grpc.credentials.createInsecure(),
+          channelOptions,
+          counters: this.counters,
+          report: (r) => this.report(r),
+        }),
+      );
+    }
+  }
+
+  /**
+   * Registers the `RaftPeer` service on the node's gRPC server. The transport never binds, starts
+   * or shuts the server down; `stop()` ends the peer streams it accepted so the server's
+   * `tryShutdown` is not held up by them. Streams arriving before `start()` are refused with
+   * UNAVAILABLE and retried by the peer.
+   */
+  addToServer(server: grpc.Server): void {
+    const handle: grpc.handleClientStreamingCall<Buffer, PeerAck> = (call, callback) => this.accept(call, callback);
+    server.addService(raftPeerService, { Stream: handle });
+  }
+
+  send(messages: readonly Message[]): void {
+    for (const msg of messages) {
+      if (this.state !== 'running') {
+        this.counters.dropped += 1;
+        this.limiter.warn(`not-running:${this.state}`, { state: this.state, type: msg.type, to: msg.to }, 'transport not running, message dropped');
+        continue;
+      }
+      const link = msg.from === this.policy.selfId ? this.links.get(msg.to) : undefined;
+      if (link === undefined) {
+        this.counters.dropped += 1;
+        this.limiter.warn(`unroutable:${msg.from}:${msg.to}`, { from: msg.from, to: msg.to, type: msg.type }, 'message not from us or to an unknown peer, dropped');
+        continue;
+      }
+      link.enqueue(msg);
+    }
+  }
+
+  onMessage(handler: (msg: Message) => void): void {
+    this.handler = handler;
+  }
+
+  onReport(handler: (report: PeerReport) => void): void {
+    this.reportHandler = handler;
+  }
+
+  /** @throws RaftJobsError `INTERNAL` when no `onMessage` handler is set or after `stop()`. */
+  start(): Promise<void> {
+    if (this.handler === null) return Promise.reject(new RaftJobsError(ErrorCode.Internal, 'GrpcTransport: onMessage before start'));
+    if (this.state === 'stopped') return Promise.reject(new RaftJobsError(ErrorCode.Internal, 'GrpcTransport: cannot restart a stopped transport'));
+    this.state = 'running';
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  stats(): TransportStats {
+    return { ...this.counters };
+  }
+
+  /** Connection and queue state of every peer. */
+  peerStatus(): PeerLinkStatus[] {
+    return [...this.links].map(([id, link]) => ({ id, address: link.address, connected: link.connected, queued: link.queued }));
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'stopped';
+    for (const stream of [...this.inbound]) stream.finish({ code: grpc.status.UNAVAILABLE, details: 'peer transport stopped' });
+    await Promise.all([...this.links.values()].map((link) => link.close()));
+  }
+
+  private accept(call: grpc.ServerReadableStream<Buffer, PeerAck>, callback: grpc.sendUnaryData<PeerAck>): void {
+    if (this.state !== 'running') {
+      callback({ code: grpc.status.UNAVAILABLE, details: `raft transport of ${this.policy.selfId} is not running` });
+      return;
+    }
+    const host: InboundHost = { policy: this.policy, limiter: this.limiter, counters: this.counters, deliver: (m) => this.deliver(m) };
+    const stream = InboundStream.accept(call, callback, host, (s) => this.inbound.delete(s));
+    if (stream !== null) this.inbound.add(stream);
+  }
+
+  private deliver(msg: Message): void {
+    this.counters.received += 1;
+    try {
+      this.handler?.(msg);
+    } catch (err) {
+      this.logger.error({ err, type: msg.type, from: msg.from }, 'raft message handler threw');
+    }
+  }
+
+  private report(r: PeerReport): void {
+    try {
+      this.reportHandler?.(r);
+    } catch (err) {
+      this.logger.error({ err, report: r }, 'peer report handler threw');
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Message, SnapshotRequest } from '../../src/raft/types.js';
+import {
+  everyVariant,
+  grpcHarness,
+  heartbeat,
+  memoryHarness,
+  MiB,
+  patternBytes,
+  snapshotMessage,
+  type Harness,
+  type HarnessFactory,
+  type TestNode,
+} from './helpers.js';
+
+const WAIT = { timeout: 10_000, interval: 10 } as const;
+
+function contexts(inbox: readonly Message[]): number[] {
+  return inbox.map((m) => (m.type === 'heartbeat' ? m.context : -1));
+}
+
+/**
+ * Messages with byte arrays replaced by their class name and base64, so that strict equality stays
+ * exact (a Buffer is not a Uint8Array here) without vitest's slow per-element compare.
+ */
+function comparable(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { class: value.constructor.name, base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (Array.isArray(value)) return value.map(comparable);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
+  return value;
+}
+
+/** Snapshot equality without vitest's per-element compare (slow on megabytes). */
+function expectSameSnapshot(actual: Message | undefined, expected: SnapshotRequest): void {
+  expect(actual?.type).toBe('snapshot');
+  const got = actual as SnapshotRequest;
+  expect({ ...got, snapshot: { ...got.snapshot, data: null } }).toStrictEqual({ ...expected, snapshot: { ...expected.snapshot, data: null } });
+  expect(got.snapshot.data).toBeInstanceOf(Uint8Array);
+  expect(got.snapshot.data.byteLength).toBe(expected.snapshot.data.byteLength);
+  expect(Buffer.compare(got.snapshot.data, expected.snapshot.data)).toBe(0);
+}
+
+/** The one conformance suite: every Transport implementation must pass it unchanged. */
+describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conformance ($label)', (factory) => {
+  let harness: Harness | null = null;
+
+  async function cluster(ids: string[]): Promise<Harness> {
+    harness = await factory(ids);
+    return harness;
+  }
+
+  async function pair(h: Harness): Promise<[TestNode, TestNode]> {
+    const n1 = await h.start({ id: 'n1', peers: ['n1', 'n2', 'n3'] });
+    const n2 = await h.start({ id: 'n2', peers: ['n1', 'n2', 'n3'] });
+    return [n1, n2];
+  }
+
+  afterEach(async () => {
+    await harness?.close();
+    harness = null;
+  });
+
+  it('round-trips every message variant field for field', async () => {
+    const [n1, n2] = await pair(await cluster(['n1', 'n2', 'n3']));
+    const sent = everyVariant('n1', 'n2');
+    n1.transport.send(sent);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(sent.length), WAIT);
+    expect(comparable(n2.inbox)).toStrictEqual(comparable(sent));
+    expect(n1.transport.stats()).toMatchObject({ sent: sent.length, dropped: 0 });
+    expect(n2.transport.stats()).toMatchObject({ received: sent.length, rejected: 0 });
+  });
+
+  it('delivers replies in the other direction too', async () => {
+    const [n1, n2] = await pair(await cluster(['n1', 'n2', 'n3']));
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    n2.transport.send([{ type: 'heartbeatResp', from: 'n2', to: 'n1', term: 3, context: 1 }]);
+    await vi.waitFor(() => expect([n1.inbox.length, n2.inbox.length]).toEqual([1, 1]), WAIT);
+    expect(n1.inbox[0]).toStrictEqual({ type: 'heartbeatResp', from: 'n2', to: 'n1', term: 3, context: 1 });
+  });
+
+  it('delivers many messages in order', async () => {
+    const [n1, n2] = await pair(await cluster(['n1', 'n2', 'n3']));
+    const total = 4000;
+    let next = 1;
+    for (let size = 1; next <= total; size = (size % 97) + 1) {
+      const batch: Message[] = [];
+      for (let i = 0; i < size && next <= total; i++) batch.push(heartbeat('n1', 'n2', next++));
+      n1.transport.send(batch);
+    }
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(total), WAIT);
+    expect(contexts(n2.inbox)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(n1.transport.stats()).toMatchObject({ sent: total, dropped: 0 });
+  });
+
+  it('delivers a 5 MiB snapshot whole, and the messages around it', async () => {
+    const [n1, n2] = await pair(await cluster(['n1', 'n2', 'n3']));
+    const snap = snapshotMessage('n1', 'n2', patternBytes(5 * MiB, 11));
+    n1.transport.send([heartbeat('n1', 'n2', 1), snap, heartbeat('n1', 'n2', 2)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(3), WAIT);
+    expect(contexts(n2.inbox.filter((m) => m.type === 'heartbeat'))).toEqual([1, 2]);
+    expectSameSnapshot(
+      n2.inbox.find((m) => m.type === 'snapshot'),
+      snap,
+    );
+    expect(n1.reports).toContainEqual({ type: 'snapshot', to: 'n2', ok: true });
+    expect(n2.transport.stats()).toMatchObject({ received: 3, rejected: 0 });
+  });
+
+  it('rejects messages from another cluster and does not deliver them', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const n2 = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
+    const foreign = await h.start({ id: 'n1', peers: ['n2'], clusterId: 'other' });
+    await vi.waitFor(() => {
+      foreign.transport.send([heartbeat('n1', 'n2', 1)]);
+      expect(n2.transport.stats().rejected).toBeGreaterThan(0);
+    }, WAIT);
+    expect(n2.inbox).toEqual([]);
+    expect(n2.transport.stats().received).toBe(0);
+  });
+
+  it('rejects messages from an unknown node and does not deliver them', async () => {
+    const h = await cluster(['n1', 'n2', 'n3', 'n9']);
+    const n2 = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
+    const stranger = await h.start({ id: 'n9', peers: ['n2'] });
+    await vi.waitFor(() => {
+      stranger.transport.send([heartbeat('n9', 'n2', 1)]);
+      expect(n2.transport.stats().rejected).toBeGreaterThan(0);
+    }, WAIT);
+    expect(n2.inbox).toEqual([]);
+    expect(n2.transport.stats().received).toBe(0);
+  });
+
+  it('drops, and counts, messages not from this node or to an unknown peer', async () => {
+    const [n1, n2] = await pair(await cluster(['n1', 'n2', 'n3']));
+    n1.transport.send([heartbeat('n3', 'n2', 1), heartbeat('n1', 'n7', 2), heartbeat('n1', 'n2', 3)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(1), WAIT);
+    expect(n1.transport.stats()).toMatchObject({ sent: 1, dropped: 2 });
+  });
+
+  it('reconnects after the peer restarts at the same endpoint', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const [n1, n2] = await pair(h);
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(1), WAIT);
+
+    await h.kill('n2');
+    const n2b = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
+    let context = 100;
+    await vi.waitFor(() => {
+      n1.transport.send([heartbeat('n1', 'n2', context++)]);
+      expect(n2b.inbox.length).toBeGreaterThan(0);
+    }, WAIT);
+    expect(n2b.inbox[0]?.from).toBe('n1');
+    expect(n2b.transport.stats().rejected).toBe(0);
+  });
+
+  it('queues while the peer is down, drops the oldest beyond the limit, and delivers the rest once it is up', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    await h.kill('n2');
+    const n1 = await h.start({ id: 'n1', peers: ['n2', 'n3'], queueLimit: 8 });
+    n1.transport.send(Array.from({ length: 20 }, (_, i) => heartbeat('n1', 'n2', i + 1)));
+    expect(n1.transport.stats()).toMatchObject({ sent: 0, dropped: 12 });
+    await vi.waitFor(() => expect(n1.reports).toContainEqual({ type: 'unreachable', to: 'n2' }), WAIT);
+
+    const n2 = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(8), WAIT);
+    expect(contexts(n2.inbox)).toEqual([13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(n1.transport.stats()).toMatchObject({ sent: 8, dropped: 12 });
+  });
+
+  it('reports a snapshot that could not be queued as failed', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    await h.kill('n2');
+    const n1 = await h.start({ id: 'n1', peers: ['n2', 'n3'], queueLimit: 1 });
+    n1.transport.send([snapshotMessage('n1', 'n2', patternBytes(1000)), heartbeat('n1', 'n2', 1)]);
+    expect(n1.reports).toContainEqual({ type: 'snapshot', to: 'n2', ok: false });
+    expect(n1.transport.stats().dropped).toBe(1);
+  });
+
+  it('requires a handler before start, refuses a restart, and stops idempotently', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const [n1] = await pair(h);
+    await Promise.all([n1.transport.stop(), n1.transport.stop()]);
+    await expect(n1.transport.start()).rejects.toMatchObject({ code: 'INTERNAL' });
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    expect(n1.transport.stats().dropped).toBe(1);
+  });
+});

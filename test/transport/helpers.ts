@@ -1,0 +1,200 @@
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+import type { Entry, Message, NodeId, SnapshotRequest } from '../../src/raft/types.js';
+import {
+  GrpcTransport,
+  MemoryNetwork,
+  MemoryTransport,
+  peerServerOptions,
+  type PeerReport,
+  type Transport,
+} from '../../src/transport/index.js';
+
+export const CLUSTER = 'c1';
+export const silent = pino({ level: 'silent' });
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+
+/** Deterministic bytes (a xorshift stream), so a failure is reproducible and not all-zero. */
+export function patternBytes(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export function heartbeat(from: NodeId, to: NodeId, context: number): Message {
+  return { type: 'heartbeat', from, to, term: 3, commit: 10, context };
+}
+
+export function snapshotMessage(from: NodeId, to: NodeId, data: Uint8Array): SnapshotRequest {
+  return { type: 'snapshot', from, to, term: 9, snapshot: { meta: { index: 1234, term: 8, membership: { voters: ['n1', 'n2', 'n3'] } }, data } };
+}
+
+/** One of every `Message` variant, with edge values: max safe integers, zeroes, empty and binary data. */
+export function everyVariant(from: NodeId, to: NodeId): Message[] {
+  const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const entries: Entry[] = [
+    { index: 101, term: 7, type: 'normal', data: allBytes },
+    { index: 102, term: 7, type: 'noop', data: new Uint8Array(0) },
+    { index: 103, term: 8, type: 'config', data: new TextEncoder().encode('{"voters":["n1","n2","n3"]}') },
+    { index: Number.MAX_SAFE_INTEGER, term: Number.MAX_SAFE_INTEGER, type: 'normal', data: patternBytes(70 * KiB, 7) },
+  ];
+  const max = Number.MAX_SAFE_INTEGER;
+  return [
+    { type: 'preVote', from, to, term: 5, lastLogIndex: 100, lastLogTerm: 4, transfer: false },
+    { type: 'vote', from, to, term: max, lastLogIndex: max, lastLogTerm: max, transfer: true },
+    { type: 'preVoteResp', from, to, term: 5, granted: false },
+    { type: 'voteResp', from, to, term: 0, granted: true },
+    { type: 'append', from, to, term: 8, prevLogIndex: 100, prevLogTerm: 7, entries, commit: 99 },
+    { type: 'append', from, to, term: 8, prevLogIndex: 0, prevLogTerm: 0, entries: [], commit: 0 },
+    { type: 'appendResp', from, to, term: 8, success: false, index: 100, hintIndex: 42, hintTerm: 3 },
+    { type: 'appendResp', from, to, term: 8, success: true, index: 103, hintIndex: 0, hintTerm: 0 },
+    { type: 'heartbeat', from, to, term: 8, commit: 103, context: 0 },
+    { type: 'heartbeat', from, to, term: 8, commit: 0, context: max },
+    { type: 'heartbeatResp', from, to, term: 8, context: 17 },
+    { type: 'snapshot', from, to, term: 9, snapshot: { meta: { index: 0, term: 0, membership: { voters: [] } }, data: new Uint8Array(0) } },
+    snapshotMessage(from, to, patternBytes(300 * KiB, 3)),
+    { type: 'timeoutNow', from, to, term: 9 },
+  ];
+}
+
+/** A started node under test and what it received. */
+export interface TestNode {
+  readonly id: NodeId;
+  readonly transport: Transport;
+  readonly inbox: Message[];
+  readonly reports: PeerReport[];
+}
+
+export interface NodeSpec {
+  readonly id: NodeId;
+  /** Peers this node knows (and may send to). */
+  readonly peers: readonly NodeId[];
+  /** Default `CLUSTER`. */
+  readonly clusterId?: string;
+  /** Default 4096. */
+  readonly queueLimit?: number;
+}
+
+/** Runs transports of one implementation on endpoints named by node id. */
+export interface Harness {
+  /** Creates and starts a transport for `spec.id` at that id's endpoint (the same one after a restart). */
+  start(spec: NodeSpec): Promise<TestNode>;
+  /** Stops the id's transport and takes its endpoint down: its peers find nothing there. */
+  kill(id: NodeId): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reserves an endpoint for each id. */
+export type HarnessFactory = ((ids: readonly NodeId[]) => Promise<Harness>) & { readonly label: string };
+
+async function startNode(id: NodeId, transport: Transport): Promise<TestNode> {
+  const node: TestNode = { id, transport, inbox: [], reports: [] };
+  transport.onMessage((m) => node.inbox.push(m));
+  transport.onReport((r) => node.reports.push(r));
+  await transport.start();
+  return node;
+}
+
+export const memoryHarness: HarnessFactory = Object.assign(
+  (_ids: readonly NodeId[]): Promise<Harness> => {
+    const network = new MemoryNetwork();
+    const running = new Map<NodeId, Transport>();
+    return Promise.resolve({
+      async start(spec: NodeSpec): Promise<TestNode> {
+        const transport = new MemoryTransport({
+          network,
+          clusterId: spec.clusterId ?? CLUSTER,
+          selfId: spec.id,
+          peers: spec.peers,
+          queueLimit: spec.queueLimit ?? 4096,
+          logger: silent,
+        });
+        running.set(spec.id, transport);
+        return startNode(spec.id, transport);
+      },
+      async kill(id: NodeId): Promise<void> {
+        await running.get(id)?.stop();
+        running.delete(id);
+      },
+      async close(): Promise<void> {
+        await Promise.all([...running.values()].map((t) => t.stop()));
+      },
+    });
+  },
+  { label: 'memory' },
+);
+
+/** Options shared by every GrpcTransport the tests build: small chunks and limits, fast backoff. */
+export const grpcTestOptions = {
+  maxMessageBytes: 2 * MiB,
+  chunkBytes: 512 * KiB,
+  backoff: { initialMs: 20, maxMs: 200 },
+  connectTimeoutMs: 2000,
+  closeTimeoutMs: 500,
+  logger: silent,
+} as const;
+
+export function bindServer(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+  });
+}
+
+export function newServer(): grpc.Server {
+  return new grpc.Server(peerServerOptions(grpcTestOptions.maxMessageBytes));
+}
+
+export const grpcHarness: HarnessFactory = Object.assign(
+  async (ids: readonly NodeId[]): Promise<Harness> => {
+    // Each id gets a server on an ephemeral port up front, so every node knows every address.
+    const endpoints = new Map<NodeId, { port: number; server: grpc.Server | null; transport: GrpcTransport | null }>();
+    for (const id of ids) {
+      const server = newServer();
+      endpoints.set(id, { port: await bindServer(server, '127.0.0.1:0'), server, transport: null });
+    }
+    const address = (id: NodeId): string => `127.0.0.1:${endpoints.get(id)?.port ?? 1}`;
+    async function kill(id: NodeId): Promise<void> {
+      const ep = endpoints.get(id);
+      if (ep === undefined) return;
+      await ep.transport?.stop();
+      ep.server?.forceShutdown();
+      ep.transport = null;
+      ep.server = null;
+    }
+    return {
+      async start(spec: NodeSpec): Promise<TestNode> {
+        const ep = endpoints.get(spec.id);
+        if (ep === undefined) throw new Error(`no endpoint reserved for ${spec.id}`);
+        if (ep.transport !== null) throw new Error(`${spec.id} already running`);
+        const transport = new GrpcTransport({
+          ...grpcTestOptions,
+          clusterId: spec.clusterId ?? CLUSTER,
+          selfId: spec.id,
+          peers: new Map(spec.peers.map((p) => [p, address(p)])),
+          queueLimit: spec.queueLimit ?? 4096,
+        });
+        if (ep.server === null) {
+          ep.server = newServer();
+          transport.addToServer(ep.server);
+          await bindServer(ep.server, address(spec.id));
+        } else {
+          transport.addToServer(ep.server);
+        }
+        ep.transport = transport;
+        return startNode(spec.id, transport);
+      },
+      kill,
+      async close(): Promise<void> {
+        await Promise.all([...endpoints.keys()].map(kill));
+      },
+    };
+  },
+  { label: 'grpc' },
+);
