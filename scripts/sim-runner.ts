@@ -7,6 +7,7 @@ export interface SeedRunOptions {
   readonly nodes: number;
   readonly durationMs: number;
   readonly verbose: boolean;
+  readonly trace?: boolean;
   readonly out: Writable;
 }
 
@@ -17,7 +18,7 @@ export function runSeeds(o: SeedRunOptions): { seeds: number; violations: number
   let committed = 0;
   let elections = 0;
   for (let seed = o.first; seed < o.first + o.count; seed++) {
-    const r = new Simulation({ seed, nodes: o.nodes, durationMs: o.durationMs }).run();
+    const r = new Simulation({ seed, nodes: o.nodes, durationMs: o.durationMs, ...(o.trace ? { trace: (l: string) => o.out.write(l + '\n') } : {}) }).run();
     committed += r.stats.committed;
     elections += r.stats.elections;
     if (r.violation) {

@@ -15,6 +15,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '3' },
     duration: { type: 'string', default: '3000' },
     verbose: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -33,5 +34,5 @@ const durationMs = int('duration', values.duration, 100);
 const first = values.seed !== undefined ? int('seed', values.seed, 0) : int('start', values.start, 0);
 const count = values.seed !== undefined ? 1 : int('seeds', values.seeds, 1);
 
-const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, out: process.stdout });
+const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, trace: values.trace, out: process.stdout });
 process.exitCode = summary.violations > 0 ? 1 : 0;

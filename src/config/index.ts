@@ -4,3 +4,4 @@ export { formatConfigPath, loadConfig, validateConfig, type LoadOptions, type Va
 export { findNode, nodeDataDir, peersOf } from './nodes.js';
 export { CLUSTER_ID_PATTERN, CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO, NODE_ID_PATTERN } from './schema.js';
 export type { Config, JobsConfig, LimitsConfig, NodeConfig, RaftConfig } from './types.js';
+export { peerDialAddresses } from './peer-overrides.js';

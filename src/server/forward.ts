@@ -15,13 +15,16 @@ export class LeaderForwarder {
   constructor(
     private readonly node: JobNode,
     private readonly selfId: string,
+    /** Client addresses of every node (config), as told to callers in leader hints. */
     private readonly addresses: ReadonlyMap<string, string>,
+    /** Where this node dials its peers (the config's, or a proxy in chaos runs). */
+    private readonly dialAddresses: ReadonlyMap<string, string> = addresses,
   ) {}
 
-  /** Address of the leader, if known. */
-  leaderAddress(): string | null {
+  /** Where to dial the leader, if one is known. */
+  private leaderDialAddress(): string | null {
     const id = this.node.leader();
-    return id === null ? null : (this.addresses.get(id) ?? null);
+    return id === null ? null : (this.dialAddresses.get(id) ?? null);
   }
 
   /** The error a non-leader answers with when it will not (or cannot) forward. */
@@ -53,7 +56,7 @@ export class LeaderForwarder {
 
   /** Forward `call` (a unary call of `method`) to the leader and relay the answer. */
   forward<Req, Res>(method: grpc.MethodDefinition<Req, Res>, call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>): void {
-    const address = this.leaderAddress();
+    const address = this.leaderDialAddress();
     if (address === null) {
       cb(Object.assign(new Error('no leader'), { code: grpc.status.UNAVAILABLE }));
       return;

@@ -6,10 +6,10 @@ import { getJob, isTerminal, JOB_STATES, listJobs, stats, validateSubmit } from 
 import type { CancelResult, JobState, JobView, RetryDeadResult, SubmitResult } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
-import { invalid, proposeOk, readState, unary, type ServiceContext } from './handler.js';
+import { invalid, proposeOk, readState, unary, type ApiObserver, type ServiceContext } from './handler.js';
 import { serviceClient } from './protos.js';
 import { jobToWire, specToSubmitJob, type WireJobSpec } from './wire.js';
-import { addWorkerService } from './worker-service.js';
+import { addWorkerService, type WorkerRegistry } from './worker-service.js';
 
 type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
 
@@ -17,10 +17,13 @@ type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
 const MAX_WAIT_MS = 5 * 60_000;
 
 /** Register the Jobs and Workers services (proto/jobs.proto) on `server`. */
-export function addJobsServices(server: grpc.Server, o: { node: JobNode; config: Config; logger: Logger }): { close(): void } {
+export function addJobsServices(
+  server: grpc.Server,
+  o: { node: JobNode; config: Config; logger: Logger; peerDialAddresses: ReadonlyMap<string, string>; observer?: ApiObserver },
+): { close(): void; readonly workers: WorkerRegistry } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
-  const forwarder = new LeaderForwarder(o.node, o.node.status().id, addresses);
-  const ctx: ServiceContext = { node: o.node, forwarder, logger: o.logger.child({ component: 'api' }) };
+  const forwarder = new LeaderForwarder(o.node, o.node.status().id, addresses, o.peerDialAddresses);
+  const ctx: ServiceContext = { node: o.node, forwarder, logger: o.logger.child({ component: 'api' }), ...(o.observer ? { observer: o.observer } : {}) };
   const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
   const def = Jobs.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
@@ -102,8 +105,9 @@ export function addJobsServices(server: grpc.Server, o: { node: JobNode; config:
     }),
   };
   server.addService(Jobs.service, impl);
-  addWorkerService(server, ctx);
+  const workers = addWorkerService(server, ctx);
   return {
+    workers,
     close() {
       waiters.close();
       forwarder.close();

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { findNode, nodeDataDir, peersOf, type Config } from '../config/index.js';
+import { findNode, nodeDataDir, peerDialAddresses, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { JobNode } from '../node/index.js';
 import { LogMessage } from '../observability/index.js';
@@ -25,14 +25,21 @@ const MAX_PEER_MESSAGE_BYTES = 8 * 1024 * 1024;
  * Open the node's storage, start Raft, and serve gRPC (peers, admin, jobs, workers) on its
  * address. Fails before binding when the data directory is refused.
  */
-export async function startNode(config: Config, nodeId: string, logger: Logger, onFatal: (err: Error) => void): Promise<RunningNode> {
+export async function startNode(
+  config: Config,
+  nodeId: string,
+  logger: Logger,
+  onFatal: (err: Error) => void,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RunningNode> {
   const me = findNode(config, nodeId);
+  const peers = peerDialAddresses(config, nodeId, env);
   const dir = nodeDataDir(config, nodeId);
   const storage = await openLevelStorage({ dir, clusterId: config.clusterId, nodeId });
   const transport = new GrpcTransport({
     clusterId: config.clusterId,
     selfId: nodeId,
-    peers: peersOf(config, nodeId),
+    peers,
     logger: logger.child({ component: 'transport' }),
     maxMessageBytes: MAX_PEER_MESSAGE_BYTES,
   });
@@ -74,7 +81,7 @@ export async function startNode(config: Config, nodeId: string, logger: Logger, 
   const server = new grpc.Server({ ...peerServerOptions(MAX_PEER_MESSAGE_BYTES), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   transport.addToServer(server);
   addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger });
-  const jobsApi = addJobsServices(server, { node, config, logger });
+  const jobsApi = addJobsServices(server, { node, config, logger, peerDialAddresses: peers });
   try {
     await new Promise<number>((resolve, reject) =>
       server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),

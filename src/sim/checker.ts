@@ -16,8 +16,11 @@ export class SafetyChecker {
   private readonly leaders = new Map<number, NodeId>();
   /** `${index}:${term}` → content and previous entry's term (Log Matching). */
   private readonly byIndexTerm = new Map<string, { key: string; prevTerm: number }>();
-  /** index → committed entry (Leader Completeness, committed entries never change). */
-  private readonly committed: { term: number; key: string }[] = [];
+  /**
+   * index → committed entry (committed entries never change), with the lowest term in which any
+   * node knew it committed (Leader Completeness speaks of leaders of later terms).
+   */
+  private readonly committed: { term: number; key: string; commitTerm: number }[] = [];
   /** index → state-machine hash after applying it (State Machine Safety). */
   private readonly appliedHash: number[] = [];
   maxCommitted = 0;
@@ -43,30 +46,33 @@ export class SafetyChecker {
     }
   }
 
-  /** A node's commit index reached `commit`; `entryAt` reads its log (undefined when compacted). */
-  commitAdvanced(node: NodeId, from: number, commit: number, entryAt: (i: number) => Entry | undefined): void {
+  /** A node in `nodeTerm` saw its commit index reach `commit`; `entryAt` reads its log (undefined when compacted). */
+  commitAdvanced(node: NodeId, nodeTerm: number, from: number, commit: number, entryAt: (i: number) => Entry | undefined): void {
     for (let i = from + 1; i <= commit; i++) {
       const e = entryAt(i);
       if (!e) continue;
       const c = this.committed[i];
-      if (c === undefined) this.committed[i] = { term: e.term, key: entryKey(e) };
+      if (c === undefined) this.committed[i] = { term: e.term, key: entryKey(e), commitTerm: nodeTerm };
       else if (c.term !== e.term || c.key !== entryKey(e)) {
         throw new SafetyViolation(`committed entry changed: ${node} committed a different entry at index ${i}`);
+      } else if (nodeTerm < c.commitTerm) {
+        c.commitTerm = nodeTerm;
       }
     }
     if (commit > this.maxCommitted) this.maxCommitted = commit;
   }
 
-  /** Leader Completeness: a new leader holds every committed entry it has not compacted away. */
-  checkLeaderComplete(node: NodeId, firstIndex: number, lastIndex: number, entryAt: (i: number) => Entry | undefined): void {
-    if (lastIndex < this.maxCommitted) {
-      throw new SafetyViolation(`leader completeness: ${node} leads with last index ${lastIndex} < committed ${this.maxCommitted}`);
-    }
+  /**
+   * Leader Completeness (§5.4): an entry committed in term T is in the log of every leader of a
+   * term after T. (A stale leader of an older term may lack it; it can commit nothing.)
+   */
+  checkLeaderComplete(node: NodeId, leaderTerm: number, firstIndex: number, lastIndex: number, entryAt: (i: number) => Entry | undefined): void {
     for (let i = firstIndex; i <= this.maxCommitted; i++) {
       const c = this.committed[i];
-      const e = entryAt(i);
-      if (c && e && (c.term !== e.term || c.key !== entryKey(e))) {
-        throw new SafetyViolation(`leader completeness: ${node} lacks committed entry ${i}`);
+      if (!c || c.commitTerm >= leaderTerm) continue;
+      const e = i <= lastIndex ? entryAt(i) : undefined;
+      if (i > lastIndex || (e && (c.term !== e.term || c.key !== entryKey(e)))) {
+        throw new SafetyViolation(`leader completeness: ${node} leads term ${leaderTerm} without entry ${i} committed in term ${c.commitTerm}`);
       }
     }
   }

@@ -13,6 +13,8 @@ export interface SimOptions {
   readonly durationMs?: number;
   /** After faults heal, a new proposal must be applied everywhere within this long. Default 5000. */
   readonly livenessMs?: number;
+  /** Receives one line per notable event (role changes, writes, commits, faults), for replaying a seed. */
+  readonly trace?: (line: string) => void;
 }
 
 export interface SimStats {
@@ -141,6 +143,7 @@ export class Simulation {
 
   private start(node: SimNode): void {
     const d = node.disk;
+    this.trace(`${node.id} START from disk term ${d.hard.term} vote ${d.hard.vote ?? '-'} commit ${d.hard.commit} last ${d.logStart.index + d.entries.length}`);
     node.raft = new Raft({
       id: node.id,
       membership: { voters: this.ids },
@@ -176,6 +179,7 @@ export class Simulation {
 
   private crash(node: SimNode): void {
     if (!node.raft) return;
+    this.trace(`${node.id} CRASH (disk last ${node.disk.logStart.index + node.disk.entries.length})`);
     node.raft = null;
     node.incarnation++;
     node.pausedUntil = 0;
@@ -195,15 +199,32 @@ export class Simulation {
     this.pump(node);
   }
 
+  private trace(line: string): void {
+    this.opts.trace?.(`${this.q.now.toFixed(1).padStart(8)} ${line}`);
+  }
+
   private pump(node: SimNode): void {
     const raft = node.raft;
     if (!raft || node.busy || !raft.hasReady()) return;
     const rd = raft.ready();
+    if (this.opts.trace) {
+      const st = raft.status();
+      if (rd.softState) this.trace(`${node.id} ${rd.softState.role} term ${st.term} leader ${rd.softState.leaderId ?? '-'} last ${st.lastLogIndex}/${st.lastLogTerm}`);
+      const e0 = rd.entries[0];
+      if (e0) this.trace(`${node.id} write entries ${e0.index}..${e0.index + rd.entries.length - 1} terms ${[...new Set(rd.entries.map((e) => e.term))].join(',')}`);
+      if (rd.hardState) this.trace(`${node.id} write hard ${JSON.stringify(rd.hardState)}`);
+      if (rd.snapshot) this.trace(`${node.id} write snapshot ${rd.snapshot.meta.index}/${rd.snapshot.meta.term}`);
+      for (const m of [...rd.sendNow, ...rd.sendAfterPersist]) {
+        if (m.type === 'append' && m.entries.length > 0) this.trace(`${m.from}->${m.to} append prev ${m.prevLogIndex}/${m.prevLogTerm} n ${m.entries.length} commit ${m.commit} t${m.term}`);
+        else if (m.type === 'appendResp') this.trace(`${m.from}->${m.to} appendResp ${m.success ? 'ok' : 'reject'} ${m.index} hint ${m.hintIndex}/${m.hintTerm} t${m.term}`);
+        else if (m.type === 'vote' || m.type === 'voteResp' || m.type === 'snapshot' || m.type === 'timeoutNow') this.trace(`${m.from}->${m.to} ${m.type} t${m.term} ${JSON.stringify(m.type === 'vote' ? [m.lastLogIndex, m.lastLogTerm] : m.type === 'voteResp' ? m.granted : '')}`);
+      }
+    }
     if (rd.softState?.role === 'leader') {
       const st = raft.status();
       this.stats.elections++;
       this.check.leaderElected(st.term, node.id);
-      this.check.checkLeaderComplete(node.id, st.firstLogIndex, st.lastLogIndex, (i) => raft.entries(i, i + 1)[0]);
+      this.check.checkLeaderComplete(node.id, st.term, st.firstLogIndex, st.lastLogIndex, (i) => raft.entries(i, i + 1)[0]);
     }
     this.sendAll(node, rd.sendNow);
     const needsWrite = rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null;
@@ -257,9 +278,10 @@ export class Simulation {
     for (const ctx of rd.droppedReads) node.readStarts.delete(ctx);
     raft.advance(rd);
     node.busy = false;
-    const commit = raft.status().commitIndex;
+    const { commitIndex: commit, term } = raft.status();
     if (commit > node.lastCommit) {
-      this.check.commitAdvanced(node.id, node.lastCommit, commit, (i) => raft.entries(i, i + 1)[0]);
+      this.trace(`${node.id} commit ${commit}`);
+      this.check.commitAdvanced(node.id, term, node.lastCommit, commit, (i) => raft.entries(i, i + 1)[0]);
       node.lastCommit = commit;
     }
     this.maybeSnapshot(node);
@@ -442,6 +464,7 @@ export class Simulation {
         if (a !== b && side.includes(a) !== side.includes(b)) this.blocked.add(`${a}>${b}`);
       }
     }
+    this.trace(`PARTITION ${side.join(',')} | rest`);
   }
 
   private healAll(): void {
