@@ -63,6 +63,8 @@ export class Raft {
   private votes = new Map<NodeId, boolean>();
   private progress = new Map<NodeId, Progress>();
   private transferTarget: NodeId | null = null;
+  /** Ticks since the transfer started; it is abandoned after an election timeout. */
+  private transferElapsed = 0;
   /** Leader: new entries or commit to push to followers at the next Ready. */
   private appendPending = false;
 
@@ -154,7 +156,7 @@ export class Raft {
     this.assertNotInReady();
     if (this.role !== 'leader' || to === this.id || !this.isVoter(to)) return false;
     this.transferTarget = to;
-    this.electionElapsed = 0;
+    this.transferElapsed = 0;
     const pr = this.progress.get(to) as Progress;
     if (pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to, term: this.term });
     else this.sendAppend(to, false);
@@ -452,6 +454,8 @@ export class Raft {
   private tickLeader(): void {
     this.heartbeatElapsed++;
     this.electionElapsed++;
+    // A transfer that did not finish within an election timeout is abandoned (thesis §3.10).
+    if (this.transferTarget !== null && ++this.transferElapsed >= this.electionTicks) this.transferTarget = null;
     if (this.electionElapsed >= this.electionTicks) {
       this.electionElapsed = 0;
       if (this.checkQuorum) {
@@ -467,7 +471,6 @@ export class Raft {
           return;
         }
       }
-      this.transferTarget = null; // a transfer that did not finish within an election timeout is abandoned
     }
     if (this.heartbeatElapsed >= this.heartbeatTicks) {
       this.heartbeatElapsed = 0;
