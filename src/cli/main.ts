@@ -1,18 +1,37 @@
 import type { Writable } from 'node:stream';
 import { isRaftJobsError } from '../errors/index.js';
 import { UsageError } from './args.js';
+import { cancelCommand, getCommand, listCommand, retryCommand, statsCommand, submitCommand } from './jobs-commands.js';
 import { nodeCommand } from './node-command.js';
 import { statusCommand } from './status-command.js';
+import { workCommand } from './work-command.js';
 
 type Command = (argv: readonly string[], out: Writable, err: Writable) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   node: { run: (a) => nodeCommand(a), usage: 'node --config FILE --id ID          run one cluster node' },
   status: { run: (a, o) => statusCommand(a, o), usage: 'status --config FILE [--json]       show every node of a config' },
+  snapshot: { run: async (a, o, e) => (await import('./snapshot-command.js')).snapshotCommand(a, o, e), usage: 'snapshot --config FILE [--json]     every node snapshots and compacts its log now' },
+  submit: {
+    run: (a, o) => submitCommand(a, o),
+    usage: 'submit --queue Q [--payload JSON] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]   submit jobs; prints their ids',
+  },
+  get: { run: (a, o) => getCommand(a, o), usage: 'get ID [--stale] [--json]            show one job' },
+  list: { run: (a, o) => listCommand(a, o), usage: 'list [--queue Q] [--state S] [--limit N] [--stale] [--json]   list jobs in submit order' },
+  cancel: { run: (a, o) => cancelCommand(a, o), usage: 'cancel ID [--reason TEXT] [--json]   cancel a job' },
+  retry: { run: (a, o) => retryCommand(a, o), usage: 'retry ID [--attempts N] [--json]     retry a dead job' },
+  stats: { run: (a, o) => statsCommand(a, o), usage: 'stats [--stale] [--json]             job counts per queue and state' },
+  work: {
+    run: (a, o, e) => workCommand(a, o, e),
+    usage: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS]   run a demo worker until Ctrl-C',
+  },
 };
 
+/** How the job commands find the cluster (listed once under the commands). */
+const JOB_COMMANDS_NOTE = 'job commands (submit ... work) take --config FILE or --addresses HOST:PORT,... and [--timeout MS]';
+
 export function usage(): string {
-  return ['usage: raftjobs <command> [flags]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), ''].join('\n');
+  return ['usage: raftjobs <command> [flags]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', JOB_COMMANDS_NOTE, ''].join('\n');
 }
 
 /** Entry point of the `raftjobs` command. Returns the process exit code. */

@@ -26,6 +26,9 @@ export const CONFIG_ENV = {
   RAFTJOBS_MAX_INFLIGHT: { path: ['raft', 'maxInflight'], kind: 'int' },
   RAFTJOBS_PRE_VOTE: { path: ['raft', 'preVote'], kind: 'boolean' },
   RAFTJOBS_CHECK_QUORUM: { path: ['raft', 'checkQuorum'], kind: 'boolean' },
+  RAFTJOBS_SNAPSHOT_ENTRIES: { path: ['raft', 'snapshotEntries'], kind: 'int' },
+  RAFTJOBS_SNAPSHOT_TAIL_ENTRIES: { path: ['raft', 'snapshotTailEntries'], kind: 'int' },
+  RAFTJOBS_SNAPSHOT_BYTES: { path: ['raft', 'snapshotBytes'], kind: 'int' },
   RAFTJOBS_MAX_PAYLOAD_BYTES: { path: ['limits', 'maxPayloadBytes'], kind: 'int' },
   RAFTJOBS_MAX_BATCH_SIZE: { path: ['limits', 'maxBatchSize'], kind: 'int' },
   RAFTJOBS_MAX_QUEUE_NAME_LENGTH: { path: ['limits', 'maxQueueNameLength'], kind: 'int' },
@@ -33,7 +36,11 @@ export const CONFIG_ENV = {
   RAFTJOBS_IDEMPOTENCY_WINDOW_MS: { path: ['jobs', 'idempotencyWindowMs'], kind: 'int' },
   RAFTJOBS_DEFAULT_LEASE_TTL_MS: { path: ['jobs', 'defaultLeaseTtlMs'], kind: 'int' },
   RAFTJOBS_DEFAULT_MAX_ATTEMPTS: { path: ['jobs', 'defaultMaxAttempts'], kind: 'int' },
+  RAFTJOBS_SUCCEEDED_RETENTION_MS: { path: ['jobs', 'retention', 'succeededMs'], kind: 'int' },
+  RAFTJOBS_CANCELLED_RETENTION_MS: { path: ['jobs', 'retention', 'cancelledMs'], kind: 'int' },
+  RAFTJOBS_DEAD_RETENTION_MS: { path: ['jobs', 'retention', 'deadMs'], kind: 'int' },
   RAFTJOBS_SHUTDOWN_TIMEOUT_MS: { path: ['shutdownTimeoutMs'], kind: 'int' },
+  RAFTJOBS_DASHBOARD_ACTIONS: { path: ['dashboard', 'actionsEnabled'], kind: 'boolean' },
 } as const satisfies Record<string, EnvOverride>;
 
 /** Name of one config-overriding environment variable. */

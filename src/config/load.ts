@@ -94,6 +94,7 @@ function build(file: ConfigFile, baseDir: string): Config {
     limits: { ...file.limits },
     jobs: { ...file.jobs },
     shutdownTimeoutMs: file.shutdownTimeoutMs,
+    dashboard: { ...file.dashboard },
   });
 }
 

@@ -1,5 +1,5 @@
 import { normalizeHostPort, parseHostPort } from './address.js';
-import { CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO } from './schema.js';
+import { CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO, QUEUE_NAME_PATTERN } from './schema.js';
 import type { Config } from './types.js';
 
 /** A problem or warning anchored at a JSON path such as `nodes[1].address`. */
@@ -81,6 +81,20 @@ export function crossFieldProblems(raw: unknown, ownNodeId: string | undefined):
       path: ['raft', 'maxAppendBytes'],
       message: `must be at least limits.maxPayloadBytes (${payloadBytes}), got ${appendBytes}: one largest job must fit in an append`,
     });
+  }
+
+  // A retention override for a queue no job can be submitted to is a typo, not a setting.
+  const queues = get(raw, ['jobs', 'retention', 'queues']);
+  const maxName = numberAt(raw, ['limits', 'maxQueueNameLength'], CONFIG_DEFAULTS.limits.maxQueueNameLength);
+  if (typeof queues === 'object' && queues !== null && !Array.isArray(queues)) {
+    for (const name of Object.keys(queues)) {
+      if (!QUEUE_NAME_PATTERN.test(name) || (maxName !== undefined && name.length > maxName)) {
+        problems.push({
+          path: ['jobs', 'retention', 'queues', name],
+          message: `not a queue name: queue names are 1-${maxName ?? CONFIG_DEFAULTS.limits.maxQueueNameLength} of A-Z, a-z, 0-9, ".", "_", ":" and "-"`,
+        });
+      }
+    }
   }
   return problems;
 }

@@ -19,6 +19,9 @@ export const CONFIG_DEFAULTS = {
     maxInflight: 64,
     preVote: true,
     checkQuorum: true,
+    snapshotEntries: 20_000,
+    snapshotTailEntries: 1000,
+    snapshotBytes: 64 * MiB,
   },
   limits: {
     maxPayloadBytes: 1 * MiB,
@@ -30,8 +33,17 @@ export const CONFIG_DEFAULTS = {
     idempotencyWindowMs: 24 * 60 * 60 * 1000,
     defaultLeaseTtlMs: 30_000,
     defaultMaxAttempts: 3,
+    retention: {
+      succeededMs: 24 * 60 * 60 * 1000,
+      cancelledMs: 24 * 60 * 60 * 1000,
+      deadMs: 7 * 24 * 60 * 60 * 1000,
+      queues: {},
+    },
   },
   shutdownTimeoutMs: 10_000,
+  dashboard: {
+    actionsEnabled: false,
+  },
 } as const;
 
 /**
@@ -74,6 +86,9 @@ const RaftSchema = z.strictObject({
   maxInflight: int(1, 10_000).default(d.raft.maxInflight),
   preVote: z.boolean().default(d.raft.preVote),
   checkQuorum: z.boolean().default(d.raft.checkQuorum),
+  snapshotEntries: int(1, 100_000_000).default(d.raft.snapshotEntries),
+  snapshotTailEntries: int(0, 100_000_000).default(d.raft.snapshotTailEntries),
+  snapshotBytes: int(1 * KiB, 64 * 1024 * MiB).default(d.raft.snapshotBytes),
 });
 
 const LimitsSchema = z.strictObject({
@@ -85,10 +100,35 @@ const LimitsSchema = z.strictObject({
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Characters of a queue name, as the job state machine accepts them. */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9._:-]+$/;
+const retentionMs = int(0, 365 * DAY_MS);
+
+const QueueRetentionSchema = z.strictObject({
+  succeededMs: retentionMs.optional(),
+  cancelledMs: retentionMs.optional(),
+  deadMs: retentionMs.optional(),
+});
+
+const RetentionSchema = z.strictObject({
+  succeededMs: retentionMs.default(d.jobs.retention.succeededMs),
+  cancelledMs: retentionMs.default(d.jobs.retention.cancelledMs),
+  deadMs: retentionMs.default(d.jobs.retention.deadMs),
+  /** Keys are checked against `limits.maxQueueNameLength` with the cross-field rules. */
+  queues: z
+    .record(z.string(), QueueRetentionSchema)
+    .default({}),
+});
+
 const JobsSchema = z.strictObject({
   idempotencyWindowMs: int(1, 365 * DAY_MS).default(d.jobs.idempotencyWindowMs),
   defaultLeaseTtlMs: int(1, DAY_MS).default(d.jobs.defaultLeaseTtlMs),
   defaultMaxAttempts: int(1, 1000).default(d.jobs.defaultMaxAttempts),
+  retention: RetentionSchema.prefault({}),
+});
+
+const DashboardSchema = z.strictObject({
+  actionsEnabled: z.boolean().default(d.dashboard.actionsEnabled),
 });
 
 /** The shape of a config file after environment overrides, before cross-field rules. */
@@ -100,6 +140,7 @@ export const ConfigFileSchema = z.strictObject({
   limits: LimitsSchema.prefault({}),
   jobs: JobsSchema.prefault({}),
   shutdownTimeoutMs: int(1, 10 * 60 * 1000).default(d.shutdownTimeoutMs),
+  dashboard: DashboardSchema.prefault({}),
 });
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;

@@ -41,6 +41,18 @@ export interface RaftConfig {
   readonly preVote: boolean;
   /** A leader that has not heard from a quorum for an election timeout steps down. Default true. */
   readonly checkQuorum: boolean;
+  /** Snapshot the job state and compact the log after this many applied entries. Default 20000. */
+  readonly snapshotEntries: number;
+  /**
+   * Entries kept below a snapshot, so a follower only a little behind catches up from the log
+   * instead of receiving the whole snapshot. Default 1000.
+   */
+  readonly snapshotTailEntries: number;
+  /**
+   * Also snapshot once the entries applied since the last snapshot hold this many bytes, whichever
+   * comes first: big submit batches fill the disk long before `snapshotEntries`. Default 64 MiB.
+   */
+  readonly snapshotBytes: number;
 }
 
 /** Limits enforced on client input. */
@@ -55,6 +67,25 @@ export interface LimitsConfig {
   readonly maxKeyLength: number;
 }
 
+/** How long finished jobs are kept before they are purged, ms (0..365 days). */
+export interface RetentionConfig {
+  /** Default 24 h. */
+  readonly succeededMs: number;
+  /** Default 24 h. */
+  readonly cancelledMs: number;
+  /** Default 7 days. */
+  readonly deadMs: number;
+  /** Per-queue overrides; a field left out falls back to the one above. A job's own `retentionMs` beats both. */
+  readonly queues: Readonly<Record<string, QueueRetentionConfig>>;
+}
+
+/** A queue's retention overrides, ms; an absent field falls back to `RetentionConfig`'s. */
+export interface QueueRetentionConfig {
+  readonly succeededMs?: number | undefined;
+  readonly cancelledMs?: number | undefined;
+  readonly deadMs?: number | undefined;
+}
+
 /** Job defaults applied when a submit or lease does not say. */
 export interface JobsConfig {
   /** How long an idempotency key is remembered (J7), ms. Default 24 h. */
@@ -63,6 +94,17 @@ export interface JobsConfig {
   readonly defaultLeaseTtlMs: number;
   /** Attempts before a job is dead, when the submit does not say. Default 3. */
   readonly defaultMaxAttempts: number;
+  /** Retention of finished jobs per terminal state and queue. */
+  readonly retention: RetentionConfig;
+}
+
+/** The web dashboard every node with an `httpAddress` serves. */
+export interface DashboardConfig {
+  /**
+   * Let the dashboard retry and cancel jobs (through the same API and validation as the CLI).
+   * Off, the dashboard is read-only and its action endpoints answer 403. Default false.
+   */
+  readonly actionsEnabled: boolean;
 }
 
 /**
@@ -88,4 +130,5 @@ export interface Config {
   readonly jobs: JobsConfig;
   /** Hard deadline for an orderly shutdown, after which the process exits anyway, ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
+  readonly dashboard: DashboardConfig;
 }

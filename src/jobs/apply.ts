@@ -13,9 +13,10 @@ import { checkCommand } from './validate.js';
  * Applies one committed log entry and returns one result per command, in order.
  *
  * Order of work: the clock advances to max(clock, `batch.time`) (J5); `leaderChange` commands take
- * effect (J6); the due pass runs (expire leases, promote scheduled jobs, forget old idempotency
- * keys); then the other commands apply in order. Each command is validated again and rejected as a
- * value if invalid; a rejected command changes nothing.
+ * effect (J6); the due pass runs (expire leases, promote scheduled jobs, purge finished jobs
+ * past their retention, forget old idempotency keys); then the other commands apply in order.
+ * Each command is validated again and rejected as a value if invalid; a rejected command changes
+ * nothing.
  *
  * Throws only on a broken invariant: `index` not greater than the last applied index (an entry
  * applied twice or out of order is a driver bug, and silently skipping it would hide one).
@@ -30,6 +31,7 @@ export function applyBatch(state: JobsState, batch: Batch, index: number): Comma
   advanceClock(state, batch.time);
   state.batchPromoted = 0;
   state.batchExpired = 0;
+  state.batchPurged = 0;
   const commands = batch.commands;
   const results = new Array<CommandResult | undefined>(commands.length);
   for (let i = 0; i < commands.length; i++) {

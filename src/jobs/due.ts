@@ -1,9 +1,10 @@
 /**
  * Time-driven work: the replicated clock (J5), the due pass (promote scheduled jobs, expire
- * leases, forget old idempotency keys), `tick` and `leaderChange` (J6).
+ * leases, purge finished jobs past their retention, forget old idempotency keys), `tick` and
+ * `leaderChange` (J6).
  */
 import type { JobsState } from './state.js';
-import { endAttempt, retryOrDie, schedule } from './transitions.js';
+import { endAttempt, purge, retryOrDie, schedule, sweepOrder } from './transitions.js';
 import type { LeaderChangeResult, TickResult } from './results.js';
 import type { LeaderChangeCommand } from './types.js';
 
@@ -21,8 +22,12 @@ export function advanceClock(state: JobsState, time: number): void {
 
 /**
  * Does everything that is due at `state.now`, in a fixed order: expire leases (by expiry, then
- * submit order), promote scheduled jobs (by run-at, then submit order), forget expired
- * idempotency keys. O(k log n) for k due items.
+ * submit order), promote scheduled jobs (by run-at, then submit order), purge finished jobs whose
+ * retention has ended (by purge time, then submit order; at most `maxPurgePerBatch` per entry),
+ * forget expired idempotency keys. O(k log n) for k due items.
+ *
+ * A purged job's idempotency key is kept until its own window ends (J7): a duplicate submit in
+ * that time still returns the original id, with state null.
  */
 export function runDue(state: JobsState): void {
   const now = state.now;
@@ -36,6 +41,12 @@ export function runDue(state: JobsState): void {
     schedule(state, job, job.runAt);
     state.batchPromoted++;
   }
+  const limit = state.options.maxPurgePerBatch;
+  for (let job = state.finished.peek(); job !== undefined && (job.purgeAt ?? 0) <= now && state.batchPurged < limit; job = state.finished.peek()) {
+    purge(state, job);
+    state.batchPurged++;
+  }
+  sweepOrder(state);
   for (const [key, entry] of state.idempotency) {
     if (entry.expiresAt > now) break;
     state.idempotency.delete(key);
@@ -45,7 +56,7 @@ export function runDue(state: JobsState): void {
 /** `tick`: runs the due pass and reports what this batch's due work did so far. */
 export function applyTick(state: JobsState): TickResult {
   runDue(state);
-  return { ok: true, type: 'tick', promoted: state.batchPromoted, expired: state.batchExpired };
+  return { ok: true, type: 'tick', promoted: state.batchPromoted, expired: state.batchExpired, purged: state.batchPurged };
 }
 
 /** J6: every lease expires no earlier than now + graceMs. O(l) for l leases. */
@@ -63,12 +74,28 @@ export function applyLeaderChange(state: JobsState, cmd: LeaderChangeCommand): L
 }
 
 /**
- * The earliest time at which something becomes due (a scheduled job's run-at or a lease's
- * expiry), or null when nothing is. The leader proposes a `tick` once its clock reaches it.
+ * How long an expired idempotency key may linger before it alone makes the leader tick, ms. An
+ * expired key is already ignored on lookup and any entry's due pass drops it, so this only bounds
+ * how long an idle cluster keeps (and snapshots) dead keys, at one tick per interval at most.
+ */
+export const KEY_SWEEP_SLACK_MS = 10_000;
+
+/**
+ * The earliest time at which something becomes due (a scheduled job's run-at, a lease's expiry, a
+ * finished job's purge time, or the oldest idempotency key's expiry plus `KEY_SWEEP_SLACK_MS`),
+ * or null when nothing is. The leader proposes a `tick` once its clock reaches it.
  */
 export function nextDueTime(state: JobsState): number | null {
+  let due = Infinity;
+  for (const key of state.idempotency.values()) {
+    due = key.expiresAt + KEY_SWEEP_SLACK_MS;
+    break;
+  }
   const s = state.scheduled.peek();
+  if (s !== undefined) due = s.runAt;
   const l = state.leased.peek();
-  if (s === undefined) return l === undefined ? null : l.leaseExpiresAt;
-  return l === undefined ? s.runAt : Math.min(s.runAt, l.leaseExpiresAt);
+  if (l !== undefined && l.leaseExpiresAt < due) due = l.leaseExpiresAt;
+  const f = state.finished.peek();
+  if (f !== undefined && f.purgeAt !== null && f.purgeAt < due) due = f.purgeAt;
+  return due === Infinity ? null : due;
 }

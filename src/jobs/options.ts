@@ -5,6 +5,26 @@ const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
+ * How long finished jobs are kept, per terminal state, ms. A job is purged (removed with its
+ * result and history) this long after it entered the state.
+ */
+export interface RetentionPolicy {
+  /** Default 24 h. */
+  readonly succeededMs: number;
+  /** Default 24 h. */
+  readonly cancelledMs: number;
+  /** Default 7 days: dead jobs wait for an operator to look at them. */
+  readonly deadMs: number;
+}
+
+/** A queue's overrides of `RetentionPolicy`; a field left out (or undefined) falls back to it. */
+export interface QueueRetention {
+  readonly succeededMs?: number | undefined;
+  readonly cancelledMs?: number | undefined;
+  readonly deadMs?: number | undefined;
+}
+
+/**
  * Limits and defaults of the job state machine. They are part of the replicated behaviour:
  * every replica must run with the same options (take them from the cluster config), or replicas
  * diverge.
@@ -48,8 +68,18 @@ export interface JobsOptions {
   readonly defaultMaxAttempts: number;
   /** Default of `SubmitJob.leaseTtlMs`, ms. Default 30 s. */
   readonly defaultLeaseTtlMs: number;
-  /** Default of `SubmitJob.retentionMs`, ms. Default 7 days. */
-  readonly defaultRetentionMs: number;
+  /**
+   * Retention of finished jobs per terminal state, used unless the job (`SubmitJob.retentionMs`)
+   * or its queue (`queueRetention`) says otherwise. Default succeeded 24 h, cancelled 24 h, dead 7 days.
+   */
+  readonly retention: RetentionPolicy;
+  /** Per-queue overrides of `retention`, by queue name; a field left out falls back to `retention`. Default none. */
+  readonly queueRetention: Readonly<Record<string, QueueRetention>>;
+  /**
+   * Most finished jobs one entry's due pass purges, so an entry never stalls the apply loop for
+   * long; the rest stay due and the leader ticks again at once. Default 10000.
+   */
+  readonly maxPurgePerBatch: number;
   /** Default of `SubmitJob.backoff`. Default exponential 1 s, ×2, cap 1 h, jitter 0.1. */
   readonly defaultBackoff: ResolvedBackoff;
   /** Attempts kept per job, most recent. Default 20. */
@@ -79,7 +109,9 @@ export const DEFAULT_JOBS_OPTIONS: JobsOptions = Object.freeze({
   idempotencyWindowMs: DAY_MS,
   defaultMaxAttempts: 3,
   defaultLeaseTtlMs: 30_000,
-  defaultRetentionMs: 7 * DAY_MS,
+  retention: Object.freeze({ succeededMs: DAY_MS, cancelledMs: DAY_MS, deadMs: 7 * DAY_MS }),
+  queueRetention: Object.freeze({}),
+  maxPurgePerBatch: 10_000,
   defaultBackoff: Object.freeze({ type: 'exponential', initialMs: 1000, maxMs: HOUR_MS, factor: 2, jitter: 0.1 }),
   historyLimit: 20,
   maxPageSize: 1000,
@@ -89,7 +121,7 @@ export const DEFAULT_JOBS_OPTIONS: JobsOptions = Object.freeze({
 export function resolveOptions(partial: Partial<JobsOptions> = {}): JobsOptions {
   const merged: JobsOptions = { ...DEFAULT_JOBS_OPTIONS, ...stripUndefined(partial) };
   for (const [name, value] of Object.entries(merged)) {
-    if (name === 'defaultBackoff') continue;
+    if (name === 'defaultBackoff' || name === 'retention' || name === 'queueRetention') continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
       throw new RangeError(`jobs options: ${name} must be a non-negative integer, got ${String(value)}`);
     }
@@ -107,11 +139,43 @@ export function resolveOptions(partial: Partial<JobsOptions> = {}): JobsOptions 
   if (merged.historyLimit < 1 || merged.maxPageSize < 1 || merged.maxQueueNameLength < 1) {
     throw new RangeError('jobs options: historyLimit, maxPageSize and maxQueueNameLength must be at least 1');
   }
-  return Object.freeze(merged);
+  if (merged.maxPurgePerBatch < 1) throw new RangeError('jobs options: maxPurgePerBatch must be at least 1');
+  const retention = Object.freeze({ ...DEFAULT_JOBS_OPTIONS.retention, ...stripUndefined(merged.retention) }) as RetentionPolicy;
+  checkRetention('retention', retention, merged.maxRetentionMs);
+  const queueRetention: Record<string, QueueRetention> = {};
+  for (const [queue, policy] of Object.entries(merged.queueRetention)) {
+    const own = Object.freeze(stripUndefined(policy));
+    checkRetention(`queueRetention[${JSON.stringify(queue)}]`, own, merged.maxRetentionMs);
+    queueRetention[queue] = own;
+  }
+  return Object.freeze({ ...merged, retention, queueRetention: Object.freeze(queueRetention) });
 }
 
-function stripUndefined(partial: Partial<JobsOptions>): Partial<JobsOptions> {
+/**
+ * How long a job of `queue` is kept after entering `terminal`, ms: its own retention (`own`,
+ * from `SubmitJob.retentionMs`) if it has one, else its queue's override for that state, else the
+ * state's default.
+ */
+export function retentionFor(o: JobsOptions, queue: string, own: number | null, terminal: 'succeeded' | 'dead' | 'cancelled'): number {
+  if (own !== null) return own;
+  const field = terminal === 'succeeded' ? 'succeededMs' : terminal === 'dead' ? 'deadMs' : 'cancelledMs';
+  const override = Object.hasOwn(o.queueRetention, queue) ? o.queueRetention[queue]?.[field] : undefined;
+  return override ?? o.retention[field];
+}
+
+function checkRetention(name: string, policy: QueueRetention, max: number): void {
+  for (const [field, value] of Object.entries(policy)) {
+    if (field !== 'succeededMs' && field !== 'cancelledMs' && field !== 'deadMs') {
+      throw new RangeError(`jobs options: ${name}.${field} is not a retention field`);
+    }
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) {
+      throw new RangeError(`jobs options: ${name}.${field} must be an integer from 0 to maxRetentionMs (${max}), got ${String(value)}`);
+    }
+  }
+}
+
+function stripUndefined<T extends object>(partial: T): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(partial)) if (v !== undefined) out[k] = v;
-  return out;
+  return out as Partial<T>;
 }

@@ -39,6 +39,7 @@ export function listJobs(state: JobsState, query: ListJobsQuery = {}): ListJobsP
   const jobs: JobSummary[] = [];
   for (; i < order.length && jobs.length < size; i++) {
     const job = order[i] as JobRecord;
+    if (job.purged) continue;
     if (query.queue !== undefined && job.queue !== query.queue) continue;
     if (query.state !== undefined && job.state !== query.state) continue;
     jobs.push(toSummary(job));
@@ -118,7 +119,7 @@ function toSummary(job: JobRecord): JobSummary {
     idempotencyKey: job.idempotencyKey,
     retentionMs: job.retentionMs,
     finishedAt: job.finishedAt,
-    purgeAt: job.finishedAt === null ? null : job.finishedAt + job.retentionMs,
+    purgeAt: job.purgeAt,
     lease:
       job.state === 'leased'
         ? { token: job.leaseToken, workerId: job.leaseWorker, expiresAt: job.leaseExpiresAt, ttlMs: job.leaseTtl, attempt: job.attempts }

@@ -36,5 +36,6 @@ export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDe
   job.backoffBase = job.attempts;
   job.finishedAt = null;
   schedule(state, job, state.now);
+  job.purgeAt = null;
   return { ok: true, type: 'retryDead', jobId: job.id, attemptLimit: job.attemptLimit };
 }

@@ -38,7 +38,7 @@ function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
     maxAttempts: s.maxAttempts ?? o.defaultMaxAttempts,
     backoff: s.backoff === undefined ? o.defaultBackoff : resolveBackoff(s.backoff),
     leaseTtlMs: s.leaseTtlMs ?? o.defaultLeaseTtlMs,
-    retentionMs: s.retentionMs ?? o.defaultRetentionMs,
+    retentionMs: s.retentionMs ?? null,
     idempotencyKey: s.idempotencyKey ?? null,
   });
   // An explicit run-at in the past counts from now: a client cannot jump the queue by back-dating.

@@ -107,6 +107,8 @@ export interface TickResult {
   readonly promoted: number;
   /** Leases expired by this batch so far. */
   readonly expired: number;
+  /** Finished jobs purged by this batch (their retention had ended). */
+  readonly purged: number;
 }
 
 export interface LeaderChangeResult {
@@ -179,10 +181,14 @@ export interface JobSummary {
   readonly backoff: ResolvedBackoff;
   readonly leaseTtlMs: number;
   readonly idempotencyKey: string | null;
-  readonly retentionMs: number;
+  /** Retention asked for at submit, ms; null when the queue's or the state's default applies. */
+  readonly retentionMs: number | null;
   /** When it entered a terminal state, or null. */
   readonly finishedAt: number | null;
-  /** finishedAt + retentionMs, or null while not finished. */
+  /**
+   * When a finished job is removed (finishedAt + its retention for the state it ended in), or
+   * null while not finished. After that, reads answer NOT_FOUND.
+   */
   readonly purgeAt: number | null;
   readonly lease: LeaseInfo | null;
   readonly progress: JobProgress | null;

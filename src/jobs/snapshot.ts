@@ -1,6 +1,7 @@
 /**
  * Snapshots and the state digest. Both walk the same canonical encoding: header (clock, counters),
- * jobs in id order, idempotency keys in map order. Indexes (heaps, counts) are not stored; restore
+ * live jobs in id order (purged ones are gone, whether or not `order` was swept yet), idempotency
+ * keys in map order. Indexes (heaps, counts) are not stored; restore
  * rebuilds them, and since every heap order is total the rebuilt state behaves exactly like the
  * saved one.
  */
@@ -10,11 +11,15 @@ import { resolveOptions, type JobsOptions } from './options.js';
 import { JobRecord, JobsState, formatJobId } from './state.js';
 import { addJob } from './transitions.js';
 import type { AttemptRecord } from './results.js';
-import { AttemptOutcome, JOB_STATES, type ResolvedBackoff } from './types.js';
+import { AttemptOutcome, JOB_STATES, isTerminal, type ResolvedBackoff } from './types.js';
 import { DecodeError, Reader, Writer } from './wire.js';
 
 const MAGIC = 0x53; // 'S'
-const VERSION = 1;
+/**
+ * 2: a job's retention is optional (null: queue or state default) and its purge time is stored.
+ * Version 1 snapshots still restore: their retention was always resolved at submit.
+ */
+const VERSION = 2;
 const OUTCOMES: readonly AttemptOutcome[] = Object.values(AttemptOutcome);
 /** Digest chunk size: the hasher is fed at job boundaries once this much is buffered. */
 const DIGEST_CHUNK = 64 * 1024;
@@ -26,8 +31,8 @@ export function snapshotState(state: JobsState): Uint8Array {
   w.u8(VERSION);
   w.sint(state.lastApplied);
   writeHeader(w, state);
-  w.uint(state.order.length);
-  for (const job of state.order) writeJob(w, job, false);
+  w.uint(state.jobs.size);
+  for (const job of state.order) if (!job.purged) writeJob(w, job, false);
   writeKeys(w, state);
   return w.finish();
 }
@@ -42,8 +47,9 @@ export function stateDigest(state: JobsState): string {
   const hasher = new Hasher64();
   const w = new Writer(DIGEST_CHUNK + 4096);
   writeHeader(w, state);
-  w.uint(state.order.length);
+  w.uint(state.jobs.size);
   for (const job of state.order) {
+    if (job.purged) continue;
     writeJob(w, job, true);
     if (w.pos >= DIGEST_CHUNK) {
       hasher.update(w.buf, 0, w.pos);
@@ -65,7 +71,7 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     const r = new Reader(bytes);
     if (r.u8() !== MAGIC) throw new DecodeError('not a jobs snapshot');
     const version = r.u8();
-    if (version !== VERSION) throw new DecodeError(`unsupported snapshot version ${version}`);
+    if (version !== VERSION && version !== 1) throw new DecodeError(`unsupported snapshot version ${version}`);
     state.lastApplied = r.sint();
     state.now = r.sint();
     state.lastSeq = r.sint();
@@ -73,11 +79,12 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     const n = r.count();
     let prevSeq = 0;
     for (let i = 0; i < n; i++) {
-      const job = readJob(r);
+      const job = readJob(r, version);
       if (job.seq <= prevSeq || job.seq > state.lastSeq || job.id !== formatJobId(job.seq)) {
         throw new DecodeError(`job ${job.id}: id or sequence out of order`);
       }
       if (job.state === 'leased' && job.leaseToken > state.lastToken) throw new DecodeError(`job ${job.id}: token beyond counter`);
+      if ((job.purgeAt !== null) !== isTerminal(job.state)) throw new DecodeError(`job ${job.id}: purge time does not match state ${job.state}`);
       prevSeq = job.seq;
       addJob(state, job);
     }
@@ -120,7 +127,7 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   w.sint(job.maxAttempts);
   writeBackoff(w, job.backoff);
   w.sint(job.leaseTtlMs);
-  w.sint(job.retentionMs);
+  w.optSint(job.retentionMs);
   w.optStr(job.idempotencyKey);
   w.u8(JOB_STATES.indexOf(job.state));
   w.sint(job.runAt);
@@ -150,6 +157,7 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   w.optStr(job.lastError);
   w.optStr(job.cancelReason);
   w.optSint(job.finishedAt);
+  w.optSint(job.purgeAt);
   w.uint(job.history.length);
   for (const h of job.history) {
     w.sint(h.attempt);
@@ -162,7 +170,7 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   }
 }
 
-function readJob(r: Reader): JobRecord {
+function readJob(r: Reader, version: number): JobRecord {
   const job = new JobRecord({
     id: r.str(),
     seq: r.sint(),
@@ -173,7 +181,7 @@ function readJob(r: Reader): JobRecord {
     maxAttempts: r.sint(),
     backoff: readBackoff(r),
     leaseTtlMs: r.sint(),
-    retentionMs: r.sint(),
+    retentionMs: version === 1 ? r.sint() : r.optSint(),
     idempotencyKey: r.optStr(),
   });
   job.state = pick(JOB_STATES, r.u8(), 'job state');
@@ -193,6 +201,8 @@ function readJob(r: Reader): JobRecord {
   job.lastError = r.optStr();
   job.cancelReason = r.optStr();
   job.finishedAt = r.optSint();
+  if (version === 1) job.purgeAt = isTerminal(job.state) ? (job.finishedAt ?? 0) + (job.retentionMs ?? 0) : null;
+  else job.purgeAt = r.optSint();
   const n = r.count();
   const history: AttemptRecord[] = [];
   for (let i = 0; i < n; i++) {

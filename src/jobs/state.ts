@@ -19,7 +19,8 @@ export interface JobInit {
   readonly maxAttempts: number;
   readonly backoff: ResolvedBackoff;
   readonly leaseTtlMs: number;
-  readonly retentionMs: number;
+  /** `SubmitJob.retentionMs`, or null to use the queue's or the state's default. */
+  readonly retentionMs: number | null;
   readonly idempotencyKey: string | null;
 }
 
@@ -36,7 +37,8 @@ export class JobRecord implements HeapItem {
   readonly backoff: ResolvedBackoff;
   /** Default TTL of this job's leases, ms. */
   readonly leaseTtlMs: number;
-  readonly retentionMs: number;
+  /** Retention asked for at submit, ms; null: the queue's or the state's default (see `retentionFor`). */
+  readonly retentionMs: number | null;
   readonly idempotencyKey: string | null;
 
   heapPos = -1;
@@ -59,6 +61,13 @@ export class JobRecord implements HeapItem {
   lastError: string | null = null;
   cancelReason: string | null = null;
   finishedAt: number | null = null;
+  /** When the job is removed: set on entering a terminal state (finishedAt + retention), else null. */
+  purgeAt: number | null = null;
+  /**
+   * Set once the job is purged. `JobsState.order` drops purged jobs lazily, so readers of `order`
+   * skip them; derived, not state.
+   */
+  purged = false;
   /** Oldest first, at most `historyLimit`. */
   history: AttemptRecord[] = [];
 
@@ -103,6 +112,12 @@ function dueBefore(a: JobRecord, b: JobRecord): boolean {
   return a.runAt !== b.runAt ? a.runAt < b.runAt : a.seq < b.seq;
 }
 
+function purgesBefore(a: JobRecord, b: JobRecord): boolean {
+  const pa = a.purgeAt ?? 0;
+  const pb = b.purgeAt ?? 0;
+  return pa !== pb ? pa < pb : a.seq < b.seq;
+}
+
 function expiresBefore(a: JobRecord, b: JobRecord): boolean {
   return a.leaseExpiresAt !== b.leaseExpiresAt ? a.leaseExpiresAt < b.leaseExpiresAt : a.seq < b.seq;
 }
@@ -126,13 +141,21 @@ export class JobsState {
   /** The last fencing token issued; tokens are global, so each exceeds every earlier one (J2). */
   lastToken = 0;
   readonly jobs = new Map<string, JobRecord>();
-  /** Every job in id (= seq) order, for paging. */
+  /**
+   * Every job in id (= seq) order, for paging, plus purged ones not yet swept out (their `purged`
+   * is set; readers skip them). Purging only marks a job; the array is compacted once half of it
+   * is purged, so removal is amortized O(1) and never splices.
+   */
   readonly order: JobRecord[] = [];
+  /** Purged jobs still in `order`. */
+  orderHoles = 0;
   readonly queues = new Map<string, QueueIndex>();
   /** Scheduled jobs by run-at. */
   readonly scheduled = new IndexedHeap<JobRecord>(dueBefore);
   /** Leased jobs by expiry. */
   readonly leased = new IndexedHeap<JobRecord>(expiresBefore);
+  /** Finished (succeeded, dead, cancelled) jobs by purge time. */
+  readonly finished = new IndexedHeap<JobRecord>(purgesBefore);
   /**
    * `queue + "\0" + key` → entry, in insertion order. Keys expire in roughly that order, so the
    * forgetting pass stops at the first live one; lookups check expiry themselves.
@@ -141,6 +164,7 @@ export class JobsState {
   /** Due-pass counters of the batch being applied (reported by `tick`). */
   batchPromoted = 0;
   batchExpired = 0;
+  batchPurged = 0;
 
   constructor(options: JobsOptions) {
     this.options = options;

@@ -3,6 +3,7 @@
  * counts) in step with `job.state`; reducers never touch the indexes directly.
  */
 import { backoffDelay } from './backoff.js';
+import { retentionFor } from './options.js';
 import type { JobRecord, JobsState } from './state.js';
 import type { Rejection } from './results.js';
 import type { AttemptOutcome, JobState } from './types.js';
@@ -29,6 +30,7 @@ function attach(state: JobsState, job: JobRecord): void {
   if (job.state === 'ready') state.queue(job.queue).ready.push(job);
   else if (job.state === 'scheduled') state.scheduled.push(job);
   else if (job.state === 'leased') state.leased.push(job);
+  else state.finished.push(job);
 }
 
 /** Takes `job` out of the heap of its state, if it is in one, so its keys may change. */
@@ -37,6 +39,7 @@ function detach(state: JobsState, job: JobRecord): void {
   if (job.state === 'ready') state.queue(job.queue).ready.remove(job);
   else if (job.state === 'scheduled') state.scheduled.remove(job);
   else if (job.state === 'leased') state.leased.remove(job);
+  else state.finished.remove(job);
 }
 
 /** Makes `job` due at `runAt`: ready at once when that is now or earlier, else scheduled. */
@@ -91,7 +94,41 @@ export function endAttempt(state: JobsState, job: JobRecord, outcome: AttemptOut
 export function finish(state: JobsState, job: JobRecord, terminal: 'succeeded' | 'dead' | 'cancelled'): void {
   detach(state, job);
   job.finishedAt = state.now;
+  job.purgeAt = state.now + retentionFor(state.options, job.queue, job.retentionMs, terminal);
   enter(state, job, terminal);
+}
+
+/**
+ * Removes a finished job for good: out of the purge index, the job map and the counts (a queue
+ * left with no jobs goes too, as on a replica restored from a snapshot). `order` keeps it, marked,
+ * until `sweepOrder`. O(log n).
+ */
+export function purge(state: JobsState, job: JobRecord): void {
+  detach(state, job);
+  state.jobs.delete(job.id);
+  job.purged = true;
+  state.orderHoles++;
+  const q = state.queue(job.queue);
+  q.counts[job.state]--;
+  let empty = true;
+  for (const n of Object.values(q.counts)) if (n !== 0) empty = false;
+  if (empty) state.queues.delete(job.queue);
+}
+
+/**
+ * Drops purged jobs from `order` once they are at least half of it (and more than a few), so
+ * each purge costs amortized O(1) here and `order` stays within twice the live job count.
+ */
+export function sweepOrder(state: JobsState): void {
+  const order = state.order;
+  if (state.orderHoles < 64 || state.orderHoles * 2 < order.length) return;
+  let w = 0;
+  for (let r = 0; r < order.length; r++) {
+    const job = order[r] as JobRecord;
+    if (!job.purged) order[w++] = job;
+  }
+  order.length = w;
+  state.orderHoles = 0;
 }
 
 /** After a failed or expired attempt: retry after backoff while attempts remain, else dead. */

@@ -101,7 +101,11 @@ export interface SubmitJob {
   readonly leaseTtlMs?: number;
   /** J7: a second submit to the same queue with this key within the window returns the first job. ≤ 256 chars. */
   readonly idempotencyKey?: string;
-  /** How long the job is kept once finished, ms. Default `defaultRetentionMs` (7 days). */
+  /**
+   * How long the job is kept once finished (whatever the terminal state), ms; 0..`maxRetentionMs`.
+   * Default: the queue's override in `JobsOptions.queueRetention`, else `JobsOptions.retention`
+   * for the state it ends in (succeeded 24 h, cancelled 24 h, dead 7 days).
+   */
   readonly retentionMs?: number;
 }
 
@@ -190,8 +194,9 @@ export interface RetryDeadCommand {
 
 /**
  * Carries the leader's time into the log so due work happens: scheduled jobs whose run-at has come
- * become ready, expired leases end (retry or dead), old idempotency keys are forgotten. Propose it
- * only when `nextDueTime(state) <= now`, so an idle cluster writes nothing.
+ * become ready, expired leases end (retry or dead), finished jobs past their retention are purged
+ * (a replicated removal: every replica purges in the same entry), old idempotency keys are
+ * forgotten. Propose it only when `nextDueTime(state) <= now`, so an idle cluster writes nothing.
  */
 export interface TickCommand {
   readonly type: 'tick';

@@ -5,7 +5,7 @@ import type { Command, CommandResult, JobsOptions, JobsState } from '../jobs/ind
 import type { NodeId, Role } from '../raft/index.js';
 import { JobsApp } from './jobs-app.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
-import { systemClock, type NodeClock, type NodeStatus } from './types.js';
+import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
 
 export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandResult>, 'app' | 'events'> {
   readonly jobs?: Partial<JobsOptions>;
@@ -13,6 +13,8 @@ export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandRes
   readonly leaseGraceMs: number;
   /** Called when the node stops on an unrecoverable error. */
   readonly onFatal?: (err: Error) => void;
+  /** Receives the job transitions of every applied entry (for metrics). */
+  readonly jobFlow?: JobFlowSink;
 }
 
 /** Fires when jobs may have become ready or leases changed, so worker streams can be served. */
@@ -44,7 +46,7 @@ export class JobNode {
   }
 
   static async start(o: JobNodeOptions): Promise<JobNode> {
-    const app = new JobsApp(o.jobs ?? {});
+    const app = new JobsApp(o.jobs ?? {}, o.jobFlow);
     let self: JobNode | null = null;
     const raft = await RaftNode.start<Command, CommandResult>({
       ...o,

@@ -11,7 +11,8 @@ import {
   type JobsOptions,
   type JobsState,
 } from '../jobs/index.js';
-import type { Application } from './types.js';
+import { expiringLeases, reportFlow } from './job-flow.js';
+import type { Application, JobFlowSink } from './types.js';
 
 /**
  * The job state machine as a replicated application: one log entry is one batch of job
@@ -20,7 +21,11 @@ import type { Application } from './types.js';
 export class JobsApp implements Application<Command, CommandResult> {
   state: JobsState;
 
-  constructor(private readonly options: Partial<JobsOptions> = {}) {
+  /** @param flow receives the job transitions of every applied entry (metrics). */
+  constructor(
+    private readonly options: Partial<JobsOptions> = {},
+    private readonly flow?: JobFlowSink,
+  ) {
     this.state = createState(options);
   }
 
@@ -32,7 +37,15 @@ export class JobsApp implements Application<Command, CommandResult> {
     const decoded = decodeBatch(data);
     // Every replica decodes the same bytes; an undecodable committed entry is a bug, not input.
     if (!decoded.ok) throw new Error(`entry ${index}: undecodable job batch: ${decoded.error}`);
-    return applyBatch(this.state, decoded.value, index);
+    if (this.flow === undefined) return applyBatch(this.state, decoded.value, index);
+    const expiring = expiringLeases(this.state, decoded.value);
+    const results = applyBatch(this.state, decoded.value, index);
+    try {
+      reportFlow(this.state, results, expiring, this.flow);
+    } catch {
+      // Metrics must never stop a replica from applying the log.
+    }
+    return results;
   }
 
   snapshot(): Uint8Array {

@@ -34,6 +34,11 @@ export interface RaftNodeOptions<C, R> {
   readonly snapshotEntries?: number;
   /** Entries kept below a snapshot for followers that are only a little behind. Default 1000. */
   readonly snapshotTailEntries?: number;
+  /**
+   * Also take a snapshot once the entries applied since the last one hold this many bytes
+   * (whichever threshold comes first). Default 64 MiB.
+   */
+  readonly snapshotBytes?: number;
   readonly events?: NodeEvents<R>;
   readonly metrics?: NodeMetrics;
 }
@@ -72,6 +77,8 @@ export class RaftNode<C, R> {
   private readWaits: { index: number; waiter: Waiter<void> }[] = [];
   private snapshot: Snapshot | null;
   private lastSnapshotIndex: number;
+  /** Bytes of the entries applied since the last snapshot (taken or installed) or start. */
+  private bytesSinceSnapshot = 0;
 
   private scheduled = false;
   private running = false;
@@ -84,6 +91,8 @@ export class RaftNode<C, R> {
   private term: number;
   /** Last entry applied to the application (ahead of the core's count until `advance`). */
   private appliedIndex: number;
+  /** When each peer's last message arrived (clock ms), for status. */
+  private readonly contacts = new Map<NodeId, number>();
 
   private constructor(o: RaftNodeOptions<C, R>, raft: Raft, snapshot: Snapshot | null) {
     this.o = o;
@@ -125,7 +134,12 @@ export class RaftNode<C, R> {
     o.transport.onMessage((m) => node.receive(m));
     o.transport.onReport((r) => node.enqueue(() => (r.type === 'snapshot' && !r.ok ? raft.reportSnapshotFailure(r.to) : r.type === 'unreachable' ? raft.reportUnreachable(r.to) : undefined)));
     const st = raft.status();
-    node.log.info({ term: st.term, commitIndex: st.commitIndex, lastLogIndex: st.lastLogIndex, snapshotIndex: st.snapshotIndex }, 'raft state loaded');
+    // firstLogIndex > 1 with snapshotIndex > 0: the state came from the snapshot, and only the
+    // entries after it are replayed.
+    node.log.info(
+      { term: st.term, commitIndex: st.commitIndex, lastLogIndex: st.lastLogIndex, snapshotIndex: st.snapshotIndex, firstLogIndex: st.firstLogIndex, replayEntries: Math.max(0, st.commitIndex - st.snapshotIndex) },
+      'raft state loaded',
+    );
     await o.transport.start();
     node.scheduleTick();
     node.kick();
@@ -189,6 +203,7 @@ export class RaftNode<C, R> {
       stateDigest: this.o.app.digest(),
       pid: process.pid,
       peers: st.progress.map((p) => ({ id: p.id, matchIndex: p.match, nextIndex: p.next, state: p.state })),
+      contacts: [...this.contacts].map(([id, at]) => ({ id, agoMs: Math.max(0, this.clock.now() - at) })),
     };
   }
 
@@ -216,6 +231,7 @@ export class RaftNode<C, R> {
 
   private receive(m: Message): void {
     if (this.stopped) return;
+    this.contacts.set(m.from, this.clock.now());
     this.inbox.push(m);
     this.kick();
   }
@@ -382,12 +398,14 @@ export class RaftNode<C, R> {
     this.snapshot = snap;
     this.lastSnapshotIndex = snap.meta.index;
     this.appliedIndex = snap.meta.index;
+    this.bytesSinceSnapshot = 0;
     this.log.info({ snapshotIndex: snap.meta.index, bytes: snap.data.length }, 'snapshot installed');
     this.o.metrics?.snapshot?.('installed', snap.data.length);
   }
 
   private applyEntry(e: Entry): void {
     this.appliedIndex = e.index;
+    this.bytesSinceSnapshot += e.data.length;
     const pending = this.proposals.get(e.index);
     if (pending) this.proposals.delete(e.index);
     if (e.type !== 'normal') {
@@ -425,7 +443,8 @@ export class RaftNode<C, R> {
 
   private async maybeSnapshot(): Promise<void> {
     const every = this.o.snapshotEntries ?? 20_000;
-    if (this.raft.status().appliedIndex - this.lastSnapshotIndex >= every) await this.takeSnapshot();
+    const bytes = this.o.snapshotBytes ?? 64 * 1024 * 1024;
+    if (this.raft.status().appliedIndex - this.lastSnapshotIndex >= every || this.bytesSinceSnapshot >= bytes) await this.takeSnapshot();
   }
 
   private async takeSnapshot(): Promise<void> {
@@ -440,6 +459,7 @@ export class RaftNode<C, R> {
     await this.o.storage.compact(firstIndex);
     this.snapshot = snap;
     this.lastSnapshotIndex = applied;
+    this.bytesSinceSnapshot = 0;
     this.log.info({ snapshotIndex: applied, bytes: data.length, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
     this.o.metrics?.snapshot?.('taken', data.length);
   }

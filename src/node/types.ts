@@ -71,4 +71,27 @@ export interface NodeStatus {
   readonly stateDigest: string;
   readonly pid: number;
   readonly peers: readonly { readonly id: NodeId; readonly matchIndex: number; readonly nextIndex: number; readonly state: string }[];
+  /** Every node this one has received a Raft message from since it started, and how long ago, ms. */
+  readonly contacts: readonly { readonly id: NodeId; readonly agoMs: number }[];
+}
+
+/**
+ * Job lifecycle transitions, observed as entries are applied. Every replica applies the same
+ * entries, so every node reports the same transitions (counting from its own start).
+ * - `submitted`: a new job (idempotent duplicates are not counted);
+ * - `completed`: an attempt succeeded; `failed`: a worker reported an attempt failed;
+ * - `leaseExpired`: an attempt's lease ran out;
+ * - `retried`: the job goes round again: after a failed attempt (`cause` failed), an expired lease
+ *   (`expired`), or an operator's retry of a dead job (`operator`);
+ * - `dead`: no attempts left; `cancelled`: cancelled before finishing.
+ */
+export type JobFlowEvent = 'submitted' | 'completed' | 'failed' | 'leaseExpired' | 'retried' | 'dead' | 'cancelled';
+
+/** Why a job was retried (see `JobFlowEvent`). */
+export type RetryCause = 'failed' | 'expired' | 'operator';
+
+/** Receives job lifecycle transitions (src/observability counts them). Must be cheap. */
+export interface JobFlowSink {
+  /** `count` jobs of `queue` went through `event`; `cause` is set for `retried` only. */
+  job(event: JobFlowEvent, queue: string, count: number, cause?: RetryCause): void;
 }

@@ -4,6 +4,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { NodeStatus } from '../node/index.js';
 import { toServiceError } from './errors.js';
 import { serviceClient } from './protos.js';
+import type { WorkerRegistry } from './worker-service.js';
 
 /** What the admin service needs from a node. */
 export interface AdminTarget {
@@ -30,13 +31,14 @@ export function statusToWire(s: NodeStatus, clusterId: string, address: string):
     pid: s.pid,
     address,
     peers: s.peers.map((p) => ({ id: p.id, matchIndex: p.matchIndex, nextIndex: p.nextIndex, state: p.state })),
+    contacts: s.contacts.map((c) => ({ id: c.id, agoMs: c.agoMs })),
   };
 }
 
 /** Register the Admin service (proto/admin.proto) for `node` on `server`. */
 export function addAdminService(
   server: grpc.Server,
-  o: { node: AdminTarget; clusterId: string; address: string; voters: readonly string[]; logger: Logger },
+  o: { node: AdminTarget; clusterId: string; address: string; voters: readonly string[]; logger: Logger; workers?: WorkerRegistry },
 ): void {
   const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
   server.addService(Admin.service, {
@@ -61,6 +63,23 @@ export function addAdminService(
       }
       o.node.transferLeadership(to);
       cb(null, {});
+    },
+    Workers: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const leader = o.node.isLeader();
+      const workers = leader && o.workers ? o.workers.list() : [];
+      cb(null, {
+        leader,
+        workers: workers.map((w) => ({
+          workerId: w.workerId,
+          queues: w.queues,
+          capacity: w.capacity,
+          leaseTtlMs: w.leaseTtlMs,
+          held: w.held,
+          connectedAtMs: w.connectedAt,
+          lastSeenAtMs: w.lastSeenAt,
+          peer: w.peer,
+        })),
+      });
     },
   });
 }

@@ -6,11 +6,18 @@ import type { JobNode } from '../node/index.js';
 import { toServiceError } from './errors.js';
 import type { LeaderForwarder } from './forward.js';
 
+/** Measurement hooks of the API (src/observability implements them). Must be cheap. */
+export interface ApiObserver {
+  /** A worker reported how long its handler ran, for a completion or failure this node accepted, ms. */
+  handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
+}
+
 /** What every service handler needs. */
 export interface ServiceContext {
   readonly node: JobNode;
   readonly forwarder: LeaderForwarder;
   readonly logger: Logger;
+  readonly observer?: ApiObserver;
 }
 
 type UnaryImpl<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;

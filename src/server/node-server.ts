@@ -8,6 +8,7 @@ import { openLevelStorage, type RaftStorage } from '../storage/index.js';
 import { GrpcTransport, peerServerOptions } from '../transport/index.js';
 import { addAdminService } from './admin-service.js';
 import { addJobsServices } from './jobs-service.js';
+import { NodeObservability } from './observability.js';
 
 /** A running node process's parts, for orderly shutdown. */
 export interface RunningNode {
@@ -44,6 +45,7 @@ export async function startNode(
     maxMessageBytes: MAX_PEER_MESSAGE_BYTES,
   });
   const r = config.raft;
+  const obs = new NodeObservability(config, nodeId, logger);
   let node: JobNode;
   try {
     node = await JobNode.start({
@@ -60,6 +62,9 @@ export async function startNode(
       maxInflight: r.maxInflight,
       preVote: r.preVote,
       checkQuorum: r.checkQuorum,
+      snapshotEntries: r.snapshotEntries,
+      snapshotTailEntries: r.snapshotTailEntries,
+      snapshotBytes: r.snapshotBytes,
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
       jobs: {
         maxPayloadBytes: config.limits.maxPayloadBytes,
@@ -70,8 +75,12 @@ export async function startNode(
         idempotencyWindowMs: config.jobs.idempotencyWindowMs,
         defaultLeaseTtlMs: config.jobs.defaultLeaseTtlMs,
         defaultMaxAttempts: config.jobs.defaultMaxAttempts,
+        retention: { succeededMs: config.jobs.retention.succeededMs, cancelledMs: config.jobs.retention.cancelledMs, deadMs: config.jobs.retention.deadMs },
+        queueRetention: config.jobs.retention.queues,
       },
       onFatal,
+      metrics: obs.metrics,
+      jobFlow: obs.metrics,
     });
   } catch (err) {
     await storage.close();
@@ -80,8 +89,9 @@ export async function startNode(
 
   const server = new grpc.Server({ ...peerServerOptions(MAX_PEER_MESSAGE_BYTES), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   transport.addToServer(server);
-  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger });
-  const jobsApi = addJobsServices(server, { node, config, logger, peerDialAddresses: peers });
+  const jobsApi = addJobsServices(server, { node, config, logger, peerDialAddresses: peers, observer: obs.metrics });
+  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: jobsApi.workers });
+  obs.addHealth(server, node, jobsApi.workers);
   try {
     await new Promise<number>((resolve, reject) =>
       server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
@@ -91,12 +101,24 @@ export async function startNode(
     await storage.close();
     throw new RaftJobsError(ErrorCode.ConfigInvalid, `cannot listen on ${me.address}: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err });
   }
-  logger.info({ address: me.address, dataDir: dir, pid: process.pid }, LogMessage.NodeReady);
+  let httpAddress: string | null;
+  try {
+    httpAddress = await obs.startHttp(node, jobsApi.workers);
+  } catch (err) {
+    await obs.close();
+    await node.stop();
+    jobsApi.close();
+    server.forceShutdown();
+    await storage.close();
+    throw err;
+  }
+  logger.info({ address: me.address, httpAddress, dataDir: dir, pid: process.pid }, LogMessage.NodeReady);
 
   let closing: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
     closing ??= (async () => {
       logger.info({ reason }, 'shutting down');
+      await obs.close();
       await handOver(node, logger, r.electionTimeoutMaxMs);
       await node.stop();
       jobsApi.close();

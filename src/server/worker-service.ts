@@ -15,8 +15,8 @@ interface LeaseRefWire {
   token: number;
 }
 type ProgressWire = { jobId: string; token: number; percent: number; message: string };
-type CompleteWire = { jobId: string; token: number; result: Buffer };
-type FailWire = { jobId: string; token: number; error: string; noRetry: boolean };
+type CompleteWire = { jobId: string; token: number; result: Buffer; handlerMs?: number };
+type FailWire = { jobId: string; token: number; error: string; noRetry: boolean; handlerMs?: number };
 interface WorkerMessage {
   requestId: number;
   body?: 'hello' | 'heartbeat' | 'progress' | 'complete' | 'fail';
@@ -29,6 +29,26 @@ interface WorkerMessage {
 
 /** Largest `capacity` a worker may announce. */
 const MAX_CAPACITY = 10_000;
+
+/** One connected worker as the leader sees it (Admin.Workers, the dashboard). Times in ms since the epoch. */
+export interface WorkerInfo {
+  readonly workerId: string;
+  readonly queues: readonly string[];
+  readonly capacity: number;
+  /** Lease TTL the worker asked for; 0 uses each job's. */
+  readonly leaseTtlMs: number;
+  /** Leases in flight. */
+  readonly held: readonly { readonly jobId: string; readonly token: number }[];
+  readonly connectedAt: number;
+  readonly lastSeenAt: number;
+  /** The worker's address as this node sees it. */
+  readonly peer: string;
+}
+
+/** Read-only view of the worker streams connected to this node (only a leader has any). */
+export interface WorkerRegistry {
+  list(): WorkerInfo[];
+}
 
 /**
  * One connected worker stream. The leader pushes leases while the worker has free capacity
@@ -43,6 +63,8 @@ class WorkerSession {
   readonly held = new Map<string, number>();
   leasing = false;
   closed = false;
+  readonly connectedAt = Date.now();
+  lastSeenAt = this.connectedAt;
 
   constructor(readonly call: Duplex) {}
 
@@ -60,7 +82,7 @@ class WorkerSession {
  * leases them to workers with free capacity, batching every lease of a round into the same log
  * entries.
  */
-export function addWorkerService(server: grpc.Server, ctx: ServiceContext): void {
+export function addWorkerService(server: grpc.Server, ctx: ServiceContext): WorkerRegistry {
   const Workers = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers');
   const def = Workers.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
@@ -129,6 +151,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): void
     }
     sessions.add(s);
     call.on('data', (msg: WorkerMessage) => {
+      s.lastSeenAt = Date.now();
       handleMessage(s, msg).catch((err: unknown) => endSession(s, toServiceError(ctx.forwarder.withHint(err), ctx.logger)));
     });
     call.on('end', () => endSession(s, null));
@@ -185,6 +208,21 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): void
     Complete: unary(ctx, m('Complete'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'complete', complete: req as CompleteWire }))),
     Fail: unary(ctx, m('Fail'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'fail', fail: req as FailWire }))),
   });
+  return {
+    list: () =>
+      [...sessions]
+        .filter((s) => !s.closed && s.workerId !== '')
+        .map((s) => ({
+          workerId: s.workerId,
+          queues: [...s.queues],
+          capacity: s.capacity,
+          leaseTtlMs: s.ttlMs,
+          held: [...s.held].map(([jobId, token]) => ({ jobId, token })),
+          connectedAt: s.connectedAt,
+          lastSeenAt: s.lastSeenAt,
+          peer: s.call.getPeer(),
+        })),
+  };
 }
 
 function helloProblems(h: NonNullable<WorkerMessage['hello']>, state: JobsState): string[] {
@@ -240,6 +278,7 @@ async function settle(ctx: ServiceContext, msg: WorkerMessage): Promise<Record<s
     throw invalid('progress, complete or fail message without its body');
   }
   const res = await proposeChecked(ctx, cmd);
+  if (res.ok && (cmd.type === 'complete' || cmd.type === 'fail')) reportHandler(ctx, cmd.jobId, cmd.type, msg);
   if (res.ok) return { ok: true, code: '', message: '', state: res.type === 'fail' ? res.state : res.type === 'complete' ? 'succeeded' : '' };
   if (cmd.type === 'complete' || cmd.type === 'fail') {
     const job = getJob(ctx.node.state, cmd.jobId);
@@ -248,6 +287,14 @@ async function settle(ctx: ServiceContext, msg: WorkerMessage): Promise<Record<s
     if (job && attempt?.outcome === expected) return { ok: true, code: '', message: 'already recorded', state: job.state };
   }
   return { ok: false, code: res.code, message: res.message, state: '' };
+}
+
+/** Feed the handler latency a worker reported with an accepted completion or failure. */
+function reportHandler(ctx: ServiceContext, jobId: string, type: 'complete' | 'fail', msg: WorkerMessage): void {
+  const ms = (type === 'complete' ? msg.complete?.handlerMs : msg.fail?.handlerMs) ?? 0;
+  if (ctx.observer?.handlerReported === undefined || !(ms > 0)) return;
+  const queue = ctx.node.state.jobs.get(jobId)?.queue;
+  if (queue !== undefined) ctx.observer.handlerReported(queue, type === 'complete' ? 'completed' : 'failed', ms);
 }
 
 function okOrThrow(ack: Record<string, unknown>): Record<string, unknown> {

@@ -15,6 +15,13 @@ export interface SimOptions {
   readonly livenessMs?: number;
   /** Receives one line per notable event (role changes, writes, commits, faults), for replaying a seed. */
   readonly trace?: (line: string) => void;
+  /**
+   * Chance (0..1) that a node writing a snapshot received from the leader crashes around that
+   * write: usually before it lands (the install is lost), sometimes just after. Random crashes
+   * alone almost never hit the ~1 ms write. Default 0 (and then no extra random draws, so every
+   * seed replays as before).
+   */
+  readonly snapshotInstallCrashRate?: number;
 }
 
 export interface SimStats {
@@ -28,6 +35,10 @@ export interface SimStats {
   partitions: number;
   snapshotsTaken: number;
   snapshotsInstalled: number;
+  /** Crashes of a node while it was writing a snapshot received from the leader (the install is lost). */
+  crashesDuringSnapshotInstall: number;
+  /** Append messages that reached a node while it was writing a snapshot received from the leader. */
+  appendsDuringSnapshotInstall: number;
   readsConfirmed: number;
   transfers: number;
 }
@@ -57,6 +68,8 @@ class SimNode {
   incarnation = 0;
   disk: Disk = { hard: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [], logStart: { index: 0, term: 0 } };
   busy = false;
+  /** True while the Ready being written carries a snapshot from the leader. */
+  installing = false;
   pausedUntil = 0;
   inbox: ((raft: Raft) => void)[] = [];
   smIndex = 0;
@@ -98,6 +111,8 @@ export class Simulation {
     partitions: 0,
     snapshotsTaken: 0,
     snapshotsInstalled: 0,
+    crashesDuringSnapshotInstall: 0,
+    appendsDuringSnapshotInstall: 0,
     readsConfirmed: 0,
     transfers: 0,
   };
@@ -180,6 +195,8 @@ export class Simulation {
   private crash(node: SimNode): void {
     if (!node.raft) return;
     this.trace(`${node.id} CRASH (disk last ${node.disk.logStart.index + node.disk.entries.length})`);
+    if (node.installing) this.stats.crashesDuringSnapshotInstall++;
+    node.installing = false;
     node.raft = null;
     node.incarnation++;
     node.pausedUntil = 0;
@@ -233,12 +250,25 @@ export class Simulation {
       return;
     }
     node.busy = true;
+    node.installing = rd.snapshot !== null;
     const inc = node.incarnation;
-    this.q.schedule(0.2 + this.rng.next() * 2.5, () => {
+    const writeMs = 0.2 + this.rng.next() * 2.5;
+    this.q.schedule(writeMs, () => {
       if (node.incarnation !== inc) return; // crashed mid-write: nothing reached the disk
+      node.installing = false;
       this.persist(node, rd);
       this.finishReady(node, rd);
     });
+    const crashRate = this.opts.snapshotInstallCrashRate ?? 0;
+    if (rd.snapshot !== null && crashRate > 0 && this.faultsOn && this.rng.chance(crashRate)) {
+      this.q.schedule(this.rng.next() * writeMs * 1.5, () => {
+        if (node.incarnation !== inc) return;
+        this.crash(node);
+        this.q.schedule(this.rng.between(20, 300), () => {
+          if (!node.raft) this.start(node);
+        });
+      });
+    }
   }
 
   private persist(node: SimNode, rd: Ready): void {
@@ -364,6 +394,7 @@ export class Simulation {
         return;
       }
       const to = this.nodes[this.ids.indexOf(m.to)];
+      if (to?.installing === true && m.type === 'append') this.stats.appendsDuringSnapshotInstall++;
       if (to) this.input(to, (r) => r.step(m));
     });
   }

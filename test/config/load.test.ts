@@ -121,6 +121,9 @@ describe('environment overrides', () => {
     RAFTJOBS_MAX_INFLIGHT: ['8', (c) => c.raft.maxInflight, 8],
     RAFTJOBS_PRE_VOTE: ['0', (c) => c.raft.preVote, false],
     RAFTJOBS_CHECK_QUORUM: ['FALSE', (c) => c.raft.checkQuorum, false],
+    RAFTJOBS_SNAPSHOT_ENTRIES: ['500', (c) => c.raft.snapshotEntries, 500],
+    RAFTJOBS_SNAPSHOT_TAIL_ENTRIES: ['10', (c) => c.raft.snapshotTailEntries, 10],
+    RAFTJOBS_SNAPSHOT_BYTES: ['1048576', (c) => c.raft.snapshotBytes, 1048576],
     RAFTJOBS_MAX_PAYLOAD_BYTES: ['1024', (c) => c.limits.maxPayloadBytes, 1024],
     RAFTJOBS_MAX_BATCH_SIZE: ['50', (c) => c.limits.maxBatchSize, 50],
     RAFTJOBS_MAX_QUEUE_NAME_LENGTH: ['64', (c) => c.limits.maxQueueNameLength, 64],
@@ -128,7 +131,11 @@ describe('environment overrides', () => {
     RAFTJOBS_IDEMPOTENCY_WINDOW_MS: ['60000', (c) => c.jobs.idempotencyWindowMs, 60000],
     RAFTJOBS_DEFAULT_LEASE_TTL_MS: ['5000', (c) => c.jobs.defaultLeaseTtlMs, 5000],
     RAFTJOBS_DEFAULT_MAX_ATTEMPTS: ['7', (c) => c.jobs.defaultMaxAttempts, 7],
+    RAFTJOBS_SUCCEEDED_RETENTION_MS: ['0', (c) => c.jobs.retention.succeededMs, 0],
+    RAFTJOBS_CANCELLED_RETENTION_MS: ['1000', (c) => c.jobs.retention.cancelledMs, 1000],
+    RAFTJOBS_DEAD_RETENTION_MS: ['3600000', (c) => c.jobs.retention.deadMs, 3600000],
     RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
+    RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
   };
 
   it('covers every documented variable', () => {

@@ -60,7 +60,7 @@ describe('fencing tokens (J2, J3, J4)', () => {
     const [id] = h.submit(T0, job({ leaseTtlMs: 1000, backoff: { type: 'fixed', delayMs: 500 } }));
     const old = h.leaseOne(T0);
     expect(nextDueTime(h.state)).toBe(T0 + 1000);
-    expect(h.one(T0 + 1000, { type: 'tick' })).toEqual({ ok: true, type: 'tick', promoted: 0, expired: 1 });
+    expect(h.one(T0 + 1000, { type: 'tick' })).toEqual({ ok: true, type: 'tick', promoted: 0, expired: 1, purged: 0 });
     expect(getJob(h.state, id!)).toMatchObject({ state: 'scheduled', runAt: T0 + 1500, lastError: 'lease expired' });
     expect(getJob(h.state, id!)!.history[0]).toMatchObject({ outcome: 'expired', endedAt: T0 + 1000 });
     const next = h.leaseOne(T0 + 1500);
@@ -142,7 +142,7 @@ describe('leader change (J6)', () => {
     const [tick] = h.apply(T0 + 3000, { type: 'tick' }, { type: 'leaderChange', graceMs: 2000 });
     expect(getJob(h.state, a!)).toMatchObject({ state: 'leased', lease: { expiresAt: T0 + 5000 } });
     expect(getJob(h.state, b!)!.lease!.expiresAt).toBe(T0 + 60_000); // never shortened
-    expect(tick).toEqual({ ok: true, type: 'tick', promoted: 0, expired: 0 });
+    expect(tick).toEqual({ ok: true, type: 'tick', promoted: 0, expired: 0, purged: 0 });
     // The worker heartbeats through the failover and completes.
     h.one(T0 + 4000, { type: 'heartbeat', leases: [{ jobId: a!, token: ga!.token }] });
     expect(h.one(T0 + 4500, { type: 'complete', jobId: a!, token: ga!.token })).toMatchObject({ ok: true });

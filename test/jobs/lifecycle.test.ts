@@ -21,9 +21,9 @@ describe('job lifecycle transitions', () => {
     const [id] = h.submit(T0, job({ delayMs: 5000 }));
     expect(stateOf(h, id!)).toBe('scheduled');
     expect(nextDueTime(h.state)).toBe(T0 + 5000);
-    expect(h.one(T0 + 4999, { type: 'tick' })).toEqual({ ok: true, type: 'tick', promoted: 0, expired: 0 });
+    expect(h.one(T0 + 4999, { type: 'tick' })).toEqual({ ok: true, type: 'tick', promoted: 0, expired: 0, purged: 0 });
     expect(stateOf(h, id!)).toBe('scheduled');
-    expect(h.one(T0 + 5000, { type: 'tick' })).toEqual({ ok: true, type: 'tick', promoted: 1, expired: 0 });
+    expect(h.one(T0 + 5000, { type: 'tick' })).toEqual({ ok: true, type: 'tick', promoted: 1, expired: 0, purged: 0 });
     expect(stateOf(h, id!)).toBe('ready');
     expect(nextDueTime(h.state)).toBeNull();
   });
@@ -44,7 +44,7 @@ describe('job lifecycle transitions', () => {
     const r = h.one(T0 + 2, { type: 'complete', jobId: id!, token: g.token, result: bytes('done') });
     expect(r).toEqual({ ok: true, type: 'complete', jobId: id, finishedAt: T0 + 2 });
     const v = getJob(h.state, id!)!;
-    expect(v).toMatchObject({ state: 'succeeded', finishedAt: T0 + 2, lease: null, purgeAt: T0 + 2 + 7 * 86_400_000 });
+    expect(v).toMatchObject({ state: 'succeeded', finishedAt: T0 + 2, lease: null, purgeAt: T0 + 2 + 86_400_000 });
     expect(new TextDecoder().decode(v.result)).toBe('done');
     expect(v.history).toEqual([
       { attempt: 1, token: g.token, workerId: 'worker-a', startedAt: T0 + 1, endedAt: T0 + 2, outcome: 'succeeded', error: null },
@@ -109,7 +109,7 @@ describe('job lifecycle transitions', () => {
     ]);
     expect(getJob(h.state, l!)).toMatchObject({ state: 'cancelled', cancelReason: 'not needed', finishedAt: T0 + 1 });
     expect(getJob(h.state, r!)!.history[0]).toMatchObject({ outcome: 'cancelled', endedAt: T0 + 1 });
-    expect(nextDueTime(h.state)).toBeNull();
+    expect(nextDueTime(h.state)).toBe(T0 + 1 + 86_400_000); // only the purge of the cancelled jobs is left
     expect(stats(h.state)).toEqual([{ queue: 'q', scheduled: 0, ready: 0, leased: 0, succeeded: 0, dead: 0, cancelled: 3 }]);
   });
 

@@ -72,7 +72,7 @@ describe('due work and nextDueTime', () => {
     const [a, b] = h.submit(T0, job({ delayMs: 100 }), job({ leaseTtlMs: 100 }));
     h.lease(T0, ['q']); // leases b
     const [r] = h.apply(T0 + 200, { type: 'tick' });
-    expect(r).toEqual({ ok: true, type: 'tick', promoted: 1, expired: 1 });
+    expect(r).toEqual({ ok: true, type: 'tick', promoted: 1, expired: 1, purged: 0 });
     expect(getJob(h.state, a!)!.state).toBe('ready');
     expect(getJob(h.state, b!)!.state).toBe('scheduled');
     // A lease with no tick in between sees due jobs as ready.

@@ -1,0 +1,38 @@
+import { Client, Worker } from '../../../src/client/index.js';
+import type { BenchPayload } from '../protocol.js';
+import type { Adapter, RunningWorker, Submitter, WorkerHooks } from './adapter.js';
+
+/** raftjobs through its SDK: `Client.submit` (acknowledged once committed on a majority) and `Worker`. */
+export function raftjobsAdapter(nodes: readonly string[]): Adapter {
+  return {
+    submitter(queue: string): Promise<Submitter> {
+      // A generous deadline: during a failover the SDK retries until the new leader answers.
+      const client = new Client({ nodes, deadlineMs: 30_000 });
+      return Promise.resolve({
+        async submit(payloads: readonly BenchPayload[]): Promise<void> {
+          await client.submit(payloads.length === 1 ? { queue, payload: payloads[0] } : payloads.map((payload) => ({ queue, payload })));
+        },
+        close(): Promise<void> {
+          client.close();
+          return Promise.resolve();
+        },
+      });
+    },
+    async worker(queue: string, concurrency: number, hooks: WorkerHooks): Promise<RunningWorker> {
+      const worker = new Worker({
+        nodes,
+        queues: [queue],
+        concurrency,
+        handler: (job) => {
+          hooks.onStart(job.json<BenchPayload>());
+          return Promise.resolve();
+        },
+        onOutcome: (o) => {
+          if (o.accepted && o.kind === 'complete') hooks.onComplete();
+        },
+      });
+      await worker.start();
+      return { close: () => worker.close({ timeoutMs: 2_000, flushTimeoutMs: 2_000 }) };
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The workloads run against both systems: end-to-end throughput, submit throughput and latency,
+ * pickup latency. Clients and workers are child processes (./child/main.ts).
+ */
+import { closeAll, startChildren, waitForCompleted, type BenchChild } from './children.js';
+import type { Target } from './protocol.js';
+import { max, percentile, round, sleep } from './stats.js';
+
+/** One end-to-end configuration: client processes x submits in flight each, worker processes x handlers each. */
+export interface E2eConfig {
+  readonly name: string;
+  readonly clients: number;
+  readonly inflight: number;
+  readonly batch: number;
+  readonly workers: number;
+  readonly concurrency: number;
+  readonly jobs: number;
+}
+
+export interface E2eResult {
+  readonly config: E2eConfig;
+  /** Jobs over the time from the first submit to the last acknowledged completion. */
+  readonly jobsPerSec: number;
+  readonly elapsedMs: number;
+  readonly submitErrors: number;
+}
+
+export interface SubmitResult {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** One call at a time, one job per call. */
+  readonly sequentialPerSec: number;
+  /** `inflight` single-job calls at a time. */
+  readonly singlePerSec: number;
+  readonly singleInflight: number;
+  /** Batches of `batch` jobs, `batchInflight` at a time. */
+  readonly batchedPerSec: number;
+  readonly batch: number;
+  readonly batchInflight: number;
+  readonly batchP50Ms: number;
+  readonly errors: number;
+}
+
+export interface PickupResult {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly samples: number;
+}
+
+/** How many jobs each workload runs. */
+export interface WorkloadSizes {
+  readonly e2e: readonly E2eConfig[];
+  readonly submitSequential: number;
+  readonly submitSingle: number;
+  readonly submitBatched: number;
+  readonly pickup: number;
+}
+
+const WARMUP_JOBS = 300;
+
+function rate(jobs: number, ms: number): number {
+  return ms > 0 ? (jobs * 1000) / ms : NaN;
+}
+
+/** Minimum rate we wait for before calling a run stuck, jobs/s. */
+function deadlineFor(jobs: number): number {
+  return 60_000 + jobs * 10;
+}
+
+export async function runE2e(target: Target, cfg: E2eConfig, queue: string): Promise<E2eResult> {
+  const workers = await startChildren(`${target.kind}-worker-`, cfg.workers, { role: 'work', target, queue, concurrency: cfg.concurrency });
+  let clients: BenchChild[] = [];
+  try {
+    clients = await startChildren(`${target.kind}-client-`, cfg.clients, { role: 'submit', target, queue });
+    // Warm-up: connections, leader discovery, JIT, worker streams.
+    const warm = clients.length * Math.ceil(WARMUP_JOBS / clients.length);
+    await Promise.all(clients.map((c) => c.run({ total: warm / clients.length, inflight: cfg.inflight, batch: cfg.batch, recordLatency: false }, deadlineFor(warm))));
+    await waitForCompleted(workers, warm, deadlineFor(warm));
+    await sleep(200);
+
+    const per = Math.ceil(cfg.jobs / clients.length);
+    const total = per * clients.length;
+    const done = waitForCompleted(workers, warm + total, deadlineFor(total));
+    const runs = await Promise.all(clients.map((c) => c.run({ total: per, inflight: cfg.inflight, batch: cfg.batch, recordLatency: false }, deadlineFor(total))));
+    await done;
+    const startMs = Math.min(...runs.map((r) => r.startMs));
+    const endMs = max(workers.map((w) => w.progress.lastCompleteMs));
+    return { config: cfg, jobsPerSec: rate(total, endMs - startMs), elapsedMs: endMs - startMs, submitErrors: runs.reduce((n, r) => n + r.errors, 0) };
+  } finally {
+    await closeAll([...clients, ...workers]);
+  }
+}
+
+export async function runSubmit(target: Target, sizes: WorkloadSizes, queue: string): Promise<SubmitResult> {
+  const [client] = await startChildren(`${target.kind}-client-`, 1, { role: 'submit', target, queue });
+  if (client === undefined) throw new Error('no client');
+  const singleInflight = 64;
+  const batch = 100;
+  const batchInflight = 4;
+  try {
+    await client.run({ total: 200, inflight: 1, batch: 1, recordLatency: false }, 60_000);
+    const seq = await client.run({ total: sizes.submitSequential, inflight: 1, batch: 1, recordLatency: true }, deadlineFor(sizes.submitSequential * 10));
+    const single = await client.run({ total: sizes.submitSingle, inflight: singleInflight, batch: 1, recordLatency: false }, deadlineFor(sizes.submitSingle));
+    const batched = await client.run({ total: sizes.submitBatched, inflight: batchInflight, batch, recordLatency: true }, deadlineFor(sizes.submitBatched));
+    return {
+      p50Ms: percentile(seq.latenciesMs, 50),
+      p99Ms: percentile(seq.latenciesMs, 99),
+      sequentialPerSec: rate(seq.jobs, seq.endMs - seq.startMs),
+      singlePerSec: rate(single.jobs, single.endMs - single.startMs),
+      singleInflight,
+      batchedPerSec: rate(batched.jobs, batched.endMs - batched.startMs),
+      batch,
+      batchInflight,
+      batchP50Ms: percentile(batched.latenciesMs, 50),
+      errors: seq.errors + single.errors + batched.errors,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Submit one job at a time, 20 ms apart, into idle workers: submit start to handler start. */
+export async function runPickup(target: Target, sizes: WorkloadSizes, queue: string): Promise<PickupResult> {
+  const workers = await startChildren(`${target.kind}-worker-`, 1, { role: 'work', target, queue, concurrency: 8 });
+  let clients: BenchChild[] = [];
+  try {
+    clients = await startChildren(`${target.kind}-client-`, 1, { role: 'submit', target, queue });
+    const [client] = clients;
+    const [worker] = workers;
+    if (client === undefined || worker === undefined) throw new Error('no client or worker');
+    await client.run({ total: 50, inflight: 1, batch: 1, recordLatency: false, gapMs: 20 }, 60_000);
+    await waitForCompleted(workers, 50, 60_000);
+    worker.send({ cmd: 'reset' });
+    await client.run({ total: sizes.pickup, inflight: 1, batch: 1, recordLatency: false, gapMs: 20 }, deadlineFor(sizes.pickup * 10));
+    await waitForCompleted(workers, 50 + sizes.pickup, 60_000);
+    const report = await worker.report();
+    return { p50Ms: percentile(report.pickupsMs, 50), p99Ms: percentile(report.pickupsMs, 99), samples: report.pickupsMs.length };
+  } finally {
+    await closeAll([...clients, ...workers]);
+  }
+}
+
+export function roundAll<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, 2) : v])) as T;
+}

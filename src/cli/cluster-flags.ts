@@ -1,0 +1,82 @@
+import { Client } from '../client/index.js';
+import { loadConfig, parseHostPort } from '../config/index.js';
+import { intFlag, UsageError } from './args.js';
+
+/** Flags every job command takes to find the cluster. */
+export const CLUSTER_FLAGS = {
+  config: { type: 'string' },
+  addresses: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+/** Usage text of `CLUSTER_FLAGS`. */
+export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS]';
+
+export interface ClusterTarget {
+  readonly nodes: readonly string[];
+  /** Most jobs per submit call: the config's `limits.maxBatchSize`, else the default 1000. */
+  readonly maxBatchSize: number;
+  readonly deadlineMs: number;
+}
+
+/** The node addresses and call deadline named by `--config` or `--addresses` and `--timeout`. */
+export function clusterTarget(command: string, values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined }): ClusterTarget {
+  const deadlineMs = intFlag('timeout', values.timeout, 10_000, 1, 3_600_000);
+  if (values.config !== undefined && values.addresses !== undefined) throw new UsageError(`${command}: give --config or --addresses, not both`);
+  if (values.config !== undefined) {
+    const config = loadConfig(values.config);
+    return { nodes: config.nodes.map((n) => n.address), maxBatchSize: config.limits.maxBatchSize, deadlineMs };
+  }
+  if (values.addresses !== undefined) {
+    const nodes = values.addresses
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    if (nodes.length === 0) throw new UsageError(`${command}: --addresses needs at least one host:port`);
+    for (const a of nodes) {
+      const parsed = parseHostPort(a);
+      if (typeof parsed === 'string') throw new UsageError(`${command}: --addresses: ${parsed}`);
+    }
+    return { nodes, maxBatchSize: 1000, deadlineMs };
+  }
+  throw new UsageError(`${command}: --config FILE or --addresses HOST:PORT,... is required`);
+}
+
+export function clientFor(target: ClusterTarget): Client {
+  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs });
+}
+
+/** Run `fn` with a client, closing it afterwards. */
+export async function withClient<T>(target: ClusterTarget, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = clientFor(target);
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Exactly one positional argument (a job id), or a usage error. */
+export function onePositional(command: string, positionals: readonly string[], what = 'ID'): string {
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`${command}: expected one ${what}, got ${positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+  return positionals[0] as string;
+}
+
+/**
+ * `--flag -5` as `--flag=-5` for the given flags, so a negative number reaches the flag's own range
+ * check (with its clear message) instead of being taken for an unknown option.
+ */
+export function attachNegativeNumbers(argv: readonly string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    if (flags.includes(a.replace(/^--/, '')) && a.startsWith('--') && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}

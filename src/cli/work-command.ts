@@ -1,0 +1,111 @@
+import type { Writable } from 'node:stream';
+import { Worker, type JobHandler, type SdkLogger, type WorkerJob } from '../client/index.js';
+import type { RaftJobsError } from '../errors/index.js';
+import { intFlag, parseFlags, requireFlag, UsageError } from './args.js';
+import { attachNegativeNumbers, CLUSTER_FLAGS, clusterTarget } from './cluster-flags.js';
+
+const HANDLERS = ['echo', 'sleep', 'fail'] as const;
+type HandlerName = (typeof HANDLERS)[number];
+
+/** The demo handlers: `echo` returns the payload, `sleep` waits then succeeds, `fail` throws. */
+export function demoHandler(name: HandlerName, sleepMs: number, out: Writable): JobHandler {
+  const line = (job: WorkerJob, what: string): void => void out.write(`${job.id} attempt ${job.attempt}/${job.maxAttempts} token ${job.token}: ${what}\n`);
+  switch (name) {
+    case 'echo':
+      return (job) => {
+        line(job, 'echo');
+        return Promise.resolve(job.payload);
+      };
+    case 'sleep':
+      return async (job) => {
+        line(job, `sleeping ${sleepMs} ms`);
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, sleepMs);
+          job.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              reject(job.signal.reason as Error);
+            },
+            { once: true },
+          );
+        });
+        return { slept: sleepMs };
+      };
+    case 'fail':
+      return (job) => {
+        line(job, 'failing');
+        return Promise.reject(new Error(`demo failure of job ${job.id} (attempt ${job.attempt})`));
+      };
+  }
+}
+
+/** Worker log lines (warnings and errors; everything with --verbose) as text on stderr. */
+function textLogger(err: Writable, verbose: boolean): SdkLogger {
+  const write = (level: string) => (obj: object, msg?: string) => void err.write(`raftjobs work: ${level}: ${msg ?? ''} ${JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? v.message : v))}\n`);
+  const quiet = (): void => undefined;
+  return { debug: verbose ? write('debug') : quiet, info: verbose ? write('info') : quiet, warn: write('warn'), error: write('error') };
+}
+
+/**
+ * `raftjobs work --queue Q[,Q...] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS]
+ * [--lease-ttl MS] [--worker-id ID] [--verbose]`: a demo worker that runs until SIGINT/SIGTERM (or
+ * `signal`), then drains for up to 10 s. A cluster that refuses the worker (bad queue name, ...)
+ * stops it with the reason on stderr and exit code 2.
+ */
+export async function workCommand(argv: readonly string[], out: Writable, err: Writable, signal?: AbortSignal): Promise<number> {
+  const { values } = parseFlags('work', attachNegativeNumbers(argv, ['concurrency', 'sleep-ms', 'lease-ttl', 'timeout']), {
+    ...CLUSTER_FLAGS,
+    queue: { type: 'string' },
+    handler: { type: 'string' },
+    concurrency: { type: 'string' },
+    'sleep-ms': { type: 'string' },
+    'lease-ttl': { type: 'string' },
+    'worker-id': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  });
+  const queues = requireFlag('work', 'queue', values.queue)
+    .split(',')
+    .map((q) => q.trim());
+  if (queues.some((q) => q === '')) throw new UsageError(`work: --queue has an empty queue name: ${JSON.stringify(values.queue)}`);
+  const handlerName = requireFlag('work', 'handler', values.handler);
+  if (!(HANDLERS as readonly string[]).includes(handlerName)) throw new UsageError(`work: --handler must be one of ${HANDLERS.join(', ')}, got ${JSON.stringify(handlerName)}`);
+  const concurrency = intFlag('concurrency', values.concurrency, 1, 1, 10_000);
+  const sleepMs = intFlag('sleep-ms', values['sleep-ms'], 1000, 0, 86_400_000);
+  const leaseTtlMs = values['lease-ttl'] === undefined ? undefined : intFlag('lease-ttl', values['lease-ttl'], 0, 100, 86_400_000);
+  const target = clusterTarget('work', values);
+
+  let refused: RaftJobsError | null = null;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const worker = new Worker({
+    nodes: target.nodes,
+    queues,
+    concurrency,
+    handler: demoHandler(handlerName as HandlerName, sleepMs, out),
+    logger: textLogger(err, values.verbose),
+    ...(values['worker-id'] !== undefined ? { workerId: values['worker-id'] } : {}),
+    ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
+    onError: (e) => {
+      refused = e;
+      stop();
+    },
+  });
+  const onSignal = (): void => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  signal?.addEventListener('abort', onSignal, { once: true });
+  try {
+    await worker.start();
+    err.write(`raftjobs work: worker ${worker.workerId} serving ${queues.join(', ')} with ${concurrency} slot(s); Ctrl-C stops\n`);
+    await stopped;
+    err.write('raftjobs work: stopping (draining running jobs for up to 10 s)\n');
+    await worker.close({ timeoutMs: 10_000 });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onSignal);
+  }
+  if (refused !== null) throw refused as RaftJobsError;
+  return 0;
+}

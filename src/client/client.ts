@@ -1,0 +1,173 @@
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
+import { JobView, toJobState, toWireSpec } from './codec.js';
+import type { WireJob, WireListResponse, WireStatsResponse, WireSubmitResponse } from './proto.js';
+import { services } from './proto.js';
+import { Router } from './router.js';
+import type { CallOptions, ClusterStats, GetOptions, JobInput, ListOptions, QueueStats, SdkLogger, StatsOptions, SubmittedJob, WaitOptions } from './types.js';
+import { isTerminalState, silentLogger } from './types.js';
+
+/** Options of `new Client(...)`. */
+export interface ClientOptions {
+  /** `host:port` of every node of the cluster (any subset works; the leader is found from there). */
+  readonly nodes: readonly string[];
+  /** Default time budget of each call, retries and failovers included, ms. Default 10000. */
+  readonly deadlineMs?: number;
+  /**
+   * Longest single attempt of a call that is safe to repeat (reads, submit), ms, so a hung node
+   * costs at most this before the next node is tried. Default 5000.
+   */
+  readonly attemptTimeoutMs?: number;
+  /** Backoff between retries. Default 50 ms doubling to 1 s, with jitter. */
+  readonly retryBackoff?: BackoffPolicy;
+  readonly logger?: SdkLogger;
+  /** For tests. Default: the system clock. */
+  readonly clock?: Clock;
+  /** For tests: jitter and the first node to try. Default: `Math.random`. */
+  readonly random?: Random;
+}
+
+/** Options of `Client.submit`. */
+export type SubmitOptions = CallOptions;
+
+/** A page of `Client.list`. */
+export interface JobPage {
+  readonly jobs: readonly JobView[];
+  /** Pass as `pageToken` for the next page; `null` on the last page. */
+  readonly nextPageToken: string | null;
+}
+
+/** Slack on top of a WaitForResult wait for the answer to travel back, ms. */
+const WAIT_SLACK_MS = 2_000;
+
+/**
+ * The raftjobs client: submit jobs, read them, cancel and retry them. Any node address works;
+ * calls go to the last known leader and survive leader changes within their deadline.
+ *
+ * Submits are safe to retry: every job gets an idempotency key before the first attempt (J7), so
+ * the client retries them through failovers, and a retried submit returns the original jobs.
+ * `cancel` and `retryDead` are not retried when their outcome is unknown: they fail with
+ * OUTCOME_UNKNOWN and the caller reads the job to see what happened.
+ */
+export class Client {
+  private readonly router: Router;
+  private readonly clock: Clock;
+
+  constructor(options: ClientOptions) {
+    const deadlineMs = options.deadlineMs ?? 10_000;
+    const attemptTimeoutMs = options.attemptTimeoutMs ?? 5_000;
+    if (!(deadlineMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `deadlineMs: must be positive, got ${deadlineMs}`);
+    if (!(attemptTimeoutMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `attemptTimeoutMs: must be positive, got ${attemptTimeoutMs}`);
+    this.clock = options.clock ?? systemClock;
+    this.router = new Router({
+      nodes: options.nodes,
+      service: services().Jobs,
+      clock: this.clock,
+      random: options.random ?? systemRandom,
+      logger: options.logger ?? silentLogger,
+      backoff: options.retryBackoff ?? DEFAULT_BACKOFF,
+      deadlineMs,
+      attemptTimeoutMs,
+    });
+  }
+
+  /** The address calls go to now (the last known leader, once one was learned). */
+  get currentNode(): string {
+    return this.router.book.current;
+  }
+
+  /**
+   * Submit one job or a batch, atomically: all are committed on a majority (J1) or none is. Every
+   * job without an `idempotencyKey` gets a random one first, so retries never duplicate.
+   *
+   * @returns one entry per job, in order.
+   * @throws RaftJobsError INVALID_ARGUMENT (nothing was submitted), TIMEOUT, ...
+   */
+  async submit(jobs: JobInput | readonly JobInput[], opts: SubmitOptions = {}): Promise<SubmittedJob[]> {
+    const list: readonly JobInput[] = Array.isArray(jobs) ? jobs : [jobs as JobInput];
+    if (list.length === 0) throw new RaftJobsError(ErrorCode.InvalidArgument, 'submit: at least one job is required');
+    // Keys are fixed here, once: every attempt below sends this same request.
+    const request = { jobs: list.map(toWireSpec) };
+    const res = await this.router.call<WireSubmitResponse>('Submit', request, { idempotent: true }, opts);
+    return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state) }));
+  }
+
+  /** One job. @throws RaftJobsError NOT_FOUND */
+  async get(id: string, opts: GetOptions = {}): Promise<JobView> {
+    return new JobView(await this.router.call<WireJob>('Get', { id, stale: opts.stale ?? false }, { idempotent: true }, opts));
+  }
+
+  /** Jobs of a queue and/or state, in submit order, one page at a time. */
+  async list(opts: ListOptions = {}): Promise<JobPage> {
+    const req = { queue: opts.queue ?? '', state: opts.state ?? '', pageSize: opts.pageSize ?? 0, pageToken: opts.pageToken ?? '', stale: opts.stale ?? false };
+    const res = await this.router.call<WireListResponse>('List', req, { idempotent: true }, opts);
+    return { jobs: res.jobs.map((j) => new JobView(j)), nextPageToken: res.nextPageToken !== '' ? res.nextPageToken : null };
+  }
+
+  /**
+   * Cancel a scheduled, ready or leased job; a running attempt's token becomes stale and its worker
+   * is told through its next heartbeat.
+   *
+   * @throws RaftJobsError NOT_FOUND, ILLEGAL_TRANSITION (already finished), OUTCOME_UNKNOWN
+   */
+  async cancel(id: string, reason?: string, opts: CallOptions = {}): Promise<JobView> {
+    return new JobView(await this.router.call<WireJob>('Cancel', { id, reason: reason ?? '' }, { idempotent: false }, opts));
+  }
+
+  /**
+   * Make a dead job ready again with `attempts` more attempts (default: its `maxAttempts`).
+   *
+   * @throws RaftJobsError NOT_FOUND, ILLEGAL_TRANSITION (not dead), OUTCOME_UNKNOWN
+   */
+  async retryDead(id: string, attempts?: number, opts: CallOptions = {}): Promise<JobView> {
+    return new JobView(await this.router.call<WireJob>('RetryDead', { id, attempts: attempts ?? 0 }, { idempotent: false }, opts));
+  }
+
+  /** Job counts per queue and state. */
+  async stats(opts: StatsOptions = {}): Promise<ClusterStats> {
+    const res = await this.router.call<WireStatsResponse>('Stats', { stale: opts.stale ?? false }, { idempotent: true }, opts);
+    const queues: QueueStats[] = res.queues.map((q) => ({
+      queue: q.queue,
+      scheduled: q.scheduled,
+      ready: q.ready,
+      leased: q.leased,
+      succeeded: q.succeeded,
+      dead: q.dead,
+      cancelled: q.cancelled,
+    }));
+    const total = { scheduled: 0, ready: 0, leased: 0, succeeded: 0, dead: 0, cancelled: 0 };
+    for (const q of queues) for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += q[k];
+    return { queues, total };
+  }
+
+  /**
+   * Wait until the job is terminal (succeeded, dead or cancelled) or `timeoutMs` passes, and return
+   * it as it is then. Waits through leader changes.
+   *
+   * @throws RaftJobsError NOT_FOUND; TIMEOUT when the cluster could not be reached at all
+   */
+  async waitForResult(id: string, opts: WaitOptions): Promise<JobView> {
+    const { timeoutMs } = opts;
+    if (!(timeoutMs >= 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `waitForResult: timeoutMs must be >= 0, got ${timeoutMs}`);
+    if (timeoutMs === 0) return this.get(id, opts.signal ? { signal: opts.signal } : {});
+    const end = this.clock.now() + timeoutMs;
+    const left = (): number => Math.max(0, end - this.clock.now());
+    for (;;) {
+      const wire = await this.router.call<WireJob>(
+        'WaitForResult',
+        // The server waits at most timeout_ms, and never past the attempt's deadline.
+        (attemptMs) => ({ id, timeoutMs: Math.max(1, Math.min(left(), attemptMs - WAIT_SLACK_MS)) }),
+        { idempotent: true, attemptTimeoutMs: left() + WAIT_SLACK_MS },
+        { deadlineMs: left() + WAIT_SLACK_MS, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+      const job = new JobView(wire);
+      // A node that lost leadership answers early with the current state: wait on at the new one.
+      if (isTerminalState(job.state) || left() <= 0) return job;
+    }
+  }
+
+  /** Close every connection. Calls in flight fail; the client cannot be used again. */
+  close(): void {
+    this.router.close();
+  }
+}

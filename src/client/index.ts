@@ -1,0 +1,30 @@
+/**
+ * The raftjobs SDK: `Client` submits and reads jobs, `Worker` runs them. Both talk gRPC to any
+ * node of the cluster and follow the leader through failovers.
+ */
+export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';
+export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
+export { JobView } from './codec.js';
+export {
+  JOB_STATES,
+  isTerminalState,
+  silentLogger,
+  type BackoffOptions,
+  type CallOptions,
+  type ClusterStats,
+  type GetOptions,
+  type JobAttempt,
+  type JobData,
+  type JobInput,
+  type JobLease,
+  type JobProgress,
+  type JobState,
+  type ListOptions,
+  type QueueStats,
+  type SdkLogger,
+  type StatsOptions,
+  type SubmittedJob,
+  type WaitOptions,
+} from './types.js';
+export { Worker, type WorkerCloseOptions, type WorkerOptions, type WorkerOutcome } from './worker.js';
+export { NonRetryableError, type JobHandler, type WorkerJob } from './worker-job.js';

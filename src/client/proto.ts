@@ -1,0 +1,199 @@
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/**
+ * proto/jobs.proto as the SDK sees it. The SDK loads the file itself (it must not reach into
+ * src/server) with the same options as the server: camelCase fields, 64-bit integers as numbers
+ * (times in ms and fencing tokens, which are log indexes, stay far below 2^53), bytes as Buffer,
+ * proto3 defaults filled in, and a virtual `body` field naming the set member of each oneof.
+ */
+const PROTO_FILE = path.join(import.meta.dirname, '..', '..', 'proto', 'jobs.proto');
+
+const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  bytes: Buffer,
+};
+
+let loaded: { Jobs: grpc.ServiceClientConstructor; Workers: grpc.ServiceClientConstructor } | null = null;
+
+/** The generated client constructors of the Jobs and Workers services (loaded once). */
+export function services(): { Jobs: grpc.ServiceClientConstructor; Workers: grpc.ServiceClientConstructor } {
+  if (!loaded) {
+    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILE, LOADER_OPTIONS));
+    const v1 = (((pkg['raftjobs'] as grpc.GrpcObject)['jobs'] as grpc.GrpcObject)['v1'] as grpc.GrpcObject) ?? {};
+    loaded = { Jobs: v1['Jobs'] as grpc.ServiceClientConstructor, Workers: v1['Workers'] as grpc.ServiceClientConstructor };
+  }
+  return loaded;
+}
+
+/**
+ * Channel options of every SDK connection: keepalive pings notice a dead peer (a leader killed
+ * without closing its sockets, a partition) within about 15 s even on an idle worker stream, and a
+ * short reconnect backoff lets a restarted node be used again quickly.
+ */
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+};
+
+// ---- wire shapes (as proto-loader encodes and decodes them) ----
+
+export interface WireBackoff {
+  type?: string;
+  delayMs?: number;
+  initialMs?: number;
+  maxMs?: number;
+  factor?: number;
+  jitter?: number;
+}
+
+export interface WireJobSpec {
+  queue: string;
+  payload: Uint8Array;
+  priority?: number;
+  delayMs?: number;
+  runAtMs?: number;
+  maxAttempts?: number;
+  backoff?: WireBackoff;
+  leaseTtlMs?: number;
+  idempotencyKey: string;
+  retentionMs?: number;
+}
+
+export interface WireSubmittedJob {
+  id: string;
+  duplicate: boolean;
+  state: string;
+}
+
+export interface WireSubmitResponse {
+  jobs: WireSubmittedJob[];
+  index: number;
+}
+
+export interface WireAttempt {
+  attempt: number;
+  token: number;
+  workerId: string;
+  startedAtMs: number;
+  endedAtMs: number;
+  outcome: string;
+  error: string;
+}
+
+export interface WireLeaseInfo {
+  token: number;
+  workerId: string;
+  expiresAtMs: number;
+  ttlMs: number;
+  attempt: number;
+}
+
+export interface WireJobProgress {
+  percent: number;
+  message: string;
+  updatedAtMs: number;
+}
+
+export interface WireJob {
+  id: string;
+  queue: string;
+  state: string;
+  payload: Buffer;
+  priority: number;
+  runAtMs: number;
+  attempts: number;
+  maxAttempts: number;
+  lease: WireLeaseInfo | null;
+  progress: WireJobProgress | null;
+  result: Buffer;
+  hasResult: boolean;
+  lastError: string;
+  submittedAtMs: number;
+  finishedAtMs: number;
+  idempotencyKey: string;
+  history: WireAttempt[];
+}
+
+export interface WireListResponse {
+  jobs: WireJob[];
+  nextPageToken: string;
+}
+
+export interface WireQueueStats {
+  queue: string;
+  scheduled: number;
+  ready: number;
+  leased: number;
+  succeeded: number;
+  dead: number;
+  cancelled: number;
+}
+
+export interface WireStatsResponse {
+  queues: WireQueueStats[];
+}
+
+export interface WireLeasedJob {
+  jobId: string;
+  queue: string;
+  payload: Buffer;
+  priority: number;
+  token: number;
+  attempt: number;
+  maxAttempts: number;
+  expiresAtMs: number;
+  ttlMs: number;
+  submittedAtMs: number;
+}
+
+export interface WireLeaseRef {
+  jobId: string;
+  token: number;
+}
+
+export interface WireHeartbeatResult {
+  jobId: string;
+  ok: boolean;
+  expiresAtMs: number;
+  code: string;
+  message: string;
+}
+
+export interface WireAck {
+  requestId: number;
+  ok: boolean;
+  code: string;
+  message: string;
+  state: string;
+}
+
+/** What the worker sends on its stream: exactly one body member is set. */
+export interface WireWorkerMessage {
+  requestId: number;
+  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: WireLeaseRef[] };
+  heartbeat?: { leases: WireLeaseRef[]; ttlMs: number };
+  progress?: { jobId: string; token: number; percent: number; message: string };
+  /** `handlerMs`: how long the handler ran (feeds the server's handler latency histogram). */
+  complete?: { jobId: string; token: number; result: Uint8Array; handlerMs: number };
+  fail?: { jobId: string; token: number; error: string; noRetry: boolean; handlerMs: number };
+}
+
+/** What the server sends on the worker stream; `body` names the member that is set. */
+export interface WireServerMessage {
+  body?: 'leases' | 'ack' | 'heartbeat';
+  leases?: { jobs: WireLeasedJob[] } | null;
+  ack?: WireAck | null;
+  heartbeat?: { leases: WireHeartbeatResult[] } | null;
+  requestId: number;
+}

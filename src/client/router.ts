@@ -1,0 +1,196 @@
+import * as grpc from '@grpc/grpc-js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { backoffDelay, sleep, type BackoffPolicy, type Clock, type Random } from './clock.js';
+import { classify, Meta, metaString, toRaftJobsError } from './errors.js';
+import { CHANNEL_OPTIONS } from './proto.js';
+import type { SdkLogger } from './types.js';
+
+/**
+ * The node addresses a client knows and which one it talks to now. It starts at a random node
+ * (so many clients spread out while followers forward), jumps to a hinted leader, and otherwise
+ * walks the list round-robin.
+ */
+export class AddressBook {
+  private readonly list: string[];
+  private index: number;
+
+  constructor(nodes: readonly string[], random: Random) {
+    const unique = [...new Set(nodes.map((n) => n.trim()).filter((n) => n !== ''))];
+    if (unique.length === 0) throw new RaftJobsError(ErrorCode.InvalidArgument, 'nodes: at least one host:port address is required');
+    this.list = unique;
+    this.index = Math.min(unique.length - 1, Math.floor(random() * unique.length));
+  }
+
+  /** The address to use next. */
+  get current(): string {
+    return this.list[this.index] as string;
+  }
+
+  get all(): readonly string[] {
+    return this.list;
+  }
+
+  /** Switch to a leader named by a server (learning the address if it is new). */
+  follow(address: string): void {
+    let i = this.list.indexOf(address);
+    if (i < 0) i = this.list.push(address) - 1;
+    this.index = i;
+  }
+
+  /** Move past `from` when it is still the current address (another call may have moved on already). */
+  advance(from: string): void {
+    if (this.list[this.index] === from) this.index = (this.index + 1) % this.list.length;
+  }
+}
+
+/** How the router treats one method. */
+export interface UnaryPolicy {
+  /**
+   * Repeating the call cannot change the outcome (reads; submit, whose jobs all carry idempotency
+   * keys). Only these are retried when an attempt's outcome is unknown.
+   */
+  readonly idempotent: boolean;
+  /**
+   * Longest single attempt of an idempotent call, ms, so one hung node cannot eat the whole
+   * deadline. Default: the router's `attemptTimeoutMs`. Non-idempotent calls always get the rest
+   * of the deadline, because a timed-out attempt of theirs could not be retried anyway.
+   */
+  readonly attemptTimeoutMs?: number;
+}
+
+export interface RouterOptions {
+  readonly nodes: readonly string[];
+  readonly service: grpc.ServiceClientConstructor;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: SdkLogger;
+  readonly backoff: BackoffPolicy;
+  readonly deadlineMs: number;
+  readonly attemptTimeoutMs: number;
+  readonly channelOptions?: grpc.ChannelOptions;
+}
+
+type UnaryMethod = (
+  request: object,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, response?: unknown) => void,
+) => grpc.ClientUnaryCall;
+
+/**
+ * Sends unary calls to the last known leader and carries them through leader changes: it follows
+ * `x-leader-addr` at once, moves to the next node when a node is unreachable or has no leader,
+ * backs off (capped, exponential, jittered) between rounds, and gives up when the caller's
+ * deadline passes or its signal aborts.
+ */
+export class Router {
+  readonly book: AddressBook;
+  private readonly clients = new Map<string, grpc.Client>();
+  /** Aborted by `close()`: cancels calls in flight and backoff sleeps at once. */
+  private readonly closing = new AbortController();
+
+  constructor(private readonly o: RouterOptions) {
+    this.book = new AddressBook(o.nodes, o.random);
+  }
+
+  private client(address: string): grpc.Client {
+    let c = this.clients.get(address);
+    if (!c) {
+      c = new this.o.service(address, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...this.o.channelOptions });
+      this.clients.set(address, c);
+    }
+    return c;
+  }
+
+  /**
+   * Call `method` until it succeeds, fails for good, the deadline passes (TIMEOUT, with the last
+   * failure as cause) or `signal` aborts (rejects with its reason). `request` may be a function of
+   * the attempt's time budget, for calls that pass a wait time to the server.
+   */
+  async call<Res>(
+    method: string,
+    request: object | ((attemptMs: number) => object),
+    policy: UnaryPolicy,
+    opts: { readonly deadlineMs?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<Res> {
+    const { clock } = this.o;
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.closing.signal]) : this.closing.signal;
+    const budgetMs = opts.deadlineMs ?? this.o.deadlineMs;
+    if (!(budgetMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `${method}: deadlineMs must be positive, got ${budgetMs}`);
+    const deadline = clock.now() + budgetMs;
+    let attempts = 0;
+    let failures = 0;
+    let hopsWithoutPause = 0;
+    let last: RaftJobsError | null = null;
+    for (;;) {
+      signal.throwIfAborted();
+      const remaining = deadline - clock.now();
+      if (remaining <= 0) throw this.timeout(method, budgetMs, attempts, last);
+      const address = this.book.current;
+      const attemptMs = policy.idempotent ? Math.min(remaining, policy.attemptTimeoutMs ?? this.o.attemptTimeoutMs) : remaining;
+      attempts++;
+      try {
+        const req = typeof request === 'function' ? (request as (ms: number) => object)(attemptMs) : request;
+        return await this.invoke<Res>(address, method, req, attemptMs, signal);
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        const overall = clock.now() >= deadline;
+        const verdict = classify(err, policy.idempotent, `${method} via ${address}`);
+        if (!verdict.retry) {
+          if (overall && verdict.error.code !== ErrorCode.OutcomeUnknown && isDeadline(err)) throw this.timeout(method, budgetMs, attempts, verdict.error);
+          throw verdict.error;
+        }
+        last = toRaftJobsError(err, `${method} via ${address}`);
+        this.o.logger.debug({ method, address, attempt: attempts, code: last.code, err: last.message }, 'call attempt failed; retrying');
+        if (verdict.leaderAddress !== null && verdict.leaderAddress !== address && hopsWithoutPause < this.book.all.length) {
+          // A node named the leader: go there at once (a bounded number of times in a row).
+          this.book.follow(verdict.leaderAddress);
+          hopsWithoutPause++;
+          continue;
+        }
+        if (!verdict.sameNode) this.book.advance(address);
+        hopsWithoutPause = 0;
+        const wait = Math.min(backoffDelay(this.o.backoff, failures++, this.o.random), deadline - clock.now());
+        if (wait > 0) await sleep(clock, wait, signal);
+      }
+    }
+  }
+
+  private timeout(method: string, budgetMs: number, attempts: number, last: RaftJobsError | null): RaftJobsError {
+    const why = last ? `; last error: ${last.message}` : '';
+    return new RaftJobsError(ErrorCode.Timeout, `${method}: no answer within the ${budgetMs} ms deadline after ${attempts} attempt(s)${why}`, last?.details ?? {}, { cause: last ?? undefined });
+  }
+
+  private invoke<Res>(address: string, method: string, request: object, attemptMs: number, signal: AbortSignal): Promise<Res> {
+    const client = this.client(address);
+    const fn = (client as unknown as Record<string, UnaryMethod | undefined>)[method];
+    if (typeof fn !== 'function') return Promise.reject(new RaftJobsError(ErrorCode.Internal, `no such method ${method}`));
+    return new Promise<Res>((resolve, reject) => {
+      const onAbort = (): void => call.cancel();
+      // gRPC deadlines are wall-clock instants, whatever clock the SDK was given.
+      const call = fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + attemptMs }, (err, res) => {
+        signal.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(res as Res);
+      });
+      call.on('status', (status: grpc.StatusObject) => {
+        // A node that answered for the leader may name it; later calls go there directly.
+        if (status.code !== grpc.status.OK) return;
+        const hint = metaString(status.metadata, Meta.LeaderAddress);
+        if (hint !== null && hint !== address) this.book.follow(hint);
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Close every channel. Calls in flight and later calls fail with SHUTTING_DOWN. */
+  close(): void {
+    this.closing.abort(new RaftJobsError(ErrorCode.ShuttingDown, 'the client is closed'));
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+}
+
+function isDeadline(err: unknown): boolean {
+  return err instanceof Error && (err as Partial<grpc.ServiceError>).code === grpc.status.DEADLINE_EXCEEDED;
+}

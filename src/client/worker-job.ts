@@ -1,0 +1,95 @@
+import { decodeJson } from './codec.js';
+import type { WireLeasedJob } from './proto.js';
+import type { JobData } from './types.js';
+
+/**
+ * Throw this from a handler to fail the job without further attempts: it goes dead at once
+ * (`no_retry`). Any other error fails the attempt, and the job retries while attempts remain.
+ */
+export class NonRetryableError extends Error {
+  override readonly name = 'NonRetryableError';
+}
+
+/** Whether a handler's error asks for no retry. */
+export function isNonRetryable(err: unknown): boolean {
+  return err instanceof NonRetryableError || (err instanceof Error && err.name === 'NonRetryableError');
+}
+
+/** Longest error text sent with a failure (the server keeps up to 16384 characters). */
+export const MAX_ERROR_LENGTH = 16_000;
+
+/** The text a failure is recorded with. */
+export function errorText(err: unknown): string {
+  let text: string;
+  if (err instanceof Error) text = err.message !== '' ? err.message : err.name;
+  else if (typeof err === 'string') text = err;
+  else {
+    try {
+      text = JSON.stringify(err) ?? String(err);
+    } catch {
+      text = String(err);
+    }
+  }
+  if (text === '') text = 'handler failed';
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}
+
+/**
+ * One leased job as a handler sees it.
+ *
+ * The `token` is the lease's fencing token (J3): it grows with every attempt of the job, and only
+ * the holder of the current token can complete it. Pass it to downstream writes (a database row's
+ * version check, a storage object's precondition) so that a stale attempt — one whose lease
+ * lapsed while it was still running — cannot overwrite the work of a newer attempt.
+ */
+export interface WorkerJob {
+  readonly id: string;
+  readonly queue: string;
+  /** Payload bytes as submitted. */
+  readonly payload: Buffer;
+  readonly priority: number;
+  /** 1-based number of this attempt. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Fencing token of this attempt's lease. */
+  readonly token: number;
+  readonly submittedAt: number;
+  /**
+   * Fires when the handler should stop: the lease was lost (a heartbeat found it gone, e.g. the
+   * job was cancelled or the lease expired and the job went elsewhere), or `Worker.close()` ran out
+   * of time. Its `reason` is a RaftJobsError saying which. Whatever the handler returns afterwards is
+   * discarded.
+   */
+  readonly signal: AbortSignal;
+  /** The payload parsed as JSON (`undefined` when empty). @throws RaftJobsError INVALID_ARGUMENT when not JSON. */
+  json<T = unknown>(): T;
+  /**
+   * Record progress (0..100) and an optional message on the job. Best effort: resolves `true` once
+   * the cluster accepted it, `false` when it was rejected or could not be sent; never rejects.
+   */
+  progress(percent: number, message?: string): Promise<boolean>;
+}
+
+/**
+ * A job handler. What it resolves to becomes the job's result: bytes as they are, a string as
+ * UTF-8, `undefined` as no result, anything else as JSON. Throwing fails the attempt (see
+ * `NonRetryableError`).
+ */
+export type JobHandler = (job: WorkerJob) => Promise<JobData | void>;
+
+export function makeWorkerJob(leased: WireLeasedJob, signal: AbortSignal, progress: (percent: number, message?: string) => Promise<boolean>): WorkerJob {
+  const payload = leased.payload ?? Buffer.alloc(0);
+  return {
+    id: leased.jobId,
+    queue: leased.queue,
+    payload,
+    priority: leased.priority,
+    attempt: leased.attempt,
+    maxAttempts: leased.maxAttempts,
+    token: leased.token,
+    submittedAt: leased.submittedAtMs,
+    signal,
+    json: <T>() => decodeJson<T>(payload, `payload of job ${leased.jobId}`),
+    progress,
+  };
+}

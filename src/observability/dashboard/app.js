@@ -1,0 +1,361 @@
+// raftjobs dashboard: plain browser JavaScript, no build step. It polls the node's JSON API
+// (/api/...) and renders with textContent only, so no job data is ever parsed as HTML.
+
+const POLL_MS = 1000;
+const SLOW_POLL_MS = 2000;
+const ACTION_HEADER = 'x-raftjobs-dashboard';
+
+const $ = (id) => document.getElementById(id);
+
+let actionsEnabled = false;
+let shownJob = '';
+
+/** Create an element with attributes and children (strings become text nodes). */
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+  return e;
+}
+
+function svgEl(tag, attrs = {}) {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+async function api(path, init) {
+  const res = await fetch(path, { cache: 'no-store', ...init });
+  const body = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+  if (!res.ok) throw Object.assign(new Error(body.error || `HTTP ${res.status}`), { status: res.status, code: body.code });
+  return body;
+}
+
+function ago(ms) {
+  if (ms === null || ms === undefined) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+function time(ms) {
+  if (!ms) return '–';
+  return new Date(ms).toLocaleTimeString();
+}
+
+function since(ms) {
+  return ms ? ago(Date.now() - ms) + ' ago' : '–';
+}
+
+function toast(message, isError) {
+  const t = $('toast');
+  t.textContent = message;
+  t.className = isError ? 'toast error' : 'toast';
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (t.hidden = true), 5000);
+}
+
+function setConn(ok, message) {
+  const c = $('conn');
+  c.textContent = message;
+  c.className = ok ? 'conn' : 'conn down';
+}
+
+// ------------------------------------------------------------------ cluster
+
+function renderCluster(c) {
+  $('cluster-id').textContent = c.clusterId;
+  $('self-id').textContent = c.self;
+  $('leader').textContent = c.leaderId ?? 'none';
+  $('term').textContent = String(c.term);
+  const rows = c.nodes.map((n) => {
+    const cls = n.id === c.self ? 'self' : '';
+    if (!n.reachable) {
+      return el('tr', { 'data-node': n.id },
+        el('td', { class: cls, text: n.id }), el('td', { text: n.address }),
+        el('td', { class: 'unreachable', text: 'unreachable' }), el('td', { colspan: 7, class: 'muted', text: n.error ?? '' }),
+        el('td', { text: ago(n.lastContactMs) }));
+    }
+    return el('tr', { 'data-node': n.id, 'data-role': n.role },
+      el('td', { class: cls, text: n.id }),
+      el('td', {}, n.httpAddress ? el('a', { href: `http://${n.httpAddress}/`, text: n.address }) : n.address),
+      el('td', { class: `role-${n.role}`, text: n.role }),
+      el('td', { class: 'num', text: n.term }),
+      el('td', { text: n.leaderId ?? '–' }),
+      el('td', { class: 'num', text: n.commitIndex }),
+      el('td', { class: 'num', text: n.appliedIndex }),
+      el('td', { class: 'num', text: n.lastLogIndex }),
+      el('td', { class: 'num', text: n.lagEntries ?? '–' }),
+      el('td', { text: n.replication ?? '–' }),
+      el('td', { text: ago(n.lastContactMs) }));
+  });
+  $('nodes').replaceChildren(...rows);
+}
+
+// ------------------------------------------------------------------ queues and throughput
+
+let throughput = null;
+
+function renderQueues(q) {
+  const STATES = ['scheduled', 'ready', 'leased', 'succeeded', 'dead', 'cancelled'];
+  const rows = q.queues.map((s) =>
+    el('tr', { 'data-queue': s.queue },
+      el('td', { text: s.queue }),
+      ...STATES.map((st) => el('td', { class: 'num', 'data-state': st, text: s[st] })),
+      el('td', {}, sparkline(s.queue))));
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'no jobs yet' })));
+  $('queues').replaceChildren(...rows);
+}
+
+/** Completed jobs per minute over the last samples of one queue, as a tiny SVG line. */
+function sparkline(queue) {
+  const s = throughput?.queues?.[queue];
+  const span = el('span', { class: 'muted' });
+  if (!s || s.completed.length < 2) return span;
+  const perMin = 60_000 / throughput.intervalMs;
+  const recent = s.completed.slice(-30);
+  // Completed in the last minute (the running interval included).
+  const last = s.completed.slice(-Math.max(1, Math.round(perMin) + 1)).reduce((a, b) => a + b, 0);
+  const svg = svgEl('svg', { class: 'spark', viewBox: '0 0 90 18', preserveAspectRatio: 'none' });
+  svg.append(line(recent, 90, 18, 'var(--ok)'));
+  span.append(svg, ` ${last}`);
+  return span;
+}
+
+function line(values, w, h, color) {
+  const max = Math.max(1, ...values);
+  const step = values.length > 1 ? w / (values.length - 1) : w;
+  const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(h - 1 - (v / max) * (h - 2)).toFixed(1)}`).join(' ');
+  return svgEl('polyline', { points: pts, fill: 'none', stroke: color, 'stroke-width': 1.5, 'vector-effect': 'non-scaling-stroke' });
+}
+
+function renderChart() {
+  const box = $('chart');
+  if (!throughput || throughput.times.length < 2) {
+    box.replaceChildren(el('p', { class: 'muted', text: 'collecting samples…' }));
+    return;
+  }
+  const n = throughput.times.length;
+  const sum = (kind) => {
+    const out = new Array(n).fill(0);
+    for (const s of Object.values(throughput.queues)) s[kind].forEach((v, i) => (out[i] += (v * 1000) / throughput.spansMs[i]));
+    return out;
+  };
+  const series = { submitted: sum('submitted'), completed: sum('completed'), failed: sum('failed') };
+  const W = 600, H = 110, PAD = 28;
+  const max = Math.max(1, ...series.submitted, ...series.completed, ...series.failed);
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H + 12}`, role: 'img', 'aria-label': 'throughput, jobs per second' });
+  for (const f of [0, 0.5, 1]) {
+    const y = H - f * (H - 6);
+    svg.append(svgEl('line', { x1: PAD, x2: W, y1: y, y2: y, stroke: '#e4e4de' }));
+    const label = svgEl('text', { x: 0, y: y + 4, 'font-size': 10, fill: '#6b6b66' });
+    label.textContent = (max * f).toFixed(max * f >= 10 ? 0 : 1);
+    svg.append(label);
+  }
+  const colors = { submitted: '#2457a6', completed: '#23804a', failed: '#b3261e' };
+  const step = (W - PAD) / Math.max(1, n - 1);
+  for (const [kind, values] of Object.entries(series)) {
+    const pts = values.map((v, i) => `${(PAD + i * step).toFixed(1)},${(H - (v / max) * (H - 6)).toFixed(1)}`).join(' ');
+    svg.append(svgEl('polyline', { points: pts, fill: 'none', stroke: colors[kind], 'stroke-width': 1.5, 'data-series': kind }));
+  }
+  const minutes = ((throughput.times[n - 1] - throughput.times[0]) / 60_000).toFixed(1);
+  const cap = svgEl('text', { x: PAD, y: H + 11, 'font-size': 10, fill: '#6b6b66' });
+  cap.textContent = `last ${minutes} min`;
+  svg.append(cap);
+  box.replaceChildren(svg);
+}
+
+// ------------------------------------------------------------------ jobs
+
+function stateBadge(state) {
+  return el('span', { class: `state state-${state}`, 'data-testid': 'job-state', text: state });
+}
+
+function bytesView(p) {
+  if (!p) return el('span', { class: 'muted', text: '–' });
+  if (p.bytes === 0) return el('span', { class: 'muted', text: '(empty)' });
+  const note = `${p.bytes} bytes${p.encoding === 'base64' ? ', base64' : ''}${p.truncated ? ', truncated' : ''}`;
+  return el('div', {}, el('pre', { text: p.text }), el('span', { class: 'muted', text: note }));
+}
+
+function actionButton(label, jobId, action, danger) {
+  const b = el('button', {
+    type: 'button',
+    class: danger ? 'danger' : '',
+    'data-action': action,
+    'data-job': jobId,
+    disabled: !actionsEnabled,
+    title: actionsEnabled ? `${label} job ${jobId}` : 'read-only: actions are disabled in the config',
+    text: label,
+  });
+  b.addEventListener('click', () => void act(action, jobId, b));
+  return b;
+}
+
+async function act(action, jobId, button) {
+  if (action === 'cancel' && !confirm(`Cancel job ${jobId}?`)) return;
+  button.disabled = true;
+  try {
+    const job = await api(`/api/jobs/${encodeURIComponent(jobId)}/${action}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    toast(`job ${job.id} is now ${job.state}`);
+    await Promise.all([refreshDead(), shownJob === jobId ? showJob(jobId) : null, refreshQueues()]);
+  } catch (err) {
+    toast(`${action} ${jobId}: ${err.message}`, true);
+    button.disabled = !actionsEnabled;
+  }
+}
+
+async function showJob(id) {
+  shownJob = id;
+  const box = $('job');
+  try {
+    const j = await api(`/api/jobs/${encodeURIComponent(id)}`);
+    if (shownJob !== id) return;
+    const actions = el('div', {});
+    if (j.state === 'dead') actions.append(actionButton('Retry', j.id, 'retry'));
+    if (j.state === 'scheduled' || j.state === 'ready' || j.state === 'leased') actions.append(actionButton('Cancel', j.id, 'cancel', true));
+    const history = el('table', {},
+      el('thead', {}, el('tr', {}, ...['#', 'token', 'worker', 'started', 'ended', 'outcome', 'error'].map((h) => el('th', { text: h })))),
+      el('tbody', {}, ...j.history.map((a) => el('tr', {},
+        el('td', { text: a.attempt }), el('td', { text: a.token }), el('td', { text: a.workerId }),
+        el('td', { text: time(a.startedAt) }), el('td', { text: time(a.endedAt) }),
+        el('td', { text: a.outcome }), el('td', { class: 'err', text: a.error ?? '' })))));
+    box.replaceChildren(
+      el('dl', { 'data-job': j.id },
+        el('dt', { text: 'id' }), el('dd', { text: j.id }),
+        el('dt', { text: 'queue' }), el('dd', { text: j.queue }),
+        el('dt', { text: 'state' }), el('dd', {}, stateBadge(j.state)),
+        el('dt', { text: 'attempts' }), el('dd', { text: `${j.attempts} of ${j.maxAttempts}` }),
+        el('dt', { text: 'priority' }), el('dd', { text: j.priority }),
+        el('dt', { text: 'submitted' }), el('dd', { text: time(j.submittedAt) }),
+        el('dt', { text: 'lease' }), el('dd', { text: j.lease ? `worker ${j.lease.workerId}, token ${j.lease.token}, expires ${time(j.lease.expiresAt)}` : '–' }),
+        el('dt', { text: 'progress' }), el('dd', { text: j.progress ? `${j.progress.percent}% ${j.progress.message}` : '–' }),
+        el('dt', { text: 'payload' }), el('dd', {}, bytesView(j.payload)),
+        el('dt', { text: 'result' }), el('dd', {}, bytesView(j.result)),
+        el('dt', { text: 'last error' }), el('dd', {}, j.lastError ? el('pre', { text: j.lastError }) : '–'),
+        el('dt', { text: 'finished' }), el('dd', { text: time(j.finishedAt) })),
+      actions,
+      el('h3', { text: 'Attempts' }),
+      j.history.length > 0 ? history : el('p', { class: 'muted', text: 'no attempts yet' }));
+  } catch (err) {
+    if (shownJob === id) box.replaceChildren(el('p', { class: 'unreachable', text: err.message }));
+  }
+}
+
+async function refreshDead() {
+  const page = await api('/api/dead');
+  const rows = page.jobs.map((j) =>
+    el('tr', { 'data-job': j.id },
+      el('td', {}, el('a', { href: `#job=${j.id}`, text: j.id })),
+      el('td', { text: j.queue }),
+      el('td', { class: 'num', text: j.attempts }),
+      el('td', { text: time(j.finishedAt) }),
+      el('td', { class: 'err', text: (j.lastError ?? '').slice(0, 200) }),
+      el('td', {}, actionButton('Retry', j.id, 'retry'))));
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'no dead jobs' })));
+  $('dead').replaceChildren(...rows);
+  const more = $('dead-more');
+  more.hidden = !page.nextPageToken;
+  more.textContent = page.nextPageToken ? `showing the first ${page.jobs.length} dead jobs` : '';
+}
+
+async function refreshWorkers() {
+  const tbody = $('workers');
+  try {
+    const w = await api('/api/workers');
+    const rows = w.workers.map((x) =>
+      el('tr', { 'data-worker': x.workerId, title: `connected from ${x.peer}` },
+        el('td', { text: x.workerId }),
+        el('td', { class: 'wrap', text: x.queues.join(', ') }),
+        el('td', { class: 'num', text: `${x.held.length} / ${x.capacity}` }),
+        el('td', { class: 'err', text: x.held.slice(0, 20).map((h) => `${h.jobId}:${h.token}`).join(' ') + (x.held.length > 20 ? ' …' : '') }),
+        el('td', { text: since(x.connectedAt) }),
+        el('td', { text: since(x.lastSeenAt) })));
+    if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: `no workers connected to the leader (${w.leaderId})` })));
+    tbody.replaceChildren(...rows);
+  } catch (err) {
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'unreachable', text: err.message })));
+  }
+}
+
+// ------------------------------------------------------------------ loops
+
+async function refreshCluster() {
+  try {
+    renderCluster(await api('/api/cluster'));
+    setConn(true, `updated ${new Date().toLocaleTimeString()}`);
+  } catch (err) {
+    setConn(false, `node unreachable: ${err.message}`);
+  }
+}
+
+async function refreshQueues() {
+  try {
+    renderQueues(await api('/api/queues'));
+  } catch (err) {
+    $('queues').replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'unreachable', text: err.message })));
+  }
+}
+
+async function refreshThroughput() {
+  try {
+    throughput = await api('/api/throughput');
+    renderChart();
+  } catch {
+    // the next round tries again
+  }
+}
+
+/** Run `fn` now and then every `ms`, never two at once. */
+function every(ms, fn) {
+  const run = async () => {
+    try {
+      await fn();
+    } catch {
+      // each view shows its own errors
+    }
+    setTimeout(run, ms);
+  };
+  void run();
+}
+
+function jobFromHash() {
+  const m = /^#job=([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+  if (m) {
+    $('job-id').value = m[1];
+    void showJob(m[1]);
+  }
+}
+
+async function main() {
+  try {
+    const cfg = await api('/api/config');
+    actionsEnabled = cfg.actionsEnabled;
+  } catch {
+    actionsEnabled = false;
+  }
+  $('readonly-note').hidden = actionsEnabled;
+  document.body.dataset.actions = actionsEnabled ? 'enabled' : 'disabled';
+  $('job-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const id = $('job-id').value.trim();
+    if (id) location.hash = `job=${id}`;
+  });
+  window.addEventListener('hashchange', jobFromHash);
+  jobFromHash();
+  every(POLL_MS, refreshCluster);
+  every(POLL_MS, refreshQueues);
+  every(SLOW_POLL_MS, refreshThroughput);
+  every(SLOW_POLL_MS, refreshDead);
+  every(SLOW_POLL_MS, refreshWorkers);
+  every(SLOW_POLL_MS, () => (shownJob ? showJob(shownJob) : undefined));
+}
+
+void main();

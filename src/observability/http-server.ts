@@ -1,0 +1,260 @@
+/**
+ * The HTTP side of a node: Prometheus `/metrics`, `/healthz`, `/readyz`, and the web dashboard
+ * (static files from `dashboard/`, served as they are, plus a small JSON API under `/api/`).
+ * Data for the dashboard comes from a {@link DashboardApi} the server layer implements, so this
+ * module knows nothing about gRPC.
+ */
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { parseHostPort } from '../config/index.js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { NodeMetricsRegistry } from './metrics.js';
+import type { ThroughputHistory } from './throughput.js';
+
+/** Whether the node can serve clients now, and why not. */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Human-readable: "leader n2 in term 4", "no leader known (candidate, term 7)". */
+  readonly reason: string;
+}
+
+/**
+ * What the dashboard shows and does. Reads follow the leader; actions go through the same gRPC
+ * API and validation as the CLI. Errors are `RaftJobsError`s (mapped to HTTP statuses here).
+ */
+export interface DashboardApi {
+  cluster(): Promise<unknown>;
+  queues(): Promise<unknown>;
+  job(id: string): Promise<unknown>;
+  dead(query: { readonly queue?: string; readonly pageToken?: string }): Promise<unknown>;
+  workers(): Promise<unknown>;
+  retryDead(id: string): Promise<unknown>;
+  cancel(id: string, reason: string): Promise<unknown>;
+}
+
+/** Options of {@link startHttpServer}. */
+export interface HttpServerOptions {
+  /** `host:port` to listen on (the node's `httpAddress`). Port 0 picks a free port (tests). */
+  readonly address: string;
+  readonly nodeId: string;
+  readonly clusterId: string;
+  readonly logger: Logger;
+  readonly metrics: NodeMetricsRegistry;
+  readonly readiness: () => Readiness;
+  readonly dashboard: DashboardApi;
+  readonly throughput: ThroughputHistory;
+  /** Allow the dashboard's retry and cancel buttons (else 403). */
+  readonly actionsEnabled: boolean;
+}
+
+/** A listening HTTP server. */
+export interface RunningHttpServer {
+  /** `host:port` actually bound. */
+  readonly address: string;
+  /** Stop accepting, drop idle keep-alive connections, and resolve when closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Header every action request must carry. A cross-site form cannot set it, and a cross-site
+ * script that tries is stopped by the CORS preflight this server never approves.
+ */
+export const ACTION_HEADER = 'x-raftjobs-dashboard';
+
+const DASHBOARD_DIR = join(import.meta.dirname, 'dashboard');
+const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+};
+const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Listen on `o.address`; rejects (nothing left open) when the address cannot be bound. */
+export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
+  // parseHostPort refuses port 0 (nobody can dial it); here it means "any free port".
+  const hp = parseHostPort(o.address.replace(/:0$/, ':1'));
+  if (typeof hp === 'string') throw new RaftJobsError(ErrorCode.ConfigInvalid, `httpAddress ${o.address}: ${hp}`);
+  const port = Number(o.address.slice(o.address.lastIndexOf(':') + 1));
+  const files = new Map<string, Buffer>();
+  for (const f of new Set(Object.values(STATIC).map((s) => s.file))) files.set(f, readFileSync(join(DASHBOARD_DIR, f)));
+  const log = o.logger.child({ component: 'http' });
+
+  const server = http.createServer((req, res) => {
+    handle(o, files, req, res).catch((err: unknown) => {
+      const status = httpStatus(err);
+      if (status >= 500 && !(err instanceof RaftJobsError)) log.error({ err, url: req.url }, 'http request failed');
+      sendJson(res, status, { error: err instanceof Error ? err.message : String(err), code: err instanceof RaftJobsError ? err.code : undefined });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: hp.host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const address = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
+  log.info({ httpAddress: address }, 'serving metrics and dashboard');
+  let closing: Promise<void> | null = null;
+  return {
+    address,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Long polls and open tabs must not hold the shutdown up.
+        const t = setTimeout(() => server.closeAllConnections(), 500);
+        t.unref();
+      });
+      return closing;
+    },
+  };
+}
+
+async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  if (method === 'POST') {
+    const m = /^\/api\/jobs\/([^/]+)\/(retry|cancel)$/.exec(path);
+    if (m === null) throw new HttpError(404, `no such endpoint: POST ${path}`);
+    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow retry and cancel');
+    if (req.headers[ACTION_HEADER] !== '1') throw new HttpError(403, `actions need the ${ACTION_HEADER}: 1 header (sent by the dashboard itself)`);
+    const id = jobId(decodeURIComponent(m[1] ?? ''));
+    await drain(req);
+    const job = m[2] === 'retry' ? await o.dashboard.retryDead(id) : await o.dashboard.cancel(id, 'cancelled from the dashboard');
+    sendJson(res, 200, job);
+    return;
+  }
+  if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `method ${method} not allowed`);
+
+  const page = STATIC[path];
+  if (page !== undefined) {
+    const body = files.get(page.file) ?? Buffer.alloc(0);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': page.type, 'content-length': body.length, 'cache-control': 'no-cache' });
+    res.end(method === 'HEAD' ? undefined : body);
+    return;
+  }
+  switch (path) {
+    case '/metrics': {
+      const text = await o.metrics.metrics();
+      res.writeHead(200, { 'content-type': o.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
+    case '/healthz':
+      sendText(res, 200, 'ok\n');
+      return;
+    case '/readyz': {
+      const r = o.readiness();
+      sendText(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.reason}\n`);
+      return;
+    }
+    case '/api/config':
+      sendJson(res, 200, { nodeId: o.nodeId, clusterId: o.clusterId, actionsEnabled: o.actionsEnabled, readiness: o.readiness() });
+      return;
+    case '/api/cluster':
+      sendJson(res, 200, await o.dashboard.cluster());
+      return;
+    case '/api/queues':
+      sendJson(res, 200, await o.dashboard.queues());
+      return;
+    case '/api/throughput':
+      sendJson(res, 200, o.throughput.series());
+      return;
+    case '/api/dead': {
+      const queue = url.searchParams.get('queue') ?? '';
+      const pageToken = url.searchParams.get('pageToken') ?? '';
+      sendJson(res, 200, await o.dashboard.dead({ ...(queue !== '' ? { queue } : {}), ...(pageToken !== '' ? { pageToken } : {}) }));
+      return;
+    }
+    case '/api/workers':
+      sendJson(res, 200, await o.dashboard.workers());
+      return;
+    default: {
+      const m = /^\/api\/jobs\/([^/]+)$/.exec(path);
+      if (m !== null) {
+        sendJson(res, 200, await o.dashboard.job(jobId(decodeURIComponent(m[1] ?? ''))));
+        return;
+      }
+      throw new HttpError(404, `not found: ${path}`);
+    }
+  }
+}
+
+function jobId(text: string): string {
+  if (!JOB_ID.test(text)) throw new HttpError(400, `not a job id: ${JSON.stringify(text.slice(0, 80))}`);
+  return text;
+}
+
+/** Read and discard a request body (at most 64 KiB). */
+async function drain(req: http.IncomingMessage): Promise<void> {
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) throw new HttpError(413, 'request body too large');
+  }
+}
+
+function httpStatus(err: unknown): number {
+  if (err instanceof HttpError) return err.status;
+  if (err instanceof RaftJobsError) {
+    switch (err.code) {
+      case ErrorCode.InvalidArgument:
+        return 400;
+      case ErrorCode.NotFound:
+        return 404;
+      case ErrorCode.StaleToken:
+      case ErrorCode.IllegalTransition:
+        return 409;
+      case ErrorCode.NotLeader:
+      case ErrorCode.NoLeader:
+      case ErrorCode.ShuttingDown:
+      case ErrorCode.OutcomeUnknown:
+      case ErrorCode.Timeout:
+      case ErrorCode.Overloaded:
+        return 503;
+      default:
+        return 500;
+    }
+  }
+  return 500;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}

@@ -1,0 +1,247 @@
+/**
+ * Prometheus metrics of one node (prom-client, one registry per node so several nodes can share a
+ * process in tests). Three kinds of input:
+ * - hooks the driver calls as it works (`NodeMetrics`: fsync and proposal latency, applied entries);
+ * - job transitions of applied entries (`JobFlowSink`) and handler times reported by workers;
+ * - gauges read from the node at scrape time (`MetricsSource`: role, term, indexes, lag, jobs by state).
+ *
+ * Names follow Prometheus conventions: `_total` counters, `_seconds` durations.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueStats } from '../jobs/index.js';
+import type { JobFlowEvent, JobFlowSink, NodeMetrics, NodeStatus, RetryCause } from '../node/index.js';
+
+/** Raft roles, each a `role` label value of `raftjobs_raft_role`. */
+export const RAFT_ROLES = ['follower', 'preCandidate', 'candidate', 'leader'] as const;
+
+const JOB_STATE_NAMES = ['scheduled', 'ready', 'leased', 'succeeded', 'dead', 'cancelled'] as const;
+
+/** What the scrape-time gauges read. Called on every scrape: keep it O(queues + peers). */
+export interface MetricsSource {
+  status(): NodeStatus;
+  /** Job counts per queue and state in this node's (possibly slightly stale) state. */
+  queueStats(): readonly QueueStats[];
+  /** Worker streams connected here (only a leader has any) and the leases they hold. */
+  workers?(): { readonly connected: number; readonly leasesHeld: number };
+}
+
+/** Running totals of one queue, for the dashboard's throughput chart. */
+export interface FlowTotals {
+  submitted: number;
+  completed: number;
+  failed: number;
+  dead: number;
+}
+
+const FLOW_COUNTERS: Readonly<Record<JobFlowEvent, { name: string; help: string }>> = {
+  submitted: { name: 'raftjobs_jobs_submitted_total', help: 'Jobs submitted (idempotent duplicates not counted).' },
+  completed: { name: 'raftjobs_jobs_completed_total', help: 'Attempts that succeeded.' },
+  failed: { name: 'raftjobs_jobs_failed_total', help: 'Attempts a worker reported as failed.' },
+  leaseExpired: { name: 'raftjobs_lease_expired_total', help: 'Attempts whose lease expired before the worker finished.' },
+  retried: { name: 'raftjobs_jobs_retried_total', help: 'Jobs sent round again: after a failed attempt, an expired lease, or an operator retry of a dead job (cause).' },
+  dead: { name: 'raftjobs_jobs_dead_total', help: 'Jobs that ran out of attempts.' },
+  cancelled: { name: 'raftjobs_jobs_cancelled_total', help: 'Jobs cancelled before they finished.' },
+};
+
+/**
+ * The metrics of one node. Pass it as the driver's `metrics` hooks, the job node's `jobFlow` sink
+ * and the API's observer, then `bind` the running node so scrapes can read it.
+ */
+export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
+  readonly registry = new Registry();
+  private source: MetricsSource | null = null;
+  private readonly flow: Record<JobFlowEvent, Counter<'queue' | 'cause'>>;
+  private readonly totals = new Map<string, FlowTotals>();
+  private readonly fsync: Histogram;
+  private readonly persistEntries: Counter;
+  private readonly proposal: Histogram;
+  private readonly appliedEntries: Counter;
+  private readonly snapshots: Counter<'kind'>;
+  private readonly snapshotBytes: Gauge<'kind'>;
+  private readonly handler: Histogram<'queue' | 'outcome'>;
+
+  /**
+   * @param o.nodeId, o.clusterId exported as `raftjobs_node_info` labels.
+   * @param o.processMetrics also export prom-client's process and Node.js metrics (event-loop
+   *   delay, heap, GC, CPU). Default true.
+   */
+  constructor(o: { readonly nodeId: string; readonly clusterId: string; readonly processMetrics?: boolean }) {
+    const registers = [this.registry];
+    if (o.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    new Gauge({ name: 'raftjobs_node_info', help: 'Always 1; labels identify the node.', labelNames: ['node', 'cluster'], registers }).set(
+      { node: o.nodeId, cluster: o.clusterId },
+      1,
+    );
+
+    const flow: Partial<Record<JobFlowEvent, Counter<'queue' | 'cause'>>> = {};
+    for (const [event, c] of Object.entries(FLOW_COUNTERS) as [JobFlowEvent, { name: string; help: string }][]) {
+      flow[event] = new Counter({ name: c.name, help: `${c.help} Counted as this node applies the log.`, labelNames: event === 'retried' ? ['queue', 'cause'] : ['queue'], registers });
+    }
+    this.flow = flow as Record<JobFlowEvent, Counter<'queue' | 'cause'>>;
+
+    this.fsync = new Histogram({
+      name: 'raftjobs_storage_fsync_seconds',
+      help: 'Time to write one Raft Ready to disk (one LevelDB batch with sync).',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.persistEntries = new Counter({ name: 'raftjobs_storage_persisted_entries_total', help: 'Log entries written to disk.', registers });
+    this.proposal = new Histogram({
+      name: 'raftjobs_proposal_commit_seconds',
+      help: 'Leader only: time from proposing an entry to applying it (replicated to a majority, fsynced, applied).',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.appliedEntries = new Counter({ name: 'raftjobs_raft_applied_entries_total', help: 'Log entries applied to the job state machine.', registers });
+    this.snapshots = new Counter({ name: 'raftjobs_raft_snapshots_total', help: 'Snapshots taken here or installed from the leader.', labelNames: ['kind'], registers });
+    this.snapshotBytes = new Gauge({ name: 'raftjobs_raft_snapshot_bytes', help: 'Size of the last snapshot taken or installed.', labelNames: ['kind'], registers });
+    this.handler = new Histogram({
+      name: 'raftjobs_job_handler_seconds',
+      help: 'Handler run time reported by workers with each completion or failure (recorded by the leader that accepted it).',
+      labelNames: ['queue', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+
+    const read = <T>(f: (s: MetricsSource) => T): T | undefined => (this.source === null ? undefined : f(this.source));
+    const statusGauge = (name: string, help: string, pick: (s: NodeStatus) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const st = read((s) => s.status());
+          if (st !== undefined) this.set(pick(st));
+        },
+      });
+    };
+    statusGauge('raftjobs_raft_term', 'Current Raft term.', (s) => s.term);
+    statusGauge('raftjobs_raft_commit_index', 'Highest log index known committed.', (s) => s.commitIndex);
+    statusGauge('raftjobs_raft_applied_index', 'Highest log index applied to the job state machine.', (s) => s.appliedIndex);
+    statusGauge('raftjobs_raft_last_log_index', 'Index of the last entry in this node\'s log.', (s) => s.lastLogIndex);
+    statusGauge('raftjobs_raft_snapshot_index', 'Index covered by the latest snapshot.', (s) => s.snapshotIndex);
+    statusGauge('raftjobs_raft_leader_known', '1 when this node knows a leader (the cluster can take writes), else 0.', (s) => (s.leaderId === null ? 0 : 1));
+    new Gauge({
+      name: 'raftjobs_raft_role',
+      help: '1 for the role this node has now, 0 for the others.',
+      labelNames: ['role'],
+      registers,
+      collect() {
+        const st = read((s) => s.status());
+        if (st === undefined) return;
+        for (const role of RAFT_ROLES) this.set({ role }, st.role === role ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_raft_replication_lag_entries',
+      help: 'Leader only: entries a peer is behind (leader last log index minus the peer\'s match index).',
+      labelNames: ['peer'],
+      registers,
+      collect() {
+        this.reset();
+        const st = read((s) => s.status());
+        if (st === undefined || st.role !== 'leader') return;
+        for (const p of st.peers) this.set({ peer: p.id }, Math.max(0, st.lastLogIndex - p.matchIndex));
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_raft_peer_last_contact_seconds',
+      help: 'Time since the last Raft message from each peer arrived.',
+      labelNames: ['peer'],
+      registers,
+      collect() {
+        this.reset();
+        const st = read((s) => s.status());
+        if (st !== undefined) for (const c of st.contacts) this.set({ peer: c.id }, c.agoMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_jobs',
+      help: 'Jobs per queue and state in this node\'s copy of the state (the leader\'s is the freshest).',
+      labelNames: ['queue', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        const queues = read((s) => s.queueStats());
+        if (queues === undefined) return;
+        for (const q of queues) for (const state of JOB_STATE_NAMES) this.set({ queue: q.queue, state }, q[state]);
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_workers_connected',
+      help: 'Worker streams connected to this node (only the leader serves workers).',
+      registers,
+      collect() {
+        this.set(read((s) => s.workers?.().connected) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_worker_leases_held',
+      help: 'Leases held by the workers connected to this node.',
+      registers,
+      collect() {
+        this.set(read((s) => s.workers?.().leasesHeld) ?? 0);
+      },
+    });
+  }
+
+  /** Let scrapes read the running node. */
+  bind(source: MetricsSource): void {
+    this.source = source;
+  }
+
+  /** Prometheus text exposition of everything. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Totals per queue since this node started, for throughput charts. */
+  flowTotals(): ReadonlyMap<string, Readonly<FlowTotals>> {
+    return this.totals;
+  }
+
+  // ------------------------------------------------------------------ NodeMetrics
+
+  persisted(ms: number, entries: number): void {
+    this.fsync.observe(ms / 1000);
+    if (entries > 0) this.persistEntries.inc(entries);
+  }
+
+  proposalCommitted(ms: number): void {
+    this.proposal.observe(ms / 1000);
+  }
+
+  applied(entries: number): void {
+    this.appliedEntries.inc(entries);
+  }
+
+  snapshot(kind: 'taken' | 'installed', bytes: number): void {
+    this.snapshots.inc({ kind });
+    this.snapshotBytes.set({ kind }, bytes);
+  }
+
+  // ------------------------------------------------------------------ JobFlowSink
+
+  job(event: JobFlowEvent, queue: string, count: number, cause?: RetryCause): void {
+    this.flow[event].inc(event === 'retried' ? { queue, cause: cause ?? 'failed' } : { queue }, count);
+    if (event === 'submitted' || event === 'completed' || event === 'failed' || event === 'dead') {
+      let t = this.totals.get(queue);
+      if (t === undefined) {
+        t = { submitted: 0, completed: 0, failed: 0, dead: 0 };
+        this.totals.set(queue, t);
+      }
+      t[event] += count;
+    }
+  }
+
+  // ------------------------------------------------------------------ API observer
+
+  /** A worker's reported handler time for a completion or failure this node accepted, ms. */
+  handlerReported(queue: string, outcome: 'completed' | 'failed', ms: number): void {
+    this.handler.observe({ queue, outcome }, ms / 1000);
+  }
+}

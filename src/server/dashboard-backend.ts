@@ -1,0 +1,266 @@
+import * as grpc from '@grpc/grpc-js';
+import { Client, type JobView } from '../client/index.js';
+import type { Config } from '../config/index.js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { JobNode, NodeStatus } from '../node/index.js';
+import type { DashboardApi } from '../observability/index.js';
+import { serviceClient } from './protos.js';
+import type { WorkerInfo, WorkerRegistry } from './worker-service.js';
+
+/** Deadline of one Admin call to another node, ms. */
+const ADMIN_DEADLINE_MS = 1000;
+/** Budget of one dashboard read or action through the SDK client, ms. */
+const CLIENT_DEADLINE_MS = 5000;
+/** Longest payload, result or error text shown, bytes or characters. */
+const PREVIEW_BYTES = 4096;
+/** Dead jobs per page. */
+const DEAD_PAGE_SIZE = 50;
+
+type AdminClient = grpc.Client & {
+  Status(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: WireStatus) => void): void;
+  Workers(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: WireWorkers) => void): void;
+};
+
+interface WireStatus {
+  id: string;
+  role: string;
+  term: number;
+  leaderId: string;
+  commitIndex: number;
+  appliedIndex: number;
+  firstLogIndex: number;
+  lastLogIndex: number;
+  snapshotIndex: number;
+  pid: number;
+  peers: { id: string; matchIndex: number; nextIndex: number; state: string }[];
+  contacts: { id: string; agoMs: number }[];
+}
+
+interface WireWorkers {
+  leader: boolean;
+  workers: {
+    workerId: string;
+    queues: string[];
+    capacity: number;
+    leaseTtlMs: number;
+    held: { jobId: string; token: number }[];
+    connectedAtMs: number;
+    lastSeenAtMs: number;
+    peer: string;
+  }[];
+}
+
+/** One node in the dashboard's cluster view. */
+interface NodeRow {
+  id: string;
+  address: string;
+  httpAddress: string | null;
+  reachable: boolean;
+  error?: string;
+  role?: string;
+  term?: number;
+  leaderId?: string | null;
+  commitIndex?: number;
+  appliedIndex?: number;
+  lastLogIndex?: number;
+  snapshotIndex?: number;
+  pid?: number;
+  /** Entries behind the leader's log (leader's view); null when no leader answered. */
+  lagEntries: number | null;
+  /** Replication state in the leader's view (probe, replicate, snapshot). */
+  replication: string | null;
+  /** Shortest time since any other node heard from this one, ms; null when none has. */
+  lastContactMs: number | null;
+}
+
+/**
+ * The dashboard's data, for a node's HTTP server. Reads follow the leader through the SDK client
+ * (linearizable, like the CLI's); actions are the SDK's `retryDead` and `cancel`, so they pass the
+ * same gRPC API and validation as any client. The cluster view asks every node's Admin service; the
+ * workers view asks the leader's, since only the leader serves workers.
+ */
+export class DashboardBackend implements DashboardApi {
+  private readonly client: Client;
+  private readonly admins = new Map<string, AdminClient>();
+
+  constructor(
+    private readonly o: {
+      readonly node: JobNode;
+      readonly config: Config;
+      readonly nodeId: string;
+      readonly workers: WorkerRegistry;
+    },
+  ) {
+    this.client = new Client({ nodes: o.config.nodes.map((n) => n.address), deadlineMs: CLIENT_DEADLINE_MS, attemptTimeoutMs: 2000 });
+  }
+
+  async cluster(): Promise<unknown> {
+    const rows = await Promise.all(this.o.config.nodes.map((n) => this.statusOf(n.id)));
+    const leader = rows.find((r) => r.status?.role === 'leader' && r.status.term === Math.max(...rows.map((x) => x.status?.term ?? 0)))?.status ?? null;
+    const nodes: NodeRow[] = this.o.config.nodes.map((n, i) => {
+      const r = rows[i];
+      const s = r?.status;
+      const peer = leader?.peers.find((p) => p.id === n.id);
+      const heard = rows.flatMap((x) => (x.status && x.status.id !== n.id ? x.status.contacts.filter((c) => c.id === n.id).map((c) => c.agoMs) : []));
+      const base = { id: n.id, address: n.address, httpAddress: n.httpAddress ?? null, lastContactMs: heard.length > 0 ? Math.min(...heard) : null };
+      if (s === undefined || s === null) return { ...base, reachable: false, error: r?.error ?? 'no answer', lagEntries: null, replication: null };
+      return {
+        ...base,
+        reachable: true,
+        role: s.role,
+        term: s.term,
+        leaderId: s.leaderId,
+        commitIndex: s.commitIndex,
+        appliedIndex: s.appliedIndex,
+        lastLogIndex: s.lastLogIndex,
+        snapshotIndex: s.snapshotIndex,
+        pid: s.pid,
+        lagEntries: leader === null ? null : s.id === leader.id ? 0 : peer ? Math.max(0, leader.lastLogIndex - peer.matchIndex) : null,
+        replication: s.id === leader?.id ? 'leader' : (peer?.state ?? null),
+      };
+    });
+    const self = this.o.node.status();
+    return { self: this.o.nodeId, clusterId: this.o.config.clusterId, leaderId: leader?.id ?? null, term: leader?.term ?? self.term, time: Date.now(), nodes };
+  }
+
+  async queues(): Promise<unknown> {
+    const stats = await this.client.stats();
+    return { queues: stats.queues, total: stats.total, leader: this.client.currentNode };
+  }
+
+  async job(id: string): Promise<unknown> {
+    return jobJson(await this.client.get(id));
+  }
+
+  async dead(query: { readonly queue?: string; readonly pageToken?: string }): Promise<unknown> {
+    const page = await this.client.list({ state: 'dead', pageSize: DEAD_PAGE_SIZE, ...query });
+    return { jobs: page.jobs.map(jobJson), nextPageToken: page.nextPageToken };
+  }
+
+  async workers(): Promise<unknown> {
+    const leaderId = this.o.node.leader();
+    if (leaderId === null) throw new RaftJobsError(ErrorCode.NoLeader, 'no leader known: workers connect to the leader only');
+    if (leaderId === this.o.nodeId) return { leaderId, workers: this.o.workers.list().map(workerJson) };
+    const res = await this.admin<WireWorkers>(leaderId, 'Workers');
+    if (!res.leader) throw new RaftJobsError(ErrorCode.NotLeader, `${leaderId} is no longer the leader; try again`, { leaderId: null });
+    return {
+      leaderId,
+      workers: res.workers.map((w) =>
+        workerJson({ workerId: w.workerId, queues: w.queues, capacity: w.capacity, leaseTtlMs: w.leaseTtlMs, held: w.held, connectedAt: w.connectedAtMs, lastSeenAt: w.lastSeenAtMs, peer: w.peer }),
+      ),
+    };
+  }
+
+  async retryDead(id: string): Promise<unknown> {
+    return jobJson(await this.client.retryDead(id));
+  }
+
+  async cancel(id: string, reason: string): Promise<unknown> {
+    return jobJson(await this.client.cancel(id, reason));
+  }
+
+  close(): void {
+    this.client.close();
+    for (const a of this.admins.values()) a.close();
+    this.admins.clear();
+  }
+
+  private async statusOf(id: string): Promise<{ status: StatusView | null; error?: string }> {
+    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status()) };
+    try {
+      return { status: fromWire(await this.admin<WireStatus>(id, 'Status')) };
+    } catch (err) {
+      return { status: null, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private admin<T>(id: string, method: 'Status' | 'Workers'): Promise<T> {
+    let client = this.admins.get(id);
+    if (client === undefined) {
+      const address = this.o.config.nodes.find((n) => n.id === id)?.address;
+      if (address === undefined) return Promise.reject(new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`));
+      const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
+      client = new Admin(address, grpc.credentials.createInsecure()) as unknown as AdminClient;
+      this.admins.set(id, client);
+    }
+    const c = client;
+    return new Promise<T>((resolve, reject) => {
+      const cb = (err: grpc.ServiceError | null, res?: unknown): void => {
+        if (err || res === undefined) reject(new RaftJobsError(ErrorCode.Timeout, `${id}: ${err?.details ?? 'no answer'}`));
+        else resolve(res as T);
+      };
+      const opts = { deadline: Date.now() + ADMIN_DEADLINE_MS };
+      if (method === 'Status') c.Status({}, opts, cb);
+      else c.Workers({}, opts, cb);
+    });
+  }
+}
+
+interface StatusView {
+  id: string;
+  role: string;
+  term: number;
+  leaderId: string | null;
+  commitIndex: number;
+  appliedIndex: number;
+  lastLogIndex: number;
+  snapshotIndex: number;
+  pid: number;
+  peers: readonly { id: string; matchIndex: number; state: string }[];
+  contacts: readonly { id: string; agoMs: number }[];
+}
+
+function fromLocal(s: NodeStatus): StatusView {
+  return {
+    id: s.id,
+    role: s.role,
+    term: s.term,
+    leaderId: s.leaderId,
+    commitIndex: s.commitIndex,
+    appliedIndex: s.appliedIndex,
+    lastLogIndex: s.lastLogIndex,
+    snapshotIndex: s.snapshotIndex,
+    pid: s.pid,
+    peers: s.peers,
+    contacts: s.contacts,
+  };
+}
+
+function fromWire(s: WireStatus): StatusView {
+  return { ...s, leaderId: s.leaderId === '' ? null : s.leaderId, peers: s.peers, contacts: s.contacts };
+}
+
+function workerJson(w: WorkerInfo): unknown {
+  return { workerId: w.workerId, queues: w.queues, capacity: w.capacity, leaseTtlMs: w.leaseTtlMs, held: w.held, connectedAt: w.connectedAt, lastSeenAt: w.lastSeenAt, peer: w.peer };
+}
+
+/** Bytes for display: UTF-8 text when it is text, else base64; both cut to `PREVIEW_BYTES`. */
+function preview(bytes: Buffer | null): { encoding: 'utf8' | 'base64'; text: string; bytes: number; truncated: boolean } | null {
+  if (bytes === null) return null;
+  const cut = bytes.subarray(0, PREVIEW_BYTES);
+  const text = cut.toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  const isText = !text.includes('\uFFFD') && !/[\u0000-\u0008\u000E-\u001F]/.test(text);
+  return { encoding: isText ? 'utf8' : 'base64', text: isText ? text : cut.toString('base64'), bytes: bytes.length, truncated: bytes.length > PREVIEW_BYTES };
+}
+
+function jobJson(j: JobView): unknown {
+  return {
+    id: j.id,
+    queue: j.queue,
+    state: j.state,
+    priority: j.priority,
+    runAt: j.runAt,
+    attempts: j.attempts,
+    maxAttempts: j.maxAttempts,
+    lease: j.lease,
+    progress: j.progress,
+    payload: preview(j.payload),
+    result: preview(j.result),
+    lastError: j.lastError === null ? null : j.lastError.slice(0, PREVIEW_BYTES),
+    submittedAt: j.submittedAt,
+    finishedAt: j.finishedAt,
+    idempotencyKey: j.idempotencyKey,
+    history: j.history.map((a) => ({ ...a, error: a.error === null ? null : a.error.slice(0, PREVIEW_BYTES) })),
+  };
+}

@@ -1,0 +1,111 @@
+import type * as grpc from '@grpc/grpc-js';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { findNode, type Config } from '../config/index.js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { stats } from '../jobs/index.js';
+import type { JobNode } from '../node/index.js';
+import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
+import { DashboardBackend } from './dashboard-backend.js';
+import type { WorkerRegistry } from './worker-service.js';
+
+/** Services reported by grpc.health.v1 besides the whole server (""). */
+const HEALTH_SERVICES = ['raftjobs.jobs.v1.Jobs', 'raftjobs.jobs.v1.Workers'] as const;
+
+/**
+ * A node's metrics, health and dashboard, in the order a node needs them: `metrics` before the
+ * driver starts (it takes the hooks), `addHealth` before the gRPC server binds, `startHttp` after
+ * it, `close` first thing at shutdown.
+ */
+export class NodeObservability {
+  readonly metrics: NodeMetricsRegistry;
+  private readonly throughput: ThroughputHistory;
+  private health: HealthImplementation | null = null;
+  private http: RunningHttpServer | null = null;
+  private dashboard: DashboardBackend | null = null;
+  private offRole: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly nodeId: string,
+    private readonly logger: Logger,
+  ) {
+    this.metrics = new NodeMetricsRegistry({ nodeId, clusterId: config.clusterId });
+    this.throughput = new ThroughputHistory(() => this.metrics.flowTotals());
+  }
+
+  /** Let scrapes read the node, and serve grpc.health.v1 on `server`: SERVING while a leader is known. */
+  addHealth(server: grpc.Server, node: JobNode, workers: WorkerRegistry): void {
+    this.metrics.bind({
+      status: () => node.status(),
+      queueStats: () => stats(node.state),
+      workers: () => {
+        const list = workers.list();
+        return { connected: list.length, leasesHeld: list.reduce((n, w) => n + w.held.length, 0) };
+      },
+    });
+    const health = new HealthImplementation();
+    this.health = health;
+    const set = (leaderKnown: boolean): void => {
+      const status: ServingStatus = leaderKnown && !this.closed ? 'SERVING' : 'NOT_SERVING';
+      health.setStatus('', status);
+      for (const s of HEALTH_SERVICES) health.setStatus(s, status);
+    };
+    set(node.leader() !== null);
+    this.offRole = node.onRoleChange((_role, leaderId) => set(leaderId !== null));
+    health.addToServer(server);
+  }
+
+  /**
+   * Serve `/metrics`, `/healthz`, `/readyz` and the dashboard on the node's `httpAddress`; does
+   * nothing when it has none.
+   *
+   * @throws RaftJobsError CONFIG_INVALID when the address cannot be bound.
+   */
+  async startHttp(node: JobNode, workers: WorkerRegistry): Promise<string | null> {
+    const address = findNode(this.config, this.nodeId).httpAddress;
+    if (address === undefined) return null;
+    const voters = new Set(this.config.nodes.map((n) => n.id));
+    const readiness = (): Readiness => {
+      const s = node.status();
+      if (!voters.has(this.nodeId)) return { ready: false, reason: `${this.nodeId} is not a member of cluster ${this.config.clusterId}` };
+      if (s.leaderId === null) return { ready: false, reason: `no leader known (${s.role}, term ${s.term})` };
+      return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
+    };
+    this.dashboard = new DashboardBackend({ node, config: this.config, nodeId: this.nodeId, workers });
+    try {
+      this.http = await startHttpServer({
+        address,
+        nodeId: this.nodeId,
+        clusterId: this.config.clusterId,
+        logger: this.logger,
+        metrics: this.metrics,
+        readiness,
+        dashboard: this.dashboard,
+        throughput: this.throughput,
+        actionsEnabled: this.config.dashboard.actionsEnabled,
+      });
+    } catch (err) {
+      this.dashboard.close();
+      this.dashboard = null;
+      throw new RaftJobsError(ErrorCode.ConfigInvalid, `cannot serve HTTP on ${address}: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err });
+    }
+    this.throughput.start();
+    return this.http.address;
+  }
+
+  /** Report NOT_SERVING, stop the HTTP server and the dashboard's connections. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.offRole?.();
+    if (this.health) {
+      this.health.setStatus('', 'NOT_SERVING');
+      for (const s of HEALTH_SERVICES) this.health.setStatus(s, 'NOT_SERVING');
+    }
+    this.throughput.stop();
+    await this.http?.close();
+    this.dashboard?.close();
+  }
+}

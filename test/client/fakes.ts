@@ -1,0 +1,262 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Clock, TimerHandle } from '../../src/client/clock.js';
+import { services, type WireWorkerMessage } from '../../src/client/proto.js';
+
+/** A clock whose time moves only by `advance`; due timers fire in time order. */
+export class ManualClock implements Clock {
+  private time = 1_000_000;
+  private seq = 0;
+  private readonly timers = new Map<object, { at: number; seq: number; fn: () => void }>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const handle = {};
+    this.timers.set(handle, { at: this.time + Math.max(0, ms), seq: this.seq++, fn });
+    return handle;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    this.timers.delete(handle);
+  }
+
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const next = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at || a[1].seq - b[1].seq)[0];
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.time = next[1].at;
+      next[1].fn();
+    }
+    this.time = end;
+  }
+}
+
+/** A gRPC error as a raftjobs server sends it: status, message, and metadata such as x-error-code. */
+export function serviceError(code: grpc.status, details: string, meta: Record<string, string> = {}): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(meta)) metadata.set(k, v);
+  return Object.assign(new Error(details), { code, details, metadata });
+}
+
+export async function bind(server: grpc.Server): Promise<string> {
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return `127.0.0.1:${port}`;
+}
+
+export function stopServer(server: grpc.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 500);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** An address where nothing listens (a port that was just free). */
+export async function deadAddress(): Promise<string> {
+  const s = new grpc.Server();
+  const address = await bind(s);
+  s.forceShutdown();
+  return address;
+}
+
+type Unary = (request: Record<string, unknown>, call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<unknown>;
+
+/** One recorded unary call. */
+export interface Recorded {
+  readonly method: string;
+  readonly request: Record<string, unknown>;
+}
+
+/**
+ * A Jobs service whose methods are test functions (unimplemented ones answer UNIMPLEMENTED).
+ * Every call is recorded in order.
+ */
+export class FakeJobs {
+  readonly calls: Recorded[] = [];
+  address = '';
+  private readonly server = new grpc.Server();
+
+  constructor(readonly impl: Partial<Record<'Submit' | 'Get' | 'List' | 'Cancel' | 'RetryDead' | 'Stats' | 'WaitForResult', Unary>>) {
+    const handlers: grpc.UntypedServiceImplementation = {};
+    for (const method of ['Submit', 'Get', 'List', 'Cancel', 'RetryDead', 'Stats', 'WaitForResult'] as const) {
+      handlers[method] = (call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        this.calls.push({ method, request: call.request });
+        const fn = this.impl[method];
+        if (!fn) {
+          cb(serviceError(grpc.status.UNIMPLEMENTED, `${method} not implemented`));
+          return;
+        }
+        fn(call.request, call).then(
+          (res) => cb(null, res),
+          (err: unknown) => cb(err as grpc.ServiceError),
+        );
+      };
+    }
+    this.server.addService(services().Jobs.service, handlers);
+  }
+
+  static async start(impl: FakeJobs['impl']): Promise<FakeJobs> {
+    const f = new FakeJobs(impl);
+    f.address = await bind(f.server);
+    return f;
+  }
+
+  count(method: string): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  stop(): Promise<void> {
+    return stopServer(this.server);
+  }
+}
+
+/** A wire Job message with every field set (proto3 defaults elsewhere). */
+export function wireJob(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: '0000000001',
+    queue: 'q',
+    state: 'ready',
+    payload: Buffer.from('{"n":1}'),
+    priority: 0,
+    runAtMs: 1_000,
+    attempts: 0,
+    maxAttempts: 3,
+    lease: null,
+    progress: null,
+    result: Buffer.alloc(0),
+    hasResult: false,
+    lastError: '',
+    submittedAtMs: 1_000,
+    finishedAtMs: 0,
+    idempotencyKey: 'k',
+    history: [],
+    ...over,
+  };
+}
+
+type Duplex = grpc.ServerDuplexStream<WireWorkerMessage, Record<string, unknown>>;
+
+/** One worker stream as the fake server sees it. */
+export class FakeStream {
+  readonly messages: WireWorkerMessage[] = [];
+  ended = false;
+
+  constructor(readonly call: Duplex) {}
+
+  get hellos(): NonNullable<WireWorkerMessage['hello']>[] {
+    return this.messages.flatMap((m) => (m.hello ? [m.hello] : []));
+  }
+
+  of(kind: 'heartbeat' | 'complete' | 'fail' | 'progress'): WireWorkerMessage[] {
+    return this.messages.filter((m) => m[kind] !== undefined && m[kind] !== null);
+  }
+
+  send(msg: Record<string, unknown>): void {
+    if (!this.ended) this.call.write(msg);
+  }
+
+  push(jobs: Record<string, unknown>[]): void {
+    this.send({ leases: { jobs } });
+  }
+
+  ack(requestId: number, ok = true, code = '', message = '', state = ''): void {
+    this.send({ ack: { requestId, ok, code, message, state } });
+  }
+
+  /** End the stream with an error status (e.g. UNAVAILABLE with a leader hint). */
+  fail(err: grpc.ServiceError): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.call.emit('error', err);
+  }
+}
+
+/** A lease as the server pushes it. */
+export function leased(jobId: string, token: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    jobId,
+    queue: 'q',
+    payload: Buffer.from(JSON.stringify({ job: jobId })),
+    priority: 0,
+    token,
+    attempt: 1,
+    maxAttempts: 3,
+    expiresAtMs: Date.now() + 30_000,
+    ttlMs: 30_000,
+    submittedAtMs: 1_000,
+    ...over,
+  };
+}
+
+/**
+ * A Workers service with a scriptable Work stream. By default it answers every heartbeat with ok
+ * for each lease and acks every complete/fail/progress with ok; turn those off per test.
+ */
+export class FakeWorkers {
+  readonly streams: FakeStream[] = [];
+  address = '';
+  autoHeartbeat: ((ref: { jobId: string; token: number }) => Record<string, unknown>) | null = (ref) => ({ jobId: ref.jobId, ok: true, expiresAtMs: Date.now() + 30_000, code: '', message: '' });
+  autoAck: ((msg: WireWorkerMessage) => Record<string, unknown> | null) | null = () => ({ ok: true, code: '', message: '', state: 'succeeded' });
+  /** Called for each new stream before any message; may end it at once. */
+  onStream: ((s: FakeStream) => void) | null = null;
+  /** Called after each message is recorded. */
+  onMessage: ((s: FakeStream, msg: WireWorkerMessage) => void) | null = null;
+  private readonly server = new grpc.Server();
+
+  constructor() {
+    const Work = (call: Duplex): void => {
+      const s = new FakeStream(call);
+      this.streams.push(s);
+      call.on('data', (msg: WireWorkerMessage) => {
+        s.messages.push(msg);
+        if (msg.heartbeat && this.autoHeartbeat) s.send({ requestId: msg.requestId, heartbeat: { leases: msg.heartbeat.leases.map(this.autoHeartbeat) } });
+        if ((msg.complete || msg.fail || msg.progress) && this.autoAck) {
+          const ack = this.autoAck(msg);
+          if (ack) s.send({ ack: { requestId: msg.requestId, ...ack } });
+        }
+        this.onMessage?.(s, msg);
+      });
+      call.on('end', () => {
+        if (s.ended) return;
+        s.ended = true;
+        call.end();
+      });
+      call.on('error', () => undefined);
+      call.on('cancelled', () => {
+        s.ended = true;
+      });
+      this.onStream?.(s);
+    };
+    this.server.addService(services().Workers.service, { Work });
+  }
+
+  static async start(): Promise<FakeWorkers> {
+    const f = new FakeWorkers();
+    f.address = await bind(f.server);
+    return f;
+  }
+
+  get last(): FakeStream | undefined {
+    return this.streams[this.streams.length - 1];
+  }
+
+  all(kind: 'heartbeat' | 'complete' | 'fail' | 'progress'): WireWorkerMessage[] {
+    return this.streams.flatMap((s) => s.of(kind));
+  }
+
+  stop(): Promise<void> {
+    for (const s of this.streams) s.ended = true;
+    return stopServer(this.server);
+  }
+}

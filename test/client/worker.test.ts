@@ -1,0 +1,363 @@
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NonRetryableError, Worker, type JobHandler, type WorkerJob, type WorkerOptions } from '../../src/client/index.js';
+import { isRaftJobsError } from '../../src/errors/index.js';
+import { deadAddress, FakeWorkers, leased, ManualClock, serviceError } from './fakes.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function fakeWorkers(): Promise<FakeWorkers> {
+  const f = await FakeWorkers.start();
+  cleanup.push(() => f.stop());
+  return f;
+}
+
+function worker(nodes: string[], handler: JobHandler, extra: Partial<WorkerOptions> = {}): Worker {
+  const w = new Worker({ nodes, queues: ['q'], concurrency: 2, handler, workerId: 'w1', random: () => 0, reconnectBackoff: { initialMs: 10, maxMs: 50 }, ...extra });
+  cleanup.push(() => w.close({ timeoutMs: 200, flushTimeoutMs: 200 }));
+  return w;
+}
+
+/** A promise with its resolve function. */
+function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('Worker stream protocol', () => {
+  it('says hello with its queues and capacity, and never runs more than `concurrency` handlers', async () => {
+    const server = await fakeWorkers();
+    let running = 0;
+    let peak = 0;
+    const gates = new Map<string, () => void>();
+    const w = worker([server.address], async (job) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((resolve) => gates.set(job.id, resolve));
+      running--;
+      return { done: job.id };
+    });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    expect(server.last?.hellos[0]).toMatchObject({ workerId: 'w1', queues: ['q'], capacity: 2, held: [] });
+    // The server pushes more than the capacity (a bug, or a race): the extras wait.
+    server.last?.push([1, 2, 3, 4, 5].map((i) => leased(`j${i}`, 10 + i)));
+    await vi.waitFor(() => expect(gates.size).toBe(2));
+    expect(w.running).toBe(2);
+    // Release whatever runs at each poll until all five are done.
+    await vi.waitFor(() => {
+      for (const [id, release] of gates) {
+        gates.delete(id);
+        release();
+      }
+      expect(server.all('complete')).toHaveLength(5);
+    });
+    expect(peak).toBe(2);
+    const completes = server.all('complete').map((m) => m.complete);
+    expect(completes.map((c) => c?.jobId).sort()).toEqual(['j1', 'j2', 'j3', 'j4', 'j5']);
+    expect(JSON.parse(Buffer.from(completes[0]?.result ?? []).toString())).toEqual({ done: completes[0]?.jobId });
+    expect(completes[0]?.token).toBe(10 + Number(completes[0]?.jobId.slice(1)));
+  });
+
+  it('heartbeats all held leases in one message per interval', async () => {
+    const server = await fakeWorkers();
+    const release = deferred();
+    const w = worker([server.address], () => release.promise.then(() => 'ok'), { concurrency: 3, heartbeatIntervalMs: 40, leaseTtlMs: 5_000 });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('a', 1), leased('b', 2), leased('c', 3)]);
+    await vi.waitFor(() => expect(server.all('heartbeat').length).toBeGreaterThanOrEqual(3));
+    for (const m of server.all('heartbeat')) {
+      expect(m.heartbeat?.ttlMs).toBe(5_000);
+      expect(m.heartbeat?.leases.map((l) => `${l.jobId}:${l.token}`).sort()).toEqual(['a:1', 'b:2', 'c:3']);
+    }
+    const ids = server.all('heartbeat').map((m) => m.requestId);
+    expect(new Set(ids).size).toBe(ids.length);
+    release.resolve();
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(3));
+  });
+
+  it('defaults the heartbeat interval to a third of the lease TTL (driven by an injected clock)', async () => {
+    const server = await fakeWorkers();
+    const clock = new ManualClock();
+    const release = deferred();
+    const w = worker([server.address], () => release.promise, { concurrency: 2, clock });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('a', 1, { ttlMs: 3_000 }), leased('b', 2, { ttlMs: 9_000 })]);
+    await vi.waitFor(() => expect(w.running).toBe(2));
+    clock.advance(999);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(server.all('heartbeat')).toHaveLength(0);
+    clock.advance(1);
+    await vi.waitFor(() => expect(server.all('heartbeat')).toHaveLength(1));
+    expect(server.all('heartbeat')[0]?.heartbeat?.leases).toHaveLength(2);
+    clock.advance(1_000);
+    await vi.waitFor(() => expect(server.all('heartbeat')).toHaveLength(2));
+    release.resolve();
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(2));
+  });
+
+  it('fails with the error message; NonRetryableError asks for no retry; results are encoded', async () => {
+    const server = await fakeWorkers();
+    const handler: JobHandler = (job) => {
+      switch (job.id) {
+        case 'boom':
+          return Promise.reject(new Error('it broke'));
+        case 'fatal':
+          return Promise.reject(new NonRetryableError('never again'));
+        case 'text':
+          return Promise.resolve('plain');
+        case 'bytes':
+          return Promise.resolve(new Uint8Array([9, 8]));
+        default:
+          return Promise.resolve(undefined);
+      }
+    };
+    const outcomes: unknown[] = [];
+    const w = worker([server.address], handler, { concurrency: 5, onOutcome: (o) => outcomes.push(o) });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push(['boom', 'fatal', 'text', 'bytes', 'none'].map((id, i) => leased(id, i + 1)));
+    await vi.waitFor(() => expect(server.all('complete').length + server.all('fail').length).toBe(5));
+    const fails = Object.fromEntries(server.all('fail').map((m) => [m.fail?.jobId ?? '', m.fail]));
+    expect(fails['boom']).toMatchObject({ error: 'it broke', noRetry: false, token: 1 });
+    expect(fails['fatal']).toMatchObject({ error: 'never again', noRetry: true, token: 2 });
+    const results = Object.fromEntries(server.all('complete').map((m) => [m.complete?.jobId ?? '', Buffer.from(m.complete?.result ?? [])]));
+    expect(results['text']?.toString()).toBe('plain');
+    expect([...(results['bytes'] ?? [])]).toEqual([9, 8]);
+    expect(results['none']?.length).toBe(0);
+    await vi.waitFor(() => expect(outcomes).toHaveLength(5));
+    expect(outcomes).toContainEqual({ jobId: 'text', token: 3, kind: 'complete', accepted: true, code: '', message: '', state: 'succeeded' });
+  });
+
+  it('hands the handler its job: payload, json(), attempt, token; progress is acknowledged', async () => {
+    const server = await fakeWorkers();
+    const seen = deferred<{ job: WorkerJob; progressed: boolean }>();
+    const w = worker([server.address], async (job) => {
+      const progressed = await job.progress(50, 'half way');
+      seen.resolve({ job, progressed });
+    });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 77, { attempt: 2, maxAttempts: 4, payload: Buffer.from('{"x":[1]}') })]);
+    const { job, progressed } = await seen.promise;
+    expect(progressed).toBe(true);
+    expect(job).toMatchObject({ id: 'j1', queue: 'q', attempt: 2, maxAttempts: 4, token: 77 });
+    expect(job.json()).toEqual({ x: [1] });
+    expect(server.all('progress')[0]?.progress).toMatchObject({ jobId: 'j1', token: 77, percent: 50, message: 'half way' });
+  });
+
+  it('aborts the handler when a heartbeat says the lease is lost, and sends no outcome for it', async () => {
+    const server = await fakeWorkers();
+    server.autoHeartbeat = (ref) => ({ jobId: ref.jobId, ok: false, expiresAtMs: 0, code: 'STALE_TOKEN', message: 'job was cancelled' });
+    const aborted = deferred<unknown>();
+    const w = worker(
+      [server.address],
+      (job) =>
+        new Promise((_, reject) => {
+          job.signal.addEventListener('abort', () => {
+            aborted.resolve(job.signal.reason);
+            reject(job.signal.reason as Error);
+          });
+        }),
+      { heartbeatIntervalMs: 30 },
+    );
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 5)]);
+    const reason = await aborted.promise;
+    expect(isRaftJobsError(reason, 'STALE_TOKEN')).toBe(true);
+    await vi.waitFor(() => expect(w.running).toBe(0));
+    // The lost lease is neither completed, failed nor heartbeated again.
+    const beats = server.all('heartbeat').length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(server.all('fail')).toHaveLength(0);
+    expect(server.all('complete')).toHaveLength(0);
+    expect(server.all('heartbeat')).toHaveLength(beats);
+  });
+
+  it('aborts an attempt when its job is pushed again with a newer token', async () => {
+    const server = await fakeWorkers();
+    const reasons = new Map<number, unknown>();
+    const release = deferred();
+    const w = worker([server.address], (job) =>
+      job.token === 1
+        ? new Promise((_, reject) => job.signal.addEventListener('abort', () => reject((reasons.set(job.token, job.signal.reason), job.signal.reason) as Error)))
+        : release.promise.then(() => 'second'),
+    );
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 1)]);
+    await vi.waitFor(() => expect(w.running).toBe(1));
+    server.last?.push([leased('j1', 9, { attempt: 2 })]);
+    await vi.waitFor(() => expect(isRaftJobsError(reasons.get(1), 'STALE_TOKEN')).toBe(true));
+    release.resolve();
+    await vi.waitFor(() => expect(server.all('complete').map((m) => m.complete?.token)).toEqual([9]));
+    expect(server.all('fail')).toHaveLength(0);
+  });
+
+  it('ignores transient heartbeat failures (NOT_LEADER)', async () => {
+    const server = await fakeWorkers();
+    server.autoHeartbeat = (ref) => ({ jobId: ref.jobId, ok: false, expiresAtMs: 0, code: 'NOT_LEADER', message: 'moving' });
+    const release = deferred();
+    let signal: AbortSignal | null = null;
+    const w = worker([server.address], (job) => {
+      signal = job.signal;
+      return release.promise;
+    }, { heartbeatIntervalMs: 20 });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 5)]);
+    await vi.waitFor(() => expect(server.all('heartbeat').length).toBeGreaterThanOrEqual(3));
+    expect((signal as AbortSignal | null)?.aborted).toBe(false);
+    release.resolve();
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(1));
+  });
+
+  it('does not retry a completion refused with STALE_TOKEN, not even after a reconnect', async () => {
+    const server = await fakeWorkers();
+    server.autoAck = () => ({ ok: false, code: 'STALE_TOKEN', message: 'token 5 is stale', state: '' });
+    const onOutcome = vi.fn();
+    const w = worker([server.address], () => Promise.resolve('late'), { onOutcome });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 5)]);
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(1));
+    await vi.waitFor(() => expect(onOutcome).toHaveBeenCalledWith({ jobId: 'j1', token: 5, kind: 'complete', accepted: false, code: 'STALE_TOKEN', message: 'token 5 is stale', state: '' }));
+    server.last?.fail(serviceError(grpc.status.UNAVAILABLE, 'leader changed', { 'x-error-code': 'NO_LEADER' }));
+    await vi.waitFor(() => expect(server.streams).toHaveLength(2));
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    expect(server.last?.hellos[0]?.held).toEqual([]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.all('complete')).toHaveLength(1);
+  });
+
+  it('resends a transiently refused completion on the same stream', async () => {
+    const server = await fakeWorkers();
+    let n = 0;
+    server.autoAck = () => (++n === 1 ? { ok: false, code: 'NOT_LEADER', message: 'stepping down', state: '' } : { ok: true, code: '', message: '', state: 'succeeded' });
+    const w = worker([server.address], () => Promise.resolve('x'));
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 5)]);
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(server.all('complete')).toHaveLength(2);
+  });
+});
+
+describe('Worker failover', () => {
+  it('keeps running through a leader change, follows the hint, re-announces held leases and resends the unacknowledged completion', async () => {
+    const oldLeader = await fakeWorkers();
+    const newLeader = await fakeWorkers();
+    oldLeader.autoAck = null; // the old leader dies before acknowledging
+    const release = deferred();
+    const invocations = new Map<string, number>();
+    const w = worker(
+      [oldLeader.address, newLeader.address],
+      async (job) => {
+        invocations.set(job.id, (invocations.get(job.id) ?? 0) + 1);
+        if (job.id === 'slow') await release.promise;
+        return job.id;
+      },
+      { heartbeatIntervalMs: 30 },
+    );
+    await w.start();
+    await vi.waitFor(() => expect(oldLeader.last?.hellos).toHaveLength(1));
+    oldLeader.last?.push([leased('fast', 1), leased('slow', 2)]);
+    await vi.waitFor(() => expect(oldLeader.all('complete')).toHaveLength(1));
+    // The old leader steps down and names the new one; the slow job is still running.
+    oldLeader.last?.fail(serviceError(grpc.status.UNAVAILABLE, 'not the leader', { 'x-error-code': 'NOT_LEADER', 'x-leader-addr': newLeader.address }));
+    await vi.waitFor(() => expect(newLeader.last?.hellos).toHaveLength(1));
+    expect(w.connectedTo).toBe(newLeader.address);
+    const hello = newLeader.last?.hellos[0];
+    expect(hello?.held.map((r) => `${r.jobId}:${r.token}`).sort()).toEqual(['fast:1', 'slow:2']);
+    // The unacknowledged completion is sent again with its token; the held leases are refreshed at once.
+    await vi.waitFor(() => expect(newLeader.all('complete').map((m) => m.complete?.jobId)).toEqual(['fast']));
+    expect(newLeader.all('complete')[0]?.complete?.token).toBe(1);
+    await vi.waitFor(() => expect(newLeader.all('heartbeat').length).toBeGreaterThanOrEqual(1));
+    release.resolve();
+    await vi.waitFor(() => expect(newLeader.all('complete').map((m) => m.complete?.jobId).sort()).toEqual(['fast', 'slow']));
+    expect(Object.fromEntries(invocations)).toEqual({ fast: 1, slow: 1 });
+  });
+
+  it('tries the next node when the stream cannot connect, and when a node refuses without a hint', async () => {
+    const dead = await deadAddress();
+    const noLeader = await fakeWorkers();
+    noLeader.onStream = (s) => s.fail(serviceError(grpc.status.UNAVAILABLE, 'no leader', { 'x-error-code': 'NO_LEADER' }));
+    const leader = await fakeWorkers();
+    const w = worker([dead, noLeader.address, leader.address], () => Promise.resolve());
+    await w.start();
+    await vi.waitFor(() => expect(leader.last?.hellos).toHaveLength(1));
+    expect(noLeader.streams.length).toBeGreaterThanOrEqual(1);
+    expect(w.connectedTo).toBe(leader.address);
+  });
+
+  it('reports a refused hello through onError', async () => {
+    const server = await fakeWorkers();
+    server.onMessage = (s, msg) => {
+      if (msg.hello) s.fail(serviceError(grpc.status.INVALID_ARGUMENT, 'hello: queue "q" is bad', { 'x-error-code': 'INVALID_ARGUMENT' }));
+    };
+    const onError = vi.fn();
+    const w = worker([server.address], () => Promise.resolve(), { onError });
+    await w.start();
+    await vi.waitFor(() => expect(onError).toHaveBeenCalled());
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'hello: queue "q" is bad' });
+  });
+});
+
+describe('Worker close', () => {
+  it('stops taking jobs (hello with capacity 0), drains running handlers, flushes outcomes, ends the stream', async () => {
+    const server = await fakeWorkers();
+    const release = deferred();
+    const w = worker([server.address], () => release.promise.then(() => 'done'));
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 1)]);
+    await vi.waitFor(() => expect(w.running).toBe(1));
+    const closing = w.close({ timeoutMs: 5_000 });
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(2));
+    expect(server.last?.hellos[1]).toMatchObject({ capacity: 0, held: [{ jobId: 'j1', token: 1 }] });
+    // A push that races with close is not run.
+    server.last?.push([leased('j2', 2)]);
+    setTimeout(() => release.resolve(), 50);
+    await closing;
+    expect(server.all('complete').map((m) => m.complete?.jobId)).toEqual(['j1']);
+    await vi.waitFor(() => expect(server.last?.ended).toBe(true));
+    expect(w.connectedTo).toBeNull();
+  });
+
+  it('aborts handlers still running at the timeout and sends nothing for them', async () => {
+    const server = await fakeWorkers();
+    let reason: unknown = null;
+    const w = worker([server.address], (job) => new Promise((_, reject) => job.signal.addEventListener('abort', () => reject((reason = job.signal.reason) as Error))));
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('j1', 1)]);
+    await vi.waitFor(() => expect(w.running).toBe(1));
+    const started = Date.now();
+    await w.close({ timeoutMs: 100 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(isRaftJobsError(reason, 'SHUTTING_DOWN')).toBe(true);
+    expect(server.all('fail')).toHaveLength(0);
+    expect(server.all('complete')).toHaveLength(0);
+  });
+
+  it('closes promptly when never connected, and is idempotent', async () => {
+    const w = worker([await deadAddress()], () => Promise.resolve());
+    await w.start();
+    const a = w.close({ timeoutMs: 100 });
+    const b = w.close();
+    expect(a).toBe(b);
+    await a;
+  });
+
+  it('validates its options', () => {
+    expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: [], concurrency: 0, handler: () => Promise.resolve() })).toThrow(/queues.*concurrency/s);
+  });
+});

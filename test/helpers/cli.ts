@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { withDeadline } from './poll.js';
+
+/** The repository root: the working directory of every process the helpers start. */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+/** The `raftjobs` command (`src/cli/bin.js`, run by `process.execPath`). */
+export const BIN = join(REPO_ROOT, 'src', 'cli', 'bin.js');
+
+/**
+ * The environment for a child process: ours without any `RAFTJOBS_*` variable (a developer's shell
+ * must not change what a test runs), plus `extra`.
+ */
+export function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('RAFTJOBS_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+/** Outcome of {@link runCli}. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Added to the child's environment (see {@link childEnv}). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** SIGKILL the command and reject after this long, ms. Default 30000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs `node src/cli/bin.js ...args` from the repository root to completion and collects its
+ * output. For commands expected to exit by themselves; long-running nodes belong to `Cluster`.
+ */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return withDeadline(
+    done,
+    timeoutMs,
+    () => `raftjobs ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+    () => child.kill('SIGKILL'),
+  );
+}

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, NonRetryableError, Worker } from '../../src/client/index.js';
+import { poll } from '../helpers/index.js';
+import { DEAD_JOB, startFakeDashboard } from './fake-dashboard.js';
+import { createObservedCluster, type ObservedCluster } from './helpers.js';
+
+/** Debian's Chromium; `.ci/run` installs it where it is missing. */
+const CHROMIUM = '/usr/bin/chromium';
+/**
+ * Flags known to work as root on this kind of machine (no sandbox, no background network).
+ * Playwright starts Chromium with a new, empty temporary profile of its own.
+ */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const inCI = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false' && process.env['CI'] !== '0';
+const skip = !existsSync(CHROMIUM) && !inCI;
+if (skip) console.warn(`dashboard.test.ts: skipped: ${CHROMIUM} not found (apt-get install chromium); in CI (CI set) this test always runs`);
+
+/** Wait until `read` (text of the page) satisfies `ok`; fails with the last text seen. */
+async function waitText(page: Page, description: string, read: (page: Page) => Promise<string | null>, ok: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  return poll(
+    async (observe) => {
+      const text = (await read(page)) ?? '';
+      observe(text);
+      return ok(text) ? text : undefined;
+    },
+    { description, timeoutMs, intervalMs: 100 },
+  );
+}
+
+const cell = (queue: string, state: string) => (page: Page) =>
+  page
+    .locator(`#queues tr[data-queue="${queue}"] td[data-state="${state}"]`)
+    .textContent({ timeout: 500 })
+    .catch(() => null);
+
+describe.skipIf(skip)('dashboard in a real browser against a running three-node cluster', () => {
+  let oc: ObservedCluster;
+  let client: Client;
+  let browser: Browser;
+  let worker: Worker | null = null;
+
+  beforeAll(async () => {
+    oc = await createObservedCluster({ actionsEnabled: true });
+    await oc.cluster.startAll();
+    client = new Client({ nodes: oc.addresses });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await worker?.close({ timeoutMs: 2000 });
+    await browser?.close();
+    client?.close();
+    await oc?.cluster.cleanup();
+  });
+
+  it('shows the leader, live queue counts, and retries a dead job with a click', async () => {
+    const leader = await oc.cluster.waitForLeader();
+    // Served by a follower: reads must follow the leader.
+    const follower = oc.cluster.ids.find((id) => id !== leader.id) as string;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://${oc.http.get(follower) ?? ''}/`);
+
+    await waitText(page, `the leader ${leader.id} in the header`, (p) => p.locator('#leader').textContent(), (t) => t === leader.id);
+    await waitText(page, 'three nodes in the cluster view', async (p) => String(await p.locator('#nodes tr[data-role]').count()), (t) => t === '3');
+    expect(await page.locator(`#nodes tr[data-node="${leader.id}"] td`).nth(2).textContent()).toBe('leader');
+    expect(await page.locator('#readonly-note').isHidden()).toBe(true);
+
+    // Queue counts change as jobs are submitted.
+    await client.submit(Array.from({ length: 5 }, (_, i) => ({ queue: 'dash', payload: { n: i } })));
+    await waitText(page, 'five ready jobs in queue dash', cell('dash', 'ready'), (t) => t === '5');
+
+    // A worker takes them; the first attempt of the "flaky" job fails for good, so it goes dead.
+    const [flaky] = await client.submit({ queue: 'dash-flaky', payload: 'try me twice', maxAttempts: 1 });
+    const flakyId = (flaky as { id: string }).id;
+    worker = new Worker({
+      nodes: oc.addresses,
+      queues: ['dash', 'dash-flaky'],
+      concurrency: 2,
+      workerId: 'browser-test-worker',
+      handler: (job) => (job.queue === 'dash-flaky' && job.attempt === 1 ? Promise.reject(new NonRetryableError('first attempt always fails')) : Promise.resolve({ ok: job.attempt })),
+    });
+    await worker.start();
+    await waitText(page, 'five succeeded jobs in queue dash', cell('dash', 'succeeded'), (t) => t === '5');
+    await waitText(page, 'the worker in the workers view', (p) => p.locator('#workers tr[data-worker="browser-test-worker"]').count().then(String), (t) => t === '1');
+
+    // The dead job is listed with an enabled Retry button.
+    const retry = page.locator(`#dead tr[data-job="${flakyId}"] button[data-action="retry"]`);
+    await retry.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await retry.isEnabled()).toBe(true);
+
+    // Job view: search by id shows state, attempts and the last error.
+    await page.fill('#job-id', flakyId);
+    await page.click('#job-form button[type="submit"]');
+    const jobState = (p: Page) => p.locator('#job [data-testid="job-state"]').textContent({ timeout: 500 }).catch(() => null);
+    await waitText(page, 'the job view of the dead job', jobState, (t) => t === 'dead');
+    expect(await page.locator('#job').textContent()).toContain('first attempt always fails');
+
+    // The throughput chart draws once a few samples exist.
+    await page.locator('#chart svg polyline[data-series="completed"]').waitFor({ state: 'attached', timeout: 20_000 });
+    const shot = process.env['RAFTJOBS_DASHBOARD_SCREENSHOT'];
+    if (shot !== undefined && shot !== '') await page.screenshot({ path: shot });
+
+    // Clicking Retry revives the job; the worker's second attempt succeeds.
+    await retry.click();
+    await poll(async () => ((await client.get(flakyId)).state === 'succeeded' ? true : undefined), { description: `${flakyId} to succeed after the retry`, timeoutMs: 20_000 });
+    const job = await client.get(flakyId);
+    expect(job.history.map((a) => a.outcome)).toEqual(['failed', 'succeeded']);
+    await waitText(page, 'the dead list without the job', (p) => p.locator(`#dead tr[data-job="${flakyId}"]`).count().then(String), (t) => t === '0');
+
+    await waitText(page, 'the job view to follow the job to succeeded', jobState, (t) => t === 'succeeded');
+    expect(await page.locator('#job table tbody tr').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses actions without the dashboard header, as a cross-site form would send them', async () => {
+    const [j] = await client.submit({ queue: 'dash-csrf', maxAttempts: 1 });
+    const res = await fetch(`http://${oc.http.get('n1') ?? ''}/api/jobs/${(j as { id: string }).id}/cancel`, { method: 'POST' });
+    expect(res.status).toBe(403);
+    expect((await client.get((j as { id: string }).id)).state).not.toBe('cancelled');
+  });
+});
+
+describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
+  it('disables the action buttons with a note, and shows job data as text, never as HTML', async () => {
+    const server = await startFakeDashboard(false, { retried: [], cancelled: [] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.goto(`http://${server.address}/#job=${DEAD_JOB.id}`);
+      await page.locator('#readonly-note').waitFor({ state: 'visible', timeout: 10_000 });
+      const retry = page.locator(`#dead tr[data-job="${DEAD_JOB.id}"] button[data-action="retry"]`);
+      await retry.waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await retry.isDisabled()).toBe(true);
+      expect(await retry.getAttribute('title')).toMatch(/read-only/);
+      await page.locator('#job pre').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('#job pre').first().textContent()).toBe(DEAD_JOB.payload.text);
+      expect(await page.locator('#job img').count()).toBe(0);
+      expect(dialogs).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
+import { createSilentLogger, NodeMetricsRegistry, startHttpServer, ThroughputHistory, type DashboardApi, type RunningHttpServer } from '../../src/observability/index.js';
+
+const now = 1_700_000_000_000;
+
+/** A dead job as the dashboard API returns it. */
+export const DEAD_JOB = {
+  id: '000000000a',
+  queue: 'mail',
+  state: 'dead',
+  priority: 0,
+  runAt: now,
+  attempts: 3,
+  maxAttempts: 3,
+  lease: null,
+  progress: null,
+  payload: { encoding: 'utf8', text: '<img src=x onerror=alert(1)>', bytes: 28, truncated: false },
+  result: null,
+  lastError: 'smtp: connection refused',
+  submittedAt: now,
+  finishedAt: now + 5000,
+  idempotencyKey: null,
+  history: [{ attempt: 3, token: 9, workerId: 'w1', startedAt: now + 4000, endedAt: now + 5000, outcome: 'failed', error: 'smtp: connection refused' }],
+};
+
+/** Calls the fake received, for assertions. */
+export interface FakeCalls {
+  retried: string[];
+  cancelled: string[];
+}
+
+/** A DashboardApi with canned answers: one node, one queue, one dead job. */
+export function fakeDashboard(calls: FakeCalls): DashboardApi {
+  return {
+    cluster: () =>
+      Promise.resolve({
+        self: 'n1',
+        clusterId: 'fake',
+        leaderId: 'n1',
+        term: 3,
+        time: now,
+        nodes: [{ id: 'n1', address: '127.0.0.1:1', httpAddress: null, reachable: true, role: 'leader', term: 3, leaderId: 'n1', commitIndex: 10, appliedIndex: 10, lastLogIndex: 10, snapshotIndex: 0, pid: 1, lagEntries: 0, replication: 'leader', lastContactMs: null }],
+      }),
+    queues: () => Promise.resolve({ queues: [{ queue: 'mail', scheduled: 0, ready: 2, leased: 0, succeeded: 1, dead: 1, cancelled: 0 }], total: {} }),
+    job: (id) => (id === DEAD_JOB.id ? Promise.resolve(DEAD_JOB) : Promise.reject(new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id }))),
+    dead: () => Promise.resolve({ jobs: [DEAD_JOB], nextPageToken: null }),
+    workers: () => Promise.resolve({ leaderId: 'n1', workers: [] }),
+    retryDead: (id) => {
+      calls.retried.push(id);
+      return Promise.resolve({ ...DEAD_JOB, id, state: 'ready' });
+    },
+    cancel: (id) => {
+      calls.cancelled.push(id);
+      return Promise.reject(new RaftJobsError(ErrorCode.IllegalTransition, `job ${id} is dead: only scheduled, ready or leased jobs can be cancelled`));
+    },
+  };
+}
+
+/** Serve the dashboard on a free loopback port with the fake API. */
+export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, address = '127.0.0.1:0'): Promise<RunningHttpServer> {
+  const metrics = new NodeMetricsRegistry({ nodeId: 'n1', clusterId: 'fake', processMetrics: false });
+  return startHttpServer({
+    address,
+    nodeId: 'n1',
+    clusterId: 'fake',
+    logger: createSilentLogger(),
+    metrics,
+    readiness: () => ({ ready: true, reason: 'leader in term 3' }),
+    dashboard: fakeDashboard(calls),
+    throughput: new ThroughputHistory(() => metrics.flowTotals()),
+    actionsEnabled,
+  });
+}
