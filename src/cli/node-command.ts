@@ -1,12 +1,14 @@
 import { loadConfig } from '../config/index.js';
 import { isRaftJobsError } from '../errors/index.js';
 import { createLogger } from '../observability/index.js';
-import { startNode } from '../server/node-server.js';
+import { startNode, type RunningNode } from '../server/node-server.js';
 import { parseFlags, requireFlag } from './args.js';
 
 /**
  * `raftjobs node --config FILE --id ID`: run one node until SIGTERM/SIGINT. The config is
- * validated before anything else happens; a second signal exits at once.
+ * validated before anything else happens; a second signal exits at once. Signal handlers are in
+ * place before start-up, so a stop requested while the node starts still runs the orderly
+ * shutdown once it is up.
  */
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags('node', argv, { config: { type: 'string' }, id: { type: 'string' } });
@@ -15,22 +17,21 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const config = loadConfig(configPath, { nodeId: id });
   const logger = createLogger({ nodeId: id, clusterId: config.clusterId });
 
-  let fatal: Error | null = null;
+  let running: RunningNode | null = null;
+  /** A stop asked for before start-up finished (a holder object: closures assign it). */
+  const early: { stop: { reason: string; code: number } | null } = { stop: null };
+  let fatal = false;
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-  let running: Awaited<ReturnType<typeof startNode>>;
-  try {
-    running = await startNode(config, id, logger, (err) => {
-      fatal = err;
-      void stop('fatal error', 70);
-    });
-  } catch (err) {
-    logger.fatal({ err, code: isRaftJobsError(err) ? err.code : undefined }, 'node failed to start');
-    throw err;
-  }
+  let stopping = false;
 
-  let signals = 0;
   const stop = async (reason: string, code: number): Promise<void> => {
+    if (!running) {
+      early.stop ??= { reason, code };
+      return;
+    }
+    if (stopping) return;
+    stopping = true;
     const hard = setTimeout(() => {
       logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed; exiting');
       process.exit(1);
@@ -44,6 +45,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
       resolveExit(1);
     }
   };
+  let signals = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) {
@@ -54,8 +56,20 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  const code = await exited;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  return code;
+  try {
+    try {
+      running = await startNode(config, id, logger, () => {
+        fatal = true;
+        void stop('fatal error', 70);
+      });
+    } catch (err) {
+      logger.fatal({ err, code: isRaftJobsError(err) ? err.code : undefined }, 'node failed to start');
+      throw err;
+    }
+    if (early.stop) void stop(early.stop.reason, early.stop.code);
+    return await exited;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }

@@ -108,6 +108,7 @@ export class Cluster {
   readonly #o: ClusterOptions;
   readonly #env: NodeJS.ProcessEnv;
   readonly #procs = new Map<string, NodeProcess>();
+  #nodeEnv: ((id: string) => Readonly<Record<string, string>>) | null = null;
   readonly #runs = new Map<string, number>();
 
   private constructor(dir: string, nodes: readonly { id: string; address: string }[], o: ClusterOptions) {
@@ -184,6 +185,11 @@ export class Cluster {
     return p?.running === true ? p.pid : undefined;
   }
 
+  /** Extra environment for one node, applied at each later start (e.g. peer addresses through proxies). */
+  setNodeEnv(fn: (id: string) => Readonly<Record<string, string>>): void {
+    this.#nodeEnv = fn;
+  }
+
   /** Starts node `id` (which must not be running) and waits until it logged "node ready" and answers status. */
   async start(id: string): Promise<NodeProcess> {
     if (this.isRunning(id)) throw new Error(`${id} is already running (pid ${String(this.pid(id))})`);
@@ -193,7 +199,7 @@ export class Cluster {
       id,
       configPath: this.configPath,
       logPath: this.logPath(id),
-      env: this.#env,
+      env: this.#nodeEnv ? { ...this.#env, ...this.#nodeEnv(id) } : this.#env,
       run,
       readyTimeoutMs: this.#o.readyTimeoutMs ?? 30_000,
     });

@@ -1,0 +1,48 @@
+/**
+ * Chaos run against real node processes:
+ *   npm run chaos -- [--duration S] [--nodes 3|5] [--seed N] [--json] [--keep]
+ * Kills, pauses and partitions nodes (and kills workers) on a seeded schedule while clients
+ * submit and workers process jobs, then heals, drains and checks the history. Exits 0 only when
+ * nothing acknowledged was lost, nothing is unfinished, no stale completion was accepted, no two
+ * leases overlapped, and every replica agrees.
+ */
+import { parseArgs } from 'node:util';
+import { formatChaosReport, runChaos } from './chaos/run.js';
+
+function fail(message: string): never {
+  process.stderr.write(`chaos: ${message}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--seed N] [--json] [--keep]\n`);
+  process.exit(2);
+}
+
+let values: { duration: string; nodes: string; seed?: string; json: boolean; keep: boolean; workers: string };
+try {
+  ({ values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '60' },
+      nodes: { type: 'string', default: '3' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '2' },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+const durationS = Number(values.duration);
+if (!Number.isInteger(durationS) || durationS < 10 || durationS > 86_400) fail(`--duration must be an integer number of seconds from 10 to 86400, got ${JSON.stringify(values.duration)}`);
+const nodes = Number(values.nodes);
+if (nodes !== 3 && nodes !== 5) fail(`--nodes must be 3 or 5, got ${JSON.stringify(values.nodes)}`);
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 1 || workers > 16) fail(`--workers must be 1..16, got ${JSON.stringify(values.workers)}`);
+const seed = values.seed === undefined ? Math.floor(Math.random() * 1e9) : Number(values.seed);
+if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
+
+const result = await runChaos({ durationS, nodes, seed, workers, keep: values.keep, out: values.json ? process.stderr : process.stdout });
+process.stdout.write(formatChaosReport(result) + '\n');
+if (values.json) {
+  const { examples: _examples, dir: _dir, ...rest } = result;
+  process.stdout.write(JSON.stringify(rest) + '\n');
+}
+process.exitCode = result.passed ? 0 : 1;

@@ -1,0 +1,67 @@
+/**
+ * A chaos-run worker in its own process, so the runner can kill it mid-job with SIGKILL.
+ * Every handler start and every outcome the cluster acknowledged is appended (synchronously, so
+ * a kill loses nothing already written) to a JSON-lines history file.
+ *
+ *   node --import tsx scripts/chaos/worker-process.ts --nodes a,b,c --queue chaos --id w1 --log FILE
+ */
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Worker } from '../../src/client/index.js';
+import { SeededRandom } from '../../src/sim/index.js';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string' },
+    queue: { type: 'string', default: 'chaos' },
+    id: { type: 'string' },
+    log: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    'min-ms': { type: 'string', default: '5' },
+    'max-ms': { type: 'string', default: '200' },
+    'lease-ttl-ms': { type: 'string', default: '3000' },
+    seed: { type: 'string', default: '1' },
+  },
+  strict: true,
+});
+const nodes = (values.nodes ?? '').split(',').filter(Boolean);
+const log = values.log;
+const id = values.id;
+if (nodes.length === 0 || !log || !id) {
+  process.stderr.write('worker-process: --nodes, --id and --log are required\n');
+  process.exit(2);
+}
+const minMs = Number(values['min-ms']);
+const maxMs = Number(values['max-ms']);
+const rng = new SeededRandom(Number(values.seed));
+const record = (entry: Record<string, unknown>): void => appendFileSync(log, JSON.stringify(entry) + '\n');
+
+const worker = new Worker({
+  nodes,
+  queues: [values.queue],
+  concurrency: Number(values.concurrency),
+  workerId: id,
+  leaseTtlMs: Number(values['lease-ttl-ms']),
+  async handler(job) {
+    record({ e: 'start', jobId: job.id, attempt: job.attempt, token: job.token, worker: id, at: Date.now() });
+    const ms = minMs + rng.int(Math.max(1, maxMs - minMs));
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      job.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    return { worker: id, token: job.token };
+  },
+  onOutcome(o) {
+    record({ e: 'outcome', jobId: o.jobId, token: o.token, kind: o.kind, accepted: o.accepted, code: o.code, at: Date.now() });
+  },
+});
+await worker.start();
+process.stdout.write('worker ready\n');
+const stop = (): void => {
+  void worker.close({ timeoutMs: 2000 }).then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,30 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { formatChaosReport, runChaos } from '../../scripts/chaos/run.js';
+
+/**
+ * A short chaos run on real processes: several leader kills, a leader isolation and a split,
+ * worker kills, with clients and workers running throughout. The must-holds of the checker hold.
+ */
+describe('chaos', () => {
+  it('loses nothing and accepts no stale completion through leader kills and partitions', async () => {
+    let log = '';
+    const out = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        log += chunk.toString();
+        cb();
+      },
+    });
+    const r = await runChaos({ durationS: 45, nodes: 3, seed: 20261129, out });
+    const summary = formatChaosReport(r) + '\n' + log;
+    expect(r.faultCounts['kill-leader'], summary).toBeGreaterThanOrEqual(3);
+    expect(r.faultCounts['isolate-leader'] + r.faultCounts.split, summary).toBeGreaterThanOrEqual(1);
+    expect(r.acked, summary).toBeGreaterThan(100);
+    expect(r.lost, summary).toBe(0);
+    expect(r.unfinished, summary).toBe(0);
+    expect(r.staleCompletionsAccepted, summary).toBe(0);
+    expect(r.concurrentLeases, summary).toBe(0);
+    expect(r.replicasAgree, summary).toBe(true);
+    expect(r.passed, summary).toBe(true);
+  }, 240_000);
+});
