@@ -35,6 +35,7 @@ const TAG = {
   retryDead: 8,
   tick: 9,
   leaderChange: 10,
+  release: 11,
 } as const satisfies Record<Command['type'], number>;
 
 // Presence bits of a submitted job's optional fields.
@@ -129,6 +130,14 @@ function encodeCommand(w: Writer, c: Command): void {
       return;
     case 'leaderChange':
       w.sint(c.graceMs);
+      return;
+    case 'release':
+      w.str(c.workerId);
+      w.uint(c.keep.length);
+      for (const l of c.keep) {
+        w.str(l.jobId);
+        w.sint(l.token);
+      }
       return;
   }
 }
@@ -255,6 +264,13 @@ function decodeCommand(r: Reader, i: number): Command {
       return { type: 'tick' };
     case TAG.leaderChange:
       return { type: 'leaderChange', graceMs: r.sint() };
+    case TAG.release: {
+      const workerId = r.str();
+      const n = r.count();
+      const keep: LeaseRef[] = new Array<LeaseRef>(n);
+      for (let k = 0; k < n; k++) keep[k] = { jobId: r.str(), token: r.sint() };
+      return { type: 'release', workerId, keep };
+    }
     default:
       throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   }

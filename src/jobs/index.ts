@@ -37,6 +37,7 @@ export type {
   JobSummary,
   JobView,
   LeaderChangeResult,
+  ReleaseResult,
   LeaseGrant,
   LeaseInfo,
   LeaseResult,

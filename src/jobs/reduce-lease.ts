@@ -3,7 +3,7 @@
  * fenced by its token (J3): only the current lease of a leased job is accepted.
  */
 import { readyBefore, type JobRecord, type JobsState, type QueueIndex } from './state.js';
-import { currentLease, endAttempt, finish, grantLease, retryOrDie } from './transitions.js';
+import { currentLease, endAttempt, finish, grantLease, retryOrDie, schedule } from './transitions.js';
 import type {
   CompleteResult,
   FailResult,
@@ -13,8 +13,9 @@ import type {
   LeaseResult,
   ProgressResult,
   Rejection,
+  ReleaseResult,
 } from './results.js';
-import type { CompleteCommand, FailCommand, HeartbeatCommand, LeaseCommand, ProgressCommand } from './types.js';
+import type { CompleteCommand, FailCommand, HeartbeatCommand, LeaseCommand, ProgressCommand, ReleaseCommand } from './types.js';
 
 /**
  * Grants up to `max` leases from the named queues, best job first across all of them. Each grant
@@ -98,4 +99,22 @@ export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Reje
   job.lastError = cmd.error;
   retryOrDie(state, job, cmd.retry !== false);
   return { ok: true, type: 'fail', jobId: job.id, state: job.state, runAt: job.state === 'dead' ? null : job.runAt };
+}
+
+/**
+ * Returns to ready every lease of `workerId` not in `keep` (granted, never delivered). O(l) in
+ * the number of leased jobs; it runs once per worker (re)connection.
+ */
+export function applyRelease(state: JobsState, cmd: ReleaseCommand): ReleaseResult {
+  const keep = new Set(cmd.keep.map((l) => `${l.jobId}/${l.token}`));
+  const victims = state.leased.unordered().filter((job) => job.leaseWorker === cmd.workerId && !keep.has(`${job.id}/${job.leaseToken}`));
+  victims.sort((a, b) => a.seq - b.seq);
+  for (const job of victims) {
+    endAttempt(state, job, 'expired', 'released: the worker never received this lease');
+    // The attempt never ran: it does not count against the budget.
+    job.attemptLimit++;
+    job.updatedAt = state.now;
+    schedule(state, job, state.now);
+  }
+  return { ok: true, type: 'release', released: victims.map((j) => j.id) };
 }

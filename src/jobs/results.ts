@@ -111,6 +111,13 @@ export interface TickResult {
   readonly purged: number;
 }
 
+export interface ReleaseResult {
+  readonly ok: true;
+  readonly type: 'release';
+  /** Jobs whose undelivered lease was released, back to ready. */
+  readonly released: readonly string[];
+}
+
 export interface LeaderChangeResult {
   readonly ok: true;
   readonly type: 'leaderChange';
@@ -131,6 +138,7 @@ export type CommandResult =
   | RetryDeadResult
   | TickResult
   | LeaderChangeResult
+  | ReleaseResult
   | Rejection;
 
 /** One attempt of a job. */

@@ -213,6 +213,18 @@ export interface LeaderChangeCommand {
   readonly graceMs: number;
 }
 
+/**
+ * A worker (re)connected holding exactly the leases in `keep`: every other lease recorded for
+ * `workerId` was granted but never reached it (its stream broke first, or the worker restarted
+ * under the same id). Those jobs go back to ready at once instead of waiting out their TTL, and
+ * the attempt that never ran does not count against the job's attempt budget.
+ */
+export interface ReleaseCommand {
+  readonly type: 'release';
+  readonly workerId: string;
+  readonly keep: readonly LeaseRef[];
+}
+
 export type Command =
   | SubmitCommand
   | LeaseCommand
@@ -223,7 +235,8 @@ export type Command =
   | CancelCommand
   | RetryDeadCommand
   | TickCommand
-  | LeaderChangeCommand;
+  | LeaderChangeCommand
+  | ReleaseCommand;
 
 export type CommandType = Command['type'];
 
@@ -239,6 +252,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'retryDead',
   'tick',
   'leaderChange',
+  'release',
 ];
 
 /** The payload of one Raft log entry. */

@@ -49,6 +49,9 @@ export function validateBatch(batch: unknown, options: JobsOptions = DEFAULT_JOB
 }
 
 /** @internal Appends the problems of `command` to `problems`, paths prefixed with `prefix`. */
+/** Most leases a reconnecting worker may say it holds (`release.keep`). */
+export const MAX_RELEASE_KEEP = 10_000;
+
 export function checkCommand(command: unknown, prefix: string, o: JobsOptions, problems: string[]): void {
   if (!isObject(command)) {
     problems.push(`${prefix === '' ? 'command' : prefix.slice(0, -1)}: must be an object`);
@@ -119,6 +122,20 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
     case 'leaderChange':
       need('graceMs', intProblem(c['graceMs'], 1, o.maxLeaseTtlMs, true));
       return;
+    case 'release': {
+      need('workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
+      const keep = c['keep'];
+      if (!Array.isArray(keep) || keep.length > MAX_RELEASE_KEEP) {
+        problems.push(`${at('keep')}: must be an array of at most ${MAX_RELEASE_KEEP} {jobId, token}`);
+        return;
+      }
+      keep.forEach((l, i) => {
+        if (!isObject(l)) return need(`keep[${i}]`, 'must be an object');
+        need(`keep[${i}].jobId`, jobIdProblem(l['jobId']));
+        need(`keep[${i}].token`, tokenProblem(l['token']));
+      });
+      return;
+    }
     default:
       problems.push(`${at('type')}: must be one of ${COMMAND_TYPES.join(', ')}`);
   }

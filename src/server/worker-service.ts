@@ -165,11 +165,26 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
       const h = msg.hello;
       const problems = helloProblems(h, node.state);
       if (problems.length > 0) throw invalid(`hello: ${problems.join('; ')}`, problems);
+      const first = s.workerId === '';
       s.workerId = h.workerId;
       s.queues = h.queues;
       s.capacity = h.capacity;
       s.ttlMs = h.leaseTtlMs;
       for (const ref of h.held) s.held.set(ref.jobId, ref.token);
+      if (first) {
+        // Leases granted to this worker id that it does not hold never reached it (its stream
+        // broke first, or it restarted): release them now rather than after their TTL.
+        s.leasing = true;
+        try {
+          const res = await node.propose({ type: 'release', workerId: h.workerId, keep: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) });
+          if (!res.ok) throw rejection(res);
+          if (res.type === 'release' && res.released.length > 0) {
+            ctx.logger.info({ workerId: h.workerId, released: res.released.length }, 'released leases the worker never received');
+          }
+        } finally {
+          s.leasing = false;
+        }
+      }
       dispatchSoon();
       return;
     }
