@@ -89,8 +89,9 @@ export class JobNode {
     return this.raft.leader();
   }
 
-  status(): NodeStatus {
-    return this.raft.status();
+  /** See {@link RaftNode.status}: pass `{ digest: false }` where the state digest is not shown. */
+  status(opts: { readonly digest?: boolean } = {}): NodeStatus {
+    return this.raft.status(opts);
   }
 
   /** Snapshot the job state now and compact the log below it; returns the snapshot index. */

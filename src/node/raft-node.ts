@@ -188,7 +188,11 @@ export class RaftNode<C, R> {
     return this.leaderId;
   }
 
-  status(): NodeStatus {
+  /**
+   * This node's view. The state digest hashes the whole job state, so it is computed only when
+   * asked (`digest: true`, the default) and reused while the applied index stays the same.
+   */
+  status(opts: { readonly digest?: boolean } = {}): NodeStatus {
     const st = this.raft.status();
     return {
       id: this.id,
@@ -200,11 +204,18 @@ export class RaftNode<C, R> {
       firstLogIndex: st.firstLogIndex,
       lastLogIndex: st.lastLogIndex,
       snapshotIndex: st.snapshotIndex,
-      stateDigest: this.o.app.digest(),
+      stateDigest: opts.digest === false ? '' : this.digest(st.appliedIndex),
       pid: process.pid,
       peers: st.progress.map((p) => ({ id: p.id, matchIndex: p.match, nextIndex: p.next, state: p.state })),
       contacts: [...this.contacts].map(([id, at]) => ({ id, agoMs: Math.max(0, this.clock.now() - at) })),
     };
+  }
+
+  private digestCache = { index: -1, digest: '' };
+
+  private digest(appliedIndex: number): string {
+    if (this.digestCache.index !== appliedIndex) this.digestCache = { index: appliedIndex, digest: this.o.app.digest() };
+    return this.digestCache.digest;
   }
 
   /** Snapshot the application now and compact the log below it. */
@@ -444,7 +455,7 @@ export class RaftNode<C, R> {
   private async maybeSnapshot(): Promise<void> {
     const every = this.o.snapshotEntries ?? 20_000;
     const bytes = this.o.snapshotBytes ?? 64 * 1024 * 1024;
-    if (this.raft.status().appliedIndex - this.lastSnapshotIndex >= every || this.bytesSinceSnapshot >= bytes) await this.takeSnapshot();
+    if (this.appliedIndex - this.lastSnapshotIndex >= every || this.bytesSinceSnapshot >= bytes) await this.takeSnapshot();
   }
 
   private async takeSnapshot(): Promise<void> {

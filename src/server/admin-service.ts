@@ -8,7 +8,8 @@ import type { WorkerRegistry } from './worker-service.js';
 
 /** What the admin service needs from a node. */
 export interface AdminTarget {
-  status(): NodeStatus;
+  status(opts?: { readonly digest?: boolean }): NodeStatus;
+  leader(): string | null;
   snapshotNow(): Promise<number>;
   transferLeadership(to: string): void;
   isLeader(): boolean;
@@ -42,8 +43,8 @@ export function addAdminService(
 ): void {
   const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
   server.addService(Admin.service, {
-    Status: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      cb(null, statusToWire(o.node.status(), o.clusterId, o.address));
+    Status: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      cb(null, statusToWire(o.node.status({ digest: !(call.request as { skipDigest?: boolean }).skipDigest }), o.clusterId, o.address));
     },
     Snapshot: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       o.node.snapshotNow().then(
@@ -58,7 +59,7 @@ export function addAdminService(
         return;
       }
       if (!o.node.isLeader()) {
-        cb(toServiceError(new RaftJobsError(ErrorCode.NotLeader, 'this node is not the leader', { leaderId: o.node.status().leaderId }), o.logger));
+        cb(toServiceError(new RaftJobsError(ErrorCode.NotLeader, 'this node is not the leader', { leaderId: o.node.leader() }), o.logger));
         return;
       }
       o.node.transferLeadership(to);

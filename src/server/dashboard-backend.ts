@@ -119,7 +119,7 @@ export class DashboardBackend implements DashboardApi {
         replication: s.id === leader?.id ? 'leader' : (peer?.state ?? null),
       };
     });
-    const self = this.o.node.status();
+    const self = this.o.node.status({ digest: false });
     return { self: this.o.nodeId, clusterId: this.o.config.clusterId, leaderId: leader?.id ?? null, term: leader?.term ?? self.term, time: Date.now(), nodes };
   }
 
@@ -166,7 +166,7 @@ export class DashboardBackend implements DashboardApi {
   }
 
   private async statusOf(id: string): Promise<{ status: StatusView | null; error?: string }> {
-    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status()) };
+    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status({ digest: false })) };
     try {
       return { status: fromWire(await this.admin<WireStatus>(id, 'Status')) };
     } catch (err) {
@@ -190,7 +190,7 @@ export class DashboardBackend implements DashboardApi {
         else resolve(res as T);
       };
       const opts = { deadline: Date.now() + ADMIN_DEADLINE_MS };
-      if (method === 'Status') c.Status({}, opts, cb);
+      if (method === 'Status') c.Status({ skipDigest: true }, opts, cb);
       else c.Workers({}, opts, cb);
     });
   }

@@ -22,7 +22,7 @@ export function addJobsServices(
   o: { node: JobNode; config: Config; logger: Logger; peerDialAddresses: ReadonlyMap<string, string>; observer?: ApiObserver },
 ): { close(): void; readonly workers: WorkerRegistry } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
-  const forwarder = new LeaderForwarder(o.node, o.node.status().id, addresses, o.peerDialAddresses);
+  const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
   const ctx: ServiceContext = { node: o.node, forwarder, logger: o.logger.child({ component: 'api' }), ...(o.observer ? { observer: o.observer } : {}) };
   const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
   const def = Jobs.service as unknown as Def;

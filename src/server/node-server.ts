@@ -134,7 +134,7 @@ export async function startNode(
 /** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */
 async function handOver(node: JobNode, logger: Logger, timeoutMs: number): Promise<void> {
   if (!node.isLeader()) return;
-  const best = [...node.status().peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
+  const best = [...node.status({ digest: false }).peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
   if (!best) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, timeoutMs);

@@ -38,7 +38,7 @@ export class NodeObservability {
   /** Let scrapes read the node, and serve grpc.health.v1 on `server`: SERVING while a leader is known. */
   addHealth(server: grpc.Server, node: JobNode, workers: WorkerRegistry): void {
     this.metrics.bind({
-      status: () => node.status(),
+      status: () => node.status({ digest: false }),
       queueStats: () => stats(node.state),
       workers: () => {
         const list = workers.list();
@@ -68,7 +68,7 @@ export class NodeObservability {
     if (address === undefined) return null;
     const voters = new Set(this.config.nodes.map((n) => n.id));
     const readiness = (): Readiness => {
-      const s = node.status();
+      const s = node.status({ digest: false });
       if (!voters.has(this.nodeId)) return { ready: false, reason: `${this.nodeId} is not a member of cluster ${this.config.clusterId}` };
       if (s.leaderId === null) return { ready: false, reason: `no leader known (${s.role}, term ${s.term})` };
       return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
