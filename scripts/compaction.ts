@@ -12,8 +12,8 @@
  *    the cluster's `jobs.retention.succeededMs`). Every job carries an idempotency key (so a batch
  *    retried after a leader change is not duplicated), remembered `--idempotency-window-ms`
  *    (default 10000). The load follows the leader if it changes;
- * 3. waits until every finished job is purged and every key forgotten, measures each node's data directory (like `du`),
- *    runs `raftjobs snapshot` and measures again;
+ * 3. waits until every finished job is purged and every key forgotten, measures each node's data
+ *    directory (like `du`), runs `raftjobs snapshot` and measures again, and 5 s later;
  * 4. restarts a follower holding the retained state and times spawn to "node ready" and to caught
  *    up (applied the leader's commit index), and reports what it loaded ("raft state loaded").
  *
@@ -36,6 +36,7 @@ const BATCH = 1000;
 const SUBMITS_IN_FLIGHT = 4;
 const MAX_BACKLOG = 50_000;
 const WORKER_CAPACITY = 10_000;
+const SETTLE_MS = 5000;
 
 let values: Record<string, string | boolean | undefined>;
 try {
@@ -103,7 +104,11 @@ interface NodeDisk {
 }
 
 async function measureDisks(cluster: Cluster): Promise<NodeDisk[]> {
-  const rows = await cluster.statusAll();
+  // A node busy applying may miss one status deadline: ask again until all answer.
+  const rows = await cluster.waitFor('every node to answer status', (r) => (r.every((x) => x.role !== 'unreachable') ? r : undefined), {
+    ids: () => cluster.ids,
+    intervalMs: 200,
+  });
   return cluster.ids.map((id) => {
     const r = rows.find((x) => x.id === id);
     return { id, bytes: diskUsage(join(cluster.dataDir, id)), firstLogIndex: r?.firstLogIndex, lastLogIndex: r?.lastLogIndex, snapshotIndex: r?.snapshotIndex };
@@ -395,6 +400,9 @@ try {
   if (snap.code !== 0) throw new Error(`raftjobs snapshot failed (${String(snap.code)}): ${snap.stderr}`);
   const snapRows = JSON.parse(snap.stdout) as SnapshotRow[];
   const afterSnapshot = await measureDisks(cluster);
+  // LevelDB gives the space back in a background compaction: look again a little later.
+  await sleep(SETTLE_MS);
+  const settledDisk = await measureDisks(cluster);
   const { queues: finalStats } = await link.jobsCall<{ queues: QueueStatsWire[] }>((jobs, cb) => jobs.Stats({}, deadline(), cb));
   const leaderChanges = link.changes;
   link.close();
@@ -403,9 +411,13 @@ try {
   const follower = settled.rows.find((r) => r.role !== 'leader')?.id ?? cluster.ids[1] ?? 'n2';
   await cluster.kill(follower, 'SIGTERM');
   const spawned = performance.now();
+  const spawnedAt = Date.now();
   const proc = await cluster.start(follower);
   const readyMs = performance.now() - spawned;
   const loadedState = proc.lastRecord('raft state loaded') ?? {};
+  // When the node had read its storage and restored its snapshot (its own log timestamp).
+  const loadedTime = typeof loadedState['time'] === 'string' ? Date.parse(loadedState['time']) : NaN;
+  const stateLoadedMs = Number.isFinite(loadedTime) ? loadedTime - spawnedAt : null;
   const target = (await cluster.waitForLeader()).commitIndex ?? 0;
   await cluster.waitFor(`${follower} to apply index ${target}`, (rows: StatusRow[]) => ((rows[0]?.appliedIndex ?? 0) >= target ? true : undefined), {
     ids: () => [follower],
@@ -427,6 +439,7 @@ try {
   line(['after workload', ...loaded.map((d) => String(mib(d.bytes)))]);
   line(['purged, before raftjobs snapshot', ...beforeSnapshot.map((d) => String(mib(d.bytes)))]);
   line(['after raftjobs snapshot', ...afterSnapshot.map((d) => String(mib(d.bytes)))]);
+  line([`${SETTLE_MS / 1000} s later`, ...settledDisk.map((d) => String(mib(d.bytes)))]);
   line(['log first..last after workload', ...loaded.map((d) => `${String(d.firstLogIndex)}..${String(d.lastLogIndex)}`)]);
   line(['log first..last after snapshot', ...afterSnapshot.map((d) => `${String(d.firstLogIndex)}..${String(d.lastLogIndex)}`)]);
   line(['snapshot index', ...snapRows.map((r) => (r.ok ? String(r.snapshotIndex) : 'failed'))]);
@@ -437,7 +450,7 @@ try {
   print(`restart of ${baselineNode} with an empty state (baseline): node ready after ${baselineReadyMs.toFixed(0)} ms`);
   print(
     `restart of ${follower} (snapshot index ${String(loadedState['snapshotIndex'])}, replays ${String(loadedState['replayEntries'])} entries, data ${mib(restartedDisk)} MiB): ` +
-      `node ready after ${readyMs.toFixed(0)} ms, caught up (applied ${target}) after ${caughtUpMs.toFixed(0)} ms`,
+      `state loaded after ${String(stateLoadedMs)} ms, node ready after ${readyMs.toFixed(0)} ms, caught up (applied ${target}) after ${caughtUpMs.toFixed(0)} ms`,
   );
   if (values['json'] === true) {
     print(
@@ -456,6 +469,7 @@ try {
           afterWorkload: Object.fromEntries(loaded.map((d) => [d.id, d.bytes])),
           beforeSnapshot: Object.fromEntries(beforeSnapshot.map((d) => [d.id, d.bytes])),
           afterSnapshot: Object.fromEntries(afterSnapshot.map((d) => [d.id, d.bytes])),
+          settled: Object.fromEntries(settledDisk.map((d) => [d.id, d.bytes])),
         },
         log: {
           afterWorkload: Object.fromEntries(loaded.map((d) => [d.id, { first: d.firstLogIndex, last: d.lastLogIndex, snapshot: d.snapshotIndex }])),
@@ -464,6 +478,7 @@ try {
         baselineRestartReadyMs: Math.round(baselineReadyMs),
         restart: {
           node: follower,
+          stateLoadedMs,
           readyMs: Math.round(readyMs),
           caughtUpMs: Math.round(caughtUpMs),
           snapshotIndex: loadedState['snapshotIndex'],

@@ -95,6 +95,8 @@ export class RaftStorage {
   #lastIndex: number;
   #snapshot: SnapshotRecord | null;
   #queue: Promise<unknown> = Promise.resolve();
+  /** LevelDB compactions started by `compact`, running in the background (awaited by `close`). */
+  #reclaim: Promise<void> = Promise.resolve();
   #failure: RaftJobsError | null = null;
   #closed = false;
 
@@ -208,6 +210,11 @@ export class RaftStorage {
       this.#logStart = logStart;
       this.#lastIndex = lastIndex;
       this.#snapshot = snapshot;
+      if (batch.snapshot !== null) {
+        // An installed snapshot replaced the whole log and the previous snapshot.
+        this.#reclaimSpace(ENTRY_RANGE.gte, entryKey(logStart.index + 1));
+        this.#reclaimSpace(SNAPSHOT_RANGE.gte, SNAPSHOT_RANGE.lt);
+      }
     });
   }
 
@@ -224,6 +231,8 @@ export class RaftStorage {
       const record = this.#putSnapshot(ops, snapshot);
       await this.#write(ops, 'save a snapshot');
       this.#snapshot = record;
+      // The previous snapshot's chunks were overwritten: give their space back too.
+      this.#reclaimSpace(SNAPSHOT_RANGE.gte, SNAPSHOT_RANGE.lt);
     });
   }
 
@@ -280,7 +289,21 @@ export class RaftStorage {
       ops.push({ type: 'put', key: LOG_START_KEY, value: encodeLogStart(logStart) });
       await this.#write(ops, 'compact the log');
       this.#logStart = logStart;
+      this.#reclaimSpace(entryKey(0), entryKey(newStart));
     });
+  }
+
+  /**
+   * Deleted keys only leave LevelDB's files when a compaction rewrites them, which a quiet node
+   * may not do for a long time. Compacting the deleted range (which also flushes the write-ahead
+   * log) gives the space back now. It runs in LevelDB's background thread, not in the write queue:
+   * Raft writes go on meanwhile. Only the on-disk layout changes, so a failure is harmless.
+   */
+  #reclaimSpace(start: Uint8Array, end: Uint8Array): void {
+    const db = this.db as unknown as { compactRange?: (start: Uint8Array, end: Uint8Array, options: typeof VIEW) => Promise<void> };
+    const compactRange = db.compactRange;
+    if (typeof compactRange !== 'function') return; // memory-level: nothing on disk
+    this.#reclaim = this.#reclaim.then(() => compactRange.call(db, start, end, VIEW)).catch(() => undefined);
   }
 
   /** Waits for pending writes, then closes the database. Idempotent. */
@@ -288,6 +311,7 @@ export class RaftStorage {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.catch(() => undefined);
+    await this.#reclaim;
     await this.db.close();
   }
 
