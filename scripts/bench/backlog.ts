@@ -50,7 +50,13 @@ async function rssByNode(cluster: Cluster): Promise<Record<string, number>> {
   return out;
 }
 
-export async function runBacklog(cluster: Cluster, levels: readonly number[], measure: number, log: (line: string) => void): Promise<BacklogResult> {
+export async function runBacklog(
+  cluster: Cluster,
+  levels: readonly number[],
+  measure: number,
+  restartWith: readonly ('SIGTERM' | 'SIGKILL')[],
+  log: (line: string) => void,
+): Promise<BacklogResult> {
   const target = { kind: 'raftjobs', nodes: addresses(cluster) } as const;
   const queue = 'backlog';
   const results: BacklogLevel[] = [];
@@ -95,7 +101,7 @@ export async function runBacklog(cluster: Cluster, levels: readonly number[], me
   }
 
   const restarts: RestartResult[] = [];
-  for (const how of ['SIGTERM', 'SIGKILL'] as const) {
+  for (const how of restartWith) {
     await waitCaughtUp(cluster, 100);
     const lead = await cluster.waitForLeader();
     const id = cluster.ids.find((n) => n !== lead.id);

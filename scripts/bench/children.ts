@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { childEnv } from './cluster.js';
 import type { ChildCommand, ChildEvent, ChildInit, OpenResult, RunResult, WorkProgress, WorkReport } from './protocol.js';
 
 const CHILD_MAIN = join(import.meta.dirname, 'child', 'main.ts');
@@ -61,7 +62,11 @@ export class BenchChild {
 
   /** Starts a child and waits until it says it is ready (connected, warmed up). */
   static async start(name: string, init: ChildInit): Promise<BenchChild> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_MAIN, JSON.stringify(init)], {
+    // RAFTJOBS_BENCH_CHILD_PROF_DIR=DIR profiles every client and worker process too (one .cpuprofile each, on exit).
+    const profDir = process.env['RAFTJOBS_BENCH_CHILD_PROF_DIR'];
+    // Files are named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread (tsx adds a loader thread).
+    const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', CHILD_MAIN, JSON.stringify(init)], {
       cwd: join(import.meta.dirname, '..', '..'),
       stdio: ['pipe', 'pipe', 'pipe'],
       env: childEnv(),
@@ -169,13 +174,6 @@ export class BenchChild {
       w.resolve(e);
     }
   }
-}
-
-/** Our environment without `RAFTJOBS_*` (a developer's shell must not change what is measured). */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('RAFTJOBS_')) env[k] = v;
-  return env;
 }
 
 /** Starts several children at once. */

@@ -2,16 +2,72 @@
  * The bench's one import of the real-process cluster harness (three `raftjobs node` processes,
  * fsync on, free loopback ports, a temporary directory), and small helpers around it.
  */
-import { Cluster, type ClusterOptions, type StatusRow } from '../../test/helpers/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { BIN, childEnv, Cluster, freePort, freePorts, REPO_ROOT, type ClusterOptions, type StatusRow } from '../../test/helpers/index.js';
+import { leaderStats, scrape, type LeaderStats, type Probe, type Scrape } from './metrics.js';
 import { sleep } from './stats.js';
 
-export { Cluster, type StatusRow };
+export { BIN, childEnv, Cluster, freePort, REPO_ROOT, type StatusRow };
 
-/** A fresh three-node cluster with the product's default timing, every node ready and one leader. */
+const httpAddresses = new WeakMap<Cluster, ReadonlyMap<string, string>>();
+
+/**
+ * A fresh three-node cluster with the product's default timing, every node ready and one leader.
+ * Each node also serves HTTP (metrics) on a free loopback port: see {@link httpAddress}.
+ */
 export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
-  const cluster = await Cluster.start({ size: 3, clusterId: 'bench', tmpPrefix: 'raftjobs-bench-', readyTimeoutMs: 120_000, waitTimeoutMs: 60_000, statusTimeoutMs: 3_000, ...o });
-  await cluster.waitForLeader();
+  const cluster = await Cluster.create({ size: 3, clusterId: 'bench', tmpPrefix: 'raftjobs-bench-', readyTimeoutMs: 120_000, waitTimeoutMs: 60_000, statusTimeoutMs: 3_000, ...o });
+  const taken = new Set(cluster.nodes.map((n) => Number(n.address.split(':').at(-1))));
+  let ports = await freePorts(cluster.nodes.length);
+  while (ports.some((p) => taken.has(p))) ports = await freePorts(cluster.nodes.length);
+  const http = new Map(cluster.nodes.map((n, i) => [n.id, `127.0.0.1:${String(ports[i])}`]));
+  const config = JSON.parse(readFileSync(cluster.configPath, 'utf8')) as { nodes: { id: string; address: string; httpAddress?: string }[] };
+  for (const n of config.nodes) {
+    const a = http.get(n.id);
+    if (a !== undefined) n.httpAddress = a;
+  }
+  writeFileSync(cluster.configPath, JSON.stringify(config, null, 2) + '\n');
+  httpAddresses.set(cluster, http);
+  try {
+    await cluster.startAll();
+    await cluster.waitForLeader();
+  } catch (err) {
+    await cluster.cleanup(true);
+    throw err;
+  }
   return cluster;
+}
+
+/** Where node `id` of a cluster from {@link startCluster} serves /metrics. */
+export function httpAddress(cluster: Cluster, id: string): string | undefined {
+  return httpAddresses.get(cluster)?.get(id);
+}
+
+/**
+ * Reads the leader's metrics around a measurement: `begin()` before, `end()` after. Null when
+ * the leader changed in between or did not answer.
+ */
+export function leaderProbe(cluster: Cluster): Probe {
+  let start: { id: string; at: number; scrape: Scrape } | null = null;
+  return {
+    async begin(): Promise<void> {
+      const id = (await cluster.waitForLeader()).id;
+      const http = httpAddress(cluster, id);
+      start = http === undefined ? null : { id, at: performance.now(), scrape: await scrape(http).catch(() => new Map<string, number>()) };
+    },
+    async end(): Promise<LeaderStats | null> {
+      const s = start;
+      start = null;
+      const http = s === null ? undefined : httpAddress(cluster, s.id);
+      if (s === null || http === undefined) return null;
+      try {
+        const after = await scrape(http);
+        return leaderStats(s.scrape, after, (performance.now() - s.at) / 1000);
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 export function addresses(cluster: Cluster): string[] {
@@ -27,7 +83,7 @@ export function leader(cluster: Cluster, exclude: readonly string[] = []): Promi
  * Waits until every node runs, one leads, and each follower has applied all but `slack` entries of
  * the leader's commit index: caught up, even while load keeps the log moving.
  */
-export async function waitCaughtUp(cluster: Cluster, slack: number, timeoutMs = 120_000): Promise<void> {
+export async function waitCaughtUp(cluster: Cluster, slack: number, timeoutMs = 120_000, intervalMs = 100): Promise<void> {
   await cluster.waitFor(
     `every node within ${slack} entries of the leader`,
     (rows) => {
@@ -35,7 +91,7 @@ export async function waitCaughtUp(cluster: Cluster, slack: number, timeoutMs = 
       if (commit === undefined || rows.length < cluster.ids.length) return undefined;
       return rows.every((r) => r.role !== 'unreachable' && (r.appliedIndex ?? 0) + slack >= commit) ? true : undefined;
     },
-    { timeoutMs, intervalMs: 100 },
+    { timeoutMs, intervalMs },
   );
 }
 

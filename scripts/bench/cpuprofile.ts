@@ -2,7 +2,7 @@
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time by function and by area
  * (a folder of src/, a package of node_modules/, Node's internals, GC, idle).
  *
- *   node --import tsx scripts/bench/cpuprofile.ts FILE.cpuprofile [--top 25]
+ *   node --import tsx scripts/bench/cpuprofile.ts FILE.cpuprofile... [--top 25] [--skip-ms MS]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -66,16 +66,22 @@ function areaOf(name: string, url: string): string {
   return u;
 }
 
-export function summarise(file: string, top = 25): ProfileSummary {
+/**
+ * Self time of every function in the profile `file`, the `top` largest, skipping the first
+ * `skipMs` of the profile (start-up: module loading and compilation).
+ */
+export function summarise(file: string, top = 25, skipMs = 0): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   for (const n of p.nodes) byId.set(n.id, n);
   const selfUs = new Map<number, number>();
   // Sample i lasts until sample i+1 (its delta is the next entry of timeDeltas).
+  let atUs = 0;
   for (let i = 0; i < p.samples.length; i++) {
+    atUs += p.timeDeltas[i] ?? 0;
     const id = p.samples[i];
     const dt = p.timeDeltas[i + 1] ?? 0;
-    if (id === undefined || dt <= 0) continue;
+    if (id === undefined || dt <= 0 || atUs < skipMs * 1000) continue;
     selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
   }
   const fns = new Map<string, { name: string; where: string; area: string; us: number }>();
@@ -125,10 +131,10 @@ export function formatSummary(s: ProfileSummary, topAreas = 12): string[] {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' }, 'skip-ms': { type: 'string', default: '0' } }, allowPositionals: true });
   if (positionals.length === 0) {
-    process.stderr.write('usage: node --import tsx scripts/bench/cpuprofile.ts FILE.cpuprofile... [--top N]\n');
+    process.stderr.write('usage: node --import tsx scripts/bench/cpuprofile.ts FILE.cpuprofile... [--top N] [--skip-ms MS]\n');
     process.exit(2);
   }
-  for (const file of positionals) process.stdout.write(formatSummary(summarise(file, Number(values.top))).join('\n') + '\n');
+  for (const file of positionals) process.stdout.write(formatSummary(summarise(file, Number(values.top), Number(values['skip-ms']))).join('\n') + '\n');
 }

@@ -23,6 +23,8 @@ export interface ChildInit {
   readonly queue: string;
   /** Work role: handlers running at once. */
   readonly concurrency?: number;
+  /** raftjobs client: the longest retry backoff, ms (default: the SDK's). For experiments. */
+  readonly retryMaxMs?: number;
 }
 
 /** The payload of every bench job: when its submit started (wall ms), for pickup latency. */

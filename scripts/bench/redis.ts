@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../test/helpers/index.js';
+import { freePort } from './cluster.js';
 import { sleep } from './stats.js';
 
 export interface RedisServer {
@@ -44,6 +44,7 @@ export async function startRedis(): Promise<RedisServer> {
   process.once('exit', kill);
 
   const redis = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined); // refused while redis-server starts; retried below
   let up = false;
   for (let i = 0; i < 100 && !up && child.exitCode === null; i++) {
     try {

@@ -46,3 +46,31 @@ export async function rssMiB(pid: number | undefined): Promise<number> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+let clockTicks: number | null = null;
+
+/** CPU time (user + system) a process has used so far, ms, from /proc/<pid>/stat; NaN when unreadable. */
+export async function cpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined || pid <= 0) return NaN;
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which is in parentheses and may hold spaces): state is field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    if (clockTicks === null) {
+      const { spawnSync } = await import('node:child_process');
+      clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    }
+    return ((utime + stime) * 1000) / clockTicks;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Total CPU ms of several processes. */
+export async function cpuMsOf(pids: readonly number[]): Promise<number> {
+  const all = await Promise.all(pids.map((p) => cpuMs(p)));
+  return all.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+}

@@ -3,8 +3,9 @@
  * pickup latency. Clients and workers are child processes (./child/main.ts).
  */
 import { closeAll, startChildren, waitForCompleted, type BenchChild } from './children.js';
+import type { LeaderStats, Probe } from './metrics.js';
 import type { Target } from './protocol.js';
-import { max, percentile, round, sleep } from './stats.js';
+import { cpuMsOf, max, percentile, sleep } from './stats.js';
 
 /** One end-to-end configuration: client processes x submits in flight each, worker processes x handlers each. */
 export interface E2eConfig {
@@ -23,6 +24,10 @@ export interface E2eResult {
   readonly jobsPerSec: number;
   readonly elapsedMs: number;
   readonly submitErrors: number;
+  /** What the leader did meanwhile (raftjobs, when probed). */
+  readonly leader: LeaderStats | null;
+  /** CPU time used per job during the measured run, ms: by the servers (three nodes, or redis-server), the client and the worker processes. */
+  readonly cpuMsPerJob: { readonly server: number; readonly clients: number; readonly workers: number };
 }
 
 export interface SubmitResult {
@@ -39,6 +44,9 @@ export interface SubmitResult {
   readonly batchInflight: number;
   readonly batchP50Ms: number;
   readonly errors: number;
+  /** What the leader did during the one-at-a-time and the 64-in-flight runs (raftjobs, when probed). */
+  readonly leaderSequential: LeaderStats | null;
+  readonly leaderSingle: LeaderStats | null;
 }
 
 export interface PickupResult {
@@ -62,16 +70,17 @@ function rate(jobs: number, ms: number): number {
   return ms > 0 ? (jobs * 1000) / ms : NaN;
 }
 
-/** Minimum rate we wait for before calling a run stuck, jobs/s. */
+/** How long a run of `jobs` may take before it counts as stuck (at least 100 jobs/s), ms. */
 function deadlineFor(jobs: number): number {
   return 60_000 + jobs * 10;
 }
 
-export async function runE2e(target: Target, cfg: E2eConfig, queue: string): Promise<E2eResult> {
-  const workers = await startChildren(`${target.kind}-worker-`, cfg.workers, { role: 'work', target, queue, concurrency: cfg.concurrency });
-  let clients: BenchChild[] = [];
+export async function runE2e(target: Target, cfg: E2eConfig, queue: string, probe?: Probe, serverPids: () => number[] = () => []): Promise<E2eResult> {
+  const [workers, clients] = await startBoth(
+    startChildren(`${target.kind}-worker-`, cfg.workers, { role: 'work', target, queue, concurrency: cfg.concurrency }),
+    startChildren(`${target.kind}-client-`, cfg.clients, { role: 'submit', target, queue }),
+  );
   try {
-    clients = await startChildren(`${target.kind}-client-`, cfg.clients, { role: 'submit', target, queue });
     // Warm-up: connections, leader discovery, JIT, worker streams.
     const warm = clients.length * Math.ceil(WARMUP_JOBS / clients.length);
     await Promise.all(clients.map((c) => c.run({ total: warm / clients.length, inflight: cfg.inflight, batch: cfg.batch, recordLatency: false }, deadlineFor(warm))));
@@ -80,18 +89,24 @@ export async function runE2e(target: Target, cfg: E2eConfig, queue: string): Pro
 
     const per = Math.ceil(cfg.jobs / clients.length);
     const total = per * clients.length;
+    await probe?.begin();
+    const servers = serverPids();
+    const cpu0 = await Promise.all([cpuMsOf(servers), cpuMsOf(clients.map((c) => c.pid)), cpuMsOf(workers.map((w) => w.pid))]);
     const done = waitForCompleted(workers, warm + total, deadlineFor(total));
     const runs = await Promise.all(clients.map((c) => c.run({ total: per, inflight: cfg.inflight, batch: cfg.batch, recordLatency: false }, deadlineFor(total))));
     await done;
+    const cpu1 = await Promise.all([cpuMsOf(servers), cpuMsOf(clients.map((c) => c.pid)), cpuMsOf(workers.map((w) => w.pid))]);
+    const leader = (await probe?.end()) ?? null;
+    const perJob = (i: number): number => ((cpu1[i] ?? NaN) - (cpu0[i] ?? NaN)) / total;
     const startMs = Math.min(...runs.map((r) => r.startMs));
     const endMs = max(workers.map((w) => w.progress.lastCompleteMs));
-    return { config: cfg, jobsPerSec: rate(total, endMs - startMs), elapsedMs: endMs - startMs, submitErrors: runs.reduce((n, r) => n + r.errors, 0) };
+    return { config: cfg, jobsPerSec: rate(total, endMs - startMs), elapsedMs: endMs - startMs, submitErrors: runs.reduce((n, r) => n + r.errors, 0), leader, cpuMsPerJob: { server: servers.length > 0 ? perJob(0) : NaN, clients: perJob(1), workers: perJob(2) } };
   } finally {
     await closeAll([...clients, ...workers]);
   }
 }
 
-export async function runSubmit(target: Target, sizes: WorkloadSizes, queue: string): Promise<SubmitResult> {
+export async function runSubmit(target: Target, sizes: WorkloadSizes, queue: string, probe?: Probe): Promise<SubmitResult> {
   const [client] = await startChildren(`${target.kind}-client-`, 1, { role: 'submit', target, queue });
   if (client === undefined) throw new Error('no client');
   const singleInflight = 64;
@@ -99,8 +114,12 @@ export async function runSubmit(target: Target, sizes: WorkloadSizes, queue: str
   const batchInflight = 4;
   try {
     await client.run({ total: 200, inflight: 1, batch: 1, recordLatency: false }, 60_000);
+    await probe?.begin();
     const seq = await client.run({ total: sizes.submitSequential, inflight: 1, batch: 1, recordLatency: true }, deadlineFor(sizes.submitSequential * 10));
+    const leaderSequential = (await probe?.end()) ?? null;
+    await probe?.begin();
     const single = await client.run({ total: sizes.submitSingle, inflight: singleInflight, batch: 1, recordLatency: false }, deadlineFor(sizes.submitSingle));
+    const leaderSingle = (await probe?.end()) ?? null;
     const batched = await client.run({ total: sizes.submitBatched, inflight: batchInflight, batch, recordLatency: true }, deadlineFor(sizes.submitBatched));
     return {
       p50Ms: percentile(seq.latenciesMs, 50),
@@ -113,6 +132,8 @@ export async function runSubmit(target: Target, sizes: WorkloadSizes, queue: str
       batchInflight,
       batchP50Ms: percentile(batched.latenciesMs, 50),
       errors: seq.errors + single.errors + batched.errors,
+      leaderSequential,
+      leaderSingle,
     };
   } finally {
     await client.close();
@@ -121,10 +142,11 @@ export async function runSubmit(target: Target, sizes: WorkloadSizes, queue: str
 
 /** Submit one job at a time, 20 ms apart, into idle workers: submit start to handler start. */
 export async function runPickup(target: Target, sizes: WorkloadSizes, queue: string): Promise<PickupResult> {
-  const workers = await startChildren(`${target.kind}-worker-`, 1, { role: 'work', target, queue, concurrency: 8 });
-  let clients: BenchChild[] = [];
+  const [workers, clients] = await startBoth(
+    startChildren(`${target.kind}-worker-`, 1, { role: 'work', target, queue, concurrency: 8 }),
+    startChildren(`${target.kind}-client-`, 1, { role: 'submit', target, queue }),
+  );
   try {
-    clients = await startChildren(`${target.kind}-client-`, 1, { role: 'submit', target, queue });
     const [client] = clients;
     const [worker] = workers;
     if (client === undefined || worker === undefined) throw new Error('no client or worker');
@@ -140,6 +162,10 @@ export async function runPickup(target: Target, sizes: WorkloadSizes, queue: str
   }
 }
 
-export function roundAll<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, 2) : v])) as T;
+/** Starts workers and clients at once; if either fails, closes whatever did start. */
+async function startBoth(workers: Promise<BenchChild[]>, clients: Promise<BenchChild[]>): Promise<[BenchChild[], BenchChild[]]> {
+  const [w, c] = await Promise.allSettled([workers, clients]);
+  if (w.status === 'fulfilled' && c.status === 'fulfilled') return [w.value, c.value];
+  await closeAll([...(w.status === 'fulfilled' ? w.value : []), ...(c.status === 'fulfilled' ? c.value : [])]);
+  throw w.status === 'rejected' ? w.reason : c.status === 'rejected' ? c.reason : new Error('unreachable');
 }

@@ -3,11 +3,11 @@ import type { BenchPayload } from '../protocol.js';
 import type { Adapter, RunningWorker, Submitter, WorkerHooks } from './adapter.js';
 
 /** raftjobs through its SDK: `Client.submit` (acknowledged once committed on a majority) and `Worker`. */
-export function raftjobsAdapter(nodes: readonly string[]): Adapter {
+export function raftjobsAdapter(nodes: readonly string[], retryMaxMs?: number): Adapter {
   return {
     submitter(queue: string): Promise<Submitter> {
       // A generous deadline: during a failover the SDK retries until the new leader answers.
-      const client = new Client({ nodes, deadlineMs: 30_000 });
+      const client = new Client({ nodes, deadlineMs: 30_000, ...(retryMaxMs === undefined ? {} : { retryBackoff: { initialMs: Math.min(50, retryMaxMs), maxMs: retryMaxMs } }) });
       return Promise.resolve({
         async submit(payloads: readonly BenchPayload[]): Promise<void> {
           await client.submit(payloads.length === 1 ? { queue, payload: payloads[0] } : payloads.map((payload) => ({ queue, payload })));

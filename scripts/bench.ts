@@ -1,0 +1,338 @@
+/**
+ * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep]`
+ *
+ * Benchmarks raftjobs on a local three-node cluster of real processes (LevelDB with fsync, gRPC on
+ * loopback), with every client and worker in its own process:
+ *
+ * - e2e: jobs/s from submit to acknowledged completion, no-op handler, at a few client and worker
+ *   concurrencies;
+ * - submit: latency p50/p99 of one job at a time from one client, and throughput of single and
+ *   batched submits (acknowledged = committed on a majority);
+ * - pickup: submit start to handler start, p50/p99, with idle workers;
+ * - failover: kill -9 the leader repeatedly under load; client-visible unavailability per kill;
+ * - backlog: lease/complete throughput and RSS per node with 10k, 100k and 1M jobs queued, and the
+ *   restart time of a node holding them (a fresh cluster).
+ *
+ * `--quick` runs smaller sizes and no 1M backlog (under two minutes). `--compare bullmq` runs the
+ * e2e, submit and pickup workloads against BullMQ on a redis-server it starts (AOF, fsync every
+ * second) on a free loopback port, interleaved with raftjobs' so machine noise hits both alike.
+ * The headline e2e figure of each system is the best of its configurations, and `e2eRatio` is
+ * raftjobs' over BullMQ's; each configuration is also shown side by side, with the CPU time all
+ * processes spent per job. For raftjobs the leader's own metrics are read around each run: Readies
+ * written (one synced LevelDB batch each) per second, propose-to-apply latency, jobs per entry.
+ * `--profile` also runs one e2e configuration with the nodes under `node --cpu-prof` and prints
+ * their top self-time functions (`--only profile` runs just that). `--only e2e,submit,...` picks
+ * workloads. With `--json` the last
+ * line of output is one JSON object with every figure.
+ */
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runBacklog, type BacklogResult } from './bench/backlog.js';
+import { addresses, leaderProbe, startCluster, type Cluster } from './bench/cluster.js';
+import { runFailover, type FailoverResult } from './bench/failover.js';
+import { runProfile, type ProfileResult } from './bench/profile.js';
+import type { LeaderStats, Probe } from './bench/metrics.js';
+import type { Target } from './bench/protocol.js';
+import { redisServerVersion, startRedis, type RedisServer } from './bench/redis.js';
+import { renderTable, type Row } from './bench/report.js';
+import { fmt, round } from './bench/stats.js';
+import { runE2e, runPickup, runSubmit, type E2eConfig, type E2eResult, type PickupResult, type SubmitResult, type WorkloadSizes } from './bench/workloads.js';
+
+const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,backlog,profile] [--keep]';
+const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'backlog', 'profile'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      compare: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+if (values.compare !== undefined && values.compare !== 'bullmq') fail(`--compare: only "bullmq" is supported, got ${JSON.stringify(values.compare)}`);
+const only = new Set<Workload>(
+  values.only === undefined
+    ? WORKLOADS.filter((w) => w !== 'profile' || values.profile === true)
+    : values.only.split(',').map((w) => {
+        if (!(WORKLOADS as readonly string[]).includes(w)) fail(`--only: unknown workload ${JSON.stringify(w)}`);
+        return w as Workload;
+      }),
+);
+const quick = values.quick === true;
+const print = (line: string): void => void process.stdout.write(`${line}\n`);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const e2eConfigs = (scale: number): E2eConfig[] => [
+  { name: 'c1x16/w1x16', clients: 1, inflight: 16, batch: 1, workers: 1, concurrency: 16, jobs: 5_000 * scale },
+  { name: 'c2x32/w2x64', clients: 2, inflight: 32, batch: 1, workers: 2, concurrency: 64, jobs: 10_000 * scale },
+  { name: 'c1x4b100/w2x128', clients: 1, inflight: 4, batch: 100, workers: 2, concurrency: 128, jobs: 20_000 * scale },
+];
+const sizes: WorkloadSizes = quick
+  ? { e2e: e2eConfigs(0.3), submitSequential: 300, submitSingle: 3_000, submitBatched: 10_000, pickup: 100 }
+  : { e2e: e2eConfigs(2), submitSequential: 1_000, submitSingle: 10_000, submitBatched: 50_000, pickup: 500 };
+const kills = quick ? 3 : 10;
+const backlogLevels = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const backlogMeasure = quick ? 5_000 : 20_000;
+
+interface SystemResults {
+  e2e: E2eResult[];
+  submit: SubmitResult | null;
+  pickup: PickupResult | null;
+}
+
+const started = Date.now();
+const rj: SystemResults = { e2e: [], submit: null, pickup: null };
+const bq: SystemResults = { e2e: [], submit: null, pickup: null };
+let failover: FailoverResult | null = null;
+let backlog: BacklogResult | null = null;
+let profile: ProfileResult | null = null;
+let bullmqSkipped: string | null = null;
+let failed = false;
+
+let cluster: Cluster | null = null;
+let redis: RedisServer | null = null;
+const stopEverything = async (): Promise<void> => {
+  const c = cluster;
+  cluster = null;
+  if (c !== null) await c.cleanup(values.keep === true);
+  const r = redis;
+  redis = null;
+  if (r !== null) await r.stop();
+};
+let interrupted = false;
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  log(`\n${signal}: stopping`);
+  void stopEverything().finally(() => process.exit(130));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+/** The leader's side of a measurement, for the progress log. */
+function describeLeader(l: LeaderStats | null): string {
+  if (l === null) return '';
+  return ` [leader: ${l.readiesPerSec.toFixed(0)} fsyncs/s avg ${l.fsyncAvgMs.toFixed(2)} ms p99 ${l.fsyncP99Ms.toFixed(1)} ms; commit p50 ${l.commitP50Ms.toFixed(1)} ms p99 ${l.commitP99Ms.toFixed(1)} ms; ${l.jobsPerEntry.toFixed(1)} jobs/entry, ${l.entriesPerReady.toFixed(2)} entries/fsync]`;
+}
+
+const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+
+try {
+  const compare = values.compare === 'bullmq';
+  if (compare && redisServerVersion() === null) {
+    bullmqSkipped = 'redis-server is not installed';
+    log('bench: redis-server is not installed: skipping the BullMQ comparison (apt-get install redis-server)');
+  }
+  const withBullmq = compare && bullmqSkipped === null;
+  const sharedWorkloads = only.has('e2e') || only.has('submit') || only.has('pickup') || only.has('failover');
+
+  if (sharedWorkloads) {
+    log(`[${elapsed()}] starting a three-node cluster`);
+    cluster = await startCluster();
+    log(`[${elapsed()}] cluster up in ${cluster.dir}`);
+  }
+  if (withBullmq && (only.has('e2e') || only.has('submit') || only.has('pickup'))) {
+    redis = await startRedis();
+    log(`[${elapsed()}] redis-server ${redis.version} on ${redis.host}:${redis.port} (appendonly yes, appendfsync everysec)`);
+  }
+  const targets = (): [SystemResults, Target, Probe | undefined, () => number[]][] => {
+    const list: [SystemResults, Target, Probe | undefined, () => number[]][] = [];
+    const c = cluster;
+    const r = redis;
+    if (c !== null) list.push([rj, { kind: 'raftjobs', nodes: addresses(c) }, leaderProbe(c), () => c.ids.flatMap((id) => c.pid(id) ?? [])]);
+    if (r !== null) list.push([bq, { kind: 'bullmq', host: r.host, port: r.port }, undefined, () => [r.pid]]);
+    return list;
+  };
+
+  if (only.has('e2e')) {
+    for (const cfg of sizes.e2e) {
+      for (const [out, target, probe, pids] of targets()) {
+        await redis?.flush();
+        const r = await runE2e(target, cfg, `e2e-${cfg.name.replace(/\//g, '-')}`, probe, pids);
+        out.e2e.push(r);
+        const cpu = r.cpuMsPerJob;
+        log(`[${elapsed()}] e2e ${cfg.name} ${target.kind}: ${r.jobsPerSec.toFixed(0)} jobs/s (${cfg.jobs} jobs in ${r.elapsedMs.toFixed(0)} ms${r.submitErrors > 0 ? `, ${r.submitErrors} submit errors` : ''}); CPU ms/job: server ${cpu.server.toFixed(3)}, clients ${cpu.clients.toFixed(3)}, workers ${cpu.workers.toFixed(3)}${describeLeader(r.leader)}`);
+      }
+    }
+  }
+  if (only.has('submit')) {
+    for (const [out, target, probe] of targets()) {
+      await redis?.flush();
+      out.submit = await runSubmit(target, sizes, 'submit', probe);
+      const s = out.submit;
+      log(`[${elapsed()}] submit ${target.kind}: p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms${describeLeader(s.leaderSequential)}`);
+      log(`[${elapsed()}] submit ${target.kind}: single x${s.singleInflight} ${s.singlePerSec.toFixed(0)}/s${describeLeader(s.leaderSingle)}; batched ${s.batch}x${s.batchInflight} ${s.batchedPerSec.toFixed(0)}/s`);
+    }
+  }
+  if (only.has('pickup')) {
+    for (const [out, target] of targets()) {
+      await redis?.flush();
+      out.pickup = await runPickup(target, sizes, 'pickup');
+      log(`[${elapsed()}] pickup ${target.kind}: p50 ${out.pickup.p50Ms.toFixed(2)} ms, p99 ${out.pickup.p99Ms.toFixed(2)} ms (${out.pickup.samples} jobs)`);
+    }
+  }
+  if (redis !== null) {
+    await redis.stop();
+    redis = null;
+  }
+  if (only.has('failover') && cluster !== null) {
+    log(`[${elapsed()}] failover: ${kills} kills of the leader under load`);
+    failover = await runFailover(cluster, kills, log);
+    log(`[${elapsed()}] failover: unavailable p50 ${failover.p50Ms.toFixed(0)} ms, max ${failover.maxMs.toFixed(0)} ms (${failover.submitErrors} failed submits of ${failover.submits})`);
+  }
+  if (cluster !== null) {
+    await cluster.cleanup(values.keep === true);
+    cluster = null;
+  }
+  if (only.has('backlog')) {
+    log(`[${elapsed()}] backlog: a fresh cluster, levels ${backlogLevels.join(', ')}`);
+    cluster = await startCluster();
+    backlog = await runBacklog(cluster, backlogLevels, backlogMeasure, quick ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'], log);
+    await cluster.cleanup(values.keep === true);
+    cluster = null;
+  }
+  if (only.has('profile')) {
+    const cfg = sizes.e2e[1] ?? sizes.e2e[0];
+    if (cfg !== undefined) {
+      log(`[${elapsed()}] profile`);
+      profile = await runProfile(cfg, log);
+    }
+  }
+} catch (err) {
+  failed = true;
+  log(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (cluster !== null) log(cluster.describe(15));
+} finally {
+  await stopEverything();
+}
+
+// ------------------------------------------------------------------ report
+
+const best = (list: readonly E2eResult[]): number => (list.length === 0 ? NaN : Math.max(...list.map((r) => r.jobsPerSec)));
+const ratio = (a: number | undefined, b: number | undefined): number => (a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
+const withB = bq.e2e.length > 0 || bq.submit !== null || bq.pickup !== null;
+
+const rows: Row[] = [];
+for (const r of rj.e2e) {
+  const b = bq.e2e.find((x) => x.config.name === r.config.name);
+  const c = r.config;
+  rows.push({ label: `e2e jobs/s  clients ${c.clients}x${c.inflight}${c.batch > 1 ? ` batch ${c.batch}` : ''}, workers ${c.workers}x${c.concurrency}`, rj: r.jobsPerSec, bq: b?.jobsPerSec, digits: 0 });
+}
+if (rj.e2e.length > 0) rows.push({ label: 'e2e jobs/s  best of the above', rj: best(rj.e2e), bq: withB ? best(bq.e2e) : undefined, digits: 0 });
+for (const r of rj.e2e) {
+  const b = bq.e2e.find((x) => x.config.name === r.config.name);
+  const total = (x: E2eResult): number => x.cpuMsPerJob.server + x.cpuMsPerJob.clients + x.cpuMsPerJob.workers;
+  rows.push({ label: `  CPU ms per job in e2e ${r.config.name} (server+clients+workers)`, rj: total(r), bq: b === undefined ? undefined : total(b), digits: 3 });
+}
+for (const r of rj.e2e) {
+  const l = r.leader;
+  if (l === null) continue;
+  rows.push({ label: `  leader in e2e ${r.config.name}: fsyncs/s, commit p50/p99 ms, jobs/entry`, text: `${fmt(l.readiesPerSec, 0)}, ${fmt(l.commitP50Ms, 1)}/${fmt(l.commitP99Ms, 1)}, ${fmt(l.jobsPerEntry, 1)}` });
+}
+const s = rj.submit;
+const sb = bq.submit ?? undefined;
+if (s !== null) {
+  rows.push({ label: 'submit latency p50 ms  (1 client, 1 at a time)', rj: s.p50Ms, bq: sb?.p50Ms, digits: 2 });
+  rows.push({ label: 'submit latency p99 ms', rj: s.p99Ms, bq: sb?.p99Ms, digits: 2 });
+  rows.push({ label: 'submit jobs/s  1 at a time', rj: s.sequentialPerSec, bq: sb?.sequentialPerSec, digits: 0 });
+  rows.push({ label: `submit jobs/s  single, ${s.singleInflight} in flight`, rj: s.singlePerSec, bq: sb?.singlePerSec, digits: 0 });
+  rows.push({ label: `submit jobs/s  batches of ${s.batch}, ${s.batchInflight} in flight`, rj: s.batchedPerSec, bq: sb?.batchedPerSec, digits: 0 });
+  rows.push({ label: `submit batch of ${s.batch} latency p50 ms`, rj: s.batchP50Ms, bq: sb?.batchP50Ms, digits: 2 });
+  for (const [what, l] of [['1 at a time', s.leaderSequential], [`${s.singleInflight} in flight`, s.leaderSingle]] as const) {
+    if (l !== null) rows.push({ label: `  leader in submit ${what}: fsyncs/s, commit p50/p99 ms, jobs/entry`, text: `${fmt(l.readiesPerSec, 0)}, ${fmt(l.commitP50Ms, 1)}/${fmt(l.commitP99Ms, 1)}, ${fmt(l.jobsPerEntry, 1)}` });
+  }
+}
+if (rj.pickup !== null) {
+  rows.push({ label: 'pickup latency p50 ms  (idle workers)', rj: rj.pickup.p50Ms, bq: bq.pickup?.p50Ms, digits: 2 });
+  rows.push({ label: 'pickup latency p99 ms', rj: rj.pickup.p99Ms, bq: bq.pickup?.p99Ms, digits: 2 });
+}
+if (failover !== null) {
+  rows.push({ label: `failover unavailable p50 ms  (${failover.kills} kills, client view)`, rj: failover.p50Ms, digits: 0 });
+  rows.push({ label: 'failover unavailable max ms', rj: failover.maxMs, digits: 0 });
+  rows.push({ label: 'failover new leader p50 ms  (node log)', rj: failover.electionP50Ms, digits: 0 });
+}
+if (backlog !== null) {
+  for (const l of backlog.levels) {
+    const q = l.queued.toLocaleString('en-US');
+    rows.push({ label: `backlog ${q}: lease/complete jobs/s`, rj: l.leaseCompletePerSec, digits: 0 });
+    rows.push({ label: `backlog ${q}: RSS MiB per node (${Object.keys(l.rssMiB).join('/')})`, text: Object.values(l.rssMiB).map((m) => m.toFixed(0)).join(' / ') });
+    rows.push({ label: `backlog ${q}: fill jobs/s (batches of 1000)`, rj: l.fillPerSec, digits: 0 });
+  }
+  for (const r of backlog.restarts) rows.push({ label: `restart after ${r.how}, ${r.jobs.toLocaleString('en-US')} jobs: ready / caught up ms`, text: `${r.readyMs.toFixed(0)} / ${r.caughtUpMs.toFixed(0)}` });
+}
+
+print('');
+print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+for (const line of renderTable(rows, withB)) print(line);
+if (bullmqSkipped !== null) print(`BullMQ comparison skipped: ${bullmqSkipped}`);
+if (failover !== null && failover.submitErrors > 0) print(`failover: ${failover.submitErrors} submits failed; first: ${failover.firstError ?? '?'}`);
+if (profile !== null) {
+  print('');
+  print(`CPU profile (${profile.e2e.config.name}, ${profile.e2e.jobsPerSec.toFixed(0)} jobs/s under --cpu-prof; profiles in ${profile.dir}/profiles)`);
+  for (const line of profile.text) print(line);
+}
+
+if (values.json === true) {
+  const r2 = (n: number | undefined | null): number | null => (n === undefined || n === null || !Number.isFinite(n) ? null : round(n, 2));
+  const r3 = (n: number): number | null => (Number.isFinite(n) ? round(n, 3) : null);
+  const cpuJson = (r: E2eResult): Record<string, number | null> => ({ server: r3(r.cpuMsPerJob.server), clients: r3(r.cpuMsPerJob.clients), workers: r3(r.cpuMsPerJob.workers) });
+  const leaderJson = (l: LeaderStats | null): Record<string, number | null> | null => (l === null ? null : Object.fromEntries(Object.entries(l).map(([k, v]: [string, number]) => [k, r2(v)])));
+  const json: Record<string, unknown> = {
+    date: new Date(started).toISOString(),
+    quick,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    e2eJobsPerSec: r2(best(rj.e2e)),
+    e2e: rj.e2e.map((r) => ({ config: r.config.name, jobsPerSec: r2(r.jobsPerSec), jobs: r.config.jobs, cpuMsPerJob: cpuJson(r), leader: leaderJson(r.leader) })),
+    submitP50Ms: r2(s?.p50Ms),
+    submitP99Ms: r2(s?.p99Ms),
+    submitSequentialJobsPerSec: r2(s?.sequentialPerSec),
+    submitSingleJobsPerSec: r2(s?.singlePerSec),
+    submitBatchedJobsPerSec: r2(s?.batchedPerSec),
+    submitLeaderSequential: leaderJson(s?.leaderSequential ?? null),
+    submitLeaderSingle: leaderJson(s?.leaderSingle ?? null),
+    pickupP50Ms: r2(rj.pickup?.p50Ms),
+    pickupP99Ms: r2(rj.pickup?.p99Ms),
+    failoverP50Ms: r2(failover?.p50Ms),
+    failoverMaxMs: r2(failover?.maxMs),
+    failoverSamplesMs: failover?.unavailableMs.map((n) => r2(n)) ?? null,
+    failoverElectionP50Ms: r2(failover?.electionP50Ms),
+    failoverSubmitErrors: failover?.submitErrors ?? null,
+    backlog: backlog?.levels.map((l) => ({ queued: l.queued, leaseCompleteJobsPerSec: r2(l.leaseCompletePerSec), fillJobsPerSec: r2(l.fillPerSec), rssMiB: Object.fromEntries(Object.entries(l.rssMiB).map(([k, v]) => [k, r2(v)])), leaderId: l.leaderId })) ?? null,
+    restarts: backlog?.restarts.map((r) => ({ how: r.how, jobs: r.jobs, readyMs: r2(r.readyMs), caughtUpMs: r2(r.caughtUpMs) })) ?? null,
+  };
+  if (values.compare === 'bullmq') {
+    Object.assign(json, {
+      bullmqSkipped,
+      bullmqE2eJobsPerSec: r2(best(bq.e2e)),
+      bullmqE2e: bq.e2e.map((r) => ({ config: r.config.name, jobsPerSec: r2(r.jobsPerSec), cpuMsPerJob: cpuJson(r) })),
+      bullmqSubmitP50Ms: r2(bq.submit?.p50Ms),
+      bullmqSubmitP99Ms: r2(bq.submit?.p99Ms),
+      bullmqSubmitSingleJobsPerSec: r2(bq.submit?.singlePerSec),
+      bullmqSubmitBatchedJobsPerSec: r2(bq.submit?.batchedPerSec),
+      bullmqPickupP50Ms: r2(bq.pickup?.p50Ms),
+      bullmqPickupP99Ms: r2(bq.pickup?.p99Ms),
+      e2eRatio: r2(ratio(best(rj.e2e), best(bq.e2e))),
+      submitP50Ratio: r2(ratio(s?.p50Ms, bq.submit?.p50Ms)),
+      pickupP50Ratio: r2(ratio(rj.pickup?.p50Ms, bq.pickup?.p50Ms)),
+    });
+  }
+  if (profile !== null) json['profile'] = { leaderId: profile.leaderId, busyMs: r2(profile.leader.busyMs), top: profile.leader.functions.slice(0, 10).map((f) => ({ name: f.name, where: f.where, pct: r2(f.pct) })), areas: profile.leader.areas.slice(0, 10).map((a) => ({ area: a.area, pct: r2(a.pct) })) };
+  print(JSON.stringify(json));
+}
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);
+process.exitCode = failed ? 1 : 0;
