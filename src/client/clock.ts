@@ -52,11 +52,11 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 export interface BackoffPolicy {
   /** First delay, ms. Default 50. */
   readonly initialMs: number;
-  /** Largest delay, ms. Default 1000. */
+  /** Largest delay, ms. Default 250: a failover is over in about a second, so retry often. */
   readonly maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 50, maxMs: 1000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 50, maxMs: 250 };
 
 /**
  * Delay before retry number `attempt` (0-based): `min(maxMs, initialMs · 2^attempt)`, shortened by

@@ -89,6 +89,8 @@ export class RaftNode<C, R> {
   private role: Role = 'follower';
   private leaderId: NodeId | null = null;
   private term: number;
+  /** Term and vote as last written to disk. */
+  private durable: { term: number; vote: NodeId | null };
   /** Last entry applied to the application (ahead of the core's count until `advance`). */
   private appliedIndex: number;
   /** When each peer's last message arrived (clock ms), for status. */
@@ -104,6 +106,8 @@ export class RaftNode<C, R> {
     this.lastSnapshotIndex = snapshot?.meta.index ?? 0;
     this.term = raft.status().term;
     this.appliedIndex = raft.status().appliedIndex;
+    const hard = raft.hardState();
+    this.durable = { term: hard.term, vote: hard.vote };
   }
 
   /** Load persisted state, restore the application from its snapshot, and start ticking. */
@@ -345,10 +349,16 @@ export class RaftNode<C, R> {
 
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.sendNow.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendNow));
-    if (rd.hardState || rd.entries.length > 0 || rd.snapshot) {
+    // Term and vote must be durable before the messages that depend on them, entries before they
+    // are acknowledged. The commit index need not be: a restarted node learns it again from the
+    // leader. So a Ready that only moves the commit index costs no fsync; the next write carries it.
+    const hs = rd.hardState;
+    const termOrVote = hs !== null && (hs.term !== this.durable.term || hs.vote !== this.durable.vote);
+    if (termOrVote || rd.entries.length > 0 || rd.snapshot) {
       const started = performance.now();
       await this.o.storage.persist(rd);
       this.o.metrics?.persisted?.(performance.now() - started, rd.entries.length);
+      if (hs) this.durable = { term: hs.term, vote: hs.vote };
     }
     if (rd.sendAfterPersist.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendAfterPersist));
     if (rd.hardState && rd.hardState.term !== this.term) {

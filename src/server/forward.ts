@@ -37,6 +37,12 @@ export class LeaderForwarder {
     });
   }
 
+  /** The leader's client address (as in the config), if one is known. */
+  private leaderHint(): string | null {
+    const id = this.node.leader();
+    return id === null ? null : (this.addresses.get(id) ?? null);
+  }
+
   /** Add the leader's address to a NOT_LEADER error that names only its id. */
   withHint(err: unknown): unknown {
     if (err instanceof RaftJobsError && err.details.leaderId && !err.details.leaderAddress) {
@@ -81,8 +87,15 @@ export class LeaderForwarder {
       md,
       { deadline: deadline === Infinity ? Date.now() + 10_000 : deadline },
       (err, res) => {
-        if (err) cb(err);
-        else cb(null, res);
+        if (err) {
+          cb(err);
+          return;
+        }
+        // Tell the caller where the leader is, so its next call skips this hop.
+        const trailer = new grpc.Metadata();
+        const hint = this.leaderHint();
+        if (hint) trailer.set('x-leader-addr', hint);
+        cb(null, res, trailer);
       },
     );
   }

@@ -36,7 +36,9 @@ export function addJobsServices(
       const jobs = specs.map(specToSubmitJob);
       const v = validateSubmit(jobs, o.node.state.options);
       if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
-      const res = await proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
+      const proposed = proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
+      workers.anticipate([...new Set(v.value.map((j) => j.queue))]);
+      const res = await proposed;
       return { jobs: res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' })) };
     }),
     Get: unary(

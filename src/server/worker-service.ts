@@ -48,6 +48,11 @@ export interface WorkerInfo {
 /** Read-only view of the worker streams connected to this node (only a leader has any). */
 export interface WorkerRegistry {
   list(): WorkerInfo[];
+  /**
+   * Jobs for these queues are being proposed right now: lease to idle workers serving them in the
+   * same round, so the lease lands in the same log entry right after the submit.
+   */
+  anticipate(queues: readonly string[]): void;
 }
 
 /**
@@ -61,7 +66,10 @@ class WorkerSession {
   capacity = 0;
   ttlMs = 0;
   readonly held = new Map<string, number>();
-  leasing = false;
+  /** Slots asked for by lease commands not yet applied. */
+  requested = 0;
+  /** Until the first Hello's release is committed, nothing is leased to this session. */
+  releasing = false;
   closed = false;
   readonly connectedAt = Date.now();
   lastSeenAt = this.connectedAt;
@@ -69,7 +77,7 @@ class WorkerSession {
   constructor(readonly call: Duplex) {}
 
   free(): number {
-    return this.capacity - this.held.size;
+    return this.capacity - this.held.size - this.requested;
   }
 
   send(msg: Record<string, unknown>): void {
@@ -100,18 +108,28 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
     });
   };
 
-  const dispatch = (): void => {
+  /**
+   * Propose a lease for every session with free slots whose queues have ready jobs. With
+   * `anticipated`, also for sessions serving those queues when nothing is ready yet: a submit
+   * proposed in the same round lands in the same entry just before the lease, so an idle worker
+   * gets a new job after one commit instead of two.
+   */
+  const dispatch = (anticipated?: readonly string[]): void => {
     if (!node.isLeader()) return;
     const list = [...sessions];
     rotation = (rotation + 1) % Math.max(1, list.length);
     for (let i = 0; i < list.length; i++) {
       const s = list[(i + rotation) % list.length] as WorkerSession;
-      if (s.closed || s.leasing || s.free() <= 0 || s.workerId === '' || !hasReady(node.state, s.queues)) continue;
-      s.leasing = true;
-      const cmd: Command = { type: 'lease', workerId: s.workerId, queues: s.queues, max: Math.min(s.free(), 1000), ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
+      const free = s.free();
+      if (s.closed || s.releasing || free <= 0 || s.workerId === '') continue;
+      const wanted = hasReady(node.state, s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
+      if (!wanted) continue;
+      const max = Math.min(free, 1000);
+      s.requested += max;
+      const cmd: Command = { type: 'lease', workerId: s.workerId, queues: s.queues, max, ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
       node.propose(cmd).then(
         (res) => {
-          s.leasing = false;
+          s.requested -= max;
           if (res.ok && res.type === 'lease' && res.leases.length > 0) {
             if (s.closed) return; // the leases expire and the jobs run elsewhere
             for (const g of res.leases) s.held.set(g.jobId, g.token);
@@ -120,7 +138,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
           dispatchSoon();
         },
         () => {
-          s.leasing = false;
+          s.requested -= max;
         },
       );
     }
@@ -174,7 +192,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
       if (first) {
         // Leases granted to this worker id that it does not hold never reached it (its stream
         // broke first, or it restarted): release them now rather than after their TTL.
-        s.leasing = true;
+        s.releasing = true;
         try {
           const res = await node.propose({ type: 'release', workerId: h.workerId, keep: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) });
           if (!res.ok) throw rejection(res);
@@ -182,7 +200,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
             ctx.logger.info({ workerId: h.workerId, released: res.released.length }, 'released leases the worker never received');
           }
         } finally {
-          s.leasing = false;
+          s.releasing = false;
         }
       }
       dispatchSoon();
@@ -201,11 +219,18 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
       case 'progress':
       case 'complete':
       case 'fail': {
-        const ack = await settle(ctx, msg);
+        const settled = settle(ctx, msg);
         const jobId = (msg[msg.body] as { jobId: string }).jobId;
-        if (msg.body !== 'progress' && (ack['ok'] || ack['code'] === ErrorCode.StaleToken || ack['code'] === ErrorCode.NotFound)) {
+        const token = s.held.get(jobId);
+        if (msg.body !== 'progress' && token !== undefined) {
+          // The handler is done, so the slot is free now: the next lease joins the same entry as
+          // this outcome instead of waiting a commit round for it.
           s.held.delete(jobId);
-          dispatchSoon();
+          dispatch();
+        }
+        const ack = await settled;
+        if (msg.body !== 'progress' && token !== undefined && !ack['ok'] && ack['code'] === ErrorCode.InvalidArgument) {
+          s.held.set(jobId, token); // the worker still holds it and will fail it instead
         }
         s.send({ ack: { ...ack, requestId } });
         return;
@@ -224,6 +249,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
     Fail: unary(ctx, m('Fail'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'fail', fail: req as FailWire }))),
   });
   return {
+    anticipate: (queues) => dispatch(queues),
     list: () =>
       [...sessions]
         .filter((s) => !s.closed && s.workerId !== '')
