@@ -1,6 +1,7 @@
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
 import { JobView, toJobState, toWireSpec } from './codec.js';
+import { SubmitCoalescer } from './coalesce.js';
 import type { WireJob, WireListResponse, WireStatsResponse, WireSubmitResponse } from './proto.js';
 import { services } from './proto.js';
 import { Router } from './router.js';
@@ -18,13 +19,18 @@ export interface ClientOptions {
    * costs at most this before the next node is tried. Default 5000.
    */
   readonly attemptTimeoutMs?: number;
-  /** Backoff between retries. Default 50 ms doubling to 1 s, with jitter. */
+  /** Backoff between retries. Default 50 ms doubling to 250 ms, with jitter. */
   readonly retryBackoff?: BackoffPolicy;
   readonly logger?: SdkLogger;
   /** For tests. Default: the system clock. */
   readonly clock?: Clock;
   /** For tests: jitter and the first node to try. Default: `Math.random`. */
   readonly random?: Random;
+  /**
+   * Send the submits made in the same event-loop turn as one call (at most this many jobs; 0
+   * turns it off). Callers still get their own results and errors. Default 1000.
+   */
+  readonly coalesceJobs?: number;
 }
 
 /** Options of `Client.submit`. */
@@ -52,6 +58,7 @@ const WAIT_SLACK_MS = 2_000;
 export class Client {
   private readonly router: Router;
   private readonly clock: Clock;
+  private readonly coalescer: SubmitCoalescer<WireSubmitResponse['jobs'][number]> | null;
 
   constructor(options: ClientOptions) {
     const deadlineMs = options.deadlineMs ?? 10_000;
@@ -69,6 +76,15 @@ export class Client {
       deadlineMs,
       attemptTimeoutMs,
     });
+    const coalesce = options.coalesceJobs ?? 1000;
+    this.coalescer =
+      coalesce > 0
+        ? new SubmitCoalescer(
+            async (jobs, deadline) =>
+              (await this.router.call<WireSubmitResponse>('Submit', { jobs }, { idempotent: true }, deadline !== undefined ? { deadlineMs: deadline } : {})).jobs,
+            coalesce,
+          )
+        : null;
   }
 
   /** The address calls go to now (the last known leader, once one was learned). */
@@ -87,9 +103,12 @@ export class Client {
     const list: readonly JobInput[] = Array.isArray(jobs) ? jobs : [jobs as JobInput];
     if (list.length === 0) throw new RaftJobsError(ErrorCode.InvalidArgument, 'submit: at least one job is required');
     // Keys are fixed here, once: every attempt below sends this same request.
-    const request = { jobs: list.map(toWireSpec) };
-    const res = await this.router.call<WireSubmitResponse>('Submit', request, { idempotent: true }, opts);
-    return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state) }));
+    const specs = list.map(toWireSpec);
+    const submitted =
+      this.coalescer && opts.signal === undefined
+        ? await this.coalescer.submit(specs, opts.deadlineMs)
+        : (await this.router.call<WireSubmitResponse>('Submit', { jobs: specs }, { idempotent: true }, opts)).jobs;
+    return submitted.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state) }));
   }
 
   /** One job. @throws RaftJobsError NOT_FOUND */
