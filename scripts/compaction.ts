@@ -28,7 +28,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { SnapshotRow } from '../src/cli/snapshot-command.js';
 import { KEY_SWEEP_SLACK_MS } from '../src/jobs/index.js';
 import { serviceClient } from '../src/server/protos.js';
-import { Cluster, runCli, type StatusRow } from '../test/helpers/index.js';
+import { Cluster, runCli, type StatusRow } from './lib/index.js';
 
 const USAGE =
   'usage: node --import tsx scripts/compaction.ts [--jobs N] [--retained N] [--retention-ms N] [--payload-bytes N] [--idempotency-window-ms N] [--snapshot-entries N] [--snapshot-bytes N] [--json] [--keep]';

@@ -12,7 +12,7 @@
  * the last heartbeat), the pre-vote and vote rounds, and up to ~10 ms of polling granularity.
  */
 import { parseArgs } from 'node:util';
-import { Cluster } from '../test/helpers/index.js';
+import { Cluster } from './lib/index.js';
 
 const USAGE = 'usage: node --import tsx scripts/failover.ts [--kills N] [--json] [--tick-ms N] [--election-ticks N] [--keep]';
 const POLL_INTERVAL_MS = 10;

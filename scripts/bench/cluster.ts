@@ -3,7 +3,7 @@
  * fsync on, free loopback ports, a temporary directory), and small helpers around it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { BIN, childEnv, Cluster, freePort, freePorts, REPO_ROOT, type ClusterOptions, type StatusRow } from '../../test/helpers/index.js';
+import { BIN, childEnv, Cluster, freePort, freePorts, REPO_ROOT, type ClusterOptions, type StatusRow } from '../lib/index.js';
 import { leaderStats, scrape, type LeaderStats, type Probe, type Scrape } from './metrics.js';
 import { sleep } from './stats.js';
 

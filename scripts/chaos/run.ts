@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Client } from '../../src/client/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
-import { Cluster } from '../../test/helpers/index.js';
+import { Cluster } from '../lib/index.js';
 import { checkHistory, reportPasses, type AckedSubmit, type CheckReport, type Execution, type FinalJob } from './check.js';
 import { LinkProxy } from './proxy.js';
 

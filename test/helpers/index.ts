@@ -1,20 +1,30 @@
-/**
- * Shared helpers for tests and scripts that run real raftjobs processes. Nothing here imports the
- * test framework, so `scripts/` can use it as well.
- */
-export { BIN, childEnv, REPO_ROOT, runCli, type CliResult, type RunCliOptions } from './cli.js';
+/** Test helpers: the process and cluster helpers live in scripts/lib (shared with chaos and bench). */
 export {
+  BIN,
+  childEnv,
   Cluster,
+  describeExit,
   formatRow,
+  freePort,
+  freePorts,
+  isPortFree,
+  NodeProcess,
+  poll,
+  PollTimeoutError,
+  REPO_ROOT,
+  runCli,
+  withDeadline,
+  type CliResult,
   type ClusterOptions,
   type Convergence,
   type ConvergenceOptions,
   type LoadedState,
+  type NodeExit,
+  type NodeProcessOptions,
+  type PollOptions,
+  type RunCliOptions,
   type StatusRow,
   type WaitForLeaderOptions,
   type WaitOptions,
-} from './cluster.js';
+} from '../../scripts/lib/index.js';
 export { fingerprint } from './files.js';
-export { describeExit, NodeProcess, type NodeExit, type NodeProcessOptions } from './node-process.js';
-export { poll, PollTimeoutError, withDeadline, type PollOptions } from './poll.js';
-export { freePort, freePorts, isPortFree } from './ports.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { LogMessage } from '../../src/observability/index.js';
-import { LineSplitter, parseLogLine } from '../../scripts/cluster-output.js';
+import { LineSplitter, parseLogLine } from '../cluster-output.js';
 import { BIN, REPO_ROOT } from './cli.js';
 import { withDeadline } from './poll.js';
 
