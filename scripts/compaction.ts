@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type { SnapshotRow } from '../src/cli/snapshot-command.js';
 import { KEY_SWEEP_SLACK_MS } from '../src/jobs/index.js';
-import { serviceClient } from '../src/server/protos.js';
+import { serviceClient } from '../src/protocol/index.js';
 import { Cluster, runCli, type StatusRow } from './lib/index.js';
 
 const USAGE =

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
-import { serviceClient } from '../server/protos.js';
+import { serviceClient } from '../protocol/index.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 import { fetchStatus } from './status-command.js';
 

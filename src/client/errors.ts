@@ -1,14 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { Meta } from '../protocol/index.js';
 
-/** Metadata keys the server sets beside an error status (see src/server/errors.ts). */
-export const Meta = {
-  ErrorCode: 'x-error-code',
-  LeaderId: 'x-leader-id',
-  LeaderAddress: 'x-leader-addr',
-  Outcome: 'x-outcome',
-  JobId: 'x-job-id',
-} as const;
 
 const CODES = new Set<string>(Object.values(ErrorCode));
 

@@ -1,34 +1,12 @@
-import * as path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
+import { serviceClient } from '../protocol/index.js';
 
-/**
- * proto/jobs.proto as the SDK sees it. The SDK loads the file itself (it must not reach into
- * src/server) with the same options as the server: camelCase fields, 64-bit integers as numbers
- * (times in ms and fencing tokens, which are log indexes, stay far below 2^53), bytes as Buffer,
- * proto3 defaults filled in, and a virtual `body` field naming the set member of each oneof.
- */
-const PROTO_FILE = path.join(import.meta.dirname, '..', '..', 'proto', 'jobs.proto');
-
-const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  bytes: Buffer,
-};
-
-let loaded: { Jobs: grpc.ServiceClientConstructor; Workers: grpc.ServiceClientConstructor } | null = null;
-
-/** The generated client constructors of the Jobs and Workers services (loaded once). */
+/** The generated client constructors of the Jobs and Workers services of proto/jobs.proto. */
 export function services(): { Jobs: grpc.ServiceClientConstructor; Workers: grpc.ServiceClientConstructor } {
-  if (!loaded) {
-    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILE, LOADER_OPTIONS));
-    const v1 = (((pkg['raftjobs'] as grpc.GrpcObject)['jobs'] as grpc.GrpcObject)['v1'] as grpc.GrpcObject) ?? {};
-    loaded = { Jobs: v1['Jobs'] as grpc.ServiceClientConstructor, Workers: v1['Workers'] as grpc.ServiceClientConstructor };
-  }
-  return loaded;
+  return {
+    Jobs: serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs'),
+    Workers: serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers'),
+  };
 }
 
 /**

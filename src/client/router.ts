@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy, type Clock, type Random } from './clock.js';
-import { classify, Meta, metaString, toRaftJobsError } from './errors.js';
+import { Meta } from '../protocol/index.js';
+import { classify, metaString, toRaftJobsError } from './errors.js';
 import { CHANNEL_OPTIONS } from './proto.js';
 import type { SdkLogger } from './types.js';
 

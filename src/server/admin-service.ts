@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { NodeStatus } from '../node/index.js';
 import { toServiceError } from './errors.js';
-import { serviceClient } from './protos.js';
+import { serviceClient } from '../protocol/index.js';
 import type { WorkerRegistry } from './worker-service.js';
 
 /** What the admin service needs from a node. */

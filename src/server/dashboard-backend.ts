@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus } from '../node/index.js';
 import type { DashboardApi } from '../observability/index.js';
-import { serviceClient } from './protos.js';
+import { serviceClient } from '../protocol/index.js';
 import type { WorkerInfo, WorkerRegistry } from './worker-service.js';
 
 /** Deadline of one Admin call to another node, ms. */

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { Meta } from '../protocol/index.js';
 
 const STATUS: Record<ErrorCode, grpc.status> = {
   NOT_LEADER: grpc.status.UNAVAILABLE,
@@ -21,14 +22,6 @@ const STATUS: Record<ErrorCode, grpc.status> = {
   INTERNAL: grpc.status.INTERNAL,
 };
 
-/** Metadata keys that carry machine-readable reasons beside the status. */
-export const Meta = {
-  ErrorCode: 'x-error-code',
-  LeaderId: 'x-leader-id',
-  LeaderAddress: 'x-leader-addr',
-  Outcome: 'x-outcome',
-  JobId: 'x-job-id',
-} as const;
 
 /**
  * The one mapping from errors to gRPC status for every service. Unexpected errors become

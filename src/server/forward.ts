@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { Meta } from '../protocol/index.js';
 import type { JobNode } from '../node/index.js';
 
 /** Metadata a node sets on a call it forwards, so the leader never forwards it again. */
@@ -94,7 +95,7 @@ export class LeaderForwarder {
         // Tell the caller where the leader is, so its next call skips this hop.
         const trailer = new grpc.Metadata();
         const hint = this.leaderHint();
-        if (hint) trailer.set('x-leader-addr', hint);
+        if (hint) trailer.set(Meta.LeaderAddress, hint);
         cb(null, res, trailer);
       },
     );

@@ -7,7 +7,7 @@ import type { CancelResult, JobState, JobView, RetryDeadResult, SubmitResult } f
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
 import { invalid, proposeOk, readState, unary, type ApiObserver, type ServiceContext } from './handler.js';
-import { serviceClient } from './protos.js';
+import { serviceClient } from '../protocol/index.js';
 import { jobToWire, specToSubmitJob, type WireJobSpec } from './wire.js';
 import { addWorkerService, type WorkerRegistry } from './worker-service.js';
 

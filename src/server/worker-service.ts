@@ -4,7 +4,7 @@ import { getJob, hasReady, validateCommand } from '../jobs/index.js';
 import type { Command, CommandResult, HeartbeatResult, JobsState, LeaseResult } from '../jobs/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, rejection, unary, type ServiceContext } from './handler.js';
-import { serviceClient } from './protos.js';
+import { serviceClient } from '../protocol/index.js';
 import { grantToWire } from './wire.js';
 
 type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;

@@ -9,7 +9,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Client, Worker, type WorkerOutcome } from '../../src/client/index.js';
-import { serviceClient } from '../../src/server/protos.js';
+import { serviceClient } from '../../src/protocol/index.js';
 import { Cluster, poll } from '../helpers/index.js';
 
 let cluster: Cluster;

@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Client } from '../../src/client/index.js';
 import type { SnapshotRow } from '../../src/cli/snapshot-command.js';
-import { serviceClient } from '../../src/server/protos.js';
+import { serviceClient } from '../../src/protocol/index.js';
 import { Cluster, runCli, type StatusRow } from '../helpers/index.js';
 
 let cluster: Cluster;

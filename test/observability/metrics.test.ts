@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Worker } from '../../src/client/index.js';
-import { serviceClient } from '../../src/server/protos.js';
+import { serviceClient } from '../../src/protocol/index.js';
 import { poll } from '../helpers/index.js';
 import { createObservedCluster, grpcHealth, httpGet, metric, scrape, type ObservedCluster, type Sample } from './helpers.js';
 

@@ -2,6 +2,22 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
+/**
+ * The wire protocol shared by servers and the SDK: the .proto files loaded with one set of
+ * options (camelCase fields, 64-bit integers as numbers — times in ms and fencing tokens stay far
+ * below 2^53 — bytes as Buffer, proto3 defaults filled in, `oneofs` naming the set member), and
+ * the metadata keys that carry machine-readable reasons beside a status.
+ */
+
+/** Metadata keys a server sets beside a status (and `x-leader-addr` on forwarded answers). */
+export const Meta = {
+  ErrorCode: 'x-error-code',
+  LeaderId: 'x-leader-id',
+  LeaderAddress: 'x-leader-addr',
+  Outcome: 'x-outcome',
+  JobId: 'x-job-id',
+} as const;
+
 /** Directory of the .proto files shipped with the package. */
 export const PROTO_DIR = path.join(import.meta.dirname, '..', '..', 'proto');
 
