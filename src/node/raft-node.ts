@@ -350,8 +350,9 @@ export class RaftNode<C, R> {
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.sendNow.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendNow));
     // Term and vote must be durable before the messages that depend on them, entries before they
-    // are acknowledged. The commit index need not be: a restarted node learns it again from the
-    // leader. So a Ready that only moves the commit index costs no fsync; the next write carries it.
+    // are acknowledged. The commit index need not be (a restarted node learns it again from the
+    // leader), so a Ready that only moves it is written without an fsync: it survives a killed
+    // process, and costs no disk flush on every commit.
     const hs = rd.hardState;
     const termOrVote = hs !== null && (hs.term !== this.durable.term || hs.vote !== this.durable.vote);
     if (termOrVote || rd.entries.length > 0 || rd.snapshot) {
@@ -359,6 +360,8 @@ export class RaftNode<C, R> {
       await this.o.storage.persist(rd);
       this.o.metrics?.persisted?.(performance.now() - started, rd.entries.length);
       if (hs) this.durable = { term: hs.term, vote: hs.vote };
+    } else if (hs) {
+      await this.o.storage.persist(rd, { sync: false });
     }
     if (rd.sendAfterPersist.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendAfterPersist));
     if (rd.hardState && rd.hardState.term !== this.term) {

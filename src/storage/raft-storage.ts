@@ -65,6 +65,7 @@ const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 const VIEW = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 /** abstract-level's option types do not know LevelDB's `sync`; classic-level reads it. */
 const SYNCED_WRITE: typeof VIEW & { readonly sync: boolean } = { ...VIEW, sync: true };
+const UNSYNCED_WRITE: typeof VIEW & { readonly sync: boolean } = { ...VIEW, sync: false };
 
 type Op = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
@@ -177,8 +178,12 @@ export class RaftStorage {
    * Makes one Ready durable in one synced batch: `snapshot` (replacing the stored one and
    * discarding the whole log), then `entries` (overwriting stored entries from `entries[0].index`
    * on and deleting any stored entries after the last new one), then `hardState`.
+   *
+   * With `sync: false` the batch reaches the operating system but is not fsynced: it survives the
+   * process being killed, not the machine losing power. For what need not be durable at once (a
+   * hard state whose only change is the commit index, which a restarted node learns again).
    */
-  persist(batch: PersistBatch): Promise<void> {
+  persist(batch: PersistBatch, opts: { readonly sync?: boolean } = {}): Promise<void> {
     return this.#serial('persist a Ready', async () => {
       const ops: Op[] = [];
       let logStart = this.#logStart;
@@ -206,7 +211,7 @@ export class RaftStorage {
       }
       if (batch.hardState !== null) ops.push({ type: 'put', key: HARD_STATE_KEY, value: encodeHardState(batch.hardState) });
       if (ops.length === 0) return;
-      await this.#write(ops, 'persist a Ready');
+      await this.#write(ops, 'persist a Ready', opts.sync ?? true);
       this.#logStart = logStart;
       this.#lastIndex = lastIndex;
       this.#snapshot = snapshot;
@@ -343,9 +348,9 @@ export class RaftStorage {
     return run;
   }
 
-  async #write(ops: Op[], what: string): Promise<void> {
+  async #write(ops: Op[], what: string, sync = true): Promise<void> {
     try {
-      await this.db.batch<Uint8Array, Uint8Array>(ops, SYNCED_WRITE);
+      await this.db.batch<Uint8Array, Uint8Array>(ops, sync ? SYNCED_WRITE : UNSYNCED_WRITE);
     } catch (err) {
       throw dataLoss(this.path, what, err);
     }

@@ -77,6 +77,13 @@ describe.each<HarnessFactory>([memoryHarness, levelHarness])('RaftStorage confor
     expect(storage.lastIndex).toBe(7);
   });
 
+  it('an unsynced write (a commit-index-only hard state) is read back after a restart of the process', async () => {
+    await storage.persist({ hardState: hs(3, 'n1', 0), entries: makeEntries(1, 4, 3), snapshot: null });
+    await storage.persist({ hardState: hs(3, 'n1', 4), entries: [], snapshot: null }, { sync: false });
+    await restart();
+    expect((await storage.load()).hardState).toEqual(hs(3, 'n1', 4));
+  });
+
   it('keeps terms beyond 32 bits and a null vote', async () => {
     const big = 2 ** 40 + 7;
     await storage.persist({ hardState: hs(big, null, 1), entries: makeEntries(1, 1, big), snapshot: null });
