@@ -126,6 +126,7 @@ export class RaftNode<C, R> {
       ...(o.maxInflight !== undefined ? { maxInflight: o.maxInflight } : {}),
       ...(o.preVote !== undefined ? { preVote: o.preVote } : {}),
       ...(o.checkQuorum !== undefined ? { checkQuorum: o.checkQuorum } : {}),
+      emptyStartVoteDelayTicks: 2 * (o.electionTicks ?? 10),
       initial: {
         hardState: stored.hardState,
         snapshot: stored.snapshot,

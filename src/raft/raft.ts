@@ -63,6 +63,8 @@ export class Raft {
   private votes = new Map<NodeId, boolean>();
   private progress = new Map<NodeId, Progress>();
   private transferTarget: NodeId | null = null;
+  /** Ticks left during which this node, started empty, grants no vote. */
+  private voteGuardTicks = 0;
   /** Ticks since the transfer started; it is abandoned after an election timeout. */
   private transferElapsed = 0;
   /** Leader: new entries or commit to push to followers at the next Ready. */
@@ -111,6 +113,8 @@ export class Raft {
     this.term = init?.hardState.term ?? 0;
     this.vote = init?.hardState.vote ?? null;
     this.prevHard = this.hardState();
+    const empty = this.term === 0 && this.vote === null && this.log.lastIndex() === 0 && this.log.snapshot === null;
+    this.voteGuardTicks = empty ? (opts.emptyStartVoteDelayTicks ?? 0) : 0;
     this.resetTimers();
   }
 
@@ -120,6 +124,7 @@ export class Raft {
   tick(): void {
     this.assertNotInReady();
     this.ticks++;
+    if (this.voteGuardTicks > 0) this.voteGuardTicks--;
     if (this.role === 'leader') this.tickLeader();
     else this.tickElection();
   }
@@ -499,7 +504,7 @@ export class Raft {
     // pre-vote for a later term is always free) and the candidate's log is up to date (§5.4.1).
     const canVote =
       this.vote === m.from || (this.vote === null && this.leaderId === null) || (pre && m.term > this.term);
-    const granted = canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    const granted = canVote && this.voteGuardTicks === 0 && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     const respType = pre ? 'preVoteResp' : 'voteResp';
     if (granted) {
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true });
@@ -549,6 +554,7 @@ export class Raft {
   // ---------------------------------------------------------------- follower
 
   private stepFollower(m: Message): void {
+    if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') this.voteGuardTicks = 0;
     switch (m.type) {
       case 'append':
         this.electionElapsed = 0;

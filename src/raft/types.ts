@@ -219,6 +219,13 @@ export interface RaftOptions {
   /** Most appends in flight to one follower before pausing. Default 64. */
   readonly maxInflight?: number;
   readonly initial?: InitialState;
+  /**
+   * A node that starts with nothing on disk (first boot, or a wiped data directory) grants no
+   * vote for this many ticks, or until it hears from a leader. A wiped node has forgotten any
+   * vote it cast; waiting out an election lets the election it may have voted in end before it
+   * votes again. Default 0 (off).
+   */
+  readonly emptyStartVoteDelayTicks?: number;
 }
 
 /** Result of a proposal: where the entry will land if it commits. */

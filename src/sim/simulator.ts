@@ -167,6 +167,7 @@ export class Simulation {
       random: () => this.rng.next(),
       maxAppendEntries: this.rng.between(1, 64),
       maxInflight: this.rng.between(1, 16),
+      emptyStartVoteDelayTicks: 2 * ELECTION_TICKS,
       initial: {
         hardState: d.hard,
         snapshot: d.snapshot?.meta ?? null,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry, Raft } from '../../src/raft/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
-import { Network, entry, msg, ofType, payload, randomWorkload } from './harness.js';
+import { Network, entry, makeRaft, msg, ofType, payload, randomWorkload } from './harness.js';
 
 const ELECTION_TICKS = 10; // the core's default
 
@@ -510,5 +510,37 @@ describe('random faults on the test network (Figure 3 properties)', () => {
     net.tickAll(5);
     for (const id of net.ids) expect(net.applied(id).at(-1), id).toBe('final');
     expect(problems).toEqual([]);
+  });
+});
+
+describe('a node that starts with an empty disk', () => {
+  it('grants no vote until it hears from a leader or an election has had time to end', () => {
+    const empty = makeRaft('n3', ['n1', 'n2', 'n3'], {}, { emptyStartVoteDelayTicks: 20 });
+    const ask = (term: number): boolean => {
+      empty.step({ type: 'vote', from: 'n1', to: 'n3', term, lastLogIndex: 5, lastLogTerm: 2, transfer: false });
+      const rd = empty.ready();
+      empty.advance(rd);
+      const resp = [...rd.sendNow, ...rd.sendAfterPersist].find((m) => m.type === 'voteResp');
+      return resp !== undefined && resp.type === 'voteResp' && resp.granted;
+    };
+    expect(ask(3)).toBe(false);
+    for (let i = 0; i < 20; i++) empty.tick();
+    expect(ask(4)).toBe(true);
+
+    // Hearing from a leader ends the wait at once (check-quorum off, so leader stickiness does
+    // not hide the vote request this test sends right after).
+    const other = makeRaft('n2', ['n1', 'n2', 'n3'], {}, { emptyStartVoteDelayTicks: 20, checkQuorum: false });
+    other.step({ type: 'heartbeat', from: 'n1', to: 'n2', term: 1, commit: 0, context: 0 });
+    other.advance(other.ready());
+    other.step({ type: 'vote', from: 'n3', to: 'n2', term: 2, lastLogIndex: 0, lastLogTerm: 0, transfer: false });
+    const rd = other.ready();
+    expect([...rd.sendNow, ...rd.sendAfterPersist].find((m) => m.type === 'voteResp')).toMatchObject({ granted: true });
+  });
+
+  it('a node restarted with state on disk votes at once', () => {
+    const r = makeRaft('n3', ['n1', 'n2', 'n3'], { term: 2 }, { emptyStartVoteDelayTicks: 20 });
+    r.step({ type: 'vote', from: 'n1', to: 'n3', term: 3, lastLogIndex: 0, lastLogTerm: 0, transfer: false });
+    const rd = r.ready();
+    expect([...rd.sendNow, ...rd.sendAfterPersist].find((m) => m.type === 'voteResp')).toMatchObject({ granted: true });
   });
 });
