@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
-import { serviceClient } from '../protocol/index.js';
+import { serviceClient, type WireNodeStatus } from '../protocol/index.js';
 import { parseFlags, requireFlag } from './args.js';
 
 /** One row of `raftjobs status --json`. */
@@ -22,20 +22,7 @@ export interface StatusRow {
   error?: string;
 }
 
-interface WireStatus {
-  id: string;
-  role: string;
-  term: number;
-  leaderId: string;
-  commitIndex: number;
-  appliedIndex: number;
-  firstLogIndex: number;
-  lastLogIndex: number;
-  snapshotIndex: number;
-  stateDigest: string;
-  pid: number;
-  peers: { id: string; matchIndex: number; nextIndex: number; state: string }[];
-}
+type WireStatus = WireNodeStatus;
 
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
 export function fetchStatus(id: string, address: string, timeoutMs = 1500): Promise<StatusRow> {

@@ -50,3 +50,24 @@ export function serviceClient(file: string, name: string): grpc.ServiceClientCon
   if (typeof node !== 'function') throw new Error(`${file}: no service ${name}`);
   return node as grpc.ServiceClientConstructor;
 }
+
+/** `raftjobs.admin.v1.NodeStatus` as decoded with the loader options above. */
+export interface WireNodeStatus {
+  id: string;
+  clusterId: string;
+  role: string;
+  term: number;
+  /** Empty when no leader is known. */
+  leaderId: string;
+  commitIndex: number;
+  appliedIndex: number;
+  firstLogIndex: number;
+  lastLogIndex: number;
+  snapshotIndex: number;
+  /** Empty when the request asked to skip it. */
+  stateDigest: string;
+  pid: number;
+  address: string;
+  peers: { id: string; matchIndex: number; nextIndex: number; state: string }[];
+  contacts: { id: string; agoMs: number }[];
+}

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus } from '../node/index.js';
 import type { DashboardApi } from '../observability/index.js';
-import { serviceClient } from '../protocol/index.js';
+import { serviceClient, type WireNodeStatus } from '../protocol/index.js';
 import type { WorkerInfo, WorkerRegistry } from './worker-service.js';
 
 /** Deadline of one Admin call to another node, ms. */
@@ -21,20 +21,7 @@ type AdminClient = grpc.Client & {
   Workers(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: WireWorkers) => void): void;
 };
 
-interface WireStatus {
-  id: string;
-  role: string;
-  term: number;
-  leaderId: string;
-  commitIndex: number;
-  appliedIndex: number;
-  firstLogIndex: number;
-  lastLogIndex: number;
-  snapshotIndex: number;
-  pid: number;
-  peers: { id: string; matchIndex: number; nextIndex: number; state: string }[];
-  contacts: { id: string; agoMs: number }[];
-}
+type WireStatus = WireNodeStatus;
 
 interface WireWorkers {
   leader: boolean;
