@@ -206,7 +206,7 @@ try {
     cluster = null;
   }
   if (only.has('profile')) {
-    const cfg = sizes.e2e[1] ?? sizes.e2e[0];
+    const cfg = sizes.e2e[2] ?? sizes.e2e[0];
     if (cfg !== undefined) {
       log(`[${elapsed()}] profile`);
       profile = await runProfile(cfg, log);

@@ -159,19 +159,22 @@ export interface WireAck {
 /** What the worker sends on its stream: exactly one body member is set. */
 export interface WireWorkerMessage {
   requestId: number;
-  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: WireLeaseRef[] };
+  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: WireLeaseRef[]; batchAcks: boolean };
   heartbeat?: { leases: WireLeaseRef[]; ttlMs: number };
   progress?: { jobId: string; token: number; percent: number; message: string };
   /** `handlerMs`: how long the handler ran (feeds the server's handler latency histogram). */
   complete?: { jobId: string; token: number; result: Uint8Array; handlerMs: number };
   fail?: { jobId: string; token: number; error: string; noRetry: boolean; handlerMs: number };
+  /** Several messages, handled by the server in order as if sent one by one. */
+  batch?: { messages: WireWorkerMessage[] };
 }
 
 /** What the server sends on the worker stream; `body` names the member that is set. */
 export interface WireServerMessage {
-  body?: 'leases' | 'ack' | 'heartbeat';
+  body?: 'leases' | 'ack' | 'heartbeat' | 'acks';
   leases?: { jobs: WireLeasedJob[] } | null;
   ack?: WireAck | null;
+  acks?: { acks: WireAck[] } | null;
   heartbeat?: { leases: WireHeartbeatResult[] } | null;
   requestId: number;
 }

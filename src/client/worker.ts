@@ -111,7 +111,14 @@ interface Connection {
   readonly openedAt: number;
   receivedAny: boolean;
   ended: boolean;
+  /** Messages written this event-loop turn, sent together at its end (see {@link Worker.write}). */
+  outgoing: WireWorkerMessage[];
+  outgoingBytes: number;
 }
+
+/** A batch is sent early once it holds this many messages or about this many bytes. */
+const MAX_BATCH_MESSAGES = 512;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 function leaseKey(jobId: string, token: number): string {
   return `${jobId}/${token}`;
@@ -293,6 +300,7 @@ export class Worker {
       capacity: this.closing ? 0 : this.o.concurrency,
       leaseTtlMs: this.o.leaseTtlMs ?? 0,
       held: this.heldRefs(),
+      batchAcks: true,
     };
   }
 
@@ -309,7 +317,7 @@ export class Worker {
     const stub = this.client(address) as unknown as { Work(metadata: grpc.Metadata, options: grpc.CallOptions): grpc.ClientDuplexStream<WireWorkerMessage, WireServerMessage> };
     // The stream lives as long as the worker: no deadline; keepalive pings notice a dead peer.
     const call = stub.Work(new grpc.Metadata(), {});
-    const conn: Connection = { address, call, openedAt: this.clock.now(), receivedAny: false, ended: false };
+    const conn: Connection = { address, call, openedAt: this.clock.now(), receivedAny: false, ended: false, outgoing: [], outgoingBytes: 0 };
     this.conn = conn;
     call.on('data', (msg: WireServerMessage) => this.onMessage(conn, msg));
     call.on('error', () => undefined); // every end is handled once, from 'status'
@@ -325,10 +333,27 @@ export class Worker {
     this.scheduleHeartbeat();
   }
 
+  /**
+   * Queue one message for the stream. Everything written in one event-loop turn (the outcomes of
+   * handlers that finished together, a resend after reconnecting) goes out as one message.
+   */
   private write(conn: Connection, msg: WireWorkerMessage): void {
     if (conn.ended || conn !== this.conn) return;
+    conn.outgoing.push(msg);
+    conn.outgoingBytes += (msg.complete?.result.length ?? 0) + (msg.fail?.error.length ?? 0) + (msg.progress?.message.length ?? 0) + 64;
+    if (conn.outgoing.length >= MAX_BATCH_MESSAGES || conn.outgoingBytes >= MAX_BATCH_BYTES) this.flush(conn);
+    else if (conn.outgoing.length === 1) setImmediate(() => this.flush(conn));
+  }
+
+  private flush(conn: Connection): void {
+    const msgs = conn.outgoing;
+    if (msgs.length === 0) return;
+    conn.outgoing = [];
+    conn.outgoingBytes = 0;
+    if (conn.ended || conn !== this.conn) return;
     try {
-      conn.call.write(msg);
+      const [only] = msgs;
+      conn.call.write(msgs.length === 1 && only !== undefined ? only : { requestId: 0, batch: { messages: msgs } });
     } catch (err) {
       // The call already ended; its 'status' event reconnects and resends.
       this.logger.debug({ err }, 'write on an ended worker stream');
@@ -384,6 +409,7 @@ export class Worker {
     conn.receivedAny = true;
     if (msg.leases) this.onLeases(msg.leases.jobs);
     else if (msg.ack) this.onAck(msg.ack);
+    else if (msg.acks) for (const ack of msg.acks.acks) this.onAck(ack);
     else if (msg.heartbeat) this.onHeartbeat(msg.requestId, msg.heartbeat.leases);
   }
 

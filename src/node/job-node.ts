@@ -33,6 +33,7 @@ export class JobNode {
   private readonly log: Logger;
   private readonly wakeListeners = new Set<WakeListener>();
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
+  private readonly roundListeners = new Set<() => void>();
   private dueTimer: unknown = null;
   private dueAt = Infinity;
   private tickInFlight = false;
@@ -55,6 +56,7 @@ export class JobNode {
         onRoleChange: (role, leaderId) => self?.roleChanged(role, leaderId, o.leaseGraceMs),
         onApplied: (_index, results) => self?.applied(results),
         onFatal: (err) => o.onFatal?.(err),
+        beforePropose: () => self?.beforePropose(),
       },
     });
     self = new JobNode(app, raft, o);
@@ -108,6 +110,16 @@ export class JobNode {
     return () => this.wakeListeners.delete(listener);
   }
 
+  /**
+   * Called on the leader just before the commands waiting to be replicated are packed into the
+   * next log entry; what the listener proposes joins that entry. The dispatcher leases here, so the
+   * leases freed by a whole round of completions go out as one command per worker.
+   */
+  onBeforePropose(listener: () => void): () => void {
+    this.roundListeners.add(listener);
+    return () => this.roundListeners.delete(listener);
+  }
+
   onRoleChange(listener: (role: Role, leaderId: NodeId | null) => void): () => void {
     this.roleListeners.add(listener);
     return () => this.roleListeners.delete(listener);
@@ -140,6 +152,10 @@ export class JobNode {
     if (!this.raft.isLeader()) return;
     this.scheduleDue();
     if (results.length > 0) this.wake();
+  }
+
+  private beforePropose(): void {
+    for (const l of this.roundListeners) l();
   }
 
   private wake(): void {

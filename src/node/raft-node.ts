@@ -316,6 +316,7 @@ export class RaftNode<C, R> {
     for (const m of msgs) raft.step(m);
     const deferred = this.deferred.splice(0);
     for (const fn of deferred) fn();
+    if (this.role === 'leader') this.o.events?.beforePropose?.();
     this.proposeCommands();
     const reads = this.readRequests;
     this.readRequests = [];
@@ -350,6 +351,10 @@ export class RaftNode<C, R> {
 
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.sendNow.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendNow));
+    // Committed entries are durable on a majority (and, on a leader, here: the core counts the
+    // leader's own match only after its write), so they are applied and answered while this
+    // Ready's write runs instead of after it. An installed snapshot must come first, though.
+    if (rd.snapshot === null) this.applyCommitted(rd.committedEntries);
     // Term and vote must be durable before the messages that depend on them, entries before they
     // are acknowledged. The commit index need not be (a restarted node learns it again from the
     // leader), so a Ready that only moves it is written without an fsync: it survives a killed
@@ -370,9 +375,10 @@ export class RaftNode<C, R> {
       this.term = rd.hardState.term;
     }
     if (rd.softState) this.roleChanged(rd.softState.role, rd.softState.leaderId);
-    if (rd.snapshot) this.installSnapshot(rd.snapshot);
-    for (const e of rd.committedEntries) this.applyEntry(e);
-    if (rd.committedEntries.length > 0) this.o.metrics?.applied?.(rd.committedEntries.length);
+    if (rd.snapshot) {
+      this.installSnapshot(rd.snapshot);
+      this.applyCommitted(rd.committedEntries);
+    }
     for (const rs of rd.readStates) {
       const w = this.reads.get(rs.context);
       if (!w) continue;
@@ -426,6 +432,11 @@ export class RaftNode<C, R> {
     this.bytesSinceSnapshot = 0;
     this.log.info({ snapshotIndex: snap.meta.index, bytes: snap.data.length }, 'snapshot installed');
     this.o.metrics?.snapshot?.('installed', snap.data.length);
+  }
+
+  private applyCommitted(entries: readonly Entry[]): void {
+    for (const e of entries) this.applyEntry(e);
+    if (entries.length > 0) this.o.metrics?.applied?.(entries.length);
   }
 
   private applyEntry(e: Entry): void {
@@ -523,3 +534,4 @@ export class RaftNode<C, R> {
     this.o.events?.onFatal?.(err);
   }
 }
+

@@ -40,6 +40,11 @@ export interface NodeEvents<R> {
   onApplied?(index: number, results: readonly R[]): void;
   /** The node hit an unrecoverable error (disk write failed) and stopped. */
   onFatal?(err: Error): void;
+  /**
+   * On a leader, just before the commands proposed since the last round are packed into a log
+   * entry: commands proposed from here join that same entry (after the ones already waiting).
+   */
+  beforePropose?(): void;
 }
 
 /**

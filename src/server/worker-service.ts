@@ -19,8 +19,9 @@ type CompleteWire = { jobId: string; token: number; result: Buffer; handlerMs?: 
 type FailWire = { jobId: string; token: number; error: string; noRetry: boolean; handlerMs?: number };
 interface WorkerMessage {
   requestId: number;
-  body?: 'hello' | 'heartbeat' | 'progress' | 'complete' | 'fail';
-  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: LeaseRefWire[] };
+  body?: 'hello' | 'heartbeat' | 'progress' | 'complete' | 'fail' | 'batch';
+  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: LeaseRefWire[]; batchAcks: boolean };
+  batch?: { messages: WorkerMessage[] };
   heartbeat?: { leases: LeaseRefWire[]; ttlMs: number };
   progress?: ProgressWire;
   complete?: CompleteWire;
@@ -70,7 +71,10 @@ class WorkerSession {
   requested = 0;
   /** Until the first Hello's release is committed, nothing is leased to this session. */
   releasing = false;
+  /** The worker takes several acks in one message (Hello.batch_acks). */
+  batchAcks = false;
   closed = false;
+  private acks: Record<string, unknown>[] = [];
   readonly connectedAt = Date.now();
   lastSeenAt = this.connectedAt;
 
@@ -82,6 +86,23 @@ class WorkerSession {
 
   send(msg: Record<string, unknown>): void {
     if (!this.closed) this.call.write(msg);
+  }
+
+  /**
+   * Answer one outcome. For a worker that takes batches, the acks of one event-loop turn (all the
+   * outcomes one log entry settled) go out as one message.
+   */
+  ack(ack: Record<string, unknown>): void {
+    if (!this.batchAcks) return this.send({ ack });
+    this.acks.push(ack);
+    if (this.acks.length === 1) setImmediate(() => this.flushAcks());
+  }
+
+  private flushAcks(): void {
+    const acks = this.acks;
+    this.acks = [];
+    if (acks.length === 1) this.send({ ack: acks[0] });
+    else if (acks.length > 1) this.send({ acks: { acks } });
   }
 }
 
@@ -96,16 +117,34 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
   const sessions = new Set<WorkerSession>();
   const node = ctx.node;
-  let dispatchQueued = false;
   let rotation = 0;
+  let dispatchWanted = false;
+  let dispatchQueued = false;
+  const anticipatedQueues = new Set<string>();
 
-  const dispatchSoon = (): void => {
+  /**
+   * Ask for a dispatch round (with `anticipated`, see {@link dispatch}). It runs just before the
+   * leader packs its next log entry, so every slot freed and every job submitted meanwhile is
+   * leased by one command per worker in that entry; or on the next event-loop turn if no entry is
+   * due sooner.
+   */
+  const dispatchSoon = (anticipated?: readonly string[]): void => {
+    dispatchWanted = true;
+    if (anticipated !== undefined) for (const q of anticipated) anticipatedQueues.add(q);
     if (dispatchQueued) return;
     dispatchQueued = true;
     setImmediate(() => {
       dispatchQueued = false;
-      dispatch();
+      dispatchNow();
     });
+  };
+
+  const dispatchNow = (): void => {
+    if (!dispatchWanted) return;
+    dispatchWanted = false;
+    const anticipated = anticipatedQueues.size > 0 ? [...anticipatedQueues] : undefined;
+    anticipatedQueues.clear();
+    dispatch(anticipated);
   };
 
   /**
@@ -145,6 +184,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
   };
 
   node.onWake(dispatchSoon);
+  node.onBeforePropose(dispatchNow);
   node.onRoleChange((role) => {
     if (role === 'leader') return;
     // Workers follow the new leader; their leases survive the move (J6).
@@ -179,6 +219,13 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
 
   const handleMessage = async (s: WorkerSession, msg: WorkerMessage): Promise<void> => {
     if (s.closed) return;
+    if (msg.body === 'batch') {
+      const inner = msg.batch?.messages ?? [];
+      if (inner.some((m) => m.body === 'batch')) throw invalid('a worker batch must not hold another batch');
+      // Each starts in order, exactly as if they had arrived one by one.
+      await Promise.all(inner.map((m) => handleMessage(s, m)));
+      return;
+    }
     if (msg.body === 'hello' && msg.hello) {
       const h = msg.hello;
       const problems = helloProblems(h, node.state);
@@ -188,6 +235,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
       s.queues = h.queues;
       s.capacity = h.capacity;
       s.ttlMs = h.leaseTtlMs;
+      s.batchAcks = h.batchAcks;
       for (const ref of h.held) s.held.set(ref.jobId, ref.token);
       if (first) {
         // Leases granted to this worker id that it does not hold never reached it (its stream
@@ -226,13 +274,13 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
           // The handler is done, so the slot is free now: the next lease joins the same entry as
           // this outcome instead of waiting a commit round for it.
           s.held.delete(jobId);
-          dispatch();
+          dispatchSoon();
         }
         const ack = await settled;
         if (msg.body !== 'progress' && token !== undefined && !ack['ok'] && ack['code'] === ErrorCode.InvalidArgument) {
           s.held.set(jobId, token); // the worker still holds it and will fail it instead
         }
-        s.send({ ack: { ...ack, requestId } });
+        s.ack({ ...ack, requestId });
         return;
       }
       default:
@@ -249,7 +297,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
     Fail: unary(ctx, m('Fail'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'fail', fail: req as FailWire }))),
   });
   return {
-    anticipate: (queues) => dispatch(queues),
+    anticipate: (queues) => dispatchSoon(queues),
     list: () =>
       [...sessions]
         .filter((s) => !s.closed && s.workerId !== '')

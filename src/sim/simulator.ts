@@ -245,6 +245,9 @@ export class Simulation {
       this.check.checkLeaderComplete(node.id, st.term, st.firstLogIndex, st.lastLogIndex, (i) => raft.entries(i, i + 1)[0]);
     }
     this.sendAll(node, rd.sendNow);
+    // As the node driver does: committed entries are applied while the write runs (they are
+    // durable on a majority already), unless a snapshot must be installed first.
+    if (rd.snapshot === null) for (const e of rd.committedEntries) this.applyEntry(node, e);
     const needsWrite = rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null;
     if (!needsWrite) {
       this.finishReady(node, rd);
@@ -297,8 +300,8 @@ export class Simulation {
     if (rd.snapshot) {
       this.restoreSm(node, rd.snapshot);
       this.stats.snapshotsInstalled++;
+      for (const e of rd.committedEntries) this.applyEntry(node, e);
     }
-    for (const e of rd.committedEntries) this.applyEntry(node, e);
     for (const rs of rd.readStates) {
       const start = node.readStarts.get(rs.context);
       if (start === undefined) throw new SafetyViolation(`${node.id}: read state for unknown context ${rs.context}`);

@@ -150,6 +150,8 @@ type Duplex = grpc.ServerDuplexStream<WireWorkerMessage, Record<string, unknown>
 /** One worker stream as the fake server sees it. */
 export class FakeStream {
   readonly messages: WireWorkerMessage[] = [];
+  /** What arrived, as sent: a WorkerBatch is one frame here and its members in `messages`. */
+  readonly frames: WireWorkerMessage[] = [];
   ended = false;
 
   constructor(readonly call: Duplex) {}
@@ -218,14 +220,10 @@ export class FakeWorkers {
     const Work = (call: Duplex): void => {
       const s = new FakeStream(call);
       this.streams.push(s);
-      call.on('data', (msg: WireWorkerMessage) => {
-        s.messages.push(msg);
-        if (msg.heartbeat && this.autoHeartbeat) s.send({ requestId: msg.requestId, heartbeat: { leases: msg.heartbeat.leases.map(this.autoHeartbeat) } });
-        if ((msg.complete || msg.fail || msg.progress) && this.autoAck) {
-          const ack = this.autoAck(msg);
-          if (ack) s.send({ ack: { requestId: msg.requestId, ...ack } });
-        }
-        this.onMessage?.(s, msg);
+      call.on('data', (data: WireWorkerMessage) => {
+        s.frames.push(data);
+        // A batch is handled as its messages one by one, as the real server does.
+        for (const msg of data.batch ? data.batch.messages : [data]) this.receive(s, msg);
       });
       call.on('end', () => {
         if (s.ended) return;
@@ -239,6 +237,16 @@ export class FakeWorkers {
       this.onStream?.(s);
     };
     this.server.addService(services().Workers.service, { Work });
+  }
+
+  private receive(s: FakeStream, msg: WireWorkerMessage): void {
+    s.messages.push(msg);
+    if (msg.heartbeat && this.autoHeartbeat) s.send({ requestId: msg.requestId, heartbeat: { leases: msg.heartbeat.leases.map(this.autoHeartbeat) } });
+    if ((msg.complete || msg.fail || msg.progress) && this.autoAck) {
+      const ack = this.autoAck(msg);
+      if (ack) s.send({ ack: { requestId: msg.requestId, ...ack } });
+    }
+    this.onMessage?.(s, msg);
   }
 
   static async start(): Promise<FakeWorkers> {

@@ -63,6 +63,29 @@ describe('Worker stream protocol', () => {
     expect(completes[0]?.token).toBe(10 + Number(completes[0]?.jobId.slice(1)));
   });
 
+  it('sends the outcomes of handlers that finish together in one batch, and takes acks in batches', async () => {
+    const server = await fakeWorkers();
+    const outcomes: string[] = [];
+    const w = worker([server.address], (job) => (job.id === 'bad' ? Promise.reject(new Error('no')) : Promise.resolve(job.id)), { concurrency: 8, onOutcome: (o) => outcomes.push(`${o.jobId}:${o.kind}:${o.accepted}`) });
+    // Answer the batch's outcomes with one AckBatch, as the server does for a worker with batch_acks.
+    const acks: Record<string, unknown>[] = [];
+    server.autoAck = (msg) => {
+      acks.push({ requestId: msg.requestId, ok: true, code: '', message: '', state: msg.complete ? 'succeeded' : 'scheduled' });
+      if (acks.length === 4) server.last?.send({ acks: { acks: acks.splice(0) } });
+      return null;
+    };
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    expect(server.last?.hellos[0]?.batchAcks).toBe(true);
+    server.last?.push([leased('a', 1), leased('b', 2), leased('bad', 3), leased('c', 4)]);
+    await vi.waitFor(() => expect(outcomes).toHaveLength(4));
+    expect(outcomes.sort()).toEqual(['a:complete:true', 'b:complete:true', 'bad:fail:true', 'c:complete:true']);
+    const frames = server.last?.frames ?? [];
+    const batch = frames.find((f) => f.batch);
+    expect(batch?.batch?.messages.map((m) => (m.complete ? `c:${m.complete.jobId}` : `f:${m.fail?.jobId}`)).sort()).toEqual(['c:a', 'c:b', 'c:c', 'f:bad']);
+    expect(frames.filter((f) => f.complete || f.fail)).toEqual([]);
+  });
+
   it('heartbeats all held leases in one message per interval', async () => {
     const server = await fakeWorkers();
     const release = deferred();
