@@ -44,12 +44,20 @@ export function applyBatch(state: JobsState, batch: Batch, index: number): Comma
   return results as CommandResult[];
 }
 
+/**
+ * `checkCommand`'s problem list, reused so that a valid command (nearly all of them) allocates
+ * none. Emptied before each use; applying is synchronous and never re-entered.
+ */
+const problems: string[] = [];
+
 function applyCommand(state: JobsState, cmd: Command): CommandResult {
-  const problems: string[] = [];
+  if (problems.length !== 0) problems.length = 0;
   checkCommand(cmd, '', state.options, problems);
   if (problems.length > 0) {
+    const message = problems.join('; ');
+    problems.length = 0;
     const jobId = typeof cmd === 'object' && cmd !== null ? (cmd as { jobId?: unknown }).jobId : undefined;
-    return reject('INVALID_ARGUMENT', problems.join('; '), typeof jobId === 'string' ? jobId : undefined);
+    return reject('INVALID_ARGUMENT', message, typeof jobId === 'string' ? jobId : undefined);
   }
   switch (cmd.type) {
     case 'submit':

@@ -65,16 +65,39 @@ export class IndexedHeap<T extends HeapItem> {
     for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
+  /**
+   * Floyd's bottom-up deletion: the hole left at `pos` moves down to a leaf along the better child
+   * (one comparison per level), then the last item fills it and sifts up. The last item came from
+   * the bottom and nearly always belongs near it, so this takes about half the comparisons of
+   * sifting it down from `pos` (two per level). Any layout is fine: the order is total.
+   */
   private removeAt(pos: number): void {
     const items = this.items;
     const removed = items[pos] as T;
     const last = items.pop() as T;
     removed.heapPos = -1;
-    if (pos < items.length) {
-      items[pos] = last;
-      last.heapPos = pos;
-      this.down(this.up(pos));
+    const n = items.length;
+    if (pos === n) return;
+    for (;;) {
+      const left = 2 * pos + 1;
+      if (left >= n) break;
+      let child = left;
+      let childItem = items[left] as T;
+      const right = left + 1;
+      if (right < n) {
+        const r = items[right] as T;
+        if (this.before(r, childItem)) {
+          child = right;
+          childItem = r;
+        }
+      }
+      items[pos] = childItem;
+      childItem.heapPos = pos;
+      pos = child;
     }
+    items[pos] = last;
+    last.heapPos = pos;
+    this.up(pos);
   }
 
   /** Sifts up from `pos`; returns the final position. */

@@ -31,7 +31,8 @@ function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
   const job = new JobRecord({
     id: formatJobId(seq),
     seq,
-    queue: s.queue,
+    // The queue index's copy of the name: every job of a queue then shares one string, not one decoded per command.
+    queue: state.queue(s.queue).name,
     payload: s.payload,
     priority: s.priority ?? 0,
     submittedAt: now,

@@ -4,30 +4,59 @@
  */
 import { backoffDelay } from './backoff.js';
 import { retentionFor } from './options.js';
-import type { JobRecord, JobsState } from './state.js';
-import type { Rejection } from './results.js';
+import type { JobRecord, JobsState, QueueIndex, StateCounts } from './state.js';
+import type { AttemptRecord, Rejection } from './results.js';
 import type { AttemptOutcome, JobState } from './types.js';
 
 /** Adds a new job (whose `state` and `runAt` are set) to the state and its indexes. */
 export function addJob(state: JobsState, job: JobRecord): void {
   state.jobs.set(job.id, job);
   state.order.push(job);
-  state.queue(job.queue).counts[job.state]++;
-  attach(state, job);
+  const q = state.queue(job.queue);
+  count(q.counts, job.state, 1);
+  attach(state, job, q);
 }
 
 /** Puts a detached job into `next`: counts, state, and the heap of `next`. */
 function enter(state: JobsState, job: JobRecord, next: JobState): void {
-  const counts = state.queue(job.queue).counts;
-  counts[job.state]--;
-  counts[next]++;
+  const q = state.queue(job.queue);
+  count(q.counts, job.state, -1);
+  count(q.counts, next, 1);
   job.state = next;
   job.updatedAt = state.now;
-  attach(state, job);
+  attach(state, job, q);
 }
 
-function attach(state: JobsState, job: JobRecord): void {
-  if (job.state === 'ready') state.queue(job.queue).ready.push(job);
+/**
+ * Adds `delta` to the count of `s`. A switch, not `counts[s] += delta`: a property key that varies
+ * makes that access megamorphic, and every transition counts twice.
+ */
+function count(counts: StateCounts, s: JobState, delta: number): void {
+  switch (s) {
+    case 'scheduled':
+      counts.scheduled += delta;
+      return;
+    case 'ready':
+      counts.ready += delta;
+      return;
+    case 'leased':
+      counts.leased += delta;
+      return;
+    case 'succeeded':
+      counts.succeeded += delta;
+      return;
+    case 'dead':
+      counts.dead += delta;
+      return;
+    case 'cancelled':
+      counts.cancelled += delta;
+      return;
+  }
+}
+
+/** Puts `job` into the heap of its state; `q` is its queue's index. */
+function attach(state: JobsState, job: JobRecord, q: QueueIndex): void {
+  if (job.state === 'ready') q.ready.push(job);
   else if (job.state === 'scheduled') state.scheduled.push(job);
   else if (job.state === 'leased') state.leased.push(job);
   else state.finished.push(job);
@@ -59,16 +88,14 @@ export function grantLease(state: JobsState, job: JobRecord, workerId: string, t
   job.leaseExpiresAt = state.now + ttlMs;
   job.leaseTtl = ttlMs;
   job.progress = null;
-  job.history.push({
-    attempt: job.attempts,
-    token,
-    workerId,
-    startedAt: state.now,
-    endedAt: null,
-    outcome: 'running',
-    error: null,
-  });
-  if (job.history.length > state.options.historyLimit) job.history.shift();
+  const record: AttemptRecord = { attempt: job.attempts, token, workerId, startedAt: state.now, endedAt: null, outcome: 'running', error: null };
+  if (job.history.length === 0) {
+    // A one-element literal: `push` onto an empty array reserves room for 16, kept for the job's lifetime.
+    job.history = [record];
+  } else {
+    job.history.push(record);
+    if (job.history.length > state.options.historyLimit) job.history.shift();
+  }
   enter(state, job, 'leased');
 }
 
@@ -82,7 +109,16 @@ export function endAttempt(state: JobsState, job: JobRecord, outcome: AttemptOut
   const last = job.history.length - 1;
   const running = job.history[last];
   if (running !== undefined && running.token === job.leaseToken) {
-    job.history[last] = { ...running, endedAt: state.now, outcome, error };
+    // The fields of `AttemptRecord`, in the order `grantLease` creates them (what a spread gave).
+    job.history[last] = {
+      attempt: running.attempt,
+      token: running.token,
+      workerId: running.workerId,
+      startedAt: running.startedAt,
+      endedAt: state.now,
+      outcome,
+      error,
+    };
   }
   job.leaseToken = 0;
   job.leaseWorker = '';
@@ -109,10 +145,11 @@ export function purge(state: JobsState, job: JobRecord): void {
   job.purged = true;
   state.orderHoles++;
   const q = state.queue(job.queue);
-  q.counts[job.state]--;
-  let empty = true;
-  for (const n of Object.values(q.counts)) if (n !== 0) empty = false;
-  if (empty) state.queues.delete(job.queue);
+  const c = q.counts;
+  count(c, job.state, -1);
+  if (c.scheduled === 0 && c.ready === 0 && c.leased === 0 && c.succeeded === 0 && c.dead === 0 && c.cancelled === 0) {
+    state.queues.delete(job.queue);
+  }
 }
 
 /**

@@ -48,96 +48,112 @@ export function validateBatch(batch: unknown, options: JobsOptions = DEFAULT_JOB
   return problems.length === 0 ? { ok: true, value: batch as unknown as Batch } : { ok: false, problems };
 }
 
-/** @internal Appends the problems of `command` to `problems`, paths prefixed with `prefix`. */
 /** Most leases a reconnecting worker may say it holds (`release.keep`). */
 export const MAX_RELEASE_KEEP = 10_000;
 
+/**
+ * Records `problem` (when not null) under the path `prefix + field`. A module-level function, not
+ * a closure per call: every replica validates every command it applies.
+ */
+function need(problems: string[], prefix: string, field: string, problem: string | null): void {
+  if (problem !== null) problems.push(`${prefix}${field}: ${problem}`);
+}
+
+/** @internal Appends the problems of `command` to `problems`, paths prefixed with `prefix`. */
 export function checkCommand(command: unknown, prefix: string, o: JobsOptions, problems: string[]): void {
   if (!isObject(command)) {
     problems.push(`${prefix === '' ? 'command' : prefix.slice(0, -1)}: must be an object`);
     return;
   }
-  const at = (field: string): string => prefix + field;
-  const need = (field: string, problem: string | null): void => {
-    if (problem !== null) problems.push(`${at(field)}: ${problem}`);
-  };
   const c = command;
   switch (c['type']) {
     case 'submit':
       checkJobs(c['jobs'], prefix, o, problems);
       return;
     case 'lease': {
-      need('workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
-      need('max', intProblem(c['max'], 1, o.maxLeaseBatch, true));
-      need('ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
+      need(problems, prefix, 'workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
+      need(problems, prefix, 'max', intProblem(c['max'], 1, o.maxLeaseBatch, true));
+      need(problems, prefix, 'ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
       const queues = c['queues'];
       if (!Array.isArray(queues) || queues.length < 1 || queues.length > o.maxQueuesPerLease) {
-        problems.push(`${at('queues')}: must be an array of 1..${o.maxQueuesPerLease} queue names`);
+        problems.push(`${prefix}queues: must be an array of 1..${o.maxQueuesPerLease} queue names`);
       } else {
-        queues.forEach((q, i) => need(`queues[${i}]`, queueProblem(q, o)));
+        for (let i = 0; i < queues.length; i++) {
+          if (!(i in queues)) continue; // as forEach did: holes are skipped
+          const problem = queueProblem(queues[i] as unknown, o);
+          if (problem !== null) need(problems, prefix, `queues[${i}]`, problem);
+        }
       }
       return;
     }
     case 'heartbeat': {
-      need('ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
+      need(problems, prefix, 'ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
       const leases = c['leases'];
       if (!Array.isArray(leases) || leases.length < 1 || leases.length > o.maxLeaseBatch) {
-        problems.push(`${at('leases')}: must be an array of 1..${o.maxLeaseBatch} {jobId, token}`);
+        problems.push(`${prefix}leases: must be an array of 1..${o.maxLeaseBatch} {jobId, token}`);
         return;
       }
-      leases.forEach((l, i) => {
-        if (!isObject(l)) return need(`leases[${i}]`, 'must be an object');
-        need(`leases[${i}].jobId`, jobIdProblem(l['jobId']));
-        need(`leases[${i}].token`, tokenProblem(l['token']));
-      });
+      checkLeaseRefs(leases, prefix, 'leases', problems);
       return;
     }
     case 'progress':
-      need('jobId', jobIdProblem(c['jobId']));
-      need('token', tokenProblem(c['token']));
-      need('percent', numberProblem(c['percent'], 0, 100, true));
-      need('message', stringProblem(c['message'], 0, o.maxProgressMessageLength, false));
+      need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
+      need(problems, prefix, 'token', tokenProblem(c['token']));
+      need(problems, prefix, 'percent', numberProblem(c['percent'], 0, 100, true));
+      need(problems, prefix, 'message', stringProblem(c['message'], 0, o.maxProgressMessageLength, false));
       return;
     case 'complete':
-      need('jobId', jobIdProblem(c['jobId']));
-      need('token', tokenProblem(c['token']));
-      need('result', bytesProblem(c['result'], o.maxResultBytes, false));
+      need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
+      need(problems, prefix, 'token', tokenProblem(c['token']));
+      need(problems, prefix, 'result', bytesProblem(c['result'], o.maxResultBytes, false));
       return;
     case 'fail':
-      need('jobId', jobIdProblem(c['jobId']));
-      need('token', tokenProblem(c['token']));
-      need('error', stringProblem(c['error'], 0, o.maxErrorLength, true));
-      if (c['retry'] !== undefined && typeof c['retry'] !== 'boolean') need('retry', 'must be a boolean');
+      need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
+      need(problems, prefix, 'token', tokenProblem(c['token']));
+      need(problems, prefix, 'error', stringProblem(c['error'], 0, o.maxErrorLength, true));
+      if (c['retry'] !== undefined && typeof c['retry'] !== 'boolean') need(problems, prefix, 'retry', 'must be a boolean');
       return;
     case 'cancel':
-      need('jobId', jobIdProblem(c['jobId']));
-      need('reason', stringProblem(c['reason'], 0, o.maxErrorLength, false));
+      need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
+      need(problems, prefix, 'reason', stringProblem(c['reason'], 0, o.maxErrorLength, false));
       return;
     case 'retryDead':
-      need('jobId', jobIdProblem(c['jobId']));
-      need('attempts', intProblem(c['attempts'], 1, o.maxAttemptsLimit, false));
+      need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
+      need(problems, prefix, 'attempts', intProblem(c['attempts'], 1, o.maxAttemptsLimit, false));
       return;
     case 'tick':
       return;
     case 'leaderChange':
-      need('graceMs', intProblem(c['graceMs'], 1, o.maxLeaseTtlMs, true));
+      need(problems, prefix, 'graceMs', intProblem(c['graceMs'], 1, o.maxLeaseTtlMs, true));
       return;
     case 'release': {
-      need('workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
+      need(problems, prefix, 'workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
       const keep = c['keep'];
       if (!Array.isArray(keep) || keep.length > MAX_RELEASE_KEEP) {
-        problems.push(`${at('keep')}: must be an array of at most ${MAX_RELEASE_KEEP} {jobId, token}`);
+        problems.push(`${prefix}keep: must be an array of at most ${MAX_RELEASE_KEEP} {jobId, token}`);
         return;
       }
-      keep.forEach((l, i) => {
-        if (!isObject(l)) return need(`keep[${i}]`, 'must be an object');
-        need(`keep[${i}].jobId`, jobIdProblem(l['jobId']));
-        need(`keep[${i}].token`, tokenProblem(l['token']));
-      });
+      checkLeaseRefs(keep, prefix, 'keep', problems);
       return;
     }
     default:
-      problems.push(`${at('type')}: must be one of ${COMMAND_TYPES.join(', ')}`);
+      problems.push(`${prefix}type: must be one of ${COMMAND_TYPES.join(', ')}`);
+  }
+}
+
+/** The `{ jobId, token }` items of `refs` (the array named `field`). */
+function checkLeaseRefs(refs: readonly unknown[], prefix: string, field: string, problems: string[]): void {
+  for (let i = 0; i < refs.length; i++) {
+    if (!(i in refs)) continue; // as forEach did: holes are skipped
+    const l = refs[i];
+    if (!isObject(l)) {
+      need(problems, prefix, `${field}[${i}]`, 'must be an object');
+      continue;
+    }
+    const idProblem = jobIdProblem(l['jobId']);
+    if (idProblem !== null) need(problems, prefix, `${field}[${i}].jobId`, idProblem);
+    const tokProblem = tokenProblem(l['token']);
+    if (tokProblem !== null) need(problems, prefix, `${field}[${i}].token`, tokProblem);
   }
 }
 
@@ -154,34 +170,36 @@ function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, probl
     problems.push(`${prefix}jobs[${i}]: must be an object`);
     return;
   }
-  const need = (field: string, problem: string | null): void => {
-    if (problem !== null) problems.push(`${prefix}jobs[${i}].${field}: ${problem}`);
-  };
-  need('queue', queueProblem(job['queue'], o));
-  need('payload', bytesProblem(job['payload'], o.maxPayloadBytes, true));
-  need('priority', intProblem(job['priority'], INT32_MIN, INT32_MAX, false));
-  need('delayMs', intProblem(job['delayMs'], 0, o.maxDelayMs, false));
-  need('runAt', intProblem(job['runAt'], 0, MAX_TIME_MS, false));
-  if (job['delayMs'] !== undefined && job['runAt'] !== undefined) need('runAt', 'cannot be combined with delayMs');
-  need('maxAttempts', intProblem(job['maxAttempts'], 1, o.maxAttemptsLimit, false));
-  need('leaseTtlMs', intProblem(job['leaseTtlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
-  need('idempotencyKey', stringProblem(job['idempotencyKey'], 1, o.maxIdempotencyKeyLength, false));
-  need('retentionMs', intProblem(job['retentionMs'], 0, o.maxRetentionMs, false));
+  needJob(problems, prefix, i, 'queue', queueProblem(job['queue'], o));
+  needJob(problems, prefix, i, 'payload', bytesProblem(job['payload'], o.maxPayloadBytes, true));
+  needJob(problems, prefix, i, 'priority', intProblem(job['priority'], INT32_MIN, INT32_MAX, false));
+  needJob(problems, prefix, i, 'delayMs', intProblem(job['delayMs'], 0, o.maxDelayMs, false));
+  needJob(problems, prefix, i, 'runAt', intProblem(job['runAt'], 0, MAX_TIME_MS, false));
+  if (job['delayMs'] !== undefined && job['runAt'] !== undefined) needJob(problems, prefix, i, 'runAt', 'cannot be combined with delayMs');
+  needJob(problems, prefix, i, 'maxAttempts', intProblem(job['maxAttempts'], 1, o.maxAttemptsLimit, false));
+  needJob(problems, prefix, i, 'leaseTtlMs', intProblem(job['leaseTtlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
+  needJob(problems, prefix, i, 'idempotencyKey', stringProblem(job['idempotencyKey'], 1, o.maxIdempotencyKeyLength, false));
+  needJob(problems, prefix, i, 'retentionMs', intProblem(job['retentionMs'], 0, o.maxRetentionMs, false));
   const b = job['backoff'];
   if (b === undefined) return;
-  if (!isObject(b)) return need('backoff', 'must be an object');
+  if (!isObject(b)) return needJob(problems, prefix, i, 'backoff', 'must be an object');
   if (b['type'] === 'fixed') {
-    need('backoff.delayMs', intProblem(b['delayMs'], 0, o.maxBackoffMs, true));
+    needJob(problems, prefix, i, 'backoff.delayMs', intProblem(b['delayMs'], 0, o.maxBackoffMs, true));
   } else if (b['type'] === 'exponential') {
-    need('backoff.initialMs', intProblem(b['initialMs'], 0, o.maxBackoffMs, true));
+    needJob(problems, prefix, i, 'backoff.initialMs', intProblem(b['initialMs'], 0, o.maxBackoffMs, true));
     const initial = typeof b['initialMs'] === 'number' ? b['initialMs'] : 0;
     const capProblem = intProblem(b['maxMs'], 0, o.maxBackoffMs, true);
-    need('backoff.maxMs', capProblem ?? ((b['maxMs'] as number) < initial ? 'must be >= backoff.initialMs' : null));
-    need('backoff.factor', numberProblem(b['factor'], 1, 100, false));
+    needJob(problems, prefix, i, 'backoff.maxMs', capProblem ?? ((b['maxMs'] as number) < initial ? 'must be >= backoff.initialMs' : null));
+    needJob(problems, prefix, i, 'backoff.factor', numberProblem(b['factor'], 1, 100, false));
   } else {
-    return need('backoff.type', "must be 'fixed' or 'exponential'");
+    return needJob(problems, prefix, i, 'backoff.type', "must be 'fixed' or 'exponential'");
   }
-  need('backoff.jitter', numberProblem(b['jitter'], 0, 1, false));
+  needJob(problems, prefix, i, 'backoff.jitter', numberProblem(b['jitter'], 0, 1, false));
+}
+
+/** `need` for a field of `jobs[i]`; the path is built only when there is a problem. */
+function needJob(problems: string[], prefix: string, i: number, field: string, problem: string | null): void {
+  if (problem !== null) problems.push(`${prefix}jobs[${i}].${field}: ${problem}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -12,6 +12,8 @@ export class DecodeError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const TWO_31 = 0x80000000;
+/** Byte fields up to this long are copied by a loop rather than `set` (see `Reader.bytes`). */
+const SMALL_COPY = 256;
 
 /** Appends values to a growable buffer. Throws on values the format cannot carry (a caller bug). */
 export class Writer {
@@ -221,8 +223,15 @@ export class Reader {
     this.need(n);
     // Not `slice`: on a Node Buffer that returns a view.
     const out = new Uint8Array(n);
-    out.set(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
+    const buf = this.buf;
+    const start = this.pos;
+    if (n <= SMALL_COPY) {
+      // Small payloads are the common case: a loop beats allocating a subarray view to `set` from.
+      for (let i = 0; i < n; i++) out[i] = buf[start + i]!;
+    } else {
+      out.set(buf.subarray(start, start + n));
+    }
+    this.pos = start + n;
     return out;
   }
 
