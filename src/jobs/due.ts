@@ -3,7 +3,7 @@
  * leases, purge finished jobs past their retention, forget old idempotency keys), `tick` and
  * `leaderChange` (J6).
  */
-import type { JobsState } from './state.js';
+import type { JobLease, JobsState } from './state.js';
 import { endAttempt, purge, retryOrDie, schedule, sweepOrder } from './transitions.js';
 import type { LeaderChangeResult, TickResult } from './results.js';
 import type { LeaderChangeCommand } from './types.js';
@@ -47,10 +47,7 @@ export function runDue(state: JobsState): void {
     state.batchPurged++;
   }
   sweepOrder(state);
-  for (const [key, entry] of state.idempotency) {
-    if (entry.expiresAt > now) break;
-    state.idempotency.delete(key);
-  }
+  state.idempotency.forgetExpired(now);
 }
 
 /** `tick`: runs the due pass and reports what this batch's due work did so far. */
@@ -64,8 +61,9 @@ export function applyLeaderChange(state: JobsState, cmd: LeaderChangeCommand): L
   const graceUntil = state.now + cmd.graceMs;
   let extended = 0;
   for (const job of state.leased.unordered()) {
-    if (job.leaseExpiresAt < graceUntil) {
-      job.leaseExpiresAt = graceUntil;
+    const lease = job.lease as JobLease;
+    if (lease.expiresAt < graceUntil) {
+      lease.expiresAt = graceUntil;
       extended++;
     }
   }
@@ -86,11 +84,8 @@ export const KEY_SWEEP_SLACK_MS = 10_000;
  * or null when nothing is. The leader proposes a `tick` once its clock reaches it.
  */
 export function nextDueTime(state: JobsState): number | null {
-  let due = Infinity;
-  for (const key of state.idempotency.values()) {
-    due = key.expiresAt + KEY_SWEEP_SLACK_MS;
-    break;
-  }
+  const firstKey = state.idempotency.firstExpiry();
+  let due = firstKey === null ? Infinity : firstKey + KEY_SWEEP_SLACK_MS;
   const s = state.scheduled.peek();
   if (s !== undefined) due = s.runAt;
   const l = state.leased.peek();

@@ -28,31 +28,52 @@ export class Hasher64 {
   private length = 0;
 
   update(bytes: Uint8Array, start = 0, end = bytes.length): this {
-    let h1 = this.h1;
-    let h2 = this.h2;
     const end4 = start + ((end - start) & ~3);
     let i = start;
-    for (; i < end4; i += 4) {
-      const k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-      let k1 = Math.imul(k, C1);
-      k1 = Math.imul((k1 << 15) | (k1 >>> 17), C2);
-      h1 ^= k1;
-      h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64) | 0;
-      let k2 = Math.imul(k, C3);
-      k2 = Math.imul((k2 << 13) | (k2 >>> 19), C4);
-      h2 ^= k2;
-      h2 = (Math.imul((h2 << 17) | (h2 >>> 15), 5) + 0x561ccd1b) | 0;
-    }
+    for (; i < end4; i += 4) this.word(bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
     if (i < end) {
       let k = 0;
       for (let shift = 0; i < end; i++, shift += 8) k |= bytes[i]! << shift;
-      h1 ^= Math.imul(Math.imul(k, C1), C2);
-      h2 ^= Math.imul(Math.imul(k, C3), C4);
+      this.tail(k);
     }
-    this.h1 = h1;
-    this.h2 = h2;
     this.length += end - start;
     return this;
+  }
+
+  /**
+   * `update` over the bytes of a string of char codes 0..255 (a `PackedBytes` string), without
+   * copying them into an array first.
+   */
+  updateLatin1(s: string): this {
+    const end = s.length;
+    const end4 = end & ~3;
+    let i = 0;
+    for (; i < end4; i += 4) this.word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24));
+    if (i < end) {
+      let k = 0;
+      for (let shift = 0; i < end; i++, shift += 8) k |= s.charCodeAt(i) << shift;
+      this.tail(k);
+    }
+    this.length += end;
+    return this;
+  }
+
+  /** Mixes one little-endian 4-byte word into both lanes. */
+  private word(k: number): void {
+    let k1 = Math.imul(k, C1);
+    k1 = Math.imul((k1 << 15) | (k1 >>> 17), C2);
+    this.h1 ^= k1;
+    this.h1 = (Math.imul((this.h1 << 13) | (this.h1 >>> 19), 5) + 0xe6546b64) | 0;
+    let k2 = Math.imul(k, C3);
+    k2 = Math.imul((k2 << 13) | (k2 >>> 19), C4);
+    this.h2 ^= k2;
+    this.h2 = (Math.imul((this.h2 << 17) | (this.h2 >>> 15), 5) + 0x561ccd1b) | 0;
+  }
+
+  /** Mixes the last 1–3 bytes (little-endian in `k`). */
+  private tail(k: number): void {
+    this.h1 ^= Math.imul(Math.imul(k, C1), C2);
+    this.h2 ^= Math.imul(Math.imul(k, C3), C4);
   }
 
   /** 16 lowercase hex digits. */
@@ -63,6 +84,36 @@ export class Hasher64 {
     h1 = (h1 + h2) >>> 0;
     h2 = (h2 + h1) >>> 0;
     return fmix32(h1).toString(16).padStart(8, '0') + fmix32(h2).toString(16).padStart(8, '0');
+  }
+
+  /** Writes the ASCII bytes of `hex()` to `out` at `pos` (16 bytes), without making the string. */
+  hexInto(out: Uint8Array, pos: number): void {
+    const len = this.length >>> 0;
+    let h1 = fmix32(this.h1 ^ len);
+    let h2 = fmix32(this.h2 ^ Math.imul(len, 0x9e3779b1));
+    h1 = (h1 + h2) >>> 0;
+    h2 = (h2 + h1) >>> 0;
+    hex8(fmix32(h1), out, pos);
+    hex8(fmix32(h2), out, pos + 8);
+  }
+
+  /** Back to the state of a new hasher. */
+  reset(): this {
+    this.h1 = 0x9747b28c;
+    this.h2 = 0x2f4b6b43;
+    this.length = 0;
+    return this;
+  }
+}
+
+/** '0'..'9', 'a'..'f'. */
+const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+
+/** The 8 lowercase hex digits of the uint32 `v`, most significant first. */
+function hex8(v: number, out: Uint8Array, pos: number): void {
+  for (let i = 7; i >= 0; i--) {
+    out[pos + i] = HEX_DIGITS[v & 15]!;
+    v >>>= 4;
   }
 }
 

@@ -32,7 +32,7 @@ export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDe
   if (job.state !== 'dead') {
     return reject('ILLEGAL_TRANSITION', `job ${job.id} is ${job.state}: only dead jobs can be retried`, job.id);
   }
-  job.attemptLimit = job.attempts + (cmd.attempts ?? job.maxAttempts);
+  job.attemptLimit = job.attempts + (cmd.attempts ?? job.spec.maxAttempts);
   job.backoffBase = job.attempts;
   job.finishedAt = null;
   schedule(state, job, state.now);

@@ -2,7 +2,8 @@
  * Worker commands: lease, heartbeat, progress, complete, fail. Every command that names a lease is
  * fenced by its token (J3): only the current lease of a leased job is accepted.
  */
-import { readyBefore, type JobRecord, type JobsState, type QueueIndex } from './state.js';
+import { packBytes } from './packed.js';
+import { readyBefore, type JobLease, type JobRecord, type JobsState, type QueueIndex } from './state.js';
 import { currentLease, endAttempt, finish, grantLease, retryOrDie, schedule } from './transitions.js';
 import type {
   CompleteResult,
@@ -35,7 +36,9 @@ export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
       if (top !== undefined && (best === undefined || readyBefore(top, best))) best = top;
     }
     if (best === undefined) break;
-    grantLease(state, best, cmd.workerId, cmd.ttlMs ?? best.leaseTtlMs);
+    const ttlMs = cmd.ttlMs ?? best.spec.leaseTtlMs;
+    grantLease(state, best, cmd.workerId, ttlMs);
+    const lease = best.lease as JobLease;
     leases.push({
       jobId: best.id,
       queue: best.queue,
@@ -43,11 +46,11 @@ export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
       priority: best.priority,
       runAt: best.runAt,
       submittedAt: best.submittedAt,
-      token: best.leaseToken,
+      token: lease.token,
       attempt: best.attempts,
       attemptLimit: best.attemptLimit,
-      expiresAt: best.leaseExpiresAt,
-      ttlMs: best.leaseTtl,
+      expiresAt: lease.expiresAt,
+      ttlMs,
     });
   }
   return { ok: true, type: 'lease', leases };
@@ -62,12 +65,13 @@ export function applyHeartbeat(state: JobsState, cmd: HeartbeatCommand): Heartbe
       leases.push({ ok: false, jobId: ref.jobId, code: job.code, message: job.message });
       continue;
     }
-    const ttl = cmd.ttlMs ?? job.leaseTtl;
-    job.leaseTtl = ttl;
-    job.leaseExpiresAt = state.now + ttl;
+    const lease = job.lease as JobLease;
+    const ttl = cmd.ttlMs ?? lease.ttl;
+    lease.ttl = ttl;
+    lease.expiresAt = state.now + ttl;
     job.updatedAt = state.now;
     state.leased.update(job);
-    leases.push({ ok: true, jobId: job.id, expiresAt: job.leaseExpiresAt });
+    leases.push({ ok: true, jobId: ref.jobId, expiresAt: lease.expiresAt });
   }
   return { ok: true, type: 'heartbeat', leases };
 }
@@ -78,7 +82,7 @@ export function applyProgress(state: JobsState, cmd: ProgressCommand): ProgressR
   if ('ok' in job) return job;
   job.progress = { percent: cmd.percent, message: cmd.message ?? '', updatedAt: state.now };
   job.updatedAt = state.now;
-  return { ok: true, type: 'progress', jobId: job.id };
+  return { ok: true, type: 'progress', jobId: cmd.jobId };
 }
 
 /** Succeeds the current attempt (J4: terminal; a second completion finds no lease and is stale). */
@@ -86,9 +90,9 @@ export function applyComplete(state: JobsState, cmd: CompleteCommand): CompleteR
   const job = currentLease(state, cmd.jobId, cmd.token);
   if ('ok' in job) return job;
   endAttempt(state, job, 'succeeded', null);
-  job.result = cmd.result ?? null;
+  job.packedResult = cmd.result === undefined ? null : packBytes(cmd.result);
   finish(state, job, 'succeeded');
-  return { ok: true, type: 'complete', jobId: job.id, finishedAt: state.now };
+  return { ok: true, type: 'complete', jobId: cmd.jobId, finishedAt: state.now };
 }
 
 /** Fails the current attempt: back to scheduled (or ready) after backoff while attempts remain, else dead. */
@@ -98,7 +102,7 @@ export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Reje
   endAttempt(state, job, 'failed', cmd.error);
   job.lastError = cmd.error;
   retryOrDie(state, job, cmd.retry !== false);
-  return { ok: true, type: 'fail', jobId: job.id, state: job.state, runAt: job.state === 'dead' ? null : job.runAt };
+  return { ok: true, type: 'fail', jobId: cmd.jobId, state: job.state, runAt: job.state === 'dead' ? null : job.runAt };
 }
 
 /**
@@ -107,7 +111,7 @@ export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Reje
  */
 export function applyRelease(state: JobsState, cmd: ReleaseCommand): ReleaseResult {
   const keep = new Set(cmd.keep.map((l) => `${l.jobId}/${l.token}`));
-  const victims = state.leased.unordered().filter((job) => job.leaseWorker === cmd.workerId && !keep.has(`${job.id}/${job.leaseToken}`));
+  const victims = state.leased.unordered().filter((job) => job.lease?.worker === cmd.workerId && !keep.has(`${job.id}/${job.lease.token}`));
   victims.sort((a, b) => a.seq - b.seq);
   for (const job of victims) {
     endAttempt(state, job, 'expired', 'released: the worker never received this lease');

@@ -1,6 +1,8 @@
 /** Submit: new jobs, or the original job for a remembered idempotency key (J7). */
 import { resolveBackoff } from './backoff.js';
-import { JobRecord, formatJobId, idempotencyMapKey, type JobsState } from './state.js';
+import { packBytes } from './packed.js';
+import { JobRecord, specFor, type JobsState } from './state.js';
+import { KeyEntry } from './tables.js';
 import { addJob } from './transitions.js';
 import type { SubmitResult, SubmittedJob } from './results.js';
 import type { SubmitCommand, SubmitJob } from './types.js';
@@ -15,31 +17,39 @@ export function applySubmit(state: JobsState, cmd: SubmitCommand): SubmitResult 
 function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
   const o = state.options;
   const now = state.now;
+  // Built on the queue's shared prefix, so the key stored below costs no characters of its own.
   let mapKey: string | null = null;
   if (s.idempotencyKey !== undefined) {
-    mapKey = idempotencyMapKey(s.queue, s.idempotencyKey);
-    const seen = state.idempotency.get(mapKey);
+    // Not `state.queue(...)`: a duplicate must not bring back the index of a queue whose jobs are all gone.
+    const known = state.queues.get(s.queue);
+    mapKey = known === undefined ? null : known.keyPrefix + s.idempotencyKey;
+    const seen = state.idempotency.live(mapKey ?? `${s.queue}\u0000${s.idempotencyKey}`, now);
     if (seen !== undefined) {
-      if (seen.expiresAt > now) {
-        return { id: seen.jobId, duplicate: true, state: state.jobs.get(seen.jobId)?.state ?? null };
-      }
-      // Expired but not yet forgotten: forget now, so the re-insert below goes to the end of the map.
-      state.idempotency.delete(mapKey);
+      if (seen instanceof KeyEntry) return { id: seen.jobId, duplicate: true, state: state.jobs.get(seen.jobId)?.state ?? null };
+      return { id: seen.id, duplicate: true, state: seen.state };
     }
   }
   const seq = ++state.lastSeq;
+  const q = state.queue(s.queue);
+  const spec =
+    s.maxAttempts === undefined && s.backoff === undefined && s.leaseTtlMs === undefined && s.retentionMs === undefined
+      ? state.defaultSpec
+      : specFor(
+          state,
+          q,
+          s.maxAttempts ?? o.defaultMaxAttempts,
+          s.backoff === undefined ? o.defaultBackoff : resolveBackoff(s.backoff),
+          s.leaseTtlMs ?? o.defaultLeaseTtlMs,
+          s.retentionMs ?? null,
+        );
   const job = new JobRecord({
-    id: formatJobId(seq),
     seq,
     // The queue index's copy of the name: every job of a queue then shares one string, not one decoded per command.
-    queue: state.queue(s.queue).name,
-    payload: s.payload,
+    queue: q.name,
+    payload: packBytes(s.payload),
     priority: s.priority ?? 0,
     submittedAt: now,
-    maxAttempts: s.maxAttempts ?? o.defaultMaxAttempts,
-    backoff: s.backoff === undefined ? o.defaultBackoff : resolveBackoff(s.backoff),
-    leaseTtlMs: s.leaseTtlMs ?? o.defaultLeaseTtlMs,
-    retentionMs: s.retentionMs ?? null,
+    spec,
     idempotencyKey: s.idempotencyKey ?? null,
   });
   // An explicit run-at in the past counts from now: a client cannot jump the queue by back-dating.
@@ -47,8 +57,8 @@ function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
   job.runAt = runAt;
   job.state = runAt > now ? 'scheduled' : 'ready';
   job.updatedAt = now;
-  job.attemptLimit = job.maxAttempts;
+  job.attemptLimit = spec.maxAttempts;
   addJob(state, job);
-  if (mapKey !== null) state.idempotency.set(mapKey, { jobId: job.id, expiresAt: now + o.idempotencyWindowMs });
+  if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
   return { id: job.id, duplicate: false, state: job.state };
 }

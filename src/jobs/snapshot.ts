@@ -8,7 +8,8 @@
 import type { Decoded } from './codec.js';
 import { Hasher64, hashBytes } from './hash.js';
 import { resolveOptions, type JobsOptions } from './options.js';
-import { JobRecord, JobsState, formatJobId } from './state.js';
+import { packBytes, type PackedBytes } from './packed.js';
+import { JobRecord, JobsState, formatJobId, specFor } from './state.js';
 import { addJob } from './transitions.js';
 import type { AttemptRecord } from './results.js';
 import { AttemptOutcome, JOB_STATES, isTerminal, type ResolvedBackoff } from './types.js';
@@ -79,8 +80,8 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     const n = r.count();
     let prevSeq = 0;
     for (let i = 0; i < n; i++) {
-      const job = readJob(r, version);
-      if (job.seq <= prevSeq || job.seq > state.lastSeq || job.id !== formatJobId(job.seq)) {
+      const job = readJob(r, version, state);
+      if (job.seq <= prevSeq || job.seq > state.lastSeq) {
         throw new DecodeError(`job ${job.id}: id or sequence out of order`);
       }
       if (job.state === 'leased' && job.leaseToken > state.lastToken) throw new DecodeError(`job ${job.id}: token beyond counter`);
@@ -91,7 +92,11 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     const keys = r.count();
     for (let i = 0; i < keys; i++) {
       const key = r.str();
-      state.idempotency.set(key, { jobId: r.str(), expiresAt: r.sint() });
+      const jobId = r.str();
+      const expiresAt = r.sint();
+      const job = state.jobs.get(jobId);
+      const prefix = job === undefined ? undefined : state.queues.get(job.queue)?.keyPrefix;
+      if (!state.idempotency.restore(key, jobId, expiresAt, job, prefix)) throw new DecodeError(`idempotency key ${JSON.stringify(key)} names no queue`);
     }
     r.end();
     return { ok: true, value: state };
@@ -109,25 +114,73 @@ function writeHeader(w: Writer, state: JobsState): void {
 
 function writeKeys(w: Writer, state: JobsState): void {
   w.uint(state.idempotency.size);
-  for (const [key, entry] of state.idempotency) {
-    w.str(key);
-    w.str(entry.jobId);
-    w.sint(entry.expiresAt);
-  }
+  state.idempotency.forEach((queue, key, jobId, seq, expiresAt) => {
+    // From its parts: writing the joined key would flatten it, a copy of the key per job.
+    w.strJoined(queue, key);
+    if (jobId === null) writeJobId(w, seq);
+    else w.str(jobId);
+    w.sint(expiresAt);
+  });
 }
 
+/** Hash of packed bytes, as the digest records them (`hashBytes` of the bytes). */
+function packedHash(p: PackedBytes): string {
+  return typeof p === 'string' ? new Hasher64().updateLatin1(p).hex() : hashBytes(p);
+}
+
+/**
+ * Byte fields shorter than this are hashed on each digest rather than cached: hashing a small
+ * field costs about as much as writing the cached hex string, and the cache costs a string per job.
+ */
+const HASH_CACHE_MIN_BYTES = 256;
+
+const smallHasher = new Hasher64();
+
+/** What `w.str(packedHash(p))` writes, for a small packed string, without making the hex string. */
+function writeSmallHash(w: Writer, p: string): void {
+  smallHasher.reset().updateLatin1(p);
+  w.uint(16);
+  w.ensure(16);
+  smallHasher.hexInto(w.buf, w.pos);
+  w.pos += 16;
+}
+
+/** What `w.str(formatJobId(seq))` writes, without making the id string. */
+function writeJobId(w: Writer, seq: number): void {
+  if (!(seq >= 1 && seq < ID_LIMIT)) {
+    w.str(formatJobId(seq));
+    return;
+  }
+  w.uint(10);
+  w.ensure(10);
+  const buf = w.buf;
+  const pos = w.pos;
+  for (let i = 9; i >= 0; i--) {
+    const d = seq % 36;
+    buf[pos + i] = d < 10 ? 48 + d : 87 + d;
+    seq = (seq - d) / 36;
+  }
+  w.pos = pos + 10;
+}
+
+/** Sequence numbers below this have 10-digit ids (`formatJobId` pads to 10). */
+const ID_LIMIT = 36 ** 10;
+
 function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
-  w.str(job.id);
+  writeJobId(w, job.seq);
   w.sint(job.seq);
   w.str(job.queue);
-  if (digest) w.str((job.payloadHash ??= hashBytes(job.payload)));
-  else w.bytes(job.payload);
+  const payload = job.packedPayload;
+  if (!digest) w.packed(payload);
+  else if (typeof payload === 'string' && payload.length < HASH_CACHE_MIN_BYTES) writeSmallHash(w, payload);
+  else w.str((job.payloadHash ??= packedHash(payload)));
   w.sint(job.priority);
   w.sint(job.submittedAt);
-  w.sint(job.maxAttempts);
-  writeBackoff(w, job.backoff);
-  w.sint(job.leaseTtlMs);
-  w.optSint(job.retentionMs);
+  const spec = job.spec;
+  w.sint(spec.maxAttempts);
+  writeBackoff(w, spec.backoff);
+  w.sint(spec.leaseTtlMs);
+  w.optSint(spec.retentionMs);
   w.optStr(job.idempotencyKey);
   w.u8(JOB_STATES.indexOf(job.state));
   w.sint(job.runAt);
@@ -148,11 +201,13 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
     w.str(job.progress.message);
     w.sint(job.progress.updatedAt);
   }
-  if (job.result === null) w.u8(0);
+  const result = job.packedResult;
+  if (result === null) w.u8(0);
   else {
     w.u8(1);
-    if (digest) w.str((job.resultHash ??= hashBytes(job.result)));
-    else w.bytes(job.result);
+    if (!digest) w.packed(result);
+    else if (typeof result === 'string' && result.length < HASH_CACHE_MIN_BYTES) writeSmallHash(w, result);
+    else w.str((job.resultHash ??= packedHash(result)));
   }
   w.optStr(job.lastError);
   w.optStr(job.cancelReason);
@@ -170,18 +225,26 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   }
 }
 
-function readJob(r: Reader, version: number): JobRecord {
+function readJob(r: Reader, version: number, state: JobsState): JobRecord {
+  const id = r.str();
+  const seq = r.sint();
+  if (id !== formatJobId(seq)) throw new DecodeError(`job ${id}: id or sequence out of order`);
+  // The queue index's copy of the name, shared by all its jobs (as on the replica that submitted them).
+  const q = state.queue(r.str());
+  const payload = packBytes(r.bytes());
+  const priority = r.sint();
+  const submittedAt = r.sint();
+  const maxAttempts = r.sint();
+  const backoff = readBackoff(r);
+  const leaseTtlMs = r.sint();
+  const retentionMs = version === 1 ? r.sint() : r.optSint();
   const job = new JobRecord({
-    id: r.str(),
-    seq: r.sint(),
-    queue: r.str(),
-    payload: r.bytes(),
-    priority: r.sint(),
-    submittedAt: r.sint(),
-    maxAttempts: r.sint(),
-    backoff: readBackoff(r),
-    leaseTtlMs: r.sint(),
-    retentionMs: version === 1 ? r.sint() : r.optSint(),
+    seq,
+    queue: q.name,
+    payload,
+    priority,
+    submittedAt,
+    spec: specFor(state, q, maxAttempts, backoff, leaseTtlMs, retentionMs),
     idempotencyKey: r.optStr(),
   });
   job.state = pick(JOB_STATES, r.u8(), 'job state');
@@ -191,19 +254,20 @@ function readJob(r: Reader, version: number): JobRecord {
   job.attemptLimit = r.sint();
   job.backoffBase = r.sint();
   if (job.state === 'leased') {
-    job.leaseToken = r.sint();
-    job.leaseWorker = r.str();
-    job.leaseExpiresAt = r.sint();
-    job.leaseTtl = r.sint();
+    const token = r.sint();
+    const worker = r.str();
+    const expiresAt = r.sint();
+    job.lease = { token, worker, expiresAt, ttl: r.sint() };
   }
   if (r.bool()) job.progress = { percent: r.f64(), message: r.str(), updatedAt: r.sint() };
-  if (r.bool()) job.result = r.bytes();
+  if (r.bool()) job.packedResult = packBytes(r.bytes());
   job.lastError = r.optStr();
   job.cancelReason = r.optStr();
   job.finishedAt = r.optSint();
   if (version === 1) job.purgeAt = isTerminal(job.state) ? (job.finishedAt ?? 0) + (job.retentionMs ?? 0) : null;
   else job.purgeAt = r.optSint();
   const n = r.count();
+  if (n === 0) return job;
   const history: AttemptRecord[] = [];
   for (let i = 0; i < n; i++) {
     history.push({

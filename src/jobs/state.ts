@@ -5,88 +5,276 @@
  */
 import { IndexedHeap, type HeapItem } from './heap.js';
 import { resolveOptions, type JobsOptions } from './options.js';
+import { unpackBytes, type PackedBytes } from './packed.js';
 import type { AttemptRecord, JobProgress } from './results.js';
+import { IdempotencyTable, JobTable, formatJobId } from './tables.js';
 import type { JobState, ResolvedBackoff } from './types.js';
 
-/** Immutable facts of a job, fixed at submit. */
-export interface JobInit {
-  readonly id: string;
-  readonly seq: number;
-  readonly queue: string;
-  readonly payload: Uint8Array;
-  readonly priority: number;
-  readonly submittedAt: number;
-  readonly maxAttempts: number;
-  readonly backoff: ResolvedBackoff;
-  readonly leaseTtlMs: number;
-  /** `SubmitJob.retentionMs`, or null to use the queue's or the state's default. */
-  readonly retentionMs: number | null;
-  readonly idempotencyKey: string | null;
-}
+export { formatJobId };
 
-/** The stored form of a job. A class so every record has one shape (fast property access). */
-export class JobRecord implements HeapItem {
-  readonly id: string;
-  /** Submit order, 1-based; the last tie-break of every ordering. */
-  readonly seq: number;
-  readonly queue: string;
-  readonly payload: Uint8Array;
-  readonly priority: number;
-  readonly submittedAt: number;
+/**
+ * The settings a job keeps for its whole life. Frozen and shared: every job submitted with the
+ * defaults holds the state's one default spec, and consecutive jobs of a queue submitted with the
+ * same settings share one (see `specFor`), so a record spends one pointer on them.
+ */
+export interface JobSpec {
   readonly maxAttempts: number;
   readonly backoff: ResolvedBackoff;
-  /** Default TTL of this job's leases, ms. */
+  /** Default TTL of the job's leases, ms. */
   readonly leaseTtlMs: number;
   /** Retention asked for at submit, ms; null: the queue's or the state's default (see `retentionFor`). */
   readonly retentionMs: number | null;
+}
+
+/** Immutable facts of a job, fixed at submit. */
+export interface JobInit {
+  readonly seq: number;
+  readonly queue: string;
+  /** As `packBytes` returns it. */
+  readonly payload: PackedBytes;
+  readonly priority: number;
+  readonly submittedAt: number;
+  readonly spec: JobSpec;
+  readonly idempotencyKey: string | null;
+}
+
+/** The lease of a leased job (`JobRecord.lease`); a leased job is the only one that has one. */
+export interface JobLease {
+  readonly token: number;
+  readonly worker: string;
+  /** When the lease ends unless extended, ms. */
+  expiresAt: number;
+  /** TTL it was granted or last extended with, ms. */
+  ttl: number;
+}
+
+/**
+ * The fields of a job that most jobs never set: progress (only reported by some handlers), the
+ * last error (failed attempts), a cancel reason, and digest caches of large byte fields. Kept
+ * apart so a record spends one pointer on them; created on the first non-null write.
+ */
+export class JobExtra {
+  progress: JobProgress | null = null;
+  lastError: string | null = null;
+  cancelReason: string | null = null;
+  payloadHash: string | null = null;
+  resultHash: string | null = null;
+}
+
+/** `heapPos` of a purged job: in no heap, and never again in one. */
+const PURGED = -2;
+
+/** The `history` of a job that has never been leased: one shared, frozen empty array. */
+export const NO_HISTORY = Object.freeze([]) as unknown as AttemptRecord[];
+
+/**
+ * The stored form of a job. A class so every record has one shape (fast property access).
+ *
+ * A backlog of millions of records lives in memory, so a record holds only what is its own:
+ * the id is derived from `seq`, the settings are a shared `JobSpec`, the lease is an object that
+ * exists only while leased, rarely set fields live in a `JobExtra` made on demand, payload and
+ * result bytes are packed (`packBytes`), and a job never leased shares one empty history.
+ * Accessors give the rest of the code the plain view.
+ */
+export class JobRecord implements HeapItem {
+  /** Submit order, 1-based; the last tie-break of every ordering. */
+  readonly seq: number;
+  readonly queue: string;
+  /** The payload as `packBytes` keeps it; read it through `payload`. */
+  readonly packedPayload: PackedBytes;
+  readonly priority: number;
+  readonly submittedAt: number;
+  readonly spec: JobSpec;
   readonly idempotencyKey: string | null;
 
   heapPos = -1;
   state: JobState = 'ready';
-  runAt = 0;
-  updatedAt = 0;
+  /**
+   * `runAt`, `updatedAt`, `finishedAt` and `purgeAt` are kept as offsets from `submittedAt`: an
+   * absolute time does not fit a small integer, so V8 boxes it (16 bytes per field and job),
+   * while an offset of less than about 24 days (12 on a pointer-compressed build) is stored inline.
+   * All four fields start out as null so V8 types them as tagged (any value), not as unboxed
+   * numbers: a larger offset then costs a box for that job alone rather than switching the field
+   * to boxed doubles for every record. Every stored time is an integer, so the sums are exact.
+   */
+  private runOffset: number | null = null;
+  private updateOffset: number | null = null;
+  private finishOffset: number | null = null;
+  private purgeOffset: number | null = null;
   /** Attempts started (leases granted). */
   attempts = 0;
   /** Dead when an attempt with this number fails. */
   attemptLimit = 0;
   /** `attempts` when the current run began (0, or the count at the last `retryDead`): backoff restarts there. */
   backoffBase = 0;
-  /** Current lease; meaningful only while leased (zero/empty otherwise). */
-  leaseToken = 0;
-  leaseWorker = '';
-  leaseExpiresAt = 0;
-  leaseTtl = 0;
-  progress: JobProgress | null = null;
-  result: Uint8Array | null = null;
-  lastError: string | null = null;
-  cancelReason: string | null = null;
-  finishedAt: number | null = null;
-  /** When the job is removed: set on entering a terminal state (finishedAt + retention), else null. */
-  purgeAt: number | null = null;
+  /** The current lease while leased, else null. */
+  lease: JobLease | null = null;
+  /** The completion result as `packBytes` keeps it; read it through `result`. */
+  packedResult: PackedBytes | null = null;
+  /** Oldest first, at most `historyLimit`. `NO_HISTORY` (frozen) until the first lease. */
+  history: AttemptRecord[] = NO_HISTORY;
+  /** The fields most jobs never set (see `JobExtra`); null while all of them are null. */
+  extra: JobExtra | null = null;
+
+  constructor(init: JobInit) {
+    this.seq = init.seq;
+    this.queue = init.queue;
+    this.packedPayload = init.payload;
+    this.priority = init.priority;
+    this.submittedAt = init.submittedAt;
+    this.spec = init.spec;
+    this.idempotencyKey = init.idempotencyKey;
+    this.runOffset = 0;
+    this.updateOffset = 0;
+  }
+
+  /** When the job became (or becomes) due, ms. */
+  get runAt(): number {
+    return this.submittedAt + (this.runOffset as number);
+  }
+
+  set runAt(t: number) {
+    this.runOffset = t - this.submittedAt;
+  }
+
+  /** Last change, ms. */
+  get updatedAt(): number {
+    return this.submittedAt + (this.updateOffset as number);
+  }
+
+  set updatedAt(t: number) {
+    this.updateOffset = t - this.submittedAt;
+  }
+
+  /** When it entered a terminal state, ms; null while not finished. */
+  get finishedAt(): number | null {
+    return this.finishOffset === null ? null : this.submittedAt + this.finishOffset;
+  }
+
+  set finishedAt(t: number | null) {
+    this.finishOffset = t === null ? null : t - this.submittedAt;
+  }
+
+  /** When the job is removed, ms: set on entering a terminal state (finishedAt + retention), else null. */
+  get purgeAt(): number | null {
+    return this.purgeOffset === null ? null : this.submittedAt + this.purgeOffset;
+  }
+
+  set purgeAt(t: number | null) {
+    this.purgeOffset = t === null ? null : t - this.submittedAt;
+  }
+
+  /** `formatJobId(seq)`, made on each read: read it once per use. */
+  get id(): string {
+    return formatJobId(this.seq);
+  }
+
+  /** A fresh copy of the payload bytes (or the stored array, for large payloads). */
+  get payload(): Uint8Array {
+    return unpackBytes(this.packedPayload);
+  }
+
+  /** The completion result, as `payload`. */
+  get result(): Uint8Array | null {
+    return this.packedResult === null ? null : unpackBytes(this.packedResult);
+  }
+
+  get maxAttempts(): number {
+    return this.spec.maxAttempts;
+  }
+
+  get backoff(): ResolvedBackoff {
+    return this.spec.backoff;
+  }
+
+  /** Default TTL of this job's leases, ms. */
+  get leaseTtlMs(): number {
+    return this.spec.leaseTtlMs;
+  }
+
+  /** Retention asked for at submit, ms; null: the queue's or the state's default (see `retentionFor`). */
+  get retentionMs(): number | null {
+    return this.spec.retentionMs;
+  }
+
+  /** Current lease's fencing token; 0 when not leased. */
+  get leaseToken(): number {
+    return this.lease === null ? 0 : this.lease.token;
+  }
+
+  /** Current lease's worker; '' when not leased. */
+  get leaseWorker(): string {
+    return this.lease === null ? '' : this.lease.worker;
+  }
+
+  /** Current lease's expiry, ms; 0 when not leased. */
+  get leaseExpiresAt(): number {
+    return this.lease === null ? 0 : this.lease.expiresAt;
+  }
+
+  /** Current lease's TTL, ms; 0 when not leased. */
+  get leaseTtl(): number {
+    return this.lease === null ? 0 : this.lease.ttl;
+  }
+
+  get progress(): JobProgress | null {
+    return this.extra === null ? null : this.extra.progress;
+  }
+
+  set progress(v: JobProgress | null) {
+    if (v !== null || this.extra !== null) this.extraFields().progress = v;
+  }
+
+  get lastError(): string | null {
+    return this.extra === null ? null : this.extra.lastError;
+  }
+
+  set lastError(v: string | null) {
+    if (v !== null || this.extra !== null) this.extraFields().lastError = v;
+  }
+
+  get cancelReason(): string | null {
+    return this.extra === null ? null : this.extra.cancelReason;
+  }
+
+  set cancelReason(v: string | null) {
+    if (v !== null || this.extra !== null) this.extraFields().cancelReason = v;
+  }
+
+  /** Digest cache of the payload's hash (large payloads only); derived, not state. */
+  get payloadHash(): string | null {
+    return this.extra === null ? null : this.extra.payloadHash;
+  }
+
+  set payloadHash(v: string | null) {
+    if (v !== null || this.extra !== null) this.extraFields().payloadHash = v;
+  }
+
+  /** Digest cache of the result's hash (large results only); derived, not state. */
+  get resultHash(): string | null {
+    return this.extra === null ? null : this.extra.resultHash;
+  }
+
+  set resultHash(v: string | null) {
+    if (v !== null || this.extra !== null) this.extraFields().resultHash = v;
+  }
+
+  private extraFields(): JobExtra {
+    return (this.extra ??= new JobExtra());
+  }
+
   /**
    * Set once the job is purged. `JobsState.order` drops purged jobs lazily, so readers of `order`
    * skip them; derived, not state.
    */
-  purged = false;
-  /** Oldest first, at most `historyLimit`. */
-  history: AttemptRecord[] = [];
+  get purged(): boolean {
+    return this.heapPos === PURGED;
+  }
 
-  /** Digest cache of `payload` and `result` hashes; derived, not state. */
-  payloadHash: string | null = null;
-  resultHash: string | null = null;
-
-  constructor(init: JobInit) {
-    this.id = init.id;
-    this.seq = init.seq;
-    this.queue = init.queue;
-    this.payload = init.payload;
-    this.priority = init.priority;
-    this.submittedAt = init.submittedAt;
-    this.maxAttempts = init.maxAttempts;
-    this.backoff = init.backoff;
-    this.leaseTtlMs = init.leaseTtlMs;
-    this.retentionMs = init.retentionMs;
-    this.idempotencyKey = init.idempotencyKey;
+  /** Marks the job purged; it must be in no heap. */
+  markPurged(): void {
+    if (this.heapPos !== -1) throw new Error(`markPurged: job ${this.id} is still in a heap`);
+    this.heapPos = PURGED;
   }
 }
 
@@ -98,7 +286,13 @@ export class QueueIndex {
   /** Highest priority, then earliest run-at, then submit order. */
   readonly ready = new IndexedHeap<JobRecord>(readyBefore);
   readonly counts: StateCounts = { scheduled: 0, ready: 0, leased: 0, succeeded: 0, dead: 0, cancelled: 0 };
-  constructor(readonly name: string) {}
+  /** `name + "\0"`: the head of this queue's idempotency map keys, one string shared by all of them. */
+  readonly keyPrefix: string;
+  /** The last non-default spec a job of this queue got, for the next one to share (`specFor`). */
+  lastSpec: JobSpec | null = null;
+  constructor(readonly name: string) {
+    this.keyPrefix = `${name}\u0000`;
+  }
 }
 
 /** Lease order (DESIGN.md: higher priority, then earlier run-at, then submit order). */
@@ -122,13 +316,6 @@ function expiresBefore(a: JobRecord, b: JobRecord): boolean {
   return a.leaseExpiresAt !== b.leaseExpiresAt ? a.leaseExpiresAt < b.leaseExpiresAt : a.seq < b.seq;
 }
 
-/** What an idempotency key maps to (J7). */
-export interface IdempotencyEntry {
-  readonly jobId: string;
-  /** Forgotten from this time on, ms. */
-  readonly expiresAt: number;
-}
-
 /** The state machine. Create with `createState`, change only with `applyBatch`. */
 export class JobsState {
   readonly options: JobsOptions;
@@ -140,7 +327,8 @@ export class JobsState {
   lastSeq = 0;
   /** The last fencing token issued; tokens are global, so each exceeds every earlier one (J2). */
   lastToken = 0;
-  readonly jobs = new Map<string, JobRecord>();
+  /** Live jobs by id. */
+  readonly jobs = new JobTable<JobRecord>();
   /**
    * Every job in id (= seq) order, for paging, plus purged ones not yet swept out (their `purged`
    * is set; readers skip them). Purging only marks a job; the array is compacted once half of it
@@ -156,11 +344,10 @@ export class JobsState {
   readonly leased = new IndexedHeap<JobRecord>(expiresBefore);
   /** Finished (succeeded, dead, cancelled) jobs by purge time. */
   readonly finished = new IndexedHeap<JobRecord>(purgesBefore);
-  /**
-   * `queue + "\0" + key` → entry, in insertion order. Keys expire in roughly that order, so the
-   * forgetting pass stops at the first live one; lookups check expiry themselves.
-   */
-  readonly idempotency = new Map<string, IdempotencyEntry>();
+  /** Idempotency keys within their window (J7). */
+  readonly idempotency: IdempotencyTable<JobRecord>;
+  /** The spec of every job submitted with the default settings. */
+  readonly defaultSpec: JobSpec;
   /** Due-pass counters of the batch being applied (reported by `tick`). */
   batchPromoted = 0;
   batchExpired = 0;
@@ -168,6 +355,13 @@ export class JobsState {
 
   constructor(options: JobsOptions) {
     this.options = options;
+    this.idempotency = new IdempotencyTable<JobRecord>(options.idempotencyWindowMs);
+    this.defaultSpec = Object.freeze({
+      maxAttempts: options.defaultMaxAttempts,
+      backoff: options.defaultBackoff,
+      leaseTtlMs: options.defaultLeaseTtlMs,
+      retentionMs: null,
+    });
   }
 
   queue(name: string): QueueIndex {
@@ -185,12 +379,40 @@ export function createState(options: Partial<JobsOptions> = {}): JobsState {
   return new JobsState(resolveOptions(options));
 }
 
-/** Job ids are 10 base-36 digits: short, and their string order is submit order. */
-export function formatJobId(seq: number): string {
-  return seq.toString(36).padStart(10, '0');
+/**
+ * A spec with these settings, shared when possible: the state's default spec, or the last one a
+ * job of `q` got. Numbers are compared with `Object.is`, so a shared spec holds exactly the values
+ * asked for (-0 and 0 snapshot differently).
+ */
+export function specFor(
+  state: JobsState,
+  q: QueueIndex,
+  maxAttempts: number,
+  backoff: ResolvedBackoff,
+  leaseTtlMs: number,
+  retentionMs: number | null,
+): JobSpec {
+  const d = state.defaultSpec;
+  if (sameSpec(d, maxAttempts, backoff, leaseTtlMs, retentionMs)) return d;
+  const last = q.lastSpec;
+  if (last !== null && sameSpec(last, maxAttempts, backoff, leaseTtlMs, retentionMs)) return last;
+  const spec: JobSpec = Object.freeze({ maxAttempts, backoff, leaseTtlMs, retentionMs });
+  q.lastSpec = spec;
+  return spec;
 }
 
-/** Key of the idempotency map. Queue names never contain NUL, so this is unambiguous. */
-export function idempotencyMapKey(queue: string, key: string): string {
-  return `${queue}\u0000${key}`;
+function sameSpec(s: JobSpec, maxAttempts: number, backoff: ResolvedBackoff, leaseTtlMs: number, retentionMs: number | null): boolean {
+  return (
+    Object.is(s.maxAttempts, maxAttempts) &&
+    Object.is(s.leaseTtlMs, leaseTtlMs) &&
+    Object.is(s.retentionMs, retentionMs) &&
+    sameBackoff(s.backoff, backoff)
+  );
+}
+
+function sameBackoff(a: ResolvedBackoff, b: ResolvedBackoff): boolean {
+  if (a === b) return true;
+  if (!Object.is(a.jitter, b.jitter)) return false;
+  if (a.type === 'fixed') return b.type === 'fixed' && Object.is(a.delayMs, b.delayMs);
+  return b.type === 'exponential' && Object.is(a.initialMs, b.initialMs) && Object.is(a.maxMs, b.maxMs) && Object.is(a.factor, b.factor);
 }

@@ -10,7 +10,7 @@ import type { AttemptOutcome, JobState } from './types.js';
 
 /** Adds a new job (whose `state` and `runAt` are set) to the state and its indexes. */
 export function addJob(state: JobsState, job: JobRecord): void {
-  state.jobs.set(job.id, job);
+  state.jobs.add(job);
   state.order.push(job);
   const q = state.queue(job.queue);
   count(q.counts, job.state, 1);
@@ -83,14 +83,12 @@ export function grantLease(state: JobsState, job: JobRecord, workerId: string, t
   detach(state, job);
   const token = ++state.lastToken;
   job.attempts++;
-  job.leaseToken = token;
-  job.leaseWorker = workerId;
-  job.leaseExpiresAt = state.now + ttlMs;
-  job.leaseTtl = ttlMs;
+  job.lease = { token, worker: workerId, expiresAt: state.now + ttlMs, ttl: ttlMs };
   job.progress = null;
   const record: AttemptRecord = { attempt: job.attempts, token, workerId, startedAt: state.now, endedAt: null, outcome: 'running', error: null };
   if (job.history.length === 0) {
-    // A one-element literal: `push` onto an empty array reserves room for 16, kept for the job's lifetime.
+    // A one-element literal: `push` onto an empty array reserves room for 16, kept for the job's
+    // lifetime (and the empty one is the shared, frozen `NO_HISTORY`).
     job.history = [record];
   } else {
     job.history.push(record);
@@ -120,10 +118,7 @@ export function endAttempt(state: JobsState, job: JobRecord, outcome: AttemptOut
       error,
     };
   }
-  job.leaseToken = 0;
-  job.leaseWorker = '';
-  job.leaseExpiresAt = 0;
-  job.leaseTtl = 0;
+  job.lease = null;
 }
 
 /** Moves a job that is out of every index (after `endAttempt`) or in one to a terminal state. */
@@ -141,10 +136,11 @@ export function finish(state: JobsState, job: JobRecord, terminal: 'succeeded' |
  */
 export function purge(state: JobsState, job: JobRecord): void {
   detach(state, job);
-  state.jobs.delete(job.id);
-  job.purged = true;
+  state.jobs.delete(job);
+  job.markPurged();
   state.orderHoles++;
   const q = state.queue(job.queue);
+  state.idempotency.release(job, q.keyPrefix);
   const c = q.counts;
   count(c, job.state, -1);
   if (c.scheduled === 0 && c.ready === 0 && c.leased === 0 && c.succeeded === 0 && c.dead === 0 && c.cancelled === 0) {
@@ -174,7 +170,7 @@ export function retryOrDie(state: JobsState, job: JobRecord, allowRetry: boolean
     finish(state, job, 'dead');
     return;
   }
-  const delay = backoffDelay(job.backoff, job.id, job.attempts, job.attempts - job.backoffBase);
+  const delay = backoffDelay(job.spec.backoff, job.id, job.attempts, job.attempts - job.backoffBase);
   schedule(state, job, state.now + delay);
 }
 

@@ -15,6 +15,11 @@ const TWO_31 = 0x80000000;
 /** Byte fields up to this long are copied by a loop rather than `set` (see `Reader.bytes`). */
 const SMALL_COPY = 256;
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Appends values to a growable buffer. Throws on values the format cannot carry (a caller bug). */
 export class Writer {
   buf: Uint8Array;
@@ -89,6 +94,12 @@ export class Writer {
       this.bytes(encoder.encode(s));
       return;
     }
+    this.latin1(s);
+  }
+
+  /** A length-prefixed run of bytes from a string of char codes 0..255. */
+  private latin1(s: string): void {
+    const n = s.length;
     this.uint(n);
     this.ensure(n);
     const buf = this.buf;
@@ -103,6 +114,35 @@ export class Writer {
     this.ensure(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
+  }
+
+  /** What `bytes` writes for bytes kept as a `PackedBytes` (a string of char codes 0..255, or the array). */
+  packed(p: string | Uint8Array): void {
+    if (typeof p !== 'string') {
+      this.bytes(p);
+      return;
+    }
+    this.latin1(p);
+  }
+
+  /**
+   * What `str(head + "\0" + tail)` writes, without building the joined string (or flattening one
+   * held in parts).
+   */
+  strJoined(head: string, tail: string): void {
+    if (!isAscii(head) || !isAscii(tail)) {
+      this.str(`${head}\u0000${tail}`);
+      return;
+    }
+    const n = head.length + 1 + tail.length;
+    this.uint(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < head.length; i++) buf[pos++] = head.charCodeAt(i);
+    buf[pos++] = 0;
+    for (let i = 0; i < tail.length; i++) buf[pos++] = tail.charCodeAt(i);
+    this.pos = pos;
   }
 
   optStr(s: string | null): void {
