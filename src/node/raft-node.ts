@@ -75,7 +75,11 @@ export class RaftNode<C, R> {
   private readonly proposals = new Map<number, PendingEntry<R>>();
   private readonly reads = new Map<number, Waiter<void>>();
   private readWaits: { index: number; waiter: Waiter<void> }[] = [];
-  private snapshot: Snapshot | null;
+  /**
+   * Index of the snapshot in storage (taken here or installed), 0 for none. Its data is not kept
+   * in memory (it is as large as the whole job table): it is read back from storage on the rare
+   * occasion a follower needs it.
+   */
   private lastSnapshotIndex: number;
   /** Bytes of the entries applied since the last snapshot (taken or installed) or start. */
   private bytesSinceSnapshot = 0;
@@ -96,14 +100,13 @@ export class RaftNode<C, R> {
   /** When each peer's last message arrived (clock ms), for status. */
   private readonly contacts = new Map<NodeId, number>();
 
-  private constructor(o: RaftNodeOptions<C, R>, raft: Raft, snapshot: Snapshot | null) {
+  private constructor(o: RaftNodeOptions<C, R>, raft: Raft, snapshotIndex: number) {
     this.o = o;
     this.id = o.id;
     this.raft = raft;
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'raft' });
-    this.snapshot = snapshot;
-    this.lastSnapshotIndex = snapshot?.meta.index ?? 0;
+    this.lastSnapshotIndex = snapshotIndex;
     this.term = raft.status().term;
     this.appliedIndex = raft.status().appliedIndex;
     const hard = raft.hardState();
@@ -135,7 +138,7 @@ export class RaftNode<C, R> {
         logStart: stored.logStart,
       },
     });
-    const node = new RaftNode(o, raft, snapshot);
+    const node = new RaftNode(o, raft, snapshot?.meta.index ?? 0);
     o.transport.onMessage((m) => node.receive(m));
     o.transport.onReport((r) => node.enqueue(() => (r.type === 'snapshot' && !r.ok ? raft.reportSnapshotFailure(r.to) : r.type === 'unreachable' ? raft.reportUnreachable(r.to) : undefined)));
     const st = raft.status();
@@ -350,7 +353,7 @@ export class RaftNode<C, R> {
   // ------------------------------------------------------------------ ready
 
   private async handleReady(rd: Ready): Promise<void> {
-    if (rd.sendNow.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendNow));
+    if (rd.sendNow.length > 0) this.o.transport.send(await this.withSnapshotData(rd.sendNow));
     // Committed entries are durable on a majority (and, on a leader, here: the core counts the
     // leader's own match only after its write), so they are applied and answered while this
     // Ready's write runs instead of after it. An installed snapshot must come first, though.
@@ -369,7 +372,7 @@ export class RaftNode<C, R> {
     } else if (hs) {
       await this.o.storage.persist(rd, { sync: false });
     }
-    if (rd.sendAfterPersist.length > 0) this.o.transport.send(this.withSnapshotData(rd.sendAfterPersist));
+    if (rd.sendAfterPersist.length > 0) this.o.transport.send(await this.withSnapshotData(rd.sendAfterPersist));
     if (rd.hardState && rd.hardState.term !== this.term) {
       this.log.info({ term: rd.hardState.term, previousTerm: this.term, vote: rd.hardState.vote }, 'term changed');
       this.term = rd.hardState.term;
@@ -393,15 +396,24 @@ export class RaftNode<C, R> {
     this.releaseReads();
   }
 
-  private withSnapshotData(msgs: readonly Message[]): readonly Message[] {
+  /**
+   * The core names the snapshot to send; its data is read from storage here. If storage holds a
+   * different one (a snapshot taken meanwhile is still being written), that message is dropped and
+   * reported as failed, so the core sends it again later.
+   */
+  private async withSnapshotData(msgs: readonly Message[]): Promise<readonly Message[]> {
     if (!msgs.some((m) => m.type === 'snapshot')) return msgs;
-    return msgs.map((m) => {
-      if (m.type !== 'snapshot') return m;
-      if (!this.snapshot || this.snapshot.meta.index !== m.snapshot.meta.index) {
-        throw new Error(`node ${this.id}: asked to send snapshot ${m.snapshot.meta.index} but holds ${this.snapshot?.meta.index ?? 'none'}`);
+    const stored = await this.o.storage.loadSnapshot();
+    const out: Message[] = [];
+    for (const m of msgs) {
+      if (m.type !== 'snapshot') out.push(m);
+      else if (stored !== null && stored.meta.index === m.snapshot.meta.index && stored.meta.term === m.snapshot.meta.term) out.push({ ...m, snapshot: stored });
+      else {
+        this.log.warn({ to: m.to, wanted: m.snapshot.meta.index, stored: stored?.meta.index ?? null }, 'snapshot to send is not the stored one yet; will retry');
+        this.enqueue(() => this.raft.reportSnapshotFailure(m.to));
       }
-      return { ...m, snapshot: this.snapshot };
-    });
+    }
+    return out;
   }
 
   private roleChanged(role: Role, leaderId: NodeId | null): void {
@@ -426,7 +438,6 @@ export class RaftNode<C, R> {
 
   private installSnapshot(snap: Snapshot): void {
     this.o.app.restore(snap.data);
-    this.snapshot = snap;
     this.lastSnapshotIndex = snap.meta.index;
     this.appliedIndex = snap.meta.index;
     this.bytesSinceSnapshot = 0;
@@ -493,7 +504,6 @@ export class RaftNode<C, R> {
     const snap: Snapshot = { meta, data };
     await this.o.storage.saveSnapshot(snap);
     await this.o.storage.compact(firstIndex);
-    this.snapshot = snap;
     this.lastSnapshotIndex = applied;
     this.bytesSinceSnapshot = 0;
     this.log.info({ snapshotIndex: applied, bytes: data.length, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
