@@ -237,6 +237,7 @@ export class Worker {
     for (const p of this.outbox.values()) p.settle?.(false);
     this.outbox.clear();
     const conn = this.conn;
+    if (conn) this.flush(conn); // whatever this turn wrote goes out before the half-close
     this.conn = null;
     if (conn && !conn.ended) await this.endStream(conn);
     for (const c of this.clients.values()) c.close();
