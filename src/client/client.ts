@@ -2,6 +2,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
 import { JobView, toJobState, toWireSpec } from './codec.js';
 import { SubmitCoalescer } from './coalesce.js';
+import { StreamUnavailable, SubmitStream } from './submit-stream.js';
 import type { WireJob, WireListResponse, WireStatsResponse, WireSubmitResponse } from './proto.js';
 import { services } from './proto.js';
 import { Router } from './router.js';
@@ -59,6 +60,8 @@ export class Client {
   private readonly router: Router;
   private readonly clock: Clock;
   private readonly coalescer: SubmitCoalescer<WireSubmitResponse['jobs'][number]> | null;
+  /** Submits on one stream to the leader when it is open (see `SubmitStream`). */
+  private readonly stream: SubmitStream;
 
   constructor(options: ClientOptions) {
     const deadlineMs = options.deadlineMs ?? 10_000;
@@ -76,14 +79,25 @@ export class Client {
       deadlineMs,
       attemptTimeoutMs,
     });
+    this.stream = new SubmitStream({ book: this.router.book, client: (address) => this.router.channel(address), clock: this.clock, logger: options.logger ?? silentLogger });
     const coalesce = options.coalesceJobs ?? 1000;
     this.coalescer =
       coalesce > 0
-        ? new SubmitCoalescer(
-            async (jobs, deadline) =>
-              (await this.router.call<WireSubmitResponse>('Submit', { jobs }, { idempotent: true }, deadline !== undefined ? { deadlineMs: deadline } : {})).jobs,
-            coalesce,
-          )
+        ? new SubmitCoalescer(async (jobs, deadline) => {
+            const budget = deadline ?? deadlineMs;
+            const started = this.clock.now();
+            const viaStream = this.stream.send(jobs, Math.min(budget, attemptTimeoutMs));
+            if (viaStream !== null) {
+              try {
+                return await viaStream;
+              } catch (err) {
+                // The stream could not answer: the same request goes unary, within what is left.
+                if (!(err instanceof StreamUnavailable)) throw err;
+              }
+            }
+            const left = Math.max(1, budget - (this.clock.now() - started));
+            return (await this.router.call<WireSubmitResponse>('Submit', { jobs }, { idempotent: true }, { deadlineMs: left })).jobs;
+          }, coalesce)
         : null;
   }
 
@@ -187,6 +201,7 @@ export class Client {
 
   /** Close every connection. Calls in flight fail; the client cannot be used again. */
   close(): void {
+    this.stream.close();
     this.router.close();
   }
 }

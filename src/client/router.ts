@@ -94,7 +94,8 @@ export class Router {
     this.book = new AddressBook(o.nodes, o.random);
   }
 
-  private client(address: string): grpc.Client {
+  /** The channel to `address` (one per address, kept until `close`). */
+  channel(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
       c = new this.o.service(address, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...this.o.channelOptions });
@@ -163,7 +164,7 @@ export class Router {
   }
 
   private invoke<Res>(address: string, method: string, request: object, attemptMs: number, signal: AbortSignal): Promise<Res> {
-    const client = this.client(address);
+    const client = this.channel(address);
     const fn = (client as unknown as Record<string, UnaryMethod | undefined>)[method];
     if (typeof fn !== 'function') return Promise.reject(new RaftJobsError(ErrorCode.Internal, `no such method ${method}`));
     return new Promise<Res>((resolve, reject) => {

@@ -2,13 +2,14 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { getJob, isTerminal, JOB_STATES, listJobs, stats, validateSubmit } from '../jobs/index.js';
-import type { CancelResult, JobState, JobView, RetryDeadResult, SubmitResult } from '../jobs/index.js';
+import { getJob, isTerminal, JOB_STATES, listJobs, stats } from '../jobs/index.js';
+import type { CancelResult, JobState, JobView, RetryDeadResult } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
 import { invalid, proposeOk, readState, unary, type ApiObserver, type ServiceContext } from './handler.js';
 import { serviceClient } from '../protocol/index.js';
-import { jobToWire, specToSubmitJob, type WireJobSpec } from './wire.js';
+import { jobToWire, type WireJobSpec } from './wire.js';
+import { submitJobs, submitStreamHandler } from './submit-stream.js';
 import { addWorkerService, type WorkerRegistry } from './worker-service.js';
 
 type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
@@ -28,19 +29,14 @@ export function addJobsServices(
   const def = Jobs.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
   const waiters = new ResultWaiters(o.node);
+  // The worker service is registered after the Jobs service; submits reach it through this.
+  let workers: WorkerRegistry | null = null;
+  const anticipate = (queues: readonly string[]): void => workers?.anticipate(queues);
+  const submitStream = submitStreamHandler(ctx, anticipate);
 
   const impl = {
-    Submit: unary(ctx, m('Submit'), async (req) => {
-      const specs = (req as { jobs: WireJobSpec[] }).jobs;
-      if (specs.length === 0) throw invalid('jobs: at least one job is required');
-      const jobs = specs.map(specToSubmitJob);
-      const v = validateSubmit(jobs, o.node.state.options);
-      if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
-      const proposed = proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
-      workers.anticipate([...new Set(v.value.map((j) => j.queue))]);
-      const res = await proposed;
-      return { jobs: res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' })) };
-    }),
+    Submit: unary(ctx, m('Submit'), async (req) => ({ jobs: await submitJobs(ctx, (req as { jobs: WireJobSpec[] }).jobs, anticipate) })),
+    SubmitStream: submitStream.handler,
     Get: unary(
       ctx,
       m('Get'),
@@ -107,10 +103,12 @@ export function addJobsServices(
     }),
   };
   server.addService(Jobs.service, impl);
-  const workers = addWorkerService(server, ctx);
+  const registry = addWorkerService(server, ctx);
+  workers = registry;
   return {
-    workers,
+    workers: registry,
     close() {
+      submitStream.close();
       waiters.close();
       forwarder.close();
     },

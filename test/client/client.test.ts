@@ -202,6 +202,63 @@ describe('Client submit and idempotency (J7)', () => {
   });
 });
 
+describe('Client submit stream', () => {
+  /** A client that has submitted twice (unary), so its stream to `server` is open. */
+  const streaming = async (server: FakeJobs): Promise<Client> => {
+    const c = client([server.address]);
+    await c.submit({ queue: 'q' });
+    await c.submit({ queue: 'q' });
+    await vi.waitFor(() => expect(server.submitStreams).toHaveLength(1));
+    return c;
+  };
+
+  const answer = (req: Record<string, unknown>, call: grpc.ServerDuplexStream<Record<string, unknown>, Record<string, unknown>>): void => {
+    call.write({ requestId: req['requestId'], jobs: (req['jobs'] as unknown[]).map((_, i) => ({ id: `s${i}`, duplicate: false, state: 'ready' })), code: '', message: '' });
+  };
+
+  it('opens the stream on the second submit and sends later submits on it, with their keys', async () => {
+    const server = await fake({ Submit: submitted });
+    server.submitStream = answer;
+    const c = await streaming(server);
+    const [job] = await c.submit({ queue: 'q', idempotencyKey: 'k1' });
+    expect(job?.id).toBe('s0');
+    expect(server.count('Submit')).toBe(2);
+    const sent = server.calls.filter((r) => r.method === 'SubmitStream').map((r) => r.request['jobs'] as { idempotencyKey: string }[]);
+    expect(sent.map((jobs) => jobs.map((j) => j.idempotencyKey))).toEqual([['k1']]);
+  });
+
+  it('surfaces INVALID_ARGUMENT from the stream without resending; other refusals go unary with the same keys', async () => {
+    const server = await fake({ Submit: submitted });
+    let refuse = 'INVALID_ARGUMENT';
+    server.submitStream = (req, call) => call.write({ requestId: req['requestId'], jobs: [], code: refuse, message: 'no' });
+    const c = await streaming(server);
+    const err = await rejection(c.submit({ queue: 'q' }));
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(server.count('Submit')).toBe(2);
+    refuse = 'NOT_LEADER';
+    const [job] = await c.submit({ queue: 'q', idempotencyKey: 'same' });
+    expect(job?.id).toBe('id0');
+    const unary = server.calls.filter((r) => r.method === 'Submit').at(-1)?.request['jobs'] as { idempotencyKey: string }[];
+    expect(unary.map((j) => j.idempotencyKey)).toEqual(['same']);
+  });
+
+  it('resends unary what an ended stream never answered, and uses unary only against a server without the stream', async () => {
+    const server = await fake({ Submit: submitted });
+    server.submitStream = (_req, call) => call.emit('error', serviceError(grpc.status.UNAVAILABLE, 'stepping down'));
+    const c = await streaming(server);
+    const [job] = await c.submit({ queue: 'q', idempotencyKey: 'again' });
+    expect(job?.id).toBe('id0');
+    expect(server.count('SubmitStream')).toBe(1);
+    expect(server.count('Submit')).toBe(3);
+
+    const old = await fake({ Submit: submitted });
+    const c2 = client([old.address]);
+    for (let i = 0; i < 5; i++) await c2.submit({ queue: 'q' });
+    expect(old.count('Submit')).toBe(5);
+    expect(old.submitStreams).toHaveLength(0);
+  });
+});
+
 describe('Client errors', () => {
   it('does not retry INVALID_ARGUMENT and surfaces the code and message', async () => {
     const live = await fake({ Submit: () => Promise.reject(serviceError(grpc.status.INVALID_ARGUMENT, 'jobs[0].queue: bad name', { 'x-error-code': 'INVALID_ARGUMENT' })) });

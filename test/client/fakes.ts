@@ -103,8 +103,27 @@ export class FakeJobs {
         );
       };
     }
+    handlers['SubmitStream'] = (call: grpc.ServerDuplexStream<Record<string, unknown>, Record<string, unknown>>) => {
+      const stream = this.submitStream;
+      if (stream === null) {
+        call.emit('error', serviceError(grpc.status.UNIMPLEMENTED, 'SubmitStream not implemented'));
+        return;
+      }
+      this.submitStreams.push(call);
+      call.sendMetadata(new grpc.Metadata());
+      call.on('data', (req: Record<string, unknown>) => {
+        this.calls.push({ method: 'SubmitStream', request: req });
+        stream(req, call);
+      });
+      call.on('error', () => undefined);
+      call.on('end', () => call.end());
+    };
     this.server.addService(services().Jobs.service, handlers);
   }
+
+  /** Answers each SubmitStream request (null: the method is unimplemented). */
+  submitStream: ((req: Record<string, unknown>, call: grpc.ServerDuplexStream<Record<string, unknown>, Record<string, unknown>>) => void) | null = null;
+  readonly submitStreams: grpc.ServerDuplexStream<Record<string, unknown>, Record<string, unknown>>[] = [];
 
   static async start(impl: FakeJobs['impl']): Promise<FakeJobs> {
     const f = new FakeJobs(impl);

@@ -1,0 +1,85 @@
+import * as grpc from '@grpc/grpc-js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { validateSubmit, type SubmitResult } from '../jobs/index.js';
+import { toServiceError } from './errors.js';
+import { invalid, proposeOk, type ServiceContext } from './handler.js';
+import { specToSubmitJob, type WireJobSpec } from './wire.js';
+
+/** A Submit's jobs as the wire answers them. */
+export interface WireSubmitted {
+  id: string;
+  duplicate: boolean;
+  state: string;
+}
+
+/**
+ * One atomic Submit: validates, proposes and resolves once committed. `anticipate` lets idle
+ * workers of these queues get a lease in the same log entry.
+ */
+export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpec[], anticipate: (queues: readonly string[]) => void): Promise<WireSubmitted[]> {
+  if (specs.length === 0) throw invalid('jobs: at least one job is required');
+  const jobs = specs.map(specToSubmitJob);
+  const v = validateSubmit(jobs, ctx.node.state.options);
+  if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
+  const proposed = proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
+  anticipate([...new Set(v.value.map((j) => j.queue))]);
+  const res = await proposed;
+  return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' }));
+}
+
+interface StreamRequest {
+  requestId: number;
+  jobs: WireJobSpec[];
+}
+
+type Duplex = grpc.ServerDuplexStream<StreamRequest, Record<string, unknown>>;
+
+/**
+ * `Jobs.SubmitStream`: Submits on one stream, served by the leader only. A follower refuses the
+ * stream with NOT_LEADER (and the leader's address); when this node stops leading, every open
+ * stream ends the same way, and whatever it had not answered has an unknown outcome for the
+ * client, which resends (the jobs carry idempotency keys).
+ */
+export function submitStreamHandler(ctx: ServiceContext, anticipate: (queues: readonly string[]) => void): { handler: grpc.handleBidiStreamingCall<StreamRequest, Record<string, unknown>>; close(): void } {
+  const streams = new Set<Duplex>();
+  const end = (call: Duplex, err: RaftJobsError | null): void => {
+    if (!streams.delete(call)) return;
+    if (err) call.emit('error', toServiceError(err, ctx.logger));
+    else call.end();
+  };
+  const off = ctx.node.onRoleChange((role) => {
+    if (role === 'leader') return;
+    for (const call of [...streams]) end(call, ctx.forwarder.notLeader());
+  });
+  const handler = (call: Duplex): void => {
+    if (!ctx.node.isLeader()) {
+      call.emit('error', toServiceError(ctx.forwarder.notLeader(), ctx.logger));
+      return;
+    }
+    streams.add(call);
+    call.sendMetadata(new grpc.Metadata());
+    call.on('data', (req: StreamRequest) => {
+      submitJobs(ctx, req.jobs, anticipate).then(
+        (jobs) => {
+          if (streams.has(call)) call.write({ requestId: req.requestId, jobs, code: '', message: '' });
+        },
+        (err: unknown) => {
+          if (!streams.has(call)) return;
+          const e = err instanceof RaftJobsError ? err : new RaftJobsError(ErrorCode.Internal, 'internal error (see the node log)');
+          if (!(err instanceof RaftJobsError)) ctx.logger.error({ err }, 'unexpected error in a submit stream');
+          call.write({ requestId: req.requestId, jobs: [], code: e.code, message: e.message });
+        },
+      );
+    });
+    call.on('end', () => end(call, null));
+    call.on('error', () => streams.delete(call));
+    call.on('cancelled', () => streams.delete(call));
+  };
+  return {
+    handler,
+    close() {
+      off();
+      for (const call of [...streams]) end(call, new RaftJobsError(ErrorCode.ShuttingDown, 'the node is shutting down'));
+    },
+  };
+}
