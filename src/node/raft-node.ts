@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { Raft } from '../raft/index.js';
-import type { Entry, Message, NodeId, Ready, Role, Snapshot } from '../raft/index.js';
+import type { Entry, HardState, Message, NodeId, Ready, Role, Snapshot } from '../raft/index.js';
 import type { RaftStorage } from '../storage/index.js';
 import type { Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
@@ -95,6 +95,13 @@ export class RaftNode<C, R> {
   private term: number;
   /** Term and vote as last written to disk. */
   private durable: { term: number; vote: NodeId | null };
+  /**
+   * A hard state whose only change (the commit index) is not written yet: it goes with the next
+   * write, or on its own (unsynced) at the next tick the node is idle at.
+   */
+  private unwrittenHard: HardState | null = null;
+  /** A tick passed since the last idle check (see `unwrittenHard`). */
+  private ticked = false;
   /** Last entry applied to the application (ahead of the core's count until `advance`). */
   private appliedIndex: number;
   /** When each peer's last message arrived (clock ms), for status. */
@@ -243,6 +250,7 @@ export class RaftNode<C, R> {
     const err = new RaftJobsError(ErrorCode.ShuttingDown, `node ${this.id} is shutting down`, { leaderId: null });
     this.failAll(err);
     await this.idle;
+    if (!this.failed) await this.writeUnwrittenHard().catch((e: unknown) => this.log.warn({ err: e }, 'could not write the last commit index'));
     await this.o.transport.stop();
   }
 
@@ -295,6 +303,8 @@ export class RaftNode<C, R> {
         this.raft.advance(rd);
         await this.maybeSnapshot();
       }
+      if (this.ticked && this.unwrittenHard !== null) await this.writeUnwrittenHard();
+      this.ticked = false;
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
     } finally {
@@ -312,6 +322,7 @@ export class RaftNode<C, R> {
       // would only cause a spurious election.
       const n = Math.min(this.pendingTicks, 3);
       this.pendingTicks = 0;
+      this.ticked = true;
       for (let i = 0; i < n; i++) raft.tick();
     }
     const msgs = this.inbox;
@@ -360,17 +371,19 @@ export class RaftNode<C, R> {
     if (rd.snapshot === null) this.applyCommitted(rd.committedEntries);
     // Term and vote must be durable before the messages that depend on them, entries before they
     // are acknowledged. The commit index need not be (a restarted node learns it again from the
-    // leader), so a Ready that only moves it is written without an fsync: it survives a killed
-    // process, and costs no disk flush on every commit.
+    // leader), so a Ready that only moves it writes nothing now: the index goes with the next write,
+    // or unsynced at the next tick the node is idle at (so a killed process still recovers it).
+    // Under load that saves a disk write per commit round on every node.
     const hs = rd.hardState;
     const termOrVote = hs !== null && (hs.term !== this.durable.term || hs.vote !== this.durable.vote);
     if (termOrVote || rd.entries.length > 0 || rd.snapshot) {
       const started = performance.now();
-      await this.o.storage.persist(rd);
+      await this.o.storage.persist(hs === null && this.unwrittenHard !== null ? { ...rd, hardState: this.unwrittenHard } : rd);
+      this.unwrittenHard = null;
       this.o.metrics?.persisted?.(performance.now() - started, rd.entries.length);
       if (hs) this.durable = { term: hs.term, vote: hs.vote };
     } else if (hs) {
-      await this.o.storage.persist(rd, { sync: false });
+      this.unwrittenHard = hs;
     }
     if (rd.sendAfterPersist.length > 0) this.o.transport.send(await this.withSnapshotData(rd.sendAfterPersist));
     if (rd.hardState && rd.hardState.term !== this.term) {
@@ -394,6 +407,14 @@ export class RaftNode<C, R> {
       w?.reject(this.notLeader());
     }
     this.releaseReads();
+  }
+
+  /** Writes a pending commit-index-only hard state (unsynced: it need only survive a killed process). */
+  private async writeUnwrittenHard(): Promise<void> {
+    const hardState = this.unwrittenHard;
+    if (hardState === null) return;
+    this.unwrittenHard = null;
+    await this.o.storage.persist({ hardState, entries: [], snapshot: null }, { sync: false });
   }
 
   /**

@@ -92,6 +92,19 @@ describe('RaftNode over the in-memory twins', () => {
     for (const m of members) expect(m.app.state.jobs.size).toBe(50);
   });
 
+  it('writes a commit index that moved without new entries at the next idle tick, so a killed node recovers it', async () => {
+    const network = new MemoryNetwork();
+    const members = await Promise.all(IDS.map((id) => startMember(network, id)));
+    const leader = await leaderOf(members);
+    for (let i = 0; i < 5; i++) await leader.node.propose(submit(i));
+    await converged(members);
+    const commit = leader.node.status().commitIndex;
+    // The last commit reached the followers without entries; an idle tick writes it.
+    for (const m of members) {
+      await poll(async () => ((await m.storage.load()).hardState.commit === commit ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
+    }
+  });
+
   it('sends a follower that lost its disk the snapshot from the leader’s storage, and it converges', async () => {
     const network = new MemoryNetwork();
     const members = await Promise.all(IDS.map((id) => startMember(network, id)));
