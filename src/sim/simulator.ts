@@ -1,6 +1,7 @@
 import { Raft } from '../raft/index.js';
-import type { Entry, HardState, Message, NodeId, Ready, Snapshot } from '../raft/index.js';
+import type { Entry, Message, NodeId, Ready, Snapshot } from '../raft/index.js';
 import { entryKey, SafetyChecker, SafetyViolation } from './checker.js';
+import { emptyDisk, persistReady, type Disk } from './disk.js';
 import { EventQueue } from './events.js';
 import { SeededRandom } from './random.js';
 
@@ -54,19 +55,12 @@ const TICK_MS = 10;
 const ELECTION_TICKS = 10;
 const HEARTBEAT_TICKS = 2;
 
-interface Disk {
-  hard: HardState;
-  snapshot: Snapshot | null;
-  entries: Entry[];
-  logStart: { index: number; term: number };
-}
-
 /** One simulated process: a Raft core, its disk (what survives a crash) and its state machine. */
 class SimNode {
   raft: Raft | null = null;
   /** Incremented on every crash, so callbacks of a dead incarnation are ignored. */
   incarnation = 0;
-  disk: Disk = { hard: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [], logStart: { index: 0, term: 0 } };
+  disk: Disk = emptyDisk();
   busy = false;
   /** True while the Ready being written carries a snapshot from the leader. */
   installing = false;
@@ -276,22 +270,8 @@ export class Simulation {
   }
 
   private persist(node: SimNode, rd: Ready): void {
-    const d = node.disk;
-    if (rd.snapshot) {
-      d.snapshot = rd.snapshot;
-      d.entries = [];
-      d.logStart = { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term };
-    }
-    const first = rd.entries[0];
-    if (first) {
-      const keep = first.index - d.logStart.index - 1;
-      if (keep < 0 || keep > d.entries.length) throw new SafetyViolation(`${node.id}: write at ${first.index} leaves a gap in the log`);
-      d.entries.length = keep;
-      d.entries.push(...rd.entries);
-      const prevTerm = keep === 0 ? d.logStart.term : (d.entries[keep - 1] as Entry).term;
-      this.check.entriesStored(node.id, rd.entries, prevTerm);
-    }
-    if (rd.hardState) d.hard = rd.hardState;
+    const prevTerm = persistReady(node.disk, rd, node.id);
+    if (prevTerm !== null) this.check.entriesStored(node.id, rd.entries, prevTerm);
   }
 
   private finishReady(node: SimNode, rd: Ready): void {

@@ -27,7 +27,7 @@ import type {
   VoteRequest,
   VoteResponse,
 } from '../../src/raft/index.js';
-import { SeededRandom } from '../../src/sim/index.js';
+import { persistReady, SeededRandom, type Disk } from '../../src/sim/index.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -46,14 +46,6 @@ export interface DiskSeed {
   readonly log?: readonly number[];
 }
 
-/** What survives a crash. */
-export interface Disk {
-  hard: HardState;
-  snapshot: Snapshot | null;
-  entries: Entry[];
-  /** Index and term just before `entries[0]`. */
-  logStart: { index: number; term: number };
-}
 
 export interface AppliedItem {
   readonly index: number;
@@ -414,19 +406,7 @@ export class Network {
   }
 
   private persist(node: TestNode, rd: Ready): void {
-    const d = node.disk;
-    if (rd.snapshot) {
-      d.snapshot = rd.snapshot;
-      d.entries = [];
-      d.logStart = { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term };
-    }
-    const first = rd.entries[0];
-    if (first) {
-      const keep = first.index - d.logStart.index - 1;
-      if (keep < 0 || keep > d.entries.length) throw new Error(`${node.id}: write at ${first.index} leaves a gap on disk`);
-      d.entries = [...d.entries.slice(0, keep), ...rd.entries];
-    }
-    if (rd.hardState) d.hard = rd.hardState;
+    persistReady(node.disk, rd, node.id);
   }
 
   private route(node: TestNode, msgs: readonly Message[]): void {
