@@ -364,7 +364,7 @@ export class RaftNode<C, R> {
   // ------------------------------------------------------------------ ready
 
   private async handleReady(rd: Ready): Promise<void> {
-    if (rd.sendNow.length > 0) this.o.transport.send(await this.withSnapshotData(rd.sendNow));
+    if (rd.sendNow.length > 0) this.o.transport.send(hasSnapshot(rd.sendNow) ? await this.withSnapshotData(rd.sendNow) : rd.sendNow);
     // Committed entries are durable on a majority (and, on a leader, here: the core counts the
     // leader's own match only after its write), so they are applied and answered while this
     // Ready's write runs instead of after it. An installed snapshot must come first, though.
@@ -385,7 +385,7 @@ export class RaftNode<C, R> {
     } else if (hs) {
       this.unwrittenHard = hs;
     }
-    if (rd.sendAfterPersist.length > 0) this.o.transport.send(await this.withSnapshotData(rd.sendAfterPersist));
+    if (rd.sendAfterPersist.length > 0) this.o.transport.send(hasSnapshot(rd.sendAfterPersist) ? await this.withSnapshotData(rd.sendAfterPersist) : rd.sendAfterPersist);
     if (rd.hardState && rd.hardState.term !== this.term) {
       this.log.info({ term: rd.hardState.term, previousTerm: this.term, vote: rd.hardState.vote }, 'term changed');
       this.term = rd.hardState.term;
@@ -418,12 +418,12 @@ export class RaftNode<C, R> {
   }
 
   /**
-   * The core names the snapshot to send; its data is read from storage here. If storage holds a
-   * different one (a snapshot taken meanwhile is still being written), that message is dropped and
-   * reported as failed, so the core sends it again later.
+   * The core names the snapshot to send; its data is read from storage here (only for Readies
+   * that carry one: the others are sent without waiting). If storage holds a different one (a
+   * snapshot taken meanwhile is still being written), that message is dropped and reported as
+   * failed, so the core sends it again later.
    */
   private async withSnapshotData(msgs: readonly Message[]): Promise<readonly Message[]> {
-    if (!msgs.some((m) => m.type === 'snapshot')) return msgs;
     const stored = await this.o.storage.loadSnapshot();
     const out: Message[] = [];
     for (const m of msgs) {
@@ -566,3 +566,6 @@ export class RaftNode<C, R> {
   }
 }
 
+function hasSnapshot(msgs: readonly Message[]): boolean {
+  return msgs.some((m) => m.type === 'snapshot');
+}
