@@ -30,7 +30,17 @@ export interface RaftNodeOptions<C, R> {
   readonly checkQuorum?: boolean;
   /** Most commands packed into one log entry. Default 1000. */
   readonly maxCommandsPerEntry?: number;
-  /** Take a snapshot and compact the log after this many applied entries. Default 20000. */
+  /**
+   * Most bytes of one log entry's data. Commands proposed together are split over as many entries
+   * as it takes; one command that alone encodes larger is refused with INVALID_ARGUMENT, since no
+   * peer would accept an append carrying it. Must not exceed `maxAppendBytes`. Default 4 MiB.
+   */
+  readonly maxEntryBytes?: number;
+  /**
+   * Take a snapshot and compact the log after about this many applied entries. Each node draws its
+   * own threshold between 0.75 and 1.25 times this after every snapshot, so the nodes of a cluster
+   * do not all snapshot at the same moment. Default 20000.
+   */
   readonly snapshotEntries?: number;
   /** Entries kept below a snapshot for followers that are only a little behind. Default 1000. */
   readonly snapshotTailEntries?: number;
@@ -42,6 +52,9 @@ export interface RaftNodeOptions<C, R> {
   readonly events?: NodeEvents<R>;
   readonly metrics?: NodeMetrics;
 }
+
+/** Default of `RaftNodeOptions.maxEntryBytes`. */
+export const DEFAULT_MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
 interface Waiter<R> {
   resolve(result: R): void;
@@ -56,10 +69,16 @@ interface PendingEntry<R> {
 }
 
 /**
- * The one imperative driver of a node. It owns the tick timer and the order of effects:
- * inputs are stepped into the Raft core; each Ready is handled as leader-sends, one synced
- * storage batch, follower-sends, apply, advance. Inputs that arrive while a batch is being
- * written wait and go into the next Ready together (group commit).
+ * The one imperative driver of a node. It owns the tick timer and the order of effects: inputs
+ * are stepped into the Raft core; each Ready's early messages are sent and its committed entries
+ * applied at once, and its write is queued behind the writes before it; when a write finishes, the
+ * messages that vouch for it are sent and the core is told (`Raft.persisted`).
+ *
+ * The core keeps running while writes are in flight: ticks, heartbeats, heartbeat replies, votes
+ * and acknowledgements from followers are handled at once, so a slow disk never silences a leader
+ * (thesis §10.2.1). What would only make more to write waits for the write in flight and then goes
+ * into the next one together (group commit): new proposals on a leader, appends and snapshots on a
+ * follower.
  */
 export class RaftNode<C, R> {
   readonly id: NodeId;
@@ -67,6 +86,7 @@ export class RaftNode<C, R> {
   private readonly o: RaftNodeOptions<C, R>;
   private readonly clock: NodeClock;
   private readonly log: Logger;
+  private readonly random: () => number;
 
   private inbox: Message[] = [];
   private pendingTicks = 0;
@@ -83,18 +103,28 @@ export class RaftNode<C, R> {
   private lastSnapshotIndex: number;
   /** Bytes of the entries applied since the last snapshot (taken or installed) or start. */
   private bytesSinceSnapshot = 0;
+  /** Applied entries after the last snapshot at which the next one is due (see `snapshotEntries`). */
+  private snapshotDue: number;
+  /** The snapshot being taken and written, if any. */
+  private snapshotting: Promise<void> | null = null;
 
   private scheduled = false;
   private running = false;
-  private idle: Promise<void> = Promise.resolve();
   private tickTimer: unknown = null;
   private stopped = false;
+  private stopping: Promise<void> | null = null;
   private failed: Error | null = null;
   private role: Role = 'follower';
   private leaderId: NodeId | null = null;
   private term: number;
-  /** Term and vote as last written to disk. */
-  private durable: { term: number; vote: NodeId | null };
+  /** Term and vote as of the last write queued (what the disk holds once the queue drains). */
+  private queued: { term: number; vote: NodeId | null };
+  /** Writes queued and not finished (the unsynced commit-index writes not counted). */
+  private writing = 0;
+  /** The last queued write, or the step after it: every write and its follow-up run in this order. */
+  private tail: Promise<void> = Promise.resolve();
+  /** Work that outlives a loop (snapshot reads for followers): `stop` waits for it. */
+  private readonly background = new Set<Promise<unknown>>();
   /**
    * A hard state whose only change (the commit index) is not written yet: it goes with the next
    * write, or on its own (unsynced) at the next tick the node is idle at.
@@ -102,7 +132,7 @@ export class RaftNode<C, R> {
   private unwrittenHard: HardState | null = null;
   /** A tick passed since the last idle check (see `unwrittenHard`). */
   private ticked = false;
-  /** Last entry applied to the application (ahead of the core's count until `advance`). */
+  /** Last entry applied to the application. */
   private appliedIndex: number;
   /** When each peer's last message arrived (clock ms), for status. */
   private readonly contacts = new Map<NodeId, number>();
@@ -112,12 +142,14 @@ export class RaftNode<C, R> {
     this.id = o.id;
     this.raft = raft;
     this.clock = o.clock ?? systemClock;
+    this.random = o.random ?? Math.random;
     this.log = o.logger.child({ component: 'raft' });
     this.lastSnapshotIndex = snapshotIndex;
     this.term = raft.status().term;
     this.appliedIndex = raft.status().appliedIndex;
     const hard = raft.hardState();
-    this.durable = { term: hard.term, vote: hard.vote };
+    this.queued = { term: hard.term, vote: hard.vote };
+    this.snapshotDue = this.drawSnapshotDue();
   }
 
   /** Load persisted state, restore the application from its snapshot, and start ticking. */
@@ -131,6 +163,7 @@ export class RaftNode<C, R> {
       electionTicks: o.electionTicks ?? 10,
       heartbeatTicks: o.heartbeatTicks ?? 2,
       random: o.random ?? Math.random,
+      incarnation: o.storage.incarnation,
       ...(o.maxAppendEntries !== undefined ? { maxAppendEntries: o.maxAppendEntries } : {}),
       ...(o.maxAppendBytes !== undefined ? { maxAppendBytes: o.maxAppendBytes } : {}),
       ...(o.maxInflight !== undefined ? { maxInflight: o.maxInflight } : {}),
@@ -147,12 +180,12 @@ export class RaftNode<C, R> {
     });
     const node = new RaftNode(o, raft, snapshot?.meta.index ?? 0);
     o.transport.onMessage((m) => node.receive(m));
-    o.transport.onReport((r) => node.enqueue(() => (r.type === 'snapshot' && !r.ok ? raft.reportSnapshotFailure(r.to) : r.type === 'unreachable' ? raft.reportUnreachable(r.to) : undefined)));
+    o.transport.onReport((r) => node.enqueue(() => (r.type === 'snapshot' ? raft.reportSnapshot(r.to, r.ok) : raft.reportUnreachable(r.to))));
     const st = raft.status();
     // firstLogIndex > 1 with snapshotIndex > 0: the state came from the snapshot, and only the
     // entries after it are replayed.
     node.log.info(
-      { term: st.term, commitIndex: st.commitIndex, lastLogIndex: st.lastLogIndex, snapshotIndex: st.snapshotIndex, firstLogIndex: st.firstLogIndex, replayEntries: Math.max(0, st.commitIndex - st.snapshotIndex) },
+      { term: st.term, commitIndex: st.commitIndex, lastLogIndex: st.lastLogIndex, snapshotIndex: st.snapshotIndex, firstLogIndex: st.firstLogIndex, replayEntries: Math.max(0, st.commitIndex - st.snapshotIndex), incarnation: o.storage.incarnation },
       'raft state loaded',
     );
     await o.transport.start();
@@ -233,23 +266,37 @@ export class RaftNode<C, R> {
     return this.digestCache.digest;
   }
 
-  /** Snapshot the application now and compact the log below it. */
+  /** Snapshot the application now and compact the log below it; resolves to the snapshot's index. */
   async snapshotNow(): Promise<number> {
-    await new Promise<void>((resolve, reject) => this.enqueue(() => void this.takeSnapshot().then(resolve, reject)));
+    const err = this.unavailable();
+    if (err) throw err;
+    // One already being written covers less than now: wait for it, then take another.
+    while (this.snapshotting !== null) await this.snapshotting;
+    if (this.appliedIndex > this.lastSnapshotIndex) await this.startSnapshot();
     return this.lastSnapshotIndex;
   }
 
   /**
-   * Stop: no more ticks or inputs, fail everything pending with SHUTTING_DOWN, wait for the
-   * batch being written, stop the transport. The caller closes storage afterwards. Idempotent.
+   * Stop: no more ticks or inputs, fail everything pending with SHUTTING_DOWN, wait for every
+   * write queued and every loop or background read already scheduled, stop the transport. The
+   * caller closes storage afterwards. Idempotent.
    */
-  async stop(): Promise<void> {
-    if (this.stopped) return this.idle;
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     this.stopped = true;
     if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
     const err = new RaftJobsError(ErrorCode.ShuttingDown, `node ${this.id} is shutting down`, { leaderId: null });
     this.failAll(err);
-    await this.idle;
+    // A loop scheduled before the stop returns at once (`stopped`); the writes it queued earlier
+    // and any snapshot or snapshot read in progress finish before storage may be closed.
+    await this.tail;
+    while (this.snapshotting !== null || this.background.size > 0) {
+      await Promise.allSettled([this.snapshotting, ...this.background]);
+    }
     if (!this.failed) await this.writeUnwrittenHard().catch((e: unknown) => this.log.warn({ err: e }, 'could not write the last commit index'));
     await this.o.transport.stop();
   }
@@ -283,35 +330,31 @@ export class RaftNode<C, R> {
   }
 
   private kick(): void {
-    if (this.scheduled || this.running || this.failed) return;
+    if (this.scheduled || this.running || this.failed || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.idle = this.runLoop();
+      this.runLoop();
     });
   }
 
-  private async runLoop(): Promise<void> {
-    if (this.running || this.failed) return;
+  /** Steps inputs and hands out Readies until the core has nothing more; never waits for I/O. */
+  private runLoop(): void {
+    if (this.running || this.failed || this.stopped) return;
     this.running = true;
     try {
       for (;;) {
         this.stepInputs();
         if (!this.raft.hasReady()) break;
-        const rd = this.raft.ready();
-        await this.handleReady(rd);
-        this.raft.advance(rd);
-        await this.maybeSnapshot();
+        this.handleReady(this.raft.ready());
       }
-      if (this.ticked && this.unwrittenHard !== null) await this.writeUnwrittenHard();
+      if (this.ticked && this.unwrittenHard !== null && this.writing === 0) this.queueUnwrittenHard();
       this.ticked = false;
+      this.maybeSnapshot();
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
     } finally {
       this.running = false;
-    }
-    if (!this.failed && !this.stopped && (this.inbox.length > 0 || this.pendingTicks > 0 || this.commands.length > 0 || this.deferred.length > 0 || this.readRequests.length > 0)) {
-      this.kick();
     }
   }
 
@@ -325,13 +368,21 @@ export class RaftNode<C, R> {
       this.ticked = true;
       for (let i = 0; i < n; i++) raft.tick();
     }
+    // While a write is in flight, appends and snapshots (which only add to what must be written)
+    // wait for it, in their order, and are written together next; everything else is handled now.
+    const holding = this.writing > 0;
     const msgs = this.inbox;
     this.inbox = [];
-    for (const m of msgs) raft.step(m);
+    for (const m of msgs) {
+      if (holding && (m.type === 'append' || m.type === 'snapshot')) this.inbox.push(m);
+      else raft.step(m);
+    }
     const deferred = this.deferred.splice(0);
     for (const fn of deferred) fn();
-    if (this.role === 'leader') this.o.events?.beforePropose?.();
-    this.proposeCommands();
+    if (!holding) {
+      if (this.role === 'leader') this.o.events?.beforePropose?.();
+      this.proposeCommands();
+    }
     const reads = this.readRequests;
     this.readRequests = [];
     for (const w of reads) {
@@ -346,55 +397,86 @@ export class RaftNode<C, R> {
     const max = this.o.maxCommandsPerEntry ?? 1000;
     const all = this.commands;
     this.commands = [];
-    for (let i = 0; i < all.length; i += max) {
-      const chunk = all.slice(i, i + max);
-      const data = this.o.app.encode(this.clock.now(), chunk.map((c) => c.command));
-      const res = this.raft.propose(data);
-      if (!res.ok) {
-        const err = res.reason === 'transferring'
-          ? new RaftJobsError(ErrorCode.NotLeader, `node ${this.id} is handing over leadership`, { leaderId: null })
-          : this.notLeader();
-        for (const c of chunk) c.waiter.reject(err);
-        continue;
+    const now = this.clock.now();
+    for (let i = 0; i < all.length; i += max) this.proposeChunk(now, all.slice(i, i + max));
+  }
+
+  /**
+   * Proposes `chunk` as one entry, or as several when it encodes over `maxEntryBytes`: no entry is
+   * ever larger than a peer accepts. A single command over the bound fails on its own.
+   */
+  private proposeChunk(now: number, chunk: { command: C; waiter: Waiter<R> }[]): void {
+    const maxBytes = this.o.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+    const data = this.o.app.encode(now, chunk.map((c) => c.command));
+    if (data.length > maxBytes) {
+      if (chunk.length === 1) {
+        (chunk[0] as { waiter: Waiter<R> }).waiter.reject(
+          new RaftJobsError(ErrorCode.InvalidArgument, `the command encodes to ${data.length} bytes, over the largest log entry (${maxBytes} bytes)`),
+        );
+        return;
       }
-      this.proposals.set(res.index, { term: res.term, at: performance.now(), waiters: chunk.map((c) => c.waiter) });
+      // Split by count in proportion to the excess; each part is checked again.
+      const parts = Math.min(chunk.length, Math.ceil(data.length / maxBytes) + 1);
+      const size = Math.ceil(chunk.length / parts);
+      for (let i = 0; i < chunk.length; i += size) this.proposeChunk(now, chunk.slice(i, i + size));
+      return;
     }
+    const res = this.raft.propose(data);
+    if (!res.ok) {
+      const err = res.reason === 'transferring'
+        ? new RaftJobsError(ErrorCode.NotLeader, `node ${this.id} is handing over leadership`, { leaderId: null })
+        : this.notLeader();
+      for (const c of chunk) c.waiter.reject(err);
+      return;
+    }
+    this.proposals.set(res.index, { term: res.term, at: performance.now(), waiters: chunk.map((c) => c.waiter) });
   }
 
   // ------------------------------------------------------------------ ready
 
-  private async handleReady(rd: Ready): Promise<void> {
-    if (rd.sendNow.length > 0) this.o.transport.send(hasSnapshot(rd.sendNow) ? await this.withSnapshotData(rd.sendNow) : rd.sendNow);
-    // Committed entries are durable on a majority (and, on a leader, here: the core counts the
-    // leader's own match only after its write), so they are applied and answered while this
-    // Ready's write runs instead of after it. An installed snapshot must come first, though.
-    if (rd.snapshot === null) this.applyCommitted(rd.committedEntries);
+  /**
+   * Handles one Ready without waiting: early messages out, snapshot installed and committed entries
+   * applied (they are durable on a majority; on a leader its own write counts only once done), the
+   * core given it back (`accept`), and its write queued. Role, term and reads are settled here too.
+   */
+  private handleReady(rd: Ready): void {
+    this.send(rd.sendNow);
+    if (rd.snapshot) this.installSnapshot(rd.snapshot);
+    this.applyCommitted(rd.committedEntries);
+    this.raft.accept(rd);
+
     // Term and vote must be durable before the messages that depend on them, entries before they
     // are acknowledged. The commit index need not be (a restarted node learns it again from the
     // leader), so a Ready that only moves it writes nothing now: the index goes with the next write,
     // or unsynced at the next tick the node is idle at (so a killed process still recovers it).
-    // Under load that saves a disk write per commit round on every node.
     const hs = rd.hardState;
-    const termOrVote = hs !== null && (hs.term !== this.durable.term || hs.vote !== this.durable.vote);
+    const termOrVote = hs !== null && (hs.term !== this.queued.term || hs.vote !== this.queued.vote);
     if (termOrVote || rd.entries.length > 0 || rd.snapshot) {
-      const started = performance.now();
-      await this.o.storage.persist(hs === null && this.unwrittenHard !== null ? { ...rd, hardState: this.unwrittenHard } : rd);
+      const batch = hs === null && this.unwrittenHard !== null ? { ...rd, hardState: this.unwrittenHard } : rd;
       this.unwrittenHard = null;
-      this.o.metrics?.persisted?.(performance.now() - started, rd.entries.length);
-      if (hs) this.durable = { term: hs.term, vote: hs.vote };
-    } else if (hs) {
-      this.unwrittenHard = hs;
+      if (hs) this.queued = { term: hs.term, vote: hs.vote };
+      this.writing++;
+      // An installed snapshot replaces the stored one: never while this node's own is being written.
+      const own = rd.snapshot !== null ? this.snapshotting : null;
+      this.queue(async () => {
+        if (own !== null) await own.catch(() => undefined);
+        const started = performance.now();
+        await this.o.storage.persist(batch);
+        this.writing--;
+        this.o.metrics?.persisted?.(performance.now() - started, rd.entries.length);
+        this.written(rd);
+      });
+    } else {
+      if (hs) this.unwrittenHard = hs;
+      if (this.writing > 0) this.queue(() => this.written(rd));
+      else this.written(rd);
     }
-    if (rd.sendAfterPersist.length > 0) this.o.transport.send(hasSnapshot(rd.sendAfterPersist) ? await this.withSnapshotData(rd.sendAfterPersist) : rd.sendAfterPersist);
-    if (rd.hardState && rd.hardState.term !== this.term) {
-      this.log.info({ term: rd.hardState.term, previousTerm: this.term, vote: rd.hardState.vote }, 'term changed');
-      this.term = rd.hardState.term;
+
+    if (hs && hs.term !== this.term) {
+      this.log.info({ term: hs.term, previousTerm: this.term, vote: hs.vote }, 'term changed');
+      this.term = hs.term;
     }
     if (rd.softState) this.roleChanged(rd.softState.role, rd.softState.leaderId);
-    if (rd.snapshot) {
-      this.installSnapshot(rd.snapshot);
-      this.applyCommitted(rd.committedEntries);
-    }
     for (const rs of rd.readStates) {
       const w = this.reads.get(rs.context);
       if (!w) continue;
@@ -409,6 +491,46 @@ export class RaftNode<C, R> {
     this.releaseReads();
   }
 
+  /** After `rd`'s write (and every earlier one) finished: what vouches for it goes out. */
+  private written(rd: Ready): void {
+    if (this.failed) return;
+    this.send(rd.sendAfterPersist);
+    this.raft.persisted(rd);
+    this.kick();
+  }
+
+  /** Runs `step` after everything queued before it; a failure stops the node. */
+  private queue(step: () => Promise<void> | void): void {
+    this.tail = this.tail.then(async () => {
+      if (this.failed) return;
+      try {
+        await step();
+      } catch (err) {
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
+  private send(msgs: readonly Message[]): void {
+    if (msgs.length === 0) return;
+    if (!msgs.some((m) => m.type === 'snapshot')) {
+      this.o.transport.send(msgs);
+      return;
+    }
+    this.o.transport.send(msgs.filter((m) => m.type !== 'snapshot'));
+    this.track(this.sendSnapshots(msgs.filter((m) => m.type === 'snapshot')));
+  }
+
+  private track(p: Promise<unknown>): void {
+    const done = p.catch((err: unknown) => this.log.warn({ err }, 'background work failed')).finally(() => this.background.delete(done));
+    this.background.add(done);
+  }
+
+  /** Writes a pending commit-index-only hard state after the writes queued before it. */
+  private queueUnwrittenHard(): void {
+    this.queue(() => this.writeUnwrittenHard());
+  }
+
   /** Writes a pending commit-index-only hard state (unsynced: it need only survive a killed process). */
   private async writeUnwrittenHard(): Promise<void> {
     const hardState = this.unwrittenHard;
@@ -418,23 +540,26 @@ export class RaftNode<C, R> {
   }
 
   /**
-   * The core names the snapshot to send; its data is read from storage here (only for Readies
-   * that carry one: the others are sent without waiting). If storage holds a different one (a
-   * snapshot taken meanwhile is still being written), that message is dropped and reported as
-   * failed, so the core sends it again later.
+   * The core names the snapshot to send; its data is read from storage here, off the loop. If
+   * storage holds a different one (a snapshot taken meanwhile is still being written), that
+   * message is dropped and reported as failed, so the core sends it again later.
    */
-  private async withSnapshotData(msgs: readonly Message[]): Promise<readonly Message[]> {
-    const stored = await this.o.storage.loadSnapshot();
-    const out: Message[] = [];
+  private async sendSnapshots(msgs: readonly Message[]): Promise<void> {
+    let stored: Snapshot | null = null;
+    try {
+      stored = await this.o.storage.loadSnapshot();
+    } catch (err) {
+      this.log.warn({ err }, 'could not read the snapshot to send; will retry');
+    }
     for (const m of msgs) {
-      if (m.type !== 'snapshot') out.push(m);
-      else if (stored !== null && stored.meta.index === m.snapshot.meta.index && stored.meta.term === m.snapshot.meta.term) out.push({ ...m, snapshot: stored });
-      else {
+      if (m.type !== 'snapshot') continue;
+      if (stored !== null && stored.meta.index === m.snapshot.meta.index && stored.meta.term === m.snapshot.meta.term) {
+        if (!this.stopped) this.o.transport.send([{ ...m, snapshot: stored }]);
+      } else {
         this.log.warn({ to: m.to, wanted: m.snapshot.meta.index, stored: stored?.meta.index ?? null }, 'snapshot to send is not the stored one yet; will retry');
-        this.enqueue(() => this.raft.reportSnapshotFailure(m.to));
+        this.enqueue(() => this.raft.reportSnapshot(m.to, false));
       }
     }
-    return out;
   }
 
   private roleChanged(role: Role, leaderId: NodeId | null): void {
@@ -509,24 +634,48 @@ export class RaftNode<C, R> {
 
   // ------------------------------------------------------------------ snapshots
 
-  private async maybeSnapshot(): Promise<void> {
+  private drawSnapshotDue(): number {
     const every = this.o.snapshotEntries ?? 20_000;
+    return Math.max(1, Math.round(every * (0.75 + 0.5 * this.random())));
+  }
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting !== null || this.stopped) return;
     const bytes = this.o.snapshotBytes ?? 64 * 1024 * 1024;
-    if (this.appliedIndex - this.lastSnapshotIndex >= every || this.bytesSinceSnapshot >= bytes) await this.takeSnapshot();
+    if (this.appliedIndex - this.lastSnapshotIndex >= this.snapshotDue || this.bytesSinceSnapshot >= bytes) {
+      this.startSnapshot().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Takes a snapshot at the applied index and writes it while the node goes on; only then is the
+   * log compacted below it (so until the write is done, followers are served from the log).
+   */
+  private startSnapshot(): Promise<void> {
+    const run = this.takeSnapshot()
+      .catch((err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
+        this.snapshotting = null;
+      });
+    this.snapshotting = run;
+    return run;
   }
 
   private async takeSnapshot(): Promise<void> {
-    const applied = this.raft.status().appliedIndex;
+    const applied = this.appliedIndex;
     if (applied <= this.lastSnapshotIndex) return;
+    const meta = this.raft.snapshotMeta(applied);
     const data = this.o.app.snapshot();
+    this.bytesSinceSnapshot = 0;
+    this.snapshotDue = this.drawSnapshotDue();
+    await this.o.storage.saveSnapshot({ meta, data });
+    // A snapshot from the leader installed meanwhile is newer: it already replaced the log.
+    if (this.failed || applied <= this.lastSnapshotIndex) return;
     const keep = this.o.snapshotTailEntries ?? 1000;
     const firstIndex = Math.max(applied + 1 - keep, this.raft.status().firstLogIndex);
-    const meta = this.raft.compact(applied, firstIndex);
-    const snap: Snapshot = { meta, data };
-    await this.o.storage.saveSnapshot(snap);
-    await this.o.storage.compact(firstIndex);
+    this.raft.compact(applied, firstIndex);
     this.lastSnapshotIndex = applied;
-    this.bytesSinceSnapshot = 0;
+    await this.o.storage.compact(firstIndex);
     this.log.info({ snapshotIndex: applied, bytes: data.length, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
     this.o.metrics?.snapshot?.('taken', data.length);
   }
@@ -557,6 +706,7 @@ export class RaftNode<C, R> {
   }
 
   private fail(err: Error): void {
+    if (this.failed) return;
     this.failed = err;
     this.stopped = true;
     if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
@@ -564,8 +714,4 @@ export class RaftNode<C, R> {
     this.failAll(new RaftJobsError(ErrorCode.DataLoss, `node ${this.id} stopped: ${err.message}`, {}, { cause: err }));
     this.o.events?.onFatal?.(err);
   }
-}
-
-function hasSnapshot(msgs: readonly Message[]): boolean {
-  return msgs.some((m) => m.type === 'snapshot');
 }

@@ -14,8 +14,10 @@ export class RaftLog {
   snapshot: SnapshotMeta | null;
   committed: number;
   applied: number;
-  /** First index not yet handed out for persistence. */
+  /** First index not yet known to be on disk. */
   unstableFrom: number;
+  /** Last index handed out for persistence (`markOffered`); writes of later ones have not started. */
+  private offeredTo: number;
 
   constructor(init: {
     startIndex: number;
@@ -39,6 +41,7 @@ export class RaftLog {
     this.committed = Math.max(Math.min(init.committed, last), snapIndex);
     this.applied = Math.min(Math.max(init.applied, snapIndex), this.committed);
     this.unstableFrom = last + 1;
+    this.offeredTo = last;
   }
 
   firstIndex(): number {
@@ -132,6 +135,7 @@ export class RaftLog {
   private truncateFrom(index: number): void {
     this.entries.length = index - this.startIndex - 1;
     if (this.unstableFrom > index) this.unstableFrom = index;
+    if (this.offeredTo >= index) this.offeredTo = index - 1;
   }
 
   /** Largest index ≤ `index` whose term is ≤ `term`, with its term (fast backtracking). */
@@ -154,12 +158,26 @@ export class RaftLog {
     return false;
   }
 
-  unstableEntries(): Entry[] {
-    return this.slice(this.unstableFrom, this.lastIndex() + 1);
+  /** Entries not yet handed out for persistence. */
+  unofferedEntries(): Entry[] {
+    return this.slice(Math.max(this.unstableFrom, this.offeredTo + 1), this.lastIndex() + 1);
   }
 
-  stableTo(index: number): void {
-    if (index + 1 > this.unstableFrom) this.unstableFrom = index + 1;
+  hasUnoffered(): boolean {
+    return Math.max(this.unstableFrom, this.offeredTo + 1) <= this.lastIndex();
+  }
+
+  /** Entries up to `index` were handed out for persistence (their write may still be running). */
+  markOffered(index: number): void {
+    if (index > this.offeredTo) this.offeredTo = index;
+  }
+
+  /**
+   * The write of entries up to (`index`, `term`) finished. Ignored when that entry was replaced
+   * meanwhile (a later write of the replacement reports its own end).
+   */
+  stableTo(index: number, term: number): void {
+    if (this.matchTerm(index, term) && index + 1 > this.unstableFrom) this.unstableFrom = index + 1;
   }
 
   /** Last index known to be on this node's disk. */
@@ -175,6 +193,7 @@ export class RaftLog {
     this.snapshot = meta;
     this.committed = meta.index;
     this.unstableFrom = meta.index + 1;
+    this.offeredTo = meta.index;
   }
 
   /** Drop entries below `firstIndex` (the application holds a snapshot covering them). */

@@ -20,6 +20,10 @@ export class Progress {
   recentActive = false;
   /** Highest ReadIndex context this follower has acknowledged. */
   readAck = 0;
+  /** The follower's data-directory incarnation as its replies report it (0: not known yet). */
+  incarnation = 0;
+  /** Incarnations it had before (lost disks): replies from them are stale. */
+  private retired: number[] = [];
 
   constructor(
     readonly id: NodeId,
@@ -92,6 +96,26 @@ export class Progress {
     this.next = Math.max(Math.min(rejected, probeAt + 1), this.match + 1);
     this.probeSent = false;
     return true;
+  }
+
+  /**
+   * Checks the incarnation a reply reports; false when the reply is from a data directory the
+   * follower no longer has (ignore it). A new one means the follower lost its disk: nothing it
+   * acknowledged before is on it any more, so its match drops to 0 and it is probed from the
+   * start (which sends it a snapshot when the log was compacted). Replies without one (0) pass.
+   */
+  checkIncarnation(incarnation: number): 'current' | 'stale' | 'lostDisk' {
+    if (incarnation === 0 || incarnation === this.incarnation) return 'current';
+    if (this.retired.includes(incarnation)) return 'stale';
+    const previous = this.incarnation;
+    this.incarnation = incarnation;
+    if (previous === 0) return 'current';
+    this.retired.push(previous);
+    this.match = 0;
+    this.readAck = 0;
+    this.state = 'probe';
+    this.becomeProbe();
+    return 'lostDisk';
   }
 
   /** Bookkeeping after sending an append whose last entry is `lastIndex` (or none). */

@@ -27,6 +27,8 @@ const EMPTY = new Uint8Array(0);
 
 /** Messages a leader may send before its own write of the same Ready completes (thesis §10.2.1). */
 const LEADER_EARLY = new Set<Message['type']>(['append', 'heartbeat', 'snapshot', 'timeoutNow']);
+/** A heartbeat reply says nothing about the log, so it need not wait for any write of it. */
+const ANY_EARLY = new Set<Message['type']>(['heartbeatResp']);
 
 type ReadResult = { ok: true; context: number } | { ok: false; reason: 'not-leader'; leaderId: NodeId | null };
 
@@ -49,6 +51,7 @@ export class Raft {
   private readonly maxInflight: number;
   private readonly maxApplyEntries = 4096;
   private readonly snapshotRetryTicks: number;
+  private readonly incarnation: number;
 
   private term = 0;
   private vote: NodeId | null = null;
@@ -84,7 +87,8 @@ export class Raft {
   private prevHard: HardState;
   private prevSoft: { role: Role; leaderId: NodeId | null } = { role: 'follower', leaderId: null };
   private inReady = false;
-  private termOrVoteChanged = false;
+  /** Term and vote as last reported written (`persisted`): messages that depend on newer ones wait. */
+  private durable: { term: number; vote: NodeId | null };
 
   constructor(opts: RaftOptions) {
     this.id = opts.id;
@@ -98,6 +102,7 @@ export class Raft {
     this.maxAppendBytes = opts.maxAppendBytes ?? 1024 * 1024;
     this.maxInflight = opts.maxInflight ?? 64;
     this.snapshotRetryTicks = 10 * this.electionTicks;
+    this.incarnation = opts.incarnation ?? 0;
     const init = opts.initial;
     const snap = init?.snapshot ?? null;
     this.membership = snap?.membership ?? opts.membership;
@@ -113,6 +118,7 @@ export class Raft {
     this.term = init?.hardState.term ?? 0;
     this.vote = init?.hardState.vote ?? null;
     this.prevHard = this.hardState();
+    this.durable = { term: this.term, vote: this.vote };
     const empty = this.term === 0 && this.vote === null && this.log.lastIndex() === 0 && this.log.snapshot === null;
     this.voteGuardTicks = empty ? (opts.emptyStartVoteDelayTicks ?? 0) : 0;
     this.resetTimers();
@@ -195,7 +201,7 @@ export class Raft {
       if ((this.checkQuorum || this.preVote) && (m.type === 'append' || m.type === 'heartbeat')) {
         // A stale leader: answer with our term so it steps down (it may otherwise never learn,
         // because pre-vote keeps us from raising terms at it).
-        this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success: false, index: 0, hintIndex: 0, hintTerm: 0 });
+        this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success: false, index: 0, hintIndex: 0, hintTerm: 0, incarnation: this.incarnation });
       } else if (m.type === 'preVote') {
         this.send({ type: 'preVoteResp', from: this.id, to: m.from, term: this.term, granted: false });
       }
@@ -236,10 +242,35 @@ export class Raft {
     return meta;
   }
 
+  /**
+   * Metadata of a snapshot at `index` (≤ applied) without compacting anything: a driver that
+   * writes its snapshot before compacting (`compact`) stores it with this.
+   */
+  snapshotMeta(index: number): SnapshotMeta {
+    if (index > this.log.applied) throw new Error(`raft: snapshot at ${index} beyond applied ${this.log.applied}`);
+    const term = this.log.term(index);
+    if (term === undefined) throw new Error(`raft: snapshot at compacted index ${index}`);
+    return { index, term, membership: this.membership };
+  }
+
+  /**
+   * The transport wrote a snapshot to `to` whole (`ok`) or lost it. Either way the follower goes
+   * back to probing: after a loss from where it was; after a delivery from just past the snapshot,
+   * paused until it replies (to the snapshot or to a heartbeat), so a lost reply costs one
+   * heartbeat interval rather than the snapshot retry timeout.
+   */
+  reportSnapshot(to: NodeId, ok: boolean): void {
+    this.assertNotInReady();
+    const pr = this.progress.get(to);
+    if (this.role !== 'leader' || pr?.state !== 'snapshot') return;
+    pr.becomeProbe();
+    if (ok) pr.probeSent = true;
+    else this.sendAppend(to, false);
+  }
+
   /** The transport could not deliver a snapshot to `to`: go back to probing. */
   reportSnapshotFailure(to: NodeId): void {
-    const pr = this.progress.get(to);
-    if (this.role === 'leader' && pr?.state === 'snapshot') pr.becomeProbe();
+    this.reportSnapshot(to, false);
   }
 
   /** The peer is unreachable: stop optimistic pipelining to it. */
@@ -255,7 +286,7 @@ export class Raft {
     this.flushPending();
     return (
       this.msgs.length > 0 ||
-      this.log.unstableFrom <= this.log.lastIndex() ||
+      this.log.hasUnoffered() ||
       this.pendingSnapshot !== null ||
       this.log.applied < this.log.committed ||
       this.readStates.length > 0 ||
@@ -274,8 +305,11 @@ export class Raft {
     const hardChanged = !sameHardState(hs, this.prevHard);
     const sendNow: Message[] = [];
     const sendAfterPersist: Message[] = [];
+    // Nothing leaves early while a term or vote is still unwritten (Figure 2: persist before responding).
+    const durable = this.term === this.durable.term && this.vote === this.durable.vote;
+    const leader = this.role === 'leader';
     for (const m of this.msgs) {
-      if (!this.termOrVoteChanged && this.role === 'leader' && LEADER_EARLY.has(m.type)) sendNow.push(m);
+      if (durable && (ANY_EARLY.has(m.type) || (leader && LEADER_EARLY.has(m.type)))) sendNow.push(m);
       else sendAfterPersist.push(m);
     }
     const applyFrom = Math.max(this.log.applied, this.pendingSnapshot?.meta.index ?? 0) + 1;
@@ -284,7 +318,7 @@ export class Raft {
     const softChanged = soft.role !== this.prevSoft.role || soft.leaderId !== this.prevSoft.leaderId;
     const rd: Ready = {
       hardState: hardChanged ? hs : null,
-      entries: this.log.unstableEntries(),
+      entries: this.log.unofferedEntries(),
       snapshot: this.pendingSnapshot,
       sendNow,
       sendAfterPersist,
@@ -296,15 +330,23 @@ export class Raft {
     this.msgs = [];
     this.readStates = [];
     this.droppedReads = [];
-    this.termOrVoteChanged = false;
     this.prevSoft = soft;
     this.inReady = true;
     return rd;
   }
 
-  /** The driver persisted, sent and applied everything in `rd`. */
+  /** The driver persisted, sent and applied everything in `rd`: `accept(rd)` then `persisted(rd)`. */
   advance(rd: Ready): void {
-    if (!this.inReady) throw new Error('raft: advance without ready');
+    this.accept(rd);
+    this.persisted(rd);
+  }
+
+  /**
+   * The driver took `rd` over: it applied `committedEntries` (and installed `snapshot`) and will
+   * write the rest. The core takes inputs again; later Readies carry only what is newer.
+   */
+  accept(rd: Ready): void {
+    if (!this.inReady) throw new Error('raft: accept without ready');
     this.inReady = false;
     if (rd.hardState) this.prevHard = rd.hardState;
     if (rd.snapshot) {
@@ -312,9 +354,20 @@ export class Raft {
       if (rd.snapshot.meta.index > this.log.applied) this.log.applied = rd.snapshot.meta.index;
     }
     const lastEntry = rd.entries[rd.entries.length - 1];
-    if (lastEntry && this.log.matchTerm(lastEntry.index, lastEntry.term)) this.log.stableTo(lastEntry.index);
+    if (lastEntry) this.log.markOffered(lastEntry.index);
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
-    if (lastApplied) this.log.applied = lastApplied.index;
+    if (lastApplied && lastApplied.index > this.log.applied) this.log.applied = lastApplied.index;
+  }
+
+  /**
+   * The write of an accepted `rd` finished (and those of every Ready accepted before it). A
+   * leader counts its own log toward a commit only from here (thesis §10.2.1).
+   */
+  persisted(rd: Ready): void {
+    this.assertNotInReady();
+    if (rd.hardState) this.durable = { term: rd.hardState.term, vote: rd.hardState.vote };
+    const lastEntry = rd.entries[rd.entries.length - 1];
+    if (lastEntry) this.log.stableTo(lastEntry.index, lastEntry.term);
     if (this.role === 'leader') {
       const self = this.progress.get(this.id) as Progress;
       self.maybeUpdate(this.log.stableIndex());
@@ -358,7 +411,6 @@ export class Raft {
     if (term !== this.term) {
       this.term = term;
       this.vote = null;
-      this.termOrVoteChanged = true;
     }
     this.role = 'follower';
     this.leaderId = leaderId;
@@ -410,7 +462,6 @@ export class Raft {
       this.leaderId = null;
       this.term += 1;
       this.vote = this.id;
-      this.termOrVoteChanged = true;
       this.resetTimers();
       voteTerm = this.term;
     }
@@ -511,7 +562,6 @@ export class Raft {
       if (!pre) {
         this.electionElapsed = 0;
         this.vote = m.from;
-        this.termOrVoteChanged = true;
       }
     } else {
       this.send({ type: respType, from: this.id, to: m.from, term: this.term, granted: false });
@@ -582,7 +632,7 @@ export class Raft {
 
   private handleAppend(m: AppendRequest): void {
     const reply = (success: boolean, index: number, hintIndex = 0, hintTerm = 0): void =>
-      this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success, index, hintIndex, hintTerm });
+      this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success, index, hintIndex, hintTerm, incarnation: this.incarnation });
     if (m.prevLogIndex < this.log.committed) {
       // Everything up to our commit index is known to match; tell the leader where we are.
       const skip = this.log.committed - m.prevLogIndex;
@@ -612,13 +662,13 @@ export class Raft {
   private handleHeartbeat(m: HeartbeatRequest): void {
     // The leader sends min(match, commit), so every index up to it is in our log.
     this.log.commitTo(m.commit);
-    this.send({ type: 'heartbeatResp', from: this.id, to: m.from, term: this.term, context: m.context });
+    this.send({ type: 'heartbeatResp', from: this.id, to: m.from, term: this.term, context: m.context, incarnation: this.incarnation });
   }
 
   private handleSnapshot(m: SnapshotRequest): void {
     const meta = m.snapshot.meta;
     const reply = (index: number): void =>
-      this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success: true, index, hintIndex: 0, hintTerm: 0 });
+      this.send({ type: 'appendResp', from: this.id, to: m.from, term: this.term, success: true, index, hintIndex: 0, hintTerm: 0, incarnation: this.incarnation });
     if (meta.index <= this.log.committed) {
       reply(this.log.committed);
       return;
@@ -640,19 +690,14 @@ export class Raft {
 
   private stepLeader(m: Message): void {
     const pr = this.progress.get(m.from);
-    if (!pr) return;
-    switch (m.type) {
-      case 'appendResp':
-        pr.recentActive = true;
-        this.handleAppendResponse(pr, m);
-        break;
-      case 'heartbeatResp':
-        pr.recentActive = true;
-        this.handleHeartbeatResponse(pr, m);
-        break;
-      default:
-        break;
-    }
+    if (!pr || (m.type !== 'appendResp' && m.type !== 'heartbeatResp')) return;
+    const incarnation = pr.checkIncarnation(m.incarnation);
+    if (incarnation === 'stale') return;
+    pr.recentActive = true;
+    if (m.type === 'appendResp') this.handleAppendResponse(pr, m);
+    else this.handleHeartbeatResponse(pr, m);
+    // A follower that lost its disk is replicated to from the start at once.
+    if (incarnation === 'lostDisk') this.sendAppend(pr.id, false);
   }
 
   private handleAppendResponse(pr: Progress, m: AppendResponse): void {
@@ -685,6 +730,9 @@ export class Raft {
   }
 
   private handleHeartbeatResponse(pr: Progress, m: HeartbeatResponse): void {
+    // A snapshot that was neither acknowledged nor reported within an election timeout, while its
+    // follower answers heartbeats, was lost on the way: probe again (resending it if still needed).
+    if (pr.state === 'snapshot' && this.ticks - pr.snapshotSentTick >= this.electionTicks) pr.becomeProbe();
     if (pr.state === 'probe') pr.probeSent = false;
     // An append lost in replicate state would otherwise never be resent: free a slot and send
     // an append from `next`; if the follower lacks what came before, its rejection probes back.

@@ -105,6 +105,8 @@ export interface AppendResponse extends Envelope {
   readonly index: number;
   readonly hintIndex: number;
   readonly hintTerm: number;
+  /** The responder's `RaftOptions.incarnation` (0: none); see there. */
+  readonly incarnation: number;
 }
 
 /** Leader heartbeat. `context` is non-zero when it confirms leadership for a ReadIndex request. */
@@ -117,6 +119,8 @@ export interface HeartbeatRequest extends Envelope {
 export interface HeartbeatResponse extends Envelope {
   readonly type: 'heartbeatResp';
   readonly context: number;
+  /** The responder's `RaftOptions.incarnation` (0: none); see there. */
+  readonly incarnation: number;
 }
 
 /**
@@ -159,13 +163,19 @@ export interface ReadState {
 }
 
 /**
- * Output of the core, handled by the driver in this order:
- * 1. send `sendNow` (leader appends; safe before the local write);
+ * Output of the core. A driver that writes synchronously handles it in this order:
+ * 1. send `sendNow` (messages that depend on nothing unwritten: a leader's appends and heartbeats,
+ *    and heartbeat replies, while term and vote are already on disk);
  * 2. persist `snapshot`, then `entries` (overwriting any stored entries from `entries[0].index` on),
  *    then `hardState`, as one synced batch;
  * 3. send `sendAfterPersist`;
  * 4. apply `committedEntries` in order; serve `readStates`; fail `droppedReads`;
  * 5. call `advance(ready)`. No other call may reach the core between `ready()` and `advance()`.
+ *
+ * A driver that keeps the core running while its writes are in flight calls `accept(ready)` right
+ * after `ready()` (and after applying `committedEntries`) instead, writes the Readies in the order
+ * it got them, and for each, once its write (and every earlier one) is done, sends
+ * `sendAfterPersist` and calls `persisted(ready)`. `advance` is `accept` then `persisted`.
  */
 export interface Ready {
   readonly hardState: HardState | null;
@@ -219,6 +229,13 @@ export interface RaftOptions {
   /** Most appends in flight to one follower before pausing. Default 64. */
   readonly maxInflight?: number;
   readonly initial?: InitialState;
+  /**
+   * Identifies this node's data directory (non-zero, chosen at random when the directory was
+   * created; 0: none). It travels in append and heartbeat replies, so a leader can tell a follower
+   * that lost its disk (a new incarnation, whose log may be shorter than what the leader recorded as
+   * matched) from a stale reply, and start replicating to it from scratch. Default 0.
+   */
+  readonly incarnation?: number;
   /**
    * A node that starts with nothing on disk (first boot, or a wiped data directory) grants no
    * vote for this many ticks, or until it hears from a leader. A wiped node has forgotten any

@@ -32,6 +32,8 @@ function metaKey(name: string): Uint8Array {
 export const IDENTITY_KEY = metaKey('identity');
 export const HARD_STATE_KEY = metaKey('hardState');
 export const LOG_START_KEY = metaKey('logStart');
+/** The data directory's incarnation: 4 bytes, big-endian, non-zero (see `RaftStorage.incarnation`). */
+export const INCARNATION_KEY = metaKey('incarnation');
 export const SNAPSHOT_META_KEY = Uint8Array.of(PREFIX_SNAPSHOT, SNAPSHOT_META);
 
 /** Key of the log entry at `index` (sorts by index). */

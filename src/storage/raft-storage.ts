@@ -1,4 +1,5 @@
 import type { AbstractLevel } from 'abstract-level';
+import { randomInt } from 'node:crypto';
 import { ErrorCode, RaftJobsError, isRaftJobsError } from '../errors/index.js';
 import type { Entry, HardState, Snapshot, SnapshotMeta } from '../raft/types.js';
 import {
@@ -23,6 +24,7 @@ import {
   ENTRY_RANGE,
   HARD_STATE_KEY,
   IDENTITY_KEY,
+  INCARNATION_KEY,
   LOG_START_KEY,
   SNAPSHOT_META_KEY,
   SNAPSHOT_RANGE,
@@ -89,6 +91,12 @@ export class RaftStorage {
   readonly db: StorageDatabase;
   /** Where the data lives, as named in error messages. */
   readonly path: string;
+  /**
+   * A random non-zero number fixed when this database first opened. A node whose data directory was
+   * wiped comes back with a new one, which tells its leader that the entries it acknowledged before
+   * are gone (`RaftOptions.incarnation`).
+   */
+  readonly incarnation: number;
 
   readonly #copyChunks: boolean;
   #logStart: LogPosition;
@@ -107,9 +115,11 @@ export class RaftStorage {
     logStart: LogPosition,
     lastIndex: number,
     snapshot: SnapshotRecord | null,
+    incarnation: number,
   ) {
     this.db = db;
     this.path = opts.path;
+    this.incarnation = incarnation;
     this.#copyChunks = opts.copyChunks;
     this.#logStart = logStart;
     this.#lastIndex = lastIndex;
@@ -144,7 +154,8 @@ export class RaftStorage {
       if (lastIndex < logStart.index) {
         throw corrupt(path, `the log ends at ${lastIndex}, before its start ${logStart.index}`);
       }
-      return new RaftStorage(db, opts, logStart, lastIndex, snapshot);
+      const incarnation = await readIncarnation(db, path);
+      return new RaftStorage(db, opts, logStart, lastIndex, snapshot, incarnation);
     } catch (err) {
       throw readFailure(err, path, 'read its raft state');
     }
@@ -374,6 +385,22 @@ export class RaftStorage {
     for (let n = chunks; n < (this.#snapshot?.chunks ?? 0); n++) ops.push({ type: 'del', key: snapshotChunkKey(n) });
     return record;
   }
+}
+
+/** The database's incarnation, made (and written, synced) on the first open that finds none. */
+async function readIncarnation(db: StorageDatabase, path: string): Promise<number> {
+  const raw = await db.get<Uint8Array, Uint8Array>(INCARNATION_KEY, VIEW);
+  if (raw !== undefined) {
+    if (raw.byteLength !== 4) throw corrupt(path, 'the incarnation record is malformed');
+    const n = new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0);
+    if (n === 0) throw corrupt(path, 'the incarnation record is zero');
+    return n;
+  }
+  const n = randomInt(1, 2 ** 32 - 1);
+  const value = new Uint8Array(4);
+  new DataView(value.buffer).setUint32(0, n);
+  await db.put<Uint8Array, Uint8Array>(INCARNATION_KEY, value, SYNCED_WRITE);
+  return n;
 }
 
 /** Maps a read failure: our own errors pass through; LevelDB corruption is STORAGE_CORRUPT. */

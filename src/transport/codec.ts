@@ -93,11 +93,12 @@ function bodyToWire(msg: Message, withSnapshotData: boolean): Record<string, unk
         index: u64(msg.index, 'index'),
         hintIndex: u64(msg.hintIndex, 'hintIndex'),
         hintTerm: u64(msg.hintTerm, 'hintTerm'),
+        incarnation: msg.incarnation,
       };
     case 'heartbeat':
       return { commit: u64(msg.commit, 'commit'), context: u64(msg.context, 'context') };
     case 'heartbeatResp':
-      return { context: u64(msg.context, 'context') };
+      return { context: u64(msg.context, 'context'), incarnation: msg.incarnation };
     case 'snapshot': {
       const { meta, data } = msg.snapshot;
       return {
@@ -262,6 +263,11 @@ function n64(v: unknown, field: string): number {
   return n;
 }
 
+/** A field a sender of an older version leaves out: 0. */
+function optionalN(v: unknown, field: string): number {
+  return v === undefined || v === null ? 0 : n64(v, field);
+}
+
 function str(v: unknown, field: string): string {
   if (typeof v !== 'string') throw malformed(`${field} is not a string`);
   return v;
@@ -329,6 +335,7 @@ export function messageFromWire(v: unknown): Message {
         index: n64(b['index'], 'index'),
         hintIndex: n64(b['hintIndex'], 'hintIndex'),
         hintTerm: n64(b['hintTerm'], 'hintTerm'),
+        incarnation: optionalN(b['incarnation'], 'incarnation'),
       };
     }
     case 'heartbeat': {
@@ -336,7 +343,10 @@ export function messageFromWire(v: unknown): Message {
       return { type: kind, ...env, commit: n64(b['commit'], 'commit'), context: n64(b['context'], 'context') };
     }
     case 'heartbeatResp':
-      return { type: kind, ...env, context: n64(rec(m[kind], kind)['context'], 'context') };
+    {
+      const b = rec(m[kind], kind);
+      return { type: kind, ...env, context: n64(b['context'], 'context'), incarnation: optionalN(b['incarnation'], 'incarnation') };
+    }
     case 'snapshot': {
       const b = rec(m[kind], kind);
       const meta = rec(b['meta'], 'snapshot.meta');

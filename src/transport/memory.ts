@@ -46,16 +46,16 @@ function wireCopy(msg: Message): Message {
       return { type, from, to, term, prevLogIndex, prevLogTerm, entries, commit };
     }
     case 'appendResp': {
-      const { type, from, to, term, success, index, hintIndex, hintTerm } = msg;
-      return { type, from, to, term, success, index, hintIndex, hintTerm };
+      const { type, from, to, term, success, index, hintIndex, hintTerm, incarnation } = msg;
+      return { type, from, to, term, success, index, hintIndex, hintTerm, incarnation };
     }
     case 'heartbeat': {
       const { type, from, to, term, commit, context } = msg;
       return { type, from, to, term, commit, context };
     }
     case 'heartbeatResp': {
-      const { type, from, to, term, context } = msg;
-      return { type, from, to, term, context };
+      const { type, from, to, term, context, incarnation } = msg;
+      return { type, from, to, term, context, incarnation };
     }
     case 'snapshot': {
       const { type, from, to, term } = msg;

@@ -27,14 +27,14 @@ import type {
   VoteRequest,
   VoteResponse,
 } from '../../src/raft/index.js';
-import { persistReady, SeededRandom, type Disk } from '../../src/sim/index.js';
+import { emptyDisk, persistReady, SeededRandom, type Disk } from '../../src/sim/index.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Tuning knobs a test may set; everything else the harness owns. */
 export type Tuning = Partial<
-  Pick<RaftOptions, 'electionTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum' | 'maxAppendEntries' | 'maxAppendBytes' | 'maxInflight' | 'emptyStartVoteDelayTicks'>
+  Pick<RaftOptions, 'electionTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum' | 'maxAppendEntries' | 'maxAppendBytes' | 'maxInflight' | 'emptyStartVoteDelayTicks' | 'incarnation'>
 >;
 
 /** A node's starting disk, written compactly. */
@@ -91,6 +91,8 @@ function decodeSm(data: Uint8Array): AppliedItem[] {
 export class TestNode {
   raft: Raft | null = null;
   incarnation = 0;
+  /** The data directory's incarnation passed to the core (`RaftOptions.incarnation`); undefined: the tuning's. */
+  diskIncarnation: number | undefined = undefined;
   /** Applied normal entries; lost on crash and rebuilt from the snapshot on restart. */
   sm: AppliedItem[] = [];
   smIndex = 0;
@@ -235,6 +237,19 @@ export class Network {
     n.incarnation++;
   }
 
+  /**
+   * The node loses its disk: crashed (if running), given an empty one, and started again under the
+   * same id with a new data-directory incarnation (`incarnation`, which should differ from the one
+   * it had, as a real node's new data directory would).
+   */
+  wipe(id: NodeId, incarnation: number): Raft {
+    const n = this.node(id);
+    if (n.raft) this.crash(id);
+    n.disk = emptyDisk();
+    n.diskIncarnation = incarnation;
+    return this.start(n);
+  }
+
   /** Start a new core from exactly what is on `id`'s disk. */
   restart(id: NodeId): Raft {
     const n = this.node(id);
@@ -365,6 +380,7 @@ export class Network {
       membership: { voters: [...this.ids] },
       random: () => rng.next(),
       ...tuning,
+      ...(node.diskIncarnation !== undefined ? { incarnation: node.diskIncarnation } : {}),
       initial: {
         hardState: d.hard,
         snapshot: d.snapshot?.meta ?? null,
@@ -499,14 +515,14 @@ export const msg = {
   append(from: NodeId, to: NodeId, term: number, prevLogIndex: number, prevLogTerm: number, entries: readonly Entry[], commit: number): AppendRequest {
     return { type: 'append', from, to, term, prevLogIndex, prevLogTerm, entries, commit };
   },
-  appendResp(from: NodeId, to: NodeId, term: number, success: boolean, index: number, hintIndex = 0, hintTerm = 0): AppendResponse {
-    return { type: 'appendResp', from, to, term, success, index, hintIndex, hintTerm };
+  appendResp(from: NodeId, to: NodeId, term: number, success: boolean, index: number, hintIndex = 0, hintTerm = 0, incarnation = 0): AppendResponse {
+    return { type: 'appendResp', from, to, term, success, index, hintIndex, hintTerm, incarnation };
   },
   heartbeat(from: NodeId, to: NodeId, term: number, commit: number, context = 0): HeartbeatRequest {
     return { type: 'heartbeat', from, to, term, commit, context };
   },
-  heartbeatResp(from: NodeId, to: NodeId, term: number, context = 0): HeartbeatResponse {
-    return { type: 'heartbeatResp', from, to, term, context };
+  heartbeatResp(from: NodeId, to: NodeId, term: number, context = 0, incarnation = 0): HeartbeatResponse {
+    return { type: 'heartbeatResp', from, to, term, context, incarnation };
   },
 } as const;
 

@@ -10,7 +10,8 @@ async function diskBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
     const path = nodePath.join(dir, entry.name);
-    total += entry.isDirectory() ? await diskBytes(path) : (await fs.stat(path)).size;
+    // LevelDB may delete a file (an old log, a compacted table) between the listing and the stat.
+    total += entry.isDirectory() ? await diskBytes(path) : ((await fs.stat(path).catch(() => null))?.size ?? 0);
   }
   return total;
 }

@@ -73,9 +73,9 @@ describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conforman
   it('delivers replies in the other direction too', async () => {
     const [n1, n2] = await pair(await cluster(['n1', 'n2', 'n3']));
     n1.transport.send([heartbeat('n1', 'n2', 1)]);
-    n2.transport.send([{ type: 'heartbeatResp', from: 'n2', to: 'n1', term: 3, context: 1 }]);
+    n2.transport.send([{ type: 'heartbeatResp', from: 'n2', to: 'n1', term: 3, context: 1, incarnation: 7 }]);
     await vi.waitFor(() => expect([n1.inbox.length, n2.inbox.length]).toEqual([1, 1]), WAIT);
-    expect(n1.inbox[0]).toStrictEqual({ type: 'heartbeatResp', from: 'n2', to: 'n1', term: 3, context: 1 });
+    expect(n1.inbox[0]).toStrictEqual({ type: 'heartbeatResp', from: 'n2', to: 'n1', term: 3, context: 1, incarnation: 7 });
   });
 
   it('delivers many messages in order', async () => {
