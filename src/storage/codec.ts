@@ -23,6 +23,8 @@ export interface SnapshotRecord {
   readonly size: number;
   /** Number of data chunks. */
   readonly chunks: number;
+  /** Which chunk keys hold the data (`snapshotChunkKey`); 0 for a record written before generations. */
+  readonly generation: number;
 }
 
 export interface LogPosition {
@@ -123,7 +125,7 @@ export function decodeLogStart(value: Uint8Array, path: string): LogPosition {
 
 export function encodeSnapshotRecord(rec: SnapshotRecord): Uint8Array {
   const { index, term, membership } = rec.meta;
-  return encodeJson({ index, term, voters: membership.voters, size: rec.size, chunks: rec.chunks });
+  return encodeJson({ index, term, voters: membership.voters, size: rec.size, chunks: rec.chunks, generation: rec.generation });
 }
 
 export function decodeSnapshotRecord(value: Uint8Array, path: string): SnapshotRecord {
@@ -131,12 +133,13 @@ export function decodeSnapshotRecord(value: Uint8Array, path: string): SnapshotR
   const voters = r['voters'];
   if (
     !isCount(r['index']) || !isCount(r['term']) || !isCount(r['size']) || !isCount(r['chunks']) ||
+    (r['generation'] !== undefined && !isCount(r['generation'])) ||
     !Array.isArray(voters) || !voters.every(isId)
   ) {
     throw corrupt(path, 'the snapshot record is malformed');
   }
   const meta: SnapshotMeta = { index: r['index'], term: r['term'], membership: { voters: [...voters] } };
-  return { meta, size: r['size'], chunks: r['chunks'] };
+  return { meta, size: r['size'], chunks: r['chunks'], generation: (r['generation'] as number | undefined) ?? 0 };
 }
 
 /** Refuses a database written by a newer build or belonging to another node or cluster. */

@@ -6,7 +6,7 @@
  * |---|---|---|
  * | `m` | meta records (identity, hard state, log start) | ASCII record name |
  * | `e` | raft log entries | index, 8 bytes big-endian |
- * | `s` | stored snapshot | `0x00` = snapshot meta, `0x01` + chunk number (4 bytes big-endian) = data chunk |
+ * | `s` | stored snapshot | `0x00` = snapshot meta; `0x02` + generation + chunk number (4 bytes big-endian each) = data chunk (`0x01` + chunk number: generation 0, written before generations existed) |
  *
  * Other tables sharing the database (job records, queue indexes, idempotency keys) must take
  * other prefixes.
@@ -18,6 +18,7 @@ const PREFIX_SNAPSHOT = 0x73; // 's'
 
 const SNAPSHOT_META = 0x00;
 const SNAPSHOT_CHUNK = 0x01;
+const SNAPSHOT_GEN_CHUNK = 0x02;
 
 /** Largest index a key can hold without losing precision in a JS number. */
 const MAX_INDEX = Number.MAX_SAFE_INTEGER;
@@ -56,19 +57,41 @@ export function entryKeyIndex(key: Uint8Array): number | null {
 /** Key range covering every log entry. */
 export const ENTRY_RANGE = { gte: entryKey(0), lte: entryKey(MAX_INDEX) } as const;
 
-/** Key of snapshot data chunk `n` (0-based). */
-export function snapshotChunkKey(n: number): Uint8Array {
-  const key = new Uint8Array(6);
+/**
+ * Key of data chunk `n` (0-based) of the snapshot of `generation`. Every stored snapshot has its
+ * own generation, so a new one is written beside the old one (in several batches, while the log
+ * keeps being written) and replaces it with one small write of the meta record.
+ */
+export function snapshotChunkKey(n: number, generation = 0): Uint8Array {
+  if (generation === 0) {
+    const key = new Uint8Array(6);
+    key[0] = PREFIX_SNAPSHOT;
+    key[1] = SNAPSHOT_CHUNK;
+    new DataView(key.buffer).setUint32(2, n);
+    return key;
+  }
+  const key = new Uint8Array(10);
   key[0] = PREFIX_SNAPSHOT;
-  key[1] = SNAPSHOT_CHUNK;
-  new DataView(key.buffer).setUint32(2, n);
+  key[1] = SNAPSHOT_GEN_CHUNK;
+  const view = new DataView(key.buffer);
+  view.setUint32(2, generation);
+  view.setUint32(6, n);
   return key;
 }
 
-/** Chunk number held by a snapshot chunk key, or `null` if `key` is not one. */
-export function snapshotChunkNumber(key: Uint8Array): number | null {
-  if (key.length !== 6 || key[0] !== PREFIX_SNAPSHOT || key[1] !== SNAPSHOT_CHUNK) return null;
-  return new DataView(key.buffer, key.byteOffset, key.byteLength).getUint32(2);
+/** Generation and chunk number held by a snapshot chunk key, or `null` if `key` is not one. */
+export function snapshotChunkOf(key: Uint8Array): { readonly generation: number; readonly n: number } | null {
+  if (key[0] !== PREFIX_SNAPSHOT) return null;
+  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+  if (key.length === 6 && key[1] === SNAPSHOT_CHUNK) return { generation: 0, n: view.getUint32(2) };
+  if (key.length === 10 && key[1] === SNAPSHOT_GEN_CHUNK) return { generation: view.getUint32(2), n: view.getUint32(6) };
+  return null;
+}
+
+/** Key range of every chunk of one snapshot generation. */
+export function snapshotGenerationRange(generation: number): { readonly gte: Uint8Array; readonly lt: Uint8Array } {
+  if (generation === 0) return { gte: snapshotChunkKey(0, 0), lt: Uint8Array.of(PREFIX_SNAPSHOT, SNAPSHOT_GEN_CHUNK) };
+  return { gte: snapshotChunkKey(0, generation), lt: snapshotChunkKey(0, generation + 1) };
 }
 
 /** Key range covering the snapshot meta and all its chunks, in that order. */

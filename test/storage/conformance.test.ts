@@ -186,6 +186,49 @@ describe.each<HarnessFactory>([memoryHarness, levelHarness])('RaftStorage confor
     expect(await storage.loadSnapshot()).toEqual(empty);
   });
 
+  it('writes a large snapshot while log writes go on, and readers see the old one whole until the new one is', async () => {
+    const old = makeSnapshot(10, 2, patternBytes(SNAPSHOT_CHUNK_BYTES + 7, 1));
+    await storage.persist({ hardState: hs(2, 'n1', 0), entries: makeEntries(1, 12, 2), snapshot: null });
+    await storage.saveSnapshot(old);
+    const big = makeSnapshot(12, 2, patternBytes(12 * SNAPSHOT_CHUNK_BYTES + 3, 5));
+    const order: string[] = [];
+    const saving = storage.saveSnapshot(big).then(() => order.push('snapshot'));
+    const reads: (Snapshot | null)[] = [];
+    for (let i = 13; i <= 16; i++) {
+      await storage.persist({ hardState: hs(2, 'n1', i - 1), entries: makeEntries(i, i, 2), snapshot: null });
+      order.push(`entry ${i}`);
+      reads.push(await storage.loadSnapshot());
+    }
+    await saving;
+    // Log writes did not wait for the whole snapshot.
+    expect(order.indexOf('entry 13')).toBeLessThan(order.indexOf('snapshot'));
+    for (const r of reads) expectSnapshot(r, r?.meta.index === 12 ? big : old);
+    expectSnapshot(await storage.loadSnapshot(), big);
+    await restart();
+    expectSnapshot(await storage.loadSnapshot(), big);
+    expect((await storage.load()).entries.at(-1)?.index).toBe(16);
+    // Only the new snapshot's chunks are left.
+    const keys = await storage.db.keys<Uint8Array>({ gte: Uint8Array.of(0x73), lt: Uint8Array.of(0x74), keyEncoding: 'view' }).all();
+    expect(keys).toHaveLength(1 + 13);
+  });
+
+  it('reads a snapshot stored before generations (chunks under 0x01) and replaces it', async () => {
+    const legacy = makeSnapshot(5, 1, patternBytes(SNAPSHOT_CHUNK_BYTES + 9, 3));
+    const meta = { index: 5, term: 1, voters: legacy.meta.membership.voters, size: legacy.data.byteLength, chunks: 2 };
+    const chunk = (n: number): Uint8Array => Uint8Array.of(0x73, 0x01, 0, 0, 0, n);
+    await storage.db.batch<Uint8Array, Uint8Array>([
+      { type: 'put', key: Uint8Array.of(0x73, 0x00), value: new TextEncoder().encode(JSON.stringify(meta)) },
+      { type: 'put', key: chunk(0), value: legacy.data.slice(0, SNAPSHOT_CHUNK_BYTES) },
+      { type: 'put', key: chunk(1), value: legacy.data.slice(SNAPSHOT_CHUNK_BYTES) },
+    ], VIEW);
+    await restart();
+    expectSnapshot(await storage.loadSnapshot(), legacy);
+    const next = makeSnapshot(5, 1, patternBytes(100, 4));
+    await storage.saveSnapshot(next);
+    expectSnapshot(await storage.loadSnapshot(), next);
+    expect(await storage.db.get<Uint8Array, Uint8Array>(chunk(0), VIEW)).toBeUndefined();
+  });
+
   it('handles many entries, a long truncation and a restart', async () => {
     for (let from = 1; from <= 20_000; from += 500) {
       await storage.persist({ hardState: hs(1, 'n1', from - 1), entries: makeEntries(from, from + 499, 1), snapshot: null });
