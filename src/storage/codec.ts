@@ -139,7 +139,7 @@ export function decodeSnapshotRecord(value: Uint8Array, path: string): SnapshotR
     throw corrupt(path, 'the snapshot record is malformed');
   }
   const meta: SnapshotMeta = { index: r['index'], term: r['term'], membership: { voters: [...voters] } };
-  return { meta, size: r['size'], chunks: r['chunks'], generation: (r['generation'] as number | undefined) ?? 0 };
+  return { meta, size: r['size'], chunks: r['chunks'], generation: isCount(r['generation']) ? r['generation'] : 0 };
 }
 
 /** Refuses a database written by a newer build or belonging to another node or cluster. */
