@@ -1,0 +1,212 @@
+/**
+ * `npm run steady -- [--duration 600] [--rate 5000] [--clients 4] [--workers 2] [--json] [--keep]`
+ *
+ * A steady load on a real three-node cluster with the default config (snapshots included): open
+ * loop, `--rate` jobs per second submitted one job per `submit` call from `--clients` SDK clients
+ * (the SDK coalesces what one turn submits), run to completion by `--workers` SDK workers. It
+ * reports what a team running it for months cares about:
+ *
+ * - `leaderChanges`: leaders seen after the first (status polled every 250 ms, no digest);
+ * - `timeouts`: submits that failed (every submit has a 10 s deadline);
+ * - `longestAckPauseMs`: the longest time, while submits were waiting, in which none was
+ *   acknowledged; `ackP50Ms`, `ackP99Ms`, `ackMaxMs`: submit latency;
+ * - `rssMb`: each node's resident memory at the start of every minute, and `snapshots` taken;
+ * - `lag`: submitted but not yet completed at the end of the load (before the drain).
+ *
+ * The last line with `--json` is one JSON object. Exit code 0 only with no leader change, no
+ * timeout and every job completed after the drain. Nodes stop at the end, on error and on SIGINT.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Client, Worker } from '../src/client/index.js';
+import { Cluster, type StatusRow } from './lib/index.js';
+
+const USAGE = 'usage: npm run steady -- [--duration S] [--rate JOBS_PER_S] [--clients N] [--workers N] [--json] [--keep]';
+const QUEUE = 'steady';
+const TICK_MS = 10;
+const STATUS_EVERY_MS = 250;
+
+function int(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    process.stderr.write(`steady: --${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      rate: { type: 'string' },
+      clients: { type: 'string' },
+      workers: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  process.stderr.write(`steady: ${(err as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const durationS = int('duration', values['duration'] as string | undefined, 600, 1, 86_400);
+const rate = int('rate', values['rate'] as string | undefined, 5000, 1, 200_000);
+const clientCount = int('clients', values['clients'] as string | undefined, 4, 1, 64);
+const workerCount = int('workers', values['workers'] as string | undefined, 2, 1, 64);
+const json = values['json'] === true;
+
+function rssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(line + '\n');
+};
+
+const cluster = await Cluster.start({ size: 3, clusterId: 'steady', tmpPrefix: 'raftjobs-steady-' });
+let stopping = false;
+const onSignal = (): void => {
+  if (stopping) process.exit(130);
+  stopping = true;
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const addresses = cluster.nodes.map((n) => n.address);
+const clients = Array.from({ length: clientCount }, () => new Client({ nodes: addresses, deadlineMs: 10_000 }));
+let completed = 0;
+const workers = Array.from(
+  { length: workerCount },
+  () =>
+    new Worker({
+      nodes: addresses,
+      queues: [QUEUE],
+      concurrency: 256,
+      handler: () => {
+        completed++;
+        return Promise.resolve(null);
+      },
+    }),
+);
+await Promise.all(workers.map((w) => w.start()));
+
+let submitted = 0;
+let acked = 0;
+let timeouts = 0;
+let firstError: string | null = null;
+let outstanding = 0;
+let lastAckAt = performance.now();
+let longestAckPauseMs = 0;
+const latencies: number[] = [];
+const leaders: string[] = [];
+const rss: Record<string, (number | null)[]> = Object.fromEntries(cluster.ids.map((id) => [id, []]));
+let maxTerm = 0;
+
+function submitOne(client: Client): void {
+  const started = performance.now();
+  submitted++;
+  outstanding++;
+  client.submit({ queue: QUEUE, payload: { t: Date.now() } }).then(
+    () => {
+      const now = performance.now();
+      if (outstanding > 0) longestAckPauseMs = Math.max(longestAckPauseMs, now - lastAckAt);
+      lastAckAt = now;
+      outstanding--;
+      acked++;
+      latencies.push(now - started);
+    },
+    (err: unknown) => {
+      outstanding--;
+      timeouts++;
+      firstError ??= err instanceof Error ? err.message : String(err);
+    },
+  );
+}
+
+// Status: leaders and terms, never the digest (it is not what this measures).
+const statusLoop = (async () => {
+  let minute = -1;
+  const t0 = performance.now();
+  while (!stopping) {
+    const rows: StatusRow[] = await cluster.statusAll();
+    const leader = rows.find((r) => r.role === 'leader');
+    if (leader && leaders.at(-1) !== leader.id) leaders.push(leader.id);
+    for (const r of rows) maxTerm = Math.max(maxTerm, r.term ?? 0);
+    const m = Math.floor((performance.now() - t0) / 60_000);
+    if (m !== minute) {
+      minute = m;
+      for (const id of cluster.ids) rss[id]?.push(rssMb(cluster.pid(id)));
+    }
+    await new Promise((r) => setTimeout(r, STATUS_EVERY_MS));
+  }
+})();
+
+const startMs = performance.now();
+const endMs = startMs + durationS * 1000;
+let due = 0;
+let lastReport = startMs;
+while (!stopping && performance.now() < endMs) {
+  const now = performance.now();
+  // Open loop: whatever the rate says is due by now, whether earlier submits were answered or not.
+  const target = Math.floor(((now - startMs) / 1000) * rate);
+  for (; due < target; due++) submitOne(clients[due % clientCount] as Client);
+  if (now - lastReport >= 10_000) {
+    lastReport = now;
+    log(`steady: ${Math.round((now - startMs) / 1000)} s, submitted ${submitted}, acked ${acked}, completed ${completed}, timeouts ${timeouts}, longest ack pause ${longestAckPauseMs.toFixed(0)} ms, leaders ${leaders.join('>')}`);
+  }
+  await new Promise((r) => setTimeout(r, TICK_MS));
+}
+const lag = submitted - completed;
+// Drain: every acknowledged job runs.
+const drainDeadline = performance.now() + 120_000;
+while (!stopping && (outstanding > 0 || completed < acked) && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
+stopping = true;
+await statusLoop;
+
+const snapshots = cluster.ids.map((id) => cluster.logTail(id, 100_000).filter((l) => l.includes('"snapshot taken')).length);
+await Promise.all(workers.map((w) => w.close({ timeoutMs: 5_000 })));
+for (const c of clients) c.close();
+await cluster.cleanup(values['keep'] === true);
+
+latencies.sort((a, b) => a - b);
+const result = {
+  durationS,
+  rate,
+  submitted,
+  acked,
+  completed,
+  timeouts,
+  firstError,
+  leaderChanges: Math.max(0, leaders.length - 1),
+  maxTerm,
+  longestAckPauseMs: Math.round(longestAckPauseMs),
+  ackP50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
+  ackP99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
+  ackMaxMs: Math.round(latencies.at(-1) ?? 0),
+  lag,
+  rssMb: rss,
+  snapshots,
+};
+const passed = result.leaderChanges === 0 && timeouts === 0 && completed >= acked;
+log(
+  `steady ${passed ? 'PASSED' : 'FAILED'}: ${durationS} s at ${rate} jobs/s: submitted ${submitted}, acked ${acked}, completed ${completed}, timeouts ${timeouts}, leader changes ${result.leaderChanges}\n` +
+    `  ack p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms, max ${result.ackMaxMs} ms; longest pause in acks ${result.longestAckPauseMs} ms\n` +
+    `  snapshots per node ${snapshots.join('/')}; RSS per node and minute (MB): ${cluster.ids.map((id) => `${id} ${(rss[id] ?? []).join(',')}`).join('; ')}`,
+);
+if (json) process.stdout.write(JSON.stringify(result) + '\n');
+process.exit(passed ? 0 : 1);
