@@ -4,7 +4,7 @@
  * (the log-entry codec, the protobuf request, the peer frame).
  */
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS, loadConfig, validateConfig } from '../../src/config/index.js';
+import { CONFIG_DEFAULTS, validateConfig, type Config } from '../../src/config/index.js';
 import {
   appendFramingBytes,
   DEFAULT_MAX_SUBMIT_BYTES,
@@ -20,10 +20,17 @@ import { MAX_RELEASE_KEEP } from '../../src/jobs/validate.js';
 import { serviceClient } from '../../src/protocol/index.js';
 import type { Entry, Message } from '../../src/raft/types.js';
 import { encodeMessage, frameHeaderBytes, messageCost } from '../../src/transport/codec.js';
-import { baseConfig, writeConfig } from './helpers.js';
+import { baseConfig } from './helpers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+
+/** The config `raw` validates to (no file: nothing to clean up). */
+function valid(raw: unknown): Config {
+  const r = validateConfig(raw, { env: {} });
+  if (!r.ok) throw new Error(`expected a valid config, got: ${r.problems.join('; ')}`);
+  return r.config;
+}
 
 function problems(raw: unknown, env: Record<string, string> = {}): readonly string[] {
   const r = validateConfig(raw, { env });
@@ -55,7 +62,7 @@ function worstJob(payloadBytes: number): SubmitJob {
 
 describe('byte limits in the config', () => {
   it('defaults: 1 MiB payloads and results, entries as large as appends (2 MiB), 8 MiB peer frames', () => {
-    const c = loadConfig(writeConfig(baseConfig()), { env: {} });
+    const c = valid(baseConfig());
     expect(c.limits).toMatchObject({ maxPayloadBytes: MiB, maxResultBytes: MiB, maxEntryBytes: 2 * MiB, maxPeerMessageBytes: 8 * MiB });
     expect(c.raft.maxAppendBytes).toBe(2 * MiB);
     // The SDK's default cap is what a default cluster accepts in one submit.
@@ -63,7 +70,7 @@ describe('byte limits in the config', () => {
   });
 
   it('limits.maxEntryBytes, when set, is used as is; a result limit of 0 is valid', () => {
-    const c = loadConfig(writeConfig({ ...baseConfig(), limits: { maxEntryBytes: 1536 * KiB, maxResultBytes: 0 } }), { env: {} });
+    const c = valid({ ...baseConfig(), limits: { maxEntryBytes: 1536 * KiB, maxResultBytes: 0 } });
     expect(c.limits).toMatchObject({ maxEntryBytes: 1536 * KiB, maxResultBytes: 0 });
   });
 
@@ -80,7 +87,7 @@ describe('byte limits in the config', () => {
       'raft.maxAppendBytes: an append of raft.maxAppendBytes (8388608) in up to raft.maxAppendEntries (512) entries takes up to 8413184 bytes on the wire, ' +
         'over limits.maxPeerMessageBytes (8388608); lower raft.maxAppendBytes or raft.maxAppendEntries, or raise limits.maxPeerMessageBytes',
     ]);
-    const fixed = loadConfig(writeConfig({ ...big, limits: { ...big.limits, maxPeerMessageBytes: 16 * MiB } }), { env: {} });
+    const fixed = valid({ ...big, limits: { ...big.limits, maxPeerMessageBytes: 16 * MiB } });
     expect(fixed.limits).toMatchObject({ maxPayloadBytes: 4 * MiB, maxEntryBytes: 8 * MiB, maxPeerMessageBytes: 16 * MiB });
   });
 
