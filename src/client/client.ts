@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../config/limits.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
 import { JobView, toJobState, toWireSpec } from './codec.js';
@@ -32,6 +33,14 @@ export interface ClientOptions {
    * turns it off). Callers still get their own results and errors. Default 1000.
    */
   readonly coalesceJobs?: number;
+  /**
+   * Most bytes in one coalesced submit, counted as the server counts them (payloads, queue names
+   * and keys, plus a bound on everything else per job). Keep it at most the cluster's largest
+   * command, `limits.maxEntryBytes` less 32 bytes: the server refuses a bigger submit with
+   * INVALID_ARGUMENT (the SDK then resends each caller's jobs on their own). A caller's own submit
+   * is never split. Default: that of a cluster with default limits (2 MiB less 32 bytes).
+   */
+  readonly maxSubmitBytes?: number;
 }
 
 /** Options of `Client.submit`. */
@@ -81,12 +90,16 @@ export class Client {
     });
     this.stream = new SubmitStream({ book: this.router.book, client: (address) => this.router.channel(address), clock: this.clock, logger: options.logger ?? silentLogger });
     const coalesce = options.coalesceJobs ?? 1000;
+    const maxSubmitBytes = options.maxSubmitBytes ?? DEFAULT_MAX_SUBMIT_BYTES;
+    if (!(maxSubmitBytes > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `maxSubmitBytes: must be positive, got ${maxSubmitBytes}`);
     this.coalescer =
       coalesce > 0
         ? new SubmitCoalescer(async (jobs, deadline) => {
             const budget = deadline ?? deadlineMs;
             const started = this.clock.now();
-            const viaStream = this.stream.send(jobs, Math.min(budget, attemptTimeoutMs));
+            // A submit over the cap may be over the node's receive limit too, which would end the
+            // stream and fail everything else waiting on it: it goes unary, on its own call.
+            const viaStream = submitBytes(jobs) <= maxSubmitBytes ? this.stream.send(jobs, Math.min(budget, attemptTimeoutMs)) : null;
             if (viaStream !== null) {
               try {
                 return await viaStream;
@@ -97,7 +110,7 @@ export class Client {
             }
             const left = Math.max(1, budget - (this.clock.now() - started));
             return (await this.router.call<WireSubmitResponse>('Submit', { jobs }, { idempotent: true }, { deadlineMs: left })).jobs;
-          }, coalesce)
+          }, coalesce, maxSubmitBytes)
         : null;
   }
 

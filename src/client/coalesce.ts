@@ -1,3 +1,4 @@
+import { SUBMIT_HEADER_BYTES, submitJobBytes } from '../config/limits.js';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
 import type { WireJobSpec } from './proto.js';
 
@@ -6,6 +7,8 @@ export type SendBatch<R> = (specs: readonly WireJobSpec[], deadlineMs: number | 
 
 interface Waiting<R> {
   readonly specs: readonly WireJobSpec[];
+  /** Upper bound of what these jobs add to a Submit, bytes (`submitJobBytes`). */
+  readonly bytes: number;
   readonly deadlineMs: number | undefined;
   resolve(results: R[]): void;
   reject(err: unknown): void;
@@ -13,8 +16,14 @@ interface Waiting<R> {
 
 /**
  * Coalesces the submits made in the same turn of the event loop into one Submit call (up to
- * `maxJobs` jobs), and splits the answer back. One gRPC call then carries many jobs, which is
- * what makes a busy client fast: per-call overhead, not the cluster, bounds single-job submits.
+ * `maxJobs` jobs and `maxBytes` bytes, as `submitBytes` counts them), and splits the answer back.
+ * One gRPC call then carries many jobs, which is what makes a busy client fast: per-call overhead,
+ * not the cluster, bounds single-job submits.
+ *
+ * The byte cap holds by construction: callers are added to a call only while it stays within
+ * `maxBytes`, so a call is never larger than the server accepts in one submit and large jobs
+ * cannot make their neighbours fail. A caller whose own jobs exceed the cap is sent alone, so the
+ * server's refusal (INVALID_ARGUMENT naming the limit) reaches that caller only.
  *
  * A batch is atomic on the server, so one invalid job would fail its neighbours: when a coalesced
  * call is refused with INVALID_ARGUMENT, each caller's jobs are sent again on their own, and only
@@ -25,14 +34,21 @@ export class SubmitCoalescer<R> {
   private waiting: Waiting<R>[] = [];
   private scheduled = false;
 
+  /**
+   * @param maxJobs most jobs in one call.
+   * @param maxBytes most bytes in one call, as `submitBytes` counts them. Default: no cap.
+   */
   constructor(
     private readonly send: SendBatch<R>,
     private readonly maxJobs: number,
+    private readonly maxBytes = Infinity,
   ) {}
 
   submit(specs: readonly WireJobSpec[], deadlineMs: number | undefined): Promise<R[]> {
+    let bytes = 0;
+    for (const spec of specs) bytes += submitJobBytes(spec);
     return new Promise<R[]>((resolve, reject) => {
-      this.waiting.push({ specs, deadlineMs, resolve, reject });
+      this.waiting.push({ specs, bytes, deadlineMs, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -46,14 +62,17 @@ export class SubmitCoalescer<R> {
     this.waiting = [];
     let group: Waiting<R>[] = [];
     let jobs = 0;
+    let bytes = SUBMIT_HEADER_BYTES;
     for (const w of all) {
-      if (group.length > 0 && jobs + w.specs.length > this.maxJobs) {
+      if (group.length > 0 && (jobs + w.specs.length > this.maxJobs || bytes + w.bytes > this.maxBytes)) {
         void this.sendGroup(group);
         group = [];
         jobs = 0;
+        bytes = SUBMIT_HEADER_BYTES;
       }
       group.push(w);
       jobs += w.specs.length;
+      bytes += w.bytes;
     }
     if (group.length > 0) void this.sendGroup(group);
   }

@@ -65,7 +65,24 @@ export function toRaftJobsError(err: unknown, context: string): RaftJobsError {
     ...(jobId !== null ? { jobId } : {}),
   };
   const message = err.details !== undefined && err.details !== '' ? err.details : err.message;
+  const tooLarge = given === null ? oversizeMessage(err) : null;
+  if (tooLarge !== null) return new RaftJobsError(ErrorCode.InvalidArgument, tooLarge, details, { cause: err });
   return new RaftJobsError(code, message, details, { cause: err });
+}
+
+/**
+ * grpc-js refuses a message over the receiving side's limit with RESOURCE_EXHAUSTED ("Received
+ * message larger than max (N vs M)"). Resending cannot help and nothing was done, so it surfaces
+ * as INVALID_ARGUMENT, not OVERLOADED, with both sizes; null for any other error.
+ */
+function oversizeMessage(err: grpc.ServiceError): string | null {
+  if (err.code !== grpc.status.RESOURCE_EXHAUSTED) return null;
+  const m = /Received message larger than max \((\d+) vs\.? (\d+)\)/.exec(err.details ?? '');
+  if (m === null) return null;
+  return (
+    `a message of ${m[1]} bytes is over the receiver's limit of ${m[2]} bytes (a node accepts limits.maxPeerMessageBytes plus 64 KiB); ` +
+    'submit smaller jobs, or fewer at a time'
+  );
 }
 
 /** What to do after a failed attempt. */

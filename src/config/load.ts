@@ -91,7 +91,7 @@ function build(file: ConfigFile, baseDir: string): Config {
       electionTimeoutMaxMs: tickMs * electionTicks * 2,
       heartbeatIntervalMs: tickMs * heartbeatTicks,
     },
-    limits: { ...file.limits },
+    limits: { ...file.limits, maxEntryBytes: file.limits.maxEntryBytes ?? file.raft.maxAppendBytes },
     jobs: { ...file.jobs },
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },

@@ -1,4 +1,5 @@
 import { normalizeHostPort, parseHostPort } from './address.js';
+import { BYTE_LIMITS, byteLimitProblems } from './limits.js';
 import { CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO, QUEUE_NAME_PATTERN } from './schema.js';
 import type { Config } from './types.js';
 
@@ -22,6 +23,13 @@ function numberAt(root: unknown, path: readonly (string | number)[], fallback: n
   const value = get(root, path);
   if (value === undefined) return fallback;
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Like `numberAt`, but also undefined outside `[range.min, range.max]` (the schema reports that). */
+function boundedAt(root: unknown, path: readonly (string | number)[], fallback: number, range: { readonly min: number; readonly max: number }): number | undefined {
+  const value = get(root, path);
+  if (value === undefined) return fallback;
+  return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max ? value : undefined;
 }
 
 /**
@@ -74,14 +82,22 @@ export function crossFieldProblems(raw: unknown, ownNodeId: string | undefined):
     });
   }
 
-  const appendBytes = numberAt(raw, ['raft', 'maxAppendBytes'], r.maxAppendBytes);
-  const payloadBytes = numberAt(raw, ['limits', 'maxPayloadBytes'], CONFIG_DEFAULTS.limits.maxPayloadBytes);
-  if (appendBytes !== undefined && payloadBytes !== undefined && appendBytes < payloadBytes) {
-    problems.push({
-      path: ['raft', 'maxAppendBytes'],
-      message: `must be at least limits.maxPayloadBytes (${payloadBytes}), got ${appendBytes}: one largest job must fit in an append`,
-    });
-  }
+  const l = CONFIG_DEFAULTS.limits;
+  const sized = ['limits.maxPayloadBytes', 'limits.maxResultBytes', 'limits.maxBatchSize'];
+  problems.push(
+    ...byteLimitProblems({
+      maxPayloadBytes: boundedAt(raw, ['limits', 'maxPayloadBytes'], l.maxPayloadBytes, BYTE_LIMITS.maxPayloadBytes),
+      maxResultBytes: boundedAt(raw, ['limits', 'maxResultBytes'], l.maxResultBytes, BYTE_LIMITS.maxResultBytes),
+      maxEntryBytes: get(raw, ['limits', 'maxEntryBytes']) === undefined ? null : boundedAt(raw, ['limits', 'maxEntryBytes'], 0, BYTE_LIMITS.maxEntryBytes),
+      maxAppendBytes: boundedAt(raw, ['raft', 'maxAppendBytes'], r.maxAppendBytes, BYTE_LIMITS.maxAppendBytes),
+      maxAppendEntries: numberAt(raw, ['raft', 'maxAppendEntries'], r.maxAppendEntries),
+      maxPeerMessageBytes: boundedAt(raw, ['limits', 'maxPeerMessageBytes'], l.maxPeerMessageBytes, BYTE_LIMITS.maxPeerMessageBytes),
+      maxBatchSize: numberAt(raw, ['limits', 'maxBatchSize'], l.maxBatchSize),
+      maxQueueNameLength: numberAt(raw, ['limits', 'maxQueueNameLength'], l.maxQueueNameLength),
+      maxKeyLength: numberAt(raw, ['limits', 'maxKeyLength'], l.maxKeyLength),
+      configured: new Set(sized.filter((path) => get(raw, path.split('.')) !== undefined)),
+    }),
+  );
 
   // A retention override for a queue no job can be submitted to is a typo, not a setting.
   const queues = get(raw, ['jobs', 'retention', 'queues']);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isUnspecifiedHost, parseHostPort } from './address.js';
+import { BYTE_LIMITS } from './limits.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -15,7 +16,7 @@ export const CONFIG_DEFAULTS = {
     electionTicks: 10,
     heartbeatTicks: 2,
     maxAppendEntries: 512,
-    maxAppendBytes: 2 * MiB,
+    maxAppendBytes: BYTE_LIMITS.maxAppendBytes.default,
     maxInflight: 64,
     preVote: true,
     checkQuorum: true,
@@ -24,7 +25,9 @@ export const CONFIG_DEFAULTS = {
     snapshotBytes: 64 * MiB,
   },
   limits: {
-    maxPayloadBytes: 1 * MiB,
+    maxPayloadBytes: BYTE_LIMITS.maxPayloadBytes.default,
+    maxResultBytes: BYTE_LIMITS.maxResultBytes.default,
+    maxPeerMessageBytes: BYTE_LIMITS.maxPeerMessageBytes.default,
     maxBatchSize: 1000,
     maxQueueNameLength: 128,
     maxKeyLength: 256,
@@ -59,6 +62,7 @@ export const CLUSTER_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
+const range = (r: { readonly min: number; readonly max: number }) => int(r.min, r.max);
 
 const hostPort = (dialable: boolean) =>
   z.string().superRefine((text, ctx) => {
@@ -82,7 +86,7 @@ const RaftSchema = z.strictObject({
   electionTicks: int(3, 10_000).default(d.raft.electionTicks),
   heartbeatTicks: int(1, 10_000).default(d.raft.heartbeatTicks),
   maxAppendEntries: int(1, 100_000).default(d.raft.maxAppendEntries),
-  maxAppendBytes: int(1 * KiB, 64 * MiB).default(d.raft.maxAppendBytes),
+  maxAppendBytes: range(BYTE_LIMITS.maxAppendBytes).default(d.raft.maxAppendBytes),
   maxInflight: int(1, 10_000).default(d.raft.maxInflight),
   preVote: z.boolean().default(d.raft.preVote),
   checkQuorum: z.boolean().default(d.raft.checkQuorum),
@@ -92,7 +96,11 @@ const RaftSchema = z.strictObject({
 });
 
 const LimitsSchema = z.strictObject({
-  maxPayloadBytes: int(1, 64 * MiB).default(d.limits.maxPayloadBytes),
+  maxPayloadBytes: range(BYTE_LIMITS.maxPayloadBytes).default(d.limits.maxPayloadBytes),
+  maxResultBytes: range(BYTE_LIMITS.maxResultBytes).default(d.limits.maxResultBytes),
+  /** Absent: `raft.maxAppendBytes` (see `build` in load.ts). */
+  maxEntryBytes: range(BYTE_LIMITS.maxEntryBytes).optional(),
+  maxPeerMessageBytes: range(BYTE_LIMITS.maxPeerMessageBytes).default(d.limits.maxPeerMessageBytes),
   maxBatchSize: int(1, 100_000).default(d.limits.maxBatchSize),
   maxQueueNameLength: int(1, 4096).default(d.limits.maxQueueNameLength),
   maxKeyLength: int(1, 4096).default(d.limits.maxKeyLength),

@@ -31,8 +31,9 @@ export interface RaftConfig {
   /** Most entries in one AppendEntries message. Default 512. */
   readonly maxAppendEntries: number;
   /**
-   * Soft byte budget of one AppendEntries message (at least one entry is always sent). At least
-   * `limits.maxPayloadBytes`. Default 2 MiB.
+   * Byte budget of one AppendEntries message, bytes (at least one entry is always sent). At least
+   * `limits.maxEntryBytes`, and with the framing of `maxAppendEntries` entries at most
+   * `limits.maxPeerMessageBytes` (see src/config/limits.ts). Default 2 MiB.
    */
   readonly maxAppendBytes: number;
   /** Most unacknowledged AppendEntries messages per follower. Default 64. */
@@ -55,10 +56,30 @@ export interface RaftConfig {
   readonly snapshotBytes: number;
 }
 
-/** Limits enforced on client input. */
+/**
+ * Limits enforced on client input, and the byte bounds of log entries and peer messages. The byte
+ * bounds form one chain, checked when the config is loaded (src/config/limits.ts): the largest
+ * command (a job of `maxPayloadBytes`, a result of `maxResultBytes`) fits in `maxEntryBytes`, which
+ * fits in `raft.maxAppendBytes`, which with its framing fits in `maxPeerMessageBytes`. A message
+ * over the peer limit could never be replicated and would stall the cluster.
+ */
 export interface LimitsConfig {
   /** Largest job payload, bytes. Default 1 MiB. */
   readonly maxPayloadBytes: number;
+  /** Largest result a worker may complete a job with, bytes (0: none). Default 1 MiB. */
+  readonly maxResultBytes: number;
+  /**
+   * Largest log entry, bytes: the leader packs waiting commands into entries of at most this, and
+   * refuses a submit that alone would not fit (INVALID_ARGUMENT). At most `raft.maxAppendBytes`.
+   * Default: `raft.maxAppendBytes` (2 MiB).
+   */
+  readonly maxEntryBytes: number;
+  /**
+   * Largest frame between two nodes, bytes: the peer transport's send limit; the node's gRPC
+   * server accepts this plus 64 KiB of framing (from peers and clients alike). Every node of a
+   * cluster should use the same value. Default 8 MiB.
+   */
+  readonly maxPeerMessageBytes: number;
   /** Most jobs in one submit or lease batch. Default 1000. */
   readonly maxBatchSize: number;
   /** Longest queue name, characters. Default 128. */

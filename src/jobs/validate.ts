@@ -105,7 +105,7 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
     case 'complete':
       need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
       need(problems, prefix, 'token', tokenProblem(c['token']));
-      need(problems, prefix, 'result', bytesProblem(c['result'], o.maxResultBytes, false));
+      need(problems, prefix, 'result', bytesProblem(c['result'], o.maxResultBytes, 'maxResultBytes', false));
       return;
     case 'fail':
       need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
@@ -171,7 +171,7 @@ function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, probl
     return;
   }
   needJob(problems, prefix, i, 'queue', queueProblem(job['queue'], o));
-  needJob(problems, prefix, i, 'payload', bytesProblem(job['payload'], o.maxPayloadBytes, true));
+  needJob(problems, prefix, i, 'payload', bytesProblem(job['payload'], o.maxPayloadBytes, 'maxPayloadBytes', true));
   needJob(problems, prefix, i, 'priority', intProblem(job['priority'], INT32_MIN, INT32_MAX, false));
   needJob(problems, prefix, i, 'delayMs', intProblem(job['delayMs'], 0, o.maxDelayMs, false));
   needJob(problems, prefix, i, 'runAt', intProblem(job['runAt'], 0, MAX_TIME_MS, false));
@@ -252,10 +252,11 @@ function stringProblem(v: unknown, min: number, max: number, required: boolean):
   return null;
 }
 
-function bytesProblem(v: unknown, max: number, required: boolean): string | null {
+/** `limit` names the option (and config field, under `limits.`) in the message. */
+function bytesProblem(v: unknown, max: number, limit: string, required: boolean): string | null {
   if (v === undefined) return required ? 'is required' : null;
   if (!(v instanceof Uint8Array)) return 'must be bytes (Uint8Array)';
-  if (v.byteLength > max) return `must be at most ${max} bytes (got ${v.byteLength})`;
+  if (v.byteLength > max) return `must be at most ${max} bytes (${limit}), got ${v.byteLength}`;
   return null;
 }
 

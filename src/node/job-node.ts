@@ -8,6 +8,12 @@ import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
 
 export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandResult>, 'app' | 'events'> {
+  /**
+   * Largest log entry, bytes (`limits.maxEntryBytes`): the driver packs waiting commands into
+   * entries of at most this many bytes of encoded data. Passed on to `RaftNode` with the other
+   * options; the server never proposes a command that alone would exceed it.
+   */
+  readonly maxEntryBytes?: number;
   readonly jobs?: Partial<JobsOptions>;
   /** Grace a new leader gives inherited leases (J6), ms. At least one election timeout. */
   readonly leaseGraceMs: number;

@@ -10,6 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueueStats } from '../jobs/index.js';
 import type { JobFlowEvent, JobFlowSink, NodeMetrics, NodeStatus, RetryCause } from '../node/index.js';
+import type { PeerQueueStats } from '../transport/index.js';
 
 /** Raft roles, each a `role` label value of `raftjobs_raft_role`. */
 export const RAFT_ROLES = ['follower', 'preCandidate', 'candidate', 'leader'] as const;
@@ -23,6 +24,8 @@ export interface MetricsSource {
   queueStats(): readonly QueueStats[];
   /** Worker streams connected here (only a leader has any) and the leases they hold. */
   workers?(): { readonly connected: number; readonly leasesHeld: number };
+  /** The peer transport's queue depth and drops per peer (`Transport.peerStats`). */
+  peers?(): readonly PeerQueueStats[];
 }
 
 /** Running totals of one queue, for the dashboard's throughput chart. */
@@ -165,6 +168,29 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
         const queues = read((s) => s.queueStats());
         if (queues === undefined) return;
         for (const q of queues) for (const state of JOB_STATE_NAMES) this.set({ queue: q.queue, state }, q[state]);
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_transport_peer_queued_messages',
+      help: 'Raft messages waiting in the outgoing queue of each peer (all of them while the peer is unreachable).',
+      labelNames: ['peer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of read((s) => s.peers?.()) ?? []) this.set({ peer: p.id }, p.queued);
+      },
+    });
+    new Counter({
+      name: 'raftjobs_transport_peer_dropped_messages_total',
+      help: 'Raft messages to each peer the transport dropped (reason too_large: over limits.maxPeerMessageBytes, a configuration bug; other: queue overflow, lost snapshot, stop). Raft resends what is lost.',
+      labelNames: ['peer', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of read((s) => s.peers?.()) ?? []) {
+          this.inc({ peer: p.id, reason: 'too_large' }, p.tooLarge);
+          this.inc({ peer: p.id, reason: 'other' }, p.dropped - p.tooLarge);
+        }
       },
     });
     new Gauge({

@@ -15,6 +15,11 @@ export interface ApiObserver {
 /** What every service handler needs. */
 export interface ServiceContext {
   readonly node: JobNode;
+  /**
+   * `limits.maxEntryBytes`: a submit whose command would not fit in one log entry of this size is
+   * refused with INVALID_ARGUMENT, so no accepted request can make an entry too big to replicate.
+   */
+  readonly maxEntryBytes: number;
   readonly forwarder: LeaderForwarder;
   readonly logger: Logger;
   readonly observer?: ApiObserver;

@@ -24,7 +24,7 @@ export function addJobsServices(
 ): { close(): void; readonly workers: WorkerRegistry } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
   const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
-  const ctx: ServiceContext = { node: o.node, forwarder, logger: o.logger.child({ component: 'api' }), ...(o.observer ? { observer: o.observer } : {}) };
+  const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }), ...(o.observer ? { observer: o.observer } : {}) };
   const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
   const def = Jobs.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;

@@ -20,8 +20,6 @@ export interface RunningNode {
   shutdown(reason: string): Promise<void>;
 }
 
-const MAX_PEER_MESSAGE_BYTES = 8 * 1024 * 1024;
-
 /**
  * Open the node's storage, start Raft, and serve gRPC (peers, admin, jobs, workers) on its
  * address. Fails before binding when the data directory is refused.
@@ -42,7 +40,7 @@ export async function startNode(
     selfId: nodeId,
     peers,
     logger: logger.child({ component: 'transport' }),
-    maxMessageBytes: MAX_PEER_MESSAGE_BYTES,
+    maxMessageBytes: config.limits.maxPeerMessageBytes,
   });
   const r = config.raft;
   const obs = new NodeObservability(config, nodeId, logger);
@@ -59,6 +57,7 @@ export async function startNode(
       heartbeatTicks: r.heartbeatTicks,
       maxAppendEntries: r.maxAppendEntries,
       maxAppendBytes: r.maxAppendBytes,
+      maxEntryBytes: config.limits.maxEntryBytes,
       maxInflight: r.maxInflight,
       preVote: r.preVote,
       checkQuorum: r.checkQuorum,
@@ -68,6 +67,7 @@ export async function startNode(
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
       jobs: {
         maxPayloadBytes: config.limits.maxPayloadBytes,
+        maxResultBytes: config.limits.maxResultBytes,
         maxJobsPerSubmit: config.limits.maxBatchSize,
         maxLeaseBatch: config.limits.maxBatchSize,
         maxQueueNameLength: config.limits.maxQueueNameLength,
@@ -87,11 +87,13 @@ export async function startNode(
     throw err;
   }
 
-  const server = new grpc.Server({ ...peerServerOptions(MAX_PEER_MESSAGE_BYTES), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  // One server for peers and clients, so one receive limit: the peer frame limit plus framing.
+  // Client requests within it that would not fit in a log entry are refused by the handlers.
+  const server = new grpc.Server({ ...peerServerOptions(config.limits.maxPeerMessageBytes), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   transport.addToServer(server);
   const jobsApi = addJobsServices(server, { node, config, logger, peerDialAddresses: peers, observer: obs.metrics });
   addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: jobsApi.workers });
-  obs.addHealth(server, node, jobsApi.workers);
+  obs.addHealth(server, node, jobsApi.workers, transport);
   try {
     await new Promise<number>((resolve, reject) =>
       server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),

@@ -5,6 +5,7 @@ import { findNode, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { stats } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
+import type { Transport } from '../transport/index.js';
 import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
 import type { WorkerRegistry } from './worker-service.js';
@@ -35,10 +36,14 @@ export class NodeObservability {
     this.throughput = new ThroughputHistory(() => this.metrics.flowTotals());
   }
 
-  /** Let scrapes read the node, and serve grpc.health.v1 on `server`: SERVING while a leader is known. */
-  addHealth(server: grpc.Server, node: JobNode, workers: WorkerRegistry): void {
+  /**
+   * Let scrapes read the node and its peer transport, and serve grpc.health.v1 on `server`:
+   * SERVING while a leader is known.
+   */
+  addHealth(server: grpc.Server, node: JobNode, workers: WorkerRegistry, transport: Transport): void {
     this.metrics.bind({
       status: () => node.status({ digest: false }),
+      peers: () => transport.peerStats(),
       queueStats: () => stats(node.state),
       workers: () => {
         const list = workers.list();

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { ENTRY_HEADER_BYTES, maxCommandBytes, submitBytes } from '../config/limits.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { validateSubmit, type SubmitResult } from '../jobs/index.js';
 import { toServiceError } from './errors.js';
@@ -13,7 +14,8 @@ export interface WireSubmitted {
 }
 
 /**
- * One atomic Submit: validates, proposes and resolves once committed. `anticipate` lets idle
+ * One atomic Submit: validates (fields, then the size of the whole submit against
+ * `limits.maxEntryBytes`), proposes and resolves once committed. `anticipate` lets idle
  * workers of these queues get a lease in the same log entry.
  */
 export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpec[], anticipate: (queues: readonly string[]) => void): Promise<WireSubmitted[]> {
@@ -21,6 +23,13 @@ export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpe
   const jobs = specs.map(specToSubmitJob);
   const v = validateSubmit(jobs, ctx.node.state.options);
   if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
+  const bytes = submitBytes(v.value);
+  if (bytes > maxCommandBytes(ctx.maxEntryBytes)) {
+    throw invalid(
+      `jobs: a submit of ${v.value.length} jobs taking up to ${bytes} bytes does not fit in one log entry of limits.maxEntryBytes (${ctx.maxEntryBytes}, ` +
+        `less ${ENTRY_HEADER_BYTES} bytes of entry header); submit fewer or smaller jobs at a time`,
+    );
+  }
   const proposed = proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
   anticipate([...new Set(v.value.map((j) => j.queue))]);
   const res = await proposed;

@@ -139,6 +139,26 @@ export function messageCost(encodedLength: number): number {
   return 1 + varintLength(encodedLength) + encodedLength;
 }
 
+/**
+ * Upper bound of `encodeMessage(msg).length`, without encoding: every number at its longest
+ * varint, every character at three bytes of UTF-8. Lets a transport skip encoding the messages
+ * that are clearly small enough (almost all) when it checks sizes.
+ */
+export function encodedLengthBound(msg: Message): number {
+  let n = 128 + 3 * (msg.from.length + msg.to.length);
+  if (msg.type === 'append') for (const e of msg.entries) n += 40 + e.data.length;
+  if (msg.type === 'snapshot') {
+    n += 64 + msg.snapshot.data.length;
+    for (const v of msg.snapshot.meta.membership.voters) n += 6 + 3 * v.length;
+  }
+  return n;
+}
+
+/** Exact bytes of a frame's header (cluster id and sender), before any message or chunk. */
+export function frameHeaderBytes(clusterId: string, from: string): number {
+  return new FrameBuilder(clusterId, from).size;
+}
+
 /** Upper bound of the bytes a snapshot chunk adds to a frame. */
 export function chunkCost(headerLength: number, dataLength: number): number {
   const header = headerLength > 0 ? messageCost(headerLength) : 0;

@@ -2,7 +2,8 @@
  * Peer transport for Raft messages: the `Transport` interface, its gRPC implementation, and an
  * in-memory twin for tests and simulation.
  */
-export type { BackoffOptions, PeerReport, TimerHandle, Transport, TransportClock, TransportStats } from './types.js';
+export type { BackoffOptions, PeerQueueStats, PeerReport, TimerHandle, Transport, TransportClock, TransportStats } from './types.js';
+export { TOO_LARGE_DROPPED } from './types.js';
 export { GrpcTransport, type GrpcTransportOptions, type PeerLinkStatus } from './grpc/transport.js';
 export { peerServerOptions, raftPeerService, RAFT_PEER_STREAM_PATH, PeerMetadata, type PeerAck } from './grpc/service.js';
 export { MemoryNetwork, MemoryTransport, type DropHook, type MemoryNetworkOptions, type MemoryTransportOptions } from './memory.js';

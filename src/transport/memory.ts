@@ -1,10 +1,12 @@
 import { pino, type Logger } from 'pino';
+import { BYTE_LIMITS } from '../config/limits.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { Message, NodeId } from '../raft/types.js';
 import { realClock } from './clock.js';
+import { encodedLengthBound, encodeMessage, frameHeaderBytes, messageCost } from './codec.js';
 import { LogLimiter } from './log-limiter.js';
 import { BoundedQueue } from './queue.js';
-import type { PeerReport, Transport, TransportClock, TransportStats } from './types.js';
+import { TOO_LARGE_DROPPED, type PeerQueueStats, type PeerReport, type Transport, type TransportClock, type TransportStats } from './types.js';
 import { checkMessage, checkSender, peerPolicy, type PeerPolicy } from './validate.js';
 
 /** Decides per message whether the network loses it (true = drop). */
@@ -159,6 +161,13 @@ export interface MemoryTransportOptions {
   readonly peers: Iterable<NodeId> | ReadonlyMap<NodeId, string> | Readonly<Record<NodeId, string>>;
   /** Messages queued per peer that is not running before the oldest is dropped. Default 4096. */
   readonly queueLimit?: number;
+  /**
+   * Largest frame, bytes, measured as `GrpcTransport` measures it (the message encoded in a frame
+   * of its own): a larger message, snapshots excepted, is dropped, counted and logged the same
+   * way, so tests and simulations meet the limit a real node has. Default: the config default of
+   * `limits.maxPeerMessageBytes` (8 MiB).
+   */
+  readonly maxMessageBytes?: number;
   /** Default: silent. */
   readonly logger?: Logger;
   /** Used to rate-limit log lines. Default `realClock`. */
@@ -173,7 +182,8 @@ function peerIds(peers: MemoryTransportOptions['peers']): Iterable<NodeId> {
 
 /**
  * In-memory twin of `GrpcTransport` for unit, node and simulation tests: the same validation
- * (cluster id, known sender, addressed to us), the same queueing while a peer is not running, and
+ * (cluster id, known sender, addressed to us), the same queueing while a peer is not running, the
+ * same message-size limit (a message over `maxMessageBytes` is dropped, counted and logged), and
  * the same snapshot semantics (one complete message whose data is a private copy).
  */
 export class MemoryTransport implements Transport {
@@ -182,20 +192,33 @@ export class MemoryTransport implements Transport {
   private readonly network: MemoryNetwork;
   private readonly policy: PeerPolicy;
   private readonly queues = new Map<NodeId, BoundedQueue<Message>>();
+  private readonly perPeer = new Map<NodeId, { dropped: number; tooLarge: number }>();
   private readonly down = new Set<NodeId>();
-  private readonly counters = { sent: 0, dropped: 0, received: 0, rejected: 0 };
+  private readonly counters = { sent: 0, dropped: 0, tooLarge: 0, received: 0, rejected: 0 };
+  private readonly maxMessageBytes: number;
+  /** Bytes of this sender's frame header, which `maxMessageBytes` includes. */
+  private readonly frameHeader: number;
   private readonly limiter: LogLimiter;
   private readonly logger: Logger;
   private handler: ((msg: Message) => void) | null = null;
   private reportHandler: ((report: PeerReport) => void) | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
 
+  /** @throws RaftJobsError `CONFIG_INVALID` when `maxMessageBytes` is not a positive integer. */
   constructor(options: MemoryTransportOptions) {
     this.selfId = options.selfId;
     this.network = options.network;
     this.policy = peerPolicy(options.clusterId, options.selfId, peerIds(options.peers));
+    this.maxMessageBytes = options.maxMessageBytes ?? BYTE_LIMITS.maxPeerMessageBytes.default;
+    if (!Number.isSafeInteger(this.maxMessageBytes) || this.maxMessageBytes < 1) {
+      throw new RaftJobsError(ErrorCode.ConfigInvalid, `MemoryTransport: maxMessageBytes must be a positive integer, got ${this.maxMessageBytes}`);
+    }
+    this.frameHeader = frameHeaderBytes(options.clusterId, options.selfId);
     const limit = options.queueLimit ?? 4096;
-    for (const id of this.policy.peers) this.queues.set(id, new BoundedQueue(limit));
+    for (const id of this.policy.peers) {
+      this.queues.set(id, new BoundedQueue(limit));
+      this.perPeer.set(id, { dropped: 0, tooLarge: 0 });
+    }
     this.logger = options.logger ?? pino({ level: 'silent' });
     const clock = options.clock ?? realClock;
     this.limiter = new LogLimiter(this.logger, () => clock.now());
@@ -205,7 +228,16 @@ export class MemoryTransport implements Transport {
     for (const msg of messages) {
       const queue = this.state === 'running' && msg.from === this.selfId ? this.queues.get(msg.to) : undefined;
       if (queue === undefined) {
+        this.drop(msg, false);
+        continue;
+      }
+      const bytes = this.oversize(msg);
+      if (bytes !== null) {
         this.drop(msg);
+        this.counters.tooLarge += 1;
+        const peer = this.perPeer.get(msg.to);
+        if (peer !== undefined) peer.tooLarge += 1;
+        this.limiter.warn(`too-large:${msg.to}`, { peer: msg.to, type: msg.type, bytes, maxMessageBytes: this.maxMessageBytes }, TOO_LARGE_DROPPED);
         continue;
       }
       if (this.network.isUp(msg.to)) {
@@ -255,6 +287,10 @@ export class MemoryTransport implements Transport {
     return { ...this.counters };
   }
 
+  peerStats(): PeerQueueStats[] {
+    return [...this.queues].map(([id, queue]) => ({ id, queued: queue.length, ...(this.perPeer.get(id) ?? { dropped: 0, tooLarge: 0 }) }));
+  }
+
   /** @internal Called by the network when `id` starts running. */
   peerUp(id: NodeId): void {
     const queue = this.queues.get(id);
@@ -291,8 +327,29 @@ export class MemoryTransport implements Transport {
     if (msg.type === 'snapshot') this.report({ type: 'snapshot', to: msg.to, ok: true });
   }
 
-  private drop(msg: Message): void {
+  /**
+   * The encoded size of `msg` when it would not fit in a frame of `maxMessageBytes` on its own
+   * (the test `GrpcTransport` applies), else null. Snapshots never are: gRPC sends them in chunks.
+   * Only a message whose bound is over the limit is actually encoded.
+   */
+  private oversize(msg: Message): number | null {
+    if (msg.type === 'snapshot') return null;
+    const room = this.maxMessageBytes - this.frameHeader;
+    if (messageCost(encodedLengthBound(msg)) <= room) return null;
+    let bytes: number;
+    try {
+      bytes = encodeMessage(msg).length;
+    } catch {
+      return null; // not encodable: gRPC would drop it for that; in memory it travels as before
+    }
+    return messageCost(bytes) > room ? bytes : null;
+  }
+
+  /** Counts a lost message; `toPeer` false for one never routed to a peer (as gRPC counts it). */
+  private drop(msg: Message, toPeer = true): void {
     this.counters.dropped += 1;
+    const peer = toPeer ? this.perPeer.get(msg.to) : undefined;
+    if (peer !== undefined) peer.dropped += 1;
     if (msg.type === 'snapshot') this.report({ type: 'snapshot', to: msg.to, ok: false });
   }
 

@@ -11,6 +11,12 @@ export interface TransportStats {
    * Raft retries, so drops cost latency, not safety.
    */
   readonly dropped: number;
+  /**
+   * Of `dropped`: messages larger than the transport's `maxMessageBytes` (snapshots excepted: they
+   * travel in chunks). Raft resends such a message forever, so any count here is a configuration
+   * bug; each is also logged as "message over maxMessageBytes dropped".
+   */
+  readonly tooLarge: number;
   /** Inbound messages delivered to the `onMessage` handler. */
   readonly received: number;
   /**
@@ -19,6 +25,23 @@ export interface TransportStats {
    */
   readonly rejected: number;
 }
+
+/** The outgoing queue of one peer and what was lost on the way to it, for metrics. */
+export interface PeerQueueStats {
+  readonly id: NodeId;
+  /**
+   * Messages waiting for the peer: in gRPC those not yet written to its stream (all of them while
+   * it is unreachable); in memory those held while the peer is not running.
+   */
+  readonly queued: number;
+  /** Messages to this peer dropped (queue overflow, too large, lost snapshot, stop, partition). */
+  readonly dropped: number;
+  /** Of `dropped`: messages over `maxMessageBytes`. */
+  readonly tooLarge: number;
+}
+
+/** Log line of a message dropped for its size, the same from every transport. */
+export const TOO_LARGE_DROPPED = 'message over maxMessageBytes dropped';
 
 /**
  * What the transport learned about a peer that the Raft core wants to hear about
@@ -50,6 +73,8 @@ export interface Transport {
   /** Close every stream this transport opened or accepted; idempotent; resolves promptly. */
   stop(): Promise<void>;
   stats(): TransportStats;
+  /** Queue depth and drop counts of every known peer, in peer order. */
+  peerStats(): PeerQueueStats[];
 }
 
 /** A timer as returned by `TransportClock.setTimeout`. */

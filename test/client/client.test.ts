@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Client } from '../../src/client/index.js';
 import { isRaftJobsError, type RaftJobsError } from '../../src/errors/index.js';
-import { deadAddress, FakeJobs, serviceError, wireJob } from './fakes.js';
+import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../../src/config/limits.js';
+import { deadAddress, FakeJobs, serviceError, wireJob, type Recorded } from './fakes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -256,6 +257,47 @@ describe('Client submit stream', () => {
     for (let i = 0; i < 5; i++) await c2.submit({ queue: 'q' });
     expect(old.count('Submit')).toBe(5);
     expect(old.submitStreams).toHaveLength(0);
+  });
+});
+
+describe('Client submits near the size limits', () => {
+  const MiB = 1024 * 1024;
+  /** The server's payload check: a job over 1 MiB is refused, naming the limit. */
+  const payloadChecked = (req: Record<string, unknown>): Promise<unknown> => {
+    const jobs = req['jobs'] as { payload: Buffer }[];
+    const i = jobs.findIndex((j) => j.payload.length > MiB);
+    if (i < 0) return submitted(req);
+    const message = `jobs[${i}].payload: must be at most ${MiB} bytes (maxPayloadBytes), got ${jobs[i]?.payload.length}`;
+    return Promise.reject(serviceError(grpc.status.INVALID_ARGUMENT, message, { 'x-error-code': 'INVALID_ARGUMENT' }));
+  };
+
+  it('concurrent large submits of one client are split under the cap; an oversized job fails only its own caller', async () => {
+    // grpc-js's default receive limit (4 MiB) stands in for the node's: one call holding every job
+    // of this turn (about 26 MiB) would be refused whole.
+    const server = await fake({ Submit: payloadChecked });
+    const c = client([server.address]);
+    const large = Array.from({ length: 20 }, (_, i) => c.submit({ queue: 'big', payload: new Uint8Array(MiB - 4096).fill(i), idempotencyKey: `large-${i}` }));
+    const small = c.submit({ queue: 'small', payload: 'hello', idempotencyKey: 'small' });
+    const overPayload = c.submit({ queue: 'big', payload: new Uint8Array(MiB + 1), idempotencyKey: 'over-payload' });
+    const overReceive = c.submit({ queue: 'big', payload: new Uint8Array(5 * MiB), idempotencyKey: 'over-receive' });
+    const [largeResults, smallResult, overPayloadErr, overReceiveErr] = await Promise.all([Promise.allSettled(large), small, rejection(overPayload), rejection(overReceive)]);
+
+    expect(largeResults.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 'fulfilled'));
+    expect(smallResult).toHaveLength(1);
+    expect(overPayloadErr.code).toBe('INVALID_ARGUMENT');
+    expect(overPayloadErr.message).toBe(`jobs[0].payload: must be at most ${MiB} bytes (maxPayloadBytes), got ${MiB + 1}`);
+    expect(overReceiveErr.code).toBe('INVALID_ARGUMENT');
+    expect(overReceiveErr.message).toMatch(/^a message of \d+ bytes is over the receiver's limit of 4194304 bytes/);
+
+    // Every call that arrived kept under the cap, except one caller's own oversized submit.
+    const keys = (r: Recorded): string[] => (r.request['jobs'] as { idempotencyKey: string }[]).map((j) => j.idempotencyKey);
+    for (const call of server.calls) {
+      const jobs = call.request['jobs'] as { queue: string; payload: Buffer; idempotencyKey: string }[];
+      if (submitBytes(jobs) > DEFAULT_MAX_SUBMIT_BYTES) expect(keys(call)).toEqual(['over-payload']);
+    }
+    // The large jobs went two to a call (two fill the default cap), each once; calls arrive in any order.
+    const largeKeys = server.calls.map((r) => keys(r).filter((k) => k.startsWith('large-')).join(' ')).filter((k) => k !== '');
+    expect(largeKeys.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `large-${2 * i} large-${2 * i + 1}`).sort());
   });
 });
 

@@ -41,7 +41,8 @@ describe('loadConfig', () => {
       electionTimeoutMaxMs: 1000,
       heartbeatIntervalMs: 100,
     });
-    expect(config.limits).toEqual(CONFIG_DEFAULTS.limits);
+    // The largest entry is not set by default: it is the append budget.
+    expect(config.limits).toEqual({ ...CONFIG_DEFAULTS.limits, maxEntryBytes: CONFIG_DEFAULTS.raft.maxAppendBytes });
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.nodes[0]).toEqual({ id: 'n1', address: '127.0.0.1:7001' });
@@ -125,6 +126,9 @@ describe('environment overrides', () => {
     RAFTJOBS_SNAPSHOT_TAIL_ENTRIES: ['10', (c) => c.raft.snapshotTailEntries, 10],
     RAFTJOBS_SNAPSHOT_BYTES: ['1048576', (c) => c.raft.snapshotBytes, 1048576],
     RAFTJOBS_MAX_PAYLOAD_BYTES: ['1024', (c) => c.limits.maxPayloadBytes, 1024],
+    RAFTJOBS_MAX_RESULT_BYTES: ['2048', (c) => c.limits.maxResultBytes, 2048],
+    RAFTJOBS_MAX_ENTRY_BYTES: ['1572864', (c) => c.limits.maxEntryBytes, 1572864],
+    RAFTJOBS_MAX_PEER_MESSAGE_BYTES: ['16777216', (c) => c.limits.maxPeerMessageBytes, 16777216],
     RAFTJOBS_MAX_BATCH_SIZE: ['50', (c) => c.limits.maxBatchSize, 50],
     RAFTJOBS_MAX_QUEUE_NAME_LENGTH: ['64', (c) => c.limits.maxQueueNameLength, 64],
     RAFTJOBS_MAX_KEY_LENGTH: ['100', (c) => c.limits.maxKeyLength, 100],

@@ -32,7 +32,7 @@ describe('validateSubmit', () => {
     ]);
     expect(problems(v)).toEqual([
       'jobs[3].queue: must match [A-Za-z0-9._:-]{1,128}',
-      'jobs[3].payload: must be at most 1048576 bytes (got 1048577)',
+      'jobs[3].payload: must be at most 1048576 bytes (maxPayloadBytes), got 1048577',
       'jobs[3].delayMs: must be >= 0',
     ]);
   });
@@ -73,7 +73,7 @@ describe('validateSubmit', () => {
     const o = resolveOptions({ maxPayloadBytes: 4, maxJobsPerSubmit: 2, maxQueueNameLength: 3 });
     expect(problems(validateSubmit([job({ payload: bytes('12345'), queue: 'abcd' })], o))).toEqual([
       'jobs[0].queue: must match [A-Za-z0-9._:-]{1,3}',
-      'jobs[0].payload: must be at most 4 bytes (got 5)',
+      'jobs[0].payload: must be at most 4 bytes (maxPayloadBytes), got 5',
     ]);
     expect(problems(validateSubmit([job(), job(), job()], o))).toEqual(['jobs: must be an array of 1..2 jobs']);
   });

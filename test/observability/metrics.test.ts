@@ -89,6 +89,9 @@ describe('metrics and health of a real cluster', () => {
     for (const peer of followers) {
       expect(metric(s, 'raftjobs_raft_replication_lag_entries', { peer })).toBeGreaterThanOrEqual(0);
       expect(metric(s, 'raftjobs_raft_peer_last_contact_seconds', { peer })).toBeLessThan(5);
+      // The peer transport's queue and drops, read from the node's GrpcTransport.
+      expect(metric(s, 'raftjobs_transport_peer_queued_messages', { peer })).toBeGreaterThanOrEqual(0);
+      expect(metric(s, 'raftjobs_transport_peer_dropped_messages_total', { peer, reason: 'too_large' })).toBe(0);
     }
     expect(metric(s, 'raftjobs_storage_fsync_seconds_count')).toBeGreaterThan(0);
     expect(metric(s, 'raftjobs_node_info', { node: leader.id, cluster: 'itest' })).toBe(1);

@@ -1,6 +1,10 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Message, SnapshotRequest } from '../../src/raft/types.js';
+import type { AppendRequest, Message, SnapshotRequest } from '../../src/raft/types.js';
+import { encodeMessage, frameHeaderBytes, messageCost } from '../../src/transport/codec.js';
+import { TOO_LARGE_DROPPED } from '../../src/transport/index.js';
 import {
+  CLUSTER,
   everyVariant,
   grpcHarness,
   heartbeat,
@@ -8,6 +12,7 @@ import {
   MiB,
   patternBytes,
   snapshotMessage,
+  TEST_MAX_MESSAGE_BYTES,
   type Harness,
   type HarnessFactory,
   type TestNode,
@@ -38,6 +43,30 @@ function expectSameSnapshot(actual: Message | undefined, expected: SnapshotReque
   expect(got.snapshot.data).toBeInstanceOf(Uint8Array);
   expect(got.snapshot.data.byteLength).toBe(expected.snapshot.data.byteLength);
   expect(Buffer.compare(got.snapshot.data, expected.snapshot.data)).toBe(0);
+}
+
+/** Bytes of `msg` in a frame of its own from `from`: what a transport compares with its limit. */
+function soloFrameBytes(msg: Message): number {
+  return frameHeaderBytes(CLUSTER, msg.from) + messageCost(encodeMessage(msg).length);
+}
+
+/** An append of one entry whose frame is exactly `frameBytes` long. */
+function appendOfFrame(from: string, to: string, frameBytes: number, seed: number): AppendRequest {
+  const make = (size: number): AppendRequest => ({
+    type: 'append',
+    from,
+    to,
+    term: 4,
+    prevLogIndex: 10,
+    prevLogTerm: 3,
+    commit: 9,
+    entries: [{ index: 11, term: 4, type: 'normal', data: patternBytes(size, seed) }],
+  });
+  let size = frameBytes - soloFrameBytes(make(0));
+  while (soloFrameBytes(make(size)) > frameBytes) size -= 1;
+  const msg = make(size);
+  if (soloFrameBytes(msg) !== frameBytes) throw new Error(`no append with a frame of exactly ${frameBytes} bytes`);
+  return msg;
 }
 
 /** The one conformance suite: every Transport implementation must pass it unchanged. */
@@ -106,6 +135,26 @@ describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conforman
     expect(n2.transport.stats()).toMatchObject({ received: 3, rejected: 0 });
   });
 
+  it('drops, counts and logs a message over maxMessageBytes, and delivers the ones around it and one exactly at the limit', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const logged: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
+    const n1 = await h.start({ id: 'n1', peers: ['n1', 'n2', 'n3'], logger });
+    const n2 = await h.start({ id: 'n2', peers: ['n1', 'n2', 'n3'] });
+    const atLimit = appendOfFrame('n1', 'n2', TEST_MAX_MESSAGE_BYTES, 1);
+    const over = appendOfFrame('n1', 'n2', TEST_MAX_MESSAGE_BYTES + 1, 2);
+    n1.transport.send([heartbeat('n1', 'n2', 1), over, heartbeat('n1', 'n2', 2), atLimit, heartbeat('n1', 'n2', 3)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(4), WAIT);
+    expect(n2.inbox.map((m) => m.type)).toEqual(['heartbeat', 'heartbeat', 'append', 'heartbeat']);
+    const got = n2.inbox[2] as AppendRequest;
+    expect(Buffer.compare(got.entries[0]?.data ?? new Uint8Array(0), atLimit.entries[0]?.data ?? new Uint8Array(1))).toBe(0);
+    expect(n1.transport.stats()).toMatchObject({ sent: 4, dropped: 1, tooLarge: 1 });
+    expect(n1.transport.peerStats()).toContainEqual({ id: 'n2', queued: 0, dropped: 1, tooLarge: 1 });
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: TOO_LARGE_DROPPED, peer: 'n2', type: 'append', maxMessageBytes: TEST_MAX_MESSAGE_BYTES, bytes: encodeMessage(over).length }),
+    );
+  });
+
   it('rejects messages from another cluster and does not deliver them', async () => {
     const h = await cluster(['n1', 'n2', 'n3']);
     const n2 = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
@@ -161,11 +210,16 @@ describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conforman
     n1.transport.send(Array.from({ length: 20 }, (_, i) => heartbeat('n1', 'n2', i + 1)));
     expect(n1.transport.stats()).toMatchObject({ sent: 0, dropped: 12 });
     await vi.waitFor(() => expect(n1.reports).toContainEqual({ type: 'unreachable', to: 'n2' }), WAIT);
+    expect(n1.transport.peerStats()).toEqual([
+      { id: 'n2', queued: 8, dropped: 12, tooLarge: 0 },
+      { id: 'n3', queued: 0, dropped: 0, tooLarge: 0 },
+    ]);
 
     const n2 = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
     await vi.waitFor(() => expect(n2.inbox).toHaveLength(8), WAIT);
     expect(contexts(n2.inbox)).toEqual([13, 14, 15, 16, 17, 18, 19, 20]);
     expect(n1.transport.stats()).toMatchObject({ sent: 8, dropped: 12 });
+    expect(n1.transport.peerStats()[0]).toEqual({ id: 'n2', queued: 0, dropped: 12, tooLarge: 0 });
   });
 
   it('reports a snapshot that could not be queued as failed', async () => {

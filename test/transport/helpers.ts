@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Entry, Message, NodeId, SnapshotRequest } from '../../src/raft/types.js';
 import {
   GrpcTransport,
@@ -80,6 +80,8 @@ export interface NodeSpec {
   readonly clusterId?: string;
   /** Default 4096. */
   readonly queueLimit?: number;
+  /** Default: silent. */
+  readonly logger?: Logger;
 }
 
 /** Runs transports of one implementation on endpoints named by node id. */
@@ -102,6 +104,9 @@ async function startNode(id: NodeId, transport: Transport): Promise<TestNode> {
   return node;
 }
 
+/** The frame limit of every transport the harnesses build, so the suite tests the same limit on both. */
+export const TEST_MAX_MESSAGE_BYTES = 2 * MiB;
+
 export const memoryHarness: HarnessFactory = Object.assign(
   (_ids: readonly NodeId[]): Promise<Harness> => {
     const network = new MemoryNetwork();
@@ -114,7 +119,8 @@ export const memoryHarness: HarnessFactory = Object.assign(
           selfId: spec.id,
           peers: spec.peers,
           queueLimit: spec.queueLimit ?? 4096,
-          logger: silent,
+          maxMessageBytes: TEST_MAX_MESSAGE_BYTES,
+          logger: spec.logger ?? silent,
         });
         running.set(spec.id, transport);
         return startNode(spec.id, transport);
@@ -133,7 +139,7 @@ export const memoryHarness: HarnessFactory = Object.assign(
 
 /** Options shared by every GrpcTransport the tests build: small chunks and limits, fast backoff. */
 export const grpcTestOptions = {
-  maxMessageBytes: 2 * MiB,
+  maxMessageBytes: TEST_MAX_MESSAGE_BYTES,
   chunkBytes: 512 * KiB,
   backoff: { initialMs: 20, maxMs: 200 },
   connectTimeoutMs: 2000,
@@ -179,6 +185,7 @@ export const grpcHarness: HarnessFactory = Object.assign(
           selfId: spec.id,
           peers: new Map(spec.peers.map((p) => [p, address(p)])),
           queueLimit: spec.queueLimit ?? 4096,
+          ...(spec.logger === undefined ? {} : { logger: spec.logger }),
         });
         if (ep.server === null) {
           ep.server = newServer();

@@ -5,7 +5,7 @@ import { backoffDelay } from '../clock.js';
 import { chunkCost, encodeMessage, FrameBuilder, messageCost } from '../codec.js';
 import type { LogLimiter } from '../log-limiter.js';
 import { BoundedQueue } from '../queue.js';
-import type { BackoffOptions, PeerReport, TimerHandle, TransportClock } from '../types.js';
+import { TOO_LARGE_DROPPED, type BackoffOptions, type PeerQueueStats, type PeerReport, type TimerHandle, type TransportClock } from '../types.js';
 import { PeerMetadata, RAFT_PEER_STREAM_PATH, raftPeerService, type PeerAck } from './service.js';
 
 /** Frames handed to grpc-js and not yet written to the socket; beyond this we wait. */
@@ -15,6 +15,7 @@ const MAX_INFLIGHT_FRAMES = 2;
 export interface SendCounters {
   sent: number;
   dropped: number;
+  tooLarge: number;
 }
 
 /** Everything a link needs from its transport. */
@@ -82,6 +83,8 @@ export class PeerLink {
   private attempt = 0;
   private flushQueued = false;
   private down = false;
+  private dropped = 0;
+  private tooLarge = 0;
 
   constructor(private readonly o: PeerLinkOptions) {
     this.queue = new BoundedQueue(o.queueLimit);
@@ -95,6 +98,11 @@ export class PeerLink {
   /** Messages waiting for the stream. */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Queue depth and what this link dropped. */
+  get stats(): PeerQueueStats {
+    return { id: this.o.peerId, queued: this.queue.length, dropped: this.dropped, tooLarge: this.tooLarge };
   }
 
   /** True while a stream to the peer is accepted and writable. */
@@ -140,6 +148,7 @@ export class PeerLink {
 
   private drop(msg: Message): void {
     this.o.counters.dropped += 1;
+    this.dropped += 1;
     if (msg.type === 'snapshot') this.o.report({ type: 'snapshot', to: this.o.peerId, ok: false });
   }
 
@@ -304,7 +313,9 @@ export class PeerLink {
         if (b.messages > 0 || b.hasChunk) break;
         this.queue.shift();
         this.drop(item.msg);
-        this.o.limiter.warn(`too-large:${this.o.peerId}`, { peer: this.o.peerId, type: item.msg.type, bytes: item.bytes.length, maxMessageBytes: this.o.maxMessageBytes }, 'message over maxMessageBytes dropped');
+        this.o.counters.tooLarge += 1;
+        this.tooLarge += 1;
+        this.o.limiter.warn(`too-large:${this.o.peerId}`, { peer: this.o.peerId, type: item.msg.type, bytes: item.bytes.length, maxMessageBytes: this.o.maxMessageBytes }, TOO_LARGE_DROPPED);
         continue;
       }
       this.queue.shift();

@@ -4,7 +4,8 @@ import { ErrorCode, RaftJobsError } from '../../errors/index.js';
 import type { Message, NodeId } from '../../raft/types.js';
 import { realClock, realRandom } from '../clock.js';
 import { LogLimiter } from '../log-limiter.js';
-import type { BackoffOptions, PeerReport, Transport, TransportClock, TransportStats } from '../types.js';
+import { BYTE_LIMITS } from '../../config/limits.js';
+import type { BackoffOptions, PeerQueueStats, PeerReport, Transport, TransportClock, TransportStats } from '../types.js';
 import { peerPolicy, type PeerPolicy } from '../validate.js';
 import { InboundStream, type InboundHost } from './inbound.js';
 import { PeerLink } from './peer-link.js';
@@ -21,8 +22,10 @@ export interface GrpcTransportOptions {
   readonly logger: Logger;
   /**
    * Largest frame this node writes, bytes; also the channel's max send length. A single message
-   * larger than this (other than a snapshot, which is chunked) is dropped. Receivers need a server
-   * receive limit at least this large: see `peerServerOptions`. Default 4 MiB.
+   * larger than this (other than a snapshot, which is chunked) is dropped, counted (`tooLarge`)
+   * and logged. Receivers need a server receive limit at least this large: see
+   * `peerServerOptions`. A node passes `limits.maxPeerMessageBytes`. Default: that field's
+   * default (8 MiB).
    */
   readonly maxMessageBytes?: number;
   /** Messages queued per peer before the oldest is dropped. Default 4096. */
@@ -59,7 +62,7 @@ const MiB = 1024 * 1024;
 /** Room in a chunk frame for the frame header, the snapshot header and framing, bytes. */
 const CHUNK_HEADROOM = 64 * 1024;
 
-type Counters = { sent: number; dropped: number; received: number; rejected: number };
+type Counters = { sent: number; dropped: number; tooLarge: number; received: number; rejected: number };
 
 /**
  * Raft peer transport over gRPC: one long-lived client-streaming call per peer for outgoing
@@ -75,7 +78,7 @@ export class GrpcTransport implements Transport {
   private readonly policy: PeerPolicy;
   private readonly links = new Map<NodeId, PeerLink>();
   private readonly inbound = new Set<InboundStream>();
-  private readonly counters: Counters = { sent: 0, dropped: 0, received: 0, rejected: 0 };
+  private readonly counters: Counters = { sent: 0, dropped: 0, tooLarge: 0, received: 0, rejected: 0 };
   private readonly limiter: LogLimiter;
   private readonly logger: Logger;
   private handler: ((msg: Message) => void) | null = null;
@@ -89,7 +92,7 @@ export class GrpcTransport implements Transport {
       options.peers instanceof Map ? (options.peers as ReadonlyMap<NodeId, string>) : Object.entries(options.peers as Readonly<Record<NodeId, string>>),
     );
     peers.delete(options.selfId);
-    const maxMessageBytes = options.maxMessageBytes ?? 4 * MiB;
+    const maxMessageBytes = options.maxMessageBytes ?? BYTE_LIMITS.maxPeerMessageBytes.default;
     const queueLimit = options.queueLimit ?? 4096;
     const chunkBytes = options.chunkBytes ?? MiB;
     const backoff = options.backoff ?? { initialMs: 100, maxMs: 5000 };
@@ -201,6 +204,10 @@ export class GrpcTransport implements Transport {
 
   stats(): TransportStats {
     return { ...this.counters };
+  }
+
+  peerStats(): PeerQueueStats[] {
+    return [...this.links.values()].map((link) => link.stats);
   }
 
   /** Connection and queue state of every peer. */
