@@ -31,9 +31,10 @@ export interface RaftNodeOptions<C, R> {
   /** Most commands packed into one log entry. Default 1000. */
   readonly maxCommandsPerEntry?: number;
   /**
-   * Most bytes of one log entry's data. Commands proposed together are split over as many entries
-   * as it takes; one command that alone encodes larger is refused with INVALID_ARGUMENT, since no
-   * peer would accept an append carrying it. Must not exceed `maxAppendBytes`. Default 4 MiB.
+   * Most bytes of one log entry's data (`limits.maxEntryBytes`). Commands proposed together are
+   * split over as many entries as it takes. A command that alone encodes larger goes in an entry of
+   * its own: the config's limits make sure every command the node accepts fits one peer message
+   * (src/config/limits.ts). Default 2 MiB.
    */
   readonly maxEntryBytes?: number;
   /**
@@ -54,7 +55,7 @@ export interface RaftNodeOptions<C, R> {
 }
 
 /** Default of `RaftNodeOptions.maxEntryBytes`. */
-export const DEFAULT_MAX_ENTRY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 
 interface Waiter<R> {
   resolve(result: R): void;
@@ -402,19 +403,14 @@ export class RaftNode<C, R> {
   }
 
   /**
-   * Proposes `chunk` as one entry, or as several when it encodes over `maxEntryBytes`: no entry is
-   * ever larger than a peer accepts. A single command over the bound fails on its own.
+   * Proposes `chunk` as one entry, or as several when it encodes over `maxEntryBytes`, so commands
+   * packed together never make an entry larger than a peer accepts. A single command over the
+   * bound goes alone (see `maxEntryBytes`).
    */
   private proposeChunk(now: number, chunk: { command: C; waiter: Waiter<R> }[]): void {
     const maxBytes = this.o.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
     const data = this.o.app.encode(now, chunk.map((c) => c.command));
-    if (data.length > maxBytes) {
-      if (chunk.length === 1) {
-        (chunk[0] as { waiter: Waiter<R> }).waiter.reject(
-          new RaftJobsError(ErrorCode.InvalidArgument, `the command encodes to ${data.length} bytes, over the largest log entry (${maxBytes} bytes)`),
-        );
-        return;
-      }
+    if (data.length > maxBytes && chunk.length > 1) {
       // Split by count in proportion to the excess; each part is checked again.
       const parts = Math.min(chunk.length, Math.ceil(data.length / maxBytes) + 1);
       const size = Math.ceil(chunk.length / parts);

@@ -34,7 +34,7 @@ async function stop(m: Member): Promise<void> {
   await m.storage.close();
 }
 
-async function startMember(network: MemoryNetwork, id: string, extra: { onFatal?: (err: Error) => void; storage?: RaftStorage } = {}): Promise<Member> {
+async function startMember(network: MemoryNetwork, id: string, extra: { onFatal?: (err: Error) => void; storage?: RaftStorage; maxEntryBytes?: number } = {}): Promise<Member> {
   const storage = extra.storage ?? (await openMemoryStorage({ clusterId: CLUSTER, nodeId: id }));
   const app = new JobsApp();
   const node = await RaftNode.start<Command, CommandResult>({
@@ -50,6 +50,7 @@ async function startMember(network: MemoryNetwork, id: string, extra: { onFatal?
     snapshotEntries: 20,
     snapshotTailEntries: 5,
     ...(extra.onFatal ? { events: { onFatal: extra.onFatal } } : {}),
+    ...(extra.maxEntryBytes !== undefined ? { maxEntryBytes: extra.maxEntryBytes, maxAppendBytes: extra.maxEntryBytes } : {}),
   });
   const m = { id, node, app, storage };
   running.push(m);
@@ -91,6 +92,22 @@ describe('RaftNode over the in-memory twins', () => {
     expect(leader.node.status().lastLogIndex - before).toBeLessThan(10);
     await converged(members);
     for (const m of members) expect(m.app.state.jobs.size).toBe(50);
+  });
+
+  it('splits commands proposed together over entries no larger than maxEntryBytes, and every one commits', async () => {
+    const network = new MemoryNetwork();
+    const maxEntryBytes = 1024 * 1024;
+    const members = await Promise.all(IDS.map((id) => startMember(network, id, { maxEntryBytes })));
+    const leader = await leaderOf(members);
+    const before = leader.node.status().lastLogIndex;
+    const big = (n: number): Command => ({ type: 'submit', jobs: [{ queue: 'q', payload: new Uint8Array(300 * 1024).fill(n) }] });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => leader.node.propose(big(i))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    await converged(members);
+    // 12 x 300 KiB cannot go in fewer than 4 entries of at most 1 MiB; each stored entry is within the bound.
+    const entries = (await leader.storage.load()).entries.filter((e) => e.index > before && e.type === 'normal');
+    expect(entries.length).toBeGreaterThanOrEqual(4);
+    for (const e of entries) expect(e.data.length).toBeLessThanOrEqual(maxEntryBytes);
   });
 
   it('writes a commit index that moved without new entries at the next idle tick, so a killed node recovers it', async () => {
