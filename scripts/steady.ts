@@ -143,7 +143,7 @@ const statusLoop = (async () => {
   let minute = -1;
   const t0 = performance.now();
   while (!stopping) {
-    const rows: StatusRow[] = await cluster.statusAll();
+    const rows: StatusRow[] = await cluster.statusAll(cluster.ids, { digest: false });
     const leader = rows.find((r) => r.role === 'leader');
     if (leader && leaders.at(-1) !== leader.id) leaders.push(leader.id);
     for (const r of rows) maxTerm = Math.max(maxTerm, r.term ?? 0);

@@ -295,14 +295,17 @@ export class Cluster {
 
   // ------------------------------------------------------------------ status
 
-  /** Node `id`'s own view (role "unreachable" when it does not answer within `statusTimeoutMs`). */
-  status(id: string): Promise<StatusRow> {
-    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000);
+  /**
+   * Node `id`'s own view (role "unreachable" when it does not answer within `statusTimeoutMs`),
+   * with its state digest unless `digest` is false.
+   */
+  status(id: string, o: { readonly digest?: boolean } = {}): Promise<StatusRow> {
+    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false });
   }
 
   /** Status of the given nodes (default: all, in config order), asked concurrently. */
-  statusAll(ids: readonly string[] = this.ids): Promise<StatusRow[]> {
-    return Promise.all(ids.map((id) => this.status(id)));
+  statusAll(ids: readonly string[] = this.ids, o: { readonly digest?: boolean } = {}): Promise<StatusRow[]> {
+    return Promise.all(ids.map((id) => this.status(id, o)));
   }
 
   /**

@@ -10,7 +10,7 @@ type Command = (argv: readonly string[], out: Writable, err: Writable) => Promis
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   node: { run: (a) => nodeCommand(a), usage: 'node --config FILE --id ID          run one cluster node' },
-  status: { run: (a, o) => statusCommand(a, o), usage: 'status --config FILE [--json]       show every node of a config' },
+  status: { run: (a, o) => statusCommand(a, o), usage: 'status --config FILE [--json] [--digest]   show every node of a config; --digest adds state digests' },
   snapshot: { run: async (a, o, e) => (await import('./snapshot-command.js')).snapshotCommand(a, o, e), usage: 'snapshot --config FILE [--json]     every node snapshots and compacts its log now' },
   submit: {
     run: (a, o) => submitCommand(a, o),

@@ -24,14 +24,27 @@ export interface StatusRow {
 
 type WireStatus = WireNodeStatus;
 
+/** Options of {@link fetchStatus}. */
+export interface FetchStatusOptions {
+  /**
+   * Ask for the state digest too. A node hashes its whole job state for it (in small steps, so it
+   * keeps serving), which takes a while on a large state: the deadline is then at least 10 s.
+   */
+  readonly digest?: boolean;
+}
+
+/** Deadline of a status call that asks for the digest, at least, ms. */
+const DIGEST_TIMEOUT_MS = 10_000;
+
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
-export function fetchStatus(id: string, address: string, timeoutMs = 1500): Promise<StatusRow> {
+export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: FetchStatusOptions = {}): Promise<StatusRow> {
   const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
   const client = new Admin(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     Status(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, s?: WireStatus) => void): void;
   };
   return new Promise<StatusRow>((resolve) => {
-    client.Status({}, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, s?: WireStatus) => {
+    const deadline = Date.now() + (o.digest === true ? Math.max(timeoutMs, DIGEST_TIMEOUT_MS) : timeoutMs);
+    client.Status({ skipDigest: o.digest !== true }, { deadline }, (err: grpc.ServiceError | null, s?: WireStatus) => {
       client.close();
       if (err || !s) {
         resolve({ id, address, role: 'unreachable', error: err?.details ?? 'no answer' });
@@ -57,15 +70,15 @@ export function fetchStatus(id: string, address: string, timeoutMs = 1500): Prom
 }
 
 /** Status of every node in a config, in config order. */
-export async function clusterStatus(nodes: readonly { id: string; address: string }[], timeoutMs?: number): Promise<StatusRow[]> {
-  return Promise.all(nodes.map((n) => fetchStatus(n.id, n.address, timeoutMs)));
+export async function clusterStatus(nodes: readonly { id: string; address: string }[], timeoutMs?: number, o: FetchStatusOptions = {}): Promise<StatusRow[]> {
+  return Promise.all(nodes.map((n) => fetchStatus(n.id, n.address, timeoutMs, o)));
 }
 
-/** `raftjobs status --config FILE [--json]` */
+/** `raftjobs status --config FILE [--json] [--digest]` */
 export async function statusCommand(argv: readonly string[], out: Writable): Promise<number> {
-  const { values } = parseFlags('status', argv, { config: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const { values } = parseFlags('status', argv, { config: { type: 'string' }, json: { type: 'boolean', default: false }, digest: { type: 'boolean', default: false } });
   const config = loadConfig(requireFlag('status', 'config', values.config));
-  const rows = await clusterStatus(config.nodes);
+  const rows = await clusterStatus(config.nodes, undefined, { digest: values.digest });
   if (values.json) {
     out.write(JSON.stringify(rows) + '\n');
   } else {

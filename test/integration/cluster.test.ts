@@ -82,6 +82,13 @@ describe('a three-node cluster of real processes', { timeout: 60_000 }, () => {
     expect(rows.map((r) => [r.id, r.role === 'leader' ? 'leader' : 'other'])).toEqual(
       cluster.ids.map((id) => [id, id === c.leader.id ? 'leader' : 'other']),
     );
+    // The state digest costs a pass over the whole state: only `--digest` asks for it.
+    expect(rows.map((r) => r.stateDigest)).toEqual(['', '', '']);
+    const withDigest = await runCli(['status', '--config', cluster.configPath, '--json', '--digest']);
+    expect(withDigest.code, withDigest.stderr).toBe(0);
+    const digests = (JSON.parse(withDigest.stdout) as StatusRow[]).map((r) => r.stateDigest);
+    expect(digests[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(digests).size).toBe(1);
   });
 
   it('kill -9 of the leader: another node leads in a higher term; the old leader rejoins as a follower and catches up', async () => {
