@@ -6,6 +6,7 @@ import { ErrorCode, isRaftJobsError } from '../errors/index.js';
 import { type StorageIdentity, checkIdentity, decodeIdentity, encodeIdentity } from './codec.js';
 import { corrupt, errorCode, findCause, refuse } from './failures.js';
 import { IDENTITY_KEY } from './keys.js';
+import { LevelFileDamage, verifyLevelFiles } from './level-files.js';
 import { RaftStorage, type StorageDatabase } from './raft-storage.js';
 
 /** Where a node keeps its data. */
@@ -35,13 +36,25 @@ const RWX = fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK;
  * `STORAGE_UNREADABLE` (missing permissions, not a directory, locked by another process),
  * `STORAGE_CORRUPT` (LevelDB corruption, undecodable records, a non-empty directory that is not
  * a raftjobs database) or `STORAGE_FOREIGN` (another node id or cluster id).
+ *
+ * Before LevelDB opens anything, every file it will use is checked against its own checksums
+ * (`verifyLevelFiles`): LevelDB as classic-level runs it would skip a damaged log record or read
+ * a damaged table block without a word, and a node must not serve such data or vote with a term
+ * it lost. A damaged file is refused with `STORAGE_CORRUPT` naming it; the operator wipes the
+ * directory and the node rejoins empty, like a new disk.
  */
 export async function openLevelStorage(opts: LevelStorageOptions): Promise<RaftStorage> {
   const dir = nodePath.resolve(opts.dir);
   const identity: StorageIdentity = { clusterId: opts.clusterId, nodeId: opts.nodeId };
   const dbPath = nodePath.join(dir, DATABASE_DIR);
   if (!(await inspectDataDir(dir))) await initialize(dir, identity);
-  await inspectDatabaseDir(dbPath, identity);
+  const manifest = await inspectDatabaseDir(dbPath, identity);
+  try {
+    await verifyLevelFiles(dbPath, manifest);
+  } catch (err) {
+    if (err instanceof LevelFileDamage) throw corrupt(dbPath, `${err.file}: ${err.text}`, err);
+    throw unreadable(err, dbPath);
+  }
 
   const db = new Level<Uint8Array, Uint8Array>(dbPath, {
     createIfMissing: false,
@@ -115,8 +128,11 @@ async function initialize(dir: string, identity: StorageIdentity): Promise<void>
   }
 }
 
-/** Checks the database directory with plain reads, before LevelDB opens (and writes) anything. */
-async function inspectDatabaseDir(dbPath: string, identity: StorageIdentity): Promise<void> {
+/**
+ * Checks the database directory with plain reads, before LevelDB opens (and writes) anything.
+ * Returns the name of the manifest CURRENT names.
+ */
+async function inspectDatabaseDir(dbPath: string, identity: StorageIdentity): Promise<string> {
   let idRaw: Buffer;
   try {
     const st = await fs.lstat(dbPath);
@@ -144,6 +160,7 @@ async function inspectDatabaseDir(dbPath: string, identity: StorageIdentity): Pr
     if (errorCode(err) === 'ENOENT') throw corrupt(dbPath, `its LevelDB manifest ${manifest} is missing`, err);
     throw unreadable(err, dbPath);
   }
+  return manifest;
 }
 
 function openFailure(err: unknown, dbPath: string): Error {
