@@ -2,9 +2,11 @@
  * Chaos run against real node processes:
  *   npm run chaos -- [--duration S] [--nodes 3|5] [--seed N] [--json] [--keep]
  * Kills, pauses and partitions nodes (and kills workers) on a seeded schedule while clients
- * submit and workers process jobs, then heals, drains and checks the history. Exits 0 only when
- * nothing acknowledged was lost, nothing is unfinished, no stale completion was accepted, no two
- * leases overlapped, and every replica agrees.
+ * submit and workers process jobs, and damages one stopped node's disk at a time (wipes its data
+ * directory, cuts its write-ahead log, flips bytes in a table file), then heals, drains and checks
+ * the history. Exits 0 only when nothing acknowledged was lost, nothing is unfinished, no stale
+ * completion was accepted, no two leases overlapped, no term had two leaders, and every replica
+ * agrees.
  */
 import { parseArgs } from 'node:util';
 import { formatChaosReport, runChaos } from './chaos/run.js';

@@ -47,6 +47,13 @@ export interface NodeDigest {
   readonly stateDigest: string;
 }
 
+/** A node becoming leader, from its log: `run` tells the runs (process starts) of one node apart. */
+export interface Leadership {
+  readonly node: string;
+  readonly run: number;
+  readonly term: number;
+}
+
 export interface CheckReport {
   acked: number;
   /** Acknowledged submits missing from the final state. Must be 0. */
@@ -63,6 +70,13 @@ export interface CheckReport {
   duplicatesExplained: number;
   /** Every node reports the same digest at the same applied index. Must be true. */
   replicasAgree: boolean;
+  /** Terms in which the nodes' logs show leadership. */
+  leaderTerms: number;
+  /**
+   * Terms in which two leaders were elected: two nodes, or one node in two runs (a node that forgot
+   * its term or vote and won the same term again). Breaks Election Safety (Raft 5.2). Must be 0.
+   */
+  termsWithTwoLeaders: number;
   /** Examples of each violation, for the report. */
   examples: string[];
 }
@@ -74,6 +88,8 @@ export function checkHistory(input: {
   readonly executions: readonly Execution[];
   readonly finalJobs: ReadonlyMap<string, FinalJob>;
   readonly digests: readonly NodeDigest[];
+  /** Every "became leader" of every node's log; none means the check had nothing to look at. */
+  readonly leaderships?: readonly Leadership[];
 }): CheckReport {
   const examples: string[] = [];
   const note = (s: string): void => {
@@ -151,6 +167,19 @@ export function checkHistory(input: {
     first !== undefined && input.digests.every((d) => d.appliedIndex === first.appliedIndex && d.stateDigest === first.stateDigest);
   if (!replicasAgree) note(`replicas disagree: ${input.digests.map((d) => `${d.id}@${d.appliedIndex}=${d.stateDigest}`).join(' ')}`);
 
+  const leadersByTerm = new Map<number, Set<string>>();
+  for (const l of input.leaderships ?? []) {
+    const set = leadersByTerm.get(l.term) ?? new Set<string>();
+    set.add(`${l.node} run ${l.run}`);
+    leadersByTerm.set(l.term, set);
+  }
+  let twoLeaders = 0;
+  for (const [term, leaders] of leadersByTerm) {
+    if (leaders.size < 2) continue;
+    twoLeaders++;
+    note(`two leaders in term ${term}: ${[...leaders].join(', ')}`);
+  }
+
   return {
     acked: ackedIds.size,
     lost,
@@ -160,11 +189,80 @@ export function checkHistory(input: {
     duplicateExecutions: duplicates,
     duplicatesExplained: explained,
     replicasAgree,
+    leaderTerms: leadersByTerm.size,
+    termsWithTwoLeaders: twoLeaders,
     examples,
   };
 }
 
 /** True when every must-hold of the report holds. */
 export function reportPasses(r: CheckReport): boolean {
-  return r.lost === 0 && r.unfinished === 0 && r.staleCompletionsAccepted === 0 && r.concurrentLeases === 0 && r.replicasAgree;
+  return r.lost === 0 && r.unfinished === 0 && r.staleCompletionsAccepted === 0 && r.concurrentLeases === 0 && r.replicasAgree && r.termsWithTwoLeaders === 0;
+}
+
+/** Faults that damage a stopped node's data directory. */
+export type DiskFaultKind = 'wipe' | 'truncate-log' | 'corrupt-table';
+export const DISK_FAULT_KINDS: readonly DiskFaultKind[] = ['wipe', 'truncate-log', 'corrupt-table'];
+
+/** One disk fault as the run applied it. */
+export interface DiskFaultEvent {
+  readonly kind: DiskFaultKind;
+  readonly node: string;
+  /** False when there was nothing to damage (no log data, no table file): the node was only restarted. */
+  readonly applied: boolean;
+  /** What was done, e.g. "000012.log cut at byte 5021 of 80211". */
+  readonly detail: string;
+  /** The node's next start refused the damaged directory (and the run rebuilt it). */
+  refused: boolean;
+  /** From the node's restart after the fault (a refusal and rebuild included) to it holding everything the leader held then; null if never seen. */
+  rejoinMs: number | null;
+}
+
+/** A start a node refused because of damaged storage, and what the run did about it. */
+export interface StartRefusal {
+  readonly node: string;
+  /** The fault whose restart this was ("heal" for the restarts before the final drain). */
+  readonly after: string;
+  readonly message: string;
+  /** The directory was wiped and the node started again. */
+  readonly rebuilt: boolean;
+}
+
+/** The disk faults of a run, as reported in the summary and in `--json`. */
+export interface DiskFaultSummary {
+  /** Disk faults applied, by kind. */
+  readonly wipe: number;
+  readonly 'truncate-log': number;
+  readonly 'corrupt-table': number;
+  /** Starts refused for damaged storage, and by the fault before each (any fault, not only disk ones). */
+  readonly refused: number;
+  readonly refusedAfter: Readonly<Record<string, number>>;
+  /** Refused nodes whose directory was wiped and which started again. */
+  readonly rebuilt: number;
+  /** Truncated or corrupted nodes that started without refusing (on what LevelDB could recover). */
+  readonly startedDamaged: number;
+  /** Disk-faulted nodes seen holding everything the leader held when they started, and the slowest. */
+  readonly rejoined: number;
+  readonly notRejoined: number;
+  readonly maxRejoinMs: number | null;
+}
+
+export function summarizeDiskFaults(events: readonly DiskFaultEvent[], refusals: readonly StartRefusal[]): DiskFaultSummary {
+  const applied = events.filter((e) => e.applied);
+  const count = (kind: DiskFaultKind): number => applied.filter((e) => e.kind === kind).length;
+  const refusedAfter: Record<string, number> = {};
+  for (const r of refusals) refusedAfter[r.after] = (refusedAfter[r.after] ?? 0) + 1;
+  const rejoinTimes = applied.map((e) => e.rejoinMs).filter((ms): ms is number => ms !== null);
+  return {
+    wipe: count('wipe'),
+    'truncate-log': count('truncate-log'),
+    'corrupt-table': count('corrupt-table'),
+    refused: refusals.length,
+    refusedAfter,
+    rebuilt: refusals.filter((r) => r.rebuilt).length,
+    startedDamaged: applied.filter((e) => e.kind !== 'wipe' && !e.refused).length,
+    rejoined: rejoinTimes.length,
+    notRejoined: applied.length - rejoinTimes.length,
+    maxRejoinMs: rejoinTimes.length > 0 ? Math.max(...rejoinTimes) : null,
+  };
 }

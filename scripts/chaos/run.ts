@@ -1,11 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Client } from '../../src/client/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
-import { Cluster } from '../lib/index.js';
-import { checkHistory, reportPasses, type AckedSubmit, type CheckReport, type Execution, type FinalJob } from './check.js';
+import { DATABASE_DIR } from '../../src/storage/index.js';
+import { parseLogLine } from '../cluster-output.js';
+import { Cluster, poll, PollTimeoutError, type StatusRow } from '../lib/index.js';
+import {
+  checkHistory,
+  DISK_FAULT_KINDS,
+  reportPasses,
+  summarizeDiskFaults,
+  type AckedSubmit,
+  type CheckReport,
+  type DiskFaultEvent,
+  type DiskFaultKind,
+  type DiskFaultSummary,
+  type Execution,
+  type FinalJob,
+  type Leadership,
+  type StartRefusal,
+} from './check.js';
 import { LinkProxy } from './proxy.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
@@ -25,13 +41,15 @@ export interface ChaosOptions {
   readonly keep?: boolean;
 }
 
-export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker';
+export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker' | DiskFaultKind;
 
 export interface FaultRecord {
   readonly kind: FaultKind;
   readonly target: string;
   readonly at: number;
   recoveryMs: number | null;
+  /** What a disk fault did to the files, and how the node took it. */
+  detail?: string;
 }
 
 export interface ChaosResult extends CheckReport {
@@ -40,14 +58,19 @@ export interface ChaosResult extends CheckReport {
   durationS: number;
   faults: number;
   faultCounts: Record<FaultKind, number>;
+  diskFaults: DiskFaultSummary;
   medianRecoveryMs: number | null;
   maxRecoveryMs: number | null;
   dir: string;
   passed: boolean;
 }
 
-/** The first faults always include leader kills and a partition, so a short run covers them. */
-const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'kill-leader', 'kill-worker', 'kill-leader', 'split'];
+/**
+ * The first faults always include leader kills, a partition and one of each disk fault, so a
+ * short run covers them. The disk faults come last: a node they damage is off limits to other
+ * faults until it has caught up again, so earlier they could crowd out the rest.
+ */
+const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'kill-leader', 'kill-worker', 'kill-leader', 'split', 'truncate-log', 'corrupt-table', 'wipe'];
 const WEIGHTS: readonly [FaultKind, number][] = [
   ['kill-leader', 40],
   ['kill-follower', 12],
@@ -55,6 +78,9 @@ const WEIGHTS: readonly [FaultKind, number][] = [
   ['isolate-leader', 10],
   ['split', 8],
   ['kill-worker', 18],
+  ['wipe', 3],
+  ['truncate-log', 3],
+  ['corrupt-table', 3],
 ];
 
 function pickFault(rng: SeededRandom, n: number): FaultKind {
@@ -178,8 +204,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
   const leader = async (): Promise<string | null> => {
     const rows = await cluster.statusAll(cluster.liveIds());
-    const best = rows.filter((r) => r.role === 'leader').sort((a, b) => (b.term ?? 0) - (a.term ?? 0))[0];
-    return best?.id ?? null;
+    return leaderOf(rows)?.id ?? null;
   };
 
   const setLinks = (side: readonly string[], cut: boolean): void => {
@@ -191,24 +216,124 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     }
   };
 
-  const inject = async (kind: FaultKind): Promise<FaultRecord | null> => {
+  // ---------------------------------------------------------------- disk faults and rebuilds
+
+  const minority = Math.floor((o.nodes - 1) / 2);
+  const diskEvents: DiskFaultEvent[] = [];
+  const refusals: StartRefusal[] = [];
+  /** Nodes whose disk was damaged and that have not caught up since: they count as down. */
+  const damaged = new Map<string, DiskFaultEvent>();
+  const watchers: Promise<void>[] = [];
+  const stopWatching = new AbortController();
+  const clock = (): string => new Date().toISOString().slice(11, 23);
+  /** Lines said while a fault is being applied, printed under its line once it is done. */
+  let nested: string[] | null = null;
+  const sayNested = (line: string): void => {
+    if (nested === null) say(`  ${line}`);
+    else nested.push(`    ${line}`);
+  };
+
+  /**
+   * Whether `nodes` may go down (or be damaged) now: never more than a minority of the cluster
+   * down or damaged at once, so the others always form a majority that holds every committed entry.
+   */
+  const mayTake = (nodes: readonly string[]): boolean => {
+    if (cluster.ids.some((id) => !nodes.includes(id) && !cluster.isRunning(id))) return false;
+    return new Set([...damaged.keys(), ...nodes]).size <= minority;
+  };
+
+  /**
+   * Starts node `id` again after `after`. A start refused for damaged storage (the node exits
+   * non-zero naming the path) gets what an operator would do: it is noted, the data directory is
+   * wiped and the node started again, empty ("rebuilt"). Any other failure to start is thrown.
+   */
+  const startNode = async (id: string, after: string): Promise<string | null> => {
+    try {
+      await cluster.start(id);
+      return null;
+    } catch (err) {
+      const proc = cluster.process(id);
+      const failed = proc?.lastRecord('node failed to start');
+      if (proc?.running !== false || failed?.['code'] !== 'STORAGE_CORRUPT') throw err;
+      const exit = proc.exit;
+      const message = String((failed['err'] as { message?: unknown } | undefined)?.message ?? failed['msg']);
+      sayNested(`${clock()} ${id} refused to start (exit code ${String(exit?.code)}): ${message}`);
+      rmSync(join(cluster.dataDir, id), { recursive: true, force: true });
+      await cluster.start(id);
+      sayNested(`${clock()} ${id} rebuilt: data directory wiped, started empty`);
+      refusals.push({ node: id, after, message, rebuilt: true });
+      record({ e: 'refused', node: id, after, exitCode: exit?.code ?? null, message, rebuilt: true });
+      return message;
+    }
+  };
+
+  /**
+   * Marks `ev.node` damaged until it holds everything the leader held when it came back (its
+   * applied index reaches the leader's last index as first seen after the restart, or it leads),
+   * and records how long that took. Polls in the background until then or the end of the run.
+   */
+  const watchRejoin = (ev: DiskFaultEvent, startedAt: number): void => {
+    damaged.set(ev.node, ev);
+    let baseline: number | null = null;
+    const watch = poll(
+      async () => {
+        const rows = await cluster.statusAll(cluster.liveIds());
+        const lead = leaderOf(rows);
+        const me = rows.find((r) => r.id === ev.node);
+        if (lead !== undefined && lead.id === ev.node) return true;
+        if (baseline === null && lead?.lastLogIndex !== undefined) baseline = lead.lastLogIndex;
+        return baseline !== null && me?.appliedIndex !== undefined && me.appliedIndex >= baseline ? true : undefined;
+      },
+      { description: `${ev.node} to catch up`, intervalMs: 200, timeoutMs: o.durationS * 1000 + 300_000, signal: stopWatching.signal },
+    ).then(
+      () => {
+        ev.rejoinMs = Date.now() - startedAt;
+        if (damaged.get(ev.node) === ev) damaged.delete(ev.node);
+        say(`  ${clock()} ${ev.node} caught up ${ev.rejoinMs} ms after its start (${ev.kind})`);
+      },
+      (err: unknown) => {
+        if (!(err instanceof PollTimeoutError) && !stopWatching.signal.aborted) throw err;
+      },
+    );
+    watchers.push(watch);
+  };
+
+  /** Stops `target`, damages its data directory the `kind` way, starts it again (rebuilding it if it refuses). */
+  const diskFault = async (kind: DiskFaultKind, target: string, at: number): Promise<FaultRecord> => {
+    await cluster.kill(target, 'SIGKILL');
+    const dir = join(cluster.dataDir, target);
+    const detail = kind === 'wipe' ? wipeDir(dir) : kind === 'truncate-log' ? truncateNewestLog(join(dir, DATABASE_DIR), rng) : corruptTable(join(dir, DATABASE_DIR), rng);
+    const ev: DiskFaultEvent = { kind, node: target, applied: detail !== null, detail: detail ?? 'nothing to damage: restarted only', refused: false, rejoinMs: null };
+    diskEvents.push(ev);
+    const startedAt = Date.now();
+    ev.refused = (await startNode(target, kind)) !== null;
+    if (ev.applied) watchRejoin(ev, startedAt);
+    const outcome = !ev.applied ? '' : ev.refused ? '; refused, rebuilt' : kind === 'wipe' ? '; started empty' : '; started on what it had';
+    return { kind, target, at, recoveryMs: null, detail: `${ev.detail}${outcome}` };
+  };
+
+  /** Applies one fault; returns why it was skipped when it would take down more than a minority. */
+  const inject = async (kind: FaultKind): Promise<FaultRecord | string> => {
     const at = Date.now();
     const live = cluster.liveIds();
     const lead = await leader();
     const followers = live.filter((id) => id !== lead);
-    const minority = Math.floor((o.nodes - 1) / 2);
+    const waiting = `${[...damaged.keys()].join(', ') || 'a node'} has not caught up since its disk fault`;
     switch (kind) {
       case 'kill-leader':
       case 'kill-follower': {
-        const target = kind === 'kill-leader' ? lead : followers.length > 0 ? rng.pick(followers) : null;
-        if (!target) return null;
+        const target = kind === 'kill-leader' ? lead : pickOf(rng, followers.filter((id) => mayTake([id])));
+        if (!target) return kind === 'kill-leader' ? 'no leader' : 'no follower may go down';
+        if (!mayTake([target])) return waiting;
         await cluster.kill(target, 'SIGKILL');
         await pause(rng.between(500, 2500));
-        await cluster.start(target);
+        await startNode(target, kind);
         return { kind, target, at, recoveryMs: null };
       }
       case 'pause': {
-        const target = rng.chance(0.5) && lead ? lead : rng.pick(live);
+        const preferred = rng.chance(0.5) && lead ? lead : rng.pick(live);
+        const target = mayTake([preferred]) ? preferred : pickOf(rng, live.filter((id) => mayTake([id])));
+        if (!target) return waiting;
         cluster.pause(target);
         await pause(rng.between(1200, 3000));
         cluster.resume(target);
@@ -218,11 +343,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       case 'split': {
         let side: string[];
         if (kind === 'isolate-leader') {
-          if (!lead) return null;
+          if (!lead) return 'no leader';
           side = [lead];
         } else {
-          side = [...cluster.ids].sort(() => rng.next() - 0.5).slice(0, Math.max(1, minority));
+          // A damaged node goes to the minority side: the majority side must be whole.
+          const rest = [...cluster.ids].filter((id) => !damaged.has(id)).sort(() => rng.next() - 0.5);
+          side = [...damaged.keys(), ...rest].slice(0, Math.max(1, minority));
         }
+        if (!mayTake(side)) return waiting;
         setLinks(side, true);
         await pause(rng.between(1500, 4000));
         setLinks(side, false);
@@ -234,6 +362,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         await pause(rng.between(300, 1500));
         await startWorker(w);
         return { kind, target: w.id, at, recoveryMs: null };
+      }
+      case 'wipe':
+      case 'truncate-log':
+      case 'corrupt-table': {
+        const target = pickOf(rng, cluster.ids.filter((id) => mayTake([id])));
+        if (!target) return waiting;
+        return diskFault(kind, target, at);
       }
     }
   };
@@ -247,14 +382,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const loops = Array.from({ length: o.submitters ?? 2 }, (_, i) => submitLoop(i));
     const endAt = Date.now() + o.durationS * 1000;
     await pause(1000);
-    while (Date.now() < endAt) {
-      const kind = pickFault(rng, faults.length);
+    for (let picks = 0; Date.now() < endAt; picks++) {
+      const kind = pickFault(rng, picks);
+      nested = [];
       const f = await inject(kind);
-      if (f) {
+      const under = nested;
+      nested = null;
+      if (typeof f === 'string') {
+        record({ e: 'skip', kind, why: f, at: Date.now() });
+        say(`  ${clock()} skip ${kind}: ${f}`);
+      } else {
         faults.push(f);
         record({ e: 'fault', ...f });
-        say(`  ${new Date(f.at).toISOString().slice(11, 23)} ${f.kind} ${f.target}`);
+        say(`  ${new Date(f.at).toISOString().slice(11, 23)} ${f.kind} ${f.target}${f.detail === undefined ? '' : ` (${f.detail})`}`);
       }
+      for (const line of under) say(line);
       await pause(rng.between(1000, 3000));
     }
     stopLoad = true;
@@ -263,7 +405,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // Heal everything, let the cluster settle, drain the queue.
     for (const p of proxies.values()) p.heal();
     for (const id of cluster.ids) {
-      if (!cluster.isRunning(id)) await cluster.start(id);
+      if (!cluster.isRunning(id)) await startNode(id, 'heal');
     }
     for (const w of workers) if (!w.proc) await startWorker(w);
     await cluster.waitForLeader({ timeoutMs: 30_000 });
@@ -281,6 +423,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       await pause(200);
     }
     const convergence = await cluster.waitForConvergence({ timeoutMs: 30_000 }).catch(() => null);
+    stopWatching.abort();
+    await Promise.all(watchers);
     const rows = await cluster.statusAll();
     const finalJobs = new Map<string, FinalJob>();
     let pageToken: string | undefined;
@@ -301,7 +445,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       executions,
       finalJobs,
       digests: rows.filter((r) => r.role !== 'unreachable').map((r) => ({ id: r.id, appliedIndex: r.appliedIndex ?? -1, stateDigest: r.stateDigest ?? '' })),
+      leaderships: cluster.ids.flatMap((id) => readLeaderships(id, cluster.logPath(id))),
     });
+    for (const ev of damaged.values()) report.examples.push(`not caught up: ${ev.node} after ${ev.kind} (${ev.detail})`);
     if (!convergence) report.replicasAgree = false;
     for (const f of faults) {
       const next = ackStarts.find((a) => a.startedAt >= f.at);
@@ -309,12 +455,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     }
     const rec = faults.map((f) => f.recoveryMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
     const counts = Object.fromEntries(WEIGHTS.map(([k]) => [k, faults.filter((f) => f.kind === k).length])) as Record<FaultKind, number>;
+    const diskFaults = summarizeDiskFaults(diskEvents, refusals);
     result = {
       seed: o.seed,
       nodes: o.nodes,
       durationS: o.durationS,
       faults: faults.length,
       faultCounts: counts,
+      diskFaults,
       ...report,
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
@@ -325,6 +473,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     return result;
   } finally {
     stopLoad = true;
+    stopWatching.abort();
+    await Promise.allSettled(watchers);
     for (const c of clients) c.close();
     for (const w of workers) killWorker(w);
     await cluster.stopAll('SIGKILL').catch(() => undefined);
@@ -369,6 +519,69 @@ function readExecutions(workers: readonly WorkerProc[]): Execution[] {
   return out;
 }
 
+/** The leader in the highest term among `rows`, if any. */
+function leaderOf(rows: readonly StatusRow[]): StatusRow | undefined {
+  return rows.filter((r) => r.role === 'leader').sort((a, b) => (b.term ?? 0) - (a.term ?? 0))[0];
+}
+
+function pickOf(rng: SeededRandom, ids: readonly string[]): string | null {
+  return ids.length === 0 ? null : rng.pick(ids);
+}
+
+/** `wipe`: the whole data directory goes, as with a replaced disk. */
+function wipeDir(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  return 'data directory deleted';
+}
+
+/** LevelDB files under `dbDir` named `<number><suffix>`, oldest first. */
+function levelFiles(dbDir: string, suffixes: readonly string[]): string[] {
+  if (!existsSync(dbDir)) return [];
+  return readdirSync(dbDir)
+    .filter((n) => /^[0-9]+\.[a-z]+$/.test(n) && suffixes.some((s) => n.endsWith(s)))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+}
+
+/** `truncate-log`: the newest write-ahead log loses its end from a seeded offset on. Null when it is empty. */
+function truncateNewestLog(dbDir: string, rng: SeededRandom): string | null {
+  const newest = levelFiles(dbDir, ['.log']).at(-1);
+  if (newest === undefined) return null;
+  const path = join(dbDir, newest);
+  const size = statSync(path).size;
+  if (size === 0) return null;
+  const cut = rng.int(size);
+  truncateSync(path, cut);
+  return `${newest} cut at byte ${cut} of ${size}`;
+}
+
+/** `corrupt-table`: one to four seeded bytes of one table file flipped. Null when there is no table. */
+function corruptTable(dbDir: string, rng: SeededRandom): string | null {
+  const tables = levelFiles(dbDir, ['.ldb', '.sst']);
+  if (tables.length === 0) return null;
+  const name = rng.pick(tables);
+  const path = join(dbDir, name);
+  const buf = readFileSync(path);
+  if (buf.byteLength === 0) return null;
+  const positions = Array.from({ length: 1 + rng.int(4) }, () => rng.int(buf.byteLength));
+  for (const p of positions) buf[p] = (buf[p] as number) ^ (1 + rng.int(255));
+  writeFileSync(path, buf);
+  return `${name} (${buf.byteLength} bytes): flipped byte${positions.length > 1 ? 's' : ''} at ${positions.join(', ')}`;
+}
+
+/** Every "became leader" line of a node's log file, with the run (harness start) it belongs to. */
+function readLeaderships(node: string, logPath: string): Leadership[] {
+  if (!existsSync(logPath)) return [];
+  const out: Leadership[] = [];
+  let run = 0;
+  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+    const header = /^--- test harness: \S+ run ([0-9]+),/.exec(line);
+    if (header) run = Number(header[1]);
+    const r = parseLogLine(line);
+    if (r?.['msg'] === 'became leader' && typeof r['term'] === 'number') out.push({ node, run, term: r['term'] });
+  }
+  return out;
+}
+
 /** Pacing of the load and fault loops (not waiting for state). */
 function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -379,11 +592,20 @@ export function formatChaosReport(r: ChaosResult): string {
   const lines = [
     `chaos ${r.passed ? 'PASSED' : 'FAILED'}: seed ${r.seed}, ${r.nodes} nodes, ${r.durationS} s`,
     `  faults ${r.faults}: ${Object.entries(r.faultCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  diskFaults: ${formatDiskFaults(r.diskFaults)}`,
     `  acked ${r.acked}  lost ${r.lost}  unfinished ${r.unfinished}  staleCompletionsAccepted ${r.staleCompletionsAccepted}  concurrentLeases ${r.concurrentLeases}`,
-    `  duplicateExecutions ${r.duplicateExecutions} (explained ${r.duplicatesExplained})  replicasAgree ${r.replicasAgree}`,
+    `  duplicateExecutions ${r.duplicateExecutions} (explained ${r.duplicatesExplained})  replicasAgree ${r.replicasAgree}  termsWithTwoLeaders ${r.termsWithTwoLeaders} (of ${r.leaderTerms})`,
     `  recovery after a fault: median ${r.medianRecoveryMs ?? '-'} ms, max ${r.maxRecoveryMs ?? '-'} ms`,
   ];
   for (const e of r.examples) lines.push(`  ! ${e}`);
   if (!r.passed) lines.push(`  run directory kept: ${r.dir}`);
   return lines.join('\n');
+}
+
+/** `wipe 1, truncate-log 1, corrupt-table 1; refused 2 (truncate-log 1, corrupt-table 1), rebuilt 2; ...`. */
+function formatDiskFaults(d: DiskFaultSummary): string {
+  const kinds = DISK_FAULT_KINDS.map((k) => `${k} ${d[k]}`).join(', ');
+  const after = Object.entries(d.refusedAfter).map(([k, v]) => `${k} ${v}`).join(', ');
+  const rejoin = `caught up ${d.rejoined} of ${d.rejoined + d.notRejoined}${d.maxRejoinMs === null ? '' : ` (slowest ${d.maxRejoinMs} ms)`}`;
+  return `${kinds}; refused ${d.refused}${after === '' ? '' : ` (after ${after})`}, rebuilt ${d.rebuilt}; started damaged ${d.startedDamaged}; ${rejoin}`;
 }

@@ -52,7 +52,8 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<RaftS
   try {
     await verifyLevelFiles(dbPath, manifest);
   } catch (err) {
-    if (err instanceof LevelFileDamage) throw corrupt(dbPath, `${err.file}: ${err.text}`, err);
+    // Not passed as the cause: loggers append a cause's message, and this one says the same.
+    if (err instanceof LevelFileDamage) throw corrupt(dbPath, `${err.file}: ${err.text}`);
     throw unreadable(err, dbPath);
   }
 

@@ -4,10 +4,12 @@ import { formatChaosReport, runChaos } from '../../scripts/chaos/run.js';
 
 /**
  * A short chaos run on real processes: several leader kills, a leader isolation and a split,
- * worker kills, with clients and workers running throughout. The must-holds of the checker hold.
+ * worker kills, and one of each disk fault (a wiped data directory, a cut write-ahead log, a
+ * table file with flipped bytes), with clients and workers running throughout. The must-holds of
+ * the checker hold.
  */
 describe('chaos', () => {
-  it('loses nothing and accepts no stale completion through leader kills and partitions', async () => {
+  it('loses nothing and accepts no stale completion through leader kills, partitions and disk faults', async () => {
     let log = '';
     const out = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -19,6 +21,12 @@ describe('chaos', () => {
     const summary = formatChaosReport(r) + '\n' + log;
     expect(r.faultCounts['kill-leader'], summary).toBeGreaterThanOrEqual(3);
     expect(r.faultCounts['isolate-leader'] + r.faultCounts.split, summary).toBeGreaterThanOrEqual(1);
+    // The opening sequence ends with one of each disk fault; each found something to damage.
+    for (const kind of ['wipe', 'truncate-log', 'corrupt-table'] as const) expect(r.diskFaults[kind], summary).toBeGreaterThanOrEqual(1);
+    // A table with flipped bytes does not open; whatever refused was rebuilt.
+    expect(r.diskFaults.refusedAfter['corrupt-table'] ?? 0, summary).toBeGreaterThanOrEqual(1);
+    expect(r.diskFaults.rebuilt, summary).toBe(r.diskFaults.refused);
+    expect(r.termsWithTwoLeaders, summary).toBe(0);
     expect(r.acked, summary).toBeGreaterThan(100);
     expect(r.lost, summary).toBe(0);
     expect(r.unfinished, summary).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHistory, reportPasses, type Execution, type FinalJob } from '../../scripts/chaos/check.js';
+import { checkHistory, reportPasses, summarizeDiskFaults, type DiskFaultEvent, type Execution, type FinalJob } from '../../scripts/chaos/check.js';
 
 const job = (id: string, state: string, history: FinalJob['history'] = []): [string, FinalJob] => [id, { id, state, history }];
 const attempt = (token: number, startedAt: number, endedAt: number | null, outcome: string) => ({ attempt: token, token, workerId: 'w', startedAt, endedAt, outcome });
@@ -63,5 +63,82 @@ describe('chaos history checker', () => {
   it('requires every replica at the same applied index and digest', () => {
     const r = checkHistory({ acked: [], executions: [], finalJobs: new Map(), digests: [...digests, { id: 'n3', appliedIndex: 8, stateDigest: 'a' }] });
     expect(r.replicasAgree).toBe(false);
+  });
+});
+
+describe('election safety from the nodes\' logs', () => {
+  const base = { acked: [], executions: [], finalJobs: new Map<string, FinalJob>(), digests };
+
+  it('passes one leader per term, even the same node leading again in a later run', () => {
+    const r = checkHistory({
+      ...base,
+      leaderships: [
+        { node: 'n1', run: 1, term: 2 },
+        { node: 'n2', run: 1, term: 3 },
+        { node: 'n1', run: 2, term: 5 },
+      ],
+    });
+    expect(r).toMatchObject({ leaderTerms: 3, termsWithTwoLeaders: 0 });
+    expect(reportPasses(r)).toBe(true);
+  });
+
+  it('fails two nodes leading one term, and one node leading one term in two runs (it forgot its term)', () => {
+    const r = checkHistory({
+      ...base,
+      leaderships: [
+        { node: 'n1', run: 1, term: 4 },
+        { node: 'n2', run: 1, term: 4 },
+        { node: 'n3', run: 1, term: 6 },
+        { node: 'n3', run: 2, term: 6 },
+      ],
+    });
+    expect(r.termsWithTwoLeaders).toBe(2);
+    expect(r.examples.join('\n')).toMatch(/two leaders in term 4: n1 run 1, n2 run 1/);
+    expect(reportPasses(r)).toBe(false);
+  });
+});
+
+describe('disk fault summary', () => {
+  const event = (kind: DiskFaultEvent['kind'], over: Partial<DiskFaultEvent> = {}): DiskFaultEvent => ({
+    kind,
+    node: 'n2',
+    applied: true,
+    detail: '',
+    refused: false,
+    rejoinMs: 1000,
+    ...over,
+  });
+
+  it('counts applied faults by kind, refusals by the fault before them, rebuilds and catch-ups', () => {
+    const d = summarizeDiskFaults(
+      [
+        event('wipe', { rejoinMs: 2500 }),
+        event('truncate-log', { refused: true }),
+        event('truncate-log', { rejoinMs: null }),
+        event('corrupt-table', { refused: true }),
+        event('corrupt-table', { applied: false, detail: 'nothing to damage: restarted only', rejoinMs: null }),
+      ],
+      [
+        { node: 'n2', after: 'truncate-log', message: 'm', rebuilt: true },
+        { node: 'n2', after: 'corrupt-table', message: 'm', rebuilt: true },
+        { node: 'n3', after: 'kill-leader', message: 'm', rebuilt: true },
+      ],
+    );
+    expect(d).toEqual({
+      wipe: 1,
+      'truncate-log': 2,
+      'corrupt-table': 1,
+      refused: 3,
+      refusedAfter: { 'truncate-log': 1, 'corrupt-table': 1, 'kill-leader': 1 },
+      rebuilt: 3,
+      startedDamaged: 1,
+      rejoined: 3,
+      notRejoined: 1,
+      maxRejoinMs: 2500,
+    });
+  });
+
+  it('reports nothing for a run without disk faults', () => {
+    expect(summarizeDiskFaults([], [])).toMatchObject({ wipe: 0, refused: 0, rebuilt: 0, rejoined: 0, notRejoined: 0, maxRejoinMs: null });
   });
 });
