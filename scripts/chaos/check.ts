@@ -209,13 +209,15 @@ export interface DiskFaultEvent {
   readonly kind: DiskFaultKind;
   readonly node: string;
   /** False when there was nothing to damage (no log data, no table file): the node was only restarted. */
-  readonly applied: boolean;
+  applied: boolean;
   /** What was done, e.g. "000012.log cut at byte 5021 of 80211". */
-  readonly detail: string;
+  detail: string;
   /** The node's next start refused the damaged directory (and the run rebuilt it). */
   refused: boolean;
   /** From the node's restart after the fault (a refusal and rebuild included) to it holding everything the leader held then; null if never seen. */
   rejoinMs: number | null;
+  /** Another disk fault hit the node before it caught up (so this one has no catch-up of its own). */
+  damagedAgain: boolean;
 }
 
 /** A start a node refused because of damaged storage, and what the run did about it. */
@@ -243,7 +245,10 @@ export interface DiskFaultSummary {
   readonly startedDamaged: number;
   /** Disk-faulted nodes seen holding everything the leader held when they started, and the slowest. */
   readonly rejoined: number;
+  /** Never seen caught up (not counting faults followed by another before the node caught up). */
   readonly notRejoined: number;
+  /** Faults on a node still catching up from an earlier one: the earlier one has no catch-up of its own. */
+  readonly damagedAgain: number;
   readonly maxRejoinMs: number | null;
 }
 
@@ -262,7 +267,8 @@ export function summarizeDiskFaults(events: readonly DiskFaultEvent[], refusals:
     rebuilt: refusals.filter((r) => r.rebuilt).length,
     startedDamaged: applied.filter((e) => e.kind !== 'wipe' && !e.refused).length,
     rejoined: rejoinTimes.length,
-    notRejoined: applied.length - rejoinTimes.length,
+    notRejoined: applied.filter((e) => e.rejoinMs === null && !e.damagedAgain).length,
+    damagedAgain: applied.filter((e) => e.damagedAgain).length,
     maxRejoinMs: rejoinTimes.length > 0 ? Math.max(...rejoinTimes) : null,
   };
 }

@@ -67,10 +67,13 @@ export interface ChaosResult extends CheckReport {
 
 /**
  * The first faults always include leader kills, a partition and one of each disk fault, so a
- * short run covers them. The disk faults come last: a node they damage is off limits to other
- * faults until it has caught up again, so earlier they could crowd out the rest.
+ * short run (45 s) covers them. The disk faults come after the leader kills and back to back: a
+ * damaged node is off limits to faults on other nodes until it has caught up, while a disk fault
+ * may hit it again at once.
  */
-const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'kill-leader', 'kill-worker', 'kill-leader', 'split', 'truncate-log', 'corrupt-table', 'wipe'];
+const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'kill-leader', 'kill-leader', 'truncate-log', 'corrupt-table', 'wipe', 'split', 'kill-worker'];
+/** How long a fault on other nodes waits for a damaged node to catch up before it is skipped. */
+const CATCH_UP_WAIT_MS = 10_000;
 const WEIGHTS: readonly [FaultKind, number][] = [
   ['kill-leader', 40],
   ['kill-follower', 12],
@@ -277,6 +280,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let baseline: number | null = null;
     const watch = poll(
       async () => {
+        if (damaged.get(ev.node) !== ev) return false; // damaged again before it caught up
         const rows = await cluster.statusAll(cluster.liveIds());
         const lead = leaderOf(rows);
         const me = rows.find((r) => r.id === ev.node);
@@ -286,9 +290,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       },
       { description: `${ev.node} to catch up`, intervalMs: 200, timeoutMs: o.durationS * 1000 + 300_000, signal: stopWatching.signal },
     ).then(
-      () => {
+      (caughtUp) => {
+        if (!caughtUp || damaged.get(ev.node) !== ev) {
+          ev.damagedAgain = true;
+          return;
+        }
         ev.rejoinMs = Date.now() - startedAt;
-        if (damaged.get(ev.node) === ev) damaged.delete(ev.node);
+        damaged.delete(ev.node);
         say(`  ${clock()} ${ev.node} caught up ${ev.rejoinMs} ms after its start (${ev.kind})`);
       },
       (err: unknown) => {
@@ -300,20 +308,39 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
   /** Stops `target`, damages its data directory the `kind` way, starts it again (rebuilding it if it refuses). */
   const diskFault = async (kind: DiskFaultKind, target: string, at: number): Promise<FaultRecord> => {
+    const ev: DiskFaultEvent = { kind, node: target, applied: false, detail: '', refused: false, rejoinMs: null, damagedAgain: false };
+    // Registered before the kill, so a watcher of an earlier fault on this node stops now.
+    const earlier = damaged.has(target);
+    damaged.set(target, ev);
+    diskEvents.push(ev);
     await cluster.kill(target, 'SIGKILL');
     const dir = join(cluster.dataDir, target);
     const detail = kind === 'wipe' ? wipeDir(dir) : kind === 'truncate-log' ? truncateNewestLog(join(dir, DATABASE_DIR), rng) : corruptTable(join(dir, DATABASE_DIR), rng);
-    const ev: DiskFaultEvent = { kind, node: target, applied: detail !== null, detail: detail ?? 'nothing to damage: restarted only', refused: false, rejoinMs: null };
-    diskEvents.push(ev);
+    ev.applied = detail !== null;
+    ev.detail = detail ?? 'nothing to damage: restarted only';
     const startedAt = Date.now();
     ev.refused = (await startNode(target, kind)) !== null;
-    if (ev.applied) watchRejoin(ev, startedAt);
+    // Undamaged this time: it is still behind if it was before.
+    if (ev.applied || earlier) watchRejoin(ev, startedAt);
+    else damaged.delete(target);
     const outcome = !ev.applied ? '' : ev.refused ? '; refused, rebuilt' : kind === 'wipe' ? '; started empty' : '; started on what it had';
     return { kind, target, at, recoveryMs: null, detail: `${ev.detail}${outcome}` };
   };
 
-  /** Applies one fault; returns why it was skipped when it would take down more than a minority. */
+  /** Waits (up to `CATCH_UP_WAIT_MS`) until no node is damaged; false if one still is. */
+  const awaitCaughtUp = (): Promise<boolean> =>
+    poll(() => (damaged.size === 0 ? true : undefined), { description: 'damaged nodes to catch up', timeoutMs: CATCH_UP_WAIT_MS, intervalMs: 100 }).catch((err: unknown) => {
+      if (err instanceof PollTimeoutError) return false;
+      throw err;
+    });
+
+  /**
+   * Applies one fault. A fault on nodes first waits a while for a damaged node to catch up (a
+   * disk fault may hit the damaged node again at once); returns why it was skipped when it would
+   * still take down more than a minority.
+   */
   const inject = async (kind: FaultKind): Promise<FaultRecord | string> => {
+    if (kind !== 'kill-worker' && !DISK_FAULT_KINDS.includes(kind as DiskFaultKind) && damaged.size > 0) await awaitCaughtUp();
     const at = Date.now();
     const live = cluster.liveIds();
     const lead = await leader();
@@ -366,7 +393,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       case 'wipe':
       case 'truncate-log':
       case 'corrupt-table': {
-        const target = pickOf(rng, cluster.ids.filter((id) => mayTake([id])));
+        const candidates = cluster.ids.filter((id) => mayTake([id]));
+        // A log is empty for a while after each start and each flush: prefer one with something to cut.
+        const withLog = kind === 'truncate-log' ? candidates.filter((id) => newestLogBytes(join(cluster.dataDir, id, DATABASE_DIR)) > 0) : [];
+        const target = pickOf(rng, withLog.length > 0 ? withLog : candidates);
         if (!target) return waiting;
         return diskFault(kind, target, at);
       }
@@ -542,6 +572,11 @@ function levelFiles(dbDir: string, suffixes: readonly string[]): string[] {
     .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
 }
 
+function newestLogBytes(dbDir: string): number {
+  const newest = levelFiles(dbDir, ['.log']).at(-1);
+  return newest === undefined ? 0 : statSync(join(dbDir, newest), { throwIfNoEntry: false })?.size ?? 0;
+}
+
 /** `truncate-log`: the newest write-ahead log loses its end from a seeded offset on. Null when it is empty. */
 function truncateNewestLog(dbDir: string, rng: SeededRandom): string | null {
   const newest = levelFiles(dbDir, ['.log']).at(-1);
@@ -554,15 +589,21 @@ function truncateNewestLog(dbDir: string, rng: SeededRandom): string | null {
   return `${newest} cut at byte ${cut} of ${size}`;
 }
 
-/** `corrupt-table`: one to four seeded bytes of one table file flipped. Null when there is no table. */
+/**
+ * `corrupt-table`: one to four seeded bytes of one table file flipped, the file drawn by size
+ * (as damage lands where the bytes are). Null when there is no table.
+ */
 function corruptTable(dbDir: string, rng: SeededRandom): string | null {
-  const tables = levelFiles(dbDir, ['.ldb', '.sst']);
-  if (tables.length === 0) return null;
-  const name = rng.pick(tables);
+  const tables = levelFiles(dbDir, ['.ldb', '.sst']).map((name) => ({ name, size: statSync(join(dbDir, name)).size }));
+  const total = tables.reduce((sum, t) => sum + t.size, 0);
+  if (total === 0) return null;
+  let byte = rng.int(total);
+  const table = tables.find((t) => (byte -= t.size) < 0) as { name: string; size: number };
+  const name = table.name;
   const path = join(dbDir, name);
   const buf = readFileSync(path);
   if (buf.byteLength === 0) return null;
-  const positions = Array.from({ length: 1 + rng.int(4) }, () => rng.int(buf.byteLength));
+  const positions = [byte + table.size, ...Array.from({ length: rng.int(4) }, () => rng.int(buf.byteLength))];
   for (const p of positions) buf[p] = (buf[p] as number) ^ (1 + rng.int(255));
   writeFileSync(path, buf);
   return `${name} (${buf.byteLength} bytes): flipped byte${positions.length > 1 ? 's' : ''} at ${positions.join(', ')}`;
@@ -606,6 +647,7 @@ export function formatChaosReport(r: ChaosResult): string {
 function formatDiskFaults(d: DiskFaultSummary): string {
   const kinds = DISK_FAULT_KINDS.map((k) => `${k} ${d[k]}`).join(', ');
   const after = Object.entries(d.refusedAfter).map(([k, v]) => `${k} ${v}`).join(', ');
-  const rejoin = `caught up ${d.rejoined} of ${d.rejoined + d.notRejoined}${d.maxRejoinMs === null ? '' : ` (slowest ${d.maxRejoinMs} ms)`}`;
+  const again = d.damagedAgain === 0 ? '' : `, ${d.damagedAgain} damaged again before catching up`;
+  const rejoin = `caught up ${d.rejoined} of ${d.rejoined + d.notRejoined}${d.maxRejoinMs === null ? '' : ` (slowest ${d.maxRejoinMs} ms)`}${again}`;
   return `${kinds}; refused ${d.refused}${after === '' ? '' : ` (after ${after})`}, rebuilt ${d.rebuilt}; started damaged ${d.startedDamaged}; ${rejoin}`;
 }

@@ -106,6 +106,7 @@ describe('disk fault summary', () => {
     detail: '',
     refused: false,
     rejoinMs: 1000,
+    damagedAgain: false,
     ...over,
   });
 
@@ -115,6 +116,7 @@ describe('disk fault summary', () => {
         event('wipe', { rejoinMs: 2500 }),
         event('truncate-log', { refused: true }),
         event('truncate-log', { rejoinMs: null }),
+        event('wipe', { rejoinMs: null, damagedAgain: true }),
         event('corrupt-table', { refused: true }),
         event('corrupt-table', { applied: false, detail: 'nothing to damage: restarted only', rejoinMs: null }),
       ],
@@ -125,7 +127,7 @@ describe('disk fault summary', () => {
       ],
     );
     expect(d).toEqual({
-      wipe: 1,
+      wipe: 2,
       'truncate-log': 2,
       'corrupt-table': 1,
       refused: 3,
@@ -134,6 +136,7 @@ describe('disk fault summary', () => {
       startedDamaged: 1,
       rejoined: 3,
       notRejoined: 1,
+      damagedAgain: 1,
       maxRejoinMs: 2500,
     });
   });
