@@ -15,7 +15,8 @@ import * as nodePath from 'node:path';
  * table files the manifest lists; every record and block is checked against its CRC32C, and every
  * table is checked to be tiled exactly by its blocks and footer, so no byte of it escapes a check.
  * Files LevelDB is about to delete (obsolete tables and logs, a table a crash left half-written)
- * are not read. The cost is one sequential read of the database at start, ~1 s per GB on one core.
+ * are not read. The cost is one sequential read of the database at start and a CRC32C over it
+ * (0.5-0.6 s for 210 MB on a 2-core machine, files in the page cache: about 3 s per GB).
  *
  * A log's end gets special care. A crash can stop LevelDB in the middle of a record, and the
  * record lost that way was never acknowledged, so such an end is accepted. But LevelDB writes each
@@ -484,7 +485,7 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC32C of `buf`, as LevelDB computes it (about 0.8 GB/s). */
+/** CRC32C of `buf`, as LevelDB computes it (slice-by-8, about 0.8 GB/s). */
 function crc32c(buf: Uint8Array): number {
   const t = CRC_TABLE;
   let c = ~0;
