@@ -206,7 +206,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   };
 
   const leader = async (): Promise<string | null> => {
-    const rows = await cluster.statusAll(cluster.liveIds());
+    const rows = await cluster.statusAll(cluster.liveIds(), { digest: false });
     return leaderOf(rows)?.id ?? null;
   };
 
@@ -281,7 +281,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const watch = poll(
       async () => {
         if (damaged.get(ev.node) !== ev) return false; // damaged again before it caught up
-        const rows = await cluster.statusAll(cluster.liveIds());
+        const rows = await cluster.statusAll(cluster.liveIds(), { digest: false });
         const lead = leaderOf(rows);
         const me = rows.find((r) => r.id === ev.node);
         if (lead !== undefined && lead.id === ev.node) return true;
