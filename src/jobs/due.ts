@@ -63,6 +63,7 @@ export function applyLeaderChange(state: JobsState, cmd: LeaderChangeCommand): L
   for (const job of state.leased.unordered()) {
     const lease = job.lease as JobLease;
     if (lease.expiresAt < graceUntil) {
+      state.cow?.preserve(job);
       lease.expiresAt = graceUntil;
       extended++;
     }

@@ -21,6 +21,8 @@ function fmix32(h: number): number {
  * A streaming 64-bit hash: two murmur3-style 32-bit lanes with different constants over 4-byte
  * words, cross-mixed at the end. The result depends on how the input is split into `update`
  * calls, so callers must split deterministically (the digest does: it flushes at job boundaries).
+ * Only splits after a length that is not a multiple of 4 matter: a call over whole words leaves the
+ * hasher as a longer call over those words and what follows would (the digest's key part relies on it).
  */
 export class Hasher64 {
   private h1 = 0x9747b28c;

@@ -5,7 +5,8 @@
  * Driver loop: `createState(options)` (or `restoreState(snapshot, options)`), then for each
  * committed normal entry `applyBatch(state, decodeBatch(entry.data).value, entry.index)`. The leader
  * proposes `{ type: 'tick' }` when `nextDueTime(state)` has come, and `{ type: 'leaderChange', graceMs }`
- * in the first entry of its term.
+ * in the first entry of its term. A large state's snapshot or digest is taken in steps between
+ * entries, with `beginSnapshot` / `beginDigest` (see there), so the event loop never stalls on it.
  */
 export { applyBatch } from './apply.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
@@ -49,7 +50,16 @@ export type {
   SubmittedJob,
   TickResult,
 } from './results.js';
-export { restoreState, snapshotState, stateDigest } from './snapshot.js';
+export {
+  beginDigest,
+  beginSnapshot,
+  restoreState,
+  snapshotState,
+  stateDigest,
+  type DigestCursor,
+  type SnapshotCursor,
+  type StateCursor,
+} from './snapshot.js';
 export { createState, formatJobId, type JobsState } from './state.js';
 export {
   AttemptOutcome,

@@ -15,6 +15,7 @@ export function applyCancel(state: JobsState, cmd: CancelCommand): CancelResult 
   if (previous === 'succeeded' || previous === 'dead' || previous === 'cancelled') {
     return reject('ILLEGAL_TRANSITION', `job ${job.id} is ${previous}: only scheduled, ready or leased jobs can be cancelled`, job.id);
   }
+  state.cow?.preserve(job);
   if (previous === 'leased') endAttempt(state, job, 'cancelled', cmd.reason ?? null);
   job.cancelReason = cmd.reason ?? null;
   finish(state, job, 'cancelled');
@@ -32,6 +33,7 @@ export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDe
   if (job.state !== 'dead') {
     return reject('ILLEGAL_TRANSITION', `job ${job.id} is ${job.state}: only dead jobs can be retried`, job.id);
   }
+  state.cow?.preserve(job);
   job.attemptLimit = job.attempts + (cmd.attempts ?? job.spec.maxAttempts);
   job.backoffBase = job.attempts;
   job.finishedAt = null;

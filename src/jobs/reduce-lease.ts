@@ -65,6 +65,7 @@ export function applyHeartbeat(state: JobsState, cmd: HeartbeatCommand): Heartbe
       leases.push({ ok: false, jobId: ref.jobId, code: job.code, message: job.message });
       continue;
     }
+    state.cow?.preserve(job);
     const lease = job.lease as JobLease;
     const ttl = cmd.ttlMs ?? lease.ttl;
     lease.ttl = ttl;
@@ -80,6 +81,7 @@ export function applyHeartbeat(state: JobsState, cmd: HeartbeatCommand): Heartbe
 export function applyProgress(state: JobsState, cmd: ProgressCommand): ProgressResult | Rejection {
   const job = currentLease(state, cmd.jobId, cmd.token);
   if ('ok' in job) return job;
+  state.cow?.preserve(job);
   job.progress = { percent: cmd.percent, message: cmd.message ?? '', updatedAt: state.now };
   job.updatedAt = state.now;
   return { ok: true, type: 'progress', jobId: cmd.jobId };

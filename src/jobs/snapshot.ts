@@ -3,13 +3,15 @@
  * live jobs in id order (purged ones are gone, whether or not `order` was swept yet), idempotency
  * keys in map order. Indexes (heaps, counts) are not stored; restore
  * rebuilds them, and since every heap order is total the rebuilt state behaves exactly like the
- * saved one.
+ * saved one. The same walk runs whole (`snapshotState`, `stateDigest`) or in steps between applied
+ * entries (`beginSnapshot`, `beginDigest`), with identical output.
  */
 import type { Decoded } from './codec.js';
 import { Hasher64, hashBytes } from './hash.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { packBytes, type PackedBytes } from './packed.js';
-import { JobRecord, JobsState, formatJobId, specFor } from './state.js';
+import { JobRecord, JobsState, formatJobId, specFor, type JobsCow } from './state.js';
+import { KeyEntry, parseJobId, type IdempotencyTable, type KeyWatch } from './tables.js';
 import { addJob } from './transitions.js';
 import type { AttemptRecord } from './results.js';
 import { AttemptOutcome, JOB_STATES, isTerminal, type ResolvedBackoff } from './types.js';
@@ -27,15 +29,7 @@ const DIGEST_CHUNK = 64 * 1024;
 
 /** Serialises the whole state (everything `restoreState` needs, nothing derived). */
 export function snapshotState(state: JobsState): Uint8Array {
-  const w = new Writer(1024 + state.jobs.size * 256);
-  w.u8(MAGIC);
-  w.u8(VERSION);
-  w.sint(state.lastApplied);
-  writeHeader(w, state);
-  w.uint(state.jobs.size);
-  for (const job of state.order) if (!job.purged) writeJob(w, job, false);
-  writeKeys(w, state);
-  return w.finish();
+  return new SnapshotWalk(state, false).finish();
 }
 
 /**
@@ -45,21 +39,444 @@ export function snapshotState(state: JobsState): Uint8Array {
  * repeated digest over ~100k jobs costs one pass over the small fields.
  */
 export function stateDigest(state: JobsState): string {
-  const hasher = new Hasher64();
-  const w = new Writer(DIGEST_CHUNK + 4096);
-  writeHeader(w, state);
-  w.uint(state.jobs.size);
-  for (const job of state.order) {
-    if (job.purged) continue;
-    writeJob(w, job, true);
-    if (w.pos >= DIGEST_CHUNK) {
-      hasher.update(w.buf, 0, w.pos);
-      w.pos = 0;
+  return new DigestWalk(state, false).finish();
+}
+
+/**
+ * A snapshot or digest of the state as of one applied index, computed a few thousand jobs at a
+ * time while the state keeps applying entries: `snapshotState` and `stateDigest` walk every job at
+ * once, which for a million jobs holds a node's event loop for seconds (heartbeats stop, the
+ * leader is deposed). Begun with `beginSnapshot` or `beginDigest`.
+ *
+ * Copy-on-write: beginning records the header (clock, counters, last applied index, job and key
+ * counts) and nothing per job. From then on every change to a job the cursor has not reached yet
+ * first encodes the job as it was (`JobsState.cow`), and every idempotency key forgotten before
+ * the cursor wrote it is kept aside; jobs submitted since are skipped. So `finish` returns exactly
+ * what `snapshotState` / `stateDigest` returned when the cursor began, whatever was applied in
+ * between. While no cursor is in progress the hooks cost one null check per change.
+ */
+export interface StateCursor<R> {
+  /** The last applied index the result is of (`lastAppliedIndex` when the cursor began). */
+  readonly index: number;
+  /** True once every job and key is encoded (`finish` is then O(1) for a snapshot). */
+  readonly done: boolean;
+  /**
+   * Encodes up to `maxItems` more items (a job, a slot of a purged job not yet swept, a key), and
+   * stops early once this call has written `maxBytes` (default: no byte limit), so a few large
+   * payloads do not make one step long. Returns `done`. Throws RangeError unless `maxItems >= 1`,
+   * Error after `cancel`.
+   */
+  step(maxItems: number, maxBytes?: number): boolean;
+  /**
+   * The result; runs whatever is left at once if the cursor is not done. Idempotent. Throws after
+   * `cancel`, and on a broken invariant (a change to a job that skipped the hook).
+   */
+  finish(): R;
+  /**
+   * Abandons the cursor: the state stops keeping old versions for it and what it holds is freed;
+   * `step` and `finish` throw from then on. A driver that gives up on a snapshot must cancel (or
+   * finish) it: a cursor left walking keeps copying every job that changes.
+   */
+  cancel(): void;
+}
+
+/** A snapshot in progress: `finish` gives the bytes `snapshotState` gave when it began. */
+export type SnapshotCursor = StateCursor<Uint8Array>;
+
+/** A digest in progress: `finish` gives the hex string `stateDigest` gave when it began. */
+export type DigestCursor = StateCursor<string>;
+
+/**
+ * Begins a snapshot of the state as it is now, in O(1). How a driver uses it: begin right after
+ * applying the entry at the index it wants the snapshot of (`cursor.index`); then, on each turn of
+ * its event loop, call `step` with a small budget (a few thousand items, some 5 ms) and go on
+ * applying committed entries between turns as usual; when `step` returns true, `finish` gives the
+ * bytes, to store as the snapshot at `cursor.index` (they are `snapshotState`'s bytes at that
+ * point, restorable with `restoreState`). Restoring replaces the state, and the cursor with it.
+ *
+ * At most one snapshot cursor (and one digest cursor) is in progress per state: while one is,
+ * this returns that one, whose `index` may be earlier than the last applied index.
+ */
+export function beginSnapshot(state: JobsState): SnapshotCursor {
+  const hub = hubOf(state);
+  return (hub.snapshot ??= new SnapshotWalk(state, true));
+}
+
+/**
+ * Begins a digest of the state as it is now, in O(1): `stateDigest` over many event-loop turns, used
+ * as `beginSnapshot` is. At most one digest cursor is in progress per state: while one is, this
+ * returns that one (check its `index`). A digest and a snapshot cursor may run at the same time.
+ */
+export function beginDigest(state: JobsState): DigestCursor {
+  const hub = hubOf(state);
+  return (hub.digest ??= new DigestWalk(state, true));
+}
+
+/** The cursors in progress on one state: `JobsState.cow` and the key table's watch while any is. */
+class CowHub implements JobsCow, KeyWatch<JobRecord> {
+  snapshot: SnapshotWalk | null = null;
+  digest: DigestWalk | null = null;
+
+  preserve(job: JobRecord): void {
+    this.snapshot?.preserve(job);
+    this.digest?.preserve(job);
+  }
+
+  keyGone(value: KeyValue): void {
+    this.snapshot?.keyGone(value);
+    this.digest?.keyGone(value);
+  }
+}
+
+function hubOf(state: JobsState): CowHub {
+  if (state.cow instanceof CowHub) return state.cow;
+  const hub = new CowHub();
+  state.cow = hub;
+  state.idempotency.watch = hub;
+  return hub;
+}
+
+/** A value of the idempotency table. */
+type KeyValue = JobRecord | KeyEntry;
+
+/** Sequence number of the job a key names. */
+function namedSeq(value: KeyValue): number {
+  return value instanceof KeyEntry ? parseJobId(value.jobId) : value.seq;
+}
+
+/** Walk phases (numbers, so `phase >= DONE` reads as "no longer walking"). */
+const JOBS = 0;
+const KEYS = 1;
+const DONE = 2;
+const CANCELLED = 3;
+
+/**
+ * The one walk behind the snapshot and the digest, whole (`snapshotState`, `stateDigest`: nothing
+ * changes while it runs) or in steps (a cursor, registered in the state's `CowHub`).
+ *
+ * Jobs: `order` by position, up to its length when the walk began (it is not compacted while a
+ * cursor is registered, so positions hold and purged jobs keep their slots). A job changed or
+ * purged after the walk began and before it reached the job was encoded then (`preserve`, into
+ * `side`); the walk writes those bytes in its place. A purged slot with no such bytes was purged
+ * before the walk began.
+ *
+ * Keys: the table's order is the order of the sequence numbers the keys name
+ * (`IdempotencyTable.seqOrdered`), keys are only added at the end and naming new jobs, and a key's
+ * encoding never changes while it is in the table. So the keys as they were are the table's keys
+ * naming jobs up to `maxSeq`, merged by sequence number with those forgotten since the walk began
+ * (`gone`). A table out of that order (restored from a foreign snapshot) is copied at begin instead.
+ */
+abstract class Walk<R> implements StateCursor<R> {
+  readonly index: number;
+  protected w: Writer;
+  private phase = JOBS;
+  private out: R | null = null;
+  // Jobs.
+  private readonly order: readonly JobRecord[];
+  private readonly orderEnd: number;
+  private readonly maxSeq: number;
+  private readonly jobCount: number;
+  private pos = 0;
+  /** Every job up to this sequence number has been written (or skipped). */
+  private passedSeq = 0;
+  private jobsWritten = 0;
+  /** Old encodings of jobs changed since the walk began: `saved` maps a job's seq to its span in `spans`. */
+  private side: Writer | null = null;
+  private readonly saved = new Map<number, number>();
+  private spans: number[] = [];
+  // Keys.
+  private readonly table: IdempotencyTable<JobRecord>;
+  private readonly keyCount: number;
+  private keysWritten = 0;
+  /** Merge `keys` (the live table) with `gone`; else `keys` alone is the keys as they were. */
+  private readonly merge: boolean;
+  private keys: Iterator<KeyValue> | null;
+  private liveDone = false;
+  private peek: KeyValue | null = null;
+  private peekSeq = 0;
+  private lastLiveSeq = 0;
+  private gone: { readonly seq: number; readonly value: KeyValue }[] = [];
+  private goneHead = 0;
+  private goneSorted = true;
+  private keysPassedSeq = 0;
+  /** Bytes already handed to the hasher (digest). */
+  protected flushed = 0;
+
+  protected constructor(
+    private readonly state: JobsState,
+    protected readonly digest: boolean,
+    private readonly registered: boolean,
+    initialBytes: number,
+  ) {
+    const w = (this.w = new Writer(initialBytes));
+    this.index = state.lastApplied;
+    if (!digest) {
+      w.u8(MAGIC);
+      w.u8(VERSION);
+      w.sint(state.lastApplied);
+    }
+    w.sint(state.now);
+    w.sint(state.lastSeq);
+    w.sint(state.lastToken);
+    w.uint(state.jobs.size);
+    this.order = state.order;
+    this.orderEnd = state.order.length;
+    this.maxSeq = state.lastSeq;
+    this.jobCount = state.jobs.size;
+    this.table = state.idempotency;
+    this.keyCount = this.table.size;
+    this.merge = registered && this.table.seqOrdered;
+    // Unregistered, nothing changes during the walk: the live table is the table as it was.
+    this.keys = this.merge ? null : registered ? [...this.table.values()].values() : this.table.values();
+  }
+
+  get done(): boolean {
+    return this.phase === DONE;
+  }
+
+  step(maxItems: number, maxBytes = Infinity): boolean {
+    if (this.phase === CANCELLED) throw new Error('step: the cursor was cancelled');
+    if (!(maxItems >= 1)) throw new RangeError(`step: maxItems must be at least 1, got ${maxItems}`);
+    const byteLimit = this.written() + maxBytes;
+    let budget = Math.floor(maxItems);
+    if (this.phase === JOBS) budget = this.stepJobs(budget, byteLimit);
+    if (this.phase === KEYS && budget > 0 && this.written() < byteLimit) this.stepKeys(budget, byteLimit);
+    return this.phase === DONE;
+  }
+
+  finish(): R {
+    if (this.phase === CANCELLED) throw new Error('finish: the cursor was cancelled');
+    if (this.phase !== DONE) this.step(Infinity);
+    return (this.out ??= this.result());
+  }
+
+  cancel(): void {
+    this.phase = CANCELLED;
+    this.unregister();
+    this.out = null;
+    this.w = new Writer(0);
+    this.side = null;
+    this.saved.clear();
+    this.spans = [];
+    this.gone = [];
+    this.keys = null;
+    this.peek = null;
+  }
+
+  /** The result, once done. */
+  protected abstract result(): R;
+
+  /** Digest: feeds the hasher what is buffered, after a job (so the split matches `stateDigest`'s). */
+  protected abstract afterJob(): void;
+
+  /** Digest: feeds the hasher whole words of what is buffered, which leaves the hash as one call would. */
+  protected abstract afterKey(): void;
+
+  /** Bytes written so far (fed to the hasher or buffered). */
+  private written(): number {
+    return this.flushed + this.w.pos;
+  }
+
+  /** The hook: `job` is about to change (or be purged). */
+  preserve(job: JobRecord): void {
+    const seq = job.seq;
+    if (seq <= this.passedSeq || seq > this.maxSeq || this.saved.has(seq)) return;
+    const side = (this.side ??= new Writer(64 * 1024));
+    const start = side.pos;
+    writeJob(side, job, this.digest);
+    this.saved.set(seq, this.spans.length);
+    this.spans.push(start, side.pos);
+  }
+
+  /** The hook: the key whose value is `value` is about to be forgotten. */
+  keyGone(value: KeyValue): void {
+    if (!this.merge || this.phase >= DONE) return;
+    const seq = namedSeq(value);
+    if (seq > this.maxSeq || seq <= this.keysPassedSeq) return;
+    const last = this.gone[this.gone.length - 1];
+    if (last !== undefined && last.seq > seq) this.goneSorted = false;
+    this.gone.push({ seq, value });
+  }
+
+  /** Walks up to `budget` slots of `order`; returns what is left of the budget. */
+  private stepJobs(budget: number, byteLimit: number): number {
+    const order = this.order;
+    const end = this.orderEnd;
+    const w = this.w;
+    const saved = this.saved;
+    let pos = this.pos;
+    while (pos < end && budget > 0) {
+      const job = order[pos++] as JobRecord;
+      budget--;
+      const span = saved.size === 0 ? undefined : saved.get(job.seq);
+      if (span !== undefined) {
+        this.writeSaved(span);
+        saved.delete(job.seq);
+      } else if (job.purged) continue;
+      else writeJob(w, job, this.digest);
+      this.jobsWritten++;
+      this.afterJob();
+      if (this.written() >= byteLimit) break;
+    }
+    this.pos = pos;
+    if (pos > 0) this.passedSeq = (order[pos - 1] as JobRecord).seq;
+    if (pos < end) return budget;
+    if (this.jobsWritten !== this.jobCount || saved.size !== 0) {
+      throw new Error(`snapshot cursor: wrote ${this.jobsWritten} of ${this.jobCount} jobs, ${saved.size} saved unused (a job changed without state.cow?.preserve)`);
+    }
+    this.passedSeq = Infinity;
+    this.side = null;
+    this.spans = [];
+    w.uint(this.keyCount);
+    this.phase = KEYS;
+    return budget;
+  }
+
+  private writeSaved(span: number): void {
+    const side = this.side as Writer;
+    const start = this.spans[span] as number;
+    const n = (this.spans[span + 1] as number) - start;
+    const w = this.w;
+    w.ensure(n);
+    w.buf.set(side.buf.subarray(start, start + n), w.pos);
+    w.pos += n;
+  }
+
+  private stepKeys(budget: number, byteLimit: number): void {
+    if (!this.merge) {
+      const keys = this.keys as Iterator<KeyValue>;
+      for (; budget > 0; budget--) {
+        const r = keys.next();
+        if (r.done === true) break;
+        this.writeKey(r.value);
+        if (this.written() >= byteLimit) return;
+      }
+      if (budget > 0) this.endKeys();
+      return;
+    }
+    if (!this.goneSorted) {
+      this.gone = this.gone.slice(this.goneHead).sort((a, b) => a.seq - b.seq);
+      this.goneHead = 0;
+      this.goneSorted = true;
+    }
+    const keys = (this.keys ??= this.table.values());
+    for (; budget > 0; budget--) {
+      if (this.peek === null && !this.liveDone) {
+        const r = keys.next();
+        if (r.done === true) this.liveDone = true;
+        else {
+          const seq = namedSeq(r.value);
+          // Added since the walk began; so is every key after it.
+          if (seq > this.maxSeq) this.liveDone = true;
+          else if (seq <= this.lastLiveSeq) throw new Error(`snapshot cursor: idempotency keys out of job order at job ${seq}`);
+          else {
+            this.peek = r.value;
+            this.peekSeq = this.lastLiveSeq = seq;
+          }
+        }
+      }
+      const g = this.gone[this.goneHead];
+      let value: KeyValue;
+      if (g !== undefined && (this.peek === null || g.seq <= this.peekSeq)) {
+        // Equal: the key read last step was forgotten since; write it once.
+        if (g.seq === this.peekSeq) this.peek = null;
+        value = g.value;
+        this.keysPassedSeq = g.seq;
+        this.goneHead++;
+      } else if (this.peek !== null) {
+        value = this.peek;
+        this.keysPassedSeq = this.peekSeq;
+        this.peek = null;
+      } else {
+        this.endKeys();
+        return;
+      }
+      this.writeKey(value);
+      if (this.written() >= byteLimit) return;
     }
   }
-  writeKeys(w, state);
-  hasher.update(w.buf, 0, w.pos);
-  return hasher.hex();
+
+  /** What `snapshotState` writes for one key. */
+  private writeKey(value: KeyValue): void {
+    const w = this.w;
+    // From its parts: writing the joined key would flatten it, a copy of the key per job.
+    if (value instanceof KeyEntry) {
+      w.strJoined(value.queue, value.key);
+      w.str(value.jobId);
+    } else {
+      w.strJoined(value.queue, value.idempotencyKey as string);
+      writeJobId(w, value.seq);
+    }
+    w.sint(this.table.expiresAt(value));
+    this.keysWritten++;
+    this.afterKey();
+  }
+
+  private endKeys(): void {
+    if (this.keysWritten !== this.keyCount) {
+      throw new Error(`snapshot cursor: wrote ${this.keysWritten} of ${this.keyCount} idempotency keys`);
+    }
+    this.phase = DONE;
+    this.unregister();
+    this.keys = null;
+    this.gone = [];
+  }
+
+  private unregister(): void {
+    const hub = this.state.cow;
+    if (!this.registered || !(hub instanceof CowHub)) return;
+    if (hub.snapshot === (this as unknown)) hub.snapshot = null;
+    if (hub.digest === (this as unknown)) hub.digest = null;
+    if (hub.snapshot === null && hub.digest === null) {
+      this.state.cow = null;
+      this.state.idempotency.watch = null;
+    }
+  }
+}
+
+class SnapshotWalk extends Walk<Uint8Array> {
+  constructor(state: JobsState, registered: boolean) {
+    super(state, false, registered, 1024 + state.jobs.size * 256);
+  }
+
+  protected result(): Uint8Array {
+    return this.w.finish();
+  }
+
+  protected afterJob(): void {}
+
+  protected afterKey(): void {}
+}
+
+class DigestWalk extends Walk<string> {
+  private readonly hasher = new Hasher64();
+
+  constructor(state: JobsState, registered: boolean) {
+    super(state, true, registered, DIGEST_CHUNK + 4096);
+  }
+
+  protected result(): string {
+    this.hasher.update(this.w.buf, 0, this.w.pos);
+    return this.hasher.hex();
+  }
+
+  protected afterJob(): void {
+    const w = this.w;
+    if (w.pos < DIGEST_CHUNK) return;
+    this.hasher.update(w.buf, 0, w.pos);
+    this.flushed += w.pos;
+    w.pos = 0;
+  }
+
+  protected afterKey(): void {
+    const w = this.w;
+    if (w.pos < DIGEST_CHUNK) return;
+    const n = w.pos & ~3;
+    this.hasher.update(w.buf, 0, n);
+    w.buf.copyWithin(0, n, w.pos);
+    this.flushed += n;
+    w.pos -= n;
+  }
 }
 
 /**
@@ -90,10 +507,15 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
       addJob(state, job);
     }
     const keys = r.count();
+    // Whether the keys name jobs in increasing order, as every table this code writes does (see `Walk`).
+    let keySeq = 0;
     for (let i = 0; i < keys; i++) {
       const key = r.str();
       const jobId = r.str();
       const expiresAt = r.sint();
+      const seq = parseJobId(jobId);
+      if (seq > keySeq && seq <= state.lastSeq) keySeq = seq;
+      else state.idempotency.seqOrdered = false;
       const job = state.jobs.get(jobId);
       const prefix = job === undefined ? undefined : state.queues.get(job.queue)?.keyPrefix;
       if (!state.idempotency.restore(key, jobId, expiresAt, job, prefix)) throw new DecodeError(`idempotency key ${JSON.stringify(key)} names no queue`);
@@ -104,23 +526,6 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     if (err instanceof DecodeError) return { ok: false, error: `restoreState: ${err.message}` };
     throw err;
   }
-}
-
-function writeHeader(w: Writer, state: JobsState): void {
-  w.sint(state.now);
-  w.sint(state.lastSeq);
-  w.sint(state.lastToken);
-}
-
-function writeKeys(w: Writer, state: JobsState): void {
-  w.uint(state.idempotency.size);
-  state.idempotency.forEach((queue, key, jobId, seq, expiresAt) => {
-    // From its parts: writing the joined key would flatten it, a copy of the key per job.
-    w.strJoined(queue, key);
-    if (jobId === null) writeJobId(w, seq);
-    else w.str(jobId);
-    w.sint(expiresAt);
-  });
 }
 
 /** Hash of packed bytes, as the digest records them (`hashBytes` of the bytes). */

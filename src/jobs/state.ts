@@ -316,6 +316,14 @@ function expiresBefore(a: JobRecord, b: JobRecord): boolean {
   return a.leaseExpiresAt !== b.leaseExpiresAt ? a.leaseExpiresAt < b.leaseExpiresAt : a.seq < b.seq;
 }
 
+/**
+ * What a snapshot or digest cursor in progress (`beginSnapshot`, `beginDigest`) must hear before a
+ * job changes: it keeps the job as it was when the cursor began, if the cursor still needs it.
+ */
+export interface JobsCow {
+  preserve(job: JobRecord): void;
+}
+
 /** The state machine. Create with `createState`, change only with `applyBatch`. */
 export class JobsState {
   readonly options: JobsOptions;
@@ -352,6 +360,12 @@ export class JobsState {
   batchPromoted = 0;
   batchExpired = 0;
   batchPurged = 0;
+  /**
+   * Set while a snapshot or digest cursor is in progress, else null. Every change to what a
+   * snapshot records of an existing job (its fields, lease, history, extra fields, its purge) must
+   * call `state.cow?.preserve(job)` first; `order` is not compacted meanwhile.
+   */
+  cow: JobsCow | null = null;
 
   constructor(options: JobsOptions) {
     this.options = options;

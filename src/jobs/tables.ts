@@ -81,6 +81,11 @@ export class KeyEntry {
   ) {}
 }
 
+/** What `IdempotencyTable.watch` hears: a value whose key is about to be deleted. */
+export interface KeyWatch<J extends TableJob> {
+  keyGone(value: J | KeyEntry): void;
+}
+
 /** What an idempotency key maps to (J7), as read. */
 export interface IdempotencyEntry {
   readonly jobId: string;
@@ -100,6 +105,18 @@ export interface IdempotencyEntry {
  */
 export class IdempotencyTable<J extends TableJob> {
   private readonly map = new Map<string, J | KeyEntry>();
+  /**
+   * Told of every key about to be forgotten while a snapshot or digest cursor is in progress
+   * (snapshot.ts), so the cursor can still write the key as it was when it began; null otherwise.
+   */
+  watch: KeyWatch<J> | null = null;
+  /**
+   * True while the map's order is the order of the jobs its values name (by sequence number, each
+   * at most the state's `lastSeq`): always so for keys added by submits, since a key is added only
+   * for a job just submitted. Cleared by `restoreState` for a snapshot whose keys are not in that
+   * order (not one this code wrote); a cursor then copies the keys when it begins.
+   */
+  seqOrdered = true;
 
   /** @param windowMs `JobsOptions.idempotencyWindowMs`. */
   constructor(private readonly windowMs: number) {}
@@ -121,6 +138,7 @@ export class IdempotencyTable<J extends TableJob> {
     const seen = this.map.get(mapKey);
     if (seen === undefined) return undefined;
     if (this.expiresAt(seen) > now) return seen;
+    this.watch?.keyGone(seen);
     this.map.delete(mapKey);
     return undefined;
   }
@@ -163,6 +181,7 @@ export class IdempotencyTable<J extends TableJob> {
   forgetExpired(now: number): void {
     for (const [mapKey, value] of this.map) {
       if (this.expiresAt(value) > now) break;
+      this.watch?.keyGone(value);
       this.map.delete(mapKey);
     }
   }
@@ -174,14 +193,12 @@ export class IdempotencyTable<J extends TableJob> {
   }
 
   /**
-   * Calls `fn` with each key's parts, in order (the map key is `queue + "\0" + key`). The job is
-   * named by `jobId`, or when that is null (a live job: its id is not stored) by `formatJobId(seq)`.
+   * The values in order, as a live iterator: a value deleted before the iterator reaches it is
+   * skipped, one added meanwhile is visited (at the end). A live job's key is
+   * `job.queue + "\0" + job.idempotencyKey`, a `KeyEntry`'s `queue + "\0" + key`.
    */
-  forEach(fn: (queue: string, key: string, jobId: string | null, seq: number, expiresAt: number) => void): void {
-    for (const value of this.map.values()) {
-      if (value instanceof KeyEntry) fn(value.queue, value.key, value.jobId, 0, value.expiresAt);
-      else fn(value.queue, value.idempotencyKey as string, null, value.seq, value.submittedAt + this.windowMs);
-    }
+  values(): IterableIterator<J | KeyEntry> {
+    return this.map.values();
   }
 
   /** `[queue + "\0" + key, { jobId, expiresAt }]` in order (for tests and inspection). */

@@ -62,8 +62,12 @@ function attach(state: JobsState, job: JobRecord, q: QueueIndex): void {
   else state.finished.push(job);
 }
 
-/** Takes `job` out of the heap of its state, if it is in one, so its keys may change. */
+/**
+ * Takes `job` out of the heap of its state, if it is in one, so its keys may change. Every move
+ * below starts here, so this is where a snapshot cursor in progress keeps the job's old form.
+ */
 function detach(state: JobsState, job: JobRecord): void {
+  state.cow?.preserve(job);
   if (job.heapPos === -1) return;
   if (job.state === 'ready') state.queue(job.queue).ready.remove(job);
   else if (job.state === 'scheduled') state.scheduled.remove(job);
@@ -154,7 +158,8 @@ export function purge(state: JobsState, job: JobRecord): void {
  */
 export function sweepOrder(state: JobsState): void {
   const order = state.order;
-  if (state.orderHoles < 64 || state.orderHoles * 2 < order.length) return;
+  // A snapshot cursor in progress walks `order` by position: compact it after.
+  if (state.orderHoles < 64 || state.orderHoles * 2 < order.length || state.cow !== null) return;
   let w = 0;
   for (let r = 0; r < order.length; r++) {
     const job = order[r] as JobRecord;
