@@ -28,13 +28,13 @@ type WireStatus = WireNodeStatus;
 export interface FetchStatusOptions {
   /**
    * Ask for the state digest too. A node hashes its whole job state for it (in small steps, so it
-   * keeps serving), which takes a while on a large state: the deadline is then at least 10 s.
+   * keeps serving), which takes a while on a large state (seconds for a million jobs): the deadline is then at least 30 s.
    */
   readonly digest?: boolean;
 }
 
 /** Deadline of a status call that asks for the digest, at least, ms. */
-const DIGEST_TIMEOUT_MS = 10_000;
+const DIGEST_TIMEOUT_MS = 30_000;
 
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
 export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: FetchStatusOptions = {}): Promise<StatusRow> {

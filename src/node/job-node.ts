@@ -102,6 +102,11 @@ export class JobNode {
     return this.raft.status(opts);
   }
 
+  /** See {@link RaftNode.statusWithDigest}. */
+  statusWithDigest(): Promise<NodeStatus> {
+    return this.raft.statusWithDigest();
+  }
+
   /** Snapshot the job state now and compact the log below it; returns the snapshot index. */
   snapshotNow(): Promise<number> {
     return this.raft.snapshotNow();

@@ -1,5 +1,7 @@
 import {
   applyBatch,
+  beginDigest,
+  beginSnapshot,
   createState,
   decodeBatch,
   encodeBatch,
@@ -12,7 +14,7 @@ import {
   type JobsState,
 } from '../jobs/index.js';
 import { expiringLeases, reportFlow } from './job-flow.js';
-import type { Application, JobFlowSink } from './types.js';
+import type { Application, JobFlowSink, StepCursor } from './types.js';
 
 /**
  * The job state machine as a replicated application: one log entry is one batch of job
@@ -60,5 +62,13 @@ export class JobsApp implements Application<Command, CommandResult> {
 
   digest(): string {
     return stateDigest(this.state);
+  }
+
+  beginSnapshot(): StepCursor<Uint8Array> {
+    return beginSnapshot(this.state);
+  }
+
+  beginDigest(): StepCursor<string> {
+    return beginDigest(this.state);
   }
 }

@@ -5,7 +5,7 @@ import type { Entry, HardState, Message, NodeId, Ready, Role, Snapshot } from '.
 import type { RaftStorage } from '../storage/index.js';
 import type { Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
-import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus } from './types.js';
+import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, StepCursor } from './types.js';
 
 /** Tuning of one node. Times in ms or ticks as named. */
 export interface RaftNodeOptions<C, R> {
@@ -53,6 +53,15 @@ export interface RaftNodeOptions<C, R> {
   readonly events?: NodeEvents<R>;
   readonly metrics?: NodeMetrics;
 }
+
+/**
+ * A snapshot or digest runs in slices of about this long, ms, with the event loop free between
+ * them (ticks, heartbeats, votes, applying entries): well below a heartbeat interval.
+ */
+const CURSOR_SLICE_MS = 5;
+/** Jobs per `StepCursor.step` call, and bytes after which one call stops early. */
+const CURSOR_STEP_ITEMS = 1000;
+const CURSOR_STEP_BYTES = 1024 * 1024;
 
 /** Default of `RaftNodeOptions.maxEntryBytes`. */
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 * 1024;
@@ -261,10 +270,51 @@ export class RaftNode<C, R> {
   }
 
   private digestCache = { index: -1, digest: '' };
+  /** The digest being computed in steps, with the status it completes. */
+  private digestRun: Promise<NodeStatus> | null = null;
 
   private digest(appliedIndex: number): string {
     if (this.digestCache.index !== appliedIndex) this.digestCache = { index: appliedIndex, digest: this.o.app.digest() };
     return this.digestCache.digest;
+  }
+
+  /**
+   * This node's view with the state digest, computed in steps while the node goes on (a pass over
+   * a million jobs takes seconds). Every field is as of the moment the digest began, so the digest
+   * is of the state at `appliedIndex`. A call while one is being computed waits for that one.
+   */
+  statusWithDigest(): Promise<NodeStatus> {
+    const st = this.status({ digest: false });
+    if (this.digestCache.index === st.appliedIndex) return Promise.resolve({ ...st, stateDigest: this.digestCache.digest });
+    if (this.digestRun !== null) return this.digestRun;
+    const app = this.o.app;
+    const run = (async () => {
+      const digest = app.beginDigest === undefined ? app.digest() : await this.runCursor(app.beginDigest());
+      this.digestCache = { index: st.appliedIndex, digest };
+      return { ...st, stateDigest: digest };
+    })();
+    this.digestRun = run;
+    this.track(run);
+    void run.finally(() => {
+      if (this.digestRun === run) this.digestRun = null;
+    }).catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `cursor` to its end in slices of `CURSOR_SLICE_MS`, the event loop free between them. */
+  private async runCursor<T>(cursor: StepCursor<T>): Promise<T> {
+    for (;;) {
+      if (this.stopped) {
+        cursor.cancel();
+        throw this.unavailable() ?? new RaftJobsError(ErrorCode.ShuttingDown, `node ${this.id} is shutting down`, { leaderId: null });
+      }
+      const until = performance.now() + CURSOR_SLICE_MS;
+      let done = false;
+      do done = cursor.step(CURSOR_STEP_ITEMS, CURSOR_STEP_BYTES);
+      while (!done && performance.now() < until);
+      if (done) return cursor.finish();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Snapshot the application now and compact the log below it; resolves to the snapshot's index. */
@@ -661,7 +711,8 @@ export class RaftNode<C, R> {
     const applied = this.appliedIndex;
     if (applied <= this.lastSnapshotIndex) return;
     const meta = this.raft.snapshotMeta(applied);
-    const data = this.o.app.snapshot();
+    const app = this.o.app;
+    const data = app.beginSnapshot === undefined ? app.snapshot() : await this.runCursor(app.beginSnapshot());
     this.bytesSinceSnapshot = 0;
     this.snapshotDue = this.drawSnapshotDue();
     await this.o.storage.saveSnapshot({ meta, data });

@@ -16,6 +16,27 @@ export interface Application<C, R> {
   restore(data: Uint8Array): void;
   /** A short hash of the state; equal on replicas at the same applied index. */
   digest(): string;
+  /**
+   * `snapshot()` in steps, of the state as it is when called, while later entries keep being
+   * applied between steps (see {@link StepCursor}). Without it the driver calls `snapshot()`, which
+   * holds the event loop for as long as it takes.
+   */
+  beginSnapshot?(): StepCursor<Uint8Array>;
+  /** `digest()` in steps, as `beginSnapshot`. */
+  beginDigest?(): StepCursor<string>;
+}
+
+/**
+ * Work proportional to the whole state (a snapshot, a digest) done a little at a time: the
+ * driver calls `step` on each turn of its event loop, applying entries in between, until it
+ * returns true, then takes the result with `finish`. `cancel` abandons it (the application stops
+ * keeping what it needed).
+ */
+export interface StepCursor<T> {
+  /** Encodes up to `maxItems` more items, stopping early after `maxBytes`; true once done. */
+  step(maxItems: number, maxBytes?: number): boolean;
+  finish(): T;
+  cancel(): void;
 }
 
 /** Time and timers of a node, injectable for tests. `now()` is wall-clock ms since the epoch. */

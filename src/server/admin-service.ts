@@ -9,6 +9,8 @@ import type { WorkerRegistry } from './worker-service.js';
 /** What the admin service needs from a node. */
 export interface AdminTarget {
   status(opts?: { readonly digest?: boolean }): NodeStatus;
+  /** The status with the state digest, computed without holding the node (see `RaftNode.statusWithDigest`). */
+  statusWithDigest(): Promise<NodeStatus>;
   leader(): string | null;
   snapshotNow(): Promise<number>;
   transferLeadership(to: string): void;
@@ -44,7 +46,14 @@ export function addAdminService(
   const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
   server.addService(Admin.service, {
     Status: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      cb(null, statusToWire(o.node.status({ digest: !(call.request as { skipDigest?: boolean }).skipDigest }), o.clusterId, o.address));
+      if ((call.request as { skipDigest?: boolean }).skipDigest === true) {
+        cb(null, statusToWire(o.node.status({ digest: false }), o.clusterId, o.address));
+        return;
+      }
+      o.node.statusWithDigest().then(
+        (s) => cb(null, statusToWire(s, o.clusterId, o.address)),
+        (err: unknown) => cb(toServiceError(err, o.logger)),
+      );
     },
     Snapshot: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       o.node.snapshotNow().then(
