@@ -176,9 +176,9 @@ function restore(bytes: Uint8Array, options: Partial<JobsOptions> = {}): JobsSta
 }
 
 describe('snapshot and digest cursors', () => {
-  it('finish with the snapshot and digest of the state they began at, whatever is applied between steps', () => {
-    const seeds = Number(process.env['JOBS_COW_SEEDS'] ?? 300);
-    const base = Number(process.env['JOBS_COW_SEED_BASE'] ?? 1);
+  const seeds = Number(process.env['JOBS_COW_SEEDS'] ?? 300);
+  const base = Number(process.env['JOBS_COW_SEED_BASE'] ?? 1);
+  it('finish with the snapshot and digest of the state they began at, whatever is applied between steps', { timeout: Math.max(30_000, seeds * 50) }, () => {
     for (let seed = base; seed < base + seeds; seed++) {
       try {
         runSeed(seed);
