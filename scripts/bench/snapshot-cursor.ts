@@ -139,7 +139,7 @@ function run<C extends StateCursor<unknown>, R>(
   between: () => void,
   finish: (c: C) => R,
 ): { stats: StepStats; result: R; betweenMs: number[] } {
-  gc();
+  // No forced GC here: one just before `begin` would leave its sweeping to the buffer allocation.
   let t0 = process.hrtime.bigint();
   const cursor = begin();
   const beginMs = ms(t0);
