@@ -87,12 +87,24 @@ export type SnapshotCursor = StateCursor<Uint8Array>;
 export type DigestCursor = StateCursor<string>;
 
 /**
- * Begins a snapshot of the state as it is now, in O(1). How a driver uses it: begin right after
- * applying the entry at the index it wants the snapshot of (`cursor.index`); then, on each turn of
- * its event loop, call `step` with a small budget (a few thousand items, some 5 ms) and go on
- * applying committed entries between turns as usual; when `step` returns true, `finish` gives the
- * bytes, to store as the snapshot at `cursor.index` (they are `snapshotState`'s bytes at that
- * point, restorable with `restoreState`). Restoring replaces the state, and the cursor with it.
+ * Begins a snapshot of the state as it is now, without walking the jobs. How a driver uses it:
+ * begin right after applying the entry at the index it wants the snapshot of (`cursor.index`);
+ * then, on each turn of its event loop, call `step` with a small budget and go on applying
+ * committed entries between turns as usual; when `step` returns true, `finish` gives the bytes, to
+ * store as the snapshot at `cursor.index` (they are `snapshotState`'s bytes at that point,
+ * restorable with `restoreState`). Restoring replaces the state, and the cursor with it.
+ *
+ *     const cursor = beginSnapshot(state);
+ *     const turn = () => (cursor.step(5000, 2 << 20) ? store(cursor.index, cursor.finish()) : setImmediate(turn));
+ *     setImmediate(turn);
+ *
+ * A step costs about 1 µs per item (0.7 for a snapshot, 0.9 for a digest, with small payloads), so
+ * `step(5000)` takes some 4 ms; the byte limit keeps steps over large payloads short too
+ * (scripts/bench/snapshot-cursor.ts measures both).
+ * Beginning allocates the output buffer, sized once from a sample of the jobs: on a heap of a million
+ * jobs V8 follows an allocation that large (hundreds of MB) with one full collection, a pause of a
+ * few hundred ms, as it does inside `snapshotState`, which allocates the same buffer. A digest
+ * allocates nothing that large.
  *
  * At most one snapshot cursor (and one digest cursor) is in progress per state: while one is,
  * this returns that one, whose `index` may be earlier than the last applied index.
@@ -104,8 +116,9 @@ export function beginSnapshot(state: JobsState): SnapshotCursor {
 
 /**
  * Begins a digest of the state as it is now, in O(1): `stateDigest` over many event-loop turns, used
- * as `beginSnapshot` is. At most one digest cursor is in progress per state: while one is, this
- * returns that one (check its `index`). A digest and a snapshot cursor may run at the same time.
+ * as `beginSnapshot` is (for `raftjobs status`, the digest is of `cursor.index`). At most one digest
+ * cursor is in progress per state: while one is, this returns that one (check its `index`). A
+ * digest and a snapshot cursor may run at the same time.
  */
 export function beginDigest(state: JobsState): DigestCursor {
   const hub = hubOf(state);
@@ -302,7 +315,6 @@ abstract class Walk<R> implements StateCursor<R> {
   private stepJobs(budget: number, byteLimit: number): number {
     const order = this.order;
     const end = this.orderEnd;
-    const w = this.w;
     const saved = this.saved;
     let pos = this.pos;
     while (pos < end && budget > 0) {
@@ -313,7 +325,7 @@ abstract class Walk<R> implements StateCursor<R> {
         this.writeSaved(span);
         saved.delete(job.seq);
       } else if (job.purged) continue;
-      else writeJob(w, job, this.digest);
+      else writeJob(this.w, job, this.digest);
       this.jobsWritten++;
       this.afterJob();
       if (this.written() >= byteLimit) break;
@@ -327,7 +339,7 @@ abstract class Walk<R> implements StateCursor<R> {
     this.passedSeq = Infinity;
     this.side = null;
     this.spans = [];
-    w.uint(this.keyCount);
+    this.w.uint(this.keyCount);
     this.phase = KEYS;
     return budget;
   }
@@ -436,7 +448,7 @@ abstract class Walk<R> implements StateCursor<R> {
 
 class SnapshotWalk extends Walk<Uint8Array> {
   constructor(state: JobsState, registered: boolean) {
-    super(state, false, registered, 1024 + state.jobs.size * 256);
+    super(state, false, registered, snapshotCapacity(state));
   }
 
   protected result(): Uint8Array {
@@ -446,6 +458,38 @@ class SnapshotWalk extends Walk<Uint8Array> {
   protected afterJob(): void {}
 
   protected afterKey(): void {}
+}
+
+/** Jobs `snapshotCapacity` encodes to estimate the size of the rest. */
+const SIZE_SAMPLE = 64;
+
+/**
+ * Bytes to reserve for the snapshot of `state`: an evenly spaced sample of its jobs, encoded, scaled
+ * to all of them with some slack, plus its keys. The snapshot is written into one buffer of that
+ * size, allocated once: a buffer grown by doubling copies everything written so far (in one step of
+ * a cursor), and on a large heap V8 answers each allocation of hundreds of MB with a full collection
+ * (external memory pressure), so one allocation costs one such pause and pieces would cost several.
+ */
+function snapshotCapacity(state: JobsState): number {
+  const order = state.order;
+  const sample = new Writer(16 * 1024);
+  const stride = Math.max(1, Math.floor(order.length / SIZE_SAMPLE));
+  let jobs = 0;
+  let keyed = 0;
+  let keyBytes = 0;
+  for (let i = 0; i < order.length && jobs < SIZE_SAMPLE; i += stride) {
+    const job = order[i] as JobRecord;
+    if (job.purged) continue;
+    writeJob(sample, job, false);
+    jobs++;
+    if (job.idempotencyKey !== null) {
+      keyed++;
+      keyBytes += job.queue.length + job.idempotencyKey.length + 24;
+    }
+  }
+  const perJob = jobs === 0 ? 0 : (sample.pos / jobs) * 1.125;
+  const perKey = keyed === 0 ? 64 : keyBytes / keyed;
+  return Math.ceil(1024 + state.jobs.size * perJob + state.idempotency.size * perKey);
 }
 
 class DigestWalk extends Walk<string> {

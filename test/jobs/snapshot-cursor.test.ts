@@ -176,9 +176,9 @@ function restore(bytes: Uint8Array, options: Partial<JobsOptions> = {}): JobsSta
 }
 
 describe('snapshot and digest cursors', () => {
-  it('finish with the snapshot and digest of the state they began at, whatever is applied between steps', () => {
-    const seeds = Number(process.env['JOBS_COW_SEEDS'] ?? 300);
-    const base = Number(process.env['JOBS_COW_SEED_BASE'] ?? 1);
+  const seeds = Number(process.env['JOBS_COW_SEEDS'] ?? 300);
+  const base = Number(process.env['JOBS_COW_SEED_BASE'] ?? 1);
+  it('finish with the snapshot and digest of the state they began at, whatever is applied between steps', { timeout: Math.max(30_000, seeds * 50) }, () => {
     for (let seed = base; seed < base + seeds; seed++) {
       try {
         runSeed(seed);
@@ -226,6 +226,25 @@ describe('snapshot and digest cursors', () => {
     expect(h.state.jobs.size).toBe(51);
     expect(Buffer.compare(s.finish(), before)).toBe(0);
     expect(d.finish()).toBe(digest);
+  });
+
+  it('grow the snapshot buffer mid-walk when the sampled size falls short', () => {
+    const h = new Harness({ maxJobsPerSubmit: 1000, idempotencyWindowMs: 1000 });
+    // The size sample takes every 62nd job of 4000: those are small, the others large.
+    const small = new Uint8Array(10);
+    const large = new Uint8Array(900).fill(7);
+    for (let k = 0; k < 4; k++) {
+      h.submit(1000 + k, ...Array.from({ length: 1000 }, (_, i) => job({ payload: (k * 1000 + i) % 62 === 0 ? small : large, idempotencyKey: `k${k}-${i}` })));
+    }
+    const before = snapshotState(h.state).slice();
+    expect(before.length).toBeGreaterThan(3 * 1024 * 1024);
+    const c = beginSnapshot(h.state);
+    const r = rng(11);
+    while (!c.step(r.int(1, 500), r.int(1, 300_000))) {
+      for (const g of h.lease(h.state.now + 1, ['q'], r.int(1, 40))) h.one(h.state.now + 1, { type: 'complete', jobId: g.jobId, token: g.token });
+      if (r.next() < 0.1) h.apply(h.state.now + 3000, { type: 'tick' }); // purges the completed jobs, forgets keys
+    }
+    expect(Buffer.compare(c.finish(), before)).toBe(0);
   });
 
   it('write a key once when it is forgotten after the cursor read it', () => {
