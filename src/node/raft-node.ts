@@ -51,6 +51,11 @@ export interface RaftNodeOptions<C, R> {
   readonly snapshotBytes?: number;
   readonly events?: NodeEvents<R>;
   readonly metrics?: NodeMetrics;
+  /**
+   * Runs the node's loop soon after the current turn. Default `setImmediate`; a simulation passes
+   * its own so that the loop runs in virtual time, interleaved with other nodes as its seed decides.
+   */
+  readonly schedule?: (task: () => void) => void;
 }
 
 /** Default of `RaftNodeOptions.maxEntryBytes`. */
@@ -87,6 +92,7 @@ export class RaftNode<C, R> {
   private readonly clock: NodeClock;
   private readonly log: Logger;
   private readonly random: () => number;
+  private readonly schedule: (task: () => void) => void;
 
   private inbox: Message[] = [];
   private pendingTicks = 0;
@@ -143,6 +149,7 @@ export class RaftNode<C, R> {
     this.raft = raft;
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
+    this.schedule = o.schedule ?? ((task) => void setImmediate(task));
     this.log = o.logger.child({ component: 'raft' });
     this.lastSnapshotIndex = snapshotIndex;
     this.term = raft.status().term;
@@ -332,7 +339,7 @@ export class RaftNode<C, R> {
   private kick(): void {
     if (this.scheduled || this.running || this.failed || this.stopped) return;
     this.scheduled = true;
-    setImmediate(() => {
+    this.schedule(() => {
       this.scheduled = false;
       this.runLoop();
     });
