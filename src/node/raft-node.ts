@@ -675,6 +675,12 @@ export class RaftNode<C, R> {
     const data = this.o.app.snapshot();
     this.bytesSinceSnapshot = 0;
     this.snapshotDue = this.drawSnapshotDue();
+    // Written after the writes queued before it: they hold entries it covers (committed entries
+    // are applied before this node's own write of them lands) and any snapshot installed from the
+    // leader. Written first, it could end up past the end of the stored log, or be replaced by the
+    // older installed one, and compacting to it would fail.
+    await this.tail;
+    if (this.failed || applied <= this.lastSnapshotIndex) return;
     await this.o.storage.saveSnapshot({ meta, data });
     // A snapshot from the leader installed meanwhile is newer: it already replaced the log.
     if (this.failed || applied <= this.lastSnapshotIndex) return;
