@@ -281,6 +281,8 @@ export class NodeSimulation {
   /** `${index}:${term}` → content hash and the previous entry's term (-1: not known), as first stored. */
   private readonly stored = new Map<string, { hash: number; prevTerm: number }>();
   private healAt: number | null = null;
+  /** The last node that lost its disk, until it rejoined (see `safeToWipe`). */
+  private rejoining: { member: Member; floor: number } | null = null;
   private probeIndex: number | null = null;
   private recoveredAt: number | null = null;
   private violation: string | null = null;
@@ -1070,7 +1072,9 @@ export class NodeSimulation {
    * Replace one node's disk with an empty one, but only when a quorum of the other nodes durably
    * holds everything it might have acknowledged and everything applied anywhere: losing a disk
    * whose entries were counted for a commit and exist nowhere else loses committed entries in any
-   * Raft, so that is an operator's error, not a finding. The process is killed or stopped first.
+   * Raft, so that is an operator's error, not a finding. And one disk at a time: not before the
+   * last node that lost one has rejoined. The process is killed or stopped first. What remains is
+   * the hazard disk loss brings to any Raft: the node forgot the votes it cast.
    */
   private diskLoss(m: Member | undefined): void {
     if (m === undefined || !this.safeToWipe(m)) {
@@ -1078,6 +1082,7 @@ export class NodeSimulation {
       return;
     }
     this.stats.diskLosses++;
+    this.rejoining = { member: m, floor: this.maxApplied };
     const replace = (): void => {
       m.disk.discard();
       m.disk = this.newDisk(m.id);
@@ -1094,6 +1099,14 @@ export class NodeSimulation {
 
   private safeToWipe(m: Member): boolean {
     if (m.state !== 'up') return false;
+    const r = this.rejoining;
+    if (r !== null) {
+      // One disk at a time: the last node that lost one must be back, following a leader, and
+      // caught up with what was applied when it lost it.
+      const back = r.member.state === 'up' && r.member.node?.leader() != null && r.member.applied >= r.floor;
+      if (!back) return false;
+      this.rejoining = null;
+    }
     const tip = m.disk.durableTip();
     const tipRaw = m.disk.durableGet(entryKey(tip));
     const others = this.members.filter((x) => x !== m);
