@@ -53,7 +53,7 @@ export type NodeSimFault = (typeof NODE_SIM_FAULTS)[number];
 /**
  * Faults that must never cost a leader its leadership: the driver keeps ticking, heartbeating and
  * counting acknowledgements while its writes are in flight (thesis §10.2.1). A run with only these
- * fails on any election after the first.
+ * injects them from the first election on, and fails on any election after it.
  */
 export const LEADER_KEEPING_FAULTS: readonly NodeSimFault[] = ['slowDisk', 'largeEntries', 'burst'];
 
@@ -946,6 +946,13 @@ export class NodeSimulation {
   private fault(): void {
     if (!this.faultsOn) return;
     const r = this.rng;
+    if (this.stableLeadership && this.stats.elections === 0) {
+      // The property is that an elected leader keeps its leadership. Before the first election, a
+      // majority of slow disks (writes longer than an election timeout) keeps any candidate from
+      // winning, as Raft's timing requirement (broadcast time well below the election timeout) says.
+      this.after(r.between(30, 300), () => this.fault());
+      return;
+    }
     const kinds: (() => void)[] = [];
     const up = this.members.filter((m) => m.state === 'up');
     const leaders = this.leaders();
