@@ -50,8 +50,8 @@ function expectEveryFault(t: NodeSimStats): void {
 }
 
 describe('driver simulation', () => {
-  it('24 seeds of 3 nodes with every fault: no violation, recovery within 5 election timeouts', async () => {
-    const s = await sweep({ nodes: 3 }, 1, 24);
+  it('40 seeds of 3 nodes with every fault: no violation, recovery within 5 election timeouts', async () => {
+    const s = await sweep({ nodes: 3 }, 1, 40);
     expect(s.failures, `failing seeds:\n${s.failures.join('\n')}`).toEqual([]);
     expectEveryFault(s.totals);
     // Well-configured limits: no message ever outgrows the transport's.
@@ -59,11 +59,11 @@ describe('driver simulation', () => {
     for (const r of s.results) expect(r.recoveryMs).not.toBeNull();
   });
 
-  it('8 seeds of 5 nodes with every fault: no violation', async () => {
-    const s = await sweep({ nodes: 5 }, 101, 8);
+  it('10 seeds of 5 nodes with every fault: no violation', async () => {
+    const s = await sweep({ nodes: 5 }, 101, 10);
     expect(s.failures, `failing seeds:\n${s.failures.join('\n')}`).toEqual([]);
     expect(s.totals.crashes + s.totals.powerLosses + s.totals.diskLosses).toBeGreaterThan(0);
-    expect(s.totals.elections).toBeGreaterThan(8);
+    expect(s.totals.elections).toBeGreaterThan(10);
   });
 
   it('a slow disk (hundreds of ms per write) and bursts of large entries never cost a leader its leadership', async () => {
