@@ -3,9 +3,16 @@
  *   npm run sim -- --seeds 200 [--nodes 5] [--start 1] [--duration 3000] [--seed 42 --verbose]
  * Ends with `sim: N seeds, V violations`; exits 1 when V > 0. A failing seed replays exactly
  * with `--seed N`.
+ *
+ * With `--driver`, runs the driver simulation instead (real `RaftNode`s over the memory storage and
+ * transport twins, src/sim/node-sim.ts; default duration 2000):
+ *   npm run sim -- --driver --seeds 1000 [--faults crash,diskLoss,...] [--liveness 5]
+ *     [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N]
+ *   npm run sim -- --driver --seed 42 --verbose    # replays one seed with its full trace
  */
 import { parseArgs } from 'node:util';
-import { runSeeds } from './sim-runner.js';
+import { NODE_SIM_FAULTS, type NodeSimFault } from '../src/sim/node-sim.js';
+import { runDriverSeeds, runSeeds } from './sim-runner.js';
 
 const { values } = parseArgs({
   options: {
@@ -13,26 +20,69 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     start: { type: 'string', default: '1' },
     nodes: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '3000' },
+    duration: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
+    driver: { type: 'boolean', default: false },
+    faults: { type: 'string' },
+    liveness: { type: 'string' },
+    'max-message-bytes': { type: 'string' },
+    'max-append-bytes': { type: 'string' },
+    'max-entry-bytes': { type: 'string' },
   },
   strict: true,
 });
 
+function fail(text: string): never {
+  process.stderr.write(`sim: ${text}\n`);
+  process.exit(2);
+}
+
 function int(name: string, v: string, min: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) {
-    process.stderr.write(`sim: --${name} must be an integer >= ${min}, got ${JSON.stringify(v)}\n`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
 
+function optionalInt(name: string, v: string | undefined, min: number): number | undefined {
+  return v === undefined ? undefined : int(name, v, min);
+}
+
 const nodes = int('nodes', values.nodes, 1);
-const durationMs = int('duration', values.duration, 100);
+const durationMs = int('duration', values.duration ?? (values.driver ? '2000' : '3000'), 100);
 const first = values.seed !== undefined ? int('seed', values.seed, 0) : int('start', values.start, 0);
 const count = values.seed !== undefined ? 1 : int('seeds', values.seeds, 1);
 
-const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, trace: values.trace, out: process.stdout });
-process.exitCode = summary.violations > 0 ? 1 : 0;
+if (!values.driver) {
+  for (const name of ['faults', 'liveness', 'max-message-bytes', 'max-append-bytes', 'max-entry-bytes'] as const) {
+    if (values[name] !== undefined) fail(`--${name} needs --driver`);
+  }
+  const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, trace: values.trace, out: process.stdout });
+  process.exitCode = summary.violations > 0 ? 1 : 0;
+} else {
+  let faults: NodeSimFault[] | undefined;
+  if (values.faults !== undefined) {
+    faults = values.faults.split(',').map((f) => f.trim()) as NodeSimFault[];
+    const unknown = faults.filter((f) => !NODE_SIM_FAULTS.includes(f));
+    if (unknown.length > 0) fail(`unknown fault ${unknown.join(', ')} (known: ${NODE_SIM_FAULTS.join(', ')})`);
+  }
+  const liveness = optionalInt('liveness', values.liveness, 1);
+  const maxMessageBytes = optionalInt('max-message-bytes', values['max-message-bytes'], 1024);
+  const maxAppendBytes = optionalInt('max-append-bytes', values['max-append-bytes'], 1);
+  const maxEntryBytes = optionalInt('max-entry-bytes', values['max-entry-bytes'], 64);
+  const summary = await runDriverSeeds({
+    first,
+    count,
+    nodes,
+    durationMs,
+    verbose: values.verbose,
+    trace: values.trace,
+    ...(faults ? { faults } : {}),
+    ...(liveness !== undefined ? { livenessElectionTimeouts: liveness } : {}),
+    ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
+    ...(maxAppendBytes !== undefined ? { maxAppendBytes } : {}),
+    ...(maxEntryBytes !== undefined ? { maxEntryBytes } : {}),
+    out: process.stdout,
+  });
+  process.exitCode = summary.violations > 0 ? 1 : 0;
+}

@@ -52,6 +52,11 @@ export interface RaftNodeOptions<C, R> {
   readonly snapshotBytes?: number;
   readonly events?: NodeEvents<R>;
   readonly metrics?: NodeMetrics;
+  /**
+   * Runs the node's loop soon after the current turn. Default `setImmediate`; a simulation passes
+   * its own so that the loop runs in virtual time, interleaved with other nodes as its seed decides.
+   */
+  readonly schedule?: (task: () => void) => void;
 }
 
 /**
@@ -97,6 +102,7 @@ export class RaftNode<C, R> {
   private readonly clock: NodeClock;
   private readonly log: Logger;
   private readonly random: () => number;
+  private readonly schedule: (task: () => void) => void;
 
   private inbox: Message[] = [];
   private pendingTicks = 0;
@@ -153,6 +159,7 @@ export class RaftNode<C, R> {
     this.raft = raft;
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
+    this.schedule = o.schedule ?? ((task) => void setImmediate(task));
     this.log = o.logger.child({ component: 'raft' });
     this.lastSnapshotIndex = snapshotIndex;
     this.term = raft.status().term;
@@ -383,7 +390,7 @@ export class RaftNode<C, R> {
   private kick(): void {
     if (this.scheduled || this.running || this.failed || this.stopped) return;
     this.scheduled = true;
-    setImmediate(() => {
+    this.schedule(() => {
       this.scheduled = false;
       this.runLoop();
     });
@@ -715,6 +722,12 @@ export class RaftNode<C, R> {
     const data = app.beginSnapshot === undefined ? app.snapshot() : await this.runCursor(app.beginSnapshot());
     this.bytesSinceSnapshot = 0;
     this.snapshotDue = this.drawSnapshotDue();
+    // Written after the writes queued before it: they hold entries it covers (committed entries
+    // are applied before this node's own write of them lands) and any snapshot installed from the
+    // leader. Written first, it could end up past the end of the stored log, or be replaced by the
+    // older installed one, and compacting to it would fail.
+    await this.tail;
+    if (this.failed || applied <= this.lastSnapshotIndex) return;
     await this.o.storage.saveSnapshot({ meta, data });
     // A snapshot from the leader installed meanwhile is newer: it already replaced the log.
     if (this.failed || applied <= this.lastSnapshotIndex) return;

@@ -1,0 +1,117 @@
+/**
+ * The driver simulation (src/sim/node-sim.ts): real `RaftNode`s over the memory storage and
+ * transport twins on virtual time. Every run must end without a safety violation, recover within
+ * five election timeouts of the heal, and stop cleanly. A failing seed replays exactly with the
+ * command printed next to it (`npm run sim -- --driver --seed N ... --verbose` prints its trace).
+ */
+import { describe, expect, it } from 'vitest';
+import { NodeSimulation, type NodeSimOptions, type NodeSimResult, type NodeSimStats } from '../../src/sim/node-sim.js';
+
+interface Sweep {
+  readonly failures: string[];
+  readonly totals: NodeSimStats;
+  readonly results: NodeSimResult[];
+}
+
+function replay(o: Omit<NodeSimOptions, 'seed'>, seed: number): string {
+  const flags = [`--seed ${seed}`];
+  if (o.nodes !== undefined) flags.push(`--nodes ${o.nodes}`);
+  if (o.faults !== undefined) flags.push(`--faults ${o.faults.join(',')}`);
+  if (o.maxMessageBytes !== undefined) flags.push(`--max-message-bytes ${o.maxMessageBytes}`);
+  if (o.maxAppendBytes !== undefined) flags.push(`--max-append-bytes ${o.maxAppendBytes}`);
+  if (o.maxEntryBytes !== undefined) flags.push(`--max-entry-bytes ${o.maxEntryBytes}`);
+  return `npm run sim -- --driver ${flags.join(' ')} --verbose`;
+}
+
+async function sweep(o: Omit<NodeSimOptions, 'seed'>, first: number, count: number): Promise<Sweep> {
+  const failures: string[] = [];
+  const results: NodeSimResult[] = [];
+  let totals: NodeSimStats | null = null;
+  for (let seed = first; seed < first + count; seed++) {
+    const r = await new NodeSimulation({ ...o, seed }).run();
+    results.push(r);
+    if (r.violation !== null) failures.push(`seed ${seed} (${replay(o, seed)}): ${r.violation}`);
+    if (totals === null) totals = { ...r.stats };
+    else for (const k of Object.keys(totals) as (keyof NodeSimStats)[]) totals[k] += r.stats[k];
+  }
+  if (totals === null) throw new Error('no seeds');
+  return { failures, totals, results };
+}
+
+/** Every fault kind was injected and had its effect: the sweep was not vacuous. */
+function expectEveryFault(t: NodeSimStats): void {
+  const happened: (keyof NodeSimStats)[] = [
+    'dropped', 'duplicated', 'delayed', 'reordered', 'cut', 'partitions', 'pauses',
+    'crashes', 'killsDuringWrite', 'inFlightWritesLost', 'restarts', 'powerLosses',
+    'diskLosses', 'slowDisks', 'slowWrites', 'largeProposals', 'refusedOversize', 'bursts',
+    'transfers', 'snapshotsTaken', 'snapshotsInstalled', 'readsConfirmed', 'elections', 'acked',
+  ];
+  for (const k of happened) expect(t[k], k).toBeGreaterThan(0);
+}
+
+describe('driver simulation', () => {
+  it('40 seeds of 3 nodes with every fault: no violation, recovery within 5 election timeouts', async () => {
+    const s = await sweep({ nodes: 3 }, 1, 40);
+    expect(s.failures, `failing seeds:\n${s.failures.join('\n')}`).toEqual([]);
+    expectEveryFault(s.totals);
+    // Well-configured limits: no message ever outgrows the transport's.
+    expect(s.totals.oversizeDropped).toBe(0);
+    for (const r of s.results) expect(r.recoveryMs).not.toBeNull();
+  });
+
+  it('10 seeds of 5 nodes with every fault: no violation', async () => {
+    const s = await sweep({ nodes: 5 }, 101, 10);
+    expect(s.failures, `failing seeds:\n${s.failures.join('\n')}`).toEqual([]);
+    expect(s.totals.crashes + s.totals.powerLosses + s.totals.diskLosses).toBeGreaterThan(0);
+    expect(s.totals.elections).toBeGreaterThan(10);
+  });
+
+  it('a slow disk (hundreds of ms per write) and bursts of large entries never cost a leader its leadership', async () => {
+    // With only these faults the run fails on any election after the first.
+    const s = await sweep({ nodes: 3, faults: ['slowDisk', 'largeEntries', 'burst'] }, 201, 6);
+    expect(s.failures, `failing seeds:\n${s.failures.join('\n')}`).toEqual([]);
+    for (const r of s.results) expect(r.stats.elections).toBe(1);
+    expect(s.totals.slowWrites).toBeGreaterThan(20);
+    expect(s.totals.bursts).toBeGreaterThan(0);
+  });
+
+  it('drops messages over maxMessageBytes as the gRPC transport does: appends larger than it stall a follower', async () => {
+    // Misconfigured on purpose: appends may carry 64 KiB, the transport takes 16 KiB.
+    const o = { nodes: 3, maxMessageBytes: 16 * 1024, maxAppendBytes: 64 * 1024, maxEntryBytes: 12 * 1024 };
+    const s = await sweep(o, 1, 4);
+    expect(s.totals.oversizeDropped).toBeGreaterThan(0);
+    expect(s.failures.some((f) => f.includes('liveness'))).toBe(true);
+  });
+
+  // Regressions, found by sweeping 1,300 seeds: a node took its own snapshot at its applied index and
+  // wrote it at once, ahead of its queued writes (a follower applies committed entries before its
+  // own write of them lands). Seed 956: the snapshot (128) landed while the stored log ended at 97;
+  // after a power loss the node restarted with a snapshot past its log, and persisting the next
+  // append (entries from 129) was refused, on every restart. Seed 91: a snapshot installed from the
+  // leader (81), queued before, landed after the node's own (110) and replaced it; compacting to the
+  // own one was refused. Both stopped the node with a fatal error.
+  it.each([
+    { seed: 956, faults: undefined },
+    { seed: 91, faults: ['slowDisk', 'largeEntries', 'burst'] as const },
+  ])('seed $seed: a snapshot is written only after the writes queued before it', async ({ seed, faults }) => {
+    const r = await new NodeSimulation({ seed, ...(faults ? { faults } : {}) }).run();
+    expect(r.violation).toBeNull();
+    expect(r.stats.snapshotsTaken).toBeGreaterThan(0);
+  });
+
+  it('is deterministic: the same seed replays to the same trace and result', async () => {
+    const run = async (seed: number): Promise<{ trace: string[]; result: NodeSimResult }> => {
+      const trace: string[] = [];
+      const result = await new NodeSimulation({ seed, nodes: 3, trace: (l) => trace.push(l) }).run();
+      return { trace, result };
+    };
+    const a = await run(4242);
+    const b = await run(4242);
+    expect(a.trace.length).toBeGreaterThan(500);
+    expect(b.trace).toEqual(a.trace);
+    expect(b.result).toEqual(a.result);
+    // Tracing changes nothing.
+    expect(await new NodeSimulation({ seed: 4242, nodes: 3 }).run()).toEqual(a.result);
+    expect((await run(4243)).trace).not.toEqual(a.trace);
+  });
+});
