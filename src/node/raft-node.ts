@@ -320,7 +320,7 @@ export class RaftNode<C, R> {
       do done = cursor.step(CURSOR_STEP_ITEMS, CURSOR_STEP_BYTES);
       while (!done && performance.now() < until);
       if (done) return cursor.finish();
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => this.schedule(resolve));
     }
   }
 
@@ -461,8 +461,8 @@ export class RaftNode<C, R> {
 
   /**
    * Proposes `chunk` as one entry, or as several when it encodes over `maxEntryBytes`, so commands
-   * packed together never make an entry larger than a peer accepts. A single command over the
-   * bound goes alone (see `maxEntryBytes`).
+   * packed together never make an entry larger than the bound. A single command over it goes alone
+   * (see `maxEntryBytes`).
    */
   private proposeChunk(now: number, chunk: { command: C; waiter: Waiter<R> }[]): void {
     const maxBytes = this.o.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
@@ -718,15 +718,17 @@ export class RaftNode<C, R> {
     const applied = this.appliedIndex;
     if (applied <= this.lastSnapshotIndex) return;
     const meta = this.raft.snapshotMeta(applied);
+    // Written after the writes queued before it began: they hold entries it covers (committed
+    // entries are applied before this node's own write of them lands) and any snapshot installed
+    // from the leader. Written first, it could end up past the end of the stored log, or be replaced
+    // by the older installed one, and compacting to it would fail. (Not the writes queued later: an
+    // install queued while this one is taken waits for it.)
+    const queuedBefore = this.tail;
     const app = this.o.app;
     const data = app.beginSnapshot === undefined ? app.snapshot() : await this.runCursor(app.beginSnapshot());
     this.bytesSinceSnapshot = 0;
     this.snapshotDue = this.drawSnapshotDue();
-    // Written after the writes queued before it: they hold entries it covers (committed entries
-    // are applied before this node's own write of them lands) and any snapshot installed from the
-    // leader. Written first, it could end up past the end of the stored log, or be replaced by the
-    // older installed one, and compacting to it would fail.
-    await this.tail;
+    await queuedBefore;
     if (this.failed || applied <= this.lastSnapshotIndex) return;
     await this.o.storage.saveSnapshot({ meta, data });
     // A snapshot from the leader installed meanwhile is newer: it already replaced the log.

@@ -43,7 +43,7 @@ function expectEveryFault(t: NodeSimStats): void {
   const happened: (keyof NodeSimStats)[] = [
     'dropped', 'duplicated', 'delayed', 'reordered', 'cut', 'partitions', 'pauses',
     'crashes', 'killsDuringWrite', 'inFlightWritesLost', 'restarts', 'powerLosses',
-    'diskLosses', 'slowDisks', 'slowWrites', 'largeProposals', 'refusedOversize', 'bursts',
+    'diskLosses', 'slowDisks', 'slowWrites', 'largeProposals', 'aloneOversize', 'bursts',
     'transfers', 'snapshotsTaken', 'snapshotsInstalled', 'readsConfirmed', 'elections', 'acked',
   ];
   for (const k of happened) expect(t[k], k).toBeGreaterThan(0);
