@@ -68,6 +68,12 @@ export class Raft {
   private transferTarget: NodeId | null = null;
   /** Ticks left during which this node, started empty, grants no vote. */
   private voteGuardTicks = 0;
+  /**
+   * Set after an empty start while the cluster may have history this node forgot (see
+   * `rejoinAllows`): the highest term each other voter has been seen at since the start, whether
+   * any sign of history was seen, and once enough voters were heard from, the term floor.
+   */
+  private rejoin: { heard: Map<NodeId, number>; history: boolean; floor: number | null } | null = null;
   /** Ticks since the transfer started; it is abandoned after an election timeout. */
   private transferElapsed = 0;
   /** Leader: new entries or commit to push to followers at the next Ready. */
@@ -121,6 +127,7 @@ export class Raft {
     this.durable = { term: this.term, vote: this.vote };
     const empty = this.term === 0 && this.vote === null && this.log.lastIndex() === 0 && this.log.snapshot === null;
     this.voteGuardTicks = empty ? (opts.emptyStartVoteDelayTicks ?? 0) : 0;
+    if (empty && (opts.emptyStartVoteDelayTicks ?? 0) > 0) this.rejoin = { heard: new Map(), history: false, floor: null };
     this.resetTimers();
   }
 
@@ -184,6 +191,7 @@ export class Raft {
   step(m: Message): void {
     this.assertNotInReady();
     if (m.to !== this.id) return;
+    if (this.rejoin !== null) this.noteRejoinTerm(m);
     if (m.term > this.term) {
       if (m.type === 'vote' || m.type === 'preVote') {
         // §4.2.3 (thesis): ignore a vote request while we believe a leader is alive, so a
@@ -450,6 +458,12 @@ export class Raft {
 
   private campaign(kind: 'pre' | 'election', transfer: boolean): void {
     if (!this.isVoter(this.id)) return;
+    // Voting for itself is a vote too (see `rejoinAllows`).
+    if (kind === 'election' && !this.rejoinAllows(this.term + 1)) {
+      if (this.role !== 'follower') this.becomeFollower(this.term, null);
+      else this.resetTimers();
+      return;
+    }
     let voteTerm: number;
     if (kind === 'pre') {
       this.role = 'preCandidate';
@@ -555,7 +569,7 @@ export class Raft {
     // pre-vote for a later term is always free) and the candidate's log is up to date (§5.4.1).
     const canVote =
       this.vote === m.from || (this.vote === null && this.leaderId === null) || (pre && m.term > this.term);
-    const granted = canVote && this.voteGuardTicks === 0 && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    const granted = canVote && this.voteGuardTicks === 0 && (pre || this.rejoinAllows(m.term)) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     const respType = pre ? 'preVoteResp' : 'voteResp';
     if (granted) {
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true });
@@ -566,6 +580,44 @@ export class Raft {
     } else {
       this.send({ type: respType, from: this.id, to: m.from, term: this.term, granted: false });
     }
+  }
+
+  /**
+   * A node that lost its disk may have voted, before, in a term it no longer knows: voting again in
+   * that term could elect a second leader in it. Every voter that granted a vote in term T, the
+   * candidate included, has been at term T or above ever since. So once this node has heard, since
+   * its start, from more other voters than there can be outside a majority that excludes it
+   * (N - quorum + 1 of the others), some member of every such majority is among them, and the
+   * highest term they showed bounds every term it could have voted in: it votes only above that
+   * floor, and the guard ends once its own (durable) term is past it. Until then it grants no vote
+   * and starts no election, at the price of waiting for enough peers to be heard from. A node whose
+   * first message from a peer shows a fresh cluster (`showsHistory`) is on a first boot: nothing
+   * held back. (Two nodes that lost their disks at once, or a peer that missed the whole history,
+   * are beyond what this covers, as beyond what a majority of disks can cover.)
+   */
+  private rejoinAllows(term: number): boolean {
+    const r = this.rejoin;
+    if (r === null || !r.history) return true;
+    return r.floor !== null && term > r.floor;
+  }
+
+  private noteRejoinTerm(m: Message): void {
+    const r = this.rejoin as NonNullable<typeof this.rejoin>;
+    if (m.from === this.id || !this.isVoter(m.from)) return;
+    if (!r.history) {
+      // The first message from a peer tells a first boot (a fresh cluster: term 1 at most, empty
+      // logs, nothing committed) from a rejoin; on a first boot there is nothing to forget.
+      if (!showsHistory(m)) {
+        this.rejoin = null;
+        return;
+      }
+      r.history = true;
+    }
+    // A vote request's term is the candidate's next term; the one it has is at least one less.
+    const seen = m.type === 'vote' || m.type === 'preVote' ? m.term - 1 : m.term;
+    r.heard.set(m.from, Math.max(r.heard.get(m.from) ?? 0, seen));
+    if (r.floor === null && r.heard.size >= this.membership.voters.length - this.quorum() + 1) r.floor = Math.max(...r.heard.values());
+    if (r.floor !== null && this.durable.term > r.floor) this.rejoin = null;
   }
 
   private stepCandidate(m: Message): void {
@@ -846,6 +898,24 @@ export class Raft {
 
   private assertNotInReady(): void {
     if (this.inReady) throw new Error('raft: input between ready() and advance()');
+  }
+}
+
+/** A message that could only come from a cluster that has been running: see `Raft.rejoinAllows`. */
+function showsHistory(m: Message): boolean {
+  if (m.term > 1) return true;
+  switch (m.type) {
+    case 'vote':
+    case 'preVote':
+      return m.lastLogIndex > 0;
+    case 'append':
+      return m.prevLogIndex > 0 || m.commit > 0;
+    case 'heartbeat':
+      return m.commit > 0;
+    case 'snapshot':
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -77,6 +77,35 @@ describe('a follower that lost its disk under a stable leader', () => {
   });
 });
 
+describe('a follower that lost its disk never votes twice in a term', () => {
+  it('after voting a leader in, losing its disk, and its leader being cut off, it refuses a lagging candidate of the same term', () => {
+    const net = new Network({ size: 3, seed: 3, tuning: { emptyStartVoteDelayTicks: 4 } });
+    net.tickAll(5); // first boot: the empty-start delay passes before any election timeout
+    net.electLeader('n1');
+    net.commit('n1', 'a');
+    net.tickAll(2);
+    // n2 misses the next election: n1 restarts, and n1 and n3 elect a leader in a new term.
+    net.isolate('n2');
+    net.crash('n1');
+    net.restart('n1');
+    net.tickUntil(() => net.leaders().some((id) => id !== 'n2' && net.status(id).term > net.status('n2').term), 100, ['n1', 'n3']);
+    const leader = net.leaders().find((id) => id !== 'n2') as string;
+    const voter = leader === 'n1' ? 'n3' : 'n1';
+    const term = net.status(leader).term;
+    expect(net.node(voter).disk.hard).toMatchObject({ term, vote: leader });
+    // The voter loses its disk, the leader is cut off, n2 comes back a term behind.
+    net.wipe(voter, 99);
+    net.heal();
+    net.isolate(leader);
+    net.tickAll(80, ['n2', voter]);
+    // No second leader in that term: the wiped node cannot know it voted in it, so it waits.
+    for (const id of ['n2', voter]) expect(net.status(id).role === 'leader' && net.status(id).term === term, id).toBe(false);
+    // Once the leader is back, the cluster moves on in a later term.
+    net.heal();
+    net.tickUntil(() => net.leaders().length === 1 && net.status(net.leaders()[0] as string).term > term, 300);
+  });
+});
+
 describe('a snapshot whose reply is lost', () => {
   /** n3 falls behind a compacted log, receives the snapshot, and its reply to it is lost. */
   function snapshotReplyLost(): Network {

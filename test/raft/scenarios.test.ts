@@ -525,6 +525,12 @@ describe('a node that starts with an empty disk', () => {
     };
     expect(ask(3)).toBe(false);
     for (let i = 0; i < 20; i++) empty.tick();
+    // The delay is over, but the cluster has history (n1's log is not empty) and n3 has heard from
+    // one of the two others: it may have voted in term 4 before it lost its disk.
+    expect(ask(4)).toBe(false);
+    // n2 shows up at term 3: every term n3 could have voted in is at most 3 (see rejoinAllows).
+    empty.step({ type: 'preVote', from: 'n2', to: 'n3', term: 4, lastLogIndex: 5, lastLogTerm: 2, transfer: false });
+    empty.advance(empty.ready());
     expect(ask(4)).toBe(true);
 
     // Hearing from a leader ends the wait at once (check-quorum off, so leader stickiness does
