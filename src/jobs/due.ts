@@ -87,7 +87,8 @@ export function nextDueTime(state: JobsState): number | null {
   const firstKey = state.idempotency.firstExpiry();
   let due = firstKey === null ? Infinity : firstKey + KEY_SWEEP_SLACK_MS;
   const s = state.scheduled.peek();
-  if (s !== undefined) due = s.runAt;
+  // The minimum, like the others: a job scheduled far ahead must not postpone the key sweep.
+  if (s !== undefined && s.runAt < due) due = s.runAt;
   const l = state.leased.peek();
   if (l !== undefined && l.leaseExpiresAt < due) due = l.leaseExpiresAt;
   const f = state.finished.peek();

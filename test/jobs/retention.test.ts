@@ -153,6 +153,17 @@ describe('retention: purge of finished jobs', () => {
     expect(nextDueTime(h.state)).toBeNull(); // the job itself is ready: nothing else is due
   });
 
+  it('a job scheduled far ahead does not postpone the sweep of expired idempotency keys', () => {
+    const h = new Harness({ idempotencyWindowMs: 60_000 });
+    h.submit(T0, job({ idempotencyKey: 'k' }));
+    h.submit(T0, job({ delayMs: 30 * DAY }));
+    // The key's sweep comes first: the scheduled run-at must not replace it.
+    expect(nextDueTime(h.state)).toBe(T0 + 60_000 + KEY_SWEEP_SLACK_MS);
+    h.one(T0 + 60_000 + KEY_SWEEP_SLACK_MS, { type: 'tick' });
+    expect(h.state.idempotency.size).toBe(0);
+    expect(nextDueTime(h.state)).toBe(T0 + 30 * DAY);
+  });
+
   it('a dead job retried by an operator leaves the purge schedule; dying again starts a new retention', () => {
     const h = new Harness({ retention: { succeededMs: DAY, cancelledMs: DAY, deadMs: 1000 } });
     const id = finishOne(h, 'dead');
