@@ -1,9 +1,9 @@
 /**
  * Snapshots and the state digest. Both walk the same canonical encoding: header (clock, counters),
  * live jobs in id order (purged ones are gone, whether or not `order` was swept yet), idempotency
- * keys in map order. Indexes (heaps, counts) are not stored; restore
- * rebuilds them, and since every heap order is total the rebuilt state behaves exactly like the
- * saved one.
+ * keys in the table's order (live, then purged jobs'). Indexes (heaps, counts, finished FIFOs) are
+ * not stored; restore rebuilds them, and since every index order is total the rebuilt state behaves
+ * exactly like the saved one.
  */
 import type { Decoded } from './codec.js';
 import { Hasher64, hashBytes } from './hash.js';
