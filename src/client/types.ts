@@ -70,7 +70,12 @@ export interface JobInput {
    * (`crypto.randomUUID()`), so its own retries never duplicate the job.
    */
   readonly idempotencyKey?: string;
-  /** How long the job is kept once finished, ms. Default: the cluster's (7 days). */
+  /**
+   * How long the job is kept once finished, whatever state it ends in, ms; 0 purges it with the
+   * next replicated entry. Default: the cluster's for its queue and end state (24 h succeeded or
+   * cancelled, 7 days dead). The cluster's per-queue count bounds (`jobs.retention.maxSucceeded`,
+   * ...) may purge it sooner.
+   */
   readonly retentionMs?: number;
 }
 

@@ -42,6 +42,10 @@ export const CONFIG_ENV = {
   RAFTJOBS_SUCCEEDED_RETENTION_MS: { path: ['jobs', 'retention', 'succeededMs'], kind: 'int' },
   RAFTJOBS_CANCELLED_RETENTION_MS: { path: ['jobs', 'retention', 'cancelledMs'], kind: 'int' },
   RAFTJOBS_DEAD_RETENTION_MS: { path: ['jobs', 'retention', 'deadMs'], kind: 'int' },
+  RAFTJOBS_MAX_SUCCEEDED_JOBS: { path: ['jobs', 'retention', 'maxSucceeded'], kind: 'int' },
+  RAFTJOBS_MAX_CANCELLED_JOBS: { path: ['jobs', 'retention', 'maxCancelled'], kind: 'int' },
+  RAFTJOBS_MAX_DEAD_JOBS: { path: ['jobs', 'retention', 'maxDead'], kind: 'int' },
+  RAFTJOBS_MAX_PURGED_JOB_KEYS: { path: ['jobs', 'retention', 'maxPurgedJobKeys'], kind: 'int' },
   RAFTJOBS_SHUTDOWN_TIMEOUT_MS: { path: ['shutdownTimeoutMs'], kind: 'int' },
   RAFTJOBS_DASHBOARD_ACTIONS: { path: ['dashboard', 'actionsEnabled'], kind: 'boolean' },
 } as const satisfies Record<string, EnvOverride>;

@@ -40,6 +40,10 @@ export const CONFIG_DEFAULTS = {
       succeededMs: 24 * 60 * 60 * 1000,
       cancelledMs: 24 * 60 * 60 * 1000,
       deadMs: 7 * 24 * 60 * 60 * 1000,
+      maxSucceeded: 10_000,
+      maxCancelled: 10_000,
+      maxDead: 100_000,
+      maxPurgedJobKeys: 500_000,
       queues: {},
     },
   },
@@ -111,17 +115,26 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Characters of a queue name, as the job state machine accepts them. */
 export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9._:-]+$/;
 const retentionMs = int(0, 365 * DAY_MS);
+/** A count bound of retention: at most 100 million, so no setting means "unbounded" by accident. */
+const retentionCount = int(0, 100_000_000);
 
 const QueueRetentionSchema = z.strictObject({
   succeededMs: retentionMs.optional(),
   cancelledMs: retentionMs.optional(),
   deadMs: retentionMs.optional(),
+  maxSucceeded: retentionCount.optional(),
+  maxCancelled: retentionCount.optional(),
+  maxDead: retentionCount.optional(),
 });
 
 const RetentionSchema = z.strictObject({
   succeededMs: retentionMs.default(d.jobs.retention.succeededMs),
   cancelledMs: retentionMs.default(d.jobs.retention.cancelledMs),
   deadMs: retentionMs.default(d.jobs.retention.deadMs),
+  maxSucceeded: retentionCount.default(d.jobs.retention.maxSucceeded),
+  maxCancelled: retentionCount.default(d.jobs.retention.maxCancelled),
+  maxDead: retentionCount.default(d.jobs.retention.maxDead),
+  maxPurgedJobKeys: retentionCount.default(d.jobs.retention.maxPurgedJobKeys),
   /** Keys are checked against `limits.maxQueueNameLength` with the cross-field rules. */
   queues: z
     .record(z.string(), QueueRetentionSchema)

@@ -88,7 +88,12 @@ export interface LimitsConfig {
   readonly maxKeyLength: number;
 }
 
-/** How long finished jobs are kept before they are purged, ms (0..365 days). */
+/**
+ * How long finished jobs are kept before they are purged, by age (ms, 0..365 days) and by count
+ * (jobs per queue and state, 0..100 million), whichever purges first; and how many idempotency
+ * keys of purged jobs are remembered. See `JobsOptions` (src/jobs/options.ts) for why the
+ * defaults are what they are.
+ */
 export interface RetentionConfig {
   /** Default 24 h. */
   readonly succeededMs: number;
@@ -96,15 +101,34 @@ export interface RetentionConfig {
   readonly cancelledMs: number;
   /** Default 7 days. */
   readonly deadMs: number;
-  /** Per-queue overrides; a field left out falls back to the one above. A job's own `retentionMs` beats both. */
+  /**
+   * Most succeeded jobs kept per queue; the oldest (by finish time) beyond it are purged with the
+   * next replicated entry, before their age is up. Age alone leaves the state unbounded under
+   * sustained load (5,000 jobs/s for 24 h is 432 million jobs). 0 keeps none. Default 10,000.
+   */
+  readonly maxSucceeded: number;
+  /** Most cancelled jobs kept per queue, as `maxSucceeded`. Default 10,000. */
+  readonly maxCancelled: number;
+  /** Most dead jobs kept per queue, as `maxSucceeded`; more, as they wait for an operator. Default 100,000. */
+  readonly maxDead: number;
+  /**
+   * Most idempotency keys of purged jobs remembered, over all queues; beyond it the keys of the
+   * jobs purged longest ago are forgotten before their window ends, and a duplicate submit of a
+   * forgotten key creates a new job. Default 500,000 (~140 MB at most).
+   */
+  readonly maxPurgedJobKeys: number;
+  /** Per-queue overrides; a field left out falls back to the one above. A job's own `retentionMs` beats the ms ones. */
   readonly queues: Readonly<Record<string, QueueRetentionConfig>>;
 }
 
-/** A queue's retention overrides, ms; an absent field falls back to `RetentionConfig`'s. */
+/** A queue's retention overrides (ms, and jobs for the `max*` fields); an absent field falls back to `RetentionConfig`'s. */
 export interface QueueRetentionConfig {
   readonly succeededMs?: number | undefined;
   readonly cancelledMs?: number | undefined;
   readonly deadMs?: number | undefined;
+  readonly maxSucceeded?: number | undefined;
+  readonly maxCancelled?: number | undefined;
+  readonly maxDead?: number | undefined;
 }
 
 /** Job defaults applied when a submit or lease does not say. */
@@ -115,7 +139,7 @@ export interface JobsConfig {
   readonly defaultLeaseTtlMs: number;
   /** Attempts before a job is dead, when the submit does not say. Default 3. */
   readonly defaultMaxAttempts: number;
-  /** Retention of finished jobs per terminal state and queue. */
+  /** Retention of finished jobs per terminal state and queue, by age and count; keys of purged jobs. */
   readonly retention: RetentionConfig;
 }
 

@@ -11,8 +11,17 @@
 export { applyBatch } from './apply.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
 export { decodeBatch, encodeBatch, type Decoded } from './codec.js';
-export { KEY_SWEEP_SLACK_MS, nextDueTime } from './due.js';
-export { DEFAULT_JOBS_OPTIONS, resolveOptions, retentionFor, type JobsOptions, type QueueRetention, type RetentionPolicy } from './options.js';
+export { KEY_SWEEP_SLACK_MS, OVERFLOW_SLACK_MS, nextDueTime } from './due.js';
+export {
+  DEFAULT_JOBS_OPTIONS,
+  countBoundFor,
+  resolveOptions,
+  retentionFor,
+  type JobsOptions,
+  type QueueRetention,
+  type RetentionPolicy,
+  type TerminalState,
+} from './options.js';
 export {
   clockOf,
   getJob,

@@ -17,12 +17,21 @@ export interface RetentionPolicy {
   readonly deadMs: number;
 }
 
-/** A queue's overrides of `RetentionPolicy`; a field left out (or undefined) falls back to it. */
+/**
+ * A queue's overrides of `RetentionPolicy` (ms) and of the count bounds `JobsOptions.maxSucceeded`,
+ * `maxCancelled` and `maxDead` (jobs); a field left out (or undefined) falls back to those.
+ */
 export interface QueueRetention {
   readonly succeededMs?: number | undefined;
   readonly cancelledMs?: number | undefined;
   readonly deadMs?: number | undefined;
+  readonly maxSucceeded?: number | undefined;
+  readonly maxCancelled?: number | undefined;
+  readonly maxDead?: number | undefined;
 }
+
+/** The terminal states, the ones retention applies to. */
+export type TerminalState = 'succeeded' | 'dead' | 'cancelled';
 
 /**
  * Limits and defaults of the job state machine. They are part of the replicated behaviour:
@@ -73,8 +82,50 @@ export interface JobsOptions {
    * or its queue (`queueRetention`) says otherwise. Default succeeded 24 h, cancelled 24 h, dead 7 days.
    */
   readonly retention: RetentionPolicy;
-  /** Per-queue overrides of `retention`, by queue name; a field left out falls back to `retention`. Default none. */
+  /**
+   * Most succeeded jobs kept per queue: when a queue holds more, the oldest (by finish time, then
+   * submit order) are purged by the next entry's due pass, before their retention ends, as
+   * BullMQ's `removeOnComplete: <count>` does. Age alone does not bound the state: at 5,000 jobs/s
+   * a 24 h retention keeps 432 million jobs. A small finished job takes about 0.5-0.7 KB of heap
+   * (534 bytes measured without an idempotency key, 680 with a 36-character one) and a few
+   * hundred bytes of every snapshot, so this keeps a busy queue's succeeded jobs to ~7 MB: the
+   * last 2 s of results at 5,000 jobs/s, the last 2.8 h at 1 job/s (below 0.12 jobs/s the 24 h
+   * age bound comes first). Results are meant to be read soon after the job ends. 0 keeps none.
+   * Default 10,000.
+   */
+  readonly maxSucceeded: number;
+  /** Most cancelled jobs kept per queue, as `maxSucceeded`. Default 10,000. */
+  readonly maxCancelled: number;
+  /**
+   * Most dead jobs kept per queue, as `maxSucceeded`. Ten times the others: a dead job waits for
+   * an operator to look at it or retry it, and a burst of failures (a broken dependency) should
+   * survive until someone does; 100,000 dead jobs with their attempt history take ~70-100 MB.
+   * Default 100,000.
+   */
+  readonly maxDead: number;
+  /**
+   * Per-queue overrides of `retention` (ms) and of `maxSucceeded`, `maxCancelled` and `maxDead`,
+   * by queue name; a field left out falls back to the option it overrides. Default none.
+   */
   readonly queueRetention: Readonly<Record<string, QueueRetention>>;
+  /**
+   * Most idempotency keys of purged jobs remembered, over all queues. A purged job's key is kept
+   * until its window ends (J7) so a late duplicate still gets the job's id; but the SDK gives
+   * every job a key, so without a bound the table holds every job of the window (432 million at
+   * 5,000 jobs/s for 24 h). Past this many, the keys of the jobs purged longest ago are forgotten
+   * first: keys are released in purge order, so that order costs O(1) per key to keep.
+   *
+   * A forgotten key no longer deduplicates: a duplicate submit of it creates a new job. That is
+   * acceptable because duplicates are retries of the same submit, which come soon after it (the
+   * SDK retries within its call deadline, 10 s by default), while a key is only at risk once its
+   * job has finished, been purged (by age or its queue's count bound), and this many later
+   * purges have followed: at 5,000 purges/s that is 100 s after the purge, at 100/s 83 min, and
+   * below 5.8/s the whole 24 h window. Node-wide rather than per queue: memory is per node, and queues are
+   * as many as clients name. A remembered key takes about 275 bytes of heap (measured with
+   * 36-character keys), so the default bound costs ~140 MB at most. 0 remembers none. Default
+   * 500,000.
+   */
+  readonly maxPurgedJobKeys: number;
   /**
    * Most finished jobs one entry's due pass purges, so an entry never stalls the apply loop for
    * long; the rest stay due and the leader ticks again at once. Default 10000.
@@ -110,7 +161,11 @@ export const DEFAULT_JOBS_OPTIONS: JobsOptions = Object.freeze({
   defaultMaxAttempts: 3,
   defaultLeaseTtlMs: 30_000,
   retention: Object.freeze({ succeededMs: DAY_MS, cancelledMs: DAY_MS, deadMs: 7 * DAY_MS }),
+  maxSucceeded: 10_000,
+  maxCancelled: 10_000,
+  maxDead: 100_000,
   queueRetention: Object.freeze({}),
+  maxPurgedJobKeys: 500_000,
   maxPurgePerBatch: 10_000,
   defaultBackoff: Object.freeze({ type: 'exponential', initialMs: 1000, maxMs: HOUR_MS, factor: 2, jitter: 0.1 }),
   historyLimit: 20,
@@ -141,11 +196,11 @@ export function resolveOptions(partial: Partial<JobsOptions> = {}): JobsOptions 
   }
   if (merged.maxPurgePerBatch < 1) throw new RangeError('jobs options: maxPurgePerBatch must be at least 1');
   const retention = Object.freeze({ ...DEFAULT_JOBS_OPTIONS.retention, ...stripUndefined(merged.retention) }) as RetentionPolicy;
-  checkRetention('retention', retention, merged.maxRetentionMs);
+  checkRetention('retention', retention, merged.maxRetentionMs, false);
   const queueRetention: Record<string, QueueRetention> = {};
   for (const [queue, policy] of Object.entries(merged.queueRetention)) {
     const own = Object.freeze(stripUndefined(policy));
-    checkRetention(`queueRetention[${JSON.stringify(queue)}]`, own, merged.maxRetentionMs);
+    checkRetention(`queueRetention[${JSON.stringify(queue)}]`, own, merged.maxRetentionMs, true);
     queueRetention[queue] = own;
   }
   return Object.freeze({ ...merged, retention, queueRetention: Object.freeze(queueRetention) });
@@ -156,20 +211,37 @@ export function resolveOptions(partial: Partial<JobsOptions> = {}): JobsOptions 
  * from `SubmitJob.retentionMs`) if it has one, else its queue's override for that state, else the
  * state's default.
  */
-export function retentionFor(o: JobsOptions, queue: string, own: number | null, terminal: 'succeeded' | 'dead' | 'cancelled'): number {
+export function retentionFor(o: JobsOptions, queue: string, own: number | null, terminal: TerminalState): number {
   if (own !== null) return own;
   const field = terminal === 'succeeded' ? 'succeededMs' : terminal === 'dead' ? 'deadMs' : 'cancelledMs';
   const override = Object.hasOwn(o.queueRetention, queue) ? o.queueRetention[queue]?.[field] : undefined;
   return override ?? o.retention[field];
 }
 
-function checkRetention(name: string, policy: QueueRetention, max: number): void {
+/**
+ * Most finished jobs of `queue` kept in `terminal`: its queue's override, else `maxSucceeded`,
+ * `maxCancelled` or `maxDead`. A job's own retention does not change it.
+ */
+export function countBoundFor(o: JobsOptions, queue: string, terminal: TerminalState): number {
+  const field = terminal === 'succeeded' ? 'maxSucceeded' : terminal === 'dead' ? 'maxDead' : 'maxCancelled';
+  const override = Object.hasOwn(o.queueRetention, queue) ? o.queueRetention[queue]?.[field] : undefined;
+  return override ?? o[field];
+}
+
+const RETENTION_MS_FIELDS: readonly string[] = ['succeededMs', 'cancelledMs', 'deadMs'];
+const COUNT_FIELDS: readonly string[] = ['maxSucceeded', 'maxCancelled', 'maxDead'];
+
+/** Checks the fields of `retention` (ms only) or of a queue's override (`counts`: ms and count bounds). */
+function checkRetention(name: string, policy: QueueRetention, max: number, counts: boolean): void {
   for (const [field, value] of Object.entries(policy)) {
-    if (field !== 'succeededMs' && field !== 'cancelledMs' && field !== 'deadMs') {
+    const isCount = counts && COUNT_FIELDS.includes(field);
+    if (!isCount && !RETENTION_MS_FIELDS.includes(field)) {
       throw new RangeError(`jobs options: ${name}.${field} is not a retention field`);
     }
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) {
-      throw new RangeError(`jobs options: ${name}.${field} must be an integer from 0 to maxRetentionMs (${max}), got ${String(value)}`);
+    const top = isCount ? Number.MAX_SAFE_INTEGER : max;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > top) {
+      const range = isCount ? 'a non-negative integer' : `an integer from 0 to maxRetentionMs (${max})`;
+      throw new RangeError(`jobs options: ${name}.${field} must be ${range}, got ${String(value)}`);
     }
   }
 }

@@ -36,8 +36,9 @@ export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDe
   state.cow?.preserve(job);
   job.attemptLimit = job.attempts + (cmd.attempts ?? job.spec.maxAttempts);
   job.backoffBase = job.attempts;
-  job.finishedAt = null;
+  // Cleared once it has left the finished indexes, which find it by finish time.
   schedule(state, job, state.now);
+  job.finishedAt = null;
   job.purgeAt = null;
   return { ok: true, type: 'retryDead', jobId: job.id, attemptLimit: job.attemptLimit };
 }

@@ -194,8 +194,9 @@ export interface JobSummary {
   /** When it entered a terminal state, or null. */
   readonly finishedAt: number | null;
   /**
-   * When a finished job is removed (finishedAt + its retention for the state it ended in), or
-   * null while not finished. After that, reads answer NOT_FOUND.
+   * When a finished job is removed at the latest (finishedAt + its retention for the state it
+   * ended in), or null while not finished. Its queue's count bound (`maxSucceeded`, ...) may
+   * remove it sooner. After that, reads answer NOT_FOUND.
    */
   readonly purgeAt: number | null;
   readonly lease: LeaseInfo | null;

@@ -1,9 +1,9 @@
 /**
  * Snapshots and the state digest. Both walk the same canonical encoding: header (clock, counters),
  * live jobs in id order (purged ones are gone, whether or not `order` was swept yet), idempotency
- * keys in map order. Indexes (heaps, counts) are not stored; restore
- * rebuilds them, and since every heap order is total the rebuilt state behaves exactly like the
- * saved one. The same walk runs whole (`snapshotState`, `stateDigest`) or in steps between applied
+ * keys in the table's order (live, then purged jobs'). Indexes (heaps, counts, finished FIFOs) are
+ * not stored; restore rebuilds them, and since every index order is total the rebuilt state behaves
+ * exactly like the saved one. The same walk runs whole (`snapshotState`, `stateDigest`) or in steps between applied
  * entries (`beginSnapshot`, `beginDigest`), with identical output.
  */
 import type { Decoded } from './codec.js';
@@ -11,7 +11,7 @@ import { Hasher64, hashBytes } from './hash.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { JobRecord, JobsState, formatJobId, specFor, type JobsCow } from './state.js';
-import { KeyEntry, parseJobId, type IdempotencyTable, type KeyWatch } from './tables.js';
+import { KeyEntry, type IdempotencyTable, type KeyOrderMark, type KeyWatch } from './tables.js';
 import { addJob } from './transitions.js';
 import type { AttemptRecord } from './results.js';
 import { AttemptOutcome, JOB_STATES, isTerminal, type ResolvedBackoff } from './types.js';
@@ -61,7 +61,8 @@ export interface StateCursor<R> {
   /** True once every job and key is encoded (`finish` is then O(1) for a snapshot). */
   readonly done: boolean;
   /**
-   * Encodes up to `maxItems` more items (a job, a slot of a purged job not yet swept, a key), and
+   * Encodes up to `maxItems` more items (a job, a slot of a purged job not yet swept, a slot of the
+   * idempotency table's orders, whether its key is still there or not), and
    * stops early once this call has written `maxBytes` (default: no byte limit), so a few large
    * payloads do not make one step long. Returns `done`. Throws RangeError unless `maxItems >= 1`,
    * Error after `cancel`.
@@ -152,16 +153,12 @@ function hubOf(state: JobsState): CowHub {
 /** A value of the idempotency table. */
 type KeyValue = JobRecord | KeyEntry;
 
-/** Sequence number of the job a key names. */
-function namedSeq(value: KeyValue): number {
-  return value instanceof KeyEntry ? parseJobId(value.jobId) : value.seq;
-}
-
 /** Walk phases (numbers, so `phase >= DONE` reads as "no longer walking"). */
 const JOBS = 0;
-const KEYS = 1;
-const DONE = 2;
-const CANCELLED = 3;
+const LIVE_KEYS = 1;
+const RELEASED_KEYS = 2;
+const DONE = 3;
+const CANCELLED = 4;
 
 /**
  * The one walk behind the snapshot and the digest, whole (`snapshotState`, `stateDigest`: nothing
@@ -173,11 +170,16 @@ const CANCELLED = 3;
  * `side`); the walk writes those bytes in its place. A purged slot with no such bytes was purged
  * before the walk began.
  *
- * Keys: the table's order is the order of the sequence numbers the keys name
- * (`IdempotencyTable.seqOrdered`), keys are only added at the end and naming new jobs, and a key's
- * encoding never changes while it is in the table. So the keys as they were are the table's keys
- * naming jobs up to `maxSeq`, merged by sequence number with those forgotten since the walk began
- * (`gone`). A table out of that order (restored from a foreign snapshot) is copied at begin instead.
+ * Keys: the table's two order arrays, live keys then released ones (purged jobs'), by slot from
+ * where they stood when the walk began (`IdempotencyTable.mark`) to where they ended then. Slots
+ * only join at the end and hold their positions while a cursor is registered (no trimming), and a
+ * key's encoding never changes while it is in the table. A live slot counted at begin if its key
+ * named its job then; a released slot if its entry was in the map then. A value that leaves the
+ * map since (forgotten by age or by the `maxPurgedJobKeys` bound, or a live key released by its
+ * job's purge) is told to the walk first (`keyGone`) and kept: a live one by its job's sequence
+ * number (`goneLive`), a released one by identity (`goneReleased`). So at each slot: still current
+ * now, or kept as gone, means it counted at begin, and is written; else it is skipped. Slots after
+ * the mark (keys submitted or released since) are not visited.
  */
 abstract class Walk<R> implements StateCursor<R> {
   readonly index: number;
@@ -201,17 +203,13 @@ abstract class Walk<R> implements StateCursor<R> {
   private readonly table: IdempotencyTable<JobRecord>;
   private readonly keyCount: number;
   private keysWritten = 0;
-  /** Merge `keys` (the live table) with `gone`; else `keys` alone is the keys as they were. */
-  private readonly merge: boolean;
-  private keys: Iterator<KeyValue> | null;
-  private liveDone = false;
-  private peek: KeyValue | null = null;
-  private peekSeq = 0;
-  private lastLiveSeq = 0;
-  private gone: { readonly seq: number; readonly value: KeyValue }[] = [];
-  private goneHead = 0;
-  private goneSorted = true;
-  private keysPassedSeq = 0;
+  /** The table's slots when the walk began; `slot` is the next to visit (live, then released). */
+  private readonly mark: KeyOrderMark;
+  private slot: number;
+  /** Live keys that left the map since the walk began, by their job's sequence number. */
+  private goneLive = new Map<number, JobRecord>();
+  /** Released keys that left the map since the walk began. */
+  private goneReleased = new Set<KeyEntry>();
   /** Bytes already handed to the hasher (digest). */
   protected flushed = 0;
 
@@ -238,9 +236,8 @@ abstract class Walk<R> implements StateCursor<R> {
     this.jobCount = state.jobs.size;
     this.table = state.idempotency;
     this.keyCount = this.table.size;
-    this.merge = registered && this.table.seqOrdered;
-    // Unregistered, nothing changes during the walk: the live table is the table as it was.
-    this.keys = this.merge ? null : registered ? [...this.table.values()].values() : this.table.values();
+    this.mark = this.table.mark();
+    this.slot = this.mark.liveFrom;
   }
 
   get done(): boolean {
@@ -253,7 +250,7 @@ abstract class Walk<R> implements StateCursor<R> {
     const byteLimit = this.written() + maxBytes;
     let budget = Math.floor(maxItems);
     if (this.phase === JOBS) budget = this.stepJobs(budget, byteLimit);
-    if (this.phase === KEYS && budget > 0 && this.written() < byteLimit) this.stepKeys(budget, byteLimit);
+    if (this.phase !== JOBS && this.phase < DONE && budget > 0 && this.written() < byteLimit) this.stepKeys(budget, byteLimit);
     return this.phase === DONE;
   }
 
@@ -271,9 +268,8 @@ abstract class Walk<R> implements StateCursor<R> {
     this.side = null;
     this.saved.clear();
     this.spans = [];
-    this.gone = [];
-    this.keys = null;
-    this.peek = null;
+    this.goneLive.clear();
+    this.goneReleased.clear();
   }
 
   /** The result, once done. */
@@ -301,14 +297,15 @@ abstract class Walk<R> implements StateCursor<R> {
     this.spans.push(start, side.pos);
   }
 
-  /** The hook: the key whose value is `value` is about to be forgotten. */
+  /**
+   * The hook: `value` is about to leave the idempotency table (forgotten, or a live key replaced
+   * by its released form). Kept while the walk may still reach its slot; values added since the
+   * walk began have no slot it visits, and are kept for nothing (a few, at most one per change).
+   */
   keyGone(value: KeyValue): void {
-    if (!this.merge || this.phase >= DONE) return;
-    const seq = namedSeq(value);
-    if (seq > this.maxSeq || seq <= this.keysPassedSeq) return;
-    const last = this.gone[this.gone.length - 1];
-    if (last !== undefined && last.seq > seq) this.goneSorted = false;
-    this.gone.push({ seq, value });
+    if (value instanceof KeyEntry) {
+      if (this.phase < DONE) this.goneReleased.add(value);
+    } else if (this.phase <= LIVE_KEYS && value.seq <= this.maxSeq) this.goneLive.set(value.seq, value);
   }
 
   /** Walks up to `budget` slots of `order`; returns what is left of the budget. */
@@ -340,7 +337,7 @@ abstract class Walk<R> implements StateCursor<R> {
     this.side = null;
     this.spans = [];
     this.w.uint(this.keyCount);
-    this.phase = KEYS;
+    this.phase = LIVE_KEYS;
     return budget;
   }
 
@@ -355,56 +352,44 @@ abstract class Walk<R> implements StateCursor<R> {
   }
 
   private stepKeys(budget: number, byteLimit: number): void {
-    if (!this.merge) {
-      const keys = this.keys as Iterator<KeyValue>;
-      for (; budget > 0; budget--) {
-        const r = keys.next();
-        if (r.done === true) break;
-        this.writeKey(r.value);
-        if (this.written() >= byteLimit) return;
-      }
-      if (budget > 0) this.endKeys();
-      return;
-    }
-    if (!this.goneSorted) {
-      this.gone = this.gone.slice(this.goneHead).sort((a, b) => a.seq - b.seq);
-      this.goneHead = 0;
-      this.goneSorted = true;
-    }
-    const keys = (this.keys ??= this.table.values());
-    for (; budget > 0; budget--) {
-      if (this.peek === null && !this.liveDone) {
-        const r = keys.next();
-        if (r.done === true) this.liveDone = true;
-        else {
-          const seq = namedSeq(r.value);
-          // Added since the walk began; so is every key after it.
-          if (seq > this.maxSeq) this.liveDone = true;
-          else if (seq <= this.lastLiveSeq) throw new Error(`snapshot cursor: idempotency keys out of job order at job ${seq}`);
-          else {
-            this.peek = r.value;
-            this.peekSeq = this.lastLiveSeq = seq;
+    const table = this.table;
+    const mark = this.mark;
+    let slot = this.slot;
+    try {
+      if (this.phase === LIVE_KEYS) {
+        const gone = this.goneLive;
+        for (; budget > 0 && slot < mark.liveTo; slot++, budget--) {
+          let value = table.liveAt(slot);
+          if (value === undefined && gone.size > 0) {
+            const seq = table.liveSeqAt(slot);
+            value = gone.get(seq);
+            if (value !== undefined) gone.delete(seq);
+          }
+          if (value === undefined) continue;
+          this.writeKey(value);
+          if (this.written() >= byteLimit) {
+            slot++;
+            return;
           }
         }
+        if (slot < mark.liveTo) return;
+        this.goneLive.clear();
+        this.phase = RELEASED_KEYS;
+        slot = mark.releasedFrom;
       }
-      const g = this.gone[this.goneHead];
-      let value: KeyValue;
-      if (g !== undefined && (this.peek === null || g.seq <= this.peekSeq)) {
-        // Equal: the key read last step was forgotten since; write it once.
-        if (g.seq === this.peekSeq) this.peek = null;
-        value = g.value;
-        this.keysPassedSeq = g.seq;
-        this.goneHead++;
-      } else if (this.peek !== null) {
-        value = this.peek;
-        this.keysPassedSeq = this.peekSeq;
-        this.peek = null;
-      } else {
-        this.endKeys();
-        return;
+      const gone = this.goneReleased;
+      for (; budget > 0 && slot < mark.releasedTo; slot++, budget--) {
+        const e = table.releasedAt(slot);
+        if (!table.remembers(e) && !(gone.size > 0 && gone.delete(e))) continue;
+        this.writeKey(e);
+        if (this.written() >= byteLimit) {
+          slot++;
+          return;
+        }
       }
-      this.writeKey(value);
-      if (this.written() >= byteLimit) return;
+      if (slot === mark.releasedTo) this.endKeys();
+    } finally {
+      this.slot = slot;
     }
   }
 
@@ -430,8 +415,8 @@ abstract class Walk<R> implements StateCursor<R> {
     }
     this.phase = DONE;
     this.unregister();
-    this.keys = null;
-    this.gone = [];
+    this.goneLive.clear();
+    this.goneReleased.clear();
   }
 
   private unregister(): void {
@@ -551,15 +536,10 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
       addJob(state, job);
     }
     const keys = r.count();
-    // Whether the keys name jobs in increasing order, as every table this code writes does (see `Walk`).
-    let keySeq = 0;
     for (let i = 0; i < keys; i++) {
       const key = r.str();
       const jobId = r.str();
       const expiresAt = r.sint();
-      const seq = parseJobId(jobId);
-      if (seq > keySeq && seq <= state.lastSeq) keySeq = seq;
-      else state.idempotency.seqOrdered = false;
       const job = state.jobs.get(jobId);
       const prefix = job === undefined ? undefined : state.queues.get(job.queue)?.keyPrefix;
       if (!state.idempotency.restore(key, jobId, expiresAt, job, prefix)) throw new DecodeError(`idempotency key ${JSON.stringify(key)} names no queue`);

@@ -3,6 +3,7 @@
  * rebuilt by `restoreState`). Everything in it is a function of the applied entries, so replicas
  * that applied the same entries hold the same state, bit for bit (`stateDigest` checks it).
  */
+import type { FinishedFifo } from './finished.js';
 import { IndexedHeap, type HeapItem } from './heap.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { unpackBytes, type PackedBytes } from './packed.js';
@@ -290,6 +291,10 @@ export class QueueIndex {
   readonly keyPrefix: string;
   /** The last non-default spec a job of this queue got, for the next one to share (`specFor`). */
   lastSpec: JobSpec | null = null;
+  /** Finished jobs per terminal state, oldest first, for the count bounds (finished.ts); made on first use. */
+  succeededFifo: FinishedFifo | null = null;
+  deadFifo: FinishedFifo | null = null;
+  cancelledFifo: FinishedFifo | null = null;
   constructor(readonly name: string) {
     this.keyPrefix = `${name}\u0000`;
   }
@@ -354,6 +359,11 @@ export class JobsState {
   readonly finished = new IndexedHeap<JobRecord>(purgesBefore);
   /** Idempotency keys within their window (J7). */
   readonly idempotency: IdempotencyTable<JobRecord>;
+  /**
+   * Finished-job FIFOs holding more jobs than their count bound: the due pass purges their oldest
+   * (finished.ts). Derived from the job records, like the heaps.
+   */
+  readonly overfull = new Set<FinishedFifo>();
   /** The spec of every job submitted with the default settings. */
   readonly defaultSpec: JobSpec;
   /** Due-pass counters of the batch being applied (reported by `tick`). */
@@ -369,7 +379,7 @@ export class JobsState {
 
   constructor(options: JobsOptions) {
     this.options = options;
-    this.idempotency = new IdempotencyTable<JobRecord>(options.idempotencyWindowMs);
+    this.idempotency = new IdempotencyTable<JobRecord>(options.idempotencyWindowMs, options.maxPurgedJobKeys);
     this.defaultSpec = Object.freeze({
       maxAttempts: options.defaultMaxAttempts,
       backoff: options.defaultBackoff,

@@ -79,11 +79,27 @@ export class KeyEntry {
     readonly queue: string,
     readonly key: string,
   ) {}
+
+  /** The table's map key, `queue + "\0" + key`, made on each call (only to drop the entry). */
+  mapKey(): string {
+    return `${this.queue}\u0000${this.key}`;
+  }
 }
 
-/** What `IdempotencyTable.watch` hears: a value whose key is about to be deleted. */
+/** What `IdempotencyTable.watch` hears: a value whose key is about to be deleted or replaced. */
 export interface KeyWatch<J extends TableJob> {
   keyGone(value: J | KeyEntry): void;
+}
+
+/**
+ * Where the two orders of an `IdempotencyTable` stood at one moment (`mark`): the slots a
+ * snapshot written then would visit. Slots keep their positions while a watch is set (no trimming).
+ */
+export interface KeyOrderMark {
+  readonly liveFrom: number;
+  readonly liveTo: number;
+  readonly releasedFrom: number;
+  readonly releasedTo: number;
 }
 
 /** What an idempotency key maps to (J7), as read. */
@@ -93,36 +109,78 @@ export interface IdempotencyEntry {
   readonly expiresAt: number;
 }
 
+/** Below this many dead slots an order array is not compacted, nor its consumed front cut off. */
+const MIN_COMPACT = 1024;
+
 /**
- * J7's memory: `queue + "\0" + key` → the job submitted with it, in insertion order. Keys expire
- * in roughly that order, so the forgetting pass stops at the first live one; lookups check expiry
- * themselves.
+ * J7's memory: `queue + "\0" + key` → the job submitted with it while it lives; once it is purged,
+ * a `KeyEntry` takes its place until the key's window ends, or until more than `maxReleased` keys
+ * of purged jobs are remembered, whichever comes first.
  *
- * While the job lives the value is the job (expiry: its submit time + the window); when it is
- * purged, a `KeyEntry` takes its place (at the same position in the order). The key string joins
- * the queue's shared prefix and the job's own key string, and is written out from those parts, so
- * a key costs no characters of its own.
+ * The map only answers lookups. Two order arrays say what to forget first, each with a moving
+ * front instead of deletion from the map's own front (a new `Map` iterator steps over every entry
+ * deleted since the table was last rehashed, so forgetting from the front of a large map costs
+ * O(n) per call):
+ * - live keys (those whose value is a job), in submit order, which is expiry order: the keys are
+ *   the map's own key strings, beside the sequence number of the job they were added for, so the
+ *   arrays hold no job (a purged job must not stay reachable from here) and a slot whose key now
+ *   means something else (released, forgotten, submitted again) is told apart and skipped. The
+ *   sequence number, not the expiry, tells them apart: a key released, pushed out by the count
+ *   bound and submitted again within one ms names a new job with the same expiry;
+ * - released keys (`KeyEntry`), in the order their jobs were purged: the count bound drops from
+ *   the front of this one.
+ * Slots no longer in use are skipped at the front and compacted away once they are half of an
+ * array, so every operation is amortized O(1). A released key whose window has ended while an
+ * older-released one still has time left waits behind it: lookups ignore it, and it still counts
+ * towards the bound.
+ *
+ * A live key's map key joins the queue's shared prefix and the job's own key string, and
+ * snapshots write it out from those parts, so a key costs no characters of its own.
+ *
+ * Snapshots list the live keys, then the released ones, each in its order, and `restore` takes
+ * them back in that order: a restored table forgets the same keys at the same entries. (A snapshot
+ * written before this order existed lists released keys in submit order; restored, that is
+ * their release order from then on.)
+ *
+ * A snapshot or digest cursor (snapshot.ts) walks the slots as they were when it began (`mark`):
+ * while `watch` is set, every value that leaves the map (forgotten by age or by the count bound,
+ * or a live key turned into a released one) is told to it first, and the arrays are not trimmed,
+ * so slot positions hold.
  */
 export class IdempotencyTable<J extends TableJob> {
   private readonly map = new Map<string, J | KeyEntry>();
+  /** Map keys of live keys, submit order, from `liveHead` on; `liveSeqs` (their jobs) beside them. */
+  private liveKeys: string[] = [];
+  private liveSeqs: number[] = [];
+  private liveHead = 0;
+  /** Released keys, purge order, from `releasedHead` on. */
+  private released: KeyEntry[] = [];
+  private releasedHead = 0;
+  /** `KeyEntry` values in the map (the rest are jobs). */
+  private releasedCount = 0;
   /**
-   * Told of every key about to be forgotten while a snapshot or digest cursor is in progress
+   * Told of every value about to leave the map while a snapshot or digest cursor is in progress
    * (snapshot.ts), so the cursor can still write the key as it was when it began; null otherwise.
+   * While set, the order arrays are not trimmed, so the cursor's slot positions hold.
    */
   watch: KeyWatch<J> | null = null;
-  /**
-   * True while the map's order is the order of the jobs its values name (by sequence number, each
-   * at most the state's `lastSeq`): always so for keys added by submits, since a key is added only
-   * for a job just submitted. Cleared by `restoreState` for a snapshot whose keys are not in that
-   * order (not one this code wrote); a cursor then copies the keys when it begins.
-   */
-  seqOrdered = true;
 
-  /** @param windowMs `JobsOptions.idempotencyWindowMs`. */
-  constructor(private readonly windowMs: number) {}
+  /**
+   * @param windowMs `JobsOptions.idempotencyWindowMs`.
+   * @param maxReleased `JobsOptions.maxPurgedJobKeys`.
+   */
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxReleased: number,
+  ) {}
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** Keys of purged jobs remembered (at most `maxPurgedJobKeys`). */
+  get releasedSize(): number {
+    return this.releasedCount;
   }
 
   /** When `value` is forgotten, ms. */
@@ -138,20 +196,21 @@ export class IdempotencyTable<J extends TableJob> {
     const seen = this.map.get(mapKey);
     if (seen === undefined) return undefined;
     if (this.expiresAt(seen) > now) return seen;
-    this.watch?.keyGone(seen);
-    this.map.delete(mapKey);
+    this.forget(mapKey, seen);
     return undefined;
   }
 
   /** Remembers `job` (just submitted, with a key) under `mapKey` (its queue's prefix + its key). */
   add(mapKey: string, job: J): void {
     this.map.set(mapKey, job);
+    this.liveKeys.push(mapKey);
+    this.liveSeqs.push(job.seq);
   }
 
   /**
-   * Restores one snapshot entry. The job itself becomes the value when it is the one the key names
-   * and its derived expiry matches; `prefix` is its queue's key prefix. False when `mapKey` has
-   * no queue part (not a key this table wrote).
+   * Restores one snapshot entry, in snapshot order. The job itself becomes the value when it is the
+   * one the key names and its derived expiry matches; `prefix` is its queue's key prefix. Anything
+   * else becomes a released key. False when `mapKey` has no queue part (not a key this table wrote).
    */
   restore(mapKey: string, jobId: string, expiresAt: number, job: J | undefined, prefix: string | undefined): boolean {
     if (job !== undefined && prefix !== undefined && job.idempotencyKey !== null && job.submittedAt + this.windowMs === expiresAt) {
@@ -159,50 +218,187 @@ export class IdempotencyTable<J extends TableJob> {
       // Compared by parts: comparing a joined string would flatten it, a copy of the key per job.
       if (mapKey.length === prefix.length + key.length && mapKey.startsWith(prefix) && mapKey.endsWith(key)) {
         // The key built from shared parts, not the one read.
-        this.map.set(prefix + key, job);
+        this.add(prefix + key, job);
         return true;
       }
     }
     const nul = mapKey.indexOf('\u0000');
     if (nul < 0) return false;
-    this.map.set(mapKey, new KeyEntry(jobId, expiresAt, mapKey.slice(0, nul), mapKey.slice(nul + 1)));
+    this.remember(mapKey, new KeyEntry(jobId, expiresAt, mapKey.slice(0, nul), mapKey.slice(nul + 1)));
     return true;
   }
 
-  /** `job` is being purged: if its key still names it, a `KeyEntry` keeps the key until its window ends. */
+  /**
+   * `job` is being purged: if its key still names it, a `KeyEntry` keeps the key until its window
+   * ends, or until the keys of later purged jobs push it out (`maxPurgedJobKeys`).
+   */
   release(job: J, prefix: string): void {
     const key = job.idempotencyKey;
     if (key === null) return;
     const mapKey = prefix + key;
-    if (this.map.get(mapKey) === job) this.map.set(mapKey, new KeyEntry(job.id, this.expiresAt(job), job.queue, key));
+    if (this.map.get(mapKey) === job) this.remember(mapKey, new KeyEntry(job.id, this.expiresAt(job), job.queue, key));
   }
 
-  /** Forgets every key whose window has ended at `now`, oldest first, stopping at the first live one. */
+  /** Forgets every key whose window has ended at `now`: live keys exactly, released ones from the front of their order. */
   forgetExpired(now: number): void {
-    for (const [mapKey, value] of this.map) {
-      if (this.expiresAt(value) > now) break;
+    const keys = this.liveKeys;
+    let i = this.liveHead;
+    // Slots whose key has moved on are skipped whatever their time, so the front is a live key.
+    for (; i < keys.length; i++) {
+      const value = this.liveAt(i);
+      if (value === undefined) continue;
+      if (value.submittedAt + this.windowMs > now) break;
       this.watch?.keyGone(value);
-      this.map.delete(mapKey);
+      this.map.delete(keys[i] as string);
+    }
+    this.liveHead = i;
+    this.trimLive();
+    for (let e = this.firstReleased(); e !== undefined && e.expiresAt <= now; e = this.firstReleased()) {
+      this.forget(e.mapKey(), e);
     }
   }
 
-  /** Expiry of the oldest key, or null when there is none. */
+  /**
+   * Expiry of the oldest live key or of the released key at the front of its order, whichever is
+   * earlier, or null when there is none. May be earlier than any key's (a released key freed since
+   * the last `forgetExpired`): the leader then ticks once for nothing. Moves the live order's
+   * front past slots whose key has moved on (amortized O(1)).
+   */
   firstExpiry(): number | null {
-    for (const value of this.map.values()) return this.expiresAt(value);
-    return null;
+    let i = this.liveHead;
+    while (i < this.liveKeys.length && this.liveAt(i) === undefined) i++;
+    this.liveHead = i;
+    const job = this.liveAt(i);
+    let first = job === undefined ? Infinity : job.submittedAt + this.windowMs;
+    const r = this.released[this.releasedHead];
+    if (r !== undefined && r.expiresAt < first) first = r.expiresAt;
+    return first === Infinity ? null : first;
   }
 
   /**
-   * The values in order, as a live iterator: a value deleted before the iterator reaches it is
-   * skipped, one added meanwhile is visited (at the end). A live job's key is
-   * `job.queue + "\0" + job.idempotencyKey`, a `KeyEntry`'s `queue + "\0" + key`.
+   * Calls `fn` with each key's parts: live keys in submit order, then released ones in purge order
+   * (the map key is `queue + "\0" + key`). The job is named by `jobId`, or when that is null (a
+   * live job: its id is not stored) by `formatJobId(seq)`.
    */
-  values(): IterableIterator<J | KeyEntry> {
-    return this.map.values();
+  forEach(fn: (queue: string, key: string, jobId: string | null, seq: number, expiresAt: number) => void): void {
+    for (let i = this.liveHead; i < this.liveKeys.length; i++) {
+      const value = this.liveAt(i);
+      if (value !== undefined) fn(value.queue, value.idempotencyKey as string, null, value.seq, value.submittedAt + this.windowMs);
+    }
+    for (let i = this.releasedHead; i < this.released.length; i++) {
+      const e = this.released[i] as KeyEntry;
+      if (this.remembers(e)) fn(e.queue, e.key, e.jobId, 0, e.expiresAt);
+    }
   }
 
-  /** `[queue + "\0" + key, { jobId, expiresAt }]` in order (for tests and inspection). */
+  /**
+   * Where the orders stand now: a snapshot written now visits the live slots in
+   * `[liveFrom, liveTo)` whose key still names their job, then the released slots in
+   * `[releasedFrom, releasedTo)` still in the map, as `forEach` does. A cursor keeps the mark and
+   * reads those slots later (`liveAt`, `liveSeqAt`, `releasedAt`): slots added since lie beyond it,
+   * and while `watch` is set none moves.
+   */
+  mark(): KeyOrderMark {
+    return { liveFrom: this.liveHead, liveTo: this.liveKeys.length, releasedFrom: this.releasedHead, releasedTo: this.released.length };
+  }
+
+  /** The job of live slot `i` while its key still names that job, else undefined (the slot is dead). */
+  liveAt(i: number): J | undefined {
+    const value = this.map.get(this.liveKeys[i] as string);
+    return value !== undefined && !(value instanceof KeyEntry) && value.seq === this.liveSeqs[i] ? value : undefined;
+  }
+
+  /** Sequence number of the job live slot `i` was added for. */
+  liveSeqAt(i: number): number {
+    return this.liveSeqs[i] as number;
+  }
+
+  /** The released key of slot `i` (in the map or not: see `remembers`). */
+  releasedAt(i: number): KeyEntry {
+    return this.released[i] as KeyEntry;
+  }
+
+  /** Whether `e` is still the map's value under its key. */
+  remembers(e: KeyEntry): boolean {
+    return this.map.get(e.mapKey()) === e;
+  }
+
+  /** `[queue + "\0" + key, { jobId, expiresAt }]` in `forEach` order (for tests and inspection). */
   *[Symbol.iterator](): IterableIterator<[string, IdempotencyEntry]> {
-    for (const [mapKey, value] of this.map) yield [mapKey, { jobId: value instanceof KeyEntry ? value.jobId : value.id, expiresAt: this.expiresAt(value) }];
+    const out: [string, IdempotencyEntry][] = [];
+    this.forEach((queue, key, jobId, seq, expiresAt) => out.push([`${queue}\u0000${key}`, { jobId: jobId ?? formatJobId(seq), expiresAt }]));
+    yield* out;
+  }
+
+  /** Puts a released key in the map (in place of its job, if there) and at the end of the release order; drops the oldest beyond the bound. */
+  private remember(mapKey: string, entry: KeyEntry): void {
+    const before = this.map.get(mapKey);
+    // A live key becoming a released one leaves the live order: a cursor must still see it there.
+    if (before !== undefined) this.watch?.keyGone(before);
+    if (before instanceof KeyEntry) this.releasedCount--;
+    this.map.set(mapKey, entry);
+    this.released.push(entry);
+    this.releasedCount++;
+    while (this.releasedCount > this.maxReleased) {
+      const oldest = this.firstReleased() as KeyEntry;
+      this.forget(oldest.mapKey(), oldest);
+    }
+  }
+
+  /** Drops `value`, the map's value under `mapKey`; its slot in an order array is skipped from now on. */
+  private forget(mapKey: string, value: J | KeyEntry): void {
+    this.watch?.keyGone(value);
+    this.map.delete(mapKey);
+    if (!(value instanceof KeyEntry)) return;
+    this.releasedCount--;
+    if (this.released[this.releasedHead] === value) this.releasedHead++;
+    this.trimReleased();
+  }
+
+  /** The released key at the front of the order, after skipping slots no longer in the map. */
+  private firstReleased(): KeyEntry | undefined {
+    const released = this.released;
+    let i = this.releasedHead;
+    while (i < released.length && !this.remembers(released[i] as KeyEntry)) i++;
+    this.releasedHead = i;
+    return released[i];
+  }
+
+  /** Cuts off the consumed front of the live order, or compacts it once most of its slots are dead. */
+  private trimLive(): void {
+    // A cursor in progress reads slots by position.
+    if (this.watch !== null) return;
+    const used = this.map.size - this.releasedCount;
+    const slots = this.liveKeys.length - this.liveHead;
+    if (this.liveHead >= MIN_COMPACT && 2 * this.liveHead >= this.liveKeys.length) {
+      this.liveKeys = this.liveKeys.slice(this.liveHead);
+      this.liveSeqs = this.liveSeqs.slice(this.liveHead);
+      this.liveHead = 0;
+    } else if (slots >= MIN_COMPACT && slots >= 2 * used) {
+      const keys: string[] = [];
+      const seqs: number[] = [];
+      for (let i = this.liveHead; i < this.liveKeys.length; i++) {
+        if (this.liveAt(i) !== undefined) {
+          keys.push(this.liveKeys[i] as string);
+          seqs.push(this.liveSeqs[i] as number);
+        }
+      }
+      this.liveKeys = keys;
+      this.liveSeqs = seqs;
+      this.liveHead = 0;
+    }
+  }
+
+  /** As `trimLive`, for the release order. */
+  private trimReleased(): void {
+    if (this.watch !== null) return;
+    const slots = this.released.length - this.releasedHead;
+    if (this.releasedHead >= MIN_COMPACT && 2 * this.releasedHead >= this.released.length) {
+      this.released = this.released.slice(this.releasedHead);
+      this.releasedHead = 0;
+    } else if (slots >= MIN_COMPACT && slots >= 2 * this.releasedCount) {
+      this.released = this.released.slice(this.releasedHead).filter((e) => this.remembers(e));
+      this.releasedHead = 0;
+    }
   }
 }

@@ -3,7 +3,8 @@
  * counts) in step with `job.state`; reducers never touch the indexes directly.
  */
 import { backoffDelay } from './backoff.js';
-import { retentionFor } from './options.js';
+import { enterFinished, leaveFinished } from './finished.js';
+import { retentionFor, type TerminalState } from './options.js';
 import type { JobRecord, JobsState, QueueIndex, StateCounts } from './state.js';
 import type { AttemptRecord, Rejection } from './results.js';
 import type { AttemptOutcome, JobState } from './types.js';
@@ -14,7 +15,7 @@ export function addJob(state: JobsState, job: JobRecord): void {
   state.order.push(job);
   const q = state.queue(job.queue);
   count(q.counts, job.state, 1);
-  attach(state, job, q);
+  attach(state, job, q, false);
 }
 
 /** Puts a detached job into `next`: counts, state, and the heap of `next`. */
@@ -24,7 +25,7 @@ function enter(state: JobsState, job: JobRecord, next: JobState): void {
   count(q.counts, next, 1);
   job.state = next;
   job.updatedAt = state.now;
-  attach(state, job, q);
+  attach(state, job, q, true);
 }
 
 /**
@@ -54,12 +55,18 @@ function count(counts: StateCounts, s: JobState, delta: number): void {
   }
 }
 
-/** Puts `job` into the heap of its state; `q` is its queue's index. */
-function attach(state: JobsState, job: JobRecord, q: QueueIndex): void {
+/**
+ * Puts `job` into the heap of its state; `q` is its queue's index. A finished job also joins its
+ * queue's FIFO of the state: `inOrder` when it has just finished, not when it is restored.
+ */
+function attach(state: JobsState, job: JobRecord, q: QueueIndex, inOrder: boolean): void {
   if (job.state === 'ready') q.ready.push(job);
   else if (job.state === 'scheduled') state.scheduled.push(job);
   else if (job.state === 'leased') state.leased.push(job);
-  else state.finished.push(job);
+  else {
+    state.finished.push(job);
+    enterFinished(state, job, q, inOrder);
+  }
 }
 
 /**
@@ -72,7 +79,10 @@ function detach(state: JobsState, job: JobRecord): void {
   if (job.state === 'ready') state.queue(job.queue).ready.remove(job);
   else if (job.state === 'scheduled') state.scheduled.remove(job);
   else if (job.state === 'leased') state.leased.remove(job);
-  else state.finished.remove(job);
+  else {
+    state.finished.remove(job);
+    leaveFinished(state, job);
+  }
 }
 
 /** Makes `job` due at `runAt`: ready at once when that is now or earlier, else scheduled. */
@@ -126,7 +136,7 @@ export function endAttempt(state: JobsState, job: JobRecord, outcome: AttemptOut
 }
 
 /** Moves a job that is out of every index (after `endAttempt`) or in one to a terminal state. */
-export function finish(state: JobsState, job: JobRecord, terminal: 'succeeded' | 'dead' | 'cancelled'): void {
+export function finish(state: JobsState, job: JobRecord, terminal: TerminalState): void {
   detach(state, job);
   job.finishedAt = state.now;
   job.purgeAt = state.now + retentionFor(state.options, job.queue, job.retentionMs, terminal);
@@ -134,9 +144,10 @@ export function finish(state: JobsState, job: JobRecord, terminal: 'succeeded' |
 }
 
 /**
- * Removes a finished job for good: out of the purge index, the job map and the counts (a queue
- * left with no jobs goes too, as on a replica restored from a snapshot). `order` keeps it, marked,
- * until `sweepOrder`. O(log n).
+ * Removes a finished job for good: out of the purge index, its FIFO, the job map and the counts (a
+ * queue left with no jobs goes too, as on a replica restored from a snapshot). `order` keeps it,
+ * marked, until `sweepOrder`. Its idempotency key, if it still names it, stays until its window
+ * ends (within `maxPurgedJobKeys`). O(log n).
  */
 export function purge(state: JobsState, job: JobRecord): void {
   detach(state, job);

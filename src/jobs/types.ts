@@ -104,7 +104,8 @@ export interface SubmitJob {
   /**
    * How long the job is kept once finished (whatever the terminal state), ms; 0..`maxRetentionMs`.
    * Default: the queue's override in `JobsOptions.queueRetention`, else `JobsOptions.retention`
-   * for the state it ends in (succeeded 24 h, cancelled 24 h, dead 7 days).
+   * for the state it ends in (succeeded 24 h, cancelled 24 h, dead 7 days). The count bounds
+   * (`JobsOptions.maxSucceeded`, ...) may purge it sooner; this does not change them.
    */
   readonly retentionMs?: number;
 }

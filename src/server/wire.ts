@@ -20,12 +20,15 @@ export interface WireJobSpec {
   backoff: WireBackoff | null;
   leaseTtlMs: number;
   idempotencyKey: string;
-  retentionMs: number;
+  /** `optional` in the .proto: absent when the client left it out, so 0 is a real value. */
+  retentionMs?: number;
 }
 
 /**
- * proto3 has no "unset" for scalars: zero means "use the default" for every optional field.
- * Negative numbers are passed through so validation reports them precisely.
+ * proto3 has no "unset" for plain scalars: zero means "use the default" for those fields (for each
+ * of them 0 is either the default itself or invalid). `retentionMs` is `optional`, so 0 there
+ * (purge as soon as finished) is passed on. Negative numbers are passed through so validation
+ * reports them precisely.
  */
 export function specToSubmitJob(s: WireJobSpec): SubmitJob {
   const job: Record<string, unknown> = { queue: s.queue, payload: s.payload ?? Buffer.alloc(0) };
@@ -35,7 +38,7 @@ export function specToSubmitJob(s: WireJobSpec): SubmitJob {
   if (s.maxAttempts) job['maxAttempts'] = s.maxAttempts;
   if (s.leaseTtlMs) job['leaseTtlMs'] = s.leaseTtlMs;
   if (s.idempotencyKey) job['idempotencyKey'] = s.idempotencyKey;
-  if (s.retentionMs) job['retentionMs'] = s.retentionMs;
+  if (s.retentionMs !== undefined) job['retentionMs'] = s.retentionMs;
   const b = s.backoff;
   if (b && b.type !== '') {
     const backoff: Record<string, unknown> = { type: b.type };

@@ -138,6 +138,10 @@ describe('environment overrides', () => {
     RAFTJOBS_SUCCEEDED_RETENTION_MS: ['0', (c) => c.jobs.retention.succeededMs, 0],
     RAFTJOBS_CANCELLED_RETENTION_MS: ['1000', (c) => c.jobs.retention.cancelledMs, 1000],
     RAFTJOBS_DEAD_RETENTION_MS: ['3600000', (c) => c.jobs.retention.deadMs, 3600000],
+    RAFTJOBS_MAX_SUCCEEDED_JOBS: ['500', (c) => c.jobs.retention.maxSucceeded, 500],
+    RAFTJOBS_MAX_CANCELLED_JOBS: ['0', (c) => c.jobs.retention.maxCancelled, 0],
+    RAFTJOBS_MAX_DEAD_JOBS: ['2000', (c) => c.jobs.retention.maxDead, 2000],
+    RAFTJOBS_MAX_PURGED_JOB_KEYS: ['50000', (c) => c.jobs.retention.maxPurgedJobKeys, 50000],
     RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
     RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
   };

