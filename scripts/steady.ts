@@ -10,7 +10,8 @@
  * - `timeouts`: submits that failed (every submit has a 10 s deadline);
  * - `longestAckPauseMs`: the longest time, while submits were waiting, in which none was
  *   acknowledged; `ackP50Ms`, `ackP99Ms`, `ackMaxMs`: submit latency;
- * - `rssMb`: each node's resident memory at the start of every minute, and `snapshots` taken;
+ * - `rssMb`: each node's resident memory at the start of every minute; `snapshots` taken by each
+ *   node and `snapshotMb`, their sizes (the size of the replicated state when each was taken);
  * - `lag`: submitted but not yet completed at the end of the load (before the drain).
  *
  * The last line with `--json` is one JSON object. Exit code 0 only with no leader change, no
@@ -157,6 +158,8 @@ const statusLoop = (async () => {
 })();
 
 const startMs = performance.now();
+// Pauses count from the start of the load, not from the cluster's and workers' start-up.
+lastAckAt = startMs;
 const endMs = startMs + durationS * 1000;
 let due = 0;
 let lastReport = startMs;
@@ -178,7 +181,10 @@ while (!stopping && (outstanding > 0 || completed < acked) && performance.now() 
 stopping = true;
 await statusLoop;
 
-const snapshots = cluster.ids.map((id) => cluster.logTail(id, 100_000).filter((l) => l.includes('"snapshot taken')).length);
+// From the node logs: every snapshot each node took, and its size (the size of the whole state).
+const snapshotLines = cluster.ids.map((id) => readFileSync(cluster.logPath(id), 'utf8').split('\n').filter((l) => l.includes('"snapshot taken')));
+const snapshots = snapshotLines.map((lines) => lines.length);
+const snapshotMb = snapshotLines.map((lines) => lines.map((l) => Math.round(Number((JSON.parse(l) as { bytes?: number }).bytes ?? 0) / 1e5) / 10));
 await Promise.all(workers.map((w) => w.close({ timeoutMs: 5_000 })));
 for (const c of clients) c.close();
 await cluster.cleanup(values['keep'] === true);
@@ -201,12 +207,14 @@ const result = {
   lag,
   rssMb: rss,
   snapshots,
+  snapshotMb,
 };
 const passed = result.leaderChanges === 0 && timeouts === 0 && completed >= acked;
 log(
   `steady ${passed ? 'PASSED' : 'FAILED'}: ${durationS} s at ${rate} jobs/s: submitted ${submitted}, acked ${acked}, completed ${completed}, timeouts ${timeouts}, leader changes ${result.leaderChanges}\n` +
     `  ack p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms, max ${result.ackMaxMs} ms; longest pause in acks ${result.longestAckPauseMs} ms\n` +
-    `  snapshots per node ${snapshots.join('/')}; RSS per node and minute (MB): ${cluster.ids.map((id) => `${id} ${(rss[id] ?? []).join(',')}`).join('; ')}`,
+    `  snapshots per node ${snapshots.join('/')}, sizes (MB) ${snapshotMb.map((m) => m.join(',')).join(' / ')}\n` +
+    `  RSS per node and minute (MB): ${cluster.ids.map((id) => `${id} ${(rss[id] ?? []).join(',')}`).join('; ')}`,
 );
 if (json) process.stdout.write(JSON.stringify(result) + '\n');
 process.exit(passed ? 0 : 1);
