@@ -88,6 +88,8 @@ const onSignal = (): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// The load starts on a cluster that has a leader (the first election is not what this measures).
+await cluster.waitForLeader();
 const addresses = cluster.nodes.map((n) => n.address);
 const clients = Array.from({ length: clientCount }, () => new Client({ nodes: addresses, deadlineMs: 10_000 }));
 let completed = 0;
@@ -113,6 +115,8 @@ let firstError: string | null = null;
 let outstanding = 0;
 let lastAckAt = performance.now();
 let longestAckPauseMs = 0;
+/** Wall-clock time the longest pause ended, to match against the node logs. */
+let longestAckPauseEnd = '';
 const latencies: number[] = [];
 const leaders: string[] = [];
 const rss: Record<string, (number | null)[]> = Object.fromEntries(cluster.ids.map((id) => [id, []]));
@@ -125,7 +129,10 @@ function submitOne(client: Client): void {
   client.submit({ queue: QUEUE, payload: { t: Date.now() } }).then(
     () => {
       const now = performance.now();
-      if (outstanding > 0) longestAckPauseMs = Math.max(longestAckPauseMs, now - lastAckAt);
+      if (outstanding > 0 && now - lastAckAt > longestAckPauseMs) {
+        longestAckPauseMs = now - lastAckAt;
+        longestAckPauseEnd = new Date().toISOString();
+      }
       lastAckAt = now;
       outstanding--;
       acked++;
@@ -201,6 +208,7 @@ const result = {
   leaderChanges: Math.max(0, leaders.length - 1),
   maxTerm,
   longestAckPauseMs: Math.round(longestAckPauseMs),
+  longestAckPauseEnd,
   ackP50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
   ackP99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
   ackMaxMs: Math.round(latencies.at(-1) ?? 0),
@@ -212,7 +220,7 @@ const result = {
 const passed = result.leaderChanges === 0 && timeouts === 0 && completed >= acked;
 log(
   `steady ${passed ? 'PASSED' : 'FAILED'}: ${durationS} s at ${rate} jobs/s: submitted ${submitted}, acked ${acked}, completed ${completed}, timeouts ${timeouts}, leader changes ${result.leaderChanges}\n` +
-    `  ack p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms, max ${result.ackMaxMs} ms; longest pause in acks ${result.longestAckPauseMs} ms\n` +
+    `  ack p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms, max ${result.ackMaxMs} ms; longest pause in acks ${result.longestAckPauseMs} ms (ended ${longestAckPauseEnd})\n` +
     `  snapshots per node ${snapshots.join('/')}, sizes (MB) ${snapshotMb.map((m) => m.join(',')).join(' / ')}\n` +
     `  RSS per node and minute (MB): ${cluster.ids.map((id) => `${id} ${(rss[id] ?? []).join(',')}`).join('; ')}`,
 );
