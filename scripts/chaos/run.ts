@@ -118,7 +118,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     size: o.nodes,
     clusterId: 'chaos',
     tmpPrefix: 'raftjobs-chaos-',
-    config: { jobs: { defaultLeaseTtlMs: 3000 } },
+    // The checker looks for every acknowledged job at the end, so no finished job may be purged
+    // during the run: the count bounds of retention (10,000 succeeded per queue by default) are
+    // lifted far beyond what a run submits.
+    config: { jobs: { defaultLeaseTtlMs: 3000, retention: { maxSucceeded: 100_000_000, maxDead: 100_000_000, maxCancelled: 100_000_000 } } },
   });
   const proxies = new Map<string, LinkProxy>();
   for (const a of cluster.ids) {
