@@ -159,7 +159,7 @@ export interface WireAck {
 /** What the worker sends on its stream: exactly one body member is set. */
 export interface WireWorkerMessage {
   requestId: number;
-  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: WireLeaseRef[]; batchAcks: boolean };
+  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: WireLeaseRef[]; batchAcks: boolean; sessionId: string };
   heartbeat?: { leases: WireLeaseRef[]; ttlMs: number };
   progress?: { jobId: string; token: number; percent: number; message: string };
   /** `handlerMs`: how long the handler ran (feeds the server's handler latency histogram). */
@@ -167,14 +167,28 @@ export interface WireWorkerMessage {
   fail?: { jobId: string; token: number; error: string; noRetry: boolean; handlerMs: number };
   /** Several messages, handled by the server in order as if sent one by one. */
   batch?: { messages: WireWorkerMessage[] };
+  /** Leases received but never started: back to ready in place, no attempt used. */
+  release?: { leases: WireLeaseRef[] };
+}
+
+/** The server's answer to the first Hello (see `Welcome` in jobs.proto). */
+export interface WireWelcome {
+  sessionId: string;
+  serverTimeMs: number;
+  maxLeasesPerMessage: number;
+  maxMessageBytes: number;
+  maxResultBytes: number;
+  maxErrorLength: number;
+  connectionGraceMs: number;
 }
 
 /** What the server sends on the worker stream; `body` names the member that is set. */
 export interface WireServerMessage {
-  body?: 'leases' | 'ack' | 'heartbeat' | 'acks';
-  leases?: { jobs: WireLeasedJob[] } | null;
+  body?: 'leases' | 'ack' | 'heartbeat' | 'acks' | 'welcome';
+  leases?: { jobs: WireLeasedJob[]; serverTimeMs: number } | null;
   ack?: WireAck | null;
   acks?: { acks: WireAck[] } | null;
-  heartbeat?: { leases: WireHeartbeatResult[] } | null;
+  heartbeat?: { leases: WireHeartbeatResult[]; serverTimeMs: number } | null;
+  welcome?: WireWelcome | null;
   requestId: number;
 }

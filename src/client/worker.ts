@@ -302,6 +302,7 @@ export class Worker {
       leaseTtlMs: this.o.leaseTtlMs ?? 0,
       held: this.heldRefs(),
       batchAcks: true,
+      sessionId: '',
     };
   }
 
