@@ -23,6 +23,8 @@ export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpe
   const jobs = specs.map(specToSubmitJob);
   const v = validateSubmit(jobs, ctx.node.state.options);
   if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
+  const farthest = runAtProblems(v.value, Math.max(Date.now(), ctx.node.state.now), ctx.node.state.options.maxDelayMs);
+  if (farthest.length > 0) throw invalid(farthest.join('; '), farthest);
   const bytes = submitBytes(v.value);
   if (bytes > maxCommandBytes(ctx.maxEntryBytes)) {
     throw invalid(
@@ -34,6 +36,21 @@ export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpe
   anticipate([...new Set(v.value.map((j) => j.queue))]);
   const res = await proposed;
   return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' }));
+}
+
+/**
+ * A `runAt` farther ahead than the longest delay is refused like a `delayMs` that long would be
+ * (the field rules cannot see the time, so this check sits here, against this node's clock or the
+ * replicated time, whichever is later).
+ */
+function runAtProblems(jobs: readonly { readonly runAt?: number }[], now: number, maxDelayMs: number): string[] {
+  const problems: string[] = [];
+  jobs.forEach((j, i) => {
+    if (j.runAt !== undefined && j.runAt - now > maxDelayMs) {
+      problems.push(`jobs[${i}].runAt: at most ${maxDelayMs} ms (the longest delay, jobs.maxDelayMs) ahead of now, got ${j.runAt - now} ms ahead`);
+    }
+  });
+  return problems;
 }
 
 interface StreamRequest {

@@ -120,6 +120,14 @@ describe('SDK against a real cluster', () => {
     expect(isRaftJobsError(missing, 'NOT_FOUND')).toBe(true);
     const invalid = await c.submit({ queue: 'bad queue!' }).catch((e: unknown) => e);
     expect(isRaftJobsError(invalid, 'INVALID_ARGUMENT')).toBe(true);
+    // A runAt 50 years ahead is refused exactly as the same delayMs is; a day ahead is fine.
+    const fiftyYears = 50 * 365 * 24 * 3_600_000;
+    for (const far of [{ runAt: Date.now() + fiftyYears }, { delayMs: fiftyYears }]) {
+      const refused = await c.submit({ queue: 'ops', ...far }).catch((e: unknown) => e);
+      expect(isRaftJobsError(refused, 'INVALID_ARGUMENT'), JSON.stringify(far)).toBe(true);
+    }
+    const [tomorrow] = await c.submit({ queue: 'ops', runAt: Date.now() + 24 * 3_600_000 });
+    expect(tomorrow?.state).toBe('scheduled');
 
     // An idempotency key given twice returns the first job.
     const [a] = await c.submit({ queue: 'ops', idempotencyKey: 'same' });

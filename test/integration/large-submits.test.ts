@@ -11,8 +11,8 @@
  * nothing committed again while the leader lived: the submits time out. The failure message
  * counts those log lines on each node.
  *
- * Also: one job exactly at the payload limit replicates to every node and runs, and what does not
- * fit (a payload one byte over, a batch bigger than an entry) is refused with INVALID_ARGUMENT
+ * Also: one job exactly at the payload limit replicates to every node and runs, so do twelve at
+ * the limit submitted at once from one client, and what does not fit (a payload one byte over, a batch bigger than an entry) is refused with INVALID_ARGUMENT
  * naming the limit, without stalling anything.
  *
  * Each test has its own cluster, so a wedged one cannot fail the other.
@@ -134,8 +134,15 @@ describe('large submits against a real three-node cluster', { timeout: TEST_TIME
     );
     expect(batch).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('does not fit in one log entry of limits.maxEntryBytes (2097152') as string });
 
-    const handled = await runAll(cluster, ['limit'], new Map([[job?.id ?? 'missing', atLimit]]));
-    expect(Buffer.compare(handled.get(job?.id ?? '') ?? Buffer.alloc(0), atLimit)).toBe(0);
+    // Twelve separate submits at the limit from ONE client at the same moment: the SDK may send
+    // them together, but never in one message over what the server receives, so none fails.
+    const concurrent = await Promise.allSettled([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21].map((n) => client.submit({ queue: 'limit', payload: payload(n, PAYLOAD_LIMIT) })));
+    expect(concurrent.flatMap((o, i) => (o.status === 'rejected' ? [`submit ${i}: ${String(o.reason)}`] : []))).toEqual([]);
+
+    const expected = new Map([[job?.id ?? 'missing', atLimit]]);
+    concurrent.forEach((o, i) => expected.set((o as PromiseFulfilledResult<SubmittedJob[]>).value[0]?.id ?? `missing-${i}`, payload(10 + i, PAYLOAD_LIMIT)));
+    const handled = await runAll(cluster, ['limit'], expected);
+    for (const [id, bytes] of expected) expect(Buffer.compare(handled.get(id) ?? Buffer.alloc(0), bytes), `payload of job ${id}`).toBe(0);
     const done = await client.get(job?.id ?? '');
     expect(done.state).toBe('succeeded');
     await cluster.waitForConvergence();
