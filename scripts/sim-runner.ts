@@ -48,6 +48,8 @@ export interface DriverSeedRunOptions {
   readonly maxMessageBytes?: number;
   readonly maxAppendBytes?: number;
   readonly maxEntryBytes?: number;
+  /** `NodeSimOptions.clockSteps`. */
+  readonly clockSteps?: boolean;
   readonly out: Writable;
 }
 
@@ -69,6 +71,7 @@ export async function runDriverSeeds(o: DriverSeedRunOptions): Promise<{ seeds: 
     o.maxMessageBytes !== undefined ? `--max-message-bytes ${o.maxMessageBytes}` : '',
     o.maxAppendBytes !== undefined ? `--max-append-bytes ${o.maxAppendBytes}` : '',
     o.maxEntryBytes !== undefined ? `--max-entry-bytes ${o.maxEntryBytes}` : '',
+    o.clockSteps === true ? '--clock-steps' : '',
   ].filter((f) => f !== '');
   for (let seed = o.first; seed < o.first + o.count; seed++) {
     const r = await new NodeSimulation({
@@ -80,6 +83,7 @@ export async function runDriverSeeds(o: DriverSeedRunOptions): Promise<{ seeds: 
       ...(o.maxMessageBytes !== undefined ? { maxMessageBytes: o.maxMessageBytes } : {}),
       ...(o.maxAppendBytes !== undefined ? { maxAppendBytes: o.maxAppendBytes } : {}),
       ...(o.maxEntryBytes !== undefined ? { maxEntryBytes: o.maxEntryBytes } : {}),
+      ...(o.clockSteps === true ? { clockSteps: true } : {}),
       ...(traceAll ? { trace: (l: string) => o.out.write(l + '\n') } : {}),
     }).run();
     for (const [k, v] of Object.entries(r.stats) as [keyof NodeSimStats, number][]) totals[k] = (totals[k] ?? 0) + v;

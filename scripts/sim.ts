@@ -7,7 +7,8 @@
  * With `--driver`, runs the driver simulation instead (real `RaftNode`s over the memory storage and
  * transport twins, src/sim/node-sim.ts; default duration 2000):
  *   npm run sim -- --driver --seeds 1000 [--faults crash,diskLoss,...] [--liveness 5]
- *     [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N]
+ *     [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N] [--clock-steps]
+ *   (--clock-steps: wall clocks skewed up to an hour and stepped during the run)
  *   npm run sim -- --driver --seed 42 --verbose    # replays one seed with its full trace
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'max-message-bytes': { type: 'string' },
     'max-append-bytes': { type: 'string' },
     'max-entry-bytes': { type: 'string' },
+    'clock-steps': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -57,6 +59,7 @@ if (!values.driver) {
   for (const name of ['faults', 'liveness', 'max-message-bytes', 'max-append-bytes', 'max-entry-bytes'] as const) {
     if (values[name] !== undefined) fail(`--${name} needs --driver`);
   }
+  if (values['clock-steps']) fail('--clock-steps needs --driver');
   const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, trace: values.trace, out: process.stdout });
   process.exitCode = summary.violations > 0 ? 1 : 0;
 } else {
@@ -82,6 +85,7 @@ if (!values.driver) {
     ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
     ...(maxAppendBytes !== undefined ? { maxAppendBytes } : {}),
     ...(maxEntryBytes !== undefined ? { maxEntryBytes } : {}),
+    ...(values['clock-steps'] ? { clockSteps: true } : {}),
     out: process.stdout,
   });
   process.exitCode = summary.violations > 0 ? 1 : 0;

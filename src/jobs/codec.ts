@@ -178,6 +178,18 @@ function encodeBackoff(w: Writer, b: Backoff): void {
   if (b.jitter !== undefined) w.f64(b.jitter);
 }
 
+/** Bytes before a batch's time: magic and version. */
+const TIME_OFFSET = 2;
+
+/**
+ * The time of an encoded batch without decoding its commands (O(1)), or null when `bytes` is not
+ * a batch of this version or too short to hold a time.
+ */
+export function batchTime(bytes: Uint8Array): number | null {
+  if (bytes.length < TIME_OFFSET + 8 || bytes[0] !== MAGIC || bytes[1] !== VERSION) return null;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(TIME_OFFSET, true);
+}
+
 /**
  * Decodes what `encodeBatch` wrote. Malformed input (wrong magic or version, truncation, bad
  * UTF-8, unknown tags, trailing bytes) yields `{ ok: false, error }`, never a throw. Byte fields

@@ -93,6 +93,14 @@ export class JobNode {
     return this.raft.isLeader();
   }
 
+  /**
+   * Replicated time (J5), ms since the epoch: on the leader, the time its next entry is stamped
+   * with; elsewhere, the latest replicated time this node knows. See {@link RaftNode.time}.
+   */
+  time(): number {
+    return this.raft.time();
+  }
+
   leader(): NodeId | null {
     return this.raft.leader();
   }
@@ -184,7 +192,8 @@ export class JobNode {
     if (due >= this.dueAt && this.dueTimer !== null) return;
     this.clearDue();
     this.dueAt = due;
-    const delay = Math.max(0, due - this.clock.now());
+    // Due times are replicated time, which on the leader follows its monotonic clock (J5), as timers do.
+    const delay = Math.max(0, due - this.raft.time());
     this.dueTimer = this.clock.setTimeout(() => this.fireDue(), Math.min(delay, 2_147_000_000));
   }
 
@@ -194,7 +203,7 @@ export class JobNode {
     if (this.stopped || !this.raft.isLeader()) return;
     const due = nextDueTime(this.app.state);
     if (due === null) return;
-    if (due > this.clock.now()) {
+    if (due > this.raft.time()) {
       this.scheduleDue();
       return;
     }

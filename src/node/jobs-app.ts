@@ -1,5 +1,6 @@
 import {
   applyBatch,
+  batchTime,
   beginDigest,
   beginSnapshot,
   createState,
@@ -33,6 +34,14 @@ export class JobsApp implements Application<Command, CommandResult> {
 
   encode(time: number, commands: readonly Command[]): Uint8Array {
     return encodeBatch({ time, commands });
+  }
+
+  entryTime(data: Uint8Array): number | null {
+    return batchTime(data);
+  }
+
+  time(): number {
+    return this.state.now;
   }
 
   apply(index: number, data: Uint8Array): CommandResult[] {

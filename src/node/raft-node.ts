@@ -152,6 +152,16 @@ export class RaftNode<C, R> {
   private appliedIndex: number;
   /** When each peer's last message arrived (clock ms), for status. */
   private readonly contacts = new Map<NodeId, number>();
+  /**
+   * The latest replicated time this node knows (J5), ms since the epoch: the largest stamp of the
+   * entries it appended (those loaded from storage included) and the time of its applied state.
+   */
+  private knownTime: number;
+  /**
+   * While leader: the replicated time its term started from and the monotonic reading then (see
+   * `time()`). Null on other roles.
+   */
+  private anchor: { readonly term: number; readonly time: number; readonly monotonic: number } | null = null;
 
   private constructor(o: RaftNodeOptions<C, R>, raft: Raft, snapshotIndex: number) {
     this.o = o;
@@ -167,6 +177,8 @@ export class RaftNode<C, R> {
     const hard = raft.hardState();
     this.queued = { term: hard.term, vote: hard.vote };
     this.snapshotDue = this.drawSnapshotDue();
+    this.knownTime = 0;
+    this.noteTime(o.app.time());
   }
 
   /** Load persisted state, restore the application from its snapshot, and start ticking. */
@@ -196,6 +208,7 @@ export class RaftNode<C, R> {
       },
     });
     const node = new RaftNode(o, raft, snapshot?.meta.index ?? 0);
+    node.noteEntries(stored.entries);
     o.transport.onMessage((m) => node.receive(m));
     o.transport.onReport((r) => node.enqueue(() => (r.type === 'snapshot' ? raft.reportSnapshot(r.to, r.ok) : raft.reportUnreachable(r.to))));
     const st = raft.status();
@@ -247,6 +260,19 @@ export class RaftNode<C, R> {
 
   isLeader(): boolean {
     return this.role === 'leader';
+  }
+
+  /**
+   * Replicated time (J5), ms since the epoch. On the leader it is the time its next entry is
+   * stamped with: `anchor + (monotonic now - monotonic at anchor)`, where the anchor, set when it
+   * became leader, is the later of its wall clock and the latest replicated time it knew. During a
+   * term it follows the monotonic clock, so wall-clock steps do not move it, and it never goes
+   * below a time already replicated. On other roles: the latest replicated time this node knows.
+   */
+  time(): number {
+    const a = this.anchor;
+    if (a === null) return this.knownTime;
+    return Math.max(this.knownTime, Math.floor(a.time + (this.clock.monotonic() - a.monotonic)));
   }
 
   leader(): NodeId | null {
@@ -455,7 +481,7 @@ export class RaftNode<C, R> {
     const max = this.o.maxCommandsPerEntry ?? 1000;
     const all = this.commands;
     this.commands = [];
-    const now = this.clock.now();
+    const now = this.time();
     for (let i = 0; i < all.length; i += max) this.proposeChunk(now, all.slice(i, i + max));
   }
 
@@ -495,6 +521,7 @@ export class RaftNode<C, R> {
   private handleReady(rd: Ready): void {
     this.send(rd.sendNow);
     if (rd.snapshot) this.installSnapshot(rd.snapshot);
+    this.noteEntries(rd.entries);
     this.applyCommitted(rd.committedEntries);
     this.raft.accept(rd);
 
@@ -625,6 +652,8 @@ export class RaftNode<C, R> {
     } else {
       this.log.info({ role, term: this.term, leaderId }, 'leader changed');
     }
+    if (role !== 'leader') this.anchor = null;
+    else if (this.anchor?.term !== this.term) this.anchorTime();
     if (prevRole === 'leader' && role !== 'leader') {
       const err = new RaftJobsError(ErrorCode.OutcomeUnknown, `node ${this.id} lost leadership before the outcome was known`, { leaderId });
       for (const p of this.proposals.values()) for (const w of p.waiters) w.reject(err);
@@ -635,8 +664,33 @@ export class RaftNode<C, R> {
     this.o.events?.onRoleChange?.(role, leaderId, this.term);
   }
 
+  /**
+   * J5: a new leader's replicated time starts from the later of its wall clock and the latest
+   * replicated time it knows (it holds every committed entry), so a clock behind does not freeze
+   * timed work and a cluster that was down sees that time pass. During the term it then follows the
+   * monotonic clock (`time()`). A clock ahead moves time forward once, here; the J6 grace of the
+   * term's first job command keeps inherited leases alive across that step.
+   */
+  private anchorTime(): void {
+    const wall = Math.floor(this.clock.now());
+    const time = Number.isFinite(wall) ? Math.max(wall, this.knownTime) : this.knownTime;
+    this.anchor = { term: this.term, time, monotonic: this.clock.monotonic() };
+    this.log.info({ term: this.term, time, wallClock: wall, lastReplicatedTime: this.knownTime }, 'replicated time anchored');
+  }
+
+  /** Raises `knownTime` to `t` when later (fractions of a ms dropped, as the state does). */
+  private noteTime(t: number | null): void {
+    if (t !== null && Number.isFinite(t) && Math.floor(t) > this.knownTime) this.knownTime = Math.floor(t);
+  }
+
+  /** Raises `knownTime` to the latest stamp of `entries` (appended or loaded). */
+  private noteEntries(entries: readonly Entry[]): void {
+    for (const e of entries) if (e.type === 'normal') this.noteTime(this.o.app.entryTime(e.data));
+  }
+
   private installSnapshot(snap: Snapshot): void {
     this.o.app.restore(snap.data);
+    this.noteTime(this.o.app.time());
     this.lastSnapshotIndex = snap.meta.index;
     this.appliedIndex = snap.meta.index;
     this.bytesSinceSnapshot = 0;
@@ -646,7 +700,10 @@ export class RaftNode<C, R> {
 
   private applyCommitted(entries: readonly Entry[]): void {
     for (const e of entries) this.applyEntry(e);
-    if (entries.length > 0) this.o.metrics?.applied?.(entries.length);
+    if (entries.length > 0) {
+      this.noteTime(this.o.app.time());
+      this.o.metrics?.applied?.(entries.length);
+    }
   }
 
   private applyEntry(e: Entry): void {

@@ -6,8 +6,18 @@ import type { NodeId, Role } from '../raft/index.js';
  * same entries and must reach the same state (src/jobs is the real one).
  */
 export interface Application<C, R> {
-  /** Encode one log entry: a batch of commands stamped with the leader's clock (ms since epoch). */
+  /**
+   * Encode one log entry: a batch of commands stamped with the leader's replicated time (ms since
+   * the epoch; see `RaftNode.time`).
+   */
   encode(time: number, commands: readonly C[]): Uint8Array;
+  /**
+   * The time stamp of an entry `encode` made, ms since the epoch, or null if `data` carries none.
+   * Must be cheap (the driver reads it for every entry it appends); it need not validate the rest.
+   */
+  entryTime(data: Uint8Array): number | null;
+  /** The replicated time of the applied state (the latest stamp applied, J5), ms; 0 before any. */
+  time(): number;
   /** Apply one committed entry; one result per command, in order. */
   apply(index: number, data: Uint8Array): R[];
   /** Serialise the whole state (for snapshots). */
@@ -39,16 +49,23 @@ export interface StepCursor<T> {
   cancel(): void;
 }
 
-/** Time and timers of a node, injectable for tests. `now()` is wall-clock ms since the epoch. */
+/** Time and timers of a node, injectable for tests and simulations. */
 export interface NodeClock {
+  /** Wall-clock time, ms since the epoch. May step backwards or forwards (NTP, an operator). */
   now(): number;
+  /**
+   * Monotonic time, ms from an arbitrary origin: never steps, advances at real rate. A leader's
+   * replicated time follows it during its term (J5), and timers are measured on it.
+   */
+  monotonic(): number;
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
-/** Real clock: `Date.now()` and unref'ed Node timers. */
+/** Real clock: `Date.now()`, `performance.now()` and unref'ed Node timers. */
 export const systemClock: NodeClock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };

@@ -79,6 +79,12 @@ export interface NodeSimOptions {
   readonly maxEntryBytes?: number;
   /** Election timeout in ticks of 10 ms. Default 10. */
   readonly electionTicks?: number;
+  /**
+   * Skew every node's wall clock by up to an hour either way and step them at random during the
+   * run, as NTP or an operator may: replicated time must still never go backwards along the log
+   * (J5). Draws from its own random stream, so a run without it is unchanged. Default false.
+   */
+  readonly clockSteps?: boolean;
   /** Receives one line per notable event (and the driver's own log lines), for replaying a seed. */
   readonly trace?: (line: string) => void;
 }
@@ -128,6 +134,8 @@ export interface NodeSimStats {
   snapshotsInstalled: number;
   readsConfirmed: number;
   transfers: number;
+  /** Wall-clock steps (`clockSteps`), the initial skews included. */
+  clockSteps: number;
 }
 
 export interface NodeSimResult {
@@ -218,6 +226,8 @@ class Member {
   restartToken = 0;
   /** Kill the process during its next synced write (how), so the write is lost in flight. */
   trap: 'crash' | 'powerLoss' | null = null;
+  /** How far this machine's wall clock is off virtual time, ms (`clockSteps`). */
+  wallOffsetMs = 0;
 
   constructor(
     readonly id: NodeId,
@@ -321,6 +331,7 @@ export class NodeSimulation {
     snapshotsInstalled: 0,
     readsConfirmed: 0,
     transfers: 0,
+    clockSteps: 0,
   };
 
   constructor(private readonly opts: NodeSimOptions) {
@@ -372,6 +383,7 @@ export class NodeSimulation {
     const livenessMs = (this.opts.livenessElectionTimeouts ?? 5) * electionMs;
     this.trace(`CONFIG ${JSON.stringify({ ...this.limits, ...this.tuning, faults: [...this.faults] })}`);
     try {
+      if (this.opts.clockSteps === true) this.stepClocks();
       for (const m of this.members) this.start(m);
       await this.drain();
       this.scheduleLoad();
@@ -435,9 +447,12 @@ export class NodeSimulation {
   }
 
   /** Virtual time for one process; its timers fire up to 1 ms late, as busy event loops make them. */
-  private clockFor(proc: Process, jitter: SeededRandom): NodeClock {
+  private clockFor(m: Member, proc: Process, jitter: SeededRandom): NodeClock {
+    const startedAt = this.q.now;
     return {
-      now: () => EPOCH_MS + this.q.now,
+      now: () => EPOCH_MS + this.q.now + m.wallOffsetMs,
+      // Monotonic time starts near 0 in each process, as performance.now() does.
+      monotonic: () => this.q.now - startedAt,
       setTimeout: (callback, ms) => {
         const handle = { cancelled: false };
         this.q.schedule(ms + jitter.next(), () => {
@@ -500,6 +515,9 @@ export class NodeSimulation {
           if (this.healAt !== null && this.probeIndex === null) this.probeIndex = index;
         },
         restored: (index, chain) => this.restored(m, life, index, chain),
+        timeWentBack: (index, time, now) => {
+          if (m.life === life) this.violate(`${m.id}: entry ${index} carries time ${time}, below the replicated time ${now} (J5)`);
+        },
       },
       this.tuning.snapshotPad,
     );
@@ -516,7 +534,7 @@ export class NodeSimulation {
         transport,
         app,
         logger: this.logger.child({ node: m.id }),
-        clock: this.clockFor(proc, random.fork()),
+        clock: this.clockFor(m, proc, random.fork()),
         random: () => random.next(),
         schedule: (task) => proc.defer(task),
         tickMs: TICK_MS,
@@ -869,6 +887,27 @@ export class NodeSimulation {
     const e = this.limits.maxEntryBytes;
     // Most fit; about one in ten encodes just over the bound and goes in an entry of its own.
     return Math.max(1, Math.floor(e * (0.4 + this.loadRng.next() * 0.66)) - 21);
+  }
+
+  /**
+   * `clockSteps`: every wall clock starts up to an hour off, and until the heal one of them steps
+   * to a new offset every 20–300 ms. From a stream of its own, so other draws are unchanged.
+   */
+  private stepClocks(): void {
+    const r = new SeededRandom((this.opts.seed ^ 0x7c10c4) >>> 0);
+    const hourMs = 3_600_000;
+    const step = (m: Member): void => {
+      m.wallOffsetMs = r.between(-hourMs, hourMs);
+      this.stats.clockSteps++;
+      this.trace(`${m.id} CLOCK STEP wall clock ${m.wallOffsetMs} ms off`);
+    };
+    for (const m of this.members) step(m);
+    const next = (): void => {
+      if (!this.faultsOn) return;
+      step(r.pick(this.members));
+      this.after(r.between(20, 300), next);
+    };
+    this.after(r.between(20, 300), next);
   }
 
   private scheduleLoad(): void {

@@ -20,7 +20,7 @@ export const INITIAL_CHAIN = 0x811c9dc5;
 export const NOOP_HASH = 0x6e6f6f70;
 const HEADER = 12;
 const COMMAND_HEADER = 9;
-const SNAPSHOT_HEADER = 8;
+const SNAPSHOT_HEADER = 16;
 
 /** FNV-1a step over one 32-bit value. */
 export function mix(h: number, v: number): number {
@@ -53,19 +53,27 @@ export interface SimAppHooks {
   probeApplied(index: number): void;
   /** The state was replaced by a snapshot taken at `index` with state hash `chain`. */
   restored(index: number, chain: number): void;
+  /**
+   * Entry `index` carries a time below the state's (`now`): the leaders stamped the log out of
+   * order, so the replicated clock would stand still (J5 says a stamp never goes below the last
+   * replicated time).
+   */
+  timeWentBack(index: number, time: number, now: number): void;
 }
 
 /**
  * The replicated application of the driver simulation: its state is a hash chain over every
  * applied entry (no-ops included), so two replicas agree on the chain at an index exactly when
  * they applied the same sequence up to it. Commands are ids with filler payloads, which lets the
- * simulation propose entries of any size up to the entry bound. Snapshots hold the index and
- * chain, padded to a size the simulation chooses (so snapshot transfers carry real bytes).
+ * simulation propose entries of any size up to the entry bound. Snapshots hold the index,
+ * chain and time, padded to a size the simulation chooses (so snapshot transfers carry real bytes).
  */
 export class SimApp implements Application<SimCommand, SimResult> {
   /** Last index applied (normal entries here, no-ops through `noteApplied`). */
   index = 0;
   chain = INITIAL_CHAIN;
+  /** Latest entry time applied (J5's clock): in the snapshot, not in the chain. */
+  now = 0;
   constructor(
     private readonly hooks: SimAppHooks,
     private readonly snapshotPadBytes = 0,
@@ -94,9 +102,21 @@ export class SimApp implements Application<SimCommand, SimResult> {
     return out;
   }
 
+  entryTime(data: Uint8Array): number | null {
+    if (data.length < HEADER) return null;
+    return new DataView(data.buffer, data.byteOffset, data.byteLength).getFloat64(4);
+  }
+
+  time(): number {
+    return this.now;
+  }
+
   apply(index: number, data: Uint8Array): SimResult[] {
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const count = v.getUint32(0);
+    const time = v.getFloat64(4);
+    if (time < this.now) this.hooks.timeWentBack(index, time, this.now);
+    else this.now = time;
     const results: SimResult[] = [];
     let probe = false;
     let at = HEADER;
@@ -125,6 +145,7 @@ export class SimApp implements Application<SimCommand, SimResult> {
     const v = new DataView(out.buffer);
     v.setUint32(0, this.index);
     v.setUint32(4, this.chain);
+    v.setFloat64(8, this.now);
     out.fill(this.chain & 0xff, SNAPSHOT_HEADER);
     return out;
   }
@@ -133,6 +154,7 @@ export class SimApp implements Application<SimCommand, SimResult> {
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.index = v.getUint32(0);
     this.chain = v.getUint32(4);
+    this.now = v.getFloat64(8);
     this.hooks.restored(this.index, this.chain);
   }
 

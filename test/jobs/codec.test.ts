@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, encodeBatch, type Batch } from '../../src/jobs/index.js';
+import { batchTime, decodeBatch, encodeBatch, type Batch } from '../../src/jobs/index.js';
 import { GenContext, randomBatch } from './gen.js';
 import { bytes, rng } from './helpers.js';
 
@@ -63,6 +63,24 @@ describe('batch codec', () => {
       const b = randomBatch(r, ctx);
       expect(roundTrip(b)).toStrictEqual(b);
     }
+  });
+
+  it('batchTime reads the time of an encoded batch without decoding it, and null from anything else', () => {
+    const r = rng(11);
+    const ctx = new GenContext();
+    for (let i = 0; i < 50; i++) {
+      const b = randomBatch(r, ctx);
+      expect(batchTime(encodeBatch(b))).toBe(b.time);
+    }
+    const at = encodeBatch({ time: 1_700_000_000_123.5, commands: [{ type: 'tick' }] });
+    // At an offset inside a larger buffer, as entries arrive from storage and the wire.
+    const framed = new Uint8Array(at.length + 3);
+    framed.set(at, 3);
+    expect(batchTime(framed.subarray(3))).toBe(1_700_000_000_123.5);
+    expect(batchTime(new Uint8Array(0))).toBeNull();
+    expect(batchTime(at.subarray(0, 9))).toBeNull();
+    expect(batchTime(Uint8Array.of(0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0))).toBeNull();
+    expect(batchTime(Uint8Array.of(0x4a, 9, 0, 0, 0, 0, 0, 0, 0, 0))).toBeNull();
   });
 
   it('carries payloads as raw bytes: a 1 MiB payload costs ~1 MiB', () => {

@@ -1,0 +1,210 @@
+/**
+ * J5, how the leader stamps replicated time: from an anchor set when it becomes leader, the later
+ * of its wall clock and the last replicated time it knows, then at the rate of its monotonic clock.
+ * Three `JobNode`s over the in-memory twins on one virtual timeline; each node's wall clock is
+ * skewed or stepped apart from it, as NTP or an operator would.
+ */
+import { MemoryLevel } from 'memory-level';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getJob, type Command, type CommandResult, type LeaseGrant } from '../../src/jobs/index.js';
+import { JobNode } from '../../src/node/index.js';
+import { SeededRandom } from '../../src/sim/index.js';
+import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
+import { MemoryNetwork, MemoryTransport } from '../../src/transport/index.js';
+import { VirtualTime, type VirtualClock } from './virtual-clock.js';
+
+const CLUSTER = 'time-test';
+const IDS = ['a', 'b', 'c'] as const;
+const EPOCH_MS = Date.UTC(2030, 0, 1);
+const HOUR_MS = 3_600_000;
+const TICK_MS = 10;
+/** J6 grace: well above the election timeout (5 to 10 ticks). */
+const GRACE_MS = 1_000;
+const LEASE_TTL_MS = 30_000;
+const logger = pino({ level: 'silent' });
+
+interface Member {
+  readonly id: string;
+  readonly node: JobNode;
+  readonly db: MemoryLevel<Uint8Array, Uint8Array>;
+  readonly storage: RaftStorage;
+  readonly clock: VirtualClock;
+}
+
+class TestCluster {
+  readonly vt = new VirtualTime(EPOCH_MS);
+  readonly network = new MemoryNetwork();
+  readonly members = new Map<string, Member>();
+  private readonly random = new SeededRandom(7);
+
+  /** Starts `id` with its wall clock `wallOffsetMs` off the timeline, on `db` when restarting. */
+  async start(id: string, wallOffsetMs = 0, db = new MemoryLevel<Uint8Array, Uint8Array>()): Promise<Member> {
+    const storage = await openMemoryStorage({ clusterId: CLUSTER, nodeId: id, db });
+    const clock = this.vt.clock(wallOffsetMs);
+    const random = this.random.fork();
+    const node = await JobNode.start({
+      id,
+      voters: [...IDS],
+      storage,
+      transport: new MemoryTransport({ network: this.network, clusterId: CLUSTER, selfId: id, peers: IDS }),
+      logger,
+      clock,
+      random: () => random.next(),
+      tickMs: TICK_MS,
+      electionTicks: 5,
+      heartbeatTicks: 1,
+      leaseGraceMs: GRACE_MS,
+    });
+    const m = { id, node, db, storage, clock };
+    this.members.set(id, m);
+    return m;
+  }
+
+  async startAll(wallOffsetMs = 0): Promise<void> {
+    for (const id of IDS) await this.start(id, wallOffsetMs);
+  }
+
+  /** Stops `id`; its database keeps what it wrote, for a restart. */
+  async stop(id: string): Promise<Member> {
+    const m = this.members.get(id) as Member;
+    this.members.delete(id);
+    await m.node.stop();
+    await m.storage.close();
+    return m;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const id of [...this.members.keys()]) await this.stop(id);
+  }
+
+  /** The leader once it has committed its term's leader-change entry (J6). */
+  async leader(): Promise<Member> {
+    const leader = await this.vt.until(() => [...this.members.values()].find((m) => m.node.isLeader()), 'a leader');
+    // Any command commits after the term's first job entry (the leader change).
+    await this.propose(leader, { type: 'tick' });
+    return leader;
+  }
+
+  propose(m: Member, command: Command): Promise<CommandResult> {
+    return this.vt.run(m.node.propose(command));
+  }
+
+  async submit(m: Member, job: { delayMs?: number } = {}): Promise<string> {
+    const res = await this.propose(m, { type: 'submit', jobs: [{ queue: 'q', payload: new Uint8Array([1]), leaseTtlMs: LEASE_TTL_MS, ...job }] });
+    if (!res.ok || res.type !== 'submit') throw new Error(`submit failed: ${JSON.stringify(res)}`);
+    return (res.jobs[0] as { id: string }).id;
+  }
+
+  async lease(m: Member): Promise<LeaseGrant> {
+    const res = await this.propose(m, { type: 'lease', workerId: 'w1', queues: ['q'], max: 1 });
+    if (!res.ok || res.type !== 'lease' || res.leases.length !== 1) throw new Error(`lease failed: ${JSON.stringify(res)}`);
+    return res.leases[0] as LeaseGrant;
+  }
+
+  async heartbeat(m: Member, grant: LeaseGrant): Promise<CommandResult> {
+    return this.propose(m, { type: 'heartbeat', leases: [{ jobId: grant.jobId, token: grant.token }] });
+  }
+}
+
+const clusters: TestCluster[] = [];
+
+afterEach(async () => {
+  for (const c of clusters.splice(0)) await c.stopAll();
+});
+
+function cluster(): TestCluster {
+  const c = new TestCluster();
+  clusters.push(c);
+  return c;
+}
+
+/** Stops the leader, sets every other node's wall clock `offsetMs` off the timeline, and waits for a new leader. */
+async function failOver(c: TestCluster, old: Member, offsetMs: number): Promise<Member> {
+  await c.stop(old.id);
+  for (const m of c.members.values()) m.clock.wallOffsetMs = offsetMs;
+  return c.leader();
+}
+
+describe('replicated time (J5)', () => {
+  it('ignores a wall-clock step of +1 h during a term: no lease expires, time follows the monotonic clock', async () => {
+    const c = cluster();
+    await c.startAll();
+    const leader = await c.leader();
+    await c.submit(leader);
+    const grant = await c.lease(leader);
+    const before = leader.node.state.now;
+    const startedAt = c.vt.elapsedMs;
+
+    leader.clock.wallOffsetMs += HOUR_MS;
+    await c.vt.advance(2_000);
+    const hb = await c.heartbeat(leader, grant);
+
+    expect(hb).toMatchObject({ ok: true, type: 'heartbeat', leases: [{ ok: true, jobId: grant.jobId }] });
+    const now = leader.node.state.now;
+    const elapsed = c.vt.elapsedMs - startedAt;
+    // Replicated time moved as far as monotonic time did, not by the step.
+    expect(now - before).toBeGreaterThanOrEqual(2_000);
+    expect(now - before).toBeLessThanOrEqual(elapsed);
+    expect(leader.node.state.jobs.get(grant.jobId)?.lease?.expiresAt).toBe(now + LEASE_TTL_MS);
+    expect(leader.node.time()).toBeLessThan(before + HOUR_MS);
+  });
+
+  it('continues a new leader whose wall clock is 1 h behind from the last replicated time, at real rate', async () => {
+    const c = cluster();
+    await c.startAll();
+    const old = await c.leader();
+    const delayMs = 5_000;
+    const jobId = await c.submit(old, { delayMs });
+    const submittedAt = c.vt.elapsedMs;
+    const runAt = getJob(old.node.state, jobId)?.runAt as number;
+    const lastTime = old.node.time();
+
+    const leader = await failOver(c, old, -HOUR_MS);
+    // Its stamps start from the last replicated time, not from its wall clock.
+    expect(leader.node.time()).toBeGreaterThanOrEqual(lastTime);
+    await c.vt.until(() => (getJob(leader.node.state, jobId)?.state === 'ready' ? true : undefined), 'the delayed job is ready', 20_000);
+
+    // Ready after its delay of real (monotonic) time, plus at most the failover's gap and one tick.
+    const waited = c.vt.elapsedMs - submittedAt;
+    expect(waited).toBeGreaterThanOrEqual(delayMs);
+    expect(waited).toBeLessThan(delayMs + 1_000);
+    expect(leader.node.state.now).toBeGreaterThanOrEqual(runAt);
+    expect(leader.node.state.now).toBeLessThan(runAt + 1_000);
+  });
+
+  it('steps time forward once for a new leader whose wall clock is 1 h ahead; the leader-change grace keeps inherited leases', async () => {
+    const c = cluster();
+    await c.startAll();
+    const old = await c.leader();
+    await c.submit(old);
+    const grant = await c.lease(old);
+    const before = old.node.state.now;
+
+    const leader = await failOver(c, old, HOUR_MS);
+    const stepped = leader.node.state.now;
+    expect(stepped).toBeGreaterThanOrEqual(before + HOUR_MS);
+    // The lease outlived the step: the grace extended it past the new time.
+    expect(leader.node.state.jobs.get(grant.jobId)?.lease?.expiresAt).toBeGreaterThanOrEqual(stepped);
+
+    await c.vt.advance(GRACE_MS / 2);
+    const hb = await c.heartbeat(leader, grant);
+    expect(hb).toMatchObject({ ok: true, type: 'heartbeat', leases: [{ ok: true, jobId: grant.jobId }] });
+    // After the step, time follows the monotonic clock again.
+    expect(leader.node.state.now - stepped).toBeLessThan(GRACE_MS);
+  });
+
+  it('lets a cluster stopped for an hour see the hour pass at the next election, so work due meanwhile runs', async () => {
+    const c = cluster();
+    await c.startAll();
+    const leader = await c.leader();
+    const jobId = await c.submit(leader, { delayMs: HOUR_MS / 2 });
+    const dbs = [...c.members.values()].map((m) => ({ id: m.id, db: m.db }));
+    await c.stopAll();
+
+    // Monotonic clocks start again with the processes; the hour is seen only on the wall clocks.
+    for (const { id, db } of dbs) await c.start(id, HOUR_MS, db);
+    const next = await c.leader();
+    await c.vt.until(() => (getJob(next.node.state, jobId)?.state === 'ready' ? true : undefined), 'the job due within the hour is ready', 2_000);
+  });
+});
