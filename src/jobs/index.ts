@@ -36,6 +36,7 @@ export {
   type ListJobsQuery,
 } from './queries.js';
 export type {
+  AbandonResult,
   AttemptRecord,
   CancelResult,
   CommandResult,
@@ -77,6 +78,7 @@ export {
   JobState,
   RejectCode,
   isTerminal,
+  type AbandonCommand,
   type Backoff,
   type Batch,
   type CancelCommand,
@@ -90,9 +92,10 @@ export {
   type LeaseRef,
   type ProgressCommand,
   type ResolvedBackoff,
+  type ReleaseCommand,
   type RetryDeadCommand,
   type SubmitCommand,
   type SubmitJob,
   type TickCommand,
 } from './types.js';
-export { validateBatch, validateCommand, validateSubmit, type Validation } from './validate.js';
+export { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH, validateBatch, validateCommand, validateSubmit, type Validation } from './validate.js';

@@ -242,7 +242,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
         // broke first, or it restarted): release them now rather than after their TTL.
         s.releasing = true;
         try {
-          const res = await node.propose({ type: 'release', workerId: h.workerId, keep: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) });
+          const res = await node.propose({ type: 'release', workerId: h.workerId, session: '', mode: 'unheld', leases: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) });
           if (!res.ok) throw rejection(res);
           if (res.type === 'release' && res.released.length > 0) {
             ctx.logger.info({ workerId: h.workerId, released: res.released.length }, 'released leases the worker never received');
