@@ -10,11 +10,14 @@
  *   gets back unstarted what it never received; a stream that breaks without a goodbye has its
  *   leases abandoned after the connection grace, a clean end at once.
  */
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceClient } from '../../src/protocol/index.js';
 import { poll as pollFor } from '../helpers/index.js';
 import { RawWorker, startServer, type TestServer } from './harness.js';
 
 const MiB = 1024 * 1024;
+type Unary = (req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Record<string, unknown>) => void) => void;
 const open: RawWorker[] = [];
 
 function worker(server: TestServer, options?: ConstructorParameters<typeof RawWorker>[1]): RawWorker {
@@ -224,6 +227,26 @@ describe('worker sessions', () => {
     const [l] = await again.untilLeases(1);
     expect(l).toMatchObject({ jobId: id, attempt: 1 });
     expect(server.job(id!).history.map((h) => h.outcome)).toEqual(['released', 'running']);
+  });
+
+  it('a lease taken with the unary Lease call belongs to no session: a Hello and a clean end of the same worker id leave it alone', async () => {
+    const [id] = await server.submit('unary', [Buffer.from('u')]);
+    const Workers = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers');
+    const c = new Workers(server.address, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, Unary>;
+    try {
+      const res = await new Promise<Record<string, unknown>>((resolve, reject) =>
+        (c['Lease'] as Unary).call(c, { workerId: 'mixed', queues: ['unary'], max: 1, waitMs: 5000 }, { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r ?? {}))),
+      );
+      expect((res['jobs'] as { jobId: string }[])[0]?.jobId).toBe(id);
+    } finally {
+      c.close();
+    }
+    const w = worker(server);
+    w.hello({ workerId: 'mixed', queues: ['other'], capacity: 1, sessionId: 'mixed-1' });
+    await w.until(() => w.welcome());
+    w.goodbye();
+    await pollFor(() => (w.status !== null ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
+    expect(server.job(id!)).toMatchObject({ state: 'leased', attempts: 1 });
   });
 
   it('a clean end (half-close after the goodbye) abandons the session leases at once, keeping their place', async () => {
