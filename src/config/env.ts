@@ -46,6 +46,9 @@ export const CONFIG_ENV = {
   RAFTJOBS_MAX_CANCELLED_JOBS: { path: ['jobs', 'retention', 'maxCancelled'], kind: 'int' },
   RAFTJOBS_MAX_DEAD_JOBS: { path: ['jobs', 'retention', 'maxDead'], kind: 'int' },
   RAFTJOBS_MAX_PURGED_JOB_KEYS: { path: ['jobs', 'retention', 'maxPurgedJobKeys'], kind: 'int' },
+  RAFTJOBS_WORKER_CONNECTION_GRACE_MS: { path: ['server', 'workerConnectionGraceMs'], kind: 'int' },
+  RAFTJOBS_KEEPALIVE_TIME_MS: { path: ['server', 'keepaliveTimeMs'], kind: 'int' },
+  RAFTJOBS_KEEPALIVE_TIMEOUT_MS: { path: ['server', 'keepaliveTimeoutMs'], kind: 'int' },
   RAFTJOBS_SHUTDOWN_TIMEOUT_MS: { path: ['shutdownTimeoutMs'], kind: 'int' },
   RAFTJOBS_DASHBOARD_ACTIONS: { path: ['dashboard', 'actionsEnabled'], kind: 'boolean' },
 } as const satisfies Record<string, EnvOverride>;

@@ -19,7 +19,7 @@
  * (src/jobs/codec.ts), rounded up (test/config/limits.test.ts checks them against both).
  */
 import { DEFAULT_JOBS_OPTIONS } from '../jobs/options.js';
-import { MAX_RELEASE_KEEP } from '../jobs/validate.js';
+import { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH } from '../jobs/validate.js';
 import type { Finding } from './rules.js';
 
 const KiB = 1024;
@@ -118,11 +118,11 @@ export const DEFAULT_MAX_SUBMIT_BYTES = maxCommandBytes(BYTE_LIMITS.maxAppendByt
 export function fixedCommands(maxQueueNameLength: number): { readonly what: string; readonly bytes: number }[] {
   const o = DEFAULT_JOBS_OPTIONS;
   return [
-    { what: `a worker's release of ${MAX_RELEASE_KEEP} leases`, bytes: LEASE_LIST_HEADER_BYTES + 3 * o.maxWorkerIdLength + MAX_RELEASE_KEEP * LEASE_REF_BYTES },
+    { what: `a worker's release of ${MAX_RELEASE_KEEP} leases`, bytes: LEASE_LIST_HEADER_BYTES + 3 * (o.maxWorkerIdLength + MAX_SESSION_LENGTH) + MAX_RELEASE_KEEP * LEASE_REF_BYTES },
     { what: `a failure with a ${o.maxErrorLength}-character error`, bytes: RESULT_OVERHEAD_BYTES + 3 * o.maxErrorLength },
     {
       what: `a lease naming ${o.maxQueuesPerLease} queues of ${maxQueueNameLength} characters`,
-      bytes: LEASE_LIST_HEADER_BYTES + 3 * o.maxWorkerIdLength + o.maxQueuesPerLease * (maxQueueNameLength + 5),
+      bytes: LEASE_LIST_HEADER_BYTES + 3 * (o.maxWorkerIdLength + MAX_SESSION_LENGTH) + o.maxQueuesPerLease * (maxQueueNameLength + 5),
     },
   ];
 }

@@ -93,6 +93,7 @@ function build(file: ConfigFile, baseDir: string): Config {
     },
     limits: { ...file.limits, maxEntryBytes: file.limits.maxEntryBytes ?? file.raft.maxAppendBytes },
     jobs: { ...file.jobs },
+    server: { ...file.server },
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },
   });

@@ -47,6 +47,11 @@ export const CONFIG_DEFAULTS = {
       queues: {},
     },
   },
+  server: {
+    workerConnectionGraceMs: 10_000,
+    keepaliveTimeMs: 10_000,
+    keepaliveTimeoutMs: 5_000,
+  },
   shutdownTimeoutMs: 10_000,
   dashboard: {
     actionsEnabled: false,
@@ -148,6 +153,12 @@ const JobsSchema = z.strictObject({
   retention: RetentionSchema.prefault({}),
 });
 
+const ServerSchema = z.strictObject({
+  workerConnectionGraceMs: int(0, 10 * 60 * 1000).default(d.server.workerConnectionGraceMs),
+  keepaliveTimeMs: int(100, 60 * 60 * 1000).default(d.server.keepaliveTimeMs),
+  keepaliveTimeoutMs: int(100, 10 * 60 * 1000).default(d.server.keepaliveTimeoutMs),
+});
+
 const DashboardSchema = z.strictObject({
   actionsEnabled: z.boolean().default(d.dashboard.actionsEnabled),
 });
@@ -160,6 +171,7 @@ export const ConfigFileSchema = z.strictObject({
   raft: RaftSchema.prefault({}),
   limits: LimitsSchema.prefault({}),
   jobs: JobsSchema.prefault({}),
+  server: ServerSchema.prefault({}),
   shutdownTimeoutMs: int(1, 10 * 60 * 1000).default(d.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
 });

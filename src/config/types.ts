@@ -143,6 +143,26 @@ export interface JobsConfig {
   readonly retention: RetentionConfig;
 }
 
+/**
+ * How a node's gRPC server watches the connections of clients and workers (the Work stream).
+ * Keepalive pings notice a dead peer (a killed process whose socket was never closed, a
+ * partition) within about `keepaliveTimeMs + keepaliveTimeoutMs`, so leases pushed into a dead
+ * connection are noticed in seconds, not at their TTL.
+ */
+export interface ServerConfig {
+  /**
+   * How long the leader waits for a worker session whose stream broke without a goodbye (or that
+   * held leases when this node became leader) to connect again before it abandons the session's
+   * leases: they count as an attempt and go back to ready in their old place. 0 abandons at once.
+   * Default 10000.
+   */
+  readonly workerConnectionGraceMs: number;
+  /** Interval of the server's HTTP/2 keepalive pings on every connection, ms. Default 10000. */
+  readonly keepaliveTimeMs: number;
+  /** A connection whose ping is not answered within this is closed, ms. Default 5000. */
+  readonly keepaliveTimeoutMs: number;
+}
+
 /** The web dashboard every node with an `httpAddress` serves. */
 export interface DashboardConfig {
   /**
@@ -173,6 +193,7 @@ export interface Config {
   readonly raft: RaftConfig;
   readonly limits: LimitsConfig;
   readonly jobs: JobsConfig;
+  readonly server: ServerConfig;
   /** Hard deadline for an orderly shutdown, after which the process exits anyway, ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
   readonly dashboard: DashboardConfig;

@@ -1,7 +1,7 @@
 /** `applyBatch`: the one entry point that changes a `JobsState`. */
 import { advanceClock, applyLeaderChange, applyTick, runDue } from './due.js';
 import { applyCancel, applyRetryDead } from './reduce-admin.js';
-import { applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress, applyRelease } from './reduce-lease.js';
+import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress, applyRelease } from './reduce-lease.js';
 import { applySubmit } from './reduce-submit.js';
 import type { JobsState } from './state.js';
 import { reject } from './transitions.js';
@@ -82,5 +82,7 @@ function applyCommand(state: JobsState, cmd: Command): CommandResult {
       return applyLeaderChange(state, cmd);
     case 'release':
       return applyRelease(state, cmd);
+    case 'abandon':
+      return applyAbandon(state, cmd);
   }
 }

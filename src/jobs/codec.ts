@@ -2,8 +2,12 @@
  * Binary encoding of log entry payloads (`Batch`). On the hot path: no JSON, no base64; payloads
  * and results are raw length-prefixed bytes; optional fields cost one presence bit.
  *
- * Layout: magic `0x4a` ('J'), version 1, time (float64 LE), command count, then per command a tag
+ * Layout: magic `0x4a` ('J'), version, time (float64 LE), command count, then per command a tag
  * byte (index in `COMMAND_TYPES` + 1) and its fields.
+ *
+ * Version 2 (written now): a lease carries its worker session, a release its session and mode,
+ * and there is an abandon command. Version 1 entries still decode: a lease without a session, a
+ * release as session '' in `unheld` mode.
  */
 import type {
   Backoff,
@@ -17,7 +21,7 @@ import type {
 import { DecodeError, Reader, Writer } from './wire.js';
 
 const MAGIC = 0x4a;
-const VERSION = 1;
+const VERSION = 2;
 
 /** A decoded value, or why the bytes are not one. */
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -36,6 +40,7 @@ const TAG = {
   tick: 9,
   leaderChange: 10,
   release: 11,
+  abandon: 12,
 } as const satisfies Record<Command['type'], number>;
 
 // Presence bits of a submitted job's optional fields.
@@ -84,6 +89,7 @@ function encodeCommand(w: Writer, c: Command): void {
       return;
     case 'lease':
       w.str(c.workerId);
+      w.optStr(c.session ?? null);
       w.uint(c.queues.length);
       for (const q of c.queues) w.str(q);
       w.sint(c.max);
@@ -133,11 +139,17 @@ function encodeCommand(w: Writer, c: Command): void {
       return;
     case 'release':
       w.str(c.workerId);
-      w.uint(c.keep.length);
-      for (const l of c.keep) {
+      w.str(c.session);
+      w.u8(c.mode === 'listed' ? 1 : 0);
+      w.uint(c.leases.length);
+      for (const l of c.leases) {
         w.str(l.jobId);
         w.sint(l.token);
       }
+      return;
+    case 'abandon':
+      w.str(c.workerId);
+      w.str(c.session);
       return;
   }
 }
@@ -201,11 +213,11 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
     const magic = r.u8();
     if (magic !== MAGIC) throw new DecodeError(`not a job batch (magic 0x${magic.toString(16)})`);
     const version = r.u8();
-    if (version !== VERSION) throw new DecodeError(`unsupported batch version ${version}`);
+    if (version !== VERSION && version !== 1) throw new DecodeError(`unsupported batch version ${version}`);
     const time = r.f64();
     const n = r.count();
     const commands: Command[] = new Array<Command>(n);
-    for (let i = 0; i < n; i++) commands[i] = decodeCommand(r, i);
+    for (let i = 0; i < n; i++) commands[i] = decodeCommand(r, i, version);
     r.end();
     return { ok: true, value: { time, commands } };
   } catch (err) {
@@ -214,7 +226,7 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
   }
 }
 
-function decodeCommand(r: Reader, i: number): Command {
+function decodeCommand(r: Reader, i: number, version: number): Command {
   const tag = r.u8();
   switch (tag) {
     case TAG.submit: {
@@ -225,10 +237,12 @@ function decodeCommand(r: Reader, i: number): Command {
     }
     case TAG.lease: {
       const workerId = r.str();
+      const session = version === 1 ? null : r.optStr();
       const nq = r.count();
       const queues: string[] = new Array<string>(nq);
       for (let k = 0; k < nq; k++) queues[k] = r.str();
       const c: Mutable<LeaseCommand> = { type: 'lease', workerId, queues, max: r.sint() };
+      if (session !== null) c.session = session;
       const ttl = r.optSint();
       if (ttl !== null) c.ttlMs = ttl;
       return c;
@@ -278,10 +292,18 @@ function decodeCommand(r: Reader, i: number): Command {
       return { type: 'leaderChange', graceMs: r.sint() };
     case TAG.release: {
       const workerId = r.str();
+      const session = version === 1 ? '' : r.str();
+      const modeByte = version === 1 ? 0 : r.u8();
+      if (modeByte > 1) throw new DecodeError(`commands[${i}]: bad release mode ${modeByte}`);
       const n = r.count();
-      const keep: LeaseRef[] = new Array<LeaseRef>(n);
-      for (let k = 0; k < n; k++) keep[k] = { jobId: r.str(), token: r.sint() };
-      return { type: 'release', workerId, keep };
+      const leases: LeaseRef[] = new Array<LeaseRef>(n);
+      for (let k = 0; k < n; k++) leases[k] = { jobId: r.str(), token: r.sint() };
+      return { type: 'release', workerId, session, mode: modeByte === 1 ? 'listed' : 'unheld', leases };
+    }
+    case TAG.abandon: {
+      if (version === 1) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
+      const workerId = r.str();
+      return { type: 'abandon', workerId, session: r.str() };
     }
     default:
       throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);

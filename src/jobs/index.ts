@@ -26,7 +26,9 @@ export {
   clockOf,
   getJob,
   hasReady,
+  isCurrentLease,
   lastAppliedIndex,
+  leaseSessions,
   listJobs,
   queueStats,
   readyCount,
@@ -36,6 +38,7 @@ export {
   type ListJobsQuery,
 } from './queries.js';
 export type {
+  AbandonResult,
   AttemptRecord,
   CancelResult,
   CommandResult,
@@ -77,6 +80,7 @@ export {
   JobState,
   RejectCode,
   isTerminal,
+  type AbandonCommand,
   type Backoff,
   type Batch,
   type CancelCommand,
@@ -90,9 +94,10 @@ export {
   type LeaseRef,
   type ProgressCommand,
   type ResolvedBackoff,
+  type ReleaseCommand,
   type RetryDeadCommand,
   type SubmitCommand,
   type SubmitJob,
   type TickCommand,
 } from './types.js';
-export { validateBatch, validateCommand, validateSubmit, type Validation } from './validate.js';
+export { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH, validateBatch, validateCommand, validateSubmit, type Validation } from './validate.js';

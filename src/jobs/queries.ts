@@ -3,6 +3,24 @@ import type { JobRecord, JobsState } from './state.js';
 import type { JobSummary, JobView, QueueStats } from './results.js';
 import { JOB_STATES, type JobState } from './types.js';
 
+/** True when job `id` is leased under `token` now. O(1). */
+export function isCurrentLease(state: JobsState, id: string, token: number): boolean {
+  const job = state.jobs.get(id);
+  return job !== undefined && job.lease !== null && job.lease.token === token;
+}
+
+/** The worker sessions holding leases (leases of no session left out), each once. O(l) for l leased jobs. */
+export function leaseSessions(state: JobsState): { readonly workerId: string; readonly session: string }[] {
+  const seen = new Map<string, { workerId: string; session: string }>();
+  for (const job of state.leased.unordered()) {
+    const lease = job.lease;
+    if (lease === null || lease.session === '') continue;
+    const k = `${lease.worker}\u0000${lease.session}`;
+    if (!seen.has(k)) seen.set(k, { workerId: lease.worker, session: lease.session });
+  }
+  return [...seen.values()];
+}
+
 /** Everything about one job, or null when unknown. */
 export function getJob(state: JobsState, id: string): JobView | null {
   const job = state.jobs.get(id);

@@ -1,11 +1,12 @@
 /**
- * Worker commands: lease, heartbeat, progress, complete, fail. Every command that names a lease is
+ * Worker commands: lease, heartbeat, progress, complete, fail, release, abandon. Every command that names a lease is
  * fenced by its token (J3): only the current lease of a leased job is accepted.
  */
 import { packBytes } from './packed.js';
 import { readyBefore, type JobLease, type JobRecord, type JobsState, type QueueIndex } from './state.js';
-import { currentLease, endAttempt, finish, grantLease, retryOrDie, schedule } from './transitions.js';
+import { currentLease, endAttempt, finish, grantLease, requeueInPlace, retryOrDie } from './transitions.js';
 import type {
+  AbandonResult,
   CompleteResult,
   FailResult,
   HeartbeatOutcome,
@@ -16,7 +17,7 @@ import type {
   Rejection,
   ReleaseResult,
 } from './results.js';
-import type { CompleteCommand, FailCommand, HeartbeatCommand, LeaseCommand, ProgressCommand, ReleaseCommand } from './types.js';
+import type { AbandonCommand, CompleteCommand, FailCommand, HeartbeatCommand, LeaseCommand, ProgressCommand, ReleaseCommand } from './types.js';
 
 /**
  * Grants up to `max` leases from the named queues, best job first across all of them. Each grant
@@ -37,7 +38,7 @@ export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
     }
     if (best === undefined) break;
     const ttlMs = cmd.ttlMs ?? best.spec.leaseTtlMs;
-    grantLease(state, best, cmd.workerId, ttlMs);
+    grantLease(state, best, cmd.workerId, cmd.session ?? '', ttlMs);
     const lease = best.lease as JobLease;
     leases.push({
       jobId: best.id,
@@ -108,19 +109,76 @@ export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Reje
 }
 
 /**
- * Returns to ready every lease of `workerId` not in `keep` (granted, never delivered). O(l) in
- * the number of leased jobs; it runs once per worker (re)connection.
+ * Gives back leases of the session that never started them (see `ReleaseCommand`). `unheld` scans
+ * every leased job, O(l); it runs once per worker stream. `listed` costs O(k) for k listed leases.
  */
 export function applyRelease(state: JobsState, cmd: ReleaseCommand): ReleaseResult {
-  const keep = new Set(cmd.keep.map((l) => `${l.jobId}/${l.token}`));
-  const victims = state.leased.unordered().filter((job) => job.lease?.worker === cmd.workerId && !keep.has(`${job.id}/${job.lease.token}`));
+  const victims: JobRecord[] = [];
+  const adopted: string[] = [];
+  const ignored: string[] = [];
+  if (cmd.mode === 'unheld') {
+    const held = new Map<string, number>();
+    for (const l of cmd.leases) held.set(l.jobId, l.token);
+    const adopters: JobRecord[] = [];
+    for (const job of state.leased.unordered()) {
+      const lease = job.lease as JobLease;
+      if (lease.worker !== cmd.workerId) continue;
+      const listed = held.get(job.id) === lease.token;
+      if (lease.session === cmd.session) {
+        if (!listed) victims.push(job);
+      } else if (listed) adopters.push(job);
+    }
+    adopters.sort((a, b) => a.seq - b.seq);
+    for (const job of adopters) {
+      state.cow?.preserve(job);
+      (job.lease as JobLease).session = cmd.session;
+      job.updatedAt = state.now;
+      adopted.push(job.id);
+    }
+  } else {
+    const seen = new Set<JobRecord>();
+    for (const ref of cmd.leases) {
+      const job = state.jobs.get(ref.jobId);
+      const lease = job === undefined ? null : job.lease;
+      if (job === undefined || lease === null || lease.token !== ref.token || lease.worker !== cmd.workerId || lease.session !== cmd.session || seen.has(job)) {
+        ignored.push(ref.jobId);
+      } else {
+        seen.add(job);
+        victims.push(job);
+      }
+    }
+  }
   victims.sort((a, b) => a.seq - b.seq);
   for (const job of victims) {
-    endAttempt(state, job, 'expired', 'released: the worker never received this lease');
-    // The attempt never ran: it does not count against the budget.
-    job.attemptLimit++;
-    job.updatedAt = state.now;
-    schedule(state, job, state.now);
+    endAttempt(state, job, 'released', cmd.mode === 'unheld' ? 'released: the worker session never received this lease' : 'released: the worker gave it back unstarted');
+    // The attempt never ran: it does not count. (The attempt limit is never raised.)
+    job.attempts--;
+    requeueInPlace(state, job);
   }
-  return { ok: true, type: 'release', released: victims.map((j) => j.id) };
+  return { ok: true, type: 'release', released: victims.map((j) => j.id), adopted, ignored };
+}
+
+/**
+ * Ends every lease of the session (see `AbandonCommand`): each counts as an attempt; back to
+ * ready in its old place while attempts remain, else dead. O(l) in the number of leased jobs.
+ */
+export function applyAbandon(state: JobsState, cmd: AbandonCommand): AbandonResult {
+  const victims = state.leased.unordered().filter((job) => job.lease?.worker === cmd.workerId && job.lease.session === cmd.session);
+  victims.sort((a, b) => a.seq - b.seq);
+  const requeued: string[] = [];
+  const dead: string[] = [];
+  for (const job of victims) {
+    const why = `abandoned: worker ${cmd.workerId} (session ${cmd.session}) went away during attempt ${job.attempts}`;
+    endAttempt(state, job, 'abandoned', why);
+    if (job.attempts >= job.attemptLimit) {
+      job.lastError = `${why}, its last (${job.attempts} of ${job.attemptLimit})`;
+      finish(state, job, 'dead');
+      dead.push(job.id);
+    } else {
+      job.lastError = why;
+      requeueInPlace(state, job);
+      requeued.push(job.id);
+    }
+  }
+  return { ok: true, type: 'abandon', requeued, dead };
 }

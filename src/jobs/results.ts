@@ -114,8 +114,21 @@ export interface TickResult {
 export interface ReleaseResult {
   readonly ok: true;
   readonly type: 'release';
-  /** Jobs whose undelivered lease was released, back to ready. */
+  /** Jobs whose lease was released, back to ready, in submit order. */
   readonly released: readonly string[];
+  /** `unheld` mode: jobs whose listed lease, granted to another session of the worker, this session adopted. */
+  readonly adopted: readonly string[];
+  /** `listed` mode: jobs of listed leases that are not current leases of the session (left alone). */
+  readonly ignored: readonly string[];
+}
+
+export interface AbandonResult {
+  readonly ok: true;
+  readonly type: 'abandon';
+  /** Jobs back to ready (attempts left), in submit order. */
+  readonly requeued: readonly string[];
+  /** Jobs that used their last attempt and are now dead, in submit order. */
+  readonly dead: readonly string[];
 }
 
 export interface LeaderChangeResult {
@@ -139,6 +152,7 @@ export type CommandResult =
   | TickResult
   | LeaderChangeResult
   | ReleaseResult
+  | AbandonResult
   | Rejection;
 
 /** One attempt of a job. */

@@ -20,9 +20,11 @@ import { DecodeError, Reader, Writer } from './wire.js';
 const MAGIC = 0x53; // 'S'
 /**
  * 2: a job's retention is optional (null: queue or state default) and its purge time is stored.
- * Version 1 snapshots still restore: their retention was always resolved at submit.
+ * 3: a lease records its worker session.
+ * Versions 1 and 2 still restore: their retention was always resolved at submit (1), their leases
+ * belong to no session ('').
  */
-const VERSION = 2;
+const VERSION = 3;
 const OUTCOMES: readonly AttemptOutcome[] = Object.values(AttemptOutcome);
 /** Digest chunk size: the hasher is fed at job boundaries once this much is buffered. */
 const DIGEST_CHUNK = 64 * 1024;
@@ -518,7 +520,7 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     const r = new Reader(bytes);
     if (r.u8() !== MAGIC) throw new DecodeError('not a jobs snapshot');
     const version = r.u8();
-    if (version !== VERSION && version !== 1) throw new DecodeError(`unsupported snapshot version ${version}`);
+    if (version < 1 || version > VERSION) throw new DecodeError(`unsupported snapshot version ${version}`);
     state.lastApplied = r.sint();
     state.now = r.sint();
     state.lastSeq = r.sint();
@@ -620,6 +622,7 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   if (job.state === 'leased') {
     w.sint(job.leaseToken);
     w.str(job.leaseWorker);
+    w.str(job.leaseSession);
     w.sint(job.leaseExpiresAt);
     w.sint(job.leaseTtl);
   }
@@ -685,8 +688,9 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
   if (job.state === 'leased') {
     const token = r.sint();
     const worker = r.str();
+    const session = version >= 3 ? r.str() : '';
     const expiresAt = r.sint();
-    job.lease = { token, worker, expiresAt, ttl: r.sint() };
+    job.lease = { token, worker, session, expiresAt, ttl: r.sint() };
   }
   if (r.bool()) job.progress = { percent: r.f64(), message: r.str(), updatedAt: r.sint() };
   if (r.bool()) job.packedResult = packBytes(r.bytes());

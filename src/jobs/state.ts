@@ -43,6 +43,8 @@ export interface JobInit {
 export interface JobLease {
   readonly token: number;
   readonly worker: string;
+  /** The worker session it was granted to (adopted by, see `ReleaseCommand`); '' for a unary lease. */
+  session: string;
   /** When the lease ends unless extended, ms. */
   expiresAt: number;
   /** TTL it was granted or last extended with, ms. */
@@ -206,6 +208,11 @@ export class JobRecord implements HeapItem {
   /** Current lease's worker; '' when not leased. */
   get leaseWorker(): string {
     return this.lease === null ? '' : this.lease.worker;
+  }
+
+  /** Current lease's worker session; '' when not leased or leased with no session. */
+  get leaseSession(): string {
+    return this.lease === null ? '' : this.lease.session;
   }
 
   /** Current lease's expiry, ms; 0 when not leased. */

@@ -93,11 +93,11 @@ export function schedule(state: JobsState, job: JobRecord, runAt: number): void 
 }
 
 /** Grants a lease on a ready job and starts its next attempt. */
-export function grantLease(state: JobsState, job: JobRecord, workerId: string, ttlMs: number): void {
+export function grantLease(state: JobsState, job: JobRecord, workerId: string, session: string, ttlMs: number): void {
   detach(state, job);
   const token = ++state.lastToken;
   job.attempts++;
-  job.lease = { token, worker: workerId, expiresAt: state.now + ttlMs, ttl: ttlMs };
+  job.lease = { token, worker: workerId, session, expiresAt: state.now + ttlMs, ttl: ttlMs };
   job.progress = null;
   const record: AttemptRecord = { attempt: job.attempts, token, workerId, startedAt: state.now, endedAt: null, outcome: 'running', error: null };
   if (job.history.length === 0) {
@@ -188,6 +188,15 @@ export function retryOrDie(state: JobsState, job: JobRecord, allowRetry: boolean
   }
   const delay = backoffDelay(job.spec.backoff, job.id, job.attempts, job.attempts - job.backoffBase);
   schedule(state, job, state.now + delay);
+}
+
+/**
+ * Back to ready in the place the job had before it was leased: its run-at (at or before now, as it
+ * was ready when leased) and submit order are kept, so it goes ahead of jobs that became ready
+ * later. For an attempt that ended without the job's fault or a backoff (released, abandoned).
+ */
+export function requeueInPlace(state: JobsState, job: JobRecord): void {
+  schedule(state, job, Math.min(job.runAt, state.now));
 }
 
 /** A rejection value. */

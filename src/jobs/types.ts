@@ -44,6 +44,13 @@ export const AttemptOutcome = {
   Failed: 'failed',
   Expired: 'expired',
   Cancelled: 'cancelled',
+  /**
+   * The lease was given back by the worker session it was granted to, which proves it never
+   * started the job (see `ReleaseCommand`). Does not count as an attempt.
+   */
+  Released: 'released',
+  /** The worker session holding the lease went away (see `AbandonCommand`). Counts as an attempt. */
+  Abandoned: 'abandoned',
 } as const;
 export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome];
 
@@ -129,6 +136,13 @@ export interface SubmitCommand {
 export interface LeaseCommand {
   readonly type: 'lease';
   readonly workerId: string;
+  /**
+   * The worker session the leases are granted to (a worker stream's `Hello.session_id`, or one the
+   * server made up for the stream), at most `MAX_SESSION_LENGTH` chars. Absent or '' for leases
+   * taken with the unary Lease call: those belong to no session, are never released or abandoned,
+   * and end only by their TTL.
+   */
+  readonly session?: string;
   readonly queues: readonly string[];
   /** 1..`maxLeaseBatch` (default 1000). */
   readonly max: number;
@@ -215,15 +229,46 @@ export interface LeaderChangeCommand {
 }
 
 /**
- * A worker (re)connected holding exactly the leases in `keep`: every other lease recorded for
- * `workerId` was granted but never reached it (its stream broke first, or the worker restarted
- * under the same id). Those jobs go back to ready at once instead of waiting out their TTL, and
- * the attempt that never ran does not count against the job's attempt budget.
+ * Leases given back by the worker session they were granted to, which proves it never started
+ * them. Each goes back to ready in its old place (its run-at and submit order are kept), the
+ * attempt is recorded with outcome `released`, and it does not count against the job's attempts
+ * (`attempts` goes back down; the attempt limit never changes). Only leases of the pair
+ * (`workerId`, `session`) are touched; those of other sessions never are.
+ *
+ * - `unheld`: the session's first Hello on a stream, listing in `leases` every lease the process
+ *   holds. Every other lease of the pair was granted but never reached the process (its stream
+ *   broke first): those are released. A listed lease of `workerId` granted to another session
+ *   (a reconnect that got a new session) is adopted by this one: the process proved it holds it.
+ * - `listed`: exactly the listed leases, which the worker received and will not run (it is
+ *   closing, or has no free slot). Listed leases that are not current leases of the pair are
+ *   ignored and reported in the result.
+ *
+ * Encoded entries of the first format carry no session or mode: they decode as session '' and
+ * mode `unheld`.
  */
 export interface ReleaseCommand {
   readonly type: 'release';
   readonly workerId: string;
-  readonly keep: readonly LeaseRef[];
+  /** At most `MAX_SESSION_LENGTH` chars; '' only in entries of the first format. */
+  readonly session: string;
+  readonly mode: 'unheld' | 'listed';
+  /** `unheld`: at most `MAX_RELEASE_KEEP`; `listed`: 1..`maxLeaseBatch`. */
+  readonly leases: readonly LeaseRef[];
+}
+
+/**
+ * The worker session (`workerId`, `session`) went away with leases running: its stream ended
+ * after a goodbye, or broke and the session did not come back within the connection grace, or it
+ * never reconnected to a new leader. Every current lease of the pair ends with outcome
+ * `abandoned`, which counts as an attempt (a job that crashes its worker runs out of attempts);
+ * the job goes back to ready in its old place (no backoff, ahead of jobs that became ready
+ * later) while attempts remain, else dead. Leases of other sessions are never touched.
+ */
+export interface AbandonCommand {
+  readonly type: 'abandon';
+  readonly workerId: string;
+  /** 1..`MAX_SESSION_LENGTH` chars: leases of no session (unary Lease) are never abandoned. */
+  readonly session: string;
 }
 
 export type Command =
@@ -237,7 +282,8 @@ export type Command =
   | RetryDeadCommand
   | TickCommand
   | LeaderChangeCommand
-  | ReleaseCommand;
+  | ReleaseCommand
+  | AbandonCommand;
 
 export type CommandType = Command['type'];
 
@@ -254,6 +300,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'tick',
   'leaderChange',
   'release',
+  'abandon',
 ];
 
 /** The payload of one Raft log entry. */

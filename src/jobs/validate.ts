@@ -48,8 +48,11 @@ export function validateBatch(batch: unknown, options: JobsOptions = DEFAULT_JOB
   return problems.length === 0 ? { ok: true, value: batch as unknown as Batch } : { ok: false, problems };
 }
 
-/** Most leases a reconnecting worker may say it holds (`release.keep`). */
+/** Most leases a reconnecting worker may say it holds (`release.leases` in `unheld` mode). */
 export const MAX_RELEASE_KEEP = 10_000;
+
+/** Longest worker session id, characters. */
+export const MAX_SESSION_LENGTH = 128;
 
 /**
  * Records `problem` (when not null) under the path `prefix + field`. A module-level function, not
@@ -72,6 +75,7 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
       return;
     case 'lease': {
       need(problems, prefix, 'workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
+      need(problems, prefix, 'session', stringProblem(c['session'], 0, MAX_SESSION_LENGTH, false));
       need(problems, prefix, 'max', intProblem(c['max'], 1, o.maxLeaseBatch, true));
       need(problems, prefix, 'ttlMs', intProblem(c['ttlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
       const queues = c['queues'];
@@ -128,14 +132,25 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
       return;
     case 'release': {
       need(problems, prefix, 'workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
-      const keep = c['keep'];
-      if (!Array.isArray(keep) || keep.length > MAX_RELEASE_KEEP) {
-        problems.push(`${prefix}keep: must be an array of at most ${MAX_RELEASE_KEEP} {jobId, token}`);
+      need(problems, prefix, 'session', stringProblem(c['session'], 0, MAX_SESSION_LENGTH, true));
+      const mode = c['mode'];
+      if (mode !== 'unheld' && mode !== 'listed') {
+        need(problems, prefix, 'mode', "must be 'unheld' or 'listed'");
         return;
       }
-      checkLeaseRefs(keep, prefix, 'keep', problems);
+      const leases = c['leases'];
+      const [min, max] = mode === 'unheld' ? [0, MAX_RELEASE_KEEP] : [1, o.maxLeaseBatch];
+      if (!Array.isArray(leases) || leases.length < min || leases.length > max) {
+        problems.push(`${prefix}leases: must be an array of ${min}..${max} {jobId, token}`);
+        return;
+      }
+      checkLeaseRefs(leases, prefix, 'leases', problems);
       return;
     }
+    case 'abandon':
+      need(problems, prefix, 'workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
+      need(problems, prefix, 'session', stringProblem(c['session'], 1, MAX_SESSION_LENGTH, true));
+      return;
     default:
       problems.push(`${prefix}type: must be one of ${COMMAND_TYPES.join(', ')}`);
   }

@@ -20,7 +20,15 @@ const MAX_WAIT_MS = 5 * 60_000;
 /** Register the Jobs and Workers services (proto/jobs.proto) on `server`. */
 export function addJobsServices(
   server: grpc.Server,
-  o: { node: JobNode; config: Config; logger: Logger; peerDialAddresses: ReadonlyMap<string, string>; observer?: ApiObserver },
+  o: {
+    node: JobNode;
+    config: Config;
+    logger: Logger;
+    peerDialAddresses: ReadonlyMap<string, string>;
+    /** The server's receive limit, bytes (announced to workers). */
+    maxMessageBytes: number;
+    observer?: ApiObserver;
+  },
 ): { close(): void; readonly workers: WorkerRegistry } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
   const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
@@ -103,11 +111,12 @@ export function addJobsServices(
     }),
   };
   server.addService(Jobs.service, impl);
-  const registry = addWorkerService(server, ctx);
+  const registry = addWorkerService(server, ctx, { connectionGraceMs: o.config.server.workerConnectionGraceMs, maxMessageBytes: o.maxMessageBytes });
   workers = registry;
   return {
     workers: registry,
     close() {
+      registry.close();
       submitStream.close();
       waiters.close();
       forwarder.close();

@@ -93,9 +93,17 @@ export async function startNode(
 
   // One server for peers and clients, so one receive limit: the peer frame limit plus framing.
   // Client requests within it that would not fit in a log entry are refused by the handlers.
-  const server = new grpc.Server({ ...peerServerOptions(config.limits.maxPeerMessageBytes), 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  const serverOptions = nodeServerOptions(config);
+  const server = new grpc.Server(serverOptions);
   transport.addToServer(server);
-  const jobsApi = addJobsServices(server, { node, config, logger, peerDialAddresses: peers, observer: obs.metrics });
+  const jobsApi = addJobsServices(server, {
+    node,
+    config,
+    logger,
+    peerDialAddresses: peers,
+    maxMessageBytes: serverOptions['grpc.max_receive_message_length'] as number,
+    observer: obs.metrics,
+  });
   addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: jobsApi.workers });
   obs.addHealth(server, node, jobsApi.workers, transport);
   try {
@@ -135,6 +143,24 @@ export async function startNode(
     return closing;
   };
   return { node, server, storage, address: me.address, shutdown };
+}
+
+/**
+ * Options of the node's gRPC server. Keepalive: the server pings every connection (peers, clients,
+ * workers) every `server.keepaliveTimeMs` and closes it when a ping goes unanswered for
+ * `server.keepaliveTimeoutMs`, so a worker whose process or host died without closing its socket
+ * is noticed in seconds (about 15 s by default) and its session's connection grace starts then,
+ * rather than its leases running to their TTL. Clients may ping the server as often as they like
+ * (grpc-js servers enforce no minimum ping interval; the SDK pings every 10 s, also without calls).
+ */
+export function nodeServerOptions(config: Config): grpc.ServerOptions {
+  return {
+    ...peerServerOptions(config.limits.maxPeerMessageBytes),
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.keepalive_time_ms': config.server.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.server.keepaliveTimeoutMs,
+    'grpc.keepalive_permit_without_calls': 1,
+  };
 }
 
 /** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */

@@ -1,39 +1,47 @@
+import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
-import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { getJob, hasReady, validateCommand } from '../jobs/index.js';
-import type { Command, CommandResult, HeartbeatResult, JobsState, LeaseResult } from '../jobs/index.js';
+import { ErrorCode } from '../errors/index.js';
+import { MAX_SESSION_LENGTH, hasReady, validateCommand } from '../jobs/index.js';
+import type { Command, CommandResult, JobsOptions, LeaseResult } from '../jobs/index.js';
+import { systemClock, type NodeClock } from '../node/index.js';
+import { serviceClient } from '../protocol/index.js';
+import { Dispatcher } from './dispatcher.js';
 import { toServiceError } from './errors.js';
 import { invalid, rejection, unary, type ServiceContext } from './handler.js';
-import { serviceClient } from '../protocol/index.js';
+import { SessionWatch } from './session-watch.js';
 import { grantToWire } from './wire.js';
+import {
+  heartbeat,
+  heartbeatCommand,
+  okOrThrow,
+  outcomeCommand,
+  refusalAck,
+  refusedHeartbeat,
+  release,
+  releaseCommand,
+  settle,
+  type Built,
+} from './worker-outcomes.js';
+import { WorkerStream, type HeartbeatWire, type HelloWire, type LeaseRefWire, type WorkerDuplex, type WorkerMessage } from './worker-stream.js';
 
 type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
-type Duplex = grpc.ServerDuplexStream<WorkerMessage, Record<string, unknown>>;
-
-interface LeaseRefWire {
-  jobId: string;
-  token: number;
-}
-type ProgressWire = { jobId: string; token: number; percent: number; message: string };
-type CompleteWire = { jobId: string; token: number; result: Buffer; handlerMs?: number };
-type FailWire = { jobId: string; token: number; error: string; noRetry: boolean; handlerMs?: number };
-interface WorkerMessage {
-  requestId: number;
-  body?: 'hello' | 'heartbeat' | 'progress' | 'complete' | 'fail' | 'batch';
-  hello?: { workerId: string; queues: string[]; capacity: number; leaseTtlMs: number; held: LeaseRefWire[]; batchAcks: boolean };
-  batch?: { messages: WorkerMessage[] };
-  heartbeat?: { leases: LeaseRefWire[]; ttlMs: number };
-  progress?: ProgressWire;
-  complete?: CompleteWire;
-  fail?: FailWire;
-}
 
 /** Largest `capacity` a worker may announce. */
 const MAX_CAPACITY = 10_000;
 
+/**
+ * How long after a half-close the stream counts as a clean goodbye, ms. grpc-js reports a client's
+ * cancel (RST_STREAM) as a half-close first and as cancelled a moment later (about 1 ms, a later
+ * I/O turn), so the stream's end is judged only once this has passed without a cancel. A worker
+ * that half-closed waits for the server's status (the SDK up to 1 s), so this only delays it.
+ */
+const GOODBYE_SETTLE_MS = 100;
+
 /** One connected worker as the leader sees it (Admin.Workers, the dashboard). Times in ms since the epoch. */
 export interface WorkerInfo {
   readonly workerId: string;
+  /** The session its leases are granted to (see Hello.session_id); absent when relayed by another node. */
+  readonly session?: string;
   readonly queues: readonly string[];
   readonly capacity: number;
   /** Lease TTL the worker asked for; 0 uses each job's. */
@@ -56,253 +64,233 @@ export interface WorkerRegistry {
   anticipate(queues: readonly string[]): void;
 }
 
-/**
- * One connected worker stream. The leader pushes leases while the worker has free capacity
- * (capacity minus the leases it holds); a lease stops counting when the worker completes or
- * fails it, or a heartbeat finds it gone.
- */
-class WorkerSession {
-  workerId = '';
-  queues: string[] = [];
-  capacity = 0;
-  ttlMs = 0;
-  readonly held = new Map<string, number>();
-  /** Slots asked for by lease commands not yet applied. */
-  requested = 0;
-  /** Until the first Hello's release is committed, nothing is leased to this session. */
-  releasing = false;
-  /** The worker takes several acks in one message (Hello.batch_acks). */
-  batchAcks = false;
-  closed = false;
-  private acks: Record<string, unknown>[] = [];
-  readonly connectedAt = Date.now();
-  lastSeenAt = this.connectedAt;
-
-  constructor(readonly call: Duplex) {}
-
-  free(): number {
-    return this.capacity - this.held.size - this.requested;
-  }
-
-  send(msg: Record<string, unknown>): void {
-    if (!this.closed) this.call.write(msg);
-  }
-
-  /**
-   * Answer one outcome. For a worker that takes batches, the acks of one event-loop turn (all the
-   * outcomes one log entry settled) go out as one message.
-   */
-  ack(ack: Record<string, unknown>): void {
-    if (!this.batchAcks) return this.send({ ack });
-    this.acks.push(ack);
-    if (this.acks.length === 1) setImmediate(() => this.flushAcks());
-  }
-
-  private flushAcks(): void {
-    const acks = this.acks;
-    this.acks = [];
-    if (acks.length === 1) this.send({ ack: acks[0] });
-    else if (acks.length > 1) this.send({ acks: { acks } });
-  }
+/** Settings of the worker service (see `ServerConfig` and `LimitsConfig`). */
+export interface WorkerServiceOptions {
+  /** How long a session whose stream broke may take to reconnect before its leases are abandoned, ms. */
+  readonly connectionGraceMs: number;
+  /** The receive limit of the server, bytes, announced in Welcome.max_message_bytes. */
+  readonly maxMessageBytes: number;
+  readonly clock?: NodeClock;
 }
 
 /**
- * The Workers service and the leader's dispatcher: it wakes when jobs may have become ready and
- * leases them to workers with free capacity, batching every lease of a round into the same log
- * entries.
+ * The Workers service: the Work stream (sessions, reports, lease pushes), the unary calls, the
+ * dispatcher and the watch on sessions that went away.
  */
-export function addWorkerService(server: grpc.Server, ctx: ServiceContext): WorkerRegistry {
+export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: WorkerServiceOptions): WorkerRegistry & { close(): void } {
   const Workers = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers');
   const def = Workers.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
-  const sessions = new Set<WorkerSession>();
+  const clock = o.clock ?? systemClock;
   const node = ctx.node;
-  let rotation = 0;
-  let dispatchWanted = false;
-  let dispatchQueued = false;
-  const anticipatedQueues = new Set<string>();
+  const streams = new Set<WorkerStream>();
+  const logger = ctx.logger.child({ component: 'workers' });
+  const dispatcher = new Dispatcher(node, streams, clock, logger);
+  const watch = new SessionWatch(node, o.connectionGraceMs, clock, logger);
 
-  /**
-   * Ask for a dispatch round (with `anticipated`, see {@link dispatch}). It runs just before the
-   * leader packs its next log entry, so every slot freed and every job submitted meanwhile is
-   * leased by one command per worker in that entry; or on the next event-loop turn if no entry is
-   * due sooner.
-   */
-  const dispatchSoon = (anticipated?: readonly string[]): void => {
-    dispatchWanted = true;
-    if (anticipated !== undefined) for (const q of anticipated) anticipatedQueues.add(q);
-    if (dispatchQueued) return;
-    dispatchQueued = true;
-    setImmediate(() => {
-      dispatchQueued = false;
-      dispatchNow();
-    });
-  };
-
-  const dispatchNow = (): void => {
-    if (!dispatchWanted) return;
-    dispatchWanted = false;
-    const anticipated = anticipatedQueues.size > 0 ? [...anticipatedQueues] : undefined;
-    anticipatedQueues.clear();
-    dispatch(anticipated);
-  };
-
-  /**
-   * Propose a lease for every session with free slots whose queues have ready jobs. With
-   * `anticipated`, also for sessions serving those queues when nothing is ready yet: a submit
-   * proposed in the same round lands in the same entry just before the lease, so an idle worker
-   * gets a new job after one commit instead of two.
-   */
-  const dispatch = (anticipated?: readonly string[]): void => {
-    if (!node.isLeader()) return;
-    const list = [...sessions];
-    rotation = (rotation + 1) % Math.max(1, list.length);
-    for (let i = 0; i < list.length; i++) {
-      const s = list[(i + rotation) % list.length] as WorkerSession;
-      const free = s.free();
-      if (s.closed || s.releasing || free <= 0 || s.workerId === '') continue;
-      const wanted = hasReady(node.state, s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
-      if (!wanted) continue;
-      const max = Math.min(free, 1000);
-      s.requested += max;
-      const cmd: Command = { type: 'lease', workerId: s.workerId, queues: s.queues, max, ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
-      node.propose(cmd).then(
-        (res) => {
-          s.requested -= max;
-          if (res.ok && res.type === 'lease' && res.leases.length > 0) {
-            if (s.closed) return; // the leases expire and the jobs run elsewhere
-            for (const g of res.leases) s.held.set(g.jobId, g.token);
-            s.send({ leases: { jobs: res.leases.map(grantToWire) } });
-          }
-          dispatchSoon();
-        },
-        () => {
-          s.requested -= max;
-        },
-      );
+  const offWake = node.onWake(() => dispatcher.soon());
+  const offRound = node.onBeforePropose(() => dispatcher.now());
+  const offRole = node.onRoleChange((role) => {
+    if (role === 'leader') {
+      watch.becameLeader();
+      return;
     }
-  };
-
-  node.onWake(dispatchSoon);
-  node.onBeforePropose(dispatchNow);
-  node.onRoleChange((role) => {
-    if (role === 'leader') return;
+    watch.stopTimers();
     // Workers follow the new leader; their leases survive the move (J6).
     const err = toServiceError(ctx.forwarder.notLeader(), ctx.logger);
-    for (const s of sessions) endSession(s, err);
+    for (const s of streams) endStream(s, err, false);
   });
+  if (node.isLeader()) watch.becameLeader();
 
-  const endSession = (s: WorkerSession, err: grpc.ServiceError | null): void => {
+  /** Close the stream (with `err`, else OK); `clean` when the worker half-closed it. */
+  const endStream = (s: WorkerStream, err: grpc.ServiceError | null, clean: boolean): void => {
     if (s.closed) return;
     s.closed = true;
-    sessions.delete(s);
+    streams.delete(s);
+    watch.ended(s, clean);
     if (err) s.call.emit('error', err);
     else s.call.end();
   };
 
-  const work = (call: Duplex): void => {
-    const s = new WorkerSession(call);
+  const work = (call: WorkerDuplex): void => {
+    const s = new WorkerStream(call, clock);
     if (!node.isLeader()) {
       s.closed = true;
       call.emit('error', toServiceError(ctx.forwarder.notLeader(), ctx.logger));
       return;
     }
-    sessions.add(s);
+    streams.add(s);
     call.on('data', (msg: WorkerMessage) => {
-      s.lastSeenAt = Date.now();
-      handleMessage(s, msg).catch((err: unknown) => endSession(s, toServiceError(ctx.forwarder.withHint(err), ctx.logger)));
+      s.lastSeenAt = clock.now();
+      handleMessage(s, msg).catch((err: unknown) => endStream(s, toServiceError(ctx.forwarder.withHint(err), ctx.logger), false));
     });
-    call.on('end', () => endSession(s, null));
-    call.on('error', () => endSession(s, null));
-    call.on('cancelled', () => endSession(s, null));
+    call.on('end', () => {
+      s.saidGoodbye = true;
+      clock.setTimeout(() => endStream(s, null, !call.cancelled), GOODBYE_SETTLE_MS);
+    });
+    call.on('error', () => endStream(s, null, false));
+    call.on('cancelled', () => endStream(s, null, false));
   };
 
-  const handleMessage = async (s: WorkerSession, msg: WorkerMessage): Promise<void> => {
+  /**
+   * One message. Only an invalid Hello, a message before the first Hello and a batch inside a
+   * batch end the stream (INVALID_ARGUMENT); every refused report is answered and the stream goes on.
+   */
+  const handleMessage = async (s: WorkerStream, msg: WorkerMessage): Promise<void> => {
     if (s.closed) return;
     if (msg.body === 'batch') {
       const inner = msg.batch?.messages ?? [];
-      if (inner.some((m) => m.body === 'batch')) throw invalid('a worker batch must not hold another batch');
+      if (inner.some((x) => x.body === 'batch')) throw invalid('a worker batch must not hold another batch');
       // Each starts in order, exactly as if they had arrived one by one.
-      await Promise.all(inner.map((m) => handleMessage(s, m)));
+      await Promise.all(inner.map((x) => handleMessage(s, x)));
       return;
     }
-    if (msg.body === 'hello' && msg.hello) {
-      const h = msg.hello;
-      const problems = helloProblems(h, node.state);
-      if (problems.length > 0) throw invalid(`hello: ${problems.join('; ')}`, problems);
-      const first = s.workerId === '';
-      s.workerId = h.workerId;
-      s.queues = h.queues;
-      s.capacity = h.capacity;
-      s.ttlMs = h.leaseTtlMs;
-      s.batchAcks = h.batchAcks;
-      for (const ref of h.held) s.held.set(ref.jobId, ref.token);
-      if (first) {
-        // Leases granted to this worker id that it does not hold never reached it (its stream
-        // broke first, or it restarted): release them now rather than after their TTL.
-        s.releasing = true;
-        try {
-          const res = await node.propose({ type: 'release', workerId: h.workerId, keep: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) });
-          if (!res.ok) throw rejection(res);
-          if (res.type === 'release' && res.released.length > 0) {
-            ctx.logger.info({ workerId: h.workerId, released: res.released.length }, 'released leases the worker never received');
-          }
-        } finally {
-          s.releasing = false;
-        }
-      }
-      dispatchSoon();
-      return;
-    }
-    if (s.workerId === '') throw invalid('the first message on a worker stream must be hello');
+    if (msg.body === 'hello' && msg.hello) return hello(s, msg.hello);
+    if (!s.registered) throw invalid('the first message on a worker stream must be hello');
     const requestId = msg.requestId;
     switch (msg.body) {
-      case 'heartbeat': {
-        const res = (await heartbeat(ctx, msg.heartbeat ?? { leases: [], ttlMs: 0 })) as { leases: { jobId: string; ok: boolean }[] };
-        for (const l of res.leases) if (!l.ok) s.held.delete(l.jobId);
-        s.send({ heartbeat: res, requestId });
-        if (res.leases.some((l) => !l.ok)) dispatchSoon();
-        return;
-      }
+      case 'heartbeat':
+        return onHeartbeat(s, requestId, msg.heartbeat ?? { leases: [], ttlMs: 0 });
       case 'progress':
       case 'complete':
-      case 'fail': {
-        const settled = settle(ctx, msg);
-        const jobId = (msg[msg.body] as { jobId: string }).jobId;
-        const token = s.held.get(jobId);
-        if (msg.body !== 'progress' && token !== undefined) {
-          // The handler is done, so the slot is free now: the next lease joins the same entry as
-          // this outcome instead of waiting a commit round for it.
-          s.held.delete(jobId);
-          dispatchSoon();
-        }
-        const ack = await settled;
-        if (msg.body !== 'progress' && token !== undefined && !ack['ok'] && ack['code'] === ErrorCode.InvalidArgument) {
-          s.held.set(jobId, token); // the worker still holds it and will fail it instead
-        }
-        s.ack({ ...ack, requestId });
-        return;
-      }
+      case 'fail':
+        return onOutcome(s, msg, outcomeCommand(ctx, msg));
+      case 'release':
+        return onRelease(s, requestId, msg.release?.leases ?? []);
       default:
-        throw invalid('worker message without a body');
+        s.ack({ ...refusalAck('worker message without a body this server knows'), requestId });
     }
+  };
+
+  const hello = async (s: WorkerStream, h: HelloWire): Promise<void> => {
+    const problems = helloProblems(h, node.state.options, s);
+    if (problems.length > 0) throw invalid(`hello: ${problems.join('; ')}`, problems);
+    const first = !s.registered;
+    if (first) {
+      s.workerId = h.workerId;
+      s.session = h.sessionId !== '' ? h.sessionId : `anon-${randomUUID()}`;
+    }
+    s.queues = h.queues;
+    s.capacity = h.capacity;
+    s.ttlMs = h.leaseTtlMs;
+    s.batchAcks = h.batchAcks;
+    for (const ref of h.held) s.held.set(ref.jobId, ref.token);
+    if (first) {
+      watch.registered(s);
+      // Leases of this session the process does not list never reached it (its stream broke
+      // first): back to ready without using an attempt. Listed ones of an earlier session of
+      // this worker are adopted, so a reconnect under a new session keeps what it holds.
+      s.releasing = true;
+      try {
+        if (!node.isLeader()) throw ctx.forwarder.notLeader();
+        const res = await node.propose({ type: 'release', workerId: s.workerId, session: s.session, mode: 'unheld', leases: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) });
+        if (!res.ok) throw rejection(res);
+        if (res.type === 'release' && res.released.length + res.adopted.length > 0) {
+          logger.info({ workerId: s.workerId, session: s.session, released: res.released.length, adopted: res.adopted.length }, 'worker session (re)connected');
+        }
+      } finally {
+        s.releasing = false;
+      }
+    }
+    const options = node.state.options;
+    s.send({
+      welcome: {
+        sessionId: s.session,
+        serverTimeMs: node.state.now,
+        maxLeasesPerMessage: options.maxLeaseBatch,
+        maxMessageBytes: o.maxMessageBytes,
+        maxResultBytes: options.maxResultBytes,
+        maxErrorLength: options.maxErrorLength,
+        connectionGraceMs: o.connectionGraceMs,
+      },
+    });
+    dispatcher.soon();
+  };
+
+  const onHeartbeat = async (s: WorkerStream, requestId: number, req: HeartbeatWire): Promise<void> => {
+    if (req.leases.length === 0) {
+      s.send({ heartbeat: { leases: [], serverTimeMs: node.state.now }, requestId });
+      return;
+    }
+    const built = heartbeatCommand(ctx, req);
+    if (!built.ok) {
+      s.send({ heartbeat: refusedHeartbeat(ctx, req, built.message), requestId });
+      return;
+    }
+    const res = (await heartbeat(ctx, built.cmd)) as { leases: { jobId: string; ok: boolean }[] };
+    let lost = false;
+    for (const l of res.leases) {
+      if (l.ok) continue;
+      s.held.delete(l.jobId);
+      lost = true;
+    }
+    s.send({ heartbeat: res, requestId });
+    if (lost) dispatcher.soon();
+  };
+
+  const onOutcome = async (s: WorkerStream, msg: WorkerMessage, built: Built): Promise<void> => {
+    const requestId = msg.requestId;
+    if (!built.ok) {
+      s.ack({ ...refusalAck(built.message), requestId });
+      return;
+    }
+    const cmd = built.cmd as Extract<Command, { type: 'progress' | 'complete' | 'fail' }>;
+    const handlerMs = (cmd.type === 'complete' ? msg.complete?.handlerMs : cmd.type === 'fail' ? msg.fail?.handlerMs : 0) ?? 0;
+    const settled = settle(ctx, cmd, handlerMs);
+    const token = s.held.get(cmd.jobId);
+    const ends = cmd.type !== 'progress' && token === cmd.token;
+    if (ends) {
+      // The handler is done, so the slot is free now: the next lease joins the same entry as
+      // this outcome instead of waiting a commit round for it.
+      s.held.delete(cmd.jobId);
+      dispatcher.soon();
+    }
+    const ack = await settled;
+    if (ends && !ack['ok'] && ack['code'] === ErrorCode.InvalidArgument) {
+      s.held.set(cmd.jobId, token); // the worker still holds it and will fail it instead
+    }
+    s.ack({ ...ack, requestId });
+  };
+
+  const onRelease = async (s: WorkerStream, requestId: number, leases: LeaseRefWire[]): Promise<void> => {
+    const built = releaseCommand(ctx, s.workerId, s.session, leases);
+    if (!built.ok) {
+      s.ack({ ...refusalAck(built.message), requestId });
+      return;
+    }
+    const { ack, dropped } = await release(ctx, built.cmd);
+    const gone = new Set(dropped);
+    for (const l of leases) if (gone.has(l.jobId) && s.held.get(l.jobId) === l.token) s.held.delete(l.jobId);
+    s.ack({ ...ack, requestId });
+    if (gone.size > 0) dispatcher.soon();
   };
 
   server.addService(Workers.service, {
     Work: work,
     Lease: unary(ctx, m('Lease'), async (req) => leaseUnary(ctx, req as LeaseRequest)),
-    Heartbeat: unary(ctx, m('Heartbeat'), async (req) => heartbeat(ctx, req as { leases: LeaseRefWire[]; ttlMs: number })),
-    Progress: unary(ctx, m('Progress'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'progress', progress: req as ProgressWire }))),
-    Complete: unary(ctx, m('Complete'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'complete', complete: req as CompleteWire }))),
-    Fail: unary(ctx, m('Fail'), async (req) => okOrThrow(await settle(ctx, { requestId: 0, body: 'fail', fail: req as FailWire }))),
+    Heartbeat: unary(ctx, m('Heartbeat'), async (req) => {
+      const r = req as HeartbeatWire;
+      if (r.leases.length === 0) return { leases: [], serverTimeMs: node.state.now };
+      return heartbeat(ctx, unaryChecked(heartbeatCommand(ctx, r)));
+    }),
+    Progress: unary(ctx, m('Progress'), async (req) => okOrThrow(await settle(ctx, unaryChecked(outcomeCommand(ctx, { requestId: 0, body: 'progress', progress: req as NonNullable<WorkerMessage['progress']> })), 0))),
+    Complete: unary(ctx, m('Complete'), async (req) => {
+      const c = req as NonNullable<WorkerMessage['complete']>;
+      return okOrThrow(await settle(ctx, unaryChecked(outcomeCommand(ctx, { requestId: 0, body: 'complete', complete: c })), c.handlerMs ?? 0));
+    }),
+    Fail: unary(ctx, m('Fail'), async (req) => {
+      const f = req as NonNullable<WorkerMessage['fail']>;
+      return okOrThrow(await settle(ctx, unaryChecked(outcomeCommand(ctx, { requestId: 0, body: 'fail', fail: f })), f.handlerMs ?? 0));
+    }),
   });
   return {
-    anticipate: (queues) => dispatchSoon(queues),
+    anticipate: (queues) => dispatcher.soon(queues),
     list: () =>
-      [...sessions]
-        .filter((s) => !s.closed && s.workerId !== '')
+      [...streams]
+        .filter((s) => !s.closed && s.registered)
         .map((s) => ({
           workerId: s.workerId,
+          session: s.session,
           queues: [...s.queues],
           capacity: s.capacity,
           leaseTtlMs: s.ttlMs,
@@ -311,84 +299,38 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext): Work
           lastSeenAt: s.lastSeenAt,
           peer: s.call.getPeer(),
         })),
+    close: () => {
+      offWake();
+      offRound();
+      offRole();
+      dispatcher.stop();
+      watch.stopTimers();
+    },
   };
 }
 
-function helloProblems(h: NonNullable<WorkerMessage['hello']>, state: JobsState): string[] {
+/** A unary call's command, or its INVALID_ARGUMENT. */
+function unaryChecked(built: Built): Command {
+  if (!built.ok) throw invalid(built.message);
+  return built.cmd;
+}
+
+/** Why a Hello is refused (empty when it is not). A later Hello may not change the worker id or session. */
+function helloProblems(h: HelloWire, o: JobsOptions, s: WorkerStream): string[] {
   const problems: string[] = [];
-  const o = state.options;
   if (h.workerId === '' || h.workerId.length > o.maxWorkerIdLength) problems.push(`worker_id: must be 1..${o.maxWorkerIdLength} characters`);
+  if (h.sessionId.length > MAX_SESSION_LENGTH) problems.push(`session_id: must be at most ${MAX_SESSION_LENGTH} characters`);
   if (!Number.isInteger(h.capacity) || h.capacity < 0 || h.capacity > MAX_CAPACITY) problems.push(`capacity: must be 0..${MAX_CAPACITY}, got ${h.capacity}`);
-  // Queue names and the TTL are checked exactly as a lease command would be.
-  const v = validateCommand({ type: 'lease', workerId: h.workerId || 'w', queues: h.queues, max: 1, ...(h.leaseTtlMs ? { ttlMs: h.leaseTtlMs } : {}) }, o);
-  if (!v.ok) problems.push(...v.problems);
+  if (s.registered) {
+    if (h.workerId !== s.workerId) problems.push(`worker_id: a later hello on a stream must keep ${JSON.stringify(s.workerId)}`);
+    if (h.sessionId !== '' && h.sessionId !== s.session) problems.push(`session_id: a later hello on a stream must keep ${JSON.stringify(s.session)} (or leave it empty)`);
+  }
+  // Queue names and the TTL are checked exactly as a lease command would be; held leases as a release.
+  const lease = validateCommand({ type: 'lease', workerId: h.workerId || 'w', queues: h.queues, max: 1, ...(h.leaseTtlMs ? { ttlMs: h.leaseTtlMs } : {}) }, o);
+  if (!lease.ok) problems.push(...lease.problems);
+  const held = validateCommand({ type: 'release', workerId: h.workerId || 'w', session: 's', mode: 'unheld', leases: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) }, o);
+  if (!held.ok) problems.push(...held.problems.map((p) => p.replace(/^leases/, 'held')));
   return problems;
-}
-
-async function proposeChecked(ctx: ServiceContext, cmd: Command): Promise<CommandResult> {
-  const v = validateCommand(cmd, ctx.node.state.options);
-  if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
-  if (!ctx.node.isLeader()) throw ctx.forwarder.notLeader();
-  return ctx.node.propose(v.value);
-}
-
-async function heartbeat(ctx: ServiceContext, req: { leases: LeaseRefWire[]; ttlMs: number }): Promise<Record<string, unknown>> {
-  if (req.leases.length === 0) return { leases: [] };
-  const res = (await proposeChecked(ctx, {
-    type: 'heartbeat',
-    leases: req.leases.map((l) => ({ jobId: l.jobId, token: l.token })),
-    ...(req.ttlMs > 0 ? { ttlMs: req.ttlMs } : {}),
-  })) as HeartbeatResult | Exclude<CommandResult, { ok: true }>;
-  if (!res.ok) throw rejection(res);
-  return {
-    leases: res.leases.map((l) =>
-      l.ok ? { jobId: l.jobId, ok: true, expiresAtMs: l.expiresAt, code: '', message: '' } : { jobId: l.jobId, ok: false, expiresAtMs: 0, code: l.code, message: l.message },
-    ),
-  };
-}
-
-/**
- * Progress, complete or fail; answers an Ack. A completion or failure repeated with the token of
- * an attempt that already ended that way is acknowledged again (a worker resends what it never
- * saw acknowledged when its leader died).
- */
-async function settle(ctx: ServiceContext, msg: WorkerMessage): Promise<Record<string, unknown>> {
-  let cmd: Command;
-  if (msg.body === 'progress' && msg.progress) {
-    const p = msg.progress;
-    cmd = { type: 'progress', jobId: p.jobId, token: p.token, percent: p.percent, ...(p.message !== '' ? { message: p.message } : {}) };
-  } else if (msg.body === 'complete' && msg.complete) {
-    const c = msg.complete;
-    cmd = { type: 'complete', jobId: c.jobId, token: c.token, ...(c.result && c.result.length > 0 ? { result: c.result } : {}) };
-  } else if (msg.body === 'fail' && msg.fail) {
-    const f = msg.fail;
-    cmd = { type: 'fail', jobId: f.jobId, token: f.token, error: f.error, ...(f.noRetry ? { retry: false } : {}) };
-  } else {
-    throw invalid('progress, complete or fail message without its body');
-  }
-  const res = await proposeChecked(ctx, cmd);
-  if (res.ok && (cmd.type === 'complete' || cmd.type === 'fail')) reportHandler(ctx, cmd.jobId, cmd.type, msg);
-  if (res.ok) return { ok: true, code: '', message: '', state: res.type === 'fail' ? res.state : res.type === 'complete' ? 'succeeded' : '' };
-  if (cmd.type === 'complete' || cmd.type === 'fail') {
-    const job = getJob(ctx.node.state, cmd.jobId);
-    const attempt = job?.history.find((a) => a.token === cmd.token);
-    const expected = cmd.type === 'complete' ? 'succeeded' : 'failed';
-    if (job && attempt?.outcome === expected) return { ok: true, code: '', message: 'already recorded', state: job.state };
-  }
-  return { ok: false, code: res.code, message: res.message, state: '' };
-}
-
-/** Feed the handler latency a worker reported with an accepted completion or failure. */
-function reportHandler(ctx: ServiceContext, jobId: string, type: 'complete' | 'fail', msg: WorkerMessage): void {
-  const ms = (type === 'complete' ? msg.complete?.handlerMs : msg.fail?.handlerMs) ?? 0;
-  if (ctx.observer?.handlerReported === undefined || !(ms > 0)) return;
-  const queue = ctx.node.state.jobs.get(jobId)?.queue;
-  if (queue !== undefined) ctx.observer.handlerReported(queue, type === 'complete' ? 'completed' : 'failed', ms);
-}
-
-function okOrThrow(ack: Record<string, unknown>): Record<string, unknown> {
-  if (ack['ok']) return ack;
-  throw new RaftJobsError(ack['code'] as ErrorCode, String(ack['message']));
 }
 
 interface LeaseRequest {
@@ -399,7 +341,7 @@ interface LeaseRequest {
   waitMs: number;
 }
 
-/** Unary lease with an optional long poll: waits for ready jobs up to `wait_ms`. */
+/** Unary lease (of no session: it ends only by its TTL) with an optional long poll: waits for ready jobs up to `wait_ms`. */
 async function leaseUnary(ctx: ServiceContext, req: LeaseRequest): Promise<Record<string, unknown>> {
   if (req.waitMs < 0 || req.waitMs > 60_000) throw invalid(`wait_ms: must be 0..60000, got ${req.waitMs}`);
   const cmd: Command = { type: 'lease', workerId: req.workerId, queues: req.queues, max: req.max, ...(req.ttlMs > 0 ? { ttlMs: req.ttlMs } : {}) };

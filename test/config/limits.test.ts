@@ -16,7 +16,7 @@ import {
   submitBytes,
 } from '../../src/config/limits.js';
 import { DEFAULT_JOBS_OPTIONS, encodeBatch, type Command, type SubmitJob } from '../../src/jobs/index.js';
-import { MAX_RELEASE_KEEP } from '../../src/jobs/validate.js';
+import { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH } from '../../src/jobs/validate.js';
 import { serviceClient } from '../../src/protocol/index.js';
 import type { Entry, Message } from '../../src/raft/types.js';
 import { encodeMessage, frameHeaderBytes, messageCost } from '../../src/transport/codec.js';
@@ -153,11 +153,11 @@ describe('the size bounds hold for the real encodings', () => {
       32 + batch * LEASE_REF_BYTES + ENTRY_HEADER_BYTES,
     );
     const [release, fail, lease] = fixedCommands(o.maxQueueNameLength).map((c) => c.bytes + ENTRY_HEADER_BYTES);
-    expect(entryBytes({ type: 'release', workerId: wide(o.maxWorkerIdLength), keep: Array.from({ length: MAX_RELEASE_KEEP }, () => ref) })).toBeLessThanOrEqual(release ?? 0);
+    expect(entryBytes({ type: 'release', workerId: wide(o.maxWorkerIdLength), session: wide(MAX_SESSION_LENGTH), mode: 'unheld', leases: Array.from({ length: MAX_RELEASE_KEEP }, () => ref) })).toBeLessThanOrEqual(release ?? 0);
     expect(entryBytes({ type: 'fail', jobId: wide(64), token: Number.MAX_SAFE_INTEGER, error: wide(o.maxErrorLength), retry: false })).toBeLessThanOrEqual(fail ?? 0);
     expect(entryBytes({ type: 'cancel', jobId: wide(64), reason: wide(o.maxErrorLength) })).toBeLessThanOrEqual(fail ?? 0);
     const queues = Array.from({ length: o.maxQueuesPerLease }, (_, i) => `${i}`.padEnd(o.maxQueueNameLength, 'q'));
-    expect(entryBytes({ type: 'lease', workerId: wide(o.maxWorkerIdLength), queues, max: o.maxLeaseBatch, ttlMs: o.maxLeaseTtlMs })).toBeLessThanOrEqual(lease ?? 0);
+    expect(entryBytes({ type: 'lease', workerId: wide(o.maxWorkerIdLength), session: wide(MAX_SESSION_LENGTH), queues, max: o.maxLeaseBatch, ttlMs: o.maxLeaseTtlMs })).toBeLessThanOrEqual(lease ?? 0);
   });
 
   it('the commands of fixed size fit in the smallest allowed peer frame, so that rule holds for every valid config', () => {

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
     // The largest entry is not set by default: it is the append budget.
     expect(config.limits).toEqual({ ...CONFIG_DEFAULTS.limits, maxEntryBytes: CONFIG_DEFAULTS.raft.maxAppendBytes });
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
+    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000 });
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.nodes[0]).toEqual({ id: 'n1', address: '127.0.0.1:7001' });
   });
@@ -142,6 +143,9 @@ describe('environment overrides', () => {
     RAFTJOBS_MAX_CANCELLED_JOBS: ['0', (c) => c.jobs.retention.maxCancelled, 0],
     RAFTJOBS_MAX_DEAD_JOBS: ['2000', (c) => c.jobs.retention.maxDead, 2000],
     RAFTJOBS_MAX_PURGED_JOB_KEYS: ['50000', (c) => c.jobs.retention.maxPurgedJobKeys, 50000],
+    RAFTJOBS_WORKER_CONNECTION_GRACE_MS: ['0', (c) => c.server.workerConnectionGraceMs, 0],
+    RAFTJOBS_KEEPALIVE_TIME_MS: ['500', (c) => c.server.keepaliveTimeMs, 500],
+    RAFTJOBS_KEEPALIVE_TIMEOUT_MS: ['250', (c) => c.server.keepaliveTimeoutMs, 250],
     RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
     RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
   };

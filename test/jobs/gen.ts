@@ -69,6 +69,7 @@ export function randomCommand(r: Rng, ctx: GenContext): Command {
       max: r.int(1, 4),
     };
     if (r.next() < 0.3) c.ttlMs = r.int(100, 3000);
+    if (r.next() < 0.7) c.session = `s${r.int(1, 2)}`;
     return c;
   }
   if (k < 0.45) {
@@ -96,7 +97,15 @@ export function randomCommand(r: Rng, ctx: GenContext): Command {
   const jobId = ctx.ids.length > 0 ? r.pick(ctx.ids) : 'zzzzzzzzzz';
   if (k < 0.8) return r.next() < 0.5 ? { type: 'cancel', jobId } : { type: 'cancel', jobId, reason: 'why' };
   if (k < 0.85) return r.next() < 0.5 ? { type: 'retryDead', jobId } : { type: 'retryDead', jobId, attempts: r.int(1, 3) };
-  if (k < 0.95) return { type: 'tick' };
+  if (k < 0.92) return { type: 'tick' };
+  if (k < 0.95) {
+    const workerId = `w${r.int(1, 3)}`;
+    const session = `s${r.int(1, 2)}`;
+    if (r.next() < 0.35) return { type: 'abandon', workerId, session };
+    const leases = Array.from({ length: r.int(0, 3) }, () => someLease(r, ctx));
+    if (r.next() < 0.5) return { type: 'release', workerId, session, mode: 'unheld', leases };
+    return { type: 'release', workerId, session, mode: 'listed', leases: leases.length > 0 ? leases : [someLease(r, ctx)] };
+  }
   if (k < 0.98) return { type: 'leaderChange', graceMs: r.int(1, 3000) };
   // Invalid on purpose: must be rejected identically everywhere.
   return { type: 'submit', jobs: [{ queue: 'bad queue', payload: new Uint8Array(), delayMs: -1 }] };

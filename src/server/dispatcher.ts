@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+import { hasReady, isCurrentLease, type Command } from '../jobs/index.js';
+import type { JobNode, NodeClock } from '../node/index.js';
+import type { WorkerStream } from './worker-stream.js';
+
+/**
+ * The leader's dispatcher: it wakes when jobs may have become ready or slots free, and proposes a
+ * lease for every worker stream with free slots whose queues have ready jobs, batching the leases
+ * of a round into the same log entries.
+ *
+ * It never proposes what validation refuses (at most `maxLeaseBatch` jobs per lease); a lease the
+ * state machine refuses anyway backs off for that stream (100 ms doubling to 5 s, reset by the
+ * next accepted one) and is logged once per streak, so a refusal can never spin the log.
+ */
+export class Dispatcher {
+  private rotation = 0;
+  private wanted = false;
+  private queued = false;
+  private readonly anticipated = new Set<string>();
+  private retryTimer: unknown = null;
+  private retryAt = Infinity;
+
+  constructor(
+    private readonly node: JobNode,
+    private readonly streams: ReadonlySet<WorkerStream>,
+    private readonly clock: NodeClock,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Ask for a dispatch round (with `anticipated`, see {@link dispatch}). It runs just before the
+   * leader packs its next log entry, so every slot freed and every job submitted meanwhile is
+   * leased by one command per worker in that entry; or on the next event-loop turn if no entry is
+   * due sooner.
+   */
+  soon(anticipated?: readonly string[]): void {
+    this.wanted = true;
+    if (anticipated !== undefined) for (const q of anticipated) this.anticipated.add(q);
+    if (this.queued) return;
+    this.queued = true;
+    setImmediate(() => {
+      this.queued = false;
+      this.now();
+    });
+  }
+
+  /** Run the round asked for, if any (the node calls this before it packs an entry). */
+  now(): void {
+    if (!this.wanted) return;
+    this.wanted = false;
+    const anticipated = this.anticipated.size > 0 ? [...this.anticipated] : undefined;
+    this.anticipated.clear();
+    this.dispatch(anticipated);
+  }
+
+  stop(): void {
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAt = Infinity;
+  }
+
+  /**
+   * Propose a lease for every stream with free slots whose queues have ready jobs. With
+   * `anticipated`, also for streams serving those queues when nothing is ready yet: a submit
+   * proposed in the same round lands in the same entry just before the lease, so an idle worker
+   * gets a new job after one commit instead of two.
+   */
+  private dispatch(anticipated?: readonly string[]): void {
+    const node = this.node;
+    if (!node.isLeader()) return;
+    const state = node.state;
+    const maxLeaseBatch = state.options.maxLeaseBatch;
+    const now = this.clock.now();
+    const list = [...this.streams];
+    this.rotation = (this.rotation + 1) % Math.max(1, list.length);
+    for (let i = 0; i < list.length; i++) {
+      const s = list[(i + this.rotation) % list.length] as WorkerStream;
+      if (s.closed || s.saidGoodbye || s.releasing || !s.registered) continue;
+      if (s.leaseRetryAt > now) {
+        this.retryLater(s.leaseRetryAt);
+        continue;
+      }
+      // A full worker may hold leases that ended meanwhile (expired, cancelled): free their slots.
+      if (s.free() <= 0) s.pruneHeld((jobId, token) => isCurrentLease(state, jobId, token));
+      const free = s.free();
+      if (free <= 0) continue;
+      const wanted = hasReady(state, s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
+      if (!wanted) continue;
+      const max = Math.min(free, maxLeaseBatch);
+      s.requested += max;
+      const cmd: Command = { type: 'lease', workerId: s.workerId, session: s.session, queues: s.queues, max, ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
+      node.propose(cmd).then(
+        (res) => {
+          s.requested -= max;
+          if (!res.ok) {
+            if (s.leaseRefused()) {
+              this.logger.warn({ workerId: s.workerId, session: s.session, code: res.code, message: res.message, max }, 'lease proposal refused; backing off for this worker stream');
+            }
+            this.retryLater(s.leaseRetryAt);
+            return;
+          }
+          s.leaseAccepted();
+          if (res.type === 'lease' && res.leases.length > 0) {
+            if (s.closed) return; // the session's grace or abandonment deals with them
+            s.pushLeases(res.leases, node.state.now);
+          }
+          this.soon();
+        },
+        () => {
+          s.requested -= max;
+        },
+      );
+    }
+  }
+
+  /** Run a round at `at` (ms), for streams backing off. */
+  private retryLater(at: number): void {
+    if (at >= this.retryAt) return;
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryAt = at;
+    this.retryTimer = this.clock.setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.retryAt = Infinity;
+        this.soon();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
+  }
+}

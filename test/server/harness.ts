@@ -1,0 +1,188 @@
+/**
+ * A real single-node cluster in this process (real LevelDB in a temp directory, real gRPC on a
+ * loopback port), and a raw Work-stream client built only from proto/jobs.proto: no SDK, so these
+ * tests pin the server's side of the wire contract.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+import { validateConfig } from '../../src/config/index.js';
+import { getJob, type JobView } from '../../src/jobs/index.js';
+import type { JobNode } from '../../src/node/index.js';
+import { serviceClient } from '../../src/protocol/index.js';
+import { startNode, type RunningNode } from '../../src/server/node-server.js';
+import { freePort, poll } from '../helpers/index.js';
+
+export interface TestServer {
+  readonly node: JobNode;
+  readonly address: string;
+  job(id: string): JobView;
+  /** Submits one job per payload to `queue` (one Submit each); returns their ids. */
+  submit(queue: string, payloads: readonly Buffer[], extra?: Record<string, unknown>): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Starts a one-node cluster with these config sections merged in, and waits until it leads. */
+export async function startServer(config: Record<string, unknown> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'raftjobs-server-'));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const raw = { clusterId: 'srv', dataDir: join(dir, 'data'), nodes: [{ id: 'n1', address }], ...config };
+  const v = validateConfig(raw, { env: {}, baseDir: dir });
+  if (!v.ok) throw new Error(v.problems.join('; '));
+  let running: RunningNode;
+  try {
+    running = await startNode(v.config, 'n1', pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }), (err) => console.error(err), {});
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  await poll(() => (running.node.isLeader() ? true : undefined), { timeoutMs: 10_000 });
+  const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
+  const jobs = new Jobs(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, Unary>;
+  return {
+    node: running.node,
+    address,
+    job: (id) => {
+      const j = getJob(running.node.state, id);
+      if (j === null) throw new Error(`no job ${id}`);
+      return j;
+    },
+    submit: async (queue, payloads, extra = {}) => {
+      const ids: string[] = [];
+      for (const payload of payloads) {
+        const res = await new Promise<Record<string, unknown>>((resolve, reject) =>
+          (jobs['Submit'] as Unary).call(jobs, { jobs: [{ queue, payload, ...extra }] }, { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r ?? {}))),
+        );
+        ids.push(...(res['jobs'] as { id: string }[]).map((j) => j.id));
+      }
+      return ids;
+    },
+    close: async () => {
+      jobs.close();
+      await running.shutdown('test done');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Unary = (req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Record<string, unknown>) => void) => void;
+
+export interface LeasedJob {
+  jobId: string;
+  token: number;
+  payload: Buffer;
+  attempt: number;
+}
+export interface Ack {
+  requestId: number;
+  ok: boolean;
+  code: string;
+  message: string;
+}
+export interface HeartbeatResult {
+  jobId: string;
+  ok: boolean;
+  code: string;
+  message: string;
+}
+export interface ServerMessage {
+  body: 'leases' | 'ack' | 'heartbeat' | 'acks' | 'welcome';
+  requestId: number;
+  leases: { jobs: LeasedJob[]; serverTimeMs: number } | null;
+  ack: Ack | null;
+  acks: { acks: Ack[] } | null;
+  heartbeat: { leases: HeartbeatResult[]; serverTimeMs: number } | null;
+  welcome: Record<string, number | string> | null;
+}
+
+export interface HelloOptions {
+  workerId: string;
+  queues: string[];
+  capacity: number;
+  sessionId?: string;
+  held?: { jobId: string; token: number }[];
+  batchAcks?: boolean;
+}
+
+/** A raw Work stream that records everything it receives and how it ended. */
+export class RawWorker {
+  readonly received: ServerMessage[] = [];
+  /** Serialized size of each message received, in order, as the server sent it. */
+  readonly sizes: number[] = [];
+  status: grpc.StatusObject | null = null;
+  readonly call: grpc.ClientDuplexStream<Record<string, unknown>, ServerMessage>;
+  private readonly client: grpc.Client;
+  private nextId = 1;
+
+  constructor(address: string, options: grpc.ChannelOptions = {}) {
+    const Workers = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers');
+    this.client = new Workers(address, grpc.credentials.createInsecure(), options);
+    const def = (Workers.service as unknown as Record<string, grpc.MethodDefinition<unknown, ServerMessage>>)['Work'];
+    if (def === undefined) throw new Error('no Work method');
+    this.call = this.client.makeBidiStreamRequest<Record<string, unknown>, ServerMessage>(def.path, def.requestSerialize, (buf: Buffer) => {
+      this.sizes.push(buf.length);
+      return def.responseDeserialize(buf);
+    });
+    this.call.on('data', (m: ServerMessage) => this.received.push(m));
+    this.call.on('error', () => undefined);
+    this.call.on('status', (s: grpc.StatusObject) => (this.status = s));
+  }
+
+  hello(h: HelloOptions): void {
+    this.call.write({ requestId: 0, hello: { leaseTtlMs: 0, held: [], batchAcks: false, sessionId: '', ...h } });
+  }
+
+  /** Sends one message body; returns its request id. */
+  send(body: Record<string, unknown>): number {
+    const requestId = this.nextId++;
+    this.call.write({ requestId, ...body });
+    return requestId;
+  }
+
+  leases(): LeasedJob[] {
+    return this.received.flatMap((m) => (m.leases ? m.leases.jobs : []));
+  }
+
+  welcome(): Record<string, number | string> | undefined {
+    return this.received.find((m) => m.welcome)?.welcome ?? undefined;
+  }
+
+  ack(requestId: number): Ack | undefined {
+    return this.received.flatMap((m) => (m.ack ? [m.ack] : m.acks ? m.acks.acks : [])).find((a) => a.requestId === requestId);
+  }
+
+  heartbeatAnswer(requestId: number): { leases: HeartbeatResult[]; serverTimeMs: number } | undefined {
+    return this.received.find((m) => m.heartbeat && m.requestId === requestId)?.heartbeat ?? undefined;
+  }
+
+  /** Polls until `get` returns a value. */
+  until<T>(get: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+    return poll(() => {
+      if (this.status !== null) throw new Error(`stream ended: ${this.status.code} ${this.status.details}`);
+      return get();
+    }, { timeoutMs, intervalMs: 10 });
+  }
+
+  /** Waits for `n` leases in all. */
+  untilLeases(n: number, timeoutMs = 10_000): Promise<LeasedJob[]> {
+    return this.until(() => (this.leases().length >= n ? this.leases() : undefined), timeoutMs);
+  }
+
+  /** Ends the stream without a goodbye (the process died). */
+  cancel(): void {
+    this.call.cancel();
+  }
+
+  /** Half-closes the stream: a clean goodbye. */
+  goodbye(): void {
+    this.call.end();
+  }
+
+  close(): void {
+    this.call.cancel();
+    this.client.close();
+  }
+}
