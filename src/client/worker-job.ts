@@ -42,8 +42,11 @@ export function errorText(err: unknown, maxLength: number): string {
   return truncateError(text, maxLength);
 }
 
+/** Longest `job.progress` message, characters (ProgressRequest.message in proto/jobs.proto). */
+export const MAX_PROGRESS_MESSAGE_LENGTH = 256;
+
 /** Why a `job.progress(percent, message)` call is invalid, or null when it is fine. */
-export function progressProblem(percent: unknown, message: unknown, maxMessageLength: number): string | null {
+export function progressProblem(percent: unknown, message: unknown, maxMessageLength = MAX_PROGRESS_MESSAGE_LENGTH): string | null {
   if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) return `percent must be a number from 0 to 100, got ${String(percent)}`;
   if (message !== undefined && typeof message !== 'string') return `message must be a string, got ${typeof message}`;
   if (typeof message === 'string' && message.length > maxMessageLength) return `message is ${message.length} characters, over the cluster's limit of ${maxMessageLength}`;
@@ -87,8 +90,7 @@ export interface WorkerJob {
    * stream, lease lost).
    *
    * @throws RaftJobsError INVALID_ARGUMENT (as a rejected promise, nothing sent) when `percent` is
-   * not a number from 0 to 100 or `message` is longer than the cluster allows (its Welcome's
-   * `max_error_length`).
+   * not a number from 0 to 100 or `message` is longer than 256 characters.
    */
   progress(percent: number, message?: string): Promise<boolean>;
 }

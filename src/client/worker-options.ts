@@ -11,7 +11,7 @@ export interface WorkerOptions {
   /** Queues to take jobs from. */
   readonly queues: readonly string[];
   /**
-   * Most handlers running at once. The capacity announced to the cluster is this minus the
+   * Most handlers running at once, 1..10000. The capacity announced to the cluster is this minus the
    * handlers still running after their lease was lost (they keep their slot until they settle).
    */
   readonly concurrency: number;
@@ -79,11 +79,14 @@ export interface WorkerCloseOptions {
   readonly flushTimeoutMs?: number;
 }
 
+/** Most handlers of one worker: a Hello announces at most this capacity and lists at most this many held leases. */
+export const MAX_CONCURRENCY = 10_000;
+
 /** @throws RaftJobsError INVALID_ARGUMENT naming every problem of `options` at once. */
 export function checkWorkerOptions(options: WorkerOptions): void {
   const problems: string[] = [];
   if (!Array.isArray(options.queues) || options.queues.length === 0 || options.queues.some((q) => typeof q !== 'string' || q === '')) problems.push('queues: at least one non-empty queue name is required');
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) problems.push(`concurrency: must be a positive integer, got ${String(options.concurrency)}`);
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > MAX_CONCURRENCY) problems.push(`concurrency: must be an integer from 1 to ${MAX_CONCURRENCY}, got ${String(options.concurrency)}`);
   if (typeof options.handler !== 'function') problems.push('handler: must be a function');
   for (const key of ['leaseTtlMs', 'heartbeatIntervalMs', 'heartbeatTimeoutMs', 'connectTimeoutMs'] as const) {
     const v = options[key];

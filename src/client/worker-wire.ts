@@ -12,7 +12,7 @@ export interface StreamBounds {
   readonly maxMessageBytes: number;
   /** Most bytes in a CompleteRequest.result. */
   readonly maxResultBytes: number;
-  /** Most characters in a FailRequest.error and a ProgressRequest.message. */
+  /** Most characters in a FailRequest.error. */
   readonly maxErrorLength: number;
   /** How long the server keeps the leases of a session whose stream broke, ms (0: not said). */
   readonly connectionGraceMs: number;

@@ -638,7 +638,7 @@ export class Worker {
   }
 
   private progress(h: Held, percent: number, message?: string): Promise<boolean> {
-    const problem = progressProblem(percent, message, this.bounds.maxErrorLength);
+    const problem = progressProblem(percent, message);
     if (problem !== null) return Promise.reject(new RaftJobsError(ErrorCode.InvalidArgument, `job.progress of job ${h.leased.jobId}: ${problem}`, { jobId: h.leased.jobId }));
     if (h.lost || h.state !== 'running' || this.stopped) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {

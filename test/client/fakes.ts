@@ -296,7 +296,7 @@ export class FakeWorkers {
     if (msg.complete && msg.complete.result.length > b.maxResultBytes) return `result: ${msg.complete.result.length} bytes is over ${b.maxResultBytes}`;
     if (msg.fail && msg.fail.error.length > b.maxErrorLength) return `error: ${msg.fail.error.length} characters is over ${b.maxErrorLength}`;
     if (msg.progress && !(msg.progress.percent >= 0 && msg.progress.percent <= 100)) return `percent: must be 0..100, got ${msg.progress.percent}`;
-    if (msg.progress && msg.progress.message.length > b.maxErrorLength) return `message: too long`;
+    if (msg.progress && msg.progress.message.length > 256) return `message: must be at most 256 characters`;
     return null;
   }
 

@@ -394,6 +394,9 @@ describe('Worker close', () => {
 
   it('validates its options', () => {
     expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: [], concurrency: 0, handler: () => Promise.resolve() })).toThrow(/queues.*concurrency/s);
+    // A Hello announcing more, or listing more held leases, would be refused.
+    expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: ['q'], concurrency: 10_001, handler: () => Promise.resolve() })).toThrow(/concurrency: must be an integer from 1 to 10000/);
+    expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: ['q'], concurrency: 1, handler: () => Promise.resolve(), connectTimeoutMs: 0 })).toThrow(/connectTimeoutMs/);
   });
 });
 
@@ -517,7 +520,7 @@ describe('Worker within the server bounds', () => {
         () => null,
         (err: unknown) => err,
       );
-      const long = await job.progress(10, 'm'.repeat(20_000)).then(
+      const long = await job.progress(10, 'm'.repeat(257)).then(
         () => null,
         (err: unknown) => err,
       );
