@@ -15,11 +15,19 @@ export function isNonRetryable(err: unknown): boolean {
   return err instanceof NonRetryableError || (err instanceof Error && err.name === 'NonRetryableError');
 }
 
-/** Longest error text sent with a failure (the server keeps up to 16384 characters). */
-export const MAX_ERROR_LENGTH = 16_000;
+/**
+ * Cut `text` to at most `maxLength` characters (UTF-16 code units, as the server counts them),
+ * saying in the text that it was cut and how long it was.
+ */
+export function truncateError(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const note = ` … [truncated: ${text.length} characters, over the cluster's limit of ${maxLength}]`;
+  if (note.length >= maxLength) return text.slice(0, maxLength);
+  return `${text.slice(0, maxLength - note.length)}${note}`;
+}
 
-/** The text a failure is recorded with. */
-export function errorText(err: unknown): string {
+/** The text a failure is recorded with, at most `maxLength` characters (see {@link truncateError}). */
+export function errorText(err: unknown, maxLength: number): string {
   let text: string;
   if (err instanceof Error) text = err.message !== '' ? err.message : err.name;
   else if (typeof err === 'string') text = err;
@@ -31,7 +39,18 @@ export function errorText(err: unknown): string {
     }
   }
   if (text === '') text = 'handler failed';
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+  return truncateError(text, maxLength);
+}
+
+/** Longest `job.progress` message, characters (ProgressRequest.message in proto/jobs.proto). */
+export const MAX_PROGRESS_MESSAGE_LENGTH = 256;
+
+/** Why a `job.progress(percent, message)` call is invalid, or null when it is fine. */
+export function progressProblem(percent: unknown, message: unknown, maxMessageLength = MAX_PROGRESS_MESSAGE_LENGTH): string | null {
+  if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) return `percent must be a number from 0 to 100, got ${String(percent)}`;
+  if (message !== undefined && typeof message !== 'string') return `message must be a string, got ${typeof message}`;
+  if (typeof message === 'string' && message.length > maxMessageLength) return `message is ${message.length} characters, over the cluster's limit of ${maxMessageLength}`;
+  return null;
 }
 
 /**
@@ -55,17 +74,23 @@ export interface WorkerJob {
   readonly token: number;
   readonly submittedAt: number;
   /**
-   * Fires when the handler should stop: the lease was lost (a heartbeat found it gone, e.g. the
-   * job was cancelled or the lease expired and the job went elsewhere), or `Worker.close()` ran out
-   * of time. Its `reason` is a RaftJobsError saying which. Whatever the handler returns afterwards is
-   * discarded.
+   * Fires when the handler should stop: the lease's local deadline passed without a heartbeat
+   * extending it (reason code TIMEOUT), the cluster said the lease is gone (the job was cancelled,
+   * the lease expired and the job went elsewhere: STALE_TOKEN, NOT_FOUND, ...), or
+   * `Worker.close()` ran out of time (SHUTTING_DOWN). Its `reason` is a RaftJobsError saying which.
+   * Whatever the handler returns afterwards is discarded. Until the handler settles it keeps its
+   * slot: the worker takes one job fewer meanwhile.
    */
   readonly signal: AbortSignal;
   /** The payload parsed as JSON (`undefined` when empty). @throws RaftJobsError INVALID_ARGUMENT when not JSON. */
   json<T = unknown>(): T;
   /**
    * Record progress (0..100) and an optional message on the job. Best effort: resolves `true` once
-   * the cluster accepted it, `false` when it was rejected or could not be sent; never rejects.
+   * the cluster accepted it, `false` when the cluster refused it or it could not be sent (no
+   * stream, lease lost).
+   *
+   * @throws RaftJobsError INVALID_ARGUMENT (as a rejected promise, nothing sent) when `percent` is
+   * not a number from 0 to 100 or `message` is longer than 256 characters.
    */
   progress(percent: number, message?: string): Promise<boolean>;
 }

@@ -6,136 +6,117 @@ import { backoffDelay, systemClock, systemRandom, type BackoffPolicy, type Clock
 import { encodeData } from './codec.js';
 import { Meta } from '../protocol/index.js';
 import { metaString, toRaftJobsError } from './errors.js';
-import { CHANNEL_OPTIONS, services, type WireAck, type WireHeartbeatResult, type WireLeasedJob, type WireLeaseRef, type WireServerMessage, type WireWorkerMessage } from './proto.js';
+import { CHANNEL_OPTIONS, services, type WireAck, type WireHeartbeatResult, type WireLeasedJob, type WireLeaseRef, type WireServerMessage, type WireWelcome, type WireWorkerMessage } from './proto.js';
 import { AddressBook } from './router.js';
 import { silentLogger, type SdkLogger } from './types.js';
-import { errorText, isNonRetryable, makeWorkerJob, type JobHandler } from './worker-job.js';
+import { errorText, isNonRetryable, makeWorkerJob, progressProblem, truncateError } from './worker-job.js';
+import { checkWorkerOptions, type WorkerCloseOptions, type WorkerOptions, type WorkerOutcome } from './worker-options.js';
+import { boundsOf, chunkRefs, DEFAULT_BOUNDS, leaseCount, messageBytes, sendBudget, type StreamBounds } from './worker-wire.js';
 
-/** Options of `new Worker(...)`. */
-export interface WorkerOptions {
-  /** `host:port` of every node of the cluster. */
-  readonly nodes: readonly string[];
-  /** Queues to take jobs from. */
-  readonly queues: readonly string[];
-  /** Most handlers running at once (and the capacity announced to the cluster). */
-  readonly concurrency: number;
-  readonly handler: JobHandler;
-  /** Shown in job history. Default: `<hostname>-<pid>-<random>`. */
-  readonly workerId?: string;
-  /** Lease TTL to ask for, ms; heartbeats extend leases by this much. Default: each job's own. */
-  readonly leaseTtlMs?: number;
-  /**
-   * How often all held leases are extended, in one message, ms. Default: a third of `leaseTtlMs`,
-   * or of the shortest TTL among held leases.
-   */
-  readonly heartbeatIntervalMs?: number;
-  /** Backoff between reconnects. Default 100 ms doubling to 2 s, with jitter. */
-  readonly reconnectBackoff?: BackoffPolicy;
-  readonly logger?: SdkLogger;
-  /**
-   * Called when the cluster refuses the stream for a reason that retrying will not fix (an invalid
-   * queue name or worker id, a server without the Workers service). The worker keeps retrying at
-   * its longest backoff until closed.
-   */
-  readonly onError?: (err: RaftJobsError) => void;
-  /**
-   * Called once per completion or failure the cluster answered for good: accepted, or refused
-   * (e.g. STALE_TOKEN when the lease was taken away). For metrics and audit trails; must not throw.
-   */
-  readonly onOutcome?: (outcome: WorkerOutcome) => void;
-  /** For tests. Default: the system clock. */
-  readonly clock?: Clock;
-  /** For tests. Default: `Math.random`. */
-  readonly random?: Random;
-}
+export type { WorkerCloseOptions, WorkerOptions, WorkerOutcome } from './worker-options.js';
 
-/** How the cluster answered one completion or failure (see `WorkerOptions.onOutcome`). */
-export interface WorkerOutcome {
-  readonly jobId: string;
-  readonly token: number;
-  readonly kind: 'complete' | 'fail';
-  /** The cluster recorded it (a repeat of an already recorded outcome counts as accepted). */
-  readonly accepted: boolean;
-  /** Why it was refused (STALE_TOKEN, NOT_FOUND, ILLEGAL_TRANSITION, INVALID_ARGUMENT, ...); '' when accepted. */
-  readonly code: string;
-  readonly message: string;
-  /** The job's state afterwards when accepted: `succeeded`, or for a failure `scheduled`, `ready` or `dead`. */
-  readonly state: string;
-}
-
-/** Options of `Worker.close`. */
-export interface WorkerCloseOptions {
-  /** How long running handlers may take to finish before they are aborted, ms. Default 30000. */
-  readonly timeoutMs?: number;
-  /** How long to wait afterwards for the cluster to acknowledge completions, ms. Default 5000. */
-  readonly flushTimeoutMs?: number;
-}
-
-/** Heartbeat answer codes after which the lease may still be ours: a later heartbeat decides. */
+/** Answer codes after which the lease may still be ours, or the message may still be recorded: a later try decides. */
 const TRANSIENT = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ShuttingDown, ErrorCode.OutcomeUnknown, ErrorCode.Overloaded, ErrorCode.Timeout]);
+/** Refusals saying the lease is gone: nothing more is sent for it. */
+const LEASE_GONE = new Set<string>([ErrorCode.StaleToken, ErrorCode.NotFound, ErrorCode.IllegalTransition]);
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 const DEFAULT_RECONNECT: BackoffPolicy = { initialMs: 100, maxMs: 2_000 };
-/** A stream that lived this long was healthy: the next reconnect starts over from the shortest backoff. */
-const HEALTHY_STREAM_MS = 2_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const MIN_HEARTBEAT_TIMEOUT_MS = 5_000;
 const FALLBACK_TTL_MS = 30_000;
+/** A batch is sent early once it holds this many messages or about this many bytes (less when the server's bounds say so). */
+const MAX_BATCH_MESSAGES = 512;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
-type LeaseState = 'queued' | 'running' | 'settling';
+type LeaseState = 'running' | 'settling';
 
-/** A lease this worker holds: waiting for a free slot, running its handler, or awaiting the ack of its outcome. */
+/** A lease this worker holds: running its handler, or awaiting the ack of its outcome. */
 interface Held {
   readonly key: string;
   readonly leased: WireLeasedJob;
   state: LeaseState;
   /** The lease is gone (or abandoned at close): nothing more is sent for it. */
   lost: boolean;
-  expiresAt: number;
+  /**
+   * Local clock ms until which the lease is surely ours: the local time of the grant (or of
+   * sending the heartbeat that extended it) plus what the server gave. The handler is aborted then.
+   */
+  deadline: number;
   readonly controller: AbortController;
-  done: Promise<void> | null;
   /** When the handler started (clock ms). */
   startedAt: number;
 }
 
-/** A complete, fail or progress message waiting for its Ack. */
+/** A complete, fail, progress or release message waiting for its Ack. */
 interface Pending {
   readonly requestId: number;
+  /** The lease it is about ('' for a release, which names its leases in the message). */
   readonly key: string;
-  readonly kind: 'complete' | 'fail' | 'progress';
-  message: WireWorkerMessage;
+  readonly kind: 'complete' | 'fail' | 'progress' | 'release';
+  readonly message: WireWorkerMessage;
   sent: boolean;
+  /** A fail already sent again with a generic error after the cluster refused the first. */
+  readonly generic?: boolean;
   readonly settle?: (ok: boolean) => void;
 }
 
 interface Connection {
   readonly address: string;
   readonly call: grpc.ClientDuplexStream<WireWorkerMessage, WireServerMessage>;
-  readonly openedAt: number;
-  receivedAny: boolean;
+  /** The server answered the Hello: outcomes and heartbeats may go out. */
+  welcomed: boolean;
   ended: boolean;
+  /** Why the worker cancelled the stream itself (no Welcome in time, a heartbeat unanswered). */
+  cancelledFor: string | null;
+  connectTimer: TimerHandle | null;
+  /** The capacity of the newest Hello sent on this stream. */
+  announced: number;
   /** Messages written this event-loop turn, sent together at its end (see {@link Worker.write}). */
   outgoing: WireWorkerMessage[];
   outgoingBytes: number;
+  outgoingLeases: number;
 }
 
-/** A batch is sent early once it holds this many messages or about this many bytes. */
-const MAX_BATCH_MESSAGES = 512;
-const MAX_BATCH_BYTES = 1024 * 1024;
+/** A heartbeat waiting for its answer. */
+interface SentHeartbeat {
+  readonly sentAt: number;
+  /** Job id → lease key of every lease in it. */
+  readonly keys: ReadonlyMap<string, string>;
+}
 
 function leaseKey(jobId: string, token: number): string {
   return `${jobId}/${token}`;
 }
 
 /**
- * A worker: it holds one stream to the leader, runs up to `concurrency` handlers, heartbeats all
- * its leases in one message, and reports each outcome on the stream.
+ * A worker: it holds one stream to the leader, runs up to `concurrency` handlers, heartbeats its
+ * leases, and reports each outcome on the stream.
+ *
+ * The stream starts with a Hello (worker id, a session id of this Worker instance, queues,
+ * capacity); the server answers with a Welcome that states the bounds it holds every message to,
+ * and the worker stays within them by construction: heartbeats and releases go in messages of at
+ * most `max_leases_per_message` leases, every message (a batch too) under `max_message_bytes`, a
+ * result over `max_result_bytes` fails the attempt locally, an error is cut to `max_error_length`.
+ * No Welcome within `connectTimeoutMs`, or a heartbeat unanswered for `heartbeatTimeoutMs`, and the
+ * stream counts as dead: it is cancelled and the next node tried.
+ *
+ * Each lease has a local deadline (the grant's or the last answered heartbeat's TTL, counted from
+ * the local time it was received or the heartbeat sent); when it passes, the handler is aborted
+ * (`job.signal`) and its outcome discarded. A handler whose lease is lost keeps its slot until it
+ * settles; meanwhile the worker announces a smaller capacity (a Hello again on the same stream), and
+ * releases at once any lease it cannot start (so nothing waits, heartbeated, without running).
  *
  * When the stream breaks (leader change, network), running handlers keep running: the worker
- * reconnects (to the leader named in `x-leader-addr`, else the next node, with capped backoff),
- * re-announces the leases it holds, heartbeats them at once, and resends every completion or
- * failure that was never acknowledged. The cluster accepts a repeated outcome with the same token,
- * and gives inherited leases a grace period (J6), so a failover costs no work.
+ * reconnects (to the leader named in `x-leader-addr`, else the next node, with capped backoff)
+ * with the same session, re-announces the leases it holds, heartbeats them at once, and resends
+ * every completion, failure or release that was never acknowledged. The cluster accepts a
+ * repeated outcome with the same token, and gives inherited leases a grace period (J6), so a
+ * failover costs no work.
  */
 export class Worker {
   readonly workerId: string;
+  /** Names this Worker instance to the cluster (Hello.session_id); leases are granted to it. For logs. */
+  readonly sessionId: string = randomUUID();
   private readonly o: WorkerOptions;
   private readonly clock: Clock;
   private readonly random: Random;
@@ -145,34 +126,33 @@ export class Worker {
   private readonly leases = new Map<string, Held>();
   /** The newest lease of each job held, to spot a job leased to us again with a newer token. */
   private readonly byJob = new Map<string, Held>();
-  private readonly queue: Held[] = [];
   private readonly outbox = new Map<number, Pending>();
-  private readonly heartbeatsSent = new Map<number, Map<string, string>>();
+  private readonly heartbeatsSent = new Map<number, SentHeartbeat>();
   private readonly listeners = new Set<() => void>();
+  private bounds: StreamBounds = DEFAULT_BOUNDS;
   private conn: Connection | null = null;
   private nextRequestId = 1;
+  /** Handlers running, those whose lease was lost included. */
   private active = 0;
+  /** Handlers still running after their lease was lost: each holds a slot the cluster thinks free. */
+  private lostRunning = 0;
   private reconnectFailures = 0;
   private hopsWithoutPause = 0;
   private heartbeatTimer: TimerHandle | null = null;
+  private watchdogTimer: TimerHandle | null = null;
+  private expiryTimer: TimerHandle | null = null;
+  private expiryAt = Infinity;
   private reconnectTimer: TimerHandle | null = null;
   private resendTimer: TimerHandle | null = null;
   private resendFailures = 0;
+  private announceScheduled = false;
   private started = false;
   private closing = false;
   private stopped = false;
   private closed: Promise<void> | null = null;
 
   constructor(options: WorkerOptions) {
-    const problems: string[] = [];
-    if (!Array.isArray(options.queues) || options.queues.length === 0 || options.queues.some((q) => typeof q !== 'string' || q === '')) problems.push('queues: at least one non-empty queue name is required');
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) problems.push(`concurrency: must be a positive integer, got ${String(options.concurrency)}`);
-    if (typeof options.handler !== 'function') problems.push('handler: must be a function');
-    for (const key of ['leaseTtlMs', 'heartbeatIntervalMs'] as const) {
-      const v = options[key];
-      if (v !== undefined && !(Number.isFinite(v) && v > 0)) problems.push(`${key}: must be a positive number of ms, got ${String(v)}`);
-    }
-    if (problems.length > 0) throw new RaftJobsError(ErrorCode.InvalidArgument, `invalid worker options: ${problems.join('; ')}`, { problems });
+    checkWorkerOptions(options);
     this.o = options;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? systemRandom;
@@ -181,7 +161,7 @@ export class Worker {
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
-  /** Handlers running now (never more than `concurrency`). */
+  /** Handlers running now (never more than `concurrency`), those whose lease was lost included. */
   get running(): number {
     return this.active;
   }
@@ -205,9 +185,11 @@ export class Worker {
   }
 
   /**
-   * Stop taking jobs, let running handlers finish for up to `timeoutMs`, abort the rest (their
-   * leases expire and the jobs run again elsewhere), wait up to `flushTimeoutMs` for the cluster to
-   * acknowledge the outcomes, then end the stream. Idempotent.
+   * Stop taking jobs (a Hello with capacity 0; leases pushed meanwhile are released unstarted),
+   * let running handlers finish for up to `timeoutMs`, abort the rest, wait up to `flushTimeoutMs`
+   * for the cluster to acknowledge outcomes and releases, then end the stream. The clean end makes
+   * the cluster end the leases still held at once (the aborted handlers' jobs run again
+   * elsewhere). Idempotent.
    */
   close(options: WorkerCloseOptions = {}): Promise<void> {
     this.closed ??= this.shutdown(options.timeoutMs ?? 30_000, options.flushTimeoutMs ?? 5_000);
@@ -218,22 +200,20 @@ export class Worker {
 
   private async shutdown(timeoutMs: number, flushTimeoutMs: number): Promise<void> {
     this.closing = true;
-    // Jobs not started yet are left to expire: running them would delay the shutdown.
-    for (const h of this.queue.splice(0)) this.drop(h, 'the worker is closing; the job was not started');
-    if (this.conn) this.write(this.conn, { requestId: 0, hello: this.hello() });
+    this.announce();
     const drained = await this.waitFor(() => this.active === 0, timeoutMs);
     if (!drained) {
       for (const h of this.leases.values()) {
-        if (h.state !== 'running') continue;
-        this.logger.warn({ jobId: h.leased.jobId, token: h.leased.token }, 'handler still running at close timeout: aborting it; its lease will expire');
+        if (h.state !== 'running' || h.lost) continue;
+        this.logger.warn({ jobId: h.leased.jobId, token: h.leased.token }, 'handler still running at close timeout: aborting it');
         this.drop(h, 'the worker closed before the handler finished', ErrorCode.ShuttingDown);
       }
     }
     const flushed = await this.waitFor(() => ![...this.outbox.values()].some((p) => p.kind !== 'progress'), flushTimeoutMs);
-    if (!flushed) this.logger.warn({ unacknowledged: this.outbox.size }, 'closing with outcomes the cluster has not acknowledged; those jobs run again after their leases expire');
+    if (!flushed) this.logger.warn({ unacknowledged: this.outbox.size }, 'closing with outcomes or releases the cluster has not acknowledged; those jobs run again after their leases end');
     this.stopped = true;
-    for (const t of [this.heartbeatTimer, this.reconnectTimer, this.resendTimer]) if (t !== null) this.clock.clearTimeout(t);
-    this.heartbeatTimer = this.reconnectTimer = this.resendTimer = null;
+    for (const t of [this.heartbeatTimer, this.watchdogTimer, this.expiryTimer, this.reconnectTimer, this.resendTimer, this.conn?.connectTimer ?? null]) if (t !== null) this.clock.clearTimeout(t);
+    this.heartbeatTimer = this.watchdogTimer = this.expiryTimer = this.reconnectTimer = this.resendTimer = null;
     for (const p of this.outbox.values()) p.settle?.(false);
     this.outbox.clear();
     const conn = this.conn;
@@ -294,15 +274,20 @@ export class Worker {
     return c;
   }
 
+  /** Slots the cluster may fill: none while closing, and none held by a handler whose lease was lost. */
+  private capacity(): number {
+    return this.closing ? 0 : Math.max(0, this.o.concurrency - this.lostRunning);
+  }
+
   private hello(): NonNullable<WireWorkerMessage['hello']> {
     return {
       workerId: this.workerId,
       queues: [...this.o.queues],
-      capacity: this.closing ? 0 : this.o.concurrency,
+      capacity: this.capacity(),
       leaseTtlMs: this.o.leaseTtlMs ?? 0,
       held: this.heldRefs(),
       batchAcks: true,
-      sessionId: '',
+      sessionId: this.sessionId,
     };
   }
 
@@ -312,38 +297,100 @@ export class Worker {
     return refs;
   }
 
+  /** The stream, once the server welcomed this worker on it. */
+  private ready(): Connection | null {
+    return this.conn?.welcomed === true && !this.stopped ? this.conn : null;
+  }
+
   private connect(): void {
     this.reconnectTimer = null;
     if (this.stopped) return;
     const address = this.book.current;
     const stub = this.client(address) as unknown as { Work(metadata: grpc.Metadata, options: grpc.CallOptions): grpc.ClientDuplexStream<WireWorkerMessage, WireServerMessage> };
-    // The stream lives as long as the worker: no deadline; keepalive pings notice a dead peer.
+    // The stream lives as long as the worker: no deadline. The Welcome must come within
+    // connectTimeoutMs and every heartbeat be answered within heartbeatTimeoutMs; keepalive pings
+    // notice a dead peer on an idle stream.
     const call = stub.Work(new grpc.Metadata(), {});
-    const conn: Connection = { address, call, openedAt: this.clock.now(), receivedAny: false, ended: false, outgoing: [], outgoingBytes: 0 };
+    const conn: Connection = { address, call, welcomed: false, ended: false, cancelledFor: null, connectTimer: null, announced: this.capacity(), outgoing: [], outgoingBytes: 0, outgoingLeases: 0 };
     this.conn = conn;
     call.on('data', (msg: WireServerMessage) => this.onMessage(conn, msg));
     call.on('error', () => undefined); // every end is handled once, from 'status'
     call.on('status', (status: grpc.StatusObject) => this.onStreamEnd(conn, status));
-    this.logger.info({ address, workerId: this.workerId, held: this.leases.size }, 'worker stream opening');
+    this.logger.info({ address, workerId: this.workerId, sessionId: this.sessionId, held: this.leases.size }, 'worker stream opening');
     this.write(conn, { requestId: 0, hello: this.hello() });
-    // Resend every outcome the previous stream never acknowledged, then refresh every lease at once.
+    const timeoutMs = this.o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    conn.connectTimer = this.clock.setTimeout(() => {
+      conn.connectTimer = null;
+      if (!conn.welcomed) this.abandon(conn, `no Welcome within ${timeoutMs} ms`);
+    }, timeoutMs);
+  }
+
+  /** Give up on a stream that does not answer: cancel it; its end reconnects to the next node. */
+  private abandon(conn: Connection, why: string): void {
+    if (conn.ended || conn !== this.conn) return;
+    conn.cancelledFor = why;
+    this.logger.warn({ address: conn.address, held: this.leases.size }, `worker stream unresponsive (${why}): cancelling it`);
+    conn.call.cancel();
+  }
+
+  private onWelcome(conn: Connection, welcome: WireWelcome): void {
+    this.bounds = boundsOf(welcome);
+    if (conn.welcomed) return;
+    conn.welcomed = true;
+    if (conn.connectTimer !== null) this.clock.clearTimeout(conn.connectTimer);
+    conn.connectTimer = null;
+    if (welcome.sessionId !== '' && welcome.sessionId !== this.sessionId) this.logger.warn({ sessionId: this.sessionId, serverSessionId: welcome.sessionId }, 'the server granted a session other than the one asked for');
+    this.logger.info({ address: conn.address, sessionId: this.sessionId, held: this.leases.size, bounds: this.bounds }, 'worker stream open');
+    // Resend every outcome and release the previous stream never acknowledged (and those written
+    // while waiting for the Welcome), then refresh every lease at once.
     for (const p of this.outbox.values()) {
+      if (p.sent) continue;
       p.sent = true;
       this.write(conn, p.message);
     }
     this.sendHeartbeat();
     this.scheduleHeartbeat();
+    this.announce();
+  }
+
+  /** Tell the cluster the capacity when it changed since the last Hello on this stream. */
+  private announce(): void {
+    const conn = this.ready();
+    if (!conn) return;
+    const capacity = this.capacity();
+    if (capacity === conn.announced) return;
+    conn.announced = capacity;
+    this.logger.info({ capacity, concurrency: this.o.concurrency, lostRunning: this.lostRunning, closing: this.closing }, 'announcing capacity');
+    this.write(conn, { requestId: 0, hello: this.hello() });
+  }
+
+  /** Announce once this turn is over, so that changes made together go out as one Hello. */
+  private announceSoon(): void {
+    if (this.announceScheduled) return;
+    this.announceScheduled = true;
+    setImmediate(() => {
+      this.announceScheduled = false;
+      this.announce();
+    });
   }
 
   /**
    * Queue one message for the stream. Everything written in one event-loop turn (the outcomes of
-   * handlers that finished together, a resend after reconnecting) goes out as one message.
+   * handlers that finished together, a resend after reconnecting) goes out as one message, as long
+   * as it stays within the server's bounds: under `max_message_bytes` with headroom, and at most
+   * `max_leases_per_message` leases in heartbeats and releases together. A message too large to
+   * share goes alone.
    */
   private write(conn: Connection, msg: WireWorkerMessage): void {
     if (conn.ended || conn !== this.conn) return;
+    const bytes = messageBytes(msg);
+    const leases = leaseCount(msg);
+    const budget = Math.min(MAX_BATCH_BYTES, sendBudget(this.bounds));
+    if (conn.outgoing.length > 0 && (conn.outgoingBytes + bytes > budget || conn.outgoingLeases + leases > this.bounds.maxLeasesPerMessage)) this.flush(conn);
     conn.outgoing.push(msg);
-    conn.outgoingBytes += (msg.complete?.result.length ?? 0) + (msg.fail?.error.length ?? 0) + (msg.progress?.message.length ?? 0) + 64;
-    if (conn.outgoing.length >= MAX_BATCH_MESSAGES || conn.outgoingBytes >= MAX_BATCH_BYTES) this.flush(conn);
+    conn.outgoingBytes += bytes;
+    conn.outgoingLeases += leases;
+    if (conn.outgoing.length >= MAX_BATCH_MESSAGES || conn.outgoingBytes >= budget) this.flush(conn);
     else if (conn.outgoing.length === 1) setImmediate(() => this.flush(conn));
   }
 
@@ -352,6 +399,7 @@ export class Worker {
     if (msgs.length === 0) return;
     conn.outgoing = [];
     conn.outgoingBytes = 0;
+    conn.outgoingLeases = 0;
     if (conn.ended || conn !== this.conn) return;
     try {
       const [only] = msgs;
@@ -365,9 +413,13 @@ export class Worker {
   private onStreamEnd(conn: Connection, status: grpc.StatusObject): void {
     if (conn.ended) return;
     conn.ended = true;
+    if (conn.connectTimer !== null) this.clock.clearTimeout(conn.connectTimer);
+    conn.connectTimer = null;
     if (this.conn !== conn) return;
     this.conn = null;
     this.heartbeatsSent.clear();
+    if (this.watchdogTimer !== null) this.clock.clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = null;
     for (const [id, p] of this.outbox) {
       if (p.kind === 'progress') {
         p.settle?.(false);
@@ -377,14 +429,13 @@ export class Worker {
       }
     }
     if (this.stopped) return;
-    const healthy = conn.receivedAny || this.clock.now() - conn.openedAt >= HEALTHY_STREAM_MS;
-    if (healthy) {
+    if (conn.welcomed) {
       this.reconnectFailures = 0;
       this.hopsWithoutPause = 0;
     }
     const hint = metaString(status.metadata, Meta.LeaderAddress);
-    const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: status.details, leaderAddress: hint, held: this.leases.size };
-    if (hint !== null && hint !== conn.address && this.hopsWithoutPause < this.book.all.length) {
+    const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: conn.cancelledFor ?? status.details, leaderAddress: hint, held: this.leases.size };
+    if (conn.cancelledFor === null && hint !== null && hint !== conn.address && this.hopsWithoutPause < this.book.all.length) {
       this.hopsWithoutPause++;
       this.logger.info(log, 'worker stream ended; following the leader hint');
       this.book.follow(hint);
@@ -393,7 +444,7 @@ export class Worker {
     }
     this.hopsWithoutPause = 0;
     const policy = this.o.reconnectBackoff ?? DEFAULT_RECONNECT;
-    if (status.code === grpc.status.INVALID_ARGUMENT || status.code === grpc.status.UNIMPLEMENTED) {
+    if (conn.cancelledFor === null && (status.code === grpc.status.INVALID_ARGUMENT || status.code === grpc.status.UNIMPLEMENTED)) {
       const err = toRaftJobsError(Object.assign(new Error(status.details), status), `worker stream to ${conn.address}`);
       this.logger.error({ ...log, err }, 'the cluster refused the worker stream');
       this.reconnectFailures = Math.max(this.reconnectFailures, 30);
@@ -408,49 +459,64 @@ export class Worker {
 
   private onMessage(conn: Connection, msg: WireServerMessage): void {
     if (conn !== this.conn || this.stopped) return;
-    conn.receivedAny = true;
-    if (msg.leases) this.onLeases(msg.leases.jobs);
+    if (msg.welcome) this.onWelcome(conn, msg.welcome);
+    else if (msg.leases) this.onLeases(msg.leases.jobs, msg.leases.serverTimeMs);
     else if (msg.ack) this.onAck(msg.ack);
     else if (msg.acks) for (const ack of msg.acks.acks) this.onAck(ack);
-    else if (msg.heartbeat) this.onHeartbeat(msg.requestId, msg.heartbeat.leases);
+    else if (msg.heartbeat) this.onHeartbeat(msg.requestId, msg.heartbeat.leases, msg.heartbeat.serverTimeMs);
   }
 
   // ---- leases and handlers ----
 
-  private onLeases(jobs: readonly WireLeasedJob[]): void {
+  /**
+   * The local deadline of a lease the server gave until `expiresAtMs` on its clock, stated at
+   * `serverTimeMs`, counted from the local time `localBase` (at or before the server's statement).
+   * A server that sends no time (0) is read as having given `ttlMs`.
+   */
+  private deadlineOf(localBase: number, expiresAtMs: number, serverTimeMs: number, ttlMs: number): number {
+    if (serverTimeMs > 0 && expiresAtMs > 0) return localBase + Math.max(0, expiresAtMs - serverTimeMs);
+    return ttlMs > 0 ? localBase + ttlMs : Infinity;
+  }
+
+  private onLeases(jobs: readonly WireLeasedJob[], serverTimeMs: number): void {
+    const receivedAt = this.clock.now();
+    const unstarted: WireLeaseRef[] = [];
     for (const leased of jobs) {
       const key = leaseKey(leased.jobId, leased.token);
-      if (this.closing) {
-        this.logger.debug({ jobId: leased.jobId, token: leased.token }, 'lease pushed while closing: not running it; it will expire');
-        continue;
-      }
       if (this.leases.has(key)) continue; // a repeated push of a lease we hold
       const older = this.byJob.get(leased.jobId);
+      if (older && older.leased.token > leased.token) {
+        this.logger.debug({ jobId: leased.jobId, token: leased.token, held: older.leased.token }, 'push of a lease older than the one held: ignored');
+        continue;
+      }
       // A newer lease of a job we still hold: ours is stale.
-      if (older && older.leased.token < leased.token) this.drop(older, 'the job was leased again with a newer token', ErrorCode.StaleToken);
-      const h: Held = { key, leased, state: 'queued', lost: false, expiresAt: leased.expiresAtMs, controller: new AbortController(), done: null, startedAt: 0 };
+      if (older) this.drop(older, 'the job was leased again with a newer token', ErrorCode.StaleToken);
+      if (this.closing || this.active >= this.o.concurrency) {
+        unstarted.push({ jobId: leased.jobId, token: leased.token });
+        continue;
+      }
+      const h: Held = {
+        key,
+        leased,
+        state: 'running',
+        lost: false,
+        deadline: this.deadlineOf(receivedAt, leased.expiresAtMs, serverTimeMs, leased.ttlMs),
+        controller: new AbortController(),
+        startedAt: 0,
+      };
       this.leases.set(key, h);
       this.byJob.set(leased.jobId, h);
-      this.queue.push(h);
+      this.run(h);
+      this.armExpiry(h.deadline);
     }
-    if (this.queue.length > 0 && this.active + this.queue.length > this.o.concurrency) {
-      this.logger.debug({ running: this.active, waiting: this.queue.length, concurrency: this.o.concurrency }, 'more leases than free slots: the extra jobs wait (their leases are heartbeated)');
+    if (unstarted.length > 0) {
+      this.logger.info({ released: unstarted.length, running: this.active, concurrency: this.o.concurrency, closing: this.closing }, 'leases pushed without a free slot: releasing them unstarted');
+      this.release(unstarted);
     }
-    this.pump();
     this.scheduleHeartbeat();
   }
 
-  /** Start queued jobs while slots are free. */
-  private pump(): void {
-    while (this.active < this.o.concurrency && !this.closing) {
-      const h = this.queue.shift();
-      if (!h) return;
-      if (!h.lost) this.run(h);
-    }
-  }
-
   private run(h: Held): void {
-    h.state = 'running';
     h.startedAt = this.clock.now();
     this.active++;
     const job = makeWorkerJob(h.leased, h.controller.signal, (percent, message) => this.progress(h, percent, message));
@@ -460,7 +526,7 @@ export class Worker {
     } catch (err) {
       outcome = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    h.done = outcome.then(
+    void outcome.then(
       (result) => this.finish(h, { ok: true, result }),
       (err: unknown) => this.finish(h, { ok: false, err }),
     );
@@ -468,52 +534,103 @@ export class Worker {
 
   private finish(h: Held, outcome: { ok: true; result: unknown } | { ok: false; err: unknown }): void {
     this.active--;
+    if (h.lost) this.lostRunning--;
+    h.state = 'settling';
     const { jobId, token } = h.leased;
+    if (!h.lost && !this.stopped && this.clock.now() >= h.deadline) this.drop(h, 'the lease expired (by the local deadline) before the handler returned', ErrorCode.Timeout);
     if (h.lost || this.stopped) {
       this.logger.info({ jobId, token }, 'handler returned after its lease was lost or abandoned: outcome discarded');
       this.forget(h);
     } else {
-      h.state = 'settling';
-      const handlerMs = Math.max(0, this.clock.now() - h.startedAt);
-      let body: Pick<WireWorkerMessage, 'complete' | 'fail'>;
-      if (outcome.ok) {
-        try {
-          body = { complete: { jobId, token, result: encodeData(outcome.result as never, 'result'), handlerMs } };
-        } catch (err) {
-          body = { fail: { jobId, token, error: `the handler's result could not be encoded: ${errorText(err)}`, noRetry: false, handlerMs } };
-        }
-      } else {
-        body = { fail: { jobId, token, error: errorText(outcome.err), noRetry: isNonRetryable(outcome.err), handlerMs } };
-      }
-      this.enqueue(h.key, body.complete ? 'complete' : 'fail', body);
+      this.enqueueOutcome(h, this.outcomeOf(h, outcome));
     }
     this.notify();
-    this.pump();
+    this.announceSoon();
+  }
+
+  /** The complete or fail message of a handler's outcome, within the server's bounds. */
+  private outcomeOf(h: Held, outcome: { ok: true; result: unknown } | { ok: false; err: unknown }): Pick<WireWorkerMessage, 'complete' | 'fail'> {
+    const { jobId, token } = h.leased;
+    const handlerMs = Math.max(0, this.clock.now() - h.startedAt);
+    const { maxResultBytes, maxErrorLength } = this.bounds;
+    const fail = (error: string, noRetry = false): Pick<WireWorkerMessage, 'fail'> => ({ fail: { jobId, token, error: truncateError(error, maxErrorLength), noRetry, handlerMs } });
+    if (!outcome.ok) return fail(errorText(outcome.err, maxErrorLength), isNonRetryable(outcome.err));
+    let result: Uint8Array;
+    try {
+      result = encodeData(outcome.result as never, 'result');
+    } catch (err) {
+      return fail(`the handler's result could not be encoded: ${errorText(err, maxErrorLength)}`);
+    }
+    if (result.length > maxResultBytes) {
+      this.logger.error({ jobId, token, bytes: result.length, maxResultBytes }, 'result over the cluster limit: failing the attempt instead');
+      return fail(`the handler's result is ${result.length} bytes, over the cluster's limit of ${maxResultBytes} bytes (max_result_bytes); it was not sent`);
+    }
+    return { complete: { jobId, token, result, handlerMs } };
+  }
+
+  private enqueueOutcome(h: Held, body: Pick<WireWorkerMessage, 'complete' | 'fail'>, generic = false): void {
+    this.enqueue(h.key, body.complete ? 'complete' : 'fail', body, undefined, generic);
   }
 
   /** Abandon a lease: abort its handler (if running) and stop sending anything for it. */
   private drop(h: Held, why: string, code: ErrorCode = ErrorCode.StaleToken): void {
     if (h.lost) return;
     h.lost = true;
-    if (h.state === 'queued') {
-      const i = this.queue.indexOf(h);
-      if (i >= 0) this.queue.splice(i, 1);
-    }
     if (this.byJob.get(h.leased.jobId) === h) this.byJob.delete(h.leased.jobId);
-    if (h.state !== 'running') this.forget(h);
+    if (h.state === 'running') {
+      // The handler keeps its slot until it settles; the cluster already counts the slot free.
+      this.lostRunning++;
+      this.announceSoon();
+    } else {
+      this.forget(h);
+    }
     h.controller.abort(new RaftJobsError(code, `job ${h.leased.jobId} (token ${h.leased.token}): ${why}`, { jobId: h.leased.jobId }));
     this.notify();
   }
 
+  /** Give back leases never started, in messages within the server's bounds. */
+  private release(refs: readonly WireLeaseRef[]): void {
+    for (const leases of chunkRefs(refs, this.bounds)) this.enqueue('', 'release', { release: { leases } });
+  }
+
+  // ---- the lease's local deadline ----
+
+  /** Make sure the one expiry timer fires by `at`. */
+  private armExpiry(at: number): void {
+    if (!Number.isFinite(at) || this.stopped || at >= this.expiryAt) return;
+    if (this.expiryTimer !== null) this.clock.clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    this.expiryTimer = this.clock.setTimeout(() => this.onExpiry(), Math.max(0, at - this.clock.now()));
+  }
+
+  /** Abort every running handler whose lease is past its local deadline; re-arm for the next. */
+  private onExpiry(): void {
+    this.expiryTimer = null;
+    this.expiryAt = Infinity;
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const h of [...this.leases.values()]) {
+      if (h.lost || h.state !== 'running') continue;
+      if (h.deadline > now) {
+        next = Math.min(next, h.deadline);
+        continue;
+      }
+      this.logger.warn({ jobId: h.leased.jobId, token: h.leased.token, overdueMs: now - h.deadline }, 'lease expired (local deadline) without a heartbeat extending it: aborting the handler');
+      this.drop(h, 'the lease expired: no heartbeat extended it in time', ErrorCode.Timeout);
+    }
+    this.armExpiry(next);
+  }
+
   // ---- outcomes and acks ----
 
-  private enqueue(key: string, kind: Pending['kind'], body: Omit<WireWorkerMessage, 'requestId'>, settle?: (ok: boolean) => void): void {
+  private enqueue(key: string, kind: Pending['kind'], body: Omit<WireWorkerMessage, 'requestId'>, settle?: (ok: boolean) => void, generic = false): void {
     const requestId = this.nextRequestId++;
-    const p: Pending = { requestId, key, kind, message: { requestId, ...body }, sent: false, ...(settle ? { settle } : {}) };
+    const p: Pending = { requestId, key, kind, message: { requestId, ...body }, sent: false, ...(settle ? { settle } : {}), ...(generic ? { generic } : {}) };
     this.outbox.set(requestId, p);
-    if (this.conn) {
+    const conn = this.ready();
+    if (conn) {
       p.sent = true;
-      this.write(this.conn, p.message);
+      this.write(conn, p.message);
     } else if (kind === 'progress') {
       this.outbox.delete(requestId);
       settle?.(false);
@@ -521,6 +638,8 @@ export class Worker {
   }
 
   private progress(h: Held, percent: number, message?: string): Promise<boolean> {
+    const problem = progressProblem(percent, message);
+    if (problem !== null) return Promise.reject(new RaftJobsError(ErrorCode.InvalidArgument, `job.progress of job ${h.leased.jobId}: ${problem}`, { jobId: h.leased.jobId }));
     if (h.lost || h.state !== 'running' || this.stopped) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       this.enqueue(h.key, 'progress', { progress: { jobId: h.leased.jobId, token: h.leased.token, percent, message: message ?? '' } }, resolve);
@@ -545,18 +664,30 @@ export class Worker {
       return;
     }
     this.outbox.delete(ack.requestId);
+    if (p.kind === 'release') {
+      this.onReleaseAck(p, ack);
+      return;
+    }
     this.resendFailures = 0;
     const body = p.message.complete ?? p.message.fail;
     if (body) this.report({ jobId: body.jobId, token: body.token, kind: p.kind, accepted: ack.ok, code: ack.ok ? '' : ack.code, message: ack.message, state: ack.ok ? ack.state : '' });
     if (ack.ok) {
       this.logger.debug({ ...log, state: ack.state }, `${p.kind} acknowledged`);
-    } else if (ack.code === ErrorCode.StaleToken || ack.code === ErrorCode.NotFound || ack.code === ErrorCode.IllegalTransition) {
+    } else if (LEASE_GONE.has(ack.code)) {
       this.logger.warn(log, `${p.kind} refused: the lease was taken away (expired, cancelled or leased again); not retrying`);
-    } else if (p.kind === 'complete' && ack.code === ErrorCode.InvalidArgument && h && p.message.complete) {
+    } else if (h && !h.lost && p.message.complete && ack.code === ErrorCode.InvalidArgument) {
       // The result itself was refused (too large, ...): record that as the attempt's failure.
       this.logger.error(log, 'result refused by the cluster; failing the attempt instead');
       const { jobId, token, handlerMs } = p.message.complete;
-      this.enqueue(p.key, 'fail', { fail: { jobId, token, error: `result refused by the cluster: ${ack.message}`, noRetry: false, handlerMs } });
+      this.enqueueOutcome(h, { fail: { jobId, token, error: truncateError(`result refused by the cluster: ${ack.message}`, this.bounds.maxErrorLength), noRetry: false, handlerMs } });
+      this.notify();
+      return;
+    } else if (h && !h.lost && p.message.fail && !p.generic) {
+      // The failure's text (or something else in it) was refused: fail the attempt with a short,
+      // plain one instead, once.
+      this.logger.error(log, 'failure refused by the cluster; sending it once more with a generic error');
+      const { jobId, token, noRetry, handlerMs } = p.message.fail;
+      this.enqueueOutcome(h, { fail: { jobId, token, error: `the handler failed; the cluster refused its error (${ack.code || 'not ok'})`, noRetry, handlerMs } }, true);
       this.notify();
       return;
     } else {
@@ -564,6 +695,17 @@ export class Worker {
     }
     const settled = this.leases.get(p.key);
     if (settled) this.forget(settled);
+    this.notify();
+  }
+
+  private onReleaseAck(p: Pending, ack: WireAck): void {
+    const refs = p.message.release?.leases ?? [];
+    if (!ack.ok && ack.code === ErrorCode.InvalidArgument && refs.length > this.bounds.maxLeasesPerMessage) {
+      // Written under larger bounds than the server now announces: split it again.
+      this.release(refs);
+    } else if (!ack.ok) {
+      this.logger.warn({ leases: refs.length, code: ack.code, message: ack.message }, 'release refused by the cluster; those leases end when they expire');
+    }
     this.notify();
   }
 
@@ -586,8 +728,8 @@ export class Worker {
     const delay = backoffDelay(this.o.reconnectBackoff ?? DEFAULT_RECONNECT, this.resendFailures++, this.random);
     this.resendTimer = this.clock.setTimeout(() => {
       this.resendTimer = null;
-      const conn = this.conn;
-      if (!conn) return; // the reconnect resends
+      const conn = this.ready();
+      if (!conn) return; // the Welcome of the next stream resends
       for (const p of this.outbox.values()) {
         if (p.sent) continue;
         p.sent = true;
@@ -605,6 +747,10 @@ export class Worker {
     return Math.max(10, Math.floor((Number.isFinite(ttl) ? ttl : FALLBACK_TTL_MS) / 3));
   }
 
+  private heartbeatTimeout(): number {
+    return this.o.heartbeatTimeoutMs ?? Math.max(this.heartbeatInterval(), MIN_HEARTBEAT_TIMEOUT_MS);
+  }
+
   private scheduleHeartbeat(): void {
     if (this.heartbeatTimer !== null || this.stopped || this.leases.size === 0) return;
     this.heartbeatTimer = this.clock.setTimeout(() => {
@@ -614,41 +760,75 @@ export class Worker {
     }, this.heartbeatInterval());
   }
 
-  /** One heartbeat for every lease held, in one message. */
+  /** Extend every lease held, in messages of at most `max_leases_per_message` leases. */
   private sendHeartbeat(): void {
-    const conn = this.conn;
-    if (!conn || this.stopped) return;
-    const sent = new Map<string, string>();
-    const leases: WireLeaseRef[] = [];
+    const conn = this.ready();
+    if (!conn) return;
+    const keys = new Map<string, string>();
+    const refs: WireLeaseRef[] = [];
     for (const h of this.leases.values()) {
       if (h.lost) continue;
-      leases.push({ jobId: h.leased.jobId, token: h.leased.token });
-      sent.set(h.leased.jobId, h.key);
+      refs.push({ jobId: h.leased.jobId, token: h.leased.token });
+      keys.set(h.leased.jobId, h.key);
     }
-    if (leases.length === 0) return;
-    const requestId = this.nextRequestId++;
-    this.heartbeatsSent.set(requestId, sent);
-    this.write(conn, { requestId, heartbeat: { leases, ttlMs: this.o.leaseTtlMs ?? 0 } });
+    if (refs.length === 0) return;
+    const sent: SentHeartbeat = { sentAt: this.clock.now(), keys };
+    for (const leases of chunkRefs(refs, this.bounds)) {
+      const requestId = this.nextRequestId++;
+      this.heartbeatsSent.set(requestId, sent);
+      this.write(conn, { requestId, heartbeat: { leases, ttlMs: this.o.leaseTtlMs ?? 0 } });
+    }
+    this.armWatchdog();
   }
 
-  private onHeartbeat(requestId: number, results: readonly WireHeartbeatResult[]): void {
+  /** Make sure the stream is checked when its oldest unanswered heartbeat runs out of time. */
+  private armWatchdog(): void {
+    if (this.watchdogTimer !== null || this.stopped) return;
+    let oldest = Infinity;
+    for (const s of this.heartbeatsSent.values()) oldest = Math.min(oldest, s.sentAt);
+    if (!Number.isFinite(oldest)) return;
+    this.watchdogTimer = this.clock.setTimeout(
+      () => {
+        this.watchdogTimer = null;
+        const conn = this.conn;
+        if (!conn || this.stopped) return;
+        let first = Infinity;
+        for (const s of this.heartbeatsSent.values()) first = Math.min(first, s.sentAt);
+        const timeoutMs = this.heartbeatTimeout();
+        if (first + timeoutMs <= this.clock.now()) this.abandon(conn, `a heartbeat went unanswered for ${timeoutMs} ms`);
+        else this.armWatchdog();
+      },
+      Math.max(0, oldest + this.heartbeatTimeout() - this.clock.now()),
+    );
+  }
+
+  private onHeartbeat(requestId: number, results: readonly WireHeartbeatResult[], serverTimeMs: number): void {
     const sent = this.heartbeatsSent.get(requestId);
     if (!sent) return;
     this.heartbeatsSent.delete(requestId);
+    let invalid: WireHeartbeatResult | null = null;
     for (const r of results) {
-      const key = sent.get(r.jobId);
+      const key = sent.keys.get(r.jobId);
       const h = key === undefined ? undefined : this.leases.get(key);
       if (!h || h.lost) continue;
       if (r.ok) {
-        h.expiresAt = r.expiresAtMs;
+        // Counted from when the heartbeat was sent: the server extended the lease no earlier.
+        const deadline = this.deadlineOf(sent.sentAt, r.expiresAtMs, serverTimeMs, this.o.leaseTtlMs ?? h.leased.ttlMs);
+        if (deadline > h.deadline) h.deadline = deadline;
         continue;
       }
       if (TRANSIENT.has(r.code)) continue;
+      // The heartbeat message itself was refused, not the lease: the local deadline still holds.
+      if (r.code === ErrorCode.InvalidArgument) {
+        invalid = r;
+        continue;
+      }
       // A job whose outcome is in flight may already have finished: its ack decides, not this.
       if (h.state === 'settling') continue;
       const code = KNOWN_CODES.has(r.code) ? (r.code as ErrorCode) : ErrorCode.StaleToken;
       this.logger.warn({ jobId: r.jobId, token: h.leased.token, code: r.code, message: r.message }, 'lease lost: aborting the handler');
       this.drop(h, `lease lost (${r.code || 'not ok'}${r.message ? `: ${r.message}` : ''})`, code);
     }
+    if (invalid) this.logger.error({ leases: results.length, message: invalid.message }, 'heartbeat refused as invalid: its leases were not extended (each is aborted at its local deadline unless a later heartbeat extends it)');
   }
 }

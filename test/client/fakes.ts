@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Clock, TimerHandle } from '../../src/client/clock.js';
-import { services, type WireWorkerMessage } from '../../src/client/proto.js';
+import { services, type WireWelcome, type WireWorkerMessage } from '../../src/client/proto.js';
 
 /** A clock whose time moves only by `advance`; due timers fire in time order. */
 export class ManualClock implements Clock {
@@ -166,20 +166,27 @@ export function wireJob(over: Record<string, unknown> = {}): Record<string, unkn
 
 type Duplex = grpc.ServerDuplexStream<WireWorkerMessage, Record<string, unknown>>;
 
+type Kind = 'heartbeat' | 'complete' | 'fail' | 'progress' | 'release';
+
 /** One worker stream as the fake server sees it. */
 export class FakeStream {
   readonly messages: WireWorkerMessage[] = [];
   /** What arrived, as sent: a WorkerBatch is one frame here and its members in `messages`. */
   readonly frames: WireWorkerMessage[] = [];
+  /** Welcomes sent on this stream. */
+  welcomed = 0;
   ended = false;
 
-  constructor(readonly call: Duplex) {}
+  constructor(
+    readonly call: Duplex,
+    private readonly serverTime: () => number,
+  ) {}
 
   get hellos(): NonNullable<WireWorkerMessage['hello']>[] {
     return this.messages.flatMap((m) => (m.hello ? [m.hello] : []));
   }
 
-  of(kind: 'heartbeat' | 'complete' | 'fail' | 'progress'): WireWorkerMessage[] {
+  of(kind: Kind): WireWorkerMessage[] {
     return this.messages.filter((m) => m[kind] !== undefined && m[kind] !== null);
   }
 
@@ -187,8 +194,9 @@ export class FakeStream {
     if (!this.ended) this.call.write(msg);
   }
 
-  push(jobs: Record<string, unknown>[]): void {
-    this.send({ leases: { jobs } });
+  /** Push leases, stamped with the server's time (as LeaseBatch.server_time_ms). */
+  push(jobs: Record<string, unknown>[], serverTimeMs = this.serverTime()): void {
+    this.send({ leases: { jobs, serverTimeMs } });
   }
 
   ack(requestId: number, ok = true, code = '', message = '', state = ''): void {
@@ -220,24 +228,46 @@ export function leased(jobId: string, token: number, over: Record<string, unknow
   };
 }
 
+/** The bounds the fake announces unless a test sets others (the server's defaults). */
+export const FAKE_WELCOME: Omit<WireWelcome, 'sessionId' | 'serverTimeMs'> = {
+  maxLeasesPerMessage: 1000,
+  maxMessageBytes: 4 * 1024 * 1024,
+  maxResultBytes: 1024 * 1024,
+  maxErrorLength: 16_384,
+  connectionGraceMs: 5_000,
+};
+
 /**
- * A Workers service with a scriptable Work stream. By default it answers every heartbeat with ok
- * for each lease and acks every complete/fail/progress with ok; turn those off per test.
+ * A Workers service with a scriptable Work stream that speaks the worker-stream contract of
+ * proto/jobs.proto: it answers the first Hello of a stream with a Welcome (unless `welcome` is
+ * null: a node that accepts the stream and never answers), stamps lease pushes and heartbeat
+ * answers with its time, and holds messages to the Welcome's bounds the way the server does: an
+ * invalid heartbeat is answered with every lease ok=false INVALID_ARGUMENT, an invalid complete,
+ * fail, progress or release with an Ack ok=false INVALID_ARGUMENT (never a torn-down stream); each
+ * refusal is recorded in `refused`. By default it answers every valid heartbeat with ok for each
+ * lease and acks every valid complete/fail/progress/release with ok; turn those off per test.
  */
 export class FakeWorkers {
   readonly streams: FakeStream[] = [];
+  /** Why each refused message was refused. */
+  readonly refused: string[] = [];
   address = '';
-  autoHeartbeat: ((ref: { jobId: string; token: number }) => Record<string, unknown>) | null = (ref) => ({ jobId: ref.jobId, ok: true, expiresAtMs: Date.now() + 30_000, code: '', message: '' });
+  /** The Welcome's bounds; null: never send a Welcome (nor anything else unprompted). */
+  welcome: Omit<WireWelcome, 'sessionId' | 'serverTimeMs'> | null = { ...FAKE_WELCOME };
+  /** The server's clock (server_time_ms of Welcome, lease pushes and heartbeat answers). */
+  serverTime: () => number = () => Date.now();
+  autoHeartbeat: ((ref: { jobId: string; token: number }) => Record<string, unknown>) | null = (ref) => ({ jobId: ref.jobId, ok: true, expiresAtMs: this.serverTime() + 30_000, code: '', message: '' });
   autoAck: ((msg: WireWorkerMessage) => Record<string, unknown> | null) | null = () => ({ ok: true, code: '', message: '', state: 'succeeded' });
   /** Called for each new stream before any message; may end it at once. */
   onStream: ((s: FakeStream) => void) | null = null;
   /** Called after each message is recorded. */
   onMessage: ((s: FakeStream, msg: WireWorkerMessage) => void) | null = null;
-  private readonly server = new grpc.Server();
+  private readonly server: grpc.Server;
 
-  constructor() {
+  constructor(options: grpc.ServerOptions = {}) {
+    this.server = new grpc.Server(options);
     const Work = (call: Duplex): void => {
-      const s = new FakeStream(call);
+      const s = new FakeStream(call, () => this.serverTime());
       this.streams.push(s);
       call.on('data', (data: WireWorkerMessage) => {
         s.frames.push(data);
@@ -258,18 +288,41 @@ export class FakeWorkers {
     this.server.addService(services().Workers.service, { Work });
   }
 
+  /** Why the server would refuse `msg`, or null (the bounds of the Welcome, and percent 0..100). */
+  private problem(msg: WireWorkerMessage): string | null {
+    const b = this.welcome ?? FAKE_WELCOME;
+    const leases = msg.heartbeat?.leases ?? msg.release?.leases;
+    if (leases && (leases.length < 1 || leases.length > b.maxLeasesPerMessage)) return `leases: must be an array of 1..${b.maxLeasesPerMessage}, got ${leases.length}`;
+    if (msg.complete && msg.complete.result.length > b.maxResultBytes) return `result: ${msg.complete.result.length} bytes is over ${b.maxResultBytes}`;
+    if (msg.fail && msg.fail.error.length > b.maxErrorLength) return `error: ${msg.fail.error.length} characters is over ${b.maxErrorLength}`;
+    if (msg.progress && !(msg.progress.percent >= 0 && msg.progress.percent <= 100)) return `percent: must be 0..100, got ${msg.progress.percent}`;
+    if (msg.progress && msg.progress.message.length > 256) return `message: must be at most 256 characters`;
+    return null;
+  }
+
   private receive(s: FakeStream, msg: WireWorkerMessage): void {
     s.messages.push(msg);
-    if (msg.heartbeat && this.autoHeartbeat) s.send({ requestId: msg.requestId, heartbeat: { leases: msg.heartbeat.leases.map(this.autoHeartbeat) } });
-    if ((msg.complete || msg.fail || msg.progress) && this.autoAck) {
-      const ack = this.autoAck(msg);
-      if (ack) s.send({ ack: { requestId: msg.requestId, ...ack } });
+    if (msg.hello && s.welcomed === 0 && this.welcome) {
+      s.welcomed++;
+      s.send({ welcome: { sessionId: msg.hello.sessionId, serverTimeMs: this.serverTime(), ...this.welcome } });
+    }
+    const problem = this.problem(msg);
+    if (problem !== null) {
+      this.refused.push(problem);
+      if (msg.heartbeat) s.send({ requestId: msg.requestId, heartbeat: { leases: msg.heartbeat.leases.map((l) => ({ jobId: l.jobId, ok: false, expiresAtMs: 0, code: 'INVALID_ARGUMENT', message: problem })), serverTimeMs: this.serverTime() } });
+      else s.ack(msg.requestId, false, 'INVALID_ARGUMENT', problem);
+    } else {
+      if (msg.heartbeat && this.autoHeartbeat) s.send({ requestId: msg.requestId, heartbeat: { leases: msg.heartbeat.leases.map(this.autoHeartbeat), serverTimeMs: this.serverTime() } });
+      if ((msg.complete || msg.fail || msg.progress || msg.release) && this.autoAck) {
+        const ack = msg.release ? { ok: true, code: '', message: '', state: '' } : this.autoAck(msg);
+        if (ack) s.send({ ack: { requestId: msg.requestId, ...ack } });
+      }
     }
     this.onMessage?.(s, msg);
   }
 
-  static async start(): Promise<FakeWorkers> {
-    const f = new FakeWorkers();
+  static async start(options: grpc.ServerOptions = {}): Promise<FakeWorkers> {
+    const f = new FakeWorkers(options);
     f.address = await bind(f.server);
     return f;
   }
@@ -278,7 +331,7 @@ export class FakeWorkers {
     return this.streams[this.streams.length - 1];
   }
 
-  all(kind: 'heartbeat' | 'complete' | 'fail' | 'progress'): WireWorkerMessage[] {
+  all(kind: Kind): WireWorkerMessage[] {
     return this.streams.flatMap((s) => s.of(kind));
   }
 

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NonRetryableError, Worker, type JobHandler, type WorkerJob, type WorkerOptions } from '../../src/client/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
-import { deadAddress, FakeWorkers, leased, ManualClock, serviceError } from './fakes.js';
+import type { WireWorkerMessage } from '../../src/client/proto.js';
+import { deadAddress, FAKE_WELCOME, FakeWorkers, leased, ManualClock, serviceError } from './fakes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -29,38 +30,45 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } 
 }
 
 describe('Worker stream protocol', () => {
-  it('says hello with its queues and capacity, and never runs more than `concurrency` handlers', async () => {
+  it('says hello with its session, queues and capacity; runs at most `concurrency` handlers and releases at once the leases it cannot start', async () => {
     const server = await fakeWorkers();
     let running = 0;
     let peak = 0;
     const gates = new Map<string, () => void>();
-    const w = worker([server.address], async (job) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise<void>((resolve) => gates.set(job.id, resolve));
-      running--;
-      return { done: job.id };
-    });
+    const w = worker(
+      [server.address],
+      async (job) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => gates.set(job.id, resolve));
+        running--;
+        return { done: job.id };
+      },
+      { heartbeatIntervalMs: 20 },
+    );
     await w.start();
     await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
-    expect(server.last?.hellos[0]).toMatchObject({ workerId: 'w1', queues: ['q'], capacity: 2, held: [] });
-    // The server pushes more than the capacity (a bug, or a race): the extras wait.
+    expect(server.last?.hellos[0]).toMatchObject({ workerId: 'w1', queues: ['q'], capacity: 2, held: [], sessionId: w.sessionId });
+    expect(w.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    // The server pushes more than the capacity (a bug, or a race): the extras go back unstarted.
     server.last?.push([1, 2, 3, 4, 5].map((i) => leased(`j${i}`, 10 + i)));
-    await vi.waitFor(() => expect(gates.size).toBe(2));
+    await vi.waitFor(() => expect(server.all('release')).toHaveLength(1));
+    expect(server.all('release')[0]?.release?.leases).toEqual([
+      { jobId: 'j3', token: 13 },
+      { jobId: 'j4', token: 14 },
+      { jobId: 'j5', token: 15 },
+    ]);
+    await vi.waitFor(() => expect(server.all('heartbeat').length).toBeGreaterThanOrEqual(2));
     expect(w.running).toBe(2);
-    // Release whatever runs at each poll until all five are done.
-    await vi.waitFor(() => {
-      for (const [id, release] of gates) {
-        gates.delete(id);
-        release();
-      }
-      expect(server.all('complete')).toHaveLength(5);
-    });
+    for (const m of server.all('heartbeat')) expect(m.heartbeat?.leases.map((l) => l.jobId).sort()).toEqual(['j1', 'j2']);
+    for (const release of gates.values()) release();
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(2));
     expect(peak).toBe(2);
     const completes = server.all('complete').map((m) => m.complete);
-    expect(completes.map((c) => c?.jobId).sort()).toEqual(['j1', 'j2', 'j3', 'j4', 'j5']);
+    expect(completes.map((c) => c?.jobId).sort()).toEqual(['j1', 'j2']);
     expect(JSON.parse(Buffer.from(completes[0]?.result ?? []).toString())).toEqual({ done: completes[0]?.jobId });
     expect(completes[0]?.token).toBe(10 + Number(completes[0]?.jobId.slice(1)));
+    expect(server.refused).toEqual([]);
   });
 
   it('sends the outcomes of handlers that finish together in one batch, and takes acks in batches', async () => {
@@ -300,6 +308,9 @@ describe('Worker failover', () => {
     expect(w.connectedTo).toBe(newLeader.address);
     const hello = newLeader.last?.hellos[0];
     expect(hello?.held.map((r) => `${r.jobId}:${r.token}`).sort()).toEqual(['fast:1', 'slow:2']);
+    // The same session: the cluster keeps its leases.
+    expect(hello?.sessionId).toBe(w.sessionId);
+    expect(oldLeader.last?.hellos[0]?.sessionId).toBe(w.sessionId);
     // The unacknowledged completion is sent again with its token; the held leases are refreshed at once.
     await vi.waitFor(() => expect(newLeader.all('complete').map((m) => m.complete?.jobId)).toEqual(['fast']));
     expect(newLeader.all('complete')[0]?.complete?.token).toBe(1);
@@ -346,9 +357,10 @@ describe('Worker close', () => {
     const closing = w.close({ timeoutMs: 5_000 });
     await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(2));
     expect(server.last?.hellos[1]).toMatchObject({ capacity: 0, held: [{ jobId: 'j1', token: 1 }] });
-    // A push that races with close is not run.
+    // A push that races with close is not run: it goes back at once, unstarted.
     server.last?.push([leased('j2', 2)]);
-    setTimeout(() => release.resolve(), 50);
+    await vi.waitFor(() => expect(server.all('release').map((m) => m.release?.leases)).toEqual([[{ jobId: 'j2', token: 2 }]]));
+    release.resolve();
     await closing;
     expect(server.all('complete').map((m) => m.complete?.jobId)).toEqual(['j1']);
     await vi.waitFor(() => expect(server.last?.ended).toBe(true));
@@ -382,5 +394,336 @@ describe('Worker close', () => {
 
   it('validates its options', () => {
     expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: [], concurrency: 0, handler: () => Promise.resolve() })).toThrow(/queues.*concurrency/s);
+    // A Hello announcing more, or listing more held leases, would be refused.
+    expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: ['q'], concurrency: 10_001, handler: () => Promise.resolve() })).toThrow(/concurrency: must be an integer from 1 to 10000/);
+    expect(() => new Worker({ nodes: ['127.0.0.1:1'], queues: ['q'], concurrency: 1, handler: () => Promise.resolve(), connectTimeoutMs: 0 })).toThrow(/connectTimeoutMs/);
   });
 });
+
+/** Resolves once the worker has handled everything the fake sent before: a push runs a marker job, which the test's handler reports. */
+async function settled(server: FakeWorkers, started: Set<string>, id: string, token: number): Promise<void> {
+  server.last?.push([leased(id, token)]);
+  await vi.waitFor(() => expect(started.has(id)).toBe(true));
+}
+
+describe('Worker within the server bounds', () => {
+  it('heartbeats 1200 leases in messages of at most 1000 (max_leases_per_message), none refused', async () => {
+    const server = await fakeWorkers();
+    const release = deferred();
+    const w = worker([server.address], () => release.promise.then(() => 'ok'), { concurrency: 1200, heartbeatIntervalMs: 50, leaseTtlMs: 5_000 });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push(Array.from({ length: 1200 }, (_, i) => leased(`j${i}`, i + 1)));
+    await vi.waitFor(() => expect(w.running).toBe(1200));
+    await vi.waitFor(() => expect(server.all('heartbeat').length).toBeGreaterThanOrEqual(4));
+    const beats = server.all('heartbeat');
+    for (const m of beats) expect(m.heartbeat?.leases.length).toBeLessThanOrEqual(1000);
+    // Every lease is extended, each heartbeat round covering all 1200.
+    expect(new Set(beats.flatMap((m) => m.heartbeat?.leases.map((l) => l.jobId) ?? [])).size).toBe(1200);
+    // A batch carries at most 1000 leases across its heartbeats, too.
+    for (const f of server.last?.frames ?? []) expect((f.batch?.messages ?? [f]).reduce((n, m) => n + (m.heartbeat?.leases.length ?? 0), 0)).toBeLessThanOrEqual(1000);
+    expect(server.refused).toEqual([]);
+    release.resolve();
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(1200));
+    expect(server.refused).toEqual([]);
+  });
+
+  it("splits releases by the Welcome's max_leases_per_message", async () => {
+    const server = await fakeWorkers();
+    server.welcome = { ...FAKE_WELCOME, maxLeasesPerMessage: 400 };
+    const release = deferred();
+    const w = worker([server.address], () => release.promise, { concurrency: 100 });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    server.last?.push(Array.from({ length: 1000 }, (_, i) => leased(`j${i}`, i + 1)));
+    await vi.waitFor(() => expect(server.all('release').flatMap((m) => m.release?.leases ?? [])).toHaveLength(900));
+    for (const m of server.all('release')) expect(m.release?.leases.length).toBeLessThanOrEqual(400);
+    expect(w.running).toBe(100);
+    expect(server.refused).toEqual([]);
+    release.resolve();
+  });
+
+  it("keeps every message under the Welcome's max_message_bytes: large results are not batched past it", async () => {
+    const maxMessageBytes = 1024 * 1024;
+    const server = await FakeWorkers.start({ 'grpc.max_receive_message_length': maxMessageBytes });
+    cleanup.push(() => server.stop());
+    server.welcome = { ...FAKE_WELCOME, maxMessageBytes };
+    const go = deferred();
+    const w = worker([server.address], () => go.promise.then(() => 'r'.repeat(300 * 1024)), { concurrency: 8 });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    server.last?.push(Array.from({ length: 8 }, (_, i) => leased(`j${i}`, i + 1)));
+    await vi.waitFor(() => expect(w.running).toBe(8));
+    go.resolve(); // all eight finish in one turn
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(8));
+    // One stream throughout: no frame was over the server's receive limit.
+    expect(server.streams).toHaveLength(1);
+    expect(server.last?.frames.filter((f) => f.complete || f.batch?.messages.some((m) => m.complete)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails the attempt locally, without sending it, when the result is over max_result_bytes', async () => {
+    const server = await fakeWorkers();
+    server.welcome = { ...FAKE_WELCOME, maxResultBytes: 1000 };
+    const outcomes: string[] = [];
+    const w = worker([server.address], () => Promise.resolve('x'.repeat(2000)), { onOutcome: (o) => outcomes.push(`${o.kind}:${o.accepted}`) });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    server.last?.push([leased('big', 1)]);
+    await vi.waitFor(() => expect(server.all('fail')).toHaveLength(1));
+    expect(server.all('fail')[0]?.fail).toMatchObject({ jobId: 'big', token: 1, noRetry: false });
+    expect(server.all('fail')[0]?.fail?.error).toMatch(/2000 bytes, over the cluster's limit of 1000 bytes \(max_result_bytes\)/);
+    expect(server.all('complete')).toHaveLength(0);
+    expect(server.refused).toEqual([]);
+    await vi.waitFor(() => expect(outcomes).toEqual(['fail:true']));
+  });
+
+  it('turns a completion refused with INVALID_ARGUMENT into a failure of the attempt, on the same stream', async () => {
+    const server = await fakeWorkers();
+    server.autoAck = (msg) => (msg.complete ? { ok: false, code: 'INVALID_ARGUMENT', message: 'result: not allowed', state: '' } : { ok: true, code: '', message: '', state: 'scheduled' });
+    const w = worker([server.address], () => Promise.resolve('fine'));
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    server.last?.push([leased('j1', 4)]);
+    await vi.waitFor(() => expect(server.all('fail')).toHaveLength(1));
+    expect(server.all('fail')[0]?.fail).toMatchObject({ jobId: 'j1', token: 4, error: 'result refused by the cluster: result: not allowed' });
+    expect(server.all('complete')).toHaveLength(1);
+    expect(server.streams).toHaveLength(1);
+  });
+
+  it('cuts an error longer than max_error_length and says so; a refused failure is sent once more with a generic error', async () => {
+    const server = await fakeWorkers();
+    server.welcome = { ...FAKE_WELCOME, maxErrorLength: 200 };
+    let fails = 0;
+    server.autoAck = (msg) => (msg.fail && ++fails === 2 ? { ok: false, code: 'INVALID_ARGUMENT', message: 'error: bad', state: '' } : { ok: true, code: '', message: '', state: 'scheduled' });
+    const w = worker([server.address], (job) => Promise.reject(new Error(job.id === 'long' ? `${'e'.repeat(1000)}END` : 'refused one')));
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    server.last?.push([leased('long', 1)]);
+    await vi.waitFor(() => expect(server.all('fail')).toHaveLength(1));
+    const error = server.all('fail')[0]?.fail?.error ?? '';
+    expect(error.length).toBeLessThanOrEqual(200);
+    expect(error).toMatch(/^e+ … \[truncated: 1003 characters, over the cluster's limit of 200\]$/);
+    // The second failure is refused: it goes once more, with a short generic error, and no more.
+    server.last?.push([leased('other', 2)]);
+    await vi.waitFor(() => expect(server.all('fail')).toHaveLength(3));
+    expect(server.all('fail').map((m) => m.fail?.error)).toEqual([error, 'refused one', 'the handler failed; the cluster refused its error (INVALID_ARGUMENT)']);
+    expect(server.refused).toEqual([]);
+    expect(server.streams).toHaveLength(1);
+  });
+
+  it('rejects progress(150) locally with INVALID_ARGUMENT; a refused progress resolves false; the stream stays up', async () => {
+    const server = await fakeWorkers();
+    server.autoAck = (msg) => (msg.progress ? { ok: false, code: 'STALE_TOKEN', message: 'no', state: '' } : { ok: true, code: '', message: '', state: 'succeeded' });
+    const seen = deferred<{ over: unknown; long: unknown; refused: boolean }>();
+    const w = worker([server.address], async (job) => {
+      const over = await job.progress(150).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const long = await job.progress(10, 'm'.repeat(257)).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const refused = await job.progress(50, 'half');
+      seen.resolve({ over, long, refused });
+      return 'done';
+    });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    server.last?.push([leased('j1', 1)]);
+    const { over, long, refused } = await seen.promise;
+    expect(isRaftJobsError(over, 'INVALID_ARGUMENT')).toBe(true);
+    expect((over as Error).message).toMatch(/percent must be a number from 0 to 100, got 150/);
+    expect(isRaftJobsError(long, 'INVALID_ARGUMENT')).toBe(true);
+    expect(refused).toBe(false);
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(1));
+    expect(server.all('progress').map((m) => m.progress?.percent)).toEqual([50]);
+    expect(server.streams).toHaveLength(1);
+    expect(server.refused).toEqual([]);
+  });
+});
+
+describe('Worker lease deadlines', () => {
+  it("aborts the handler at the lease's local deadline (grant expiry minus server time, or an older server's TTL) and discards its outcome", async () => {
+    const server = await fakeWorkers();
+    server.autoHeartbeat = null; // nothing extends the leases
+    const clock = new ManualClock();
+    const reasons = new Map<string, unknown>();
+    const gates = new Map<string, () => void>();
+    const w = worker(
+      [server.address],
+      (job) =>
+        new Promise((resolve) => {
+          job.signal.addEventListener('abort', () => reasons.set(job.id, job.signal.reason));
+          gates.set(job.id, () => resolve(`late ${job.id}`)); // ignores the abort until told
+        }),
+      { clock, heartbeatIntervalMs: 60_000 },
+    );
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    const serverNow = 5_000_000; // the server's clock is far from the worker's: only the difference counts
+    server.last?.push([leased('a', 1, { expiresAtMs: serverNow + 3_000, ttlMs: 30_000 })], serverNow);
+    server.last?.push([leased('b', 2, { expiresAtMs: Date.now() + 60_000, ttlMs: 2_000 })], 0); // no server time: the TTL counts
+    await vi.waitFor(() => expect(w.running).toBe(2));
+    clock.advance(1_999);
+    expect(reasons.size).toBe(0);
+    clock.advance(1);
+    expect([...reasons.keys()]).toEqual(['b']);
+    clock.advance(999);
+    expect(reasons.has('a')).toBe(false);
+    clock.advance(1);
+    expect(isRaftJobsError(reasons.get('a'), 'TIMEOUT')).toBe(true);
+    expect((reasons.get('a') as Error).message).toMatch(/lease expired/);
+    for (const open of gates.values()) open();
+    await vi.waitFor(() => expect(w.running).toBe(0));
+    // The outcomes are discarded and the leases no longer heartbeated.
+    clock.advance(60_000);
+    await settledTurn();
+    expect(server.all('complete')).toHaveLength(0);
+    expect(server.all('fail')).toHaveLength(0);
+    expect(server.all('heartbeat')).toHaveLength(0);
+  });
+
+  it('counts a heartbeat-extended deadline from when the heartbeat was sent, not answered', async () => {
+    const server = await fakeWorkers();
+    server.autoHeartbeat = null;
+    const beats: WireWorkerMessage[] = [];
+    server.onMessage = (_s, msg) => {
+      if (msg.heartbeat) beats.push(msg);
+    };
+    const clock = new ManualClock();
+    const started = new Set<string>();
+    let reason: unknown = null;
+    const w = worker(
+      [server.address],
+      (job) => {
+        started.add(job.id);
+        if (job.id !== 'a') return Promise.resolve();
+        return new Promise((_, reject) => job.signal.addEventListener('abort', () => reject((reason = job.signal.reason) as Error)));
+      },
+      { clock, heartbeatIntervalMs: 1_000 },
+    );
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.welcomed).toBe(1));
+    const serverNow = 7_000_000;
+    server.last?.push([leased('a', 1, { expiresAtMs: serverNow + 3_000, ttlMs: 3_000 })], serverNow);
+    await vi.waitFor(() => expect(started.has('a')).toBe(true));
+    clock.advance(1_000); // the heartbeat goes out at +1000
+    await vi.waitFor(() => expect(beats).toHaveLength(1));
+    clock.advance(500); // and is answered at +1500, extending the lease by 3000 from the server's "now"
+    server.last?.send({ requestId: beats[0]?.requestId, heartbeat: { leases: [{ jobId: 'a', ok: true, expiresAtMs: serverNow + 9_000, code: '', message: '' }], serverTimeMs: serverNow + 6_000 } });
+    await settled(server, started, 'marker', 2);
+    clock.advance(2_499); // +3999: past the grant's deadline (+3000), before the heartbeat's (+1000 + 3000)
+    expect(reason).toBeNull();
+    clock.advance(1); // +4000 (counting from the answer would give +4500)
+    expect(isRaftJobsError(reason, 'TIMEOUT')).toBe(true);
+  });
+
+  it('keeps the slot of a handler that ignores its abort: announces one slot fewer, releases a lease pushed meanwhile without running or heartbeating it', async () => {
+    const server = await fakeWorkers();
+    server.autoHeartbeat = (ref) => (ref.jobId === 'stuck' ? { jobId: ref.jobId, ok: false, expiresAtMs: 0, code: 'STALE_TOKEN', message: 'cancelled' } : { jobId: ref.jobId, ok: true, expiresAtMs: Date.now() + 30_000, code: '', message: '' });
+    const ran: string[] = [];
+    const stuck = deferred();
+    const busy = deferred();
+    let aborted = false;
+    const w = worker(
+      [server.address],
+      (job) => {
+        ran.push(job.id);
+        if (job.id === 'busy') return busy.promise; // a healthy job: its lease is heartbeated throughout
+        if (job.id !== 'stuck') return Promise.resolve('ok');
+        job.signal.addEventListener('abort', () => (aborted = true));
+        return stuck.promise; // ignores the abort
+      },
+      { concurrency: 2, heartbeatIntervalMs: 20 },
+    );
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push([leased('busy', 1), leased('stuck', 2)]);
+    await vi.waitFor(() => expect(aborted).toBe(true));
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(2));
+    expect(server.last?.hellos[1]).toMatchObject({ capacity: 1, held: [{ jobId: 'busy', token: 1 }], sessionId: w.sessionId });
+    expect(w.running).toBe(2);
+    // The cluster freed the slot and pushed another job before it saw the Hello: it goes back at once.
+    server.last?.push([leased('next', 3)]);
+    await vi.waitFor(() => expect(server.all('release').map((m) => m.release?.leases)).toEqual([[{ jobId: 'next', token: 3 }]]));
+    const beatsBefore = server.all('heartbeat').length;
+    await vi.waitFor(() => expect(server.all('heartbeat').length).toBeGreaterThan(beatsBefore + 2));
+    expect(server.all('heartbeat').flatMap((m) => m.heartbeat?.leases.map((l) => l.jobId) ?? [])).not.toContain('next');
+    expect(ran).toEqual(['busy', 'stuck']);
+    // Once the handler settles, its slot is announced again and used.
+    stuck.resolve();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(3));
+    expect(server.last?.hellos[2]?.capacity).toBe(2);
+    server.last?.push([leased('after', 4)]);
+    await vi.waitFor(() => expect(server.all('complete').map((m) => m.complete?.jobId)).toEqual(['after']));
+    expect(ran).toEqual(['busy', 'stuck', 'after']);
+    busy.resolve();
+    await vi.waitFor(() => expect(server.all('complete')).toHaveLength(2));
+  });
+});
+
+describe('Worker liveness', () => {
+  it('moves to the next node when the first accepts the stream but sends no Welcome within connectTimeoutMs', async () => {
+    const silent = await fakeWorkers();
+    silent.welcome = null;
+    const good = await fakeWorkers();
+    const clock = new ManualClock();
+    const w = worker([silent.address, good.address], () => Promise.resolve(), { clock, connectTimeoutMs: 1_000 });
+    await w.start();
+    await vi.waitFor(() => expect(silent.last?.hellos).toHaveLength(1));
+    clock.advance(999);
+    await settledTurn();
+    expect(w.connectedTo).toBe(silent.address);
+    expect(good.streams).toHaveLength(0);
+    clock.advance(1);
+    // The cancelled stream ends, and the reconnect backoff (5 ms here) runs on the injected clock.
+    await vi.waitFor(() => {
+      clock.advance(5);
+      expect(good.last?.welcomed).toBe(1);
+    });
+    expect(w.connectedTo).toBe(good.address);
+    expect(silent.last?.ended).toBe(true);
+  });
+
+  it('reconnects when a heartbeat goes unanswered for heartbeatTimeoutMs, keeping its handler and leases', async () => {
+    const frozen = await fakeWorkers();
+    frozen.autoHeartbeat = null;
+    const other = await fakeWorkers();
+    const clock = new ManualClock();
+    const release = deferred();
+    let signal: AbortSignal | null = null;
+    const w = worker(
+      [frozen.address, other.address],
+      (job) => {
+        signal = job.signal;
+        return release.promise.then(() => 'ok');
+      },
+      { clock, heartbeatIntervalMs: 1_000 },
+    );
+    await w.start();
+    await vi.waitFor(() => expect(frozen.last?.welcomed).toBe(1));
+    frozen.last?.push([leased('j1', 1, { ttlMs: 60_000 })]);
+    await vi.waitFor(() => expect(w.running).toBe(1));
+    clock.advance(1_000);
+    await vi.waitFor(() => expect(frozen.all('heartbeat')).toHaveLength(1));
+    clock.advance(4_999); // the default timeout: the larger of the interval and 5 s
+    await settledTurn();
+    expect(w.connectedTo).toBe(frozen.address);
+    clock.advance(1);
+    await vi.waitFor(() => {
+      clock.advance(5);
+      expect(other.last?.welcomed).toBe(1);
+    });
+    expect(other.last?.hellos[0]).toMatchObject({ held: [{ jobId: 'j1', token: 1 }], sessionId: w.sessionId });
+    await vi.waitFor(() => expect(other.all('heartbeat')).toHaveLength(1));
+    expect((signal as AbortSignal | null)?.aborted).toBe(false);
+    release.resolve();
+    await vi.waitFor(() => expect(other.all('complete')).toHaveLength(1));
+  });
+});
+
+/** Let pending I/O callbacks and immediates run (used only to show that nothing happened). */
+function settledTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20));
+}
