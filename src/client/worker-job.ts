@@ -75,7 +75,7 @@ export interface WorkerJob {
   readonly submittedAt: number;
   /**
    * Fires when the handler should stop: the lease's local deadline passed without a heartbeat
-   * extending it (reason code TIMEOUT), the cluster said the lease is gone (the job was cancelled,
+   * extending it (reason code LEASE_EXPIRED), the cluster said the lease is gone (the job was cancelled,
    * the lease expired and the job went elsewhere: STALE_TOKEN, NOT_FOUND, ...), or
    * `Worker.close()` ran out of time (SHUTTING_DOWN). Its `reason` is a RaftJobsError saying which.
    * Whatever the handler returns afterwards is discarded. Until the handler settles it keeps its

@@ -537,7 +537,7 @@ export class Worker {
     if (h.lost) this.lostRunning--;
     h.state = 'settling';
     const { jobId, token } = h.leased;
-    if (!h.lost && !this.stopped && this.clock.now() >= h.deadline) this.drop(h, 'the lease expired (by the local deadline) before the handler returned', ErrorCode.Timeout);
+    if (!h.lost && !this.stopped && this.clock.now() >= h.deadline) this.drop(h, 'the lease expired (by the local deadline) before the handler returned', ErrorCode.LeaseExpired);
     if (h.lost || this.stopped) {
       this.logger.info({ jobId, token }, 'handler returned after its lease was lost or abandoned: outcome discarded');
       this.forget(h);
@@ -616,7 +616,7 @@ export class Worker {
         continue;
       }
       this.logger.warn({ jobId: h.leased.jobId, token: h.leased.token, overdueMs: now - h.deadline }, 'lease expired (local deadline) without a heartbeat extending it: aborting the handler');
-      this.drop(h, 'the lease expired: no heartbeat extended it in time', ErrorCode.Timeout);
+      this.drop(h, 'the lease expired: no heartbeat extended it in time', ErrorCode.LeaseExpired);
     }
     this.armExpiry(next);
   }

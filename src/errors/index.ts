@@ -9,6 +9,8 @@ export const ErrorCode = {
   InvalidArgument: 'INVALID_ARGUMENT',
   NotFound: 'NOT_FOUND',
   StaleToken: 'STALE_TOKEN',
+  /** A worker's lease passed its deadline before the handler returned (the SDK aborts the handler with it). */
+  LeaseExpired: 'LEASE_EXPIRED',
   IllegalTransition: 'ILLEGAL_TRANSITION',
   Overloaded: 'OVERLOADED',
   OutcomeUnknown: 'OUTCOME_UNKNOWN',

@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, grpc.status> = {
   CONFIG_INVALID: grpc.status.INVALID_ARGUMENT,
   NOT_FOUND: grpc.status.NOT_FOUND,
   STALE_TOKEN: grpc.status.FAILED_PRECONDITION,
+  LEASE_EXPIRED: grpc.status.FAILED_PRECONDITION,
   ILLEGAL_TRANSITION: grpc.status.FAILED_PRECONDITION,
   OVERLOADED: grpc.status.RESOURCE_EXHAUSTED,
   DATA_LOSS: grpc.status.DATA_LOSS,

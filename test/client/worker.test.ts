@@ -572,7 +572,7 @@ describe('Worker lease deadlines', () => {
     clock.advance(999);
     expect(reasons.has('a')).toBe(false);
     clock.advance(1);
-    expect(isRaftJobsError(reasons.get('a'), 'TIMEOUT')).toBe(true);
+    expect(isRaftJobsError(reasons.get('a'), 'LEASE_EXPIRED')).toBe(true);
     expect((reasons.get('a') as Error).message).toMatch(/lease expired/);
     for (const open of gates.values()) open();
     await vi.waitFor(() => expect(w.running).toBe(0));
@@ -616,7 +616,7 @@ describe('Worker lease deadlines', () => {
     clock.advance(2_499); // +3999: past the grant's deadline (+3000), before the heartbeat's (+1000 + 3000)
     expect(reason).toBeNull();
     clock.advance(1); // +4000 (counting from the answer would give +4500)
-    expect(isRaftJobsError(reason, 'TIMEOUT')).toBe(true);
+    expect(isRaftJobsError(reason, 'LEASE_EXPIRED')).toBe(true);
   });
 
   it('keeps the slot of a handler that ignores its abort: announces one slot fewer, releases a lease pushed meanwhile without running or heartbeating it', async () => {
