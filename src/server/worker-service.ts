@@ -30,10 +30,11 @@ type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
 const MAX_CAPACITY = 10_000;
 
 /**
- * How long after a half-close the stream counts as a clean goodbye, ms. grpc-js reports a client's
- * cancel (RST_STREAM) as a half-close first and as cancelled a moment later (about 1 ms, a later
- * I/O turn), so the stream's end is judged only once this has passed without a cancel. A worker
- * that half-closed waits for the server's status (the SDK up to 1 s), so this only delays it.
+ * A goodbye is a half-close after a Hello announcing capacity 0 (what `Worker.close` sends first);
+ * any other end is a break, which gets the connection grace. grpc-js reports a client's cancel
+ * (RST_STREAM) as a half-close first and as cancelled a moment later (about 1 ms, a later I/O
+ * turn), so the end is judged once this long has passed without a cancel, ms. A worker that
+ * half-closed waits for the server's status (the SDK up to 1 s), so this only delays it.
  */
 const GOODBYE_SETTLE_MS = 100;
 
@@ -126,7 +127,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
     });
     call.on('end', () => {
       s.saidGoodbye = true;
-      clock.setTimeout(() => endStream(s, null, !call.cancelled), GOODBYE_SETTLE_MS);
+      clock.setTimeout(() => endStream(s, null, !call.cancelled && s.capacity === 0), GOODBYE_SETTLE_MS);
     });
     call.on('error', () => endStream(s, null, false));
     call.on('cancelled', () => endStream(s, null, false));

@@ -116,6 +116,7 @@ export class RawWorker {
   readonly call: grpc.ClientDuplexStream<Record<string, unknown>, ServerMessage>;
   private readonly client: grpc.Client;
   private nextId = 1;
+  private lastHello: HelloOptions | null = null;
 
   constructor(address: string, options: grpc.ChannelOptions = {}) {
     const Workers = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers');
@@ -132,6 +133,7 @@ export class RawWorker {
   }
 
   hello(h: HelloOptions): void {
+    this.lastHello = h;
     this.call.write({ requestId: 0, hello: { leaseTtlMs: 0, held: [], batchAcks: false, sessionId: '', ...h } });
   }
 
@@ -176,8 +178,14 @@ export class RawWorker {
     this.call.cancel();
   }
 
-  /** Half-closes the stream: a clean goodbye. */
+  /** A clean goodbye: a Hello announcing capacity 0, then a half-close. */
   goodbye(): void {
+    if (this.lastHello !== null) this.hello({ ...this.lastHello, capacity: 0 });
+    this.call.end();
+  }
+
+  /** Half-closes the stream without announcing capacity 0 first: a break, not a goodbye. */
+  halfClose(): void {
     this.call.end();
   }
 

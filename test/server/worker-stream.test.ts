@@ -249,6 +249,25 @@ describe('worker sessions', () => {
     expect(server.job(id!)).toMatchObject({ state: 'leased', attempts: 1 });
   });
 
+  it('a half-close without a Hello announcing capacity 0 first is a break, not a goodbye: the session keeps its leases for the grace', async () => {
+    const long = await startServer({ server: { workerConnectionGraceMs: 600_000 } });
+    try {
+      const [id] = await long.submit('halfclose', [Buffer.from('x')]);
+      const w = new RawWorker(long.address);
+      open.push(w);
+      w.hello({ workerId: 'halfcloser', queues: ['halfclose'], capacity: 1, sessionId: 'hc-1' });
+      await w.untilLeases(1);
+      w.halfClose();
+      // The server ends the stream once it has judged the end; an abandon would be proposed then,
+      // so a submit proposed after the stream's status commits after it.
+      await pollFor(() => w.status ?? undefined, { timeoutMs: 10_000, intervalMs: 10 });
+      await long.submit('halfclose-marker', [Buffer.from('m')]);
+      expect(long.job(id!)).toMatchObject({ state: 'leased', attempts: 1 });
+    } finally {
+      await long.close();
+    }
+  });
+
   it('a clean end (half-close after the goodbye) abandons the session leases at once, keeping their place', async () => {
     const long = await startServer({ server: { workerConnectionGraceMs: 600_000 } });
     try {
