@@ -155,15 +155,29 @@ export function checkHistory(input: {
   };
   const ackedIds = new Set(input.acked.map((a) => a.jobId));
   let lost = 0;
-  let unfinished = 0;
+  const unfinishedJobs: FinalJob[] = [];
   for (const id of ackedIds) {
     const job = input.finalJobs.get(id);
     if (!job) {
       lost++;
       note(`lost: acknowledged job ${id} is missing`);
     } else if (!TERMINAL.has(job.state)) {
-      unfinished++;
-      note(`unfinished: job ${id}${job.kind !== undefined && job.kind !== 'normal' ? ` (${job.kind})` : ''} is ${job.state}`);
+      unfinishedJobs.push(job);
+    }
+  }
+  const unfinished = unfinishedJobs.length;
+  if (unfinished > 0) {
+    // How many of each kind in each state, then examples of the unusual kinds first.
+    const counts = new Map<string, number>();
+    for (const job of unfinishedJobs) {
+      const key = `${job.kind ?? 'normal'} ${job.state}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    note(`unfinished by kind and state: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    const rank = (j: FinalJob): number => ((j.kind ?? 'normal') === 'normal' ? 1 : 0);
+    for (const job of [...unfinishedJobs].sort((a, b) => rank(a) - rank(b))) {
+      const last = job.history.at(-1);
+      note(`unfinished: job ${job.id}${rank(job) === 0 ? ` (${job.kind})` : ''} is ${job.state}${last ? ` after ${job.history.length} recorded attempts, the last ${last.outcome}` : ''}`);
     }
   }
 

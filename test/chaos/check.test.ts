@@ -167,6 +167,8 @@ describe('attempts over the limit', () => {
       attemptsOverLimit: 0,
     });
     expect(r.examples.join('\n')).toMatch(/wrong end state: job n2 \(normal\) ended dead, expected succeeded; last error: handler threw/);
+    expect(r.examples).toContain('unfinished by kind and state: poison ready 1');
+    expect(r.examples).toContain('unfinished: job p2 (poison) is ready');
     expect(reportPasses(r)).toBe(false);
   });
 });
