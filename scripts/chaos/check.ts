@@ -177,7 +177,7 @@ export function checkHistory(input: {
     const rank = (j: FinalJob): number => ((j.kind ?? 'normal') === 'normal' ? 1 : 0);
     for (const job of [...unfinishedJobs].sort((a, b) => rank(a) - rank(b))) {
       const last = job.history.at(-1);
-      note(`unfinished: job ${job.id}${rank(job) === 0 ? ` (${job.kind})` : ''} is ${job.state}${last ? ` after ${job.history.length} recorded attempts, the last ${last.outcome}` : ''}`);
+      note(`unfinished: job ${job.id}${rank(job) === 0 ? ` (${job.kind})` : ''} is ${job.state}${last ? ` after ${job.history.length} recorded attempt${job.history.length === 1 ? '' : 's'}, the last ${last.outcome}${last.error ? ` (${last.error.slice(0, 80)})` : ''}` : ''}`);
     }
   }
 
