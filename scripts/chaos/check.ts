@@ -239,23 +239,25 @@ export function checkHistory(input: {
   for (const job of input.finalJobs.values()) {
     const started = new Set((byJob.get(job.id) ?? []).map((r) => r.token));
     const ran = new Set<number>();
-    const shown: string[] = [];
+    /** How many ran attempts of each kind, for the example: "failed 2, expired (released ...) 4". */
+    const shown = new Map<string, number>();
+    const show = (label: string): void => void shown.set(label, (shown.get(label) ?? 0) + 1);
     for (const a of job.history) {
       const byCluster = attemptCountsByCluster(a);
       if (!byCluster && started.has(a.token)) releasedButRan++;
       if (byCluster || started.has(a.token)) {
         ran.add(a.token);
-        shown.push(`${a.token} ${a.outcome}${byCluster ? '' : ' (released though a worker started it)'}`);
+        show(`${a.outcome}${byCluster ? '' : ' (released though a worker started it)'}`);
       }
     }
     for (const token of started) {
       if (ran.has(token)) continue;
       ran.add(token); // started by a worker, no longer (or never) in the cluster's history
-      shown.push(`${token} started by a worker, not in the history`);
+      show('started by a worker, not in the history');
     }
     if (job.maxAttempts !== undefined && ran.size > job.maxAttempts) {
       overLimit++;
-      note(`attempts over limit: job ${job.id} (${job.kind ?? 'normal'}, submitted with maxAttempts ${job.maxAttempts}, now ${job.state}) ran ${ran.size} attempts: token ${shown.join(', ')}`);
+      note(`attempts over limit: job ${job.id} (${job.kind ?? 'normal'}, submitted with maxAttempts ${job.maxAttempts}, now ${job.state}) ran ${ran.size} attempts: ${[...shown].map(([label, n]) => `${label} ${n}`).join(', ')}`);
     }
   }
 

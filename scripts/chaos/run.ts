@@ -89,10 +89,10 @@ export interface ChaosResult extends CheckReport {
 }
 
 /**
- * The first faults always include leader kills, a partition, a worker restart under its own id and
- * one of each disk fault, so a short run (45 s) covers them. The disk faults come after the leader kills and back to back: a
- * damaged node is off limits to faults on other nodes until it has caught up, while a disk fault
- * may hit it again at once.
+ * The first faults always include leader kills, a partition, a worker restart under its own id
+ * and one of each disk fault, so a short run (45 s) covers them. The disk faults come after the
+ * leader kills and back to back: a damaged node is off limits to faults on other nodes until it
+ * has caught up, while a disk fault may hit it again at once.
  */
 const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'restart-worker', 'kill-leader', 'kill-leader', 'truncate-log', 'corrupt-table', 'wipe', 'split', 'kill-worker'];
 /** How long a fault on other nodes waits for a damaged node to catch up before it is skipped. */

@@ -142,7 +142,7 @@ describe('attempts over the limit', () => {
       digests,
     });
     expect(r).toMatchObject({ attemptsOverLimit: 1, releasedButRan: 0 });
-    expect(r.examples.join('\n')).toMatch(/2 started by a worker, not in the history/);
+    expect(r.examples.join('\n')).toMatch(/ran 3 attempts: failed 1, started by a worker, not in the history 2/);
   });
 
   it('tallies poison and oversized jobs, and fails a job that ended in the wrong state', () => {
