@@ -1,18 +1,28 @@
 /**
  * Chaos run against real node processes:
- *   npm run chaos -- [--duration S] [--nodes 3|5] [--seed N] [--json] [--keep]
- * Kills, pauses and partitions nodes (and kills workers) on a seeded schedule while clients
- * submit and workers process jobs, and damages one stopped node's disk at a time (wipes its data
- * directory, cuts its write-ahead log, flips bytes in a table file), then heals, drains and checks
- * the history. Exits 0 only when nothing acknowledged was lost, nothing is unfinished, no stale
- * completion was accepted, no two leases overlapped, no term had two leaders, and every replica
- * agrees.
+ *   npm run chaos -- [--duration S] [--nodes 3|5] [--workers N] [--seed N] [--json] [--keep]
+ * Kills, pauses and partitions nodes on a seeded schedule while clients submit and workers
+ * process jobs, damages one stopped node's disk at a time (wipes its data directory, cuts its
+ * write-ahead log, flips bytes in a table file), and takes workers down under their own id: kills
+ * a worker wherever it is and starts it again after a pause, or has it SIGKILL itself inside a
+ * running handler and starts it again at once (as a pod with a fixed name restarting).
+ *
+ * A small seeded share of the jobs are poison (the handler SIGKILLs its own worker process; the
+ * run starts it again under the same id) or return a result one byte over the cluster's
+ * `limits.maxResultBytes` (the cluster refuses it and the attempt fails); both kinds get 2 or 3
+ * attempts and must end dead. Then it heals, drains and checks the history.
+ *
+ * Exits 0 only when nothing acknowledged was lost, nothing is unfinished, no stale completion was
+ * accepted, no two leases overlapped, no term had two leaders, every replica agrees, no job ran
+ * more attempts than it was submitted with (`attemptsOverLimit`: released attempts count only if
+ * a worker had started the handler), and every finished job ended as its kind should (normal jobs
+ * succeeded; poison and oversized ones dead).
  */
 import { parseArgs } from 'node:util';
 import { formatChaosReport, runChaos } from './chaos/run.js';
 
 function fail(message: string): never {
-  process.stderr.write(`chaos: ${message}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--seed N] [--json] [--keep]\n`);
+  process.stderr.write(`chaos: ${message}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--workers N] [--seed N] [--json] [--keep]\n`);
   process.exit(2);
 }
 

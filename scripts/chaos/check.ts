@@ -2,6 +2,7 @@
  * The chaos checker: judges a run's recorded history against the cluster's final state.
  * Pure: everything it needs is passed in, so it is unit-tested on hand-made histories.
  */
+import { EXPECTED_END_STATE, type ChaosJobKind } from './jobs.js';
 
 /** A submit the cluster acknowledged (committed on a majority). */
 export interface AckedSubmit {
@@ -33,12 +34,47 @@ export interface ClusterAttempt {
   /** 0 or null while running. */
   readonly endedAt: number | null;
   readonly outcome: string;
+  /** The error recorded with the attempt (null or absent when none). */
+  readonly error?: string | null;
 }
 
 export interface FinalJob {
   readonly id: string;
   readonly state: string;
+  /** Oldest first; the cluster keeps the most recent `historyLimit` (20) attempts. */
   readonly history: readonly ClusterAttempt[];
+  /** What the job asked of its handler (read from its payload). Default `normal`. */
+  readonly kind?: ChaosJobKind;
+  /**
+   * The attempt limit the job was submitted with (from its payload: the cluster's own figure is
+   * not trusted, since a release may raise it). Absent: the job is not checked against a limit.
+   */
+  readonly maxAttempts?: number;
+}
+
+/** Acknowledged jobs of one kind and how they ended. */
+export interface KindTally {
+  /** Acknowledged submits of this kind. */
+  submitted: number;
+  dead: number;
+  /** Anything else: still scheduled, ready or leased, succeeded, cancelled, or missing. */
+  other: number;
+}
+
+/** The error text of an attempt given back by today's release (outcome `expired`). */
+export const LEGACY_RELEASE_ERROR_PREFIX = 'released:';
+
+/**
+ * Whether an attempt of a job's history ran, by the cluster's account: every ended or running
+ * attempt counts against `maxAttempts` (`succeeded`, `failed`, `expired`, `abandoned`,
+ * `cancelled`, `running`, and any outcome not known here) except one given back because its
+ * worker never received or never started it: outcome `released`, or (before that outcome existed)
+ * `expired` with an error starting `released:`.
+ */
+export function attemptCountsByCluster(a: ClusterAttempt): boolean {
+  if (a.outcome === 'released') return false;
+  if (a.outcome === 'expired' && (a.error ?? '').startsWith(LEGACY_RELEASE_ERROR_PREFIX)) return false;
+  return true;
 }
 
 export interface NodeDigest {
@@ -77,11 +113,28 @@ export interface CheckReport {
    * its term or vote and won the same term again). Breaks Election Safety (Raft 5.2). Must be 0.
    */
   termsWithTwoLeaders: number;
-  /** Examples of each violation, for the report. */
+  /**
+   * Jobs that ran more attempts than they were submitted with (`FinalJob.maxAttempts`). An attempt
+   * ran when it counts by the cluster's account (`attemptCountsByCluster`) or a worker recorded
+   * starting its handler with the attempt's token (whatever the cluster calls it: a worker that
+   * crashed inside the handler received the lease). Must be 0.
+   */
+  attemptsOverLimit: number;
+  /** Attempts the cluster recorded as released (never received) although a worker had started the handler. */
+  releasedButRan: number;
+  /** Finished jobs that ended in another state than their kind's (normal: succeeded; poison and oversized: dead). Must be 0. */
+  wrongEndState: number;
+  /** Acknowledged poison jobs (kill their worker inside the handler) and how they ended. */
+  poisonJobs: KindTally;
+  /** Acknowledged jobs returning a result over `limits.maxResultBytes` and how they ended. */
+  oversizedResults: KindTally;
+  /** Examples of each violation (a few of each kind), for the report. */
   examples: string[];
 }
 
 const TERMINAL = new Set(['succeeded', 'dead', 'cancelled']);
+/** Attempt outcomes after which the job runs again by design. */
+const RERUN_OUTCOMES = new Set(['expired', 'failed', 'abandoned', 'released']);
 
 export function checkHistory(input: {
   readonly acked: readonly AckedSubmit[];
@@ -92,20 +145,39 @@ export function checkHistory(input: {
   readonly leaderships?: readonly Leadership[];
 }): CheckReport {
   const examples: string[] = [];
+  // A few examples of each kind of violation, so many of one kind do not hide another.
+  const noted = new Map<string, number>();
   const note = (s: string): void => {
-    if (examples.length < 20) examples.push(s);
+    const kind = /^[a-z ]+/.exec(s)?.[0] ?? '';
+    const n = noted.get(kind) ?? 0;
+    noted.set(kind, n + 1);
+    if (n < 5 && examples.length < 40) examples.push(s);
   };
   const ackedIds = new Set(input.acked.map((a) => a.jobId));
   let lost = 0;
-  let unfinished = 0;
+  const unfinishedJobs: FinalJob[] = [];
   for (const id of ackedIds) {
     const job = input.finalJobs.get(id);
     if (!job) {
       lost++;
       note(`lost: acknowledged job ${id} is missing`);
     } else if (!TERMINAL.has(job.state)) {
-      unfinished++;
-      note(`unfinished: job ${id} is ${job.state}`);
+      unfinishedJobs.push(job);
+    }
+  }
+  const unfinished = unfinishedJobs.length;
+  if (unfinished > 0) {
+    // How many of each kind in each state, then examples of the unusual kinds first.
+    const counts = new Map<string, number>();
+    for (const job of unfinishedJobs) {
+      const key = `${job.kind ?? 'normal'} ${job.state}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    note(`unfinished by kind and state: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    const rank = (j: FinalJob): number => ((j.kind ?? 'normal') === 'normal' ? 1 : 0);
+    for (const job of [...unfinishedJobs].sort((a, b) => rank(a) - rank(b))) {
+      const last = job.history.at(-1);
+      note(`unfinished: job ${job.id}${rank(job) === 0 ? ` (${job.kind})` : ''} is ${job.state}${last ? ` after ${job.history.length} recorded attempt${job.history.length === 1 ? '' : 's'}, the last ${last.outcome}${last.error ? ` (${last.error.slice(0, 80)})` : ''}` : ''}`);
     }
   }
 
@@ -156,10 +228,57 @@ export function checkHistory(input: {
       duplicates++;
       const r = sorted[i] as Execution;
       const attempt = history.find((a) => a.token === r.token);
-      const why = r.killed || r.completion === 'rejected' || attempt?.outcome === 'expired' || attempt?.outcome === 'failed' || attempt === undefined;
+      const why = r.killed || r.completion === 'rejected' || attempt === undefined || RERUN_OUTCOMES.has(attempt.outcome);
       if (why) explained++;
       else note(`unexplained duplicate: job ${id} ran again after token ${r.token} (${attempt.outcome})`);
     }
+  }
+
+  let overLimit = 0;
+  let releasedButRan = 0;
+  for (const job of input.finalJobs.values()) {
+    const started = new Set((byJob.get(job.id) ?? []).map((r) => r.token));
+    const ran = new Set<number>();
+    /** How many ran attempts of each kind, for the example: "failed 2, expired (released ...) 4". */
+    const shown = new Map<string, number>();
+    const show = (label: string): void => void shown.set(label, (shown.get(label) ?? 0) + 1);
+    for (const a of job.history) {
+      const byCluster = attemptCountsByCluster(a);
+      if (!byCluster && started.has(a.token)) releasedButRan++;
+      if (byCluster || started.has(a.token)) {
+        ran.add(a.token);
+        show(`${a.outcome}${byCluster ? '' : ' (released though a worker started it)'}`);
+      }
+    }
+    for (const token of started) {
+      if (ran.has(token)) continue;
+      ran.add(token); // started by a worker, no longer (or never) in the cluster's history
+      show('started by a worker, not in the history');
+    }
+    if (job.maxAttempts !== undefined && ran.size > job.maxAttempts) {
+      overLimit++;
+      note(`attempts over limit: job ${job.id} (${job.kind ?? 'normal'}, submitted with maxAttempts ${job.maxAttempts}, now ${job.state}) ran ${ran.size} attempts: ${[...shown].map(([label, n]) => `${label} ${n}`).join(', ')}`);
+    }
+  }
+
+  const tally = (kind: ChaosJobKind): KindTally => {
+    const t: KindTally = { submitted: 0, dead: 0, other: 0 };
+    for (const id of ackedIds) {
+      const job = input.finalJobs.get(id);
+      if ((job?.kind ?? 'normal') !== kind) continue;
+      t.submitted++;
+      if (job?.state === 'dead') t.dead++;
+      else t.other++;
+    }
+    return t;
+  };
+  let wrongEnd = 0;
+  for (const job of input.finalJobs.values()) {
+    const expected = EXPECTED_END_STATE[job.kind ?? 'normal'];
+    if (!TERMINAL.has(job.state) || job.state === expected) continue;
+    wrongEnd++;
+    const last = job.history.at(-1);
+    note(`wrong end state: job ${job.id} (${job.kind ?? 'normal'}) ended ${job.state}, expected ${expected}${last?.error ? `; last error: ${last.error.slice(0, 200)}` : ''}`);
   }
 
   const first = input.digests[0];
@@ -191,13 +310,27 @@ export function checkHistory(input: {
     replicasAgree,
     leaderTerms: leadersByTerm.size,
     termsWithTwoLeaders: twoLeaders,
+    attemptsOverLimit: overLimit,
+    releasedButRan,
+    wrongEndState: wrongEnd,
+    poisonJobs: tally('poison'),
+    oversizedResults: tally('oversized'),
     examples,
   };
 }
 
 /** True when every must-hold of the report holds. */
 export function reportPasses(r: CheckReport): boolean {
-  return r.lost === 0 && r.unfinished === 0 && r.staleCompletionsAccepted === 0 && r.concurrentLeases === 0 && r.replicasAgree && r.termsWithTwoLeaders === 0;
+  return (
+    r.lost === 0 &&
+    r.unfinished === 0 &&
+    r.staleCompletionsAccepted === 0 &&
+    r.concurrentLeases === 0 &&
+    r.replicasAgree &&
+    r.termsWithTwoLeaders === 0 &&
+    r.attemptsOverLimit === 0 &&
+    r.wrongEndState === 0
+  );
 }
 
 /** Faults that damage a stopped node's data directory. */

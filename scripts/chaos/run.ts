@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Client } from '../../src/client/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
 import { DATABASE_DIR } from '../../src/storage/index.js';
 import { parseLogLine } from '../cluster-output.js';
@@ -22,6 +23,7 @@ import {
   type Leadership,
   type StartRefusal,
 } from './check.js';
+import { chaosJob, readChaosPayload } from './jobs.js';
 import { LinkProxy } from './proxy.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
@@ -41,7 +43,7 @@ export interface ChaosOptions {
   readonly keep?: boolean;
 }
 
-export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker' | DiskFaultKind;
+export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker' | 'restart-worker' | DiskFaultKind;
 
 export interface FaultRecord {
   readonly kind: FaultKind;
@@ -52,6 +54,22 @@ export interface FaultRecord {
   detail?: string;
 }
 
+/** How worker processes went down and came back, always under the same worker id. */
+export interface WorkerRestartSummary {
+  /** `restart-worker` faults: SIGKILL inside a running handler, started again at once. */
+  readonly restartWorker: number;
+  /** Of those, how many found a handler running within 5 s (the rest were killed idle). */
+  readonly midHandler: number;
+  /** `kill-worker` faults: SIGKILL wherever it was, started again after a pause. */
+  readonly killWorker: number;
+  /** Processes that died on their own and were started again (after a poison job, or an unexpected exit). */
+  readonly afterCrash: number;
+  /** Self-kills inside a poison job's handler, from the workers' history files. */
+  readonly poisonCrashes: number;
+  /** Worker processes that exited on their own for any other reason (see their stderr in the run directory). */
+  readonly unexpectedExits: number;
+}
+
 export interface ChaosResult extends CheckReport {
   seed: number;
   nodes: number;
@@ -59,6 +77,11 @@ export interface ChaosResult extends CheckReport {
   faults: number;
   faultCounts: Record<FaultKind, number>;
   diskFaults: DiskFaultSummary;
+  /** Every start of a worker after its first, each under the worker's same id. */
+  workerRestartsSameId: number;
+  workerRestarts: WorkerRestartSummary;
+  /** The cluster's `limits.maxResultBytes`; oversized jobs return one byte more. */
+  maxResultBytes: number;
   medianRecoveryMs: number | null;
   maxRecoveryMs: number | null;
   dir: string;
@@ -66,12 +89,12 @@ export interface ChaosResult extends CheckReport {
 }
 
 /**
- * The first faults always include leader kills, a partition and one of each disk fault, so a
- * short run (45 s) covers them. The disk faults come after the leader kills and back to back: a
- * damaged node is off limits to faults on other nodes until it has caught up, while a disk fault
- * may hit it again at once.
+ * The first faults always include leader kills, a partition, a worker restart under its own id
+ * and one of each disk fault, so a short run (45 s) covers them. The disk faults come after the
+ * leader kills and back to back: a damaged node is off limits to faults on other nodes until it
+ * has caught up, while a disk fault may hit it again at once.
  */
-const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'kill-leader', 'kill-leader', 'truncate-log', 'corrupt-table', 'wipe', 'split', 'kill-worker'];
+const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'restart-worker', 'kill-leader', 'kill-leader', 'truncate-log', 'corrupt-table', 'wipe', 'split', 'kill-worker'];
 /** How long a fault on other nodes waits for a damaged node to catch up before it is skipped. */
 const CATCH_UP_WAIT_MS = 10_000;
 const WEIGHTS: readonly [FaultKind, number][] = [
@@ -81,6 +104,7 @@ const WEIGHTS: readonly [FaultKind, number][] = [
   ['isolate-leader', 10],
   ['split', 8],
   ['kill-worker', 18],
+  ['restart-worker', 12],
   ['wipe', 3],
   ['truncate-log', 3],
   ['corrupt-table', 3],
@@ -101,7 +125,13 @@ interface WorkerProc {
   readonly id: string;
   readonly log: string;
   proc: ChildProcess | null;
+  /** When a process of this worker went down (killed or crashed). */
   kills: number[];
+  /** The start after a crash, while under way. */
+  restarting: Promise<void> | null;
+  restarts: { restartWorker: number; midHandler: number; killWorker: number; afterCrash: number };
+  /** Processes of this worker that exited without the run killing them. */
+  ownExits: number;
 }
 
 /**
@@ -142,7 +172,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const historyPath = join(cluster.dir, 'history.jsonl');
   const record = (entry: Record<string, unknown>): void => appendFileSync(historyPath, JSON.stringify(entry) + '\n');
   const addresses = cluster.ids.map((id) => cluster.address(id));
-  const workers: WorkerProc[] = Array.from({ length: o.workers ?? 2 }, (_, i) => ({ id: `w${i + 1}`, log: join(cluster.dir, `worker-w${i + 1}.jsonl`), proc: null, kills: [] }));
+  const workers: WorkerProc[] = Array.from({ length: o.workers ?? 2 }, (_, i) => ({
+    id: `w${i + 1}`,
+    log: join(cluster.dir, `worker-w${i + 1}.jsonl`),
+    proc: null,
+    kills: [],
+    restarting: null,
+    restarts: { restartWorker: 0, midHandler: 0, killWorker: 0, afterCrash: 0 },
+    ownExits: 0,
+  }));
+  // The nodes' own config (they get no RAFTJOBS_* variables from this process): oversized jobs
+  // return one byte more than the result limit it sets.
+  const maxResultBytes = loadConfig(cluster.configPath, { env: {} }).limits.maxResultBytes;
+  /** Worker processes that die on their own (a poison job) are started again under the same id until the end. */
+  let supervising = true;
   const acked: AckedSubmit[] = [];
   const ackStarts: { startedAt: number; at: number }[] = [];
   const faults: FaultRecord[] = [];
@@ -157,6 +200,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     );
     w.proc = child;
     child.stderr?.on('data', (d: Buffer) => appendFileSync(join(cluster.dir, `worker-${w.id}.stderr`), d));
+    child.once('exit', (code, signal) => {
+      // A process the run killed or replaced is no longer `w.proc` by now.
+      if (w.proc !== child) return;
+      w.proc = null;
+      w.kills.push(Date.now());
+      w.ownExits++;
+      record({ e: 'worker-exit', worker: w.id, code, signal, at: Date.now() });
+      if (supervising) restartAfterCrash(w);
+    });
     await new Promise<void>((resolveReady, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker ${w.id} not ready in 30 s`)), 30_000);
       child.stdout?.on('data', (d: Buffer) => {
@@ -170,6 +222,46 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         resolveReady();
       });
     });
+  };
+  const restartAfterCrash = (w: WorkerProc): void => {
+    const restart: Promise<void> = pause(200)
+      .then(async () => {
+        if (!supervising || w.proc) return;
+        await startWorker(w);
+        w.restarts.afterCrash++;
+      })
+      .catch((err: unknown) => say(`  ${clock()} ${w.id} could not be started again after it died: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        if (w.restarting === restart) w.restarting = null;
+      });
+    w.restarting = restart;
+  };
+  /**
+   * The `restart-worker` fault: the worker SIGKILLs itself inside a running handler (SIGUSR2 asks
+   * it to, at once or as the next handler starts), or after 5 s without one the run SIGKILLs it
+   * idle; then it starts again at once under the same id. Returns what happened.
+   */
+  const restartWorker = async (w: WorkerProc): Promise<string> => {
+    await w.restarting;
+    const child = w.proc;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      if (!w.proc) await startWorker(w);
+      return 'was not running; started';
+    }
+    w.proc = null; // from here on its exit is the run's doing
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
+    child.kill('SIGUSR2');
+    const signal = await Promise.race([exited, pause(5000).then(() => 'timeout' as const)]);
+    const midHandler = signal === 'SIGKILL';
+    if (signal === 'timeout') {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    w.kills.push(Date.now());
+    await startWorker(w);
+    w.restarts.restartWorker++;
+    if (midHandler) w.restarts.midHandler++;
+    return midHandler ? 'SIGKILL inside a running handler; started again at once under the same id' : 'no handler ran within 5 s: SIGKILL idle; started again at once under the same id';
   };
   const killWorker = (w: WorkerProc): void => {
     if (w.proc && w.proc.exitCode === null) {
@@ -187,17 +279,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const count = 1 + (seq % 4);
       const startedAt = Date.now();
       try {
-        const jobs = Array.from({ length: count }, (_, i) => ({
+        // A small seeded share are poison or oversized jobs (see jobs.ts), with 2 or 3 attempts.
+        const specs = Array.from({ length: count }, (_, i) => chaosJob(o.seed, n, seq + i, maxResultBytes));
+        const jobs = specs.map((spec) => ({
           queue: QUEUE,
-          payload: { submitter: n, seq: seq + i },
-          maxAttempts: 50,
+          payload: spec.payload,
+          maxAttempts: spec.maxAttempts,
           backoff: { type: 'fixed' as const, delayMs: 100 },
         }));
         const res = await client.submit(jobs);
         const at = Date.now();
-        for (const j of res) {
+        for (const [i, j] of res.entries()) {
           acked.push({ jobId: j.id, at });
-          record({ e: 'ack', jobId: j.id, at, startedAt });
+          const kind = specs[i]?.kind ?? 'normal';
+          record(kind === 'normal' ? { e: 'ack', jobId: j.id, at, startedAt } : { e: 'ack', jobId: j.id, at, startedAt, kind, maxAttempts: specs[i]?.maxAttempts });
         }
         ackStarts.push({ startedAt, at });
         seq += count;
@@ -388,10 +483,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
       case 'kill-worker': {
         const w = rng.pick(workers);
+        await w.restarting;
         killWorker(w);
         await pause(rng.between(300, 1500));
         await startWorker(w);
+        w.restarts.killWorker++;
         return { kind, target: w.id, at, recoveryMs: null };
+      }
+      case 'restart-worker': {
+        const w = rng.pick(workers);
+        const detail = await restartWorker(w);
+        return { kind, target: w.id, at, recoveryMs: null, detail };
       }
       case 'wipe':
       case 'truncate-log':
@@ -411,7 +513,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await cluster.startAll();
     await cluster.waitForLeader();
     for (const w of workers) await startWorker(w);
-    say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s, run dir ${cluster.dir}`);
+    say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s, ${workers.length} workers, oversized results ${maxResultBytes + 1} bytes, run dir ${cluster.dir}`);
     const loops = Array.from({ length: o.submitters ?? 2 }, (_, i) => submitLoop(i));
     const endAt = Date.now() + o.durationS * 1000;
     await pause(1000);
@@ -440,7 +542,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     for (const id of cluster.ids) {
       if (!cluster.isRunning(id)) await startNode(id, 'heal');
     }
-    for (const w of workers) if (!w.proc) await startWorker(w);
+    for (const w of workers) {
+      await w.restarting;
+      if (!w.proc) await startWorker(w);
+    }
     await cluster.waitForLeader({ timeoutMs: 30_000 });
     const client = new Client({ nodes: addresses, deadlineMs: 10_000 });
     clients.push(client);
@@ -463,13 +568,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let pageToken: string | undefined;
     do {
       const page = await client.list({ queue: QUEUE, pageSize: 1000, ...(pageToken ? { pageToken } : {}) });
-      for (const j of page.jobs) finalJobs.set(j.id, { id: j.id, state: j.state, history: j.history.map((a) => ({ ...a })) });
+      for (const j of page.jobs) {
+        // Kind and attempt limit as submitted, from the payload: the cluster's maxAttempts may have moved.
+        const ask = readChaosPayload(j.payload);
+        const limit = ask.maxAttempts === null ? {} : { maxAttempts: ask.maxAttempts };
+        finalJobs.set(j.id, { id: j.id, state: j.state, history: j.history.map((a) => ({ ...a })), kind: ask.kind, ...limit });
+      }
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
+    supervising = false;
     for (const w of workers) {
-      if (w.proc) {
-        w.proc.kill('SIGTERM');
-        await new Promise((r) => w.proc?.once('exit', r));
+      await w.restarting;
+      const child = w.proc;
+      if (child) {
+        w.proc = null;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
       }
     }
     const executions = readExecutions(workers);
@@ -489,6 +604,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const rec = faults.map((f) => f.recoveryMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
     const counts = Object.fromEntries(WEIGHTS.map(([k]) => [k, faults.filter((f) => f.kind === k).length])) as Record<FaultKind, number>;
     const diskFaults = summarizeDiskFaults(diskEvents, refusals);
+    const workerRestarts = summarizeWorkerRestarts(workers);
     result = {
       seed: o.seed,
       nodes: o.nodes,
@@ -496,6 +612,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       faults: faults.length,
       faultCounts: counts,
       diskFaults,
+      workerRestartsSameId: workerRestarts.restartWorker + workerRestarts.killWorker + workerRestarts.afterCrash,
+      workerRestarts,
+      maxResultBytes,
       ...report,
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
@@ -506,14 +625,45 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     return result;
   } finally {
     stopLoad = true;
+    supervising = false;
     stopWatching.abort();
     await Promise.allSettled(watchers);
     for (const c of clients) c.close();
+    await Promise.allSettled(workers.flatMap((w) => (w.restarting ? [w.restarting] : [])));
     for (const w of workers) killWorker(w);
     await cluster.stopAll('SIGKILL').catch(() => undefined);
     for (const p of proxies.values()) await p.close();
     if (result?.passed && !o.keep) rmSync(cluster.dir, { recursive: true, force: true });
   }
+}
+
+/** JSON lines of a worker's history file (a line cut short by SIGKILL is skipped). */
+function readWorkerLog(path: string): Record<string, unknown>[] {
+  if (!existsSync(path)) return [];
+  const out: Record<string, unknown>[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // cut short
+    }
+  }
+  return out;
+}
+
+function summarizeWorkerRestarts(workers: readonly WorkerProc[]): WorkerRestartSummary {
+  const sum = (f: (w: WorkerProc) => number): number => workers.reduce((s, w) => s + f(w), 0);
+  const afterCrash = sum((w) => w.restarts.afterCrash);
+  const poisonCrashes = sum((w) => readWorkerLog(w.log).filter((r) => r['e'] === 'crash' && r['why'] === 'poison').length);
+  return {
+    restartWorker: sum((w) => w.restarts.restartWorker),
+    midHandler: sum((w) => w.restarts.midHandler),
+    killWorker: sum((w) => w.restarts.killWorker),
+    afterCrash,
+    poisonCrashes,
+    unexpectedExits: Math.max(0, sum((w) => w.ownExits) - poisonCrashes),
+  };
 }
 
 function readExecutions(workers: readonly WorkerProc[]): Execution[] {
@@ -639,11 +789,19 @@ export function formatChaosReport(r: ChaosResult): string {
     `  diskFaults: ${formatDiskFaults(r.diskFaults)}`,
     `  acked ${r.acked}  lost ${r.lost}  unfinished ${r.unfinished}  staleCompletionsAccepted ${r.staleCompletionsAccepted}  concurrentLeases ${r.concurrentLeases}`,
     `  duplicateExecutions ${r.duplicateExecutions} (explained ${r.duplicatesExplained})  replicasAgree ${r.replicasAgree}  termsWithTwoLeaders ${r.termsWithTwoLeaders} (of ${r.leaderTerms})`,
+    `  attemptsOverLimit ${r.attemptsOverLimit} (releasedButRan ${r.releasedButRan})  wrongEndState ${r.wrongEndState}`,
+    `  poisonJobs: submitted ${r.poisonJobs.submitted}, dead ${r.poisonJobs.dead}, other ${r.poisonJobs.other}   oversizedResults (${r.maxResultBytes + 1} bytes): submitted ${r.oversizedResults.submitted}, dead ${r.oversizedResults.dead}, other ${r.oversizedResults.other}`,
+    `  workerRestartsSameId ${r.workerRestartsSameId}: ${formatWorkerRestarts(r.workerRestarts)}`,
     `  recovery after a fault: median ${r.medianRecoveryMs ?? '-'} ms, max ${r.maxRecoveryMs ?? '-'} ms`,
   ];
   for (const e of r.examples) lines.push(`  ! ${e}`);
   if (!r.passed) lines.push(`  run directory kept: ${r.dir}`);
   return lines.join('\n');
+}
+
+/** `restart-worker 3 (3 mid-handler), kill-worker 2, after a crash 6 (poison 6, unexpected exits 0)`. */
+function formatWorkerRestarts(w: WorkerRestartSummary): string {
+  return `restart-worker ${w.restartWorker} (${w.midHandler} mid-handler), kill-worker ${w.killWorker}, after a crash ${w.afterCrash} (poison crashes ${w.poisonCrashes}, unexpected exits ${w.unexpectedExits})`;
 }
 
 /** `wipe 1, truncate-log 1, corrupt-table 1; refused 2 (truncate-log 1, corrupt-table 1), rebuilt 2; ...`. */

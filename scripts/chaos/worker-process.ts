@@ -3,12 +3,19 @@
  * Every handler start and every outcome the cluster acknowledged is appended (synchronously, so
  * a kill loses nothing already written) to a JSON-lines history file.
  *
+ * The handler does what the job's payload asks (see `jobs.ts`): a poison job makes the process
+ * SIGKILL itself inside the handler; an oversized job returns a result of the payload's
+ * `resultBytes`. On SIGUSR2 the process SIGKILLs itself inside a running handler (at once if one
+ * is running, else as the next one starts): the runner's "restart under the same id" fault, which
+ * must land mid-handler. Each self-kill is recorded first as a `crash` line.
+ *
  *   node --import tsx scripts/chaos/worker-process.ts --nodes a,b,c --queue chaos --id w1 --log FILE
  */
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Worker } from '../../src/client/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
+import { readChaosPayload } from './jobs.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +43,21 @@ const maxMs = Number(values['max-ms']);
 const rng = new SeededRandom(Number(values.seed));
 const record = (entry: Record<string, unknown>): void => appendFileSync(log, JSON.stringify(entry) + '\n');
 
+/** Handlers started and not yet returned. */
+const running = new Set<string>();
+let crashAtNextStart = false;
+/** Records why, then SIGKILLs this process (no shutdown, no goodbye: as a crash or `kill -9`). */
+const crash = (why: 'poison' | 'restart', jobId: string | null): never => {
+  record({ e: 'crash', why, jobId, running: [...running], worker: id, at: Date.now() });
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL sent to self');
+};
+process.on('SIGUSR2', () => {
+  const inHandler = [...running][0];
+  if (inHandler !== undefined) crash('restart', inHandler);
+  crashAtNextStart = true;
+});
+
 const worker = new Worker({
   nodes,
   queues: [values.queue],
@@ -43,16 +65,25 @@ const worker = new Worker({
   workerId: id,
   leaseTtlMs: Number(values['lease-ttl-ms']),
   async handler(job) {
-    record({ e: 'start', jobId: job.id, attempt: job.attempt, token: job.token, worker: id, at: Date.now() });
-    const ms = minMs + rng.int(Math.max(1, maxMs - minMs));
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      job.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
+    const ask = readChaosPayload(job.payload);
+    record({ e: 'start', jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, token: job.token, kind: ask.kind, worker: id, at: Date.now() });
+    running.add(job.id);
+    try {
+      if (crashAtNextStart) crash('restart', job.id);
+      if (ask.kind === 'poison') crash('poison', job.id);
+      const ms = minMs + rng.int(Math.max(1, maxMs - minMs));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        job.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        });
       });
-    });
-    return { worker: id, token: job.token };
+      if (ask.kind === 'oversized') return Buffer.alloc(ask.resultBytes, 0x78);
+      return { worker: id, token: job.token };
+    } finally {
+      running.delete(job.id);
+    }
   },
   onOutcome(o) {
     record({ e: 'outcome', jobId: o.jobId, token: o.token, kind: o.kind, accepted: o.accepted, code: o.code, at: Date.now() });

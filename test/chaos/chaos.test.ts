@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { formatChaosReport, runChaos } from '../../scripts/chaos/run.js';
 
 /**
- * A short chaos run on real processes: several leader kills, a leader isolation, one of each disk
- * fault (a wiped data directory, a cut write-ahead log, a table file with flipped bytes), then a
- * split and worker kills as time allows, with clients and workers running throughout. The
- * must-holds of the checker hold.
+ * A short chaos run on real processes: several leader kills, a leader isolation, a worker killed
+ * inside a handler and restarted under the same id, one of each disk fault (a wiped data
+ * directory, a cut write-ahead log, a table file with flipped bytes), then a split and worker
+ * kills as time allows, with clients and workers running throughout, and poison and oversized
+ * jobs among the submits. The must-holds of the checker hold: among them, no job ran more
+ * attempts than it was submitted with, and poison and oversized jobs end dead.
  */
 describe('chaos', () => {
-  it('loses nothing and accepts no stale completion through leader kills, partitions and disk faults', async () => {
+  it('loses nothing, accepts no stale completion and keeps attempt limits through node, disk and worker faults', async () => {
     let log = '';
     const out = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -26,6 +28,13 @@ describe('chaos', () => {
     // A table with flipped bytes does not open; whatever refused was rebuilt.
     expect(r.diskFaults.refusedAfter['corrupt-table'] ?? 0, summary).toBeGreaterThanOrEqual(1);
     expect(r.diskFaults.rebuilt, summary).toBe(r.diskFaults.refused);
+    expect(r.workerRestarts.restartWorker, summary).toBeGreaterThanOrEqual(1);
+    expect(r.poisonJobs.submitted, summary).toBeGreaterThanOrEqual(1);
+    expect(r.oversizedResults.submitted, summary).toBeGreaterThanOrEqual(1);
+    expect(r.poisonJobs.dead, summary).toBe(r.poisonJobs.submitted);
+    expect(r.oversizedResults.dead, summary).toBe(r.oversizedResults.submitted);
+    expect(r.attemptsOverLimit, summary).toBe(0);
+    expect(r.wrongEndState, summary).toBe(0);
     expect(r.termsWithTwoLeaders, summary).toBe(0);
     expect(r.acked, summary).toBeGreaterThan(100);
     expect(r.lost, summary).toBe(0);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkHistory, reportPasses, summarizeDiskFaults, type DiskFaultEvent, type Execution, type FinalJob } from '../../scripts/chaos/check.js';
+import {
+  attemptCountsByCluster,
+  checkHistory,
+  reportPasses,
+  summarizeDiskFaults,
+  type ClusterAttempt,
+  type DiskFaultEvent,
+  type Execution,
+  type FinalJob,
+} from '../../scripts/chaos/check.js';
 
 const job = (id: string, state: string, history: FinalJob['history'] = []): [string, FinalJob] => [id, { id, state, history }];
 const attempt = (token: number, startedAt: number, endedAt: number | null, outcome: string) => ({ attempt: token, token, workerId: 'w', startedAt, endedAt, outcome });
@@ -63,6 +72,104 @@ describe('chaos history checker', () => {
   it('requires every replica at the same applied index and digest', () => {
     const r = checkHistory({ acked: [], executions: [], finalJobs: new Map(), digests: [...digests, { id: 'n3', appliedIndex: 8, stateDigest: 'a' }] });
     expect(r.replicasAgree).toBe(false);
+  });
+});
+
+describe('attempts over the limit', () => {
+  const LEGACY = 'released: the worker never received this lease';
+  const ended = (token: number, outcome: string, error: string | null = null): ClusterAttempt => ({ attempt: token, token, workerId: 'w1', startedAt: token * 100, endedAt: token * 100 + 50, outcome, error });
+  const limited = (id: string, state: string, maxAttempts: number, history: ClusterAttempt[], kind: FinalJob['kind'] = 'poison'): [string, FinalJob] => [id, { id, state, history, kind, maxAttempts }];
+  const started = (jobId: string, ...tokens: number[]): Execution[] => tokens.map((t) => run(jobId, t, 'unknown', true));
+
+  it.each([
+    ['released', null, false],
+    ['expired', LEGACY, false],
+    ['expired', 'lease expired', true],
+    ['expired', null, true],
+    ['abandoned', null, true],
+    ['failed', 'boom', true],
+    ['succeeded', null, true],
+    ['cancelled', null, true],
+    ['running', null, true],
+  ] as const)('an attempt with outcome %s and error %j counts by the cluster\'s account: %s', (outcome, error, counts) => {
+    expect(attemptCountsByCluster(ended(1, outcome, error))).toBe(counts);
+  });
+
+  it('counts a released attempt a worker had started: a poison job released on each restart ran past its limit', () => {
+    // Today's bug: the worker crashes inside the handler, restarts under the same id, and the
+    // cluster gives the attempt back as "never received" (and raises the limit) each time.
+    const r = checkHistory({
+      acked: [{ jobId: 'p', at: 1 }],
+      executions: started('p', 1, 2, 3, 4),
+      finalJobs: new Map([limited('p', 'leased', 2, [ended(1, 'expired', LEGACY), ended(2, 'expired', LEGACY), ended(3, 'expired', LEGACY), { ...ended(4, 'running'), endedAt: null }])]),
+      digests,
+    });
+    expect(r).toMatchObject({ attemptsOverLimit: 1, releasedButRan: 3, unfinished: 1 });
+    expect(r.examples.join('\n')).toMatch(/attempts over limit: job p \(poison, submitted with maxAttempts 2, now leased\) ran 4 attempts/);
+    expect(reportPasses(r)).toBe(false);
+  });
+
+  it('does not count attempts released before any worker started them', () => {
+    const r = checkHistory({
+      acked: [{ jobId: 'p', at: 1 }],
+      executions: started('p', 3, 4),
+      finalJobs: new Map([limited('p', 'dead', 2, [ended(1, 'released'), ended(2, 'expired', LEGACY), ended(3, 'abandoned'), ended(4, 'failed', 'boom')])]),
+      digests,
+    });
+    expect(r).toMatchObject({ attemptsOverLimit: 0, releasedButRan: 0, poisonJobs: { submitted: 1, dead: 1, other: 0 } });
+    expect(reportPasses(r)).toBe(true);
+  });
+
+  it('counts every ended or running attempt by the cluster\'s account, started by a recorded worker or not', () => {
+    const r = checkHistory({
+      acked: [],
+      executions: [],
+      finalJobs: new Map([
+        limited('a', 'leased', 2, [ended(1, 'abandoned'), ended(2, 'expired'), { ...ended(3, 'running'), endedAt: null }]),
+        limited('b', 'dead', 2, [ended(1, 'failed', 'x'), ended(2, 'failed', 'x')], 'oversized'),
+      ]),
+      digests,
+    });
+    expect(r.attemptsOverLimit).toBe(1);
+    expect(r.examples.join('\n')).toMatch(/job a .* ran 3 attempts/);
+  });
+
+  it('counts handler starts missing from a truncated history, and checks only jobs with a known limit', () => {
+    const r = checkHistory({
+      acked: [],
+      executions: [...started('a', 1, 2, 3), ...started('b', 1, 2, 3)],
+      finalJobs: new Map([limited('a', 'dead', 2, [ended(3, 'failed')]), job('b', 'succeeded', [ended(3, 'succeeded')])]),
+      digests,
+    });
+    expect(r).toMatchObject({ attemptsOverLimit: 1, releasedButRan: 0 });
+    expect(r.examples.join('\n')).toMatch(/ran 3 attempts: failed 1, started by a worker, not in the history 2/);
+  });
+
+  it('tallies poison and oversized jobs, and fails a job that ended in the wrong state', () => {
+    const r = checkHistory({
+      acked: ['p1', 'p2', 'o1', 'o2', 'n1', 'n2'].map((jobId) => ({ jobId, at: 1 })),
+      executions: [],
+      finalJobs: new Map([
+        limited('p1', 'dead', 2, []),
+        limited('p2', 'ready', 2, []),
+        limited('o1', 'dead', 3, [], 'oversized'),
+        limited('o2', 'succeeded', 3, [], 'oversized'),
+        limited('n1', 'succeeded', 50, [], 'normal'),
+        limited('n2', 'dead', 50, [ended(1, 'failed', 'handler threw')], 'normal'),
+      ]),
+      digests,
+    });
+    expect(r).toMatchObject({
+      poisonJobs: { submitted: 2, dead: 1, other: 1 },
+      oversizedResults: { submitted: 2, dead: 1, other: 1 },
+      unfinished: 1,
+      wrongEndState: 2,
+      attemptsOverLimit: 0,
+    });
+    expect(r.examples.join('\n')).toMatch(/wrong end state: job n2 \(normal\) ended dead, expected succeeded; last error: handler threw/);
+    expect(r.examples).toContain('unfinished by kind and state: poison ready 1');
+    expect(r.examples).toContain('unfinished: job p2 (poison) is ready');
+    expect(reportPasses(r)).toBe(false);
   });
 });
 
