@@ -3,13 +3,15 @@
  *
  * A steady load on a real three-node cluster with the default config (snapshots included): open
  * loop, `--rate` jobs per second submitted one job per `submit` call from `--clients` SDK clients
- * (the SDK coalesces what one turn submits), run to completion by `--workers` SDK workers. It
- * reports what a team running it for months cares about:
+ * (the SDK coalesces what one turn submits), run to completion by `--workers` worker processes
+ * (`raftjobs work`, 256 slots each). It reports what a team running it for months cares about:
  *
  * - `leaderChanges`: leaders seen after the first (status polled every 250 ms, no digest);
  * - `timeouts`: submits that failed (every submit has a 10 s deadline);
  * - `longestAckPauseMs`: the longest time, while submits were waiting, in which none was
- *   acknowledged; `ackP50Ms`, `ackP99Ms`, `ackMaxMs`: submit latency;
+ *   acknowledged, and `longestAckPauseOwnStallMs`, how much of it this process's own event loop
+ *   was stalled (it runs the clients, so its GC pauses delay acknowledgements the cluster already
+ *   sent; the workers run in child processes); `ackP50Ms`, `ackP99Ms`, `ackMaxMs`: submit latency;
  * - `rssMb`: each node's resident memory at the start of every minute; `snapshots` taken by each
  *   node and `snapshotMb`, their sizes (the size of the replicated state when each was taken);
  * - `lag`: submitted but not yet completed at the end of the load (before the drain).
@@ -17,10 +19,11 @@
  * The last line with `--json` is one JSON object. Exit code 0 only with no leader change, no
  * timeout and every job completed after the drain. Nodes stop at the end, on error and on SIGINT.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client, Worker } from '../src/client/index.js';
-import { Cluster, type StatusRow } from './lib/index.js';
+import { Client } from '../src/client/index.js';
+import { BIN, childEnv, Cluster, REPO_ROOT, type StatusRow } from './lib/index.js';
 
 const USAGE = 'usage: npm run steady -- [--duration S] [--rate JOBS_PER_S] [--clients N] [--workers N] [--json] [--keep]';
 const QUEUE = 'steady';
@@ -92,21 +95,32 @@ process.on('SIGTERM', onSignal);
 await cluster.waitForLeader();
 const addresses = cluster.nodes.map((n) => n.address);
 const clients = Array.from({ length: clientCount }, () => new Client({ nodes: addresses, deadlineMs: 10_000 }));
+// The workers run in child processes (`raftjobs work`, a handler that returns at once), so that
+// running 5,000 handlers a second does not stall the event loop that measures acknowledgements.
+// Each prints one line per job it runs: the lines are counted as completions.
 let completed = 0;
-const workers = Array.from(
-  { length: workerCount },
-  () =>
-    new Worker({
-      nodes: addresses,
-      queues: [QUEUE],
-      concurrency: 256,
-      handler: () => {
-        completed++;
-        return Promise.resolve(null);
-      },
-    }),
-);
-await Promise.all(workers.map((w) => w.start()));
+const workers = Array.from({ length: workerCount }, (_, i) => {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'work', '--config', cluster.configPath, '--queue', QUEUE, '--handler', 'sleep', '--sleep-ms', '0', '--concurrency', '256', '--worker-id', `steady-w${i + 1}`],
+    { cwd: REPO_ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) completed++;
+  });
+  return child;
+});
+const stopWorkers = (): Promise<unknown> =>
+  Promise.all(
+    workers.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 
 let submitted = 0;
 let acked = 0;
@@ -117,6 +131,32 @@ let lastAckAt = performance.now();
 let longestAckPauseMs = 0;
 /** Wall-clock time the longest pause ended, to match against the node logs. */
 let longestAckPauseEnd = '';
+/** The longest pause as [start, end] on performance.now(), to set against this process's own stalls. */
+let longestAckPauseSpan: [number, number] = [0, 0];
+
+// A stall of this process's own event loop (a GC) holds back acknowledgements the cluster already
+// sent. Its stalls are recorded, to tell such a pause from one of the cluster's.
+const STALL_PROBE_MS = 5;
+const STALL_MIN_MS = 20;
+const ownStalls: [number, number][] = [];
+let longestOwnStallMs = 0;
+let probeAt = performance.now();
+const stallProbe = setInterval(() => {
+  const now = performance.now();
+  const late = now - probeAt - STALL_PROBE_MS;
+  if (late >= STALL_MIN_MS) {
+    ownStalls.push([now - late, now]);
+    longestOwnStallMs = Math.max(longestOwnStallMs, late);
+  }
+  probeAt = now;
+}, STALL_PROBE_MS);
+
+/** How much of [from, to] this process spent stalled, ms. */
+function ownStallWithin(from: number, to: number): number {
+  let ms = 0;
+  for (const [a, b] of ownStalls) ms += Math.max(0, Math.min(b, to) - Math.max(a, from));
+  return ms;
+}
 const latencies: number[] = [];
 const leaders: string[] = [];
 const rss: Record<string, (number | null)[]> = Object.fromEntries(cluster.ids.map((id) => [id, []]));
@@ -132,6 +172,7 @@ function submitOne(client: Client): void {
       if (outstanding > 0 && now - lastAckAt > longestAckPauseMs) {
         longestAckPauseMs = now - lastAckAt;
         longestAckPauseEnd = new Date().toISOString();
+        longestAckPauseSpan = [lastAckAt, now];
       }
       lastAckAt = now;
       outstanding--;
@@ -187,12 +228,13 @@ const drainDeadline = performance.now() + 120_000;
 while (!stopping && (outstanding > 0 || completed < acked) && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
 stopping = true;
 await statusLoop;
+clearInterval(stallProbe);
 
 // From the node logs: every snapshot each node took, and its size (the size of the whole state).
 const snapshotLines = cluster.ids.map((id) => readFileSync(cluster.logPath(id), 'utf8').split('\n').filter((l) => l.includes('"snapshot taken')));
 const snapshots = snapshotLines.map((lines) => lines.length);
 const snapshotMb = snapshotLines.map((lines) => lines.map((l) => Math.round(Number((JSON.parse(l) as { bytes?: number }).bytes ?? 0) / 1e5) / 10));
-await Promise.all(workers.map((w) => w.close({ timeoutMs: 5_000 })));
+await stopWorkers();
 for (const c of clients) c.close();
 await cluster.cleanup(values['keep'] === true);
 
@@ -209,6 +251,9 @@ const result = {
   maxTerm,
   longestAckPauseMs: Math.round(longestAckPauseMs),
   longestAckPauseEnd,
+  /** Of the longest pause, the time this process's own event loop was stalled (see above). */
+  longestAckPauseOwnStallMs: Math.round(ownStallWithin(...longestAckPauseSpan)),
+  longestOwnStallMs: Math.round(longestOwnStallMs),
   ackP50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
   ackP99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
   ackMaxMs: Math.round(latencies.at(-1) ?? 0),
@@ -220,7 +265,7 @@ const result = {
 const passed = result.leaderChanges === 0 && timeouts === 0 && completed >= acked;
 log(
   `steady ${passed ? 'PASSED' : 'FAILED'}: ${durationS} s at ${rate} jobs/s: submitted ${submitted}, acked ${acked}, completed ${completed}, timeouts ${timeouts}, leader changes ${result.leaderChanges}\n` +
-    `  ack p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms, max ${result.ackMaxMs} ms; longest pause in acks ${result.longestAckPauseMs} ms (ended ${longestAckPauseEnd})\n` +
+    `  ack p50 ${result.ackP50Ms} ms, p99 ${result.ackP99Ms} ms, max ${result.ackMaxMs} ms; longest pause in acks ${result.longestAckPauseMs} ms (ended ${longestAckPauseEnd}; this process was itself stalled for ${result.longestAckPauseOwnStallMs} ms of it, its longest stall ${result.longestOwnStallMs} ms)\n` +
     `  snapshots per node ${snapshots.join('/')}, sizes (MB) ${snapshotMb.map((m) => m.join(',')).join(' / ')}\n` +
     `  RSS per node and minute (MB): ${cluster.ids.map((id) => `${id} ${(rss[id] ?? []).join(',')}`).join('; ')}`,
 );
