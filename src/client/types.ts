@@ -112,7 +112,11 @@ export interface JobAttempt {
   readonly startedAt: number;
   /** `null` while running. */
   readonly endedAt: number | null;
-  readonly outcome: 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
+  /**
+   * `released`: the worker gave the lease back unstarted (the attempt does not count);
+   * `abandoned`: the worker's session went away while it held the lease (the attempt counts).
+   */
+  readonly outcome: 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'released' | 'abandoned';
   /** The failure message, when it failed. */
   readonly error: string | null;
 }

@@ -37,6 +37,8 @@ interface Held {
   state: LeaseState;
   /** The lease is gone (or abandoned at close): nothing more is sent for it. */
   lost: boolean;
+  /** The cluster said the lease ended (an answer to an outcome or a heartbeat, a newer lease of the job). */
+  endedAtCluster: boolean;
   /**
    * Local clock ms until which the lease is surely ours: the local time of the grant (or of
    * sending the heartbeat that extended it) plus what the server gave. The handler is aborted then.
@@ -126,6 +128,13 @@ export class Worker {
   private readonly leases = new Map<string, Held>();
   /** The newest lease of each job held, to spot a job leased to us again with a newer token. */
   private readonly byJob = new Map<string, Held>();
+  /**
+   * Leases whose handler started and that this worker stopped tracking without the cluster saying
+   * they ended (aborted at their local deadline, or at close), until a while past their TTL. Every
+   * Hello lists them as held: a lease of this session missing from a Hello is one the worker never
+   * received, which the cluster gives back without counting the attempt, and these attempts ran.
+   */
+  private readonly ranUnconfirmed = new Map<string, { readonly ref: WireLeaseRef; readonly until: number }>();
   private readonly outbox = new Map<number, Pending>();
   private readonly heartbeatsSent = new Map<number, SentHeartbeat>();
   private readonly listeners = new Set<() => void>();
@@ -293,7 +302,12 @@ export class Worker {
 
   private heldRefs(): WireLeaseRef[] {
     const refs: WireLeaseRef[] = [];
-    for (const h of this.leases.values()) if (!h.lost) refs.push({ jobId: h.leased.jobId, token: h.leased.token });
+    const now = this.clock.now();
+    for (const h of this.leases.values()) if (!h.lost || !h.endedAtCluster) refs.push({ jobId: h.leased.jobId, token: h.leased.token });
+    for (const [key, r] of this.ranUnconfirmed) {
+      if (r.until <= now) this.ranUnconfirmed.delete(key);
+      else if (!this.leases.has(key)) refs.push(r.ref);
+    }
     return refs;
   }
 
@@ -500,6 +514,7 @@ export class Worker {
         leased,
         state: 'running',
         lost: false,
+        endedAtCluster: false,
         deadline: this.deadlineOf(receivedAt, leased.expiresAtMs, serverTimeMs, leased.ttlMs),
         controller: new AbortController(),
         startedAt: 0,
@@ -576,6 +591,8 @@ export class Worker {
   private drop(h: Held, why: string, code: ErrorCode = ErrorCode.StaleToken): void {
     if (h.lost) return;
     h.lost = true;
+    // Only the local deadline and close drop a lease the cluster may still hold.
+    h.endedAtCluster = code !== ErrorCode.LeaseExpired && code !== ErrorCode.ShuttingDown;
     if (this.byJob.get(h.leased.jobId) === h) this.byJob.delete(h.leased.jobId);
     if (h.state === 'running') {
       // The handler keeps its slot until it settles; the cluster already counts the slot free.
@@ -694,7 +711,11 @@ export class Worker {
       this.logger.error(log, `${p.kind} refused by the cluster; the lease will expire`);
     }
     const settled = this.leases.get(p.key);
-    if (settled) this.forget(settled);
+    if (settled) {
+      // Answered for good, or refused because the lease is gone: the cluster has ended it.
+      if (ack.ok || LEASE_GONE.has(ack.code)) settled.endedAtCluster = true;
+      this.forget(settled);
+    }
     this.notify();
   }
 
@@ -717,8 +738,12 @@ export class Worker {
     }
   }
 
-  /** Stop tracking a lease: no more heartbeats, not announced as held. */
+  /** Stop tracking a lease: no more heartbeats (see {@link ranUnconfirmed} for what is still announced as held). */
   private forget(h: Held): void {
+    if (!h.endedAtCluster) {
+      const ttl = h.leased.ttlMs > 0 ? h.leased.ttlMs : FALLBACK_TTL_MS;
+      this.ranUnconfirmed.set(h.key, { ref: { jobId: h.leased.jobId, token: h.leased.token }, until: this.clock.now() + 2 * ttl });
+    }
     this.leases.delete(h.key);
     if (this.byJob.get(h.leased.jobId) === h) this.byJob.delete(h.leased.jobId);
   }

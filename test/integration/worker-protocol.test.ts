@@ -364,7 +364,7 @@ describe('worker protocol on a real cluster whose nodes stay up', () => {
       await healthy.start();
       const [doneA, doneB] = await Promise.all([c.waitForResult(a, { timeoutMs: 10_000 }), c.waitForResult(b, { timeoutMs: 10_000 })]);
       expect(doneB).toMatchObject({ state: 'succeeded', attempts: 1 });
-      expect(doneB.history.filter((h) => String(h.outcome) !== 'released').map((h) => h.workerId)).toEqual(['wp-healthy-worker']);
+      expect(doneB.history.filter((h) => h.outcome !== 'released').map((h) => h.workerId)).toEqual(['wp-healthy-worker']);
       expect(doneA.state).toBe('succeeded');
       expect(doneA.history.map((h) => [h.workerId, h.outcome])).toEqual([
         ['wp-stuck-worker', 'expired'],
@@ -513,18 +513,11 @@ describe('worker protocol on a real cluster with a frozen node', () => {
     await cluster.waitForConvergence();
   }, 60_000);
 
-  // BUG (found by this test, not fixed here): the attempt case 6 cuts short does not count. The
-  // SDK leaves a lease it dropped at its local deadline out of the `held` list of its next Hello
-  // (src/client/worker.ts heldRefs skips `lost` leases); when it reconnects (to the new leader, or
-  // to the old one once it is resumed) within the connection grace the new leader still holds
-  // the lease, takes "missing from held" as proof the worker never received it, and releases it
-  // (node log: "worker session (re)connected ... released: 1"): the attempt is undone and the
-  // job runs again under the same attempt number. With maxAttempts 1 the job ran twice and
-  // succeeded; it should end dead after its one run (history: expired or abandoned).
-  //
-  // `it.fails` while the bug stands (no onFailure here: its failure is the expected outcome);
-  // drop `.fails` with the fix.
-  it.fails('6, continued: the attempt the frozen leader cut short counts: a job with maxAttempts 1 does not run again', async () => {
+  // Before: the SDK left a lease it dropped at its local deadline out of the `held` list of its
+  // next Hello; reconnecting within the connection grace, the leader took "missing from held" as
+  // proof the worker never received it and released it: the attempt was undone and the job ran
+  // again under the same attempt number (with maxAttempts 1 it ran twice and succeeded).
+  it('6, continued: the attempt the frozen leader cut short counts: a job with maxAttempts 1 does not run again', async () => {
     let outcome: { c: Client; id: string; runs: Map<string, number> };
     try {
       outcome = await freezeLeaderUnderHandler('wp-frozen-counted');
