@@ -36,3 +36,44 @@ export function formatValue(value: number | boolean | null, unit?: SettingUnit):
 export function formatRange(s: Setting): string {
   return s.kind === 'boolean' ? '' : `${formatValue(s.min, s.unit)} – ${formatValue(s.max, s.unit)}`;
 }
+
+/** Escapes `|` so a doc line stays in its table cell. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
+/**
+ * The reference of every setting, as Markdown: one table of the settings of the config file (path,
+ * environment variable, default, range, unit, doc) and one of the defaults code takes when its
+ * caller does not say. docs/limits.md is this output (`npm run limits-doc` writes it).
+ */
+export function renderReference(settings: Readonly<Record<string, Setting>>): string {
+  const rows = Object.entries(settings);
+  const value = (s: Setting): string => (s.kind === 'boolean' ? String(s.default) : formatValue(s.default, s.unit));
+  const unit = (s: Setting): string => (s.kind === 'boolean' ? 'on/off' : s.unit);
+  const lines = [
+    '# Settings, defaults and bounds',
+    '',
+    '<!-- Generated from src/limits/settings.ts by `npm run limits-doc`; edit the table, not this file. -->',
+    '',
+    'Ranges are inclusive. `(derived)`: the default is another setting, as its line says.',
+    '',
+    '## Cluster config',
+    '',
+    '| Config path | Environment variable | Default | Range | Unit | |',
+    '|---|---|---|---|---|---|',
+    ...rows
+      .filter(([, s]) => s.config !== undefined)
+      .map(([, s]) => `| \`${s.config ?? ''}\` | ${s.env === undefined ? '' : `\`${s.env}\``} | ${value(s)} | ${formatRange(s)} | ${unit(s)} | ${cell(s.doc)} |`),
+    '',
+    '## Defaults of code',
+    '',
+    'Options of the job state machine, the node driver and the peer transport that the config does not set; a caller may pass its own within the range.',
+    '',
+    '| Name | Default | Range | Unit | |',
+    '|---|---|---|---|---|',
+    ...rows.filter(([, s]) => s.config === undefined).map(([name, s]) => `| \`${name}\` | ${value(s)} | ${formatRange(s)} | ${unit(s)} | ${cell(s.doc)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,4 +1,4 @@
-export { formatRange, formatValue } from './format.js';
+export { formatRange, formatValue, renderReference } from './format.js';
 export {
   configSettings,
   FRAME_HEADROOM_BYTES,
