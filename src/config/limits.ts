@@ -14,38 +14,20 @@
  * server refuses a submit whose command would not fit in an entry (`submitBytes` against
  * `maxCommandBytes`), and the SDK splits its coalesced submits by the same measure.
  *
+ * The defaults and allowed ranges of these fields live in the limits table (src/limits/settings.ts:
+ * `maxPayloadBytes`, `maxResultBytes`, `maxEntryBytes`, `maxAppendBytes`, `maxPeerMessageBytes`);
+ * `limits.maxEntryBytes` has no fixed default: it is `raft.maxAppendBytes` unless set.
+ *
  * Everything here is arithmetic on numbers; the sizes are upper bounds of both encodings a job
  * goes through, the protobuf request (proto/jobs.proto) and the log-entry codec
  * (src/jobs/codec.ts), rounded up (test/config/limits.test.ts checks them against both).
  */
 import { DEFAULT_JOBS_OPTIONS } from '../jobs/options.js';
 import { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH } from '../jobs/validate.js';
+import { LIMITS } from '../limits/index.js';
 import type { Finding } from './rules.js';
 
 const KiB = 1024;
-const MiB = 1024 * KiB;
-
-/**
- * Defaults of the byte bounds, and their allowed ranges (inclusive), in bytes. `CONFIG_DEFAULTS`
- * and the schema take them from here; `limits.maxEntryBytes` has no fixed default: it is
- * `raft.maxAppendBytes` unless set.
- */
-export const BYTE_LIMITS = {
-  /** `limits.maxPayloadBytes`: largest job payload. 1 MiB. */
-  maxPayloadBytes: { default: 1 * MiB, min: 1, max: 64 * MiB },
-  /** `limits.maxResultBytes`: largest completion result (0: jobs return none). 1 MiB. */
-  maxResultBytes: { default: 1 * MiB, min: 0, max: 64 * MiB },
-  /** `limits.maxEntryBytes`: largest log entry. Default: `raft.maxAppendBytes`. */
-  maxEntryBytes: { min: 64 * KiB, max: 64 * MiB },
-  /** `raft.maxAppendBytes`: byte budget of one AppendEntries message. 2 MiB. */
-  maxAppendBytes: { default: 2 * MiB, min: 1 * KiB, max: 64 * MiB },
-  /**
-   * `limits.maxPeerMessageBytes`: largest frame between nodes, the gRPC transport's send limit and
-   * (plus frame headroom) the node's gRPC receive limit. 8 MiB. At least 4 MiB so that snapshot
-   * chunks (1 MiB) and the largest commands of fixed size (`fixedCommands`) always travel.
-   */
-  maxPeerMessageBytes: { default: 8 * MiB, min: 4 * MiB, max: 256 * MiB },
-} as const;
 
 /** A log entry's own header in the job codec (magic, version, time, command count), rounded up. */
 export const ENTRY_HEADER_BYTES = 32;
@@ -112,7 +94,7 @@ export function appendFramingBytes(maxAppendEntries: number): number {
  * smaller refuses bigger submits with INVALID_ARGUMENT, and the SDK then resends each caller's
  * jobs on their own; set `ClientOptions.maxSubmitBytes` to match such a cluster.
  */
-export const DEFAULT_MAX_SUBMIT_BYTES = maxCommandBytes(BYTE_LIMITS.maxAppendBytes.default);
+export const DEFAULT_MAX_SUBMIT_BYTES = maxCommandBytes(LIMITS.maxAppendBytes.default);
 
 /** The largest commands whose size no config field bounds, with what they are, in bytes. */
 export function fixedCommands(maxQueueNameLength: number): { readonly what: string; readonly bytes: number }[] {

@@ -1,6 +1,7 @@
 import { normalizeHostPort, parseHostPort } from './address.js';
-import { BYTE_LIMITS, byteLimitProblems } from './limits.js';
-import { CONFIG_DEFAULTS, MIN_ELECTION_TO_HEARTBEAT_RATIO, QUEUE_NAME_PATTERN } from './schema.js';
+import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO } from '../limits/index.js';
+import { byteLimitProblems } from './limits.js';
+import { CONFIG_DEFAULTS, QUEUE_NAME_PATTERN } from './schema.js';
 import type { Config } from './types.js';
 
 /** A problem or warning anchored at a JSON path such as `nodes[1].address`. */
@@ -86,12 +87,12 @@ export function crossFieldProblems(raw: unknown, ownNodeId: string | undefined):
   const sized = ['limits.maxPayloadBytes', 'limits.maxResultBytes', 'limits.maxBatchSize'];
   problems.push(
     ...byteLimitProblems({
-      maxPayloadBytes: boundedAt(raw, ['limits', 'maxPayloadBytes'], l.maxPayloadBytes, BYTE_LIMITS.maxPayloadBytes),
-      maxResultBytes: boundedAt(raw, ['limits', 'maxResultBytes'], l.maxResultBytes, BYTE_LIMITS.maxResultBytes),
-      maxEntryBytes: get(raw, ['limits', 'maxEntryBytes']) === undefined ? null : boundedAt(raw, ['limits', 'maxEntryBytes'], 0, BYTE_LIMITS.maxEntryBytes),
-      maxAppendBytes: boundedAt(raw, ['raft', 'maxAppendBytes'], r.maxAppendBytes, BYTE_LIMITS.maxAppendBytes),
+      maxPayloadBytes: boundedAt(raw, ['limits', 'maxPayloadBytes'], l.maxPayloadBytes, LIMITS.maxPayloadBytes),
+      maxResultBytes: boundedAt(raw, ['limits', 'maxResultBytes'], l.maxResultBytes, LIMITS.maxResultBytes),
+      maxEntryBytes: get(raw, ['limits', 'maxEntryBytes']) === undefined ? null : boundedAt(raw, ['limits', 'maxEntryBytes'], 0, LIMITS.maxEntryBytes),
+      maxAppendBytes: boundedAt(raw, ['raft', 'maxAppendBytes'], r.maxAppendBytes, LIMITS.maxAppendBytes),
       maxAppendEntries: numberAt(raw, ['raft', 'maxAppendEntries'], r.maxAppendEntries),
-      maxPeerMessageBytes: boundedAt(raw, ['limits', 'maxPeerMessageBytes'], l.maxPeerMessageBytes, BYTE_LIMITS.maxPeerMessageBytes),
+      maxPeerMessageBytes: boundedAt(raw, ['limits', 'maxPeerMessageBytes'], l.maxPeerMessageBytes, LIMITS.maxPeerMessageBytes),
       maxBatchSize: numberAt(raw, ['limits', 'maxBatchSize'], l.maxBatchSize),
       maxQueueNameLength: numberAt(raw, ['limits', 'maxQueueNameLength'], l.maxQueueNameLength),
       maxKeyLength: numberAt(raw, ['limits', 'maxKeyLength'], l.maxKeyLength),

@@ -1,77 +1,75 @@
 import { z } from 'zod';
+import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO, type NumberSetting } from '../limits/index.js';
 import { isUnspecifiedHost, parseHostPort } from './address.js';
-import { BYTE_LIMITS } from './limits.js';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
+const L = LIMITS;
 
 /**
- * Defaults applied to fields the file leaves out. Timing is tuned so a killed leader is replaced in
- * about a second on a small machine: 50 ms ticks, election timeout 10–20 ticks (500–1000 ms,
- * randomized), heartbeat every 2 ticks (100 ms).
+ * Defaults applied to fields the file leaves out, in the shape of the file; every number comes
+ * from the limits table (src/limits/settings.ts), which also holds each field's bounds and doc.
+ * Timing is tuned so a killed leader is replaced in about a second on a small machine: 50 ms ticks,
+ * election timeout 10–20 ticks (500–1000 ms, randomized), heartbeat every 2 ticks (100 ms).
  */
 export const CONFIG_DEFAULTS = {
   raft: {
-    tickMs: 50,
-    electionTicks: 10,
-    heartbeatTicks: 2,
-    maxAppendEntries: 512,
-    maxAppendBytes: BYTE_LIMITS.maxAppendBytes.default,
-    maxInflight: 64,
-    preVote: true,
-    checkQuorum: true,
-    snapshotEntries: 20_000,
-    snapshotTailEntries: 1000,
-    snapshotBytes: 64 * MiB,
+    tickMs: L.tickMs.default,
+    electionTicks: L.electionTicks.default,
+    heartbeatTicks: L.heartbeatTicks.default,
+    maxAppendEntries: L.maxAppendEntries.default,
+    maxAppendBytes: L.maxAppendBytes.default,
+    maxInflight: L.maxInflight.default,
+    preVote: L.preVote.default,
+    checkQuorum: L.checkQuorum.default,
+    snapshotEntries: L.snapshotEntries.default,
+    snapshotTailEntries: L.snapshotTailEntries.default,
+    snapshotBytes: L.snapshotBytes.default,
   },
   limits: {
-    maxPayloadBytes: BYTE_LIMITS.maxPayloadBytes.default,
-    maxResultBytes: BYTE_LIMITS.maxResultBytes.default,
-    maxPeerMessageBytes: BYTE_LIMITS.maxPeerMessageBytes.default,
-    maxBatchSize: 1000,
-    maxQueueNameLength: 128,
-    maxKeyLength: 256,
+    maxPayloadBytes: L.maxPayloadBytes.default,
+    maxResultBytes: L.maxResultBytes.default,
+    maxPeerMessageBytes: L.maxPeerMessageBytes.default,
+    maxBatchSize: L.maxBatchSize.default,
+    maxQueueNameLength: L.maxQueueNameLength.default,
+    maxKeyLength: L.maxKeyLength.default,
   },
   jobs: {
-    idempotencyWindowMs: 24 * 60 * 60 * 1000,
-    defaultLeaseTtlMs: 30_000,
-    defaultMaxAttempts: 3,
+    idempotencyWindowMs: L.idempotencyWindowMs.default,
+    defaultLeaseTtlMs: L.defaultLeaseTtlMs.default,
+    defaultMaxAttempts: L.defaultMaxAttempts.default,
     retention: {
-      succeededMs: 24 * 60 * 60 * 1000,
-      cancelledMs: 24 * 60 * 60 * 1000,
-      deadMs: 7 * 24 * 60 * 60 * 1000,
-      maxSucceeded: 10_000,
-      maxCancelled: 10_000,
-      maxDead: 100_000,
-      maxPurgedJobKeys: 500_000,
+      succeededMs: L.retentionSucceededMs.default,
+      cancelledMs: L.retentionCancelledMs.default,
+      deadMs: L.retentionDeadMs.default,
+      maxSucceeded: L.maxSucceeded.default,
+      maxCancelled: L.maxCancelled.default,
+      maxDead: L.maxDead.default,
+      maxPurgedJobKeys: L.maxPurgedJobKeys.default,
       queues: {},
     },
   },
   server: {
-    workerConnectionGraceMs: 10_000,
-    keepaliveTimeMs: 10_000,
-    keepaliveTimeoutMs: 5_000,
+    workerConnectionGraceMs: L.workerConnectionGraceMs.default,
+    keepaliveTimeMs: L.keepaliveTimeMs.default,
+    keepaliveTimeoutMs: L.keepaliveTimeoutMs.default,
   },
-  shutdownTimeoutMs: 10_000,
+  shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
-    actionsEnabled: false,
+    actionsEnabled: L.dashboardActionsEnabled.default,
   },
 } as const;
 
-/**
- * A follower campaigns only after missing this many heartbeat intervals' worth of ticks, so one
- * delayed heartbeat never triggers an election: `electionTicks >= MIN_ELECTION_TO_HEARTBEAT_RATIO *
- * heartbeatTicks`.
- */
-export const MIN_ELECTION_TO_HEARTBEAT_RATIO = 3;
+export { MIN_ELECTION_TO_HEARTBEAT_RATIO };
 
 /** Cluster ids: lower-case letters, digits and dashes, starting with a letter or digit. */
 export const CLUSTER_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Node ids double as directory and log-file names, so they are kept file-name safe. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
-const int = (min: number, max: number) => z.int().min(min).max(max);
-const range = (r: { readonly min: number; readonly max: number }) => int(r.min, r.max);
+/** An integer within a table setting's bounds. */
+const int = (setting: NumberSetting) => z.int().min(setting.min).max(setting.max);
+/** An integer within a table setting's bounds, its default when absent. */
+const setting = (s: NumberSetting & { readonly default: number }) => int(s).default(s.default);
+const flag = (s: { readonly default: boolean }) => z.boolean().default(s.default);
 
 const hostPort = (dialable: boolean) =>
   z.string().superRefine((text, ctx) => {
@@ -88,58 +86,52 @@ const NodeSchema = z.strictObject({
   httpAddress: hostPort(false).optional(),
 });
 
-const d = CONFIG_DEFAULTS;
-
 const RaftSchema = z.strictObject({
-  tickMs: int(1, 1000).default(d.raft.tickMs),
-  electionTicks: int(3, 10_000).default(d.raft.electionTicks),
-  heartbeatTicks: int(1, 10_000).default(d.raft.heartbeatTicks),
-  maxAppendEntries: int(1, 100_000).default(d.raft.maxAppendEntries),
-  maxAppendBytes: range(BYTE_LIMITS.maxAppendBytes).default(d.raft.maxAppendBytes),
-  maxInflight: int(1, 10_000).default(d.raft.maxInflight),
-  preVote: z.boolean().default(d.raft.preVote),
-  checkQuorum: z.boolean().default(d.raft.checkQuorum),
-  snapshotEntries: int(1, 100_000_000).default(d.raft.snapshotEntries),
-  snapshotTailEntries: int(0, 100_000_000).default(d.raft.snapshotTailEntries),
-  snapshotBytes: int(1 * KiB, 64 * 1024 * MiB).default(d.raft.snapshotBytes),
+  tickMs: setting(L.tickMs),
+  electionTicks: setting(L.electionTicks),
+  heartbeatTicks: setting(L.heartbeatTicks),
+  maxAppendEntries: setting(L.maxAppendEntries),
+  maxAppendBytes: setting(L.maxAppendBytes),
+  maxInflight: setting(L.maxInflight),
+  preVote: flag(L.preVote),
+  checkQuorum: flag(L.checkQuorum),
+  snapshotEntries: setting(L.snapshotEntries),
+  snapshotTailEntries: setting(L.snapshotTailEntries),
+  snapshotBytes: setting(L.snapshotBytes),
 });
 
 const LimitsSchema = z.strictObject({
-  maxPayloadBytes: range(BYTE_LIMITS.maxPayloadBytes).default(d.limits.maxPayloadBytes),
-  maxResultBytes: range(BYTE_LIMITS.maxResultBytes).default(d.limits.maxResultBytes),
+  maxPayloadBytes: setting(L.maxPayloadBytes),
+  maxResultBytes: setting(L.maxResultBytes),
   /** Absent: `raft.maxAppendBytes` (see `build` in load.ts). */
-  maxEntryBytes: range(BYTE_LIMITS.maxEntryBytes).optional(),
-  maxPeerMessageBytes: range(BYTE_LIMITS.maxPeerMessageBytes).default(d.limits.maxPeerMessageBytes),
-  maxBatchSize: int(1, 100_000).default(d.limits.maxBatchSize),
-  maxQueueNameLength: int(1, 4096).default(d.limits.maxQueueNameLength),
-  maxKeyLength: int(1, 4096).default(d.limits.maxKeyLength),
+  maxEntryBytes: int(L.maxEntryBytes).optional(),
+  maxPeerMessageBytes: setting(L.maxPeerMessageBytes),
+  maxBatchSize: setting(L.maxBatchSize),
+  maxQueueNameLength: setting(L.maxQueueNameLength),
+  maxKeyLength: setting(L.maxKeyLength),
 });
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Characters of a queue name, as the job state machine accepts them. */
 export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9._:-]+$/;
-const retentionMs = int(0, 365 * DAY_MS);
-/** A count bound of retention: at most 100 million, so no setting means "unbounded" by accident. */
-const retentionCount = int(0, 100_000_000);
 
+/** A queue's overrides take the same bounds as the cluster-wide fields they override. */
 const QueueRetentionSchema = z.strictObject({
-  succeededMs: retentionMs.optional(),
-  cancelledMs: retentionMs.optional(),
-  deadMs: retentionMs.optional(),
-  maxSucceeded: retentionCount.optional(),
-  maxCancelled: retentionCount.optional(),
-  maxDead: retentionCount.optional(),
+  succeededMs: int(L.retentionSucceededMs).optional(),
+  cancelledMs: int(L.retentionCancelledMs).optional(),
+  deadMs: int(L.retentionDeadMs).optional(),
+  maxSucceeded: int(L.maxSucceeded).optional(),
+  maxCancelled: int(L.maxCancelled).optional(),
+  maxDead: int(L.maxDead).optional(),
 });
 
 const RetentionSchema = z.strictObject({
-  succeededMs: retentionMs.default(d.jobs.retention.succeededMs),
-  cancelledMs: retentionMs.default(d.jobs.retention.cancelledMs),
-  deadMs: retentionMs.default(d.jobs.retention.deadMs),
-  maxSucceeded: retentionCount.default(d.jobs.retention.maxSucceeded),
-  maxCancelled: retentionCount.default(d.jobs.retention.maxCancelled),
-  maxDead: retentionCount.default(d.jobs.retention.maxDead),
-  maxPurgedJobKeys: retentionCount.default(d.jobs.retention.maxPurgedJobKeys),
+  succeededMs: setting(L.retentionSucceededMs),
+  cancelledMs: setting(L.retentionCancelledMs),
+  deadMs: setting(L.retentionDeadMs),
+  maxSucceeded: setting(L.maxSucceeded),
+  maxCancelled: setting(L.maxCancelled),
+  maxDead: setting(L.maxDead),
+  maxPurgedJobKeys: setting(L.maxPurgedJobKeys),
   /** Keys are checked against `limits.maxQueueNameLength` with the cross-field rules. */
   queues: z
     .record(z.string(), QueueRetentionSchema)
@@ -147,20 +139,20 @@ const RetentionSchema = z.strictObject({
 });
 
 const JobsSchema = z.strictObject({
-  idempotencyWindowMs: int(1, 365 * DAY_MS).default(d.jobs.idempotencyWindowMs),
-  defaultLeaseTtlMs: int(1, DAY_MS).default(d.jobs.defaultLeaseTtlMs),
-  defaultMaxAttempts: int(1, 1000).default(d.jobs.defaultMaxAttempts),
+  idempotencyWindowMs: setting(L.idempotencyWindowMs),
+  defaultLeaseTtlMs: setting(L.defaultLeaseTtlMs),
+  defaultMaxAttempts: setting(L.defaultMaxAttempts),
   retention: RetentionSchema.prefault({}),
 });
 
 const ServerSchema = z.strictObject({
-  workerConnectionGraceMs: int(0, 10 * 60 * 1000).default(d.server.workerConnectionGraceMs),
-  keepaliveTimeMs: int(100, 60 * 60 * 1000).default(d.server.keepaliveTimeMs),
-  keepaliveTimeoutMs: int(100, 10 * 60 * 1000).default(d.server.keepaliveTimeoutMs),
+  workerConnectionGraceMs: setting(L.workerConnectionGraceMs),
+  keepaliveTimeMs: setting(L.keepaliveTimeMs),
+  keepaliveTimeoutMs: setting(L.keepaliveTimeoutMs),
 });
 
 const DashboardSchema = z.strictObject({
-  actionsEnabled: z.boolean().default(d.dashboard.actionsEnabled),
+  actionsEnabled: flag(L.dashboardActionsEnabled),
 });
 
 /** The shape of a config file after environment overrides, before cross-field rules. */
@@ -172,7 +164,7 @@ export const ConfigFileSchema = z.strictObject({
   limits: LimitsSchema.prefault({}),
   jobs: JobsSchema.prefault({}),
   server: ServerSchema.prefault({}),
-  shutdownTimeoutMs: int(1, 10 * 60 * 1000).default(d.shutdownTimeoutMs),
+  shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
 });
 

@@ -1,8 +1,5 @@
+import { LIMITS as L } from '../limits/index.js';
 import type { ResolvedBackoff } from './types.js';
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 /**
  * How long finished jobs are kept, per terminal state, ms. A job is purged (removed with its
@@ -139,37 +136,47 @@ export interface JobsOptions {
   readonly maxPageSize: number;
 }
 
-/** The defaults of every option. */
+/**
+ * The defaults of every option, from the limits table (src/limits/settings.ts). The ones a cluster
+ * config sets (`limits.*`, `jobs.*`) take their config field's default, so a state machine built
+ * without a config behaves as one built from a config that leaves them out.
+ */
 export const DEFAULT_JOBS_OPTIONS: JobsOptions = Object.freeze({
-  maxPayloadBytes: 1024 * 1024,
-  maxResultBytes: 1024 * 1024,
-  maxQueueNameLength: 128,
-  maxIdempotencyKeyLength: 256,
-  maxJobsPerSubmit: 1000,
-  maxLeaseBatch: 1000,
-  maxQueuesPerLease: 64,
-  maxWorkerIdLength: 256,
-  maxErrorLength: 16_384,
-  maxProgressMessageLength: 256,
-  maxAttemptsLimit: 1000,
-  minLeaseTtlMs: 100,
-  maxLeaseTtlMs: DAY_MS,
-  maxDelayMs: 365 * DAY_MS,
-  maxBackoffMs: 30 * DAY_MS,
-  maxRetentionMs: 365 * DAY_MS,
-  idempotencyWindowMs: DAY_MS,
-  defaultMaxAttempts: 3,
-  defaultLeaseTtlMs: 30_000,
-  retention: Object.freeze({ succeededMs: DAY_MS, cancelledMs: DAY_MS, deadMs: 7 * DAY_MS }),
-  maxSucceeded: 10_000,
-  maxCancelled: 10_000,
-  maxDead: 100_000,
+  maxPayloadBytes: L.maxPayloadBytes.default,
+  maxResultBytes: L.maxResultBytes.default,
+  maxQueueNameLength: L.maxQueueNameLength.default,
+  maxIdempotencyKeyLength: L.maxKeyLength.default,
+  maxJobsPerSubmit: L.maxBatchSize.default,
+  maxLeaseBatch: L.maxBatchSize.default,
+  maxQueuesPerLease: L.maxQueuesPerLease.default,
+  maxWorkerIdLength: L.maxWorkerIdLength.default,
+  maxErrorLength: L.maxErrorLength.default,
+  maxProgressMessageLength: L.maxProgressMessageLength.default,
+  maxAttemptsLimit: L.maxAttemptsLimit.default,
+  minLeaseTtlMs: L.minLeaseTtlMs.default,
+  maxLeaseTtlMs: L.maxLeaseTtlMs.default,
+  maxDelayMs: L.maxDelayMs.default,
+  maxBackoffMs: L.maxBackoffMs.default,
+  maxRetentionMs: L.maxRetentionMs.default,
+  idempotencyWindowMs: L.idempotencyWindowMs.default,
+  defaultMaxAttempts: L.defaultMaxAttempts.default,
+  defaultLeaseTtlMs: L.defaultLeaseTtlMs.default,
+  retention: Object.freeze({ succeededMs: L.retentionSucceededMs.default, cancelledMs: L.retentionCancelledMs.default, deadMs: L.retentionDeadMs.default }),
+  maxSucceeded: L.maxSucceeded.default,
+  maxCancelled: L.maxCancelled.default,
+  maxDead: L.maxDead.default,
   queueRetention: Object.freeze({}),
-  maxPurgedJobKeys: 500_000,
-  maxPurgePerBatch: 10_000,
-  defaultBackoff: Object.freeze({ type: 'exponential', initialMs: 1000, maxMs: HOUR_MS, factor: 2, jitter: 0.1 }),
-  historyLimit: 20,
-  maxPageSize: 1000,
+  maxPurgedJobKeys: L.maxPurgedJobKeys.default,
+  maxPurgePerBatch: L.maxPurgePerBatch.default,
+  defaultBackoff: Object.freeze({
+    type: 'exponential',
+    initialMs: L.defaultBackoffInitialMs.default,
+    maxMs: L.defaultBackoffMaxMs.default,
+    factor: L.defaultBackoffFactor.default,
+    jitter: L.defaultBackoffJitter.default,
+  }),
+  historyLimit: L.historyLimit.default,
+  maxPageSize: L.maxPageSize.default,
 });
 
 /** Fills in defaults. Throws RangeError on an option that makes no sense (a configuration bug). */

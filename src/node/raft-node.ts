@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { LIMITS } from '../limits/index.js';
 import { Raft } from '../raft/index.js';
 import type { Entry, HardState, Message, NodeId, Ready, Role, Snapshot } from '../raft/index.js';
 import type { RaftStorage } from '../storage/index.js';
@@ -17,37 +18,39 @@ export interface RaftNodeOptions<C, R> {
   readonly logger: Logger;
   readonly clock?: NodeClock;
   readonly random?: () => number;
-  /** Length of one Raft tick. Default 50 ms. */
+  /** Length of one Raft tick, ms. Default `LIMITS.tickMs` (50). */
   readonly tickMs?: number;
-  /** Election timeout in ticks (randomized up to twice this). Default 10. */
+  /** Election timeout in ticks (randomized up to twice this). Default `LIMITS.electionTicks` (10). */
   readonly electionTicks?: number;
-  /** Heartbeat interval in ticks. Default 2. */
+  /** Heartbeat interval in ticks. Default `LIMITS.heartbeatTicks` (2). */
   readonly heartbeatTicks?: number;
+  /** The Raft core's tuning (`RaftOptions`); each defaults to its entry in `LIMITS`. */
   readonly maxAppendEntries?: number;
   readonly maxAppendBytes?: number;
   readonly maxInflight?: number;
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
-  /** Most commands packed into one log entry. Default 1000. */
+  /** Most commands packed into one log entry. Default `LIMITS.maxCommandsPerEntry` (1000). */
   readonly maxCommandsPerEntry?: number;
   /**
    * Most bytes of one log entry's data (`limits.maxEntryBytes`). Commands proposed together are
    * split over as many entries as it takes. A command that alone encodes larger goes in an entry of
    * its own: the config's limits make sure every command the node accepts fits one peer message
-   * (src/config/limits.ts). Default 2 MiB.
+   * (src/config/limits.ts). Default: `maxAppendBytes` (`LIMITS.maxAppendBytes`, 2 MiB), as
+   * `limits.maxEntryBytes` is in the config, so an entry always fits in one append.
    */
   readonly maxEntryBytes?: number;
   /**
    * Take a snapshot and compact the log after about this many applied entries. Each node draws its
    * own threshold between 0.75 and 1.25 times this after every snapshot, so the nodes of a cluster
-   * do not all snapshot at the same moment. Default 20000.
+   * do not all snapshot at the same moment. Default `LIMITS.snapshotEntries` (20000).
    */
   readonly snapshotEntries?: number;
-  /** Entries kept below a snapshot for followers that are only a little behind. Default 1000. */
+  /** Entries kept below a snapshot for followers that are only a little behind. Default `LIMITS.snapshotTailEntries` (1000). */
   readonly snapshotTailEntries?: number;
   /**
    * Also take a snapshot once the entries applied since the last one hold this many bytes
-   * (whichever threshold comes first). Default 64 MiB.
+   * (whichever threshold comes first). Default `LIMITS.snapshotBytes` (64 MiB).
    */
   readonly snapshotBytes?: number;
   readonly events?: NodeEvents<R>;
@@ -68,8 +71,8 @@ const CURSOR_SLICE_MS = 5;
 const CURSOR_STEP_ITEMS = 1000;
 const CURSOR_STEP_BYTES = 1024 * 1024;
 
-/** Default of `RaftNodeOptions.maxEntryBytes`. */
-export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+/** Default of `RaftNodeOptions.maxEntryBytes` when `maxAppendBytes` is not set either. */
+export const DEFAULT_MAX_ENTRY_BYTES = LIMITS.maxAppendBytes.default;
 
 interface Waiter<R> {
   resolve(result: R): void;
@@ -189,8 +192,8 @@ export class RaftNode<C, R> {
     const raft = new Raft({
       id: o.id,
       membership: { voters: [...o.voters] },
-      electionTicks: o.electionTicks ?? 10,
-      heartbeatTicks: o.heartbeatTicks ?? 2,
+      electionTicks: o.electionTicks ?? LIMITS.electionTicks.default,
+      heartbeatTicks: o.heartbeatTicks ?? LIMITS.heartbeatTicks.default,
       random: o.random ?? Math.random,
       incarnation: o.storage.incarnation,
       ...(o.maxAppendEntries !== undefined ? { maxAppendEntries: o.maxAppendEntries } : {}),
@@ -198,7 +201,7 @@ export class RaftNode<C, R> {
       ...(o.maxInflight !== undefined ? { maxInflight: o.maxInflight } : {}),
       ...(o.preVote !== undefined ? { preVote: o.preVote } : {}),
       ...(o.checkQuorum !== undefined ? { checkQuorum: o.checkQuorum } : {}),
-      emptyStartVoteDelayTicks: 2 * (o.electionTicks ?? 10),
+      emptyStartVoteDelayTicks: 2 * (o.electionTicks ?? LIMITS.electionTicks.default),
       initial: {
         hardState: stored.hardState,
         snapshot: stored.snapshot,
@@ -403,7 +406,7 @@ export class RaftNode<C, R> {
   }
 
   private scheduleTick(): void {
-    const tickMs = this.o.tickMs ?? 50;
+    const tickMs = this.o.tickMs ?? LIMITS.tickMs.default;
     const loop = (): void => {
       if (this.stopped) return;
       this.pendingTicks++;
@@ -478,7 +481,7 @@ export class RaftNode<C, R> {
 
   private proposeCommands(): void {
     if (this.commands.length === 0) return;
-    const max = this.o.maxCommandsPerEntry ?? 1000;
+    const max = this.o.maxCommandsPerEntry ?? LIMITS.maxCommandsPerEntry.default;
     const all = this.commands;
     this.commands = [];
     const now = this.time();
@@ -491,7 +494,7 @@ export class RaftNode<C, R> {
    * (see `maxEntryBytes`).
    */
   private proposeChunk(now: number, chunk: { command: C; waiter: Waiter<R> }[]): void {
-    const maxBytes = this.o.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+    const maxBytes = this.o.maxEntryBytes ?? this.o.maxAppendBytes ?? DEFAULT_MAX_ENTRY_BYTES;
     const data = this.o.app.encode(now, chunk.map((c) => c.command));
     if (data.length > maxBytes && chunk.length > 1) {
       // Split by count in proportion to the excess; each part is checked again.
@@ -745,13 +748,13 @@ export class RaftNode<C, R> {
   // ------------------------------------------------------------------ snapshots
 
   private drawSnapshotDue(): number {
-    const every = this.o.snapshotEntries ?? 20_000;
+    const every = this.o.snapshotEntries ?? LIMITS.snapshotEntries.default;
     return Math.max(1, Math.round(every * (0.75 + 0.5 * this.random())));
   }
 
   private maybeSnapshot(): void {
     if (this.snapshotting !== null || this.stopped) return;
-    const bytes = this.o.snapshotBytes ?? 64 * 1024 * 1024;
+    const bytes = this.o.snapshotBytes ?? LIMITS.snapshotBytes.default;
     if (this.appliedIndex - this.lastSnapshotIndex >= this.snapshotDue || this.bytesSinceSnapshot >= bytes) {
       this.startSnapshot().catch(() => undefined);
     }
@@ -790,7 +793,7 @@ export class RaftNode<C, R> {
     await this.o.storage.saveSnapshot({ meta, data });
     // A snapshot from the leader installed meanwhile is newer: it already replaced the log.
     if (this.failed || applied <= this.lastSnapshotIndex) return;
-    const keep = this.o.snapshotTailEntries ?? 1000;
+    const keep = this.o.snapshotTailEntries ?? LIMITS.snapshotTailEntries.default;
     const firstIndex = Math.max(applied + 1 - keep, this.raft.status().firstLogIndex);
     this.raft.compact(applied, firstIndex);
     this.lastSnapshotIndex = applied;

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits/index.js';
 import { RaftLog } from './log.js';
 import { Progress } from './progress.js';
 import type {
@@ -98,15 +99,15 @@ export class Raft {
 
   constructor(opts: RaftOptions) {
     this.id = opts.id;
-    this.electionTicks = opts.electionTicks ?? 10;
-    this.heartbeatTicks = opts.heartbeatTicks ?? 1;
+    this.electionTicks = opts.electionTicks ?? LIMITS.electionTicks.default;
+    this.heartbeatTicks = opts.heartbeatTicks ?? LIMITS.heartbeatTicks.default;
     if (this.heartbeatTicks >= this.electionTicks) throw new Error('raft: heartbeatTicks must be below electionTicks');
     this.random = opts.random;
-    this.preVote = opts.preVote ?? true;
-    this.checkQuorum = opts.checkQuorum ?? true;
-    this.maxAppendEntries = opts.maxAppendEntries ?? 512;
-    this.maxAppendBytes = opts.maxAppendBytes ?? 1024 * 1024;
-    this.maxInflight = opts.maxInflight ?? 64;
+    this.preVote = opts.preVote ?? LIMITS.preVote.default;
+    this.checkQuorum = opts.checkQuorum ?? LIMITS.checkQuorum.default;
+    this.maxAppendEntries = opts.maxAppendEntries ?? LIMITS.maxAppendEntries.default;
+    this.maxAppendBytes = opts.maxAppendBytes ?? LIMITS.maxAppendBytes.default;
+    this.maxInflight = opts.maxInflight ?? LIMITS.maxInflight.default;
     this.snapshotRetryTicks = 10 * this.electionTicks;
     this.incarnation = opts.incarnation ?? 0;
     const init = opts.initial;

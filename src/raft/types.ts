@@ -212,21 +212,21 @@ export interface RaftOptions {
   readonly id: NodeId;
   /** Membership when the log holds none (first boot). */
   readonly membership: ClusterMembership;
-  /** Ticks without hearing from a leader before campaigning; randomized in [electionTicks, 2*electionTicks). Default 10. */
+  /** Ticks without hearing from a leader before campaigning; randomized in [electionTicks, 2*electionTicks). Default `LIMITS.electionTicks` (10). */
   readonly electionTicks?: number;
-  /** Ticks between leader heartbeats. Default 1. */
+  /** Ticks between leader heartbeats. Default `LIMITS.heartbeatTicks` (2), as the config's. */
   readonly heartbeatTicks?: number;
   /** Returns a number in [0, 1). Must be seeded for reproducible simulations. */
   readonly random: () => number;
-  /** Pre-vote (thesis §9.6). Default true. */
+  /** Pre-vote (thesis §9.6). Default `LIMITS.preVote` (true). */
   readonly preVote?: boolean;
-  /** Leader steps down when it has not heard from a quorum within an election timeout. Default true. */
+  /** Leader steps down when it has not heard from a quorum within an election timeout. Default `LIMITS.checkQuorum` (true). */
   readonly checkQuorum?: boolean;
-  /** Most entries in one append. Default 512. */
+  /** Most entries in one append. Default `LIMITS.maxAppendEntries` (512). */
   readonly maxAppendEntries?: number;
-  /** Most entry bytes in one append (at least one entry is always sent). Default 1 MiB. */
+  /** Most entry bytes in one append (at least one entry is always sent). Default `LIMITS.maxAppendBytes` (2 MiB), as the config's. */
   readonly maxAppendBytes?: number;
-  /** Most appends in flight to one follower before pausing. Default 64. */
+  /** Most appends in flight to one follower before pausing. Default `LIMITS.maxInflight` (64). */
   readonly maxInflight?: number;
   readonly initial?: InitialState;
   /**

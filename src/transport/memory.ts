@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
-import { BYTE_LIMITS } from '../config/limits.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { LIMITS } from '../limits/index.js';
 import type { Message, NodeId } from '../raft/types.js';
 import { realClock } from './clock.js';
 import { encodedLengthBound, encodeMessage, frameHeaderBytes, messageCost } from './codec.js';
@@ -159,7 +159,7 @@ export interface MemoryTransportOptions {
   readonly selfId: NodeId;
   /** Known peers: ids, or the same id → address map a `GrpcTransport` takes (addresses unused). May include `selfId`. */
   readonly peers: Iterable<NodeId> | ReadonlyMap<NodeId, string> | Readonly<Record<NodeId, string>>;
-  /** Messages queued per peer that is not running before the oldest is dropped. Default 4096. */
+  /** Messages queued per peer that is not running before the oldest is dropped. Default `LIMITS.peerQueueLimit` (4096). */
   readonly queueLimit?: number;
   /**
    * Largest frame, bytes, measured as `GrpcTransport` measures it (the message encoded in a frame
@@ -209,12 +209,12 @@ export class MemoryTransport implements Transport {
     this.selfId = options.selfId;
     this.network = options.network;
     this.policy = peerPolicy(options.clusterId, options.selfId, peerIds(options.peers));
-    this.maxMessageBytes = options.maxMessageBytes ?? BYTE_LIMITS.maxPeerMessageBytes.default;
+    this.maxMessageBytes = options.maxMessageBytes ?? LIMITS.maxPeerMessageBytes.default;
     if (!Number.isSafeInteger(this.maxMessageBytes) || this.maxMessageBytes < 1) {
       throw new RaftJobsError(ErrorCode.ConfigInvalid, `MemoryTransport: maxMessageBytes must be a positive integer, got ${this.maxMessageBytes}`);
     }
     this.frameHeader = frameHeaderBytes(options.clusterId, options.selfId);
-    const limit = options.queueLimit ?? 4096;
+    const limit = options.queueLimit ?? LIMITS.peerQueueLimit.default;
     for (const id of this.policy.peers) {
       this.queues.set(id, new BoundedQueue(limit));
       this.perPeer.set(id, { dropped: 0, tooLarge: 0 });

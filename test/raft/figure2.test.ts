@@ -247,7 +247,7 @@ describe('Figure 2, Rules for Servers — Leaders', () => {
       expect(m.entries.map((e) => [e.index, e.term, e.type])).toEqual([[1, term, 'noop']]);
     }
 
-    // Idle: one heartbeat per peer every heartbeatTicks (default 1), and nobody campaigns.
+    // Idle: one heartbeat per peer every heartbeatTicks (the harness's 1), and nobody campaigns.
     const from = net.sent.length;
     net.tick('n1');
     expect(ofType(net.sent.slice(from), 'heartbeat').map((m) => m.to).sort()).toEqual(['n2', 'n3']);

@@ -37,6 +37,13 @@ export type Tuning = Partial<
   Pick<RaftOptions, 'electionTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum' | 'maxAppendEntries' | 'maxAppendBytes' | 'maxInflight' | 'emptyStartVoteDelayTicks' | 'incarnation'>
 >;
 
+/**
+ * What the harness runs with unless a test says otherwise: a heartbeat (and so a round of appends)
+ * on every tick, so hand-stepped tests see one round of messages per `tick`. The core's own default
+ * is the cluster's (`LIMITS.heartbeatTicks`, 2).
+ */
+const HARNESS_TUNING: Tuning = { heartbeatTicks: 1 };
+
 /** A node's starting disk, written compactly. */
 export interface DiskSeed {
   readonly term?: number;
@@ -373,7 +380,7 @@ export class Network {
 
   private start(node: TestNode): Raft {
     const d = node.disk;
-    const tuning = { ...this.opts.tuning, ...this.opts.nodeTuning?.[node.id] };
+    const tuning = { ...HARNESS_TUNING, ...this.opts.tuning, ...this.opts.nodeTuning?.[node.id] };
     const rng = this.rng.fork();
     const raft = new Raft({
       id: node.id,
@@ -477,6 +484,7 @@ export function makeRaft(id: NodeId, voters: readonly NodeId[], seed: DiskSeed =
     id,
     membership: { voters: [...voters] },
     random: () => rng.next(),
+    ...HARNESS_TUNING,
     ...tuning,
     initial: { hardState: disk.hard, snapshot: null, entries: disk.entries, applied: 0 },
   });

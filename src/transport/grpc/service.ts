@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { FRAME_HEADROOM_BYTES, GRPC_DEFAULT_RECEIVE_BYTES } from '../../limits/index.js';
 import { decodeAck, encodeAck, raftPeerReflection } from '../codec.js';
 
 /** Final response of a peer stream: totals the receiver accepted. */
@@ -44,14 +45,12 @@ export const raftPeerService = {
   },
 } satisfies grpc.ServiceDefinition;
 
-/** Headroom for frame header and chunk framing above `maxMessageBytes`, bytes. */
-const FRAME_HEADROOM = 64 * 1024;
-
 /**
- * Options the node's gRPC server needs so peer frames of up to `maxMessageBytes` are accepted
- * (grpc-js refuses messages over 4 MiB by default). Merge them into the options of the server that
+ * Options the node's gRPC server needs so peer frames of up to `maxMessageBytes` are accepted,
+ * with `FRAME_HEADROOM_BYTES` (64 KiB) for their framing (grpc-js refuses messages over 4 MiB by
+ * default). Merge them into the options of the server that
  * `GrpcTransport.addToServer` registers on; a larger receive limit set by other services is fine.
  */
 export function peerServerOptions(maxMessageBytes: number): grpc.ServerOptions {
-  return { 'grpc.max_receive_message_length': Math.max(4 * 1024 * 1024, maxMessageBytes + FRAME_HEADROOM) };
+  return { 'grpc.max_receive_message_length': Math.max(GRPC_DEFAULT_RECEIVE_BYTES, maxMessageBytes + FRAME_HEADROOM_BYTES) };
 }

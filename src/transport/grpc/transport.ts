@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../../errors/index.js';
+import { FRAME_HEADROOM_BYTES, LIMITS } from '../../limits/index.js';
 import type { Message, NodeId } from '../../raft/types.js';
 import { realClock, realRandom } from '../clock.js';
 import { LogLimiter } from '../log-limiter.js';
-import { BYTE_LIMITS } from '../../config/limits.js';
 import type { BackoffOptions, PeerQueueStats, PeerReport, Transport, TransportClock, TransportStats } from '../types.js';
 import { peerPolicy, type PeerPolicy } from '../validate.js';
 import { InboundStream, type InboundHost } from './inbound.js';
@@ -28,17 +28,17 @@ export interface GrpcTransportOptions {
    * default (8 MiB).
    */
   readonly maxMessageBytes?: number;
-  /** Messages queued per peer before the oldest is dropped. Default 4096. */
+  /** Messages queued per peer before the oldest is dropped. Default `LIMITS.peerQueueLimit` (4096). */
   readonly queueLimit?: number;
-  /** Snapshot data above this size travels in chunks of this size, bytes. Default 1 MiB. */
+  /** Snapshot data above this size travels in chunks of this size, bytes. Default `LIMITS.snapshotChunkBytes` (1 MiB). */
   readonly chunkBytes?: number;
-  /** Reconnect backoff. Default `{ initialMs: 100, maxMs: 5000 }`. */
+  /** Reconnect backoff. Default `LIMITS.peerReconnectInitialMs` (100) doubling to `LIMITS.peerReconnectMaxMs` (5000). */
   readonly backoff?: BackoffOptions;
-  /** A stream not accepted by the peer within this time is abandoned and retried, ms. Default 5000. */
+  /** A stream not accepted by the peer within this time is abandoned and retried, ms. Default `LIMITS.peerConnectTimeoutMs` (5000). */
   readonly connectTimeoutMs?: number;
-  /** How long `stop()` waits for a peer to acknowledge a half-closed stream before cancelling it, ms. Default 1000. */
+  /** How long `stop()` waits for a peer to acknowledge a half-closed stream before cancelling it, ms. Default `LIMITS.peerCloseTimeoutMs` (1000). */
   readonly closeTimeoutMs?: number;
-  /** HTTP/2 keepalive ping interval on peer channels, ms; a dead connection is noticed within about twice this. Default 10000. */
+  /** HTTP/2 keepalive ping interval on peer channels, ms; a dead connection is noticed within about twice this. Default `LIMITS.peerKeepaliveMs` (10000). */
   readonly keepaliveMs?: number;
   /** Channel credentials for dialling peers. Default insecure. */
   readonly credentials?: grpc.ChannelCredentials;
@@ -58,9 +58,17 @@ export interface PeerLinkStatus {
   readonly queued: number;
 }
 
-const MiB = 1024 * 1024;
 /** Room in a chunk frame for the frame header, the snapshot header and framing, bytes. */
-const CHUNK_HEADROOM = 64 * 1024;
+const CHUNK_HEADROOM = FRAME_HEADROOM_BYTES;
+/** Peer channels receive only acknowledgements. */
+const ACK_RECEIVE_BYTES = 64 * 1024;
+/** The shortest keepalive timeout on a peer channel, ms. */
+const MIN_KEEPALIVE_TIMEOUT_MS = 1000;
+
+/** A peer channel whose keepalive ping is not answered within this (ms) is closed: half the interval, at least 1 s. */
+export function peerKeepaliveTimeoutMs(keepaliveMs: number): number {
+  return Math.max(MIN_KEEPALIVE_TIMEOUT_MS, Math.floor(keepaliveMs / 2));
+}
 
 type Counters = { sent: number; dropped: number; tooLarge: number; received: number; rejected: number };
 
@@ -92,11 +100,11 @@ export class GrpcTransport implements Transport {
       options.peers instanceof Map ? (options.peers as ReadonlyMap<NodeId, string>) : Object.entries(options.peers as Readonly<Record<NodeId, string>>),
     );
     peers.delete(options.selfId);
-    const maxMessageBytes = options.maxMessageBytes ?? BYTE_LIMITS.maxPeerMessageBytes.default;
-    const queueLimit = options.queueLimit ?? 4096;
-    const chunkBytes = options.chunkBytes ?? MiB;
-    const backoff = options.backoff ?? { initialMs: 100, maxMs: 5000 };
-    const keepaliveMs = options.keepaliveMs ?? 10_000;
+    const maxMessageBytes = options.maxMessageBytes ?? LIMITS.maxPeerMessageBytes.default;
+    const queueLimit = options.queueLimit ?? LIMITS.peerQueueLimit.default;
+    const chunkBytes = options.chunkBytes ?? LIMITS.snapshotChunkBytes.default;
+    const backoff = options.backoff ?? { initialMs: LIMITS.peerReconnectInitialMs.default, maxMs: LIMITS.peerReconnectMaxMs.default };
+    const keepaliveMs = options.keepaliveMs ?? LIMITS.peerKeepaliveMs.default;
     const problems: string[] = [];
     const positiveInt = (name: string, v: number): void => {
       if (!Number.isSafeInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
@@ -117,14 +125,14 @@ export class GrpcTransport implements Transport {
     this.policy = peerPolicy(options.clusterId, options.selfId, peers.keys());
     const channelOptions: grpc.ChannelOptions = {
       'grpc.max_send_message_length': maxMessageBytes,
-      'grpc.max_receive_message_length': 64 * 1024,
+      'grpc.max_receive_message_length': ACK_RECEIVE_BYTES,
       // Retries would buffer writes and complete their callbacks early, hiding backpressure;
       // a zero retry buffer makes write callbacks mean "handed to the socket".
       'grpc.enable_retries': 0,
       'grpc.per_rpc_retry_buffer_size': 0,
       'grpc.use_local_subchannel_pool': 1,
       'grpc.keepalive_time_ms': keepaliveMs,
-      'grpc.keepalive_timeout_ms': Math.max(1000, Math.floor(keepaliveMs / 2)),
+      'grpc.keepalive_timeout_ms': peerKeepaliveTimeoutMs(keepaliveMs),
     };
     for (const [id, address] of peers) {
       this.links.set(
@@ -142,8 +150,8 @@ export class GrpcTransport implements Transport {
           queueLimit,
           maxMessageBytes,
           chunkBytes,
-          connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-          closeTimeoutMs: options.closeTimeoutMs ?? 1000,
+          connectTimeoutMs: options.connectTimeoutMs ?? LIMITS.peerConnectTimeoutMs.default,
+          closeTimeoutMs: options.closeTimeoutMs ?? LIMITS.peerCloseTimeoutMs.default,
           credentials: options.credentials ?? grpc.credentials.createInsecure(),
           channelOptions,
           counters: this.counters,

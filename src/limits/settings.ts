@@ -1,0 +1,378 @@
+/**
+ * Every server-side default and bound of raftjobs, in one table: the config schema
+ * (src/config/schema.ts), the job state machine's options (src/jobs/options.ts), the driver
+ * (src/node/raft-node.ts), the Raft core (src/raft/raft.ts) and the peer transport
+ * (src/transport) all take their numbers from here instead of repeating them.
+ *
+ * Pure data: no imports, no I/O, so the pure layers (src/raft, src/jobs) may import it too.
+ * Validation of a cluster's values happens once, when its config is loaded (src/config/load.ts,
+ * with the cross-field rules of src/config/rules.ts); a setting without a `config` path is a
+ * default of code that callers may override in its options.
+ *
+ * `min`/`max` are inclusive. For a config setting they are what the schema accepts; for the
+ * others they are the range the setting is meant to take, documented, not enforced here.
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** What a setting's number counts. */
+export type SettingUnit =
+  | 'ms'
+  | 'ticks'
+  | 'bytes'
+  | 'entries'
+  | 'messages'
+  | 'commands'
+  | 'jobs'
+  | 'leases'
+  | 'queues'
+  | 'keys'
+  | 'attempts'
+  | 'characters'
+  | 'factor'
+  | 'fraction';
+
+/** An integer (or, for `factor` and `fraction`, any finite number) setting. */
+export interface NumberSetting {
+  readonly kind: 'number';
+  /** `null`: derived from another setting when not set (see `doc`). */
+  readonly default: number | null;
+  readonly min: number;
+  readonly max: number;
+  readonly unit: SettingUnit;
+  /** One line for docs and error messages; says why the default is what it is when that matters. */
+  readonly doc: string;
+  /** Dotted path in the cluster config file, when the setting is one. */
+  readonly config?: string;
+  /** The `RAFTJOBS_*` environment variable that overrides it, when there is one. */
+  readonly env?: string;
+}
+
+/** An on/off setting. */
+export interface BooleanSetting {
+  readonly kind: 'boolean';
+  readonly default: boolean;
+  readonly doc: string;
+  readonly config?: string;
+  readonly env?: string;
+}
+
+export type Setting = NumberSetting | BooleanSetting;
+
+/**
+ * The table. Keys are stable names used in code (`LIMITS.heartbeatTicks.default`); `config` is
+ * where an operator sets the value.
+ */
+export const LIMITS = {
+  // ----------------------------------------------------------------- Raft timing and flow (config)
+  tickMs: {
+    kind: 'number', default: 50, min: 1, max: 1000, unit: 'ms',
+    doc: 'Length of one logical clock tick; with the tick counts below, a killed leader is replaced in about a second.',
+    config: 'raft.tickMs', env: 'RAFTJOBS_TICK_MS',
+  },
+  electionTicks: {
+    kind: 'number', default: 10, min: 3, max: 10_000, unit: 'ticks',
+    doc: 'Shortest election timeout; each timeout is drawn from [electionTicks, 2 × electionTicks). At least 3 × heartbeatTicks.',
+    config: 'raft.electionTicks', env: 'RAFTJOBS_ELECTION_TICKS',
+  },
+  heartbeatTicks: {
+    kind: 'number', default: 2, min: 1, max: 10_000, unit: 'ticks',
+    doc: 'Interval of leader heartbeats.',
+    config: 'raft.heartbeatTicks', env: 'RAFTJOBS_HEARTBEAT_TICKS',
+  },
+  maxAppendEntries: {
+    kind: 'number', default: 512, min: 1, max: 100_000, unit: 'entries',
+    doc: 'Most entries in one AppendEntries message.',
+    config: 'raft.maxAppendEntries', env: 'RAFTJOBS_MAX_APPEND_ENTRIES',
+  },
+  maxAppendBytes: {
+    kind: 'number', default: 2 * MiB, min: 1 * KiB, max: 64 * MiB, unit: 'bytes',
+    doc: 'Byte budget of one AppendEntries message (at least one entry is always sent); at least limits.maxEntryBytes, and with its framing at most limits.maxPeerMessageBytes.',
+    config: 'raft.maxAppendBytes', env: 'RAFTJOBS_MAX_APPEND_BYTES',
+  },
+  maxInflight: {
+    kind: 'number', default: 64, min: 1, max: 10_000, unit: 'messages',
+    doc: 'Most unacknowledged AppendEntries messages per follower before the leader pauses.',
+    config: 'raft.maxInflight', env: 'RAFTJOBS_MAX_INFLIGHT',
+  },
+  preVote: {
+    kind: 'boolean', default: true,
+    doc: 'Run a pre-vote round before campaigning (Raft thesis §9.6).',
+    config: 'raft.preVote', env: 'RAFTJOBS_PRE_VOTE',
+  },
+  checkQuorum: {
+    kind: 'boolean', default: true,
+    doc: 'A leader that has not heard from a quorum for an election timeout steps down.',
+    config: 'raft.checkQuorum', env: 'RAFTJOBS_CHECK_QUORUM',
+  },
+  snapshotEntries: {
+    kind: 'number', default: 20_000, min: 1, max: 100_000_000, unit: 'entries',
+    doc: 'Snapshot and compact the log after about this many applied entries (each node draws 0.75–1.25 times it).',
+    config: 'raft.snapshotEntries', env: 'RAFTJOBS_SNAPSHOT_ENTRIES',
+  },
+  snapshotTailEntries: {
+    kind: 'number', default: 1000, min: 0, max: 100_000_000, unit: 'entries',
+    doc: 'Entries kept below a snapshot, so a follower only a little behind catches up from the log.',
+    config: 'raft.snapshotTailEntries', env: 'RAFTJOBS_SNAPSHOT_TAIL_ENTRIES',
+  },
+  snapshotBytes: {
+    kind: 'number', default: 64 * MiB, min: 1 * KiB, max: 64 * 1024 * MiB, unit: 'bytes',
+    doc: 'Also snapshot once the entries applied since the last snapshot hold this many bytes, whichever comes first.',
+    config: 'raft.snapshotBytes', env: 'RAFTJOBS_SNAPSHOT_BYTES',
+  },
+
+  // ------------------------------------------------------------ client input and byte chain (config)
+  maxPayloadBytes: {
+    kind: 'number', default: 1 * MiB, min: 1, max: 64 * MiB, unit: 'bytes',
+    doc: 'Largest job payload.',
+    config: 'limits.maxPayloadBytes', env: 'RAFTJOBS_MAX_PAYLOAD_BYTES',
+  },
+  maxResultBytes: {
+    kind: 'number', default: 1 * MiB, min: 0, max: 64 * MiB, unit: 'bytes',
+    doc: 'Largest result a worker may complete a job with (0: none).',
+    config: 'limits.maxResultBytes', env: 'RAFTJOBS_MAX_RESULT_BYTES',
+  },
+  maxEntryBytes: {
+    kind: 'number', default: null, min: 64 * KiB, max: 64 * MiB, unit: 'bytes',
+    doc: 'Largest log entry; a submit that alone would not fit is refused. At most raft.maxAppendBytes, which it is when not set.',
+    config: 'limits.maxEntryBytes', env: 'RAFTJOBS_MAX_ENTRY_BYTES',
+  },
+  maxPeerMessageBytes: {
+    kind: 'number', default: 8 * MiB, min: 4 * MiB, max: 256 * MiB, unit: 'bytes',
+    doc: 'Largest frame between nodes; at least 4 MiB so snapshot chunks and the largest fixed-size commands always travel.',
+    config: 'limits.maxPeerMessageBytes', env: 'RAFTJOBS_MAX_PEER_MESSAGE_BYTES',
+  },
+  maxBatchSize: {
+    kind: 'number', default: 1000, min: 1, max: 100_000, unit: 'jobs',
+    doc: 'Most jobs in one submit, leases in one lease batch or heartbeat.',
+    config: 'limits.maxBatchSize', env: 'RAFTJOBS_MAX_BATCH_SIZE',
+  },
+  maxQueueNameLength: {
+    kind: 'number', default: 128, min: 1, max: 4096, unit: 'characters',
+    doc: 'Longest queue name.',
+    config: 'limits.maxQueueNameLength', env: 'RAFTJOBS_MAX_QUEUE_NAME_LENGTH',
+  },
+  maxKeyLength: {
+    kind: 'number', default: 256, min: 1, max: 4096, unit: 'characters',
+    doc: 'Longest idempotency key.',
+    config: 'limits.maxKeyLength', env: 'RAFTJOBS_MAX_KEY_LENGTH',
+  },
+
+  // ------------------------------------------------------------------------ job defaults (config)
+  idempotencyWindowMs: {
+    kind: 'number', default: DAY_MS, min: 1, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'How long an idempotency key is remembered after its submit (J7).',
+    config: 'jobs.idempotencyWindowMs', env: 'RAFTJOBS_IDEMPOTENCY_WINDOW_MS',
+  },
+  defaultLeaseTtlMs: {
+    kind: 'number', default: 30 * SECOND_MS, min: 100, max: DAY_MS, unit: 'ms',
+    doc: 'Lease time-to-live when neither the submit nor the worker asks for one; within [minLeaseTtlMs, maxLeaseTtlMs].',
+    config: 'jobs.defaultLeaseTtlMs', env: 'RAFTJOBS_DEFAULT_LEASE_TTL_MS',
+  },
+  defaultMaxAttempts: {
+    kind: 'number', default: 3, min: 1, max: 1000, unit: 'attempts',
+    doc: 'Attempts before a job is dead when the submit does not say; at most maxAttemptsLimit.',
+    config: 'jobs.defaultMaxAttempts', env: 'RAFTJOBS_DEFAULT_MAX_ATTEMPTS',
+  },
+  retentionSucceededMs: {
+    kind: 'number', default: DAY_MS, min: 0, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'How long a succeeded job is kept.',
+    config: 'jobs.retention.succeededMs', env: 'RAFTJOBS_SUCCEEDED_RETENTION_MS',
+  },
+  retentionCancelledMs: {
+    kind: 'number', default: DAY_MS, min: 0, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'How long a cancelled job is kept.',
+    config: 'jobs.retention.cancelledMs', env: 'RAFTJOBS_CANCELLED_RETENTION_MS',
+  },
+  retentionDeadMs: {
+    kind: 'number', default: 7 * DAY_MS, min: 0, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'How long a dead job is kept: it waits for an operator.',
+    config: 'jobs.retention.deadMs', env: 'RAFTJOBS_DEAD_RETENTION_MS',
+  },
+  maxSucceeded: {
+    kind: 'number', default: 10_000, min: 0, max: 100_000_000, unit: 'jobs',
+    doc: 'Most succeeded jobs kept per queue; the oldest beyond it are purged before their age is up.',
+    config: 'jobs.retention.maxSucceeded', env: 'RAFTJOBS_MAX_SUCCEEDED_JOBS',
+  },
+  maxCancelled: {
+    kind: 'number', default: 10_000, min: 0, max: 100_000_000, unit: 'jobs',
+    doc: 'Most cancelled jobs kept per queue.',
+    config: 'jobs.retention.maxCancelled', env: 'RAFTJOBS_MAX_CANCELLED_JOBS',
+  },
+  maxDead: {
+    kind: 'number', default: 100_000, min: 0, max: 100_000_000, unit: 'jobs',
+    doc: 'Most dead jobs kept per queue; more than the others, as they wait for an operator.',
+    config: 'jobs.retention.maxDead', env: 'RAFTJOBS_MAX_DEAD_JOBS',
+  },
+  maxPurgedJobKeys: {
+    kind: 'number', default: 500_000, min: 0, max: 100_000_000, unit: 'keys',
+    doc: 'Most idempotency keys of purged jobs remembered over all queues (about 140 MB at the default).',
+    config: 'jobs.retention.maxPurgedJobKeys', env: 'RAFTJOBS_MAX_PURGED_JOB_KEYS',
+  },
+
+  // ------------------------------------------------------------------ server and process (config)
+  workerConnectionGraceMs: {
+    kind: 'number', default: 10 * SECOND_MS, min: 0, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'How long a worker session whose stream broke may take to come back before its leases are abandoned.',
+    config: 'server.workerConnectionGraceMs', env: 'RAFTJOBS_WORKER_CONNECTION_GRACE_MS',
+  },
+  keepaliveTimeMs: {
+    kind: 'number', default: 10 * SECOND_MS, min: 100, max: HOUR_MS, unit: 'ms',
+    doc: 'Interval of the gRPC server\'s HTTP/2 keepalive pings on client and worker connections.',
+    config: 'server.keepaliveTimeMs', env: 'RAFTJOBS_KEEPALIVE_TIME_MS',
+  },
+  keepaliveTimeoutMs: {
+    kind: 'number', default: 5 * SECOND_MS, min: 100, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'A connection whose keepalive ping is not answered within this is closed.',
+    config: 'server.keepaliveTimeoutMs', env: 'RAFTJOBS_KEEPALIVE_TIMEOUT_MS',
+  },
+  shutdownTimeoutMs: {
+    kind: 'number', default: 10 * SECOND_MS, min: 1, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'Hard deadline of an orderly shutdown, after which the process exits anyway.',
+    config: 'shutdownTimeoutMs', env: 'RAFTJOBS_SHUTDOWN_TIMEOUT_MS',
+  },
+  dashboardActionsEnabled: {
+    kind: 'boolean', default: false,
+    doc: 'Let the dashboard retry and cancel jobs; off, it is read-only.',
+    config: 'dashboard.actionsEnabled', env: 'RAFTJOBS_DASHBOARD_ACTIONS',
+  },
+
+  // ------------------------------------------------- job state machine (src/jobs/options.ts only)
+  maxQueuesPerLease: {
+    kind: 'number', default: 64, min: 1, max: 10_000, unit: 'queues',
+    doc: 'Most queues named by one lease command.',
+  },
+  maxWorkerIdLength: {
+    kind: 'number', default: 256, min: 1, max: 4096, unit: 'characters',
+    doc: 'Longest worker id.',
+  },
+  maxErrorLength: {
+    kind: 'number', default: 16_384, min: 1, max: 1 * MiB, unit: 'characters',
+    doc: 'Longest error of a fail command, and longest cancel reason.',
+  },
+  maxProgressMessageLength: {
+    kind: 'number', default: 256, min: 1, max: 4096, unit: 'characters',
+    doc: 'Longest progress message.',
+  },
+  maxAttemptsLimit: {
+    kind: 'number', default: 1000, min: 1, max: 1_000_000, unit: 'attempts',
+    doc: 'Largest maxAttempts of a job, and most extra attempts of a retry of a dead job.',
+  },
+  minLeaseTtlMs: {
+    kind: 'number', default: 100, min: 1, max: DAY_MS, unit: 'ms',
+    doc: 'Shortest lease TTL.',
+  },
+  maxLeaseTtlMs: {
+    kind: 'number', default: DAY_MS, min: 1, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'Longest lease TTL, and longest leader-change lease grace.',
+  },
+  maxDelayMs: {
+    kind: 'number', default: 365 * DAY_MS, min: 0, max: 10 * 365 * DAY_MS, unit: 'ms',
+    doc: 'Longest submit delay, and farthest runAt ahead of the entry time.',
+  },
+  maxBackoffMs: {
+    kind: 'number', default: 30 * DAY_MS, min: 0, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'Longest backoff delay or cap.',
+  },
+  maxRetentionMs: {
+    kind: 'number', default: 365 * DAY_MS, min: 0, max: 10 * 365 * DAY_MS, unit: 'ms',
+    doc: 'Longest retention of a finished job, its own or its queue\'s.',
+  },
+  maxPurgePerBatch: {
+    kind: 'number', default: 10_000, min: 1, max: 10_000_000, unit: 'jobs',
+    doc: 'Most finished jobs one entry\'s due pass purges, so no entry stalls the apply loop for long.',
+  },
+  historyLimit: {
+    kind: 'number', default: 20, min: 1, max: 10_000, unit: 'attempts',
+    doc: 'Attempts kept in a job\'s history, most recent.',
+  },
+  maxPageSize: {
+    kind: 'number', default: 1000, min: 1, max: 100_000, unit: 'jobs',
+    doc: 'Largest page of a job listing.',
+  },
+  defaultBackoffInitialMs: {
+    kind: 'number', default: 1 * SECOND_MS, min: 0, max: 30 * DAY_MS, unit: 'ms',
+    doc: 'First retry delay of the default (exponential) backoff.',
+  },
+  defaultBackoffMaxMs: {
+    kind: 'number', default: HOUR_MS, min: 0, max: 30 * DAY_MS, unit: 'ms',
+    doc: 'Cap of the default backoff\'s delays.',
+  },
+  defaultBackoffFactor: {
+    kind: 'number', default: 2, min: 1, max: 100, unit: 'factor',
+    doc: 'Growth of the default backoff\'s delay per attempt.',
+  },
+  defaultBackoffJitter: {
+    kind: 'number', default: 0.1, min: 0, max: 1, unit: 'fraction',
+    doc: 'Random spread of the default backoff\'s delays, as a fraction of each delay.',
+  },
+
+  // ---------------------------------------------------------------- driver (src/node/raft-node.ts)
+  maxCommandsPerEntry: {
+    kind: 'number', default: 1000, min: 1, max: 100_000, unit: 'commands',
+    doc: 'Most commands the driver packs into one log entry.',
+  },
+
+  // ------------------------------------------------------------ peer transport (src/transport)
+  peerQueueLimit: {
+    kind: 'number', default: 4096, min: 1, max: 1_000_000, unit: 'messages',
+    doc: 'Messages queued per peer before the oldest is dropped.',
+  },
+  snapshotChunkBytes: {
+    kind: 'number', default: 1 * MiB, min: 1 * KiB, max: 64 * MiB, unit: 'bytes',
+    doc: 'Snapshot data above this size travels to a peer in chunks of this size; with its headroom at most limits.maxPeerMessageBytes.',
+  },
+  peerReconnectInitialMs: {
+    kind: 'number', default: 100, min: 1, max: MINUTE_MS, unit: 'ms',
+    doc: 'First delay before redialling a peer whose stream broke.',
+  },
+  peerReconnectMaxMs: {
+    kind: 'number', default: 5 * SECOND_MS, min: 1, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'Largest delay between redials of a peer.',
+  },
+  peerConnectTimeoutMs: {
+    kind: 'number', default: 5 * SECOND_MS, min: 1, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'A peer stream not accepted within this is abandoned and retried.',
+  },
+  peerCloseTimeoutMs: {
+    kind: 'number', default: 1 * SECOND_MS, min: 0, max: MINUTE_MS, unit: 'ms',
+    doc: 'How long stopping waits for a peer to acknowledge a half-closed stream before cancelling it.',
+  },
+  peerKeepaliveMs: {
+    kind: 'number', default: 10 * SECOND_MS, min: 100, max: HOUR_MS, unit: 'ms',
+    doc: 'HTTP/2 keepalive ping interval on peer channels; a ping unanswered for half of it (at least 1 s) closes the channel.',
+  },
+} as const satisfies Record<string, Setting>;
+
+/** Name of one setting of the table. */
+export type LimitName = keyof typeof LIMITS;
+
+/** The settings an operator can set in a config file, by config path. */
+export function configSettings(): ReadonlyMap<string, Setting & { readonly name: LimitName }> {
+  const out = new Map<string, Setting & { readonly name: LimitName }>();
+  for (const [name, s] of Object.entries(LIMITS) as [LimitName, Setting][]) {
+    if (s.config !== undefined) out.set(s.config, { ...s, name });
+  }
+  return out;
+}
+
+/**
+ * Bytes a peer frame carries beyond its messages (frame header, snapshot-chunk header), which the
+ * node's gRPC server accepts above `limits.maxPeerMessageBytes` and a snapshot chunk leaves free.
+ */
+export const FRAME_HEADROOM_BYTES = 64 * KiB;
+
+/** gRPC's default receive limit; the node's server never accepts less. */
+export const GRPC_DEFAULT_RECEIVE_BYTES = 4 * MiB;
+
+/**
+ * A follower campaigns only after missing this many heartbeat intervals' worth of ticks, so one
+ * delayed heartbeat never triggers an election: `electionTicks >= MIN_ELECTION_TO_HEARTBEAT_RATIO *
+ * heartbeatTicks`.
+ */
+export const MIN_ELECTION_TO_HEARTBEAT_RATIO = 3;
