@@ -28,6 +28,16 @@ export interface ServiceContext {
 type UnaryImpl<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
 
 /**
+ * Command fields that a request names otherwise than the snake_case of their name, by method:
+ * Cancel and RetryDead name the job `id`. Every other field path translates by its name alone
+ * (see `wireProblem`).
+ */
+const REQUEST_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '/raftjobs.jobs.v1.Jobs/Cancel': { jobId: 'id' },
+  '/raftjobs.jobs.v1.Jobs/RetryDead': { jobId: 'id' },
+};
+
+/**
  * Wrap an async unary implementation: forward to the leader when this node is a follower
  * (unless the call may be served locally), map every error through the one mapping.
  */
@@ -44,7 +54,7 @@ export function unary<Req, Res>(
     }
     impl(call.request, call).then(
       (res) => cb(null, res),
-      (err: unknown) => cb(toServiceError(ctx.forwarder.withHint(err), ctx.logger)),
+      (err: unknown) => cb(toServiceError(ctx.forwarder.withHint(err), ctx.logger, REQUEST_RENAMES[method.path])),
     );
   };
 }

@@ -7,6 +7,7 @@ import { LogMessage } from '../observability/index.js';
 import { openLevelStorage, type RaftStorage } from '../storage/index.js';
 import { GrpcTransport, peerServerOptions } from '../transport/index.js';
 import { addAdminService } from './admin-service.js';
+import { rejectUndecodable } from './errors.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
 
@@ -160,6 +161,8 @@ export function nodeServerOptions(config: Config): grpc.ServerOptions {
     'grpc.keepalive_time_ms': config.server.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.server.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,
+    // Requests that do not decode get INVALID_ARGUMENT, not grpc-js's INTERNAL.
+    interceptors: [rejectUndecodable],
   };
 }
 

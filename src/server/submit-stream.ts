@@ -4,7 +4,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { validateSubmit, type SubmitResult } from '../jobs/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, proposeOk, type ServiceContext } from './handler.js';
-import { specToSubmitJob, type WireJobSpec } from './wire.js';
+import { specToSubmitJob, wireMessage, type WireJobSpec } from './wire.js';
 
 /** A Submit's jobs as the wire answers them. */
 export interface WireSubmitted {
@@ -93,7 +93,7 @@ export function submitStreamHandler(ctx: ServiceContext, anticipate: (queues: re
           if (!streams.has(call)) return;
           const e = err instanceof RaftJobsError ? err : new RaftJobsError(ErrorCode.Internal, 'internal error (see the node log)');
           if (!(err instanceof RaftJobsError)) ctx.logger.error({ err }, 'unexpected error in a submit stream');
-          call.write({ requestId: req.requestId, jobs: [], code: e.code, message: e.message });
+          call.write({ requestId: req.requestId, jobs: [], code: e.code, message: e.code === ErrorCode.InvalidArgument ? wireMessage(e.message) : e.message });
         },
       );
     });

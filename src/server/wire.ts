@@ -106,3 +106,53 @@ export function grantToWire(g: LeaseGrant): Record<string, unknown> {
     submittedAtMs: g.submittedAt,
   };
 }
+
+/**
+ * Proto field names (as a client writes them in the .proto) of the command fields whose name in
+ * `src/jobs` is not simply the snake_case of its camelCase name, or whose camelCase name may
+ * appear inside a problem's text (`cannot be combined with delayMs`).
+ */
+const WIRE_FIELD_NAMES: Readonly<Record<string, string>> = {
+  runAt: 'run_at_ms',
+  delayMs: 'delay_ms',
+  maxAttempts: 'max_attempts',
+  leaseTtlMs: 'lease_ttl_ms',
+  idempotencyKey: 'idempotency_key',
+  retentionMs: 'retention_ms',
+  initialMs: 'initial_ms',
+  maxMs: 'max_ms',
+  jobId: 'job_id',
+  workerId: 'worker_id',
+  ttlMs: 'ttl_ms',
+  session: 'session_id',
+  retry: 'no_retry',
+};
+
+/** Names of `WIRE_FIELD_NAMES` safe to translate inside a problem's text (camelCase, never a plain word). */
+const TEXT_NAMES = new RegExp(`\\b(${Object.keys(WIRE_FIELD_NAMES).filter((k) => /[A-Z]/.test(k)).join('|')})\\b`, 'g');
+
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * One validation problem of `src/jobs/validate.ts` (`path: problem`, the path in the command's
+ * camelCase names, e.g. `jobs[0].delayMs: must be >= 0`) in the names of the request message a
+ * client wrote (`jobs[0].delay_ms: must be >= 0`). `renames` maps command fields whose request
+ * field is named otherwise in this request (Cancel's `jobId` is `id`). Names already in
+ * snake_case pass unchanged, so translating twice changes nothing.
+ */
+export function wireProblem(problem: string, renames: Readonly<Record<string, string>> = {}): string {
+  const colon = problem.indexOf(': ');
+  const path = colon < 0 ? problem : problem.slice(0, colon);
+  const rest = colon < 0 ? '' : problem.slice(colon);
+  if (!/^[A-Za-z_][\w.[\]]*$/.test(path)) return problem; // not a field path: leave the text alone
+  const wirePath = path.replace(/[A-Za-z_]\w*/g, (name) => renames[name] ?? WIRE_FIELD_NAMES[name] ?? snake(name));
+  return wirePath + rest.replace(TEXT_NAMES, (name) => renames[name] ?? WIRE_FIELD_NAMES[name] ?? name);
+}
+
+/** `wireProblem` over a message of problems joined with `; `. */
+export function wireMessage(message: string, renames: Readonly<Record<string, string>> = {}): string {
+  return message
+    .split('; ')
+    .map((p) => wireProblem(p, renames))
+    .join('; ');
+}

@@ -9,13 +9,14 @@ import { getJob, validateCommand } from '../jobs/index.js';
 import type { Command, CommandResult, HeartbeatResult, LeaseRef } from '../jobs/index.js';
 import { rejection, type ServiceContext } from './handler.js';
 import type { HeartbeatWire, LeaseRefWire, WorkerMessage } from './worker-stream.js';
+import { wireProblem } from './wire.js';
 
 /** A command built from a worker report, or why it is refused (problems, each naming its field and limit). */
 export type Built = { readonly ok: true; readonly cmd: Command } | { readonly ok: false; readonly message: string };
 
 function checked(cmd: Command, ctx: ServiceContext): Built {
   const v = validateCommand(cmd, ctx.node.state.options);
-  return v.ok ? { ok: true, cmd: v.value } : { ok: false, message: v.problems.join('; ') };
+  return v.ok ? { ok: true, cmd: v.value } : { ok: false, message: v.problems.map((p) => wireProblem(p)).join('; ') };
 }
 
 const refs = (leases: readonly LeaseRefWire[]): LeaseRef[] => leases.map((l) => ({ jobId: l.jobId, token: l.token }));

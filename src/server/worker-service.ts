@@ -9,7 +9,7 @@ import { Dispatcher } from './dispatcher.js';
 import { toServiceError } from './errors.js';
 import { invalid, rejection, unary, type ServiceContext } from './handler.js';
 import { SessionWatch } from './session-watch.js';
-import { grantToWire } from './wire.js';
+import { grantToWire, wireProblem } from './wire.js';
 import {
   heartbeat,
   heartbeatCommand,
@@ -328,9 +328,9 @@ function helloProblems(h: HelloWire, o: JobsOptions, s: WorkerStream): string[] 
   }
   // Queue names and the TTL are checked exactly as a lease command would be; held leases as a release.
   const lease = validateCommand({ type: 'lease', workerId: h.workerId || 'w', queues: h.queues, max: 1, ...(h.leaseTtlMs ? { ttlMs: h.leaseTtlMs } : {}) }, o);
-  if (!lease.ok) problems.push(...lease.problems);
+  if (!lease.ok) problems.push(...lease.problems.map((p) => wireProblem(p, { ttlMs: 'lease_ttl_ms' })));
   const held = validateCommand({ type: 'release', workerId: h.workerId || 'w', session: 's', mode: 'unheld', leases: h.held.map((l) => ({ jobId: l.jobId, token: l.token })) }, o);
-  if (!held.ok) problems.push(...held.problems.map((p) => p.replace(/^leases/, 'held')));
+  if (!held.ok) problems.push(...held.problems.map((p) => wireProblem(p, { leases: 'held' })));
   return problems;
 }
 
@@ -345,7 +345,7 @@ interface LeaseRequest {
 /** Unary lease (of no session: it ends only by its TTL) with an optional long poll: waits for ready jobs up to `wait_ms`. */
 async function leaseUnary(ctx: ServiceContext, req: LeaseRequest): Promise<Record<string, unknown>> {
   if (req.waitMs < 0 || req.waitMs > 60_000) throw invalid(`wait_ms: must be 0..60000, got ${req.waitMs}`);
-  const cmd: Command = { type: 'lease', workerId: req.workerId, queues: req.queues, max: req.max, ...(req.ttlMs > 0 ? { ttlMs: req.ttlMs } : {}) };
+  const cmd: Command = { type: 'lease', workerId: req.workerId, queues: req.queues, max: req.max, ...(req.ttlMs !== 0 ? { ttlMs: req.ttlMs } : {}) };
   const v = validateCommand(cmd, ctx.node.state.options);
   if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
   const deadline = Date.now() + req.waitMs;

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { validateConfig } from '../../src/config/index.js';
+import { validateConfig, type Config } from '../../src/config/index.js';
 import { getJob, type JobView } from '../../src/jobs/index.js';
 import type { JobNode } from '../../src/node/index.js';
 import { serviceClient } from '../../src/protocol/index.js';
 import { startNode, type RunningNode } from '../../src/server/node-server.js';
-import { freePort, poll } from '../helpers/index.js';
+import { freePort, freePorts, poll } from '../helpers/index.js';
 
 export interface TestServer {
   readonly node: JobNode;
@@ -192,5 +192,77 @@ export class RawWorker {
   close(): void {
     this.call.cancel();
     this.client.close();
+  }
+}
+
+/** One node of a `TestCluster`, once started. */
+export interface ClusterNode {
+  readonly id: string;
+  /** Its client (and peer) address. */
+  readonly address: string;
+  readonly node: JobNode;
+}
+
+/**
+ * Several nodes of one cluster in this process (each with its own LevelDB in a temp directory and
+ * its own gRPC port on loopback), started one by one: with too few started there is no leader,
+ * which is how a test meets NO_LEADER; once a quorum runs, one of them leads and the others are
+ * followers that forward or redirect.
+ */
+export class TestCluster {
+  private readonly running = new Map<string, RunningNode>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly config: Config,
+  ) {}
+
+  /** A cluster of `size` nodes n1..n`size`, none started yet. */
+  static async create(size: number): Promise<TestCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'raftjobs-cluster-'));
+    const ports = await freePorts(size);
+    const nodes = ports.map((port, i) => ({ id: `n${i + 1}`, address: `127.0.0.1:${port}` }));
+    const v = validateConfig({ clusterId: 'srv', dataDir: join(dir, 'data'), nodes }, { env: {}, baseDir: dir });
+    if (!v.ok) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(v.problems.join('; '));
+    }
+    return new TestCluster(dir, v.config);
+  }
+
+  address(id: string): string {
+    const n = this.config.nodes.find((x) => x.id === id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n.address;
+  }
+
+  async start(id: string): Promise<ClusterNode> {
+    const running = await startNode(this.config, id, pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }), (err) => console.error(err), {});
+    this.running.set(id, running);
+    return { id, address: this.address(id), node: running.node };
+  }
+
+  /** The started nodes. */
+  nodes(): ClusterNode[] {
+    return [...this.running].map(([id, r]) => ({ id, address: this.address(id), node: r.node }));
+  }
+
+  /** Waits until one started node leads and every started node knows it; returns it and the others. */
+  async settled(timeoutMs = 20_000): Promise<{ leader: ClusterNode; followers: ClusterNode[] }> {
+    return poll(
+      () => {
+        const nodes = this.nodes();
+        const leader = nodes.find((n) => n.node.isLeader());
+        if (!leader || nodes.some((n) => n.node.leader() !== leader.id)) return undefined;
+        return { leader, followers: nodes.filter((n) => n !== leader) };
+      },
+      { timeoutMs },
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.running.values()) await r.shutdown('test done');
+    this.running.clear();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
