@@ -2,6 +2,42 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * What each folder of src/ may import from the others (the layers of the README's Architecture
+ * section, bottom up). src/raft, src/jobs and src/limits are pure and have their own, stricter
+ * block below. Imports inside a folder are free; src/ never imports scripts/ or test/.
+ */
+const LAYERS = {
+  errors: [],
+  protocol: [],
+  storage: ['raft', 'errors', 'limits'],
+  transport: ['raft', 'errors', 'limits'],
+  config: ['jobs', 'errors', 'limits'],
+  // The SDK loads no server code: what it shares with the server is the .proto contract, the error
+  // type and the byte arithmetic of a submit.
+  client: ['protocol', 'errors', 'limits'],
+  node: ['raft', 'jobs', 'storage', 'transport', 'config', 'errors', 'limits'],
+  observability: ['node', 'jobs', 'transport', 'config', 'errors', 'limits'],
+  sim: ['raft', 'jobs', 'node', 'storage', 'transport', 'errors', 'limits'],
+  // The dashboard backend is a client of its own cluster (src/server/dashboard-backend.ts): its
+  // reads and actions go through the SDK exactly as a user's would, from whichever node serves it.
+  server: ['node', 'jobs', 'storage', 'transport', 'config', 'observability', 'protocol', 'client', 'errors', 'limits'],
+  cli: ['server', 'client', 'config', 'observability', 'protocol', 'errors', 'limits'],
+};
+
+/** The lint block of one layer: a relative import that climbs to a folder not in `allowed` fails. */
+function layer(folder, allowed) {
+  const ok = allowed.length > 0 ? `(?!(${allowed.join('|')})/)` : '';
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: `^(\\.\\./)+${ok}[a-z-]+/`, message: `src/${folder} may import only from ${allowed.length > 0 ? allowed.map((f) => `src/${f}`).join(', ') : 'itself'} (see LAYERS in eslint.config.js and the README's Architecture section).` },
+      ] }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -17,6 +53,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an as-const object and a string union instead of enum.' }],
     },
+  },
+  ...Object.entries(LAYERS).map(([folder, allowed]) => layer(folder, allowed)),
+  {
+    // The package entry point is the SDK and its error type, nothing else.
+    files: ['src/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./(?!(client|errors)/)', message: 'src/index.ts exports the SDK (src/client) and src/errors only.' }] }] },
+  },
+  {
+    files: ['scripts/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+test/', message: 'scripts/ never imports from test/ (tests may use scripts/lib).' }] }] },
   },
   {
     // src/limits is pure data, so the pure layers may read their defaults and bounds from it.

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { Client, NonRetryableError, Worker } from '../src/client/index.js';
-import { createObservedCluster } from '../test/observability/helpers.js';
+import { createObservedCluster } from './lib/index.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, out: { type: 'string', default: 'test/observability/dashboard.png' } } });
 const seconds = Number(values.seconds);

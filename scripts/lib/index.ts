@@ -18,3 +18,4 @@ export {
 export { describeExit, NodeProcess, type NodeExit, type NodeProcessOptions } from './node-process.js';
 export { poll, PollTimeoutError, withDeadline, type PollOptions } from './poll.js';
 export { freePort, freePorts, isPortFree } from './ports.js';
+export { createObservedCluster, type ObservedCluster } from './observed-cluster.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../config/limits.js';
+import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../limits/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
 import { JobView, toJobState, toWireSpec } from './codec.js';

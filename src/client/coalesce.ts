@@ -1,4 +1,4 @@
-import { SUBMIT_HEADER_BYTES, submitJobBytes } from '../config/limits.js';
+import { SUBMIT_HEADER_BYTES, submitJobBytes } from '../limits/index.js';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
 import type { WireJobSpec } from './proto.js';
 

@@ -24,21 +24,22 @@
  */
 import { DEFAULT_JOBS_OPTIONS } from '../jobs/options.js';
 import { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH } from '../jobs/validate.js';
-import { LIMITS } from '../limits/index.js';
+import { ENTRY_HEADER_BYTES, JOB_OVERHEAD_BYTES, SUBMIT_HEADER_BYTES } from '../limits/index.js';
 import type { Finding } from './rules.js';
+
+export {
+  DEFAULT_MAX_SUBMIT_BYTES,
+  ENTRY_HEADER_BYTES,
+  JOB_OVERHEAD_BYTES,
+  maxCommandBytes,
+  SUBMIT_HEADER_BYTES,
+  submitBytes,
+  submitJobBytes,
+  type SizedJob,
+} from '../limits/index.js';
 
 const KiB = 1024;
 
-/** A log entry's own header in the job codec (magic, version, time, command count), rounded up. */
-export const ENTRY_HEADER_BYTES = 32;
-/** What a submit adds around its jobs: command tag and job count (codec), request id (protobuf). */
-export const SUBMIT_HEADER_BYTES = 32;
-/**
- * What one job adds to a submit beyond its payload, queue name and idempotency key, both in the
- * codec (flags, length prefixes, six optional integers, a backoff: at most 105) and in the protobuf
- * request (field tags and lengths, ten-byte negative varints: at most 166), rounded up.
- */
-export const JOB_OVERHEAD_BYTES = 192;
 /** What a completion adds beyond its result: tag, job id (64 characters of UTF-8), token, lengths. */
 export const RESULT_OVERHEAD_BYTES = 256;
 /** One lease reference of a heartbeat or release: job id (64 characters of UTF-8) and token. */
@@ -50,51 +51,16 @@ export const ENTRY_WIRE_OVERHEAD_BYTES = 40;
 /** Frame header and append header on the wire: cluster and node ids, term, indexes, commit. */
 export const APPEND_HEADER_BYTES = 4 * KiB;
 
-/** UTF-8 length of `s` (a string's `length` counts UTF-16 units; UTF-8 needs up to 3 bytes each). */
-function utf8Length(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
 
-/** The fields of a job that its size depends on (`SubmitJob`, the SDK's and the server's wire specs). */
-export interface SizedJob {
-  readonly queue: string;
-  readonly payload: Uint8Array;
-  readonly idempotencyKey?: string | undefined;
-}
 
-/** Upper bound of the bytes one job takes in a submit command and in a submit request. */
-export function submitJobBytes(job: SizedJob): number {
-  return JOB_OVERHEAD_BYTES + utf8Length(job.queue) + job.payload.byteLength + utf8Length(job.idempotencyKey ?? '');
-}
 
-/**
- * Upper bound of the bytes a submit of `jobs` takes as one command in a log entry, and as one
- * Submit (or SubmitStream) request on the wire. The server refuses a submit over
- * `maxCommandBytes(limits.maxEntryBytes)`; the SDK keeps each coalesced submit under its cap by it.
- */
-export function submitBytes(jobs: Iterable<SizedJob>): number {
-  let n = SUBMIT_HEADER_BYTES;
-  for (const job of jobs) n += submitJobBytes(job);
-  return n;
-}
 
-/** Largest command that fits in a log entry of `maxEntryBytes` on its own. */
-export function maxCommandBytes(maxEntryBytes: number): number {
-  return maxEntryBytes - ENTRY_HEADER_BYTES;
-}
 
 /** Bytes an append message adds on the wire to its entries' data: per-entry framing and headers. */
 export function appendFramingBytes(maxAppendEntries: number): number {
   return maxAppendEntries * ENTRY_WIRE_OVERHEAD_BYTES + APPEND_HEADER_BYTES;
 }
 
-/**
- * The SDK's default cap on one coalesced submit: the largest command of a cluster with default
- * limits (`raft.maxAppendBytes` 2 MiB, so `limits.maxEntryBytes` 2 MiB). A cluster configured
- * smaller refuses bigger submits with INVALID_ARGUMENT, and the SDK then resends each caller's
- * jobs on their own; set `ClientOptions.maxSubmitBytes` to match such a cluster.
- */
-export const DEFAULT_MAX_SUBMIT_BYTES = maxCommandBytes(LIMITS.maxAppendBytes.default);
 
 /** The largest commands whose size no config field bounds, with what they are, in bytes. */
 export function fixedCommands(maxQueueNameLength: number): { readonly what: string; readonly bytes: number }[] {

@@ -11,3 +11,13 @@ export {
   type Setting,
   type SettingUnit,
 } from './settings.js';
+export {
+  DEFAULT_MAX_SUBMIT_BYTES,
+  ENTRY_HEADER_BYTES,
+  JOB_OVERHEAD_BYTES,
+  maxCommandBytes,
+  SUBMIT_HEADER_BYTES,
+  submitBytes,
+  submitJobBytes,
+  type SizedJob,
+} from './sizes.js';
