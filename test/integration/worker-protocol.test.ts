@@ -21,6 +21,8 @@ import { isRaftJobsError, RaftJobsError } from '../../src/errors/index.js';
 import { childEnv, Cluster, poll, REPO_ROOT } from '../helpers/index.js';
 
 const MiB = 1024 * 1024;
+/** server.keepaliveTimeMs and keepaliveTimeoutMs of the shared cluster: a frozen worker's connection is closed within about twice this. */
+const KEEPALIVE_MS = 1_000;
 /** server.workerConnectionGraceMs of the shared cluster: short, so a dead worker's jobs come back fast. */
 const GRACE_MS = 2_000;
 /** Slack on top of a protocol time (a grace, a TTL, a connect timeout) for a loaded 2-core machine, ms. */
@@ -123,7 +125,7 @@ describe('worker protocol on a real cluster whose nodes stay up', () => {
   let failed = false;
 
   beforeAll(async () => {
-    cluster = await Cluster.start({ size: 3, clusterId: 'worker-protocol', tmpPrefix: 'raftjobs-worker-protocol-', config: { server: { workerConnectionGraceMs: GRACE_MS } } });
+    cluster = await Cluster.start({ size: 3, clusterId: 'worker-protocol', tmpPrefix: 'raftjobs-worker-protocol-', config: { server: { workerConnectionGraceMs: GRACE_MS, keepaliveTimeMs: KEEPALIVE_MS, keepaliveTimeoutMs: KEEPALIVE_MS } } });
     await cluster.waitForLeader();
   });
 
@@ -426,6 +428,40 @@ describe('worker protocol on a real cluster whose nodes stay up', () => {
     expect(order[0]).toBe(first);
     expect(order.slice(1)).toEqual(backlog);
     expect((await c.waitForResult(first, { timeoutMs: 5_000 })).state).toBe('succeeded');
+  }, 60_000);
+
+  // Before: the server sent no keepalive pings, so the stream of a worker process that froze
+  // (SIGSTOP, a hung VM: its socket stays open) looked alive and its lease waited out the whole
+  // TTL (30 s here). Now the server's pings go unanswered, it closes the connection, and the
+  // session's leases are abandoned after the connection grace.
+  it('keepalive: a job whose worker process freezes (SIGSTOP) runs again within keepalive + grace, not the TTL', async () => {
+    onFailure();
+    const queue = 'wp-frozen-worker';
+    const log = join(tmp, 'frozen.jsonl');
+    const c = client(cluster);
+    const id = firstJobId(await c.submit({ queue, payload: 'frozen' }));
+    const frozen = spawnScript('scripts/chaos/worker-process.ts', [
+      ...['--nodes', cluster.nodes.map((n) => n.address).join(','), '--queue', queue, '--id', 'wp-frozen-worker', '--log', log],
+      ...['--concurrency', '1', '--lease-ttl-ms', '30000', '--min-ms', '600000', '--max-ms', '600001'],
+    ]);
+    try {
+      await poll(() => (startsOf(log, id) === 1 ? true : undefined), { timeoutMs: 20_000, description: 'the worker process to start the job', diagnostics: () => frozen.output() });
+      const frozenAt = Date.now();
+      frozen.kill('SIGSTOP');
+      const back = await poll(
+        async (observe) => {
+          const j = await c.get(id);
+          observe({ state: j.state, history: j.history });
+          return j.state !== 'leased' ? j : undefined;
+        },
+        // Pings every second, closed a second after one goes unanswered, then the grace.
+        { timeoutMs: 2 * KEEPALIVE_MS + GRACE_MS + MARGIN_MS, intervalMs: 50, description: 'the frozen worker’s job to leave `leased`' },
+      );
+      expect(back, `${Date.now() - frozenAt} ms after SIGSTOP`).toMatchObject({ state: 'ready', attempts: 1 });
+      expect(back.history.map((h) => h.outcome)).toEqual(['abandoned']);
+    } finally {
+      frozen.kill('SIGKILL');
+    }
   }, 60_000);
 });
 
