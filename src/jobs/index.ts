@@ -11,6 +11,7 @@
 export { applyBatch } from './apply.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
 export { batchTime, decodeBatch, encodeBatch, type Decoded } from './codec.js';
+export type { AfterAttempt, JobEvent, JobEventType } from './events.js';
 export { KEY_SWEEP_SLACK_MS, OVERFLOW_SLACK_MS, nextDueTime } from './due.js';
 export {
   DEFAULT_JOBS_OPTIONS,

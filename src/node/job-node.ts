@@ -3,6 +3,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { nextDueTime } from '../jobs/index.js';
 import type { Command, CommandResult, JobsOptions, JobsState } from '../jobs/index.js';
 import type { NodeId, Role } from '../raft/index.js';
+import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
@@ -53,7 +54,17 @@ export class JobNode {
   }
 
   static async start(o: JobNodeOptions): Promise<JobNode> {
-    const app = new JobsApp(o.jobs ?? {}, o.jobFlow);
+    const flow = o.jobFlow;
+    const log = o.logger;
+    const app = new JobsApp(o.jobs ?? {}, (_index, events) => {
+      if (flow === undefined) return;
+      try {
+        reportFlow(events, flow);
+      } catch (err) {
+        // Metrics must never stop a replica from applying the log.
+        log.warn({ err }, 'job-flow metrics failed');
+      }
+    });
     let self: JobNode | null = null;
     const raft = await RaftNode.start<Command, CommandResult>({
       ...o,
@@ -120,6 +131,7 @@ export class JobNode {
     return this.raft.snapshotNow();
   }
 
+  /** Ask the core to hand leadership to `to` (a caught-up follower); see {@link RaftNode.transferLeadership}. */
   transferLeadership(to: NodeId): void {
     this.raft.transferLeadership(to);
   }

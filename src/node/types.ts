@@ -126,7 +126,9 @@ export interface NodeStatus {
  * - `leaseExpired`: an attempt's lease ran out;
  * - `retried`: the job goes round again: after a failed attempt (`cause` failed), an expired lease
  *   (`expired`), or an operator's retry of a dead job (`operator`);
- * - `dead`: no attempts left; `cancelled`: cancelled before finishing.
+ * - `dead`: no attempts left (after a failed, expired or abandoned attempt); `cancelled`: cancelled
+ *   before finishing.
+ * Derived from the `JobEvent`s each applied entry reports (see `reportFlow`).
  */
 export type JobFlowEvent = 'submitted' | 'completed' | 'failed' | 'leaseExpired' | 'retried' | 'dead' | 'cancelled';
 
