@@ -24,6 +24,7 @@ export {
   type TerminalState,
 } from './options.js';
 export {
+  attemptOutcome,
   clockOf,
   getJob,
   hasReady,
@@ -31,6 +32,7 @@ export {
   lastAppliedIndex,
   leaseSessions,
   listJobs,
+  queueOf,
   queueStats,
   readyCount,
   readyQueues,

@@ -6,4 +6,5 @@ export { JobsApp } from './jobs-app.js';
 export type { AppliedEventsListener } from './jobs-app.js';
 export { reportFlow } from './job-flow.js';
 export { JobNode } from './job-node.js';
+export type { JobQueries } from './queries.js';
 export type { JobNodeOptions, WakeListener } from './job-node.js';

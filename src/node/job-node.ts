@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { nextDueTime } from '../jobs/index.js';
-import type { Command, CommandResult, JobsOptions, JobsState } from '../jobs/index.js';
+import type { Command, CommandResult, JobsOptions } from '../jobs/index.js';
 import type { NodeId, Role } from '../raft/index.js';
 import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
+import { StateQueries, type JobQueries } from './queries.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
 
@@ -34,7 +35,9 @@ export type WakeListener = () => void;
  * nothing.
  */
 export class JobNode {
-  readonly raft: RaftNode<Command, CommandResult>;
+  /** Read-only queries of this node's applied state (no read barrier: see {@link read}). */
+  readonly query: JobQueries;
+  private readonly raft: RaftNode<Command, CommandResult>;
   private readonly app: JobsApp;
   private readonly clock: NodeClock;
   private readonly log: Logger;
@@ -49,6 +52,7 @@ export class JobNode {
   private constructor(app: JobsApp, raft: RaftNode<Command, CommandResult>, o: JobNodeOptions) {
     this.app = app;
     this.raft = raft;
+    this.query = new StateQueries(() => app.state);
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'jobs' });
   }
@@ -90,14 +94,9 @@ export class JobNode {
    * Run a query against the job state: linearizable by default (ReadIndex through this node,
    * which must lead), or this node's possibly stale state with `stale`.
    */
-  async read<T>(query: (state: JobsState) => T, stale = false): Promise<T> {
+  async read<T>(query: (q: JobQueries) => T, stale = false): Promise<T> {
     if (!stale) await this.raft.readBarrier();
-    return query(this.app.state);
-  }
-
-  /** The current state, without a read barrier (leader-local decisions such as dispatch). */
-  get state(): JobsState {
-    return this.app.state;
+    return query(this.query);
   }
 
   isLeader(): boolean {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { hasReady, isCurrentLease, type Command } from '../jobs/index.js';
+import type { Command } from '../jobs/index.js';
 import type { JobNode, NodeClock } from '../node/index.js';
 import type { WorkerStream } from './worker-stream.js';
 
@@ -68,8 +68,8 @@ export class Dispatcher {
   private dispatch(anticipated?: readonly string[]): void {
     const node = this.node;
     if (!node.isLeader()) return;
-    const state = node.state;
-    const maxLeaseBatch = state.options.maxLeaseBatch;
+    const query = node.query;
+    const maxLeaseBatch = query.options.maxLeaseBatch;
     const now = this.clock.now();
     const list = [...this.streams];
     this.rotation = (this.rotation + 1) % Math.max(1, list.length);
@@ -81,10 +81,10 @@ export class Dispatcher {
         continue;
       }
       // A full worker may hold leases that ended meanwhile (expired, cancelled): free their slots.
-      if (s.free() <= 0) s.pruneHeld((jobId, token) => isCurrentLease(state, jobId, token));
+      if (s.free() <= 0) s.pruneHeld((jobId, token) => query.isCurrentLease(jobId, token));
       const free = s.free();
       if (free <= 0) continue;
-      const wanted = hasReady(state, s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
+      const wanted = query.hasReady(s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
       if (!wanted) continue;
       const max = Math.min(free, maxLeaseBatch);
       s.requested += max;
@@ -102,7 +102,7 @@ export class Dispatcher {
           s.leaseAccepted();
           if (res.type === 'lease' && res.leases.length > 0) {
             if (s.closed) return; // the session's grace or abandonment deals with them
-            s.pushLeases(res.leases, node.state.now);
+            s.pushLeases(res.leases, query.now());
           }
           this.soon();
         },

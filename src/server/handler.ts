@@ -1,8 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { CommandResult, JobsState, Rejection } from '../jobs/index.js';
-import type { JobNode } from '../node/index.js';
+import type { CommandResult, Rejection } from '../jobs/index.js';
+import type { JobNode, JobQueries } from '../node/index.js';
 import { toServiceError } from './errors.js';
 import type { LeaderForwarder } from './forward.js';
 
@@ -62,7 +62,7 @@ export function rejection(r: Rejection): RaftJobsError {
 }
 
 /** Read the state: linearizable on the leader, or local with `stale`. */
-export async function readState<T>(ctx: ServiceContext, query: (s: JobsState) => T, stale: boolean): Promise<T> {
+export async function readState<T>(ctx: ServiceContext, query: (q: JobQueries) => T, stale: boolean): Promise<T> {
   if (!stale && !ctx.node.isLeader()) throw ctx.forwarder.notLeader();
   return ctx.node.read(query, stale);
 }

@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { getJob, isTerminal, JOB_STATES, listJobs, stats } from '../jobs/index.js';
+import { isTerminal, JOB_STATES } from '../jobs/index.js';
 import type { CancelResult, JobState, JobView, RetryDeadResult } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
@@ -65,8 +65,8 @@ export function addJobsServices(
         if (r.pageSize < 0) throw invalid(`page_size: must be >= 0, got ${r.pageSize}`);
         const page = await readState(
           ctx,
-          (s) =>
-            listJobs(s, {
+          (q) =>
+            q.list({
               ...(r.queue !== '' ? { queue: r.queue } : {}),
               ...(r.state !== '' ? { state: r.state as JobState } : {}),
               ...(r.pageSize > 0 ? { pageSize: r.pageSize } : {}),
@@ -74,7 +74,7 @@ export function addJobsServices(
             }),
           r.stale,
         );
-        const full = await readState(ctx, (s) => page.jobs.map((j) => getJob(s, j.id)).filter((j): j is JobView => j !== null), true);
+        const full = await readState(ctx, (q) => page.jobs.map((j) => q.getJob(j.id)).filter((j): j is JobView => j !== null), true);
         return { jobs: full.map(jobToWire), nextPageToken: page.nextPageToken ?? '' };
       },
       (req) => (req as { stale: boolean }).stale,
@@ -95,7 +95,7 @@ export function addJobsServices(
     Stats: unary(
       ctx,
       m('Stats'),
-      async (req) => ({ queues: await readState(ctx, (s) => stats(s), (req as { stale: boolean }).stale) }),
+      async (req) => ({ queues: await readState(ctx, (q) => q.stats(), (req as { stale: boolean }).stale) }),
       (req) => (req as { stale: boolean }).stale,
     ),
     WaitForResult: unary(ctx, m('WaitForResult'), async (req, call) => {
@@ -126,7 +126,7 @@ export function addJobsServices(
 
 async function findJob(ctx: ServiceContext, id: string, stale: boolean): Promise<JobView> {
   if (id === '') throw invalid('id: required');
-  const job = await readState(ctx, (s) => getJob(s, id), stale);
+  const job = await readState(ctx, (q) => q.getJob(id), stale);
   if (!job) throw new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id });
   return job;
 }
@@ -161,7 +161,7 @@ class ResultWaiters {
   private check(): void {
     if (this.waiting.size === 0) return;
     for (const [id, set] of this.waiting) {
-      const job = getJob(this.node.state, id);
+      const job = this.node.query.getJob(id);
       // Leadership lost: wake everyone; the re-read answers or redirects.
       if (!job || isTerminal(job.state) || !this.node.isLeader()) for (const done of [...set]) done();
     }

@@ -178,7 +178,7 @@ async function handOver(node: JobNode, logger: Logger, timeoutMs: number): Promi
       off();
       resolve();
     }
-    node.raft.transferLeadership(best.id);
+    node.transferLeadership(best.id);
   });
   logger.info({ to: best.id, transferred: !node.isLeader() }, 'leadership handed over before shutdown');
 }

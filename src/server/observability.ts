@@ -3,7 +3,6 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { findNode, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { stats } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import type { Transport } from '../transport/index.js';
 import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
@@ -44,7 +43,7 @@ export class NodeObservability {
     this.metrics.bind({
       status: () => node.status({ digest: false }),
       peers: () => transport.peerStats(),
-      queueStats: () => stats(node.state),
+      queueStats: () => node.query.stats(),
       workers: () => {
         const list = workers.list();
         return { connected: list.length, leasesHeld: list.reduce((n, w) => n + w.held.length, 0) };

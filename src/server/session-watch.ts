@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { leaseSessions } from '../jobs/index.js';
 import type { JobNode, NodeClock } from '../node/index.js';
 import type { WorkerStream } from './worker-stream.js';
 
@@ -98,7 +97,7 @@ export class SessionWatch {
   /** Abandon every session holding leases that has said no Hello this term and has no live stream. */
   private sweep(): void {
     if (!this.node.isLeader()) return;
-    const gone = leaseSessions(this.node.state).filter((s) => !this.seenThisTerm.has(key(s.workerId, s.session)) && !this.live.has(key(s.workerId, s.session)));
+    const gone = this.node.query.leaseSessions().filter((s) => !this.seenThisTerm.has(key(s.workerId, s.session)) && !this.live.has(key(s.workerId, s.session)));
     for (const { workerId, session } of gone) this.abandon(workerId, session, `it did not connect within ${this.graceMs} ms of this leader's term`);
   }
 

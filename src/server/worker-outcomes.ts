@@ -5,7 +5,7 @@
  * limit) and the stream goes on; a unary call fails with INVALID_ARGUMENT.
  */
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { getJob, validateCommand } from '../jobs/index.js';
+import { validateCommand } from '../jobs/index.js';
 import type { Command, CommandResult, HeartbeatResult, LeaseRef } from '../jobs/index.js';
 import { rejection, type ServiceContext } from './handler.js';
 import type { HeartbeatWire, LeaseRefWire, WorkerMessage } from './worker-stream.js';
@@ -14,7 +14,7 @@ import type { HeartbeatWire, LeaseRefWire, WorkerMessage } from './worker-stream
 export type Built = { readonly ok: true; readonly cmd: Command } | { readonly ok: false; readonly message: string };
 
 function checked(cmd: Command, ctx: ServiceContext): Built {
-  const v = validateCommand(cmd, ctx.node.state.options);
+  const v = validateCommand(cmd, ctx.node.query.options);
   return v.ok ? { ok: true, cmd: v.value } : { ok: false, message: v.problems.join('; ') };
 }
 
@@ -56,7 +56,7 @@ export function refusalAck(message: string): Record<string, unknown> {
 export function refusedHeartbeat(ctx: ServiceContext, req: HeartbeatWire, message: string): Record<string, unknown> {
   return {
     leases: req.leases.map((l) => ({ jobId: l.jobId, ok: false, expiresAtMs: 0, code: ErrorCode.InvalidArgument, message })),
-    serverTimeMs: ctx.node.state.now,
+    serverTimeMs: ctx.node.query.now(),
   };
 }
 
@@ -73,7 +73,7 @@ export async function heartbeat(ctx: ServiceContext, cmd: Command): Promise<Reco
     leases: res.leases.map((l) =>
       l.ok ? { jobId: l.jobId, ok: true, expiresAtMs: l.expiresAt, code: '', message: '' } : { jobId: l.jobId, ok: false, expiresAtMs: 0, code: l.code, message: l.message },
     ),
-    serverTimeMs: ctx.node.state.now,
+    serverTimeMs: ctx.node.query.now(),
   };
 }
 
@@ -87,10 +87,9 @@ export async function settle(ctx: ServiceContext, cmd: Command, handlerMs: numbe
   if (res.ok && (cmd.type === 'complete' || cmd.type === 'fail')) reportHandler(ctx, cmd.jobId, cmd.type, handlerMs);
   if (res.ok) return { ok: true, code: '', message: '', state: res.type === 'fail' ? res.state : res.type === 'complete' ? 'succeeded' : '' };
   if (cmd.type === 'complete' || cmd.type === 'fail') {
-    const job = getJob(ctx.node.state, cmd.jobId);
-    const attempt = job?.history.find((a) => a.token === cmd.token);
+    const attempt = ctx.node.query.attemptOutcome(cmd.jobId, cmd.token);
     const expected = cmd.type === 'complete' ? 'succeeded' : 'failed';
-    if (job && attempt?.outcome === expected) return { ok: true, code: '', message: 'already recorded', state: job.state };
+    if (attempt?.outcome === expected) return { ok: true, code: '', message: 'already recorded', state: attempt.jobState };
   }
   return { ok: false, code: res.code, message: res.message, state: '' };
 }
@@ -110,8 +109,8 @@ export async function release(ctx: ServiceContext, cmd: Command): Promise<{ ack:
 /** Feed the handler latency a worker reported with an accepted completion or failure. */
 function reportHandler(ctx: ServiceContext, jobId: string, type: 'complete' | 'fail', ms: number): void {
   if (ctx.observer?.handlerReported === undefined || !(ms > 0)) return;
-  const queue = ctx.node.state.jobs.get(jobId)?.queue;
-  if (queue !== undefined) ctx.observer.handlerReported(queue, type === 'complete' ? 'completed' : 'failed', ms);
+  const queue = ctx.node.query.queueOf(jobId);
+  if (queue !== null) ctx.observer.handlerReported(queue, type === 'complete' ? 'completed' : 'failed', ms);
 }
 
 /** A unary call's answer: the Ack when ok, else its error. */

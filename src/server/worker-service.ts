@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { ErrorCode } from '../errors/index.js';
-import { MAX_SESSION_LENGTH, hasReady, validateCommand } from '../jobs/index.js';
+import { MAX_SESSION_LENGTH, validateCommand } from '../jobs/index.js';
 import type { Command, CommandResult, JobsOptions, LeaseResult } from '../jobs/index.js';
 import { systemClock, type NodeClock } from '../node/index.js';
 import { serviceClient } from '../protocol/index.js';
@@ -164,7 +164,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
   };
 
   const hello = async (s: WorkerStream, h: HelloWire): Promise<void> => {
-    const problems = helloProblems(h, node.state.options, s);
+    const problems = helloProblems(h, node.query.options, s);
     if (problems.length > 0) throw invalid(`hello: ${problems.join('; ')}`, problems);
     const first = !s.registered;
     if (first) {
@@ -193,11 +193,11 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
         s.releasing = false;
       }
     }
-    const options = node.state.options;
+    const options = node.query.options;
     s.send({
       welcome: {
         sessionId: s.session,
-        serverTimeMs: node.state.now,
+        serverTimeMs: node.query.now(),
         maxLeasesPerMessage: options.maxLeaseBatch,
         maxMessageBytes: o.maxMessageBytes,
         maxResultBytes: options.maxResultBytes,
@@ -210,7 +210,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
 
   const onHeartbeat = async (s: WorkerStream, requestId: number, req: HeartbeatWire): Promise<void> => {
     if (req.leases.length === 0) {
-      s.send({ heartbeat: { leases: [], serverTimeMs: node.state.now }, requestId });
+      s.send({ heartbeat: { leases: [], serverTimeMs: node.query.now() }, requestId });
       return;
     }
     const built = heartbeatCommand(ctx, req);
@@ -271,7 +271,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
     Lease: unary(ctx, m('Lease'), async (req) => leaseUnary(ctx, req as LeaseRequest)),
     Heartbeat: unary(ctx, m('Heartbeat'), async (req) => {
       const r = req as HeartbeatWire;
-      if (r.leases.length === 0) return { leases: [], serverTimeMs: node.state.now };
+      if (r.leases.length === 0) return { leases: [], serverTimeMs: node.query.now() };
       return heartbeat(ctx, unaryChecked(heartbeatCommand(ctx, r)));
     }),
     Progress: unary(ctx, m('Progress'), async (req) => okOrThrow(await settle(ctx, unaryChecked(outcomeCommand(ctx, { requestId: 0, body: 'progress', progress: req as NonNullable<WorkerMessage['progress']> })), 0))),
@@ -346,12 +346,12 @@ interface LeaseRequest {
 async function leaseUnary(ctx: ServiceContext, req: LeaseRequest): Promise<Record<string, unknown>> {
   if (req.waitMs < 0 || req.waitMs > 60_000) throw invalid(`wait_ms: must be 0..60000, got ${req.waitMs}`);
   const cmd: Command = { type: 'lease', workerId: req.workerId, queues: req.queues, max: req.max, ...(req.ttlMs > 0 ? { ttlMs: req.ttlMs } : {}) };
-  const v = validateCommand(cmd, ctx.node.state.options);
+  const v = validateCommand(cmd, ctx.node.query.options);
   if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
   const deadline = Date.now() + req.waitMs;
   for (;;) {
     if (!ctx.node.isLeader()) throw ctx.forwarder.notLeader();
-    if (hasReady(ctx.node.state, req.queues)) {
+    if (ctx.node.query.hasReady(req.queues)) {
       const res = (await ctx.node.propose(cmd)) as LeaseResult | Exclude<CommandResult, { ok: true }>;
       if (!res.ok) throw rejection(res);
       if (res.leases.length > 0 || Date.now() >= deadline) return { jobs: res.leases.map(grantToWire) };
