@@ -11,6 +11,14 @@
 export { applyBatch } from './apply.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
 export { batchTime, decodeBatch, encodeBatch, type Decoded } from './codec.js';
+export {
+  LEASE_REFUSAL_BACKOFF_MAX_MS,
+  LEASE_REFUSAL_BACKOFF_MIN_MS,
+  dispatchOrder,
+  freeSlots,
+  leaseSize,
+  refusalBackoff,
+} from './dispatch.js';
 export type { AfterAttempt, JobEvent, JobEventType } from './events.js';
 export { KEY_SWEEP_SLACK_MS, OVERFLOW_SLACK_MS, nextDueTime } from './due.js';
 export {

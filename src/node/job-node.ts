@@ -6,6 +6,7 @@ import type { NodeId, Role } from '../raft/index.js';
 import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { StateQueries, type JobQueries } from './queries.js';
+import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
 
@@ -23,6 +24,12 @@ export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandRes
   readonly onFatal?: (err: Error) => void;
   /** Receives the job transitions of every applied entry (for metrics). */
   readonly jobFlow?: JobFlowSink;
+  /**
+   * How long a worker session whose stream broke may take to say Hello again before the leader
+   * abandons its leases, ms (`server.workerConnectionGraceMs`); also how long a new leader waits
+   * for the sessions holding leases to say Hello.
+   */
+  readonly workerConnectionGraceMs: number;
 }
 
 /** Fires when jobs may have become ready or leases changed, so worker streams can be served. */
@@ -31,19 +38,22 @@ export type WakeListener = () => void;
 /**
  * A raftjobs node: the Raft driver with the job state machine, plus the leader's duties: it
  * proposes `leaderChange` first thing in its term (J6) and a `tick` whenever something is due
- * (J5), and wakes the worker dispatcher when jobs may have become ready. An idle cluster writes
- * nothing.
+ * (J5), and runs the worker sessions (`workers`): the dispatcher, woken when jobs may have become
+ * ready and run just before the leader packs an entry, and the watch that abandons the leases of
+ * sessions that went away. An idle cluster writes nothing. The layers above read through `query`
+ * and never see the mutable state.
  */
 export class JobNode {
   /** Read-only queries of this node's applied state (no read barrier: see {@link read}). */
   readonly query: JobQueries;
+  /** Worker connections, dispatch and the sessionless worker calls (they serve on the leader). */
+  readonly workers: Workers;
   private readonly raft: RaftNode<Command, CommandResult>;
   private readonly app: JobsApp;
   private readonly clock: NodeClock;
   private readonly log: Logger;
   private readonly wakeListeners = new Set<WakeListener>();
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
-  private readonly roundListeners = new Set<() => void>();
   private dueTimer: unknown = null;
   private dueAt = Infinity;
   private tickInFlight = false;
@@ -52,9 +62,16 @@ export class JobNode {
   private constructor(app: JobsApp, raft: RaftNode<Command, CommandResult>, o: JobNodeOptions) {
     this.app = app;
     this.raft = raft;
-    this.query = new StateQueries(() => app.state);
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'jobs' });
+    this.query = new StateQueries(() => app.state);
+    this.workers = new Workers(
+      { isLeader: () => raft.isLeader(), query: this.query, propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
+      o.workerConnectionGraceMs,
+      this.clock,
+      o.logger,
+      o.metrics,
+    );
   }
 
   static async start(o: JobNodeOptions): Promise<JobNode> {
@@ -140,16 +157,6 @@ export class JobNode {
     return () => this.wakeListeners.delete(listener);
   }
 
-  /**
-   * Called on the leader just before the commands waiting to be replicated are packed into the
-   * next log entry; what the listener proposes joins that entry. The dispatcher leases here, so the
-   * leases freed by a whole round of completions go out as one command per worker.
-   */
-  onBeforePropose(listener: () => void): () => void {
-    this.roundListeners.add(listener);
-    return () => this.roundListeners.delete(listener);
-  }
-
   onRoleChange(listener: (role: Role, leaderId: NodeId | null) => void): () => void {
     this.roleListeners.add(listener);
     return () => this.roleListeners.delete(listener);
@@ -158,6 +165,7 @@ export class JobNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearDue();
+    this.workers.stop();
     await this.raft.stop();
   }
 
@@ -171,8 +179,10 @@ export class JobNode {
         () => this.scheduleDue(),
         (err: unknown) => this.log.warn({ err }, 'leader-change grace was not committed'),
       );
+      this.workers.becameLeader();
     } else {
       this.clearDue();
+      this.workers.lostLeadership();
     }
     for (const l of this.roleListeners) l(role, leaderId);
     this.wake();
@@ -184,11 +194,17 @@ export class JobNode {
     if (results.length > 0) this.wake();
   }
 
+  /**
+   * On the leader, just before the commands waiting to be replicated are packed into the next log
+   * entry: the dispatcher leases here, so what it proposes joins that entry and the leases freed
+   * by a whole round of completions go out as one command per worker.
+   */
   private beforePropose(): void {
-    for (const l of this.roundListeners) l();
+    this.workers.beforePropose();
   }
 
   private wake(): void {
+    this.workers.wake();
     for (const l of this.wakeListeners) l();
   }
 

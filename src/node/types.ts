@@ -98,6 +98,8 @@ export interface NodeMetrics {
   applied?(entries: number): void;
   /** A snapshot was taken (`taken`) or installed from the leader (`installed`). */
   snapshot?(kind: 'taken' | 'installed', bytes: number): void;
+  /** A worker reported how long its handler ran, for a completion or failure this leader accepted, ms. */
+  handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
 }
 
 /** What `raftjobs status --json` shows for one node. */

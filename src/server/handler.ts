@@ -6,12 +6,6 @@ import type { JobNode, JobQueries } from '../node/index.js';
 import { toServiceError } from './errors.js';
 import type { LeaderForwarder } from './forward.js';
 
-/** Measurement hooks of the API (src/observability implements them). Must be cheap. */
-export interface ApiObserver {
-  /** A worker reported how long its handler ran, for a completion or failure this node accepted, ms. */
-  handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
-}
-
 /** What every service handler needs. */
 export interface ServiceContext {
   readonly node: JobNode;
@@ -22,7 +16,6 @@ export interface ServiceContext {
   readonly maxEntryBytes: number;
   readonly forwarder: LeaderForwarder;
   readonly logger: Logger;
-  readonly observer?: ApiObserver;
 }
 
 type UnaryImpl<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;

@@ -6,11 +6,11 @@ import { isTerminal, JOB_STATES } from '../jobs/index.js';
 import type { CancelResult, JobState, JobView, RetryDeadResult } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
-import { invalid, proposeOk, readState, unary, type ApiObserver, type ServiceContext } from './handler.js';
+import { invalid, proposeOk, readState, unary, type ServiceContext } from './handler.js';
 import { serviceClient } from '../protocol/index.js';
 import { jobToWire, type WireJobSpec } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
-import { addWorkerService, type WorkerRegistry } from './worker-service.js';
+import { addWorkerService } from './worker-service.js';
 
 type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
 
@@ -27,19 +27,16 @@ export function addJobsServices(
     peerDialAddresses: ReadonlyMap<string, string>;
     /** The server's receive limit, bytes (announced to workers). */
     maxMessageBytes: number;
-    observer?: ApiObserver;
   },
-): { close(): void; readonly workers: WorkerRegistry } {
+): { close(): void } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
   const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
-  const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }), ...(o.observer ? { observer: o.observer } : {}) };
+  const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }) };
   const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
   const def = Jobs.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
   const waiters = new ResultWaiters(o.node);
-  // The worker service is registered after the Jobs service; submits reach it through this.
-  let workers: WorkerRegistry | null = null;
-  const anticipate = (queues: readonly string[]): void => workers?.anticipate(queues);
+  const anticipate = (queues: readonly string[]): void => o.node.workers.anticipate(queues);
   const submitStream = submitStreamHandler(ctx, anticipate);
 
   const impl = {
@@ -111,12 +108,9 @@ export function addJobsServices(
     }),
   };
   server.addService(Jobs.service, impl);
-  const registry = addWorkerService(server, ctx, { connectionGraceMs: o.config.server.workerConnectionGraceMs, maxMessageBytes: o.maxMessageBytes });
-  workers = registry;
+  addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });
   return {
-    workers: registry,
     close() {
-      registry.close();
       submitStream.close();
       waiters.close();
       forwarder.close();

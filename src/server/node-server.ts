@@ -65,6 +65,7 @@ export async function startNode(
       snapshotTailEntries: r.snapshotTailEntries,
       snapshotBytes: r.snapshotBytes,
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
+      workerConnectionGraceMs: config.server.workerConnectionGraceMs,
       jobs: {
         maxPayloadBytes: config.limits.maxPayloadBytes,
         maxResultBytes: config.limits.maxResultBytes,
@@ -102,10 +103,9 @@ export async function startNode(
     logger,
     peerDialAddresses: peers,
     maxMessageBytes: serverOptions['grpc.max_receive_message_length'] as number,
-    observer: obs.metrics,
   });
-  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: jobsApi.workers });
-  obs.addHealth(server, node, jobsApi.workers, transport);
+  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: node.workers });
+  obs.addHealth(server, node, node.workers, transport);
   try {
     await new Promise<number>((resolve, reject) =>
       server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
@@ -117,7 +117,7 @@ export async function startNode(
   }
   let httpAddress: string | null;
   try {
-    httpAddress = await obs.startHttp(node, jobsApi.workers);
+    httpAddress = await obs.startHttp(node, node.workers);
   } catch (err) {
     await obs.close();
     await node.stop();

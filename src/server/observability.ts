@@ -3,11 +3,10 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { findNode, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { JobNode } from '../node/index.js';
+import type { JobNode, WorkerRegistry } from '../node/index.js';
 import type { Transport } from '../transport/index.js';
 import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
-import type { WorkerRegistry } from './worker-service.js';
 
 /** Services reported by grpc.health.v1 besides the whole server (""). */
 const HEALTH_SERVICES = ['raftjobs.jobs.v1.Jobs', 'raftjobs.jobs.v1.Workers'] as const;

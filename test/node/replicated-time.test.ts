@@ -55,6 +55,7 @@ class TestCluster {
       electionTicks: 5,
       heartbeatTicks: 1,
       leaseGraceMs: GRACE_MS,
+      workerConnectionGraceMs: 10_000,
     });
     const m = { id, node, db, storage, clock };
     this.members.set(id, m);
