@@ -6,6 +6,7 @@ import type { NodeId, Role } from '../raft/index.js';
 import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { StateQueries, type JobQueries } from './queries.js';
+import { ResultWaiters } from './result-waiters.js';
 import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
@@ -53,6 +54,7 @@ export class JobNode {
   private readonly clock: NodeClock;
   private readonly log: Logger;
   private readonly wakeListeners = new Set<WakeListener>();
+  private readonly results: ResultWaiters;
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
   private dueTimer: unknown = null;
   private dueAt = Infinity;
@@ -65,6 +67,7 @@ export class JobNode {
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'jobs' });
     this.query = new StateQueries(() => app.state);
+    this.results = new ResultWaiters(this.clock);
     this.workers = new Workers(
       { isLeader: () => raft.isLeader(), query: this.query, propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
       o.workerConnectionGraceMs,
@@ -77,7 +80,9 @@ export class JobNode {
   static async start(o: JobNodeOptions): Promise<JobNode> {
     const flow = o.jobFlow;
     const log = o.logger;
+    let self: JobNode | null = null;
     const app = new JobsApp(o.jobs ?? {}, (_index, events) => {
+      self?.results.applied(events);
       if (flow === undefined) return;
       try {
         reportFlow(events, flow);
@@ -86,7 +91,6 @@ export class JobNode {
         log.warn({ err }, 'job-flow metrics failed');
       }
     });
-    let self: JobNode | null = null;
     const raft = await RaftNode.start<Command, CommandResult>({
       ...o,
       app,
@@ -152,6 +156,40 @@ export class JobNode {
     this.raft.transferLeadership(to);
   }
 
+  /**
+   * Resolves when job `id` may have finished (it succeeded, went dead, was cancelled or purged),
+   * when this node stops leading, after `ms`, or when `signal` aborts; the caller reads the job
+   * again to see which.
+   */
+  waitForResult(id: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return this.results.wait(id, ms, signal);
+  }
+
+  /**
+   * A leader about to stop hands leadership to its most caught-up follower, so clients see no
+   * election gap; resolves once it no longer leads or after `timeoutMs`. The follower it chose,
+   * or null when it was not leading or has no peers.
+   */
+  async handOver(timeoutMs: number): Promise<NodeId | null> {
+    if (!this.isLeader()) return null;
+    const best = [...this.status({ digest: false }).peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
+    if (!best) return null;
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(done, timeoutMs);
+      const off = this.onRoleChange((role) => {
+        if (role !== 'leader') done();
+      });
+      const clock = this.clock;
+      function done(): void {
+        clock.clearTimeout(timer);
+        off();
+        resolve();
+      }
+      this.raft.transferLeadership(best.id);
+    });
+    return best.id;
+  }
+
   onWake(listener: WakeListener): () => void {
     this.wakeListeners.add(listener);
     return () => this.wakeListeners.delete(listener);
@@ -166,6 +204,7 @@ export class JobNode {
     this.stopped = true;
     this.clearDue();
     this.workers.stop();
+    this.results.wakeAll();
     await this.raft.stop();
   }
 
@@ -183,6 +222,7 @@ export class JobNode {
     } else {
       this.clearDue();
       this.workers.lostLeadership();
+      this.results.wakeAll();
     }
     for (const l of this.roleListeners) l(role, leaderId);
     this.wake();

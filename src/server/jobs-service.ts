@@ -35,7 +35,6 @@ export function addJobsServices(
   const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
   const def = Jobs.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
-  const waiters = new ResultWaiters(o.node);
   const anticipate = (queues: readonly string[]): void => o.node.workers.anticipate(queues);
   const submitStream = submitStreamHandler(ctx, anticipate);
 
@@ -103,7 +102,14 @@ export function addJobsServices(
       const deadline = call.getDeadline();
       const callerLeft = deadline instanceof Date ? deadline.getTime() - Date.now() - 50 : typeof deadline === 'number' && Number.isFinite(deadline) ? deadline - Date.now() - 50 : MAX_WAIT_MS;
       const waitMs = Math.max(0, Math.min(timeoutMs > 0 ? timeoutMs : MAX_WAIT_MS, callerLeft));
-      await waiters.wait(id, waitMs, call);
+      const cancelled = new AbortController();
+      const abort = (): void => cancelled.abort();
+      call.on('cancelled', abort);
+      try {
+        await o.node.waitForResult(id, waitMs, cancelled.signal);
+      } finally {
+        call.off('cancelled', abort);
+      }
       return jobToWire(await findJob(ctx, id, true));
     }),
   };
@@ -112,7 +118,6 @@ export function addJobsServices(
   return {
     close() {
       submitStream.close();
-      waiters.close();
       forwarder.close();
     },
   };
@@ -123,46 +128,4 @@ async function findJob(ctx: ServiceContext, id: string, stale: boolean): Promise
   const job = await readState(ctx, (q) => q.getJob(id), stale);
   if (!job) throw new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id });
   return job;
-}
-
-/** WaitForResult callers, woken when entries apply; each re-checks its job. */
-class ResultWaiters {
-  private readonly waiting = new Map<string, Set<() => void>>();
-  private readonly off: () => void;
-
-  constructor(private readonly node: JobNode) {
-    this.off = node.onWake(() => this.check());
-  }
-
-  wait(id: string, ms: number, call: grpc.ServerUnaryCall<unknown, unknown>): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const set = this.waiting.get(id) ?? new Set();
-      this.waiting.set(id, set);
-      const done = (): void => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0) this.waiting.delete(id);
-        call.off('cancelled', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      call.on('cancelled', done);
-      set.add(done);
-    });
-  }
-
-  private check(): void {
-    if (this.waiting.size === 0) return;
-    for (const [id, set] of this.waiting) {
-      const job = this.node.query.getJob(id);
-      // Leadership lost: wake everyone; the re-read answers or redirects.
-      if (!job || isTerminal(job.state) || !this.node.isLeader()) for (const done of [...set]) done();
-    }
-  }
-
-  close(): void {
-    this.off();
-    for (const set of this.waiting.values()) for (const done of [...set]) done();
-  }
 }

@@ -165,22 +165,8 @@ export function nodeServerOptions(config: Config): grpc.ServerOptions {
 
 /** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */
 async function handOver(node: JobNode, logger: Logger, timeoutMs: number): Promise<void> {
-  if (!node.isLeader()) return;
-  const best = [...node.status({ digest: false }).peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
-  if (!best) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, timeoutMs);
-    const off = node.onRoleChange((role) => {
-      if (role !== 'leader') done();
-    });
-    function done(): void {
-      clearTimeout(timer);
-      off();
-      resolve();
-    }
-    node.transferLeadership(best.id);
-  });
-  logger.info({ to: best.id, transferred: !node.isLeader() }, 'leadership handed over before shutdown');
+  const to = await node.handOver(timeoutMs);
+  if (to !== null) logger.info({ to, transferred: !node.isLeader() }, 'leadership handed over before shutdown');
 }
 
 /** grpc-js `tryShutdown` can wait forever on open streams: race it, then force. */

@@ -1,7 +1,7 @@
 /**
  * The node's worker API (`JobNode.workers`) on a one-node cluster over the storage and transport
  * twins, with no gRPC: capacity accounting, slots freed by completions and by leases that ended
- * elsewhere, the goodbye that abandons at once, and the unary lease's long poll.
+ * elsewhere, the goodbye that abandons at once, result waiters, and the unary lease's long poll.
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,19 @@ describe('the node worker API', () => {
     expect(back.attempts).toBe(1);
     expect(back.history[0]?.outcome).toBe('abandoned');
     expect(node.workers.list()).toEqual([]);
+  });
+
+  it('waitForResult wakes when the job finishes, not when it is leased', async () => {
+    const node = await startNode();
+    const [id] = await submit(node, 'r', 1);
+    let woken = false;
+    const waiting = node.waitForResult(id!, 60_000).then(() => (woken = true));
+    const [g] = await node.workers.lease({ type: 'lease', workerId: 'u', queues: ['r'], max: 1 }, 0);
+    expect(g?.jobId).toBe(id);
+    expect(woken).toBe(false);
+    expect(await node.propose({ type: 'complete', jobId: id!, token: g!.token })).toMatchObject({ ok: true });
+    await waiting;
+    expect(node.query.getJob(id!)?.state).toBe('succeeded');
   });
 
   it('a unary lease waits for a job submitted after it asked', async () => {
