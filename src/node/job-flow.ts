@@ -5,43 +5,62 @@
 import type { JobEvent } from '../jobs/index.js';
 import type { JobFlowEvent, JobFlowSink, RetryCause } from './types.js';
 
+/** The counters one batch can move, per queue: an index into a queue's row of counts. */
+const SLOTS: readonly { readonly event: JobFlowEvent; readonly cause?: RetryCause }[] = [
+  { event: 'submitted' },
+  { event: 'completed' },
+  { event: 'failed' },
+  { event: 'leaseExpired' },
+  { event: 'dead' },
+  { event: 'cancelled' },
+  { event: 'retried', cause: 'failed' },
+  { event: 'retried', cause: 'expired' },
+  { event: 'retried', cause: 'operator' },
+];
+const SUBMITTED = 0;
+const COMPLETED = 1;
+const FAILED = 2;
+const LEASE_EXPIRED = 3;
+const DEAD = 4;
+const CANCELLED = 5;
+const RETRIED_FAILED = 6;
+const RETRIED_EXPIRED = 7;
+const RETRIED_OPERATOR = 8;
+
 /** Reports the transitions of one applied batch to `sink`, summed per event, queue and cause. O(events). */
 export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void {
   if (events.length === 0) return;
-  const sums = new Map<string, { event: JobFlowEvent; queue: string; cause: RetryCause | undefined; count: number }>();
-  const add = (event: JobFlowEvent, queue: string, cause?: RetryCause): void => {
-    const key = `${event}\u0000${queue}\u0000${cause ?? ''}`;
-    const s = sums.get(key);
-    if (s) s.count++;
-    else sums.set(key, { event, queue, cause, count: 1 });
+  const rows = new Map<string, number[]>();
+  const add = (queue: string, slot: number): void => {
+    let row = rows.get(queue);
+    if (row === undefined) rows.set(queue, (row = new Array<number>(SLOTS.length).fill(0)));
+    row[slot] = (row[slot] as number) + 1;
   };
   for (const e of events) {
     switch (e.type) {
       case 'submitted':
-        add('submitted', e.queue);
+        add(e.queue, SUBMITTED);
         break;
       case 'completed':
-        add('completed', e.queue);
+        add(e.queue, COMPLETED);
         break;
       case 'failed':
-        add('failed', e.queue);
-        if (e.next === 'dead') add('dead', e.queue);
-        else add('retried', e.queue, 'failed');
+        add(e.queue, FAILED);
+        add(e.queue, e.next === 'dead' ? DEAD : RETRIED_FAILED);
         break;
       case 'expired':
-        add('leaseExpired', e.queue);
-        if (e.next === 'dead') add('dead', e.queue);
-        else add('retried', e.queue, 'expired');
+        add(e.queue, LEASE_EXPIRED);
+        add(e.queue, e.next === 'dead' ? DEAD : RETRIED_EXPIRED);
         break;
       case 'abandoned':
         // The attempt counts: on the last one the job ran out of attempts.
-        if (e.next === 'dead') add('dead', e.queue);
+        if (e.next === 'dead') add(e.queue, DEAD);
         break;
       case 'cancelled':
-        add('cancelled', e.queue);
+        add(e.queue, CANCELLED);
         break;
       case 'retried':
-        add('retried', e.queue, 'operator');
+        add(e.queue, RETRIED_OPERATOR);
         break;
       case 'leased':
       case 'released':
@@ -49,5 +68,13 @@ export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void
         break;
     }
   }
-  for (const s of sums.values()) sink.job(s.event, s.queue, s.count, s.cause);
+  for (const [queue, row] of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const count = row[i] as number;
+      if (count === 0) continue;
+      const slot = SLOTS[i] as (typeof SLOTS)[number];
+      if (slot.cause === undefined) sink.job(slot.event, queue, count);
+      else sink.job(slot.event, queue, count, slot.cause);
+    }
+  }
 }
