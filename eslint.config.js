@@ -29,6 +29,21 @@ export default tseslint.config(
     },
   },
   {
+    // The server decodes, calls the node and encodes: it reads jobs only through JobNode.query and
+    // the transitions applied entries report, never the mutable state or its reducers.
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{
+          name: '../jobs/index.js',
+          importNames: ['JobsState', 'createState', 'restoreState', 'applyBatch', 'getJob', 'listJobs', 'stats', 'queueStats', 'hasReady', 'isCurrentLease', 'leaseSessions', 'attemptOutcome', 'queueOf', 'readyCount', 'readyQueues', 'clockOf', 'lastAppliedIndex', 'nextDueTime'],
+          message: 'src/server reads jobs through JobNode.query (src/node/queries.ts), never a JobsState.',
+        }],
+        patterns: [{ group: ['../node/*', '!../node/index.js'], message: 'Import src/node through its index.' }],
+      }],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
