@@ -25,15 +25,34 @@ const LAYERS = {
   cli: ['server', 'client', 'config', 'observability', 'protocol', 'errors', 'limits'],
 };
 
+/** Rules a layer keeps beside its list: restricted names (`paths`) and more `patterns`. */
+const LAYER_EXTRAS = {
+  // The server decodes, calls the node and encodes: it reads jobs only through JobNode.query and
+  // the transitions applied entries report, never the mutable state or its reducers.
+  server: {
+    paths: [{
+      name: '../jobs/index.js',
+      importNames: ['JobsState', 'createState', 'restoreState', 'applyBatch', 'getJob', 'listJobs', 'stats', 'queueStats', 'hasReady', 'isCurrentLease', 'leaseSessions', 'attemptOutcome', 'queueOf', 'readyCount', 'readyQueues', 'clockOf', 'lastAppliedIndex', 'nextDueTime'],
+      message: 'src/server reads jobs through JobNode.query (src/node/queries.ts), never a JobsState.',
+    }],
+    patterns: [{ group: ['../node/*', '!../node/index.js'], message: 'Import src/node through its index.' }],
+  },
+};
+
 /** The lint block of one layer: a relative import that climbs to a folder not in `allowed` fails. */
 function layer(folder, allowed) {
   const ok = allowed.length > 0 ? `(?!(${allowed.join('|')})/)` : '';
+  const extras = LAYER_EXTRAS[folder] ?? { paths: [], patterns: [] };
   return {
     files: [`src/${folder}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { regex: `^(\\.\\./)+${ok}[a-z-]+/`, message: `src/${folder} may import only from ${allowed.length > 0 ? allowed.map((f) => `src/${f}`).join(', ') : 'itself'} (see LAYERS in eslint.config.js and the README's Architecture section).` },
-      ] }],
+      'no-restricted-imports': ['error', {
+        paths: extras.paths,
+        patterns: [
+          { regex: `^(\\.\\./)+${ok}[a-z-]+/`, message: `src/${folder} may import only from ${allowed.length > 0 ? allowed.map((f) => `src/${f}`).join(', ') : 'itself'} (see LAYERS in eslint.config.js and the README's Architecture section).` },
+          ...extras.patterns,
+        ],
+      }],
     },
   };
 }

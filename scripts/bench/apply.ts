@@ -2,10 +2,11 @@
  * Micro-benchmark of the job state machine alone: what every replica spends applying committed
  * entries (decode, validate, submit / lease / complete, the odd heartbeat and tick), with no Raft,
  * storage or network in the way. It drives `JobsApp` as the node does: `encode(now, commands)` on
- * the leader, `apply(index, data)` on every replica (without a job-flow sink, so src/node's
- * metrics derivation is not measured).
+ * the leader, `apply(index, data)` on every replica, collecting the transitions each entry made
+ * (`JobEvent`). With `--flow` those are also summed into job-flow counts, as a node with metrics
+ * does (`reportFlow`); without it that derivation is not measured.
  *
- *   node --import tsx scripts/bench/apply.ts [--jobs 100000] [--backlog 10000] [--rounds 5] [--json]
+ *   node --import tsx scripts/bench/apply.ts [--jobs 100000] [--backlog 10000] [--rounds 5] [--flow] [--json]
  *
  * The log is generated once, deterministically, by a "leader" app. It first fills a ready backlog
  * of `--backlog` jobs (entries of 50 submits), as clients that outpace the workers do, so the
@@ -26,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Command, LeaseRef } from '../../src/jobs/index.js';
-import { JobsApp } from '../../src/node/index.js';
+import { JobsApp, reportFlow, type JobFlowSink } from '../../src/node/index.js';
 
 const QUEUE = 'bench';
 const WORKERS = ['worker-a', 'worker-b'] as const;
@@ -98,15 +99,23 @@ function generateLog(jobs: number, backlog: number): Entry[] {
   return entries;
 }
 
-function replay(entries: readonly Entry[]): JobsApp {
-  const app = new JobsApp();
+/** Counts what it is told, so the work of reporting cannot be optimised away. */
+let reported = 0;
+const countingSink: JobFlowSink = {
+  job: (_event, _queue, count) => {
+    reported += count;
+  },
+};
+
+function replay(entries: readonly Entry[], flow = false): JobsApp {
+  const app = new JobsApp({}, flow ? (_index, events) => reportFlow(events, countingSink) : (_index, events) => (reported += events.length));
   for (const e of entries) app.apply(e.index, e.data);
   return app;
 }
 
 /** The digest after replaying `entries`; a function of its own so no frame of `main` keeps the app alive. */
-function replayDigest(entries: readonly Entry[]): string {
-  return replay(entries).digest();
+function replayDigest(entries: readonly Entry[], flow: boolean): string {
+  return replay(entries, flow).digest();
 }
 
 /** A full GC without `--expose-gc` on the command line (made once: each context costs heap). */
@@ -132,6 +141,7 @@ function main(): void {
       jobs: { type: 'string', default: '100000' },
       backlog: { type: 'string', default: '10000' },
       rounds: { type: 'string', default: '5' },
+      flow: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -142,7 +152,7 @@ function main(): void {
     throw new RangeError('--jobs and --rounds must be positive integers, --backlog a non-negative one');
   }
   const entries = generateLog(jobs, backlog);
-  const digest = replayDigest(entries);
+  const digest = replayDigest(entries, values.flow);
 
   const nsPerJob: number[] = [];
   let heapPerJob = 0;
@@ -150,7 +160,7 @@ function main(): void {
     collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
     const t0 = process.hrtime.bigint();
-    const app = replay(entries);
+    const app = replay(entries, values.flow);
     const ns = Number(process.hrtime.bigint() - t0);
     if (round === 0) {
       // Warm-up round: check the replay and measure memory while its state is alive.
@@ -171,6 +181,8 @@ function main(): void {
     nsPerJobMedian: Math.round(median(nsPerJob)),
     nsPerJob: nsPerJob.map(Math.round),
     heapBytesPerJob: Math.round(heapPerJob),
+    /** Events (or, with --flow, job-flow counts) reported over all rounds. */
+    reported,
     digest,
   };
   if (values.json) {

@@ -5,6 +5,7 @@ import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyLease, app
 import { applySubmit } from './reduce-submit.js';
 import type { JobsState } from './state.js';
 import { reject } from './transitions.js';
+import type { JobEvent } from './events.js';
 import type { CommandResult } from './results.js';
 import type { Batch, Command } from './types.js';
 import { checkCommand } from './validate.js';
@@ -21,12 +22,25 @@ import { checkCommand } from './validate.js';
  * Throws only on a broken invariant: `index` not greater than the last applied index (an entry
  * applied twice or out of order is a driver bug, and silently skipping it would hide one).
  *
+ * With `events`, the transitions the batch made are appended to it as they happen, in order (see
+ * `JobEvent`); every replica applying the same entry appends the same events.
+ *
  * @param index the entry's Raft log index; indexes must increase, gaps (noop, config entries) are fine.
  */
-export function applyBatch(state: JobsState, batch: Batch, index: number): CommandResult[] {
+export function applyBatch(state: JobsState, batch: Batch, index: number, events?: JobEvent[]): CommandResult[] {
   if (!Number.isSafeInteger(index) || index <= state.lastApplied) {
     throw new RangeError(`applyBatch: index ${index} is not after the last applied index ${state.lastApplied}`);
   }
+  if (events === undefined) return applyInOrder(state, batch, index);
+  state.events = events;
+  try {
+    return applyInOrder(state, batch, index);
+  } finally {
+    state.events = null;
+  }
+}
+
+function applyInOrder(state: JobsState, batch: Batch, index: number): CommandResult[] {
   state.lastApplied = index;
   advanceClock(state, batch.time);
   state.batchPromoted = 0;

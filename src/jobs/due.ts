@@ -41,10 +41,13 @@ export function advanceClock(state: JobsState, time: number): void {
 export function runDue(state: JobsState): void {
   const now = state.now;
   for (let job = state.leased.peek(); job !== undefined && job.leaseExpiresAt <= now; job = state.leased.peek()) {
+    const token = job.leaseToken;
     endAttempt(state, job, 'expired', 'lease expired');
     job.lastError = 'lease expired';
     retryOrDie(state, job, true);
     state.batchExpired++;
+    const events = state.events;
+    if (events !== null) events.push({ type: 'expired', jobId: job.id, queue: job.queue, token, next: job.state === 'dead' ? 'dead' : 'retry' });
   }
   for (let job = state.scheduled.peek(); job !== undefined && job.runAt <= now; job = state.scheduled.peek()) {
     schedule(state, job, job.runAt);

@@ -11,6 +11,15 @@
 export { applyBatch } from './apply.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
 export { batchTime, decodeBatch, encodeBatch, type Decoded } from './codec.js';
+export {
+  LEASE_REFUSAL_BACKOFF_MAX_MS,
+  LEASE_REFUSAL_BACKOFF_MIN_MS,
+  dispatchOrder,
+  freeSlots,
+  leaseSize,
+  refusalBackoff,
+} from './dispatch.js';
+export type { AfterAttempt, JobEvent, JobEventType } from './events.js';
 export { KEY_SWEEP_SLACK_MS, OVERFLOW_SLACK_MS, nextDueTime } from './due.js';
 export {
   DEFAULT_JOBS_OPTIONS,
@@ -23,6 +32,7 @@ export {
   type TerminalState,
 } from './options.js';
 export {
+  attemptOutcome,
   clockOf,
   getJob,
   hasReady,
@@ -30,6 +40,7 @@ export {
   lastAppliedIndex,
   leaseSessions,
   listJobs,
+  queueOf,
   queueStats,
   readyCount,
   readyQueues,

@@ -1,12 +1,29 @@
 /** Pure reads of a `JobsState`. They return copies of the small fields; byte arrays are shared. */
 import type { JobRecord, JobsState } from './state.js';
 import type { JobSummary, JobView, QueueStats } from './results.js';
-import { JOB_STATES, type JobState } from './types.js';
+import { JOB_STATES, type AttemptOutcome, type JobState } from './types.js';
 
 /** True when job `id` is leased under `token` now. O(1). */
 export function isCurrentLease(state: JobsState, id: string, token: number): boolean {
   const job = state.jobs.get(id);
   return job !== undefined && job.lease !== null && job.lease.token === token;
+}
+
+/**
+ * How the attempt of job `id` under `token` ended (or `running`), with the job's state now; null
+ * when the job or that attempt is not known (any more: history keeps the last `historyLimit`).
+ * O(history). It tells a re-sent completion or failure that already committed from a stale one.
+ */
+export function attemptOutcome(state: JobsState, id: string, token: number): { readonly outcome: AttemptOutcome; readonly jobState: JobState } | null {
+  const job = state.jobs.get(id);
+  if (job === undefined) return null;
+  for (const a of job.history) if (a.token === token) return { outcome: a.outcome, jobState: job.state };
+  return null;
+}
+
+/** The queue of job `id`, or null when unknown. O(1). */
+export function queueOf(state: JobsState, id: string): string | null {
+  return state.jobs.get(id)?.queue ?? null;
 }
 
 /** The worker sessions holding leases (leases of no session left out), each once. O(l) for l leased jobs. */

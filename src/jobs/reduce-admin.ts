@@ -16,9 +16,12 @@ export function applyCancel(state: JobsState, cmd: CancelCommand): CancelResult 
     return reject('ILLEGAL_TRANSITION', `job ${job.id} is ${previous}: only scheduled, ready or leased jobs can be cancelled`, job.id);
   }
   state.cow?.preserve(job);
+  const token = job.leaseToken;
   if (previous === 'leased') endAttempt(state, job, 'cancelled', cmd.reason ?? null);
   job.cancelReason = cmd.reason ?? null;
   finish(state, job, 'cancelled');
+  const events = state.events;
+  if (events !== null) events.push({ type: 'cancelled', jobId: job.id, queue: job.queue, previous, token });
   return { ok: true, type: 'cancel', jobId: job.id, previous };
 }
 
@@ -40,5 +43,7 @@ export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDe
   schedule(state, job, state.now);
   job.finishedAt = null;
   job.purgeAt = null;
+  const events = state.events;
+  if (events !== null) events.push({ type: 'retried', jobId: job.id, queue: job.queue });
   return { ok: true, type: 'retryDead', jobId: job.id, attemptLimit: job.attemptLimit };
 }

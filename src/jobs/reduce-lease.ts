@@ -30,6 +30,7 @@ export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
     if (q !== undefined && q.ready.size > 0 && !queues.includes(q)) queues.push(q);
   }
   const leases: LeaseGrant[] = [];
+  const events = state.events;
   while (leases.length < cmd.max) {
     let best: JobRecord | undefined;
     for (const q of queues) {
@@ -40,8 +41,10 @@ export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
     const ttlMs = cmd.ttlMs ?? best.spec.leaseTtlMs;
     grantLease(state, best, cmd.workerId, cmd.session ?? '', ttlMs);
     const lease = best.lease as JobLease;
+    const jobId = best.id;
+    if (events !== null) events.push({ type: 'leased', jobId, queue: best.queue, token: lease.token, workerId: cmd.workerId, session: lease.session, attempt: best.attempts });
     leases.push({
-      jobId: best.id,
+      jobId,
       queue: best.queue,
       payload: best.payload,
       priority: best.priority,
@@ -95,6 +98,8 @@ export function applyComplete(state: JobsState, cmd: CompleteCommand): CompleteR
   endAttempt(state, job, 'succeeded', null);
   job.packedResult = cmd.result === undefined ? null : packBytes(cmd.result);
   finish(state, job, 'succeeded');
+  const events = state.events;
+  if (events !== null) events.push({ type: 'completed', jobId: cmd.jobId, queue: job.queue, token: cmd.token });
   return { ok: true, type: 'complete', jobId: cmd.jobId, finishedAt: state.now };
 }
 
@@ -105,6 +110,8 @@ export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Reje
   endAttempt(state, job, 'failed', cmd.error);
   job.lastError = cmd.error;
   retryOrDie(state, job, cmd.retry !== false);
+  const events = state.events;
+  if (events !== null) events.push({ type: 'failed', jobId: cmd.jobId, queue: job.queue, token: cmd.token, next: job.state === 'dead' ? 'dead' : 'retry' });
   return { ok: true, type: 'fail', jobId: cmd.jobId, state: job.state, runAt: job.state === 'dead' ? null : job.runAt };
 }
 
@@ -149,7 +156,9 @@ export function applyRelease(state: JobsState, cmd: ReleaseCommand): ReleaseResu
     }
   }
   victims.sort((a, b) => a.seq - b.seq);
+  const events = state.events;
   for (const job of victims) {
+    if (events !== null) events.push({ type: 'released', jobId: job.id, queue: job.queue, token: job.leaseToken, workerId: cmd.workerId, session: cmd.session });
     endAttempt(state, job, 'released', cmd.mode === 'unheld' ? 'released: the worker session never received this lease' : 'released: the worker gave it back unstarted');
     // The attempt never ran: it does not count. (The attempt limit is never raised.)
     job.attempts--;
@@ -167,7 +176,9 @@ export function applyAbandon(state: JobsState, cmd: AbandonCommand): AbandonResu
   victims.sort((a, b) => a.seq - b.seq);
   const requeued: string[] = [];
   const dead: string[] = [];
+  const events = state.events;
   for (const job of victims) {
+    const token = job.leaseToken;
     const why = `abandoned: worker ${cmd.workerId} (session ${cmd.session}) went away during attempt ${job.attempts}`;
     endAttempt(state, job, 'abandoned', why);
     if (job.attempts >= job.attemptLimit) {
@@ -178,6 +189,9 @@ export function applyAbandon(state: JobsState, cmd: AbandonCommand): AbandonResu
       job.lastError = why;
       requeueInPlace(state, job);
       requeued.push(job.id);
+    }
+    if (events !== null) {
+      events.push({ type: 'abandoned', jobId: job.id, queue: job.queue, token, workerId: cmd.workerId, session: cmd.session, next: job.state === 'dead' ? 'dead' : 'retry' });
     }
   }
   return { ok: true, type: 'abandon', requeued, dead };

@@ -60,5 +60,8 @@ function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
   job.attemptLimit = spec.maxAttempts;
   addJob(state, job);
   if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
-  return { id: job.id, duplicate: false, state: job.state };
+  const id = job.id;
+  const events = state.events;
+  if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, state: job.state });
+  return { id, duplicate: false, state: job.state };
 }

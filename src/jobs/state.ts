@@ -3,6 +3,7 @@
  * rebuilt by `restoreState`). Everything in it is a function of the applied entries, so replicas
  * that applied the same entries hold the same state, bit for bit (`stateDigest` checks it).
  */
+import type { JobEvent } from './events.js';
 import type { FinishedFifo } from './finished.js';
 import { IndexedHeap, type HeapItem } from './heap.js';
 import { resolveOptions, type JobsOptions } from './options.js';
@@ -383,6 +384,11 @@ export class JobsState {
    * call `state.cow?.preserve(job)` first; `order` is not compacted meanwhile.
    */
   cow: JobsCow | null = null;
+  /**
+   * Where the batch being applied reports its transitions (see `applyBatch`), else null. Not
+   * state: set and cleared by `applyBatch` around each batch.
+   */
+  events: JobEvent[] | null = null;
 
   constructor(options: JobsOptions) {
     this.options = options;

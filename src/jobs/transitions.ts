@@ -150,6 +150,8 @@ export function finish(state: JobsState, job: JobRecord, terminal: TerminalState
  * ends (within `maxPurgedJobKeys`). O(log n).
  */
 export function purge(state: JobsState, job: JobRecord): void {
+  const events = state.events;
+  if (events !== null) events.push({ type: 'purged', jobId: job.id, queue: job.queue, state: job.state });
   detach(state, job);
   state.jobs.delete(job);
   job.markPurged();

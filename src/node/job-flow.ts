@@ -1,74 +1,80 @@
 /**
- * Derives job lifecycle transitions (`JobFlowEvent`) from applied entries, for metrics. Runs on
- * every replica as it applies; reads the job state, never changes it.
+ * Job lifecycle counts (`JobFlowEvent`) for metrics, summed from the transitions an applied entry
+ * reports (`JobEvent`, emitted by src/jobs as it applies). Runs on every replica as it applies.
  */
-import type { Batch, CommandResult, JobsState } from '../jobs/index.js';
+import type { JobEvent } from '../jobs/index.js';
 import type { JobFlowEvent, JobFlowSink, RetryCause } from './types.js';
 
-/** A lease that the due pass of the next batch will end, unless a leader change extends it first. */
-export interface ExpiringLease {
-  readonly jobId: string;
-  readonly token: number;
-}
+/** The counters one batch can move, per queue: an index into a queue's row of counts. */
+const SLOTS: readonly { readonly event: JobFlowEvent; readonly cause?: RetryCause }[] = [
+  { event: 'submitted' },
+  { event: 'completed' },
+  { event: 'failed' },
+  { event: 'leaseExpired' },
+  { event: 'dead' },
+  { event: 'cancelled' },
+  { event: 'retried', cause: 'failed' },
+  { event: 'retried', cause: 'expired' },
+  { event: 'retried', cause: 'operator' },
+];
+const SUBMITTED = 0;
+const COMPLETED = 1;
+const FAILED = 2;
+const LEASE_EXPIRED = 3;
+const DEAD = 4;
+const CANCELLED = 5;
+const RETRIED_FAILED = 6;
+const RETRIED_EXPIRED = 7;
+const RETRIED_OPERATOR = 8;
 
-/**
- * Leases whose expiry is at or before the time the batch will run at (max of the state clock and
- * the batch's time, J5): captured before the batch is applied, because its results say only how
- * many expired, not which. O(1) when nothing expires (the heap's top is checked first), O(leased)
- * otherwise, which is rare.
- */
-export function expiringLeases(state: JobsState, batch: Batch): ExpiringLease[] {
-  const time = Number.isFinite(batch.time) ? Math.max(state.now, Math.floor(batch.time)) : state.now;
-  const first = state.leased.peek();
-  if (first === undefined || first.leaseExpiresAt > time) return [];
-  const out: ExpiringLease[] = [];
-  for (const job of state.leased.unordered()) if (job.leaseExpiresAt <= time) out.push({ jobId: job.id, token: job.leaseToken });
-  return out;
-}
-
-/** Reports the transitions of one applied batch to `sink`, summed per event, queue and cause. */
-export function reportFlow(state: JobsState, results: readonly CommandResult[], expiring: readonly ExpiringLease[], sink: JobFlowSink): void {
-  const sums = new Map<string, { event: JobFlowEvent; queue: string; cause: RetryCause | undefined; count: number }>();
-  const add = (event: JobFlowEvent, jobId: string, cause?: RetryCause): void => {
-    const queue = state.jobs.get(jobId)?.queue;
-    if (queue === undefined) return;
-    const key = `${event}\u0000${queue}\u0000${cause ?? ''}`;
-    const s = sums.get(key);
-    if (s) s.count++;
-    else sums.set(key, { event, queue, cause, count: 1 });
+/** Reports the transitions of one applied batch to `sink`, summed per event, queue and cause. O(events). */
+export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void {
+  if (events.length === 0) return;
+  const rows = new Map<string, number[]>();
+  const add = (queue: string, slot: number): void => {
+    let row = rows.get(queue);
+    if (row === undefined) rows.set(queue, (row = new Array<number>(SLOTS.length).fill(0)));
+    row[slot] = (row[slot] as number) + 1;
   };
-  for (const r of results) {
-    if (!r.ok) continue;
-    switch (r.type) {
-      case 'submit':
-        for (const j of r.jobs) if (!j.duplicate) add('submitted', j.id);
+  for (const e of events) {
+    switch (e.type) {
+      case 'submitted':
+        add(e.queue, SUBMITTED);
         break;
-      case 'complete':
-        add('completed', r.jobId);
+      case 'completed':
+        add(e.queue, COMPLETED);
         break;
-      case 'fail':
-        add('failed', r.jobId);
-        if (r.state === 'dead') add('dead', r.jobId);
-        else add('retried', r.jobId, 'failed');
+      case 'failed':
+        add(e.queue, FAILED);
+        add(e.queue, e.next === 'dead' ? DEAD : RETRIED_FAILED);
         break;
-      case 'cancel':
-        add('cancelled', r.jobId);
+      case 'expired':
+        add(e.queue, LEASE_EXPIRED);
+        add(e.queue, e.next === 'dead' ? DEAD : RETRIED_EXPIRED);
         break;
-      case 'retryDead':
-        add('retried', r.jobId, 'operator');
+      case 'abandoned':
+        // The attempt counts: on the last one the job ran out of attempts.
+        if (e.next === 'dead') add(e.queue, DEAD);
         break;
-      default:
+      case 'cancelled':
+        add(e.queue, CANCELLED);
+        break;
+      case 'retried':
+        add(e.queue, RETRIED_OPERATOR);
+        break;
+      case 'leased':
+      case 'released':
+      case 'purged':
         break;
     }
   }
-  for (const e of expiring) {
-    const job = state.jobs.get(e.jobId);
-    // A leader change in the same batch may have extended the lease instead.
-    const attempt = job?.history.find((a) => a.token === e.token);
-    if (job === undefined || attempt?.outcome !== 'expired') continue;
-    add('leaseExpired', e.jobId);
-    if (job.state === 'dead') add('dead', e.jobId);
-    else add('retried', e.jobId, 'expired');
+  for (const [queue, row] of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const count = row[i] as number;
+      if (count === 0) continue;
+      const slot = SLOTS[i] as (typeof SLOTS)[number];
+      if (slot.cause === undefined) sink.job(slot.event, queue, count);
+      else sink.job(slot.event, queue, count, slot.cause);
+    }
   }
-  for (const s of sums.values()) sink.job(s.event, s.queue, s.count, s.cause);
 }

@@ -1,9 +1,13 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { nextDueTime } from '../jobs/index.js';
-import type { Command, CommandResult, JobsOptions, JobsState } from '../jobs/index.js';
+import type { Command, CommandResult, JobsOptions } from '../jobs/index.js';
 import type { NodeId, Role } from '../raft/index.js';
+import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
+import { StateQueries, type JobQueries } from './queries.js';
+import { ResultWaiters } from './result-waiters.js';
+import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
 
@@ -21,6 +25,12 @@ export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandRes
   readonly onFatal?: (err: Error) => void;
   /** Receives the job transitions of every applied entry (for metrics). */
   readonly jobFlow?: JobFlowSink;
+  /**
+   * How long a worker session whose stream broke may take to say Hello again before the leader
+   * abandons its leases, ms (`server.workerConnectionGraceMs`); also how long a new leader waits
+   * for the sessions holding leases to say Hello.
+   */
+  readonly workerConnectionGraceMs: number;
 }
 
 /** Fires when jobs may have become ready or leases changed, so worker streams can be served. */
@@ -29,17 +39,23 @@ export type WakeListener = () => void;
 /**
  * A raftjobs node: the Raft driver with the job state machine, plus the leader's duties: it
  * proposes `leaderChange` first thing in its term (J6) and a `tick` whenever something is due
- * (J5), and wakes the worker dispatcher when jobs may have become ready. An idle cluster writes
- * nothing.
+ * (J5), and runs the worker sessions (`workers`): the dispatcher, woken when jobs may have become
+ * ready and run just before the leader packs an entry, and the watch that abandons the leases of
+ * sessions that went away. An idle cluster writes nothing. The layers above read through `query`
+ * and never see the mutable state.
  */
 export class JobNode {
-  readonly raft: RaftNode<Command, CommandResult>;
+  /** Read-only queries of this node's applied state (no read barrier: see {@link read}). */
+  readonly query: JobQueries;
+  /** Worker connections, dispatch and the sessionless worker calls (they serve on the leader). */
+  readonly workers: Workers;
+  private readonly raft: RaftNode<Command, CommandResult>;
   private readonly app: JobsApp;
   private readonly clock: NodeClock;
   private readonly log: Logger;
   private readonly wakeListeners = new Set<WakeListener>();
+  private readonly results: ResultWaiters;
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
-  private readonly roundListeners = new Set<() => void>();
   private dueTimer: unknown = null;
   private dueAt = Infinity;
   private tickInFlight = false;
@@ -50,11 +66,31 @@ export class JobNode {
     this.raft = raft;
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'jobs' });
+    this.query = new StateQueries(() => app.state);
+    this.results = new ResultWaiters(this.clock);
+    this.workers = new Workers(
+      { isLeader: () => raft.isLeader(), query: this.query, propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
+      o.workerConnectionGraceMs,
+      this.clock,
+      o.logger,
+      o.metrics,
+    );
   }
 
   static async start(o: JobNodeOptions): Promise<JobNode> {
-    const app = new JobsApp(o.jobs ?? {}, o.jobFlow);
+    const flow = o.jobFlow;
+    const log = o.logger;
     let self: JobNode | null = null;
+    const app = new JobsApp(o.jobs ?? {}, (_index, events) => {
+      self?.results.applied(events);
+      if (flow === undefined) return;
+      try {
+        reportFlow(events, flow);
+      } catch (err) {
+        // Metrics must never stop a replica from applying the log.
+        log.warn({ err }, 'job-flow metrics failed');
+      }
+    });
     const raft = await RaftNode.start<Command, CommandResult>({
       ...o,
       app,
@@ -79,14 +115,9 @@ export class JobNode {
    * Run a query against the job state: linearizable by default (ReadIndex through this node,
    * which must lead), or this node's possibly stale state with `stale`.
    */
-  async read<T>(query: (state: JobsState) => T, stale = false): Promise<T> {
+  async read<T>(query: (q: JobQueries) => T, stale = false): Promise<T> {
     if (!stale) await this.raft.readBarrier();
-    return query(this.app.state);
-  }
-
-  /** The current state, without a read barrier (leader-local decisions such as dispatch). */
-  get state(): JobsState {
-    return this.app.state;
+    return query(this.query);
   }
 
   isLeader(): boolean {
@@ -120,23 +151,48 @@ export class JobNode {
     return this.raft.snapshotNow();
   }
 
+  /** Ask the core to hand leadership to `to` (a caught-up follower); see {@link RaftNode.transferLeadership}. */
   transferLeadership(to: NodeId): void {
     this.raft.transferLeadership(to);
+  }
+
+  /**
+   * Resolves when job `id` may have finished (it succeeded, went dead, was cancelled or purged),
+   * when this node stops leading, after `ms`, or when `signal` aborts; the caller reads the job
+   * again to see which.
+   */
+  waitForResult(id: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return this.results.wait(id, ms, signal);
+  }
+
+  /**
+   * A leader about to stop hands leadership to its most caught-up follower, so clients see no
+   * election gap; resolves once it no longer leads or after `timeoutMs`. The follower it chose,
+   * or null when it was not leading or has no peers.
+   */
+  async handOver(timeoutMs: number): Promise<NodeId | null> {
+    if (!this.isLeader()) return null;
+    const best = [...this.status({ digest: false }).peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
+    if (!best) return null;
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(done, timeoutMs);
+      const off = this.onRoleChange((role) => {
+        if (role !== 'leader') done();
+      });
+      const clock = this.clock;
+      function done(): void {
+        clock.clearTimeout(timer);
+        off();
+        resolve();
+      }
+      this.raft.transferLeadership(best.id);
+    });
+    return best.id;
   }
 
   onWake(listener: WakeListener): () => void {
     this.wakeListeners.add(listener);
     return () => this.wakeListeners.delete(listener);
-  }
-
-  /**
-   * Called on the leader just before the commands waiting to be replicated are packed into the
-   * next log entry; what the listener proposes joins that entry. The dispatcher leases here, so the
-   * leases freed by a whole round of completions go out as one command per worker.
-   */
-  onBeforePropose(listener: () => void): () => void {
-    this.roundListeners.add(listener);
-    return () => this.roundListeners.delete(listener);
   }
 
   onRoleChange(listener: (role: Role, leaderId: NodeId | null) => void): () => void {
@@ -147,6 +203,8 @@ export class JobNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearDue();
+    this.workers.stop();
+    this.results.wakeAll();
     await this.raft.stop();
   }
 
@@ -160,8 +218,11 @@ export class JobNode {
         () => this.scheduleDue(),
         (err: unknown) => this.log.warn({ err }, 'leader-change grace was not committed'),
       );
+      this.workers.becameLeader();
     } else {
       this.clearDue();
+      this.workers.lostLeadership();
+      this.results.wakeAll();
     }
     for (const l of this.roleListeners) l(role, leaderId);
     this.wake();
@@ -173,11 +234,17 @@ export class JobNode {
     if (results.length > 0) this.wake();
   }
 
+  /**
+   * On the leader, just before the commands waiting to be replicated are packed into the next log
+   * entry: the dispatcher leases here, so what it proposes joins that entry and the leases freed
+   * by a whole round of completions go out as one command per worker.
+   */
   private beforePropose(): void {
-    for (const l of this.roundListeners) l();
+    this.workers.beforePropose();
   }
 
   private wake(): void {
+    this.workers.wake();
     for (const l of this.wakeListeners) l();
   }
 

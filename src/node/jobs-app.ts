@@ -12,10 +12,13 @@ import {
   type Command,
   type CommandResult,
   type JobsOptions,
+  type JobEvent,
   type JobsState,
 } from '../jobs/index.js';
-import { expiringLeases, reportFlow } from './job-flow.js';
-import type { Application, JobFlowSink, StepCursor } from './types.js';
+import type { Application, StepCursor } from './types.js';
+
+/** Receives the transitions of each applied entry (see `JobEvent`), in log order. Must not throw. */
+export type AppliedEventsListener = (index: number, events: readonly JobEvent[]) => void;
 
 /**
  * The job state machine as a replicated application: one log entry is one batch of job
@@ -24,10 +27,10 @@ import type { Application, JobFlowSink, StepCursor } from './types.js';
 export class JobsApp implements Application<Command, CommandResult> {
   state: JobsState;
 
-  /** @param flow receives the job transitions of every applied entry (metrics). */
+  /** @param onEvents receives the job transitions of every applied entry (metrics, worker sessions). */
   constructor(
     private readonly options: Partial<JobsOptions> = {},
-    private readonly flow?: JobFlowSink,
+    private readonly onEvents?: AppliedEventsListener,
   ) {
     this.state = createState(options);
   }
@@ -48,14 +51,10 @@ export class JobsApp implements Application<Command, CommandResult> {
     const decoded = decodeBatch(data);
     // Every replica decodes the same bytes; an undecodable committed entry is a bug, not input.
     if (!decoded.ok) throw new Error(`entry ${index}: undecodable job batch: ${decoded.error}`);
-    if (this.flow === undefined) return applyBatch(this.state, decoded.value, index);
-    const expiring = expiringLeases(this.state, decoded.value);
-    const results = applyBatch(this.state, decoded.value, index);
-    try {
-      reportFlow(this.state, results, expiring, this.flow);
-    } catch {
-      // Metrics must never stop a replica from applying the log.
-    }
+    if (this.onEvents === undefined) return applyBatch(this.state, decoded.value, index);
+    const events: JobEvent[] = [];
+    const results = applyBatch(this.state, decoded.value, index, events);
+    this.onEvents(index, events);
     return results;
   }
 

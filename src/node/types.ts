@@ -98,6 +98,8 @@ export interface NodeMetrics {
   applied?(entries: number): void;
   /** A snapshot was taken (`taken`) or installed from the leader (`installed`). */
   snapshot?(kind: 'taken' | 'installed', bytes: number): void;
+  /** A worker reported how long its handler ran, for a completion or failure this leader accepted, ms. */
+  handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
 }
 
 /** What `raftjobs status --json` shows for one node. */
@@ -126,7 +128,9 @@ export interface NodeStatus {
  * - `leaseExpired`: an attempt's lease ran out;
  * - `retried`: the job goes round again: after a failed attempt (`cause` failed), an expired lease
  *   (`expired`), or an operator's retry of a dead job (`operator`);
- * - `dead`: no attempts left; `cancelled`: cancelled before finishing.
+ * - `dead`: no attempts left (after a failed, expired or abandoned attempt); `cancelled`: cancelled
+ *   before finishing.
+ * Derived from the `JobEvent`s each applied entry reports (see `reportFlow`).
  */
 export type JobFlowEvent = 'submitted' | 'completed' | 'failed' | 'leaseExpired' | 'retried' | 'dead' | 'cancelled';
 

@@ -1,10 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { NodeStatus } from '../node/index.js';
+import type { NodeStatus, WorkerRegistry } from '../node/index.js';
 import { toServiceError } from './errors.js';
 import { serviceClient } from '../protocol/index.js';
-import type { WorkerRegistry } from './worker-service.js';
 
 /** What the admin service needs from a node. */
 export interface AdminTarget {

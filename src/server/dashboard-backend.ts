@@ -2,10 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import { Client, type JobView } from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { JobNode, NodeStatus } from '../node/index.js';
+import type { JobNode, NodeStatus, WorkerInfo, WorkerRegistry } from '../node/index.js';
 import type { DashboardApi } from '../observability/index.js';
 import { serviceClient, type WireNodeStatus } from '../protocol/index.js';
-import type { WorkerInfo, WorkerRegistry } from './worker-service.js';
 
 /** Deadline of one Admin call to another node, ms. */
 const ADMIN_DEADLINE_MS = 1000;

@@ -1,16 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { CommandResult, JobsState, Rejection } from '../jobs/index.js';
-import type { JobNode } from '../node/index.js';
+import type { CommandResult, Rejection } from '../jobs/index.js';
+import type { JobNode, JobQueries } from '../node/index.js';
 import { toServiceError } from './errors.js';
 import type { LeaderForwarder } from './forward.js';
-
-/** Measurement hooks of the API (src/observability implements them). Must be cheap. */
-export interface ApiObserver {
-  /** A worker reported how long its handler ran, for a completion or failure this node accepted, ms. */
-  handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
-}
 
 /** What every service handler needs. */
 export interface ServiceContext {
@@ -22,7 +16,6 @@ export interface ServiceContext {
   readonly maxEntryBytes: number;
   readonly forwarder: LeaderForwarder;
   readonly logger: Logger;
-  readonly observer?: ApiObserver;
 }
 
 type UnaryImpl<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
@@ -72,7 +65,7 @@ export function rejection(r: Rejection): RaftJobsError {
 }
 
 /** Read the state: linearizable on the leader, or local with `stale`. */
-export async function readState<T>(ctx: ServiceContext, query: (s: JobsState) => T, stale: boolean): Promise<T> {
+export async function readState<T>(ctx: ServiceContext, query: (q: JobQueries) => T, stale: boolean): Promise<T> {
   if (!stale && !ctx.node.isLeader()) throw ctx.forwarder.notLeader();
   return ctx.node.read(query, stale);
 }

@@ -2,15 +2,15 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { getJob, isTerminal, JOB_STATES, listJobs, stats } from '../jobs/index.js';
+import { isTerminal, JOB_STATES } from '../jobs/index.js';
 import type { CancelResult, JobState, JobView, RetryDeadResult } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
-import { invalid, proposeOk, readState, unary, type ApiObserver, type ServiceContext } from './handler.js';
+import { invalid, proposeOk, readState, unary, type ServiceContext } from './handler.js';
 import { serviceClient } from '../protocol/index.js';
 import { jobToWire, type WireJobSpec } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
-import { addWorkerService, type WorkerRegistry } from './worker-service.js';
+import { addWorkerService } from './worker-service.js';
 
 type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
 
@@ -27,19 +27,15 @@ export function addJobsServices(
     peerDialAddresses: ReadonlyMap<string, string>;
     /** The server's receive limit, bytes (announced to workers). */
     maxMessageBytes: number;
-    observer?: ApiObserver;
   },
-): { close(): void; readonly workers: WorkerRegistry } {
+): { close(): void } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
   const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
-  const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }), ...(o.observer ? { observer: o.observer } : {}) };
+  const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }) };
   const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
   const def = Jobs.service as unknown as Def;
   const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
-  const waiters = new ResultWaiters(o.node);
-  // The worker service is registered after the Jobs service; submits reach it through this.
-  let workers: WorkerRegistry | null = null;
-  const anticipate = (queues: readonly string[]): void => workers?.anticipate(queues);
+  const anticipate = (queues: readonly string[]): void => o.node.workers.anticipate(queues);
   const submitStream = submitStreamHandler(ctx, anticipate);
 
   const impl = {
@@ -65,8 +61,8 @@ export function addJobsServices(
         if (r.pageSize < 0) throw invalid(`page_size: must be >= 0, got ${r.pageSize}`);
         const page = await readState(
           ctx,
-          (s) =>
-            listJobs(s, {
+          (q) =>
+            q.list({
               ...(r.queue !== '' ? { queue: r.queue } : {}),
               ...(r.state !== '' ? { state: r.state as JobState } : {}),
               ...(r.pageSize > 0 ? { pageSize: r.pageSize } : {}),
@@ -74,7 +70,7 @@ export function addJobsServices(
             }),
           r.stale,
         );
-        const full = await readState(ctx, (s) => page.jobs.map((j) => getJob(s, j.id)).filter((j): j is JobView => j !== null), true);
+        const full = await readState(ctx, (q) => page.jobs.map((j) => q.getJob(j.id)).filter((j): j is JobView => j !== null), true);
         return { jobs: full.map(jobToWire), nextPageToken: page.nextPageToken ?? '' };
       },
       (req) => (req as { stale: boolean }).stale,
@@ -95,7 +91,7 @@ export function addJobsServices(
     Stats: unary(
       ctx,
       m('Stats'),
-      async (req) => ({ queues: await readState(ctx, (s) => stats(s), (req as { stale: boolean }).stale) }),
+      async (req) => ({ queues: await readState(ctx, (q) => q.stats(), (req as { stale: boolean }).stale) }),
       (req) => (req as { stale: boolean }).stale,
     ),
     WaitForResult: unary(ctx, m('WaitForResult'), async (req, call) => {
@@ -106,19 +102,22 @@ export function addJobsServices(
       const deadline = call.getDeadline();
       const callerLeft = deadline instanceof Date ? deadline.getTime() - Date.now() - 50 : typeof deadline === 'number' && Number.isFinite(deadline) ? deadline - Date.now() - 50 : MAX_WAIT_MS;
       const waitMs = Math.max(0, Math.min(timeoutMs > 0 ? timeoutMs : MAX_WAIT_MS, callerLeft));
-      await waiters.wait(id, waitMs, call);
+      const cancelled = new AbortController();
+      const abort = (): void => cancelled.abort();
+      call.on('cancelled', abort);
+      try {
+        await o.node.waitForResult(id, waitMs, cancelled.signal);
+      } finally {
+        call.off('cancelled', abort);
+      }
       return jobToWire(await findJob(ctx, id, true));
     }),
   };
   server.addService(Jobs.service, impl);
-  const registry = addWorkerService(server, ctx, { connectionGraceMs: o.config.server.workerConnectionGraceMs, maxMessageBytes: o.maxMessageBytes });
-  workers = registry;
+  addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });
   return {
-    workers: registry,
     close() {
-      registry.close();
       submitStream.close();
-      waiters.close();
       forwarder.close();
     },
   };
@@ -126,49 +125,7 @@ export function addJobsServices(
 
 async function findJob(ctx: ServiceContext, id: string, stale: boolean): Promise<JobView> {
   if (id === '') throw invalid('id: required');
-  const job = await readState(ctx, (s) => getJob(s, id), stale);
+  const job = await readState(ctx, (q) => q.getJob(id), stale);
   if (!job) throw new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id });
   return job;
-}
-
-/** WaitForResult callers, woken when entries apply; each re-checks its job. */
-class ResultWaiters {
-  private readonly waiting = new Map<string, Set<() => void>>();
-  private readonly off: () => void;
-
-  constructor(private readonly node: JobNode) {
-    this.off = node.onWake(() => this.check());
-  }
-
-  wait(id: string, ms: number, call: grpc.ServerUnaryCall<unknown, unknown>): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const set = this.waiting.get(id) ?? new Set();
-      this.waiting.set(id, set);
-      const done = (): void => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0) this.waiting.delete(id);
-        call.off('cancelled', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      call.on('cancelled', done);
-      set.add(done);
-    });
-  }
-
-  private check(): void {
-    if (this.waiting.size === 0) return;
-    for (const [id, set] of this.waiting) {
-      const job = getJob(this.node.state, id);
-      // Leadership lost: wake everyone; the re-read answers or redirects.
-      if (!job || isTerminal(job.state) || !this.node.isLeader()) for (const done of [...set]) done();
-    }
-  }
-
-  close(): void {
-    this.off();
-    for (const set of this.waiting.values()) for (const done of [...set]) done();
-  }
 }

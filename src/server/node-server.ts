@@ -66,6 +66,7 @@ export async function startNode(
       snapshotTailEntries: r.snapshotTailEntries,
       snapshotBytes: r.snapshotBytes,
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
+      workerConnectionGraceMs: config.server.workerConnectionGraceMs,
       jobs: {
         maxPayloadBytes: config.limits.maxPayloadBytes,
         maxResultBytes: config.limits.maxResultBytes,
@@ -103,10 +104,9 @@ export async function startNode(
     logger,
     peerDialAddresses: peers,
     maxMessageBytes: serverOptions['grpc.max_receive_message_length'] as number,
-    observer: obs.metrics,
   });
-  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: jobsApi.workers });
-  obs.addHealth(server, node, jobsApi.workers, transport);
+  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: node.workers });
+  obs.addHealth(server, node, node.workers, transport);
   try {
     await new Promise<number>((resolve, reject) =>
       server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
@@ -118,7 +118,7 @@ export async function startNode(
   }
   let httpAddress: string | null;
   try {
-    httpAddress = await obs.startHttp(node, jobsApi.workers);
+    httpAddress = await obs.startHttp(node, node.workers);
   } catch (err) {
     await obs.close();
     await node.stop();
@@ -168,22 +168,8 @@ export function nodeServerOptions(config: Config): grpc.ServerOptions {
 
 /** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */
 async function handOver(node: JobNode, logger: Logger, timeoutMs: number): Promise<void> {
-  if (!node.isLeader()) return;
-  const best = [...node.status({ digest: false }).peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
-  if (!best) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, timeoutMs);
-    const off = node.onRoleChange((role) => {
-      if (role !== 'leader') done();
-    });
-    function done(): void {
-      clearTimeout(timer);
-      off();
-      resolve();
-    }
-    node.raft.transferLeadership(best.id);
-  });
-  logger.info({ to: best.id, transferred: !node.isLeader() }, 'leadership handed over before shutdown');
+  const to = await node.handOver(timeoutMs);
+  if (to !== null) logger.info({ to, transferred: !node.isLeader() }, 'leadership handed over before shutdown');
 }
 
 /** grpc-js `tryShutdown` can wait forever on open streams: race it, then force. */

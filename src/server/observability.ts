@@ -3,12 +3,10 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { findNode, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { stats } from '../jobs/index.js';
-import type { JobNode } from '../node/index.js';
+import type { JobNode, WorkerRegistry } from '../node/index.js';
 import type { Transport } from '../transport/index.js';
 import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
-import type { WorkerRegistry } from './worker-service.js';
 
 /** Services reported by grpc.health.v1 besides the whole server (""). */
 const HEALTH_SERVICES = ['raftjobs.jobs.v1.Jobs', 'raftjobs.jobs.v1.Workers'] as const;
@@ -44,7 +42,7 @@ export class NodeObservability {
     this.metrics.bind({
       status: () => node.status({ digest: false }),
       peers: () => transport.peerStats(),
-      queueStats: () => stats(node.state),
+      queueStats: () => node.query.stats(),
       workers: () => {
         const list = workers.list();
         return { connected: list.length, leasesHeld: list.reduce((n, w) => n + w.held.length, 0) };

@@ -21,9 +21,9 @@ export interface WireSubmitted {
 export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpec[], anticipate: (queues: readonly string[]) => void): Promise<WireSubmitted[]> {
   if (specs.length === 0) throw invalid('jobs: at least one job is required');
   const jobs = specs.map(specToSubmitJob);
-  const v = validateSubmit(jobs, ctx.node.state.options);
+  const v = validateSubmit(jobs, ctx.node.query.options);
   if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
-  const farthest = runAtProblems(v.value, Math.max(Date.now(), ctx.node.state.now), ctx.node.state.options.maxDelayMs);
+  const farthest = runAtProblems(v.value, Math.max(Date.now(), ctx.node.query.now()), ctx.node.query.options.maxDelayMs);
   if (farthest.length > 0) throw invalid(farthest.join('; '), farthest);
   const bytes = submitBytes(v.value);
   if (bytes > maxCommandBytes(ctx.maxEntryBytes)) {

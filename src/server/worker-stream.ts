@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { LeaseGrant } from '../jobs/index.js';
-import type { NodeClock } from '../node/index.js';
+import type { WorkerSession } from '../node/index.js';
 import { grantToWire } from './wire.js';
 
 /** A lease reference as proto-loader decodes it. */
@@ -74,58 +74,20 @@ export function splitLeasePush<T extends Pick<LeaseGrant, 'payload' | 'queue'>>(
   return pushes;
 }
 
-/** Back-off of refused lease proposals for one stream: 100 ms doubling to 5 s, reset on success. */
-const LEASE_BACKOFF_MIN_MS = 100;
-const LEASE_BACKOFF_MAX_MS = 5_000;
-
 /**
- * One connected worker stream, as the leader sees it. The leader pushes leases while the worker
- * has free capacity (capacity minus the leases it holds); a lease stops counting when the worker
- * completes, fails or releases it, a heartbeat finds it gone, or the state shows it is no longer
- * current (see `pruneHeld`).
+ * The gRPC side of one Work stream: the node's connection (`WorkerSession`) it feeds, and the
+ * encoding of what goes back (acks batched per event-loop turn for workers that take batches,
+ * lease pushes split to fit a 4 MiB receive limit).
  */
 export class WorkerStream {
-  workerId = '';
-  /** The session its leases are granted to: the Hello's, or `anon-<uuid>` made up for this stream. */
-  session = '';
-  queues: string[] = [];
-  capacity = 0;
-  ttlMs = 0;
-  /** Leases the worker holds, by job id: token. */
-  readonly held = new Map<string, number>();
-  /** Slots asked for by lease commands not yet applied. */
-  requested = 0;
-  /** Until the first Hello's release is committed, nothing is leased to this stream. */
-  releasing = false;
+  /** Set once the node accepted the connection. */
+  conn: WorkerSession | null = null;
   /** The worker takes several acks in one message (Hello.batch_acks). */
   batchAcks = false;
   closed = false;
-  /** The worker half-closed the stream: a clean goodbye. */
-  saidGoodbye = false;
-  /** No lease proposal before this time (ms): the last one was refused. */
-  leaseRetryAt = 0;
-  /** Current back-off after refused lease proposals, ms; 0 when the last one was accepted. */
-  leaseBackoffMs = 0;
   private acks: Record<string, unknown>[] = [];
-  readonly connectedAt: number;
-  lastSeenAt: number;
 
-  constructor(
-    readonly call: WorkerDuplex,
-    private readonly clock: NodeClock,
-  ) {
-    this.connectedAt = clock.now();
-    this.lastSeenAt = this.connectedAt;
-  }
-
-  /** Has said its first Hello. */
-  get registered(): boolean {
-    return this.workerId !== '';
-  }
-
-  free(): number {
-    return this.capacity - this.held.size - this.requested;
-  }
+  constructor(readonly call: WorkerDuplex) {}
 
   send(msg: Record<string, unknown>): void {
     if (!this.closed) this.call.write(msg);
@@ -143,26 +105,7 @@ export class WorkerStream {
 
   /** Push granted leases, in messages a 4 MiB receive limit takes (see `splitLeasePush`). */
   pushLeases(grants: readonly LeaseGrant[], serverTimeMs: number): void {
-    for (const g of grants) this.held.set(g.jobId, g.token);
     for (const part of splitLeasePush(grants)) this.send({ leases: { jobs: part.map(grantToWire), serverTimeMs } });
-  }
-
-  /** A lease proposal for this stream was refused: back off, doubling. True on the first of a streak. */
-  leaseRefused(): boolean {
-    const first = this.leaseBackoffMs === 0;
-    this.leaseBackoffMs = first ? LEASE_BACKOFF_MIN_MS : Math.min(LEASE_BACKOFF_MAX_MS, this.leaseBackoffMs * 2);
-    this.leaseRetryAt = this.clock.now() + this.leaseBackoffMs;
-    return first;
-  }
-
-  leaseAccepted(): void {
-    this.leaseBackoffMs = 0;
-    this.leaseRetryAt = 0;
-  }
-
-  /** Drop held leases that are no longer current (`isCurrent` false): expired, cancelled, abandoned. */
-  pruneHeld(isCurrent: (jobId: string, token: number) => boolean): void {
-    for (const [jobId, token] of this.held) if (!isCurrent(jobId, token)) this.held.delete(jobId);
   }
 
   private flushAcks(): void {

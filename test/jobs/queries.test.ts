@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { getJob, hasReady, listJobs, queueStats, readyQueues, stats, type JobSummary } from '../../src/jobs/index.js';
+import { attemptOutcome, getJob, hasReady, listJobs, queueOf, queueStats, readyQueues, stats, type JobSummary } from '../../src/jobs/index.js';
 import { Harness, job } from './helpers.js';
 
 const T0 = 7_000_000;
 
 describe('queries', () => {
+  it('attemptOutcome tells how the attempt of a token ended, with the job state now; queueOf names the queue', () => {
+    const h = new Harness();
+    const [id] = h.submit(T0, job({ maxAttempts: 2, backoff: { type: 'fixed', delayMs: 0 } }));
+    const a = h.leaseOne(T0);
+    expect(attemptOutcome(h.state, id!, a.token)).toEqual({ outcome: 'running', jobState: 'leased' });
+    h.one(T0 + 1, { type: 'fail', jobId: id!, token: a.token, error: 'x' });
+    const b = h.leaseOne(T0 + 2);
+    h.one(T0 + 3, { type: 'complete', jobId: id!, token: b.token });
+    expect(attemptOutcome(h.state, id!, a.token)).toEqual({ outcome: 'failed', jobState: 'succeeded' });
+    expect(attemptOutcome(h.state, id!, b.token)).toEqual({ outcome: 'succeeded', jobState: 'succeeded' });
+    expect(attemptOutcome(h.state, id!, b.token + 1)).toBeNull();
+    expect(attemptOutcome(h.state, 'nope', 1)).toBeNull();
+    expect(queueOf(h.state, id!)).toBe('q');
+    expect(queueOf(h.state, 'nope')).toBeNull();
+  });
+
   it('getJob returns a full view with history; null for an unknown id', () => {
     const h = new Harness();
     const [id] = h.submit(T0, job({ idempotencyKey: 'k', priority: 4 }));

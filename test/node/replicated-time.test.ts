@@ -7,7 +7,7 @@
 import { MemoryLevel } from 'memory-level';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getJob, type Command, type CommandResult, type LeaseGrant } from '../../src/jobs/index.js';
+import type { Command, CommandResult, LeaseGrant } from '../../src/jobs/index.js';
 import { JobNode } from '../../src/node/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
 import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
@@ -55,6 +55,7 @@ class TestCluster {
       electionTicks: 5,
       heartbeatTicks: 1,
       leaseGraceMs: GRACE_MS,
+      workerConnectionGraceMs: 10_000,
     });
     const m = { id, node, db, storage, clock };
     this.members.set(id, m);
@@ -133,7 +134,7 @@ describe('replicated time (J5)', () => {
     const leader = await c.leader();
     await c.submit(leader);
     const grant = await c.lease(leader);
-    const before = leader.node.state.now;
+    const before = leader.node.query.now();
     const startedAt = c.vt.elapsedMs;
 
     leader.clock.wallOffsetMs += HOUR_MS;
@@ -141,12 +142,12 @@ describe('replicated time (J5)', () => {
     const hb = await c.heartbeat(leader, grant);
 
     expect(hb).toMatchObject({ ok: true, type: 'heartbeat', leases: [{ ok: true, jobId: grant.jobId }] });
-    const now = leader.node.state.now;
+    const now = leader.node.query.now();
     const elapsed = c.vt.elapsedMs - startedAt;
     // Replicated time moved as far as monotonic time did, not by the step.
     expect(now - before).toBeGreaterThanOrEqual(2_000);
     expect(now - before).toBeLessThanOrEqual(elapsed);
-    expect(leader.node.state.jobs.get(grant.jobId)?.lease?.expiresAt).toBe(now + LEASE_TTL_MS);
+    expect(leader.node.query.getJob(grant.jobId)?.lease?.expiresAt).toBe(now + LEASE_TTL_MS);
     expect(leader.node.time()).toBeLessThan(before + HOUR_MS);
   });
 
@@ -157,20 +158,20 @@ describe('replicated time (J5)', () => {
     const delayMs = 5_000;
     const jobId = await c.submit(old, { delayMs });
     const submittedAt = c.vt.elapsedMs;
-    const runAt = getJob(old.node.state, jobId)?.runAt as number;
+    const runAt = old.node.query.getJob(jobId)?.runAt as number;
     const lastTime = old.node.time();
 
     const leader = await failOver(c, old, -HOUR_MS);
     // Its stamps start from the last replicated time, not from its wall clock.
     expect(leader.node.time()).toBeGreaterThanOrEqual(lastTime);
-    await c.vt.until(() => (getJob(leader.node.state, jobId)?.state === 'ready' ? true : undefined), 'the delayed job is ready', 20_000);
+    await c.vt.until(() => (leader.node.query.getJob(jobId)?.state === 'ready' ? true : undefined), 'the delayed job is ready', 20_000);
 
     // Ready after its delay of real (monotonic) time, plus at most the failover's gap and one tick.
     const waited = c.vt.elapsedMs - submittedAt;
     expect(waited).toBeGreaterThanOrEqual(delayMs);
     expect(waited).toBeLessThan(delayMs + 1_000);
-    expect(leader.node.state.now).toBeGreaterThanOrEqual(runAt);
-    expect(leader.node.state.now).toBeLessThan(runAt + 1_000);
+    expect(leader.node.query.now()).toBeGreaterThanOrEqual(runAt);
+    expect(leader.node.query.now()).toBeLessThan(runAt + 1_000);
   });
 
   it('steps time forward once for a new leader whose wall clock is 1 h ahead; the leader-change grace keeps inherited leases', async () => {
@@ -179,19 +180,19 @@ describe('replicated time (J5)', () => {
     const old = await c.leader();
     await c.submit(old);
     const grant = await c.lease(old);
-    const before = old.node.state.now;
+    const before = old.node.query.now();
 
     const leader = await failOver(c, old, HOUR_MS);
-    const stepped = leader.node.state.now;
+    const stepped = leader.node.query.now();
     expect(stepped).toBeGreaterThanOrEqual(before + HOUR_MS);
     // The lease outlived the step: the grace extended it past the new time.
-    expect(leader.node.state.jobs.get(grant.jobId)?.lease?.expiresAt).toBeGreaterThanOrEqual(stepped);
+    expect(leader.node.query.getJob(grant.jobId)?.lease?.expiresAt).toBeGreaterThanOrEqual(stepped);
 
     await c.vt.advance(GRACE_MS / 2);
     const hb = await c.heartbeat(leader, grant);
     expect(hb).toMatchObject({ ok: true, type: 'heartbeat', leases: [{ ok: true, jobId: grant.jobId }] });
     // After the step, time follows the monotonic clock again.
-    expect(leader.node.state.now - stepped).toBeLessThan(GRACE_MS);
+    expect(leader.node.query.now() - stepped).toBeLessThan(GRACE_MS);
   });
 
   it('lets a cluster stopped for an hour see the hour pass at the next election, so work due meanwhile runs', async () => {
@@ -205,6 +206,6 @@ describe('replicated time (J5)', () => {
     // Monotonic clocks start again with the processes; the hour is seen only on the wall clocks.
     for (const { id, db } of dbs) await c.start(id, HOUR_MS, db);
     const next = await c.leader();
-    await c.vt.until(() => (getJob(next.node.state, jobId)?.state === 'ready' ? true : undefined), 'the job due within the hour is ready', 2_000);
+    await c.vt.until(() => (next.node.query.getJob(jobId)?.state === 'ready' ? true : undefined), 'the job due within the hour is ready', 2_000);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { validateConfig, type Config } from '../../src/config/index.js';
-import { getJob, type JobView } from '../../src/jobs/index.js';
+import type { JobView } from '../../src/jobs/index.js';
 import type { JobNode } from '../../src/node/index.js';
 import { serviceClient } from '../../src/protocol/index.js';
 import { startNode, type RunningNode } from '../../src/server/node-server.js';
@@ -46,7 +46,7 @@ export async function startServer(config: Record<string, unknown> = {}): Promise
     node: running.node,
     address,
     job: (id) => {
-      const j = getJob(running.node.state, id);
+      const j = running.node.query.getJob(id);
       if (j === null) throw new Error(`no job ${id}`);
       return j;
     },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { leaseSessions } from '../jobs/index.js';
-import type { JobNode, NodeClock } from '../node/index.js';
-import type { WorkerStream } from './worker-stream.js';
+import type { DispatchHost } from './dispatcher.js';
+import type { NodeClock } from './types.js';
+import type { WorkerSession } from './worker-session.js';
 
 const key = (workerId: string, session: string): string => `${workerId}\u0000${session}`;
 
@@ -16,8 +16,8 @@ const key = (workerId: string, session: string): string => `${workerId}\u0000${s
  * Leases of no session (the unary Lease call) are never abandoned: they end by their TTL.
  */
 export class SessionWatch {
-  /** Registered streams by session key. */
-  private readonly live = new Map<string, Set<WorkerStream>>();
+  /** Registered connections by session key. */
+  private readonly live = new Map<string, Set<WorkerSession>>();
   /** Grace timers of sessions whose last stream broke. */
   private readonly graceTimers = new Map<string, unknown>();
   /** Sessions that said Hello on this node since its term began. */
@@ -25,14 +25,14 @@ export class SessionWatch {
   private termTimer: unknown = null;
 
   constructor(
-    private readonly node: JobNode,
+    private readonly node: DispatchHost,
     private readonly graceMs: number,
     private readonly clock: NodeClock,
     private readonly logger: Logger,
   ) {}
 
   /** A stream's first Hello registered it under (workerId, session). */
-  registered(s: WorkerStream): void {
+  registered(s: WorkerSession): void {
     const k = key(s.workerId, s.session);
     this.seenThisTerm.add(k);
     const timer = this.graceTimers.get(k);
@@ -53,7 +53,7 @@ export class SessionWatch {
   }
 
   /** A registered stream ended: `clean` when the worker half-closed it. */
-  ended(s: WorkerStream, clean: boolean): void {
+  ended(s: WorkerSession, clean: boolean): void {
     if (!s.registered) return;
     const k = key(s.workerId, s.session);
     const set = this.live.get(k);
@@ -98,7 +98,7 @@ export class SessionWatch {
   /** Abandon every session holding leases that has said no Hello this term and has no live stream. */
   private sweep(): void {
     if (!this.node.isLeader()) return;
-    const gone = leaseSessions(this.node.state).filter((s) => !this.seenThisTerm.has(key(s.workerId, s.session)) && !this.live.has(key(s.workerId, s.session)));
+    const gone = this.node.query.leaseSessions().filter((s) => !this.seenThisTerm.has(key(s.workerId, s.session)) && !this.live.has(key(s.workerId, s.session)));
     for (const { workerId, session } of gone) this.abandon(workerId, session, `it did not connect within ${this.graceMs} ms of this leader's term`);
   }
 

@@ -1,15 +1,25 @@
 import type { Logger } from 'pino';
-import { hasReady, isCurrentLease, type Command } from '../jobs/index.js';
-import type { JobNode, NodeClock } from '../node/index.js';
-import type { WorkerStream } from './worker-stream.js';
+import { dispatchOrder, leaseSize, type Command, type CommandResult } from '../jobs/index.js';
+import type { JobQueries } from './queries.js';
+import type { NodeClock } from './types.js';
+import type { WorkerSession } from './worker-session.js';
+
+/** What the dispatcher needs of the node. */
+export interface DispatchHost {
+  isLeader(): boolean;
+  readonly query: JobQueries;
+  propose(command: Command): Promise<CommandResult>;
+}
 
 /**
  * The leader's dispatcher: it wakes when jobs may have become ready or slots free, and proposes a
- * lease for every worker stream with free slots whose queues have ready jobs, batching the leases
- * of a round into the same log entries.
+ * lease for every worker session with free slots whose queues have ready jobs, batching the leases
+ * of a round into the same log entries. How many jobs each asks for, the order sessions are
+ * offered leases in and the refusal back-off are policy, in src/jobs/dispatch.ts; which jobs a
+ * lease gets is decided when it is applied.
  *
  * It never proposes what validation refuses (at most `maxLeaseBatch` jobs per lease); a lease the
- * state machine refuses anyway backs off for that stream (100 ms doubling to 5 s, reset by the
+ * state machine refuses anyway backs off for that session (100 ms doubling to 5 s, reset by the
  * next accepted one) and is logged once per streak, so a refusal can never spin the log.
  */
 export class Dispatcher {
@@ -21,8 +31,8 @@ export class Dispatcher {
   private retryAt = Infinity;
 
   constructor(
-    private readonly node: JobNode,
-    private readonly streams: ReadonlySet<WorkerStream>,
+    private readonly node: DispatchHost,
+    private readonly sessions: ReadonlySet<WorkerSession>,
     private readonly clock: NodeClock,
     private readonly logger: Logger,
   ) {}
@@ -44,7 +54,7 @@ export class Dispatcher {
     });
   }
 
-  /** Run the round asked for, if any (the node calls this before it packs an entry). */
+  /** Run the round asked for, if any (the driver calls this before it packs an entry). */
   now(): void {
     if (!this.wanted) return;
     this.wanted = false;
@@ -60,41 +70,39 @@ export class Dispatcher {
   }
 
   /**
-   * Propose a lease for every stream with free slots whose queues have ready jobs. With
-   * `anticipated`, also for streams serving those queues when nothing is ready yet: a submit
+   * Propose a lease for every session with free slots whose queues have ready jobs. With
+   * `anticipated`, also for sessions serving those queues when nothing is ready yet: a submit
    * proposed in the same round lands in the same entry just before the lease, so an idle worker
    * gets a new job after one commit instead of two.
    */
   private dispatch(anticipated?: readonly string[]): void {
     const node = this.node;
     if (!node.isLeader()) return;
-    const state = node.state;
-    const maxLeaseBatch = state.options.maxLeaseBatch;
+    const query = node.query;
+    const maxLeaseBatch = query.options.maxLeaseBatch;
     const now = this.clock.now();
-    const list = [...this.streams];
-    this.rotation = (this.rotation + 1) % Math.max(1, list.length);
-    for (let i = 0; i < list.length; i++) {
-      const s = list[(i + this.rotation) % list.length] as WorkerStream;
-      if (s.closed || s.saidGoodbye || s.releasing || !s.registered) continue;
+    const { order, next } = dispatchOrder([...this.sessions], this.rotation);
+    this.rotation = next;
+    for (const s of order) {
+      if (s.closed || s.closing || s.releasing || !s.registered) continue;
       if (s.leaseRetryAt > now) {
         this.retryLater(s.leaseRetryAt);
         continue;
       }
       // A full worker may hold leases that ended meanwhile (expired, cancelled): free their slots.
-      if (s.free() <= 0) s.pruneHeld((jobId, token) => isCurrentLease(state, jobId, token));
-      const free = s.free();
-      if (free <= 0) continue;
-      const wanted = hasReady(state, s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
+      if (s.free() <= 0) s.pruneHeld((jobId, token) => query.isCurrentLease(jobId, token));
+      const max = leaseSize(s.free(), maxLeaseBatch);
+      if (max === 0) continue;
+      const wanted = query.hasReady(s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
       if (!wanted) continue;
-      const max = Math.min(free, maxLeaseBatch);
       s.requested += max;
-      const cmd: Command = { type: 'lease', workerId: s.workerId, session: s.session, queues: s.queues, max, ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
+      const cmd: Command = { type: 'lease', workerId: s.workerId, session: s.session, queues: [...s.queues], max, ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
       node.propose(cmd).then(
         (res) => {
           s.requested -= max;
           if (!res.ok) {
             if (s.leaseRefused()) {
-              this.logger.warn({ workerId: s.workerId, session: s.session, code: res.code, message: res.message, max }, 'lease proposal refused; backing off for this worker stream');
+              this.logger.warn({ workerId: s.workerId, session: s.session, code: res.code, message: res.message, max }, 'lease proposal refused; backing off for this worker session');
             }
             this.retryLater(s.leaseRetryAt);
             return;
@@ -102,7 +110,7 @@ export class Dispatcher {
           s.leaseAccepted();
           if (res.type === 'lease' && res.leases.length > 0) {
             if (s.closed) return; // the session's grace or abandonment deals with them
-            s.pushLeases(res.leases, node.state.now);
+            s.granted(res.leases, query.now());
           }
           this.soon();
         },
@@ -113,7 +121,7 @@ export class Dispatcher {
     }
   }
 
-  /** Run a round at `at` (ms), for streams backing off. */
+  /** Run a round at `at` (ms), for sessions backing off. */
   private retryLater(at: number): void {
     if (at >= this.retryAt) return;
     if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);

@@ -1,0 +1,33 @@
+/**
+ * The transitions applying a batch made, as values: emitted by the reducers at the point where each
+ * transition happens (no scan of the state afterwards), in the order they happened. Every replica
+ * applying the same entry emits the same events. Consumers (the driver's metrics, the leader's
+ * worker sessions, result waiters) read these instead of the mutable state.
+ */
+import type { JobState } from './types.js';
+
+/** Where a job went after an attempt ended without success: round again, or dead (no attempts left). */
+export type AfterAttempt = 'retry' | 'dead';
+
+export type JobEvent =
+  /** A new job (an idempotent duplicate emits nothing); `state` is ready or scheduled. */
+  | { readonly type: 'submitted'; readonly jobId: string; readonly queue: string; readonly state: JobState }
+  /** A lease was granted to (`workerId`, `session`); `session` is '' for a unary lease. */
+  | { readonly type: 'leased'; readonly jobId: string; readonly queue: string; readonly token: number; readonly workerId: string; readonly session: string; readonly attempt: number }
+  | { readonly type: 'completed'; readonly jobId: string; readonly queue: string; readonly token: number }
+  /** A worker reported the attempt failed. */
+  | { readonly type: 'failed'; readonly jobId: string; readonly queue: string; readonly token: number; readonly next: AfterAttempt }
+  /** The lease's TTL passed without a heartbeat. */
+  | { readonly type: 'expired'; readonly jobId: string; readonly queue: string; readonly token: number; readonly next: AfterAttempt }
+  /** The session gave the lease back unstarted (no attempt used); the job is ready again. */
+  | { readonly type: 'released'; readonly jobId: string; readonly queue: string; readonly token: number; readonly workerId: string; readonly session: string }
+  /** The session went away holding the lease (the attempt counts). */
+  | { readonly type: 'abandoned'; readonly jobId: string; readonly queue: string; readonly token: number; readonly workerId: string; readonly session: string; readonly next: AfterAttempt }
+  /** `token` is the ended lease's when the job was leased, else 0. */
+  | { readonly type: 'cancelled'; readonly jobId: string; readonly queue: string; readonly previous: JobState; readonly token: number }
+  /** An operator's retry of a dead job. */
+  | { readonly type: 'retried'; readonly jobId: string; readonly queue: string }
+  /** A finished job removed for good (retention or its queue's count bound); `state` is its terminal state. */
+  | { readonly type: 'purged'; readonly jobId: string; readonly queue: string; readonly state: JobState };
+
+export type JobEventType = JobEvent['type'];

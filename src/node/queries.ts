@@ -1,0 +1,88 @@
+/**
+ * The read-only face of the job state that the layers above the driver get: copies and views,
+ * never the mutable `JobsState` (which only `applyBatch` changes).
+ */
+import {
+  attemptOutcome,
+  getJob,
+  hasReady,
+  isCurrentLease,
+  leaseSessions,
+  listJobs,
+  queueOf,
+  stats,
+  type AttemptOutcome,
+  type JobState,
+  type JobView,
+  type JobsOptions,
+  type JobsState,
+  type ListJobsPage,
+  type ListJobsQuery,
+  type QueueStats,
+} from '../jobs/index.js';
+
+/** Queries of this node's applied job state. Each answers from the state as applied so far, on any role. */
+export interface JobQueries {
+  /** The state machine's options (limits and defaults a request is checked against). */
+  readonly options: Readonly<JobsOptions>;
+  /** Replicated time of the applied state (J5), ms since the epoch: the latest entry stamp applied. */
+  now(): number;
+  getJob(id: string): JobView | null;
+  list(query?: ListJobsQuery): ListJobsPage;
+  stats(): QueueStats[];
+  /** True when any of `queues` has a ready job. O(queues). */
+  hasReady(queues: readonly string[]): boolean;
+  /** True when job `id` is leased under `token` now. O(1). */
+  isCurrentLease(id: string, token: number): boolean;
+  /** The worker sessions holding leases, each once. O(leased jobs). */
+  leaseSessions(): { readonly workerId: string; readonly session: string }[];
+  /** How the attempt of `id` under `token` ended, and the job's state; null when unknown. */
+  attemptOutcome(id: string, token: number): { readonly outcome: AttemptOutcome; readonly jobState: JobState } | null;
+  /** The queue of job `id`, or null when unknown. O(1). */
+  queueOf(id: string): string | null;
+}
+
+/** `JobQueries` over whatever state `current` returns (a restored snapshot replaces the object). */
+export class StateQueries implements JobQueries {
+  constructor(private readonly current: () => JobsState) {}
+
+  get options(): Readonly<JobsOptions> {
+    return this.current().options;
+  }
+
+  now(): number {
+    return this.current().now;
+  }
+
+  getJob(id: string): JobView | null {
+    return getJob(this.current(), id);
+  }
+
+  list(query: ListJobsQuery = {}): ListJobsPage {
+    return listJobs(this.current(), query);
+  }
+
+  stats(): QueueStats[] {
+    return stats(this.current());
+  }
+
+  hasReady(queues: readonly string[]): boolean {
+    return hasReady(this.current(), queues);
+  }
+
+  isCurrentLease(id: string, token: number): boolean {
+    return isCurrentLease(this.current(), id, token);
+  }
+
+  leaseSessions(): { readonly workerId: string; readonly session: string }[] {
+    return leaseSessions(this.current());
+  }
+
+  attemptOutcome(id: string, token: number): { readonly outcome: AttemptOutcome; readonly jobState: JobState } | null {
+    return attemptOutcome(this.current(), id, token);
+  }
+
+  queueOf(id: string): string | null {
+    return queueOf(this.current(), id);
+  }
+}
