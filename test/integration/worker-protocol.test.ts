@@ -120,27 +120,48 @@ function firstJobId(res: readonly { id: string }[]): string {
   return id;
 }
 
-describe('worker protocol on a real cluster whose nodes stay up', () => {
-  let cluster: Cluster;
+/**
+ * A three-node cluster shared by the tests of one `describe` (started before them, cleaned up
+ * after, its files kept when one failed), and `onFailure`, which each test calls first to have the
+ * cluster described and kept if it fails.
+ */
+function sharedCluster(clusterId: string, config?: Record<string, unknown>): { readonly cluster: Cluster; readonly onFailure: () => void } {
+  let cluster: Cluster | null = null;
   let failed = false;
-
   beforeAll(async () => {
-    cluster = await Cluster.start({ size: 3, clusterId: 'worker-protocol', tmpPrefix: 'raftjobs-worker-protocol-', config: { server: { workerConnectionGraceMs: GRACE_MS, keepaliveTimeMs: KEEPALIVE_MS, keepaliveTimeoutMs: KEEPALIVE_MS } } });
+    cluster = await Cluster.start({ size: 3, clusterId, tmpPrefix: `raftjobs-${clusterId}-`, ...(config !== undefined ? { config } : {}) });
     await cluster.waitForLeader();
   });
-
   afterAll(async () => {
     await closeAll();
+    if (cluster === null) return;
     const dir = await cluster.cleanup(failed);
     if (failed) console.error(`worker protocol tests failed; cluster files kept in ${dir}`);
   });
+  const started = (): Cluster => {
+    if (cluster === null) throw new Error('the shared cluster is not started yet');
+    return cluster;
+  };
+  return {
+    get cluster(): Cluster {
+      return started();
+    },
+    onFailure: (): void => {
+      watch(started);
+      onTestFailed(() => {
+        failed = true;
+      });
+    },
+  };
+}
 
-  function onFailure(): void {
-    watch(() => cluster);
-    onTestFailed(() => {
-      failed = true;
-    });
-  }
+describe('worker protocol on a real cluster whose nodes stay up', () => {
+  const shared = sharedCluster('worker-protocol', { server: { workerConnectionGraceMs: GRACE_MS, keepaliveTimeMs: KEEPALIVE_MS, keepaliveTimeoutMs: KEEPALIVE_MS } });
+  let cluster: Cluster;
+  beforeAll(() => {
+    cluster = shared.cluster;
+  });
+  const onFailure = shared.onFailure;
 
   // Before: the server ended the whole stream with INVALID_ARGUMENT on the over-limit complete, the
   // SDK sent the same complete again on every reconnect, the job stayed `leased` by heartbeats and
@@ -466,27 +487,13 @@ describe('worker protocol on a real cluster whose nodes stay up', () => {
 });
 
 describe('worker protocol on a real cluster with a frozen node', () => {
+  // The default connection grace (10 s): a new leader keeps inherited leases that long.
+  const shared = sharedCluster('worker-frozen');
   let cluster: Cluster;
-  let failed = false;
-
-  beforeAll(async () => {
-    // The default connection grace (10 s): a new leader keeps inherited leases that long.
-    cluster = await Cluster.start({ size: 3, clusterId: 'worker-frozen', tmpPrefix: 'raftjobs-worker-frozen-' });
-    await cluster.waitForLeader();
+  beforeAll(() => {
+    cluster = shared.cluster;
   });
-
-  afterAll(async () => {
-    await closeAll();
-    const dir = await cluster.cleanup(failed);
-    if (failed) console.error(`worker protocol tests failed; cluster files kept in ${dir}`);
-  });
-
-  function onFailure(): void {
-    watch(() => cluster);
-    onTestFailed(() => {
-      failed = true;
-    });
-  }
+  const onFailure = shared.onFailure;
 
   function resumeAll(): void {
     for (const id of cluster.ids) if (cluster.process(id)?.paused === true) cluster.resume(id);
