@@ -87,6 +87,7 @@ export function addAdminService(
           connectedAtMs: w.connectedAt,
           lastSeenAtMs: w.lastSeenAt,
           peer: w.peer,
+          sessionId: w.session ?? '',
         })),
       });
     },

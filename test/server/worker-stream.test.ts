@@ -168,6 +168,21 @@ describe('worker sessions', () => {
     expect(ack.ok).toBe(true);
     expect(ack.message).toMatch(/ignored 1 of 1/);
     expect(server.job(a!).state).toBe('leased');
+    // Admin.Workers lists both, told apart by their sessions, each with its own lease.
+    const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
+    const admin = new Admin(server.address, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, Unary>;
+    try {
+      const listed = await new Promise<Record<string, unknown>>((resolve, reject) =>
+        (admin['Workers'] as Unary).call(admin, {}, { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r ?? {}))),
+      );
+      const pods = (listed['workers'] as { workerId: string; sessionId: string; held: { jobId: string }[] }[]).filter((w) => w.workerId === 'pod-1');
+      expect(pods.map((w) => [w.sessionId, w.held.map((h) => h.jobId)]).sort()).toEqual([
+        ['boot-1', [a]],
+        ['boot-2', [b]],
+      ]);
+    } finally {
+      admin.close();
+    }
     // Each completes its own job: one attempt each.
     const c1 = one.send({ complete: { jobId: a!, token: la!.token, result: Buffer.alloc(0) } });
     const c2 = two.send({ complete: { jobId: b!, token: lb!.token, result: Buffer.alloc(0) } });
