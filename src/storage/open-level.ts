@@ -7,7 +7,7 @@ import { type StorageIdentity, checkIdentity, decodeIdentity, encodeIdentity } f
 import { corrupt, errorCode, findCause, refuse } from './failures.js';
 import { IDENTITY_KEY } from './keys.js';
 import { LevelFileDamage, verifyLevelFiles } from './level-files.js';
-import { RaftStorage, type StorageDatabase } from './raft-storage.js';
+import { RaftStorage, SNAPSHOT_BATCH_GAP_MS, type StorageDatabase } from './raft-storage.js';
 
 /** Where a node keeps its data. */
 export interface LevelStorageOptions {
@@ -68,7 +68,7 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<RaftS
     throw openFailure(err, dbPath);
   }
   try {
-    return await RaftStorage.open(db as StorageDatabase, identity, { path: dbPath, copyChunks: false, initializeEmpty: false });
+    return await RaftStorage.open(db as StorageDatabase, identity, { path: dbPath, copyChunks: false, initializeEmpty: false, snapshotBatchGapMs: SNAPSHOT_BATCH_GAP_MS });
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
