@@ -58,7 +58,8 @@ function layer(folder, allowed) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**'] },
+  // src/protocol/generated: written by `npm run proto-types` from the .proto files (test/protocol checks it is current).
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'src/protocol/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,7 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
-import { serviceClient } from '../protocol/index.js';
+import { NodeAdmin } from '../client/index.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 import { fetchStatus } from './status-command.js';
 
@@ -29,25 +28,19 @@ export const SNAPSHOT_TIMEOUT_MS = 120_000;
  * status for the new first log index. An unreachable node, or one that fails, gives `ok: false`.
  */
 export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_TIMEOUT_MS): Promise<SnapshotRow> {
-  const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
-  const client = new Admin(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-    Snapshot(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { snapshotIndex: number }) => void): void;
-  };
+  const admin = new NodeAdmin(address);
   const started = performance.now();
-  return new Promise<SnapshotRow>((resolve) => {
-    client.Snapshot({}, { deadline: Date.now() + timeoutMs }, (err, res) => {
-      client.close();
-      if (err || !res) {
-        resolve({ id, address, ok: false, error: err ? `${grpc.status[err.code] ?? err.code}: ${err.details}` : 'no answer' });
-        return;
-      }
-      const tookMs = Math.round(performance.now() - started);
-      void fetchStatus(id, address).then((s) => {
-        const row: SnapshotRow = { id, address, ok: true, snapshotIndex: res.snapshotIndex, tookMs };
-        resolve(s.firstLogIndex === undefined || s.lastLogIndex === undefined ? row : { ...row, firstLogIndex: s.firstLogIndex, lastLogIndex: s.lastLogIndex });
-      });
-    });
-  });
+  return admin
+    .snapshot({ timeoutMs })
+    .finally(() => admin.close())
+    .then(
+      async (snapshotIndex): Promise<SnapshotRow> => {
+        const row: SnapshotRow = { id, address, ok: true, snapshotIndex, tookMs: Math.round(performance.now() - started) };
+        const s = await fetchStatus(id, address);
+        return s.firstLogIndex === undefined || s.lastLogIndex === undefined ? row : { ...row, firstLogIndex: s.firstLogIndex, lastLogIndex: s.lastLogIndex };
+      },
+      (err: unknown): SnapshotRow => ({ id, address, ok: false, error: err instanceof Error ? err.message : String(err) }),
+    );
 }
 
 /** Snapshot every node of a config at once; rows in config order. */

@@ -1,7 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
+import { NodeAdmin } from '../client/index.js';
 import { loadConfig } from '../config/index.js';
-import { serviceClient, type WireNodeStatus } from '../protocol/index.js';
 import { parseFlags, requireFlag } from './args.js';
 
 /** One row of `raftjobs status --json`. */
@@ -22,8 +21,6 @@ export interface StatusRow {
   error?: string;
 }
 
-type WireStatus = WireNodeStatus;
-
 /** Options of {@link fetchStatus}. */
 export interface FetchStatusOptions {
   /**
@@ -38,35 +35,28 @@ const DIGEST_TIMEOUT_MS = 30_000;
 
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
 export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: FetchStatusOptions = {}): Promise<StatusRow> {
-  const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
-  const client = new Admin(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-    Status(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, s?: WireStatus) => void): void;
-  };
-  return new Promise<StatusRow>((resolve) => {
-    const deadline = Date.now() + (o.digest === true ? Math.max(timeoutMs, DIGEST_TIMEOUT_MS) : timeoutMs);
-    client.Status({ skipDigest: o.digest !== true }, { deadline }, (err: grpc.ServiceError | null, s?: WireStatus) => {
-      client.close();
-      if (err || !s) {
-        resolve({ id, address, role: 'unreachable', error: err?.details ?? 'no answer' });
-        return;
-      }
-      resolve({
+  const admin = new NodeAdmin(address);
+  return admin
+    .status({ timeoutMs: o.digest === true ? Math.max(timeoutMs, DIGEST_TIMEOUT_MS) : timeoutMs, ...(o.digest === true ? { digest: true } : {}) })
+    .then(
+      (s): StatusRow => ({
         id: s.id,
         address,
         role: s.role,
         term: s.term,
-        leaderId: s.leaderId === '' ? null : s.leaderId,
+        leaderId: s.leaderId,
         commitIndex: s.commitIndex,
         appliedIndex: s.appliedIndex,
         firstLogIndex: s.firstLogIndex,
         lastLogIndex: s.lastLogIndex,
         snapshotIndex: s.snapshotIndex,
-        stateDigest: s.stateDigest,
+        stateDigest: s.stateDigest ?? '',
         pid: s.pid,
-        peers: s.peers,
-      });
-    });
-  });
+        peers: [...s.peers],
+      }),
+      (err: unknown): StatusRow => ({ id, address, role: 'unreachable', error: err instanceof Error ? err.message : String(err) }),
+    )
+    .finally(() => admin.close());
 }
 
 /** Status of every node in a config, in config order. */

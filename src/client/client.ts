@@ -4,11 +4,10 @@ import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Cl
 import { JobView, toJobState, toWireSpec } from './codec.js';
 import { SubmitCoalescer } from './coalesce.js';
 import { StreamUnavailable, SubmitStream } from './submit-stream.js';
-import type { WireJob, WireListResponse, WireStatsResponse, WireSubmitResponse } from './proto.js';
-import { services } from './proto.js';
 import { Router } from './router.js';
 import type { CallOptions, ClusterStats, GetOptions, JobInput, ListOptions, QueueStats, SdkLogger, StatsOptions, SubmittedJob, WaitOptions } from './types.js';
 import { isTerminalState, silentLogger } from './types.js';
+import { jobsServices, type wire } from '../protocol/index.js';
 
 /** Options of `new Client(...)`. */
 export interface ClientOptions {
@@ -68,7 +67,7 @@ const WAIT_SLACK_MS = 2_000;
 export class Client {
   private readonly router: Router;
   private readonly clock: Clock;
-  private readonly coalescer: SubmitCoalescer<WireSubmitResponse['jobs'][number]> | null;
+  private readonly coalescer: SubmitCoalescer<wire.SubmitResponse__Output['jobs'][number]> | null;
   /** Submits on one stream to the leader when it is open (see `SubmitStream`). */
   private readonly stream: SubmitStream;
 
@@ -80,7 +79,7 @@ export class Client {
     this.clock = options.clock ?? systemClock;
     this.router = new Router({
       nodes: options.nodes,
-      service: services().Jobs,
+      service: jobsServices().Jobs,
       clock: this.clock,
       random: options.random ?? systemRandom,
       logger: options.logger ?? silentLogger,
@@ -109,7 +108,7 @@ export class Client {
               }
             }
             const left = Math.max(1, budget - (this.clock.now() - started));
-            return (await this.router.call<WireSubmitResponse>('Submit', { jobs }, { idempotent: true }, { deadlineMs: left })).jobs;
+            return (await this.router.call('Submit', { jobs: [...jobs] }, { idempotent: true }, { deadlineMs: left })).jobs;
           }, coalesce, maxSubmitBytes)
         : null;
   }
@@ -134,19 +133,19 @@ export class Client {
     const submitted =
       this.coalescer && opts.signal === undefined
         ? await this.coalescer.submit(specs, opts.deadlineMs)
-        : (await this.router.call<WireSubmitResponse>('Submit', { jobs: specs }, { idempotent: true }, opts)).jobs;
+        : (await this.router.call('Submit', { jobs: specs }, { idempotent: true }, opts)).jobs;
     return submitted.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state) }));
   }
 
   /** One job. @throws RaftJobsError NOT_FOUND */
   async get(id: string, opts: GetOptions = {}): Promise<JobView> {
-    return new JobView(await this.router.call<WireJob>('Get', { id, stale: opts.stale ?? false }, { idempotent: true }, opts));
+    return new JobView(await this.router.call('Get', { id, stale: opts.stale ?? false }, { idempotent: true }, opts));
   }
 
   /** Jobs of a queue and/or state, in submit order, one page at a time. */
   async list(opts: ListOptions = {}): Promise<JobPage> {
     const req = { queue: opts.queue ?? '', state: opts.state ?? '', pageSize: opts.pageSize ?? 0, pageToken: opts.pageToken ?? '', stale: opts.stale ?? false };
-    const res = await this.router.call<WireListResponse>('List', req, { idempotent: true }, opts);
+    const res = await this.router.call('List', req, { idempotent: true }, opts);
     return { jobs: res.jobs.map((j) => new JobView(j)), nextPageToken: res.nextPageToken !== '' ? res.nextPageToken : null };
   }
 
@@ -157,7 +156,7 @@ export class Client {
    * @throws RaftJobsError NOT_FOUND, ILLEGAL_TRANSITION (already finished), OUTCOME_UNKNOWN
    */
   async cancel(id: string, reason?: string, opts: CallOptions = {}): Promise<JobView> {
-    return new JobView(await this.router.call<WireJob>('Cancel', { id, reason: reason ?? '' }, { idempotent: false }, opts));
+    return new JobView(await this.router.call('Cancel', { id, reason: reason ?? '' }, { idempotent: false }, opts));
   }
 
   /**
@@ -166,12 +165,12 @@ export class Client {
    * @throws RaftJobsError NOT_FOUND, ILLEGAL_TRANSITION (not dead), OUTCOME_UNKNOWN
    */
   async retryDead(id: string, attempts?: number, opts: CallOptions = {}): Promise<JobView> {
-    return new JobView(await this.router.call<WireJob>('RetryDead', { id, attempts: attempts ?? 0 }, { idempotent: false }, opts));
+    return new JobView(await this.router.call('RetryDead', { id, attempts: attempts ?? 0 }, { idempotent: false }, opts));
   }
 
   /** Job counts per queue and state. */
   async stats(opts: StatsOptions = {}): Promise<ClusterStats> {
-    const res = await this.router.call<WireStatsResponse>('Stats', { stale: opts.stale ?? false }, { idempotent: true }, opts);
+    const res = await this.router.call('Stats', { stale: opts.stale ?? false }, { idempotent: true }, opts);
     const queues: QueueStats[] = res.queues.map((q) => ({
       queue: q.queue,
       scheduled: q.scheduled,
@@ -199,7 +198,7 @@ export class Client {
     const end = this.clock.now() + timeoutMs;
     const left = (): number => Math.max(0, end - this.clock.now());
     for (;;) {
-      const wire = await this.router.call<WireJob>(
+      const wire = await this.router.call(
         'WaitForResult',
         // The server waits at most timeout_ms, and never past the attempt's deadline.
         (attemptMs) => ({ id, timeoutMs: Math.max(1, Math.min(left(), attemptMs - WAIT_SLACK_MS)) }),

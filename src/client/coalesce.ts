@@ -1,12 +1,12 @@
 import { SUBMIT_HEADER_BYTES, submitJobBytes } from '../limits/index.js';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
-import type { WireJobSpec } from './proto.js';
+import type { SubmitSpec } from './codec.js';
 
 /** What the coalescer sends: one Submit call with many jobs, within a deadline. */
-export type SendBatch<R> = (specs: readonly WireJobSpec[], deadlineMs: number | undefined) => Promise<readonly R[]>;
+export type SendBatch<R> = (specs: readonly SubmitSpec[], deadlineMs: number | undefined) => Promise<readonly R[]>;
 
 interface Waiting<R> {
-  readonly specs: readonly WireJobSpec[];
+  readonly specs: readonly SubmitSpec[];
   /** Upper bound of what these jobs add to a Submit, bytes (`submitJobBytes`). */
   readonly bytes: number;
   readonly deadlineMs: number | undefined;
@@ -44,7 +44,7 @@ export class SubmitCoalescer<R> {
     private readonly maxBytes = Infinity,
   ) {}
 
-  submit(specs: readonly WireJobSpec[], deadlineMs: number | undefined): Promise<R[]> {
+  submit(specs: readonly SubmitSpec[], deadlineMs: number | undefined): Promise<R[]> {
     let bytes = 0;
     for (const spec of specs) bytes += submitJobBytes(spec);
     return new Promise<R[]>((resolve, reject) => {

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { WireAttempt, WireJob, WireJobSpec } from './proto.js';
 import type { JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState } from './types.js';
 import { JOB_STATES } from './types.js';
+import type { SizedJob } from '../limits/index.js';
+import type { wire } from '../protocol/index.js';
 
 const EMPTY = new Uint8Array(0);
+
+/** A JobSpec as the SDK sends it: queue, payload and idempotency key always set (what its byte caps count). */
+export type SubmitSpec = wire.JobSpec & SizedJob;
 
 /** Bytes as they are, a string as UTF-8, `undefined` as empty, anything else as JSON text. */
 export function encodeData(value: JobData, what: string): Uint8Array {
@@ -51,12 +55,12 @@ function optionalNumber(name: string, value: number | undefined): number | undef
  * once, before the first attempt, so every retry of the submit carries the same key (J7).
  * Range checks are the server's; only what cannot be encoded is refused here.
  */
-export function toWireSpec(job: JobInput, index: number): WireJobSpec {
+export function toWireSpec(job: JobInput, index: number): SubmitSpec {
   const at = `jobs[${index}]`;
   if (job === null || typeof job !== 'object') throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}: must be an object`);
   if (typeof job.queue !== 'string' || job.queue === '') throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}.queue: required`);
   if (job.delayMs !== undefined && job.runAt !== undefined) throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}: give at most one of delayMs and runAt`);
-  const spec: WireJobSpec = {
+  const spec: SubmitSpec = {
     queue: job.queue,
     payload: encodeData(job.payload, `${at}.payload`),
     idempotencyKey: job.idempotencyKey ?? randomUUID(),
@@ -90,7 +94,7 @@ export function toJobState(state: string): JobState {
   throw new RaftJobsError(ErrorCode.Internal, `the server sent an unknown job state ${JSON.stringify(state)}`);
 }
 
-function toAttempt(a: WireAttempt): JobAttempt {
+function toAttempt(a: wire.Attempt__Output): JobAttempt {
   return {
     attempt: a.attempt,
     token: a.token,
@@ -131,7 +135,7 @@ export class JobView {
   /** Every attempt, oldest first. */
   readonly history: readonly JobAttempt[];
 
-  constructor(w: WireJob) {
+  constructor(w: wire.Job__Output) {
     this.id = w.id;
     this.queue = w.queue;
     this.state = toJobState(w.state);

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy, type Clock, type Random } from './clock.js';
-import { Meta } from '../protocol/index.js';
+import { Meta, type wire } from '../protocol/index.js';
 import { classify, metaString, toRaftJobsError } from './errors.js';
 import { CHANNEL_OPTIONS } from './proto.js';
 import type { SdkLogger } from './types.js';
@@ -61,7 +61,8 @@ export interface UnaryPolicy {
 
 export interface RouterOptions {
   readonly nodes: readonly string[];
-  readonly service: grpc.ServiceClientConstructor;
+  /** The Jobs service's client constructor (see `jobsServices`). */
+  readonly service: new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => grpc.Client;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: SdkLogger;
@@ -70,6 +71,13 @@ export interface RouterOptions {
   readonly attemptTimeoutMs: number;
   readonly channelOptions?: grpc.ChannelOptions;
 }
+
+/** The unary methods of the Jobs service (the generated definition's keys also admit any string). */
+export type JobsMethod = 'Submit' | 'Get' | 'List' | 'Cancel' | 'RetryDead' | 'Stats' | 'WaitForResult';
+/** What `method` sends, as generated from proto/jobs.proto. */
+export type RequestOf<M extends JobsMethod> = Parameters<wire.JobsDefinition[M]['requestSerialize']>[0];
+/** What `method` answers, as decoded. */
+export type ResponseOf<M extends JobsMethod> = ReturnType<wire.JobsDefinition[M]['responseDeserialize']>;
 
 type UnaryMethod = (
   request: object,
@@ -109,12 +117,12 @@ export class Router {
    * failure as cause) or `signal` aborts (rejects with its reason). `request` may be a function of
    * the attempt's time budget, for calls that pass a wait time to the server.
    */
-  async call<Res>(
-    method: string,
-    request: object | ((attemptMs: number) => object),
+  async call<M extends JobsMethod>(
+    method: M,
+    request: RequestOf<M> | ((attemptMs: number) => RequestOf<M>),
     policy: UnaryPolicy,
     opts: { readonly deadlineMs?: number; readonly signal?: AbortSignal } = {},
-  ): Promise<Res> {
+  ): Promise<ResponseOf<M>> {
     const { clock } = this.o;
     const signal = opts.signal ? AbortSignal.any([opts.signal, this.closing.signal]) : this.closing.signal;
     const budgetMs = opts.deadlineMs ?? this.o.deadlineMs;
@@ -132,8 +140,8 @@ export class Router {
       const attemptMs = policy.idempotent ? Math.min(remaining, policy.attemptTimeoutMs ?? this.o.attemptTimeoutMs) : remaining;
       attempts++;
       try {
-        const req = typeof request === 'function' ? (request as (ms: number) => object)(attemptMs) : request;
-        return await this.invoke<Res>(address, method, req, attemptMs, signal);
+        const req = typeof request === 'function' ? request(attemptMs) : request;
+        return await this.invoke<ResponseOf<M>>(address, method, req, attemptMs, signal);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         const overall = clock.now() >= deadline;

@@ -1,23 +1,23 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { Meta } from '../protocol/index.js';
+import { Meta, type wire } from '../protocol/index.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { metaString } from './errors.js';
-import type { WireJobSpec, WireSubmittedJob } from './proto.js';
 import type { AddressBook } from './router.js';
 import type { SdkLogger } from './types.js';
+import type { SubmitSpec } from './codec.js';
 
 interface StreamResponse {
   requestId: number;
-  jobs: WireSubmittedJob[];
+  jobs: wire.SubmittedJob__Output[];
   code: string;
   message: string;
 }
 
-type Call = grpc.ClientDuplexStream<{ requestId: number; jobs: readonly WireJobSpec[] }, StreamResponse>;
+type Call = grpc.ClientDuplexStream<{ requestId: number; jobs: readonly SubmitSpec[] }, StreamResponse>;
 
 interface Pending {
-  resolve(jobs: WireSubmittedJob[]): void;
+  resolve(jobs: wire.SubmittedJob__Output[]): void;
   reject(err: Error): void;
   readonly timer: TimerHandle;
 }
@@ -71,13 +71,13 @@ export class SubmitStream {
    * error (INVALID_ARGUMENT, ...) or with `StreamUnavailable`. Returns null when no stream is open
    * (and starts opening one).
    */
-  send(specs: readonly WireJobSpec[], timeoutMs: number): Promise<WireSubmittedJob[]> | null {
+  send(specs: readonly SubmitSpec[], timeoutMs: number): Promise<wire.SubmittedJob__Output[]> | null {
     const c = this.conn;
     if (c === null || !c.open) {
       if (c === null && ++this.uses >= 2) this.open();
       return null;
     }
-    return new Promise<WireSubmittedJob[]>((resolve, reject) => {
+    return new Promise<wire.SubmittedJob__Output[]>((resolve, reject) => {
       const requestId = this.nextId++;
       const timer = this.o.clock.setTimeout(() => {
         // A leader that stopped answering: drop the stream; what it still owes goes unary.

@@ -1,6 +1,6 @@
 import { decodeJson } from './codec.js';
-import type { WireLeasedJob } from './proto.js';
 import type { JobData } from './types.js';
+import type { wire } from '../protocol/index.js';
 
 /**
  * Throw this from a handler to fail the job without further attempts: it goes dead at once
@@ -102,7 +102,7 @@ export interface WorkerJob {
  */
 export type JobHandler = (job: WorkerJob) => Promise<JobData | void>;
 
-export function makeWorkerJob(leased: WireLeasedJob, signal: AbortSignal, progress: (percent: number, message?: string) => Promise<boolean>): WorkerJob {
+export function makeWorkerJob(leased: wire.LeasedJob__Output, signal: AbortSignal, progress: (percent: number, message?: string) => Promise<boolean>): WorkerJob {
   const payload = leased.payload ?? Buffer.alloc(0);
   return {
     id: leased.jobId,

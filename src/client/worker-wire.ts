@@ -2,7 +2,7 @@
  * The worker stream's bounds and message sizes: what lets the worker respect, by construction, the
  * limits a server announces in its Welcome (see `Welcome` in proto/jobs.proto).
  */
-import type { WireLeaseRef, WireWelcome, WireWorkerMessage } from './proto.js';
+import type { wire } from '../protocol/index.js';
 
 /** The bounds the server holds every message of a worker stream to. */
 export interface StreamBounds {
@@ -31,7 +31,7 @@ export const DEFAULT_BOUNDS: StreamBounds = {
 };
 
 /** The bounds of a Welcome; a field left 0 (a server that does not say) keeps the default. */
-export function boundsOf(w: WireWelcome): StreamBounds {
+export function boundsOf(w: wire.Welcome__Output): StreamBounds {
   const pick = (v: number, d: number): number => (Number.isFinite(v) && v > 0 ? v : d);
   return {
     maxLeasesPerMessage: pick(w.maxLeasesPerMessage, DEFAULT_BOUNDS.maxLeasesPerMessage),
@@ -58,14 +58,14 @@ function text(s: string): number {
   return Buffer.byteLength(s, 'utf8') + FIELD;
 }
 
-function refsBytes(refs: readonly WireLeaseRef[]): number {
+function refsBytes(refs: readonly wire.LeaseRef__Output[]): number {
   let n = 0;
   for (const r of refs) n += refBytes(r);
   return n;
 }
 
 /** Encoded size of one LeaseRef inside a repeated field, at most. */
-export function refBytes(r: WireLeaseRef): number {
+export function refBytes(r: wire.LeaseRef__Output): number {
   return text(r.jobId) + 2 * FIELD;
 }
 
@@ -73,7 +73,7 @@ export function refBytes(r: WireLeaseRef): number {
  * The encoded size of a WorkerMessage, at most (protobuf framing is counted generously; strings by
  * their UTF-8 bytes, results by their bytes).
  */
-export function messageBytes(m: WireWorkerMessage): number {
+export function messageBytes(m: wire.WorkerMessage__Output): number {
   let n = 2 * FIELD; // request id, the body's own framing
   if (m.hello) n += text(m.hello.workerId) + text(m.hello.sessionId) + 4 * FIELD + m.hello.queues.reduce((s, q) => s + text(q), 0) + refsBytes(m.hello.held);
   if (m.heartbeat) n += FIELD + refsBytes(m.heartbeat.leases);
@@ -86,7 +86,7 @@ export function messageBytes(m: WireWorkerMessage): number {
 }
 
 /** How many leases a message names (what `maxLeasesPerMessage` bounds). */
-export function leaseCount(m: WireWorkerMessage): number {
+export function leaseCount(m: wire.WorkerMessage__Output): number {
   return (m.heartbeat?.leases.length ?? 0) + (m.release?.leases.length ?? 0);
 }
 
@@ -94,9 +94,9 @@ export function leaseCount(m: WireWorkerMessage): number {
  * Split leases into groups of at most `bounds.maxLeasesPerMessage` leases and about `maxBytes`
  * bytes each, in order.
  */
-export function chunkRefs(refs: readonly WireLeaseRef[], bounds: StreamBounds, maxBytes = sendBudget(bounds)): WireLeaseRef[][] {
-  const out: WireLeaseRef[][] = [];
-  let cur: WireLeaseRef[] = [];
+export function chunkRefs(refs: readonly wire.LeaseRef__Output[], bounds: StreamBounds, maxBytes = sendBudget(bounds)): wire.LeaseRef__Output[][] {
+  const out: wire.LeaseRef__Output[][] = [];
+  let cur: wire.LeaseRef__Output[] = [];
   let bytes = 0;
   for (const r of refs) {
     const b = refBytes(r);

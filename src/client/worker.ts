@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
-import { encodeData } from './codec.js';
-import { Meta } from '../protocol/index.js';
+import { asBuffer, encodeData } from './codec.js';
+import { jobsServices, Meta, type wire } from '../protocol/index.js';
 import { metaString, toRaftJobsError } from './errors.js';
-import { CHANNEL_OPTIONS, services, type WireAck, type WireHeartbeatResult, type WireLeasedJob, type WireLeaseRef, type WireServerMessage, type WireWelcome, type WireWorkerMessage } from './proto.js';
+import { CHANNEL_OPTIONS } from './proto.js';
 import { AddressBook } from './router.js';
 import { silentLogger, type SdkLogger } from './types.js';
 import { errorText, isNonRetryable, makeWorkerJob, progressProblem, truncateError } from './worker-job.js';
@@ -33,7 +33,7 @@ type LeaseState = 'running' | 'settling';
 /** A lease this worker holds: running its handler, or awaiting the ack of its outcome. */
 interface Held {
   readonly key: string;
-  readonly leased: WireLeasedJob;
+  readonly leased: wire.LeasedJob__Output;
   state: LeaseState;
   /** The lease is gone (or abandoned at close): nothing more is sent for it. */
   lost: boolean;
@@ -55,7 +55,7 @@ interface Pending {
   /** The lease it is about ('' for a release, which names its leases in the message). */
   readonly key: string;
   readonly kind: 'complete' | 'fail' | 'progress' | 'release';
-  readonly message: WireWorkerMessage;
+  readonly message: wire.WorkerMessage__Output;
   sent: boolean;
   /** A fail already sent again with a generic error after the cluster refused the first. */
   readonly generic?: boolean;
@@ -64,7 +64,7 @@ interface Pending {
 
 interface Connection {
   readonly address: string;
-  readonly call: grpc.ClientDuplexStream<WireWorkerMessage, WireServerMessage>;
+  readonly call: grpc.ClientDuplexStream<wire.WorkerMessage__Output, wire.ServerMessage__Output>;
   /** The server answered the Hello: outcomes and heartbeats may go out. */
   welcomed: boolean;
   ended: boolean;
@@ -74,7 +74,7 @@ interface Connection {
   /** The capacity of the newest Hello sent on this stream. */
   announced: number;
   /** Messages written this event-loop turn, sent together at its end (see {@link Worker.write}). */
-  outgoing: WireWorkerMessage[];
+  outgoing: wire.WorkerMessage__Output[];
   outgoingBytes: number;
   outgoingLeases: number;
 }
@@ -134,7 +134,7 @@ export class Worker {
    * Hello lists them as held: a lease of this session missing from a Hello is one the worker never
    * received, which the cluster gives back without counting the attempt, and these attempts ran.
    */
-  private readonly ranUnconfirmed = new Map<string, { readonly ref: WireLeaseRef; readonly until: number }>();
+  private readonly ranUnconfirmed = new Map<string, { readonly ref: wire.LeaseRef__Output; readonly until: number }>();
   private readonly outbox = new Map<number, Pending>();
   private readonly heartbeatsSent = new Map<number, SentHeartbeat>();
   private readonly listeners = new Set<() => void>();
@@ -277,7 +277,7 @@ export class Worker {
   private client(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new (services().Workers)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      c = new (jobsServices().Workers)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
       this.clients.set(address, c);
     }
     return c;
@@ -288,7 +288,7 @@ export class Worker {
     return this.closing ? 0 : Math.max(0, this.o.concurrency - this.lostRunning);
   }
 
-  private hello(): NonNullable<WireWorkerMessage['hello']> {
+  private hello(): NonNullable<wire.WorkerMessage__Output['hello']> {
     return {
       workerId: this.workerId,
       queues: [...this.o.queues],
@@ -300,8 +300,8 @@ export class Worker {
     };
   }
 
-  private heldRefs(): WireLeaseRef[] {
-    const refs: WireLeaseRef[] = [];
+  private heldRefs(): wire.LeaseRef__Output[] {
+    const refs: wire.LeaseRef__Output[] = [];
     const now = this.clock.now();
     for (const h of this.leases.values()) if (!h.lost || !h.endedAtCluster) refs.push({ jobId: h.leased.jobId, token: h.leased.token });
     for (const [key, r] of this.ranUnconfirmed) {
@@ -320,14 +320,14 @@ export class Worker {
     this.reconnectTimer = null;
     if (this.stopped) return;
     const address = this.book.current;
-    const stub = this.client(address) as unknown as { Work(metadata: grpc.Metadata, options: grpc.CallOptions): grpc.ClientDuplexStream<WireWorkerMessage, WireServerMessage> };
+    const stub = this.client(address) as unknown as { Work(metadata: grpc.Metadata, options: grpc.CallOptions): grpc.ClientDuplexStream<wire.WorkerMessage__Output, wire.ServerMessage__Output> };
     // The stream lives as long as the worker: no deadline. The Welcome must come within
     // connectTimeoutMs and every heartbeat be answered within heartbeatTimeoutMs; keepalive pings
     // notice a dead peer on an idle stream.
     const call = stub.Work(new grpc.Metadata(), {});
     const conn: Connection = { address, call, welcomed: false, ended: false, cancelledFor: null, connectTimer: null, announced: this.capacity(), outgoing: [], outgoingBytes: 0, outgoingLeases: 0 };
     this.conn = conn;
-    call.on('data', (msg: WireServerMessage) => this.onMessage(conn, msg));
+    call.on('data', (msg: wire.ServerMessage__Output) => this.onMessage(conn, msg));
     call.on('error', () => undefined); // every end is handled once, from 'status'
     call.on('status', (status: grpc.StatusObject) => this.onStreamEnd(conn, status));
     this.logger.info({ address, workerId: this.workerId, sessionId: this.sessionId, held: this.leases.size }, 'worker stream opening');
@@ -347,7 +347,7 @@ export class Worker {
     conn.call.cancel();
   }
 
-  private onWelcome(conn: Connection, welcome: WireWelcome): void {
+  private onWelcome(conn: Connection, welcome: wire.Welcome__Output): void {
     this.bounds = boundsOf(welcome);
     if (conn.welcomed) return;
     conn.welcomed = true;
@@ -395,7 +395,7 @@ export class Worker {
    * `max_leases_per_message` leases in heartbeats and releases together. A message too large to
    * share goes alone.
    */
-  private write(conn: Connection, msg: WireWorkerMessage): void {
+  private write(conn: Connection, msg: wire.WorkerMessage__Output): void {
     if (conn.ended || conn !== this.conn) return;
     const bytes = messageBytes(msg);
     const leases = leaseCount(msg);
@@ -471,7 +471,7 @@ export class Worker {
     this.reconnectTimer = this.clock.setTimeout(() => this.connect(), delay);
   }
 
-  private onMessage(conn: Connection, msg: WireServerMessage): void {
+  private onMessage(conn: Connection, msg: wire.ServerMessage__Output): void {
     if (conn !== this.conn || this.stopped) return;
     if (msg.welcome) this.onWelcome(conn, msg.welcome);
     else if (msg.leases) this.onLeases(msg.leases.jobs, msg.leases.serverTimeMs);
@@ -492,9 +492,9 @@ export class Worker {
     return ttlMs > 0 ? localBase + ttlMs : Infinity;
   }
 
-  private onLeases(jobs: readonly WireLeasedJob[], serverTimeMs: number): void {
+  private onLeases(jobs: readonly wire.LeasedJob__Output[], serverTimeMs: number): void {
     const receivedAt = this.clock.now();
-    const unstarted: WireLeaseRef[] = [];
+    const unstarted: wire.LeaseRef__Output[] = [];
     for (const leased of jobs) {
       const key = leaseKey(leased.jobId, leased.token);
       if (this.leases.has(key)) continue; // a repeated push of a lease we hold
@@ -564,11 +564,11 @@ export class Worker {
   }
 
   /** The complete or fail message of a handler's outcome, within the server's bounds. */
-  private outcomeOf(h: Held, outcome: { ok: true; result: unknown } | { ok: false; err: unknown }): Pick<WireWorkerMessage, 'complete' | 'fail'> {
+  private outcomeOf(h: Held, outcome: { ok: true; result: unknown } | { ok: false; err: unknown }): Pick<wire.WorkerMessage__Output, 'complete' | 'fail'> {
     const { jobId, token } = h.leased;
     const handlerMs = Math.max(0, this.clock.now() - h.startedAt);
     const { maxResultBytes, maxErrorLength } = this.bounds;
-    const fail = (error: string, noRetry = false): Pick<WireWorkerMessage, 'fail'> => ({ fail: { jobId, token, error: truncateError(error, maxErrorLength), noRetry, handlerMs } });
+    const fail = (error: string, noRetry = false): Pick<wire.WorkerMessage__Output, 'fail'> => ({ fail: { jobId, token, error: truncateError(error, maxErrorLength), noRetry, handlerMs } });
     if (!outcome.ok) return fail(errorText(outcome.err, maxErrorLength), isNonRetryable(outcome.err));
     let result: Uint8Array;
     try {
@@ -580,10 +580,10 @@ export class Worker {
       this.logger.error({ jobId, token, bytes: result.length, maxResultBytes }, 'result over the cluster limit: failing the attempt instead');
       return fail(`the handler's result is ${result.length} bytes, over the cluster's limit of ${maxResultBytes} bytes (max_result_bytes); it was not sent`);
     }
-    return { complete: { jobId, token, result, handlerMs } };
+    return { complete: { jobId, token, result: asBuffer(result), handlerMs } };
   }
 
-  private enqueueOutcome(h: Held, body: Pick<WireWorkerMessage, 'complete' | 'fail'>, generic = false): void {
+  private enqueueOutcome(h: Held, body: Pick<wire.WorkerMessage__Output, 'complete' | 'fail'>, generic = false): void {
     this.enqueue(h.key, body.complete ? 'complete' : 'fail', body, undefined, generic);
   }
 
@@ -606,7 +606,7 @@ export class Worker {
   }
 
   /** Give back leases never started, in messages within the server's bounds. */
-  private release(refs: readonly WireLeaseRef[]): void {
+  private release(refs: readonly wire.LeaseRef__Output[]): void {
     for (const leases of chunkRefs(refs, this.bounds)) this.enqueue('', 'release', { release: { leases } });
   }
 
@@ -640,7 +640,7 @@ export class Worker {
 
   // ---- outcomes and acks ----
 
-  private enqueue(key: string, kind: Pending['kind'], body: Omit<WireWorkerMessage, 'requestId'>, settle?: (ok: boolean) => void, generic = false): void {
+  private enqueue(key: string, kind: Pending['kind'], body: Omit<wire.WorkerMessage__Output, 'requestId'>, settle?: (ok: boolean) => void, generic = false): void {
     const requestId = this.nextRequestId++;
     const p: Pending = { requestId, key, kind, message: { requestId, ...body }, sent: false, ...(settle ? { settle } : {}), ...(generic ? { generic } : {}) };
     this.outbox.set(requestId, p);
@@ -663,7 +663,7 @@ export class Worker {
     });
   }
 
-  private onAck(ack: WireAck): void {
+  private onAck(ack: wire.Ack__Output): void {
     const p = this.outbox.get(ack.requestId);
     if (!p) return;
     const h = this.leases.get(p.key);
@@ -719,7 +719,7 @@ export class Worker {
     this.notify();
   }
 
-  private onReleaseAck(p: Pending, ack: WireAck): void {
+  private onReleaseAck(p: Pending, ack: wire.Ack__Output): void {
     const refs = p.message.release?.leases ?? [];
     if (!ack.ok && ack.code === ErrorCode.InvalidArgument && refs.length > this.bounds.maxLeasesPerMessage) {
       // Written under larger bounds than the server now announces: split it again.
@@ -790,7 +790,7 @@ export class Worker {
     const conn = this.ready();
     if (!conn) return;
     const keys = new Map<string, string>();
-    const refs: WireLeaseRef[] = [];
+    const refs: wire.LeaseRef__Output[] = [];
     for (const h of this.leases.values()) {
       if (h.lost) continue;
       refs.push({ jobId: h.leased.jobId, token: h.leased.token });
@@ -827,11 +827,11 @@ export class Worker {
     );
   }
 
-  private onHeartbeat(requestId: number, results: readonly WireHeartbeatResult[], serverTimeMs: number): void {
+  private onHeartbeat(requestId: number, results: readonly wire.HeartbeatResult__Output[], serverTimeMs: number): void {
     const sent = this.heartbeatsSent.get(requestId);
     if (!sent) return;
     this.heartbeatsSent.delete(requestId);
-    let invalid: WireHeartbeatResult | null = null;
+    let invalid: wire.HeartbeatResult__Output | null = null;
     for (const r of results) {
       const key = sent.keys.get(r.jobId);
       const h = key === undefined ? undefined : this.leases.get(key);

@@ -1,6 +1,15 @@
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { AdminProto, JobsProto } from './generated/index.js';
+
+/**
+ * Every message and service type of proto/jobs.proto and proto/admin.proto, generated from them
+ * (`npm run proto-types`): `wire.Job` is what a sender may write, `wire.Job__Output` what a decoder
+ * returns with the loader options below; `wire.JobsClient` and `wire.JobsHandlers` type the
+ * service's client stubs and server handlers.
+ */
+export type * as wire from './generated/index.js';
 
 /**
  * The wire protocol shared by servers and the SDK: the .proto files loaded with one set of
@@ -156,23 +165,12 @@ export function serviceClient(file: string, name: string): grpc.ServiceClientCon
   return node as grpc.ServiceClientConstructor;
 }
 
-/** `raftjobs.admin.v1.NodeStatus` as decoded with the loader options above. */
-export interface WireNodeStatus {
-  id: string;
-  clusterId: string;
-  role: string;
-  term: number;
-  /** Empty when no leader is known. */
-  leaderId: string;
-  commitIndex: number;
-  appliedIndex: number;
-  firstLogIndex: number;
-  lastLogIndex: number;
-  snapshotIndex: number;
-  /** Empty when the request asked to skip it. */
-  stateDigest: string;
-  pid: number;
-  address: string;
-  peers: { id: string; matchIndex: number; nextIndex: number; state: string }[];
-  contacts: { id: string; agoMs: number }[];
+/** The Jobs and Workers services of proto/jobs.proto, typed: constructors of client stubs, and `.service` definitions. */
+export function jobsServices(): JobsProto['raftjobs']['jobs']['v1'] {
+  return (loadProto('jobs.proto') as unknown as JobsProto).raftjobs.jobs.v1;
+}
+
+/** The Admin service of proto/admin.proto, typed. */
+export function adminServices(): AdminProto['raftjobs']['admin']['v1'] {
+  return (loadProto('admin.proto') as unknown as AdminProto).raftjobs.admin.v1;
 }

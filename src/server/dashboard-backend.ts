@@ -1,10 +1,8 @@
-import * as grpc from '@grpc/grpc-js';
-import { Client, type JobView } from '../client/index.js';
+import { NodeAdmin, Client, type ConnectedWorker, type JobView } from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { JobNode, NodeStatus, WorkerInfo, WorkerRegistry } from '../node/index.js';
+import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
 import type { DashboardApi } from '../observability/index.js';
-import { serviceClient, type WireNodeStatus } from '../protocol/index.js';
 
 /** Deadline of one Admin call to another node, ms. */
 const ADMIN_DEADLINE_MS = 1000;
@@ -14,27 +12,6 @@ const CLIENT_DEADLINE_MS = 5000;
 const PREVIEW_BYTES = 4096;
 /** Dead jobs per page. */
 const DEAD_PAGE_SIZE = 50;
-
-type AdminClient = grpc.Client & {
-  Status(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: WireStatus) => void): void;
-  Workers(req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: WireWorkers) => void): void;
-};
-
-type WireStatus = WireNodeStatus;
-
-interface WireWorkers {
-  leader: boolean;
-  workers: {
-    workerId: string;
-    queues: string[];
-    capacity: number;
-    leaseTtlMs: number;
-    held: { jobId: string; token: number }[];
-    connectedAtMs: number;
-    lastSeenAtMs: number;
-    peer: string;
-  }[];
-}
 
 /** One node in the dashboard's cluster view. */
 interface NodeRow {
@@ -67,7 +44,7 @@ interface NodeRow {
  */
 export class DashboardBackend implements DashboardApi {
   private readonly client: Client;
-  private readonly admins = new Map<string, AdminClient>();
+  private readonly admins = new Map<string, NodeAdmin>();
 
   constructor(
     private readonly o: {
@@ -126,15 +103,10 @@ export class DashboardBackend implements DashboardApi {
   async workers(): Promise<unknown> {
     const leaderId = this.o.node.leader();
     if (leaderId === null) throw new RaftJobsError(ErrorCode.NoLeader, 'no leader known: workers connect to the leader only');
-    if (leaderId === this.o.nodeId) return { leaderId, workers: this.o.workers.list().map(workerJson) };
-    const res = await this.admin<WireWorkers>(leaderId, 'Workers');
+    if (leaderId === this.o.nodeId) return { leaderId, workers: this.o.workers.list().map((w) => workerJson({ ...w, session: w.session ?? null })) };
+    const res = await this.admin(leaderId).workers({ timeoutMs: ADMIN_DEADLINE_MS });
     if (!res.leader) throw new RaftJobsError(ErrorCode.NotLeader, `${leaderId} is no longer the leader; try again`, { leaderId: null });
-    return {
-      leaderId,
-      workers: res.workers.map((w) =>
-        workerJson({ workerId: w.workerId, queues: w.queues, capacity: w.capacity, leaseTtlMs: w.leaseTtlMs, held: w.held, connectedAt: w.connectedAtMs, lastSeenAt: w.lastSeenAtMs, peer: w.peer }),
-      ),
-    };
+    return { leaderId, workers: res.workers.map(workerJson) };
   }
 
   async retryDead(id: string): Promise<unknown> {
@@ -154,31 +126,22 @@ export class DashboardBackend implements DashboardApi {
   private async statusOf(id: string): Promise<{ status: StatusView | null; error?: string }> {
     if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status({ digest: false })) };
     try {
-      return { status: fromWire(await this.admin<WireStatus>(id, 'Status')) };
+      return { status: await this.admin(id).status({ timeoutMs: ADMIN_DEADLINE_MS }) };
     } catch (err) {
       return { status: null, error: err instanceof Error ? err.message : String(err) };
     }
   }
 
-  private admin<T>(id: string, method: 'Status' | 'Workers'): Promise<T> {
-    let client = this.admins.get(id);
-    if (client === undefined) {
+  /** The Admin client of node `id` (kept for later calls). */
+  private admin(id: string): NodeAdmin {
+    let reader = this.admins.get(id);
+    if (reader === undefined) {
       const address = this.o.config.nodes.find((n) => n.id === id)?.address;
-      if (address === undefined) return Promise.reject(new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`));
-      const Admin = serviceClient('admin.proto', 'raftjobs.admin.v1.Admin');
-      client = new Admin(address, grpc.credentials.createInsecure()) as unknown as AdminClient;
-      this.admins.set(id, client);
+      if (address === undefined) throw new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`);
+      reader = new NodeAdmin(address);
+      this.admins.set(id, reader);
     }
-    const c = client;
-    return new Promise<T>((resolve, reject) => {
-      const cb = (err: grpc.ServiceError | null, res?: unknown): void => {
-        if (err || res === undefined) reject(new RaftJobsError(ErrorCode.Timeout, `${id}: ${err?.details ?? 'no answer'}`));
-        else resolve(res as T);
-      };
-      const opts = { deadline: Date.now() + ADMIN_DEADLINE_MS };
-      if (method === 'Status') c.Status({ skipDigest: true }, opts, cb);
-      else c.Workers({}, opts, cb);
-    });
+    return reader;
   }
 }
 
@@ -212,12 +175,8 @@ function fromLocal(s: NodeStatus): StatusView {
   };
 }
 
-function fromWire(s: WireStatus): StatusView {
-  return { ...s, leaderId: s.leaderId === '' ? null : s.leaderId, peers: s.peers, contacts: s.contacts };
-}
-
-function workerJson(w: WorkerInfo): unknown {
-  return { workerId: w.workerId, queues: w.queues, capacity: w.capacity, leaseTtlMs: w.leaseTtlMs, held: w.held, connectedAt: w.connectedAt, lastSeenAt: w.lastSeenAt, peer: w.peer };
+function workerJson(w: ConnectedWorker): unknown {
+  return { workerId: w.workerId, session: w.session, queues: w.queues, capacity: w.capacity, leaseTtlMs: w.leaseTtlMs, held: w.held, connectedAt: w.connectedAt, lastSeenAt: w.lastSeenAt, peer: w.peer };
 }
 
 /** Bytes for display: UTF-8 text when it is text, else base64; both cut to `PREVIEW_BYTES`. */

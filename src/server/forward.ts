@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { Meta } from '../protocol/index.js';
 import type { JobNode } from '../node/index.js';
@@ -62,7 +63,7 @@ export class LeaderForwarder {
   }
 
   /** Forward `call` (a unary call of `method`) to the leader and relay the answer. */
-  forward<Req, Res>(method: grpc.MethodDefinition<Req, Res>, call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>): void {
+  forward<ReqIn, ResIn, ReqOut extends ReqIn, ResOut extends ResIn>(method: MethodDefinition<ReqIn, ResIn, ReqOut, ResOut>, call: grpc.ServerUnaryCall<ReqOut, ResIn>, cb: grpc.sendUnaryData<ResIn>): void {
     const address = this.leaderDialAddress();
     if (address === null) {
       cb(Object.assign(new Error('no leader'), { code: grpc.status.UNAVAILABLE }));

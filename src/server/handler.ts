@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { CommandResult, Rejection } from '../jobs/index.js';
@@ -21,6 +22,12 @@ export interface ServiceContext {
 type UnaryImpl<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
 
 /**
+ * A unary method as proto-loader defines it: sent as `ReqIn`/`ResIn`, decoded as `ReqOut`/`ResOut`
+ * (a decoded message can always be sent again, which forwarding does).
+ */
+export type UnaryMethod<ReqIn, ResIn, ReqOut extends ReqIn, ResOut extends ResIn> = MethodDefinition<ReqIn, ResIn, ReqOut, ResOut>;
+
+/**
  * Command fields that a request names otherwise than the snake_case of their name, by method:
  * Cancel and RetryDead name the job `id`. Every other field path translates by its name alone
  * (see `wireProblem`).
@@ -34,12 +41,12 @@ const REQUEST_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>
  * Wrap an async unary implementation: forward to the leader when this node is a follower
  * (unless the call may be served locally), map every error through the one mapping.
  */
-export function unary<Req, Res>(
+export function unary<ReqIn, ResIn, ReqOut extends ReqIn, ResOut extends ResIn>(
   ctx: ServiceContext,
-  method: grpc.MethodDefinition<Req, Res>,
-  impl: UnaryImpl<Req, Res>,
-  servedLocally: (req: Req) => boolean = () => false,
-): grpc.handleUnaryCall<Req, Res> {
+  method: UnaryMethod<ReqIn, ResIn, ReqOut, ResOut>,
+  impl: UnaryImpl<ReqOut, ResIn>,
+  servedLocally: (req: ReqOut) => boolean = () => false,
+): grpc.handleUnaryCall<ReqOut, ResIn> {
   return (call, cb) => {
     if (!servedLocally(call.request) && ctx.forwarder.shouldForward(call)) {
       ctx.forwarder.forward(method, call, cb);

@@ -7,12 +7,10 @@ import type { CancelResult, JobState, JobView, RetryDeadResult } from '../jobs/i
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
 import { invalid, proposeOk, readState, unary, type ServiceContext } from './handler.js';
-import { serviceClient } from '../protocol/index.js';
-import { jobToWire, type WireJobSpec } from './wire.js';
+import { jobsServices, type wire } from '../protocol/index.js';
+import { jobToWire } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
 import { addWorkerService } from './worker-service.js';
-
-type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
 
 /** Longest a WaitForResult call waits when it gives no timeout, ms. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -32,29 +30,24 @@ export function addJobsServices(
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
   const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
   const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }) };
-  const Jobs = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs');
-  const def = Jobs.service as unknown as Def;
-  const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
+  const { Jobs } = jobsServices();
+  const m = Jobs.service;
   const anticipate = (queues: readonly string[]): void => o.node.workers.anticipate(queues);
   const submitStream = submitStreamHandler(ctx, anticipate);
 
-  const impl = {
-    Submit: unary(ctx, m('Submit'), async (req) => ({ jobs: await submitJobs(ctx, (req as { jobs: WireJobSpec[] }).jobs, anticipate) })),
+  const impl: wire.JobsHandlers = {
+    Submit: unary(ctx, m.Submit, async (req) => ({ jobs: await submitJobs(ctx, req.jobs, anticipate) })),
     SubmitStream: submitStream.handler,
     Get: unary(
       ctx,
-      m('Get'),
-      async (req) => {
-        const { id, stale } = req as { id: string; stale: boolean };
-        return jobToWire(await findJob(ctx, id, stale));
-      },
-      (req) => (req as { stale: boolean }).stale,
+      m.Get,
+      async (req) => jobToWire(await findJob(ctx, req.id, req.stale)),
+      (req) => req.stale,
     ),
     List: unary(
       ctx,
-      m('List'),
-      async (req) => {
-        const r = req as { queue: string; state: string; pageSize: number; pageToken: string; stale: boolean };
+      m.List,
+      async (r) => {
         if (r.state !== '' && !JOB_STATES.includes(r.state as JobState)) {
           throw invalid(`state: must be one of ${JOB_STATES.join(', ')}, got ${JSON.stringify(r.state)}`);
         }
@@ -73,16 +66,14 @@ export function addJobsServices(
         const full = await readState(ctx, (q) => page.jobs.map((j) => q.getJob(j.id)).filter((j): j is JobView => j !== null), true);
         return { jobs: full.map(jobToWire), nextPageToken: page.nextPageToken ?? '' };
       },
-      (req) => (req as { stale: boolean }).stale,
+      (req) => req.stale,
     ),
-    Cancel: unary(ctx, m('Cancel'), async (req) => {
-      const { id, reason } = req as { id: string; reason: string };
+    Cancel: unary(ctx, m.Cancel, async ({ id, reason }) => {
       if (id === '') throw invalid('id: required');
       const res = await proposeOk<CancelResult>(ctx, { type: 'cancel', jobId: id, ...(reason !== '' ? { reason } : {}) });
       return jobToWire(await findJob(ctx, res.jobId, true));
     }),
-    RetryDead: unary(ctx, m('RetryDead'), async (req) => {
-      const { id, attempts } = req as { id: string; attempts: number };
+    RetryDead: unary(ctx, m.RetryDead, async ({ id, attempts }) => {
       if (id === '') throw invalid('id: required');
       if (attempts < 0) throw invalid(`attempts: must be >= 0, got ${attempts}`);
       const res = await proposeOk<RetryDeadResult>(ctx, { type: 'retryDead', jobId: id, ...(attempts > 0 ? { attempts } : {}) });
@@ -90,12 +81,11 @@ export function addJobsServices(
     }),
     Stats: unary(
       ctx,
-      m('Stats'),
-      async (req) => ({ queues: await readState(ctx, (q) => q.stats(), (req as { stale: boolean }).stale) }),
-      (req) => (req as { stale: boolean }).stale,
+      m.Stats,
+      async (req) => ({ queues: await readState(ctx, (q) => q.stats(), req.stale) }),
+      (req) => req.stale,
     ),
-    WaitForResult: unary(ctx, m('WaitForResult'), async (req, call) => {
-      const { id, timeoutMs } = req as { id: string; timeoutMs: number };
+    WaitForResult: unary(ctx, m.WaitForResult, async ({ id, timeoutMs }, call) => {
       if (timeoutMs < 0) throw invalid(`timeout_ms: must be >= 0, got ${timeoutMs}`);
       const job = await findJob(ctx, id, false);
       if (isTerminal(job.state)) return jobToWire(job);

@@ -4,21 +4,15 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { validateSubmit, type SubmitResult } from '../jobs/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, proposeOk, type ServiceContext } from './handler.js';
-import { specToSubmitJob, wireMessage, type WireJobSpec } from './wire.js';
-
-/** A Submit's jobs as the wire answers them. */
-export interface WireSubmitted {
-  id: string;
-  duplicate: boolean;
-  state: string;
-}
+import type { wire } from '../protocol/index.js';
+import { specToSubmitJob, wireMessage } from './wire.js';
 
 /**
  * One atomic Submit: validates (fields, then the size of the whole submit against
  * `limits.maxEntryBytes`), proposes and resolves once committed. `anticipate` lets idle
  * workers of these queues get a lease in the same log entry.
  */
-export async function submitJobs(ctx: ServiceContext, specs: readonly WireJobSpec[], anticipate: (queues: readonly string[]) => void): Promise<WireSubmitted[]> {
+export async function submitJobs(ctx: ServiceContext, specs: readonly wire.JobSpec__Output[], anticipate: (queues: readonly string[]) => void): Promise<wire.SubmittedJob[]> {
   if (specs.length === 0) throw invalid('jobs: at least one job is required');
   const jobs = specs.map(specToSubmitJob);
   const v = validateSubmit(jobs, ctx.node.query.options);
@@ -53,12 +47,7 @@ function runAtProblems(jobs: readonly { readonly runAt?: number }[], now: number
   return problems;
 }
 
-interface StreamRequest {
-  requestId: number;
-  jobs: WireJobSpec[];
-}
-
-type Duplex = grpc.ServerDuplexStream<StreamRequest, Record<string, unknown>>;
+type Duplex = grpc.ServerDuplexStream<wire.SubmitStreamRequest__Output, wire.SubmitStreamResponse>;
 
 /**
  * `Jobs.SubmitStream`: Submits on one stream, served by the leader only. A follower refuses the
@@ -66,7 +55,7 @@ type Duplex = grpc.ServerDuplexStream<StreamRequest, Record<string, unknown>>;
  * stream ends the same way, and whatever it had not answered has an unknown outcome for the
  * client, which resends (the jobs carry idempotency keys).
  */
-export function submitStreamHandler(ctx: ServiceContext, anticipate: (queues: readonly string[]) => void): { handler: grpc.handleBidiStreamingCall<StreamRequest, Record<string, unknown>>; close(): void } {
+export function submitStreamHandler(ctx: ServiceContext, anticipate: (queues: readonly string[]) => void): { handler: wire.JobsHandlers['SubmitStream']; close(): void } {
   const streams = new Set<Duplex>();
   const end = (call: Duplex, err: RaftJobsError | null): void => {
     if (!streams.delete(call)) return;
@@ -84,7 +73,7 @@ export function submitStreamHandler(ctx: ServiceContext, anticipate: (queues: re
     }
     streams.add(call);
     call.sendMetadata(new grpc.Metadata());
-    call.on('data', (req: StreamRequest) => {
+    call.on('data', (req: wire.SubmitStreamRequest__Output) => {
       submitJobs(ctx, req.jobs, anticipate).then(
         (jobs) => {
           if (streams.has(call)) call.write({ requestId: req.requestId, jobs, code: '', message: '' });

@@ -1,28 +1,12 @@
 import type { AttemptRecord, JobView, LeaseGrant, SubmitJob } from '../jobs/index.js';
+import type { NodeStatus } from '../node/index.js';
+import type { wire } from '../protocol/index.js';
 
-/** Wire shapes of proto/jobs.proto as proto-loader decodes them (camelCase, longs as numbers, bytes as Buffer). */
-export interface WireBackoff {
-  type: string;
-  delayMs: number;
-  initialMs: number;
-  maxMs: number;
-  factor: number;
-  jitter: number;
-}
-
-export interface WireJobSpec {
-  queue: string;
-  payload: Buffer;
-  priority: number;
-  delayMs: number;
-  runAtMs: number;
-  maxAttempts: number;
-  backoff: WireBackoff | null;
-  leaseTtlMs: number;
-  idempotencyKey: string;
-  /** `optional` in the .proto: absent when the client left it out, so 0 is a real value. */
-  retentionMs?: number;
-}
+/*
+ * The server's mappers between wire and domain types: requests decode into `src/jobs` commands,
+ * and jobs, leases and node status encode into messages. (The SDK has the other direction of each,
+ * in src/client/codec.ts.)
+ */
 
 /**
  * proto3 has no "unset" for plain scalars: zero means "use the default" for those fields (for each
@@ -30,7 +14,7 @@ export interface WireJobSpec {
  * (purge as soon as finished) is passed on. Negative numbers are passed through so validation
  * reports them precisely.
  */
-export function specToSubmitJob(s: WireJobSpec): SubmitJob {
+export function specToSubmitJob(s: wire.JobSpec__Output): SubmitJob {
   const job: Record<string, unknown> = { queue: s.queue, payload: s.payload ?? Buffer.alloc(0) };
   if (s.priority) job['priority'] = s.priority;
   if (s.delayMs) job['delayMs'] = s.delayMs;
@@ -54,7 +38,7 @@ export function specToSubmitJob(s: WireJobSpec): SubmitJob {
   return job as unknown as SubmitJob;
 }
 
-function attemptToWire(a: AttemptRecord): Record<string, unknown> {
+function attemptToWire(a: AttemptRecord): wire.Attempt {
   return {
     attempt: a.attempt,
     token: a.token,
@@ -67,7 +51,7 @@ function attemptToWire(a: AttemptRecord): Record<string, unknown> {
 }
 
 /** A job as the wire `Job` message. */
-export function jobToWire(j: JobView): Record<string, unknown> {
+export function jobToWire(j: JobView): wire.Job {
   return {
     id: j.id,
     queue: j.queue,
@@ -92,7 +76,7 @@ export function jobToWire(j: JobView): Record<string, unknown> {
 }
 
 /** A lease grant as the wire `LeasedJob` message. */
-export function grantToWire(g: LeaseGrant): Record<string, unknown> {
+export function grantToWire(g: LeaseGrant): wire.LeasedJob {
   return {
     jobId: g.jobId,
     queue: g.queue,
@@ -104,6 +88,27 @@ export function grantToWire(g: LeaseGrant): Record<string, unknown> {
     expiresAtMs: g.expiresAt,
     ttlMs: g.ttlMs,
     submittedAtMs: g.submittedAt,
+  };
+}
+
+/** A node's status as the wire `NodeStatus` message. */
+export function statusToWire(s: NodeStatus, clusterId: string, address: string): wire.NodeStatus {
+  return {
+    id: s.id,
+    clusterId,
+    role: s.role,
+    term: s.term,
+    leaderId: s.leaderId ?? '',
+    commitIndex: s.commitIndex,
+    appliedIndex: s.appliedIndex,
+    firstLogIndex: s.firstLogIndex,
+    lastLogIndex: s.lastLogIndex,
+    snapshotIndex: s.snapshotIndex,
+    stateDigest: s.stateDigest,
+    pid: s.pid,
+    address,
+    peers: s.peers.map((p) => ({ id: p.id, matchIndex: p.matchIndex, nextIndex: p.nextIndex, state: p.state })),
+    contacts: s.contacts.map((c) => ({ id: c.id, agoMs: c.agoMs })),
   };
 }
 

@@ -3,13 +3,13 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { validateCommand } from '../jobs/index.js';
 import type { Command, LeaseRef } from '../jobs/index.js';
 import { MAX_LEASE_WAIT_MS, systemClock, type NodeClock, type WorkerAck, type WorkerReport } from '../node/index.js';
-import { serviceClient } from '../protocol/index.js';
+import { jobsServices, type wire } from '../protocol/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, unary, type ServiceContext } from './handler.js';
 import { grantToWire, wireMessage } from './wire.js';
-import { WorkerStream, type HeartbeatWire, type HelloWire, type LeaseRefWire, type WorkerDuplex, type WorkerMessage } from './worker-stream.js';
+import { WorkerStream, type WorkerDuplex } from './worker-stream.js';
 
-type Def = Record<string, grpc.MethodDefinition<unknown, unknown>>;
+type WorkerMessage = wire.WorkerMessage__Output;
 
 /**
  * A goodbye is a half-close after a Hello announcing capacity 0 (what `Worker.close` sends first);
@@ -32,9 +32,8 @@ export interface WorkerServiceOptions {
  * worker API (`JobNode.workers`: sessions, dispatch, reports), and encodes its answers.
  */
 export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: WorkerServiceOptions): void {
-  const Workers = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers');
-  const def = Workers.service as unknown as Def;
-  const m = (name: string): grpc.MethodDefinition<unknown, unknown> => def[name] as grpc.MethodDefinition<unknown, unknown>;
+  const { Workers } = jobsServices();
+  const m = Workers.service;
   const clock = o.clock ?? systemClock;
   const node = ctx.node;
 
@@ -87,7 +86,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
       return;
     }
     if (msg.body === 'hello' && msg.hello) {
-      const h: HelloWire = msg.hello;
+      const h = msg.hello;
       s.batchAcks = h.batchAcks;
       const welcome = await conn.hello({ workerId: h.workerId, sessionId: h.sessionId, queues: h.queues, capacity: h.capacity, leaseTtlMs: h.leaseTtlMs, held: refs(h.held) }).catch((err: unknown) => {
         // The refusal names the Hello's fields as the .proto spells them.
@@ -101,7 +100,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
     const requestId = msg.requestId;
     switch (msg.body) {
       case 'heartbeat': {
-        const h: HeartbeatWire = msg.heartbeat ?? { leases: [], ttlMs: 0 };
+        const h = msg.heartbeat ?? { leases: [], ttlMs: 0 };
         const answer = await conn.heartbeat(refs(h.leases), h.ttlMs);
         const leases = answer.leases.map((l) => (l.ok ? l : { ...l, message: wireMessage(l.message) }));
         s.send({ heartbeat: { leases, serverTimeMs: answer.serverTimeMs }, requestId });
@@ -122,10 +121,9 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
     }
   };
 
-  server.addService(Workers.service, {
+  const handlers: wire.WorkersHandlers = {
     Work: work,
-    Lease: unary(ctx, m('Lease'), async (req) => {
-      const r = req as LeaseRequest;
+    Lease: unary(ctx, m.Lease, async (r) => {
       if (r.waitMs < 0 || r.waitMs > MAX_LEASE_WAIT_MS) throw invalid(`wait_ms: must be 0..${MAX_LEASE_WAIT_MS}, got ${r.waitMs}`);
       const v = validateCommand({ type: 'lease', workerId: r.workerId, queues: r.queues, max: r.max, ...(r.ttlMs !== 0 ? { ttlMs: r.ttlMs } : {}) } satisfies Command, node.query.options);
       if (!v.ok) throw invalid(wireMessage(v.problems.join('; ')), v.problems);
@@ -133,19 +131,19 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
       const leases = await node.workers.lease(v.value as Extract<Command, { type: 'lease' }>, r.waitMs);
       return { jobs: leases.map(grantToWire) };
     }),
-    Heartbeat: unary(ctx, m('Heartbeat'), async (req) => {
-      const r = req as HeartbeatWire;
+    Heartbeat: unary(ctx, m.Heartbeat, async (r) => {
       const answer = await node.workers.heartbeat(refs(r.leases), r.ttlMs);
       if (answer.refused !== undefined) throw invalid(answer.refused);
-      return { leases: answer.leases, serverTimeMs: answer.serverTimeMs };
+      return { leases: [...answer.leases], serverTimeMs: answer.serverTimeMs };
     }),
-    Progress: unary(ctx, m('Progress'), async (req) => report({ requestId: 0, body: 'progress', progress: req as NonNullable<WorkerMessage['progress']> })),
-    Complete: unary(ctx, m('Complete'), async (req) => report({ requestId: 0, body: 'complete', complete: req as NonNullable<WorkerMessage['complete']> })),
-    Fail: unary(ctx, m('Fail'), async (req) => report({ requestId: 0, body: 'fail', fail: req as NonNullable<WorkerMessage['fail']> })),
-  });
+    Progress: unary(ctx, m.Progress, async (progress) => report({ requestId: 0, body: 'progress', progress })),
+    Complete: unary(ctx, m.Complete, async (complete) => report({ requestId: 0, body: 'complete', complete })),
+    Fail: unary(ctx, m.Fail, async (fail) => report({ requestId: 0, body: 'fail', fail })),
+  };
+  server.addService(Workers.service, handlers);
 
   /** A unary report's Ack, or its error (INVALID_ARGUMENT, STALE_TOKEN, ...). */
-  const report = async (msg: WorkerMessage): Promise<Record<string, unknown>> => {
+  const report = async (msg: WorkerMessage): Promise<wire.Ack> => {
     const d = decodeReport(msg);
     if (!d.ok) throw invalid(d.message);
     const ack = await node.workers.report(d.report, d.handlerMs);
@@ -154,20 +152,12 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
   };
 }
 
-interface LeaseRequest {
-  workerId: string;
-  queues: string[];
-  max: number;
-  ttlMs: number;
-  waitMs: number;
-}
-
-const refs = (leases: readonly LeaseRefWire[]): LeaseRef[] => leases.map((l) => ({ jobId: l.jobId, token: l.token }));
+const refs = (leases: readonly wire.LeaseRef__Output[]): LeaseRef[] => leases.map((l) => ({ jobId: l.jobId, token: l.token }));
 
 const refusal = (message: string): WorkerAck => ({ ok: false, code: ErrorCode.InvalidArgument, message, state: '' });
 
 /** An answer to a report, its refusal naming fields as the .proto spells them. */
-const wireAck = (a: WorkerAck): Record<string, unknown> => ({ ok: a.ok, code: a.code, message: a.ok ? a.message : wireMessage(a.message), state: a.state });
+const wireAck = (a: WorkerAck): wire.Ack => ({ ok: a.ok, code: a.code, message: a.ok ? a.message : wireMessage(a.message), state: a.state });
 
 /** The progress, complete or fail report of a message, with the handler time it reports, ms. */
 function decodeReport(msg: WorkerMessage): { readonly ok: true; readonly report: WorkerReport; readonly handlerMs: number } | { readonly ok: false; readonly message: string } {

@@ -1,42 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { LeaseGrant } from '../jobs/index.js';
 import type { WorkerSession } from '../node/index.js';
+import type { wire } from '../protocol/index.js';
 import { grantToWire } from './wire.js';
 
-/** A lease reference as proto-loader decodes it. */
-export interface LeaseRefWire {
-  jobId: string;
-  token: number;
-}
-export type HelloWire = {
-  workerId: string;
-  queues: string[];
-  capacity: number;
-  leaseTtlMs: number;
-  held: LeaseRefWire[];
-  batchAcks: boolean;
-  sessionId: string;
-};
-export type HeartbeatWire = { leases: LeaseRefWire[]; ttlMs: number };
-export type ProgressWire = { jobId: string; token: number; percent: number; message: string };
-export type CompleteWire = { jobId: string; token: number; result: Buffer; handlerMs?: number };
-export type FailWire = { jobId: string; token: number; error: string; noRetry: boolean; handlerMs?: number };
-export type ReleaseWire = { leases: LeaseRefWire[] };
-
-/** A WorkerMessage of proto/jobs.proto as proto-loader decodes it (`body` names the oneof member). */
-export interface WorkerMessage {
-  requestId: number;
-  body?: 'hello' | 'heartbeat' | 'progress' | 'complete' | 'fail' | 'batch' | 'release';
-  hello?: HelloWire;
-  batch?: { messages: WorkerMessage[] };
-  heartbeat?: HeartbeatWire;
-  progress?: ProgressWire;
-  complete?: CompleteWire;
-  fail?: FailWire;
-  release?: ReleaseWire;
-}
-
-export type WorkerDuplex = grpc.ServerDuplexStream<WorkerMessage, Record<string, unknown>>;
+export type WorkerDuplex = grpc.ServerDuplexStream<wire.WorkerMessage__Output, wire.ServerMessage>;
 
 /**
  * Most bytes of one LeaseBatch push: gRPC's default receive limit (4 MiB), so a worker that never
@@ -85,11 +53,11 @@ export class WorkerStream {
   /** The worker takes several acks in one message (Hello.batch_acks). */
   batchAcks = false;
   closed = false;
-  private acks: Record<string, unknown>[] = [];
+  private acks: wire.Ack[] = [];
 
   constructor(readonly call: WorkerDuplex) {}
 
-  send(msg: Record<string, unknown>): void {
+  send(msg: wire.ServerMessage): void {
     if (!this.closed) this.call.write(msg);
   }
 
@@ -97,7 +65,7 @@ export class WorkerStream {
    * Answer one outcome. For a worker that takes batches, the acks of one event-loop turn (all the
    * outcomes one log entry settled) go out as one message.
    */
-  ack(ack: Record<string, unknown>): void {
+  ack(ack: wire.Ack): void {
     if (!this.batchAcks) return this.send({ ack });
     this.acks.push(ack);
     if (this.acks.length === 1) setImmediate(() => this.flushAcks());
@@ -111,7 +79,7 @@ export class WorkerStream {
   private flushAcks(): void {
     const acks = this.acks;
     this.acks = [];
-    if (acks.length === 1) this.send({ ack: acks[0] });
+    if (acks.length === 1) this.send({ ack: acks[0] ?? null });
     else if (acks.length > 1) this.send({ acks: { acks } });
   }
 }

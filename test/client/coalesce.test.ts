@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SubmitCoalescer } from '../../src/client/coalesce.js';
-import type { WireJobSpec } from '../../src/client/proto.js';
+import type { SubmitSpec } from '../../src/client/codec.js';
 import { DEFAULT_MAX_SUBMIT_BYTES, SUBMIT_HEADER_BYTES, submitBytes, submitJobBytes } from '../../src/config/limits.js';
 import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
 
 /** A job of queue `queue` (its name doubles as its label) with a payload of `bytes` bytes. */
-const spec = (queue: string, bytes = 0): WireJobSpec => ({ queue, payload: new Uint8Array(bytes), idempotencyKey: `k-${queue}` });
+const spec = (queue: string, bytes = 0): SubmitSpec => ({ queue, payload: new Uint8Array(bytes), idempotencyKey: `k-${queue}` });
 
 /** A fake Submit: records each call; refuses any batch holding a job of queue "bad". */
-function fakeSend(): { calls: string[][]; send: (specs: readonly WireJobSpec[]) => Promise<string[]> } {
+function fakeSend(): { calls: string[][]; send: (specs: readonly SubmitSpec[]) => Promise<string[]> } {
   const calls: string[][] = [];
   return {
     calls,
@@ -72,7 +72,7 @@ describe('submit coalescing', () => {
     const MiB = 1024 * 1024;
     const sizes: number[] = [];
     const c = new SubmitCoalescer(
-      (specs: readonly WireJobSpec[]) => {
+      (specs: readonly SubmitSpec[]) => {
         const bytes = submitBytes(specs);
         sizes.push(bytes);
         // A server that accepts what the SDK's default cap allows, and nothing larger.

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Clock, TimerHandle } from '../../src/client/clock.js';
-import { services, type WireWelcome, type WireWorkerMessage } from '../../src/client/proto.js';
+import { jobsServices, type wire } from '../../src/protocol/index.js';
 
 /** A clock whose time moves only by `advance`; due timers fire in time order. */
 export class ManualClock implements Clock {
@@ -118,7 +118,7 @@ export class FakeJobs {
       call.on('error', () => undefined);
       call.on('end', () => call.end());
     };
-    this.server.addService(services().Jobs.service, handlers);
+    this.server.addService(jobsServices().Jobs.service, handlers);
   }
 
   /** Answers each SubmitStream request (null: the method is unimplemented). */
@@ -164,15 +164,15 @@ export function wireJob(over: Record<string, unknown> = {}): Record<string, unkn
   };
 }
 
-type Duplex = grpc.ServerDuplexStream<WireWorkerMessage, Record<string, unknown>>;
+type Duplex = grpc.ServerDuplexStream<wire.WorkerMessage__Output, Record<string, unknown>>;
 
 type Kind = 'heartbeat' | 'complete' | 'fail' | 'progress' | 'release';
 
 /** One worker stream as the fake server sees it. */
 export class FakeStream {
-  readonly messages: WireWorkerMessage[] = [];
+  readonly messages: wire.WorkerMessage__Output[] = [];
   /** What arrived, as sent: a WorkerBatch is one frame here and its members in `messages`. */
-  readonly frames: WireWorkerMessage[] = [];
+  readonly frames: wire.WorkerMessage__Output[] = [];
   /** Welcomes sent on this stream. */
   welcomed = 0;
   ended = false;
@@ -182,11 +182,11 @@ export class FakeStream {
     private readonly serverTime: () => number,
   ) {}
 
-  get hellos(): NonNullable<WireWorkerMessage['hello']>[] {
+  get hellos(): NonNullable<wire.WorkerMessage__Output['hello']>[] {
     return this.messages.flatMap((m) => (m.hello ? [m.hello] : []));
   }
 
-  of(kind: Kind): WireWorkerMessage[] {
+  of(kind: Kind): wire.WorkerMessage__Output[] {
     return this.messages.filter((m) => m[kind] !== undefined && m[kind] !== null);
   }
 
@@ -229,7 +229,7 @@ export function leased(jobId: string, token: number, over: Record<string, unknow
 }
 
 /** The bounds the fake announces unless a test sets others (the server's defaults). */
-export const FAKE_WELCOME: Omit<WireWelcome, 'sessionId' | 'serverTimeMs'> = {
+export const FAKE_WELCOME: Omit<wire.Welcome__Output, 'sessionId' | 'serverTimeMs'> = {
   maxLeasesPerMessage: 1000,
   maxMessageBytes: 4 * 1024 * 1024,
   maxResultBytes: 1024 * 1024,
@@ -253,15 +253,15 @@ export class FakeWorkers {
   readonly refused: string[] = [];
   address = '';
   /** The Welcome's bounds; null: never send a Welcome (nor anything else unprompted). */
-  welcome: Omit<WireWelcome, 'sessionId' | 'serverTimeMs'> | null = { ...FAKE_WELCOME };
+  welcome: Omit<wire.Welcome__Output, 'sessionId' | 'serverTimeMs'> | null = { ...FAKE_WELCOME };
   /** The server's clock (server_time_ms of Welcome, lease pushes and heartbeat answers). */
   serverTime: () => number = () => Date.now();
   autoHeartbeat: ((ref: { jobId: string; token: number }) => Record<string, unknown>) | null = (ref) => ({ jobId: ref.jobId, ok: true, expiresAtMs: this.serverTime() + 30_000, code: '', message: '' });
-  autoAck: ((msg: WireWorkerMessage) => Record<string, unknown> | null) | null = () => ({ ok: true, code: '', message: '', state: 'succeeded' });
+  autoAck: ((msg: wire.WorkerMessage__Output) => Record<string, unknown> | null) | null = () => ({ ok: true, code: '', message: '', state: 'succeeded' });
   /** Called for each new stream before any message; may end it at once. */
   onStream: ((s: FakeStream) => void) | null = null;
   /** Called after each message is recorded. */
-  onMessage: ((s: FakeStream, msg: WireWorkerMessage) => void) | null = null;
+  onMessage: ((s: FakeStream, msg: wire.WorkerMessage__Output) => void) | null = null;
   private readonly server: grpc.Server;
 
   constructor(options: grpc.ServerOptions = {}) {
@@ -269,7 +269,7 @@ export class FakeWorkers {
     const Work = (call: Duplex): void => {
       const s = new FakeStream(call, () => this.serverTime());
       this.streams.push(s);
-      call.on('data', (data: WireWorkerMessage) => {
+      call.on('data', (data: wire.WorkerMessage__Output) => {
         s.frames.push(data);
         // A batch is handled as its messages one by one, as the real server does.
         for (const msg of data.batch ? data.batch.messages : [data]) this.receive(s, msg);
@@ -285,11 +285,11 @@ export class FakeWorkers {
       });
       this.onStream?.(s);
     };
-    this.server.addService(services().Workers.service, { Work });
+    this.server.addService(jobsServices().Workers.service, { Work });
   }
 
   /** Why the server would refuse `msg`, or null (the bounds of the Welcome, and percent 0..100). */
-  private problem(msg: WireWorkerMessage): string | null {
+  private problem(msg: wire.WorkerMessage__Output): string | null {
     const b = this.welcome ?? FAKE_WELCOME;
     const leases = msg.heartbeat?.leases ?? msg.release?.leases;
     if (leases && (leases.length < 1 || leases.length > b.maxLeasesPerMessage)) return `leases: must be an array of 1..${b.maxLeasesPerMessage}, got ${leases.length}`;
@@ -300,7 +300,7 @@ export class FakeWorkers {
     return null;
   }
 
-  private receive(s: FakeStream, msg: WireWorkerMessage): void {
+  private receive(s: FakeStream, msg: wire.WorkerMessage__Output): void {
     s.messages.push(msg);
     if (msg.hello && s.welcomed === 0 && this.welcome) {
       s.welcomed++;
@@ -331,7 +331,7 @@ export class FakeWorkers {
     return this.streams[this.streams.length - 1];
   }
 
-  all(kind: Kind): WireWorkerMessage[] {
+  all(kind: Kind): wire.WorkerMessage__Output[] {
     return this.streams.flatMap((s) => s.of(kind));
   }
 

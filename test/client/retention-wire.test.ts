@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { toWireSpec } from '../../src/client/codec.js';
 import type { JobInput } from '../../src/client/types.js';
 import { getJob, type SubmitJob } from '../../src/jobs/index.js';
-import { serviceClient } from '../../src/protocol/index.js';
-import { specToSubmitJob, type WireJobSpec } from '../../src/server/wire.js';
+import { jobsServices } from '../../src/protocol/index.js';
+import { specToSubmitJob } from '../../src/server/wire.js';
 import { Harness } from '../jobs/helpers.js';
 
 const T0 = 1_700_000_000_000;
@@ -16,9 +16,9 @@ const DAY = 86_400_000;
 
 /** What the server's state machine receives for `input` submitted through the SDK. */
 function throughWire(input: JobInput): SubmitJob {
-  const submit = serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs').service['Submit']!;
+  const submit = jobsServices().Jobs.service.Submit;
   const bytes = submit.requestSerialize({ jobs: [toWireSpec(input, 0)] });
-  const decoded = submit.requestDeserialize(bytes) as { jobs: WireJobSpec[] };
+  const decoded = submit.requestDeserialize(bytes);
   return specToSubmitJob(decoded.jobs[0]!);
 }
 

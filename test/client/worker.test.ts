@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NonRetryableError, Worker, type JobHandler, type WorkerJob, type WorkerOptions } from '../../src/client/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
-import type { WireWorkerMessage } from '../../src/client/proto.js';
+import type { wire } from '../../src/protocol/index.js';
 import { deadAddress, FAKE_WELCOME, FakeWorkers, leased, ManualClock, serviceError } from './fakes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -587,7 +587,7 @@ describe('Worker lease deadlines', () => {
   it('counts a heartbeat-extended deadline from when the heartbeat was sent, not answered', async () => {
     const server = await fakeWorkers();
     server.autoHeartbeat = null;
-    const beats: WireWorkerMessage[] = [];
+    const beats: wire.WorkerMessage__Output[] = [];
     server.onMessage = (_s, msg) => {
       if (msg.heartbeat) beats.push(msg);
     };

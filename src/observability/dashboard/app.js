@@ -271,7 +271,7 @@ async function refreshWorkers() {
   try {
     const w = await api('/api/workers');
     const rows = w.workers.map((x) =>
-      el('tr', { 'data-worker': x.workerId, title: `connected from ${x.peer}` },
+      el('tr', { 'data-worker': x.workerId, title: `connected from ${x.peer}${x.session ? `, session ${x.session}` : ''}` },
         el('td', { text: x.workerId }),
         el('td', { class: 'wrap', text: x.queues.join(', ') }),
         el('td', { class: 'num', text: `${x.held.length} / ${x.capacity}` }),

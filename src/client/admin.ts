@@ -1,0 +1,129 @@
+import * as grpc from '@grpc/grpc-js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { adminServices, type wire } from '../protocol/index.js';
+
+/*
+ * Calls of the Admin service (proto/admin.proto) of one node, decoded once for every caller: the
+ * CLI's `status` and `snapshot`, and the dashboard's cluster and workers views.
+ */
+
+/** One node's view of the cluster (`NodeStatus`), with "none" as null instead of an empty string. */
+export interface NodeStatusInfo {
+  readonly id: string;
+  readonly clusterId: string;
+  readonly role: string;
+  readonly term: number;
+  readonly leaderId: string | null;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly firstLogIndex: number;
+  readonly lastLogIndex: number;
+  readonly snapshotIndex: number;
+  /** Null when the request skipped it. */
+  readonly stateDigest: string | null;
+  readonly pid: number;
+  readonly address: string;
+  readonly peers: readonly { readonly id: string; readonly matchIndex: number; readonly nextIndex: number; readonly state: string }[];
+  readonly contacts: readonly { readonly id: string; readonly agoMs: number }[];
+}
+
+/** A worker connected to the leader (`WorkerInfo`). */
+export interface ConnectedWorker {
+  readonly workerId: string;
+  /** Null when the node did not report one. */
+  readonly session: string | null;
+  readonly queues: readonly string[];
+  readonly capacity: number;
+  readonly leaseTtlMs: number;
+  readonly held: readonly { readonly jobId: string; readonly token: number }[];
+  readonly connectedAt: number;
+  readonly lastSeenAt: number;
+  readonly peer: string;
+}
+
+export function nodeStatusFromWire(s: wire.NodeStatus__Output): NodeStatusInfo {
+  return {
+    id: s.id,
+    clusterId: s.clusterId,
+    role: s.role,
+    term: s.term,
+    leaderId: s.leaderId === '' ? null : s.leaderId,
+    commitIndex: s.commitIndex,
+    appliedIndex: s.appliedIndex,
+    firstLogIndex: s.firstLogIndex,
+    lastLogIndex: s.lastLogIndex,
+    snapshotIndex: s.snapshotIndex,
+    stateDigest: s.stateDigest === '' ? null : s.stateDigest,
+    pid: s.pid,
+    address: s.address,
+    peers: s.peers,
+    contacts: s.contacts,
+  };
+}
+
+export function workerFromWire(w: wire.WorkerInfo__Output): ConnectedWorker {
+  return {
+    workerId: w.workerId,
+    session: w.sessionId === '' ? null : w.sessionId,
+    queues: w.queues,
+    capacity: w.capacity,
+    leaseTtlMs: w.leaseTtlMs,
+    held: w.held,
+    connectedAt: w.connectedAtMs,
+    lastSeenAt: w.lastSeenAtMs,
+    peer: w.peer,
+  };
+}
+
+/** A client of one node's Admin service; every call has a deadline. */
+export class NodeAdmin {
+  private readonly stub: wire.AdminClient;
+
+  constructor(
+    /** The node's client address (host:port). */
+    readonly address: string,
+  ) {
+    const { Admin } = adminServices();
+    this.stub = new Admin(address, grpc.credentials.createInsecure());
+  }
+
+  /** The node's status; `digest` asks for the state digest too (slow on a large state). */
+  status(o: { readonly timeoutMs: number; readonly digest?: boolean }): Promise<NodeStatusInfo> {
+    return new Promise((resolve, reject) => {
+      this.stub.Status({ skipDigest: o.digest !== true }, { deadline: Date.now() + o.timeoutMs }, (err, s) => {
+        if (err || !s) reject(unanswered(err));
+        else resolve(nodeStatusFromWire(s));
+      });
+    });
+  }
+
+  /** The workers connected to the node, and whether it is the leader (only a leader has any). */
+  workers(o: { readonly timeoutMs: number }): Promise<{ readonly leader: boolean; readonly workers: readonly ConnectedWorker[] }> {
+    return new Promise((resolve, reject) => {
+      this.stub.Workers({}, { deadline: Date.now() + o.timeoutMs }, (err, res) => {
+        if (err || !res) reject(unanswered(err));
+        else resolve({ leader: res.leader, workers: res.workers.map(workerFromWire) });
+      });
+    });
+  }
+
+  /** Snapshot the node's state now and compact its log; resolves to the snapshot's index. */
+  snapshot(o: { readonly timeoutMs: number }): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.stub.Snapshot({}, { deadline: Date.now() + o.timeoutMs }, (err, res) => {
+        if (err || !res) reject(unanswered(err));
+        else resolve(res.snapshotIndex);
+      });
+    });
+  }
+
+  close(): void {
+    this.stub.close();
+  }
+}
+
+/** A call the node did not answer: the status name and gRPC's reason (callers know which node they asked). */
+function unanswered(err: grpc.ServiceError | null): RaftJobsError {
+  const text = err ? `${grpc.status[err.code] ?? err.code}: ${err.details}` : 'no answer';
+  return new RaftJobsError(ErrorCode.Timeout, text, {}, { cause: err });
+}

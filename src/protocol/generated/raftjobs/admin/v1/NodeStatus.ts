@@ -1,0 +1,71 @@
+// Original file: proto/admin.proto
+
+import type { PeerProgress as _raftjobs_admin_v1_PeerProgress, PeerProgress__Output as _raftjobs_admin_v1_PeerProgress__Output } from '../../../raftjobs/admin/v1/PeerProgress.js';
+import type { PeerContact as _raftjobs_admin_v1_PeerContact, PeerContact__Output as _raftjobs_admin_v1_PeerContact__Output } from '../../../raftjobs/admin/v1/PeerContact.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface NodeStatus {
+  'id'?: (string);
+  'clusterId'?: (string);
+  /**
+   * follower | preCandidate | candidate | leader
+   */
+  'role'?: (string);
+  'term'?: (number | string | Long);
+  /**
+   * Empty when no leader is known.
+   */
+  'leaderId'?: (string);
+  'commitIndex'?: (number | string | Long);
+  'appliedIndex'?: (number | string | Long);
+  'firstLogIndex'?: (number | string | Long);
+  'lastLogIndex'?: (number | string | Long);
+  'snapshotIndex'?: (number | string | Long);
+  /**
+   * Hash of the replicated job state at applied_index.
+   */
+  'stateDigest'?: (string);
+  'pid'?: (number);
+  'address'?: (string);
+  /**
+   * Leader only: replication progress of every other node.
+   */
+  'peers'?: (_raftjobs_admin_v1_PeerProgress)[];
+  /**
+   * Every node this one has received a Raft message from since it started.
+   */
+  'contacts'?: (_raftjobs_admin_v1_PeerContact)[];
+}
+
+export interface NodeStatus__Output {
+  'id': (string);
+  'clusterId': (string);
+  /**
+   * follower | preCandidate | candidate | leader
+   */
+  'role': (string);
+  'term': (number);
+  /**
+   * Empty when no leader is known.
+   */
+  'leaderId': (string);
+  'commitIndex': (number);
+  'appliedIndex': (number);
+  'firstLogIndex': (number);
+  'lastLogIndex': (number);
+  'snapshotIndex': (number);
+  /**
+   * Hash of the replicated job state at applied_index.
+   */
+  'stateDigest': (string);
+  'pid': (number);
+  'address': (string);
+  /**
+   * Leader only: replication progress of every other node.
+   */
+  'peers': (_raftjobs_admin_v1_PeerProgress__Output)[];
+  /**
+   * Every node this one has received a Raft message from since it started.
+   */
+  'contacts': (_raftjobs_admin_v1_PeerContact__Output)[];
+}

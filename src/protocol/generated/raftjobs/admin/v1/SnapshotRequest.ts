@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface SnapshotRequest {
+}
+
+export interface SnapshotRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface TransferLeadershipResponse {
+}
+
+export interface TransferLeadershipResponse__Output {
+}

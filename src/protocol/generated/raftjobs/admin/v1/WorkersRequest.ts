@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface WorkersRequest {
+}
+
+export interface WorkersRequest__Output {
+}
