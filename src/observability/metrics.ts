@@ -8,14 +8,13 @@
  * Names follow Prometheus conventions: `_total` counters, `_seconds` durations.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { QueueStats } from '../jobs/index.js';
+import { JOB_STATES, type QueueStats } from '../jobs/index.js';
 import type { JobFlowEvent, JobFlowSink, NodeMetrics, NodeStatus, RetryCause } from '../node/index.js';
 import type { PeerQueueStats } from '../transport/index.js';
 
 /** Raft roles, each a `role` label value of `raftjobs_raft_role`. */
 export const RAFT_ROLES = ['follower', 'preCandidate', 'candidate', 'leader'] as const;
 
-const JOB_STATE_NAMES = ['scheduled', 'ready', 'leased', 'succeeded', 'dead', 'cancelled'] as const;
 
 /** What the scrape-time gauges read. Called on every scrape: keep it O(queues + peers). */
 export interface MetricsSource {
@@ -167,7 +166,7 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
         this.reset();
         const queues = read((s) => s.queueStats());
         if (queues === undefined) return;
-        for (const q of queues) for (const state of JOB_STATE_NAMES) this.set({ queue: q.queue, state }, q[state]);
+        for (const q of queues) for (const state of JOB_STATES) this.set({ queue: q.queue, state }, q[state]);
       },
     });
     new Gauge({

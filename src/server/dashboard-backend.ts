@@ -1,4 +1,4 @@
-import { NodeAdmin, Client, type ConnectedWorker, type JobView } from '../client/index.js';
+import { Client, JOB_STATES, NodeAdmin, type ConnectedWorker, type JobView } from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
@@ -88,7 +88,7 @@ export class DashboardBackend implements DashboardApi {
 
   async queues(): Promise<unknown> {
     const stats = await this.client.stats();
-    return { queues: stats.queues, total: stats.total, leader: this.client.currentNode };
+    return { states: JOB_STATES, queues: stats.queues, total: stats.total, leader: this.client.currentNode };
   }
 
   async job(id: string): Promise<unknown> {

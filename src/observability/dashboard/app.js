@@ -104,13 +104,14 @@ function renderCluster(c) {
 let throughput = null;
 
 function renderQueues(q) {
-  const STATES = ['scheduled', 'ready', 'leased', 'succeeded', 'dead', 'cancelled'];
+  // The state columns come with the data (the server's list of job states), in its order.
+  $('queues-head').replaceChildren(el('th', { text: 'queue' }), ...q.states.map((st) => el('th', { text: st })), el('th', { text: 'completed / min' }));
   const rows = q.queues.map((s) =>
     el('tr', { 'data-queue': s.queue },
       el('td', { text: s.queue }),
-      ...STATES.map((st) => el('td', { class: 'num', 'data-state': st, text: s[st] })),
+      ...q.states.map((st) => el('td', { class: 'num', 'data-state': st, text: s[st] })),
       el('td', {}, sparkline(s.queue))));
-  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'no jobs yet' })));
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: q.states.length + 2, class: 'muted', text: 'no jobs yet' })));
   $('queues').replaceChildren(...rows);
 }
 
