@@ -89,8 +89,6 @@ export class Dispatcher {
         this.retryLater(s.leaseRetryAt);
         continue;
       }
-      // A full worker may hold leases that ended meanwhile (expired, cancelled): free their slots.
-      if (s.free() <= 0) s.pruneHeld((jobId, token) => query.isCurrentLease(jobId, token));
       const max = leaseSize(s.free(), maxLeaseBatch);
       if (max === 0) continue;
       const wanted = query.hasReady(s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));

@@ -83,6 +83,7 @@ export class JobNode {
     let self: JobNode | null = null;
     const app = new JobsApp(o.jobs ?? {}, (_index, events) => {
       self?.results.applied(events);
+      self?.workers.applied(events);
       if (flow === undefined) return;
       try {
         reportFlow(events, flow);

@@ -77,8 +77,10 @@ export interface SessionHub extends WorkerHost {
 
 /**
  * A worker connection. The leader pushes leases while it has free capacity (capacity minus the
- * leases it holds); a lease stops counting when the worker completes, fails or releases it, a
- * heartbeat finds it gone, or the state shows it is no longer current (see `pruneHeld`).
+ * leases it holds). Which leases it holds follows the applied log: a `leased` event of its session
+ * adds one, and any event that ends a lease (completed, failed, expired, released, abandoned,
+ * cancelled) removes it (see `Workers.applied`). A completion or failure the worker sends frees
+ * its slot at once, before it commits, so the next lease can join the same entry.
  */
 export class WorkerSession {
   workerId = '';
@@ -143,7 +145,8 @@ export class WorkerSession {
     this.queues = [...h.queues];
     this.capacity = h.capacity;
     this.ttlMs = h.leaseTtlMs;
-    for (const ref of h.held) this.held.set(ref.jobId, ref.token);
+    // Listed leases that already ended will see no event: only current ones take a slot.
+    for (const ref of h.held) if (this.hub.query.isCurrentLease(ref.jobId, ref.token)) this.held.set(ref.jobId, ref.token);
     if (first) {
       this.hub.registered(this);
       // Leases of this session the process does not list never reached it (its stream broke
@@ -195,7 +198,7 @@ export class WorkerSession {
       this.hub.dispatchSoon();
     }
     const ack = await settled;
-    if (ends && token !== undefined && !ack.ok && ack.code === ErrorCode.InvalidArgument) {
+    if (ends && token !== undefined && !ack.ok && ack.code === ErrorCode.InvalidArgument && this.hub.query.isCurrentLease(cmd.jobId, token)) {
       this.held.set(cmd.jobId, token); // the worker still holds it and will fail it instead
     }
     return ack;
@@ -248,15 +251,29 @@ export class WorkerSession {
     this.leaseRetryAt = 0;
   }
 
-  /** Leases were granted to this session: count them as held and hand them to the adapter. */
+  /** Leases were granted to this session (already held, from their `leased` events): hand them to the adapter. */
   granted(grants: readonly LeaseGrant[], serverTimeMs: number): void {
-    for (const g of grants) this.held.set(g.jobId, g.token);
     this.events.leases(grants, serverTimeMs);
   }
 
-  /** Drop held leases that are no longer current (`isCurrent` false): expired, cancelled, abandoned. */
-  pruneHeld(isCurrent: (jobId: string, token: number) => boolean): void {
-    for (const [jobId, token] of this.held) if (!isCurrent(jobId, token)) this.held.delete(jobId);
+  /** A `leased` event of this session was applied: the lease takes a slot. */
+  leased(jobId: string, token: number): void {
+    this.held.set(jobId, token);
+  }
+
+  /** Drop the held leases among `ended` (job id: token of a lease the applied log ended). True if any was held. */
+  leasesEnded(ended: ReadonlyMap<string, number>): boolean {
+    let freed = false;
+    if (this.held.size <= ended.size) {
+      for (const [jobId, token] of this.held) {
+        if (ended.get(jobId) === token) freed = this.held.delete(jobId) || freed;
+      }
+    } else {
+      for (const [jobId, token] of ended) {
+        if (this.held.get(jobId) === token) freed = this.held.delete(jobId) || freed;
+      }
+    }
+    return freed;
   }
 
   info(): WorkerInfo {

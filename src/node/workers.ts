@@ -5,7 +5,7 @@
  * of role changes, of applied entries and of the moment before the leader packs an entry.
  */
 import type { Logger } from 'pino';
-import type { Command, CommandResult, LeaseCommand, LeaseGrant, LeaseRef } from '../jobs/index.js';
+import type { Command, CommandResult, JobEvent, LeaseCommand, LeaseGrant, LeaseRef } from '../jobs/index.js';
 import { Dispatcher } from './dispatcher.js';
 import type { JobQueries } from './queries.js';
 import { SessionWatch } from './session-watch.js';
@@ -37,6 +37,8 @@ export const MAX_LEASE_WAIT_MS = 60_000;
 
 export class Workers implements WorkerRegistry {
   private readonly sessions = new Set<WorkerSession>();
+  /** Registered open connections by worker id and session (`sessionKey`): where a `leased` event's slot goes. */
+  private readonly bySession = new Map<string, WorkerSession>();
   private readonly dispatcher: Dispatcher;
   private readonly watch: SessionWatch;
   private readonly hub: SessionHub;
@@ -57,6 +59,7 @@ export class Workers implements WorkerRegistry {
     const watch = this.watch;
     const dispatcher = this.dispatcher;
     const log = this.log;
+    const bySession = this.bySession;
     this.hub = {
       query: node.query,
       propose: (cmd) => node.propose(cmd),
@@ -64,9 +67,14 @@ export class Workers implements WorkerRegistry {
       connectionGraceMs,
       clock,
       dispatchSoon: () => dispatcher.soon(),
-      registered: (s) => watch.registered(s),
+      registered: (s) => {
+        bySession.set(sessionKey(s.workerId, s.session), s);
+        watch.registered(s);
+      },
       ended: (s, clean) => {
         sessions.delete(s);
+        const key = sessionKey(s.workerId, s.session);
+        if (bySession.get(key) === s) bySession.delete(key);
         watch.ended(s, clean);
       },
       reconnected: (s, released, adopted) => {
@@ -137,6 +145,30 @@ export class Workers implements WorkerRegistry {
 
   // ------------------------------------------------------------------ driven by the node
 
+  /**
+   * The transitions of one applied entry: a lease granted to a session here takes one of its
+   * slots; a lease that ended (completed, failed, expired, released, abandoned, cancelled) frees
+   * it. Slots follow the log in its order, so nothing needs to re-read the state to find them.
+   */
+  applied(events: readonly JobEvent[]): void {
+    if (this.sessions.size === 0 || events.length === 0) return;
+    let ended: Map<string, number> | null = null;
+    for (const e of events) {
+      if (e.type === 'leased') {
+        if (e.session !== '') this.bySession.get(sessionKey(e.workerId, e.session))?.leased(e.jobId, e.token);
+        continue;
+      }
+      const token = endedLease(e);
+      if (token === 0) continue;
+      ended ??= new Map();
+      ended.set(e.jobId, token);
+    }
+    if (ended === null) return;
+    let freed = false;
+    for (const s of this.sessions) freed = s.leasesEnded(ended) || freed;
+    if (freed) this.dispatcher.soon();
+  }
+
   /** Jobs may have become ready or slots free. */
   wake(): void {
     this.dispatcher.soon();
@@ -163,5 +195,22 @@ export class Workers implements WorkerRegistry {
   stop(): void {
     this.dispatcher.stop();
     this.watch.stopTimers();
+  }
+}
+
+const sessionKey = (workerId: string, session: string): string => `${workerId}\u0000${session}`;
+
+/** The token of the lease an event ends, or 0 when it ends none. */
+function endedLease(e: JobEvent): number {
+  switch (e.type) {
+    case 'completed':
+    case 'failed':
+    case 'expired':
+    case 'released':
+    case 'abandoned':
+    case 'cancelled':
+      return e.token;
+    default:
+      return 0;
   }
 }

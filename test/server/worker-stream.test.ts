@@ -307,4 +307,20 @@ describe('worker sessions', () => {
       await long.close();
     }
   });
+
+  it('the slots of a full worker follow the log: a lease cancelled, then one that expires, each frees its slot for the next job', async () => {
+    const [first, second, third] = await server.submit('slots', [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')], { leaseTtlMs: 1000 });
+    const w = worker(server);
+    w.hello({ workerId: 'full', queues: ['slots'], capacity: 1, sessionId: 'full-1' });
+    const [a] = await w.untilLeases(1);
+    expect(a?.jobId).toBe(first);
+    // Cancelled by an operator: the worker never reports it, yet its slot is free again.
+    expect(await server.node.propose({ type: 'cancel', jobId: first! })).toMatchObject({ ok: true });
+    const [, b] = await w.untilLeases(2);
+    expect(b?.jobId).toBe(second);
+    // Never heartbeated: the lease expires after its 1 s TTL, and the slot takes the third job.
+    const [, , c] = await w.untilLeases(3, 15_000);
+    expect(c?.jobId === third || c?.jobId === second).toBe(true);
+    expect(server.job(second!).history[0]).toMatchObject({ outcome: 'expired' });
+  });
 });
