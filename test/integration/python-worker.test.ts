@@ -103,6 +103,13 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
     await cluster?.cleanup(failed);
   });
 
+  /** The cluster's addresses, followers first: unary calls are forwarded, Work must follow x-leader-addr. */
+  const followersFirst = (leaderId: string): string =>
+    [...cluster.nodes].sort((a, b) => Number(a.id === leaderId) - Number(b.id === leaderId)).map((n) => n.address).join(',');
+  /** Every job of a queue as the cluster has it now, in submit order (one page holds them all). */
+  const jobs = async (queue: string): Promise<readonly JobView[]> => (await client.list({ queue })).jobs;
+  const isFinished = (v: JobView): boolean => v.state === 'succeeded' || v.state === 'dead';
+
   it('submits, works every job with its token through a leader kill, fails one with its error, and says goodbye', { timeout: 60_000 }, async () => {
     let worker: PyProcess | undefined = undefined;
     onTestFailed(() => {
@@ -110,8 +117,7 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
       console.error(`worker.py stderr:\n${worker?.stderr ?? ''}\n${cluster.describe(30)}`);
     });
     const leader = await cluster.waitForLeader();
-    // A follower first: unary calls are forwarded, the Work stream must follow x-leader-addr.
-    const nodes = [...cluster.nodes].sort((a, b) => Number(a.id === leader.id) - Number(b.id === leader.id)).map((n) => n.address).join(',');
+    const nodes = followersFirst(leader.id);
     const count = 24;
     const submitArgs = ['--nodes', nodes, '--queue', 'py', '--count', String(count), '--fail', 'n is unlucky', '--work-ms', '400', '--run-id', 'run-1'];
     const submitted = await submit(submitArgs);
@@ -119,21 +125,18 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
     expect(submitted.every((j) => !j.duplicate && j.state === 'ready')).toBe(true);
 
     worker = python('worker.py', ['--nodes', nodes, '--queue', 'py', '--capacity', '4', '--worker-id', 'py-worker']);
-    /** Every submitted job as the cluster has it now, in submit order (one page holds them all). */
-    const jobs = async (): Promise<readonly JobView[]> => (await client.list({ queue: 'py' })).jobs;
-    const isFinished = (v: JobView): boolean => v.state === 'succeeded' || v.state === 'dead';
     // Kill the leader while the worker is part way through (4 at a time, 400 ms each: about 2.5 s in all).
     await poll(async (observe) => {
-      const done = (await jobs()).filter(isFinished).length;
+      const done = (await jobs('py')).filter(isFinished).length;
       observe(done);
       return done >= 4 ? true : undefined;
     }, { timeoutMs: 20_000, description: 'the Python worker finishing its first jobs' });
-    expect((await jobs()).filter(isFinished).length).toBeLessThan(count + 1);
+    expect((await jobs('py')).filter(isFinished).length).toBeLessThan(count + 1);
     await cluster.kill(leader.id, 'SIGKILL');
     await cluster.waitForLeader({ exclude: [leader.id], minTerm: (leader.term ?? 0) + 1 });
 
     const views = await poll(async (observe) => {
-      const all = await jobs();
+      const all = await jobs('py');
       observe(all.map((v) => `${v.id} ${v.state}`).join(', '));
       return all.length === submitted.length && all.every(isFinished) ? all : undefined;
     }, { timeoutMs: 30_000, description: 'every job finished' });
@@ -175,5 +178,33 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
       observe(ids);
       return ids.includes('py-worker') ? undefined : true;
     }, { timeoutMs: 5000, description: 'the session gone from Admin.Workers after the goodbye' });
+  });
+
+  it('stopped mid-queue (SIGTERM), the worker finishes what it runs and leaves the rest ready, no attempt used', { timeout: 60_000 }, async () => {
+    let worker: PyProcess | undefined = undefined;
+    onTestFailed(() => {
+      failed = true;
+      console.error(`worker.py stderr:\n${worker?.stderr ?? ''}\n${cluster.describe(30)}`);
+    });
+    const leader = await cluster.waitForLeader();
+    const nodes = followersFirst(leader.id);
+    const submitted = await submit(['--nodes', nodes, '--queue', 'py-stop', '--count', '12', '--work-ms', '600', '--run-id', 'run-2']);
+    worker = python('worker.py', ['--nodes', nodes, '--queue', 'py-stop', '--capacity', '3', '--worker-id', 'py-stopper']);
+    await poll(async () => ((await jobs('py-stop')).some(isFinished) ? true : undefined), { timeoutMs: 20_000, description: 'the first job done' });
+    worker.child.kill('SIGTERM');
+    const exit = await withDeadline(worker.exited, 15_000, () => `worker.py did not exit within 15 s of SIGTERM\nstderr:\n${worker?.stderr ?? ''}`);
+    expect(exit).toEqual({ code: 0, signal: null });
+
+    const views = await jobs('py-stop');
+    expect(views).toHaveLength(submitted.length);
+    const done = views.filter((v) => v.state === 'succeeded');
+    const left = views.filter((v) => v.state !== 'succeeded');
+    // Three at a time, 600 ms each: the worker stopped long before the queue was empty.
+    expect(left.length).toBeGreaterThan(0);
+    expect(done.every((v) => v.attempts === 1)).toBe(true);
+    // A clean goodbye abandons nothing: what the worker did not finish is ready, its attempt unused.
+    expect(left.map((v) => [v.state, v.attempts])).toEqual(left.map(() => ['ready', 0]));
+    expect(views.flatMap((v) => v.history.map((a) => a.outcome)).filter((o) => o !== 'succeeded' && o !== 'released')).toEqual([]);
+    expect(JSON.parse(worker.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ completed: done.length, lost: 0 });
   });
 });
