@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Client, type JobView } from '../../src/client/index.js';
 import { serviceClient } from '../../src/protocol/index.js';
-import { Cluster, poll, REPO_ROOT, withDeadline } from '../helpers/index.js';
+import { Cluster, poll, REPO_ROOT, withDeadline, type StatusRow } from '../helpers/index.js';
 
 const EXAMPLE = join(REPO_ROOT, 'scripts', 'python');
 /** The first python3 that has grpc and grpc_tools: Debian's, ahead of any other on PATH. */
@@ -26,6 +26,7 @@ if (skip) console.warn('python-worker.test.ts: skipped: no python3 with grpc and
 
 /** A Python process of the example, with its output collected. */
 interface PyProcess {
+  readonly script: string;
   readonly child: ChildProcess;
   stdout: string;
   stderr: string;
@@ -33,10 +34,13 @@ interface PyProcess {
 }
 
 const running = new Set<PyProcess>();
+/** Every process started, for the output of a failed test. */
+const spawned: PyProcess[] = [];
 
 function python(script: string, args: readonly string[]): PyProcess {
   const child = spawn(PYTHON ?? '/usr/bin/python3', [join(EXAMPLE, script), ...args], { cwd: REPO_ROOT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const p: PyProcess = {
+    script,
     child,
     stdout: '',
     stderr: '',
@@ -48,6 +52,7 @@ function python(script: string, args: readonly string[]): PyProcess {
   child.stdout?.setEncoding('utf8').on('data', (s: string) => (p.stdout += s));
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (p.stderr += s));
   running.add(p);
+  spawned.push(p);
   void p.exited.finally(() => running.delete(p));
   return p;
 }
@@ -60,6 +65,12 @@ interface SubmitLine {
   state: string;
   result?: unknown;
   error?: string;
+}
+
+/** SIGTERM (Ctrl-C's twin) to a worker.py, and how it exited. */
+function stop(worker: PyProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  worker.child.kill('SIGTERM');
+  return withDeadline(worker.exited, 15_000, () => `worker.py did not exit within 15 s of SIGTERM\nstderr:\n${worker.stderr}`);
 }
 
 /** Runs submit.py to the end; its JSON lines. */
@@ -103,28 +114,35 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
     await cluster?.cleanup(failed);
   });
 
-  /** The cluster's addresses, followers first: unary calls are forwarded, Work must follow x-leader-addr. */
-  const followersFirst = (leaderId: string): string =>
-    [...cluster.nodes].sort((a, b) => Number(a.id === leaderId) - Number(b.id === leaderId)).map((n) => n.address).join(',');
+  /**
+   * On failure, the output of this test's Python processes and the nodes' log tails. Returns the
+   * leader and the cluster's addresses for --nodes, followers first: unary calls are forwarded,
+   * Work must follow x-leader-addr.
+   */
+  async function begin(): Promise<{ leader: StatusRow; nodes: string }> {
+    const from = spawned.length;
+    onTestFailed(() => {
+      failed = true;
+      for (const p of spawned.slice(from)) console.error(`${p.script} stderr:\n${p.stderr}`);
+      console.error(cluster.describe(30));
+    });
+    const leader = await cluster.waitForLeader();
+    const nodes = [...cluster.nodes].sort((a, b) => Number(a.id === leader.id) - Number(b.id === leader.id)).map((n) => n.address).join(',');
+    return { leader, nodes };
+  }
   /** Every job of a queue as the cluster has it now, in submit order (one page holds them all). */
   const jobs = async (queue: string): Promise<readonly JobView[]> => (await client.list({ queue })).jobs;
   const isFinished = (v: JobView): boolean => v.state === 'succeeded' || v.state === 'dead';
 
   it('submits, works every job with its token through a leader kill, fails one with its error, and says goodbye', { timeout: 60_000 }, async () => {
-    let worker: PyProcess | undefined = undefined;
-    onTestFailed(() => {
-      failed = true;
-      console.error(`worker.py stderr:\n${worker?.stderr ?? ''}\n${cluster.describe(30)}`);
-    });
-    const leader = await cluster.waitForLeader();
-    const nodes = followersFirst(leader.id);
+    const { leader, nodes } = await begin();
     const count = 24;
     const submitArgs = ['--nodes', nodes, '--queue', 'py', '--count', String(count), '--fail', 'n is unlucky', '--work-ms', '400', '--run-id', 'run-1'];
     const submitted = await submit(submitArgs);
     expect(submitted).toHaveLength(count + 1);
     expect(submitted.every((j) => !j.duplicate && j.state === 'ready')).toBe(true);
 
-    worker = python('worker.py', ['--nodes', nodes, '--queue', 'py', '--capacity', '4', '--worker-id', 'py-worker']);
+    const worker = python('worker.py', ['--nodes', nodes, '--queue', 'py', '--capacity', '4', '--worker-id', 'py-worker']);
     // Kill the leader while the worker is part way through (4 at a time, 400 ms each: about 2.5 s in all).
     await poll(async (observe) => {
       const done = (await jobs('py')).filter(isFinished).length;
@@ -169,9 +187,7 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
     // Goodbye: the worker leaves the leader's list of sessions and exits 0 with its counts.
     const next = await cluster.waitForLeader({ exclude: [leader.id] });
     expect((await adminWorkers(next.address)).map((w) => w.workerId)).toContain('py-worker');
-    worker.child.kill('SIGTERM');
-    const exit = await withDeadline(worker.exited, 15_000, () => `worker.py did not exit within 15 s of SIGTERM\nstderr:\n${worker?.stderr ?? ''}`);
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await stop(worker)).toEqual({ code: 0, signal: null });
     expect(JSON.parse(worker.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ completed: count, failed: 1, lost: 0 });
     await poll(async (observe) => {
       const ids = (await adminWorkers(next.address)).map((w) => w.workerId);
@@ -181,19 +197,11 @@ describe.skipIf(skip)('the Python example client and worker on a real three-node
   });
 
   it('stopped mid-queue (SIGTERM), the worker finishes what it runs and leaves the rest ready, no attempt used', { timeout: 60_000 }, async () => {
-    let worker: PyProcess | undefined = undefined;
-    onTestFailed(() => {
-      failed = true;
-      console.error(`worker.py stderr:\n${worker?.stderr ?? ''}\n${cluster.describe(30)}`);
-    });
-    const leader = await cluster.waitForLeader();
-    const nodes = followersFirst(leader.id);
+    const { nodes } = await begin();
     const submitted = await submit(['--nodes', nodes, '--queue', 'py-stop', '--count', '12', '--work-ms', '600', '--run-id', 'run-2']);
-    worker = python('worker.py', ['--nodes', nodes, '--queue', 'py-stop', '--capacity', '3', '--worker-id', 'py-stopper']);
+    const worker = python('worker.py', ['--nodes', nodes, '--queue', 'py-stop', '--capacity', '3', '--worker-id', 'py-stopper']);
     await poll(async () => ((await jobs('py-stop')).some(isFinished) ? true : undefined), { timeoutMs: 20_000, description: 'the first job done' });
-    worker.child.kill('SIGTERM');
-    const exit = await withDeadline(worker.exited, 15_000, () => `worker.py did not exit within 15 s of SIGTERM\nstderr:\n${worker?.stderr ?? ''}`);
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await stop(worker)).toEqual({ code: 0, signal: null });
 
     const views = await jobs('py-stop');
     expect(views).toHaveLength(submitted.length);
