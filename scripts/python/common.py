@@ -4,7 +4,6 @@ Written from proto/jobs.proto and the README alone (see "Clients in other langua
 Needs grpcio and grpcio-tools (Debian: python3-grpcio, python3-grpc-tools).
 """
 
-import atexit
 import importlib
 import os
 import re
@@ -21,12 +20,18 @@ PROTO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
 def load_stubs(proto_dir=PROTO_DIR):
     """Generate jobs_pb2 / jobs_pb2_grpc into a temporary directory and import them.
 
-    Nothing generated is kept: the directory is removed when the process exits.
+    Nothing generated is kept: once imported, the modules live in memory and the directory goes.
     """
+    out = tempfile.mkdtemp(prefix="raftjobs-py-")
+    try:
+        return _generate_and_import(proto_dir, out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _generate_and_import(proto_dir, out):
     from grpc_tools import protoc
 
-    out = tempfile.mkdtemp(prefix="raftjobs-py-")
-    atexit.register(shutil.rmtree, out, True)
     args = ["protoc", f"-I{proto_dir}", f"--python_out={out}", f"--grpc_python_out={out}", "jobs.proto"]
     if protoc.main(args) != 0:
         # protoc before 3.15 (Debian 12's grpc-tools bundles 3.5) refuses proto3 `optional`, used
@@ -35,14 +40,17 @@ def load_stubs(proto_dir=PROTO_DIR):
         src = os.path.join(out, "proto")
         os.mkdir(src)
         with open(os.path.join(proto_dir, "jobs.proto"), encoding="utf-8") as f:
-            text = re.sub(r"^(\s*)optional ", r"\1", f.read(), flags=re.M)
+            text = re.sub(r"^([ \t]*)optional ", r"\1", f.read(), flags=re.M)
         with open(os.path.join(src, "jobs.proto"), "w", encoding="utf-8") as f:
             f.write(text)
         print("note: this protoc predates proto3 `optional`; generating without it", file=sys.stderr)
         if protoc.main(["protoc", f"-I{src}", *args[2:]]) != 0:
             raise RuntimeError(f"protoc failed on {proto_dir}/jobs.proto")
     sys.path.insert(0, out)
-    return importlib.import_module("jobs_pb2"), importlib.import_module("jobs_pb2_grpc")
+    try:
+        return importlib.import_module("jobs_pb2"), importlib.import_module("jobs_pb2_grpc")
+    finally:
+        sys.path.remove(out)
 
 
 def metadata(err, key):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Submit jobs to a raftjobs cluster from Python (Jobs.Submit), retrying on another node.
+r"""Submit jobs to a raftjobs cluster from Python (Jobs.Submit), retrying on another node.
 
     python3 scripts/python/submit.py --nodes 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 \
         --queue squares --count 10 [--fail 'bad input'] [--work-ms 200] [--wait]

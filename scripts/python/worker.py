@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A raftjobs worker in Python: one Workers.Work stream to the leader, fencing tokens, clean goodbye.
+r"""A raftjobs worker in Python: one Workers.Work stream to the leader, fencing tokens, clean goodbye.
 
     python3 scripts/python/worker.py --nodes 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 \
         --queue squares [--capacity 4] [--worker-id py-1]
@@ -91,10 +91,11 @@ class Worker:
         self.pool = ThreadPoolExecutor(max_workers=capacity)
         self.lock = threading.RLock()
         self.leases = {}    # job_id -> Lease: held until its outcome is acknowledged, or it is lost
-        self.outcomes = {}  # job_id -> WorkerMessage (complete or fail) not yet acknowledged
-        self.sent = {}      # request_id -> job ids of a report in flight on the current stream
+        self.outcomes = {}  # job_id -> ("complete" or "fail", its request) not yet acknowledged
+        self.sent = {}      # request_id -> (kind, job ids) of a report in flight on the current stream
         self.heartbeats = {}  # request_id -> when the heartbeat was sent (monotonic)
         self.next_request_id = 1
+        self.bounds = None  # the last Welcome: the limits every message must keep to
         self.stream = None
         self.stopping = threading.Event()
         self.counts = {"completed": 0, "failed": 0, "lost": 0, "released": 0, "connects": 0}
@@ -117,6 +118,8 @@ class Worker:
         return self.stream is not None and self.stream.welcome is not None
 
     def _hello(self):
+        if self.stream is None:
+            return
         held = [pb.LeaseRef(job_id=j, token=l.job.token) for j, l in self.leases.items()]
         capacity = 0 if self.stopping.is_set() else self.capacity
         self.stream.hellos += 1
@@ -158,13 +161,16 @@ class Worker:
         except Exception as err:  # a bad payload fails the job, never the worker
             error = f"bad payload: {err}"
         handler_ms = int((time.monotonic() - started) * 1000)
+        data = json.dumps(result).encode() if error is None else b""
+        if len(data) > self.bounds.max_result_bytes:
+            error = f"result of {len(data)} bytes is over the cluster's {self.bounds.max_result_bytes}"
         if error is not None:
             # no_retry: dead at once. Without it the job is retried while attempts are left.
-            name, body = "fail", pb.FailRequest(job_id=job.job_id, token=job.token, error=str(error)[:16384],
-                                                no_retry=True, handler_ms=handler_ms)
+            name, body = "fail", pb.FailRequest(job_id=job.job_id, token=job.token, no_retry=True, handler_ms=handler_ms,
+                                                error=str(error)[:self.bounds.max_error_length])
         else:
-            name, body = "complete", pb.CompleteRequest(job_id=job.job_id, token=job.token,
-                                                        result=json.dumps(result).encode(), handler_ms=handler_ms)
+            name, body = "complete", pb.CompleteRequest(job_id=job.job_id, token=job.token, result=data,
+                                                        handler_ms=handler_ms)
         with self.lock:
             lease.running = False
             if lease.lost.is_set() or job.job_id not in self.leases:
@@ -289,11 +295,12 @@ class Worker:
             kind = msg.WhichOneof("body")
             if kind == "welcome":
                 stream.welcomes += 1
-            if kind == "welcome" and stream.welcome is None:
-                stream.welcome = msg.welcome
-                self.counts["connects"] += 1
-                log(f"working on {stream.address} as {self.worker_id}, session {msg.welcome.session_id},"
-                    f" holding {len(self.leases)}")
+                self.bounds = msg.welcome
+                if stream.welcome is None:
+                    stream.welcome = msg.welcome
+                    self.counts["connects"] += 1
+                    log(f"working on {stream.address} as {self.worker_id}, session {msg.welcome.session_id},"
+                        f" holding {len(self.leases)}")
             elif kind == "leases":
                 self._on_leases(msg.leases)
             elif kind == "ack":
