@@ -24,7 +24,9 @@ export interface Hello {
   'leaseTtlMs'?: (number | string | Long);
   /**
    * Leases the worker still holds (after reconnecting to a new leader): they count against capacity.
-   * At most 10,000. On the first Hello of a stream, every lease of this session that is not listed
+   * A lease whose completion or failure was sent but not acknowledged is still held: list it (left
+   * out, it goes back to ready unless that outcome was recorded, and the resent outcome then finds
+   * STALE_TOKEN). At most 10,000. On the first Hello of a stream, every lease of this session that is not listed
    * goes back to ready without using an attempt (the process never received it), and a listed lease
    * of this worker_id granted to another session is adopted by this one. On a later Hello, listed
    * leases only count against capacity.
@@ -42,7 +44,9 @@ export interface Hello {
    * worker_id (a restart under a fixed pod name) never touches them. Empty: the server makes one up
    * for this stream, so nothing survives a reconnect except the leases listed in `held`.
    * At most 128 characters. A later Hello on the same stream must keep worker_id and session_id (or
-   * leave session_id empty). Two live sessions with the same worker_id never disturb each other's
+   * leave session_id empty). Send a later Hello only after the first Welcome: a later Hello is
+   * answered at once, so its Welcome could arrive before the first one's (a Welcome carries no
+   * request_id). Two live sessions with the same worker_id never disturb each other's
    * leases (the server logs a warning: give each process its own worker_id).
    */
   'sessionId'?: (string);
@@ -69,7 +73,9 @@ export interface Hello__Output {
   'leaseTtlMs': (number);
   /**
    * Leases the worker still holds (after reconnecting to a new leader): they count against capacity.
-   * At most 10,000. On the first Hello of a stream, every lease of this session that is not listed
+   * A lease whose completion or failure was sent but not acknowledged is still held: list it (left
+   * out, it goes back to ready unless that outcome was recorded, and the resent outcome then finds
+   * STALE_TOKEN). At most 10,000. On the first Hello of a stream, every lease of this session that is not listed
    * goes back to ready without using an attempt (the process never received it), and a listed lease
    * of this worker_id granted to another session is adopted by this one. On a later Hello, listed
    * leases only count against capacity.
@@ -87,7 +93,9 @@ export interface Hello__Output {
    * worker_id (a restart under a fixed pod name) never touches them. Empty: the server makes one up
    * for this stream, so nothing survives a reconnect except the leases listed in `held`.
    * At most 128 characters. A later Hello on the same stream must keep worker_id and session_id (or
-   * leave session_id empty). Two live sessions with the same worker_id never disturb each other's
+   * leave session_id empty). Send a later Hello only after the first Welcome: a later Hello is
+   * answered at once, so its Welcome could arrive before the first one's (a Welcome carries no
+   * request_id). Two live sessions with the same worker_id never disturb each other's
    * leases (the server logs a warning: give each process its own worker_id).
    */
   'sessionId': (string);

@@ -98,9 +98,24 @@ export interface WorkersClient extends grpc.Client {
    * over the receive limit (RESOURCE_EXHAUSTED). A node that stops ends it like a leader that
    * steps down, or drops the connection: either way, a break (see below).
    * 
+   * Heartbeats: extend every lease well before its expiry; the SDK heartbeats every third of the
+   * shortest lease TTL it holds. A heartbeat left unanswered for seconds (the SDK waits 5 s, or
+   * one heartbeat interval if longer) means the node is frozen or cut off and may not end the
+   * stream itself: cancel it and say Hello to another node.
+   * 
+   * After a break (the stream ended, whatever its status), open Work on the leader with the same
+   * session_id and list in Hello.held every lease the worker still holds, including those whose
+   * completion or failure it sent without receiving the Ack. Send those outcomes again after the
+   * Welcome: a report whose Ack did not arrive may or may not have been recorded, and a completion
+   * or failure already recorded is answered ok ("already recorded"; see CompleteRequest).
+   * 
    * The worker says goodbye by sending a Hello with capacity 0 and then half-closing the stream:
-   * the leases its session still holds are then abandoned at once. Any other end (a half-close
-   * without capacity 0, a cancel, a broken connection) is a break, and the session has
+   * the leases its session still holds are then abandoned at once, so first finish (or release)
+   * them and wait for their Acks. Leases the leader was already granting when that Hello arrived
+   * may still be pushed after its Welcome: release them too. About 100 ms after the half-close the
+   * server ends the stream with OK; wait for that status (a cancel before it, such as closing the
+   * channel, turns the goodbye into a break). Any other end (a half-close without capacity 0, a
+   * cancel, a broken connection) is a break, and the session has
    * Welcome.connection_grace_ms to say Hello again before its leases are abandoned.
    * The server pings the connection (HTTP/2 keepalive, every 10 s by default,
    * `server.keepaliveTimeMs`) and closes it when a ping goes unanswered (5 s,
@@ -130,9 +145,24 @@ export interface WorkersClient extends grpc.Client {
    * over the receive limit (RESOURCE_EXHAUSTED). A node that stops ends it like a leader that
    * steps down, or drops the connection: either way, a break (see below).
    * 
+   * Heartbeats: extend every lease well before its expiry; the SDK heartbeats every third of the
+   * shortest lease TTL it holds. A heartbeat left unanswered for seconds (the SDK waits 5 s, or
+   * one heartbeat interval if longer) means the node is frozen or cut off and may not end the
+   * stream itself: cancel it and say Hello to another node.
+   * 
+   * After a break (the stream ended, whatever its status), open Work on the leader with the same
+   * session_id and list in Hello.held every lease the worker still holds, including those whose
+   * completion or failure it sent without receiving the Ack. Send those outcomes again after the
+   * Welcome: a report whose Ack did not arrive may or may not have been recorded, and a completion
+   * or failure already recorded is answered ok ("already recorded"; see CompleteRequest).
+   * 
    * The worker says goodbye by sending a Hello with capacity 0 and then half-closing the stream:
-   * the leases its session still holds are then abandoned at once. Any other end (a half-close
-   * without capacity 0, a cancel, a broken connection) is a break, and the session has
+   * the leases its session still holds are then abandoned at once, so first finish (or release)
+   * them and wait for their Acks. Leases the leader was already granting when that Hello arrived
+   * may still be pushed after its Welcome: release them too. About 100 ms after the half-close the
+   * server ends the stream with OK; wait for that status (a cancel before it, such as closing the
+   * channel, turns the goodbye into a break). Any other end (a half-close without capacity 0, a
+   * cancel, a broken connection) is a break, and the session has
    * Welcome.connection_grace_ms to say Hello again before its leases are abandoned.
    * The server pings the connection (HTTP/2 keepalive, every 10 s by default,
    * `server.keepaliveTimeMs`) and closes it when a ping goes unanswered (5 s,
@@ -185,9 +215,24 @@ export interface WorkersHandlers extends grpc.UntypedServiceImplementation {
    * over the receive limit (RESOURCE_EXHAUSTED). A node that stops ends it like a leader that
    * steps down, or drops the connection: either way, a break (see below).
    * 
+   * Heartbeats: extend every lease well before its expiry; the SDK heartbeats every third of the
+   * shortest lease TTL it holds. A heartbeat left unanswered for seconds (the SDK waits 5 s, or
+   * one heartbeat interval if longer) means the node is frozen or cut off and may not end the
+   * stream itself: cancel it and say Hello to another node.
+   * 
+   * After a break (the stream ended, whatever its status), open Work on the leader with the same
+   * session_id and list in Hello.held every lease the worker still holds, including those whose
+   * completion or failure it sent without receiving the Ack. Send those outcomes again after the
+   * Welcome: a report whose Ack did not arrive may or may not have been recorded, and a completion
+   * or failure already recorded is answered ok ("already recorded"; see CompleteRequest).
+   * 
    * The worker says goodbye by sending a Hello with capacity 0 and then half-closing the stream:
-   * the leases its session still holds are then abandoned at once. Any other end (a half-close
-   * without capacity 0, a cancel, a broken connection) is a break, and the session has
+   * the leases its session still holds are then abandoned at once, so first finish (or release)
+   * them and wait for their Acks. Leases the leader was already granting when that Hello arrived
+   * may still be pushed after its Welcome: release them too. About 100 ms after the half-close the
+   * server ends the stream with OK; wait for that status (a cancel before it, such as closing the
+   * channel, turns the goodbye into a break). Any other end (a half-close without capacity 0, a
+   * cancel, a broken connection) is a break, and the session has
    * Welcome.connection_grace_ms to say Hello again before its leases are abandoned.
    * The server pings the connection (HTTP/2 keepalive, every 10 s by default,
    * `server.keepaliveTimeMs`) and closes it when a ping goes unanswered (5 s,
