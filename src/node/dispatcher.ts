@@ -108,6 +108,12 @@ export class Dispatcher {
           s.leaseAccepted();
           if (res.type === 'lease' && res.leases.length > 0) {
             if (s.closed) return; // the session's grace or abandonment deals with them
+            if (s.closing) {
+              // Granted while the worker half-closed (it can no longer receive, so never started
+              // them): give them back unstarted rather than let its goodbye abandon them.
+              s.release(res.leases).catch((err: unknown) => this.logger.warn({ err, workerId: s.workerId, session: s.session }, 'could not release leases granted during a goodbye'));
+              return;
+            }
             s.granted(res.leases, query.now());
           }
           this.soon();

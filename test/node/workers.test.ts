@@ -114,6 +114,27 @@ describe('the node worker API', () => {
     expect(node.workers.list()).toEqual([]);
   });
 
+  it('leases granted while the worker half-closes are released unstarted, not abandoned by its goodbye', async () => {
+    const node = await startNode();
+    const w = connect(node, 1);
+    await w.conn.hello({ workerId: 'w1', sessionId: 's1', queues: ['q'], capacity: 1, leaseTtlMs: 0, held: [] });
+    const submitted = submit(node, 'q', 1);
+    node.workers.anticipate(['q']);
+    // The lease is proposed (in the submit's entry) but not yet applied: now the worker half-closes.
+    for (let i = 0; i < 1000 && w.conn.requested === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(w.conn.requested).toBe(1);
+    w.conn.halfClosed();
+    const [id] = await submitted;
+    const back = await poll(() => {
+      const j = node.query.getJob(id!);
+      return j?.state === 'ready' && j.history.length > 0 ? j : undefined;
+    }, { timeoutMs: 5_000 });
+    w.conn.end(true);
+    expect(back.attempts).toBe(0);
+    expect(back.history.map((a) => a.outcome)).toEqual(['released']);
+    expect(w.grants).toEqual([]);
+  });
+
   it('waitForResult wakes when the job finishes, not when it is leased', async () => {
     const node = await startNode();
     const [id] = await submit(node, 'r', 1);
