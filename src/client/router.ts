@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { setMaxListeners } from 'node:events';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy, type Clock, type Random } from './clock.js';
 import { Meta, type wire } from '../protocol/index.js';
@@ -100,6 +101,8 @@ export class Router {
 
   constructor(private readonly o: RouterOptions) {
     this.book = new AddressBook(o.nodes, o.random);
+    // Every call in flight listens on it: any number of concurrent calls is normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** The channel to `address` (one per address, kept until `close`). */

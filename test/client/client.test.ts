@@ -40,6 +40,22 @@ async function rejection(p: Promise<unknown>): Promise<RaftJobsError> {
 }
 
 describe('Client routing', () => {
+  it('50 concurrent reads on one client: no MaxListenersExceededWarning (each call listens on the close signal)', async () => {
+    const f = await fake({ Get: (req) => Promise.resolve(wireJob({ id: String(req['id']) })) });
+    const c = client([f.address]);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): number => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const jobs = await Promise.all(Array.from({ length: 50 }, (_, i) => c.get(`j${i}`)));
+      expect(jobs.map((j) => j.id)).toEqual(Array.from({ length: 50 }, (_, i) => `j${i}`));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on a later turn
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
   it('follows x-leader-addr at once and keeps using the leader', async () => {
     const leader = await fake({ Submit: submitted });
     const follower = await fake({ Submit: () => Promise.reject(notLeader(leader.address)) });
