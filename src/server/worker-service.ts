@@ -147,7 +147,7 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
     const d = decodeReport(msg);
     if (!d.ok) throw invalid(d.message);
     const ack = await node.workers.report(d.report, d.handlerMs);
-    if (!ack.ok) throw new RaftJobsError(ack.code as ErrorCode, ack.message);
+    if (!ack.ok) throw new RaftJobsError(ack.code as ErrorCode, ack.message, { jobId: d.report.jobId });
     return wireAck(ack);
   };
 }

@@ -291,6 +291,7 @@ describe('one node', () => {
       for (const method of ['Complete', 'Fail', 'Progress']) {
         const err = expectError(await client.call(client.workers, method, { job_id: id, token: MAX_UINT64, percent: 1 }), grpc.status.FAILED_PRECONDITION, 'STALE_TOKEN');
         expect(err.details).toContain(`job ${id} is leased under token ${token}`);
+        expect(err.metadata.get('x-job-id'), method).toEqual([id]);
       }
       expectError(await client.call(client.workers, 'Complete', { job_id: 'nosuchjob', token: MAX_UINT64 }), grpc.status.NOT_FOUND, 'NOT_FOUND');
       const hb = await client.ok(client.workers, 'Heartbeat', { leases: [{ job_id: id, token: MAX_UINT64 }, { job_id: id, token }] });
