@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
 
 /**
  * Channel options of every SDK connection: keepalive pings notice a dead peer (a leader killed
@@ -11,6 +12,6 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
-  'grpc.max_receive_message_length': 64 * 1024 * 1024,
-  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
 };

@@ -371,6 +371,22 @@ export const FRAME_HEADROOM_BYTES = 64 * KiB;
 export const GRPC_DEFAULT_RECEIVE_BYTES = 4 * MiB;
 
 /**
+ * Largest message the SDK's channels and a follower's forwarding channel send or receive, and the
+ * largest answer a node sends: above every request the node accepts, so no answer (a List of big
+ * jobs, a forwarded submit) is ever cut by the channel.
+ */
+export const MAX_GRPC_MESSAGE_BYTES = 64 * MiB;
+
+/**
+ * Most bytes of one lease push (LeaseBatch) on a worker stream: gRPC's default receive limit, so a
+ * worker that never raised it still gets every lease. A single lease larger than this goes alone.
+ */
+export const MAX_LEASE_PUSH_BYTES = GRPC_DEFAULT_RECEIVE_BYTES;
+
+/** Longest a unary Workers.Lease call waits for ready jobs (`wait_ms`), ms. */
+export const MAX_LEASE_WAIT_MS = 60_000;
+
+/**
  * A follower campaigns only after missing this many heartbeat intervals' worth of ticks, so one
  * delayed heartbeat never triggers an election: `electionTicks >= MIN_ELECTION_TO_HEARTBEAT_RATIO *
  * heartbeatTicks`.

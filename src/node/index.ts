@@ -7,7 +7,7 @@ export type { AppliedEventsListener } from './jobs-app.js';
 export { reportFlow } from './job-flow.js';
 export { JobNode } from './job-node.js';
 export type { JobQueries } from './queries.js';
-export { MAX_LEASE_WAIT_MS, Workers } from './workers.js';
+export { Workers } from './workers.js';
 export type { WorkerRegistry, WorkersHost } from './workers.js';
 export { MAX_WORKER_CAPACITY, WorkerSession } from './worker-session.js';
 export type { Welcome, WorkerConnectionEvents, WorkerHello, WorkerInfo } from './worker-session.js';

@@ -32,8 +32,6 @@ export interface WorkerRegistry {
   anticipate(queues: readonly string[]): void;
 }
 
-/** Longest a unary lease waits for ready jobs, ms. */
-export const MAX_LEASE_WAIT_MS = 60_000;
 
 export class Workers implements WorkerRegistry {
   private readonly sessions = new Set<WorkerSession>();

@@ -3,6 +3,7 @@ import type { MethodDefinition } from '@grpc/proto-loader';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { Meta } from '../protocol/index.js';
 import type { JobNode } from '../node/index.js';
+import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
 
 /** Metadata a node sets on a call it forwards, so the leader never forwards it again. */
 export const FORWARDED = 'x-forwarded-by';
@@ -72,8 +73,8 @@ export class LeaderForwarder {
     let client = this.clients.get(address);
     if (!client) {
       client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-        'grpc.max_receive_message_length': 64 * 1024 * 1024,
-        'grpc.max_send_message_length': 64 * 1024 * 1024,
+        'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
+        'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
       });
       this.clients.set(address, client);
     }

@@ -10,6 +10,7 @@ import { addAdminService } from './admin-service.js';
 import { rejectUndecodable } from './errors.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
+import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
 
 /** A running node process's parts, for orderly shutdown. */
 export interface RunningNode {
@@ -157,7 +158,7 @@ export async function startNode(
 export function nodeServerOptions(config: Config): grpc.ServerOptions {
   return {
     ...peerServerOptions(config.limits.maxPeerMessageBytes),
-    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
     'grpc.keepalive_time_ms': config.server.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.server.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,

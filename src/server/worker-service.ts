@@ -1,8 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { MAX_LEASE_WAIT_MS } from '../limits/index.js';
 import { validateCommand } from '../jobs/index.js';
 import type { Command, LeaseRef } from '../jobs/index.js';
-import { MAX_LEASE_WAIT_MS, systemClock, type NodeClock, type WorkerAck, type WorkerReport } from '../node/index.js';
+import { systemClock, type NodeClock, type WorkerAck, type WorkerReport } from '../node/index.js';
 import { jobsServices, type wire } from '../protocol/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, unary, type ServiceContext } from './handler.js';

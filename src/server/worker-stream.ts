@@ -1,16 +1,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { LeaseGrant } from '../jobs/index.js';
+import { MAX_LEASE_PUSH_BYTES } from '../limits/index.js';
 import type { WorkerSession } from '../node/index.js';
 import type { wire } from '../protocol/index.js';
 import { grantToWire } from './wire.js';
 
 export type WorkerDuplex = grpc.ServerDuplexStream<wire.WorkerMessage__Output, wire.ServerMessage>;
-
-/**
- * Most bytes of one LeaseBatch push: gRPC's default receive limit (4 MiB), so a worker that never
- * raised it still gets every lease. A single lease larger than this goes alone.
- */
-export const MAX_LEASE_PUSH_BYTES = 4 * 1024 * 1024;
 
 /**
  * What a LeasedJob costs on the wire beyond its payload and queue name: tags, lengths, a 10-char
