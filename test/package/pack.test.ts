@@ -106,6 +106,8 @@ describe('the packed raftjobs package', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths.filter((p) => !/^(bin\/|dist\/|proto\/|package\.json$|README\.md$|LICENSE)/.test(p))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
+    // The simulator runs from the repository only (npm run sim).
+    expect(paths.filter((p) => p.startsWith('dist/sim/'))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining([
       'bin/raftjobs.js', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/server/index.js', 'dist/cli/main.js',
       'proto/jobs.proto', 'proto/admin.proto', 'proto/raft.proto',
