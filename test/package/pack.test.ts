@@ -101,7 +101,8 @@ afterAll(async () => {
   if (project !== '') rmSync(project, { recursive: true, force: true });
 });
 
-describe('the packed raftjobs package', () => {
+// Each test runs npm, tsc or a cluster round trip, on a machine busy with the other test files.
+describe('the packed raftjobs package', { timeout: 300_000 }, () => {
   it('holds the compiled code, its types and the .proto files, and no sources, tests or scripts', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths.filter((p) => !/^(bin\/|dist\/|proto\/|package\.json$|README\.md$|LICENSE)/.test(p))).toEqual([]);
@@ -182,7 +183,7 @@ describe('the packed raftjobs package', () => {
     write('wrong.ts',
       "import { Client } from 'raftjobs';",
       "export const client = new Client({ nodes: '127.0.0.1:7001' });");
-    const tsc = (file: string): Promise<CliResult> => node([join('node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--noEmit', '--target', 'es2022', '--types', 'node', ...resolution, file]);
+    const tsc = (file: string): Promise<CliResult> => node([join('node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--noEmit', '--target', 'es2022', '--types', 'node', ...resolution, file], 240_000);
     ok(await tsc('user.ts'));
     const wrong = await tsc('wrong.ts');
     expect(wrong.code).not.toBe(0);
