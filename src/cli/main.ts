@@ -42,6 +42,10 @@ function asksForHelp(argv: readonly string[]): boolean {
 /** Entry point of the `raftjobs` command. Returns the process exit code. */
 export async function main(argv: readonly string[], out: Writable = process.stdout, err: Writable = process.stderr): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length === 1 && isCommandName(rest[0] as string)) {
+    out.write(commandUsage(rest[0] as CommandName));
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     out.write(usage());
     return name === undefined ? 2 : 0;

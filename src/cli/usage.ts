@@ -123,7 +123,7 @@ export function usage(): string {
   const width = Math.max(...names.map((n) => n.length));
   return [
     'usage: raftjobs <command> [flags]',
-    '       raftjobs <command> --help    every flag of one command',
+    '       raftjobs <command> --help    every flag of one command (or: raftjobs help <command>)',
     '       raftjobs --version',
     '',
     'commands:',

@@ -27,6 +27,12 @@ describe('raftjobs <command> --help', () => {
     for (const f of ['--config FILE', '--addresses HOST:PORT,...', '--timeout MS']) expect(r.stdout).toContain(`  ${f}`);
   });
 
+  it('help COMMAND is COMMAND --help', async () => {
+    const r = await run(['help', 'work']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe((await run(['work', '--help'])).stdout);
+  });
+
   it('node --help names its own flags only', async () => {
     const r = await run(['node', '--help']);
     expect(r.stdout).toContain('--config FILE');
