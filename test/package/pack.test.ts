@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, Cluster, REPO_ROOT, runProcess, type CliResult } from '../helpers/index.js';
 
-const INSTALL_TIMEOUT_MS = 600_000;
+/** Deadline of `npm pack` (which builds) and of `npm install` from the registry, ms. */
+const INSTALL_TIMEOUT_MS = 300_000;
 /** The repository's pins of the TypeScript the user compiles with and of Node's types. */
 const DEV = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 
