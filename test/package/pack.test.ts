@@ -21,6 +21,7 @@ const DEV = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
 const SERVER_ONLY = ['level', 'classic-level', 'abstract-level', 'memory-level', 'prom-client', 'pino', 'zod'];
 
 let project = '';
+let tracedRuns = 0;
 let packed: { filename: string; files: { path: string }[] };
 let cluster: Cluster | undefined;
 
@@ -60,13 +61,13 @@ function lastJson<T>(r: CliResult): T {
 }
 
 /**
- * Runs a user's .mjs script with a module loader hook that lists what it loads: `modules`, the
- * package's own files (`dist/...`), and `packages`, the npm packages, from the hook (ES modules,
+ * Runs a user's script with a module loader hook that lists what it loads: `modules`, the
+ * package's own files (`dist/...`), and `packages`, the other npm packages, from the hook (ES modules,
  * and the first file of each CommonJS package imported from one) and from `require`'s cache (the
  * rest of the CommonJS files).
  */
-async function traced(script: string): Promise<{ result: CliResult; modules: string[]; packages: string[] }> {
-  const list = join(project, `${script}.loaded`);
+async function traced(script: string, ...args: string[]): Promise<{ result: CliResult; modules: string[]; packages: string[] }> {
+  const list = join(project, `loaded-${String(++tracedRuns)}.txt`);
   write('loaded-hooks.mjs',
     "import { appendFileSync } from 'node:fs';",
     'export async function load(url, context, next) {',
@@ -78,11 +79,11 @@ async function traced(script: string): Promise<{ result: CliResult; modules: str
     "import { appendFileSync } from 'node:fs';",
     "register('./loaded-hooks.mjs', import.meta.url);",
     "process.on('exit', () => appendFileSync(process.env.LOADED_LIST, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));");
-  const result = ok(await runProcess(process.execPath, ['--import', './trace-loaded.mjs', script], { cwd: project, env: { ...userEnv(), LOADED_LIST: list } }));
+  const result = ok(await runProcess(process.execPath, ['--import', './trace-loaded.mjs', script, ...args], { cwd: project, env: { ...userEnv(), LOADED_LIST: list } }));
   const paths = readFileSync(list, 'utf8').split('\n').filter((l) => l !== '').map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l));
   const own = join(project, 'node_modules', 'raftjobs') + sep;
   const modules = [...new Set(paths.filter((p) => p.startsWith(own)).map((p) => p.slice(own.length)))];
-  const packages = [...new Set(paths.map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]).filter((p) => p !== undefined))];
+  const packages = [...new Set(paths.map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]).filter((p) => p !== undefined))].filter((p) => p !== 'raftjobs');
   return { result, modules, packages };
 }
 
@@ -191,9 +192,13 @@ describe('the packed raftjobs package', { timeout: 300_000 }, () => {
     expect(wrong.stdout).toMatch(/wrong\.ts\(2,.*Type 'string' is not assignable to type 'readonly string\[\]'/);
   });
 
-  it('runs the raftjobs command from dist/', async () => {
+  it('runs the raftjobs command from dist/, loading only what the command needs', async () => {
     const help = ok(await inProject(join(project, 'node_modules', '.bin', 'raftjobs'), ['--help']));
     expect(help.stdout).toMatch(/^usage: raftjobs <command>/);
+    const helpLoads = await traced(join('node_modules', 'raftjobs', 'bin', 'raftjobs.js'), 'submit', '--help');
+    expect(helpLoads.result.stdout).toMatch(/^usage: raftjobs submit /);
+    expect(helpLoads.modules.sort()).toEqual(['bin/raftjobs.js', 'dist/cli/args.js', 'dist/cli/main.js', 'dist/cli/usage.js', 'dist/errors/index.js']);
+    expect(helpLoads.packages).toEqual([]);
     const version = ok(await inProject('npx', ['raftjobs', '--version']));
     expect(version.stdout).toBe(`raftjobs ${DEV.version}\n`);
     const submitHelp = ok(await inProject('npx', ['raftjobs', 'submit', '--help']));
@@ -221,8 +226,10 @@ describe('the packed raftjobs package', { timeout: 300_000 }, () => {
     expect(r.result.token).toBeGreaterThan(0);
 
     // The installed command reads it back from the cluster (and finds the .proto files from dist/).
-    const status = ok(await inProject(join(project, 'node_modules', '.bin', 'raftjobs'), ['status', '--config', cluster.configPath, '--json']));
-    expect((JSON.parse(status.stdout) as { role: string }[]).map((row) => row.role).sort()).toEqual(['follower', 'follower', 'leader']);
+    const status = await traced(join('node_modules', 'raftjobs', 'bin', 'raftjobs.js'), 'status', '--config', cluster.configPath, '--json');
+    expect((JSON.parse(status.result.stdout) as { role: string }[]).map((row) => row.role).sort()).toEqual(['follower', 'follower', 'leader']);
+    // Only the config's validation (zod) of the server side's packages.
+    expect(status.packages.filter((p) => SERVER_ONLY.includes(p))).toEqual(['zod']);
     const got = ok(await inProject(join(project, 'node_modules', '.bin', 'raftjobs'), ['get', r.id, '--addresses', addresses, '--json']));
     expect(JSON.parse(got.stdout)).toMatchObject({ id: r.id, queue: 'pack', state: 'succeeded' });
   });
