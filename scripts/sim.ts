@@ -15,25 +15,53 @@ import { parseArgs } from 'node:util';
 import { NODE_SIM_FAULTS, type NodeSimFault } from '../src/sim/node-sim.js';
 import { runDriverSeeds, runSeeds } from './sim-runner.js';
 
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string', default: '200' },
-    seed: { type: 'string' },
-    start: { type: 'string', default: '1' },
-    nodes: { type: 'string', default: '3' },
-    duration: { type: 'string' },
-    verbose: { type: 'boolean', default: false },
-    trace: { type: 'boolean', default: false },
-    driver: { type: 'boolean', default: false },
-    faults: { type: 'string' },
-    liveness: { type: 'string' },
-    'max-message-bytes': { type: 'string' },
-    'max-append-bytes': { type: 'string' },
-    'max-entry-bytes': { type: 'string' },
-    'clock-steps': { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+const USAGE = `usage: npm run sim -- [--seeds N] [--start N] [--nodes N] [--duration MS] [--seed N --verbose] [--trace]
+       npm run sim -- --driver [--seeds N] [--seed N] [--faults F,...] [--liveness N]
+                       [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N] [--clock-steps]
+
+Runs the seeded Raft cluster simulator over seeds --start .. --start+--seeds-1 (default 1..200, 3 nodes,
+--duration 3000 ms of virtual time; 2000 with --driver) and ends with "sim: N seeds, V violations" (exit 1
+when V > 0). --seed N replays one seed exactly. --driver runs real RaftNodes over the in-memory storage and
+transport instead (src/sim/node-sim.ts) with the named faults; --clock-steps skews wall clocks up to an hour
+and steps them during the run.
+
+faults: ${NODE_SIM_FAULTS.join(', ')}
+`;
+
+let values: ReturnType<typeof parseSimArgs>['values'];
+try {
+  ({ values } = parseSimArgs());
+} catch (err) {
+  process.stderr.write(`sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+function parseSimArgs() {
+  return parseArgs({
+    options: {
+      seeds: { type: 'string', default: '200' },
+      seed: { type: 'string' },
+      start: { type: 'string', default: '1' },
+      nodes: { type: 'string', default: '3' },
+      duration: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      trace: { type: 'boolean', default: false },
+      driver: { type: 'boolean', default: false },
+      faults: { type: 'string' },
+      liveness: { type: 'string' },
+      'max-message-bytes': { type: 'string' },
+      'max-append-bytes': { type: 'string' },
+      'max-entry-bytes': { type: 'string' },
+      'clock-steps': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+}
 
 function fail(text: string): never {
   process.stderr.write(`sim: ${text}\n`);

@@ -38,7 +38,21 @@ export interface RunCliOptions {
  * output. For commands expected to exit by themselves; long-running nodes belong to `Cluster`.
  */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return runProcess(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: childEnv(options.env), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+}
+
+/** Options of {@link runProcess}. */
+export interface RunProcessOptions {
+  readonly cwd: string;
+  /** The child's whole environment. */
+  readonly env: NodeJS.ProcessEnv;
+  /** SIGKILL the process and reject after this long, ms. Default 30000. */
+  readonly timeoutMs?: number;
+}
+
+/** Runs `command ...args` (no shell) to completion and collects its output. */
+export function runProcess(command: string, args: readonly string[], options: RunProcessOptions): Promise<CliResult> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -51,7 +65,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
   return withDeadline(
     done,
     timeoutMs,
-    () => `raftjobs ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+    () => `${command} ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
     () => child.kill('SIGKILL'),
   );
 }

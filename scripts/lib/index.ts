@@ -3,7 +3,7 @@
  * a cluster on free loopback ports in a temporary directory, node processes, polling with
  * deadlines. Nothing here imports the test framework.
  */
-export { BIN, childEnv, REPO_ROOT, runCli, type CliResult, type RunCliOptions } from './cli.js';
+export { BIN, childEnv, REPO_ROOT, runCli, runProcess, type CliResult, type RunCliOptions, type RunProcessOptions } from './cli.js';
 export {
   Cluster,
   formatRow,

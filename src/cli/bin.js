@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `raftjobs` command. TypeScript runs through tsx's loader, so there is no build step.
+// The `raftjobs` command run from the TypeScript source through tsx (tests, scripts and `npm start`
+// use it, so they always run the code as it is now). The installed command is bin/raftjobs.js, which
+// runs the compiled dist/.
 import { register } from 'tsx/esm/api';
 
 register();

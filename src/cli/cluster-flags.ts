@@ -2,15 +2,12 @@ import { Client } from '../client/index.js';
 import { loadConfig, parseHostPort } from '../config/index.js';
 import { intFlag, UsageError } from './args.js';
 
-/** Flags every job command takes to find the cluster. */
+/** Flags every job command takes to find the cluster (their help is in usage.ts). */
 export const CLUSTER_FLAGS = {
   config: { type: 'string' },
   addresses: { type: 'string' },
   timeout: { type: 'string' },
 } as const;
-
-/** Usage text of `CLUSTER_FLAGS`. */
-export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS]';
 
 export interface ClusterTarget {
   readonly nodes: readonly string[];

@@ -1,56 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { isRaftJobsError } from '../errors/index.js';
 import { UsageError } from './args.js';
-import { cancelCommand, getCommand, listCommand, retryCommand, statsCommand, submitCommand } from './jobs-commands.js';
-import { nodeCommand } from './node-command.js';
-import { statusCommand } from './status-command.js';
-import { workCommand } from './work-command.js';
+import { commandUsage, isCommandName, synopsis, usage, type CommandName } from './usage.js';
 
 type Command = (argv: readonly string[], out: Writable, err: Writable) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  node: { run: (a) => nodeCommand(a), usage: 'node --config FILE --id ID          run one cluster node' },
-  status: { run: (a, o) => statusCommand(a, o), usage: 'status --config FILE [--json] [--digest]   show every node of a config; --digest adds state digests' },
-  snapshot: { run: async (a, o, e) => (await import('./snapshot-command.js')).snapshotCommand(a, o, e), usage: 'snapshot --config FILE [--json]     every node snapshots and compacts its log now' },
-  submit: {
-    run: (a, o) => submitCommand(a, o),
-    usage: 'submit --queue Q [--payload JSON] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]   submit jobs; prints their ids',
-  },
-  get: { run: (a, o) => getCommand(a, o), usage: 'get ID [--stale] [--json]            show one job' },
-  list: { run: (a, o) => listCommand(a, o), usage: 'list [--queue Q] [--state S] [--limit N] [--stale] [--json]   list jobs in submit order' },
-  cancel: { run: (a, o) => cancelCommand(a, o), usage: 'cancel ID [--reason TEXT] [--json]   cancel a job' },
-  retry: { run: (a, o) => retryCommand(a, o), usage: 'retry ID [--attempts N] [--json]     retry a dead job' },
-  stats: { run: (a, o) => statsCommand(a, o), usage: 'stats [--stale] [--json]             job counts per queue and state' },
-  work: {
-    run: (a, o, e) => workCommand(a, o, e),
-    usage: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS]   run a demo worker until Ctrl-C',
-  },
+/**
+ * Each command's module, loaded only when it runs: `raftjobs --help` loads none of them, a job
+ * command loads the SDK but no server code, and only `node` loads LevelDB and the metrics.
+ */
+const COMMANDS: Record<CommandName, () => Promise<Command>> = {
+  node: async () => (await import('./node-command.js')).nodeCommand,
+  status: async () => (await import('./status-command.js')).statusCommand,
+  snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
+  submit: async () => (await import('./jobs-commands.js')).submitCommand,
+  get: async () => (await import('./jobs-commands.js')).getCommand,
+  list: async () => (await import('./jobs-commands.js')).listCommand,
+  cancel: async () => (await import('./jobs-commands.js')).cancelCommand,
+  retry: async () => (await import('./jobs-commands.js')).retryCommand,
+  stats: async () => (await import('./jobs-commands.js')).statsCommand,
+  work: async () => (await import('./work-command.js')).workCommand,
 };
 
-/** How the job commands find the cluster (listed once under the commands). */
-const JOB_COMMANDS_NOTE = 'job commands (submit ... work) take --config FILE or --addresses HOST:PORT,... and [--timeout MS]';
+/**
+ * The package's version, from the package.json two levels up: the repository root from src/cli,
+ * the package root from dist/cli.
+ */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
-export function usage(): string {
-  return ['usage: raftjobs <command> [flags]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', JOB_COMMANDS_NOTE, ''].join('\n');
+/** `--help` or `-h` among a command's arguments (before a `--`, after which all are positionals). */
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 /** Entry point of the `raftjobs` command. Returns the process exit code. */
 export async function main(argv: readonly string[], out: Writable = process.stdout, err: Writable = process.stderr): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length === 1 && isCommandName(rest[0] as string)) {
+    out.write(commandUsage(rest[0] as CommandName));
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     out.write(usage());
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  if (name === '--version' || name === '-v') {
+    out.write(`raftjobs ${packageVersion()}\n`);
+    return 0;
+  }
+  if (!isCommandName(name)) {
     err.write(`raftjobs: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     return 2;
   }
+  if (asksForHelp(rest)) {
+    out.write(commandUsage(name));
+    return 0;
+  }
   try {
-    return await cmd.run(rest, out, err);
+    const run = await COMMANDS[name]();
+    return await run(rest, out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      err.write(`raftjobs ${e.message}\nusage: raftjobs ${cmd.usage}\n`);
+      err.write(`raftjobs ${e.message}\nusage: ${synopsis(name)}\n(raftjobs ${name} --help describes every flag)\n`);
       return 2;
     }
     if (isRaftJobsError(e)) {

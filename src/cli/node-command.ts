@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import { isRaftJobsError } from '../errors/index.js';
 import { createLogger } from '../observability/index.js';
-import { startNode, type RunningNode } from '../server/node-server.js';
+import { startNode, type RunningNode } from '../server/index.js';
 import { parseFlags, requireFlag } from './args.js';
 
 /**

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { workCommand } from '../../src/cli/work-command.js';
 import { FakeJobs, FakeWorkers, leased, serviceError, wireJob } from './fakes.js';
+import { runMain as run } from './in-process-cli.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -14,18 +14,6 @@ async function fake(impl: FakeJobs['impl']): Promise<FakeJobs> {
   const f = await FakeJobs.start(impl);
   cleanup.push(() => f.stop());
   return f;
-}
-
-/** Run the CLI in-process; returns exit code and output. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await main(args, out, err);
-  return { code, stdout, stderr };
 }
 
 let seq = 0;

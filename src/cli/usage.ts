@@ -1,0 +1,135 @@
+/**
+ * The usage text of every `raftjobs` command. Kept apart from the commands themselves, which
+ * `main` loads only when one runs, so `raftjobs --help` and `raftjobs <command> --help` load
+ * nothing else.
+ */
+
+/** One flag's line in a command's help: the flag as typed, and what it does. */
+export type FlagHelp = readonly [flag: string, text: string];
+
+/** Help of one command. */
+export interface CommandHelp {
+  /** The command and its own flags, as on the usage line. */
+  readonly synopsis: string;
+  /** One line on what it does. */
+  readonly summary: string;
+  readonly flags: readonly FlagHelp[];
+  /** Takes the shared flags that find the cluster (`--config` or `--addresses`, and `--timeout`). */
+  readonly cluster: boolean;
+}
+
+/** How the job commands find the cluster (the flags of src/cli/cluster-flags.ts `CLUSTER_FLAGS`). */
+export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS]';
+const CLUSTER_FLAG_HELP: readonly FlagHelp[] = [
+  ['--config FILE', 'cluster config: the nodes to call (and the most jobs per submit call)'],
+  ['--addresses HOST:PORT,...', "the nodes' client addresses, comma separated (instead of --config)"],
+  ['--timeout MS', 'deadline of each call to the cluster, ms (default 10000)'],
+];
+const JSON_FLAG: FlagHelp = ['--json', 'print JSON instead of text'];
+const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called instead of a read through the leader (may lag)'];
+
+export const COMMAND_HELP = {
+  node: {
+    synopsis: 'node --config FILE --id ID',
+    summary: 'run one cluster node until SIGINT/SIGTERM',
+    flags: [
+      ['--config FILE', 'cluster config file'],
+      ['--id ID', "this node's id in the config"],
+    ],
+    cluster: false,
+  },
+  status: {
+    synopsis: 'status --config FILE [--json] [--digest]',
+    summary: 'show every node of a config: role, term, leader, log indexes',
+    flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--digest', 'add each node’s state digest (equal digests: equal job state)']],
+    cluster: false,
+  },
+  snapshot: {
+    synopsis: 'snapshot --config FILE [--json] [--timeout-ms MS]',
+    summary: 'every node snapshots and compacts its log now',
+    flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--timeout-ms MS', 'how long each node may take']],
+    cluster: false,
+  },
+  submit: {
+    synopsis: 'submit --queue Q [--payload JSON] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]',
+    summary: 'submit jobs; prints their ids',
+    flags: [
+      ['--queue Q', 'queue of the jobs (required)'],
+      ['--payload JSON', 'payload of each job, as JSON'],
+      ['--delay MS', 'ready this many ms after the submit (0 to one year)'],
+      ['--priority P', 'higher runs first within the queue (32-bit integer, default 0)'],
+      ['--count N', 'submit N equal jobs (default 1)'],
+      ['--max-attempts N', 'attempts before the job is dead (1 to 1000)'],
+      ['--idempotency-key K', 'submitting the same key again returns the first job (needs --count 1)'],
+      JSON_FLAG,
+    ],
+    cluster: true,
+  },
+  get: { synopsis: 'get ID [--stale] [--json]', summary: 'show one job', flags: [STALE_FLAG, JSON_FLAG], cluster: true },
+  list: {
+    synopsis: 'list [--queue Q] [--state S] [--limit N] [--stale] [--json]',
+    summary: 'list jobs in submit order',
+    flags: [
+      ['--queue Q', 'only this queue'],
+      ['--state S', 'only jobs in this state: scheduled, ready, leased, succeeded, dead or cancelled'],
+      ['--limit N', 'at most N jobs (default 100)'],
+      STALE_FLAG,
+      JSON_FLAG,
+    ],
+    cluster: true,
+  },
+  cancel: { synopsis: 'cancel ID [--reason TEXT] [--json]', summary: 'cancel a job', flags: [['--reason TEXT', 'why, kept with the job'], JSON_FLAG], cluster: true },
+  retry: { synopsis: 'retry ID [--attempts N] [--json]', summary: 'retry a dead job', flags: [['--attempts N', 'attempts it gets (1 to 1000)'], JSON_FLAG], cluster: true },
+  stats: { synopsis: 'stats [--stale] [--json]', summary: 'job counts per queue and state', flags: [STALE_FLAG, JSON_FLAG], cluster: true },
+  work: {
+    synopsis: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS] [--worker-id ID] [--verbose]',
+    summary: 'run a demo worker until Ctrl-C',
+    flags: [
+      ['--queue Q[,Q]', 'queues to take jobs from (required)'],
+      ['--handler NAME', 'echo returns the payload, sleep waits --sleep-ms then succeeds, fail throws (required)'],
+      ['--concurrency N', 'jobs run at once (default 1)'],
+      ['--sleep-ms MS', 'how long the sleep handler waits (default 1000)'],
+      ['--lease-ttl MS', 'lease time the worker asks for'],
+      ['--worker-id ID', "the worker's id (default: generated)"],
+      ['--verbose', 'log the worker’s info and debug lines to stderr'],
+    ],
+    cluster: true,
+  },
+} as const satisfies Record<string, CommandHelp>;
+
+export type CommandName = keyof typeof COMMAND_HELP;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_HELP, name);
+}
+
+/** The one-line usage of a command, as printed under a usage error. */
+export function synopsis(name: CommandName): string {
+  const h: CommandHelp = COMMAND_HELP[name];
+  return `raftjobs ${h.synopsis}${h.cluster ? ` ${CLUSTER_USAGE}` : ''}`;
+}
+
+/** `raftjobs <command> --help`: the usage line, what it does, and every flag. */
+export function commandUsage(name: CommandName): string {
+  const h: CommandHelp = COMMAND_HELP[name];
+  const flags = [...h.flags, ...(h.cluster ? CLUSTER_FLAG_HELP : []), ['-h, --help', 'this help'] as const];
+  const width = Math.max(...flags.map(([f]) => f.length));
+  return [`usage: ${synopsis(name)}`, '', `${h.summary.charAt(0).toUpperCase()}${h.summary.slice(1)}.`, '', 'flags:', ...flags.map(([f, text]) => `  ${f.padEnd(width)}  ${text}`), ''].join('\n');
+}
+
+/** `raftjobs --help`: every command in one line each. */
+export function usage(): string {
+  const names = Object.keys(COMMAND_HELP) as CommandName[];
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'usage: raftjobs <command> [flags]',
+    '       raftjobs <command> --help    every flag of one command (or: raftjobs help <command>)',
+    '       raftjobs --version',
+    '',
+    'commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMAND_HELP[n].summary}`),
+    '',
+    `job commands (submit ... work) find the cluster with ${CLUSTER_USAGE}`,
+    '',
+  ].join('\n');
+}
