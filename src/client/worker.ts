@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 import { asBuffer, encodeData } from './codec.js';
-import { jobsServices, Meta, type wire } from '../protocol/index.js';
+import { jobsServices, Meta, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { metaString, toRaftJobsError } from './errors.js';
 import { CHANNEL_OPTIONS } from './proto.js';
 import { AddressBook } from './router.js';
@@ -297,6 +297,7 @@ export class Worker {
       held: this.heldRefs(),
       batchAcks: true,
       sessionId: this.sessionId,
+      protocolVersion: PROTOCOL_VERSION,
     };
   }
 
@@ -458,7 +459,8 @@ export class Worker {
     }
     this.hopsWithoutPause = 0;
     const policy = this.o.reconnectBackoff ?? DEFAULT_RECONNECT;
-    if (conn.cancelledFor === null && (status.code === grpc.status.INVALID_ARGUMENT || status.code === grpc.status.UNIMPLEMENTED)) {
+    const refused = status.code === grpc.status.INVALID_ARGUMENT || status.code === grpc.status.UNIMPLEMENTED || metaString(status.metadata, Meta.ErrorCode) === ErrorCode.ProtocolMismatch;
+    if (conn.cancelledFor === null && refused) {
       const err = toRaftJobsError(Object.assign(new Error(status.details), status), `worker stream to ${conn.address}`);
       this.logger.error({ ...log, err }, 'the cluster refused the worker stream');
       this.reconnectFailures = Math.max(this.reconnectFailures, 30);

@@ -12,6 +12,8 @@ export const ErrorCode = {
   /** A worker's lease passed its deadline before the handler returned (the SDK aborts the handler with it). */
   LeaseExpired: 'LEASE_EXPIRED',
   IllegalTransition: 'ILLEGAL_TRANSITION',
+  /** The other side speaks a protocol version this node cannot (a worker's Hello, a peer's stream). */
+  ProtocolMismatch: 'PROTOCOL_MISMATCH',
   Overloaded: 'OVERLOADED',
   OutcomeUnknown: 'OUTCOME_UNKNOWN',
   DataLoss: 'DATA_LOSS',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -24,6 +25,16 @@ export type * as wire from './generated/index.js';
  * refused by its range check like any other too-large value, and a token above 2^53 − 1, which
  * this cluster never issued, is answered like any unknown token (STALE_TOKEN or NOT_FOUND).
  */
+
+/**
+ * The version of the Jobs, Workers and Admin protocol (proto/jobs.proto, proto/admin.proto) this
+ * code speaks: announced in Welcome and NodeStatus, checked against Hello.protocol_version. It
+ * changes only when a message's meaning changes in a way older code would get wrong.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** The raftjobs release (package.json `version`), shown by `raftjobs --version`, NodeStatus and Welcome. */
+export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Metadata keys a server sets beside a status (and `x-leader-addr` on forwarded answers). */
 export const Meta = {

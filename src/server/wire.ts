@@ -1,6 +1,7 @@
 import type { AttemptRecord, JobView, LeaseGrant, SubmitJob } from '../jobs/index.js';
 import type { NodeStatus } from '../node/index.js';
-import type { wire } from '../protocol/index.js';
+import { PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
+import { PEER_PROTOCOL_VERSION } from '../transport/index.js';
 
 /*
  * The server's mappers between wire and domain types: requests decode into `src/jobs` commands,
@@ -109,6 +110,9 @@ export function statusToWire(s: NodeStatus, clusterId: string, address: string):
     address,
     peers: s.peers.map((p) => ({ id: p.id, matchIndex: p.matchIndex, nextIndex: p.nextIndex, state: p.state })),
     contacts: s.contacts.map((c) => ({ id: c.id, agoMs: c.agoMs })),
+    version: PACKAGE_VERSION,
+    protocolVersion: PROTOCOL_VERSION,
+    peerProtocolVersion: PEER_PROTOCOL_VERSION,
   };
 }
 

@@ -4,7 +4,7 @@ import { MAX_LEASE_WAIT_MS } from '../limits/index.js';
 import { validateCommand } from '../jobs/index.js';
 import type { Command, LeaseRef } from '../jobs/index.js';
 import { systemClock, type NodeClock, type WorkerAck, type WorkerReport } from '../node/index.js';
-import { jobsServices, type wire } from '../protocol/index.js';
+import { jobsServices, PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, unary, type ServiceContext } from './handler.js';
 import { grantToWire, wireMessage } from './wire.js';
@@ -88,13 +88,19 @@ export function addWorkerService(server: grpc.Server, ctx: ServiceContext, o: Wo
     }
     if (msg.body === 'hello' && msg.hello) {
       const h = msg.hello;
+      if (h.protocolVersion !== 0 && h.protocolVersion !== PROTOCOL_VERSION) {
+        throw new RaftJobsError(
+          ErrorCode.ProtocolMismatch,
+          `hello: protocol_version ${h.protocolVersion} is not spoken by this server, which speaks ${PROTOCOL_VERSION} (raftjobs ${PACKAGE_VERSION})`,
+        );
+      }
       s.batchAcks = h.batchAcks;
       const welcome = await conn.hello({ workerId: h.workerId, sessionId: h.sessionId, queues: h.queues, capacity: h.capacity, leaseTtlMs: h.leaseTtlMs, held: refs(h.held) }).catch((err: unknown) => {
         // The refusal names the Hello's fields as the .proto spells them.
         if (err instanceof RaftJobsError && err.code === ErrorCode.InvalidArgument) throw invalid(wireMessage(err.message, { ttlMs: 'lease_ttl_ms' }));
         throw err;
       });
-      s.send({ welcome: { ...welcome, maxMessageBytes: o.maxMessageBytes } });
+      s.send({ welcome: { ...welcome, maxMessageBytes: o.maxMessageBytes, protocolVersion: PROTOCOL_VERSION, serverVersion: PACKAGE_VERSION } });
       return;
     }
     if (!conn.registered) throw invalid('the first message on a worker stream must be hello');

@@ -12,6 +12,8 @@ export const RejectReason = {
   SenderMismatch: 'sender-mismatch',
   /** Not decodable, or a field out of range. */
   Malformed: 'malformed',
+  /** The sender speaks another peer protocol version. */
+  ProtocolMismatch: 'protocol-mismatch',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 

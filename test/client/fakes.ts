@@ -235,6 +235,8 @@ export const FAKE_WELCOME: Omit<wire.Welcome__Output, 'sessionId' | 'serverTimeM
   maxResultBytes: 1024 * 1024,
   maxErrorLength: 16_384,
   connectionGraceMs: 5_000,
+  protocolVersion: 1,
+  serverVersion: 'fake',
 };
 
 /**

@@ -14,12 +14,18 @@
  * - NO_LEADER while no quorum runs, stale reads served locally meanwhile, and NOT_LEADER with the
  *   leader's address on a follower's Work stream while its unary calls are forwarded.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll } from '../helpers/index.js';
 import { startServer, TestCluster, type TestServer } from './harness.js';
+
+/** What a client author knows from the .proto comments and the package: protocol 1, and the release. */
+const PROTOCOL_VERSION = 1;
+const PEER_PROTOCOL_VERSION = 1;
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 const PROTO_DIR = join(import.meta.dirname, '..', '..', 'proto');
 /** What a client author would pick: field names as written, uint64 as strings (exact). */
@@ -226,6 +232,20 @@ describe('one node', () => {
       const lease = expectError(await client.call(client.workers, 'Lease', { worker_id: '', queues: ['bad queue'], max: 1 }), grpc.status.INVALID_ARGUMENT, 'INVALID_ARGUMENT');
       expect(lease.details).toContain('worker_id: must be 1..256 chars');
       expect(lease.details).toContain('queues[0]: must match [A-Za-z0-9._:-]{1,128}');
+    });
+
+    it('versions: the Welcome and Status name the protocol and release; a Hello of another protocol version ends the stream', async () => {
+      const w = stream();
+      w.send({ hello: { worker_id: 'versions', queues: ['versions'], capacity: 1, protocol_version: PROTOCOL_VERSION } });
+      const welcome = await w.until((m) => (m['welcome'] as Msg | undefined) ?? undefined);
+      expect(welcome).toMatchObject({ protocol_version: PROTOCOL_VERSION, server_version: PACKAGE_VERSION });
+      const status = await client.ok(client.admin, 'Status', { skip_digest: true });
+      expect(status).toMatchObject({ version: PACKAGE_VERSION, protocol_version: PROTOCOL_VERSION, peer_protocol_version: PEER_PROTOCOL_VERSION });
+      const newer = stream();
+      newer.send({ hello: { worker_id: 'versions', queues: ['versions'], capacity: 1, protocol_version: PROTOCOL_VERSION + 1 } });
+      const ended = await newer.ended();
+      expect({ status: ended.code, code: codeOf(ended.metadata) }).toEqual({ status: grpc.status.FAILED_PRECONDITION, code: 'PROTOCOL_MISMATCH' });
+      expect(ended.details).toBe(`hello: protocol_version ${PROTOCOL_VERSION + 1} is not spoken by this server, which speaks ${PROTOCOL_VERSION} (raftjobs ${PACKAGE_VERSION})`);
     });
 
     it('on the streams too: a Work stream refusal, a Hello refusal and a SubmitStream answer', async () => {

@@ -5,6 +5,7 @@ import type { Message } from '../../src/raft/types.js';
 import { encodeMessage, FrameBuilder } from '../../src/transport/codec.js';
 import {
   GrpcTransport,
+  PEER_PROTOCOL_VERSION,
   PeerMetadata,
   RAFT_PEER_STREAM_PATH,
   raftPeerService,
@@ -66,22 +67,23 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
 }
 
 /** A raw peer stream, to put hand-made frames on the wire. */
-function rawStream(port: number, meta: { cluster: string; from: string; to: string }) {
+function rawStream(port: number, meta: { cluster: string; from: string; to: string; protocol?: string }) {
   const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   cleanups.push(() => client.close());
   const md = new grpc.Metadata();
   md.set(PeerMetadata.ClusterId, meta.cluster);
   md.set(PeerMetadata.From, meta.from);
   md.set(PeerMetadata.To, meta.to);
-  let resolveStatus: (s: { code: grpc.status; ack: PeerAck | undefined }) => void = () => undefined;
-  const status = new Promise<{ code: grpc.status; ack: PeerAck | undefined }>((r) => (resolveStatus = r));
+  if (meta.protocol !== undefined) md.set(PeerMetadata.Protocol, meta.protocol);
+  let resolveStatus: (s: { code: grpc.status; ack: PeerAck | undefined; details: string }) => void = () => undefined;
+  const status = new Promise<{ code: grpc.status; ack: PeerAck | undefined; details: string }>((r) => (resolveStatus = r));
   const call = client.makeClientStreamRequest<Uint8Array, PeerAck>(
     RAFT_PEER_STREAM_PATH,
     raftPeerService.Stream.requestSerialize,
     raftPeerService.Stream.responseDeserialize,
     md,
     {},
-    (err, ack) => resolveStatus({ code: err?.code ?? grpc.status.OK, ack }),
+    (err, ack) => resolveStatus({ code: err?.code ?? grpc.status.OK, ack, details: err?.details ?? '' }),
   );
   call.on('error', () => undefined);
   return { call, status };
@@ -123,6 +125,23 @@ describe('GrpcTransport', () => {
     expect(n1.stats().sent).toBe(0);
   });
 
+  it('refuses a peer of another peer protocol version, naming both; the current version and none (older nodes) are accepted', async () => {
+    const { t, port, inbox } = await receiver();
+    const other = rawStream(port, { cluster: CLUSTER, from: 'n1', to: 'n2', protocol: String(PEER_PROTOCOL_VERSION + 1) });
+    other.call.write(frame(CLUSTER, 'n1', [heartbeat('n1', 'n2', 1)]));
+    const refused = await other.status;
+    expect(refused.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(refused.details).toBe(`protocol-mismatch: n1 speaks peer protocol ${PEER_PROTOCOL_VERSION + 1}; node n2 speaks ${PEER_PROTOCOL_VERSION}`);
+    expect(inbox).toEqual([]);
+    for (const protocol of [String(PEER_PROTOCOL_VERSION), undefined]) {
+      const ok = rawStream(port, { cluster: CLUSTER, from: 'n1', to: 'n2', ...(protocol !== undefined ? { protocol } : {}) });
+      ok.call.write(frame(CLUSTER, 'n1', [heartbeat('n1', 'n2', 1)]));
+      ok.call.end();
+      expect(await ok.status).toMatchObject({ code: grpc.status.OK, ack: { frames: 1, messages: 1 } });
+    }
+    expect(t.stats().rejected).toBe(1);
+  });
+
   it('checks every frame: foreign cluster id in a frame ends the stream, nothing delivered', async () => {
     const { t, port, inbox } = await receiver();
     const { call, status } = rawStream(port, { cluster: CLUSTER, from: 'n1', to: 'n2' });
@@ -137,7 +156,7 @@ describe('GrpcTransport', () => {
     const { call, status } = rawStream(port, { cluster: CLUSTER, from: 'n1', to: 'n2' });
     call.write(frame(CLUSTER, 'n1', [heartbeat('n1', 'n2', 1), heartbeat('n1', 'n3', 2), heartbeat('n3', 'n2', 3), heartbeat('n1', 'n2', 4)]));
     call.end();
-    expect(await status).toEqual({ code: grpc.status.OK, ack: { frames: 1, messages: 2 } });
+    expect(await status).toEqual({ code: grpc.status.OK, ack: { frames: 1, messages: 2 }, details: '' });
     expect(inbox.map((m) => (m.type === 'heartbeat' ? m.context : 0))).toEqual([1, 4]);
     expect(t.stats()).toMatchObject({ rejected: 2, received: 2 });
   });

@@ -4,7 +4,7 @@ import { SnapshotAssembler } from '../assembler.js';
 import { chunkFromWire, decodeFrame, messageFromWire, type WireFrame } from '../codec.js';
 import type { LogLimiter } from '../log-limiter.js';
 import { checkMessage, checkSender, RejectReason, type PeerPolicy } from '../validate.js';
-import { PeerMetadata, type PeerAck } from './service.js';
+import { PEER_PROTOCOL_VERSION, PeerMetadata, type PeerAck } from './service.js';
 
 /** What an inbound stream needs from its transport. */
 export interface InboundHost {
@@ -57,6 +57,16 @@ export class InboundStream {
     const clusterId = firstValue(call.metadata, PeerMetadata.ClusterId);
     const from = firstValue(call.metadata, PeerMetadata.From);
     const to = firstValue(call.metadata, PeerMetadata.To);
+    const protocol = firstValue(call.metadata, PeerMetadata.Protocol);
+    if (protocol !== '' && protocol !== String(PEER_PROTOCOL_VERSION)) {
+      host.counters.rejected += 1;
+      host.limiter.warn(`handshake:protocol:${protocol}:${from}`, { reason: RejectReason.ProtocolMismatch, from, protocol, peer: call.getPeer() }, 'refused peer stream');
+      callback({
+        code: grpc.status.FAILED_PRECONDITION,
+        details: `${RejectReason.ProtocolMismatch}: ${from || 'the peer'} speaks peer protocol ${protocol}; node ${host.policy.selfId} speaks ${PEER_PROTOCOL_VERSION}`,
+      });
+      return null;
+    }
     const reason = checkSender(host.policy, clusterId, from, to);
     if (reason !== null) {
       host.counters.rejected += 1;

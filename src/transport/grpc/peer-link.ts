@@ -6,7 +6,7 @@ import { chunkCost, encodeMessage, FrameBuilder, messageCost } from '../codec.js
 import type { LogLimiter } from '../log-limiter.js';
 import { BoundedQueue } from '../queue.js';
 import { TOO_LARGE_DROPPED, type BackoffOptions, type PeerQueueStats, type PeerReport, type TimerHandle, type TransportClock } from '../types.js';
-import { PeerMetadata, RAFT_PEER_STREAM_PATH, raftPeerService, type PeerAck } from './service.js';
+import { PEER_PROTOCOL_VERSION, PeerMetadata, RAFT_PEER_STREAM_PATH, raftPeerService, type PeerAck } from './service.js';
 
 /** Frames handed to grpc-js and not yet written to the socket; beyond this we wait. */
 const MAX_INFLIGHT_FRAMES = 2;
@@ -163,6 +163,7 @@ export class PeerLink {
     const client = new grpc.Client(this.o.address, this.o.credentials, this.o.channelOptions);
     const metadata = new grpc.Metadata();
     metadata.set(PeerMetadata.ClusterId, this.o.clusterId);
+    metadata.set(PeerMetadata.Protocol, String(PEER_PROTOCOL_VERSION));
     metadata.set(PeerMetadata.From, this.o.selfId);
     metadata.set(PeerMetadata.To, this.o.peerId);
     let settle: () => void = () => undefined;
@@ -215,7 +216,7 @@ export class PeerLink {
     const code = err?.code ?? grpc.status.OK;
     const fields = { peer: this.o.peerId, address: this.o.address, code, details: err?.details ?? 'ended', wasOpen: conn.open };
     if (code === grpc.status.PERMISSION_DENIED || code === grpc.status.FAILED_PRECONDITION) {
-      this.o.limiter.warn(`refused:${this.o.peerId}`, fields, 'peer refused our stream: check cluster id and addresses');
+      this.o.limiter.warn(`refused:${this.o.peerId}`, fields, 'peer refused our stream: check cluster id, addresses and that both nodes run releases of the same peer protocol');
     } else {
       this.o.limiter.warn(`ended:${this.o.peerId}`, fields, conn.open ? 'peer stream ended' : 'peer unreachable');
     }

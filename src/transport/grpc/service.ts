@@ -11,6 +11,8 @@ export interface PeerAck {
 /** Request metadata of the handshake (see proto/raft.proto). */
 export const PeerMetadata = {
   ClusterId: 'x-raft-cluster-id',
+  /** The peer protocol version the sender speaks (`PEER_PROTOCOL_VERSION`); absent means 1. */
+  Protocol: 'x-raft-protocol',
   From: 'x-raft-from',
   To: 'x-raft-to',
 } as const;
@@ -19,6 +21,13 @@ const method = raftPeerReflection.methods['Stream'];
 if (method === undefined || method.requestStream !== true || method.responseStream === true) {
   throw new Error('raft.proto: RaftPeer.Stream must be client-streaming');
 }
+
+/**
+ * The version of the peer protocol (proto/raft.proto and how its messages are used) this code
+ * speaks. A node refuses a peer stream of another version (FAILED_PRECONDITION, naming both), so
+ * two releases that cannot understand each other never exchange Raft messages.
+ */
+export const PEER_PROTOCOL_VERSION = 1;
 
 /** Full gRPC path of `RaftPeer.Stream`. */
 export const RAFT_PEER_STREAM_PATH = `/${raftPeerReflection.fullName.replace(/^\./, '')}/Stream`;

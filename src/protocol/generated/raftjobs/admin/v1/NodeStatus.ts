@@ -35,6 +35,20 @@ export interface NodeStatus {
    * Every node this one has received a Raft message from since it started.
    */
   'contacts'?: (_raftjobs_admin_v1_PeerContact)[];
+  /**
+   * The node's release (the raftjobs package version).
+   */
+  'version'?: (string);
+  /**
+   * The Jobs and Workers protocol version it speaks (see Welcome.protocol_version in jobs.proto).
+   */
+  'protocolVersion'?: (number);
+  /**
+   * The peer protocol version it speaks with other nodes; a node refuses a peer stream of another
+   * version with FAILED_PRECONDITION naming both (rolling upgrades keep it until every node runs
+   * a release that speaks both).
+   */
+  'peerProtocolVersion'?: (number);
 }
 
 export interface NodeStatus__Output {
@@ -68,4 +82,18 @@ export interface NodeStatus__Output {
    * Every node this one has received a Raft message from since it started.
    */
   'contacts': (_raftjobs_admin_v1_PeerContact__Output)[];
+  /**
+   * The node's release (the raftjobs package version).
+   */
+  'version': (string);
+  /**
+   * The Jobs and Workers protocol version it speaks (see Welcome.protocol_version in jobs.proto).
+   */
+  'protocolVersion': (number);
+  /**
+   * The peer protocol version it speaks with other nodes; a node refuses a peer stream of another
+   * version with FAILED_PRECONDITION naming both (rolling upgrades keep it until every node runs
+   * a release that speaks both).
+   */
+  'peerProtocolVersion': (number);
 }

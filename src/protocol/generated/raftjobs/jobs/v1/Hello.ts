@@ -50,6 +50,12 @@ export interface Hello {
    * leases (the server logs a warning: give each process its own worker_id).
    */
   'sessionId'?: (string);
+  /**
+   * The version of this worker protocol the worker speaks (see Welcome.protocol_version); 0 (unset)
+   * means 1. A server that cannot speak it ends the stream with FAILED_PRECONDITION naming both
+   * versions, before anything is leased.
+   */
+  'protocolVersion'?: (number);
 }
 
 export interface Hello__Output {
@@ -99,4 +105,10 @@ export interface Hello__Output {
    * leases (the server logs a warning: give each process its own worker_id).
    */
   'sessionId': (string);
+  /**
+   * The version of this worker protocol the worker speaks (see Welcome.protocol_version); 0 (unset)
+   * means 1. A server that cannot speak it ends the stream with FAILED_PRECONDITION naming both
+   * versions, before anything is leased.
+   */
+  'protocolVersion': (number);
 }

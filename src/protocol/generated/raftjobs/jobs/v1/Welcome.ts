@@ -37,6 +37,16 @@ export interface Welcome {
    * server.workerConnectionGraceMs, default 10000.
    */
   'connectionGraceMs'?: (number | string | Long);
+  /**
+   * The version of the Jobs and Workers protocol the server speaks: 1 today. It changes only when
+   * a message's meaning changes in a way an older client would get wrong (new fields and messages
+   * do not change it).
+   */
+  'protocolVersion'?: (number);
+  /**
+   * The server's release (the raftjobs package version), for logs and support.
+   */
+  'serverVersion'?: (string);
 }
 
 /**
@@ -74,4 +84,14 @@ export interface Welcome__Output {
    * server.workerConnectionGraceMs, default 10000.
    */
   'connectionGraceMs': (number);
+  /**
+   * The version of the Jobs and Workers protocol the server speaks: 1 today. It changes only when
+   * a message's meaning changes in a way an older client would get wrong (new fields and messages
+   * do not change it).
+   */
+  'protocolVersion': (number);
+  /**
+   * The server's release (the raftjobs package version), for logs and support.
+   */
+  'serverVersion': (string);
 }
