@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { workCommand } from '../../src/cli/work-command.js';
+import { baseConfig, writeConfig } from '../config/helpers.js';
 import { FakeJobs, FakeWorkers, leased, serviceError, wireJob } from './fakes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -80,6 +81,18 @@ describe('raftjobs submit', () => {
     const missing = await run(['stats', '--config', '/nonexistent/cluster.json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read/);
+  });
+
+  it('prints each problem of a bad config once, with a did-you-mean for a misspelt field', async () => {
+    const path = writeConfig({ ...baseConfig(), raft: { tickMss: 50 }, nodes: [{ id: 'n1', adress: '127.0.0.1:7001' }] });
+    const r = await run(['stats', '--config', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `raftjobs stats: ${path}: invalid config (3 problems):\n` +
+        '  - nodes[0].address: required\n' +
+        '  - nodes[0].adress: unknown field; did you mean "address"?\n' +
+        '  - raft.tickMss: unknown field; did you mean "tickMs"?\n',
+    );
   });
 
   it('exits 2 for INVALID_ARGUMENT from the cluster and 1 for other refusals, with the reason on stderr', async () => {

@@ -118,11 +118,32 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
       'raft.tickMs: expected number, got "50"',
       'raft.electionTicks: expected an integer, got 10.5',
       'raft.preVote: expected boolean, got "yes"',
-      'raft.tickMS: unknown field',
+      'raft.tickMS: unknown field; did you mean "tickMs"?',
       'limits: expected object, got an array',
       'jobs.defaultMaxAttempts: must be at least 1, got 0',
       'shutdownTimeoutMs: expected number, got null',
       'extra: unknown field',
+    ]);
+  });
+
+  it('a misspelt field names the field it is closest to, at its own level', () => {
+    const raw = {
+      ...baseConfig(),
+      nodes: [{ id: 'n1', adress: '127.0.0.1:7001' }],
+      raft: { tickMss: 50, electionTick: 10, prevote: true },
+      jobs: { retention: { queues: { email: { succededMs: 1000 } } } },
+      dataDri: './d',
+      zzz: 1,
+    };
+    expect(problemsOf(raw)).toEqual([
+      'nodes[0].address: required',
+      'nodes[0].adress: unknown field; did you mean "address"?',
+      'raft.tickMss: unknown field; did you mean "tickMs"?',
+      'raft.electionTick: unknown field; did you mean "electionTicks"?',
+      'raft.prevote: unknown field; did you mean "preVote"?',
+      'jobs.retention.queues.email.succededMs: unknown field; did you mean "succeededMs"?',
+      'dataDri: unknown field; did you mean "dataDir"?',
+      'zzz: unknown field',
     ]);
   });
 
