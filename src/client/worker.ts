@@ -159,6 +159,9 @@ export class Worker {
   private closing = false;
   private stopped = false;
   private closed: Promise<void> | null = null;
+  /** Aborted to end the drain of `close` early; null outside the drain. */
+  private drain: AbortController | null = null;
+  private drainCutTimer: TimerHandle | null = null;
 
   constructor(options: WorkerOptions) {
     checkWorkerOptions(options);
@@ -198,11 +201,24 @@ export class Worker {
    * let running handlers finish for up to `timeoutMs`, abort the rest, wait up to `flushTimeoutMs`
    * for the cluster to acknowledge outcomes and releases, then end the stream. The clean end makes
    * the cluster end the leases still held at once (the aborted handlers' jobs run again
-   * elsewhere). Idempotent.
+   * elsewhere). Idempotent; a later call during the drain with a `timeoutMs` shortens it (a
+   * second Ctrl-C: `close({ timeoutMs: 0 })` aborts the running handlers now).
    */
   close(options: WorkerCloseOptions = {}): Promise<void> {
-    this.closed ??= this.shutdown(options.timeoutMs ?? 30_000, options.flushTimeoutMs ?? 5_000);
+    if (this.closed !== null) {
+      if (options.timeoutMs !== undefined) this.shortenDrain(options.timeoutMs);
+      return this.closed;
+    }
+    this.closed = this.shutdown(options.timeoutMs ?? 30_000, options.flushTimeoutMs ?? 5_000);
     return this.closed;
+  }
+
+  /** End the drain of `close` within `ms`, if it is still going then. */
+  private shortenDrain(ms: number): void {
+    const drain = this.drain;
+    if (drain === null || drain.signal.aborted) return;
+    if (this.drainCutTimer !== null) this.clock.clearTimeout(this.drainCutTimer);
+    this.drainCutTimer = this.clock.setTimeout(() => drain.abort(), Math.max(0, ms));
   }
 
   // ---- shutdown ----
@@ -210,7 +226,10 @@ export class Worker {
   private async shutdown(timeoutMs: number, flushTimeoutMs: number): Promise<void> {
     this.closing = true;
     this.announce();
-    const drained = await this.waitFor(() => this.active === 0, timeoutMs);
+    this.drain = new AbortController();
+    const drained = await this.waitFor(() => this.active === 0, timeoutMs, this.drain.signal);
+    if (this.drainCutTimer !== null) this.clock.clearTimeout(this.drainCutTimer);
+    this.drain = this.drainCutTimer = null;
     if (!drained) {
       for (const h of this.leases.values()) {
         if (h.state !== 'running' || h.lost) continue;
@@ -250,20 +269,21 @@ export class Worker {
     });
   }
 
-  /** Resolves true once `done()` holds, false after `timeoutMs`. */
-  private waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  /** Resolves true once `done()` holds, else `done()` after `timeoutMs` or when `cut` aborts. */
+  private waitFor(done: () => boolean, timeoutMs: number, cut?: AbortSignal): Promise<boolean> {
     if (done()) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const check = (): void => {
-        if (!done()) return;
+      const finish = (): void => {
         this.listeners.delete(check);
         this.clock.clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = this.clock.setTimeout(() => {
-        this.listeners.delete(check);
+        cut?.removeEventListener('abort', finish);
         resolve(done());
-      }, timeoutMs);
+      };
+      const check = (): void => {
+        if (done()) finish();
+      };
+      const timer = this.clock.setTimeout(finish, timeoutMs);
+      cut?.addEventListener('abort', finish, { once: true });
       this.listeners.add(check);
     });
   }
