@@ -9,26 +9,26 @@ import { workCommand } from './work-command.js';
 type Command = (argv: readonly string[], out: Writable, err: Writable) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  node: { run: (a) => nodeCommand(a), usage: 'node --config FILE --id ID          run one cluster node' },
-  status: { run: (a, o) => statusCommand(a, o), usage: 'status --config FILE [--json] [--digest]   show every node of a config; --digest adds state digests' },
+  node: { run: (a) => nodeCommand(a), usage: 'node --config FILE --id ID [--data-dir DIR]   run one cluster node (--data-dir as given to npm start)' },
+  status: { run: (a, o, e) => statusCommand(a, o, e), usage: 'status [--json] [--digest]           show every node; --digest adds state digests; exit 1 when no leader is known' },
   snapshot: { run: async (a, o, e) => (await import('./snapshot-command.js')).snapshotCommand(a, o, e), usage: 'snapshot --config FILE [--json]     every node snapshots and compacts its log now' },
   submit: {
-    run: (a, o) => submitCommand(a, o),
-    usage: 'submit --queue Q [--payload JSON] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]   submit jobs; prints their ids',
+    run: (a, o, e) => submitCommand(a, o, e),
+    usage: 'submit --queue Q [--payload JSON | --payload-file FILE|-] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]   submit jobs; prints their ids',
   },
   get: { run: (a, o) => getCommand(a, o), usage: 'get ID [--stale] [--json]            show one job' },
-  list: { run: (a, o) => listCommand(a, o), usage: 'list [--queue Q] [--state S] [--limit N] [--stale] [--json]   list jobs in submit order' },
+  list: { run: (a, o, e) => listCommand(a, o, e), usage: 'list [--queue Q] [--state S] [--limit N | --all] [--page-token T] [--stale] [--json]   list jobs in submit order' },
   cancel: { run: (a, o) => cancelCommand(a, o), usage: 'cancel ID [--reason TEXT] [--json]   cancel a job' },
   retry: { run: (a, o) => retryCommand(a, o), usage: 'retry ID [--attempts N] [--json]     retry a dead job' },
   stats: { run: (a, o) => statsCommand(a, o), usage: 'stats [--stale] [--json]             job counts per queue and state' },
   work: {
     run: (a, o, e) => workCommand(a, o, e),
-    usage: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS]   run a demo worker until Ctrl-C',
+    usage: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS] [--drain-ms MS]   run a demo worker until Ctrl-C',
   },
 };
 
 /** How the job commands find the cluster (listed once under the commands). */
-const JOB_COMMANDS_NOTE = 'job commands (submit ... work) take --config FILE or --addresses HOST:PORT,... and [--timeout MS]';
+const JOB_COMMANDS_NOTE = 'status and the job commands (submit ... work) take --config FILE or --addresses HOST:PORT,... and [--timeout MS]';
 
 export function usage(): string {
   return ['usage: raftjobs <command> [flags]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', JOB_COMMANDS_NOTE, ''].join('\n');
