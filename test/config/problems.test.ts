@@ -1,9 +1,9 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseHostPort, validateConfig } from '../../src/config/index.js';
 import { isRaftJobsError, type RaftJobsError } from '../../src/errors/index.js';
+import { tempDir } from '../helpers/files.js';
 import { baseConfig, writeConfig } from './helpers.js';
 
 /** Loads `content` from a temp file and returns the CONFIG_INVALID error it must raise. */
@@ -170,14 +170,14 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
 
 describe('unreadable or malformed files', () => {
   it('a missing file names the path', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'raftjobs-config-')), 'absent.json');
+    const path = join(tempDir('raftjobs-config-'), 'absent.json');
     expect(() => loadConfig(path, { env: {} })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(new RegExp(`^${path}: `)) as string, details: { path, problems: ['(file): cannot read: no such file'] } }) as Error,
     );
   });
 
   it('a directory is unreadable', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'raftjobs-config-'));
+    const dir = tempDir('raftjobs-config-');
     expect(() => loadConfig(dir, { env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`${dir}: invalid config`) as string }) as Error);
   });
 
