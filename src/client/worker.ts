@@ -7,6 +7,7 @@ import { encodeData } from './codec.js';
 import { Meta } from '../protocol/index.js';
 import { metaString, toRaftJobsError } from './errors.js';
 import { CHANNEL_OPTIONS, services, type WireAck, type WireHeartbeatResult, type WireLeasedJob, type WireLeaseRef, type WireServerMessage, type WireWelcome, type WireWorkerMessage } from './proto.js';
+import { QuorumWatch, unreachable } from './reach.js';
 import { AddressBook } from './router.js';
 import { silentLogger, type SdkLogger } from './types.js';
 import { errorText, isNonRetryable, makeWorkerJob, progressProblem, truncateError } from './worker-job.js';
@@ -162,6 +163,9 @@ export class Worker {
   /** Aborted to end the drain of `close` early; null outside the drain. */
   private drain: AbortController | null = null;
   private drainCutTimer: TimerHandle | null = null;
+  /** What each node's last stream found; tells when no address given can ever work. */
+  private readonly reach: QuorumWatch;
+  private badAddressesReported = false;
 
   constructor(options: WorkerOptions) {
     checkWorkerOptions(options);
@@ -170,6 +174,9 @@ export class Worker {
     this.random = options.random ?? systemRandom;
     this.logger = options.logger ?? silentLogger;
     this.book = new AddressBook(options.nodes, this.random);
+    // A worker never gives up on a cluster that is down (no grace ends its wait), only on
+    // addresses that cannot be a node.
+    this.reach = new QuorumWatch({ addresses: () => this.book.all, now: () => this.clock.now(), graceMs: Number.POSITIVE_INFINITY });
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
@@ -371,6 +378,7 @@ export class Worker {
     this.bounds = boundsOf(welcome);
     if (conn.welcomed) return;
     conn.welcomed = true;
+    this.reach.record(conn.address, null);
     if (conn.connectTimer !== null) this.clock.clearTimeout(conn.connectTimer);
     conn.connectTimer = null;
     if (welcome.sessionId !== '' && welcome.sessionId !== this.sessionId) this.logger.warn({ sessionId: this.sessionId, serverSessionId: welcome.sessionId }, 'the server granted a session other than the one asked for');
@@ -468,7 +476,9 @@ export class Worker {
       this.hopsWithoutPause = 0;
     }
     const hint = metaString(status.metadata, Meta.LeaderAddress);
-    const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: conn.cancelledFor ?? status.details, leaderAddress: hint, held: this.leases.size };
+    const down = conn.welcomed || conn.cancelledFor !== null ? null : unreachable(Object.assign(new Error(status.details), status), conn.address);
+    if (!conn.welcomed) this.reach.record(conn.address, down);
+    const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: conn.cancelledFor ?? down?.reason ?? status.details, leaderAddress: hint, held: this.leases.size };
     if (conn.cancelledFor === null && hint !== null && hint !== conn.address && this.hopsWithoutPause < this.book.all.length) {
       this.hopsWithoutPause++;
       this.logger.info(log, 'worker stream ended; following the leader hint');
@@ -485,6 +495,14 @@ export class Worker {
       this.o.onError?.(err);
     } else {
       this.book.advance(conn.address);
+      const hopeless = this.reach.verdict();
+      if (hopeless !== null && !this.badAddressesReported) {
+        // Every address given does not resolve or is not a gRPC port: say so once.
+        this.badAddressesReported = true;
+        this.reconnectFailures = Math.max(this.reconnectFailures, 30);
+        this.logger.error({ ...log, err: hopeless }, 'no address given can reach a node');
+        this.o.onError?.(hopeless);
+      }
     }
     const delay = backoffDelay(policy, this.reconnectFailures++, this.random);
     this.logger.warn({ ...log, next: this.book.current, delayMs: delay }, 'worker stream ended; reconnecting');

@@ -6,7 +6,7 @@
  * - `status` takes `--addresses`, and exits 1 when no node knows a leader.
  * - `submit --payload-file FILE|-`, and a repeated idempotency key said to be a duplicate.
  * - `list` says when more jobs are left and pages on with `--page-token`; `--all` lists every one.
- * - A client pointed at a node's HTTP port, or at a host that does not resolve, is told so at once.
+ * - A client or worker pointed at a node's HTTP port, or at a host that does not resolve, is told so.
  * - Ctrl-C (SIGINT/SIGTERM) of `raftjobs work` holding 64 running jobs hands them back at once
  *   (not after the 10 s connection grace or the 30 s lease TTL); a second signal cuts the drain.
  * - With two of three nodes down, a submit fails with "no leader: 1 of 3 nodes reachable".
@@ -155,7 +155,7 @@ describe('raftjobs and the SDK against a real three-node cluster', () => {
     expect((await runCli(['list', '--addresses', addresses(), '--all', '--limit', '5'])).stderr).toMatch(/give --limit or --all, not both/);
   });
 
-  it("a client pointed at a node's HTTP port, or at a host that does not resolve, is told so at once", async () => {
+  it("a client or worker pointed at a node's HTTP port, or at a host that does not resolve, is told so at once", async () => {
     onFailure();
     const atHttp = await rejection(() => client([http[0] as string], 60_000).stats());
     expect(atHttp.code).toBe('INVALID_ARGUMENT');
@@ -168,6 +168,12 @@ describe('raftjobs and the SDK against a real three-node cluster', () => {
     expect(cli.stderr).toMatch(/^raftjobs submit: Submit: no node can be reached .* does not speak gRPC/);
     // Nothing was submitted anywhere.
     expect(await queueCounts('q')).toEqual({ ready: 0, leased: 0 });
+    // A worker too: the demo worker stops with the reason.
+    const work = await runCli(['work', '--addresses', `${http[1]},nosuchhost.invalid:7001`, '--queue', 'q', '--handler', 'echo']);
+    expect(work.code).toBe(2);
+    expect(work.stderr).toMatch(/^raftjobs work: no node can be reached at the addresses given: /m);
+    expect(work.stderr).toContain('does not speak gRPC');
+    expect(work.stderr).toContain('host name of nosuchhost.invalid:7001 does not resolve');
   });
 
   it('SIGTERM of `raftjobs work` hands its 64 running jobs back at once; a second signal cuts a long drain', async () => {
