@@ -74,6 +74,17 @@ describe('raftjobs submit', () => {
     expect(f.calls).toHaveLength(0);
   });
 
+  it('list and status refuse contradictory flags before calling anyone', async () => {
+    const f = await fake({ List: () => Promise.resolve({ jobs: [], nextPageToken: '' }) });
+    const both = await run(['list', '--addresses', f.address, '--all', '--limit', '5']);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toMatch(/list: give --limit or --all, not both/);
+    expect((await run(['list', '--addresses', f.address, '--page-token', ''])).stderr).toMatch(/--page-token must not be empty/);
+    expect((await run(['status', '--addresses', f.address, '--config', 'x.json'])).stderr).toMatch(/give --config or --addresses, not both/);
+    expect((await run(['status'])).stderr).toMatch(/--config FILE or --addresses HOST:PORT,... is required/);
+    expect(f.calls).toHaveLength(0);
+  });
+
   it('needs exactly one way to find the cluster', async () => {
     expect((await run(['submit', '--queue', 'q'])).stderr).toMatch(/--config FILE or --addresses/);
     expect((await run(['stats', '--addresses', 'nohost'])).stderr).toMatch(/expected "host:port"/);
@@ -221,5 +232,8 @@ describe('raftjobs work', () => {
     expect(r.stderr).toMatch(/--handler must be one of echo, sleep, fail/);
     expect((await run(['work', '--addresses', '127.0.0.1:1', '--queue', 'q,', '--handler', 'echo'])).code).toBe(2);
     expect((await run(['work', '--addresses', '127.0.0.1:1', '--queue', 'q', '--handler', 'echo', '--concurrency', '0'])).code).toBe(2);
+    const drain = await run(['work', '--addresses', '127.0.0.1:1', '--queue', 'q', '--handler', 'echo', '--drain-ms', '-1']);
+    expect(drain.code).toBe(2);
+    expect(drain.stderr).toMatch(/--drain-ms must be an integer from 0/);
   });
 });
