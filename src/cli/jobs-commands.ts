@@ -1,5 +1,6 @@
-import type { Writable } from 'node:stream';
-import { JOB_STATES, type JobInput, type JobState, type JobView } from '../client/index.js';
+import { readFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { JOB_STATES, type JobInput, type JobState, type JobView, type SubmittedJob } from '../client/index.js';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args.js';
 import { attachNegativeNumbers, CLUSTER_FLAGS, clusterTarget, onePositional, withClient } from './cluster-flags.js';
 import { formatJob, formatJobList, formatStats, jobJson } from './job-format.js';
@@ -18,16 +19,36 @@ export function jsonFlag(name: string, text: string): unknown {
 }
 
 /**
- * `raftjobs submit --queue Q [--payload JSON] [--delay MS] [--priority P] [--count N]
- * [--max-attempts N] [--idempotency-key K] [--json]`: prints the new job ids, one per line (a JSON
- * array with --json). Every flag is checked before anything is sent. More jobs than one submit may
- * carry go in several atomic batches.
+ * The payload of `--payload JSON` or `--payload-file FILE` (`-`: standard input), or undefined when
+ * neither is given. A file's bytes are sent as they are (JSON or not); an empty file is no payload.
  */
-export async function submitCommand(argv: readonly string[], out: Writable): Promise<number> {
+export async function payloadFlags(values: { payload?: string | undefined; 'payload-file'?: string | undefined }, stdin: Readable): Promise<unknown> {
+  const file = values['payload-file'];
+  if (file === undefined) return values.payload === undefined ? undefined : jsonFlag('payload', values.payload);
+  if (values.payload !== undefined) throw new UsageError('submit: give --payload or --payload-file, not both');
+  if (file === '') throw new UsageError('submit: --payload-file needs a file name, or - for standard input');
+  try {
+    return file === '-' ? Buffer.concat(await stdin.toArray()) : await readFile(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new UsageError(`submit: --payload-file ${JSON.stringify(file)}: cannot read: ${why}`);
+  }
+}
+
+/**
+ * `raftjobs submit --queue Q [--payload JSON | --payload-file FILE|-] [--delay MS] [--priority P]
+ * [--count N] [--max-attempts N] [--idempotency-key K] [--json]`: prints the new job ids, one per
+ * line (a JSON array with --json). A submit whose idempotency key was used before names the
+ * earlier job, and says so on stderr. Every flag is checked before anything is sent. More jobs
+ * than one submit may carry go in several atomic batches.
+ */
+export async function submitCommand(argv: readonly string[], out: Writable, err: Writable, stdin: Readable = process.stdin): Promise<number> {
   const { values } = parseFlags('submit', attachNegativeNumbers(argv, ['delay', 'priority', 'count', 'max-attempts', 'timeout']), {
     ...CLUSTER_FLAGS,
     queue: { type: 'string' },
     payload: { type: 'string' },
+    'payload-file': { type: 'string' },
     delay: { type: 'string' },
     priority: { type: 'string' },
     count: { type: 'string' },
@@ -36,7 +57,6 @@ export async function submitCommand(argv: readonly string[], out: Writable): Pro
     json: { type: 'boolean', default: false },
   });
   const queue = requireFlag('submit', 'queue', values.queue);
-  const payload = values.payload === undefined ? undefined : jsonFlag('payload', values.payload);
   const delayMs = values.delay === undefined ? undefined : intFlag('delay', values.delay, 0, 0, MAX_DELAY_MS);
   const priority = values.priority === undefined ? undefined : intFlag('priority', values.priority, 0, -INT32_MAX - 1, INT32_MAX);
   const count = intFlag('count', values.count, 1, 1, 1_000_000);
@@ -44,6 +64,7 @@ export async function submitCommand(argv: readonly string[], out: Writable): Pro
   const key = values['idempotency-key'];
   if (key !== undefined && (key === '' || count !== 1)) throw new UsageError('submit: --idempotency-key needs a non-empty key and --count 1');
   const target = clusterTarget('submit', values);
+  const payload = await payloadFlags(values, stdin);
   const job: JobInput = {
     queue,
     ...(payload !== undefined ? { payload } : {}),
@@ -52,17 +73,20 @@ export async function submitCommand(argv: readonly string[], out: Writable): Pro
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(key !== undefined ? { idempotencyKey: key } : {}),
   };
-  const ids = await withClient(target, async (client) => {
-    const all: string[] = [];
+  const jobs = await withClient(target, async (client) => {
+    const all: SubmittedJob[] = [];
     for (let done = 0; done < count; ) {
       const n = Math.min(target.maxBatchSize, count - done);
-      const res = await client.submit(Array.from({ length: n }, () => job));
-      all.push(...res.map((j) => j.id));
+      all.push(...(await client.submit(Array.from({ length: n }, () => job))));
       done += n;
     }
     return all;
   });
+  const ids = jobs.map((j) => j.id);
   out.write(values.json ? `${JSON.stringify(ids)}\n` : ids.map((id) => `${id}\n`).join(''));
+  for (const j of jobs.filter((j) => j.duplicate)) {
+    err.write(`raftjobs submit: duplicate: idempotency key ${JSON.stringify(key)} was submitted before as job ${j.id} (now ${j.state ?? 'purged'}); nothing new was submitted\n`);
+  }
   return 0;
 }
 
@@ -75,23 +99,31 @@ export async function getCommand(argv: readonly string[], out: Writable): Promis
   return 0;
 }
 
-/** `raftjobs list [--queue Q] [--state S] [--limit N] [--stale] [--json]`: jobs in submit order. */
-export async function listCommand(argv: readonly string[], out: Writable): Promise<number> {
+/**
+ * `raftjobs list [--queue Q] [--state S] [--limit N | --all] [--page-token T] [--stale] [--json]`:
+ * jobs in submit order, at most `--limit` (default 100) of them, or every one with `--all`. When
+ * more are left, stderr says so and gives the `--page-token` that lists on from there.
+ */
+export async function listCommand(argv: readonly string[], out: Writable, err: Writable): Promise<number> {
   const { values } = parseFlags('list', attachNegativeNumbers(argv, ['limit', 'timeout']), {
     ...CLUSTER_FLAGS,
     queue: { type: 'string' },
     state: { type: 'string' },
     limit: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    'page-token': { type: 'string' },
     stale: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   const state = values.state;
   if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) throw new UsageError(`list: --state must be one of ${JOB_STATES.join(', ')}, got ${JSON.stringify(state)}`);
   if (values.queue === '') throw new UsageError('list: --queue must not be empty');
-  const limit = intFlag('limit', values.limit, 100, 1, 1_000_000);
-  const jobs = await withClient(clusterTarget('list', values), async (client) => {
+  if (values.all && values.limit !== undefined) throw new UsageError('list: give --limit or --all, not both');
+  if (values['page-token'] === '') throw new UsageError('list: --page-token must not be empty (it comes from an earlier list)');
+  const limit = values.all ? Number.POSITIVE_INFINITY : intFlag('limit', values.limit, 100, 1, 1_000_000);
+  const { jobs, more } = await withClient(clusterTarget('list', values), async (client) => {
     const got: JobView[] = [];
-    let pageToken: string | null = null;
+    let pageToken: string | null = values['page-token'] ?? null;
     do {
       const page = await client.list({
         ...(values.queue !== undefined ? { queue: values.queue } : {}),
@@ -103,9 +135,10 @@ export async function listCommand(argv: readonly string[], out: Writable): Promi
       got.push(...page.jobs.slice(0, limit - got.length));
       pageToken = page.nextPageToken;
     } while (pageToken !== null && got.length < limit);
-    return got;
+    return { jobs: got, more: pageToken };
   });
   out.write(values.json ? `${JSON.stringify(jobs.map(jobJson))}\n` : formatJobList(jobs));
+  if (more !== null) err.write(`raftjobs list: more jobs after these ${jobs.length}: add --page-token ${more} for the next ones, or --all for every one\n`);
   return 0;
 }
 

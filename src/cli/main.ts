@@ -72,10 +72,8 @@ export async function main(argv: readonly string[], out: Writable = process.stdo
     }
     if (isRaftJobsError(e)) {
       err.write(`raftjobs ${name}: ${e.message}\n`);
-      const problems = e.details.problems ?? [];
-      if (problems.length > 1 || (problems.length === 1 && !e.message.includes(problems[0] as string))) {
-        for (const p of problems) err.write(`  - ${p}\n`);
-      }
+      // A config error's message lists its problems already: print only those it does not.
+      for (const p of (e.details.problems ?? []).filter((p) => !e.message.includes(p))) err.write(`  - ${p}\n`);
       return e.code === 'CONFIG_INVALID' || e.code === 'INVALID_ARGUMENT' ? 2 : 1;
     }
     err.write(`raftjobs ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

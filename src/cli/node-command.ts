@@ -1,20 +1,28 @@
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { isRaftJobsError } from '../errors/index.js';
 import { createLogger } from '../observability/index.js';
 import { startNode, type RunningNode } from '../server/index.js';
-import { parseFlags, requireFlag } from './args.js';
+import { parseFlags, requireFlag, UsageError } from './args.js';
 
 /**
- * `raftjobs node --config FILE --id ID`: run one node until SIGTERM/SIGINT. The config is
+ * `raftjobs node --config FILE --id ID [--data-dir DIR]`: run one node until SIGTERM/SIGINT.
+ * `--data-dir` overrides the config's `dataDir` (the node keeps its data in `DIR/ID`), as `npm
+ * start -- --data-dir DIR` does for every node, so one node of such a cluster restarts on its own
+ * data; it wins over `RAFTJOBS_DATA_DIR`. The config is
  * validated before anything else happens; a second signal exits at once. Signal handlers are in
  * place before start-up, so a stop requested while the node starts still runs the orderly
  * shutdown once it is up.
  */
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags('node', argv, { config: { type: 'string' }, id: { type: 'string' } });
+  const { values } = parseFlags('node', argv, { config: { type: 'string' }, id: { type: 'string' }, 'data-dir': { type: 'string' } });
   const configPath = requireFlag('node', 'config', values.config);
   const id = requireFlag('node', 'id', values.id);
-  const config = loadConfig(configPath, { nodeId: id });
+  const dataDir = values['data-dir'];
+  if (dataDir === '') throw new UsageError('node: --data-dir must not be empty');
+  // The same override the launcher passes its nodes (scripts/cluster.ts).
+  const env = dataDir === undefined ? process.env : { ...process.env, RAFTJOBS_DATA_DIR: resolve(dataDir) };
+  const config = loadConfig(configPath, { nodeId: id, env });
   const logger = createLogger({ nodeId: id, clusterId: config.clusterId });
 
   let running: RunningNode | null = null;

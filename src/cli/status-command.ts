@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { NodeAdmin } from '../client/index.js';
 import { loadConfig } from '../config/index.js';
-import { parseFlags, requireFlag } from './args.js';
+import { intFlag, parseFlags } from './args.js';
+import { CLUSTER_FLAGS, clusterTarget } from './cluster-flags.js';
 
 /** One row of `raftjobs status --json`. */
 export interface StatusRow {
@@ -64,17 +65,23 @@ export async function clusterStatus(nodes: readonly { id: string; address: strin
   return Promise.all(nodes.map((n) => fetchStatus(n.id, n.address, timeoutMs, o)));
 }
 
-/** `raftjobs status --config FILE [--json] [--digest]` */
-export async function statusCommand(argv: readonly string[], out: Writable): Promise<number> {
-  const { values } = parseFlags('status', argv, { config: { type: 'string' }, json: { type: 'boolean', default: false }, digest: { type: 'boolean', default: false } });
-  const config = loadConfig(requireFlag('status', 'config', values.config));
-  const rows = await clusterStatus(config.nodes, undefined, { digest: values.digest });
-  if (values.json) {
-    out.write(JSON.stringify(rows) + '\n');
-  } else {
-    out.write(formatStatusTable(rows));
-  }
-  return 0;
+/**
+ * `raftjobs status (--config FILE | --addresses HOST:PORT,...) [--timeout MS] [--json] [--digest]`:
+ * every node's view, in the order given. Exits 1 (after printing the table) when no node knows a
+ * leader, so scripts can wait on it; a node that does not answer within `--timeout` (default
+ * 1500 ms) is `unreachable`.
+ */
+export async function statusCommand(argv: readonly string[], out: Writable, err: Writable): Promise<number> {
+  const { values } = parseFlags('status', argv, { ...CLUSTER_FLAGS, json: { type: 'boolean', default: false }, digest: { type: 'boolean', default: false } });
+  const timeoutMs = intFlag('timeout', values.timeout, 1500, 1, 3_600_000);
+  // With --addresses a node is known by its address until it answers with its id.
+  const nodes = values.config !== undefined && values.addresses === undefined ? loadConfig(values.config).nodes : clusterTarget('status', values).nodes.map((address) => ({ id: address, address }));
+  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest });
+  out.write(values.json ? JSON.stringify(rows) + '\n' : formatStatusTable(rows));
+  if (rows.some((r) => r.role === 'leader' || (r.leaderId ?? null) !== null)) return 0;
+  const reachable = rows.filter((r) => r.role !== 'unreachable').length;
+  err.write(`raftjobs status: no leader known: ${reachable} of ${rows.length} node${rows.length === 1 ? '' : 's'} reachable\n`);
+  return 1;
 }
 
 export function formatStatusTable(rows: readonly StatusRow[]): string {

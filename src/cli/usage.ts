@@ -30,19 +30,20 @@ const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called inst
 
 export const COMMAND_HELP = {
   node: {
-    synopsis: 'node --config FILE --id ID',
+    synopsis: 'node --config FILE --id ID [--data-dir DIR]',
     summary: 'run one cluster node until SIGINT/SIGTERM',
     flags: [
       ['--config FILE', 'cluster config file'],
       ['--id ID', "this node's id in the config"],
+      ['--data-dir DIR', 'keep the data in DIR/ID instead of the config’s dataDir (as npm start -- --data-dir DIR does)'],
     ],
     cluster: false,
   },
   status: {
-    synopsis: 'status --config FILE [--json] [--digest]',
-    summary: 'show every node of a config: role, term, leader, log indexes',
-    flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--digest', 'add each node’s state digest (equal digests: equal job state)']],
-    cluster: false,
+    synopsis: 'status [--json] [--digest]',
+    summary: 'show every node: role, term, leader, log indexes; exit 1 when no leader is known',
+    flags: [JSON_FLAG, ['--digest', 'add each node’s state digest (equal digests: equal job state)']],
+    cluster: true,
   },
   snapshot: {
     synopsis: 'snapshot --config FILE [--json] [--timeout-ms MS]',
@@ -51,11 +52,12 @@ export const COMMAND_HELP = {
     cluster: false,
   },
   submit: {
-    synopsis: 'submit --queue Q [--payload JSON] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]',
+    synopsis: 'submit --queue Q [--payload JSON | --payload-file FILE|-] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]',
     summary: 'submit jobs; prints their ids',
     flags: [
       ['--queue Q', 'queue of the jobs (required)'],
       ['--payload JSON', 'payload of each job, as JSON'],
+      ['--payload-file FILE|-', 'payload of each job: the bytes of FILE, or of stdin with -'],
       ['--delay MS', 'ready this many ms after the submit (0 to one year)'],
       ['--priority P', 'higher runs first within the queue (32-bit integer, default 0)'],
       ['--count N', 'submit N equal jobs (default 1)'],
@@ -67,12 +69,14 @@ export const COMMAND_HELP = {
   },
   get: { synopsis: 'get ID [--stale] [--json]', summary: 'show one job', flags: [STALE_FLAG, JSON_FLAG], cluster: true },
   list: {
-    synopsis: 'list [--queue Q] [--state S] [--limit N] [--stale] [--json]',
+    synopsis: 'list [--queue Q] [--state S] [--limit N | --all] [--page-token T] [--stale] [--json]',
     summary: 'list jobs in submit order',
     flags: [
       ['--queue Q', 'only this queue'],
       ['--state S', 'only jobs in this state: scheduled, ready, leased, succeeded, dead or cancelled'],
-      ['--limit N', 'at most N jobs (default 100)'],
+      ['--limit N', 'at most N jobs (default 100); says on stderr when more are left'],
+      ['--all', 'every matching job, page after page'],
+      ['--page-token T', 'go on from where an earlier list stopped'],
       STALE_FLAG,
       JSON_FLAG,
     ],
@@ -82,7 +86,7 @@ export const COMMAND_HELP = {
   retry: { synopsis: 'retry ID [--attempts N] [--json]', summary: 'retry a dead job', flags: [['--attempts N', 'attempts it gets (1 to 1000)'], JSON_FLAG], cluster: true },
   stats: { synopsis: 'stats [--stale] [--json]', summary: 'job counts per queue and state', flags: [STALE_FLAG, JSON_FLAG], cluster: true },
   work: {
-    synopsis: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS] [--worker-id ID] [--verbose]',
+    synopsis: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS] [--drain-ms MS] [--worker-id ID] [--verbose]',
     summary: 'run a demo worker until Ctrl-C',
     flags: [
       ['--queue Q[,Q]', 'queues to take jobs from (required)'],
@@ -90,6 +94,7 @@ export const COMMAND_HELP = {
       ['--concurrency N', 'jobs run at once (default 1)'],
       ['--sleep-ms MS', 'how long the sleep handler waits (default 1000)'],
       ['--lease-ttl MS', 'lease time the worker asks for'],
+      ['--drain-ms MS', 'on Ctrl-C, how long running jobs may finish before they are handed back (default 1000; a second Ctrl-C hands them back at once)'],
       ['--worker-id ID', "the worker's id (default: generated)"],
       ['--verbose', 'log the worker’s info and debug lines to stderr'],
     ],
@@ -129,7 +134,7 @@ export function usage(): string {
     'commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${COMMAND_HELP[n].summary}`),
     '',
-    `job commands (submit ... work) find the cluster with ${CLUSTER_USAGE}`,
+    `status and the job commands (submit ... work) find the cluster with ${CLUSTER_USAGE}`,
     '',
   ].join('\n');
 }

@@ -47,20 +47,27 @@ function textLogger(err: Writable, verbose: boolean): SdkLogger {
   return { debug: verbose ? write('debug') : quiet, info: verbose ? write('info') : quiet, warn: write('warn'), error: write('error') };
 }
 
+/** Default of `raftjobs work --drain-ms`, ms. */
+const DEFAULT_DRAIN_MS = 1_000;
+
 /**
  * `raftjobs work --queue Q[,Q...] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS]
- * [--lease-ttl MS] [--worker-id ID] [--verbose]`: a demo worker that runs until SIGINT/SIGTERM (or
- * `signal`), then drains for up to 10 s. A cluster that refuses the worker (bad queue name, ...)
- * stops it with the reason on stderr and exit code 2.
+ * [--lease-ttl MS] [--drain-ms MS] [--worker-id ID] [--verbose]`: a demo worker that runs until
+ * SIGINT/SIGTERM (or `signal`). It then takes no more jobs, hands back at once the leases it has
+ * not started, lets running handlers finish for up to `--drain-ms` (default 1000), and aborts the
+ * rest, whose jobs the cluster makes ready again at once (their attempt counts). A second signal
+ * aborts them now. A cluster that refuses the worker (bad queue name, ...) stops it with the
+ * reason on stderr and exit code 2.
  */
 export async function workCommand(argv: readonly string[], out: Writable, err: Writable, signal?: AbortSignal): Promise<number> {
-  const { values } = parseFlags('work', attachNegativeNumbers(argv, ['concurrency', 'sleep-ms', 'lease-ttl', 'timeout']), {
+  const { values } = parseFlags('work', attachNegativeNumbers(argv, ['concurrency', 'sleep-ms', 'lease-ttl', 'drain-ms', 'timeout']), {
     ...CLUSTER_FLAGS,
     queue: { type: 'string' },
     handler: { type: 'string' },
     concurrency: { type: 'string' },
     'sleep-ms': { type: 'string' },
     'lease-ttl': { type: 'string' },
+    'drain-ms': { type: 'string' },
     'worker-id': { type: 'string' },
     verbose: { type: 'boolean', default: false },
   });
@@ -73,6 +80,7 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
   const concurrency = intFlag('concurrency', values.concurrency, 1, 1, 10_000);
   const sleepMs = intFlag('sleep-ms', values['sleep-ms'], 1000, 0, 86_400_000);
   const leaseTtlMs = values['lease-ttl'] === undefined ? undefined : intFlag('lease-ttl', values['lease-ttl'], 0, 100, 86_400_000);
+  const drainMs = intFlag('drain-ms', values['drain-ms'], DEFAULT_DRAIN_MS, 0, 3_600_000);
   const target = clusterTarget('work', values);
 
   let refused: RaftJobsError | null = null;
@@ -91,7 +99,12 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
       stop();
     },
   });
-  const onSignal = (): void => stop();
+  let signals = 0;
+  const onSignal = (): void => {
+    // The first signal starts the drain below; another one cuts it short.
+    if (++signals > 1) void worker.close({ timeoutMs: 0 });
+    stop();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   signal?.addEventListener('abort', onSignal, { once: true });
@@ -99,8 +112,8 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
     await worker.start();
     err.write(`raftjobs work: worker ${worker.workerId} serving ${queues.join(', ')} with ${concurrency} slot(s); Ctrl-C stops\n`);
     await stopped;
-    err.write('raftjobs work: stopping (draining running jobs for up to 10 s)\n');
-    await worker.close({ timeoutMs: 10_000 });
+    err.write(`raftjobs work: stopping: running jobs get up to ${drainMs} ms to finish, then go back to the cluster (a second Ctrl-C: now)\n`);
+    await worker.close({ timeoutMs: drainMs });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

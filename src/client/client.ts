@@ -20,6 +20,14 @@ export interface ClientOptions {
    * costs at most this before the next node is tried. Default 5000.
    */
   readonly attemptTimeoutMs?: number;
+  /**
+   * How long a call keeps trying while fewer than a majority of `nodes` accept connections, ms.
+   * No leader can be elected then, so the call fails with NO_LEADER ("no leader: 1 of 3 nodes
+   * reachable (...)") instead of waiting out its deadline. A call whose every address does not
+   * resolve or is not a gRPC port (a node's HTTP port, say) fails at once with INVALID_ARGUMENT.
+   * Default 2000: twice the longest default election timeout.
+   */
+  readonly noQuorumMs?: number;
   /** Backoff between retries. Default 50 ms doubling to 250 ms, with jitter. */
   readonly retryBackoff?: BackoffPolicy;
   readonly logger?: SdkLogger;
@@ -86,6 +94,7 @@ export class Client {
       backoff: options.retryBackoff ?? DEFAULT_BACKOFF,
       deadlineMs,
       attemptTimeoutMs,
+      ...(options.noQuorumMs !== undefined ? { noQuorumMs: options.noQuorumMs } : {}),
     });
     this.stream = new SubmitStream({ book: this.router.book, client: (address) => this.router.channel(address), clock: this.clock, logger: options.logger ?? silentLogger });
     const coalesce = options.coalesceJobs ?? 1000;

@@ -9,7 +9,7 @@ const CODES = new Set<string>(Object.values(ErrorCode));
 const NOT_DONE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ShuttingDown, ErrorCode.Overloaded]);
 
 /** grpc-js details of failures that happen before a request reaches any server. */
-const NEVER_SENT = [/No connection established/, /^Stream refused by server/];
+const NEVER_SENT = [/No connection established/, /^Stream refused by server/, /^Name resolution failed/];
 
 export function isServiceError(err: unknown): err is grpc.ServiceError {
   return err instanceof Error && typeof (err as Partial<grpc.ServiceError>).code === 'number';

@@ -5,6 +5,7 @@ import { backoffDelay, sleep, type BackoffPolicy, type Clock, type Random } from
 import { Meta, type wire } from '../protocol/index.js';
 import { classify, metaString, toRaftJobsError } from './errors.js';
 import { CHANNEL_OPTIONS } from './proto.js';
+import { QuorumWatch, unreachable } from './reach.js';
 import type { SdkLogger } from './types.js';
 
 /**
@@ -45,6 +46,9 @@ export class AddressBook {
   }
 }
 
+/** Default of `ClientOptions.noQuorumMs`, ms: twice the longest default election timeout. */
+export const DEFAULT_NO_QUORUM_MS = 2_000;
+
 /** How the router treats one method. */
 export interface UnaryPolicy {
   /**
@@ -70,6 +74,8 @@ export interface RouterOptions {
   readonly backoff: BackoffPolicy;
   readonly deadlineMs: number;
   readonly attemptTimeoutMs: number;
+  /** See `ClientOptions.noQuorumMs`. Default 2000. */
+  readonly noQuorumMs?: number;
   readonly channelOptions?: grpc.ChannelOptions;
 }
 
@@ -135,10 +141,11 @@ export class Router {
     let failures = 0;
     let hopsWithoutPause = 0;
     let last: RaftJobsError | null = null;
+    const watch = new QuorumWatch({ addresses: () => this.book.all, now: () => clock.now(), graceMs: this.o.noQuorumMs ?? DEFAULT_NO_QUORUM_MS });
     for (;;) {
       signal.throwIfAborted();
       const remaining = deadline - clock.now();
-      if (remaining <= 0) throw this.timeout(method, budgetMs, attempts, last);
+      if (remaining <= 0) throw this.timeout(method, budgetMs, attempts, last, watch);
       const address = this.book.current;
       const attemptMs = policy.idempotent ? Math.min(remaining, policy.attemptTimeoutMs ?? this.o.attemptTimeoutMs) : remaining;
       attempts++;
@@ -150,10 +157,14 @@ export class Router {
         const overall = clock.now() >= deadline;
         const verdict = classify(err, policy.idempotent, `${method} via ${address}`);
         if (!verdict.retry) {
-          if (overall && verdict.error.code !== ErrorCode.OutcomeUnknown && isDeadline(err)) throw this.timeout(method, budgetMs, attempts, verdict.error);
+          if (overall && verdict.error.code !== ErrorCode.OutcomeUnknown && isDeadline(err)) throw this.timeout(method, budgetMs, attempts, verdict.error, watch);
           throw verdict.error;
         }
-        last = toRaftJobsError(err, `${method} via ${address}`);
+        const down = unreachable(err, address);
+        watch.record(address, down);
+        last = down === null ? toRaftJobsError(err, `${method} via ${address}`) : new RaftJobsError(ErrorCode.NoLeader, down.reason, {}, { cause: err });
+        const hopeless = watch.verdict();
+        if (hopeless !== null) throw new RaftJobsError(hopeless.code, `${method}: ${hopeless.message}`, {}, { cause: err });
         this.o.logger.debug({ method, address, attempt: attempts, code: last.code, err: last.message }, 'call attempt failed; retrying');
         if (verdict.leaderAddress !== null && verdict.leaderAddress !== address && hopsWithoutPause < this.book.all.length) {
           // A node named the leader: go there at once (a bounded number of times in a row).
@@ -169,8 +180,8 @@ export class Router {
     }
   }
 
-  private timeout(method: string, budgetMs: number, attempts: number, last: RaftJobsError | null): RaftJobsError {
-    const why = last ? `; last error: ${last.message}` : '';
+  private timeout(method: string, budgetMs: number, attempts: number, last: RaftJobsError | null, watch: QuorumWatch): RaftJobsError {
+    const why = (last ? `; last error: ${last.message}` : '') + (last?.code === ErrorCode.NoLeader ? `; ${watch.summary()}` : '');
     return new RaftJobsError(ErrorCode.Timeout, `${method}: no answer within the ${budgetMs} ms deadline after ${attempts} attempt(s)${why}`, last?.details ?? {}, { cause: last ?? undefined });
   }
 

@@ -42,8 +42,9 @@ export interface WorkerOptions {
   readonly logger?: SdkLogger;
   /**
    * Called when the cluster refuses the stream for a reason that retrying will not fix (an invalid
-   * queue name or worker id, a server without the Workers service). The worker keeps retrying at
-   * its longest backoff until closed.
+   * queue name or worker id, a server without the Workers service), or with INVALID_ARGUMENT once
+   * when no address in `nodes` can be a node (none resolves or speaks gRPC: a node's HTTP port,
+   * say). The worker keeps retrying at its longest backoff until closed.
    */
   readonly onError?: (err: RaftJobsError) => void;
   /**

@@ -7,6 +7,7 @@ import { asBuffer, encodeData } from './codec.js';
 import { jobsServices, Meta, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { metaString, toRaftJobsError } from './errors.js';
 import { CHANNEL_OPTIONS } from './proto.js';
+import { QuorumWatch, unreachable } from './reach.js';
 import { AddressBook } from './router.js';
 import { silentLogger, type SdkLogger } from './types.js';
 import { errorText, isNonRetryable, makeWorkerJob, progressProblem, truncateError } from './worker-job.js';
@@ -159,6 +160,12 @@ export class Worker {
   private closing = false;
   private stopped = false;
   private closed: Promise<void> | null = null;
+  /** Aborted to end the drain of `close` early; null outside the drain. */
+  private drain: AbortController | null = null;
+  private drainCutTimer: TimerHandle | null = null;
+  /** What each node's last stream found; tells when no address given can ever work. */
+  private readonly reach: QuorumWatch;
+  private badAddressesReported = false;
 
   constructor(options: WorkerOptions) {
     checkWorkerOptions(options);
@@ -167,6 +174,9 @@ export class Worker {
     this.random = options.random ?? systemRandom;
     this.logger = options.logger ?? silentLogger;
     this.book = new AddressBook(options.nodes, this.random);
+    // A worker never gives up on a cluster that is down (no grace ends its wait), only on
+    // addresses that cannot be a node.
+    this.reach = new QuorumWatch({ addresses: () => this.book.all, now: () => this.clock.now(), graceMs: Number.POSITIVE_INFINITY });
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
@@ -198,11 +208,24 @@ export class Worker {
    * let running handlers finish for up to `timeoutMs`, abort the rest, wait up to `flushTimeoutMs`
    * for the cluster to acknowledge outcomes and releases, then end the stream. The clean end makes
    * the cluster end the leases still held at once (the aborted handlers' jobs run again
-   * elsewhere). Idempotent.
+   * elsewhere). Idempotent; a later call during the drain with a `timeoutMs` shortens it (a
+   * second Ctrl-C: `close({ timeoutMs: 0 })` aborts the running handlers now).
    */
   close(options: WorkerCloseOptions = {}): Promise<void> {
-    this.closed ??= this.shutdown(options.timeoutMs ?? 30_000, options.flushTimeoutMs ?? 5_000);
+    if (this.closed !== null) {
+      if (options.timeoutMs !== undefined) this.shortenDrain(options.timeoutMs);
+      return this.closed;
+    }
+    this.closed = this.shutdown(options.timeoutMs ?? 30_000, options.flushTimeoutMs ?? 5_000);
     return this.closed;
+  }
+
+  /** End the drain of `close` within `ms`, if it is still going then. */
+  private shortenDrain(ms: number): void {
+    const drain = this.drain;
+    if (drain === null || drain.signal.aborted) return;
+    if (this.drainCutTimer !== null) this.clock.clearTimeout(this.drainCutTimer);
+    this.drainCutTimer = this.clock.setTimeout(() => drain.abort(), Math.max(0, ms));
   }
 
   // ---- shutdown ----
@@ -210,7 +233,10 @@ export class Worker {
   private async shutdown(timeoutMs: number, flushTimeoutMs: number): Promise<void> {
     this.closing = true;
     this.announce();
-    const drained = await this.waitFor(() => this.active === 0, timeoutMs);
+    this.drain = new AbortController();
+    const drained = await this.waitFor(() => this.active === 0, timeoutMs, this.drain.signal);
+    if (this.drainCutTimer !== null) this.clock.clearTimeout(this.drainCutTimer);
+    this.drain = this.drainCutTimer = null;
     if (!drained) {
       for (const h of this.leases.values()) {
         if (h.state !== 'running' || h.lost) continue;
@@ -250,20 +276,21 @@ export class Worker {
     });
   }
 
-  /** Resolves true once `done()` holds, false after `timeoutMs`. */
-  private waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  /** Resolves true once `done()` holds, else `done()` after `timeoutMs` or when `cut` aborts. */
+  private waitFor(done: () => boolean, timeoutMs: number, cut?: AbortSignal): Promise<boolean> {
     if (done()) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const check = (): void => {
-        if (!done()) return;
+      const finish = (): void => {
         this.listeners.delete(check);
         this.clock.clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = this.clock.setTimeout(() => {
-        this.listeners.delete(check);
+        cut?.removeEventListener('abort', finish);
         resolve(done());
-      }, timeoutMs);
+      };
+      const check = (): void => {
+        if (done()) finish();
+      };
+      const timer = this.clock.setTimeout(finish, timeoutMs);
+      cut?.addEventListener('abort', finish, { once: true });
       this.listeners.add(check);
     });
   }
@@ -352,6 +379,7 @@ export class Worker {
     this.bounds = boundsOf(welcome);
     if (conn.welcomed) return;
     conn.welcomed = true;
+    this.reach.record(conn.address, null);
     if (conn.connectTimer !== null) this.clock.clearTimeout(conn.connectTimer);
     conn.connectTimer = null;
     if (welcome.sessionId !== '' && welcome.sessionId !== this.sessionId) this.logger.warn({ sessionId: this.sessionId, serverSessionId: welcome.sessionId }, 'the server granted a session other than the one asked for');
@@ -449,7 +477,9 @@ export class Worker {
       this.hopsWithoutPause = 0;
     }
     const hint = metaString(status.metadata, Meta.LeaderAddress);
-    const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: conn.cancelledFor ?? status.details, leaderAddress: hint, held: this.leases.size };
+    const down = conn.welcomed || conn.cancelledFor !== null ? null : unreachable(Object.assign(new Error(status.details), status), conn.address);
+    if (!conn.welcomed) this.reach.record(conn.address, down);
+    const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: conn.cancelledFor ?? down?.reason ?? status.details, leaderAddress: hint, held: this.leases.size };
     if (conn.cancelledFor === null && hint !== null && hint !== conn.address && this.hopsWithoutPause < this.book.all.length) {
       this.hopsWithoutPause++;
       this.logger.info(log, 'worker stream ended; following the leader hint');
@@ -467,6 +497,14 @@ export class Worker {
       this.o.onError?.(err);
     } else {
       this.book.advance(conn.address);
+      const hopeless = this.reach.verdict();
+      if (hopeless !== null && !this.badAddressesReported) {
+        // Every address given does not resolve or is not a gRPC port: say so once.
+        this.badAddressesReported = true;
+        this.reconnectFailures = Math.max(this.reconnectFailures, 30);
+        this.logger.error({ ...log, err: hopeless }, 'no address given can reach a node');
+        this.o.onError?.(hopeless);
+      }
     }
     const delay = backoffDelay(policy, this.reconnectFailures++, this.random);
     this.logger.warn({ ...log, next: this.book.current, delayMs: delay }, 'worker stream ended; reconnecting');

@@ -5,6 +5,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { applyEnvOverrides, type Env } from './env.js';
 import { configWarnings, crossFieldProblems, type Finding } from './rules.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
+import { closestName, knownFields } from './suggest.js';
 import type { Config } from './types.js';
 
 /** Options of `validateConfig`. */
@@ -44,7 +45,10 @@ function issueFindings(issue: z.core.$ZodIssue): Finding[] {
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown field' }));
+      return issue.keys.map((key) => {
+        const near = closestName(key, knownFields(ConfigFileSchema, path));
+        return { path: [...path, key], message: near === null ? 'unknown field' : `unknown field; did you mean "${near}"?` };
+      });
     case 'invalid_type': {
       const expected = issue.expected === 'int' ? 'an integer' : issue.expected;
       const message = issue.input === undefined ? 'required' : `expected ${expected}, got ${describe(issue.input)}`;

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { workCommand } from '../../src/cli/work-command.js';
+import { baseConfig, writeConfig } from '../config/helpers.js';
 import { FakeJobs, FakeWorkers, leased, serviceError, wireJob } from './fakes.js';
 import { runMain as run } from './in-process-cli.js';
 
@@ -61,6 +62,17 @@ describe('raftjobs submit', () => {
     expect(f.calls).toHaveLength(0);
   });
 
+  it('list and status refuse contradictory flags before calling anyone', async () => {
+    const f = await fake({ List: () => Promise.resolve({ jobs: [], nextPageToken: '' }) });
+    const both = await run(['list', '--addresses', f.address, '--all', '--limit', '5']);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toMatch(/list: give --limit or --all, not both/);
+    expect((await run(['list', '--addresses', f.address, '--page-token', ''])).stderr).toMatch(/--page-token must not be empty/);
+    expect((await run(['status', '--addresses', f.address, '--config', 'x.json'])).stderr).toMatch(/give --config or --addresses, not both/);
+    expect((await run(['status'])).stderr).toMatch(/--config FILE or --addresses HOST:PORT,... is required/);
+    expect(f.calls).toHaveLength(0);
+  });
+
   it('needs exactly one way to find the cluster', async () => {
     expect((await run(['submit', '--queue', 'q'])).stderr).toMatch(/--config FILE or --addresses/);
     expect((await run(['stats', '--addresses', 'nohost'])).stderr).toMatch(/expected "host:port"/);
@@ -68,6 +80,18 @@ describe('raftjobs submit', () => {
     const missing = await run(['stats', '--config', '/nonexistent/cluster.json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read/);
+  });
+
+  it('prints each problem of a bad config once, with a did-you-mean for a misspelt field', async () => {
+    const path = writeConfig({ ...baseConfig(), raft: { tickMss: 50 }, nodes: [{ id: 'n1', adress: '127.0.0.1:7001' }] });
+    const r = await run(['stats', '--config', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `raftjobs stats: ${path}: invalid config (3 problems):\n` +
+        '  - nodes[0].address: required\n' +
+        '  - nodes[0].adress: unknown field; did you mean "address"?\n' +
+        '  - raft.tickMss: unknown field; did you mean "tickMs"?\n',
+    );
   });
 
   it('exits 2 for INVALID_ARGUMENT from the cluster and 1 for other refusals, with the reason on stderr', async () => {
@@ -196,5 +220,8 @@ describe('raftjobs work', () => {
     expect(r.stderr).toMatch(/--handler must be one of echo, sleep, fail/);
     expect((await run(['work', '--addresses', '127.0.0.1:1', '--queue', 'q,', '--handler', 'echo'])).code).toBe(2);
     expect((await run(['work', '--addresses', '127.0.0.1:1', '--queue', 'q', '--handler', 'echo', '--concurrency', '0'])).code).toBe(2);
+    const drain = await run(['work', '--addresses', '127.0.0.1:1', '--queue', 'q', '--handler', 'echo', '--drain-ms', '-1']);
+    expect(drain.code).toBe(2);
+    expect(drain.stderr).toMatch(/--drain-ms must be an integer from 0/);
   });
 });

@@ -111,6 +111,34 @@ describe('Client routing', () => {
     expect(b.count('Stats')).toBeGreaterThan(1);
   });
 
+  it('fails with NO_LEADER, not at its deadline, once fewer than a majority accept connections for noQuorumMs', async () => {
+    const [d1, d2] = [await deadAddress(), await deadAddress()];
+    const noLeader = await fake({ Submit: () => Promise.reject(serviceError(grpc.status.UNAVAILABLE, 'no leader is known yet', { 'x-error-code': 'NO_LEADER' })) });
+    const err = await rejection(client([noLeader.address, d1, d2], { deadlineMs: 60_000, noQuorumMs: 100 }).submit({ queue: 'q' }));
+    expect(err.code).toBe('NO_LEADER');
+    expect(err.message).toBe(`Submit: no leader: 1 of 3 nodes reachable (${d1}: connection refused; ${d2}: connection refused); a leader needs a majority of the nodes`);
+    // Nothing listening anywhere: the same, with no node reachable.
+    const none = await rejection(client([d1], { deadlineMs: 60_000, noQuorumMs: 100 }).cancel('0000000001'));
+    expect(none.code).toBe('NO_LEADER');
+    expect(none.message).toMatch(/^Cancel: no leader: 0 of 1 node reachable/);
+  });
+
+  it('keeps trying while a majority is reachable (an election may be under way); the TIMEOUT says how many were', async () => {
+    const say = () => Promise.reject(serviceError(grpc.status.UNAVAILABLE, 'no leader is known yet', { 'x-error-code': 'NO_LEADER' }));
+    const [a, b] = [await fake({ Stats: say }), await fake({ Stats: say })];
+    const dead = await deadAddress();
+    const err = await rejection(client([a.address, b.address, dead], { noQuorumMs: 1 }).stats({ deadlineMs: 300 }));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(new RegExp(`; 2 of 3 nodes reachable \\(${dead}: connection refused\\)$`));
+  });
+
+  it('a host that does not resolve fails at once with INVALID_ARGUMENT, even for a call that is not safe to repeat', async () => {
+    const c = client(['nosuchhost.invalid:7001'], { deadlineMs: 60_000 });
+    const err = await rejection(c.cancel('0000000001'));
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(err.message).toBe('Cancel: no node can be reached at the addresses given: host name of nosuchhost.invalid:7001 does not resolve');
+  });
+
   it('bounds a call to a node that never answers by the deadline', async () => {
     const hung = await fake({ Get: () => new Promise(() => undefined) });
     const c = client([hung.address], { deadlineMs: 250 });

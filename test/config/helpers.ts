@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { tempDir } from '../helpers/files.js';
 
 /** A minimal valid three-node config; tests spread over it. */
 export function baseConfig(): Record<string, unknown> {
@@ -16,19 +15,13 @@ export function baseConfig(): Record<string, unknown> {
   };
 }
 
-/** One temp directory per test file for the configs it writes, removed after the file's tests. */
+/** One temp directory per test file for the configs it writes (removed after the file's tests). */
 let root: string | null = null;
 let written = 0;
-afterAll(() => {
-  if (root !== null) rmSync(root, { recursive: true, force: true });
-  root = null;
-});
 
 /** Writes `content` (JSON-encoded unless a string) to a fresh temp dir; returns the file path. */
 export function writeConfig(content: unknown, name = 'cluster.json'): string {
-  if (root === null) {
-    root = mkdtempSync(join(tmpdir(), 'raftjobs-config-'));
-  }
+  root ??= tempDir('raftjobs-config-');
   const dir = join(root, String(++written));
   mkdirSync(dir);
   const path = join(dir, name);

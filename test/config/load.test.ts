@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, CONFIG_ENV, findNode, loadConfig, nodeDataDir, peersOf, validateConfig, type ConfigEnvVar } from '../../src/config/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
+import { tempDir } from '../helpers/files.js';
 import { baseConfig, writeConfig } from './helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -59,7 +58,7 @@ describe('loadConfig', () => {
 
   it('resolves a relative dataDir against the config file, whatever the working directory', () => {
     const path = writeConfig({ ...baseConfig(), dataDir: 'state/here' });
-    const elsewhere = mkdtempSync(join(tmpdir(), 'raftjobs-cwd-'));
+    const elsewhere = tempDir('raftjobs-cwd-');
     expect(loadConfig(path, { env: {}, cwd: elsewhere }).dataDir).toBe(join(dirname(path), 'state/here'));
     expect(loadConfig(path, { env: {}, cwd: '/' }).dataDir).toBe(join(dirname(path), 'state/here'));
   });

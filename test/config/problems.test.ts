@@ -1,9 +1,9 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseHostPort, validateConfig } from '../../src/config/index.js';
 import { isRaftJobsError, type RaftJobsError } from '../../src/errors/index.js';
+import { tempDir } from '../helpers/files.js';
 import { baseConfig, writeConfig } from './helpers.js';
 
 /** Loads `content` from a temp file and returns the CONFIG_INVALID error it must raise. */
@@ -118,11 +118,32 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
       'raft.tickMs: expected number, got "50"',
       'raft.electionTicks: expected an integer, got 10.5',
       'raft.preVote: expected boolean, got "yes"',
-      'raft.tickMS: unknown field',
+      'raft.tickMS: unknown field; did you mean "tickMs"?',
       'limits: expected object, got an array',
       'jobs.defaultMaxAttempts: must be at least 1, got 0',
       'shutdownTimeoutMs: expected number, got null',
       'extra: unknown field',
+    ]);
+  });
+
+  it('a misspelt field names the field it is closest to, at its own level', () => {
+    const raw = {
+      ...baseConfig(),
+      nodes: [{ id: 'n1', adress: '127.0.0.1:7001' }],
+      raft: { tickMss: 50, electionTick: 10, prevote: true },
+      jobs: { retention: { queues: { email: { succededMs: 1000 } } } },
+      dataDri: './d',
+      zzz: 1,
+    };
+    expect(problemsOf(raw)).toEqual([
+      'nodes[0].address: required',
+      'nodes[0].adress: unknown field; did you mean "address"?',
+      'raft.tickMss: unknown field; did you mean "tickMs"?',
+      'raft.electionTick: unknown field; did you mean "electionTicks"?',
+      'raft.prevote: unknown field; did you mean "preVote"?',
+      'jobs.retention.queues.email.succededMs: unknown field; did you mean "succeededMs"?',
+      'dataDri: unknown field; did you mean "dataDir"?',
+      'zzz: unknown field',
     ]);
   });
 
@@ -149,14 +170,14 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
 
 describe('unreadable or malformed files', () => {
   it('a missing file names the path', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'raftjobs-config-')), 'absent.json');
+    const path = join(tempDir('raftjobs-config-'), 'absent.json');
     expect(() => loadConfig(path, { env: {} })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(new RegExp(`^${path}: `)) as string, details: { path, problems: ['(file): cannot read: no such file'] } }) as Error,
     );
   });
 
   it('a directory is unreadable', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'raftjobs-config-'));
+    const dir = tempDir('raftjobs-config-');
     expect(() => loadConfig(dir, { env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`${dir}: invalid config`) as string }) as Error);
   });
 

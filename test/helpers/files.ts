@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /**
  * A fingerprint of everything under `root`: relative path → `dir`, `link:<target>` or
@@ -23,4 +26,21 @@ export async function fingerprint(root: string): Promise<Record<string, string>>
   }
   await visit(root, '.');
   return out;
+}
+
+/** Directories made by {@link tempDir} in this test file. */
+const made: string[] = [];
+// Registered when a test file imports the helpers, so it runs after that file's tests.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A new empty directory under the system temp directory, removed (with everything in it) after
+ * the calling test file's tests have run, whether they passed or not.
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }

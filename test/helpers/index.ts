@@ -29,4 +29,4 @@ export {
   type WaitForLeaderOptions,
   type WaitOptions,
 } from '../../scripts/lib/index.js';
-export { fingerprint } from './files.js';
+export { fingerprint, tempDir } from './files.js';

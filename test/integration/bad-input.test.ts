@@ -223,17 +223,18 @@ describe('raftjobs node refuses a data directory that is not its own (exit 1, da
 });
 
 describe('raftjobs status with every node down', () => {
-  it.concurrent('reports each node as unreachable, in config order', { timeout: TIMEOUT_MS }, async ({ expect }) => {
+  it.concurrent('reports each node as unreachable, in config order, and exits 1: no leader is known', { timeout: TIMEOUT_MS }, async ({ expect }) => {
     const { path, ports } = await writeConfig();
     const json = await runCli(['status', '--config', path, '--json']);
-    expect(json.code, json.stderr).toBe(0);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('raftjobs status: no leader known: 0 of 3 nodes reachable\n');
     const rows = JSON.parse(json.stdout) as StatusRow[];
     expect(rows.map((r) => ({ id: r.id, address: r.address, role: r.role }))).toEqual(
       ports.map((p, i) => ({ id: `n${i + 1}`, address: `127.0.0.1:${p}`, role: 'unreachable' })),
     );
 
     const table = await runCli(['status', '--config', path]);
-    expect(table.code, table.stderr).toBe(0);
+    expect(table.code).toBe(1);
     for (const p of ports) expect(table.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${p}\\s+unreachable`));
   });
 });

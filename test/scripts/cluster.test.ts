@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCluster, type RunClusterOptions, type Spawner } from '../../scripts/cluster.js';
+import { tempDir } from '../helpers/files.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const FAKE_NODE = join(import.meta.dirname, 'fixtures', 'fake-node.js');
@@ -17,7 +17,7 @@ function output() {
 }
 
 function tempConfig(extra: Record<string, unknown> = {}): { dir: string; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'raftjobs-launcher-'));
+  const dir = tempDir('raftjobs-launcher-');
   const path = join(dir, 'cluster.json');
   const nodes = ['n1', 'n2', 'n3'].map((id, i) => ({ id, address: `127.0.0.1:${17001 + i}` }));
   writeFileSync(path, JSON.stringify({ clusterId: 'test', dataDir: './data', nodes, ...extra }));
