@@ -494,7 +494,7 @@ export class Worker {
       const err = toRaftJobsError(Object.assign(new Error(status.details), status), `worker stream to ${conn.address}`);
       this.logger.error({ ...log, err }, 'the cluster refused the worker stream');
       this.reconnectFailures = Math.max(this.reconnectFailures, 30);
-      this.o.onError?.(err);
+      this.reportError(err);
     } else {
       this.book.advance(conn.address);
       const hopeless = this.reach.verdict();
@@ -503,12 +503,21 @@ export class Worker {
         this.badAddressesReported = true;
         this.reconnectFailures = Math.max(this.reconnectFailures, 30);
         this.logger.error({ ...log, err: hopeless }, 'no address given can reach a node');
-        this.o.onError?.(hopeless);
+        this.reportError(hopeless);
       }
     }
     const delay = backoffDelay(policy, this.reconnectFailures++, this.random);
     this.logger.warn({ ...log, next: this.book.current, delayMs: delay }, 'worker stream ended; reconnecting');
     this.reconnectTimer = this.clock.setTimeout(() => this.connect(), delay);
+  }
+
+  /** Tell `onError`; a callback that throws is logged, never let loose in grpc-js's event handler. */
+  private reportError(err: RaftJobsError): void {
+    try {
+      this.o.onError?.(err);
+    } catch (thrown) {
+      this.logger.error({ err: thrown }, 'onError threw');
+    }
   }
 
   private onMessage(conn: Connection, msg: wire.ServerMessage__Output): void {
