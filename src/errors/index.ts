@@ -12,6 +12,12 @@ export const ErrorCode = {
   /** A worker's lease passed its deadline before the handler returned (the SDK aborts the handler with it). */
   LeaseExpired: 'LEASE_EXPIRED',
   IllegalTransition: 'ILLEGAL_TRANSITION',
+  /** A create of something (a schedule) whose id is taken. */
+  AlreadyExists: 'ALREADY_EXISTS',
+  /** A schedule slot already fired or skipped (a duplicate or stale proposal; harmless). */
+  SlotAlreadyFired: 'SLOT_ALREADY_FIRED',
+  /** A bound of the cluster's state was reached (most schedules). */
+  LimitExceeded: 'LIMIT_EXCEEDED',
   Overloaded: 'OVERLOADED',
   OutcomeUnknown: 'OUTCOME_UNKNOWN',
   DataLoss: 'DATA_LOSS',
