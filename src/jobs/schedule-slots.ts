@@ -40,8 +40,8 @@ export interface SlotSchedule extends SlotSpec {
 }
 
 /**
- * How late a slot may be and still count as on time under catch-up mode `skip` (or the
- * schedule's window, when shorter), ms: covers a leader election (about a second) and the
+ * A slot less than this late still counts as on time under catch-up mode `skip` (or less than the
+ * schedule's window, when that is shorter), ms: covers a leader election (about a second) and the
  * runner's own delay, so a healthy cluster never skips a slot.
  */
 export const ON_TIME_MS = 5000;
@@ -253,6 +253,6 @@ class CronClock implements SlotClock {
       t = next;
     }
     // Estimated from the density of the slots walked (see `SKIP_COUNT_SCAN`).
-    return n + Math.round(((hi - t) * n) / (t - lo));
+    return n + Math.floor(((hi - t) * n) / (t - lo));
   }
 }

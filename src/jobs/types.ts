@@ -293,8 +293,8 @@ export type ScheduleTemplate = Pick<SubmitJob, 'queue' | 'payload' | 'priority' 
  * - `all`: every slot in the window fires (oldest first, at most `maxSlotsPerFire` per command);
  *   older ones are skipped;
  * - `latest`: only the latest slot fires, if it is in the window; the rest are skipped;
- * - `skip`: only the latest slot fires, if it is on time (at most `ON_TIME_MS`, 5 s, late, or
- *   `windowMs` when shorter); the rest are skipped.
+ * - `skip`: only the latest slot fires, if it is on time (less than `ON_TIME_MS`, 5 s, late, or
+ *   than `windowMs` when shorter); the rest are skipped.
  */
 export type CatchUpMode = 'skip' | 'latest' | 'all';
 
