@@ -325,6 +325,8 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
 
 function decodeCommand(r: Reader, i: number, version: number): Command {
   const tag = r.u8();
+  // Version 1 had no abandon and no schedule commands.
+  if (version === 1 && tag > TAG.release) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   switch (tag) {
     case TAG.submit: {
       const n = r.count();
@@ -398,7 +400,6 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
       return { type: 'release', workerId, session, mode: modeByte === 1 ? 'listed' : 'unheld', leases };
     }
     case TAG.abandon: {
-      if (version === 1) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
       const workerId = r.str();
       return { type: 'abandon', workerId, session: r.str() };
     }

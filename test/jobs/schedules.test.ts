@@ -411,6 +411,12 @@ describe('schedules in snapshots, digests and entries', () => {
     if (!decoded.ok) throw new Error(decoded.error);
     expect(decoded.value).toStrictEqual(batch);
   });
+
+  it('an entry of the first format carries no schedule command', () => {
+    const bytes1 = encodeBatch({ time: T0, commands: [{ type: 'scheduleDelete', id: 'x' }] });
+    bytes1[1] = 1;
+    expect(decodeBatch(bytes1)).toEqual({ ok: false, error: 'decodeBatch: commands[0]: unknown command tag 14' });
+  });
 });
 
 describe('a leader runner over the committed state (dueSlots + scheduleFire)', () => {
