@@ -14,6 +14,12 @@ export const ErrorCode = {
   IllegalTransition: 'ILLEGAL_TRANSITION',
   /** The other side speaks a protocol version this node cannot (a worker's Hello, a peer's stream). */
   ProtocolMismatch: 'PROTOCOL_MISMATCH',
+  /** A create of something (a schedule) whose id is taken. */
+  AlreadyExists: 'ALREADY_EXISTS',
+  /** A schedule slot already fired or skipped (a duplicate or stale proposal; harmless). */
+  SlotAlreadyFired: 'SLOT_ALREADY_FIRED',
+  /** A bound of the cluster's state was reached (most schedules). */
+  LimitExceeded: 'LIMIT_EXCEEDED',
   Overloaded: 'OVERLOADED',
   OutcomeUnknown: 'OUTCOME_UNKNOWN',
   DataLoss: 'DATA_LOSS',

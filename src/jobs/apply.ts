@@ -2,6 +2,7 @@
 import { advanceClock, applyLeaderChange, applyTick, runDue } from './due.js';
 import { applyCancel, applyRetryDead } from './reduce-admin.js';
 import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress, applyRelease } from './reduce-lease.js';
+import { applyScheduleDelete, applyScheduleFire, applySchedulePause, applyScheduleSet, applyScheduleTrigger, fireWoken } from './reduce-schedule.js';
 import { applySubmit } from './reduce-submit.js';
 import type { JobsState } from './state.js';
 import { reject } from './transitions.js';
@@ -16,6 +17,8 @@ import { checkCommand } from './validate.js';
  * Order of work: the clock advances to max(clock, `batch.time`) (J5); `leaderChange` commands take
  * effect (J6); the due pass runs (expire leases, promote scheduled jobs, purge finished jobs
  * past their retention, forget old idempotency keys); then the other commands apply in order.
+ * After the due pass and after each command, schedule slots waiting for a job that just finished
+ * (`bufferOne`) fire.
  * Each command is validated again and rejected as a value if invalid; a rejected command changes
  * nothing.
  *
@@ -52,8 +55,12 @@ function applyInOrder(state: JobsState, batch: Batch, index: number): CommandRes
     if (commands[i]?.type === 'leaderChange') results[i] = applyCommand(state, commands[i] as Command);
   }
   runDue(state);
+  if (state.scheduleWakes.length > 0) fireWoken(state);
   for (let i = 0; i < commands.length; i++) {
-    if (results[i] === undefined) results[i] = applyCommand(state, commands[i] as Command);
+    if (results[i] === undefined) {
+      results[i] = applyCommand(state, commands[i] as Command);
+      if (state.scheduleWakes.length > 0) fireWoken(state);
+    }
   }
   return results as CommandResult[];
 }
@@ -98,5 +105,15 @@ function applyCommand(state: JobsState, cmd: Command): CommandResult {
       return applyRelease(state, cmd);
     case 'abandon':
       return applyAbandon(state, cmd);
+    case 'scheduleSet':
+      return applyScheduleSet(state, cmd);
+    case 'scheduleDelete':
+      return applyScheduleDelete(state, cmd);
+    case 'schedulePause':
+      return applySchedulePause(state, cmd);
+    case 'scheduleFire':
+      return applyScheduleFire(state, cmd);
+    case 'scheduleTrigger':
+      return applyScheduleTrigger(state, cmd);
   }
 }

@@ -7,16 +7,22 @@
  *
  * Version 2 (written now): a lease carries its worker session, a release its session and mode,
  * and there is an abandon command. Version 1 entries still decode: a lease without a session, a
- * release as session '' in `unheld` mode.
+ * release as session '' in `unheld` mode. The schedule commands (tags 13-17) only add tags, so
+ * they are version 2 too: an entry without them is byte for byte what it was.
  */
-import type {
-  Backoff,
-  Batch,
-  Command,
-  HeartbeatCommand,
-  LeaseCommand,
-  LeaseRef,
-  SubmitJob,
+import {
+  CATCH_UP_MODES,
+  OVERLAP_POLICIES,
+  type Backoff,
+  type Batch,
+  type Command,
+  type HeartbeatCommand,
+  type LeaseCommand,
+  type LeaseRef,
+  type ScheduleDefinition,
+  type ScheduleSetCommand,
+  type ScheduleTemplate,
+  type SubmitJob,
 } from './types.js';
 import { DecodeError, Reader, Writer } from './wire.js';
 
@@ -41,6 +47,11 @@ const TAG = {
   leaderChange: 10,
   release: 11,
   abandon: 12,
+  scheduleSet: 13,
+  scheduleDelete: 14,
+  schedulePause: 15,
+  scheduleFire: 16,
+  scheduleTrigger: 17,
 } as const satisfies Record<Command['type'], number>;
 
 // Presence bits of a submitted job's optional fields.
@@ -151,7 +162,93 @@ function encodeCommand(w: Writer, c: Command): void {
       w.str(c.workerId);
       w.str(c.session);
       return;
+    case 'scheduleSet':
+      w.u8(SET_MODES.indexOf(c.mode));
+      writeScheduleDefinition(w, c.schedule);
+      return;
+    case 'scheduleDelete':
+    case 'scheduleTrigger':
+      w.str(c.id);
+      return;
+    case 'schedulePause':
+      w.str(c.id);
+      w.u8(c.paused ? 1 : 0);
+      return;
+    case 'scheduleFire':
+      w.str(c.id);
+      w.sint(c.through);
+      w.uint(c.slots.length);
+      for (const slot of c.slots) w.sint(slot);
+      w.sint(c.skipped);
+      return;
   }
+}
+
+const SET_MODES: readonly ScheduleSetCommand['mode'][] = ['create', 'update', 'upsert'];
+
+// Presence bits of a schedule definition's optional fields.
+const S_CRON = 1;
+const S_INTERVAL = 2;
+const S_TIME_ZONE = 4;
+const S_START = 8;
+const S_END = 16;
+const S_CATCH_UP = 32;
+const S_OVERLAP = 64;
+const S_PAUSED = 128;
+
+/** @internal A schedule definition, as `scheduleSet` carries it and snapshots store it. */
+export function writeScheduleDefinition(w: Writer, d: ScheduleDefinition): void {
+  w.str(d.id);
+  w.u8(
+    (d.cron !== undefined ? S_CRON : 0) |
+      (d.intervalMs !== undefined ? S_INTERVAL : 0) |
+      (d.timeZone !== undefined ? S_TIME_ZONE : 0) |
+      (d.startAt !== undefined ? S_START : 0) |
+      (d.endAt !== undefined ? S_END : 0) |
+      (d.catchUp !== undefined ? S_CATCH_UP : 0) |
+      (d.overlap !== undefined ? S_OVERLAP : 0) |
+      (d.paused !== undefined ? S_PAUSED : 0),
+  );
+  if (d.cron !== undefined) w.str(d.cron);
+  if (d.intervalMs !== undefined) w.sint(d.intervalMs);
+  if (d.timeZone !== undefined) w.str(d.timeZone);
+  if (d.startAt !== undefined) w.sint(d.startAt);
+  if (d.endAt !== undefined) w.sint(d.endAt);
+  if (d.catchUp !== undefined) {
+    w.u8(CATCH_UP_MODES.indexOf(d.catchUp.mode));
+    w.optSint(d.catchUp.windowMs ?? null);
+  }
+  if (d.overlap !== undefined) w.u8(OVERLAP_POLICIES.indexOf(d.overlap));
+  if (d.paused !== undefined) w.u8(d.paused ? 1 : 0);
+  // A template is a submitted job without its timing and key: the same encoding.
+  encodeJob(w, d.template);
+}
+
+/** @internal Reads what `writeScheduleDefinition` wrote. */
+export function readScheduleDefinition(r: Reader): ScheduleDefinition {
+  const id = r.str();
+  const flags = r.u8();
+  const d: Mutable<Omit<ScheduleDefinition, 'template'>> = { id };
+  if (flags & S_CRON) d.cron = r.str();
+  if (flags & S_INTERVAL) d.intervalMs = r.sint();
+  if (flags & S_TIME_ZONE) d.timeZone = r.str();
+  if (flags & S_START) d.startAt = r.sint();
+  if (flags & S_END) d.endAt = r.sint();
+  if (flags & S_CATCH_UP) {
+    const mode = pickOf(CATCH_UP_MODES, r.u8(), 'catch-up mode');
+    const windowMs = r.optSint();
+    d.catchUp = windowMs === null ? { mode } : { mode, windowMs };
+  }
+  if (flags & S_OVERLAP) d.overlap = pickOf(OVERLAP_POLICIES, r.u8(), 'overlap policy');
+  if (flags & S_PAUSED) d.paused = r.bool();
+  const template: ScheduleTemplate = decodeJob(r);
+  return { ...d, template };
+}
+
+function pickOf<T>(values: readonly T[], i: number, what: string): T {
+  const v = values[i];
+  if (v === undefined) throw new DecodeError(`bad ${what} ${i}`);
+  return v;
 }
 
 function encodeJob(w: Writer, j: SubmitJob): void {
@@ -228,6 +325,8 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
 
 function decodeCommand(r: Reader, i: number, version: number): Command {
   const tag = r.u8();
+  // Version 1 had no abandon and no schedule commands.
+  if (version === 1 && tag > TAG.release) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   switch (tag) {
     case TAG.submit: {
       const n = r.count();
@@ -301,10 +400,29 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
       return { type: 'release', workerId, session, mode: modeByte === 1 ? 'listed' : 'unheld', leases };
     }
     case TAG.abandon: {
-      if (version === 1) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
       const workerId = r.str();
       return { type: 'abandon', workerId, session: r.str() };
     }
+    case TAG.scheduleSet: {
+      const mode = pickOf(SET_MODES, r.u8(), 'scheduleSet mode');
+      return { type: 'scheduleSet', mode, schedule: readScheduleDefinition(r) };
+    }
+    case TAG.scheduleDelete:
+      return { type: 'scheduleDelete', id: r.str() };
+    case TAG.schedulePause: {
+      const id = r.str();
+      return { type: 'schedulePause', id, paused: r.bool() };
+    }
+    case TAG.scheduleFire: {
+      const id = r.str();
+      const through = r.sint();
+      const n = r.count();
+      const slots: number[] = new Array<number>(n);
+      for (let k = 0; k < n; k++) slots[k] = r.sint();
+      return { type: 'scheduleFire', id, through, slots, skipped: r.sint() };
+    }
+    case TAG.scheduleTrigger:
+      return { type: 'scheduleTrigger', id: r.str() };
     default:
       throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   }

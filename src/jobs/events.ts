@@ -28,6 +28,14 @@ export type JobEvent =
   /** An operator's retry of a dead job. */
   | { readonly type: 'retried'; readonly jobId: string; readonly queue: string }
   /** A finished job removed for good (retention or its queue's count bound); `state` is its terminal state. */
-  | { readonly type: 'purged'; readonly jobId: string; readonly queue: string; readonly state: JobState };
+  | { readonly type: 'purged'; readonly jobId: string; readonly queue: string; readonly state: JobState }
+  /**
+   * A schedule slot became a job (its `submitted` event comes just before). `lagMs` is the entry's
+   * time minus the slot; `manual` for `scheduleTrigger` (slot = entry time, lag 0). The job may be
+   * an earlier one with the same idempotency key.
+   */
+  | { readonly type: 'scheduleFired'; readonly scheduleId: string; readonly slot: number; readonly jobId: string; readonly lagMs: number; readonly manual: boolean }
+  /** Slots of a schedule that will never fire (catch-up or overlap policy, a dropped waiting slot), counted. */
+  | { readonly type: 'scheduleSkipped'; readonly scheduleId: string; readonly slots: number };
 
 export type JobEventType = JobEvent['type'];

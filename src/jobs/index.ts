@@ -5,7 +5,10 @@
  * Driver loop: `createState(options)` (or `restoreState(snapshot, options)`), then for each
  * committed normal entry `applyBatch(state, decodeBatch(entry.data).value, entry.index)`. The leader
  * proposes `{ type: 'tick' }` when `nextDueTime(state)` has come, and `{ type: 'leaderChange', graceMs }`
- * in the first entry of its term. A large state's snapshot or digest is taken in steps between
+ * in the first entry of its term. For recurring schedules, the leader's runner calls
+ * `scheduleFireCommand(getSchedule(...), now)` for each schedule whose `nextSlot` has come and
+ * proposes what it returns (the state machine never evaluates cron expressions: see
+ * schedule-slots.ts); `nextDueTime` leaves schedules out. A large state's snapshot or digest is taken in steps between
  * entries, with `beginSnapshot` / `beginDigest` (see there), so the event loop never stalls on it.
  */
 export { applyBatch } from './apply.js';
@@ -45,6 +48,8 @@ export {
   readyCount,
   readyQueues,
   stats,
+  getSchedule,
+  listSchedules,
   type ListJobsPage,
   type ListJobsQuery,
 } from './queries.js';
@@ -55,6 +60,7 @@ export type {
   CommandResult,
   CompleteResult,
   FailResult,
+  FiredSlot,
   HeartbeatOutcome,
   HeartbeatResult,
   JobProgress,
@@ -69,6 +75,13 @@ export type {
   QueueStats,
   Rejection,
   RetryDeadResult,
+  ScheduleDeleteResult,
+  ScheduleFireResult,
+  SchedulePauseResult,
+  ScheduleSetResult,
+  ScheduleTemplateView,
+  ScheduleTriggerResult,
+  ScheduleView,
   SubmitResult,
   SubmittedJob,
   TickResult,
@@ -86,7 +99,9 @@ export {
 export { createState, formatJobId, type JobsState } from './state.js';
 export {
   AttemptOutcome,
+  CATCH_UP_MODES,
   COMMAND_TYPES,
+  OVERLAP_POLICIES,
   JOB_STATES,
   JobState,
   RejectCode,
@@ -95,6 +110,8 @@ export {
   type Backoff,
   type Batch,
   type CancelCommand,
+  type CatchUpMode,
+  type CatchUpPolicy,
   type Command,
   type CommandType,
   type CompleteCommand,
@@ -103,12 +120,42 @@ export {
   type LeaderChangeCommand,
   type LeaseCommand,
   type LeaseRef,
+  type OverlapPolicy,
   type ProgressCommand,
   type ResolvedBackoff,
   type ReleaseCommand,
   type RetryDeadCommand,
+  type ScheduleDefinition,
+  type ScheduleDeleteCommand,
+  type ScheduleFireCommand,
+  type SchedulePauseCommand,
+  type ScheduleSetCommand,
+  type ScheduleTemplate,
+  type ScheduleTriggerCommand,
   type SubmitCommand,
   type SubmitJob,
   type TickCommand,
 } from './types.js';
-export { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH, validateBatch, validateCommand, validateSubmit, type Validation } from './validate.js';
+export { DEFAULT_TIME_ZONE } from './schedules.js';
+export {
+  ON_TIME_MS,
+  SKIP_COUNT_SCAN,
+  dueSlots,
+  nextSlots,
+  scheduleFireCommand,
+  validateScheduleSpec,
+  type DueSlots,
+  type SlotSchedule,
+  type SlotSpec,
+} from './schedule-slots.js';
+export {
+  MAX_CRON_LENGTH,
+  MAX_RELEASE_KEEP,
+  MAX_SCHEDULE_INTERVAL_MS,
+  MAX_SESSION_LENGTH,
+  MAX_TIME_ZONE_LENGTH,
+  validateBatch,
+  validateCommand,
+  validateSubmit,
+  type Validation,
+} from './validate.js';

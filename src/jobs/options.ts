@@ -134,6 +134,18 @@ export interface JobsOptions {
   readonly historyLimit: number;
   /** Largest page of `listJobs`. Default 1000. */
   readonly maxPageSize: number;
+  /** Most schedules in the state; a create beyond it is refused (LIMIT_EXCEEDED). Default 10,000. */
+  readonly maxSchedules: number;
+  /** Longest schedule id, chars (ids are `[A-Za-z0-9._:-]`). Default 128. */
+  readonly maxScheduleIdLength: number;
+  /** Shortest `intervalMs` of a schedule, ms. Default 1 s. */
+  readonly minScheduleIntervalMs: number;
+  /** Catch-up window of a schedule that names none, ms. Default 1 h. */
+  readonly defaultCatchUpWindowMs: number;
+  /** Longest catch-up window of a schedule, ms. Default 7 days. */
+  readonly maxCatchUpWindowMs: number;
+  /** Most slots one `scheduleFire` command fires. Default 1000. */
+  readonly maxSlotsPerFire: number;
 }
 
 /**
@@ -177,6 +189,12 @@ export const DEFAULT_JOBS_OPTIONS: JobsOptions = Object.freeze({
   }),
   historyLimit: L.historyLimit.default,
   maxPageSize: L.maxPageSize.default,
+  maxSchedules: L.maxSchedules.default,
+  maxScheduleIdLength: L.maxScheduleIdLength.default,
+  minScheduleIntervalMs: L.minScheduleIntervalMs.default,
+  defaultCatchUpWindowMs: L.defaultCatchUpWindowMs.default,
+  maxCatchUpWindowMs: L.maxCatchUpWindowMs.default,
+  maxSlotsPerFire: L.maxSlotsPerFire.default,
 });
 
 /** Fills in defaults. Throws RangeError on an option that makes no sense (a configuration bug). */
@@ -202,6 +220,12 @@ export function resolveOptions(partial: Partial<JobsOptions> = {}): JobsOptions 
     throw new RangeError('jobs options: historyLimit, maxPageSize and maxQueueNameLength must be at least 1');
   }
   if (merged.maxPurgePerBatch < 1) throw new RangeError('jobs options: maxPurgePerBatch must be at least 1');
+  if (merged.maxScheduleIdLength < 1 || merged.maxScheduleIdLength > 128 || merged.minScheduleIntervalMs < 1 || merged.maxSlotsPerFire < 1) {
+    throw new RangeError('jobs options: need 1 <= maxScheduleIdLength <= 128, minScheduleIntervalMs >= 1 and maxSlotsPerFire >= 1');
+  }
+  if (merged.defaultCatchUpWindowMs < 1 || merged.defaultCatchUpWindowMs > merged.maxCatchUpWindowMs) {
+    throw new RangeError('jobs options: defaultCatchUpWindowMs must lie within [1, maxCatchUpWindowMs]');
+  }
   const retention = Object.freeze({ ...DEFAULT_JOBS_OPTIONS.retention, ...stripUndefined(merged.retention) }) as RetentionPolicy;
   checkRetention('retention', retention, merged.maxRetentionMs, false);
   const queueRetention: Record<string, QueueRetention> = {};

@@ -1,6 +1,7 @@
 /** Pure reads of a `JobsState`. They return copies of the small fields; byte arrays are shared. */
 import type { JobRecord, JobsState } from './state.js';
-import type { JobSummary, JobView, QueueStats } from './results.js';
+import type { JobSummary, JobView, QueueStats, ScheduleView } from './results.js';
+import { scheduleIds, toScheduleView, type ScheduleRecord } from './schedules.js';
 import { JOB_STATES, type AttemptOutcome, type JobState } from './types.js';
 
 /** True when job `id` is leased under `token` now. O(1). */
@@ -127,6 +128,17 @@ export function readyQueues(state: JobsState): string[] {
   return out.sort();
 }
 
+/** Schedule `id` with its runtime and its last job's state, or null when unknown. O(1). */
+export function getSchedule(state: JobsState, id: string): ScheduleView | null {
+  const s = state.schedules.get(id);
+  return s === undefined ? null : toScheduleView(state, s);
+}
+
+/** Every schedule, in id order. O(s log s) for s schedules (at most `maxSchedules`). */
+export function listSchedules(state: JobsState): ScheduleView[] {
+  return scheduleIds(state).map((id) => toScheduleView(state, state.schedules.get(id) as ScheduleRecord));
+}
+
 /** The replicated clock (J5), ms. */
 export function clockOf(state: JobsState): number {
   return state.now;
@@ -162,6 +174,8 @@ function toSummary(job: JobRecord): JobSummary {
     progress: job.progress,
     lastError: job.lastError,
     cancelReason: job.cancelReason,
+    scheduleId: job.scheduleId,
+    scheduleSlot: job.scheduleSlot,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Submit: new jobs, or the original job for a remembered idempotency key (J7). */
 import { resolveBackoff } from './backoff.js';
-import { packBytes } from './packed.js';
+import { packBytes, type PackedBytes } from './packed.js';
 import { JobRecord, specFor, type JobsState } from './state.js';
 import { KeyEntry } from './tables.js';
 import { addJob } from './transitions.js';
@@ -10,11 +10,22 @@ import type { SubmitCommand, SubmitJob } from './types.js';
 /** Applies a validated submit command. */
 export function applySubmit(state: JobsState, cmd: SubmitCommand): SubmitResult {
   const out: SubmittedJob[] = new Array<SubmittedJob>(cmd.jobs.length);
-  for (let i = 0; i < cmd.jobs.length; i++) out[i] = submitOne(state, cmd.jobs[i] as SubmitJob);
+  for (let i = 0; i < cmd.jobs.length; i++) out[i] = submitOne(state, cmd.jobs[i] as SubmitJob, null, null);
   return { ok: true, type: 'submit', jobs: out };
 }
 
-function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
+/** The schedule slot a job is created for (see `scheduleFire`). */
+export interface ScheduleOrigin {
+  readonly scheduleId: string;
+  readonly slot: number;
+}
+
+/**
+ * Adds one job, or finds the one its idempotency key names (J7): the one path every job is
+ * created by, submitted or fired by a schedule (`origin`). `packed`, when given, is the payload
+ * already packed (a schedule's, shared by its jobs); else `s.payload` is packed.
+ */
+export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | null, origin: ScheduleOrigin | null): SubmittedJob {
   const o = state.options;
   const now = state.now;
   // Built on the queue's shared prefix, so the key stored below costs no characters of its own.
@@ -46,7 +57,7 @@ function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
     seq,
     // The queue index's copy of the name: every job of a queue then shares one string, not one decoded per command.
     queue: q.name,
-    payload: packBytes(s.payload),
+    payload: packed ?? packBytes(s.payload),
     priority: s.priority ?? 0,
     submittedAt: now,
     spec,
@@ -58,6 +69,10 @@ function submitOne(state: JobsState, s: SubmitJob): SubmittedJob {
   job.state = runAt > now ? 'scheduled' : 'ready';
   job.updatedAt = now;
   job.attemptLimit = spec.maxAttempts;
+  if (origin !== null) {
+    job.scheduleId = origin.scheduleId;
+    job.scheduleSlot = origin.slot;
+  }
   addJob(state, job);
   if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
   const id = job.id;

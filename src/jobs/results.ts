@@ -2,7 +2,7 @@
  * What applying commands returns, and the read views of jobs. Plain data: the server maps these
  * straight to responses.
  */
-import type { AttemptOutcome, JobState, RejectCode, ResolvedBackoff } from './types.js';
+import type { AttemptOutcome, Backoff, CatchUpMode, JobState, OverlapPolicy, RejectCode, ResolvedBackoff } from './types.js';
 
 /** A command that changed nothing, and why. */
 export interface Rejection {
@@ -140,6 +140,58 @@ export interface LeaderChangeResult {
   readonly graceUntil: number;
 }
 
+export interface ScheduleSetResult {
+  readonly ok: true;
+  readonly type: 'scheduleSet';
+  readonly id: string;
+  /** True when the schedule is new (create, or upsert of a missing id). */
+  readonly created: boolean;
+}
+
+export interface ScheduleDeleteResult {
+  readonly ok: true;
+  readonly type: 'scheduleDelete';
+  readonly id: string;
+}
+
+export interface SchedulePauseResult {
+  readonly ok: true;
+  readonly type: 'schedulePause';
+  readonly id: string;
+  readonly paused: boolean;
+  /** False when the schedule already was so. */
+  readonly changed: boolean;
+}
+
+/** One slot that became a job. */
+export interface FiredSlot {
+  readonly slot: number;
+  readonly jobId: string;
+}
+
+export interface ScheduleFireResult {
+  readonly ok: true;
+  readonly type: 'scheduleFire';
+  readonly id: string;
+  /** Slots fired by this command, ascending. */
+  readonly fired: readonly FiredSlot[];
+  /** Slots skipped by this command: the command's own `skipped` plus those the overlap policy skipped. */
+  readonly skipped: number;
+  /** The slot waiting for the previous job (`bufferOne`) after this command, or null. */
+  readonly pendingSlot: number | null;
+  /** Jobs cancelled by `cancelPrevious`. */
+  readonly cancelled: readonly string[];
+}
+
+export interface ScheduleTriggerResult {
+  readonly ok: true;
+  readonly type: 'scheduleTrigger';
+  readonly id: string;
+  readonly jobId: string;
+  /** True when a trigger in the same ms already made the job. */
+  readonly duplicate: boolean;
+}
+
 export type CommandResult =
   | SubmitResult
   | LeaseResult
@@ -153,6 +205,11 @@ export type CommandResult =
   | LeaderChangeResult
   | ReleaseResult
   | AbandonResult
+  | ScheduleSetResult
+  | ScheduleDeleteResult
+  | SchedulePauseResult
+  | ScheduleFireResult
+  | ScheduleTriggerResult
   | Rejection;
 
 /** One attempt of a job. */
@@ -218,6 +275,10 @@ export interface JobSummary {
   readonly lastError: string | null;
   /** Why it was cancelled, when it was and a reason was given. */
   readonly cancelReason: string | null;
+  /** The schedule that created the job, or null for a submitted one. */
+  readonly scheduleId: string | null;
+  /** The schedule slot it was created for, ms (the entry's time for a trigger), or null. */
+  readonly scheduleSlot: number | null;
 }
 
 /** Everything known about a job. Byte arrays are shared with the state: treat them as read-only. */
@@ -237,4 +298,48 @@ export interface QueueStats {
   readonly succeeded: number;
   readonly dead: number;
   readonly cancelled: number;
+}
+
+/** A schedule's template as stored (see `ScheduleTemplate`): null where the job default applies. */
+export interface ScheduleTemplateView {
+  readonly queue: string;
+  readonly payload: Uint8Array;
+  readonly priority: number;
+  readonly maxAttempts: number | null;
+  readonly backoff: Backoff | null;
+  readonly leaseTtlMs: number | null;
+  readonly retentionMs: number | null;
+}
+
+/**
+ * A schedule: its definition with defaults filled in, and what it has done. What the leader's
+ * runner needs (`dueSlots`) is all here. Next fire times are not: compute them with `nextSlots`.
+ */
+export interface ScheduleView {
+  readonly id: string;
+  /** Exactly one of `cron` and `intervalMs` is set. */
+  readonly cron: string | null;
+  readonly intervalMs: number | null;
+  readonly timeZone: string;
+  readonly startAt: number | null;
+  readonly endAt: number | null;
+  readonly template: ScheduleTemplateView;
+  readonly catchUp: { readonly mode: CatchUpMode; readonly windowMs: number };
+  readonly overlap: OverlapPolicy;
+  readonly paused: boolean;
+  /** Every slot at or before this time has been fired or skipped, ms. */
+  readonly handledThrough: number;
+  /** The last slot fired (a `bufferOne` slot once it fires), or null. */
+  readonly lastSlot: number | null;
+  /** The job of `lastSlot`, and its state (null once purged, or before the first). */
+  readonly lastJobId: string | null;
+  readonly lastJobState: JobState | null;
+  /** The slot waiting for the last job to finish (`bufferOne`), or null. */
+  readonly pendingSlot: number | null;
+  /** Slots fired, slots skipped, manual triggers. */
+  readonly fired: number;
+  readonly skipped: number;
+  readonly triggered: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
 }

@@ -6,10 +6,11 @@
  * exactly like the saved one. The same walk runs whole (`snapshotState`, `stateDigest`) or in steps between applied
  * entries (`beginSnapshot`, `beginDigest`), with identical output.
  */
-import type { Decoded } from './codec.js';
+import { readScheduleDefinition, writeScheduleDefinition, type Decoded } from './codec.js';
 import { Hasher64, hashBytes } from './hash.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { packBytes, type PackedBytes } from './packed.js';
+import { ScheduleRecord, scheduleIds } from './schedules.js';
 import { JobRecord, JobsState, formatJobId, specFor, type JobsCow } from './state.js';
 import { KeyEntry, type IdempotencyTable, type KeyOrderMark, type KeyWatch } from './tables.js';
 import { addJob } from './transitions.js';
@@ -21,10 +22,11 @@ const MAGIC = 0x53; // 'S'
 /**
  * 2: a job's retention is optional (null: queue or state default) and its purge time is stored.
  * 3: a lease records its worker session.
- * Versions 1 and 2 still restore: their retention was always resolved at submit (1), their leases
- * belong to no session ('').
+ * 4: recurring schedules (after the counters), and each job's schedule id and slot.
+ * Versions 1 to 3 still restore: their retention was always resolved at submit (1), their leases
+ * belong to no session (''), they hold no schedules and no job of one.
  */
-const VERSION = 3;
+const VERSION = 4;
 const OUTCOMES: readonly AttemptOutcome[] = Object.values(AttemptOutcome);
 /** Digest chunk size: the hasher is fed at job boundaries once this much is buffered. */
 const DIGEST_CHUNK = 64 * 1024;
@@ -231,6 +233,8 @@ abstract class Walk<R> implements StateCursor<R> {
     w.sint(state.now);
     w.sint(state.lastSeq);
     w.sint(state.lastToken);
+    // Schedules are few (`maxSchedules`): written whole here, as they are when the walk begins.
+    writeSchedules(w, state);
     w.uint(state.jobs.size);
     this.order = state.order;
     this.orderEnd = state.order.length;
@@ -476,7 +480,9 @@ function snapshotCapacity(state: JobsState): number {
   }
   const perJob = jobs === 0 ? 0 : (sample.pos / jobs) * 1.125;
   const perKey = keyed === 0 ? 64 : keyBytes / keyed;
-  return Math.ceil(1024 + state.jobs.size * perJob + state.idempotency.size * perKey);
+  let schedules = 0;
+  for (const s of state.schedules.values()) schedules += 256 + s.template.payload.length;
+  return Math.ceil(1024 + schedules + state.jobs.size * perJob + state.idempotency.size * perKey);
 }
 
 class DigestWalk extends Walk<string> {
@@ -525,6 +531,7 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     state.now = r.sint();
     state.lastSeq = r.sint();
     state.lastToken = r.sint();
+    if (version >= 4) readSchedules(r, state);
     const n = r.count();
     let prevSeq = 0;
     for (let i = 0; i < n; i++) {
@@ -645,6 +652,8 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   w.optStr(job.cancelReason);
   w.optSint(job.finishedAt);
   w.optSint(job.purgeAt);
+  w.optStr(job.scheduleId);
+  w.optSint(job.scheduleSlot);
   w.uint(job.history.length);
   for (const h of job.history) {
     w.sint(h.attempt);
@@ -699,6 +708,10 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
   job.finishedAt = r.optSint();
   if (version === 1) job.purgeAt = isTerminal(job.state) ? (job.finishedAt ?? 0) + (job.retentionMs ?? 0) : null;
   else job.purgeAt = r.optSint();
+  if (version >= 4) {
+    job.scheduleId = r.optStr();
+    job.scheduleSlot = r.optSint();
+  }
   const n = r.count();
   if (n === 0) return job;
   const history: AttemptRecord[] = [];
@@ -715,6 +728,47 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
   }
   job.history = history;
   return job;
+}
+
+/** Every schedule in id order: its definition (defaults filled in), then its runtime. */
+function writeSchedules(w: Writer, state: JobsState): void {
+  w.uint(state.schedules.size);
+  for (const id of scheduleIds(state)) {
+    const s = state.schedules.get(id) as ScheduleRecord;
+    writeScheduleDefinition(w, s.definition());
+    w.sint(s.handledThrough);
+    w.optSint(s.lastSlot);
+    w.optStr(s.lastJobId);
+    w.optSint(s.pendingSlot);
+    w.uint(s.fired);
+    w.uint(s.skipped);
+    w.uint(s.triggered);
+    w.sint(s.createdAt);
+    w.sint(s.updatedAt);
+  }
+}
+
+function readSchedules(r: Reader, state: JobsState): void {
+  const n = r.count();
+  let previous = '';
+  for (let i = 0; i < n; i++) {
+    const def = readScheduleDefinition(r);
+    if (i > 0 && def.id <= previous) throw new DecodeError(`schedule ${def.id}: ids out of order`);
+    previous = def.id;
+    const s = new ScheduleRecord(def.id);
+    s.define(def, state.options);
+    s.paused = def.paused ?? false;
+    s.handledThrough = r.sint();
+    s.lastSlot = r.optSint();
+    s.lastJobId = r.optStr();
+    s.pendingSlot = r.optSint();
+    s.fired = r.uint();
+    s.skipped = r.uint();
+    s.triggered = r.uint();
+    s.createdAt = r.sint();
+    s.updatedAt = r.sint();
+    state.schedules.set(s.id, s);
+  }
 }
 
 function writeBackoff(w: Writer, b: ResolvedBackoff): void {

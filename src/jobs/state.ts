@@ -9,6 +9,7 @@ import { IndexedHeap, type HeapItem } from './heap.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { unpackBytes, type PackedBytes } from './packed.js';
 import type { AttemptRecord, JobProgress } from './results.js';
+import type { ScheduleRecord } from './schedules.js';
 import { IdempotencyTable, JobTable, formatJobId } from './tables.js';
 import type { JobState, ResolvedBackoff } from './types.js';
 
@@ -54,13 +55,16 @@ export interface JobLease {
 
 /**
  * The fields of a job that most jobs never set: progress (only reported by some handlers), the
- * last error (failed attempts), a cancel reason, and digest caches of large byte fields. Kept
+ * last error (failed attempts), a cancel reason, the schedule slot a job was created for, and
+ * digest caches of large byte fields. Kept
  * apart so a record spends one pointer on them; created on the first non-null write.
  */
 export class JobExtra {
   progress: JobProgress | null = null;
   lastError: string | null = null;
   cancelReason: string | null = null;
+  scheduleId: string | null = null;
+  scheduleSlot: number | null = null;
   payloadHash: string | null = null;
   resultHash: string | null = null;
 }
@@ -250,6 +254,24 @@ export class JobRecord implements HeapItem {
     if (v !== null || this.extra !== null) this.extraFields().cancelReason = v;
   }
 
+  /** The schedule that created the job (fixed at creation), or null. */
+  get scheduleId(): string | null {
+    return this.extra === null ? null : this.extra.scheduleId;
+  }
+
+  set scheduleId(v: string | null) {
+    if (v !== null || this.extra !== null) this.extraFields().scheduleId = v;
+  }
+
+  /** The schedule slot it was created for, ms, or null. */
+  get scheduleSlot(): number | null {
+    return this.extra === null ? null : this.extra.scheduleSlot;
+  }
+
+  set scheduleSlot(v: number | null) {
+    if (v !== null || this.extra !== null) this.extraFields().scheduleSlot = v;
+  }
+
   /** Digest cache of the payload's hash (large payloads only); derived, not state. */
   get payloadHash(): string | null {
     return this.extra === null ? null : this.extra.payloadHash;
@@ -372,6 +394,14 @@ export class JobsState {
    * (finished.ts). Derived from the job records, like the heaps.
    */
   readonly overfull = new Set<FinishedFifo>();
+  /** Recurring schedules by id (docs/design.md "Schedules"); walked in id order (`scheduleIds`). */
+  readonly schedules = new Map<string, ScheduleRecord>();
+  /**
+   * Schedules whose last job finished while a `bufferOne` slot waited for it: `finish` adds them,
+   * and `applyBatch` fires their slots after the command (or due pass) that finished the job, so
+   * the finish's own events come first. Empty between commands; not state.
+   */
+  readonly scheduleWakes: ScheduleRecord[] = [];
   /** The spec of every job submitted with the default settings. */
   readonly defaultSpec: JobSpec;
   /** Due-pass counters of the batch being applied (reported by `tick`). */

@@ -141,6 +141,12 @@ export function finish(state: JobsState, job: JobRecord, terminal: TerminalState
   job.finishedAt = state.now;
   job.purgeAt = state.now + retentionFor(state.options, job.queue, job.retentionMs, terminal);
   enter(state, job, terminal);
+  const scheduleId = job.scheduleId;
+  if (scheduleId !== null) {
+    // A `bufferOne` slot waiting for this job fires once the command that finished it is done.
+    const s = state.schedules.get(scheduleId);
+    if (s !== undefined && s.pendingSlot !== null && s.lastJobId === job.id) state.scheduleWakes.push(s);
+  }
 }
 
 /**

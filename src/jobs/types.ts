@@ -34,6 +34,16 @@ export const RejectCode = {
   NotFound: 'NOT_FOUND',
   StaleToken: 'STALE_TOKEN',
   IllegalTransition: 'ILLEGAL_TRANSITION',
+  /** `scheduleSet` in mode `create` for an id that exists. */
+  AlreadyExists: 'ALREADY_EXISTS',
+  /**
+   * `scheduleFire` for slots the schedule has already handled (fired or skipped): a duplicate
+   * proposal, or a new leader re-proposing what its predecessor committed. Harmless: recompute
+   * from the committed schedule.
+   */
+  SlotAlreadyFired: 'SLOT_ALREADY_FIRED',
+  /** A bound of the state was reached (`maxSchedules`). */
+  LimitExceeded: 'LIMIT_EXCEEDED',
 } as const;
 export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 
@@ -271,6 +281,141 @@ export interface AbandonCommand {
   readonly session: string;
 }
 
+/**
+ * What a recurring schedule's jobs look like: a submitted job's settings, validated by the same
+ * rules (`jobs[i]` of a submit), without the timing and key fields, which the schedule sets.
+ */
+export type ScheduleTemplate = Pick<SubmitJob, 'queue' | 'payload' | 'priority' | 'maxAttempts' | 'backoff' | 'leaseTtlMs' | 'retentionMs'>;
+
+/**
+ * What happens to slots missed while nothing fired them (no leader, the cluster stopped, a leader
+ * whose clock jumped ahead). Slots within (now − `windowMs`, now] are in the window.
+ * - `all`: every slot in the window fires (oldest first, at most `maxSlotsPerFire` per command);
+ *   older ones are skipped;
+ * - `latest`: only the latest slot fires, if it is in the window; the rest are skipped;
+ * - `skip`: only the latest slot fires, if it is on time (less than `ON_TIME_MS`, 5 s, late, or
+ *   than `windowMs` when shorter); the rest are skipped.
+ */
+export type CatchUpMode = 'skip' | 'latest' | 'all';
+
+export interface CatchUpPolicy {
+  readonly mode: CatchUpMode;
+  /** 1 s..`maxCatchUpWindowMs` (7 days). Default `defaultCatchUpWindowMs` (1 h). */
+  readonly windowMs?: number;
+}
+
+/**
+ * What a slot does while the job of the schedule's previous slot is not finished (not succeeded,
+ * dead or cancelled):
+ * - `allow`: fires anyway;
+ * - `skip`: is skipped;
+ * - `bufferOne`: waits, and fires in the entry where the previous job finishes; a later slot
+ *   that comes while one waits takes its place (the replaced one counts as skipped);
+ * - `cancelPrevious`: cancels the previous job (as `cancel` does), then fires.
+ */
+export type OverlapPolicy = 'allow' | 'skip' | 'bufferOne' | 'cancelPrevious';
+
+/** Every overlap policy, in wire order. */
+export const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['allow', 'skip', 'bufferOne', 'cancelPrevious'];
+/** Every catch-up mode, in wire order. */
+export const CATCH_UP_MODES: readonly CatchUpMode[] = ['skip', 'latest', 'all'];
+
+/**
+ * A recurring schedule as a client defines it. Exactly one of `cron` and `intervalMs`.
+ *
+ * The state machine never evaluates `cron` or `timeZone` (time-zone data may differ between
+ * machines, and replicas must not diverge): the leader computes slot times (`dueSlots`) and
+ * proposes them in `scheduleFire`; the server checks an expression and a zone with
+ * `validateScheduleSpec` before proposing `scheduleSet`.
+ */
+export interface ScheduleDefinition {
+  /** 1..`maxScheduleIdLength` (128) chars of `[A-Za-z0-9._:-]`. */
+  readonly id: string;
+  /**
+   * A cron expression: six fields (seconds first) or the standard five (seconds 0), or a nickname
+   * such as `@daily`; at most 256 printable ASCII chars. Stored as given. Day of month and day of
+   * week, when both are restricted, match either (classic cron).
+   */
+  readonly cron?: string;
+  /** Fire every this many ms (`minScheduleIntervalMs`..365 days), on the grid `startAt` (else 0, the epoch) + k × intervalMs. */
+  readonly intervalMs?: number;
+  /** IANA time zone of `cron`, ≤ 64 chars. Default 'UTC'. Ignored by interval schedules. */
+  readonly timeZone?: string;
+  /** No slot before this time, ms. */
+  readonly startAt?: number;
+  /** No slot after this time (a slot at it still fires), ms. */
+  readonly endAt?: number;
+  readonly template: ScheduleTemplate;
+  /** Default `{ mode: 'latest', windowMs: defaultCatchUpWindowMs }`. */
+  readonly catchUp?: CatchUpPolicy;
+  /** Default `allow`. */
+  readonly overlap?: OverlapPolicy;
+  /** Create: default false. Update: default unchanged (a change acts as `schedulePause`). */
+  readonly paused?: boolean;
+}
+
+/**
+ * Creates or replaces a schedule. `create` refuses an existing id (ALREADY_EXISTS), `update` a
+ * missing one (NOT_FOUND), `upsert` does either. A new schedule handles nothing at or before its
+ * entry's time (nor before `startAt`). An update keeps the runtime (slots handled, last job,
+ * counters); when its timing changes (cron, interval, time zone, start), slots at or before the
+ * update's entry time never fire. A slot waiting for the previous job (`bufferOne`) is dropped,
+ * counted as skipped, when the policy changes.
+ */
+export interface ScheduleSetCommand {
+  readonly type: 'scheduleSet';
+  readonly mode: 'create' | 'update' | 'upsert';
+  readonly schedule: ScheduleDefinition;
+}
+
+/** Removes a schedule. Jobs it created stay, with its id. */
+export interface ScheduleDeleteCommand {
+  readonly type: 'scheduleDelete';
+  readonly id: string;
+}
+
+/**
+ * Pauses or resumes a schedule. A paused schedule fires nothing (`scheduleFire` is refused) and
+ * drops a waiting `bufferOne` slot (counted as skipped). Resuming marks every slot up to the
+ * entry's time as handled: slots of the paused time never fire, and are not counted.
+ */
+export interface SchedulePauseCommand {
+  readonly type: 'schedulePause';
+  readonly id: string;
+  readonly paused: boolean;
+}
+
+/**
+ * Proposed by the leader (see `scheduleFireCommand`): fire `slots` of schedule `id`, count
+ * `skipped` slots as skipped, and mark every slot up to `through` handled. Refused, changing
+ * nothing, when the schedule is missing (NOT_FOUND) or paused (ILLEGAL_TRANSITION), when
+ * `through` or the first slot is at or before what the schedule has handled (SLOT_ALREADY_FIRED:
+ * so a duplicate, or a new leader's re-proposal, never fires a slot twice), when `through` is after
+ * the entry's time, or a slot lies outside `startAt`..`endAt` or off an interval schedule's grid
+ * (INVALID_ARGUMENT). Each slot then meets the overlap policy, and fires as a job of the template
+ * with idempotency key `schedule:<id>:<slot>`.
+ */
+export interface ScheduleFireCommand {
+  readonly type: 'scheduleFire';
+  readonly id: string;
+  /** ms; every slot at or before it is handled once this applies. */
+  readonly through: number;
+  /** Slot times, ms, strictly ascending, each at or before `through`; 0..`maxSlotsPerFire`. */
+  readonly slots: readonly number[];
+  /** Slots the catch-up policy skipped (before the fired ones), ≥ 0. */
+  readonly skipped: number;
+}
+
+/**
+ * Fires schedule `id` once now (slot = the entry's time), paused or not, outside the overlap
+ * policy and without touching the slots handled or the last job; idempotency key
+ * `schedule:<id>:manual:<time>`, so two triggers in one ms make one job.
+ */
+export interface ScheduleTriggerCommand {
+  readonly type: 'scheduleTrigger';
+  readonly id: string;
+}
+
 export type Command =
   | SubmitCommand
   | LeaseCommand
@@ -283,7 +428,12 @@ export type Command =
   | TickCommand
   | LeaderChangeCommand
   | ReleaseCommand
-  | AbandonCommand;
+  | AbandonCommand
+  | ScheduleSetCommand
+  | ScheduleDeleteCommand
+  | SchedulePauseCommand
+  | ScheduleFireCommand
+  | ScheduleTriggerCommand;
 
 export type CommandType = Command['type'];
 
@@ -301,6 +451,11 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'leaderChange',
   'release',
   'abandon',
+  'scheduleSet',
+  'scheduleDelete',
+  'schedulePause',
+  'scheduleFire',
+  'scheduleTrigger',
 ];
 
 /** The payload of one Raft log entry. */

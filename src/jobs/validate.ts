@@ -7,7 +7,7 @@
  * `jobs[3].queue: must match [A-Za-z0-9._:-]{1,128}`.
  */
 import { DEFAULT_JOBS_OPTIONS, type JobsOptions } from './options.js';
-import { COMMAND_TYPES, type Batch, type Command, type SubmitJob } from './types.js';
+import { CATCH_UP_MODES, COMMAND_TYPES, OVERLAP_POLICIES, type Batch, type Command, type SubmitJob } from './types.js';
 
 /** A validated value, or every problem found. */
 export type Validation<T> =
@@ -151,6 +151,41 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
       need(problems, prefix, 'workerId', stringProblem(c['workerId'], 1, o.maxWorkerIdLength, true));
       need(problems, prefix, 'session', stringProblem(c['session'], 1, MAX_SESSION_LENGTH, true));
       return;
+    case 'scheduleSet': {
+      const mode = c['mode'];
+      if (mode !== 'create' && mode !== 'update' && mode !== 'upsert') need(problems, prefix, 'mode', "must be 'create', 'update' or 'upsert'");
+      checkSchedule(c['schedule'], `${prefix}schedule`, o, problems);
+      return;
+    }
+    case 'scheduleDelete':
+    case 'scheduleTrigger':
+      need(problems, prefix, 'id', scheduleIdProblem(c['id'], o));
+      return;
+    case 'schedulePause':
+      need(problems, prefix, 'id', scheduleIdProblem(c['id'], o));
+      if (typeof c['paused'] !== 'boolean') need(problems, prefix, 'paused', 'must be a boolean');
+      return;
+    case 'scheduleFire': {
+      need(problems, prefix, 'id', scheduleIdProblem(c['id'], o));
+      const through = c['through'];
+      need(problems, prefix, 'through', intProblem(through, 0, MAX_TIME_MS, true));
+      need(problems, prefix, 'skipped', intProblem(c['skipped'], 0, Number.MAX_SAFE_INTEGER, true));
+      const slots = c['slots'];
+      if (!Array.isArray(slots) || slots.length > o.maxSlotsPerFire) {
+        need(problems, prefix, 'slots', `must be an array of at most ${o.maxSlotsPerFire} slot times (maxSlotsPerFire)`);
+        return;
+      }
+      let previous = -Infinity;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i] as unknown;
+        const problem = intProblem(slot, 0, MAX_TIME_MS, true);
+        if (problem !== null) need(problems, prefix, `slots[${i}]`, problem);
+        else if ((slot as number) <= previous) need(problems, prefix, `slots[${i}]`, 'must be after the slot before it (strictly ascending)');
+        else if (typeof through === 'number' && (slot as number) > through) need(problems, prefix, `slots[${i}]`, 'must be at or before through');
+        else previous = slot as number;
+      }
+      return;
+    }
     default:
       problems.push(`${prefix}type: must be one of ${COMMAND_TYPES.join(', ')}`);
   }
@@ -180,9 +215,13 @@ function checkJobs(jobs: unknown, prefix: string, o: JobsOptions, problems: stri
   for (let i = 0; i < jobs.length; i++) checkJob(jobs[i] as unknown, i, prefix, o, problems);
 }
 
+/**
+ * The fields of job `i` of a submit, paths `jobs[i].field`; or, with `i` = -1, of a schedule's
+ * template, paths `prefix + field` (`prefix` then ends in `template.`).
+ */
 function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, problems: string[]): void {
   if (!isObject(job)) {
-    problems.push(`${prefix}jobs[${i}]: must be an object`);
+    problems.push(i < 0 ? `${prefix.slice(0, -1)}: must be an object` : `${prefix}jobs[${i}]: must be an object`);
     return;
   }
   needJob(problems, prefix, i, 'queue', queueProblem(job['queue'], o));
@@ -212,9 +251,81 @@ function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, probl
   needJob(problems, prefix, i, 'backoff.jitter', numberProblem(b['jitter'], 0, 1, false));
 }
 
-/** `need` for a field of `jobs[i]`; the path is built only when there is a problem. */
+/** `need` for a field of `jobs[i]` (or of a template, `i` = -1); the path is built only when there is a problem. */
 function needJob(problems: string[], prefix: string, i: number, field: string, problem: string | null): void {
-  if (problem !== null) problems.push(`${prefix}jobs[${i}].${field}: ${problem}`);
+  if (problem !== null) problems.push(i < 0 ? `${prefix}${field}: ${problem}` : `${prefix}jobs[${i}].${field}: ${problem}`);
+}
+
+/** Longest cron expression, chars. */
+export const MAX_CRON_LENGTH = 256;
+/** Longest time zone name, chars (the longest IANA name is 32). */
+export const MAX_TIME_ZONE_LENGTH = 64;
+/** Longest interval of an interval schedule, ms (365 days). */
+export const MAX_SCHEDULE_INTERVAL_MS = 365 * 24 * 3600 * 1000;
+
+/** Fields a template may not carry: the schedule sets them. */
+const NOT_IN_TEMPLATE: readonly string[] = ['delayMs', 'runAt', 'idempotencyKey'];
+
+/**
+ * The stateless checks of a schedule definition (paths under `path`). The cron expression and
+ * time zone are checked for shape only: whether they mean anything is `validateScheduleSpec`'s
+ * question, which the server asks before proposing; the state machine never evaluates them.
+ */
+function checkSchedule(def: unknown, path: string, o: JobsOptions, problems: string[]): void {
+  if (!isObject(def)) {
+    problems.push(`${path}: must be an object`);
+    return;
+  }
+  const prefix = `${path}.`;
+  need(problems, prefix, 'id', scheduleIdProblem(def['id'], o));
+  const cron = def['cron'];
+  const interval = def['intervalMs'];
+  if ((cron === undefined) === (interval === undefined)) need(problems, prefix, 'cron', 'exactly one of cron and intervalMs is required');
+  else if (cron !== undefined) need(problems, prefix, 'cron', printableProblem(cron, MAX_CRON_LENGTH));
+  else need(problems, prefix, 'intervalMs', intProblem(interval, o.minScheduleIntervalMs, MAX_SCHEDULE_INTERVAL_MS, true));
+  const zone = def['timeZone'];
+  if (zone !== undefined && (typeof zone !== 'string' || !TIME_ZONE.test(zone))) {
+    need(problems, prefix, 'timeZone', `must be an IANA time zone name (1..${MAX_TIME_ZONE_LENGTH} chars of [A-Za-z0-9_+/-])`);
+  }
+  need(problems, prefix, 'startAt', intProblem(def['startAt'], 0, MAX_TIME_MS, false));
+  need(problems, prefix, 'endAt', intProblem(def['endAt'], 0, MAX_TIME_MS, false));
+  const start = def['startAt'];
+  const end = def['endAt'];
+  if (typeof start === 'number' && typeof end === 'number' && end < start) need(problems, prefix, 'endAt', 'must be at or after startAt');
+  const template = def['template'];
+  checkJob(template, -1, `${prefix}template.`, o, problems);
+  if (isObject(template)) {
+    for (const field of NOT_IN_TEMPLATE) if (template[field] !== undefined) need(problems, prefix, `template.${field}`, 'is set by the schedule, not the template');
+  }
+  const catchUp = def['catchUp'];
+  if (catchUp !== undefined) {
+    if (!isObject(catchUp)) need(problems, prefix, 'catchUp', 'must be an object');
+    else {
+      if (!CATCH_UP_MODES.includes(catchUp['mode'] as never)) need(problems, prefix, 'catchUp.mode', `must be one of ${CATCH_UP_MODES.join(', ')}`);
+      need(problems, prefix, 'catchUp.windowMs', intProblem(catchUp['windowMs'], 1000, o.maxCatchUpWindowMs, false));
+    }
+  }
+  const overlap = def['overlap'];
+  if (overlap !== undefined && !OVERLAP_POLICIES.includes(overlap as never)) need(problems, prefix, 'overlap', `must be one of ${OVERLAP_POLICIES.join(', ')}`);
+  if (def['paused'] !== undefined && typeof def['paused'] !== 'boolean') need(problems, prefix, 'paused', 'must be a boolean');
+}
+
+/** A time zone name's shape (`Europe/Berlin`, `Etc/GMT+5`, `UTC`). */
+const TIME_ZONE = new RegExp(`^[A-Za-z0-9_+/-]{1,${MAX_TIME_ZONE_LENGTH}}$`);
+
+function scheduleIdProblem(v: unknown, o: JobsOptions): string | null {
+  if (v === undefined) return 'is required';
+  return isName(v, o.maxScheduleIdLength) ? null : `must match [A-Za-z0-9._:-]{1,${o.maxScheduleIdLength}}`;
+}
+
+/** 1..`max` chars of printable ASCII (space included). */
+function printableProblem(v: unknown, max: number): string | null {
+  if (typeof v !== 'string' || v.length < 1 || v.length > max) return `must be 1..${max} chars`;
+  for (let i = 0; i < v.length; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch < 0x20 || ch > 0x7e) return 'must be printable ASCII';
+  }
+  return v.trim() === '' ? 'must not be blank' : null;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -231,7 +342,12 @@ const QUEUE_CHARS = ((): Uint8Array => {
 
 /** @internal True when `v` is a valid queue name under `o`. */
 export function isQueueName(v: unknown, o: JobsOptions): v is string {
-  if (typeof v !== 'string' || v.length < 1 || v.length > o.maxQueueNameLength) return false;
+  return isName(v, o.maxQueueNameLength);
+}
+
+/** 1..`max` chars of [A-Za-z0-9._:-]: a queue name or a schedule id. */
+function isName(v: unknown, max: number): v is string {
+  if (typeof v !== 'string' || v.length < 1 || v.length > max) return false;
   for (let i = 0; i < v.length; i++) {
     const ch = v.charCodeAt(i);
     if (ch >= 128 || QUEUE_CHARS[ch] !== 1) return false;

@@ -34,6 +34,8 @@ export type SettingUnit =
   | 'keys'
   | 'attempts'
   | 'characters'
+  | 'schedules'
+  | 'slots'
   | 'factor'
   | 'fraction';
 
@@ -310,6 +312,32 @@ export const LIMITS = {
   defaultBackoffJitter: {
     kind: 'number', default: 0.1, min: 0, max: 1, unit: 'fraction',
     doc: 'Random spread of the default backoff\'s delays, as a fraction of each delay.',
+  },
+
+  // ------------------------------------------- recurring schedules (src/jobs/options.ts only)
+  maxSchedules: {
+    kind: 'number', default: 10_000, min: 0, max: 1_000_000, unit: 'schedules',
+    doc: 'Most schedules a cluster holds; every one is in every snapshot, and the leader evaluates each due one.',
+  },
+  maxScheduleIdLength: {
+    kind: 'number', default: 128, min: 1, max: 128, unit: 'characters',
+    doc: 'Longest schedule id (ids are [A-Za-z0-9._:-]); at most 128, so the idempotency key of a fired job (schedule:<id>:<slot>) stays within 256 characters.',
+  },
+  minScheduleIntervalMs: {
+    kind: 'number', default: 1 * SECOND_MS, min: 1, max: DAY_MS, unit: 'ms',
+    doc: 'Shortest interval of an interval schedule; cron schedules have a resolution of 1 s anyway.',
+  },
+  defaultCatchUpWindowMs: {
+    kind: 'number', default: HOUR_MS, min: 1 * SECOND_MS, max: 7 * DAY_MS, unit: 'ms',
+    doc: 'Catch-up window of a schedule that names none: slots missed by more than this never fire.',
+  },
+  maxCatchUpWindowMs: {
+    kind: 'number', default: 7 * DAY_MS, min: 1 * SECOND_MS, max: 365 * DAY_MS, unit: 'ms',
+    doc: 'Longest catch-up window a schedule may ask for.',
+  },
+  maxSlotsPerFire: {
+    kind: 'number', default: 1000, min: 1, max: 100_000, unit: 'slots',
+    doc: 'Most slots one scheduleFire command fires; a longer catch-up (mode all) takes several commands.',
   },
 
   // ---------------------------------------------------------------- driver (src/node/raft-node.ts)

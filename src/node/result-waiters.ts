@@ -34,7 +34,8 @@ export class ResultWaiters {
   applied(events: readonly JobEvent[]): void {
     if (this.waiting.size === 0) return;
     for (const e of events) {
-      if (!this.waiting.has(e.jobId) || !finishes(e)) continue;
+      // Schedule events without a job (`scheduleSkipped`) finish nothing.
+      if (!('jobId' in e) || !this.waiting.has(e.jobId) || !finishes(e)) continue;
       for (const done of [...(this.waiting.get(e.jobId) ?? [])]) done();
     }
   }

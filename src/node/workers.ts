@@ -157,7 +157,7 @@ export class Workers implements WorkerRegistry {
         continue;
       }
       const token = endedLease(e);
-      if (token === 0) continue;
+      if (token === 0 || !('jobId' in e)) continue;
       ended ??= new Map();
       ended.set(e.jobId, token);
     }

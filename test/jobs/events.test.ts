@@ -135,6 +135,8 @@ describe('events over a random run', () => {
         expect(replicaEvents, `seed ${seed} index ${index}`).toEqual(events);
         for (const e of events) {
           seen++;
+          // The generator makes no schedules: every event here is a job's.
+          if (!('jobId' in e)) throw new Error(`unexpected ${e.type} event`);
           const m = model.get(e.jobId);
           switch (e.type) {
             case 'submitted':

@@ -1,5 +1,5 @@
 /** A seeded generator of plausible (and sometimes invalid) batches, for codec and replica tests. */
-import type { Backoff, Batch, Command, CommandResult, SubmitJob } from '../../src/jobs/index.js';
+import { CATCH_UP_MODES, OVERLAP_POLICIES, type Backoff, type Batch, type Command, type CommandResult, type ScheduleDefinition, type SubmitJob } from '../../src/jobs/index.js';
 import type { rng } from './rng.js';
 
 type Rng = ReturnType<typeof rng>;
@@ -12,6 +12,8 @@ export class GenContext {
   ids: string[] = [];
   leases: { jobId: string; token: number }[] = [];
   time = 1_000_000;
+  /** Also make schedule commands (off by default, so the streams of older seeds stay as they were). */
+  schedules = false;
 
   /** Learns ids and tokens from the results of a batch it generated. */
   observe(results: readonly CommandResult[]): void {
@@ -58,7 +60,37 @@ function someLease(r: Rng, ctx: GenContext): { jobId: string; token: number } {
   return { jobId: ctx.ids.length > 0 ? r.pick(ctx.ids) : 'zzzzzzzzzz', token: r.int(1, 500) };
 }
 
+const SCHEDULE_IDS = ['s.a', 's.b', 's:c'];
+
+/** Schedule commands over a few ids: definitions of every kind, and fire proposals that are sometimes stale or early. */
+function randomScheduleCommand(r: Rng, ctx: GenContext): Command {
+  const id = r.pick(SCHEDULE_IDS);
+  const k = r.next();
+  if (k < 0.2) {
+    const d: Mutable<ScheduleDefinition> = { id, template: { queue: r.pick(QUEUES), payload: new Uint8Array([r.int(0, 255)]) } };
+    if (r.next() < 0.7) d.intervalMs = 1000 * r.int(1, 3);
+    else d.cron = r.pick(['* * * * * *', '*/2 * * * * *']);
+    // On whole seconds, so the fire proposals below lie on interval grids.
+    if (r.next() < 0.3) d.startAt = 1000 * Math.floor(ctx.time / 1000 + r.int(-3, 3));
+    if (r.next() < 0.2) d.endAt = ctx.time + r.int(0, 20_000);
+    if (r.next() < 0.5) d.overlap = r.pick(OVERLAP_POLICIES);
+    if (r.next() < 0.5) d.catchUp = { mode: r.pick(CATCH_UP_MODES), windowMs: r.int(1000, 10_000) };
+    if (r.next() < 0.2) d.paused = r.next() < 0.5;
+    if (d.startAt !== undefined && d.endAt !== undefined && d.endAt < d.startAt) d.endAt = d.startAt;
+    return { type: 'scheduleSet', mode: r.pick(['create', 'create', 'update', 'upsert'] as const), schedule: d };
+  }
+  if (k < 0.22) return { type: 'scheduleDelete', id };
+  if (k < 0.3) return { type: 'schedulePause', id, paused: r.next() < 0.3 };
+  if (k < 0.35) return { type: 'scheduleTrigger', id };
+  const through = ctx.time - r.int(0, 1500);
+  const first = Math.floor(through / 1000) * 1000 - 1000 * r.int(0, 4);
+  const slots: number[] = [];
+  for (let t = first; t <= through; t += 1000) if (r.next() < 0.8) slots.push(t);
+  return { type: 'scheduleFire', id, through, slots, skipped: r.int(0, 2) };
+}
+
 export function randomCommand(r: Rng, ctx: GenContext): Command {
+  if (ctx.schedules && r.next() < 0.25) return randomScheduleCommand(r, ctx);
   const k = r.next();
   if (k < 0.2) return { type: 'submit', jobs: Array.from({ length: r.int(1, 5) }, () => randomJob(r, ctx)) };
   if (k < 0.35) {

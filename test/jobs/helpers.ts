@@ -86,7 +86,7 @@ export { rng } from './rng.js';
  * Applies `entries` seeded random batches to a leader and, encoded and decoded, to a follower that
  * restarts from its own snapshot every `restoreEvery` entries. Results must match at every entry;
  * digest, stats and next due time every `checkEvery`, and the digest at the end. Returns the
- * leader and how many jobs the ticks reported purged.
+ * leader and how many jobs the ticks reported purged. `ctx` chooses what the generator makes.
  */
 export function replicateRandom(
   options: Partial<JobsOptions>,
@@ -94,9 +94,9 @@ export function replicateRandom(
   entries: number,
   checkEvery: number,
   restoreEvery: number,
+  ctx: GenContext = new GenContext(),
 ): { leader: JobsState; purged: number } {
   const r = rng(seed);
-  const ctx = new GenContext();
   const leader = createState(options);
   let follower = createState(options);
   let purged = 0;

@@ -246,13 +246,17 @@ describe('sessions on the wire and in snapshots', () => {
     const h = new Harness();
     const [id] = h.submit(T0, job());
     h.lease(T0, ['q'], 1, 'worker-before-sessions');
-    const v3 = snapshotState(h.state);
-    // The same snapshot in version 2: no session string after the lease worker ('' is one zero byte).
+    const v4 = Buffer.from(snapshotState(h.state));
+    // The same snapshot in version 2: no schedule count after the counters, no session string
+    // after the lease worker, no schedule id and slot before the history (each '' or none is one
+    // zero byte). The history's first record is attempt 1, token 1, then the worker again.
     const name = Buffer.from('worker-before-sessions');
-    const at = Buffer.from(v3).indexOf(name) + name.length;
-    expect(v3[1]).toBe(3);
-    expect(v3[at]).toBe(0);
-    const v2 = Buffer.concat([v3.subarray(0, at), v3.subarray(at + 1)]);
+    const at = v4.indexOf(name) + name.length;
+    const history = v4.indexOf(name, at) - 1 - 3;
+    const counters = 2 + [h.index, h.state.now, h.state.lastSeq, h.state.lastToken].reduce((n, v) => n + sintBytes(v), 0);
+    expect(v4[1]).toBe(4);
+    expect([v4[counters], v4[at], v4[history - 2], v4[history - 1], v4[history]]).toEqual([0, 0, 0, 0, 1]);
+    const v2 = Buffer.concat([v4.subarray(0, counters), v4.subarray(counters + 1, at), v4.subarray(at + 1, history - 2), v4.subarray(history)]);
     v2[1] = 2;
     const restored = restoreState(v2);
     if (!restored.ok) throw new Error(restored.error);
@@ -260,3 +264,14 @@ describe('sessions on the wire and in snapshots', () => {
     expect(stateDigest(restored.value)).toBe(stateDigest(h.state));
   });
 });
+
+/** Bytes of a signed varint (wire.ts `sint`): 6 bits in the first byte, 7 in each next one. */
+function sintBytes(v: number): number {
+  let high = Math.floor(Math.abs(v) / 64);
+  let n = 1;
+  while (high > 0) {
+    n++;
+    high = Math.floor(high / 128);
+  }
+  return n;
+}

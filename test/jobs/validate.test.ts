@@ -83,7 +83,7 @@ describe('validateCommand and validateBatch', () => {
   it('every command type has its checks', () => {
     const cases: [unknown, string[]][] = [
       [null, ['command: must be an object']],
-      [{ type: 'launch' }, ['type: must be one of submit, lease, heartbeat, progress, complete, fail, cancel, retryDead, tick, leaderChange, release, abandon']],
+      [{ type: 'launch' }, ['type: must be one of submit, lease, heartbeat, progress, complete, fail, cancel, retryDead, tick, leaderChange, release, abandon, scheduleSet, scheduleDelete, schedulePause, scheduleFire, scheduleTrigger']],
       [{ type: 'lease', queues: [], max: 0 }, ['workerId: is required', 'max: must be >= 1', 'queues: must be an array of 1..64 queue names']],
       [{ type: 'lease', workerId: 'w', queues: ['ok', 'no way'], max: 1, ttlMs: 50 }, ['ttlMs: must be >= 100', 'queues[1]: must match [A-Za-z0-9._:-]{1,128}']],
       [{ type: 'heartbeat', leases: [{ jobId: '', token: 0 }] }, ['leases[0].jobId: must be 1..64 chars', 'leases[0].token: must be >= 1']],
