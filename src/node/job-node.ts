@@ -7,6 +7,7 @@ import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { StateQueries, type JobQueries } from './queries.js';
 import { ResultWaiters } from './result-waiters.js';
+import { ScheduleRunner } from './schedule-runner.js';
 import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
@@ -55,6 +56,7 @@ export class JobNode {
   private readonly log: Logger;
   private readonly wakeListeners = new Set<WakeListener>();
   private readonly results: ResultWaiters;
+  private readonly schedules: ScheduleRunner;
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
   private dueTimer: unknown = null;
   private dueAt = Infinity;
@@ -68,6 +70,7 @@ export class JobNode {
     this.log = o.logger.child({ component: 'jobs' });
     this.query = new StateQueries(() => app.state);
     this.results = new ResultWaiters(this.clock);
+    this.schedules = new ScheduleRunner({ isLeader: () => raft.isLeader(), query: this.query, time: () => raft.time(), propose: (cmd) => raft.propose(cmd) }, this.clock, this.log);
     this.workers = new Workers(
       { isLeader: () => raft.isLeader(), query: this.query, propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
       o.workerConnectionGraceMs,
@@ -204,6 +207,7 @@ export class JobNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearDue();
+    this.schedules.stop();
     this.workers.stop();
     this.results.wakeAll();
     await this.raft.stop();
@@ -216,12 +220,17 @@ export class JobNode {
       // J6: the first job command of the term gives every inherited lease a grace period, so
       // workers that keep heartbeating through the failover keep their jobs.
       this.propose({ type: 'leaderChange', graceMs }).then(
-        () => this.scheduleDue(),
+        () => {
+          this.scheduleDue();
+          // Schedules start from the committed state, once this term's first entry is in it.
+          if (this.raft.isLeader()) this.schedules.start();
+        },
         (err: unknown) => this.log.warn({ err }, 'leader-change grace was not committed'),
       );
       this.workers.becameLeader();
     } else {
       this.clearDue();
+      this.schedules.stop();
       this.workers.lostLeadership();
       this.results.wakeAll();
     }
@@ -232,6 +241,7 @@ export class JobNode {
   private applied(results: readonly CommandResult[]): void {
     if (!this.raft.isLeader()) return;
     this.scheduleDue();
+    this.schedules.applied(results);
     if (results.length > 0) this.wake();
   }
 

@@ -5,10 +5,12 @@
 import {
   attemptOutcome,
   getJob,
+  getSchedule,
   hasReady,
   isCurrentLease,
   leaseSessions,
   listJobs,
+  listSchedules,
   queueOf,
   stats,
   type AttemptOutcome,
@@ -19,6 +21,7 @@ import {
   type ListJobsPage,
   type ListJobsQuery,
   type QueueStats,
+  type ScheduleView,
 } from '../jobs/index.js';
 
 /** Queries of this node's applied job state. Each answers from the state as applied so far, on any role. */
@@ -40,6 +43,10 @@ export interface JobQueries {
   attemptOutcome(id: string, token: number): { readonly outcome: AttemptOutcome; readonly jobState: JobState } | null;
   /** The queue of job `id`, or null when unknown. O(1). */
   queueOf(id: string): string | null;
+  /** Schedule `id` with its committed runtime, or null when unknown. O(1). */
+  getSchedule(id: string): ScheduleView | null;
+  /** Every schedule, in id order. */
+  listSchedules(): ScheduleView[];
 }
 
 /** `JobQueries` over whatever state `current` returns (a restored snapshot replaces the object). */
@@ -76,6 +83,14 @@ export class StateQueries implements JobQueries {
 
   leaseSessions(): { readonly workerId: string; readonly session: string }[] {
     return leaseSessions(this.current());
+  }
+
+  getSchedule(id: string): ScheduleView | null {
+    return getSchedule(this.current(), id);
+  }
+
+  listSchedules(): ScheduleView[] {
+    return listSchedules(this.current());
   }
 
   attemptOutcome(id: string, token: number): { readonly outcome: AttemptOutcome; readonly jobState: JobState } | null {
