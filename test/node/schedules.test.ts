@@ -4,14 +4,12 @@
  * changes nothing; a paused schedule fires nothing; a node restarted on the same storage (a new
  * term, a new runner) goes on from what was committed, firing no slot twice.
  */
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobNode } from '../../src/node/index.js';
-import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
-import { MemoryNetwork, MemoryTransport } from '../../src/transport/index.js';
+import type { JobNode } from '../../src/node/index.js';
+import type { RaftStorage } from '../../src/storage/index.js';
 import { poll } from '../helpers/index.js';
+import { startOneNode } from './one-node.js';
 
-const logger = pino({ level: 'silent' });
 const running: { node: JobNode; storage: RaftStorage }[] = [];
 
 afterEach(async () => {
@@ -21,23 +19,7 @@ afterEach(async () => {
   }
 });
 
-async function startNode(storage?: RaftStorage): Promise<{ node: JobNode; storage: RaftStorage }> {
-  const store = storage ?? (await openMemoryStorage({ clusterId: 'sched', nodeId: 'a' }));
-  const node = await JobNode.start({
-    id: 'a',
-    voters: ['a'],
-    storage: store,
-    transport: new MemoryTransport({ network: new MemoryNetwork(), clusterId: 'sched', selfId: 'a', peers: ['a'] }),
-    logger,
-    tickMs: 10,
-    electionTicks: 5,
-    heartbeatTicks: 1,
-    leaseGraceMs: 200,
-    workerConnectionGraceMs: 60_000,
-  });
-  await poll(() => (node.isLeader() ? true : undefined), { timeoutMs: 5_000 });
-  return { node, storage: store };
-}
+const startNode = (storage?: RaftStorage): Promise<{ node: JobNode; storage: RaftStorage }> => startOneNode('sched', storage);
 
 /** The slots of the jobs schedule `id` made, in submit order. */
 function slotsOf(node: JobNode, id: string): number[] {

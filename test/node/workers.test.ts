@@ -3,15 +3,12 @@
  * twins, with no gRPC: capacity accounting, slots freed by completions and by leases that ended
  * elsewhere, the goodbye that abandons at once, result waiters, and the unary lease's long poll.
  */
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LeaseGrant } from '../../src/jobs/index.js';
-import { JobNode, type WorkerSession } from '../../src/node/index.js';
-import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
-import { MemoryNetwork, MemoryTransport } from '../../src/transport/index.js';
+import type { JobNode, WorkerSession } from '../../src/node/index.js';
+import type { RaftStorage } from '../../src/storage/index.js';
 import { poll } from '../helpers/index.js';
-
-const logger = pino({ level: 'silent' });
+import { startOneNode } from './one-node.js';
 const running: { node: JobNode; storage: RaftStorage }[] = [];
 
 afterEach(async () => {
@@ -22,22 +19,9 @@ afterEach(async () => {
 });
 
 async function startNode(): Promise<JobNode> {
-  const storage = await openMemoryStorage({ clusterId: 'workers', nodeId: 'a' });
-  const node = await JobNode.start({
-    id: 'a',
-    voters: ['a'],
-    storage,
-    transport: new MemoryTransport({ network: new MemoryNetwork(), clusterId: 'workers', selfId: 'a', peers: ['a'] }),
-    logger,
-    tickMs: 10,
-    electionTicks: 5,
-    heartbeatTicks: 1,
-    leaseGraceMs: 200,
-    workerConnectionGraceMs: 60_000,
-  });
-  running.push({ node, storage });
-  await poll(() => (node.isLeader() ? true : undefined), { timeoutMs: 5_000 });
-  return node;
+  const started = await startOneNode('workers');
+  running.push(started);
+  return started.node;
 }
 
 async function submit(node: JobNode, queue: string, n: number): Promise<string[]> {
