@@ -8,6 +8,13 @@ const CODES = new Set<string>(Object.values(ErrorCode));
 /** Codes with which the server says it did nothing and another node (or a later try) may succeed. */
 const NOT_DONE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ShuttingDown, ErrorCode.Overloaded]);
 
+/**
+ * Codes with which a node says its own storage failed (it stops). The cluster may be fine: a
+ * write it had proposed may still commit through the others, so the outcome is unknown, and the
+ * call moves to another node.
+ */
+const NODE_STORAGE_FAILED = new Set<string>([ErrorCode.DataLoss, ErrorCode.StorageCorrupt, ErrorCode.StorageForeign, ErrorCode.StorageUnreadable]);
+
 /** grpc-js details of failures that happen before a request reaches any server. */
 const NEVER_SENT = [/No connection established/, /^Stream refused by server/, /^Name resolution failed/];
 
@@ -98,7 +105,8 @@ export type Verdict =
  * - The server said it did nothing (NOT_LEADER, NO_LEADER, SHUTTING_DOWN, OVERLOADED), or the
  *   request never left this process (no connection): retry, following `x-leader-addr` if given.
  * - The outcome is unknown (`x-outcome: unknown`, a connection dropped mid-call, an attempt's own
- *   deadline): retry only an idempotent call; otherwise surface OUTCOME_UNKNOWN.
+ *   deadline, a node whose storage failed): retry only an idempotent call, on another node;
+ *   otherwise surface OUTCOME_UNKNOWN.
  * - Anything else (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, INTERNAL, ...) is final.
  */
 export function classify(err: unknown, idempotent: boolean, context: string): Verdict {
@@ -120,7 +128,7 @@ export function classify(err: unknown, idempotent: boolean, context: string): Ve
             { cause: err },
           ),
         };
-  if (outcomeUnknown) return unknown();
+  if (outcomeUnknown || (given !== null && NODE_STORAGE_FAILED.has(given))) return unknown();
   if (given !== null && NOT_DONE.has(given)) return { retry: true, leaderAddress, sameNode: given === ErrorCode.Overloaded };
   if (given !== null) return { retry: false, error };
   // No x-error-code: the status came from grpc-js or the network, not from a raftjobs handler.

@@ -87,6 +87,19 @@ describe('Client routing', () => {
     expect(c.currentNode).toBe(live.address);
   });
 
+  it('a node whose storage failed (DATA_LOSS): an idempotent call goes on at another node; a non-idempotent one is OUTCOME_UNKNOWN', async () => {
+    const broken = serviceError(grpc.status.DATA_LOSS, 'storage failed: the node stops', { 'x-error-code': 'DATA_LOSS' });
+    const failing = await fake({ Submit: () => Promise.reject(broken), Cancel: () => Promise.reject(broken) });
+    const live = await fake({ Submit: submitted, Cancel: () => Promise.resolve(wireJob({ state: 'cancelled' })) });
+    const c = client([failing.address, live.address]);
+    expect((await c.submit({ queue: 'q' })).map((j) => j.id)).toEqual(['id0']);
+    expect(c.currentNode).toBe(live.address);
+    const c2 = client([failing.address, live.address]);
+    const err = await rejection(c2.cancel('0000000001'));
+    expect(err.code).toBe('OUTCOME_UNKNOWN');
+    expect(live.count('Cancel')).toBe(0);
+  });
+
   it('tries the next node when a node knows no leader, and retries non-idempotent calls that were not applied', async () => {
     const noLeader = await fake({ Cancel: () => Promise.reject(serviceError(grpc.status.UNAVAILABLE, 'no leader is known yet', { 'x-error-code': 'NO_LEADER' })) });
     const live = await fake({ Cancel: () => Promise.resolve(wireJob({ state: 'cancelled' })) });
