@@ -37,6 +37,8 @@ export function jobJson(job: JobView): Record<string, unknown> {
     submittedAt: job.submittedAt,
     finishedAt: job.finishedAt,
     idempotencyKey: job.idempotencyKey,
+    scheduleId: job.scheduleId,
+    scheduleSlot: job.scheduleSlot,
     history: job.history,
   };
 }

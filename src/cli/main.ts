@@ -22,6 +22,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   retry: async () => (await import('./jobs-commands.js')).retryCommand,
   stats: async () => (await import('./jobs-commands.js')).statsCommand,
   work: async () => (await import('./work-command.js')).workCommand,
+  schedule: async () => (await import('./schedule-command.js')).scheduleCommand,
 };
 
 /**

@@ -100,6 +100,30 @@ export const COMMAND_HELP = {
     ],
     cluster: true,
   },
+  schedule: {
+    synopsis: 'schedule add|list|get|pause|resume|trigger|rm [ID] [flags]',
+    summary: 'recurring schedules: add one, list them, show one (next five fire times, last slot and job, counts), pause, resume, trigger now, remove',
+    flags: [
+      ['--id ID', 'add: the schedule id, [A-Za-z0-9._:-] (required); the others take the id as their argument'],
+      ['--cron EXPR', 'add: six fields with seconds ("*/2 * * * * *"), the standard five, or @daily and the like'],
+      ['--every MS', 'add: fire every MS ms instead of --cron (at least 1000)'],
+      ['--tz ZONE', 'add: IANA time zone of --cron (default UTC)'],
+      ['--queue Q', 'add: queue of the jobs (required)'],
+      ['--payload JSON', 'add: payload of each job, as JSON'],
+      ['--payload-file FILE|-', 'add: payload of each job: the bytes of FILE, or of stdin with -'],
+      ['--catch-up MODE', 'add: slots missed while the cluster was down: latest (default: the latest one fires), all, or skip'],
+      ['--catch-up-window MS', 'add: missed slots older than this never fire (default 3600000, 1 h)'],
+      ['--overlap POLICY', 'add: while the previous job runs: allow (default), skip, buffer-one or cancel-previous'],
+      ['--start TIME', 'add: no slot before TIME (ms since the epoch or ISO 8601)'],
+      ['--end TIME', 'add: no slot after TIME'],
+      ['--max-attempts N', 'add: attempts before a job is dead (1 to 1000)'],
+      ['--priority P', 'add: priority of the jobs (32-bit integer, default 0)'],
+      ['--paused', 'add: create it paused'],
+      STALE_FLAG,
+      JSON_FLAG,
+    ],
+    cluster: true,
+  },
 } as const satisfies Record<string, CommandHelp>;
 
 export type CommandName = keyof typeof COMMAND_HELP;
@@ -134,7 +158,7 @@ export function usage(): string {
     'commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${COMMAND_HELP[n].summary}`),
     '',
-    `status and the job commands (submit ... work) find the cluster with ${CLUSTER_USAGE}`,
+    `status and the job commands (submit ... schedule) find the cluster with ${CLUSTER_USAGE}`,
     '',
   ].join('\n');
 }

@@ -1,10 +1,11 @@
 import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../limits/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
-import { JobView, toJobState, toWireSpec } from './codec.js';
+import { JobView, scheduleFromWire, toJobState, toWireScheduleSpec, toWireSpec } from './codec.js';
 import { SubmitCoalescer } from './coalesce.js';
 import { StreamUnavailable, SubmitStream } from './submit-stream.js';
-import { Router } from './router.js';
+import { Router, type SchedulesMethod } from './router.js';
+import type { ListSchedulesOptions, ScheduleInfo, ScheduleInput, SchedulePage, TriggeredJob, UpdateScheduleOptions } from './schedule-types.js';
 import type { CallOptions, ClusterStats, GetOptions, JobInput, ListOptions, QueueStats, SdkLogger, StatsOptions, SubmittedJob, WaitOptions } from './types.js';
 import { isTerminalState, silentLogger } from './types.js';
 import { jobsServices, type wire } from '../protocol/index.js';
@@ -74,6 +75,8 @@ const WAIT_SLACK_MS = 2_000;
  */
 export class Client {
   private readonly router: Router;
+  /** Calls of the Schedules service, over the same addresses (and leader) as `router`. */
+  private readonly schedules: Router<wire.SchedulesDefinition, SchedulesMethod>;
   private readonly clock: Clock;
   private readonly coalescer: SubmitCoalescer<wire.SubmitResponse__Output['jobs'][number]> | null;
   /** Submits on one stream to the leader when it is open (see `SubmitStream`). */
@@ -85,9 +88,8 @@ export class Client {
     if (!(deadlineMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `deadlineMs: must be positive, got ${deadlineMs}`);
     if (!(attemptTimeoutMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `attemptTimeoutMs: must be positive, got ${attemptTimeoutMs}`);
     this.clock = options.clock ?? systemClock;
-    this.router = new Router({
+    const routing = {
       nodes: options.nodes,
-      service: jobsServices().Jobs,
       clock: this.clock,
       random: options.random ?? systemRandom,
       logger: options.logger ?? silentLogger,
@@ -95,7 +97,9 @@ export class Client {
       deadlineMs,
       attemptTimeoutMs,
       ...(options.noQuorumMs !== undefined ? { noQuorumMs: options.noQuorumMs } : {}),
-    });
+    };
+    this.router = new Router({ ...routing, service: jobsServices().Jobs });
+    this.schedules = new Router({ ...routing, service: jobsServices().Schedules, book: this.router.book });
     this.stream = new SubmitStream({ book: this.router.book, client: (address) => this.router.channel(address), clock: this.clock, logger: options.logger ?? silentLogger });
     const coalesce = options.coalesceJobs ?? 1000;
     const maxSubmitBytes = options.maxSubmitBytes ?? DEFAULT_MAX_SUBMIT_BYTES;
@@ -220,9 +224,71 @@ export class Client {
     }
   }
 
+  /**
+   * Create a recurring schedule: from now on the cluster creates one job of `schedule.job` for
+   * every slot, exactly once per slot through failovers and restarts (see proto/jobs.proto, the
+   * Schedules service, for the catch-up and overlap policies and daylight saving time).
+   *
+   * @throws RaftJobsError ALREADY_EXISTS (the id is taken), INVALID_ARGUMENT (a bad field, a cron
+   * expression that does not parse, an unknown time zone), LIMIT_EXCEEDED, OUTCOME_UNKNOWN
+   */
+  async createSchedule(schedule: ScheduleInput, opts: CallOptions = {}): Promise<ScheduleInfo> {
+    return scheduleFromWire(await this.schedules.call('Create', { schedule: toWireScheduleSpec(schedule) }, { idempotent: false }, opts));
+  }
+
+  /**
+   * Replace a schedule's whole definition, keeping what it has done (slots handled, last job,
+   * counts). A change of timing owes nothing before the update.
+   *
+   * @throws RaftJobsError NOT_FOUND (unless `createMissing`), INVALID_ARGUMENT
+   */
+  async updateSchedule(schedule: ScheduleInput, opts: UpdateScheduleOptions = {}): Promise<ScheduleInfo> {
+    const req = { schedule: toWireScheduleSpec(schedule), createMissing: opts.createMissing ?? false };
+    return scheduleFromWire(await this.schedules.call('Update', req, { idempotent: true }, opts));
+  }
+
+  /** Remove a schedule; the jobs it made stay. @throws RaftJobsError NOT_FOUND, OUTCOME_UNKNOWN */
+  async deleteSchedule(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.schedules.call('Delete', { id }, { idempotent: false }, opts);
+  }
+
+  /** Stop a schedule from firing until `resumeSchedule`. @throws RaftJobsError NOT_FOUND */
+  async pauseSchedule(id: string, opts: CallOptions = {}): Promise<ScheduleInfo> {
+    return scheduleFromWire(await this.schedules.call('Pause', { id }, { idempotent: true }, opts));
+  }
+
+  /** Let a paused schedule fire again from its next slot; the paused time's slots never fire. @throws RaftJobsError NOT_FOUND */
+  async resumeSchedule(id: string, opts: CallOptions = {}): Promise<ScheduleInfo> {
+    return scheduleFromWire(await this.schedules.call('Resume', { id }, { idempotent: true }, opts));
+  }
+
+  /**
+   * Create one job of the schedule now, paused or not, outside its overlap policy. Not retried
+   * when its outcome is unknown (a retry could make a second job).
+   *
+   * @throws RaftJobsError NOT_FOUND, OUTCOME_UNKNOWN
+   */
+  async triggerSchedule(id: string, opts: CallOptions = {}): Promise<TriggeredJob> {
+    const res = await this.schedules.call('Trigger', { id }, { idempotent: false }, opts);
+    return { jobId: res.jobId, duplicate: res.duplicate };
+  }
+
+  /** One schedule, with its next five fire times. @throws RaftJobsError NOT_FOUND */
+  async getSchedule(id: string, opts: GetOptions = {}): Promise<ScheduleInfo> {
+    return scheduleFromWire(await this.schedules.call('Get', { id, stale: opts.stale ?? false }, { idempotent: true }, opts));
+  }
+
+  /** Schedules in id order, one page at a time. */
+  async listSchedules(opts: ListSchedulesOptions = {}): Promise<SchedulePage> {
+    const req = { pageSize: opts.pageSize ?? 0, pageToken: opts.pageToken ?? '', stale: opts.stale ?? false };
+    const res = await this.schedules.call('List', req, { idempotent: true }, opts);
+    return { schedules: res.schedules.map(scheduleFromWire), nextPageToken: res.nextPageToken !== '' ? res.nextPageToken : null };
+  }
+
   /** Close every connection. Calls in flight fail; the client cannot be used again. */
   close(): void {
     this.stream.close();
     this.router.close();
+    this.schedules.close();
   }
 }

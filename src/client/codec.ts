@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState } from './types.js';
+import type { CatchUpMode, OverlapPolicy, ScheduleInfo, ScheduleInput, ScheduleJobTemplate } from './schedule-types.js';
+import type { BackoffOptions, JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState } from './types.js';
 import { JOB_STATES } from './types.js';
 import type { SizedJob } from '../limits/index.js';
 import type { wire } from '../protocol/index.js';
@@ -78,14 +79,104 @@ export function toWireSpec(job: JobInput, index: number): SubmitSpec {
     const ms = job.runAt instanceof Date ? job.runAt.getTime() : job.runAt;
     spec.runAtMs = optionalNumber(`${at}.runAt`, ms) as number;
   }
-  if (job.backoff !== undefined) {
-    const b = job.backoff;
-    spec.backoff =
-      b.type === 'fixed'
-        ? { type: 'fixed', delayMs: b.delayMs, jitter: b.jitter ?? 0 }
-        : { type: 'exponential', initialMs: b.initialMs, maxMs: b.maxMs, factor: b.factor ?? 0, jitter: b.jitter ?? 0 };
-  }
+  if (job.backoff !== undefined) spec.backoff = backoffToWire(job.backoff);
   return spec;
+}
+
+function backoffToWire(b: BackoffOptions): wire.Backoff {
+  return b.type === 'fixed'
+    ? { type: 'fixed', delayMs: b.delayMs, jitter: b.jitter ?? 0 }
+    : { type: 'exponential', initialMs: b.initialMs, maxMs: b.maxMs, factor: b.factor ?? 0, jitter: b.jitter ?? 0 };
+}
+
+/** Overlap policies as the wire spells them (`ScheduleSpec.overlap`). */
+const OVERLAP_TO_WIRE: Readonly<Record<OverlapPolicy, string>> = { allow: 'allow', skip: 'skip', bufferOne: 'buffer_one', cancelPrevious: 'cancel_previous' };
+const OVERLAP_FROM_WIRE: Readonly<Record<string, OverlapPolicy>> = Object.fromEntries(Object.entries(OVERLAP_TO_WIRE).map(([k, v]) => [v, k as OverlapPolicy]));
+
+function timeOf(name: string, t: Date | number | undefined): number | undefined {
+  return optionalNumber(name, t instanceof Date ? t.getTime() : t);
+}
+
+/**
+ * The wire `ScheduleSpec` of a schedule input. Range checks are the server's; only what cannot be
+ * encoded is refused here (the template's fields as `job.<field>`).
+ */
+export function toWireScheduleSpec(s: ScheduleInput): wire.ScheduleSpec {
+  if (s === null || typeof s !== 'object') throw new RaftJobsError(ErrorCode.InvalidArgument, 'schedule: must be an object');
+  if (typeof s.id !== 'string' || s.id === '') throw new RaftJobsError(ErrorCode.InvalidArgument, 'id: required');
+  if (s.job === null || typeof s.job !== 'object') throw new RaftJobsError(ErrorCode.InvalidArgument, 'job: required');
+  let job: SubmitSpec;
+  try {
+    job = toWireSpec(s.job, 0);
+  } catch (err) {
+    // The template's problems by the input's own names (`job.queue`, not `jobs[0].queue`).
+    if (err instanceof RaftJobsError) throw new RaftJobsError(err.code, err.message.replaceAll('jobs[0]', 'job'), err.details, { cause: err });
+    throw err;
+  }
+  const template: wire.ScheduleTemplate = { queue: job.queue, payload: job.payload };
+  if (job.priority !== undefined) template.priority = job.priority;
+  if (job.maxAttempts !== undefined) template.maxAttempts = job.maxAttempts;
+  if (job.backoff !== undefined) template.backoff = job.backoff;
+  if (job.leaseTtlMs !== undefined) template.leaseTtlMs = job.leaseTtlMs;
+  if (job.retentionMs !== undefined) template.retentionMs = job.retentionMs;
+  const spec: wire.ScheduleSpec = { id: s.id, template };
+  if (s.cron !== undefined) spec.cron = s.cron;
+  const interval = optionalNumber('intervalMs', s.intervalMs);
+  if (interval !== undefined) spec.intervalMs = interval;
+  if (s.timeZone !== undefined) spec.timeZone = s.timeZone;
+  const start = timeOf('startAt', s.startAt);
+  if (start !== undefined) spec.startAtMs = start;
+  const end = timeOf('endAt', s.endAt);
+  if (end !== undefined) spec.endAtMs = end;
+  if (s.catchUp !== undefined) spec.catchUp = { mode: s.catchUp.mode, windowMs: optionalNumber('catchUp.windowMs', s.catchUp.windowMs) ?? 0 };
+  if (s.overlap !== undefined) spec.overlap = OVERLAP_TO_WIRE[s.overlap] ?? s.overlap;
+  if (s.paused !== undefined) spec.paused = s.paused;
+  return spec;
+}
+
+function backoffFromWire(b: wire.Backoff__Output | null): BackoffOptions | null {
+  if (b === null || b.type === '') return null;
+  const jitter = b.jitter !== 0 ? { jitter: b.jitter } : {};
+  return b.type === 'fixed' ? { type: 'fixed', delayMs: b.delayMs, ...jitter } : { type: 'exponential', initialMs: b.initialMs, maxMs: b.maxMs, ...(b.factor !== 0 ? { factor: b.factor } : {}), ...jitter };
+}
+
+/** A `Schedule` message as the SDK's `ScheduleInfo`. */
+export function scheduleFromWire(w: wire.Schedule__Output): ScheduleInfo {
+  const spec = w.spec;
+  if (spec === null || spec.template === null) throw new RaftJobsError(ErrorCode.Internal, 'the server sent a schedule without its spec');
+  const t = spec.template;
+  const job: ScheduleJobTemplate = {
+    queue: t.queue,
+    payload: t.payload ?? Buffer.alloc(0),
+    priority: t.priority,
+    maxAttempts: t.maxAttempts > 0 ? t.maxAttempts : null,
+    backoff: backoffFromWire(t.backoff),
+    leaseTtlMs: t.leaseTtlMs > 0 ? t.leaseTtlMs : null,
+    retentionMs: t.retentionMs ?? null,
+  };
+  return {
+    id: spec.id,
+    cron: spec.cron ?? null,
+    intervalMs: spec.intervalMs ?? null,
+    timeZone: spec.timeZone,
+    startAt: spec.startAtMs > 0 ? spec.startAtMs : null,
+    endAt: spec.endAtMs > 0 ? spec.endAtMs : null,
+    job,
+    catchUp: { mode: (spec.catchUp?.mode || 'latest') as CatchUpMode, windowMs: spec.catchUp?.windowMs ?? 0 },
+    overlap: OVERLAP_FROM_WIRE[spec.overlap] ?? 'allow',
+    paused: spec.paused ?? false,
+    handledThrough: w.handledThroughMs,
+    lastSlot: w.lastSlotMs > 0 ? w.lastSlotMs : null,
+    lastJobId: w.lastJobId !== '' ? w.lastJobId : null,
+    lastJobState: w.lastJobState !== '' ? toJobState(w.lastJobState) : null,
+    pendingSlot: w.pendingSlotMs > 0 ? w.pendingSlotMs : null,
+    fired: w.fired,
+    skipped: w.skipped,
+    triggered: w.triggered,
+    createdAt: w.createdAtMs,
+    updatedAt: w.updatedAtMs,
+    nextFireTimes: w.nextFireTimesMs,
+  };
 }
 
 /** A state string from the server, checked. */
@@ -134,6 +225,10 @@ export class JobView {
   readonly idempotencyKey: string | null;
   /** Every attempt, oldest first. */
   readonly history: readonly JobAttempt[];
+  /** The schedule that created the job, or `null` for a submitted one. */
+  readonly scheduleId: string | null;
+  /** The schedule slot it was created for (the trigger's time for `triggerSchedule`), or `null`. */
+  readonly scheduleSlot: number | null;
 
   constructor(w: wire.Job__Output) {
     this.id = w.id;
@@ -152,6 +247,8 @@ export class JobView {
     this.finishedAt = w.finishedAtMs > 0 ? w.finishedAtMs : null;
     this.idempotencyKey = w.idempotencyKey !== '' ? w.idempotencyKey : null;
     this.history = (w.history ?? []).map(toAttempt);
+    this.scheduleId = w.scheduleId !== '' ? w.scheduleId : null;
+    this.scheduleSlot = w.scheduleId !== '' ? w.scheduleSlotMs : null;
   }
 
   /** The payload parsed as JSON (`undefined` when empty). @throws RaftJobsError INVALID_ARGUMENT when not JSON. */

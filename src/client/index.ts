@@ -6,6 +6,19 @@ export { NodeAdmin, nodeStatusFromWire, workerFromWire, type ConnectedWorker, ty
 export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';
 export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 export { JobView } from './codec.js';
+export type {
+  CatchUpMode,
+  ListSchedulesOptions,
+  OverlapPolicy,
+  ScheduleCatchUp,
+  ScheduleInfo,
+  ScheduleInput,
+  ScheduleJobInput,
+  ScheduleJobTemplate,
+  SchedulePage,
+  TriggeredJob,
+  UpdateScheduleOptions,
+} from './schedule-types.js';
 export {
   JOB_STATES,
   isTerminalState,

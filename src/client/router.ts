@@ -66,8 +66,10 @@ export interface UnaryPolicy {
 
 export interface RouterOptions {
   readonly nodes: readonly string[];
-  /** The Jobs service's client constructor (see `jobsServices`). */
+  /** The service's client constructor (see `jobsServices`). */
   readonly service: new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => grpc.Client;
+  /** Share another router's addresses (and so the leader it learned); default: a book of its own. */
+  readonly book?: AddressBook;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: SdkLogger;
@@ -81,10 +83,18 @@ export interface RouterOptions {
 
 /** The unary methods of the Jobs service (the generated definition's keys also admit any string). */
 export type JobsMethod = 'Submit' | 'Get' | 'List' | 'Cancel' | 'RetryDead' | 'Stats' | 'WaitForResult';
-/** What `method` sends, as generated from proto/jobs.proto. */
-export type RequestOf<M extends JobsMethod> = Parameters<wire.JobsDefinition[M]['requestSerialize']>[0];
-/** What `method` answers, as decoded. */
-export type ResponseOf<M extends JobsMethod> = ReturnType<wire.JobsDefinition[M]['responseDeserialize']>;
+/** The methods of the Schedules service (all unary). */
+export type SchedulesMethod = 'Create' | 'Update' | 'Delete' | 'Pause' | 'Resume' | 'Trigger' | 'Get' | 'List';
+
+/** A method definition's request as sent and answer as decoded, as generated from the .proto files. */
+/** Method `M` of definition `D`. */
+type At<D, M> = M extends keyof D ? D[M] : never;
+type RequestIn<D> = D extends { requestSerialize: (value: infer R) => Buffer } ? R : never;
+type ResponseOut<D> = D extends { responseDeserialize: (bytes: Buffer) => infer R } ? R : never;
+/** What a Jobs `method` sends, as generated from proto/jobs.proto. */
+export type RequestOf<M extends JobsMethod> = RequestIn<wire.JobsDefinition[M]>;
+/** What a Jobs `method` answers, as decoded. */
+export type ResponseOf<M extends JobsMethod> = ResponseOut<wire.JobsDefinition[M]>;
 
 type UnaryMethod = (
   request: object,
@@ -99,14 +109,14 @@ type UnaryMethod = (
  * backs off (capped, exponential, jittered) between rounds, and gives up when the caller's
  * deadline passes or its signal aborts.
  */
-export class Router {
+export class Router<D = wire.JobsDefinition, Method extends string = JobsMethod> {
   readonly book: AddressBook;
   private readonly clients = new Map<string, grpc.Client>();
   /** Aborted by `close()`: cancels calls in flight and backoff sleeps at once. */
   private readonly closing = new AbortController();
 
   constructor(private readonly o: RouterOptions) {
-    this.book = new AddressBook(o.nodes, o.random);
+    this.book = o.book ?? new AddressBook(o.nodes, o.random);
     // Every call in flight listens on it: any number of concurrent calls is normal, not a leak.
     setMaxListeners(0, this.closing.signal);
   }
@@ -126,12 +136,12 @@ export class Router {
    * failure as cause) or `signal` aborts (rejects with its reason). `request` may be a function of
    * the attempt's time budget, for calls that pass a wait time to the server.
    */
-  async call<M extends JobsMethod>(
+  async call<M extends Method>(
     method: M,
-    request: RequestOf<M> | ((attemptMs: number) => RequestOf<M>),
+    request: RequestIn<At<D, M>> | ((attemptMs: number) => RequestIn<At<D, M>>),
     policy: UnaryPolicy,
     opts: { readonly deadlineMs?: number; readonly signal?: AbortSignal } = {},
-  ): Promise<ResponseOf<M>> {
+  ): Promise<ResponseOut<At<D, M>>> {
     const { clock } = this.o;
     const signal = opts.signal ? AbortSignal.any([opts.signal, this.closing.signal]) : this.closing.signal;
     const budgetMs = opts.deadlineMs ?? this.o.deadlineMs;
@@ -150,8 +160,8 @@ export class Router {
       const attemptMs = policy.idempotent ? Math.min(remaining, policy.attemptTimeoutMs ?? this.o.attemptTimeoutMs) : remaining;
       attempts++;
       try {
-        const req = typeof request === 'function' ? request(attemptMs) : request;
-        return await this.invoke<ResponseOf<M>>(address, method, req, attemptMs, signal);
+        const req = typeof request === 'function' ? (request as (attemptMs: number) => RequestIn<At<D, M>>)(attemptMs) : request;
+        return await this.invoke<ResponseOut<At<D, M>>>(address, method, req as object, attemptMs, signal);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         const overall = clock.now() >= deadline;

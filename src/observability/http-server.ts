@@ -33,6 +33,10 @@ export interface DashboardApi {
   workers(): Promise<unknown>;
   retryDead(id: string): Promise<unknown>;
   cancel(id: string, reason: string): Promise<unknown>;
+  /** Every schedule, with its next fire time, last slot and job, and counts. */
+  schedules(): Promise<unknown>;
+  /** Pause, resume or trigger schedule `id`. */
+  scheduleAction(id: string, action: 'pause' | 'resume' | 'trigger'): Promise<unknown>;
 }
 
 /** Options of {@link startHttpServer}. */
@@ -140,12 +144,17 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
   const method = req.method ?? 'GET';
   if (method === 'POST') {
     const m = /^\/api\/jobs\/([^/]+)\/(retry|cancel)$/.exec(path);
-    if (m === null) throw new HttpError(404, `no such endpoint: POST ${path}`);
-    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow retry and cancel');
+    const sm = /^\/api\/schedules\/([^/]+)\/(pause|resume|trigger)$/.exec(path);
+    if (m === null && sm === null) throw new HttpError(404, `no such endpoint: POST ${path}`);
+    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow retry, cancel and the schedule actions');
     if (req.headers[ACTION_HEADER] !== '1') throw new HttpError(403, `actions need the ${ACTION_HEADER}: 1 header (sent by the dashboard itself)`);
-    const id = jobId(decodeURIComponent(m[1] ?? ''));
     await drain(req);
-    const job = m[2] === 'retry' ? await o.dashboard.retryDead(id) : await o.dashboard.cancel(id, 'cancelled from the dashboard');
+    if (sm !== null) {
+      sendJson(res, 200, await o.dashboard.scheduleAction(scheduleId(decodeURIComponent(sm[1] ?? '')), sm[2] as 'pause' | 'resume' | 'trigger'));
+      return;
+    }
+    const id = jobId(decodeURIComponent(m?.[1] ?? ''));
+    const job = m?.[2] === 'retry' ? await o.dashboard.retryDead(id) : await o.dashboard.cancel(id, 'cancelled from the dashboard');
     sendJson(res, 200, job);
     return;
   }
@@ -194,6 +203,9 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
     case '/api/workers':
       sendJson(res, 200, await o.dashboard.workers());
       return;
+    case '/api/schedules':
+      sendJson(res, 200, await o.dashboard.schedules());
+      return;
     default: {
       const m = /^\/api\/jobs\/([^/]+)$/.exec(path);
       if (m !== null) {
@@ -203,6 +215,14 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
       throw new HttpError(404, `not found: ${path}`);
     }
   }
+}
+
+/** A schedule id: [A-Za-z0-9._:-], 1..128 characters. */
+const SCHEDULE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function scheduleId(text: string): string {
+  if (!SCHEDULE_ID.test(text)) throw new HttpError(400, `not a schedule id: ${JSON.stringify(text.slice(0, 80))}`);
+  return text;
 }
 
 function jobId(text: string): string {

@@ -1,4 +1,4 @@
-import { Client, JOB_STATES, NodeAdmin, type ConnectedWorker, type JobView } from '../client/index.js';
+import { Client, JOB_STATES, NodeAdmin, type ConnectedWorker, type JobView, type ScheduleInfo } from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
@@ -38,7 +38,8 @@ interface NodeRow {
 
 /**
  * The dashboard's data, for a node's HTTP server. Reads follow the leader through the SDK client
- * (linearizable, like the CLI's); actions are the SDK's `retryDead` and `cancel`, so they pass the
+ * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel` and the schedule
+ * calls (pause, resume, trigger), so they pass the
  * same gRPC API and validation as any client. The cluster view asks every node's Admin service; the
  * workers view asks the leader's, since only the leader serves workers.
  */
@@ -117,6 +118,22 @@ export class DashboardBackend implements DashboardApi {
     return jobJson(await this.client.cancel(id, reason));
   }
 
+  async schedules(): Promise<unknown> {
+    const all: unknown[] = [];
+    let pageToken: string | null = null;
+    do {
+      const page = await this.client.listSchedules({ pageSize: 1000, ...(pageToken !== null ? { pageToken } : {}) });
+      all.push(...page.schedules.map(scheduleJson));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== null);
+    return { schedules: all };
+  }
+
+  async scheduleAction(id: string, action: 'pause' | 'resume' | 'trigger'): Promise<unknown> {
+    if (action === 'trigger') return { id, ...(await this.client.triggerSchedule(id)) };
+    return scheduleJson(action === 'pause' ? await this.client.pauseSchedule(id) : await this.client.resumeSchedule(id));
+  }
+
   close(): void {
     this.client.close();
     for (const a of this.admins.values()) a.close();
@@ -187,6 +204,27 @@ function preview(bytes: Buffer | null): { encoding: 'utf8' | 'base64'; text: str
   // eslint-disable-next-line no-control-regex
   const isText = !text.includes('\uFFFD') && !/[\u0000-\u0008\u000E-\u001F]/.test(text);
   return { encoding: isText ? 'utf8' : 'base64', text: isText ? text : cut.toString('base64'), bytes: bytes.length, truncated: bytes.length > PREVIEW_BYTES };
+}
+
+function scheduleJson(s: ScheduleInfo): unknown {
+  return {
+    id: s.id,
+    cron: s.cron,
+    intervalMs: s.intervalMs,
+    timeZone: s.timeZone,
+    queue: s.job.queue,
+    catchUp: s.catchUp,
+    overlap: s.overlap,
+    paused: s.paused,
+    nextFireTimes: s.nextFireTimes,
+    lastSlot: s.lastSlot,
+    lastJobId: s.lastJobId,
+    lastJobState: s.lastJobState,
+    pendingSlot: s.pendingSlot,
+    fired: s.fired,
+    skipped: s.skipped,
+    triggered: s.triggered,
+  };
 }
 
 function jobJson(j: JobView): unknown {

@@ -11,11 +11,12 @@ import { jobsServices, type wire } from '../protocol/index.js';
 import { jobToWire } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
 import { addWorkerService } from './worker-service.js';
+import { addSchedulesService } from './schedules-service.js';
 
 /** Longest a WaitForResult call waits when it gives no timeout, ms. */
 const MAX_WAIT_MS = 5 * 60_000;
 
-/** Register the Jobs and Workers services (proto/jobs.proto) on `server`. */
+/** Register the Jobs, Workers and Schedules services (proto/jobs.proto) on `server`. */
 export function addJobsServices(
   server: grpc.Server,
   o: {
@@ -105,6 +106,7 @@ export function addJobsServices(
   };
   server.addService(Jobs.service, impl);
   addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });
+  addSchedulesService(server, ctx);
   return {
     close() {
       submitStream.close();

@@ -1,4 +1,4 @@
-import type { AttemptRecord, JobView, LeaseGrant, SubmitJob } from '../jobs/index.js';
+import type { AttemptRecord, Backoff, JobView, LeaseGrant, OverlapPolicy, ScheduleDefinition, ScheduleView, SubmitJob } from '../jobs/index.js';
 import type { NodeStatus } from '../node/index.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { PEER_PROTOCOL_VERSION } from '../transport/index.js';
@@ -73,6 +73,84 @@ export function jobToWire(j: JobView): wire.Job {
     finishedAtMs: j.finishedAt ?? 0,
     idempotencyKey: j.idempotencyKey ?? '',
     history: j.history.map(attemptToWire),
+    scheduleId: j.scheduleId ?? '',
+    scheduleSlotMs: j.scheduleSlot ?? 0,
+  };
+}
+
+/** Overlap policies as the wire spells them (`ScheduleSpec.overlap`), by their name in `src/jobs`. */
+const OVERLAP_TO_WIRE: Readonly<Record<OverlapPolicy, string>> = { allow: 'allow', skip: 'skip', bufferOne: 'buffer_one', cancelPrevious: 'cancel_previous' };
+const OVERLAP_FROM_WIRE: Readonly<Record<string, OverlapPolicy>> = Object.fromEntries(Object.entries(OVERLAP_TO_WIRE).map(([k, v]) => [v, k as OverlapPolicy]));
+
+/**
+ * A `ScheduleSpec` as the definition `scheduleSet` carries. Zero and empty mean the default (see
+ * the .proto); values the wire does not know (an overlap policy, a catch-up mode) pass through
+ * so the state machine's validation names them.
+ */
+export function specToScheduleDefinition(s: wire.ScheduleSpec__Output): ScheduleDefinition {
+  const def: Record<string, unknown> = { id: s.id };
+  if (s.cron !== undefined) def['cron'] = s.cron;
+  if (s.intervalMs !== undefined) def['intervalMs'] = s.intervalMs;
+  if (s.timeZone !== '') def['timeZone'] = s.timeZone;
+  if (s.startAtMs !== 0) def['startAt'] = s.startAtMs;
+  if (s.endAtMs !== 0) def['endAt'] = s.endAtMs;
+  if (s.template !== null) def['template'] = specToSubmitJob({ ...s.template, delayMs: 0, runAtMs: 0, idempotencyKey: '' });
+  if (s.catchUp !== null) {
+    const c: Record<string, unknown> = { mode: s.catchUp.mode === '' ? 'latest' : s.catchUp.mode };
+    if (s.catchUp.windowMs !== 0) c['windowMs'] = s.catchUp.windowMs;
+    def['catchUp'] = c;
+  }
+  if (s.overlap !== '') def['overlap'] = OVERLAP_FROM_WIRE[s.overlap] ?? s.overlap;
+  if (s.paused !== undefined) def['paused'] = s.paused;
+  return def as unknown as ScheduleDefinition;
+}
+
+function backoffToWire(b: Backoff): wire.Backoff {
+  return b.type === 'fixed'
+    ? { type: 'fixed', delayMs: b.delayMs, jitter: b.jitter ?? 0 }
+    : { type: 'exponential', initialMs: b.initialMs, maxMs: b.maxMs, factor: b.factor ?? 0, jitter: b.jitter ?? 0 };
+}
+
+function templateToWire(t: ScheduleView['template']): wire.ScheduleTemplate {
+  const out: wire.ScheduleTemplate = {
+    queue: t.queue,
+    payload: Buffer.from(t.payload.buffer, t.payload.byteOffset, t.payload.byteLength),
+    priority: t.priority,
+    maxAttempts: t.maxAttempts ?? 0,
+    backoff: t.backoff === null ? null : backoffToWire(t.backoff),
+    leaseTtlMs: t.leaseTtlMs ?? 0,
+  };
+  if (t.retentionMs !== null) out.retentionMs = t.retentionMs;
+  return out;
+}
+
+/** A schedule as the wire `Schedule` message, with the next fire times the serving node computed. */
+export function scheduleToWire(v: ScheduleView, nextFireTimes: readonly number[]): wire.Schedule {
+  const spec: wire.ScheduleSpec = {
+    id: v.id,
+    timeZone: v.timeZone,
+    startAtMs: v.startAt ?? 0,
+    endAtMs: v.endAt ?? 0,
+    template: templateToWire(v.template),
+    catchUp: { mode: v.catchUp.mode, windowMs: v.catchUp.windowMs },
+    overlap: OVERLAP_TO_WIRE[v.overlap],
+    paused: v.paused,
+  };
+  if (v.cron !== null) spec.cron = v.cron;
+  if (v.intervalMs !== null) spec.intervalMs = v.intervalMs;
+  return {
+    spec,
+    handledThroughMs: v.handledThrough,
+    lastSlotMs: v.lastSlot ?? 0,
+    lastJobId: v.lastJobId ?? '',
+    lastJobState: v.lastJobState ?? '',
+    pendingSlotMs: v.pendingSlot ?? 0,
+    fired: v.fired,
+    skipped: v.skipped,
+    triggered: v.triggered,
+    createdAtMs: v.createdAt,
+    updatedAtMs: v.updatedAt,
+    nextFireTimesMs: [...nextFireTimes],
   };
 }
 
@@ -135,6 +213,15 @@ const WIRE_FIELD_NAMES: Readonly<Record<string, string>> = {
   ttlMs: 'ttl_ms',
   session: 'session_id',
   retry: 'no_retry',
+  startAt: 'start_at_ms',
+  endAt: 'end_at_ms',
+  intervalMs: 'interval_ms',
+  timeZone: 'time_zone',
+  catchUp: 'catch_up',
+  windowMs: 'window_ms',
+  // Overlap policies, named in the text of a problem with `schedule.overlap`.
+  bufferOne: 'buffer_one',
+  cancelPrevious: 'cancel_previous',
 };
 
 /** Names of `WIRE_FIELD_NAMES` safe to translate inside a problem's text (camelCase, never a plain word). */

@@ -117,6 +117,21 @@ describe.skipIf(skip)('dashboard in a real browser against a running three-node 
     await page.close();
   });
 
+  it('lists a schedule with its counts and pauses it with a click', async () => {
+    await client.createSchedule({ id: 'dash-every-second', intervalMs: 1000, job: { queue: 'dash-scheduled' } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(`http://${oc.http.get(oc.cluster.ids[0] as string) ?? ''}/`);
+    const row = '#schedules tr[data-schedule="dash-every-second"]';
+    const text = (field: string) => (p: Page) => p.locator(`${row} td[data-field="${field}"]`).textContent({ timeout: 500 }).catch(() => null);
+    await waitText(page, 'the schedule to have fired', text('counts'), (t) => /^[1-9]\d* \/ \d+$/.test(t));
+    expect(await page.locator(row).textContent()).toContain('every 1.0 s');
+    await page.locator(`${row} button[data-action="pause"]`).click();
+    await waitText(page, 'the schedule shown paused', text('paused'), (t) => t === 'paused');
+    expect((await client.getSchedule('dash-every-second')).paused).toBe(true);
+    await client.deleteSchedule('dash-every-second');
+    await page.close();
+  });
+
   it('refuses actions without the dashboard header, as a cross-site form would send them', async () => {
     const [j] = await client.submit({ queue: 'dash-csrf', maxAttempts: 1 });
     const res = await fetch(`http://${oc.http.get('n1') ?? ''}/api/jobs/${(j as { id: string }).id}/cancel`, { method: 'POST' });

@@ -49,6 +49,8 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
       calls.retried.push(id);
       return Promise.resolve({ ...DEAD_JOB, id, state: 'ready' });
     },
+    schedules: () => Promise.resolve({ schedules: [] }),
+    scheduleAction: (id) => Promise.reject(new RaftJobsError(ErrorCode.NotFound, `schedule ${id} not found`)),
     cancel: (id) => {
       calls.cancelled.push(id);
       return Promise.reject(new RaftJobsError(ErrorCode.IllegalTransition, `job ${id} is dead: only scheduled, ready or leased jobs can be cancelled`));

@@ -267,6 +267,57 @@ async function refreshDead() {
   more.textContent = page.nextPageToken ? `showing the first ${page.jobs.length} dead jobs` : '';
 }
 
+function scheduleButton(label, id, action) {
+  const b = el('button', {
+    type: 'button',
+    'data-action': action,
+    'data-schedule': id,
+    disabled: !actionsEnabled,
+    title: actionsEnabled ? `${label} schedule ${id}` : 'read-only: actions are disabled in the config',
+    text: label,
+  });
+  b.addEventListener('click', () => void actOnSchedule(action, id, b));
+  return b;
+}
+
+async function actOnSchedule(action, id, button) {
+  button.disabled = true;
+  try {
+    const r = await api(`/api/schedules/${encodeURIComponent(id)}/${action}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    toast(action === 'trigger' ? `schedule ${id} made job ${r.jobId}` : `schedule ${id} is now ${r.paused ? 'paused' : 'active'}`);
+    await refreshSchedules();
+  } catch (err) {
+    toast(`${action} ${id}: ${err.message}`, true);
+    button.disabled = !actionsEnabled;
+  }
+}
+
+function timing(s) {
+  return s.cron !== null ? `${s.cron} (${s.timeZone})` : `every ${ago(s.intervalMs)}`;
+}
+
+async function refreshSchedules() {
+  const tbody = $('schedules');
+  try {
+    const { schedules } = await api('/api/schedules');
+    const rows = schedules.map((s) =>
+      el('tr', { 'data-schedule': s.id, title: `catch-up ${s.catchUp.mode} within ${ago(s.catchUp.windowMs)}, overlap ${s.overlap}, ${s.triggered} triggered` },
+        el('td', { text: s.id }),
+        el('td', { class: 'wrap', text: timing(s) }),
+        el('td', { text: s.queue }),
+        el('td', { 'data-field': 'paused', text: s.paused ? 'paused' : 'no' }),
+        el('td', { text: time(s.nextFireTimes[0]) }),
+        el('td', { text: time(s.lastSlot) }),
+        el('td', {}, s.lastJobId ? el('a', { href: `#job=${s.lastJobId}` }, s.lastJobId, ' ', s.lastJobState ? stateBadge(s.lastJobState) : '(purged)') : '–'),
+        el('td', { class: 'num', 'data-field': 'counts', text: `${s.fired} / ${s.skipped}` }),
+        el('td', {}, scheduleButton(s.paused ? 'Resume' : 'Pause', s.id, s.paused ? 'resume' : 'pause'), scheduleButton('Trigger', s.id, 'trigger'))));
+    if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 9, class: 'muted', text: 'no schedules' })));
+    tbody.replaceChildren(...rows);
+  } catch (err) {
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 9, class: 'unreachable', text: err.message })));
+  }
+}
+
 async function refreshWorkers() {
   const tbody = $('workers');
   try {
@@ -356,6 +407,7 @@ async function main() {
   every(SLOW_POLL_MS, refreshThroughput);
   every(SLOW_POLL_MS, refreshDead);
   every(SLOW_POLL_MS, refreshWorkers);
+  every(SLOW_POLL_MS, refreshSchedules);
   every(SLOW_POLL_MS, () => (shownJob ? showJob(shownJob) : undefined));
 }
 

@@ -50,6 +50,17 @@ export interface Job {
    * The most recent 20 attempts, oldest first.
    */
   'history'?: (_raftjobs_jobs_v1_Attempt)[];
+  /**
+   * The schedule that created the job (see the Schedules service); empty for a submitted job.
+   * The job keeps it after the schedule is deleted.
+   */
+  'scheduleId'?: (string);
+  /**
+   * The slot the schedule fired the job for, ms (for a Trigger, the time it was triggered); 0
+   * for a submitted job. A slot's job has idempotency key `schedule:<id>:<slot_ms>`, a
+   * trigger's `schedule:<id>:manual:<ms>`.
+   */
+  'scheduleSlotMs'?: (number | string | Long);
 }
 
 export interface Job__Output {
@@ -97,4 +108,15 @@ export interface Job__Output {
    * The most recent 20 attempts, oldest first.
    */
   'history': (_raftjobs_jobs_v1_Attempt__Output)[];
+  /**
+   * The schedule that created the job (see the Schedules service); empty for a submitted job.
+   * The job keeps it after the schedule is deleted.
+   */
+  'scheduleId': (string);
+  /**
+   * The slot the schedule fired the job for, ms (for a Trigger, the time it was triggered); 0
+   * for a submitted job. A slot's job has idempotency key `schedule:<id>:<slot_ms>`, a
+   * trigger's `schedule:<id>:manual:<ms>`.
+   */
+  'scheduleSlotMs': (number);
 }

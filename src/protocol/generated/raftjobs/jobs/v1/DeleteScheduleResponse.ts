@@ -1,0 +1,8 @@
+// Original file: proto/jobs.proto
+
+
+export interface DeleteScheduleResponse {
+}
+
+export interface DeleteScheduleResponse__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/jobs.proto
+
+
+export interface ScheduleIdRequest {
+  'id'?: (string);
+}
+
+export interface ScheduleIdRequest__Output {
+  'id': (string);
+}
