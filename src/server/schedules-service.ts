@@ -38,7 +38,8 @@ export function addSchedulesService(server: grpc.Server, ctx: ServiceContext): v
       ctx,
       m.Get,
       async ({ id, stale }) => {
-        if (id === '') throw invalid('id: required');
+        // The id is checked as every other call on one schedule checks it (INVALID_ARGUMENT, not NOT_FOUND).
+        checked(ctx, { type: 'scheduleDelete', id });
         return found(id, await readState(ctx, (q) => withNext(q, q.getSchedule(id)), stale));
       },
       (req) => req.stale,
