@@ -50,6 +50,8 @@ export interface DriverSeedRunOptions {
   readonly maxEntryBytes?: number;
   /** `NodeSimOptions.clockSteps`. */
   readonly clockSteps?: boolean;
+  /** `NodeSimOptions.schedules`. */
+  readonly schedules?: boolean;
   readonly out: Writable;
 }
 
@@ -72,6 +74,7 @@ export async function runDriverSeeds(o: DriverSeedRunOptions): Promise<{ seeds: 
     o.maxAppendBytes !== undefined ? `--max-append-bytes ${o.maxAppendBytes}` : '',
     o.maxEntryBytes !== undefined ? `--max-entry-bytes ${o.maxEntryBytes}` : '',
     o.clockSteps === true ? '--clock-steps' : '',
+    o.schedules === true ? '--schedules' : '',
   ].filter((f) => f !== '');
   for (let seed = o.first; seed < o.first + o.count; seed++) {
     const r = await new NodeSimulation({
@@ -84,6 +87,7 @@ export async function runDriverSeeds(o: DriverSeedRunOptions): Promise<{ seeds: 
       ...(o.maxAppendBytes !== undefined ? { maxAppendBytes: o.maxAppendBytes } : {}),
       ...(o.maxEntryBytes !== undefined ? { maxEntryBytes: o.maxEntryBytes } : {}),
       ...(o.clockSteps === true ? { clockSteps: true } : {}),
+      ...(o.schedules === true ? { schedules: true } : {}),
       ...(traceAll ? { trace: (l: string) => o.out.write(l + '\n') } : {}),
     }).run();
     for (const [k, v] of Object.entries(r.stats) as [keyof NodeSimStats, number][]) totals[k] = (totals[k] ?? 0) + v;

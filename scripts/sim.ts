@@ -9,6 +9,8 @@
  *   npm run sim -- --driver --seeds 1000 [--faults crash,diskLoss,...] [--liveness 5]
  *     [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N] [--clock-steps]
  *   (--clock-steps: wall clocks skewed up to an hour and stepped during the run)
+ *   (--schedules: the job state machine runs beside it; recurring schedules are created early and
+ *    fired by the leaders' runners; no slot may fire twice, none a catch-up-all schedule owes may be missing)
  *   npm run sim -- --driver --seed 42 --verbose    # replays one seed with its full trace
  */
 import { parseArgs } from 'node:util';
@@ -17,13 +19,14 @@ import { runDriverSeeds, runSeeds } from './sim-runner.js';
 
 const USAGE = `usage: npm run sim -- [--seeds N] [--start N] [--nodes N] [--duration MS] [--seed N --verbose] [--trace]
        npm run sim -- --driver [--seeds N] [--seed N] [--faults F,...] [--liveness N]
-                       [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N] [--clock-steps]
+                       [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N] [--clock-steps] [--schedules]
 
 Runs the seeded Raft cluster simulator over seeds --start .. --start+--seeds-1 (default 1..200, 3 nodes,
 --duration 3000 ms of virtual time; 2000 with --driver) and ends with "sim: N seeds, V violations" (exit 1
 when V > 0). --seed N replays one seed exactly. --driver runs real RaftNodes over the in-memory storage and
 transport instead (src/sim/node-sim.ts) with the named faults; --clock-steps skews wall clocks up to an hour
-and steps them during the run.
+and steps them during the run; --schedules adds recurring schedules fired by the leaders' runners and checks
+that no slot fires twice and no slot a catch-up-all schedule owes is missing.
 
 faults: ${NODE_SIM_FAULTS.join(', ')}
 `;
@@ -57,6 +60,7 @@ function parseSimArgs() {
       'max-append-bytes': { type: 'string' },
       'max-entry-bytes': { type: 'string' },
       'clock-steps': { type: 'boolean', default: false },
+      schedules: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -88,6 +92,7 @@ if (!values.driver) {
     if (values[name] !== undefined) fail(`--${name} needs --driver`);
   }
   if (values['clock-steps']) fail('--clock-steps needs --driver');
+  if (values.schedules) fail('--schedules needs --driver');
   const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, trace: values.trace, out: process.stdout });
   process.exitCode = summary.violations > 0 ? 1 : 0;
 } else {
@@ -114,6 +119,7 @@ if (!values.driver) {
     ...(maxAppendBytes !== undefined ? { maxAppendBytes } : {}),
     ...(maxEntryBytes !== undefined ? { maxEntryBytes } : {}),
     ...(values['clock-steps'] ? { clockSteps: true } : {}),
+    ...(values.schedules ? { schedules: true } : {}),
     out: process.stdout,
   });
   process.exitCode = summary.violations > 0 ? 1 : 0;

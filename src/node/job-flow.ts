@@ -27,10 +27,15 @@ const RETRIED_FAILED = 6;
 const RETRIED_EXPIRED = 7;
 const RETRIED_OPERATOR = 8;
 
-/** Reports the transitions of one applied batch to `sink`, summed per event, queue and cause. O(events). */
+/**
+ * Reports the transitions of one applied batch to `sink`, summed per event, queue and cause, and
+ * each schedule fire and skip as it comes. O(events).
+ */
 export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void {
   if (events.length === 0) return;
   const rows = new Map<string, number[]>();
+  /** Queues of the jobs submitted in this batch: a schedule's job is submitted just before its `scheduleFired`. */
+  let queues: Map<string, string> | null = null;
   const add = (queue: string, slot: number): void => {
     let row = rows.get(queue);
     if (row === undefined) rows.set(queue, (row = new Array<number>(SLOTS.length).fill(0)));
@@ -40,6 +45,13 @@ export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void
     switch (e.type) {
       case 'submitted':
         add(e.queue, SUBMITTED);
+        if (sink.scheduleFired !== undefined) (queues ??= new Map()).set(e.jobId, e.queue);
+        break;
+      case 'scheduleFired':
+        sink.scheduleFired?.(e.scheduleId, queues?.get(e.jobId) ?? '', e.manual, e.lagMs);
+        break;
+      case 'scheduleSkipped':
+        sink.scheduleSkipped?.(e.scheduleId, e.slots);
         break;
       case 'completed':
         add(e.queue, COMPLETED);

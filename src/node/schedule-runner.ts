@@ -38,10 +38,19 @@ interface Planned {
 
 /** Longest a timer is armed for; a schedule further ahead is looked at again then, ms. */
 const MAX_WAIT_MS = 60 * 60_000;
+/**
+ * After a proposal failed (this node is handing leadership over, or the command was refused for
+ * a reason other than a slot already fired), the schedule waits this long before it is proposed
+ * again, ms: a leader that refuses proposals while it transfers leadership would otherwise be
+ * asked again at once, in a loop that never yields to a timer.
+ */
+export const RETRY_AFTER_FAILURE_MS = 100;
 
 export class ScheduleRunner {
   private readonly plans = new Map<string, Planned>();
   private readonly inFlight = new Set<string>();
+  /** Schedules whose last proposal failed, and the replicated time before which they wait. */
+  private readonly holds = new Map<string, number>();
   private timer: unknown = null;
   private timerAt = Infinity;
   private active = false;
@@ -65,6 +74,7 @@ export class ScheduleRunner {
     this.active = false;
     this.plans.clear();
     this.inFlight.clear();
+    this.holds.clear();
     this.clearTimer();
   }
 
@@ -91,8 +101,9 @@ export class ScheduleRunner {
     let earliest = Infinity;
     for (const [id, plan] of this.plans) {
       if (plan.nextSlot === null || this.inFlight.has(id)) continue;
-      if (plan.nextSlot <= now) this.fire(id, now);
-      else earliest = Math.min(earliest, plan.nextSlot);
+      const hold = this.holds.get(id) ?? -Infinity;
+      if (plan.nextSlot <= now && hold <= now) this.fire(id, now);
+      else earliest = Math.min(earliest, Math.max(plan.nextSlot, hold));
     }
     this.arm(earliest, now);
   }
@@ -103,14 +114,15 @@ export class ScheduleRunner {
       seen.add(s.id);
       const key = `${s.updatedAt}:${s.handledThrough}:${s.paused ? 1 : 0}`;
       if (this.plans.get(s.id)?.key === key) continue;
-      this.plans.set(s.id, { key, nextSlot: s.paused ? null : nextSlotOf(s) });
+      this.plans.set(s.id, { key, nextSlot: s.paused ? null : nextSlotOf(s, this.host.query.options.maxSlotsPerFire) });
     }
     for (const id of this.plans.keys()) if (!seen.has(id)) this.plans.delete(id);
   }
 
   private fire(id: string, now: number): void {
     const s = this.host.query.getSchedule(id);
-    const cmd = s === null ? null : scheduleFireCommand(s, now);
+    // At most the cluster's own maxSlotsPerFire: the state machine refuses a longer list.
+    const cmd = s === null ? null : scheduleFireCommand(s, now, this.host.query.options.maxSlotsPerFire);
     if (cmd === null) {
       // Nothing due after all (the state moved on meanwhile): plan it again from the state.
       this.plans.delete(id);
@@ -118,11 +130,18 @@ export class ScheduleRunner {
       return;
     }
     this.inFlight.add(id);
+    const holdOff = (): void => void this.holds.set(id, this.host.time() + RETRY_AFTER_FAILURE_MS);
     this.host.propose(cmd).then(
       (res) => {
-        if (!res.ok && res.code !== ErrorCode.SlotAlreadyFired) this.log.warn({ scheduleId: id, code: res.code, message: res.message }, 'schedule fire refused');
+        if (res.ok || res.code === ErrorCode.SlotAlreadyFired) {
+          this.holds.delete(id);
+          return;
+        }
+        holdOff();
+        this.log.warn({ scheduleId: id, code: res.code, message: res.message }, 'schedule fire refused');
       },
       (err: unknown) => {
+        holdOff();
         if (!(err instanceof RaftJobsError && (err.code === ErrorCode.NotLeader || err.code === ErrorCode.ShuttingDown || err.code === ErrorCode.OutcomeUnknown))) {
           this.log.warn({ err, scheduleId: id }, 'schedule fire proposal failed');
         }
@@ -160,6 +179,6 @@ export class ScheduleRunner {
 }
 
 /** The first slot of `s` after what it has handled; a schedule with missed slots has one in the past. */
-function nextSlotOf(s: ScheduleView): number | null {
-  return dueSlots(s, s.handledThrough).nextSlot;
+function nextSlotOf(s: ScheduleView, maxSlots: number): number | null {
+  return dueSlots(s, s.handledThrough, maxSlots).nextSlot;
 }

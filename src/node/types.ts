@@ -141,4 +141,11 @@ export type RetryCause = 'failed' | 'expired' | 'operator';
 export interface JobFlowSink {
   /** `count` jobs of `queue` went through `event`; `cause` is set for `retried` only. */
   job(event: JobFlowEvent, queue: string, count: number, cause?: RetryCause): void;
+  /**
+   * Schedule `scheduleId` fired one slot as a job of `queue` (`manual`: a trigger, whose slot is
+   * its own entry's time), `lagMs` after the slot (the entry's replicated time minus the slot).
+   */
+  scheduleFired?(scheduleId: string, queue: string, manual: boolean, lagMs: number): void;
+  /** `slots` slots of schedule `scheduleId` will never fire (catch-up or overlap policy). */
+  scheduleSkipped?(scheduleId: string, slots: number): void;
 }

@@ -2,7 +2,8 @@
  * Prometheus metrics of one node (prom-client, one registry per node so several nodes can share a
  * process in tests). Three kinds of input:
  * - hooks the driver calls as it works (`NodeMetrics`: fsync and proposal latency, applied entries);
- * - job transitions of applied entries (`JobFlowSink`) and handler times reported by workers;
+ * - job transitions of applied entries (`JobFlowSink`), schedule fires, skips and lag, and handler
+ *   times reported by workers;
  * - gauges read from the node at scrape time (`MetricsSource`: role, term, indexes, lag, jobs by state).
  *
  * Names follow Prometheus conventions: `_total` counters, `_seconds` durations.
@@ -61,6 +62,9 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
   private readonly snapshots: Counter<'kind'>;
   private readonly snapshotBytes: Gauge<'kind'>;
   private readonly handler: Histogram<'queue' | 'outcome'>;
+  private readonly scheduleFires: Counter<'schedule' | 'trigger'>;
+  private readonly scheduleSkips: Counter<'schedule'>;
+  private readonly scheduleLag: Histogram<'queue'>;
 
   /**
    * @param o.nodeId, o.clusterId exported as `raftjobs_node_info` labels.
@@ -102,6 +106,30 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
       help: 'Handler run time reported by workers with each completion or failure (recorded by the leader that accepted it).',
       labelNames: ['queue', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+
+    // Schedules: the counters are per schedule (at most limits.maxSchedules, 10,000, series each;
+    // a counter series is cheap, and "this schedule stopped firing" is what one alerts on); the
+    // lag histogram is per queue of the schedule's jobs, since a histogram per schedule would be
+    // 10,000 × its buckets series.
+    this.scheduleFires = new Counter({
+      name: 'raftjobs_schedule_fires_total',
+      help: 'Jobs a schedule created: trigger="slot" for its slots, "manual" for triggers. Counted as this node applies the log.',
+      labelNames: ['schedule', 'trigger'],
+      registers,
+    });
+    this.scheduleSkips = new Counter({
+      name: 'raftjobs_schedule_skipped_slots_total',
+      help: 'Slots of a schedule that will never fire (its catch-up or overlap policy). Counted as this node applies the log.',
+      labelNames: ['schedule'],
+      registers,
+    });
+    this.scheduleLag = new Histogram({
+      name: 'raftjobs_schedule_lag_seconds',
+      help: "From a slot's time to its job's creation (the replicated time of the entry that fired it), by the job's queue; manual triggers are not observed.",
+      labelNames: ['queue'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
       registers,
     });
 
@@ -261,6 +289,15 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
       }
       t[event] += count;
     }
+  }
+
+  scheduleFired(scheduleId: string, queue: string, manual: boolean, lagMs: number): void {
+    this.scheduleFires.inc({ schedule: scheduleId, trigger: manual ? 'manual' : 'slot' });
+    if (!manual) this.scheduleLag.observe({ queue }, lagMs / 1000);
+  }
+
+  scheduleSkipped(scheduleId: string, slots: number): void {
+    this.scheduleSkips.inc({ schedule: scheduleId }, slots);
   }
 
   // ------------------------------------------------------------------ API observer

@@ -1,17 +1,42 @@
+import {
+  applyBatch,
+  createState,
+  decodeBatch,
+  encodeBatch,
+  restoreState,
+  snapshotState,
+  type Command,
+  type CommandResult,
+  type JobEvent,
+  type JobsOptions,
+  type JobsState,
+} from '../jobs/index.js';
 import type { Application } from '../node/types.js';
 
-/** One command of the simulated application: a unique id and a payload of `size` filler bytes. */
+/**
+ * One command of the simulated application: a unique id and a payload of `size` filler bytes, or
+ * (with `job`) a job command whose encoding is the payload (see {@link jobCommand}).
+ */
 export interface SimCommand {
   readonly id: number;
   readonly size: number;
   /** A liveness probe (proposed after the faults heal). */
   readonly probe?: boolean;
+  /** A job command for the embedded job state machine, and its encoding (`size` bytes). */
+  readonly job?: { readonly command: Command; readonly bytes: Uint8Array };
 }
 
-/** What applying one command returns: where it landed. */
+/** What applying one command returns: where it landed, and a job command's result. */
 export interface SimResult {
   readonly id: number;
   readonly index: number;
+  readonly job?: CommandResult;
+}
+
+/** A `SimCommand` carrying job command `command` (encoded as a batch of one, time 0). */
+export function jobCommand(id: number, command: Command): SimCommand {
+  const bytes = encodeBatch({ time: 0, commands: [command] });
+  return { id, size: bytes.length, job: { command, bytes } };
 }
 
 /** Hash of the state before anything is applied. */
@@ -21,6 +46,9 @@ export const NOOP_HASH = 0x6e6f6f70;
 const HEADER = 12;
 const COMMAND_HEADER = 9;
 const SNAPSHOT_HEADER = 16;
+/** Command flag byte: filler, a probe, a job command. */
+const FLAG_PROBE = 1;
+const FLAG_JOB = 2;
 
 /** FNV-1a step over one 32-bit value. */
 export function mix(h: number, v: number): number {
@@ -59,6 +87,8 @@ export interface SimAppHooks {
    * replicated time).
    */
   timeWentBack(index: number, time: number, now: number): void;
+  /** With a job state machine: the job transitions entry `index` made (every entry, once per replica). */
+  jobEvents?(index: number, events: readonly JobEvent[]): void;
 }
 
 /**
@@ -67,6 +97,10 @@ export interface SimAppHooks {
  * they applied the same sequence up to it. Commands are ids with filler payloads, which lets the
  * simulation propose entries of any size up to the entry bound. Snapshots hold the index,
  * chain and time, padded to a size the simulation chooses (so snapshot transfers carry real bytes).
+ *
+ * With `jobs` options it also embeds the real job state machine (src/jobs): job commands ride in
+ * entries beside the filler ones, every entry is applied to it as one batch at the entry's time
+ * (as `JobsApp` applies a whole entry), and its snapshot travels inside the application's.
  */
 export class SimApp implements Application<SimCommand, SimResult> {
   /** Last index applied (normal entries here, no-ops through `noteApplied`). */
@@ -74,10 +108,15 @@ export class SimApp implements Application<SimCommand, SimResult> {
   chain = INITIAL_CHAIN;
   /** Latest entry time applied (J5's clock): in the snapshot, not in the chain. */
   now = 0;
+  /** The embedded job state (null without `jobs` options). */
+  jobs: JobsState | null;
   constructor(
     private readonly hooks: SimAppHooks,
     private readonly snapshotPadBytes = 0,
-  ) {}
+    private readonly jobsOptions: Partial<JobsOptions> | null = null,
+  ) {
+    this.jobs = jobsOptions === null ? null : createState(jobsOptions);
+  }
 
   /** Bytes `encode` makes of `commands`: the bound the driver checks against `maxEntryBytes`. */
   static encodedSize(commands: readonly SimCommand[]): number {
@@ -94,9 +133,10 @@ export class SimApp implements Application<SimCommand, SimResult> {
     let at = HEADER;
     for (const c of commands) {
       v.setUint32(at, c.id);
-      out[at + 4] = c.probe === true ? 1 : 0;
+      out[at + 4] = c.job !== undefined ? FLAG_JOB : c.probe === true ? FLAG_PROBE : 0;
       v.setUint32(at + 5, c.size);
-      out.fill(c.id & 0xff, at + COMMAND_HEADER, at + COMMAND_HEADER + c.size);
+      if (c.job !== undefined) out.set(c.job.bytes, at + COMMAND_HEADER);
+      else out.fill(c.id & 0xff, at + COMMAND_HEADER, at + COMMAND_HEADER + c.size);
       at += COMMAND_HEADER + c.size;
     }
     return out;
@@ -117,16 +157,36 @@ export class SimApp implements Application<SimCommand, SimResult> {
     const time = v.getFloat64(4);
     if (time < this.now) this.hooks.timeWentBack(index, time, this.now);
     else this.now = time;
-    const results: SimResult[] = [];
+    const ids: number[] = [];
+    /** Positions in `ids` of the job commands, and the commands. */
+    const jobAt: number[] = [];
+    const jobCommands: Command[] = [];
     let probe = false;
     let at = HEADER;
     for (let i = 0; i < count; i++) {
       const id = v.getUint32(at);
-      if (data[at + 4] === 1) probe = true;
-      results.push({ id, index });
-      at += COMMAND_HEADER + v.getUint32(at + 5);
+      const size = v.getUint32(at + 5);
+      if (data[at + 4] === FLAG_PROBE) probe = true;
+      if (data[at + 4] === FLAG_JOB) {
+        const decoded = decodeBatch(data.subarray(at + COMMAND_HEADER, at + COMMAND_HEADER + size));
+        const command = decoded.ok ? decoded.value.commands[0] : undefined;
+        if (command === undefined) throw new Error(`entry ${index}: command ${id} is not a job command`);
+        jobAt.push(ids.length);
+        jobCommands.push(command);
+      }
+      ids.push(id);
+      at += COMMAND_HEADER + size;
     }
     if (at !== data.length) throw new Error(`entry ${index}: ${data.length} bytes, commands end at ${at}`);
+    const results: SimResult[] = ids.map((id) => ({ id, index }));
+    if (this.jobs !== null) {
+      const events: JobEvent[] = [];
+      const jobResults = applyBatch(this.jobs, { time, commands: jobCommands }, index, events);
+      jobAt.forEach((pos, k) => {
+        results[pos] = { id: ids[pos] as number, index, job: jobResults[k] as CommandResult };
+      });
+      this.hooks.jobEvents?.(index, events);
+    }
     this.step(index, contentHash(data));
     if (probe) this.hooks.probeApplied(index);
     return results;
@@ -140,13 +200,20 @@ export class SimApp implements Application<SimCommand, SimResult> {
     if (this.index !== index) this.step(index, NOOP_HASH);
   }
 
+  /** Header, then (with jobs) the job snapshot's length and bytes, then the padding. */
   snapshot(): Uint8Array {
-    const out = new Uint8Array(SNAPSHOT_HEADER + this.snapshotPadBytes);
+    const jobs = this.jobs === null ? null : snapshotState(this.jobs);
+    const padAt = SNAPSHOT_HEADER + (jobs === null ? 0 : 4 + jobs.length);
+    const out = new Uint8Array(padAt + this.snapshotPadBytes);
     const v = new DataView(out.buffer);
     v.setUint32(0, this.index);
     v.setUint32(4, this.chain);
     v.setFloat64(8, this.now);
-    out.fill(this.chain & 0xff, SNAPSHOT_HEADER);
+    if (jobs !== null) {
+      v.setUint32(SNAPSHOT_HEADER, jobs.length);
+      out.set(jobs, SNAPSHOT_HEADER + 4);
+    }
+    out.fill(this.chain & 0xff, padAt);
     return out;
   }
 
@@ -155,6 +222,12 @@ export class SimApp implements Application<SimCommand, SimResult> {
     this.index = v.getUint32(0);
     this.chain = v.getUint32(4);
     this.now = v.getFloat64(8);
+    if (this.jobsOptions !== null) {
+      const n = v.getUint32(SNAPSHOT_HEADER);
+      const restored = restoreState(data.subarray(SNAPSHOT_HEADER + 4, SNAPSHOT_HEADER + 4 + n), this.jobsOptions);
+      if (!restored.ok) throw new Error(`undecodable job snapshot: ${restored.error}`);
+      this.jobs = restored.value;
+    }
     this.hooks.restored(this.index, this.chain);
   }
 
