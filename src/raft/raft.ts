@@ -570,7 +570,9 @@ export class Raft {
     // pre-vote for a later term is always free) and the candidate's log is up to date (§5.4.1).
     const canVote =
       this.vote === m.from || (this.vote === null && this.leaderId === null) || (pre && m.term > this.term);
-    const granted = canVote && this.voteGuardTicks === 0 && (pre || this.rejoinAllows(m.term)) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    // A pre-vote is granted only where the vote would be (the rejoin guard included): a pre-vote
+    // the real vote then refuses only lets a candidate that cannot win bump everyone's term.
+    const granted = canVote && this.voteGuardTicks === 0 && this.rejoinAllows(m.term) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     const respType = pre ? 'preVoteResp' : 'voteResp';
     if (granted) {
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true });

@@ -106,6 +106,39 @@ describe('a follower that lost its disk never votes twice in a term', () => {
   });
 });
 
+describe('a rejoining node grants no pre-vote it would refuse as a vote', () => {
+  it('a stale candidate gets no pre-vote from a node that lost its disk, so it never starts real elections that only bump terms', () => {
+    const net = new Network({ size: 3, seed: 5, tuning: { emptyStartVoteDelayTicks: 4 } });
+    net.tickAll(5);
+    net.electLeader('n1');
+    net.commit('n1', 'a');
+    net.tickAll(2);
+    // n2 falls behind; n3 loses its disk; the leader dies.
+    net.isolate('n2');
+    net.commit('n1', 'b', 'c');
+    net.tickAll(2, ['n1', 'n3']);
+    net.wipe('n3', 77);
+    net.crash('n1');
+    net.heal();
+    const votes: string[] = [];
+    net.filter = (m) => {
+      if (m.type === 'vote' && m.from === 'n2') votes.push(`${m.to}@${m.term}`);
+      if (m.type === 'preVoteResp' && m.from === 'n3' && m.to === 'n2' && m.granted) votes.push('pre-vote granted by n3');
+      return m;
+    };
+    const term = net.status('n2').term;
+    net.tickAll(60, ['n2', 'n3']);
+    // Before: n3 granted n2's pre-vote (its empty log is behind n2's), then refused the vote, and
+    // n2 went on bumping the term of every node it reached, one election timeout after another.
+    expect(votes).toEqual([]);
+    expect(net.status('n2').term).toBe(term);
+    // With the leader back, the cluster elects a leader holding every committed entry.
+    net.restart('n1');
+    net.tickUntil(() => net.leaders().length === 1, 300);
+    expect(net.applied(net.leaders()[0] as string)).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('a snapshot whose reply is lost', () => {
   /** n3 falls behind a compacted log, receives the snapshot, and its reply to it is lost. */
   function snapshotReplyLost(): Network {
