@@ -109,8 +109,11 @@ export class Progress {
     if (this.retired.includes(incarnation)) return 'stale';
     const previous = this.incarnation;
     this.incarnation = incarnation;
-    if (previous === 0) return 'current';
-    this.retired.push(previous);
+    // The first one this leader hears of; nothing acknowledged yet, so nothing to forget. (One
+    // that follows acknowledgements sent without it is a new disk too: a data directory keeps its
+    // incarnation for life, so forget them; probing from the start finds the true match.)
+    if (previous === 0 && this.match === 0) return 'current';
+    if (previous !== 0) this.retired.push(previous);
     this.match = 0;
     this.readAck = 0;
     this.state = 'probe';
