@@ -10,19 +10,21 @@ import tseslint from 'typescript-eslint';
 const LAYERS = {
   errors: [],
   protocol: [],
+  // Certificate identities, files and gRPC credentials; shared by config checks, the SDK and nodes.
+  tls: ['errors'],
   storage: ['raft', 'errors', 'limits'],
   transport: ['raft', 'errors', 'limits'],
-  config: ['jobs', 'errors', 'limits'],
+  config: ['jobs', 'tls', 'errors', 'limits'],
   // The SDK loads no server code: what it shares with the server is the .proto contract, the error
   // type and the byte arithmetic of a submit.
-  client: ['protocol', 'errors', 'limits'],
+  client: ['protocol', 'tls', 'errors', 'limits'],
   node: ['raft', 'jobs', 'storage', 'transport', 'config', 'errors', 'limits'],
   observability: ['node', 'jobs', 'transport', 'config', 'errors', 'limits'],
   sim: ['raft', 'jobs', 'node', 'storage', 'transport', 'errors', 'limits'],
   // The dashboard backend is a client of its own cluster (src/server/dashboard-backend.ts): its
   // reads and actions go through the SDK exactly as a user's would, from whichever node serves it.
-  server: ['node', 'jobs', 'storage', 'transport', 'config', 'observability', 'protocol', 'client', 'errors', 'limits'],
-  cli: ['server', 'client', 'config', 'observability', 'protocol', 'errors', 'limits'],
+  server: ['node', 'jobs', 'storage', 'transport', 'config', 'observability', 'protocol', 'client', 'tls', 'errors', 'limits'],
+  cli: ['server', 'client', 'config', 'observability', 'protocol', 'tls', 'errors', 'limits'],
 };
 
 /** Rules a layer keeps beside its list: restricted names (`paths`) and more `patterns`. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep]`
+ * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep] [--tls]`
  *
  * Benchmarks raftjobs on a local three-node cluster of real processes (LevelDB with fsync, gRPC on
  * loopback), with every client and worker in its own process:
@@ -28,7 +28,7 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBacklog, type BacklogResult } from './bench/backlog.js';
-import { addresses, leaderProbe, startCluster, type Cluster } from './bench/cluster.js';
+import { raftjobsTarget, leaderProbe, startCluster, type Cluster } from './bench/cluster.js';
 import { runFailover, type FailoverResult } from './bench/failover.js';
 import { runProfile, type ProfileResult } from './bench/profile.js';
 import type { LeaderStats, Probe } from './bench/metrics.js';
@@ -38,7 +38,7 @@ import { renderTable, type Row } from './bench/report.js';
 import { fmt, round } from './bench/stats.js';
 import { runE2e, runPickup, runSubmit, type E2eConfig, type E2eResult, type PickupResult, type SubmitResult, type WorkloadSizes } from './bench/workloads.js';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,backlog,profile] [--keep]';
+const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,backlog,profile] [--keep] [--tls]';
 const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'backlog', 'profile'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
@@ -47,7 +47,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean };
+let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean; tls?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
@@ -57,6 +57,7 @@ try {
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      tls: { type: 'boolean', default: false },
     },
     strict: true,
   }));
@@ -142,7 +143,7 @@ try {
 
   if (sharedWorkloads) {
     log(`[${elapsed()}] starting a three-node cluster`);
-    cluster = await startCluster();
+    cluster = await startCluster(values.tls === true ? { tls: { clientCertificates: 'require' } } : {});
     log(`[${elapsed()}] cluster up in ${cluster.dir}`);
   }
   if (withBullmq && (only.has('e2e') || only.has('submit') || only.has('pickup'))) {
@@ -153,7 +154,7 @@ try {
     const list: [SystemResults, Target, Probe | undefined, () => number[]][] = [];
     const c = cluster;
     const r = redis;
-    if (c !== null) list.push([rj, { kind: 'raftjobs', nodes: addresses(c) }, leaderProbe(c), () => c.ids.flatMap((id) => c.pid(id) ?? [])]);
+    if (c !== null) list.push([rj, raftjobsTarget(c), leaderProbe(c), () => c.ids.flatMap((id) => c.pid(id) ?? [])]);
     if (r !== null) list.push([bq, { kind: 'bullmq', host: r.host, port: r.port }, undefined, () => [r.pid]]);
     return list;
   };
@@ -200,7 +201,7 @@ try {
   }
   if (only.has('backlog')) {
     log(`[${elapsed()}] backlog: a fresh cluster, levels ${backlogLevels.join(', ')}`);
-    cluster = await startCluster();
+    cluster = await startCluster(values.tls === true ? { tls: { clientCertificates: 'require' } } : {});
     backlog = await runBacklog(cluster, backlogLevels, backlogMeasure, quick ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'], log);
     await cluster.cleanup(values.keep === true);
     cluster = null;
@@ -276,7 +277,7 @@ if (backlog !== null) {
 }
 
 print('');
-print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}${values.tls === true ? ' (--tls: mutual TLS between nodes, clients and workers)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 for (const line of renderTable(rows, withB)) print(line);
 if (bullmqSkipped !== null) print(`BullMQ comparison skipped: ${bullmqSkipped}`);
 if (failover !== null && failover.submitErrors > 0) print(`failover: ${failover.submitErrors} submits failed; first: ${failover.firstError ?? '?'}`);
@@ -294,6 +295,7 @@ if (values.json === true) {
   const json: Record<string, unknown> = {
     date: new Date(started).toISOString(),
     quick,
+    tls: values.tls === true,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
     e2eJobsPerSec: r2(best(rj.e2e)),
     e2e: rj.e2e.map((r) => ({ config: r.config.name, jobsPerSec: r2(r.jobsPerSec), jobs: r.config.jobs, cpuMsPerJob: cpuJson(r), leader: leaderJson(r.leader) })),

@@ -105,6 +105,11 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
   const nodeCommand = (id: string): string[] => [BIN, 'node', '--config', configPath, '--id', id];
   const shownConfig = displayPath(configPath, cwd);
   print(`starting ${ids.length} node(s) of cluster "${config.clusterId}" from ${shownConfig}, data in ${displayPath(config.dataDir, cwd)}`);
+  if (config.tls === undefined) {
+    print('insecure: no "tls" section, so peers, clients and workers talk plaintext with no authentication; for local development only (README: Running securely)');
+  } else {
+    print(`tls: cluster CA ${displayPath(config.tls.caFile, cwd)}, node certificates in ${displayPath(config.tls.certsDir, cwd)}, client certificates ${config.tls.clientCertificates === 'require' ? 'required' : 'optional'}`);
+  }
 
   let stopping = false;
   let notifyChange: () => void = () => {};

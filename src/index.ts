@@ -10,6 +10,7 @@ export {
   type CallOptions,
   type CatchUpMode,
   type ClientOptions,
+  type ClientTls,
   type ClusterStats,
   type GetOptions,
   type JobAttempt,

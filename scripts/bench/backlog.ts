@@ -8,7 +8,7 @@
  * so worker start-up and stream set-up are not in it.
  */
 import { closeAll, completedSum, startChildren, waitForCompleted, type BenchChild } from './children.js';
-import { addresses, waitCaughtUp, type Cluster } from './cluster.js';
+import { raftjobsTarget, waitCaughtUp, type Cluster } from './cluster.js';
 import { wallMs } from './protocol.js';
 import { rssMiB, sleep } from './stats.js';
 
@@ -57,7 +57,7 @@ export async function runBacklog(
   restartWith: readonly ('SIGTERM' | 'SIGKILL')[],
   log: (line: string) => void,
 ): Promise<BacklogResult> {
-  const target = { kind: 'raftjobs', nodes: addresses(cluster) } as const;
+  const target = raftjobsTarget(cluster);
   const queue = 'backlog';
   const results: BacklogLevel[] = [];
   const [filler] = await startChildren('backlog-filler-', 1, { role: 'submit', target, queue });

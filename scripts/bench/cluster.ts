@@ -74,6 +74,11 @@ export function addresses(cluster: Cluster): string[] {
   return cluster.nodes.map((n) => n.address);
 }
 
+/** The bench target of a cluster: its addresses, and its certificates when it runs TLS. */
+export function raftjobsTarget(cluster: Cluster): { readonly kind: 'raftjobs'; readonly nodes: readonly string[]; readonly tls?: { readonly certsDir: string } } {
+  return { kind: 'raftjobs', nodes: addresses(cluster), ...(cluster.certsDir === null ? {} : { tls: { certsDir: cluster.certsDir } }) };
+}
+
 /** The current leader's status row (waits for one). */
 export function leader(cluster: Cluster, exclude: readonly string[] = []): Promise<StatusRow> {
   return cluster.waitForLeader({ exclude });

@@ -10,7 +10,7 @@
  * would slow the election it measures.
  */
 import { closeAll, startChildren, type BenchChild } from './children.js';
-import { addresses, waitCaughtUp, type Cluster } from './cluster.js';
+import { raftjobsTarget, waitCaughtUp, type Cluster } from './cluster.js';
 import { wallMs } from './protocol.js';
 import { max, median, sleep } from './stats.js';
 
@@ -50,7 +50,7 @@ async function becameLeader(cluster: Cluster, ids: readonly string[], sinceMs: n
 }
 
 export async function runFailover(cluster: Cluster, kills: number, log: (line: string) => void, retryMaxMs?: number): Promise<FailoverResult> {
-  const target = { kind: 'raftjobs', nodes: addresses(cluster) } as const;
+  const target = raftjobsTarget(cluster);
   const queue = 'failover';
   const workers = await startChildren('failover-worker-', 1, { role: 'work', target, queue, concurrency: 32 });
   let clients: BenchChild[] = [];

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { addresses, BIN, childEnv, Cluster, REPO_ROOT } from './cluster.js';
+import { raftjobsTarget, BIN, childEnv, Cluster, REPO_ROOT } from './cluster.js';
 import { formatSummary, summarise, type ProfileSummary } from './cpuprofile.js';
 import { wallMs } from './protocol.js';
 import type { Target } from './protocol.js';
@@ -60,7 +60,7 @@ export async function profileNodes<T>(name: string, workload: (target: Target, l
     log(`  profiling: nodes started with --cpu-prof, ${lead.id} leads; running ${name}`);
     // Start-up (module loading, compilation) is left out of the summary.
     const skipMs = wallMs() - spawnedAt;
-    const e2e = await workload({ kind: 'raftjobs', nodes: addresses(cluster) }, cluster.address(lead.id));
+    const e2e = await workload(raftjobsTarget(cluster), cluster.address(lead.id));
     // Not asked again: a Status call computes the state digest (a pass over every job) and would show in the profile.
     const leaderId = lead.id;
     const pids = new Map(cluster.ids.map((id) => [id, procs.get(id)?.pid ?? -1]));

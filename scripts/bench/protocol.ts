@@ -11,7 +11,7 @@
 
 /** Which system a child talks to. */
 export type Target =
-  | { readonly kind: 'raftjobs'; readonly nodes: readonly string[] }
+  | { readonly kind: 'raftjobs'; readonly nodes: readonly string[]; readonly tls?: { readonly certsDir: string } }
   | { readonly kind: 'bullmq'; readonly host: string; readonly port: number };
 
 export type TargetKind = Target['kind'];

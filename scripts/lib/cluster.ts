@@ -1,4 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import { initCa, issueCertificate } from '../../src/cli/certs.js';
+import { clientCredentials, type ClientTls } from '../../src/client/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchStatus, type StatusRow } from '../../src/cli/status-command.js';
@@ -37,6 +40,12 @@ export interface ClusterOptions {
   readonly exitTimeoutMs?: number;
   /** Prefix of the temporary directory's name. Default "raftjobs-cluster-". */
   readonly tmpPrefix?: string;
+  /**
+   * Run with TLS: a CA and a certificate per node and one client (`client-itest`) are made in
+   * `<dir>/certs` by `raftjobs certs`' own functions, and the config gets a `tls` section.
+   * Status calls then use the client certificate. Default: plaintext.
+   */
+  readonly tls?: { readonly clientCertificates?: 'require' | 'optional' };
 }
 
 /** Options of the `waitFor...` methods. */
@@ -110,6 +119,9 @@ export class Cluster {
   readonly #procs = new Map<string, NodeProcess>();
   #nodeEnv: ((id: string) => Readonly<Record<string, string>>) | null = null;
   readonly #runs = new Map<string, number>();
+  #credentials: grpc.ChannelCredentials | undefined;
+  /** `<dir>/certs` of a TLS cluster, else null. */
+  readonly certsDir: string | null;
 
   private constructor(dir: string, nodes: readonly { id: string; address: string }[], o: ClusterOptions) {
     this.dir = dir;
@@ -119,6 +131,14 @@ export class Cluster {
     this.nodes = nodes;
     this.#o = o;
     this.#env = childEnv(o.env);
+    this.certsDir = o.tls === undefined ? null : join(dir, 'certs');
+  }
+
+  /** What an SDK client of this cluster needs: CA and the `itest` client certificate; undefined when plaintext. */
+  clientTls(): ClientTls | undefined {
+    if (this.certsDir === null) return undefined;
+    const read = (name: string): Buffer => readFileSync(join(this.certsDir as string, name));
+    return { ca: read('ca.crt'), cert: read('client-itest.crt'), key: read('client-itest.key') };
   }
 
   /** Writes the config into a new temporary directory; starts nothing. */
@@ -132,7 +152,15 @@ export class Cluster {
     if (o.tickMs !== undefined) raft['tickMs'] = o.tickMs;
     if (o.electionTicks !== undefined) raft['electionTicks'] = o.electionTicks;
     if (o.heartbeatTicks !== undefined) raft['heartbeatTicks'] = o.heartbeatTicks;
-    const config = { clusterId: o.clusterId ?? 'itest', dataDir: './data', nodes, raft, ...o.config };
+    const tls: Record<string, unknown> = {};
+    if (o.tls !== undefined && cluster.certsDir !== null) {
+      await initCa(cluster.certsDir);
+      for (const n of nodes) await issueCertificate(cluster.certsDir, { who: { kind: 'node', name: n.id } });
+      await issueCertificate(cluster.certsDir, { who: { kind: 'client', name: 'itest' } });
+      tls['tls'] = { certsDir: './certs', clientCertificates: o.tls.clientCertificates ?? 'require' };
+      cluster.#credentials = clientCredentials(cluster.clientTls());
+    }
+    const config = { clusterId: o.clusterId ?? 'itest', dataDir: './data', nodes, raft, ...tls, ...o.config };
     writeFileSync(cluster.configPath, JSON.stringify(config, null, 2) + '\n');
     mkdirSync(cluster.logDir);
     return cluster;
@@ -300,7 +328,7 @@ export class Cluster {
    * with its state digest unless `digest` is false.
    */
   status(id: string, o: { readonly digest?: boolean } = {}): Promise<StatusRow> {
-    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false });
+    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false, ...(this.#credentials === undefined ? {} : { credentials: this.#credentials }) });
   }
 
   /** Status of the given nodes (default: all, in config order), asked concurrently. */

@@ -1,5 +1,8 @@
-import { Client } from '../client/index.js';
-import { loadConfig, parseHostPort } from '../config/index.js';
+import { readFileSync } from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import { Client, clientCredentials, type ClientTls } from '../client/index.js';
+import { loadConfig, parseHostPort, type Config } from '../config/index.js';
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { intFlag, UsageError } from './args.js';
 
 /** Flags every job command takes to find the cluster (their help is in usage.ts). */
@@ -7,22 +10,71 @@ export const CLUSTER_FLAGS = {
   config: { type: 'string' },
   addresses: { type: 'string' },
   timeout: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
 } as const;
+
+/** Environment variables standing in for `--ca`, `--cert` and `--key` (a flag wins). */
+export const TLS_ENV = { ca: 'RAFTJOBS_TLS_CA', cert: 'RAFTJOBS_TLS_CERT', key: 'RAFTJOBS_TLS_KEY' } as const;
+
+type TlsFlags = { ca?: string | undefined; cert?: string | undefined; key?: string | undefined };
+
+/**
+ * TLS from `--ca`, `--cert`, `--key` (or `RAFTJOBS_TLS_*`): PEM file paths. With none of them,
+ * a `--config` whose cluster has a `tls` section still dials TLS, trusting that config's CA.
+ * Undefined: plaintext. Unreadable files are reported together, before any call.
+ */
+export function tlsFromFlags(command: string, values: TlsFlags, config: Config | null, env: NodeJS.ProcessEnv = process.env): ClientTls | undefined {
+  const pick = (name: keyof TlsFlags): string | undefined => values[name] ?? (env[TLS_ENV[name]] || undefined);
+  const ca = pick('ca') ?? config?.tls?.caFile;
+  const cert = pick('cert');
+  const key = pick('key');
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError(`${command}: give --cert and --key together (or ${TLS_ENV.cert} and ${TLS_ENV.key})`);
+  if (ca === undefined && cert === undefined) return undefined;
+  const problems: string[] = [];
+  const read = (flag: string, path: string | undefined): Buffer | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      problems.push(`--${flag} ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      return undefined;
+    }
+  };
+  const tls = { ca: read('ca', ca), cert: read('cert', cert), key: read('key', key) };
+  if (problems.length > 0) throw new RaftJobsError(ErrorCode.ConfigInvalid, `${command}: cannot read TLS files`, { problems });
+  return { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) };
+}
 
 export interface ClusterTarget {
   readonly nodes: readonly string[];
   /** Most jobs per submit call: the config's `limits.maxBatchSize`, else the default 1000. */
   readonly maxBatchSize: number;
   readonly deadlineMs: number;
+  /** Undefined: plaintext. */
+  readonly tls?: ClientTls;
+  /** Channel credentials from `tls`. */
+  readonly credentials: grpc.ChannelCredentials;
 }
 
 /** The node addresses and call deadline named by `--config` or `--addresses` and `--timeout`. */
-export function clusterTarget(command: string, values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined }): ClusterTarget {
+export function clusterTarget(command: string, values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined } & TlsFlags): ClusterTarget {
+  const found = findCluster(command, values);
+  const tls = tlsFromFlags(command, values, found.config);
+  const { config: _config, ...rest } = found;
+  return { ...rest, credentials: clientCredentials(tls), ...(tls === undefined ? {} : { tls }) };
+}
+
+function findCluster(
+  command: string,
+  values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined },
+): { nodes: readonly string[]; maxBatchSize: number; deadlineMs: number; config: Config | null } {
   const deadlineMs = intFlag('timeout', values.timeout, 10_000, 1, 3_600_000);
   if (values.config !== undefined && values.addresses !== undefined) throw new UsageError(`${command}: give --config or --addresses, not both`);
   if (values.config !== undefined) {
     const config = loadConfig(values.config);
-    return { nodes: config.nodes.map((n) => n.address), maxBatchSize: config.limits.maxBatchSize, deadlineMs };
+    return { nodes: config.nodes.map((n) => n.address), maxBatchSize: config.limits.maxBatchSize, deadlineMs, config };
   }
   if (values.addresses !== undefined) {
     const nodes = values.addresses
@@ -34,13 +86,13 @@ export function clusterTarget(command: string, values: { config?: string | undef
       const parsed = parseHostPort(a);
       if (typeof parsed === 'string') throw new UsageError(`${command}: --addresses: ${parsed}`);
     }
-    return { nodes, maxBatchSize: 1000, deadlineMs };
+    return { nodes, maxBatchSize: 1000, deadlineMs, config: null };
   }
   throw new UsageError(`${command}: --config FILE or --addresses HOST:PORT,... is required`);
 }
 
 export function clientFor(target: ClusterTarget): Client {
-  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs });
+  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs, credentials: target.credentials });
 }
 
 /** Run `fn` with a client, closing it afterwards. */

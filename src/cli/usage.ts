@@ -19,11 +19,14 @@ export interface CommandHelp {
 }
 
 /** How the job commands find the cluster (the flags of src/cli/cluster-flags.ts `CLUSTER_FLAGS`). */
-export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS]';
+export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS] [--ca FILE] [--cert FILE --key FILE]';
 const CLUSTER_FLAG_HELP: readonly FlagHelp[] = [
   ['--config FILE', 'cluster config: the nodes to call (and the most jobs per submit call)'],
   ['--addresses HOST:PORT,...', "the nodes' client addresses, comma separated (instead of --config)"],
   ['--timeout MS', 'deadline of each call to the cluster, ms (default 10000)'],
+  ['--ca FILE', 'TLS: the cluster CA to check the nodes against (env RAFTJOBS_TLS_CA; default with --config of a TLS cluster: its tls.caFile)'],
+  ['--cert FILE', 'TLS: a client certificate, for clusters that ask for one (env RAFTJOBS_TLS_CERT)'],
+  ['--key FILE', "TLS: the client certificate's key (env RAFTJOBS_TLS_KEY)"],
 ];
 const JSON_FLAG: FlagHelp = ['--json', 'print JSON instead of text'];
 const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called instead of a read through the leader (may lag)'];
@@ -46,9 +49,9 @@ export const COMMAND_HELP = {
     cluster: true,
   },
   snapshot: {
-    synopsis: 'snapshot --config FILE [--json] [--timeout-ms MS]',
+    synopsis: 'snapshot --config FILE [--json] [--timeout-ms MS] [--ca FILE] [--cert FILE --key FILE]',
     summary: 'every node snapshots and compacts its log now',
-    flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--timeout-ms MS', 'how long each node may take']],
+    flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--timeout-ms MS', 'how long each node may take'], ...CLUSTER_FLAG_HELP.slice(3)],
     cluster: false,
   },
   submit: {
@@ -99,6 +102,19 @@ export const COMMAND_HELP = {
       ['--verbose', 'log the worker’s info and debug lines to stderr'],
     ],
     cluster: true,
+  },
+  certs: {
+    synopsis: 'certs init|issue --dir DIR [--node ID [--host H]... | --client NAME | --worker NAME] [--days N]',
+    summary: 'TLS: create a cluster CA (init), or a node, client or worker certificate signed by it (issue)',
+    flags: [
+      ['--dir DIR', 'where ca.crt/ca.key live and certificates are written as <kind>-<name>.crt/.key (keys 0600)'],
+      ['--node ID', 'issue: a node certificate naming raftjobs://node/ID (serves and dials)'],
+      ['--host H', 'issue --node: a host name or IP the node is dialled at; repeat for more (default: localhost and 127.0.0.1)'],
+      ['--client NAME', 'issue: a client certificate naming raftjobs://client/NAME'],
+      ['--worker NAME', 'issue: a worker certificate naming raftjobs://worker/NAME'],
+      ['--days N', 'validity in days (default: 3650 for the CA, 365 for the others)'],
+    ],
+    cluster: false,
   },
   schedule: {
     synopsis: 'schedule add|list|get|pause|resume|trigger|rm [ID] [flags]',

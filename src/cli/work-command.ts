@@ -88,6 +88,7 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const worker = new Worker({
     nodes: target.nodes,
+    credentials: target.credentials,
     queues,
     concurrency,
     handler: demoHandler(handlerName as HandlerName, sleepMs, out),

@@ -82,9 +82,11 @@ export class NodeAdmin {
   constructor(
     /** The node's client address (host:port). */
     readonly address: string,
+    /** How to reach it: insecure by default (see `clientCredentials`). */
+    credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
   ) {
     const { Admin } = adminServices();
-    this.stub = new Admin(address, grpc.credentials.createInsecure());
+    this.stub = new Admin(address, credentials);
   }
 
   /** The node's status; `digest` asks for the state digest too (slow on a large state). */

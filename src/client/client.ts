@@ -1,3 +1,4 @@
+import type * as grpc from '@grpc/grpc-js';
 import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../limits/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
@@ -9,6 +10,7 @@ import type { ListSchedulesOptions, ScheduleInfo, ScheduleInput, SchedulePage, T
 import type { CallOptions, ClusterStats, GetOptions, JobInput, ListOptions, QueueStats, SdkLogger, StatsOptions, SubmittedJob, WaitOptions } from './types.js';
 import { isTerminalState, silentLogger } from './types.js';
 import { jobsServices, type wire } from '../protocol/index.js';
+import { clientCredentials, type ClientTls } from '../tls/index.js';
 
 /** Options of `new Client(...)`. */
 export interface ClientOptions {
@@ -49,6 +51,15 @@ export interface ClientOptions {
    * is never split. Default: that of a cluster with default limits (2 MiB less 32 bytes).
    */
   readonly maxSubmitBytes?: number;
+  /**
+   * TLS to the nodes (PEM contents): `ca` to check their certificates against (default: the
+   * system roots), and a client certificate `cert` with its `key` for clusters that ask for one
+   * (`tls.clientCertificates` in the cluster config). Every node's certificate must name it as a
+   * raftjobs node. Absent: plaintext, which a TLS cluster refuses.
+   */
+  readonly tls?: ClientTls;
+  /** Channel credentials to use instead of `tls`, e.g. ones whose certificates are reloaded. */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 /** Options of `Client.submit`. */
@@ -96,6 +107,7 @@ export class Client {
       backoff: options.retryBackoff ?? DEFAULT_BACKOFF,
       deadlineMs,
       attemptTimeoutMs,
+      credentials: options.credentials ?? clientCredentials(options.tls),
       ...(options.noQuorumMs !== undefined ? { noQuorumMs: options.noQuorumMs } : {}),
     };
     this.router = new Router({ ...routing, service: jobsServices().Jobs });

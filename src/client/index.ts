@@ -41,4 +41,5 @@ export {
   type WaitOptions,
 } from './types.js';
 export { Worker, type WorkerCloseOptions, type WorkerOptions, type WorkerOutcome } from './worker.js';
+export { clientCredentials, type ClientTls } from '../tls/index.js';
 export { NonRetryableError, type JobHandler, type WorkerJob } from './worker-job.js';

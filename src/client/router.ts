@@ -79,6 +79,8 @@ export interface RouterOptions {
   /** See `ClientOptions.noQuorumMs`. Default 2000. */
   readonly noQuorumMs?: number;
   readonly channelOptions?: grpc.ChannelOptions;
+  /** How channels authenticate (see `ClientOptions.tls`). */
+  readonly credentials: grpc.ChannelCredentials;
 }
 
 /** The unary methods of the Jobs service (the generated definition's keys also admit any string). */
@@ -125,7 +127,7 @@ export class Router<D = wire.JobsDefinition, Method extends string = JobsMethod>
   channel(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new this.o.service(address, grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...this.o.channelOptions });
+      c = new this.o.service(address, this.o.credentials, { ...CHANNEL_OPTIONS, ...this.o.channelOptions });
       this.clients.set(address, c);
     }
     return c;

@@ -2,12 +2,23 @@
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { BackoffPolicy, Clock, Random } from './clock.js';
 import type { SdkLogger } from './types.js';
+import type { ClientTls } from '../tls/index.js';
+import type * as grpc from '@grpc/grpc-js';
 import type { JobHandler } from './worker-job.js';
 
 /** Options of `new Worker(...)`. */
 export interface WorkerOptions {
   /** `host:port` of every node of the cluster. */
   readonly nodes: readonly string[];
+  /**
+   * TLS to the nodes (PEM contents): `ca` to check their certificates against (default: the
+   * system roots), and a client certificate `cert` with its `key` for clusters that ask for one
+   * (`tls.clientCertificates` in the cluster config). Every node's certificate must name it as a
+   * raftjobs node. Absent: plaintext, which a TLS cluster refuses.
+   */
+  readonly tls?: ClientTls;
+  /** Channel credentials to use instead of `tls`, e.g. ones whose certificates are reloaded. */
+  readonly credentials?: grpc.ChannelCredentials;
   /** Queues to take jobs from. */
   readonly queues: readonly string[];
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
+import { clientCredentials } from '../tls/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 import { asBuffer, encodeData } from './codec.js';
@@ -166,6 +167,7 @@ export class Worker {
   /** What each node's last stream found; tells when no address given can ever work. */
   private readonly reach: QuorumWatch;
   private badAddressesReported = false;
+  private readonly credentials: grpc.ChannelCredentials;
 
   constructor(options: WorkerOptions) {
     checkWorkerOptions(options);
@@ -174,6 +176,7 @@ export class Worker {
     this.random = options.random ?? systemRandom;
     this.logger = options.logger ?? silentLogger;
     this.book = new AddressBook(options.nodes, this.random);
+    this.credentials = options.credentials ?? clientCredentials(options.tls);
     // A worker never gives up on a cluster that is down (no grace ends its wait), only on
     // addresses that cannot be a node.
     this.reach = new QuorumWatch({ addresses: () => this.book.all, now: () => this.clock.now(), graceMs: Number.POSITIVE_INFINITY });
@@ -304,7 +307,7 @@ export class Worker {
   private client(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new (jobsServices().Workers)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      c = new (jobsServices().Workers)(address, this.credentials, CHANNEL_OPTIONS);
       this.clients.set(address, c);
     }
     return c;

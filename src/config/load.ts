@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { CA_CERT_FILE, nodeTlsFiles, readCaProblems, readTlsMaterial } from '../tls/index.js';
 import { applyEnvOverrides, type Env } from './env.js';
 import { configWarnings, crossFieldProblems, type Finding } from './rules.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
 import { closestName, knownFields } from './suggest.js';
-import type { Config } from './types.js';
+import type { Config, TlsConfig } from './types.js';
 
 /** Options of `validateConfig`. */
 export interface ValidateOptions {
@@ -83,9 +84,27 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function tlsConfig(tls: NonNullable<ConfigFile['tls']>, baseDir: string): TlsConfig {
+  const certsDir = resolve(baseDir, tls.certsDir);
+  return { caFile: tls.caFile === undefined ? join(certsDir, CA_CERT_FILE) : resolve(baseDir, tls.caFile), certsDir, clientCertificates: tls.clientCertificates };
+}
+
+/**
+ * The TLS files a process of this config needs, checked now rather than at the first handshake:
+ * the CA always; a node's own certificate and key, that they match, that the CA issued them and
+ * that the certificate names the node.
+ */
+function tlsFindings(tls: TlsConfig, nodeId: string | undefined): Finding[] {
+  if (nodeId === undefined) return readCaProblems(tls.caFile).map((message) => ({ path: ['tls', 'caFile'], message }));
+  const result = readTlsMaterial(nodeTlsFiles(tls, nodeId), { node: nodeId });
+  if (result.ok) return [];
+  return result.problems.map((p) => ({ path: ['tls', p.field === 'caFile' ? 'caFile' : 'certsDir'], message: p.message }));
+}
+
 function build(file: ConfigFile, baseDir: string): Config {
   const { tickMs, electionTicks, heartbeatTicks } = file.raft;
   return deepFreeze({
+    ...(file.tls === undefined ? {} : { tls: tlsConfig(file.tls, baseDir) }),
     clusterId: file.clusterId,
     nodes: file.nodes.map((n) => (n.httpAddress === undefined ? { id: n.id, address: n.address } : { id: n.id, address: n.address, httpAddress: n.httpAddress })),
     dataDir: isAbsolute(file.dataDir) ? resolve(file.dataDir) : resolve(baseDir, file.dataDir),
@@ -117,6 +136,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
   findings.push(...crossFieldProblems(data, options.nodeId));
   if (!parsed.success || findings.length > 0) return { ok: false, problems: render(findings, sources), warnings: [] };
   const config = build(parsed.data, options.baseDir ?? cwd);
+  if (config.tls !== undefined) {
+    const tlsProblems = tlsFindings(config.tls, options.nodeId);
+    if (tlsProblems.length > 0) return { ok: false, problems: render(tlsProblems, sources), warnings: [] };
+  }
   return { ok: true, config, warnings: render(configWarnings(config), sources) };
 }
 

@@ -155,6 +155,18 @@ const DashboardSchema = z.strictObject({
   actionsEnabled: flag(L.dashboardActionsEnabled),
 });
 
+/**
+ * TLS for the node's one gRPC port (peers, clients, workers). Paths are relative to the config
+ * file. Node `id` uses `<certsDir>/node-<id>.crt` and `.key`, as `raftjobs certs issue --node ID`
+ * writes them.
+ */
+const TlsSchema = z.strictObject({
+  /** The cluster CA, PEM. Default: `<certsDir>/ca.crt`. */
+  caFile: z.string().min(1).optional(),
+  certsDir: z.string().min(1),
+  clientCertificates: z.enum(['require', 'optional']).default('optional'),
+});
+
 /** The shape of a config file after environment overrides, before cross-field rules. */
 export const ConfigFileSchema = z.strictObject({
   clusterId: z.string().regex(CLUSTER_ID_PATTERN, { error: 'must be 1-63 of a-z, 0-9 and "-", starting with a letter or digit' }),
@@ -166,6 +178,7 @@ export const ConfigFileSchema = z.strictObject({
   server: ServerSchema.prefault({}),
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
+  tls: TlsSchema.optional(),
 });
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;

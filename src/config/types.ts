@@ -173,6 +173,24 @@ export interface DashboardConfig {
 }
 
 /**
+ * TLS on the node's gRPC port: peers authenticate each other by certificate (mutual TLS, each
+ * certificate naming its node id as `raftjobs://node/<id>`), clients and workers by the CA.
+ * Absent: everything is plaintext (local development only).
+ */
+export interface TlsConfig {
+  /** Absolute path of the cluster CA certificate (PEM). Default `<certsDir>/ca.crt`. */
+  readonly caFile: string;
+  /** Absolute directory holding `node-<id>.crt` and `node-<id>.key` of each node. */
+  readonly certsDir: string;
+  /**
+   * `require`: a client or worker without a certificate from the cluster CA is refused at the
+   * TLS handshake. `optional` (default): one is asked for but not needed, and one that does not
+   * verify counts as none. Peers always need their node certificate.
+   */
+  readonly clientCertificates: 'require' | 'optional';
+}
+
+/**
  * A validated, deeply frozen cluster configuration, as returned by `loadConfig`.
  *
  * Every node of a cluster reads the same file; a node finds itself by id.
@@ -197,4 +215,6 @@ export interface Config {
   /** Hard deadline for an orderly shutdown, after which the process exits anyway, ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
   readonly dashboard: DashboardConfig;
+  /** Absent: plaintext. */
+  readonly tls?: TlsConfig;
 }

@@ -1,3 +1,4 @@
+import type { DialCredentials } from './node-tls.js';
 import { Client, JOB_STATES, NodeAdmin, type ConnectedWorker, type JobView, type ScheduleInfo } from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
@@ -53,9 +54,12 @@ export class DashboardBackend implements DashboardApi {
       readonly config: Config;
       readonly nodeId: string;
       readonly workers: WorkerRegistry;
+      /** Credentials to dial node `id` (null: any node) with. Default: plaintext. */
+      readonly dial?: DialCredentials;
     },
   ) {
-    this.client = new Client({ nodes: o.config.nodes.map((n) => n.address), deadlineMs: CLIENT_DEADLINE_MS, attemptTimeoutMs: 2000 });
+    const credentials = o.dial?.(null);
+    this.client = new Client({ nodes: o.config.nodes.map((n) => n.address), deadlineMs: CLIENT_DEADLINE_MS, attemptTimeoutMs: 2000, ...(credentials === undefined ? {} : { credentials }) });
   }
 
   async cluster(): Promise<unknown> {
@@ -155,7 +159,8 @@ export class DashboardBackend implements DashboardApi {
     if (reader === undefined) {
       const address = this.o.config.nodes.find((n) => n.id === id)?.address;
       if (address === undefined) throw new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`);
-      reader = new NodeAdmin(address);
+      const dial = this.o.dial;
+      reader = dial === undefined ? new NodeAdmin(address) : new NodeAdmin(address, dial(id));
       this.admins.set(id, reader);
     }
     return reader;

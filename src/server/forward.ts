@@ -22,12 +22,15 @@ export class LeaderForwarder {
     private readonly addresses: ReadonlyMap<string, string>,
     /** Where this node dials its peers (the config's, or a proxy in chaos runs). */
     private readonly dialAddresses: ReadonlyMap<string, string> = addresses,
+    /** Credentials to dial node `id` with. Default: plaintext. */
+    private readonly dial: (id: string) => grpc.ChannelCredentials = () => grpc.credentials.createInsecure(),
   ) {}
 
   /** Where to dial the leader, if one is known. */
-  private leaderDialAddress(): string | null {
+  private leaderDialAddress(): { readonly id: string; readonly address: string } | null {
     const id = this.node.leader();
-    return id === null ? null : (this.dialAddresses.get(id) ?? null);
+    const address = id === null ? undefined : this.dialAddresses.get(id);
+    return id === null || address === undefined ? null : { id, address };
   }
 
   /** The error a non-leader answers with when it will not (or cannot) forward. */
@@ -65,18 +68,21 @@ export class LeaderForwarder {
 
   /** Forward `call` (a unary call of `method`) to the leader and relay the answer. */
   forward<ReqIn, ResIn, ReqOut extends ReqIn, ResOut extends ResIn>(method: MethodDefinition<ReqIn, ResIn, ReqOut, ResOut>, call: grpc.ServerUnaryCall<ReqOut, ResIn>, cb: grpc.sendUnaryData<ResIn>): void {
-    const address = this.leaderDialAddress();
-    if (address === null) {
+    const leader = this.leaderDialAddress();
+    if (leader === null) {
       cb(Object.assign(new Error('no leader'), { code: grpc.status.UNAVAILABLE }));
       return;
     }
-    let client = this.clients.get(address);
+    const { id, address } = leader;
+    // Keyed by id and address: over TLS the channel checks it reaches that very node.
+    const key = `${id}@${address}`;
+    let client = this.clients.get(key);
     if (!client) {
-      client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+      client = new grpc.Client(address, this.dial(id), {
         'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
       });
-      this.clients.set(address, client);
+      this.clients.set(key, client);
     }
     const md = new grpc.Metadata();
     md.set(FORWARDED, this.selfId);

@@ -6,6 +6,7 @@ import { isTerminal, JOB_STATES } from '../jobs/index.js';
 import type { CancelResult, JobState, JobView, RetryDeadResult } from '../jobs/index.js';
 import type { JobNode } from '../node/index.js';
 import { LeaderForwarder } from './forward.js';
+import type { DialCredentials } from './node-tls.js';
 import { invalid, proposeOk, readState, unary, type ServiceContext } from './handler.js';
 import { jobsServices, type wire } from '../protocol/index.js';
 import { jobToWire } from './wire.js';
@@ -24,12 +25,14 @@ export function addJobsServices(
     config: Config;
     logger: Logger;
     peerDialAddresses: ReadonlyMap<string, string>;
+    /** Credentials to dial another node with (plaintext or the node's TLS). */
+    dial: DialCredentials;
     /** The server's receive limit, bytes (announced to workers). */
     maxMessageBytes: number;
   },
 ): { close(): void } {
   const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
-  const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses);
+  const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses, o.dial);
   const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }) };
   const { Jobs } = jobsServices();
   const m = Jobs.service;

@@ -10,6 +10,7 @@ import { addAdminService } from './admin-service.js';
 import { rejectUndecodable } from './errors.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
+import { NodeTls, type TlsReload } from './node-tls.js';
 import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
 
 /** A running node process's parts, for orderly shutdown. */
@@ -18,6 +19,11 @@ export interface RunningNode {
   readonly server: grpc.Server;
   readonly storage: RaftStorage;
   readonly address: string;
+  /**
+   * Reread what may change while running (today: the TLS certificate, key and CA; see
+   * `NodeTls.reload`), as on SIGHUP. Streams and connections stay open.
+   */
+  reload(): { readonly tls: TlsReload };
   /** Ordered, idempotent shutdown; resolves when everything is closed. */
   shutdown(reason: string): Promise<void>;
 }
@@ -36,8 +42,12 @@ export async function startNode(
   const me = findNode(config, nodeId);
   const peers = peerDialAddresses(config, nodeId, env);
   const dir = nodeDataDir(config, nodeId);
+  const tls = NodeTls.open(config, nodeId, logger.child({ component: 'tls' }));
   const storage = await openLevelStorage({ dir, clusterId: config.clusterId, nodeId });
+  const authenticatePeer = tls.authenticatePeer();
   const transport = new GrpcTransport({
+    credentials: (peer) => tls.dial(peer),
+    ...(authenticatePeer === undefined ? {} : { authenticatePeer }),
     clusterId: config.clusterId,
     selfId: nodeId,
     peers,
@@ -45,7 +55,7 @@ export async function startNode(
     maxMessageBytes: config.limits.maxPeerMessageBytes,
   });
   const r = config.raft;
-  const obs = new NodeObservability(config, nodeId, logger);
+  const obs = new NodeObservability(config, nodeId, logger, tls.dial);
   let node: JobNode;
   try {
     node = await JobNode.start({
@@ -104,13 +114,14 @@ export async function startNode(
     config,
     logger,
     peerDialAddresses: peers,
+    dial: tls.dial,
     maxMessageBytes: serverOptions['grpc.max_receive_message_length'] as number,
   });
   addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: node.workers });
   obs.addHealth(server, node, node.workers, transport);
   try {
     await new Promise<number>((resolve, reject) =>
-      server.bindAsync(me.address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync(me.address, tls.serverCredentials(), (err, port) => (err ? reject(err) : resolve(port))),
     );
   } catch (err) {
     await node.stop();
@@ -128,7 +139,7 @@ export async function startNode(
     await storage.close();
     throw err;
   }
-  logger.info({ address: me.address, httpAddress, dataDir: dir, pid: process.pid }, LogMessage.NodeReady);
+  logger.info({ address: me.address, httpAddress, dataDir: dir, pid: process.pid, tls: tls.secure }, LogMessage.NodeReady);
 
   let closing: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
@@ -144,7 +155,8 @@ export async function startNode(
     })();
     return closing;
   };
-  return { node, server, storage, address: me.address, shutdown };
+  const reload = (): { readonly tls: TlsReload } => ({ tls: tls.reload() });
+  return { node, server, storage, address: me.address, reload, shutdown };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { findNode, type Config } from '../config/index.js';
@@ -7,6 +7,7 @@ import type { JobNode, WorkerRegistry } from '../node/index.js';
 import type { Transport } from '../transport/index.js';
 import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
+import type { DialCredentials } from './node-tls.js';
 
 /** Services reported by grpc.health.v1 besides the whole server (""). */
 const HEALTH_SERVICES = ['raftjobs.jobs.v1.Jobs', 'raftjobs.jobs.v1.Workers'] as const;
@@ -29,6 +30,8 @@ export class NodeObservability {
     private readonly config: Config,
     private readonly nodeId: string,
     private readonly logger: Logger,
+    /** Credentials the dashboard's client dials the nodes with. */
+    private readonly dial: DialCredentials = () => grpc.credentials.createInsecure(),
   ) {
     this.metrics = new NodeMetricsRegistry({ nodeId, clusterId: config.clusterId });
     this.throughput = new ThroughputHistory(() => this.metrics.flowTotals());
@@ -76,7 +79,7 @@ export class NodeObservability {
       if (s.leaderId === null) return { ready: false, reason: `no leader known (${s.role}, term ${s.term})` };
       return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
     };
-    this.dashboard = new DashboardBackend({ node, config: this.config, nodeId: this.nodeId, workers });
+    this.dashboard = new DashboardBackend({ node, config: this.config, nodeId: this.nodeId, workers, dial: this.dial });
     try {
       this.http = await startHttpServer({
         address,

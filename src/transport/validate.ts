@@ -14,6 +14,8 @@ export const RejectReason = {
   Malformed: 'malformed',
   /** The sender speaks another peer protocol version. */
   ProtocolMismatch: 'protocol-mismatch',
+  /** The stream's certificate does not prove the node id its handshake claims (TLS clusters). */
+  Unauthenticated: 'unauthenticated',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 

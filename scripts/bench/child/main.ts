@@ -20,7 +20,7 @@ function errorText(err: unknown): string {
 
 async function adapterFor(init: ChildInit): Promise<Adapter> {
   const t = init.target;
-  if (t.kind === 'raftjobs') return (await import('./raftjobs.js')).raftjobsAdapter(t.nodes, init.retryMaxMs);
+  if (t.kind === 'raftjobs') return (await import('./raftjobs.js')).raftjobsAdapter(t.nodes, init.retryMaxMs, t.tls);
   return (await import('./bullmq.js')).bullmqAdapter(t.host, t.port);
 }
 

@@ -1,13 +1,18 @@
-import { Client, Worker } from '../../../src/client/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Worker, type ClientTls } from '../../../src/client/index.js';
 import type { BenchPayload } from '../protocol.js';
 import type { Adapter, RunningWorker, Submitter, WorkerHooks } from './adapter.js';
 
 /** raftjobs through its SDK: `Client.submit` (acknowledged once committed on a majority) and `Worker`. */
-export function raftjobsAdapter(nodes: readonly string[], retryMaxMs?: number): Adapter {
+export function raftjobsAdapter(nodes: readonly string[], retryMaxMs?: number, secure?: { readonly certsDir: string }): Adapter {
+  // A TLS cluster of the harness: its CA and the client certificate it issued (scripts/lib/cluster.ts).
+  const read = (name: string): Buffer => readFileSync(join(secure?.certsDir ?? '', name));
+  const tls: { tls?: ClientTls } = secure === undefined ? {} : { tls: { ca: read('ca.crt'), cert: read('client-itest.crt'), key: read('client-itest.key') } };
   return {
     submitter(queue: string): Promise<Submitter> {
       // A generous deadline: during a failover the SDK retries until the new leader answers.
-      const client = new Client({ nodes, deadlineMs: 30_000, ...(retryMaxMs === undefined ? {} : { retryBackoff: { initialMs: Math.min(50, retryMaxMs), maxMs: retryMaxMs } }) });
+      const client = new Client({ nodes, deadlineMs: 30_000, ...tls, ...(retryMaxMs === undefined ? {} : { retryBackoff: { initialMs: Math.min(50, retryMaxMs), maxMs: retryMaxMs } }) });
       return Promise.resolve({
         async submit(payloads: readonly BenchPayload[]): Promise<void> {
           await client.submit(payloads.length === 1 ? { queue, payload: payloads[0] } : payloads.map((payload) => ({ queue, payload })));
@@ -21,6 +26,7 @@ export function raftjobsAdapter(nodes: readonly string[], retryMaxMs?: number): 
     async worker(queue: string, concurrency: number, hooks: WorkerHooks): Promise<RunningWorker> {
       const worker = new Worker({
         nodes,
+        ...tls,
         queues: [queue],
         concurrency,
         handler: (job) => {

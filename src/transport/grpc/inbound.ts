@@ -13,6 +13,8 @@ export interface InboundHost {
   readonly counters: { received: number; rejected: number };
   /** Counts and hands a validated message to the `onMessage` handler. */
   deliver(msg: Message): void;
+  /** See `GrpcTransportOptions.authenticatePeer`; null: no check. */
+  readonly authenticate: ((call: grpc.ServerReadableStream<Buffer, PeerAck>, from: NodeId) => string | null) | null;
 }
 
 function firstValue(metadata: grpc.Metadata, key: string): string {
@@ -73,6 +75,15 @@ export class InboundStream {
       host.limiter.warn(`handshake:${reason}:${clusterId}:${from}`, { reason, clusterId, from, to, peer: call.getPeer() }, 'refused peer stream');
       const code = reason === RejectReason.WrongRecipient ? grpc.status.FAILED_PRECONDITION : grpc.status.PERMISSION_DENIED;
       callback({ code, details: `${reason}: this is node ${host.policy.selfId} of cluster ${host.policy.clusterId}` });
+      return null;
+    }
+    // The claimed sender must be who its certificate says: a node holding n2's certificate cannot
+    // speak for n1. Every later frame and message must then come from `from` (checked below).
+    const unproven = host.authenticate?.(call, from) ?? null;
+    if (unproven !== null) {
+      host.counters.rejected += 1;
+      host.limiter.warn(`handshake:${RejectReason.Unauthenticated}:${from}`, { reason: RejectReason.Unauthenticated, from, problem: unproven, peer: call.getPeer() }, 'refused peer stream');
+      callback({ code: grpc.status.UNAUTHENTICATED, details: `${RejectReason.Unauthenticated}: ${from} is not proven: ${unproven}` });
       return null;
     }
     const stream = new InboundStream(call, callback, from, host, onClosed);

@@ -40,8 +40,16 @@ export interface GrpcTransportOptions {
   readonly closeTimeoutMs?: number;
   /** HTTP/2 keepalive ping interval on peer channels, ms; a dead connection is noticed within about twice this. Default `LIMITS.peerKeepaliveMs` (10000). */
   readonly keepaliveMs?: number;
-  /** Channel credentials for dialling peers. Default insecure. */
-  readonly credentials?: grpc.ChannelCredentials;
+  /**
+   * Channel credentials for dialling a peer, given its id (so TLS can check the peer's
+   * certificate names it). Default insecure.
+   */
+  readonly credentials?: grpc.ChannelCredentials | ((peerId: NodeId) => grpc.ChannelCredentials);
+  /**
+   * Checks that an inbound stream really comes from `from`, the node its handshake claims (e.g. by
+   * its TLS client certificate); returns why not, or null. Default: no check (plaintext).
+   */
+  readonly authenticatePeer?: (call: grpc.ServerReadableStream<Buffer, PeerAck>, from: NodeId) => string | null;
   /** Default `realClock`. */
   readonly clock?: TransportClock;
   /** Jitter source in [0, 1). Default `Math.random`. */
@@ -89,6 +97,7 @@ export class GrpcTransport implements Transport {
   private readonly counters: Counters = { sent: 0, dropped: 0, tooLarge: 0, received: 0, rejected: 0 };
   private readonly limiter: LogLimiter;
   private readonly logger: Logger;
+  private readonly authenticatePeer: ((call: grpc.ServerReadableStream<Buffer, PeerAck>, from: NodeId) => string | null) | null;
   private handler: ((msg: Message) => void) | null = null;
   private reportHandler: ((report: PeerReport) => void) | null = null;
   private state: 'new' | 'running' | 'stopped' = 'new';
@@ -120,6 +129,7 @@ export class GrpcTransport implements Transport {
     if (problems.length > 0) throw new RaftJobsError(ErrorCode.ConfigInvalid, `GrpcTransport: ${problems.join('; ')}`, { problems });
 
     this.logger = options.logger;
+    this.authenticatePeer = options.authenticatePeer ?? null;
     const clock = options.clock ?? realClock;
     this.limiter = new LogLimiter(this.logger, () => clock.now());
     this.policy = peerPolicy(options.clusterId, options.selfId, peers.keys());
@@ -152,7 +162,7 @@ export class GrpcTransport implements Transport {
           chunkBytes,
           connectTimeoutMs: options.connectTimeoutMs ?? LIMITS.peerConnectTimeoutMs.default,
           closeTimeoutMs: options.closeTimeoutMs ?? LIMITS.peerCloseTimeoutMs.default,
-          credentials: options.credentials ?? grpc.credentials.createInsecure(),
+          credentials: typeof options.credentials === 'function' ? options.credentials(id) : (options.credentials ?? grpc.credentials.createInsecure()),
           channelOptions,
           counters: this.counters,
           report: (r) => this.report(r),
@@ -234,7 +244,7 @@ export class GrpcTransport implements Transport {
       callback({ code: grpc.status.UNAVAILABLE, details: `raft transport of ${this.policy.selfId} is not running` });
       return;
     }
-    const host: InboundHost = { policy: this.policy, limiter: this.limiter, counters: this.counters, deliver: (m) => this.deliver(m) };
+    const host: InboundHost = { policy: this.policy, limiter: this.limiter, counters: this.counters, deliver: (m) => this.deliver(m), authenticate: this.authenticatePeer };
     const stream = InboundStream.accept(call, callback, host, (s) => this.inbound.delete(s));
     if (stream !== null) this.inbound.add(stream);
   }
