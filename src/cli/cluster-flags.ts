@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from '../client/index.js';
 import { loadConfig, parseHostPort } from '../config/index.js';
 import { intFlag, UsageError } from './args.js';
@@ -7,22 +8,59 @@ export const CLUSTER_FLAGS = {
   config: { type: 'string' },
   addresses: { type: 'string' },
   timeout: { type: 'string' },
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
 } as const;
+
+/** The environment variable the CLI reads a token from when neither --token nor --token-file is given. */
+export const TOKEN_ENV = 'RAFTJOBS_TOKEN';
 
 export interface ClusterTarget {
   readonly nodes: readonly string[];
   /** Most jobs per submit call: the config's `limits.maxBatchSize`, else the default 1000. */
   readonly maxBatchSize: number;
   readonly deadlineMs: number;
+  /** Bearer token for a cluster with auth on (`--token`, `--token-file`, else `RAFTJOBS_TOKEN`). */
+  readonly token?: string;
+}
+
+/**
+ * The token named by `--token` or `--token-file` (its first line), else `RAFTJOBS_TOKEN`, else
+ * none. `--token` is visible to other users in the process list: prefer the file or the variable.
+ */
+export function tokenFrom(command: string, values: { token?: string | undefined; 'token-file'?: string | undefined }, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError(`${command}: give --token or --token-file, not both`);
+  if (values.token !== undefined) {
+    if (values.token === '') throw new UsageError(`${command}: --token must not be empty`);
+    return values.token;
+  }
+  if (values['token-file'] !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values['token-file'], 'utf8');
+    } catch (err) {
+      throw new UsageError(`${command}: --token-file: cannot read ${values['token-file']}: ${(err as Error).message}`);
+    }
+    const token = text.split('\n')[0]?.trim() ?? '';
+    if (token === '') throw new UsageError(`${command}: --token-file: ${values['token-file']} holds no token`);
+    return token;
+  }
+  const fromEnv = env[TOKEN_ENV]?.trim();
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
 
 /** The node addresses and call deadline named by `--config` or `--addresses` and `--timeout`. */
-export function clusterTarget(command: string, values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined }): ClusterTarget {
+export function clusterTarget(
+  command: string,
+  values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined; token?: string | undefined; 'token-file'?: string | undefined },
+): ClusterTarget {
   const deadlineMs = intFlag('timeout', values.timeout, 10_000, 1, 3_600_000);
+  const token = tokenFrom(command, values);
+  const withToken = token === undefined ? {} : { token };
   if (values.config !== undefined && values.addresses !== undefined) throw new UsageError(`${command}: give --config or --addresses, not both`);
   if (values.config !== undefined) {
     const config = loadConfig(values.config);
-    return { nodes: config.nodes.map((n) => n.address), maxBatchSize: config.limits.maxBatchSize, deadlineMs };
+    return { nodes: config.nodes.map((n) => n.address), maxBatchSize: config.limits.maxBatchSize, deadlineMs, ...withToken };
   }
   if (values.addresses !== undefined) {
     const nodes = values.addresses
@@ -34,13 +72,13 @@ export function clusterTarget(command: string, values: { config?: string | undef
       const parsed = parseHostPort(a);
       if (typeof parsed === 'string') throw new UsageError(`${command}: --addresses: ${parsed}`);
     }
-    return { nodes, maxBatchSize: 1000, deadlineMs };
+    return { nodes, maxBatchSize: 1000, deadlineMs, ...withToken };
   }
   throw new UsageError(`${command}: --config FILE or --addresses HOST:PORT,... is required`);
 }
 
 export function clientFor(target: ClusterTarget): Client {
-  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs });
+  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs, ...(target.token !== undefined ? { token: target.token } : {}) });
 }
 
 /** Run `fn` with a client, closing it afterwards. */

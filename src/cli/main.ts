@@ -23,6 +23,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   stats: async () => (await import('./jobs-commands.js')).statsCommand,
   work: async () => (await import('./work-command.js')).workCommand,
   schedule: async () => (await import('./schedule-command.js')).scheduleCommand,
+  token: async () => (await import('./token-command.js')).tokenCommand,
 };
 
 /**

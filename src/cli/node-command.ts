@@ -6,7 +6,8 @@ import { startNode, type RunningNode } from '../server/index.js';
 import { parseFlags, requireFlag, UsageError } from './args.js';
 
 /**
- * `raftjobs node --config FILE --id ID [--data-dir DIR]`: run one node until SIGTERM/SIGINT.
+ * `raftjobs node --config FILE --id ID [--data-dir DIR]`: run one node until SIGTERM/SIGINT;
+ * SIGHUP rereads `auth.tokensFile`.
  * `--data-dir` overrides the config's `dataDir` (the node keeps its data in `DIR/ID`), as `npm
  * start -- --data-dir DIR` does for every node, so one node of such a cluster restarts on its own
  * data; it wins over `RAFTJOBS_DATA_DIR`. The config is
@@ -62,8 +63,13 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
     }
     void stop(sig, 0);
   };
+  // SIGHUP rereads the tokens file (see RunningNode.reload); a failed reload keeps the old tokens.
+  const onHangUp = (): void => {
+    running?.reload().catch(() => undefined);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHangUp);
   try {
     try {
       running = await startNode(config, id, logger, () => {
@@ -79,5 +85,6 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onHangUp);
   }
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { NodeAdmin } from '../client/index.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 import { fetchStatus } from './status-command.js';
+import { tokenFrom } from './cluster-flags.js';
 
 /** One row of `raftjobs snapshot --json`: what one node answered. */
 export type SnapshotRow =
@@ -27,8 +28,8 @@ export const SNAPSHOT_TIMEOUT_MS = 120_000;
  * Ask one node (Admin.Snapshot) to snapshot its job state now and compact its log; then read its
  * status for the new first log index. An unreachable node, or one that fails, gives `ok: false`.
  */
-export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_TIMEOUT_MS): Promise<SnapshotRow> {
-  const admin = new NodeAdmin(address);
+export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_TIMEOUT_MS, token = tokenFrom('snapshot', {})): Promise<SnapshotRow> {
+  const admin = new NodeAdmin(address, { token });
   const started = performance.now();
   return admin
     .snapshot({ timeoutMs })
@@ -36,7 +37,7 @@ export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_T
     .then(
       async (snapshotIndex): Promise<SnapshotRow> => {
         const row: SnapshotRow = { id, address, ok: true, snapshotIndex, tookMs: Math.round(performance.now() - started) };
-        const s = await fetchStatus(id, address);
+        const s = await fetchStatus(id, address, undefined, { token });
         return s.firstLogIndex === undefined || s.lastLogIndex === undefined ? row : { ...row, firstLogIndex: s.firstLogIndex, lastLogIndex: s.lastLogIndex };
       },
       (err: unknown): SnapshotRow => ({ id, address, ok: false, error: err instanceof Error ? err.message : String(err) }),

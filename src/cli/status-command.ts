@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { NodeAdmin } from '../client/index.js';
 import { loadConfig } from '../config/index.js';
 import { intFlag, parseFlags } from './args.js';
-import { CLUSTER_FLAGS, clusterTarget } from './cluster-flags.js';
+import { CLUSTER_FLAGS, clusterTarget, tokenFrom } from './cluster-flags.js';
 
 /** One row of `raftjobs status --json`. */
 export interface StatusRow {
@@ -29,6 +29,8 @@ export interface FetchStatusOptions {
    * keeps serving), which takes a while on a large state (seconds for a million jobs): the deadline is then at least 30 s.
    */
   readonly digest?: boolean;
+  /** Bearer token, for a cluster with auth on (Admin.Status needs the `read` role). */
+  readonly token?: string | undefined;
 }
 
 /** Deadline of a status call that asks for the digest, at least, ms. */
@@ -36,7 +38,7 @@ const DIGEST_TIMEOUT_MS = 30_000;
 
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
 export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: FetchStatusOptions = {}): Promise<StatusRow> {
-  const admin = new NodeAdmin(address);
+  const admin = new NodeAdmin(address, { token: o.token });
   return admin
     .status({ timeoutMs: o.digest === true ? Math.max(timeoutMs, DIGEST_TIMEOUT_MS) : timeoutMs, ...(o.digest === true ? { digest: true } : {}) })
     .then(
@@ -76,7 +78,7 @@ export async function statusCommand(argv: readonly string[], out: Writable, err:
   const timeoutMs = intFlag('timeout', values.timeout, 1500, 1, 3_600_000);
   // With --addresses a node is known by its address until it answers with its id.
   const nodes = values.config !== undefined && values.addresses === undefined ? loadConfig(values.config).nodes : clusterTarget('status', values).nodes.map((address) => ({ id: address, address }));
-  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest });
+  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest, token: tokenFrom('status', values) });
   out.write(values.json ? JSON.stringify(rows) + '\n' : formatStatusTable(rows));
   if (rows.some((r) => r.role === 'leader' || (r.leaderId ?? null) !== null)) return 0;
   const reachable = rows.filter((r) => r.role !== 'unreachable').length;

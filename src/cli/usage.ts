@@ -19,11 +19,13 @@ export interface CommandHelp {
 }
 
 /** How the job commands find the cluster (the flags of src/cli/cluster-flags.ts `CLUSTER_FLAGS`). */
-export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS]';
+export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS] [--token T | --token-file FILE]';
 const CLUSTER_FLAG_HELP: readonly FlagHelp[] = [
   ['--config FILE', 'cluster config: the nodes to call (and the most jobs per submit call)'],
   ['--addresses HOST:PORT,...', "the nodes' client addresses, comma separated (instead of --config)"],
   ['--timeout MS', 'deadline of each call to the cluster, ms (default 10000)'],
+  ['--token T', 'bearer token for a cluster with auth on (default: $RAFTJOBS_TOKEN; other users can see it in the process list)'],
+  ['--token-file FILE', 'read the token from the first line of FILE'],
 ];
 const JSON_FLAG: FlagHelp = ['--json', 'print JSON instead of text'];
 const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called instead of a read through the leader (may lag)'];
@@ -123,6 +125,16 @@ export const COMMAND_HELP = {
       JSON_FLAG,
     ],
     cluster: true,
+  },
+  token: {
+    synopsis: 'token create --name NAME --roles ROLE[,ROLE] [--json]',
+    summary: 'make a bearer token: prints it once, and the config line (its hash) to add to auth.tokens or the tokens file',
+    flags: [
+      ['--name NAME', 'who will hold it: 1-64 letters, digits, ".", "_", "-" or "@"'],
+      ['--roles ROLES', 'comma separated: submit, work, read, admin (admin may do everything)'],
+      JSON_FLAG,
+    ],
+    cluster: false,
   },
 } as const satisfies Record<string, CommandHelp>;
 

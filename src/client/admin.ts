@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { tokenChannelOptions } from './auth.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { adminServices, type wire } from '../protocol/index.js';
 
@@ -82,9 +83,10 @@ export class NodeAdmin {
   constructor(
     /** The node's client address (host:port). */
     readonly address: string,
+    options: { readonly token?: string | undefined } = {},
   ) {
     const { Admin } = adminServices();
-    this.stub = new Admin(address, grpc.credentials.createInsecure());
+    this.stub = new Admin(address, grpc.credentials.createInsecure(), tokenChannelOptions(options.token));
   }
 
   /** The node's status; `digest` asks for the state digest too (slow on a large state). */

@@ -1,3 +1,4 @@
+import { tokenProblem } from './auth.js';
 import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../limits/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
@@ -49,6 +50,11 @@ export interface ClientOptions {
    * is never split. Default: that of a cluster with default limits (2 MiB less 32 bytes).
    */
   readonly maxSubmitBytes?: number;
+  /**
+   * Bearer token sent as `authorization: Bearer <token>` on every call and stream, for a cluster
+   * with `auth.enabled` (`raftjobs token create` makes one). Default: none.
+   */
+  readonly token?: string;
 }
 
 /** Options of `Client.submit`. */
@@ -87,6 +93,8 @@ export class Client {
     const attemptTimeoutMs = options.attemptTimeoutMs ?? 5_000;
     if (!(deadlineMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `deadlineMs: must be positive, got ${deadlineMs}`);
     if (!(attemptTimeoutMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `attemptTimeoutMs: must be positive, got ${attemptTimeoutMs}`);
+    const tokenError = tokenProblem(options.token);
+    if (tokenError !== null) throw new RaftJobsError(ErrorCode.InvalidArgument, tokenError);
     this.clock = options.clock ?? systemClock;
     const routing = {
       nodes: options.nodes,
@@ -97,6 +105,7 @@ export class Client {
       deadlineMs,
       attemptTimeoutMs,
       ...(options.noQuorumMs !== undefined ? { noQuorumMs: options.noQuorumMs } : {}),
+      ...(options.token !== undefined ? { token: options.token } : {}),
     };
     this.router = new Router({ ...routing, service: jobsServices().Jobs });
     this.schedules = new Router({ ...routing, service: jobsServices().Schedules, book: this.router.book });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { authFindings } from './auth.js';
+import type { TokenConfig } from './auth.js';
 import { applyEnvOverrides, type Env } from './env.js';
 import { configWarnings, crossFieldProblems, type Finding } from './rules.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
@@ -83,7 +85,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function build(file: ConfigFile, baseDir: string): Config {
+function build(file: ConfigFile, baseDir: string, tokensFile: string | null, fileTokens: readonly TokenConfig[]): Config {
   const { tickMs, electionTicks, heartbeatTicks } = file.raft;
   return deepFreeze({
     clusterId: file.clusterId,
@@ -100,6 +102,14 @@ function build(file: ConfigFile, baseDir: string): Config {
     server: { ...file.server },
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },
+    auth: {
+      enabled: file.auth.enabled,
+      tokens: file.auth.tokens,
+      tokensFile,
+      fileTokens,
+      metricsRequireToken: file.auth.metricsRequireToken,
+      healthRequireToken: file.auth.healthRequireToken,
+    },
   });
 }
 
@@ -115,8 +125,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
   const parsed = ConfigFileSchema.safeParse(data, { reportInput: true });
   const findings = parsed.success ? [] : parsed.error.issues.flatMap(issueFindings);
   findings.push(...crossFieldProblems(data, options.nodeId));
+  const auth = authFindings(data, options.baseDir ?? cwd);
+  findings.push(...auth.problems);
   if (!parsed.success || findings.length > 0) return { ok: false, problems: render(findings, sources), warnings: [] };
-  const config = build(parsed.data, options.baseDir ?? cwd);
+  const config = build(parsed.data, options.baseDir ?? cwd, auth.tokensFile, auth.fileTokens);
   return { ok: true, config, warnings: render(configWarnings(config), sources) };
 }
 

@@ -7,6 +7,7 @@ import { LogMessage } from '../observability/index.js';
 import { openLevelStorage, type RaftStorage } from '../storage/index.js';
 import { GrpcTransport, peerServerOptions } from '../transport/index.js';
 import { addAdminService } from './admin-service.js';
+import { NodeAuth } from './auth.js';
 import { rejectUndecodable } from './errors.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
@@ -18,6 +19,11 @@ export interface RunningNode {
   readonly server: grpc.Server;
   readonly storage: RaftStorage;
   readonly address: string;
+  /**
+   * Reread what a node may change without a restart (SIGHUP): the tokens of `auth.tokensFile`.
+   * On a problem the old tokens stay and it rejects with CONFIG_INVALID listing every problem.
+   */
+  reload(): Promise<void>;
   /** Ordered, idempotent shutdown; resolves when everything is closed. */
   shutdown(reason: string): Promise<void>;
 }
@@ -96,7 +102,8 @@ export async function startNode(
 
   // One server for peers and clients, so one receive limit: the peer frame limit plus framing.
   // Client requests within it that would not fit in a log entry are refused by the handlers.
-  const serverOptions = nodeServerOptions(config);
+  const auth = new NodeAuth(config.auth, logger.child({ component: 'auth' }));
+  const serverOptions = nodeServerOptions(config, auth);
   const server = new grpc.Server(serverOptions);
   transport.addToServer(server);
   const jobsApi = addJobsServices(server, {
@@ -144,7 +151,17 @@ export async function startNode(
     })();
     return closing;
   };
-  return { node, server, storage, address: me.address, shutdown };
+  const reload = (): Promise<void> => {
+    try {
+      const { tokens, file } = auth.reload();
+      logger.info({ tokens, tokensFile: file }, file === null ? 'reload: no auth.tokensFile to reread (inline tokens change on restart)' : 'tokens reloaded');
+      return Promise.resolve();
+    } catch (err) {
+      logger.error({ err }, 'reload failed; the old tokens stay');
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+  return { node, server, storage, address: me.address, reload, shutdown };
 }
 
 /**
@@ -155,15 +172,16 @@ export async function startNode(
  * rather than its leases running to their TTL. Clients may ping the server as often as they like
  * (grpc-js servers enforce no minimum ping interval; the SDK pings every 10 s, also without calls).
  */
-export function nodeServerOptions(config: Config): grpc.ServerOptions {
+export function nodeServerOptions(config: Config, auth?: NodeAuth): grpc.ServerOptions {
   return {
     ...peerServerOptions(config.limits.maxPeerMessageBytes),
     'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
     'grpc.keepalive_time_ms': config.server.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.server.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,
-    // Requests that do not decode get INVALID_ARGUMENT, not grpc-js's INTERNAL.
-    interceptors: [rejectUndecodable],
+    // Calls without a valid token for their role are refused before anything else looks at them;
+    // requests that do not decode get INVALID_ARGUMENT, not grpc-js's INTERNAL.
+    interceptors: auth?.enabled === true ? [auth.interceptor, rejectUndecodable] : [rejectUndecodable],
   };
 }
 
