@@ -37,6 +37,8 @@ export interface ClusterOptions {
   readonly exitTimeoutMs?: number;
   /** Prefix of the temporary directory's name. Default "raftjobs-cluster-". */
   readonly tmpPrefix?: string;
+  /** Bearer token of the status calls, for a cluster with `auth.enabled` (needs the `read` role). */
+  readonly token?: string;
 }
 
 /** Options of the `waitFor...` methods. */
@@ -300,7 +302,7 @@ export class Cluster {
    * with its state digest unless `digest` is false.
    */
   status(id: string, o: { readonly digest?: boolean } = {}): Promise<StatusRow> {
-    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false });
+    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false, token: this.#o.token });
   }
 
   /** Status of the given nodes (default: all, in config order), asked concurrently. */
