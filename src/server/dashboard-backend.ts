@@ -41,7 +41,9 @@ interface NodeRow {
  * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel` and the schedule
  * calls (pause, resume, trigger), so they pass the
  * same gRPC API and validation as any client. The cluster view asks every node's Admin service; the
- * workers view asks the leader's, since only the leader serves workers.
+ * workers view asks the leader's, since only the leader serves workers. With auth on, each caller
+ * gets a backend of its own whose calls carry the caller's token: the dashboard can do no more
+ * than its user's token allows.
  */
 export class DashboardBackend implements DashboardApi {
   private readonly client: Client;
@@ -53,9 +55,11 @@ export class DashboardBackend implements DashboardApi {
       readonly config: Config;
       readonly nodeId: string;
       readonly workers: WorkerRegistry;
+      /** The caller's token, passed on with every call (null when auth is off). */
+      readonly token: string | null;
     },
   ) {
-    this.client = new Client({ nodes: o.config.nodes.map((n) => n.address), deadlineMs: CLIENT_DEADLINE_MS, attemptTimeoutMs: 2000 });
+    this.client = new Client({ nodes: o.config.nodes.map((n) => n.address), deadlineMs: CLIENT_DEADLINE_MS, attemptTimeoutMs: 2000, ...(o.token !== null ? { token: o.token } : {}) });
   }
 
   async cluster(): Promise<unknown> {
@@ -155,7 +159,7 @@ export class DashboardBackend implements DashboardApi {
     if (reader === undefined) {
       const address = this.o.config.nodes.find((n) => n.id === id)?.address;
       if (address === undefined) throw new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`);
-      reader = new NodeAdmin(address);
+      reader = new NodeAdmin(address, { token: this.o.token ?? undefined });
       this.admins.set(id, reader);
     }
     return reader;

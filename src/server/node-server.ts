@@ -126,7 +126,7 @@ export async function startNode(
   }
   let httpAddress: string | null;
   try {
-    httpAddress = await obs.startHttp(node, node.workers);
+    httpAddress = await obs.startHttp(node, node.workers, auth);
   } catch (err) {
     await obs.close();
     await node.stop();
