@@ -7,9 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, ErrorCode, isRaftJobsError } from '../../src/index.js';
+import { Client, ErrorCode, isRaftJobsError, Worker } from '../../src/index.js';
 import { generateToken, hashToken, type Role } from '../../src/config/index.js';
-import { Cluster, runCli } from '../helpers/index.js';
+import { Cluster, poll, runCli } from '../helpers/index.js';
 
 const TIMEOUT_MS = 60_000;
 
@@ -19,8 +19,9 @@ const TOKENS = {
   submitter: generateToken(),
   worker: generateToken(),
   leaving: generateToken(),
+  leavingWorker: generateToken(),
 };
-const ROLES: Record<keyof typeof TOKENS, Role[]> = { admin: ['admin'], reader: ['read'], submitter: ['submit', 'read'], worker: ['work'], leaving: ['submit'] };
+const ROLES: Record<keyof typeof TOKENS, Role[]> = { admin: ['admin'], reader: ['read'], submitter: ['submit', 'read'], worker: ['work'], leaving: ['submit'], leavingWorker: ['work'] };
 
 function writeTokens(dir: string, names: readonly (keyof typeof TOKENS)[]): void {
   const tokens = names.map((name) => ({ name, hash: hashToken(TOKENS[name]), roles: ROLES[name] }));
@@ -29,6 +30,7 @@ function writeTokens(dir: string, names: readonly (keyof typeof TOKENS)[]): void
 
 let cluster: Cluster;
 const clients: Client[] = [];
+const workers: Worker[] = [];
 
 function client(token: string | undefined, nodes: readonly string[] = cluster.nodes.map((n) => n.address)): Client {
   const c = new Client({ nodes, deadlineMs: 5000, ...(token !== undefined ? { token } : {}) });
@@ -69,6 +71,7 @@ beforeAll(async () => {
 }, TIMEOUT_MS);
 
 afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close({ timeoutMs: 100, flushTimeoutMs: 100 })));
   for (const c of clients) c.close();
   await cluster?.cleanup();
 });
@@ -133,22 +136,51 @@ describe('a cluster with auth on', () => {
     expect(none.stderr).toMatch(/a token is required/);
   });
 
-  it('a token removed from the tokens file is refused after SIGHUP, without a restart', { timeout: TIMEOUT_MS }, async () => {
-    const leaving = client(TOKENS.leaving);
-    await leaving.submit({ queue: 'auth', payload: { before: 'revocation' } });
-    const pids = cluster.ids.map((id) => cluster.pid(id));
-    writeTokens(
-      cluster.dir,
-      (Object.keys(TOKENS) as (keyof typeof TOKENS)[]).filter((n) => n !== 'leaving'),
-    );
-    const reloads = cluster.ids.map((id) => cluster.waitForLog(id, (r) => r['msg'] === 'tokens reloaded' && r['tokens'] === 4, `${id} reloaded its tokens`));
+  /** Leave only `keep` in the tokens file, send every node SIGHUP, and wait until each has reloaded. */
+  async function revokeAllBut(keep: (keyof typeof TOKENS)[]): Promise<void> {
+    writeTokens(cluster.dir, keep);
+    const reloads = cluster.ids.map((id) => cluster.waitForLog(id, (r) => r['msg'] === 'tokens reloaded' && r['tokens'] === keep.length, `${id} reloaded ${keep.length} tokens`));
     for (const id of cluster.ids) cluster.process(id)?.signal('SIGHUP');
     await Promise.all(reloads);
+  }
+  const ALL = Object.keys(TOKENS) as (keyof typeof TOKENS)[];
+
+  it('a token removed from the tokens file is refused after SIGHUP, without a restart', { timeout: TIMEOUT_MS }, async () => {
+    await client(TOKENS.leaving).submit({ queue: 'auth', payload: { before: 'revocation' } });
+    const pids = cluster.ids.map((id) => cluster.pid(id));
+    await revokeAllBut(ALL.filter((n) => n !== 'leaving'));
     await leavesLogUnchanged(async () => {
       expect((await refusal(client(TOKENS.leaving).submit({ queue: 'auth' }))).code).toBe(ErrorCode.Unauthenticated);
     });
     // The nodes were not restarted, and the other tokens still work.
     expect(cluster.ids.map((id) => cluster.pid(id))).toEqual(pids);
     expect((await client(TOKENS.submitter).submit({ queue: 'auth' })).length).toBe(1);
+  });
+
+  it('the open worker stream of a revoked token ends at its next message', { timeout: TIMEOUT_MS }, async () => {
+    await client(TOKENS.submitter).submit({ queue: 'auth-work' });
+    const refusals: string[] = [];
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // It holds the job and heartbeats every second.
+    const worker = new Worker({
+      nodes: cluster.nodes.map((n) => n.address),
+      queues: ['auth-work'],
+      concurrency: 1,
+      leaseTtlMs: 3000,
+      token: TOKENS.leavingWorker,
+      onError: (err) => refusals.push(err.code),
+      handler: async (job) => {
+        started();
+        await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+        return null;
+      },
+    });
+    workers.push(worker);
+    await worker.start();
+    await running;
+    await revokeAllBut(ALL.filter((n) => n !== 'leaving' && n !== 'leavingWorker'));
+    // Its stream ends at its next heartbeat, and its reconnects are refused.
+    await poll(() => (refusals.includes(ErrorCode.Unauthenticated) ? true : undefined), { description: 'the revoked worker to be refused', timeoutMs: 20_000 });
   });
 });
