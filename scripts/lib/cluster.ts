@@ -46,6 +46,8 @@ export interface ClusterOptions {
    * Status calls then use the client certificate. Default: plaintext.
    */
   readonly tls?: { readonly clientCertificates?: 'require' | 'optional' };
+  /** Bearer token of the status calls, for a cluster with `auth.enabled` (needs the `read` role). */
+  readonly token?: string;
 }
 
 /** Options of the `waitFor...` methods. */
@@ -328,7 +330,7 @@ export class Cluster {
    * with its state digest unless `digest` is false.
    */
   status(id: string, o: { readonly digest?: boolean } = {}): Promise<StatusRow> {
-    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false, ...(this.#credentials === undefined ? {} : { credentials: this.#credentials }) });
+    return fetchStatus(id, this.address(id), this.#o.statusTimeoutMs ?? 1000, { digest: o.digest !== false, ...(this.#credentials === undefined ? {} : { credentials: this.#credentials }), token: this.#o.token });
   }
 
   /** Status of the given nodes (default: all, in config order), asked concurrently. */

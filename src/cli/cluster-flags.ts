@@ -13,6 +13,8 @@ export const CLUSTER_FLAGS = {
   ca: { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
 } as const;
 
 /** Environment variables standing in for `--ca`, `--cert` and `--key` (a flag wins). */
@@ -47,6 +49,9 @@ export function tlsFromFlags(command: string, values: TlsFlags, config: Config |
   return { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) };
 }
 
+/** The environment variable the CLI reads a token from when neither --token nor --token-file is given. */
+export const TOKEN_ENV = 'RAFTJOBS_TOKEN';
+
 export interface ClusterTarget {
   readonly nodes: readonly string[];
   /** Most jobs per submit call: the config's `limits.maxBatchSize`, else the default 1000. */
@@ -56,14 +61,46 @@ export interface ClusterTarget {
   readonly tls?: ClientTls;
   /** Channel credentials from `tls`. */
   readonly credentials: grpc.ChannelCredentials;
+  /** Bearer token for a cluster with auth on (`--token`, `--token-file`, else `RAFTJOBS_TOKEN`). */
+  readonly token?: string;
 }
 
+/**
+ * The token named by `--token` or `--token-file` (its first line), else `RAFTJOBS_TOKEN`, else
+ * none. `--token` is visible to other users in the process list: prefer the file or the variable.
+ */
+export function tokenFrom(command: string, values: { token?: string | undefined; 'token-file'?: string | undefined }, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError(`${command}: give --token or --token-file, not both`);
+  if (values.token !== undefined) {
+    if (values.token === '') throw new UsageError(`${command}: --token must not be empty`);
+    return values.token;
+  }
+  if (values['token-file'] !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values['token-file'], 'utf8');
+    } catch (err) {
+      throw new UsageError(`${command}: --token-file: cannot read ${values['token-file']}: ${(err as Error).message}`);
+    }
+    const token = text.split('\n')[0]?.trim() ?? '';
+    if (token === '') throw new UsageError(`${command}: --token-file: ${values['token-file']} holds no token`);
+    return token;
+  }
+  const fromEnv = env[TOKEN_ENV]?.trim();
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+
 /** The node addresses and call deadline named by `--config` or `--addresses` and `--timeout`. */
-export function clusterTarget(command: string, values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined } & TlsFlags): ClusterTarget {
+export function clusterTarget(
+  command: string,
+  values: { config?: string | undefined; addresses?: string | undefined; timeout?: string | undefined; token?: string | undefined; 'token-file'?: string | undefined } & TlsFlags,
+): ClusterTarget {
   const found = findCluster(command, values);
   const tls = tlsFromFlags(command, values, found.config);
+  const token = tokenFrom(command, values);
   const { config: _config, ...rest } = found;
-  return { ...rest, credentials: clientCredentials(tls), ...(tls === undefined ? {} : { tls }) };
+  return { ...rest, credentials: clientCredentials(tls), ...(tls === undefined ? {} : { tls }), ...(token === undefined ? {} : { token }) };
 }
 
 function findCluster(
@@ -92,7 +129,7 @@ function findCluster(
 }
 
 export function clientFor(target: ClusterTarget): Client {
-  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs, credentials: target.credentials });
+  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs, credentials: target.credentials, ...(target.token !== undefined ? { token: target.token } : {}) });
 }
 
 /** Run `fn` with a client, closing it afterwards. */

@@ -24,6 +24,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   work: async () => (await import('./work-command.js')).workCommand,
   schedule: async () => (await import('./schedule-command.js')).scheduleCommand,
   certs: async () => (await import('./certs-command.js')).certsCommand,
+  token: async () => (await import('./token-command.js')).tokenCommand,
 };
 
 /**

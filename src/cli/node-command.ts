@@ -7,7 +7,7 @@ import { parseFlags, requireFlag, UsageError } from './args.js';
 
 /**
  * `raftjobs node --config FILE --id ID [--data-dir DIR]`: run one node until SIGTERM/SIGINT;
- * SIGHUP rereads its TLS certificate, key and CA (`RunningNode.reload`).
+ * SIGHUP rereads its TLS certificate, key and CA and `auth.tokensFile` (`RunningNode.reload`).
  * `--data-dir` overrides the config's `dataDir` (the node keeps its data in `DIR/ID`), as `npm
  * start -- --data-dir DIR` does for every node, so one node of such a cluster restarts on its own
  * data; it wins over `RAFTJOBS_DATA_DIR`. The config is
@@ -63,13 +63,14 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
     }
     void stop(sig, 0);
   };
-  // SIGHUP rereads what can change while running (the TLS certificates); a bad file changes nothing.
-  const onHangup = (): void => {
-    if (running && !stopping) running.reload();
+  // SIGHUP rereads what can change while running (the TLS certificates, the tokens file); a bad
+  // file changes nothing.
+  const onHangUp = (): void => {
+    if (running && !stopping) running.reload().catch(() => undefined);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onHangup);
+  process.on('SIGHUP', onHangUp);
   try {
     try {
       running = await startNode(config, id, logger, () => {
@@ -85,6 +86,6 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    process.off('SIGHUP', onHangup);
+    process.off('SIGHUP', onHangUp);
   }
 }

@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/index.js';
 import { clientCredentials, NodeAdmin } from '../client/index.js';
-import { CLUSTER_FLAGS, tlsFromFlags } from './cluster-flags.js';
+import { CLUSTER_FLAGS, tlsFromFlags, tokenFrom } from './cluster-flags.js';
 import { intFlag, parseFlags, requireFlag } from './args.js';
 import { fetchStatus } from './status-command.js';
 
@@ -29,8 +29,8 @@ export const SNAPSHOT_TIMEOUT_MS = 120_000;
  * Ask one node (Admin.Snapshot) to snapshot its job state now and compact its log; then read its
  * status for the new first log index. An unreachable node, or one that fails, gives `ok: false`.
  */
-export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_TIMEOUT_MS, credentials?: grpc.ChannelCredentials): Promise<SnapshotRow> {
-  const admin = credentials === undefined ? new NodeAdmin(address) : new NodeAdmin(address, credentials);
+export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_TIMEOUT_MS, credentials?: grpc.ChannelCredentials, token: string | undefined = tokenFrom('snapshot', {})): Promise<SnapshotRow> {
+  const admin = new NodeAdmin(address, { ...(credentials === undefined ? {} : { credentials }), token });
   const started = performance.now();
   return admin
     .snapshot({ timeoutMs })
@@ -38,7 +38,7 @@ export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_T
     .then(
       async (snapshotIndex): Promise<SnapshotRow> => {
         const row: SnapshotRow = { id, address, ok: true, snapshotIndex, tookMs: Math.round(performance.now() - started) };
-        const s = await fetchStatus(id, address, undefined, credentials === undefined ? {} : { credentials });
+        const s = await fetchStatus(id, address, undefined, { ...(credentials === undefined ? {} : { credentials }), token });
         return s.firstLogIndex === undefined || s.lastLogIndex === undefined ? row : { ...row, firstLogIndex: s.firstLogIndex, lastLogIndex: s.lastLogIndex };
       },
       (err: unknown): SnapshotRow => ({ id, address, ok: false, error: err instanceof Error ? err.message : String(err) }),
@@ -46,8 +46,8 @@ export function snapshotNode(id: string, address: string, timeoutMs = SNAPSHOT_T
 }
 
 /** Snapshot every node of a config at once; rows in config order. */
-export function snapshotCluster(nodes: readonly { id: string; address: string }[], timeoutMs?: number, credentials?: grpc.ChannelCredentials): Promise<SnapshotRow[]> {
-  return Promise.all(nodes.map((n) => snapshotNode(n.id, n.address, timeoutMs, credentials)));
+export function snapshotCluster(nodes: readonly { id: string; address: string }[], timeoutMs?: number, credentials?: grpc.ChannelCredentials, token?: string): Promise<SnapshotRow[]> {
+  return Promise.all(nodes.map((n) => snapshotNode(n.id, n.address, timeoutMs, credentials, token)));
 }
 
 /**
@@ -62,11 +62,13 @@ export async function snapshotCommand(argv: readonly string[], out: Writable, er
     ca: CLUSTER_FLAGS.ca,
     cert: CLUSTER_FLAGS.cert,
     key: CLUSTER_FLAGS.key,
+    token: CLUSTER_FLAGS.token,
+    'token-file': CLUSTER_FLAGS['token-file'],
   });
   const config = loadConfig(requireFlag('snapshot', 'config', values.config));
   const credentials = clientCredentials(tlsFromFlags('snapshot', values, config));
   const timeoutMs = intFlag('timeout-ms', values['timeout-ms'], SNAPSHOT_TIMEOUT_MS, 1);
-  const rows = await snapshotCluster(config.nodes, timeoutMs, credentials);
+  const rows = await snapshotCluster(config.nodes, timeoutMs, credentials, tokenFrom('snapshot', values));
   out.write(values.json ? JSON.stringify(rows) + '\n' : formatSnapshotTable(rows));
   const failed = rows.filter((r) => !r.ok);
   if (failed.length > 0) err.write(`raftjobs snapshot: ${failed.length} of ${rows.length} nodes did not snapshot: ${failed.map((r) => r.id).join(', ')}\n`);

@@ -32,6 +32,8 @@ export interface FetchStatusOptions {
   readonly digest?: boolean;
   /** How to reach the node. Default: plaintext. */
   readonly credentials?: grpc.ChannelCredentials;
+  /** Bearer token, for a cluster with auth on (Admin.Status needs the `read` role). */
+  readonly token?: string | undefined;
 }
 
 /** Deadline of a status call that asks for the digest, at least, ms. */
@@ -39,7 +41,7 @@ const DIGEST_TIMEOUT_MS = 30_000;
 
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
 export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: FetchStatusOptions = {}): Promise<StatusRow> {
-  const admin = o.credentials === undefined ? new NodeAdmin(address) : new NodeAdmin(address, o.credentials);
+  const admin = new NodeAdmin(address, { ...(o.credentials === undefined ? {} : { credentials: o.credentials }), token: o.token });
   return admin
     .status({ timeoutMs: o.digest === true ? Math.max(timeoutMs, DIGEST_TIMEOUT_MS) : timeoutMs, ...(o.digest === true ? { digest: true } : {}) })
     .then(
@@ -80,7 +82,7 @@ export async function statusCommand(argv: readonly string[], out: Writable, err:
   // With --addresses a node is known by its address until it answers with its id.
   const target = clusterTarget('status', values);
   const nodes = values.config !== undefined && values.addresses === undefined ? loadConfig(values.config).nodes : target.nodes.map((address) => ({ id: address, address }));
-  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest, credentials: target.credentials });
+  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest, credentials: target.credentials, token: target.token });
   out.write(values.json ? JSON.stringify(rows) + '\n' : formatStatusTable(rows));
   if (rows.some((r) => r.role === 'leader' || (r.leaderId ?? null) !== null)) return 0;
   const reachable = rows.filter((r) => r.role !== 'unreachable').length;

@@ -19,7 +19,7 @@ export interface CommandHelp {
 }
 
 /** How the job commands find the cluster (the flags of src/cli/cluster-flags.ts `CLUSTER_FLAGS`). */
-export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS] [--ca FILE] [--cert FILE --key FILE]';
+export const CLUSTER_USAGE = '(--config FILE | --addresses HOST:PORT,...) [--timeout MS] [--ca FILE] [--cert FILE --key FILE] [--token T | --token-file FILE]';
 const CLUSTER_FLAG_HELP: readonly FlagHelp[] = [
   ['--config FILE', 'cluster config: the nodes to call (and the most jobs per submit call)'],
   ['--addresses HOST:PORT,...', "the nodes' client addresses, comma separated (instead of --config)"],
@@ -27,6 +27,8 @@ const CLUSTER_FLAG_HELP: readonly FlagHelp[] = [
   ['--ca FILE', 'TLS: the cluster CA to check the nodes against (env RAFTJOBS_TLS_CA; default with --config of a TLS cluster: its tls.caFile)'],
   ['--cert FILE', 'TLS: a client certificate, for clusters that ask for one (env RAFTJOBS_TLS_CERT)'],
   ['--key FILE', "TLS: the client certificate's key (env RAFTJOBS_TLS_KEY)"],
+  ['--token T', 'bearer token for a cluster with auth on (default: $RAFTJOBS_TOKEN; other users can see it in the process list)'],
+  ['--token-file FILE', 'read the token from the first line of FILE'],
 ];
 const JSON_FLAG: FlagHelp = ['--json', 'print JSON instead of text'];
 const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called instead of a read through the leader (may lag)'];
@@ -49,7 +51,7 @@ export const COMMAND_HELP = {
     cluster: true,
   },
   snapshot: {
-    synopsis: 'snapshot --config FILE [--json] [--timeout-ms MS] [--ca FILE] [--cert FILE --key FILE]',
+    synopsis: 'snapshot --config FILE [--json] [--timeout-ms MS] [--ca FILE] [--cert FILE --key FILE] [--token T | --token-file FILE]',
     summary: 'every node snapshots and compacts its log now',
     flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--timeout-ms MS', 'how long each node may take'], ...CLUSTER_FLAG_HELP.slice(3)],
     cluster: false,
@@ -139,6 +141,16 @@ export const COMMAND_HELP = {
       JSON_FLAG,
     ],
     cluster: true,
+  },
+  token: {
+    synopsis: 'token create --name NAME --roles ROLE[,ROLE] [--json]',
+    summary: 'make a bearer token: prints it once, and the config line (its hash) to add to auth.tokens or the tokens file',
+    flags: [
+      ['--name NAME', 'who will hold it: 1-64 letters, digits, ".", "_", "-" or "@"'],
+      ['--roles ROLES', 'comma separated: submit, work, read, admin (admin may do everything)'],
+      JSON_FLAG,
+    ],
+    cluster: false,
   },
 } as const satisfies Record<string, CommandHelp>;
 

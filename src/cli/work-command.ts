@@ -95,6 +95,7 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
     logger: textLogger(err, values.verbose),
     ...(values['worker-id'] !== undefined ? { workerId: values['worker-id'] } : {}),
     ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
+    ...(target.token !== undefined ? { token: target.token } : {}),
     onError: (e) => {
       refused = e;
       stop();

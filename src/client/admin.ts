@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { tokenChannelOptions } from './auth.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { adminServices, type wire } from '../protocol/index.js';
 
@@ -82,11 +83,15 @@ export class NodeAdmin {
   constructor(
     /** The node's client address (host:port). */
     readonly address: string,
-    /** How to reach it: insecure by default (see `clientCredentials`). */
-    credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+    options: {
+      /** How to reach it: insecure by default (see `clientCredentials`). */
+      readonly credentials?: grpc.ChannelCredentials | undefined;
+      /** Bearer token for a cluster with auth on. */
+      readonly token?: string | undefined;
+    } = {},
   ) {
     const { Admin } = adminServices();
-    this.stub = new Admin(address, credentials);
+    this.stub = new Admin(address, options.credentials ?? grpc.credentials.createInsecure(), tokenChannelOptions(options.token));
   }
 
   /** The node's status; `digest` asks for the state digest too (slow on a large state). */

@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { tokenProblem } from './auth.js';
 import { DEFAULT_MAX_SUBMIT_BYTES, submitBytes } from '../limits/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { DEFAULT_BACKOFF, systemClock, systemRandom, type BackoffPolicy, type Clock, type Random } from './clock.js';
@@ -60,6 +61,11 @@ export interface ClientOptions {
   readonly tls?: ClientTls;
   /** Channel credentials to use instead of `tls`, e.g. ones whose certificates are reloaded. */
   readonly credentials?: grpc.ChannelCredentials;
+  /**
+   * Bearer token sent as `authorization: Bearer <token>` on every call and stream, for a cluster
+   * with `auth.enabled` (`raftjobs token create` makes one). Default: none.
+   */
+  readonly token?: string;
 }
 
 /** Options of `Client.submit`. */
@@ -98,6 +104,8 @@ export class Client {
     const attemptTimeoutMs = options.attemptTimeoutMs ?? 5_000;
     if (!(deadlineMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `deadlineMs: must be positive, got ${deadlineMs}`);
     if (!(attemptTimeoutMs > 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `attemptTimeoutMs: must be positive, got ${attemptTimeoutMs}`);
+    const tokenError = tokenProblem(options.token);
+    if (tokenError !== null) throw new RaftJobsError(ErrorCode.InvalidArgument, tokenError);
     this.clock = options.clock ?? systemClock;
     const routing = {
       nodes: options.nodes,
@@ -109,6 +117,7 @@ export class Client {
       attemptTimeoutMs,
       credentials: options.credentials ?? clientCredentials(options.tls),
       ...(options.noQuorumMs !== undefined ? { noQuorumMs: options.noQuorumMs } : {}),
+      ...(options.token !== undefined ? { token: options.token } : {}),
     };
     this.router = new Router({ ...routing, service: jobsServices().Jobs });
     this.schedules = new Router({ ...routing, service: jobsServices().Schedules, book: this.router.book });

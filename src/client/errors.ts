@@ -47,6 +47,10 @@ function fallbackCode(status: grpc.status): ErrorCode {
       return ErrorCode.NoLeader;
     case grpc.status.DATA_LOSS:
       return ErrorCode.DataLoss;
+    case grpc.status.UNAUTHENTICATED:
+      return ErrorCode.Unauthenticated;
+    case grpc.status.PERMISSION_DENIED:
+      return ErrorCode.PermissionDenied;
     default:
       return ErrorCode.Internal;
   }

@@ -4,6 +4,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { backoffDelay, sleep, type BackoffPolicy, type Clock, type Random } from './clock.js';
 import { Meta, type wire } from '../protocol/index.js';
 import { classify, metaString, toRaftJobsError } from './errors.js';
+import { tokenChannelOptions } from './auth.js';
 import { CHANNEL_OPTIONS } from './proto.js';
 import { QuorumWatch, unreachable } from './reach.js';
 import type { SdkLogger } from './types.js';
@@ -78,6 +79,8 @@ export interface RouterOptions {
   readonly attemptTimeoutMs: number;
   /** See `ClientOptions.noQuorumMs`. Default 2000. */
   readonly noQuorumMs?: number;
+  /** See `ClientOptions.token`. */
+  readonly token?: string;
   readonly channelOptions?: grpc.ChannelOptions;
   /** How channels authenticate (see `ClientOptions.tls`). */
   readonly credentials: grpc.ChannelCredentials;
@@ -127,7 +130,7 @@ export class Router<D = wire.JobsDefinition, Method extends string = JobsMethod>
   channel(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new this.o.service(address, this.o.credentials, { ...CHANNEL_OPTIONS, ...this.o.channelOptions });
+      c = new this.o.service(address, this.o.credentials, { ...CHANNEL_OPTIONS, ...this.o.channelOptions, ...tokenChannelOptions(this.o.token) });
       this.clients.set(address, c);
     }
     return c;

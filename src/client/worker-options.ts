@@ -1,5 +1,6 @@
 /** The options of `Worker` and the shape of what it reports. */
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { tokenProblem } from './auth.js';
 import type { BackoffPolicy, Clock, Random } from './clock.js';
 import type { SdkLogger } from './types.js';
 import type { ClientTls } from '../tls/index.js';
@@ -63,6 +64,11 @@ export interface WorkerOptions {
    * (e.g. STALE_TOKEN when the lease was taken away). For metrics and audit trails; must not throw.
    */
   readonly onOutcome?: (outcome: WorkerOutcome) => void;
+  /**
+   * Bearer token sent on the worker's stream and calls, for a cluster with `auth.enabled`; it
+   * needs the `work` role. Default: none.
+   */
+  readonly token?: string;
   /** For tests. Default: the system clock. */
   readonly clock?: Clock;
   /** For tests. Default: `Math.random`. */
@@ -104,5 +110,7 @@ export function checkWorkerOptions(options: WorkerOptions): void {
     const v = options[key];
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) problems.push(`${key}: must be a positive number of ms, got ${String(v)}`);
   }
+  const tokenError = tokenProblem(options.token);
+  if (tokenError !== null) problems.push(tokenError);
   if (problems.length > 0) throw new RaftJobsError(ErrorCode.InvalidArgument, `invalid worker options: ${problems.join('; ')}`, { problems });
 }

@@ -7,6 +7,7 @@ import { backoffDelay, systemClock, systemRandom, type BackoffPolicy, type Clock
 import { asBuffer, encodeData } from './codec.js';
 import { jobsServices, Meta, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { metaString, toRaftJobsError } from './errors.js';
+import { tokenChannelOptions } from './auth.js';
 import { CHANNEL_OPTIONS } from './proto.js';
 import { QuorumWatch, unreachable } from './reach.js';
 import { AddressBook } from './router.js';
@@ -307,7 +308,7 @@ export class Worker {
   private client(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new (jobsServices().Workers)(address, this.credentials, CHANNEL_OPTIONS);
+      c = new (jobsServices().Workers)(address, this.credentials, { ...CHANNEL_OPTIONS, ...tokenChannelOptions(this.o.token) });
       this.clients.set(address, c);
     }
     return c;
@@ -492,7 +493,12 @@ export class Worker {
     }
     this.hopsWithoutPause = 0;
     const policy = this.o.reconnectBackoff ?? DEFAULT_RECONNECT;
-    const refused = status.code === grpc.status.INVALID_ARGUMENT || status.code === grpc.status.UNIMPLEMENTED || metaString(status.metadata, Meta.ErrorCode) === ErrorCode.ProtocolMismatch;
+    const refused =
+      status.code === grpc.status.INVALID_ARGUMENT ||
+      status.code === grpc.status.UNIMPLEMENTED ||
+      status.code === grpc.status.UNAUTHENTICATED ||
+      status.code === grpc.status.PERMISSION_DENIED ||
+      metaString(status.metadata, Meta.ErrorCode) === ErrorCode.ProtocolMismatch;
     if (conn.cancelledFor === null && refused) {
       const err = toRaftJobsError(Object.assign(new Error(status.details), status), `worker stream to ${conn.address}`);
       this.logger.error({ ...log, err }, 'the cluster refused the worker stream');

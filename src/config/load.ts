@@ -3,6 +3,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { CA_CERT_FILE, nodeTlsFiles, readCaProblems, readTlsMaterial } from '../tls/index.js';
+import { authFindings } from './auth.js';
+import type { TokenConfig } from './auth.js';
 import { applyEnvOverrides, type Env } from './env.js';
 import { configWarnings, crossFieldProblems, type Finding } from './rules.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
@@ -101,7 +103,7 @@ function tlsFindings(tls: TlsConfig, nodeId: string | undefined): Finding[] {
   return result.problems.map((p) => ({ path: ['tls', p.field === 'caFile' ? 'caFile' : 'certsDir'], message: p.message }));
 }
 
-function build(file: ConfigFile, baseDir: string): Config {
+function build(file: ConfigFile, baseDir: string, tokensFile: string | null, fileTokens: readonly TokenConfig[]): Config {
   const { tickMs, electionTicks, heartbeatTicks } = file.raft;
   return deepFreeze({
     ...(file.tls === undefined ? {} : { tls: tlsConfig(file.tls, baseDir) }),
@@ -119,6 +121,14 @@ function build(file: ConfigFile, baseDir: string): Config {
     server: { ...file.server },
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },
+    auth: {
+      enabled: file.auth.enabled,
+      tokens: file.auth.tokens,
+      tokensFile,
+      fileTokens,
+      metricsRequireToken: file.auth.metricsRequireToken,
+      healthRequireToken: file.auth.healthRequireToken,
+    },
   });
 }
 
@@ -134,8 +144,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
   const parsed = ConfigFileSchema.safeParse(data, { reportInput: true });
   const findings = parsed.success ? [] : parsed.error.issues.flatMap(issueFindings);
   findings.push(...crossFieldProblems(data, options.nodeId));
+  const auth = authFindings(data, options.baseDir ?? cwd);
+  findings.push(...auth.problems);
   if (!parsed.success || findings.length > 0) return { ok: false, problems: render(findings, sources), warnings: [] };
-  const config = build(parsed.data, options.baseDir ?? cwd);
+  const config = build(parsed.data, options.baseDir ?? cwd, auth.tokensFile, auth.fileTokens);
   if (config.tls !== undefined) {
     const tlsProblems = tlsFindings(config.tls, options.nodeId);
     if (tlsProblems.length > 0) return { ok: false, problems: render(tlsProblems, sources), warnings: [] };

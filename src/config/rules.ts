@@ -132,5 +132,21 @@ export function configWarnings(config: Config): Finding[] {
       message: `${config.jobs.defaultLeaseTtlMs} ms is shorter than the longest election timeout (${config.raft.electionTimeoutMaxMs} ms); leases will lapse across failovers`,
     });
   }
+  // The dashboard and metrics show job payloads and results: without auth, only this host should reach them.
+  if (!config.auth.enabled) {
+    config.nodes.forEach((node, i) => {
+      const hp = node.httpAddress === undefined ? null : parseHostPort(node.httpAddress);
+      if (hp === null || typeof hp === 'string' || isLoopbackHost(hp.host)) return;
+      warnings.push({
+        path: ['nodes', i, 'httpAddress'],
+        message: `${node.httpAddress} is reachable from other hosts while auth is off: anyone who can reach it can read every job and use the dashboard; bind 127.0.0.1 or turn auth.enabled on`,
+      });
+    });
+  }
   return warnings;
+}
+
+/** localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackHost(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
 }

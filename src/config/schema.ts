@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO, type NumberSetting } from '../limits/index.js';
 import { isUnspecifiedHost, parseHostPort } from './address.js';
+import { TokenSchema } from './auth.js';
 
 const L = LIMITS;
 
@@ -55,6 +56,12 @@ export const CONFIG_DEFAULTS = {
   shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
     actionsEnabled: L.dashboardActionsEnabled.default,
+  },
+  auth: {
+    enabled: false,
+    tokens: [],
+    metricsRequireToken: false,
+    healthRequireToken: false,
   },
 } as const;
 
@@ -167,6 +174,16 @@ const TlsSchema = z.strictObject({
   clientCertificates: z.enum(['require', 'optional']).default('optional'),
 });
 
+/** Client authentication (see src/config/auth.ts); off by default. */
+const AuthSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  tokens: z.array(TokenSchema).default([]),
+  /** Relative to the config file's directory; reread on SIGHUP. */
+  tokensFile: z.string().min(1).optional(),
+  metricsRequireToken: z.boolean().default(false),
+  healthRequireToken: z.boolean().default(false),
+});
+
 /** The shape of a config file after environment overrides, before cross-field rules. */
 export const ConfigFileSchema = z.strictObject({
   clusterId: z.string().regex(CLUSTER_ID_PATTERN, { error: 'must be 1-63 of a-z, 0-9 and "-", starting with a letter or digit' }),
@@ -179,6 +196,7 @@ export const ConfigFileSchema = z.strictObject({
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
   tls: TlsSchema.optional(),
+  auth: AuthSchema.prefault({}),
 });
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;

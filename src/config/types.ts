@@ -1,3 +1,5 @@
+import type { TokenConfig } from './auth.js';
+
 /** One cluster member as listed in the config file. */
 export interface NodeConfig {
   /** Stable node id; also the name of the node's data directory and log file. */
@@ -191,6 +193,28 @@ export interface TlsConfig {
 }
 
 /**
+ * Client authentication: bearer tokens with roles (src/config/auth.ts). Peer traffic between
+ * nodes is not token-checked (that is mutual TLS's job), nor is grpc.health.v1.
+ */
+export interface AuthConfig {
+  /**
+   * Every Jobs, Workers, Schedules and Admin call needs a token with the method's role (see
+   * proto/jobs.proto); the dashboard's API needs one too. Default false.
+   */
+  readonly enabled: boolean;
+  /** Tokens listed in the config itself (fixed until the node restarts). Default none. */
+  readonly tokens: readonly TokenConfig[];
+  /** Absolute path of the tokens file (`{ "tokens": [...] }`), reread on SIGHUP; null when none. */
+  readonly tokensFile: string | null;
+  /** The tokens file's tokens as read at load time. */
+  readonly fileTokens: readonly TokenConfig[];
+  /** With auth on, `/metrics` needs a token with the `read` role. Default false (open). */
+  readonly metricsRequireToken: boolean;
+  /** With auth on, `/healthz` and `/readyz` need a token with the `read` role. Default false (open). */
+  readonly healthRequireToken: boolean;
+}
+
+/**
  * A validated, deeply frozen cluster configuration, as returned by `loadConfig`.
  *
  * Every node of a cluster reads the same file; a node finds itself by id.
@@ -217,4 +241,5 @@ export interface Config {
   readonly dashboard: DashboardConfig;
   /** Absent: plaintext. */
   readonly tls?: TlsConfig;
+  readonly auth: AuthConfig;
 }

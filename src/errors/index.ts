@@ -21,6 +21,10 @@ export const ErrorCode = {
   /** A bound of the cluster's state was reached (most schedules). */
   LimitExceeded: 'LIMIT_EXCEEDED',
   Overloaded: 'OVERLOADED',
+  /** No token, or one the cluster does not know (auth is on); nothing happened. */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** The token is valid but lacks the role the call needs; nothing happened. */
+  PermissionDenied: 'PERMISSION_DENIED',
   OutcomeUnknown: 'OUTCOME_UNKNOWN',
   DataLoss: 'DATA_LOSS',
   StorageCorrupt: 'STORAGE_CORRUPT',

@@ -102,6 +102,21 @@ export const LIMITS = {
     doc: 'Most unacknowledged AppendEntries messages per follower before the leader pauses.',
     config: 'raft.maxInflight', env: 'RAFTJOBS_MAX_INFLIGHT',
   },
+  authEnabled: {
+    kind: 'boolean', default: false,
+    doc: 'Every Jobs, Workers, Schedules and Admin call needs a bearer token with its method’s role (README “Authentication”).',
+    config: 'auth.enabled', env: 'RAFTJOBS_AUTH_ENABLED',
+  },
+  metricsRequireToken: {
+    kind: 'boolean', default: false,
+    doc: 'With auth on, /metrics needs a token with the read role.',
+    config: 'auth.metricsRequireToken', env: 'RAFTJOBS_METRICS_REQUIRE_TOKEN',
+  },
+  healthRequireToken: {
+    kind: 'boolean', default: false,
+    doc: 'With auth on, /healthz and /readyz need a token with the read role.',
+    config: 'auth.healthRequireToken', env: 'RAFTJOBS_HEALTH_REQUIRE_TOKEN',
+  },
   preVote: {
     kind: 'boolean', default: true,
     doc: 'Run a pre-vote round before campaigning (Raft thesis §9.6).',

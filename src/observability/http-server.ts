@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { bearerToken, hasRole, type Identity, type Role } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { NodeMetricsRegistry } from './metrics.js';
@@ -39,6 +40,16 @@ export interface DashboardApi {
   scheduleAction(id: string, action: 'pause' | 'resume' | 'trigger'): Promise<unknown>;
 }
 
+/** The token check of a node with `auth.enabled` (see src/config/auth.ts). */
+export interface HttpAuth {
+  /** The holder of a token, or null for an unknown one. */
+  authenticate(token: string): Identity | null;
+  /** `/metrics` needs a token with the `read` role. */
+  readonly metricsRequireToken: boolean;
+  /** `/healthz` and `/readyz` need a token with the `read` role. */
+  readonly healthRequireToken: boolean;
+}
+
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
   /** `host:port` to listen on (the node's `httpAddress`). Port 0 picks a free port (tests). */
@@ -48,7 +59,13 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   readonly metrics: NodeMetricsRegistry;
   readonly readiness: () => Readiness;
-  readonly dashboard: DashboardApi;
+  /**
+   * The dashboard's data, as seen by the caller: its calls to the cluster carry the caller's token
+   * (null when auth is off), never one of the node's own.
+   */
+  readonly dashboard: (token: string | null) => DashboardApi;
+  /** Token check; absent when auth is off (everything open, as before). */
+  readonly auth?: HttpAuth;
   readonly throughput: ThroughputHistory;
   /** Allow the dashboard's retry and cancel buttons (else 403). */
   readonly actionsEnabled: boolean;
@@ -138,6 +155,27 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   };
 }
 
+/** Who sent a request: their token and its holder, or none (auth off: no token is asked for). */
+interface Caller {
+  readonly token: string | null;
+  readonly identity: Identity | null;
+}
+
+/**
+ * The caller of `req`, when it may go on to something that needs `role`: with auth on, a request
+ * without a valid token is answered 401, one whose token lacks the role 403.
+ */
+function authorize(o: HttpServerOptions, req: http.IncomingMessage, role: Role | null): Caller {
+  if (o.auth === undefined) return { token: null, identity: null };
+  const token = bearerToken(req.headers.authorization);
+  const identity = token === null ? null : o.auth.authenticate(token);
+  if (token === null || identity === null) {
+    throw new RaftJobsError(ErrorCode.Unauthenticated, token === null ? 'a token is required (header "Authorization: Bearer <token>")' : 'the token is not valid (unknown or revoked)');
+  }
+  if (role !== null && !hasRole(identity, role)) throw new RaftJobsError(ErrorCode.PermissionDenied, `token ${JSON.stringify(identity.name)} lacks the ${role} role`);
+  return { token, identity };
+}
+
 async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
@@ -148,13 +186,15 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
     if (m === null && sm === null) throw new HttpError(404, `no such endpoint: POST ${path}`);
     if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow retry, cancel and the schedule actions');
     if (req.headers[ACTION_HEADER] !== '1') throw new HttpError(403, `actions need the ${ACTION_HEADER}: 1 header (sent by the dashboard itself)`);
+    // Every dashboard action is for admin tokens only (the cluster checks the role again).
+    const dashboard = o.dashboard(authorize(o, req, 'admin').token);
     await drain(req);
     if (sm !== null) {
-      sendJson(res, 200, await o.dashboard.scheduleAction(scheduleId(decodeURIComponent(sm[1] ?? '')), sm[2] as 'pause' | 'resume' | 'trigger'));
+      sendJson(res, 200, await dashboard.scheduleAction(scheduleId(decodeURIComponent(sm[1] ?? '')), sm[2] as 'pause' | 'resume' | 'trigger'));
       return;
     }
     const id = jobId(decodeURIComponent(m?.[1] ?? ''));
-    const job = m?.[2] === 'retry' ? await o.dashboard.retryDead(id) : await o.dashboard.cancel(id, 'cancelled from the dashboard');
+    const job = m?.[2] === 'retry' ? await dashboard.retryDead(id) : await dashboard.cancel(id, 'cancelled from the dashboard');
     sendJson(res, 200, job);
     return;
   }
@@ -167,6 +207,54 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
     res.end(method === 'HEAD' ? undefined : body);
     return;
   }
+  if (o.auth !== undefined) {
+    if (path === '/metrics' && o.auth.metricsRequireToken) authorize(o, req, 'read');
+    if ((path === '/healthz' || path === '/readyz') && o.auth.healthRequireToken) authorize(o, req, 'read');
+  }
+  if (!path.startsWith('/api/')) return handleOpen(o, path, res);
+  const caller = authorize(o, req, null);
+  const dashboard = o.dashboard(caller.token);
+  switch (path) {
+    case '/api/whoami':
+      sendJson(res, 200, { auth: o.auth !== undefined, name: caller.identity?.name ?? null, roles: caller.identity?.roles ?? [] });
+      return;
+    case '/api/config':
+      sendJson(res, 200, { nodeId: o.nodeId, clusterId: o.clusterId, actionsEnabled: o.actionsEnabled, readiness: o.readiness() });
+      return;
+    case '/api/cluster':
+      sendJson(res, 200, await dashboard.cluster());
+      return;
+    case '/api/queues':
+      sendJson(res, 200, await dashboard.queues());
+      return;
+    case '/api/throughput':
+      sendJson(res, 200, o.throughput.series());
+      return;
+    case '/api/dead': {
+      const queue = url.searchParams.get('queue') ?? '';
+      const pageToken = url.searchParams.get('pageToken') ?? '';
+      sendJson(res, 200, await dashboard.dead({ ...(queue !== '' ? { queue } : {}), ...(pageToken !== '' ? { pageToken } : {}) }));
+      return;
+    }
+    case '/api/workers':
+      sendJson(res, 200, await dashboard.workers());
+      return;
+    case '/api/schedules':
+      sendJson(res, 200, await dashboard.schedules());
+      return;
+    default: {
+      const m = /^\/api\/jobs\/([^/]+)$/.exec(path);
+      if (m !== null) {
+        sendJson(res, 200, await dashboard.job(jobId(decodeURIComponent(m[1] ?? ''))));
+        return;
+      }
+      throw new HttpError(404, `not found: ${path}`);
+    }
+  }
+}
+
+/** `/metrics`, `/healthz` and `/readyz` (their token check is done). */
+async function handleOpen(o: HttpServerOptions, path: string, res: http.ServerResponse): Promise<void> {
   switch (path) {
     case '/metrics': {
       const text = await o.metrics.metrics();
@@ -182,38 +270,8 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
       sendText(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.reason}\n`);
       return;
     }
-    case '/api/config':
-      sendJson(res, 200, { nodeId: o.nodeId, clusterId: o.clusterId, actionsEnabled: o.actionsEnabled, readiness: o.readiness() });
-      return;
-    case '/api/cluster':
-      sendJson(res, 200, await o.dashboard.cluster());
-      return;
-    case '/api/queues':
-      sendJson(res, 200, await o.dashboard.queues());
-      return;
-    case '/api/throughput':
-      sendJson(res, 200, o.throughput.series());
-      return;
-    case '/api/dead': {
-      const queue = url.searchParams.get('queue') ?? '';
-      const pageToken = url.searchParams.get('pageToken') ?? '';
-      sendJson(res, 200, await o.dashboard.dead({ ...(queue !== '' ? { queue } : {}), ...(pageToken !== '' ? { pageToken } : {}) }));
-      return;
-    }
-    case '/api/workers':
-      sendJson(res, 200, await o.dashboard.workers());
-      return;
-    case '/api/schedules':
-      sendJson(res, 200, await o.dashboard.schedules());
-      return;
-    default: {
-      const m = /^\/api\/jobs\/([^/]+)$/.exec(path);
-      if (m !== null) {
-        sendJson(res, 200, await o.dashboard.job(jobId(decodeURIComponent(m[1] ?? ''))));
-        return;
-      }
+    default:
       throw new HttpError(404, `not found: ${path}`);
-    }
   }
 }
 
@@ -247,6 +305,10 @@ function httpStatus(err: unknown): number {
         return 400;
       case ErrorCode.NotFound:
         return 404;
+      case ErrorCode.Unauthenticated:
+        return 401;
+      case ErrorCode.PermissionDenied:
+        return 403;
       case ErrorCode.StaleToken:
       case ErrorCode.IllegalTransition:
         return 409;

@@ -42,7 +42,9 @@ interface NodeRow {
  * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel` and the schedule
  * calls (pause, resume, trigger), so they pass the
  * same gRPC API and validation as any client. The cluster view asks every node's Admin service; the
- * workers view asks the leader's, since only the leader serves workers.
+ * workers view asks the leader's, since only the leader serves workers. With auth on, each caller
+ * gets a backend of its own whose calls carry the caller's token: the dashboard can do no more
+ * than its user's token allows.
  */
 export class DashboardBackend implements DashboardApi {
   private readonly client: Client;
@@ -56,10 +58,18 @@ export class DashboardBackend implements DashboardApi {
       readonly workers: WorkerRegistry;
       /** Credentials to dial node `id` (null: any node) with. Default: plaintext. */
       readonly dial?: DialCredentials;
+      /** The caller's token, passed on with every call (null when auth is off). */
+      readonly token: string | null;
     },
   ) {
     const credentials = o.dial?.(null);
-    this.client = new Client({ nodes: o.config.nodes.map((n) => n.address), deadlineMs: CLIENT_DEADLINE_MS, attemptTimeoutMs: 2000, ...(credentials === undefined ? {} : { credentials }) });
+    this.client = new Client({
+      nodes: o.config.nodes.map((n) => n.address),
+      deadlineMs: CLIENT_DEADLINE_MS,
+      attemptTimeoutMs: 2000,
+      ...(credentials === undefined ? {} : { credentials }),
+      ...(o.token !== null ? { token: o.token } : {}),
+    });
   }
 
   async cluster(): Promise<unknown> {
@@ -159,8 +169,8 @@ export class DashboardBackend implements DashboardApi {
     if (reader === undefined) {
       const address = this.o.config.nodes.find((n) => n.id === id)?.address;
       if (address === undefined) throw new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`);
-      const dial = this.o.dial;
-      reader = dial === undefined ? new NodeAdmin(address) : new NodeAdmin(address, dial(id));
+      const credentials = this.o.dial?.(id);
+      reader = new NodeAdmin(address, { ...(credentials === undefined ? {} : { credentials }), token: this.o.token ?? undefined });
       this.admins.set(id, reader);
     }
     return reader;

@@ -25,6 +25,8 @@ const STATUS: Record<ErrorCode, grpc.status> = {
   STORAGE_CORRUPT: grpc.status.DATA_LOSS,
   STORAGE_FOREIGN: grpc.status.DATA_LOSS,
   STORAGE_UNREADABLE: grpc.status.DATA_LOSS,
+  UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
+  PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
   INTERNAL: grpc.status.INTERNAL,
 };
 

@@ -4,6 +4,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { Meta } from '../protocol/index.js';
 import type { JobNode } from '../node/index.js';
 import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
+import { AUTHORIZATION } from './auth.js';
 
 /** Metadata a node sets on a call it forwards, so the leader never forwards it again. */
 export const FORWARDED = 'x-forwarded-by';
@@ -86,6 +87,8 @@ export class LeaderForwarder {
     }
     const md = new grpc.Metadata();
     md.set(FORWARDED, this.selfId);
+    // The caller's identity, not this node's: the leader checks the token again.
+    for (const value of call.metadata.get(AUTHORIZATION)) md.add(AUTHORIZATION, value);
     const callerDeadline = call.getDeadline();
     const deadline = callerDeadline instanceof Date || typeof callerDeadline === 'number' ? callerDeadline : Date.now() + 10_000;
     client.makeUnaryRequest(

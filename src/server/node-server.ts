@@ -7,6 +7,7 @@ import { LogMessage } from '../observability/index.js';
 import { openLevelStorage, type RaftStorage } from '../storage/index.js';
 import { GrpcTransport, peerServerOptions } from '../transport/index.js';
 import { addAdminService } from './admin-service.js';
+import { NodeAuth } from './auth.js';
 import { rejectUndecodable } from './errors.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
@@ -20,10 +21,12 @@ export interface RunningNode {
   readonly storage: RaftStorage;
   readonly address: string;
   /**
-   * Reread what may change while running (today: the TLS certificate, key and CA; see
-   * `NodeTls.reload`), as on SIGHUP. Streams and connections stay open.
+   * Reread what may change while running, as on SIGHUP: the TLS certificate, key and CA (see
+   * `NodeTls.reload`; streams and connections stay open) and the tokens of `auth.tokensFile`. A
+   * part that fails keeps what it had; the promise rejects with the tokens' problems
+   * (CONFIG_INVALID), and a refused TLS reload is logged and reported in the result.
    */
-  reload(): { readonly tls: TlsReload };
+  reload(): Promise<{ readonly tls: TlsReload }>;
   /** Ordered, idempotent shutdown; resolves when everything is closed. */
   shutdown(reason: string): Promise<void>;
 }
@@ -106,7 +109,8 @@ export async function startNode(
 
   // One server for peers and clients, so one receive limit: the peer frame limit plus framing.
   // Client requests within it that would not fit in a log entry are refused by the handlers.
-  const serverOptions = nodeServerOptions(config);
+  const auth = new NodeAuth(config.auth, logger.child({ component: 'auth' }));
+  const serverOptions = nodeServerOptions(config, auth);
   const server = new grpc.Server(serverOptions);
   transport.addToServer(server);
   const jobsApi = addJobsServices(server, {
@@ -130,7 +134,7 @@ export async function startNode(
   }
   let httpAddress: string | null;
   try {
-    httpAddress = await obs.startHttp(node, node.workers);
+    httpAddress = await obs.startHttp(node, node.workers, auth);
   } catch (err) {
     await obs.close();
     await node.stop();
@@ -155,7 +159,17 @@ export async function startNode(
     })();
     return closing;
   };
-  const reload = (): { readonly tls: TlsReload } => ({ tls: tls.reload() });
+  const reload = (): Promise<{ readonly tls: TlsReload }> => {
+    const tlsResult = tls.reload();
+    try {
+      const { tokens, file } = auth.reload();
+      logger.info({ tokens, tokensFile: file }, file === null ? 'reload: no auth.tokensFile to reread (inline tokens change on restart)' : 'tokens reloaded');
+      return Promise.resolve({ tls: tlsResult });
+    } catch (err) {
+      logger.error({ err }, 'reload failed; the old tokens stay');
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
   return { node, server, storage, address: me.address, reload, shutdown };
 }
 
@@ -167,15 +181,16 @@ export async function startNode(
  * rather than its leases running to their TTL. Clients may ping the server as often as they like
  * (grpc-js servers enforce no minimum ping interval; the SDK pings every 10 s, also without calls).
  */
-export function nodeServerOptions(config: Config): grpc.ServerOptions {
+export function nodeServerOptions(config: Config, auth?: NodeAuth): grpc.ServerOptions {
   return {
     ...peerServerOptions(config.limits.maxPeerMessageBytes),
     'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
     'grpc.keepalive_time_ms': config.server.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.server.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,
-    // Requests that do not decode get INVALID_ARGUMENT, not grpc-js's INTERNAL.
-    interceptors: [rejectUndecodable],
+    // Calls without a valid token for their role are refused before anything else looks at them;
+    // requests that do not decode get INVALID_ARGUMENT, not grpc-js's INTERNAL.
+    interceptors: auth?.enabled === true ? [auth.interceptor, rejectUndecodable] : [rejectUndecodable],
   };
 }
 

@@ -1,16 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import { findNode, type Config } from '../config/index.js';
+import { findNode, type Config, type Identity } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, WorkerRegistry } from '../node/index.js';
 import type { Transport } from '../transport/index.js';
-import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type Readiness, type RunningHttpServer } from '../observability/index.js';
+import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type HttpAuth, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
 import type { DialCredentials } from './node-tls.js';
 
 /** Services reported by grpc.health.v1 besides the whole server (""). */
 const HEALTH_SERVICES = ['raftjobs.jobs.v1.Jobs', 'raftjobs.jobs.v1.Workers'] as const;
+/** Callers (tokens) whose dashboard backend, with its channels, is kept. */
+const MAX_DASHBOARD_CALLERS = 16;
 
 /**
  * A node's metrics, health and dashboard, in the order a node needs them: `metrics` before the
@@ -22,8 +24,10 @@ export class NodeObservability {
   private readonly throughput: ThroughputHistory;
   private health: HealthImplementation | null = null;
   private http: RunningHttpServer | null = null;
-  private dashboard: DashboardBackend | null = null;
+  /** The dashboard's backends by caller token ('' when auth is off), most recently used last. */
+  private readonly dashboards = new Map<string, DashboardBackend>();
   private offRole: (() => void) | null = null;
+  private auth: HttpAuth | null = null;
   private closed = false;
 
   constructor(
@@ -69,7 +73,8 @@ export class NodeObservability {
    *
    * @throws RaftJobsError CONFIG_INVALID when the address cannot be bound.
    */
-  async startHttp(node: JobNode, workers: WorkerRegistry): Promise<string | null> {
+  async startHttp(node: JobNode, workers: WorkerRegistry, auth: { authenticate(token: string): Identity | null } | null = null): Promise<string | null> {
+    this.auth = auth === null || !this.config.auth.enabled ? null : { authenticate: (t) => auth.authenticate(t), metricsRequireToken: this.config.auth.metricsRequireToken, healthRequireToken: this.config.auth.healthRequireToken };
     const address = findNode(this.config, this.nodeId).httpAddress;
     if (address === undefined) return null;
     const voters = new Set(this.config.nodes.map((n) => n.id));
@@ -79,7 +84,21 @@ export class NodeObservability {
       if (s.leaderId === null) return { ready: false, reason: `no leader known (${s.role}, term ${s.term})` };
       return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
     };
-    this.dashboard = new DashboardBackend({ node, config: this.config, nodeId: this.nodeId, workers, dial: this.dial });
+    const dashboard = (token: string | null): DashboardBackend => {
+      const key = token ?? '';
+      let backend = this.dashboards.get(key);
+      if (backend !== undefined) this.dashboards.delete(key);
+      else backend = new DashboardBackend({ node, config: this.config, nodeId: this.nodeId, workers, token, dial: this.dial });
+      this.dashboards.set(key, backend);
+      // A few callers at a time is the dashboard's use; the least recently used beyond that go
+      // (after a grace, so a request of theirs still in flight can finish).
+      for (const [k, old] of this.dashboards) {
+        if (this.dashboards.size <= MAX_DASHBOARD_CALLERS) break;
+        this.dashboards.delete(k);
+        setTimeout(() => old.close(), 30_000).unref();
+      }
+      return backend;
+    };
     try {
       this.http = await startHttpServer({
         address,
@@ -88,13 +107,13 @@ export class NodeObservability {
         logger: this.logger,
         metrics: this.metrics,
         readiness,
-        dashboard: this.dashboard,
+        dashboard,
         throughput: this.throughput,
         actionsEnabled: this.config.dashboard.actionsEnabled,
+        ...(this.auth !== null ? { auth: this.auth } : {}),
       });
     } catch (err) {
-      this.dashboard.close();
-      this.dashboard = null;
+      this.closeDashboards();
       throw new RaftJobsError(ErrorCode.ConfigInvalid, `cannot serve HTTP on ${address}: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err });
     }
     this.throughput.start();
@@ -112,6 +131,11 @@ export class NodeObservability {
     }
     this.throughput.stop();
     await this.http?.close();
-    this.dashboard?.close();
+    this.closeDashboards();
+  }
+
+  private closeDashboards(): void {
+    for (const d of this.dashboards.values()) d.close();
+    this.dashboards.clear();
   }
 }

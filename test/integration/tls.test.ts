@@ -160,7 +160,7 @@ describe('a secured cluster at work', () => {
     expect((await c.waitForResult(first[0]?.id as string, { timeoutMs: 15_000 })).state).toBe('succeeded');
 
     const leader = await cluster.waitForLeader();
-    const admin = new NodeAdmin(leader.address, clientCredentials(tls));
+    const admin = new NodeAdmin(leader.address, { credentials: clientCredentials(tls) });
     clients.push(admin);
     const session = async (): Promise<{ session: string | null; connectedAt: number; peer: string } | undefined> => {
       const w = (await admin.workers({ timeoutMs: 2000 })).workers.find((x) => x.workerId === 'tls-worker');

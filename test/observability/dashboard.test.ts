@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, NonRetryableError, Worker } from '../../src/client/index.js';
+import { generateToken, hashToken } from '../../src/config/index.js';
 import { poll } from '../helpers/index.js';
 import { DEAD_JOB, startFakeDashboard } from './fake-dashboard.js';
 import { createObservedCluster, type ObservedCluster } from './helpers.js';
@@ -165,5 +166,61 @@ describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
       await browser.close();
       await server.close();
     }
+  });
+});
+
+describe.skipIf(skip)('dashboard in a real browser against a cluster with auth on', () => {
+  const reader = generateToken();
+  const admin = generateToken();
+  let oc: ObservedCluster;
+  let browser: Browser;
+  let client: Client;
+
+  beforeAll(async () => {
+    const tokens = [
+      { name: 'reader', hash: hashToken(reader), roles: ['read'] },
+      { name: 'ops', hash: hashToken(admin), roles: ['admin'] },
+    ];
+    oc = await createObservedCluster({ actionsEnabled: true, config: { auth: { enabled: true, tokens } }, token: admin });
+    await oc.cluster.startAll();
+    client = new Client({ nodes: oc.addresses, token: admin });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    client?.close();
+    await oc?.cluster.cleanup();
+  });
+
+  it('shows nothing without a token, data without actions to a read token, and actions to an admin token', async () => {
+    await oc.cluster.waitForLeader();
+    const [job] = await client.submit({ queue: 'dash-auth', payload: { n: 1 } });
+    const id = (job as { id: string }).id;
+    const url = `http://${oc.http.get('n1') ?? ''}/#job=${id}`;
+    // /metrics stays open by default.
+    expect((await fetch(`http://${oc.http.get('n1') ?? ''}/metrics`)).status).toBe(200);
+
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.locator('#login').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('#main').isHidden()).toBe(true);
+    expect(await page.locator('#queues tr').count()).toBe(0);
+
+    await page.fill('#token', reader);
+    await page.click('#login button[type="submit"]');
+    await waitText(page, 'the ready job in queue dash-auth', cell('dash-auth', 'ready'), (t) => t === '1');
+    const state = (p: Page) => p.locator('#job [data-testid="job-state"]').textContent({ timeout: 500 }).catch(() => null);
+    await waitText(page, 'the job view', state, (t) => t === 'ready');
+    expect(await page.locator('#login').isHidden()).toBe(true);
+    expect(await page.locator('button[data-action]').count()).toBe(0);
+    await page.close();
+
+    const adminPage = await browser.newPage();
+    await adminPage.goto(url);
+    await adminPage.fill('#token', admin);
+    await adminPage.click('#login button[type="submit"]');
+    await adminPage.locator('#job button[data-action="cancel"]').waitFor({ state: 'visible', timeout: 20_000 });
+    await adminPage.close();
   });
 });

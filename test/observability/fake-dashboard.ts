@@ -1,5 +1,5 @@
 import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
-import { createSilentLogger, NodeMetricsRegistry, startHttpServer, ThroughputHistory, type DashboardApi, type RunningHttpServer } from '../../src/observability/index.js';
+import { createSilentLogger, NodeMetricsRegistry, startHttpServer, ThroughputHistory, type DashboardApi, type HttpAuth, type RunningHttpServer } from '../../src/observability/index.js';
 
 const now = 1_700_000_000_000;
 
@@ -59,7 +59,7 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
 }
 
 /** Serve the dashboard on a free loopback port with the fake API. */
-export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, address = '127.0.0.1:0'): Promise<RunningHttpServer> {
+export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, address = '127.0.0.1:0', auth?: HttpAuth): Promise<RunningHttpServer> {
   const metrics = new NodeMetricsRegistry({ nodeId: 'n1', clusterId: 'fake', processMetrics: false });
   return startHttpServer({
     address,
@@ -68,8 +68,9 @@ export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, ad
     logger: createSilentLogger(),
     metrics,
     readiness: () => ({ ready: true, reason: 'leader in term 3' }),
-    dashboard: fakeDashboard(calls),
+    dashboard: () => fakeDashboard(calls),
     throughput: new ThroughputHistory(() => metrics.flowTotals()),
     actionsEnabled,
+    ...(auth !== undefined ? { auth } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateToken, hashToken, TokenTable } from '../../src/config/index.js';
 import { ACTION_HEADER, type RunningHttpServer } from '../../src/observability/index.js';
 import { DEAD_JOB, startFakeDashboard, type FakeCalls } from './fake-dashboard.js';
 
@@ -70,5 +71,54 @@ describe('node HTTP server', () => {
     const cancel = await fetch(`${base}/api/jobs/${DEAD_JOB.id}/cancel`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
     expect(cancel.status).toBe(409);
     expect(await cancel.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+  });
+});
+
+describe('node HTTP server with auth on', () => {
+  const tokens = { reader: generateToken(), admin: generateToken(), worker: generateToken() };
+  const table = new TokenTable([
+    { name: 'reader', hash: hashToken(tokens.reader), roles: ['read'] },
+    { name: 'admin', hash: hashToken(tokens.admin), roles: ['admin'] },
+    { name: 'worker', hash: hashToken(tokens.worker), roles: ['work'] },
+  ]);
+  const servers: RunningHttpServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const start = async (o: { metricsRequireToken?: boolean; healthRequireToken?: boolean } = {}): Promise<string> => {
+    const auth = { authenticate: (t: string) => table.authenticate(t), metricsRequireToken: o.metricsRequireToken ?? false, healthRequireToken: o.healthRequireToken ?? false };
+    const server = await startFakeDashboard(true, { retried: [], cancelled: [] }, '127.0.0.1:0', auth);
+    servers.push(server);
+    return `http://${server.address}`;
+  };
+  const get = (url: string, token?: string) => fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+
+  it('keeps /metrics, /healthz and /readyz open by default; the page loads, the API needs a token', async () => {
+    const base = await start();
+    for (const path of ['/metrics', '/healthz', '/readyz', '/']) expect((await get(`${base}${path}`)).status, path).toBe(200);
+    for (const path of ['/api/config', '/api/queues', '/api/whoami']) {
+      const res = await get(`${base}${path}`);
+      expect(res.status, path).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    expect((await get(`${base}/api/queues`, generateToken())).status).toBe(401);
+    expect(await (await get(`${base}/api/whoami`, tokens.reader)).json()).toEqual({ auth: true, name: 'reader', roles: ['read'] });
+    expect((await get(`${base}/api/queues`, tokens.reader)).status).toBe(200);
+  });
+
+  it('closes /metrics with metricsRequireToken, and health with healthRequireToken', async () => {
+    const base = await start({ metricsRequireToken: true, healthRequireToken: true });
+    for (const path of ['/metrics', '/healthz', '/readyz']) {
+      expect((await get(`${base}${path}`)).status, path).toBe(401);
+      expect((await get(`${base}${path}`, tokens.worker)).status, path).toBe(403);
+      expect((await get(`${base}${path}`, tokens.reader)).status, path).toBe(200);
+    }
+  });
+
+  it('lets only admin tokens act', async () => {
+    const base = await start();
+    const post = (token: string) => fetch(`${base}/api/jobs/${DEAD_JOB.id}/retry`, { method: 'POST', headers: { [ACTION_HEADER]: '1', authorization: `Bearer ${token}` } });
+    expect((await post(tokens.reader)).status).toBe(403);
+    expect((await post(tokens.admin)).status).toBe(200);
   });
 });

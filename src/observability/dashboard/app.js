@@ -8,7 +8,11 @@ const ACTION_HEADER = 'x-raftjobs-dashboard';
 const $ = (id) => document.getElementById(id);
 
 let actionsEnabled = false;
+/** False for a token without the admin role: action buttons are not shown at all. */
+let actionsShown = true;
 let shownJob = '';
+/** Where the token lives: this tab only, gone when it closes. */
+const TOKEN_KEY = 'raftjobs-token';
 
 /** Create an element with attributes and children (strings become text nodes). */
 function el(tag, attrs = {}, ...children) {
@@ -30,11 +34,23 @@ function svgEl(tag, attrs = {}) {
   return e;
 }
 
-async function api(path, init) {
-  const res = await fetch(path, { cache: 'no-store', ...init });
+async function api(path, init = {}) {
+  const token = window.sessionStorage.getItem(TOKEN_KEY);
+  const headers = { ...(init.headers || {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(path, { cache: 'no-store', ...init, headers });
   const body = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+  if (res.status === 401) signIn(token ? `${body.error || 'the token was refused'}` : '');
   if (!res.ok) throw Object.assign(new Error(body.error || `HTTP ${res.status}`), { status: res.status, code: body.code });
   return body;
+}
+
+/** Hide everything and ask for a token (again, with `error`, when the one given was refused). */
+function signIn(error) {
+  window.sessionStorage.removeItem(TOKEN_KEY);
+  $('main').hidden = true;
+  $('readonly-note').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = error;
 }
 
 function ago(ms) {
@@ -187,6 +203,7 @@ function bytesView(p) {
 }
 
 function actionButton(label, jobId, action, danger) {
+  if (!actionsShown) return null;
   const b = el('button', {
     type: 'button',
     class: danger ? 'danger' : '',
@@ -220,8 +237,8 @@ async function showJob(id) {
     const j = await api(`/api/jobs/${encodeURIComponent(id)}`);
     if (shownJob !== id) return;
     const actions = el('div', {});
-    if (j.state === 'dead') actions.append(actionButton('Retry', j.id, 'retry'));
-    if (j.state === 'scheduled' || j.state === 'ready' || j.state === 'leased') actions.append(actionButton('Cancel', j.id, 'cancel', true));
+    if (j.state === 'dead') actions.append(...[actionButton('Retry', j.id, 'retry')].filter(Boolean));
+    if (j.state === 'scheduled' || j.state === 'ready' || j.state === 'leased') actions.append(...[actionButton('Cancel', j.id, 'cancel', true)].filter(Boolean));
     const history = el('table', {},
       el('thead', {}, el('tr', {}, ...['#', 'token', 'worker', 'started', 'ended', 'outcome', 'error'].map((h) => el('th', { text: h })))),
       el('tbody', {}, ...j.history.map((a) => el('tr', {},
@@ -268,6 +285,7 @@ async function refreshDead() {
 }
 
 function scheduleButton(label, id, action) {
+  if (!actionsShown) return null;
   const b = el('button', {
     type: 'button',
     'data-action': action,
@@ -387,13 +405,24 @@ function jobFromHash() {
 }
 
 async function main() {
+  $('login').addEventListener('submit', (e) => {
+    e.preventDefault();
+    window.sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+    location.reload();
+  });
   try {
     const cfg = await api('/api/config');
     actionsEnabled = cfg.actionsEnabled;
-  } catch {
+    const me = await api('/api/whoami');
+    actionsShown = !me.auth || me.roles.includes('admin');
+    if (me.auth) document.body.dataset.user = me.name;
+  } catch (err) {
+    // Without a (valid) token nothing is shown but the sign-in form.
+    if (err.status === 401) return;
     actionsEnabled = false;
   }
-  $('readonly-note').hidden = actionsEnabled;
+  $('main').hidden = false;
+  $('readonly-note').hidden = actionsEnabled || !actionsShown;
   document.body.dataset.actions = actionsEnabled ? 'enabled' : 'disabled';
   $('job-form').addEventListener('submit', (e) => {
     e.preventDefault();
