@@ -596,6 +596,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     stopWatching.abort();
     await Promise.all(watchers);
     const rows = await cluster.statusAll();
+    // The schedules before their jobs: every slot they have handled then has its job in the list.
+    const finalSchedules = await readSchedules(client, scheduleIds);
     const finalJobs = new Map<string, FinalJob>();
     const scheduleJobs: ScheduledJob[] = [];
     let pageToken: string | undefined;
@@ -611,7 +613,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
-    const scheduleReport = checkSchedules({ schedules: await readSchedules(client, scheduleIds), jobs: scheduleJobs, horizon: scheduleEndAt });
+    const scheduleReport = checkSchedules({ schedules: finalSchedules, jobs: scheduleJobs, horizon: scheduleEndAt });
     supervising = false;
     for (const w of workers) {
       await w.restarting;
