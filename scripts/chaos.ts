@@ -10,13 +10,16 @@
  * A small seeded share of the jobs are poison (the handler SIGKILLs its own worker process; the
  * run starts it again under the same id) or return a result one byte over the cluster's
  * `limits.maxResultBytes` (the cluster refuses it and the attempt fails); both kinds get 2 or 3
- * attempts and must end dead. Then it heals, drains and checks the history.
+ * attempts and must end dead. Three recurring schedules (every second and every two seconds with
+ * catch-up `all`, every second with `latest`) fire into the same queue until the load ends. Then
+ * it heals, waits for the schedules' last slots, drains and checks the history.
  *
  * Exits 0 only when nothing acknowledged was lost, nothing is unfinished, no stale completion was
  * accepted, no two leases overlapped, no term had two leaders, every replica agrees, no job ran
  * more attempts than it was submitted with (`attemptsOverLimit`: released attempts count only if
- * a worker had started the handler), and every finished job ended as its kind should (normal jobs
- * succeeded; poison and oversized ones dead).
+ * a worker had started the handler), every finished job ended as its kind should (normal jobs
+ * succeeded; poison and oversized ones dead), and every schedule slot has exactly one job or, under
+ * catch-up `latest`, is counted skipped (`scheduleSlotsMissed` and `scheduleSlotsDoubled` 0).
  */
 import { parseArgs } from 'node:util';
 import { formatChaosReport, runChaos } from './chaos/run.js';

@@ -25,6 +25,8 @@ import {
 } from './check.js';
 import { chaosJob, readChaosPayload } from './jobs.js';
 import { LinkProxy } from './proxy.js';
+import { checkSchedules, schedulesPass, type ScheduledJob, type ScheduleReport } from './schedule-check.js';
+import { awaitSchedulesHandled, chaosSchedules, readSchedules, scheduleEnd, scheduledJob } from './schedules.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const WORKER_SCRIPT = join(REPO, 'scripts', 'chaos', 'worker-process.ts');
@@ -33,6 +35,8 @@ const QUEUE = 'chaos';
 const DRAIN_STALL_MS = 60_000;
 /** Longest drain, ms. */
 const DRAIN_MAX_MS = 15 * 60_000;
+/** How long after the heal the schedules may take to handle their last slots, ms. */
+const SCHEDULES_CATCH_UP_MS = 60_000;
 
 export interface ChaosOptions {
   readonly durationS: number;
@@ -74,7 +78,7 @@ export interface WorkerRestartSummary {
   readonly unexpectedExits: number;
 }
 
-export interface ChaosResult extends CheckReport {
+export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples'> {
   seed: number;
   nodes: number;
   durationS: number;
@@ -518,6 +522,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await cluster.waitForLeader();
     for (const w of workers) await startWorker(w);
     say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s, ${workers.length} workers, oversized results ${maxResultBytes + 1} bytes, run dir ${cluster.dir}`);
+    // Recurring schedules fire into the workers' queue through every fault, and end with the load.
+    const scheduleEndAt = scheduleEnd(Date.now() + o.durationS * 1000);
+    const schedules = chaosSchedules(QUEUE, scheduleEndAt);
+    const admin = new Client({ nodes: addresses, deadlineMs: 10_000 });
+    clients.push(admin);
+    for (const s of schedules) await admin.createSchedule(s);
+    say(`  schedules ${schedules.map((s) => s.id).join(', ')} until ${new Date(scheduleEndAt).toISOString().slice(11, 19)}`);
     const loops = Array.from({ length: o.submitters ?? 2 }, (_, i) => submitLoop(i));
     const endAt = Date.now() + o.durationS * 1000;
     await pause(1000);
@@ -553,6 +564,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await cluster.waitForLeader({ timeoutMs: 30_000 });
     const client = new Client({ nodes: addresses, deadlineMs: 10_000 });
     clients.push(client);
+    // Before the drain, so the schedules' last jobs are drained too.
+    const scheduleIds = schedules.map((s) => s.id);
+    if (!(await awaitSchedulesHandled(client, scheduleIds, scheduleEndAt, SCHEDULES_CATCH_UP_MS))) {
+      say(`  schedules had not handled their slots through ${new Date(scheduleEndAt).toISOString()} ${SCHEDULES_CATCH_UP_MS / 1000} s after the heal; checking what is there`);
+    }
     // The drain goes on while the backlog shrinks: the workers may end the load with a backlog
     // (each poison job takes a worker process down with everything it was running), and how fast
     // they work it off is not what this checks. It stops when nothing is left, when the backlog has
@@ -579,8 +595,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const convergence = await cluster.waitForConvergence({ timeoutMs: 30_000 }).catch(() => null);
     stopWatching.abort();
     await Promise.all(watchers);
-    const rows = await cluster.statusAll();
+    // The digests as of the moment every node agreed: a status read after it can catch an entry the
+    // leader has applied and the followers have not yet (seed 42, 600 s: n1@64705, n2 and n3@64704).
+    const rows = convergence?.rows ?? (await cluster.statusAll());
+    // The schedules before their jobs: every slot they have handled then has its job in the list.
+    const finalSchedules = await readSchedules(client, scheduleIds);
     const finalJobs = new Map<string, FinalJob>();
+    const scheduleJobs: ScheduledJob[] = [];
     let pageToken: string | undefined;
     do {
       const page = await client.list({ queue: QUEUE, pageSize: 1000, ...(pageToken ? { pageToken } : {}) });
@@ -589,9 +610,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         const ask = readChaosPayload(j.payload);
         const limit = ask.maxAttempts === null ? {} : { maxAttempts: ask.maxAttempts };
         finalJobs.set(j.id, { id: j.id, state: j.state, history: j.history.map((a) => ({ ...a })), kind: ask.kind, ...limit });
+        const fired = scheduledJob(j);
+        if (fired !== null) scheduleJobs.push(fired);
       }
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
+    const scheduleReport = checkSchedules({ schedules: finalSchedules, jobs: scheduleJobs, horizon: scheduleEndAt });
     supervising = false;
     for (const w of workers) {
       await w.restarting;
@@ -632,10 +656,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       workerRestarts,
       maxResultBytes,
       ...report,
+      ...scheduleReport,
+      examples: [...report.examples, ...scheduleReport.examples],
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
       dir: cluster.dir,
-      passed: reportPasses(report),
+      passed: reportPasses(report) && schedulesPass(scheduleReport),
     };
     writeFileSync(join(cluster.dir, 'report.json'), JSON.stringify(result, null, 2));
     return result;
@@ -808,6 +834,8 @@ export function formatChaosReport(r: ChaosResult): string {
     `  attemptsOverLimit ${r.attemptsOverLimit} (releasedButRan ${r.releasedButRan})  wrongEndState ${r.wrongEndState}`,
     `  poisonJobs: submitted ${r.poisonJobs.submitted}, dead ${r.poisonJobs.dead}, other ${r.poisonJobs.other}   oversizedResults (${r.maxResultBytes + 1} bytes): submitted ${r.oversizedResults.submitted}, dead ${r.oversizedResults.dead}, other ${r.oversizedResults.other}`,
     `  workerRestartsSameId ${r.workerRestartsSameId}: ${formatWorkerRestarts(r.workerRestarts)}`,
+    `  scheduleSlotsMissed ${r.scheduleSlotsMissed}  scheduleSlotsDoubled ${r.scheduleSlotsDoubled}  scheduleJobsOffSlot ${r.scheduleJobsOffSlot}  scheduleCountsOff ${r.scheduleCountsOff}  scheduleJobsUnfinished ${r.scheduleJobsUnfinished}`,
+    `  schedules: ${r.schedules.map((s) => `${s.id} (${s.mode}) owed ${s.owed}, fired ${s.fired}, skipped ${s.skipped}`).join('; ')}; slot lag p50 ${r.scheduleSlotLag.p50Ms ?? '-'} ms, max ${r.scheduleSlotLag.maxMs ?? '-'} ms`,
     `  recovery after a fault: median ${r.medianRecoveryMs ?? '-'} ms, max ${r.maxRecoveryMs ?? '-'} ms`,
   ];
   for (const e of r.examples) lines.push(`  ! ${e}`);

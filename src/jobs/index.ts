@@ -143,6 +143,7 @@ export {
   dueSlots,
   nextSlots,
   scheduleFireCommand,
+  slotsBetween,
   validateScheduleSpec,
   type DueSlots,
   type SlotSchedule,

@@ -78,6 +78,14 @@ export function nextSlots(spec: SlotSpec, after: number, n: number): number[] {
   return out;
 }
 
+/** Every slot of `spec` in (after, through], ascending: what a schedule owes over that time. */
+export function slotsBetween(spec: SlotSpec, after: number, through: number): number[] {
+  const clock = slotClock(spec);
+  const out: number[] = [];
+  for (let t = clock.after(after); t !== null && t <= through; t = clock.after(t)) out.push(t);
+  return out;
+}
+
 /**
  * The slots of `s` due at `now` under its catch-up policy (see `CatchUpMode`), from the slot after
  * `s.handledThrough`. Slots in (now − window, now] are in the window; for mode `skip` the window

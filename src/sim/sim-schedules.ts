@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
-import { nextSlots, type Command, type CommandResult, type JobEvent, type JobsOptions, type JobsState, type ScheduleDefinition, type ScheduleFireCommand, type ScheduleView } from '../jobs/index.js';
+import { nextSlots, slotsBetween, type Command, type CommandResult, type JobEvent, type JobsOptions, type JobsState, type ScheduleDefinition, type ScheduleFireCommand } from '../jobs/index.js';
 import { StateQueries } from '../node/queries.js';
 import type { RaftNode } from '../node/raft-node.js';
 import { ScheduleRunner } from '../node/schedule-runner.js';
@@ -192,22 +192,6 @@ export function caughtUp(state: JobsState, ids: readonly string[], through: numb
   });
 }
 
-/** Slots of `s` in (after, through], ascending. */
-export function slotsIn(s: ScheduleView, after: number, through: number): number[] {
-  const out: number[] = [];
-  let t = after;
-  for (;;) {
-    const batch = nextSlots(s, t, 256);
-    for (const slot of batch) {
-      if (slot > through) return out;
-      out.push(slot);
-    }
-    const last = batch.at(-1);
-    if (last === undefined || batch.length < 256) return out;
-    t = last;
-  }
-}
-
 /**
  * The final checks on one replica's state (`where` names it), applied through `appliedIndex`: no
  * two jobs of one slot; each schedule's fired count equals its jobs (and the fires in the log up
@@ -235,7 +219,7 @@ export function checkSchedules(state: JobsState, appliedIndex: number, ledger: S
     if (jobs.length !== s.fired) return `${where}: schedule ${s.id} counts ${s.fired} fired slots but has ${jobs.length} jobs`;
     const logged = ledger.firedOf(s.id, appliedIndex);
     if (logged !== s.fired) return `${where}: schedule ${s.id} counts ${s.fired} fired slots at index ${appliedIndex}, the log fired ${logged} up to there`;
-    const owed = slotsIn(s, s.createdAt, s.handledThrough);
+    const owed = slotsBetween(s, s.createdAt, s.handledThrough);
     const have = new Set(jobs);
     for (const slot of jobs) {
       if (slot <= s.createdAt || slot > s.handledThrough) return `${where}: schedule ${s.id} fired slot ${slot}, outside (${s.createdAt}, ${s.handledThrough}]`;

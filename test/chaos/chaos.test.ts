@@ -7,8 +7,10 @@ import { formatChaosReport, runChaos } from '../../scripts/chaos/run.js';
  * inside a handler and restarted under the same id, one of each disk fault (a wiped data
  * directory, a cut write-ahead log, a table file with flipped bytes), then a split and worker
  * kills as time allows, with clients and workers running throughout, and poison and oversized
- * jobs among the submits. The must-holds of the checker hold: among them, no job ran more
- * attempts than it was submitted with, and poison and oversized jobs end dead.
+ * jobs among the submits, and recurring schedules firing into the same queue. The must-holds of
+ * the checker hold: among them, no job ran more attempts than it was submitted with, poison and
+ * oversized jobs end dead, and every schedule slot has exactly one job or (catch-up `latest` only)
+ * is counted skipped.
  */
 describe('chaos', () => {
   it('loses nothing, accepts no stale completion and keeps attempt limits through node, disk and worker faults', async () => {
@@ -42,6 +44,18 @@ describe('chaos', () => {
     expect(r.staleCompletionsAccepted, summary).toBe(0);
     expect(r.concurrentLeases, summary).toBe(0);
     expect(r.replicasAgree, summary).toBe(true);
+    // Each schedule fired through the faults; none missed or doubled a slot, or miscounted one.
+    expect(r.schedules.map((s) => s.id), summary).toEqual(['chaos-1s-all', 'chaos-cron-2s-all', 'chaos-1s-latest']);
+    for (const s of r.schedules) {
+      expect(s.fired, `${s.id}\n${summary}`).toBeGreaterThan(0);
+      expect(s.fired + s.skipped, `${s.id}\n${summary}`).toBe(s.owed);
+      if (s.mode === 'all') expect(s.skipped, `${s.id}\n${summary}`).toBe(0);
+    }
+    expect(r.scheduleSlotsMissed, summary).toBe(0);
+    expect(r.scheduleSlotsDoubled, summary).toBe(0);
+    expect(r.scheduleJobsOffSlot, summary).toBe(0);
+    expect(r.scheduleCountsOff, summary).toBe(0);
+    expect(r.scheduleJobsUnfinished, summary).toBe(0);
     expect(r.passed, summary).toBe(true);
   }, 240_000);
 });

@@ -9,6 +9,7 @@ import {
   type Execution,
   type FinalJob,
 } from '../../scripts/chaos/check.js';
+import { checkSchedules, schedulesPass, type CheckedSchedule, type ScheduledJob } from '../../scripts/chaos/schedule-check.js';
 
 const job = (id: string, state: string, history: FinalJob['history'] = []): [string, FinalJob] => [id, { id, state, history }];
 const attempt = (token: number, startedAt: number, endedAt: number | null, outcome: string) => ({ attempt: token, token, workerId: 'w', startedAt, endedAt, outcome });
@@ -250,5 +251,108 @@ describe('disk fault summary', () => {
 
   it('reports nothing for a run without disk faults', () => {
     expect(summarizeDiskFaults([], [])).toMatchObject({ wipe: 0, refused: 0, rebuilt: 0, rejoined: 0, notRejoined: 0, maxRejoinMs: null });
+  });
+});
+
+describe('schedule checker', () => {
+  /** A 1-second interval schedule created at 10 s that has handled everything through 15.5 s. */
+  const sched = (over: Partial<CheckedSchedule> = {}): CheckedSchedule => ({
+    id: 's',
+    cron: null,
+    intervalMs: 1000,
+    timeZone: 'UTC',
+    startAt: null,
+    endAt: null,
+    catchUp: { mode: 'all', windowMs: 604_800_000 },
+    createdAt: 10_000,
+    handledThrough: 15_500,
+    fired: 5,
+    skipped: 0,
+    ...over,
+  });
+  /** One job per slot (in seconds), created `lagMs` after it. */
+  const jobsAt = (seconds: readonly number[], lagMs = 50, id = 's'): ScheduledJob[] =>
+    seconds.map((sec, i) => ({ id: `${id}-${sec}-${i}`, scheduleId: id, slot: sec * 1000, submittedAt: sec * 1000 + lagMs, state: 'succeeded' }));
+  const check = (schedules: CheckedSchedule[], jobs: ScheduledJob[], horizon = 15_000) => checkSchedules({ schedules, jobs, horizon });
+
+  it('passes one job per slot after the creation, the creation instant itself not owed', () => {
+    const r = check([sched({ createdAt: 10_000 })], jobsAt([11, 12, 13, 14, 15]));
+    expect(r).toMatchObject({ scheduleSlotsMissed: 0, scheduleSlotsDoubled: 0, scheduleJobsOffSlot: 0, scheduleCountsOff: 0, scheduleJobsUnfinished: 0 });
+    expect(r.schedules[0]).toMatchObject({ id: 's', mode: 'all', owed: 5, withJob: 5, fired: 5, skipped: 0, countsAgree: true });
+    expect(schedulesPass(r)).toBe(true);
+  });
+
+  it('counts a slot with two jobs as doubled once, however the counters read', () => {
+    const r = check([sched()], jobsAt([11, 12, 12, 13, 14, 15, 15, 15]));
+    expect(r.scheduleSlotsDoubled).toBe(2);
+    expect(r.scheduleSlotsMissed).toBe(0);
+    expect(r.examples.join('\n')).toContain('has 3 jobs');
+    expect(schedulesPass(r)).toBe(false);
+  });
+
+  it('counts every owed slot without a job of a catch-up all schedule as missed, even one it counted skipped', () => {
+    const r = check([sched({ fired: 3, skipped: 2 })], jobsAt([11, 13, 15]));
+    expect(r.scheduleSlotsMissed).toBe(2);
+    expect(r.scheduleCountsOff).toBe(0);
+    expect(schedulesPass(r)).toBe(false);
+  });
+
+  it('allows a latest schedule the slots it counted skipped, and no more', () => {
+    const latest = { catchUp: { mode: 'latest', windowMs: 3_600_000 } } as const;
+    const jobs = jobsAt([11, 14, 15]);
+    const exact = check([sched({ ...latest, fired: 3, skipped: 2 })], jobs);
+    expect(exact).toMatchObject({ scheduleSlotsMissed: 0, scheduleCountsOff: 0 });
+    expect(schedulesPass(exact)).toBe(true);
+    // One slot neither fired nor counted skipped.
+    const short = check([sched({ ...latest, fired: 3, skipped: 1 })], jobs);
+    expect(short).toMatchObject({ scheduleSlotsMissed: 1, scheduleCountsOff: 1 });
+    // Skips over-counted: nothing is missing, but the counters do not account exactly.
+    const over = check([sched({ ...latest, fired: 3, skipped: 3 })], jobs);
+    expect(over).toMatchObject({ scheduleSlotsMissed: 0, scheduleCountsOff: 1 });
+    expect(schedulesPass(over)).toBe(false);
+    // `fired` must match the slots that have a job.
+    expect(check([sched({ ...latest, fired: 4, skipped: 1 })], jobs).scheduleCountsOff).toBe(1);
+  });
+
+  it('counts slots up to the horizon the cluster never considered as missed, and bounds the counters by handledThrough', () => {
+    for (const mode of ['all', 'latest'] as const) {
+      const r = check([sched({ catchUp: { mode, windowMs: 3_600_000 }, handledThrough: 13_500, fired: 3 })], jobsAt([11, 12, 13]));
+      expect(r.scheduleSlotsMissed, mode).toBe(2);
+      expect(r.scheduleCountsOff, mode).toBe(0);
+      expect(r.schedules[0]?.owed, mode).toBe(5);
+    }
+  });
+
+  it('owes nothing after the end of the schedule', () => {
+    const r = check([sched({ endAt: 13_000, fired: 3 })], jobsAt([11, 12, 13]));
+    expect(r.schedules[0]?.owed).toBe(3);
+    expect(schedulesPass(r)).toBe(true);
+  });
+
+  it('follows a cron time line, and flags a job for no slot of it', () => {
+    const cron = sched({ id: 'c', cron: '*/2 * * * * *', intervalMs: null, createdAt: 10_500, handledThrough: 20_000, fired: 5 });
+    const onTime = jobsAt([12, 14, 16, 18, 20], 50, 'c');
+    expect(check([cron], onTime, 20_000)).toMatchObject({ scheduleSlotsMissed: 0, scheduleJobsOffSlot: 0, scheduleCountsOff: 0 });
+    const r = check([cron], [...onTime, ...jobsAt([13], 50, 'c'), ...jobsAt([12], 50, 'unknown')], 20_000);
+    expect(r.scheduleJobsOffSlot).toBe(2);
+    expect(schedulesPass(r)).toBe(false);
+  });
+
+  it('counts unfinished schedule jobs', () => {
+    const jobs = jobsAt([11, 12, 13, 14, 15]).map((j, i) => (i === 2 ? { ...j, state: 'leased' } : j));
+    const r = check([sched()], jobs);
+    expect(r.scheduleJobsUnfinished).toBe(1);
+    expect(schedulesPass(r)).toBe(false);
+  });
+
+  it('reports the slot lag of each slot\'s first job, p50 and max, per schedule and over all', () => {
+    const lagged = (sec: number, lag: number, id = 's'): ScheduledJob => ({ id: `${id}-${sec}-${lag}`, scheduleId: id, slot: sec * 1000, submittedAt: sec * 1000 + lag, state: 'succeeded' });
+    const jobs = [lagged(11, 30), lagged(12, 10), lagged(13, 500), lagged(14, 20), lagged(15, 40), lagged(15, 9000)];
+    const other = sched({ id: 't', fired: 1, handledThrough: 11_500 });
+    const r = check([sched(), other], [...jobs, lagged(11, 5, 't')], 11_000);
+    expect(r.schedules[0]).toMatchObject({ lagP50Ms: 30, lagMaxMs: 500 });
+    expect(r.schedules[1]).toMatchObject({ lagP50Ms: 5, lagMaxMs: 5 });
+    // Over all: 5, 10, 20, 30, 40, 500 (the 9 s job is a second job of its slot).
+    expect(r.scheduleSlotLag).toEqual({ p50Ms: 20, maxMs: 500 });
   });
 });

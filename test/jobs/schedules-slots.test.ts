@@ -3,7 +3,7 @@
  * croner does at daylight-saving transitions in two zones.
  */
 import { describe, expect, it } from 'vitest';
-import { ON_TIME_MS, dueSlots, nextSlots, scheduleFireCommand, validateScheduleSpec, type SlotSchedule } from '../../src/jobs/index.js';
+import { ON_TIME_MS, dueSlots, nextSlots, scheduleFireCommand, slotsBetween, validateScheduleSpec, type SlotSchedule } from '../../src/jobs/index.js';
 
 const S = 1000;
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0); // a whole minute
@@ -62,6 +62,10 @@ describe('dueSlots and nextSlots: start and end', () => {
   it('cron slots too: an ended schedule has no next slot', () => {
     const s = every({ cron: '*/10 * * * * *', intervalMs: null, startAt: T0 + 15_000, endAt: T0 + 40_000 });
     expect(nextSlots(s, T0, 10)).toEqual([T0 + 20_000, T0 + 30_000, T0 + 40_000]);
+    // slotsBetween: (after, through], bounded by the end however far `through` goes.
+    expect(slotsBetween(s, T0 + 20_000, T0 + 30_000)).toEqual([T0 + 30_000]);
+    expect(slotsBetween(s, T0, T0 + 3_600_000)).toEqual([T0 + 20_000, T0 + 30_000, T0 + 40_000]);
+    expect(slotsBetween(every(), T0, T0 + 2500)).toEqual([T0 + S, T0 + 2 * S]);
     expect(dueSlots({ ...s, catchUp: { mode: 'all', windowMs: 60_000 } }, T0 + 45_000)).toEqual({ slots: [T0 + 20_000, T0 + 30_000, T0 + 40_000], skipped: 0, through: T0 + 45_000, nextSlot: null });
   });
 
