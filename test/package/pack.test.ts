@@ -18,7 +18,9 @@ const INSTALL_TIMEOUT_MS = 300_000;
 const DEV = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 
 /** Packages only the server side loads; the SDK must load none of them. */
-const SERVER_ONLY = ['level', 'classic-level', 'abstract-level', 'memory-level', 'prom-client', 'pino', 'zod', '@peculiar/x509', 'reflect-metadata'];
+const SERVER_ONLY = ['level', 'classic-level', 'abstract-level', 'memory-level', 'prom-client', 'pino', 'zod'];
+/** Loaded by `raftjobs certs` alone: neither the SDK nor a node loads them. */
+const CERTS_ONLY = ['@peculiar/x509', 'reflect-metadata'];
 
 let project = '';
 let tracedRuns = 0;
@@ -134,7 +136,7 @@ describe('the packed raftjobs package', { timeout: 300_000 }, () => {
     // The SDK's own folders, and src/tls for its TLS credentials (node:tls and node:crypto only).
     expect(sdk.modules.filter((m) => m.startsWith('dist/')).filter((m) => !/^dist\/(index|client\/|protocol\/|errors\/|limits\/|tls\/)/.test(m))).toEqual([]);
     expect(sdk.packages).toContain('@grpc/grpc-js');
-    expect(sdk.packages.filter((p) => SERVER_ONLY.includes(p))).toEqual([]);
+    expect(sdk.packages.filter((p) => SERVER_ONLY.includes(p) || CERTS_ONLY.includes(p))).toEqual([]);
 
     // The same check sees the server's code and packages where they are loaded: 'raftjobs/server'.
     write('server.mjs',
@@ -144,6 +146,7 @@ describe('the packed raftjobs package', { timeout: 300_000 }, () => {
     expect(lastJson(server.result)).toEqual({ startNode: 'function', loadConfig: 'function' });
     expect(server.modules).toEqual(expect.arrayContaining(['dist/server/index.js', 'dist/storage/index.js', 'dist/observability/index.js']));
     expect(server.packages).toEqual(expect.arrayContaining(SERVER_ONLY));
+    expect(server.packages.filter((p) => CERTS_ONLY.includes(p))).toEqual([]);
   });
 
   it('requires from CommonJS', async () => {
