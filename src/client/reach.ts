@@ -59,6 +59,12 @@ export class QuorumWatch {
     this.seen.set(address, u);
   }
 
+  /** Some node was found unreachable during the call. */
+  anyDown(): boolean {
+    for (const u of this.seen.values()) if (u !== null) return true;
+    return false;
+  }
+
   /** `1 of 3 nodes reachable (a:1: connection refused; b:2: ...)`. */
   summary(): string {
     const all = this.o.addresses();

@@ -196,7 +196,9 @@ export class Router<D = wire.JobsDefinition, Method extends string = JobsMethod>
   }
 
   private timeout(method: string, budgetMs: number, attempts: number, last: RaftJobsError | null, watch: QuorumWatch): RaftJobsError {
-    const why = (last ? `; last error: ${last.message}` : '') + (last?.code === ErrorCode.NoLeader ? `; ${watch.summary()}` : '');
+    // How many nodes could be reached, whenever that explains something: the last answer was
+    // NO_LEADER, or some node was down (the last attempt may have ended on its own deadline).
+    const why = (last ? `; last error: ${last.message}` : '') + (last?.code === ErrorCode.NoLeader || watch.anyDown() ? `; ${watch.summary()}` : '');
     return new RaftJobsError(ErrorCode.Timeout, `${method}: no answer within the ${budgetMs} ms deadline after ${attempts} attempt(s)${why}`, last?.details ?? {}, { cause: last ?? undefined });
   }
 
