@@ -13,7 +13,7 @@
  *   `skipped` count are missed, and `fired + skipped` must equal the slots it has considered.
  */
 import type { CatchUpMode } from '../../src/client/index.js';
-import { slotsBetween, type SlotSpec } from '../../src/jobs/index.js';
+import { slotsBetween, type SlotSpec } from '../../src/node/index.js';
 
 /** A schedule as read at the end of a run (a `ScheduleInfo` has it all). */
 export interface CheckedSchedule extends SlotSpec {

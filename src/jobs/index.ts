@@ -8,7 +8,7 @@
  * in the first entry of its term. For recurring schedules, the leader's runner calls
  * `scheduleFireCommand(getSchedule(...), now)` for each schedule whose `nextSlot` has come and
  * proposes what it returns (the state machine never evaluates cron expressions: see
- * schedule-slots.ts); `nextDueTime` leaves schedules out. A large state's snapshot or digest is taken in steps between
+ * src/node/schedule-slots.ts); `nextDueTime` leaves schedules out. A large state's snapshot or digest is taken in steps between
  * entries, with `beginSnapshot` / `beginDigest` (see there), so the event loop never stalls on it.
  */
 export { applyBatch } from './apply.js';
@@ -137,18 +137,6 @@ export {
   type TickCommand,
 } from './types.js';
 export { DEFAULT_TIME_ZONE } from './schedules.js';
-export {
-  ON_TIME_MS,
-  SKIP_COUNT_SCAN,
-  dueSlots,
-  nextSlots,
-  scheduleFireCommand,
-  slotsBetween,
-  validateScheduleSpec,
-  type DueSlots,
-  type SlotSchedule,
-  type SlotSpec,
-} from './schedule-slots.js';
 export {
   MAX_CRON_LENGTH,
   MAX_RELEASE_KEEP,

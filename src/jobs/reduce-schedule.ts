@@ -1,6 +1,6 @@
 /**
  * Schedule commands (docs/design.md "Schedules"). The state machine never evaluates a cron
- * expression or a time zone: the leader computes slot times (schedule-slots.ts) and proposes them
+ * expression or a time zone: the leader computes slot times (src/node/schedule-slots.ts) and proposes them
  * in `scheduleFire`; these reducers only check a proposal against the committed schedule and
  * apply it, so a slot fires at most once whatever leader proposes it, however often.
  */

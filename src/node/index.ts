@@ -13,3 +13,15 @@ export { MAX_WORKER_CAPACITY, WorkerSession } from './worker-session.js';
 export type { Welcome, WorkerConnectionEvents, WorkerHello, WorkerInfo } from './worker-session.js';
 export type { HeartbeatAnswer, HeartbeatLease, WorkerAck, WorkerReport } from './worker-reports.js';
 export type { JobNodeOptions, WakeListener } from './job-node.js';
+export {
+  ON_TIME_MS,
+  SKIP_COUNT_SCAN,
+  dueSlots,
+  nextSlots,
+  scheduleFireCommand,
+  slotsBetween,
+  validateScheduleSpec,
+  type DueSlots,
+  type SlotSchedule,
+  type SlotSpec,
+} from './schedule-slots.js';

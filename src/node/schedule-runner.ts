@@ -15,7 +15,8 @@
  */
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { dueSlots, scheduleFireCommand, type Command, type CommandResult, type ScheduleView } from '../jobs/index.js';
+import type { Command, CommandResult, ScheduleView } from '../jobs/index.js';
+import { dueSlots, scheduleFireCommand } from './schedule-slots.js';
 import type { JobQueries } from './queries.js';
 import type { NodeClock } from './types.js';
 

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { nextSlots, validateCommand, validateScheduleSpec } from '../jobs/index.js';
+import { validateCommand } from '../jobs/index.js';
+import { nextSlots, validateScheduleSpec } from '../node/index.js';
 import type { Command, ScheduleDefinition, SchedulePauseResult, ScheduleSetResult, ScheduleTriggerResult, ScheduleView } from '../jobs/index.js';
 import type { JobQueries } from '../node/index.js';
 import { jobsServices, type wire } from '../protocol/index.js';

@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
-import { scheduleFireCommand, type ScheduleFireCommand } from '../jobs/index.js';
+import type { ScheduleFireCommand } from '../jobs/index.js';
+import { scheduleFireCommand } from '../node/index.js';
 import { StateQueries } from '../node/queries.js';
 import { RaftNode } from '../node/raft-node.js';
 import type { NodeClock } from '../node/types.js';

@@ -7,7 +7,8 @@
  */
 import type { Logger } from 'pino';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
-import { nextSlots, slotsBetween, type Command, type CommandResult, type JobEvent, type JobsOptions, type JobsState, type ScheduleDefinition, type ScheduleFireCommand } from '../jobs/index.js';
+import { nextSlots, slotsBetween } from '../node/index.js';
+import { type Command, type CommandResult, type JobEvent, type JobsOptions, type JobsState, type ScheduleDefinition, type ScheduleFireCommand } from '../jobs/index.js';
 import { StateQueries } from '../node/queries.js';
 import type { RaftNode } from '../node/raft-node.js';
 import { ScheduleRunner } from '../node/schedule-runner.js';

@@ -1,12 +1,12 @@
 /** The schedule commands of the state machine: tables of what each does and refuses. */
 import { describe, expect, it } from 'vitest';
+import { scheduleFireCommand } from '../../src/node/index.js';
 import {
   applyBatch,
   decodeBatch,
   encodeBatch,
   getJob,
   restoreState,
-  scheduleFireCommand,
   snapshotState,
   beginSnapshot,
   getSchedule,

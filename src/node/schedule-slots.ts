@@ -6,7 +6,7 @@
  * `scheduleFire` command; the reducer only checks the proposal against the committed schedule
  * (docs/design.md "Schedules").
  *
- * Time zones and daylight saving time, as croner computes them (test/jobs/schedules-slots.test.ts
+ * Time zones and daylight saving time, as croner computes them (test/node/schedules-slots.test.ts
  * checks both transitions in Europe/Berlin and America/New_York):
  * - a wall-clock time skipped by a spring-forward jump fires one hour later in wall-clock time
  *   (a daily 02:30 fires at 03:30 on that day), unless that later time is itself a slot: so an
@@ -21,7 +21,7 @@
  */
 import { Cron } from 'croner';
 import { LIMITS } from '../limits/index.js';
-import type { CatchUpMode, ScheduleFireCommand } from './types.js';
+import type { CatchUpMode, ScheduleFireCommand } from '../jobs/index.js';
 
 /** What slot times depend on (a `ScheduleView` has it all). */
 export interface SlotSpec {

@@ -3,7 +3,7 @@
  * croner does at daylight-saving transitions in two zones.
  */
 import { describe, expect, it } from 'vitest';
-import { ON_TIME_MS, dueSlots, nextSlots, scheduleFireCommand, slotsBetween, validateScheduleSpec, type SlotSchedule } from '../../src/jobs/index.js';
+import { ON_TIME_MS, dueSlots, nextSlots, scheduleFireCommand, slotsBetween, validateScheduleSpec, type SlotSchedule } from '../../src/node/index.js';
 
 const S = 1000;
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0); // a whole minute
