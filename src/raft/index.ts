@@ -1,14 +1,17 @@
 export { Raft } from './raft.js';
+export { applyChange, checkMembership, decodeMembership, encodeMembership, isMember, members } from './membership.js';
 export { EntryType, MessageType, Role } from './types.js';
 export type {
   AppendRequest,
   AppendResponse,
+  ChangeResult,
   ClusterMembership,
   Entry,
   HardState,
   HeartbeatRequest,
   HeartbeatResponse,
   InitialState,
+  MembershipChange,
   Message,
   NodeId,
   ProgressStatus,

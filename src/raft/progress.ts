@@ -24,16 +24,31 @@ export class Progress {
   incarnation = 0;
   /** Incarnations it had before (lost disks): replies from them are stale. */
   private retired: number[] = [];
+  /** It answers from a data directory other than the one the membership records. */
+  refused = false;
 
+  /** `expected`: the incarnation the membership records for it (0: none yet). */
   constructor(
     readonly id: NodeId,
     next: number,
     private readonly maxInflight: number,
+    private expected = 0,
   ) {
     this.next = next;
+    if (expected !== 0) this.incarnation = expected;
+  }
+
+  /** The membership now records `incarnation` for it (0: none). */
+  expect(incarnation: number): void {
+    if (incarnation === this.expected) return;
+    this.expected = incarnation;
+    if (incarnation !== 0) this.incarnation = incarnation;
+    this.refused = false;
   }
 
   paused(): boolean {
+    // A refused member gets heartbeats (which keep it from campaigning) and nothing of the log.
+    if (this.refused) return true;
     switch (this.state) {
       case 'probe':
         return this.probeSent;
@@ -104,8 +119,24 @@ export class Progress {
    * acknowledged before is on it any more, so its match drops to 0 and it is probed from the
    * start (which sends it a snapshot when the log was compacted). Replies without one (0) pass.
    */
-  checkIncarnation(incarnation: number): 'current' | 'stale' | 'lostDisk' {
-    if (incarnation === 0 || incarnation === this.incarnation) return 'current';
+  checkIncarnation(incarnation: number): 'current' | 'stale' | 'lostDisk' | 'refused' {
+    if (incarnation === 0) return 'current';
+    if (this.expected !== 0) {
+      // The membership records its data directory: any other is a lost disk (or a stale reply from
+      // one it no longer has). Nothing it says counts until it is removed and added again.
+      if (incarnation === this.expected) {
+        this.refused = false;
+        return 'current';
+      }
+      if (!this.refused) {
+        this.refused = true;
+        this.match = 0;
+        this.readAck = 0;
+        this.becomeProbe();
+      }
+      return 'refused';
+    }
+    if (incarnation === this.incarnation) return 'current';
     if (this.retired.includes(incarnation)) return 'stale';
     const previous = this.incarnation;
     this.incarnation = incarnation;
@@ -134,6 +165,6 @@ export class Progress {
   }
 
   status(): ProgressStatus {
-    return { id: this.id, match: this.match, next: this.next, state: this.state, recentActive: this.recentActive };
+    return { id: this.id, match: this.match, next: this.next, state: this.state, recentActive: this.recentActive, refused: this.refused };
   }
 }

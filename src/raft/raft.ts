@@ -1,14 +1,17 @@
 import { LIMITS } from '../limits/index.js';
 import { RaftLog } from './log.js';
+import { applyChange, ConfigHistory, encodeMembership, isMember, members } from './membership.js';
 import { Progress } from './progress.js';
 import type {
   AppendRequest,
   AppendResponse,
+  ChangeResult,
   ClusterMembership,
   Entry,
   HardState,
   HeartbeatRequest,
   HeartbeatResponse,
+  MembershipChange,
   Message,
   NodeId,
   ProposeResult,
@@ -41,7 +44,9 @@ type ReadResult = { ok: true; context: number } | { ok: false; reason: 'not-lead
  */
 export class Raft {
   readonly id: NodeId;
+  /** The membership in force: the latest config entry in the log (committed or not), see membership.ts. */
   private membership: ClusterMembership;
+  private readonly configs: ConfigHistory;
   private readonly electionTicks: number;
   private readonly heartbeatTicks: number;
   private readonly random: () => number;
@@ -112,7 +117,9 @@ export class Raft {
     this.incarnation = opts.incarnation ?? 0;
     const init = opts.initial;
     const snap = init?.snapshot ?? null;
-    this.membership = snap?.membership ?? opts.membership;
+    this.configs = new ConfigHistory(snap?.membership ?? opts.membership);
+    this.configs.appended(init?.entries ?? []);
+    this.membership = this.configs.current();
     const start = init?.logStart ?? { index: snap?.index ?? 0, term: snap?.term ?? 0 };
     this.log = new RaftLog({
       startIndex: start.index,
@@ -152,6 +159,30 @@ export class Raft {
     this.log.append([{ index, term: this.term, type: 'normal', data }]);
     this.appendPending = true;
     return { ok: true, index, term: this.term };
+  }
+
+  /**
+   * Propose one membership change (thesis §4.1, one server at a time). It takes effect on each node
+   * as soon as the entry is in its log; the next is accepted once it is committed.
+   */
+  proposeChange(change: MembershipChange): ChangeResult {
+    this.assertNotInReady();
+    if (this.role !== 'leader') return { ok: false, reason: 'not-leader', leaderId: this.leaderId };
+    if (this.transferTarget !== null) return { ok: false, reason: 'transferring', leaderId: this.leaderId };
+    const refuse = (reason: 'pending' | 'not-ready' | 'invalid', detail: string): ChangeResult => ({ ok: false, reason, leaderId: this.id, detail });
+    if (this.configs.lastIndex() > this.log.committed) return refuse('pending', `the change at index ${this.configs.lastIndex()} is not committed yet`);
+    // Thesis §4.1 erratum: a leader that has not committed an entry of its own term may hold a stale
+    // configuration; a change it made could be overruled by a leader elected under another one.
+    if (!this.committedInTerm()) return refuse('not-ready', 'the leader has not committed an entry of its term yet');
+    const next = applyChange(this.membership, change);
+    if (typeof next === 'string') return refuse('invalid', next);
+    const index = this.log.lastIndex() + 1;
+    const entry: Entry = { index, term: this.term, type: 'config', data: encodeMembership(next) };
+    this.log.append([entry]);
+    this.configs.appended([entry]);
+    this.membershipChanged();
+    this.appendPending = true;
+    return { ok: true, index, term: this.term, membership: next };
   }
 
   /**
@@ -245,9 +276,10 @@ export class Raft {
     if (index > this.log.applied) throw new Error(`raft: snapshot at ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
     if (term === undefined) throw new Error(`raft: snapshot at compacted index ${index}`);
-    const meta: SnapshotMeta = { index, term, membership: this.membership };
+    const meta: SnapshotMeta = { index, term, membership: this.configs.at(index) };
     if (!this.log.snapshot || index >= this.log.snapshot.index) this.log.snapshot = meta;
     this.log.compact(Math.min(firstIndex, index + 1));
+    this.configs.restore(index, meta.membership);
     return meta;
   }
 
@@ -259,7 +291,7 @@ export class Raft {
     if (index > this.log.applied) throw new Error(`raft: snapshot at ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
     if (term === undefined) throw new Error(`raft: snapshot at compacted index ${index}`);
-    return { index, term, membership: this.membership };
+    return { index, term, membership: this.configs.at(index) };
   }
 
   /**
@@ -380,7 +412,7 @@ export class Raft {
     if (this.role === 'leader') {
       const self = this.progress.get(this.id) as Progress;
       self.maybeUpdate(this.log.stableIndex());
-      if (this.maybeCommit()) this.appendPending = true;
+      if (this.maybeCommit()) this.committed();
     }
   }
 
@@ -444,8 +476,8 @@ export class Raft {
     this.resetTimers();
     this.progress.clear();
     const last = this.log.lastIndex();
-    for (const id of this.membership.voters) {
-      const pr = new Progress(id, last + 1, this.maxInflight);
+    for (const id of new Set([...members(this.membership), this.id])) {
+      const pr = this.newProgress(id, last + 1);
       if (id === this.id) {
         pr.match = this.log.stableIndex();
         pr.becomeReplicate();
@@ -533,10 +565,8 @@ export class Raft {
         // Check-quorum (thesis §6.2): a leader that has not heard from a majority within an
         // election timeout steps down, so clients stop waiting on a deposed leader.
         let active = 0;
-        for (const [id, pr] of this.progress) {
-          if (id === this.id || pr.recentActive) active++;
-          if (id !== this.id) pr.recentActive = false;
-        }
+        for (const id of this.membership.voters) if (id === this.id || this.progress.get(id)?.recentActive === true) active++;
+        for (const [id, pr] of this.progress) if (id !== this.id) pr.recentActive = false;
         if (active < this.quorum()) {
           this.becomeFollower(this.term, null);
           return;
@@ -545,6 +575,7 @@ export class Raft {
     }
     if (this.heartbeatElapsed >= this.heartbeatTicks) {
       this.heartbeatElapsed = 0;
+      this.bindIncarnations();
       this.bcastHeartbeat();
       for (const [id, pr] of this.progress) {
         if (pr.state === 'snapshot' && this.ticks - pr.snapshotSentTick > this.snapshotRetryTicks) {
@@ -697,6 +728,7 @@ export class Raft {
       }
       const rest = m.entries.slice(skip);
       const lastNew = this.log.appendFromLeader(this.log.committed, rest);
+      this.noteAppended(rest);
       this.log.commitTo(Math.min(m.commit, lastNew));
       reply(true, lastNew);
       return;
@@ -705,6 +737,7 @@ export class Raft {
     if (this.log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
       // Figure 2, AppendEntries 3–4: drop a conflicting suffix, append what is new.
       const lastNew = this.log.appendFromLeader(m.prevLogIndex, m.entries);
+      this.noteAppended(m.entries);
       // Figure 2, AppendEntries 5: commitIndex = min(leaderCommit, index of last new entry).
       this.log.commitTo(Math.min(m.commit, lastNew));
       reply(true, lastNew);
@@ -736,7 +769,8 @@ export class Raft {
     }
     // §7: discard the log and restore from the snapshot.
     this.log.restore(meta);
-    this.membership = meta.membership;
+    this.configs.restore(meta.index, meta.membership);
+    this.membershipChanged();
     this.pendingSnapshot = m.snapshot;
     reply(meta.index);
   }
@@ -747,7 +781,7 @@ export class Raft {
     const pr = this.progress.get(m.from);
     if (!pr || (m.type !== 'appendResp' && m.type !== 'heartbeatResp')) return;
     const incarnation = pr.checkIncarnation(m.incarnation);
-    if (incarnation === 'stale') return;
+    if (incarnation === 'stale' || incarnation === 'refused') return;
     pr.recentActive = true;
     if (m.type === 'appendResp') this.handleAppendResponse(pr, m);
     else this.handleHeartbeatResponse(pr, m);
@@ -772,7 +806,8 @@ export class Raft {
         pr.becomeProbe();
         pr.becomeReplicate();
       }
-      if (this.maybeCommit()) this.appendPending = true;
+      if (this.maybeCommit()) this.committed();
+      if (this.role !== 'leader') return;
       if (pr.id === this.transferTarget && pr.match === this.log.lastIndex()) {
         this.send({ type: 'timeoutNow', from: this.id, to: pr.id, term: this.term });
       }
@@ -824,15 +859,15 @@ export class Raft {
   private registerRead(context: number): void {
     // Thesis §6.4 steps 2–3: record the commit index, then confirm leadership with a quorum.
     this.pendingReads.push({ context, index: this.log.committed });
-    if (this.quorum() === 1) this.confirmReads();
+    if (this.quorum() === 1 && this.isVoter(this.id)) this.confirmReads();
     else this.readHeartbeatPending = true;
   }
 
   private confirmReads(): void {
     while (this.pendingReads.length > 0) {
       const r = this.pendingReads[0] as ReadState;
-      let acks = 1;
-      for (const [id, pr] of this.progress) if (id !== this.id && pr.readAck >= r.context) acks++;
+      let acks = 0;
+      for (const id of this.membership.voters) if (id === this.id || (this.progress.get(id)?.readAck ?? 0) >= r.context) acks++;
       if (acks < this.quorum()) break;
       this.pendingReads.shift();
       this.readStates.push(r);
@@ -843,7 +878,7 @@ export class Raft {
     if (this.role !== 'leader') return;
     if (this.appendPending) {
       this.appendPending = false;
-      for (const id of this.membership.voters) if (id !== this.id) this.sendAppend(id, true);
+      for (const id of this.progress.keys()) if (id !== this.id) this.sendAppend(id, true);
     }
     if (this.readHeartbeatPending) {
       this.readHeartbeatPending = false;
@@ -897,6 +932,70 @@ export class Raft {
 
   private isVoter(id: NodeId): boolean {
     return this.membership.voters.includes(id);
+  }
+
+  private newProgress(id: NodeId, next: number): Progress {
+    return new Progress(id, next, this.maxInflight, this.membership.incarnations?.[id] ?? 0);
+  }
+
+  /** A follower took `entries` from the leader: the config entries among them (and any cut off) count now. */
+  private noteAppended(entries: readonly Entry[]): void {
+    const before = this.membership;
+    this.configs.truncated((i) => this.log.term(i));
+    this.configs.appended(entries.filter((e) => this.log.term(e.index) === e.term));
+    if (this.configs.current() !== before) this.membershipChanged();
+  }
+
+  /**
+   * The membership in force changed. A leader tracks every member: new ones are probed from its
+   * log's end, removed ones forgotten; a member's recorded incarnation follows the membership.
+   */
+  private membershipChanged(): void {
+    this.membership = this.configs.current();
+    if (this.role !== 'leader') return;
+    const last = this.log.lastIndex();
+    for (const id of members(this.membership)) {
+      const pr = this.progress.get(id);
+      if (pr === undefined) this.progress.set(id, this.newProgress(id, last + 1));
+      else pr.expect(this.membership.incarnations?.[id] ?? 0);
+    }
+    for (const id of [...this.progress.keys()]) if (id !== this.id && !isMember(this.membership, id)) this.progress.delete(id);
+    if (this.transferTarget !== null && !this.isVoter(this.transferTarget)) this.transferTarget = null;
+  }
+
+  /** The leader's commit index moved: push it, and step down if the membership it committed left it out. */
+  private committed(): void {
+    this.appendPending = true;
+    if (this.isVoter(this.id) || this.configs.lastIndex() > this.log.committed) return;
+    // Thesis §4.2.2: a leader removed from the cluster (or made a learner) steps down once its
+    // removal is committed. It hands over to the most up-to-date voter so the cluster need not
+    // wait out an election timeout.
+    let best: Progress | undefined;
+    for (const id of this.membership.voters) {
+      const pr = this.progress.get(id);
+      if (pr !== undefined && (best === undefined || pr.match > best.match)) best = pr;
+    }
+    if (best !== undefined && best.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to: best.id, term: this.term });
+    else if (best !== undefined) this.sendAppend(best.id, true);
+    this.becomeFollower(this.term, null);
+  }
+
+  /**
+   * Records, one change at a time, the data-directory incarnation of each member the leader has
+   * heard from (itself included) that the membership does not name yet, so that every later leader
+   * knows a member that comes back from an empty disk under an old id and refuses it.
+   */
+  private bindIncarnations(): void {
+    if (this.configs.lastIndex() > this.log.committed || !this.committedInTerm() || this.transferTarget !== null) return;
+    const known = this.membership.incarnations ?? {};
+    for (const id of members(this.membership)) {
+      if (known[id] !== undefined) continue;
+      const incarnation = id === this.id ? this.incarnation : (this.progress.get(id)?.incarnation ?? 0);
+      if (incarnation > 0) {
+        this.proposeChange({ kind: 'bind', id, incarnation });
+        return;
+      }
+    }
   }
 
   private assertNotInReady(): void {

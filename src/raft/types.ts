@@ -30,10 +30,30 @@ export interface HardState {
   readonly commit: number;
 }
 
-/** Cluster membership. Data, not a constant, so membership changes can replace it later. */
+/**
+ * Cluster membership: replicated state, changed one server at a time by `config` entries (see
+ * membership.ts). Learners receive the log but neither vote nor count toward a majority.
+ */
 export interface ClusterMembership {
   readonly voters: readonly NodeId[];
+  readonly learners?: readonly NodeId[];
+  /** Where each member listens for peers, as the operator who added it said; the core only carries it. */
+  readonly addresses?: Readonly<Record<NodeId, string>>;
+  /**
+   * Each member's data-directory incarnation (see `RaftOptions.incarnation`), once known. A member
+   * whose replies show another one lost its disk: the leader stops replicating to it and counts
+   * nothing it says until it is removed and added again.
+   */
+  readonly incarnations?: Readonly<Record<NodeId, number>>;
 }
+
+/** One membership change (thesis §4.1: one server at a time). */
+export type MembershipChange =
+  | { readonly kind: 'addLearner'; readonly id: NodeId; readonly address?: string; readonly incarnation?: number }
+  | { readonly kind: 'promote'; readonly id: NodeId }
+  | { readonly kind: 'remove'; readonly id: NodeId }
+  /** Records a member's data-directory incarnation (the leader proposes it when it first hears one). */
+  | { readonly kind: 'bind'; readonly id: NodeId; readonly incarnation: number };
 
 /** Describes a snapshot: the state machine after applying every entry up to `index`. */
 export interface SnapshotMeta {
@@ -250,12 +270,24 @@ export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
   | { readonly ok: false; readonly reason: 'not-leader' | 'transferring'; readonly leaderId: NodeId | null };
 
+/**
+ * Result of a membership change. Refused while an earlier change is not committed yet
+ * (`pending`), before the leader has committed an entry of its own term (`not-ready`: the fix to
+ * the one-server-at-a-time bug, thesis §4.1 erratum), or when it does not apply (`invalid`).
+ */
+export type ChangeResult =
+  | { readonly ok: true; readonly index: number; readonly term: number; readonly membership: ClusterMembership }
+  | { readonly ok: false; readonly reason: 'not-leader' | 'transferring'; readonly leaderId: NodeId | null }
+  | { readonly ok: false; readonly reason: 'pending' | 'not-ready' | 'invalid'; readonly leaderId: NodeId | null; readonly detail: string };
+
 export interface ProgressStatus {
   readonly id: NodeId;
   readonly match: number;
   readonly next: number;
   readonly state: 'probe' | 'replicate' | 'snapshot';
   readonly recentActive: boolean;
+  /** It answered from a data directory other than the one the membership records (lost disk). */
+  readonly refused: boolean;
 }
 
 export interface RaftStatus {
