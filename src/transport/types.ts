@@ -66,6 +66,15 @@ export interface Transport {
    * arrive: right cluster, known sender, addressed to us. Must be set before `start()`.
    */
   onMessage(handler: (msg: Message) => void): void;
+  /**
+   * Replace the peers: id → address to dial (`selfId` ignored). Links to peers no longer listed are
+   * closed (what was queued for them is dropped), new ones are dialled, a changed address is
+   * redialled; links whose address is unchanged keep their streams and queues. Inbound streams from
+   * a sender not listed are refused, unless `acceptUnlisted` (a node that is not a member yet, such
+   * as one joining, hears from a leader it was not told about; its replies reach only listed peers).
+   * The membership changes it at run time; the options give the first set.
+   */
+  setPeers(peers: ReadonlyMap<NodeId, string>, opts?: { readonly acceptUnlisted?: boolean }): void;
   /** Register the handler for peer reports (optional; reports are discarded without one). */
   onReport(handler: (report: PeerReport) => void): void;
   /** Begin accepting and sending. Messages sent before `start()` are dropped. */
