@@ -114,8 +114,13 @@ export class Cluster {
   /** Base data directory: node `id` keeps its data in `<dataDir>/<id>`. */
   readonly dataDir: string;
   readonly logDir: string;
-  /** Members in config order. */
-  readonly nodes: readonly { readonly id: string; readonly address: string }[];
+  /** Every node this cluster ever had, in the order made (the first ones in config order, then added ones). */
+  get nodes(): readonly { readonly id: string; readonly address: string }[] {
+    return this.#nodes;
+  }
+  readonly #nodes: { readonly id: string; readonly address: string }[];
+  /** Config file of nodes added after the start (`<dir>/cluster-<id>.json`: the cluster's, plus the node). */
+  readonly #configs = new Map<string, string>();
   readonly #o: ClusterOptions;
   readonly #env: NodeJS.ProcessEnv;
   readonly #procs = new Map<string, NodeProcess>();
@@ -130,7 +135,7 @@ export class Cluster {
     this.configPath = join(dir, 'cluster.json');
     this.dataDir = join(dir, 'data');
     this.logDir = join(dir, 'logs');
-    this.nodes = nodes;
+    this.#nodes = [...nodes];
     this.#o = o;
     this.#env = childEnv(o.env);
     this.certsDir = o.tls === undefined ? null : join(dir, 'certs');
@@ -220,15 +225,43 @@ export class Cluster {
     this.#nodeEnv = fn;
   }
 
-  /** Starts node `id` (which must not be running) and waits until it logged "node ready" and answers status. */
-  async start(id: string): Promise<NodeProcess> {
+  /**
+   * Makes a new node outside the cluster's config (`n<k>`, the next free number, unless `id` is
+   * given): a free port, its TLS certificate on a TLS cluster, and its own config file (the
+   * cluster's with the node added), as an operator would on a new machine. Starts nothing: start it
+   * with `start(id, { join })`.
+   */
+  async addNode(id = `n${this.#nodes.length + 1}`): Promise<string> {
+    if (this.#nodes.some((n) => n.id === id)) throw new Error(`${id} exists already`);
+    const [port] = await freePorts(1);
+    this.#nodes.push({ id, address: `127.0.0.1:${String(port)}` });
+    if (this.certsDir !== null) await issueCertificate(this.certsDir, { who: { kind: 'node', name: id } });
+    const config = JSON.parse(readFileSync(this.configPath, 'utf8')) as Record<string, unknown>;
+    const path = join(this.dir, `cluster-${id}.json`);
+    writeFileSync(path, JSON.stringify({ ...config, nodes: [...(config['nodes'] as unknown[]), { id, address: this.address(id) }] }, null, 2) + '\n');
+    this.#configs.set(id, path);
+    return id;
+  }
+
+  /** Removes node `id`'s data directory (it must not be running): a lost disk. */
+  wipe(id: string): void {
+    if (this.isRunning(id)) throw new Error(`${id} is running`);
+    rmSync(join(this.dataDir, id), { recursive: true, force: true });
+  }
+
+  /**
+   * Starts node `id` (which must not be running) and waits until it logged "node ready" and answers
+   * status. With `join`, as `raftjobs node --join` through that member's address.
+   */
+  async start(id: string, o: { readonly join?: string } = {}): Promise<NodeProcess> {
     if (this.isRunning(id)) throw new Error(`${id} is already running (pid ${String(this.pid(id))})`);
     const run = (this.#runs.get(id) ?? 0) + 1;
     this.#runs.set(id, run);
     const proc = NodeProcess.spawn({
       id,
-      configPath: this.configPath,
+      configPath: this.#configs.get(id) ?? this.configPath,
       logPath: this.logPath(id),
+      ...(o.join === undefined ? {} : { args: ['--join', o.join] }),
       env: this.#nodeEnv ? { ...this.#env, ...this.#nodeEnv(id) } : this.#env,
       run,
       readyTimeoutMs: this.#o.readyTimeoutMs ?? 30_000,

@@ -27,6 +27,8 @@ export interface NodeProcessOptions {
   readonly run: number;
   /** Give up waiting for "node ready" after this long (the process is then SIGKILLed), ms. */
   readonly readyTimeoutMs: number;
+  /** More arguments of `raftjobs node` (e.g. `--join HOST:PORT`). */
+  readonly args?: readonly string[];
 }
 
 /**
@@ -80,7 +82,7 @@ export class NodeProcess {
 
   static spawn(o: NodeProcessOptions): NodeProcess {
     const log = createWriteStream(o.logPath, { flags: 'a' });
-    const child = spawn(process.execPath, [BIN, 'node', '--config', o.configPath, '--id', o.id], {
+    const child = spawn(process.execPath, [BIN, 'node', '--config', o.configPath, '--id', o.id, ...(o.args ?? [])], {
       cwd: REPO_ROOT,
       env: o.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,6 +25,8 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   schedule: async () => (await import('./schedule-command.js')).scheduleCommand,
   certs: async () => (await import('./certs-command.js')).certsCommand,
   token: async () => (await import('./token-command.js')).tokenCommand,
+  members: async () => (await import('./members-command.js')).membersCommand,
+  'transfer-leader': async () => (await import('./members-command.js')).transferLeaderCommand,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, parseHostPort } from '../config/index.js';
 import { isRaftJobsError } from '../errors/index.js';
 import { createLogger } from '../observability/index.js';
 import { startNode, type RunningNode } from '../server/index.js';
@@ -16,7 +16,9 @@ import { parseFlags, requireFlag, UsageError } from './args.js';
  * shutdown once it is up.
  */
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags('node', argv, { config: { type: 'string' }, id: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const { values } = parseFlags('node', argv, { config: { type: 'string' }, id: { type: 'string' }, 'data-dir': { type: 'string' }, join: { type: 'string' } });
+  const join = values.join;
+  if (join !== undefined && typeof parseHostPort(join) === 'string') throw new UsageError(`node: --join: ${parseHostPort(join) as string}`);
   const configPath = requireFlag('node', 'config', values.config);
   const id = requireFlag('node', 'id', values.id);
   const dataDir = values['data-dir'];
@@ -76,7 +78,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
       running = await startNode(config, id, logger, () => {
         fatal = true;
         void stop('fatal error', 70);
-      });
+      }, process.env, join === undefined ? {} : { join });
     } catch (err) {
       logger.fatal({ err, code: isRaftJobsError(err) ? err.code : undefined }, 'node failed to start');
       throw err;

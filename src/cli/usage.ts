@@ -35,12 +35,13 @@ const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called inst
 
 export const COMMAND_HELP = {
   node: {
-    synopsis: 'node --config FILE --id ID [--data-dir DIR]',
+    synopsis: 'node --config FILE --id ID [--data-dir DIR] [--join HOST:PORT]',
     summary: 'run one cluster node until SIGINT/SIGTERM',
     flags: [
       ['--config FILE', 'cluster config file'],
       ['--id ID', "this node's id in the config"],
       ['--data-dir DIR', 'keep the data in DIR/ID instead of the config’s dataDir (as npm start -- --data-dir DIR does)'],
+      ['--join HOST:PORT', 'join a running cluster through this member: a node with an empty data directory asks the leader to add it as a learner (token from $RAFTJOBS_TOKEN when auth is on), catches up, and is promoted'],
     ],
     cluster: false,
   },
@@ -140,6 +141,24 @@ export const COMMAND_HELP = {
       STALE_FLAG,
       JSON_FLAG,
     ],
+    cluster: true,
+  },
+  members: {
+    synopsis: 'members list | add ID HOST:PORT | promote ID | remove ID [--json]',
+    summary: 'the cluster\'s members: list them (role, address, progress), add a learner, promote it to voter, remove a member',
+    flags: [
+      ['list', 'every member with its role and address; from the leader also how far each has caught up, and members refused for a lost disk'],
+      ['add ID HOST:PORT', 'add a learner that the other nodes will dial at HOST:PORT; then start it with `raftjobs node --join`'],
+      ['promote ID', 'make a learner a voter (the leader does it on its own once the learner caught up, unless membership.autoPromote is off)'],
+      ['remove ID', 'remove a voter or learner; the leader, removed, hands over and steps down'],
+      JSON_FLAG,
+    ],
+    cluster: true,
+  },
+  'transfer-leader': {
+    synopsis: 'transfer-leader [--to ID] [--json]',
+    summary: 'hand leadership to another voter (the most caught-up one without --to) and wait until it leads',
+    flags: [['--to ID', 'the voter to lead next'], JSON_FLAG],
     cluster: true,
   },
   token: {

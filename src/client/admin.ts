@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { tokenChannelOptions } from './auth.js';
+import { sleep, systemClock, type Clock } from './clock.js';
+import { toRaftJobsError } from './errors.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { adminServices, type wire } from '../protocol/index.js';
 
@@ -26,6 +28,41 @@ export interface NodeStatusInfo {
   readonly address: string;
   readonly peers: readonly { readonly id: string; readonly matchIndex: number; readonly nextIndex: number; readonly state: string }[];
   readonly contacts: readonly { readonly id: string; readonly agoMs: number }[];
+}
+
+/** One member of the cluster as a node sees it (`Member`). */
+export interface MemberInfo {
+  readonly id: string;
+  readonly role: 'voter' | 'learner';
+  readonly address: string;
+  /** Its data directory's incarnation as the cluster recorded it (null: not yet). */
+  readonly incarnation: number | null;
+  /** Leader only (null elsewhere): how far its log matches the leader's. */
+  readonly matchIndex: number | null;
+  /** Leader only: it answers from another data directory than recorded (lost its disk; remove and add it again). */
+  readonly refused: boolean;
+}
+
+/** The membership as one node sees it (`MembersResponse`). */
+export interface MembersInfo {
+  readonly members: readonly MemberInfo[];
+  readonly leaderId: string | null;
+  readonly commitIndex: number;
+}
+
+export function membersFromWire(r: wire.MembersResponse__Output): MembersInfo {
+  return {
+    members: r.members.map((m) => ({
+      id: m.id,
+      role: m.role === 'learner' ? 'learner' : 'voter',
+      address: m.address,
+      incarnation: m.incarnation === 0 ? null : m.incarnation,
+      matchIndex: m.progressKnown ? m.matchIndex : null,
+      refused: m.refused,
+    })),
+    leaderId: r.leaderId === '' ? null : r.leaderId,
+    commitIndex: r.commitIndex,
+  };
 }
 
 /** A worker connected to the leader (`WorkerInfo`). */
@@ -124,9 +161,106 @@ export class NodeAdmin {
     });
   }
 
+  /** The membership as this node sees it. */
+  members(o: { readonly timeoutMs: number }): Promise<MembersInfo> {
+    return new Promise((resolve, reject) => {
+      this.stub.Members({}, { deadline: Date.now() + o.timeoutMs }, (err, res) => {
+        if (err || !res) reject(unanswered(err));
+        else resolve(membersFromWire(res));
+      });
+    });
+  }
+
+  /**
+   * One membership change on this node, which must lead; resolves with the membership after it,
+   * once committed. Rejects with the node's error decoded (`NOT_LEADER` with the leader's address,
+   * `CHANGE_PENDING`, `INVALID_ARGUMENT`, ...).
+   */
+  changeMembers(
+    change:
+      | { readonly kind: 'add'; readonly id: string; readonly address: string; readonly incarnation?: number; readonly clusterId?: string }
+      | { readonly kind: 'promote' | 'remove'; readonly id: string },
+    o: { readonly timeoutMs: number },
+  ): Promise<MembersInfo> {
+    const options = { deadline: Date.now() + o.timeoutMs };
+    return new Promise((resolve, reject) => {
+      const done = (err: grpc.ServiceError | null, res?: wire.MembersResponse__Output): void => {
+        if (err || !res) reject(err ? toRaftJobsError(err, `${change.kind} ${change.id} at ${this.address}`) : unanswered(err));
+        else resolve(membersFromWire(res));
+      };
+      if (change.kind === 'add') {
+        this.stub.AddMember({ id: change.id, address: change.address, incarnation: change.incarnation ?? 0, clusterId: change.clusterId ?? '' }, options, done);
+      } else if (change.kind === 'promote') {
+        this.stub.PromoteMember({ id: change.id }, options, done);
+      } else {
+        this.stub.RemoveMember({ id: change.id }, options, done);
+      }
+    });
+  }
+
+  /** Ask this node, which must lead, to hand leadership to `to`; resolves once the transfer started. */
+  transferLeadership(to: string, o: { readonly timeoutMs: number }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.stub.TransferLeadership({ to }, { deadline: Date.now() + o.timeoutMs }, (err) => {
+        if (err) reject(toRaftJobsError(err, `transfer leadership at ${this.address}`));
+        else resolve();
+      });
+    });
+  }
+
   close(): void {
     this.stub.close();
   }
+}
+
+/** A membership change as `NodeAdmin.changeMembers` takes it. */
+export type MembersChange = Parameters<NodeAdmin['changeMembers']>[0];
+
+/** Errors after which a change is tried again: nothing happened, or the outcome is unknown (every change is safe to repeat). */
+const RETRY_CHANGE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ChangePending, ErrorCode.ShuttingDown, ErrorCode.OutcomeUnknown, ErrorCode.Timeout, ErrorCode.Overloaded]);
+
+/**
+ * Makes one membership change on whichever node leads, starting at `addresses[0]`: it follows the
+ * leader hints of NOT_LEADER answers and tries again (after a short pause, the next address) while
+ * there is no leader, a change is pending, or a node is unreachable, until `timeoutMs` has passed.
+ * A change whose first attempt had an unknown outcome is repeated: adding the same member again
+ * and promoting a voter are answered with the membership as it is, and a removal repeated after
+ * it happened answers NOT_FOUND, which counts as done here.
+ */
+export async function changeMembersOnLeader(
+  addresses: readonly string[],
+  change: MembersChange,
+  o: { readonly timeoutMs: number; readonly credentials?: grpc.ChannelCredentials | undefined; readonly token?: string | undefined; readonly clock?: Clock; readonly signal?: AbortSignal },
+): Promise<MembersInfo> {
+  const clock = o.clock ?? systemClock;
+  const deadline = clock.now() + o.timeoutMs;
+  let next = addresses[0];
+  let turn = 0;
+  let repeated = false;
+  let last: unknown = null;
+  while (next !== undefined && clock.now() < deadline) {
+    const admin = new NodeAdmin(next, { credentials: o.credentials, token: o.token });
+    try {
+      return await admin.changeMembers(change, { timeoutMs: Math.max(1, Math.min(10_000, deadline - clock.now())) });
+    } catch (err) {
+      last = err;
+      const code = err instanceof RaftJobsError ? err.code : '';
+      if (repeated && change.kind === 'remove' && code === ErrorCode.NotFound) return await admin.members({ timeoutMs: Math.max(1, deadline - clock.now()) });
+      if (!RETRY_CHANGE.has(code)) throw err;
+      if (code === ErrorCode.OutcomeUnknown || code === ErrorCode.Timeout) repeated = true;
+      const hint = err instanceof RaftJobsError ? err.details.leaderAddress : null;
+      if (hint !== null && hint !== undefined && hint !== next) {
+        next = hint;
+        continue;
+      }
+      next = addresses[++turn % addresses.length];
+      await sleep(clock, 200, o.signal);
+    } finally {
+      admin.close();
+    }
+  }
+  if (last instanceof RaftJobsError) throw last;
+  throw new RaftJobsError(ErrorCode.Timeout, `no leader took the change within ${o.timeoutMs} ms`, {}, { cause: last });
 }
 
 /** A call the node did not answer: the status name and gRPC's reason (callers know which node they asked). */

@@ -51,6 +51,7 @@ export const CONFIG_ENV = {
   RAFTJOBS_KEEPALIVE_TIMEOUT_MS: { path: ['server', 'keepaliveTimeoutMs'], kind: 'int' },
   RAFTJOBS_SHUTDOWN_TIMEOUT_MS: { path: ['shutdownTimeoutMs'], kind: 'int' },
   RAFTJOBS_DASHBOARD_ACTIONS: { path: ['dashboard', 'actionsEnabled'], kind: 'boolean' },
+  RAFTJOBS_AUTO_PROMOTE: { path: ['membership', 'autoPromote'], kind: 'boolean' },
   RAFTJOBS_AUTH_ENABLED: { path: ['auth', 'enabled'], kind: 'boolean' },
   RAFTJOBS_METRICS_REQUIRE_TOKEN: { path: ['auth', 'metricsRequireToken'], kind: 'boolean' },
   RAFTJOBS_HEALTH_REQUIRE_TOKEN: { path: ['auth', 'healthRequireToken'], kind: 'boolean' },

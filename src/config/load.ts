@@ -121,6 +121,7 @@ function build(file: ConfigFile, baseDir: string, tokensFile: string | null, fil
     server: { ...file.server },
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },
+    membership: { ...file.membership },
     auth: {
       enabled: file.auth.enabled,
       tokens: file.auth.tokens,

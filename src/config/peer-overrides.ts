@@ -19,7 +19,8 @@ export function peerDialAddresses(config: Config, nodeId: string, env: Readonly<
     const eq = item.indexOf('=');
     const id = eq > 0 ? item.slice(0, eq) : '';
     const address = eq > 0 ? item.slice(eq + 1) : '';
-    if (!peers.has(id)) {
+    // Members added later are not in the config: any id but this node's own may be named.
+    if (id === '' || id === nodeId) {
       problems.push(`RAFTJOBS_PEER_ADDRESSES: ${JSON.stringify(item)} does not name a peer of ${nodeId} (expected id=host:port)`);
       continue;
     }

@@ -57,6 +57,9 @@ export const CONFIG_DEFAULTS = {
   dashboard: {
     actionsEnabled: L.dashboardActionsEnabled.default,
   },
+  membership: {
+    autoPromote: L.autoPromote.default,
+  },
   auth: {
     enabled: false,
     tokens: [],
@@ -162,6 +165,11 @@ const DashboardSchema = z.strictObject({
   actionsEnabled: flag(L.dashboardActionsEnabled),
 });
 
+/** Membership changes; the config's `nodes` only bootstrap a new cluster (the membership is replicated). */
+const MembershipSchema = z.strictObject({
+  autoPromote: flag(L.autoPromote),
+});
+
 /**
  * TLS for the node's one gRPC port (peers, clients, workers). Paths are relative to the config
  * file. Node `id` uses `<certsDir>/node-<id>.crt` and `.key`, as `raftjobs certs issue --node ID`
@@ -195,6 +203,7 @@ export const ConfigFileSchema = z.strictObject({
   server: ServerSchema.prefault({}),
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
+  membership: MembershipSchema.prefault({}),
   tls: TlsSchema.optional(),
   auth: AuthSchema.prefault({}),
 });

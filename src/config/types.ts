@@ -165,6 +165,18 @@ export interface ServerConfig {
   readonly keepaliveTimeoutMs: number;
 }
 
+/**
+ * Membership changes. The config's `nodes` only bootstrap a new cluster: afterwards the membership
+ * is replicated state, changed with `raftjobs members add|promote|remove`.
+ */
+export interface MembershipConfig {
+  /**
+   * The leader promotes a learner (a node just added) to voter once it has caught up. Off, an
+   * operator promotes it with `raftjobs members promote`. Default true.
+   */
+  readonly autoPromote: boolean;
+}
+
 /** The web dashboard every node with an `httpAddress` serves. */
 export interface DashboardConfig {
   /**
@@ -239,6 +251,7 @@ export interface Config {
   /** Hard deadline for an orderly shutdown, after which the process exits anyway, ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
   readonly dashboard: DashboardConfig;
+  readonly membership: MembershipConfig;
   /** Absent: plaintext. */
   readonly tls?: TlsConfig;
   readonly auth: AuthConfig;

@@ -21,6 +21,11 @@ export const ErrorCode = {
   /** A bound of the cluster's state was reached (most schedules). */
   LimitExceeded: 'LIMIT_EXCEEDED',
   Overloaded: 'OVERLOADED',
+  /**
+   * A membership change was refused for now: an earlier one is not committed yet, or a new leader
+   * has not committed an entry of its term. Nothing changed; retry shortly.
+   */
+  ChangePending: 'CHANGE_PENDING',
   /** No token, or one the cluster does not know (auth is on); nothing happened. */
   Unauthenticated: 'UNAUTHENTICATED',
   /** The token is valid but lacks the role the call needs; nothing happened. */

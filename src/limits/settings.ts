@@ -253,6 +253,11 @@ export const LIMITS = {
     doc: 'Hard deadline of an orderly shutdown, after which the process exits anyway.',
     config: 'shutdownTimeoutMs', env: 'RAFTJOBS_SHUTDOWN_TIMEOUT_MS',
   },
+  autoPromote: {
+    kind: 'boolean', default: true,
+    doc: 'The leader promotes a learner (a node just added) to voter once it has caught up; off, an operator promotes it (raftjobs members promote).',
+    config: 'membership.autoPromote', env: 'RAFTJOBS_AUTO_PROMOTE',
+  },
   dashboardActionsEnabled: {
     kind: 'boolean', default: false,
     doc: 'Let the dashboard retry and cancel jobs; off, it is read-only.',

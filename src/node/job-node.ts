@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { nextDueTime } from '../jobs/index.js';
 import type { Command, CommandResult, JobsOptions } from '../jobs/index.js';
-import type { NodeId, Role } from '../raft/index.js';
+import type { ClusterMembership, MembershipChange, NodeId, Role } from '../raft/index.js';
 import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { StateQueries, type JobQueries } from './queries.js';
@@ -58,6 +58,7 @@ export class JobNode {
   private readonly results: ResultWaiters;
   private readonly schedules: ScheduleRunner;
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
+  private readonly membershipListeners = new Set<(membership: ClusterMembership) => void>();
   private dueTimer: unknown = null;
   private dueAt = Infinity;
   private tickInFlight = false;
@@ -103,6 +104,9 @@ export class JobNode {
         onApplied: (_index, results) => self?.applied(results),
         onFatal: (err) => o.onFatal?.(err),
         beforePropose: () => self?.beforePropose(),
+        onMembershipChange: (m) => {
+          if (self !== null) for (const l of self.membershipListeners) l(m);
+        },
       },
     });
     self = new JobNode(app, raft, o);
@@ -155,6 +159,22 @@ export class JobNode {
     return this.raft.snapshotNow();
   }
 
+  /** See {@link RaftNode.membership}. */
+  membership(): ClusterMembership {
+    return this.raft.membership();
+  }
+
+  /** See {@link RaftNode.changeMembership}. */
+  changeMembership(change: MembershipChange): Promise<ClusterMembership> {
+    return this.raft.changeMembership(change);
+  }
+
+  /** Calls `listener` whenever the membership in force changes; returns the unsubscribe function. */
+  onMembershipChange(listener: (membership: ClusterMembership) => void): () => void {
+    this.membershipListeners.add(listener);
+    return () => this.membershipListeners.delete(listener);
+  }
+
   /** Ask the core to hand leadership to `to` (a caught-up follower); see {@link RaftNode.transferLeadership}. */
   transferLeadership(to: NodeId): void {
     this.raft.transferLeadership(to);
@@ -176,7 +196,8 @@ export class JobNode {
    */
   async handOver(timeoutMs: number): Promise<NodeId | null> {
     if (!this.isLeader()) return null;
-    const best = [...this.status({ digest: false }).peers].sort((a, b) => b.matchIndex - a.matchIndex)[0];
+    const voters = this.membership().voters;
+    const best = this.status({ digest: false }).peers.filter((p) => voters.includes(p.id) && !p.refused).sort((a, b) => b.matchIndex - a.matchIndex)[0];
     if (!best) return null;
     await new Promise<void>((resolve) => {
       const timer = this.clock.setTimeout(done, timeoutMs);

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { LIMITS } from '../limits/index.js';
-import { Raft } from '../raft/index.js';
-import type { Entry, HardState, Message, NodeId, Ready, Role, Snapshot } from '../raft/index.js';
+import { decodeMembership, Raft } from '../raft/index.js';
+import type { ChangeResult, ClusterMembership, Entry, HardState, MembershipChange, Message, NodeId, Ready, Role, Snapshot } from '../raft/index.js';
 import type { RaftStorage } from '../storage/index.js';
 import type { Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
@@ -11,7 +11,20 @@ import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, StepC
 /** Tuning of one node. Times in ms or ticks as named. */
 export interface RaftNodeOptions<C, R> {
   readonly id: NodeId;
+  /**
+   * The voters a new cluster starts with (the config file's nodes), used only while the log and
+   * snapshot hold no membership; empty for a node joining a running cluster, which learns the
+   * membership from the leader.
+   */
   readonly voters: readonly NodeId[];
+  /** Peer addresses of the bootstrap voters, recorded in the membership so that nodes added later can reach them. */
+  readonly addresses?: Readonly<Record<NodeId, string>>;
+  /**
+   * On the leader, promote a learner to voter once it has caught up: its match index reached the
+   * leader's commit index as it was one check (a heartbeat interval) earlier. Default true; false
+   * leaves promotion to the operator.
+   */
+  readonly autoPromote?: boolean;
   readonly storage: RaftStorage;
   readonly transport: Transport;
   readonly app: Application<C, R>;
@@ -153,6 +166,14 @@ export class RaftNode<C, R> {
   private ticked = false;
   /** Last entry applied to the application. */
   private appliedIndex: number;
+  /** The membership in force (the core's), as last seen; `onMembershipChange` fires when it changes. */
+  private membershipSeen: ClusterMembership;
+  /** Membership changes proposed here, by log index, waiting to be applied. */
+  private readonly changes = new Map<number, { readonly term: number; readonly waiter: Waiter<ClusterMembership> }>();
+  private changeRequests: { change: MembershipChange; waiter: Waiter<ClusterMembership> }[] = [];
+  /** Auto-promotion: the commit index at the last check, which a learner must reach to count as caught up. */
+  private promoteMark = 0;
+  private ticksSincePromoteCheck = 0;
   /** When each peer's last message arrived (clock ms), for status. */
   private readonly contacts = new Map<NodeId, number>();
   /**
@@ -177,6 +198,7 @@ export class RaftNode<C, R> {
     this.lastSnapshotIndex = snapshotIndex;
     this.term = raft.status().term;
     this.appliedIndex = raft.status().appliedIndex;
+    this.membershipSeen = raft.status().membership;
     const hard = raft.hardState();
     this.queued = { term: hard.term, vote: hard.vote };
     this.snapshotDue = this.drawSnapshotDue();
@@ -191,7 +213,7 @@ export class RaftNode<C, R> {
     if (snapshot) o.app.restore(snapshot.data);
     const raft = new Raft({
       id: o.id,
-      membership: { voters: [...o.voters] },
+      membership: { voters: [...o.voters], ...(o.addresses ? { addresses: Object.fromEntries(o.voters.flatMap((id) => (o.addresses?.[id] === undefined ? [] : [[id, o.addresses[id]]]))) } : {}) },
       electionTicks: o.electionTicks ?? LIMITS.electionTicks.default,
       heartbeatTicks: o.heartbeatTicks ?? LIMITS.heartbeatTicks.default,
       random: o.random ?? Math.random,
@@ -261,6 +283,28 @@ export class RaftNode<C, R> {
     this.enqueue(() => this.raft.transferLeadership(to));
   }
 
+  /**
+   * Propose one membership change (on the leader) and resolve with the membership after it once
+   * it is committed and applied here. Rejects with NOT_LEADER on a follower, CHANGE_PENDING while
+   * an earlier change is not committed or the leader has not committed an entry of its term yet
+   * (retry shortly), INVALID_ARGUMENT when it does not apply (adding a member, promoting a voter,
+   * removing the last voter), and OUTCOME_UNKNOWN when leadership is lost before it commits.
+   */
+  changeMembership(change: MembershipChange): Promise<ClusterMembership> {
+    return new Promise<ClusterMembership>((resolve, reject) => {
+      const err = this.unavailable();
+      if (err) return reject(err);
+      if (this.role !== 'leader') return reject(this.notLeader());
+      this.changeRequests.push({ change, waiter: { resolve, reject } });
+      this.kick();
+    });
+  }
+
+  /** The membership in force on this node: the latest in its log, committed or not. */
+  membership(): ClusterMembership {
+    return this.membershipSeen;
+  }
+
   isLeader(): boolean {
     return this.role === 'leader';
   }
@@ -300,7 +344,8 @@ export class RaftNode<C, R> {
       snapshotIndex: st.snapshotIndex,
       stateDigest: opts.digest === false ? '' : this.digest(st.appliedIndex),
       pid: process.pid,
-      peers: st.progress.map((p) => ({ id: p.id, matchIndex: p.match, nextIndex: p.next, state: p.state })),
+      peers: st.progress.map((p) => ({ id: p.id, matchIndex: p.match, nextIndex: p.next, state: p.state, refused: p.refused })),
+      membership: st.membership,
       contacts: [...this.contacts].map(([id, at]) => ({ id, agoMs: Math.max(0, this.clock.now() - at) })),
     };
   }
@@ -454,6 +499,11 @@ export class RaftNode<C, R> {
       this.pendingTicks = 0;
       this.ticked = true;
       for (let i = 0; i < n; i++) raft.tick();
+      this.ticksSincePromoteCheck += n;
+      if (this.ticksSincePromoteCheck >= (this.o.heartbeatTicks ?? LIMITS.heartbeatTicks.default)) {
+        this.ticksSincePromoteCheck = 0;
+        this.autoPromote();
+      }
     }
     // While a write is in flight, appends and snapshots (which only add to what must be written)
     // wait for it, in their order, and are written together next; everything else is handled now.
@@ -466,6 +516,7 @@ export class RaftNode<C, R> {
     }
     const deferred = this.deferred.splice(0);
     for (const fn of deferred) fn();
+    this.proposeChanges();
     if (!holding) {
       if (this.role === 'leader') this.o.events?.beforePropose?.();
       this.proposeCommands();
@@ -477,6 +528,48 @@ export class RaftNode<C, R> {
       if (res.ok) this.reads.set(res.context, w);
       else w.reject(this.notLeader());
     }
+  }
+
+  private proposeChanges(): void {
+    const requests = this.changeRequests;
+    this.changeRequests = [];
+    for (const { change, waiter } of requests) {
+      const res = this.raft.proposeChange(change);
+      if (res.ok) this.changes.set(res.index, { term: res.term, waiter });
+      else waiter.reject(this.changeRefused(res));
+    }
+  }
+
+  private changeRefused(res: Exclude<ChangeResult, { ok: true }>): RaftJobsError {
+    switch (res.reason) {
+      case 'not-leader':
+        return this.notLeader();
+      case 'transferring':
+        return new RaftJobsError(ErrorCode.NotLeader, `node ${this.id} is handing over leadership`, { leaderId: null });
+      case 'pending':
+      case 'not-ready':
+        return new RaftJobsError(ErrorCode.ChangePending, `membership change refused for now: ${res.detail}; retry shortly`, { leaderId: this.id });
+      case 'invalid':
+        return new RaftJobsError(ErrorCode.InvalidArgument, res.detail);
+    }
+  }
+
+  /**
+   * Leader, once per heartbeat interval: promote the first learner that has caught up, i.e. whose
+   * match index reached the commit index as it was at the previous check (thesis §4.2.1: a new
+   * server joins the majority only once it can keep up, so it does not stall commits).
+   */
+  private autoPromote(): void {
+    if (this.o.autoPromote === false || this.role !== 'leader') return;
+    const st = this.raft.status();
+    const learners = st.membership.learners ?? [];
+    const mark = this.promoteMark;
+    this.promoteMark = st.commitIndex;
+    if (learners.length === 0 || this.changeRequests.length > 0) return;
+    const ready = st.progress.find((p) => learners.includes(p.id) && !p.refused && p.match >= mark && mark > 0);
+    if (ready === undefined) return;
+    const res = this.raft.proposeChange({ kind: 'promote', id: ready.id });
+    if (res.ok) this.log.info({ learner: ready.id, matchIndex: ready.match, index: res.index }, 'learner caught up: promoting it to voter');
   }
 
   private proposeCommands(): void {
@@ -560,6 +653,7 @@ export class RaftNode<C, R> {
       this.term = hs.term;
     }
     if (rd.softState) this.roleChanged(rd.softState.role, rd.softState.leaderId);
+    if (rd.entries.length > 0 || rd.snapshot !== null) this.checkMembership();
     for (const rs of rd.readStates) {
       const w = this.reads.get(rs.context);
       if (!w) continue;
@@ -645,6 +739,15 @@ export class RaftNode<C, R> {
     }
   }
 
+  /** Tells the application when the membership in force changed (an entry appended or cut off, a snapshot installed). */
+  private checkMembership(): void {
+    const m = this.raft.status().membership;
+    if (m === this.membershipSeen) return;
+    this.membershipSeen = m;
+    this.log.info({ voters: m.voters, learners: m.learners ?? [] }, 'membership changed');
+    this.o.events?.onMembershipChange?.(m);
+  }
+
   private roleChanged(role: Role, leaderId: NodeId | null): void {
     const prevRole = this.role;
     this.role = role;
@@ -663,6 +766,10 @@ export class RaftNode<C, R> {
       this.proposals.clear();
       for (const c of this.commands) c.waiter.reject(this.notLeader());
       this.commands = [];
+      for (const c of this.changes.values()) c.waiter.reject(err);
+      this.changes.clear();
+      for (const c of this.changeRequests) c.waiter.reject(this.notLeader());
+      this.changeRequests = [];
     }
     this.o.events?.onRoleChange?.(role, leaderId, this.term);
   }
@@ -716,6 +823,12 @@ export class RaftNode<C, R> {
     if (pending) this.proposals.delete(e.index);
     if (e.type !== 'normal') {
       if (pending) this.rejectOverwritten(pending);
+      const change = this.changes.get(e.index);
+      if (change !== undefined) {
+        this.changes.delete(e.index);
+        if (change.term === e.term && e.type === 'config') change.waiter.resolve(decodeMembership(e.data));
+        else change.waiter.reject(new RaftJobsError(ErrorCode.OutcomeUnknown, 'the change was replaced by a new leader; it did not commit', { leaderId: this.leaderId }));
+      }
       this.o.events?.onApplied?.(e.index, []);
       return;
     }
@@ -821,6 +934,10 @@ export class RaftNode<C, R> {
     this.proposals.clear();
     for (const w of this.readRequests) w.reject(err);
     this.readRequests = [];
+    for (const c of this.changeRequests) c.waiter.reject(err);
+    this.changeRequests = [];
+    for (const c of this.changes.values()) c.waiter.reject(err);
+    this.changes.clear();
     for (const w of this.reads.values()) w.reject(err);
     this.reads.clear();
     for (const r of this.readWaits) r.waiter.reject(err);

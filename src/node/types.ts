@@ -1,4 +1,4 @@
-import type { NodeId, Role } from '../raft/index.js';
+import type { ClusterMembership, NodeId, Role } from '../raft/index.js';
 
 /**
  * The replicated application a node drives: it turns batches of commands into log entries and
@@ -78,6 +78,8 @@ export interface NodeEvents<R> {
   onApplied?(index: number, results: readonly R[]): void;
   /** The node hit an unrecoverable error (disk write failed) and stopped. */
   onFatal?(err: Error): void;
+  /** The membership in force changed (a config entry appended or cut off, or a snapshot installed). */
+  onMembershipChange?(membership: ClusterMembership): void;
   /**
    * On a leader, just before the commands proposed since the last round are packed into a log
    * entry: commands proposed from here join that same entry (after the ones already waiting).
@@ -115,7 +117,13 @@ export interface NodeStatus {
   readonly snapshotIndex: number;
   readonly stateDigest: string;
   readonly pid: number;
-  readonly peers: readonly { readonly id: NodeId; readonly matchIndex: number; readonly nextIndex: number; readonly state: string }[];
+  /**
+   * Leader only: every other member's replication progress; `refused` when it answers from another
+   * data directory than the membership records (it lost its disk: remove it and add it again).
+   */
+  readonly peers: readonly { readonly id: NodeId; readonly matchIndex: number; readonly nextIndex: number; readonly state: string; readonly refused: boolean }[];
+  /** The membership in force on this node (the latest in its log, committed or not). */
+  readonly membership: ClusterMembership;
   /** Every node this one has received a Raft message from since it started, and how long ago, ms. */
   readonly contacts: readonly { readonly id: NodeId; readonly agoMs: number }[];
 }

@@ -45,6 +45,10 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${ADMIN}Workers`]: 'read',
   [`${ADMIN}Snapshot`]: 'admin',
   [`${ADMIN}TransferLeadership`]: 'admin',
+  [`${ADMIN}Members`]: 'read',
+  [`${ADMIN}AddMember`]: 'admin',
+  [`${ADMIN}PromoteMember`]: 'admin',
+  [`${ADMIN}RemoveMember`]: 'admin',
 };
 
 /** Services that need a token; the peer Raft service and grpc.health.v1 stay open. */

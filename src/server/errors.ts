@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, grpc.status> = {
   SLOT_ALREADY_FIRED: grpc.status.ALREADY_EXISTS,
   LIMIT_EXCEEDED: grpc.status.RESOURCE_EXHAUSTED,
   OVERLOADED: grpc.status.RESOURCE_EXHAUSTED,
+  CHANGE_PENDING: grpc.status.UNAVAILABLE,
   DATA_LOSS: grpc.status.DATA_LOSS,
   STORAGE_CORRUPT: grpc.status.DATA_LOSS,
   STORAGE_FOREIGN: grpc.status.DATA_LOSS,

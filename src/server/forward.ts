@@ -5,6 +5,7 @@ import { Meta } from '../protocol/index.js';
 import type { JobNode } from '../node/index.js';
 import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
 import { AUTHORIZATION } from './auth.js';
+import type { AddressBook } from './peer-directory.js';
 
 /** Metadata a node sets on a call it forwards, so the leader never forwards it again. */
 export const FORWARDED = 'x-forwarded-by';
@@ -19,10 +20,10 @@ export class LeaderForwarder {
   constructor(
     private readonly node: JobNode,
     private readonly selfId: string,
-    /** Client addresses of every node (config), as told to callers in leader hints. */
-    private readonly addresses: ReadonlyMap<string, string>,
-    /** Where this node dials its peers (the config's, or a proxy in chaos runs). */
-    private readonly dialAddresses: ReadonlyMap<string, string> = addresses,
+    /** Client addresses of every member, as told to callers in leader hints. */
+    private readonly addresses: AddressBook,
+    /** Where this node dials its peers (the members', or a proxy in chaos runs). */
+    private readonly dialAddresses: AddressBook = addresses,
     /** Credentials to dial node `id` with. Default: plaintext. */
     private readonly dial: (id: string) => grpc.ChannelCredentials = () => grpc.credentials.createInsecure(),
   ) {}

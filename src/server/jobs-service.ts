@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { PeerDirectory } from './peer-directory.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { isTerminal, JOB_STATES } from '../jobs/index.js';
@@ -24,15 +25,15 @@ export function addJobsServices(
     node: JobNode;
     config: Config;
     logger: Logger;
-    peerDialAddresses: ReadonlyMap<string, string>;
+    /** Where each member is, for leader hints and forwarding (follows the membership). */
+    addresses: PeerDirectory;
     /** Credentials to dial another node with (plaintext or the node's TLS). */
     dial: DialCredentials;
     /** The server's receive limit, bytes (announced to workers). */
     maxMessageBytes: number;
   },
 ): { close(): void } {
-  const addresses = new Map(o.config.nodes.map((n) => [n.id, n.address]));
-  const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, addresses, o.peerDialAddresses, o.dial);
+  const forwarder = new LeaderForwarder(o.node, o.node.status({ digest: false }).id, o.addresses.clients, o.addresses.dialling, o.dial);
   const ctx: ServiceContext = { node: o.node, maxEntryBytes: o.config.limits.maxEntryBytes, forwarder, logger: o.logger.child({ component: 'api' }) };
   const { Jobs } = jobsServices();
   const m = Jobs.service;

@@ -12,6 +12,8 @@ import { rejectUndecodable } from './errors.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
 import { NodeTls, type TlsReload } from './node-tls.js';
+import { JoinRunner } from './join.js';
+import { PeerDirectory } from './peer-directory.js';
 import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
 
 /** A running node process's parts, for orderly shutdown. */
@@ -31,6 +33,17 @@ export interface RunningNode {
   shutdown(reason: string): Promise<void>;
 }
 
+/** How a node starts beyond its config. */
+export interface StartOptions {
+  /**
+   * Join a running cluster through the node at this address (`raftjobs node --join`): a node with
+   * an empty data directory starts outside the membership and asks the leader to add it as a
+   * learner (AddMember, with the token in `RAFTJOBS_TOKEN` when auth is on), then learns the
+   * membership from the log. Ignored (with a log line) when the data directory already holds state.
+   */
+  readonly join?: string;
+}
+
 /**
  * Open the node's storage, start Raft, and serve gRPC (peers, admin, jobs, workers) on its
  * address. Fails before binding when the data directory is refused.
@@ -41,12 +54,18 @@ export async function startNode(
   logger: Logger,
   onFatal: (err: Error) => void,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  options: StartOptions = {},
 ): Promise<RunningNode> {
   const me = findNode(config, nodeId);
-  const peers = peerDialAddresses(config, nodeId, env);
+  const overrides = peerDialAddresses(config, nodeId, env);
   const dir = nodeDataDir(config, nodeId);
   const tls = NodeTls.open(config, nodeId, logger.child({ component: 'tls' }));
   const storage = await openLevelStorage({ dir, clusterId: config.clusterId, nodeId });
+  // A node joining starts outside the membership and learns it from the leader; one that already
+  // holds state goes on from what it holds (the config's nodes only bootstrap a new cluster).
+  const joining = options.join !== undefined && isEmpty(await storage.load());
+  if (options.join !== undefined && !joining) logger.info({ join: options.join }, '--join ignored: the data directory already holds this node\'s state');
+  const peers = joining ? new Map<string, string>() : overrides;
   const authenticatePeer = tls.authenticatePeer();
   const transport = new GrpcTransport({
     credentials: (peer) => tls.dial(peer),
@@ -63,7 +82,9 @@ export async function startNode(
   try {
     node = await JobNode.start({
       id: nodeId,
-      voters: config.nodes.map((n) => n.id),
+      voters: joining ? [] : config.nodes.map((n) => n.id),
+      addresses: Object.fromEntries(config.nodes.map((n) => [n.id, n.address])),
+      autoPromote: config.membership.autoPromote,
       storage,
       transport,
       logger,
@@ -107,6 +128,13 @@ export async function startNode(
     throw err;
   }
 
+  // Peers follow the membership: members added later are dialled at the address they were added
+  // with, removed ones dropped; a node outside the membership (joining) hears from any sender.
+  const directory = new PeerDirectory(config, nodeId, () => node.membership(), overrides);
+  const syncPeers = (): void => transport.setPeers(directory.peers(), { acceptUnlisted: directory.outsider() });
+  syncPeers();
+  const offMembership = node.onMembershipChange(syncPeers);
+
   // One server for peers and clients, so one receive limit: the peer frame limit plus framing.
   // Client requests within it that would not fit in a log entry are refused by the handlers.
   const auth = new NodeAuth(config.auth, logger.child({ component: 'auth' }));
@@ -117,11 +145,11 @@ export async function startNode(
     node,
     config,
     logger,
-    peerDialAddresses: peers,
+    addresses: directory,
     dial: tls.dial,
     maxMessageBytes: serverOptions['grpc.max_receive_message_length'] as number,
   });
-  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, voters: config.nodes.map((n) => n.id), logger, workers: node.workers });
+  addAdminService(server, { node, clusterId: config.clusterId, address: me.address, addresses: directory.clients, logger, workers: node.workers });
   obs.addHealth(server, node, node.workers, transport);
   try {
     await new Promise<number>((resolve, reject) =>
@@ -144,11 +172,17 @@ export async function startNode(
     throw err;
   }
   logger.info({ address: me.address, httpAddress, dataDir: dir, pid: process.pid, tls: tls.secure }, LogMessage.NodeReady);
+  const join = joining && options.join !== undefined
+    ? new JoinRunner({ node, clusterId: config.clusterId, nodeId, address: me.address, via: options.join, incarnation: storage.incarnation, credentials: tls.dial(null), token: env['RAFTJOBS_TOKEN'], logger: logger.child({ component: 'join' }), onRefused: onFatal })
+    : null;
+  join?.start();
 
   let closing: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
     closing ??= (async () => {
       logger.info({ reason }, 'shutting down');
+      join?.stop();
+      offMembership();
       await obs.close();
       await handOver(node, logger, r.electionTimeoutMaxMs);
       await node.stop();
@@ -192,6 +226,11 @@ export function nodeServerOptions(config: Config, auth?: NodeAuth): grpc.ServerO
     // requests that do not decode get INVALID_ARGUMENT, not grpc-js's INTERNAL.
     interceptors: auth?.enabled === true ? [auth.interceptor, rejectUndecodable] : [rejectUndecodable],
   };
+}
+
+/** Nothing on disk yet: no term, vote, entry or snapshot (a new data directory). */
+function isEmpty(stored: Awaited<ReturnType<RaftStorage['load']>>): boolean {
+  return stored.hardState.term === 0 && stored.hardState.vote === null && stored.entries.length === 0 && stored.snapshot === null;
 }
 
 /** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */

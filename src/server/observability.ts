@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
+import { isMember } from '../raft/index.js';
 import { findNode, type Config, type Identity } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, WorkerRegistry } from '../node/index.js';
@@ -77,10 +78,9 @@ export class NodeObservability {
     this.auth = auth === null || !this.config.auth.enabled ? null : { authenticate: (t) => auth.authenticate(t), metricsRequireToken: this.config.auth.metricsRequireToken, healthRequireToken: this.config.auth.healthRequireToken };
     const address = findNode(this.config, this.nodeId).httpAddress;
     if (address === undefined) return null;
-    const voters = new Set(this.config.nodes.map((n) => n.id));
     const readiness = (): Readiness => {
       const s = node.status({ digest: false });
-      if (!voters.has(this.nodeId)) return { ready: false, reason: `${this.nodeId} is not a member of cluster ${this.config.clusterId}` };
+      if (!isMember(s.membership, this.nodeId)) return { ready: false, reason: `${this.nodeId} is not a member of cluster ${this.config.clusterId} (yet: a joining node waits to be added)` };
       if (s.leaderId === null) return { ready: false, reason: `no leader known (${s.role}, term ${s.term})` };
       return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
     };

@@ -5,7 +5,7 @@ import { scheduleFireCommand } from '../node/index.js';
 import { StateQueries } from '../node/queries.js';
 import { RaftNode } from '../node/raft-node.js';
 import type { NodeClock } from '../node/types.js';
-import type { Message, NodeId, Role } from '../raft/index.js';
+import { isMember, type Message, type NodeId, type Role } from '../raft/index.js';
 import { decodeEntry, decodeEntryTerm, decodeHardState, decodeLogStart, decodeSnapshotRecord } from '../storage/codec.js';
 import { MEMORY_PATH } from '../storage/failures.js';
 import { entryKey, entryKeyIndex, HARD_STATE_KEY, LOG_START_KEY, SNAPSHOT_META_KEY } from '../storage/keys.js';
@@ -251,6 +251,11 @@ class Member {
   trap: 'crash' | 'powerLoss' | null = null;
   /** How far this machine's wall clock is off virtual time, ms (`clockSteps`). */
   wallOffsetMs = 0;
+  /**
+   * Its disk was replaced: it starts outside the membership (as `raftjobs node --join` does) and
+   * the operator removes its old self and adds it again (see `readmit`); 'done' once it votes again.
+   */
+  readmission: 'remove' | 'add' | 'done' | null = null;
 
   constructor(
     readonly id: NodeId,
@@ -586,7 +591,7 @@ export class NodeSimulation {
       const clock = this.clockFor(m, proc, random.fork());
       const node: RaftNode<SimCommand, SimResult> = await RaftNode.start<SimCommand, SimResult>({
         id: m.id,
-        voters: this.ids,
+        voters: m.readmission === null ? this.ids : [],
         storage,
         transport,
         app,
@@ -1325,6 +1330,8 @@ export class NodeSimulation {
       m.disk = this.newDisk(m.id);
       this.trace(`${m.id} DISK LOST: new empty disk, incarnation ${m.disk.incarnation}`);
       this.restartLater(m, this.rng.between(20, 600));
+      m.readmission = 'remove';
+      this.readmit(m);
     };
     if (this.rng.chance(0.5)) {
       this.kill(m, 'diskLoss');
@@ -1334,13 +1341,54 @@ export class NodeSimulation {
     }
   }
 
+  /**
+   * The operator's part of replacing a disk: a member back from an empty disk is refused by the
+   * leader (the membership records its old data directory), so it is removed and then added again
+   * as a learner with its new one; the leader promotes it once it has caught up. One change at a
+   * time, on whichever node leads, retried until it takes.
+   */
+  private readmit(m: Member): void {
+    let busy = false;
+    const step = (): void => {
+      if (this.violation !== null || m.readmission === null || m.readmission === 'done') return;
+      this.after(20, step);
+      const leader = this.members.find((x) => x.state === 'up' && x.node?.isLeader() === true);
+      if (busy || leader?.node == null) return;
+      const node = leader.node;
+      const membership = node.membership();
+      let change: Parameters<typeof node.changeMembership>[0] | null = null;
+      if (m.readmission === 'remove') {
+        if (isMember(membership, m.id)) change = { kind: 'remove', id: m.id };
+        else m.readmission = 'add';
+      }
+      if (m.readmission === 'add') {
+        if (membership.voters.includes(m.id) && membership.incarnations?.[m.id] === m.disk.incarnation) {
+          m.readmission = 'done';
+          this.trace(`${m.id} READMITTED: a voter again, incarnation ${m.disk.incarnation}`);
+          return;
+        }
+        if (!isMember(membership, m.id)) change = { kind: 'addLearner', id: m.id, incarnation: m.disk.incarnation };
+      }
+      if (change === null) return;
+      busy = true;
+      this.trace(`OPERATOR ${change.kind} ${m.id} on ${leader.id}`);
+      node.changeMembership(change).then(
+        () => this.trace(`OPERATOR ${change.kind} ${m.id} committed`),
+        (err: unknown) => this.trace(`OPERATOR ${change.kind} ${m.id} refused: ${err instanceof Error ? err.message : String(err)}`),
+      ).finally(() => {
+        busy = false;
+      });
+    };
+    step();
+  }
+
   private safeToWipe(m: Member): boolean {
     if (m.state !== 'up') return false;
     const r = this.rejoining;
     if (r !== null) {
       // One disk at a time: the last node that lost one must be back, following a leader, and
       // caught up with what was applied when it lost it.
-      const back = r.member.state === 'up' && r.member.node?.leader() != null && r.member.applied >= r.floor;
+      const back = r.member.state === 'up' && r.member.node?.leader() != null && r.member.applied >= r.floor && r.member.readmission === 'done';
       if (!back) return false;
       this.rejoining = null;
     }

@@ -1,8 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AddMemberRequest as _raftjobs_admin_v1_AddMemberRequest, AddMemberRequest__Output as _raftjobs_admin_v1_AddMemberRequest__Output } from './raftjobs/admin/v1/AddMemberRequest.js';
 import type { AdminClient as _raftjobs_admin_v1_AdminClient, AdminDefinition as _raftjobs_admin_v1_AdminDefinition } from './raftjobs/admin/v1/Admin.js';
 import type { HeldLease as _raftjobs_admin_v1_HeldLease, HeldLease__Output as _raftjobs_admin_v1_HeldLease__Output } from './raftjobs/admin/v1/HeldLease.js';
+import type { Member as _raftjobs_admin_v1_Member, Member__Output as _raftjobs_admin_v1_Member__Output } from './raftjobs/admin/v1/Member.js';
+import type { MemberRequest as _raftjobs_admin_v1_MemberRequest, MemberRequest__Output as _raftjobs_admin_v1_MemberRequest__Output } from './raftjobs/admin/v1/MemberRequest.js';
+import type { MembersRequest as _raftjobs_admin_v1_MembersRequest, MembersRequest__Output as _raftjobs_admin_v1_MembersRequest__Output } from './raftjobs/admin/v1/MembersRequest.js';
+import type { MembersResponse as _raftjobs_admin_v1_MembersResponse, MembersResponse__Output as _raftjobs_admin_v1_MembersResponse__Output } from './raftjobs/admin/v1/MembersResponse.js';
 import type { NodeStatus as _raftjobs_admin_v1_NodeStatus, NodeStatus__Output as _raftjobs_admin_v1_NodeStatus__Output } from './raftjobs/admin/v1/NodeStatus.js';
 import type { PeerContact as _raftjobs_admin_v1_PeerContact, PeerContact__Output as _raftjobs_admin_v1_PeerContact__Output } from './raftjobs/admin/v1/PeerContact.js';
 import type { PeerProgress as _raftjobs_admin_v1_PeerProgress, PeerProgress__Output as _raftjobs_admin_v1_PeerProgress__Output } from './raftjobs/admin/v1/PeerProgress.js';
@@ -23,8 +28,13 @@ export interface ProtoGrpcType {
   raftjobs: {
     admin: {
       v1: {
+        AddMemberRequest: MessageTypeDefinition<_raftjobs_admin_v1_AddMemberRequest, _raftjobs_admin_v1_AddMemberRequest__Output>
         Admin: SubtypeConstructor<typeof grpc.Client, _raftjobs_admin_v1_AdminClient> & { service: _raftjobs_admin_v1_AdminDefinition }
         HeldLease: MessageTypeDefinition<_raftjobs_admin_v1_HeldLease, _raftjobs_admin_v1_HeldLease__Output>
+        Member: MessageTypeDefinition<_raftjobs_admin_v1_Member, _raftjobs_admin_v1_Member__Output>
+        MemberRequest: MessageTypeDefinition<_raftjobs_admin_v1_MemberRequest, _raftjobs_admin_v1_MemberRequest__Output>
+        MembersRequest: MessageTypeDefinition<_raftjobs_admin_v1_MembersRequest, _raftjobs_admin_v1_MembersRequest__Output>
+        MembersResponse: MessageTypeDefinition<_raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MembersResponse__Output>
         NodeStatus: MessageTypeDefinition<_raftjobs_admin_v1_NodeStatus, _raftjobs_admin_v1_NodeStatus__Output>
         PeerContact: MessageTypeDefinition<_raftjobs_admin_v1_PeerContact, _raftjobs_admin_v1_PeerContact__Output>
         PeerProgress: MessageTypeDefinition<_raftjobs_admin_v1_PeerProgress, _raftjobs_admin_v1_PeerProgress__Output>

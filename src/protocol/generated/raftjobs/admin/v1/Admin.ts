@@ -2,6 +2,10 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddMemberRequest as _raftjobs_admin_v1_AddMemberRequest, AddMemberRequest__Output as _raftjobs_admin_v1_AddMemberRequest__Output } from '../../../raftjobs/admin/v1/AddMemberRequest.js';
+import type { MemberRequest as _raftjobs_admin_v1_MemberRequest, MemberRequest__Output as _raftjobs_admin_v1_MemberRequest__Output } from '../../../raftjobs/admin/v1/MemberRequest.js';
+import type { MembersRequest as _raftjobs_admin_v1_MembersRequest, MembersRequest__Output as _raftjobs_admin_v1_MembersRequest__Output } from '../../../raftjobs/admin/v1/MembersRequest.js';
+import type { MembersResponse as _raftjobs_admin_v1_MembersResponse, MembersResponse__Output as _raftjobs_admin_v1_MembersResponse__Output } from '../../../raftjobs/admin/v1/MembersResponse.js';
 import type { NodeStatus as _raftjobs_admin_v1_NodeStatus, NodeStatus__Output as _raftjobs_admin_v1_NodeStatus__Output } from '../../../raftjobs/admin/v1/NodeStatus.js';
 import type { SnapshotRequest as _raftjobs_admin_v1_SnapshotRequest, SnapshotRequest__Output as _raftjobs_admin_v1_SnapshotRequest__Output } from '../../../raftjobs/admin/v1/SnapshotRequest.js';
 import type { SnapshotResponse as _raftjobs_admin_v1_SnapshotResponse, SnapshotResponse__Output as _raftjobs_admin_v1_SnapshotResponse__Output } from '../../../raftjobs/admin/v1/SnapshotResponse.js';
@@ -12,6 +16,92 @@ import type { WorkersRequest as _raftjobs_admin_v1_WorkersRequest, WorkersReques
 import type { WorkersResponse as _raftjobs_admin_v1_WorkersResponse, WorkersResponse__Output as _raftjobs_admin_v1_WorkersResponse__Output } from '../../../raftjobs/admin/v1/WorkersResponse.js';
 
 export interface AdminClient extends grpc.Client {
+  /**
+   * Membership changes, one server at a time: only the leader takes them (NOT_LEADER, UNAVAILABLE
+   * with `x-leader-id` and `x-leader-addr`, elsewhere: ask there). Each returns once the change is
+   * committed, with the membership after it. CHANGE_PENDING (UNAVAILABLE) while an earlier change
+   * is not committed yet or a new leader has not committed an entry of its term: nothing changed,
+   * retry shortly. INVALID_ARGUMENT when the change does not apply (adding a member that exists,
+   * promoting a voter, removing the last voter, an unknown id). OUTCOME_UNKNOWN when leadership was
+   * lost before it committed: read Members and retry if it is not there. Need the `admin` role.
+   * 
+   * AddMember adds a learner: it receives the log but does not vote or count toward a majority.
+   * Adding the same id with the same address (and incarnation, when given) again is answered with
+   * the membership as it is, so a joining node may retry. With auto-promotion on (the default), the
+   * leader promotes a learner to voter once it has caught up.
+   */
+  AddMember(argument: _raftjobs_admin_v1_AddMemberRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  AddMember(argument: _raftjobs_admin_v1_AddMemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  AddMember(argument: _raftjobs_admin_v1_AddMemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  AddMember(argument: _raftjobs_admin_v1_AddMemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Membership changes, one server at a time: only the leader takes them (NOT_LEADER, UNAVAILABLE
+   * with `x-leader-id` and `x-leader-addr`, elsewhere: ask there). Each returns once the change is
+   * committed, with the membership after it. CHANGE_PENDING (UNAVAILABLE) while an earlier change
+   * is not committed yet or a new leader has not committed an entry of its term: nothing changed,
+   * retry shortly. INVALID_ARGUMENT when the change does not apply (adding a member that exists,
+   * promoting a voter, removing the last voter, an unknown id). OUTCOME_UNKNOWN when leadership was
+   * lost before it committed: read Members and retry if it is not there. Need the `admin` role.
+   * 
+   * AddMember adds a learner: it receives the log but does not vote or count toward a majority.
+   * Adding the same id with the same address (and incarnation, when given) again is answered with
+   * the membership as it is, so a joining node may retry. With auto-promotion on (the default), the
+   * leader promotes a learner to voter once it has caught up.
+   */
+  addMember(argument: _raftjobs_admin_v1_AddMemberRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  addMember(argument: _raftjobs_admin_v1_AddMemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  addMember(argument: _raftjobs_admin_v1_AddMemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  addMember(argument: _raftjobs_admin_v1_AddMemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Membership (the nodes of the cluster) as this node sees it: the latest in its log, committed
+   * or not. The leader adds each member's replication progress.
+   */
+  Members(argument: _raftjobs_admin_v1_MembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _raftjobs_admin_v1_MembersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _raftjobs_admin_v1_MembersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  Members(argument: _raftjobs_admin_v1_MembersRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Membership (the nodes of the cluster) as this node sees it: the latest in its log, committed
+   * or not. The leader adds each member's replication progress.
+   */
+  members(argument: _raftjobs_admin_v1_MembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _raftjobs_admin_v1_MembersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _raftjobs_admin_v1_MembersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  members(argument: _raftjobs_admin_v1_MembersRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Makes a learner a voter.
+   */
+  PromoteMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  PromoteMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  PromoteMember(argument: _raftjobs_admin_v1_MemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  PromoteMember(argument: _raftjobs_admin_v1_MemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Makes a learner a voter.
+   */
+  promoteMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  promoteMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  promoteMember(argument: _raftjobs_admin_v1_MemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  promoteMember(argument: _raftjobs_admin_v1_MemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Removes a voter or learner. Removing the leader: it goes on leading until the removal is
+   * committed, then hands over to the most up-to-date voter and steps down.
+   */
+  RemoveMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  RemoveMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  RemoveMember(argument: _raftjobs_admin_v1_MemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  RemoveMember(argument: _raftjobs_admin_v1_MemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Removes a voter or learner. Removing the leader: it goes on leading until the removal is
+   * committed, then hands over to the most up-to-date voter and steps down.
+   */
+  removeMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  removeMember(argument: _raftjobs_admin_v1_MemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  removeMember(argument: _raftjobs_admin_v1_MemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  removeMember(argument: _raftjobs_admin_v1_MemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Snapshot this node's state machine now and compact its log below it.
    */
@@ -82,6 +172,39 @@ export interface AdminClient extends grpc.Client {
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Membership changes, one server at a time: only the leader takes them (NOT_LEADER, UNAVAILABLE
+   * with `x-leader-id` and `x-leader-addr`, elsewhere: ask there). Each returns once the change is
+   * committed, with the membership after it. CHANGE_PENDING (UNAVAILABLE) while an earlier change
+   * is not committed yet or a new leader has not committed an entry of its term: nothing changed,
+   * retry shortly. INVALID_ARGUMENT when the change does not apply (adding a member that exists,
+   * promoting a voter, removing the last voter, an unknown id). OUTCOME_UNKNOWN when leadership was
+   * lost before it committed: read Members and retry if it is not there. Need the `admin` role.
+   * 
+   * AddMember adds a learner: it receives the log but does not vote or count toward a majority.
+   * Adding the same id with the same address (and incarnation, when given) again is answered with
+   * the membership as it is, so a joining node may retry. With auto-promotion on (the default), the
+   * leader promotes a learner to voter once it has caught up.
+   */
+  AddMember: grpc.handleUnaryCall<_raftjobs_admin_v1_AddMemberRequest__Output, _raftjobs_admin_v1_MembersResponse>;
+  
+  /**
+   * Membership (the nodes of the cluster) as this node sees it: the latest in its log, committed
+   * or not. The leader adds each member's replication progress.
+   */
+  Members: grpc.handleUnaryCall<_raftjobs_admin_v1_MembersRequest__Output, _raftjobs_admin_v1_MembersResponse>;
+  
+  /**
+   * Makes a learner a voter.
+   */
+  PromoteMember: grpc.handleUnaryCall<_raftjobs_admin_v1_MemberRequest__Output, _raftjobs_admin_v1_MembersResponse>;
+  
+  /**
+   * Removes a voter or learner. Removing the leader: it goes on leading until the removal is
+   * committed, then hands over to the most up-to-date voter and steps down.
+   */
+  RemoveMember: grpc.handleUnaryCall<_raftjobs_admin_v1_MemberRequest__Output, _raftjobs_admin_v1_MembersResponse>;
+  
+  /**
    * Snapshot this node's state machine now and compact its log below it.
    */
   Snapshot: grpc.handleUnaryCall<_raftjobs_admin_v1_SnapshotRequest__Output, _raftjobs_admin_v1_SnapshotResponse>;
@@ -107,6 +230,10 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
+  AddMember: MethodDefinition<_raftjobs_admin_v1_AddMemberRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_AddMemberRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
+  Members: MethodDefinition<_raftjobs_admin_v1_MembersRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MembersRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
+  PromoteMember: MethodDefinition<_raftjobs_admin_v1_MemberRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MemberRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
+  RemoveMember: MethodDefinition<_raftjobs_admin_v1_MemberRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MemberRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
   Snapshot: MethodDefinition<_raftjobs_admin_v1_SnapshotRequest, _raftjobs_admin_v1_SnapshotResponse, _raftjobs_admin_v1_SnapshotRequest__Output, _raftjobs_admin_v1_SnapshotResponse__Output>
   Status: MethodDefinition<_raftjobs_admin_v1_StatusRequest, _raftjobs_admin_v1_NodeStatus, _raftjobs_admin_v1_StatusRequest__Output, _raftjobs_admin_v1_NodeStatus__Output>
   TransferLeadership: MethodDefinition<_raftjobs_admin_v1_TransferLeadershipRequest, _raftjobs_admin_v1_TransferLeadershipResponse, _raftjobs_admin_v1_TransferLeadershipRequest__Output, _raftjobs_admin_v1_TransferLeadershipResponse__Output>

@@ -3,14 +3,14 @@
 
 export interface TransferLeadershipRequest {
   /**
-   * The node id (as in the cluster config) to hand leadership to.
+   * The node id (a voter) to hand leadership to.
    */
   'to'?: (string);
 }
 
 export interface TransferLeadershipRequest__Output {
   /**
-   * The node id (as in the cluster config) to hand leadership to.
+   * The node id (a voter) to hand leadership to.
    */
   'to': (string);
 }
