@@ -19,12 +19,18 @@ export function isMember(m: ClusterMembership, id: NodeId): boolean {
   return m.voters.includes(id) || (m.learners ?? []).includes(id);
 }
 
+/** The data-directory incarnation the membership records for `id`; 0: none (an own key only, so an id such as `constructor` reads nothing inherited). */
+export function incarnationOf(m: ClusterMembership, id: NodeId): number {
+  const inc = m.incarnations;
+  return inc !== undefined && Object.hasOwn(inc, id) ? (inc[id] as number) : 0;
+}
+
 /** The data of a `config` entry: the membership as canonical JSON (keys sorted, ids in order). */
 export function encodeMembership(m: ClusterMembership): Uint8Array {
   return enc.encode(JSON.stringify(canonical(m)));
 }
 
-/** The membership in a `config` entry, or an error naming what is wrong (a broken invariant). */
+/** The membership in a `config` entry; throws when it is malformed (a broken invariant). */
 export function decodeMembership(data: Uint8Array): ClusterMembership {
   const raw: unknown = JSON.parse(dec.decode(data));
   const m = checkMembership(raw);
@@ -34,7 +40,7 @@ export function decodeMembership(data: Uint8Array): ClusterMembership {
 
 /** A membership read from outside (config entry, snapshot record, wire); a string names what is wrong. */
 export function checkMembership(raw: unknown): ClusterMembership | string {
-  if (typeof raw !== 'object' || raw === null) return 'not an object';
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not an object';
   const r = raw as Record<string, unknown>;
   const ids = (v: unknown, what: string): NodeId[] | string =>
     v === undefined ? [] : Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0) ? (v as string[]) : `${what} must be a list of ids`;
@@ -44,61 +50,88 @@ export function checkMembership(raw: unknown): ClusterMembership | string {
   if (typeof learners === 'string') return learners;
   const all = [...voters, ...learners];
   if (new Set(all).size !== all.length) return 'an id appears twice';
-  const addresses: Record<NodeId, string> = {};
-  const incarnations: Record<NodeId, number> = {};
-  for (const [key, into, ok] of [
-    ['addresses', addresses, (x: unknown) => typeof x === 'string'],
-    ['incarnations', incarnations, (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x > 0],
+  const records: Record<'addresses' | 'incarnations', [NodeId, unknown][]> = { addresses: [], incarnations: [] };
+  for (const [key, ok] of [
+    ['addresses', (x: unknown) => typeof x === 'string'],
+    ['incarnations', (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x > 0],
   ] as const) {
     const v = r[key];
     if (v === undefined) continue;
-    if (typeof v !== 'object' || v === null) return `${key} must be an object`;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${key} must be an object`;
     for (const [id, x] of Object.entries(v)) {
       if (!all.includes(id)) return `${key} names ${id}, not a member`;
       if (!ok(x)) return `${key}.${id} is malformed`;
-      (into as Record<string, unknown>)[id] = x;
+      records[key].push([id, x]);
     }
   }
-  return canonical({ voters, learners, addresses, incarnations });
+  return canonical({
+    voters,
+    learners,
+    addresses: Object.fromEntries(records.addresses) as Record<NodeId, string>,
+    incarnations: Object.fromEntries(records.incarnations) as Record<NodeId, number>,
+  });
 }
 
-/** The membership after `change`, or why it cannot apply to `m`. */
+/**
+ * The membership after `change`, or why it cannot apply to `m`: the id is already a member (add),
+ * not a learner (promote), not a member, or the last voter (remove), the incarnation is not a
+ * positive integer (add, bind; 0 adds none), or the result would not pass {@link checkMembership}
+ * (an empty id).
+ */
 export function applyChange(m: ClusterMembership, change: MembershipChange): ClusterMembership | string {
   const learners = m.learners ?? [];
-  const addresses = { ...m.addresses };
-  const incarnations = { ...m.incarnations };
+  const addresses = entriesOf(m.addresses);
+  const incarnations = entriesOf(m.incarnations);
+  const without = <T>(list: [NodeId, T][]): [NodeId, T][] => list.filter(([id]) => id !== change.id);
+  const badIncarnation = (x: number): boolean => !Number.isSafeInteger(x) || x <= 0;
+  let next: { voters: readonly NodeId[]; learners: readonly NodeId[]; addresses: [NodeId, string][]; incarnations: [NodeId, number][] };
   switch (change.kind) {
     case 'addLearner': {
       if (isMember(m, change.id)) return `${change.id} is already a member`;
-      if (change.address !== undefined) addresses[change.id] = change.address;
-      if (change.incarnation !== undefined && change.incarnation > 0) incarnations[change.id] = change.incarnation;
-      return canonical({ voters: m.voters, learners: [...learners, change.id], addresses, incarnations });
+      // 0 is no incarnation, as in `RaftOptions.incarnation`.
+      const inc = change.incarnation ?? 0;
+      if (inc !== 0 && badIncarnation(inc)) return 'an incarnation is a positive integer';
+      next = {
+        voters: m.voters,
+        learners: [...learners, change.id],
+        addresses: change.address !== undefined ? [...addresses, [change.id, change.address]] : addresses,
+        incarnations: inc !== 0 ? [...incarnations, [change.id, inc]] : incarnations,
+      };
+      break;
     }
     case 'promote': {
       if (m.voters.includes(change.id)) return `${change.id} is already a voter`;
       if (!learners.includes(change.id)) return `${change.id} is not a member`;
-      return canonical({ voters: [...m.voters, change.id], learners: learners.filter((id) => id !== change.id), addresses, incarnations });
+      next = { voters: [...m.voters, change.id], learners: learners.filter((id) => id !== change.id), addresses, incarnations };
+      break;
     }
     case 'remove': {
       if (!isMember(m, change.id)) return `${change.id} is not a member`;
       const voters = m.voters.filter((id) => id !== change.id);
       if (voters.length === 0) return `${change.id} is the last voter`;
-      delete addresses[change.id];
-      delete incarnations[change.id];
-      return canonical({ voters, learners: learners.filter((id) => id !== change.id), addresses, incarnations });
+      next = { voters, learners: learners.filter((id) => id !== change.id), addresses: without(addresses), incarnations: without(incarnations) };
+      break;
     }
     case 'bind': {
       if (!isMember(m, change.id)) return `${change.id} is not a member`;
-      if (!(change.incarnation > 0)) return 'an incarnation is a positive number';
-      incarnations[change.id] = change.incarnation;
-      return canonical({ voters: m.voters, learners, addresses, incarnations });
+      if (badIncarnation(change.incarnation)) return 'an incarnation is a positive integer';
+      next = { voters: m.voters, learners, addresses, incarnations: [...without(incarnations), [change.id, change.incarnation]] };
+      break;
     }
   }
+  // What every node will decode from the entry must pass the same check here, or the entry would
+  // stop every node that appends it.
+  return checkMembership({ ...next, addresses: Object.fromEntries(next.addresses), incarnations: Object.fromEntries(next.incarnations) });
+}
+
+function entriesOf<T>(rec: Readonly<Record<NodeId, T>> | undefined): [NodeId, T][] {
+  return rec === undefined ? [] : Object.entries(rec);
 }
 
 /**
- * The config entries of a log, in index order, with the membership each sets. `known` are those
- * already tracked; entries whose index now holds something else (a cut suffix) are dropped.
+ * The config entries of a log, in index order, with the membership each sets, above a base: the
+ * membership as of the log's start (a snapshot's, or the bootstrap one). Entries a conflicting
+ * suffix cut off are dropped, so the membership falls back to the one before.
  */
 export class ConfigHistory {
   private configs: { index: number; term: number; membership: ClusterMembership }[] = [];
@@ -143,10 +176,16 @@ export class ConfigHistory {
     }
   }
 
-  /** A snapshot up to `index` with `membership` replaces everything at or below it. */
-  restore(index: number, membership: ClusterMembership): void {
+  /** The log was compacted below a snapshot at `index` whose membership is `membership`: entries after it stay. */
+  compacted(index: number, membership: ClusterMembership): void {
     this.base = membership;
     this.configs = this.configs.filter((c) => c.index > index);
+  }
+
+  /** The whole log was replaced by a snapshot (§7) whose membership is `membership`. */
+  restore(membership: ClusterMembership): void {
+    this.base = membership;
+    this.configs = [];
   }
 }
 

@@ -114,30 +114,31 @@ export class Progress {
   }
 
   /**
-   * Checks the incarnation a reply reports; false when the reply is from a data directory the
-   * follower no longer has (ignore it). A new one means the follower lost its disk: nothing it
-   * acknowledged before is on it any more, so its match drops to 0 and it is probed from the
-   * start (which sends it a snapshot when the log was compacted). Replies without one (0) pass.
+   * Checks the incarnation a reply reports. Replies without one (0) pass.
+   *
+   * While the membership records none for the follower, a new one means it lost its disk: nothing
+   * it acknowledged before is on it any more, so its match drops to 0 and it is probed from the
+   * start (which sends it a snapshot when the log was compacted); replies from an incarnation it
+   * had before are `stale` (ignore them).
+   *
+   * Once the membership records one, any other is a lost disk too, but the follower is `refused`
+   * from then on: no log is sent to it and nothing it says counts, not even a late reply from the
+   * recorded data directory (that directory is gone), until the membership records another
+   * incarnation for it (it is removed and added again).
    */
   checkIncarnation(incarnation: number): 'current' | 'stale' | 'lostDisk' | 'refused' {
+    if (this.refused) return 'refused';
     if (incarnation === 0) return 'current';
+    if (this.retired.includes(incarnation)) return 'stale';
     if (this.expected !== 0) {
-      // The membership records its data directory: any other is a lost disk (or a stale reply from
-      // one it no longer has). Nothing it says counts until it is removed and added again.
-      if (incarnation === this.expected) {
-        this.refused = false;
-        return 'current';
-      }
-      if (!this.refused) {
-        this.refused = true;
-        this.match = 0;
-        this.readAck = 0;
-        this.becomeProbe();
-      }
+      if (incarnation === this.expected) return 'current';
+      this.refused = true;
+      this.match = 0;
+      this.readAck = 0;
+      this.becomeProbe();
       return 'refused';
     }
     if (incarnation === this.incarnation) return 'current';
-    if (this.retired.includes(incarnation)) return 'stale';
     const previous = this.incarnation;
     this.incarnation = incarnation;
     // The first one this leader hears of; nothing acknowledged yet, so nothing to forget. (One
@@ -147,6 +148,7 @@ export class Progress {
     if (previous !== 0) this.retired.push(previous);
     this.match = 0;
     this.readAck = 0;
+    // Not from a snapshot in flight: that one was going to the disk it lost.
     this.state = 'probe';
     this.becomeProbe();
     return 'lostDisk';

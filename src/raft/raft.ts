@@ -1,6 +1,6 @@
 import { LIMITS } from '../limits/index.js';
 import { RaftLog } from './log.js';
-import { applyChange, ConfigHistory, encodeMembership, isMember, members } from './membership.js';
+import { applyChange, ConfigHistory, encodeMembership, incarnationOf, isMember, members } from './membership.js';
 import { Progress } from './progress.js';
 import type {
   AppendRequest,
@@ -201,13 +201,16 @@ export class Raft {
     return { ok: true, context };
   }
 
-  /** Start a leadership transfer (thesis §3.10). */
+  /**
+   * Start a leadership transfer (thesis §3.10). Only to another voter, and not to one the leader
+   * refuses (a lost disk: it would never catch up).
+   */
   transferLeadership(to: NodeId): boolean {
     this.assertNotInReady();
-    if (this.role !== 'leader' || to === this.id || !this.isVoter(to)) return false;
+    const pr = this.progress.get(to);
+    if (this.role !== 'leader' || to === this.id || !this.isVoter(to) || pr === undefined || pr.refused) return false;
     this.transferTarget = to;
     this.transferElapsed = 0;
-    const pr = this.progress.get(to) as Progress;
     if (pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to, term: this.term });
     else this.sendAppend(to, false);
     return true;
@@ -279,7 +282,7 @@ export class Raft {
     const meta: SnapshotMeta = { index, term, membership: this.configs.at(index) };
     if (!this.log.snapshot || index >= this.log.snapshot.index) this.log.snapshot = meta;
     this.log.compact(Math.min(firstIndex, index + 1));
-    this.configs.restore(index, meta.membership);
+    this.configs.compacted(index, meta.membership);
     return meta;
   }
 
@@ -769,7 +772,7 @@ export class Raft {
     }
     // §7: discard the log and restore from the snapshot.
     this.log.restore(meta);
-    this.configs.restore(meta.index, meta.membership);
+    this.configs.restore(meta.membership);
     this.membershipChanged();
     this.pendingSnapshot = m.snapshot;
     reply(meta.index);
@@ -935,7 +938,7 @@ export class Raft {
   }
 
   private newProgress(id: NodeId, next: number): Progress {
-    return new Progress(id, next, this.maxInflight, this.membership.incarnations?.[id] ?? 0);
+    return new Progress(id, next, this.maxInflight, incarnationOf(this.membership, id));
   }
 
   /** A follower took `entries` from the leader: the config entries among them (and any cut off) count now. */
@@ -957,7 +960,7 @@ export class Raft {
     for (const id of members(this.membership)) {
       const pr = this.progress.get(id);
       if (pr === undefined) this.progress.set(id, this.newProgress(id, last + 1));
-      else pr.expect(this.membership.incarnations?.[id] ?? 0);
+      else pr.expect(incarnationOf(this.membership, id));
     }
     for (const id of [...this.progress.keys()]) if (id !== this.id && !isMember(this.membership, id)) this.progress.delete(id);
     if (this.transferTarget !== null && !this.isVoter(this.transferTarget)) this.transferTarget = null;
@@ -967,9 +970,9 @@ export class Raft {
   private committed(): void {
     this.appendPending = true;
     if (this.isVoter(this.id) || this.configs.lastIndex() > this.log.committed) return;
-    // Thesis §4.2.2: a leader removed from the cluster (or made a learner) steps down once its
-    // removal is committed. It hands over to the most up-to-date voter so the cluster need not
-    // wait out an election timeout.
+    // Thesis §4.2.2: a leader removed from the cluster steps down once its removal is committed
+    // (until then it leads a cluster it is not part of, counting only the others). It hands over
+    // to the most up-to-date voter so the cluster need not wait out an election timeout.
     let best: Progress | undefined;
     for (const id of this.membership.voters) {
       const pr = this.progress.get(id);
@@ -987,9 +990,8 @@ export class Raft {
    */
   private bindIncarnations(): void {
     if (this.configs.lastIndex() > this.log.committed || !this.committedInTerm() || this.transferTarget !== null) return;
-    const known = this.membership.incarnations ?? {};
     for (const id of members(this.membership)) {
-      if (known[id] !== undefined) continue;
+      if (incarnationOf(this.membership, id) !== 0) continue;
       const incarnation = id === this.id ? this.incarnation : (this.progress.get(id)?.incarnation ?? 0);
       if (incarnation > 0) {
         this.proposeChange({ kind: 'bind', id, incarnation });

@@ -49,6 +49,7 @@ export interface ClusterMembership {
 
 /** One membership change (thesis §4.1: one server at a time). */
 export type MembershipChange =
+  /** `incarnation`: the data directory it must answer from (0 or absent: the leader binds the first it hears). */
   | { readonly kind: 'addLearner'; readonly id: NodeId; readonly address?: string; readonly incarnation?: number }
   | { readonly kind: 'promote'; readonly id: NodeId }
   | { readonly kind: 'remove'; readonly id: NodeId }
@@ -253,7 +254,10 @@ export interface RaftOptions {
    * Identifies this node's data directory (non-zero, chosen at random when the directory was
    * created; 0: none). It travels in append and heartbeat replies, so a leader can tell a follower
    * that lost its disk (a new incarnation, whose log may be shorter than what the leader recorded as
-   * matched) from a stale reply, and start replicating to it from scratch. Default 0.
+   * matched) from a stale reply. While the membership records no incarnation for the follower, the
+   * leader replicates to it from scratch; the leader records each member's the first time it hears
+   * it (a `bind` change), and from then on refuses a member that answers from another until it is
+   * removed and added again (`ClusterMembership.incarnations`). Default 0.
    */
   readonly incarnation?: number;
   /**

@@ -157,7 +157,10 @@ export interface MemoryTransportOptions {
   readonly network: MemoryNetwork;
   readonly clusterId: string;
   readonly selfId: NodeId;
-  /** Known peers: ids, or the same id → address map a `GrpcTransport` takes (addresses unused). May include `selfId`. */
+  /**
+   * The first peers (`setPeers` replaces them): ids, or the same id → address map a `GrpcTransport`
+   * takes (addresses unused: the network routes by id). May include `selfId`.
+   */
   readonly peers: Iterable<NodeId> | ReadonlyMap<NodeId, string> | Readonly<Record<NodeId, string>>;
   /** Messages queued per peer that is not running before the oldest is dropped. Default `LIMITS.peerQueueLimit` (4096). */
   readonly queueLimit?: number;
@@ -190,8 +193,9 @@ export class MemoryTransport implements Transport {
   /** This node's id. */
   readonly selfId: NodeId;
   private readonly network: MemoryNetwork;
-  private readonly policy: PeerPolicy;
-  private readonly queues = new Map<NodeId, BoundedQueue<Message>>();
+  private policy: PeerPolicy;
+  private readonly queueLimit: number;
+  private queues = new Map<NodeId, BoundedQueue<Message>>();
   private readonly perPeer = new Map<NodeId, { dropped: number; tooLarge: number }>();
   private readonly down = new Set<NodeId>();
   private readonly counters = { sent: 0, dropped: 0, tooLarge: 0, received: 0, rejected: 0 };
@@ -214,9 +218,9 @@ export class MemoryTransport implements Transport {
       throw new RaftJobsError(ErrorCode.ConfigInvalid, `MemoryTransport: maxMessageBytes must be a positive integer, got ${this.maxMessageBytes}`);
     }
     this.frameHeader = frameHeaderBytes(options.clusterId, options.selfId);
-    const limit = options.queueLimit ?? LIMITS.peerQueueLimit.default;
+    this.queueLimit = options.queueLimit ?? LIMITS.peerQueueLimit.default;
     for (const id of this.policy.peers) {
-      this.queues.set(id, new BoundedQueue(limit));
+      this.queues.set(id, new BoundedQueue(this.queueLimit));
       this.perPeer.set(id, { dropped: 0, tooLarge: 0 });
     }
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -255,6 +259,26 @@ export class MemoryTransport implements Transport {
 
   onMessage(handler: (msg: Message) => void): void {
     this.handler = handler;
+  }
+
+  /**
+   * See `Transport.setPeers`. Addresses are unused (the network routes by id), so a changed address
+   * changes nothing. A removed peer's queue is dropped and counted, without reports; frames from it
+   * still in flight are rejected on arrival. Ignored after `stop()`.
+   */
+  setPeers(peers: ReadonlyMap<NodeId, string>, opts: { readonly acceptUnlisted?: boolean } = {}): void {
+    if (this.state === 'stopped') return;
+    this.policy = peerPolicy(this.policy.clusterId, this.selfId, peers.keys(), opts.acceptUnlisted ?? false);
+    const queues = new Map<NodeId, BoundedQueue<Message>>();
+    for (const id of this.policy.peers) queues.set(id, this.queues.get(id) ?? new BoundedQueue<Message>(this.queueLimit));
+    for (const [id, queue] of this.queues) {
+      if (queues.has(id)) continue;
+      for (const msg of queue.drain()) this.drop(msg, false);
+      this.perPeer.delete(id);
+      this.down.delete(id);
+    }
+    for (const id of queues.keys()) if (!this.perPeer.has(id)) this.perPeer.set(id, { dropped: 0, tooLarge: 0 });
+    this.queues = queues;
   }
 
   onReport(handler: (report: PeerReport) => void): void {
@@ -345,12 +369,15 @@ export class MemoryTransport implements Transport {
     return messageCost(bytes) > room ? bytes : null;
   }
 
-  /** Counts a lost message; `toPeer` false for one never routed to a peer (as gRPC counts it). */
+  /**
+   * Counts a lost message; `toPeer` false for one never routed to a listed peer (as gRPC counts it),
+   * which is not reported either: the core tracks no such peer.
+   */
   private drop(msg: Message, toPeer = true): void {
     this.counters.dropped += 1;
     const peer = toPeer ? this.perPeer.get(msg.to) : undefined;
     if (peer !== undefined) peer.dropped += 1;
-    if (msg.type === 'snapshot') this.report({ type: 'snapshot', to: msg.to, ok: false });
+    if (msg.type === 'snapshot' && toPeer) this.report({ type: 'snapshot', to: msg.to, ok: false });
   }
 
   private report(r: PeerReport): void {

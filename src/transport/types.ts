@@ -7,7 +7,8 @@ export interface TransportStats {
   /**
    * Messages discarded before reaching the wire: a full per-peer queue (the oldest is dropped), an
    * unknown or unaddressable recipient, a message over the size limit, a snapshot whose stream broke
-   * mid-transfer, anything still queued at `stop()`; in memory also partitions and the drop hook.
+   * mid-transfer, anything still queued at `stop()` or for a peer `setPeers` removed; in memory also
+   * partitions and the drop hook.
    * Raft retries, so drops cost latency, not safety.
    */
   readonly dropped: number;
@@ -82,7 +83,7 @@ export interface Transport {
   /** Close every stream this transport opened or accepted; idempotent; resolves promptly. */
   stop(): Promise<void>;
   stats(): TransportStats;
-  /** Queue depth and drop counts of every known peer, in peer order. */
+  /** Queue depth and drop counts of every listed peer (the last `setPeers`), in peer order. */
   peerStats(): PeerQueueStats[];
 }
 

@@ -4,7 +4,7 @@ import type { Message, NodeId } from '../raft/types.js';
 export const RejectReason = {
   /** Cluster id differs from ours: another cluster's node dialled us. */
   ForeignCluster: 'foreign-cluster',
-  /** Sender is not one of our configured peers. */
+  /** Sender is not one of our peers (and the policy does not accept unlisted senders). */
   UnknownSender: 'unknown-sender',
   /** Addressed to another node id: the sender's address book points the wrong node at us. */
   WrongRecipient: 'wrong-recipient',
@@ -25,19 +25,26 @@ export interface PeerPolicy {
   readonly selfId: NodeId;
   /** Known peers, never including `selfId`. */
   readonly peers: ReadonlySet<NodeId>;
+  /** Any sender of our cluster other than ourselves is accepted, listed or not (see `Transport.setPeers`). */
+  readonly acceptUnlisted: boolean;
 }
 
 /** Builds a policy; `selfId` is removed from `peers` (configs usually list every member). */
-export function peerPolicy(clusterId: string, selfId: NodeId, peers: Iterable<NodeId>): PeerPolicy {
+export function peerPolicy(clusterId: string, selfId: NodeId, peers: Iterable<NodeId>, acceptUnlisted = false): PeerPolicy {
   const set = new Set(peers);
   set.delete(selfId);
-  return { clusterId, selfId, peers: set };
+  return { clusterId, selfId, peers: set, acceptUnlisted };
 }
 
-/** Checks the sender of a stream or frame: our cluster, a known peer, meant for us. */
+/** Whether the policy takes streams and messages from `from` (its cluster id aside). */
+export function acceptsSender(policy: PeerPolicy, from: NodeId): boolean {
+  return policy.peers.has(from) || (policy.acceptUnlisted && from !== '' && from !== policy.selfId);
+}
+
+/** Checks the sender of a stream or frame: our cluster, a known peer (or any, see `acceptUnlisted`), meant for us. */
 export function checkSender(policy: PeerPolicy, clusterId: string, from: NodeId, to: NodeId = policy.selfId): RejectReason | null {
   if (clusterId !== policy.clusterId) return RejectReason.ForeignCluster;
-  if (!policy.peers.has(from)) return RejectReason.UnknownSender;
+  if (!acceptsSender(policy, from)) return RejectReason.UnknownSender;
   if (to !== policy.selfId) return RejectReason.WrongRecipient;
   return null;
 }

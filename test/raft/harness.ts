@@ -11,11 +11,14 @@ import { Raft } from '../../src/raft/index.js';
 import type {
   AppendRequest,
   AppendResponse,
+  ChangeResult,
+  ClusterMembership,
   Entry,
   EntryType,
   HardState,
   HeartbeatRequest,
   HeartbeatResponse,
+  MembershipChange,
   Message,
   NodeId,
   ProposeResult,
@@ -96,6 +99,10 @@ function decodeSm(data: Uint8Array): AppliedItem[] {
 
 /** One process: the core (null while crashed), its disk, and its state machine. */
 export class TestNode {
+  /** The membership it starts with while its log and snapshot hold none (the config file's). */
+  bootstrap: ClusterMembership = { voters: [] };
+  /** Tuning of this node on top of the network's (`join`). */
+  tuning: Tuning = {};
   raft: Raft | null = null;
   incarnation = 0;
   /** The data directory's incarnation passed to the core (`RaftOptions.incarnation`); undefined: the tuning's. */
@@ -143,7 +150,7 @@ export interface NetworkOptions {
 export type MessageFilter = (m: Message) => Message | null;
 
 export class Network {
-  readonly ids: readonly NodeId[];
+  private readonly idList: NodeId[];
   readonly nodes = new Map<NodeId, TestNode>();
   /** Every message the nodes emitted, in order (including later-dropped ones). */
   readonly sent: Message[] = [];
@@ -160,16 +167,22 @@ export class Network {
   private readonly rng: SeededRandom;
 
   constructor(private readonly opts: NetworkOptions = {}) {
-    this.ids = ids(opts.size ?? 3);
+    this.idList = ids(opts.size ?? 3);
     this.rng = new SeededRandom(opts.seed ?? 1);
-    for (const id of this.ids) {
+    for (const id of this.idList) {
       const node = new TestNode(id, diskFrom(opts.disks?.[id]));
+      node.bootstrap = { voters: [...this.idList] };
       this.nodes.set(id, node);
       this.start(node);
     }
   }
 
   // ------------------------------------------------------------------ access
+
+  /** Every node, the first `size` and those that joined later, in the order they were created. */
+  get ids(): readonly NodeId[] {
+    return this.idList;
+  }
 
   node(id: NodeId): TestNode {
     const n = this.nodes.get(id);
@@ -257,6 +270,19 @@ export class Network {
     return this.start(n);
   }
 
+  /**
+   * A new process `id` with an empty disk, outside the cluster until a membership change adds it:
+   * it starts with the membership `{ voters: [] }`, as a node joining a running cluster does.
+   */
+  join(id: NodeId, tuning: Tuning = {}): Raft {
+    if (this.nodes.has(id)) throw new Error(`${id} exists`);
+    const n = new TestNode(id, emptyDisk());
+    n.tuning = tuning;
+    this.nodes.set(id, n);
+    this.idList.push(id);
+    return this.start(n);
+  }
+
   /** Start a new core from exactly what is on `id`'s disk. */
   restart(id: NodeId): Raft {
     const n = this.node(id);
@@ -315,6 +341,24 @@ export class Network {
     }
     this.deliverAll();
     return out;
+  }
+
+  /** Propose a membership change on `id` without delivering. */
+  proposeChange(id: NodeId, change: MembershipChange): ChangeResult {
+    return this.raft(id).proposeChange(change);
+  }
+
+  /** Propose a membership change on `id` (which must accept it) and deliver. Returns its index. */
+  change(id: NodeId, change: MembershipChange): number {
+    const res = this.proposeChange(id, change);
+    if (!res.ok) throw new Error(`${id} refused ${change.kind} ${change.id}: ${res.reason}${'detail' in res ? ` (${res.detail})` : ''}`);
+    this.deliverAll();
+    return res.index;
+  }
+
+  /** The membership in force on `id`. */
+  membership(id: NodeId): ClusterMembership {
+    return this.status(id).membership;
   }
 
   /**
@@ -380,11 +424,11 @@ export class Network {
 
   private start(node: TestNode): Raft {
     const d = node.disk;
-    const tuning = { ...HARNESS_TUNING, ...this.opts.tuning, ...this.opts.nodeTuning?.[node.id] };
+    const tuning = { ...HARNESS_TUNING, ...this.opts.tuning, ...this.opts.nodeTuning?.[node.id], ...node.tuning };
     const rng = this.rng.fork();
     const raft = new Raft({
       id: node.id,
-      membership: { voters: [...this.ids] },
+      membership: node.bootstrap,
       random: () => rng.next(),
       ...tuning,
       ...(node.diskIncarnation !== undefined ? { incarnation: node.diskIncarnation } : {}),

@@ -1,44 +1,62 @@
 /**
  * Liveness rules of the core, each in its plainest form: a follower that lost its disk under a
- * stable leader rejoins; a snapshot whose reply was lost resumes at the next heartbeat reply; a
+ * stable leader rejoins, from scratch while the membership records no incarnation for it, and only
+ * once removed and added again after it does; a snapshot whose reply was lost resumes at the next heartbeat reply; a
  * leader whose own disk is slow keeps heartbeating and commits on its followers' acks
  * (thesis §10.2.1).
  */
 import { describe, expect, it } from 'vitest';
-import type { Message, Raft, Ready } from '../../src/raft/index.js';
+import type { Message, ProgressStatus, Raft, Ready } from '../../src/raft/index.js';
 import { makeRaft, Network } from './harness.js';
 
 const enc = new TextEncoder();
 
-describe('a follower that lost its disk under a stable leader', () => {
-  function replicatedCluster(): Network {
-    const net = new Network({ size: 3, seed: 5, nodeTuning: { n1: { incarnation: 11 }, n2: { incarnation: 22 }, n3: { incarnation: 33 } } });
-    net.electLeader('n1');
-    net.commit('n1', 'a', 'b', 'c', 'd');
-    net.tickAll(3);
-    expect(net.applied('n3')).toEqual(['a', 'b', 'c', 'd']);
-    return net;
-  }
+const DISKS = { n1: { incarnation: 11 }, n2: { incarnation: 22 }, n3: { incarnation: 33 } };
 
+/**
+ * n1 leads and has replicated a..d everywhere. The leader was never ticked, so it has had no
+ * heartbeat round in which to bind incarnations: the membership records none yet.
+ */
+function replicatedUnbound(): Network {
+  const net = new Network({ size: 3, seed: 5, nodeTuning: DISKS });
+  net.electLeader('n1');
+  net.commit('n1', 'a', 'b', 'c', 'd');
+  expect(net.applied('n3')).toEqual(['a', 'b', 'c', 'd']);
+  expect(net.membership('n1').incarnations).toBeUndefined();
+  return net;
+}
+
+/** As {@link replicatedUnbound}, then heartbeat rounds until every node's membership records every incarnation. */
+function replicatedBound(): Network {
+  const net = replicatedUnbound();
+  const all = { n1: 11, n2: 22, n3: 33 };
+  net.tickUntil(() => net.ids.every((id) => JSON.stringify(net.membership(id).incarnations) === JSON.stringify(all)), 20);
+  return net;
+}
+
+const progressOf = (net: Network, leader: string, id: string): ProgressStatus | undefined => net.status(leader).progress.find((p) => p.id === id);
+
+describe('a follower that lost its disk under a stable leader, before the membership records its incarnation', () => {
   it('is replicated to from the start again, and catches up without a leader change', () => {
-    const net = replicatedCluster();
+    const net = replicatedUnbound();
     const term = net.status('n1').term;
     net.wipe('n3', 34);
-    // Idle first (heartbeats only), then new work: both must bring it back.
-    net.tickAll(5);
+    // New work first (the leader has not bound n3's incarnation yet), then heartbeats.
     net.commit('n1', 'e');
-    net.tickUntil(() => net.applied('n3').at(-1) === 'e', 50);
+    expect(net.applied('n3')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    net.tickAll(5);
+    net.commit('n1', 'f');
     expect(net.applied('n3')).toEqual(net.applied('n1'));
     expect(net.logIds('n3')).toEqual(net.logIds('n1'));
     expect(net.status('n1')).toMatchObject({ role: 'leader', term });
-    const pr = net.status('n1').progress.find((p) => p.id === 'n3');
-    expect(pr?.match).toBe(net.status('n1').lastLogIndex);
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ match: net.status('n1').lastLogIndex, refused: false });
+    // The heartbeat rounds bound the incarnation it came back with.
+    expect(net.membership('n1').incarnations).toEqual({ n1: 11, n2: 22, n3: 34 });
   });
 
   it('drops what the leader recorded as matched at once, so no heartbeat vouches for entries the node no longer has', () => {
-    const net = replicatedCluster();
-    const before = net.status('n1').progress.find((p) => p.id === 'n3')?.match ?? 0;
-    expect(before).toBeGreaterThan(0);
+    const net = replicatedUnbound();
+    expect(progressOf(net, 'n1', 'n3')?.match).toBeGreaterThan(0);
     net.wipe('n3', 34);
     const heartbeats: Message[] = [];
     // Hold the leader's appends back so the reset is visible on its own.
@@ -48,32 +66,105 @@ describe('a follower that lost its disk under a stable leader', () => {
       return m;
     };
     net.tickAll(4);
-    expect(net.status('n1').progress.find((p) => p.id === 'n3')?.match).toBe(0);
+    expect(progressOf(net, 'n1', 'n3')?.match).toBe(0);
     const last = heartbeats.at(-1);
     expect(last?.type === 'heartbeat' ? last.commit : -1).toBe(0);
   });
 
   it('ignores a late reply from the disk the follower had before', () => {
-    const net = replicatedCluster();
+    const net = replicatedUnbound();
     const leader = net.raft('n1');
     net.wipe('n3', 34);
-    net.tickAll(4);
-    net.filter = (m) => (m.from === 'n1' && m.to === 'n3' ? null : m);
     net.commit('n1', 'x');
+    expect(net.applied('n3').at(-1)).toBe('x');
+    net.filter = (m) => (m.from === 'n1' && m.to === 'n3' ? null : m);
+    net.commit('n1', 'y');
     const lastIndex = net.status('n1').lastLogIndex;
     // A reply from the old data directory vouching for everything: it must not count.
     leader.step({ type: 'appendResp', from: 'n3', to: 'n1', term: net.status('n1').term, success: true, index: lastIndex, hintIndex: 0, hintTerm: 0, incarnation: 33 });
     net.deliverAll();
-    expect(net.status('n1').progress.find((p) => p.id === 'n3')?.match).toBeLessThan(lastIndex);
+    expect(progressOf(net, 'n1', 'n3')?.match).toBeLessThan(lastIndex);
   });
 
-  it('keeps the old behaviour for nodes that report no incarnation (0)', () => {
+  it('keeps the old behaviour for nodes that report no incarnation (0), and binds none', () => {
     const net = new Network({ size: 3, seed: 5 });
     net.electLeader('n1');
     net.commit('n1', 'a', 'b');
     net.tickAll(3);
     expect(net.applied('n2')).toEqual(['a', 'b']);
-    expect(net.status('n1').progress.find((p) => p.id === 'n2')?.match).toBe(net.status('n1').lastLogIndex);
+    expect(progressOf(net, 'n1', 'n2')?.match).toBe(net.status('n1').lastLogIndex);
+    expect(net.membership('n1').incarnations).toBeUndefined();
+  });
+});
+
+describe('a follower that lost its disk under a stable leader, once the membership records its incarnation', () => {
+  it('the leader records each member’s incarnation, its own included, the first time it hears it', () => {
+    const net = replicatedBound();
+    for (const id of net.ids) expect(net.membership(id)).toEqual({ voters: ['n1', 'n2', 'n3'], learners: [], incarnations: { n1: 11, n2: 22, n3: 33 } });
+  });
+
+  it('is refused: nothing of the log is sent to it, its replies count for nothing, and the leader shows it refused', () => {
+    const net = replicatedBound();
+    const term = net.status('n1').term;
+    net.wipe('n3', 34);
+    // One heartbeat round: its reply shows the leader the new incarnation.
+    net.tickAll(1);
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: true, match: 0 });
+    const toN3: Message[] = [];
+    net.filter = (m) => {
+      if (m.from === 'n1' && m.to === 'n3') toN3.push(m);
+      return m;
+    };
+    net.tickAll(2);
+    net.commit('n1', 'e');
+    net.tickAll(3);
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: true, match: 0 });
+    expect(net.log('n3')).toEqual([]);
+    expect(net.applied('n3')).toEqual([]);
+    // Heartbeats only (they keep it from campaigning), and none vouches for a commit.
+    expect(toN3.length).toBeGreaterThan(0);
+    for (const m of toN3) expect(m).toMatchObject({ type: 'heartbeat', commit: 0 });
+    expect(net.status('n1')).toMatchObject({ role: 'leader', term });
+    expect(net.applied('n2').at(-1)).toBe('e');
+    // Its acknowledgements count for nothing: with n2 cut off, nothing commits.
+    net.isolate('n2');
+    const commit = net.status('n1').commitIndex;
+    net.propose('n1', 'f');
+    net.tickAll(3, ['n1', 'n3']);
+    expect(net.status('n1').commitIndex).toBe(commit);
+  });
+
+  it('stays refused when a late reply from the disk the membership records arrives', () => {
+    const net = replicatedBound();
+    net.wipe('n3', 34);
+    net.tickAll(2);
+    expect(progressOf(net, 'n1', 'n3')?.refused).toBe(true);
+    const { term, lastLogIndex } = net.status('n1');
+    net.raft('n1').step({ type: 'appendResp', from: 'n3', to: 'n1', term, success: true, index: lastLogIndex, hintIndex: 0, hintTerm: 0, incarnation: 33 });
+    net.deliverAll();
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: true, match: 0 });
+  });
+
+  it('catches up, and counts toward commits again, once removed and added back as a learner with its new incarnation, then promoted', () => {
+    const net = replicatedBound();
+    net.wipe('n3', 34);
+    net.tickAll(2);
+    expect(progressOf(net, 'n1', 'n3')?.refused).toBe(true);
+    net.change('n1', { kind: 'remove', id: 'n3' });
+    net.tickAll(1);
+    net.change('n1', { kind: 'addLearner', id: 'n3', incarnation: 34 });
+    net.tickUntil(() => net.applied('n3').length === net.applied('n1').length, 20);
+    expect(net.applied('n3')).toEqual(['a', 'b', 'c', 'd']);
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: false, match: net.status('n1').lastLogIndex });
+    net.tickAll(1);
+    net.change('n1', { kind: 'promote', id: 'n3' });
+    net.tickAll(1);
+    expect(net.membership('n1')).toEqual({ voters: ['n1', 'n2', 'n3'], learners: [], incarnations: { n1: 11, n2: 22, n3: 34 } });
+    // n1 and n3 alone now make a majority.
+    net.isolate('n2');
+    net.commit('n1', 'e');
+    expect(net.applied('n1').at(-1)).toBe('e');
+    expect(net.applied('n3').at(-1)).toBe('e');
   });
 });
 

@@ -11,6 +11,7 @@ import {
   memoryHarness,
   MiB,
   patternBytes,
+  peerMap,
   snapshotMessage,
   TEST_MAX_MESSAGE_BYTES,
   type Harness,
@@ -43,6 +44,18 @@ function expectSameSnapshot(actual: Message | undefined, expected: SnapshotReque
   expect(got.snapshot.data).toBeInstanceOf(Uint8Array);
   expect(got.snapshot.data.byteLength).toBe(expected.snapshot.data.byteLength);
   expect(Buffer.compare(got.snapshot.data, expected.snapshot.data)).toBe(0);
+}
+
+/**
+ * Sends heartbeats from `from` to `to` (contexts counting up from `first`) until `check` passes:
+ * the way to wait for a link that may still be (re)connecting.
+ */
+async function keepSending(from: TestNode, to: string, check: () => void, first = 100): Promise<void> {
+  let context = first;
+  await vi.waitFor(() => {
+    from.transport.send([heartbeat(from.id, to, context++)]);
+    check();
+  }, WAIT);
 }
 
 /** Bytes of `msg` in a frame of its own from `from`: what a transport compares with its limit. */
@@ -194,11 +207,7 @@ describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conforman
 
     await h.kill('n2');
     const n2b = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
-    let context = 100;
-    await vi.waitFor(() => {
-      n1.transport.send([heartbeat('n1', 'n2', context++)]);
-      expect(n2b.inbox.length).toBeGreaterThan(0);
-    }, WAIT);
+    await keepSending(n1, 'n2', () => expect(n2b.inbox.length).toBeGreaterThan(0));
     expect(n2b.inbox[0]?.from).toBe('n1');
     expect(n2b.transport.stats().rejected).toBe(0);
   });
@@ -229,6 +238,121 @@ describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conforman
     n1.transport.send([snapshotMessage('n1', 'n2', patternBytes(1000)), heartbeat('n1', 'n2', 1)]);
     expect(n1.reports).toContainEqual({ type: 'snapshot', to: 'n2', ok: false });
     expect(n1.transport.stats().dropped).toBe(1);
+  });
+
+  it('adds a peer at run time: messages flow both ways once both sides list each other', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const n1 = await h.start({ id: 'n1', peers: ['n2'] });
+    const n3 = await h.start({ id: 'n3', peers: ['n2'] });
+    n1.transport.send([heartbeat('n1', 'n3', 1)]);
+    expect(n1.transport.stats()).toMatchObject({ sent: 0, dropped: 1 });
+
+    n1.transport.setPeers(peerMap(h, ['n2', 'n3']));
+    expect(n1.transport.peerStats().map((p) => p.id)).toEqual(['n2', 'n3']);
+    // n3 does not list n1 yet.
+    await keepSending(n1, 'n3', () => expect(n3.transport.stats().rejected).toBeGreaterThan(0), 2);
+    expect(n3.inbox).toEqual([]);
+
+    n3.transport.setPeers(peerMap(h, ['n1', 'n2']));
+    await keepSending(n1, 'n3', () => expect(n3.inbox.length).toBeGreaterThan(0));
+    n3.transport.send([heartbeat('n3', 'n1', 7)]);
+    await vi.waitFor(() => expect(n1.inbox).toEqual([heartbeat('n3', 'n1', 7)]), WAIT);
+  });
+
+  it('removes a peer at run time: its queue and what is sent to it are dropped and counted, its stream refused, nothing more reported about it', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const n1 = await h.start({ id: 'n1', peers: ['n2', 'n3'] });
+    const n2 = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
+    // n3 never starts: what n1 sends it waits in n1's queue.
+    n1.transport.send([heartbeat('n1', 'n3', 1), snapshotMessage('n1', 'n3', patternBytes(1000)), heartbeat('n1', 'n3', 2)]);
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    n2.transport.send([heartbeat('n2', 'n1', 1)]);
+    await vi.waitFor(() => expect([n1.inbox.length, n2.inbox.length]).toEqual([1, 1]), WAIT);
+    expect(n1.transport.peerStats()).toContainEqual({ id: 'n3', queued: 3, dropped: 0, tooLarge: 0 });
+
+    const before = n1.transport.stats();
+    n1.transport.setPeers(new Map());
+    const reportsAtRemoval = n1.reports.length;
+    expect(n1.transport.peerStats()).toEqual([]);
+    expect(n1.transport.stats()).toMatchObject({ sent: before.sent, dropped: before.dropped + 3 });
+    n1.transport.send([heartbeat('n1', 'n2', 2), snapshotMessage('n1', 'n3', patternBytes(10))]);
+    expect(n1.transport.stats()).toMatchObject({ sent: before.sent, dropped: before.dropped + 5 });
+
+    await keepSending(n2, 'n1', () => expect(n1.transport.stats().rejected).toBeGreaterThan(before.rejected));
+    expect(n1.inbox).toHaveLength(1);
+    expect(n1.transport.stats().received).toBe(before.received);
+    expect(n2.inbox).toHaveLength(1);
+    expect(n1.reports).toHaveLength(reportsAtRemoval);
+    expect(n1.reports).not.toContainEqual(expect.objectContaining({ type: 'snapshot' }));
+  });
+
+  it('redials a peer whose address changed, keeping what was queued for it', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const [n1, n2] = await pair(h);
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(1), WAIT);
+
+    const old = h.address('n2');
+    await h.move('n2');
+    expect(h.address('n2')).not.toBe(old);
+    // Once n1 knows n2 is gone, what it sends waits in its queue.
+    n1.transport.send([heartbeat('n1', 'n2', 2)]);
+    await vi.waitFor(() => expect(n1.reports).toContainEqual({ type: 'unreachable', to: 'n2' }), WAIT);
+    n1.transport.send([heartbeat('n1', 'n2', 3), heartbeat('n1', 'n2', 4)]);
+
+    const n2b = await h.start({ id: 'n2', peers: ['n1', 'n3'] });
+    n1.transport.setPeers(peerMap(h, ['n1', 'n2', 'n3']));
+    await vi.waitFor(() => expect(contexts(n2b.inbox).filter((c) => c >= 3)).toEqual([3, 4]), WAIT);
+    expect(n1.transport.peerStats().map((p) => p.id)).toEqual(['n2', 'n3']);
+    n2b.transport.send([heartbeat('n2', 'n1', 5)]);
+    await vi.waitFor(() => expect(n1.inbox).toEqual([heartbeat('n2', 'n1', 5)]), WAIT);
+  });
+
+  it('with acceptUnlisted, a node that lists no peers receives from a sender of its cluster, and replies once it lists it', async () => {
+    const h = await cluster(['n1', 'n2', 'n9']);
+    const n9 = await h.start({ id: 'n9', peers: [] });
+    n9.transport.setPeers(new Map(), { acceptUnlisted: true });
+    const n1 = await h.start({ id: 'n1', peers: ['n2', 'n9'] });
+    await keepSending(n1, 'n9', () => expect(n9.inbox.length).toBeGreaterThan(0));
+    expect(n9.inbox[0]).toMatchObject({ type: 'heartbeat', from: 'n1', to: 'n9' });
+
+    // Its replies reach listed peers only.
+    n9.transport.send([heartbeat('n9', 'n1', 1)]);
+    expect(n9.transport.stats()).toMatchObject({ sent: 0, dropped: 1 });
+    n9.transport.setPeers(peerMap(h, ['n1']), { acceptUnlisted: true });
+    n9.transport.send([heartbeat('n9', 'n1', 2)]);
+    await vi.waitFor(() => expect(n1.inbox).toEqual([heartbeat('n9', 'n1', 2)]), WAIT);
+
+    // Another cluster's nodes are still refused.
+    const foreign = await h.start({ id: 'n2', peers: ['n9'], clusterId: 'other' });
+    await keepSending(foreign, 'n9', () => expect(n9.transport.stats().rejected).toBeGreaterThan(0));
+    expect(n9.inbox.every((m) => m.from === 'n1')).toBe(true);
+  });
+
+  it('keeps the stream and the queue of every peer whose address is unchanged', async () => {
+    const h = await cluster(['n1', 'n2', 'n3', 'n4']);
+    const n1 = await h.start({ id: 'n1', peers: ['n2', 'n3'] });
+    const n2 = await h.start({ id: 'n2', peers: ['n1'] });
+    // n3 is not running yet: what n1 sends it waits in n1's queue.
+    n1.transport.send([heartbeat('n1', 'n3', 1), heartbeat('n1', 'n3', 2)]);
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(1), WAIT);
+    // gRPC: n2 accepted one stream so far; memory has no streams (`streams` is absent).
+    const streams = h.streams?.('n2');
+    if (streams !== undefined) expect(streams).toBe(1);
+
+    n1.transport.setPeers(peerMap(h, ['n2', 'n3', 'n4']));
+    n1.transport.send([heartbeat('n1', 'n2', 2), heartbeat('n1', 'n2', 3)]);
+    await vi.waitFor(() => expect(contexts(n2.inbox)).toEqual([1, 2, 3]), WAIT);
+    expect(h.streams?.('n2')).toBe(streams);
+    expect(n1.transport.peerStats()).toEqual([
+      { id: 'n2', queued: 0, dropped: 0, tooLarge: 0 },
+      { id: 'n3', queued: 2, dropped: 0, tooLarge: 0 },
+      { id: 'n4', queued: 0, dropped: 0, tooLarge: 0 },
+    ]);
+
+    const n3 = await h.start({ id: 'n3', peers: ['n1'] });
+    await vi.waitFor(() => expect(contexts(n3.inbox)).toEqual([1, 2]), WAIT);
   });
 
   it('requires a handler before start, refuses a restart, and stops idempotently', async () => {

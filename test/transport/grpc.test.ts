@@ -6,10 +6,12 @@ import { encodeMessage, FrameBuilder } from '../../src/transport/codec.js';
 import {
   GrpcTransport,
   PEER_PROTOCOL_VERSION,
+  type GrpcTransportOptions,
   PeerMetadata,
   RAFT_PEER_STREAM_PATH,
   raftPeerService,
   type PeerAck,
+  type PeerReport,
   type TimerHandle,
   type TransportClock,
 } from '../../src/transport/index.js';
@@ -95,9 +97,32 @@ function frame(cluster: string, from: string, messages: Message[]): Uint8Array {
   return b.finish();
 }
 
+/** The real clock, keeping the delays of the timers still pending. */
+function recordingClock(): { clock: TransportClock; pending: () => number[] } {
+  const live = new Map<TimerHandle, number>();
+  const clock: TransportClock = {
+    now: () => Date.now(),
+    setTimeout: (fire, ms) => {
+      const handle = setTimeout(() => {
+        live.delete(handle);
+        fire();
+      }, ms);
+      live.set(handle, ms);
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      live.delete(handle);
+      clearTimeout(handle as ReturnType<typeof setTimeout>);
+    },
+  };
+  return { clock, pending: () => [...live.values()].sort((a, b) => a - b) };
+}
+
 /** Node n2 (peers n1, n3) with its own server. */
-async function receiver(): Promise<{ t: GrpcTransport; port: number; server: grpc.Server; inbox: Message[] }> {
-  const t = new GrpcTransport({ ...grpcTestOptions, clusterId: CLUSTER, selfId: 'n2', peers: { n1: '127.0.0.1:1', n3: '127.0.0.1:1' } });
+async function receiver(
+  extra: Partial<Pick<GrpcTransportOptions, 'authenticatePeer'>> = {},
+): Promise<{ t: GrpcTransport; port: number; server: grpc.Server; inbox: Message[] }> {
+  const t = new GrpcTransport({ ...grpcTestOptions, ...extra, clusterId: CLUSTER, selfId: 'n2', peers: { n1: '127.0.0.1:1', n3: '127.0.0.1:1' } });
   const inbox: Message[] = [];
   t.onMessage((m) => inbox.push(m));
   await t.start();
@@ -214,6 +239,80 @@ describe('GrpcTransport', () => {
     await n2.stop();
     expect(await within(tryShutdown(server), 3000)).toBeUndefined();
     await vi.waitFor(() => expect(n1.peerStatus()[0]?.connected).toBe(false), WAIT);
+  });
+
+  it("closes a removed peer's link at once (stream cancelled, no timer left) and dials a changed address without waiting out its backoff", async () => {
+    const { t: n2, port, server } = await receiver();
+    const dead = await deadPort();
+    const { clock, pending } = recordingClock();
+    const n1 = new GrpcTransport({
+      ...grpcTestOptions,
+      clusterId: CLUSTER,
+      selfId: 'n1',
+      peers: { n2: `127.0.0.1:${port}`, n3: `127.0.0.1:${dead}` },
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+      connectTimeoutMs: 30_000,
+      clock,
+    });
+    const reports: PeerReport[] = [];
+    n1.onMessage(() => undefined);
+    n1.onReport((r) => reports.push(r));
+    await n1.start();
+    cleanups.push(() => n1.stop());
+    n1.send([heartbeat('n1', 'n2', 1), heartbeat('n1', 'n3', 2)]);
+    await vi.waitFor(() => expect(n2.stats().received).toBe(1), WAIT);
+    await vi.waitFor(() => expect(reports).toContainEqual({ type: 'unreachable', to: 'n3' }), WAIT);
+    // n3 waits out its backoff (up to a minute); n2's handshake timer is gone.
+    await vi.waitFor(() => expect(pending()).toEqual([expect.any(Number)]), WAIT);
+    expect(pending()[0]).toBeGreaterThanOrEqual(30_000);
+
+    const moved = await deadPort();
+    n1.setPeers(new Map([['n2', `127.0.0.1:${port}`], ['n3', `127.0.0.1:${moved}`]]));
+    expect(n1.peerStatus().map((p) => p.address)).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${moved}`]);
+    // The backoff is cleared and the new address dialled: only that attempt's handshake timer is left.
+    expect(pending()).toEqual([30_000]);
+
+    n1.setPeers(new Map());
+    expect(pending()).toEqual([]);
+    expect(n1.peerStatus()).toEqual([]);
+    expect(n1.stats()).toMatchObject({ sent: 1, dropped: 1 });
+    // n2's server has no open stream left to wait for.
+    expect(await within(tryShutdown(server), 3000)).toBeUndefined();
+    expect(reports.filter((r) => r.to === 'n2')).toEqual([]);
+  });
+
+  it('ends the stream of a peer it removes at once, and refuses its reconnects', async () => {
+    const { t: n2, port, inbox } = await receiver();
+    const n1 = await dialer(port);
+    n1.send([heartbeat('n1', 'n2', 1)]);
+    await vi.waitFor(() => expect(inbox).toHaveLength(1), WAIT);
+    expect(n1.peerStatus()[0]?.connected).toBe(true);
+
+    n2.setPeers(new Map([['n3', '127.0.0.1:1']]));
+    // n1 sent nothing since: it learns from the stream's end.
+    await vi.waitFor(() => expect(n1.peerStatus()[0]?.connected).toBe(false), WAIT);
+    expect(n2.stats().rejected).toBe(0);
+    let context = 2;
+    await vi.waitFor(() => {
+      n1.send([heartbeat('n1', 'n2', context++)]);
+      expect(n2.stats().rejected).toBeGreaterThan(0);
+    }, WAIT);
+    expect(inbox).toHaveLength(1);
+  });
+
+  it('with acceptUnlisted, still refuses itself and a sender its certificate does not prove', async () => {
+    const { t, port, inbox } = await receiver({ authenticatePeer: (_call, from) => (from === 'n7' ? 'the certificate names n8' : null) });
+    t.setPeers(new Map(), { acceptUnlisted: true });
+    const unproven = rawStream(port, { cluster: CLUSTER, from: 'n7', to: 'n2' });
+    expect(await unproven.status).toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'unauthenticated: n7 is not proven: the certificate names n8' });
+    const self = rawStream(port, { cluster: CLUSTER, from: 'n2', to: 'n2' });
+    expect((await self.status).code).toBe(grpc.status.PERMISSION_DENIED);
+    const proven = rawStream(port, { cluster: CLUSTER, from: 'n5', to: 'n2' });
+    proven.call.write(frame(CLUSTER, 'n5', [heartbeat('n5', 'n2', 1)]));
+    proven.call.end();
+    expect(await proven.status).toMatchObject({ code: grpc.status.OK, ack: { frames: 1, messages: 1 } });
+    expect(inbox).toEqual([heartbeat('n5', 'n2', 1)]);
+    expect(t.stats()).toMatchObject({ rejected: 2, received: 1 });
   });
 
   it('backs off on the injected clock with the injected jitter', async () => {

@@ -6,6 +6,7 @@ import {
   MemoryNetwork,
   MemoryTransport,
   peerServerOptions,
+  RAFT_PEER_STREAM_PATH,
   type PeerReport,
   type Transport,
 } from '../../src/transport/index.js';
@@ -90,7 +91,21 @@ export interface Harness {
   start(spec: NodeSpec): Promise<TestNode>;
   /** Stops the id's transport and takes its endpoint down: its peers find nothing there. */
   kill(id: NodeId): Promise<void>;
+  /** The address of the id's endpoint, as `Transport.setPeers` takes it. */
+  address(id: NodeId): string;
+  /** Kills the id's transport and gives the id an endpoint at a new address. */
+  move(id: NodeId): Promise<void>;
+  /**
+   * Peer streams the id's endpoint was asked to open so far, accepted or refused; absent where
+   * there are no streams (memory).
+   */
+  readonly streams?: (id: NodeId) => number;
   close(): Promise<void>;
+}
+
+/** The id → address map `Transport.setPeers` takes, for `ids` of `h`. */
+export function peerMap(h: Harness, ids: readonly NodeId[]): Map<NodeId, string> {
+  return new Map(ids.map((id) => [id, h.address(id)]));
 }
 
 /** Reserves an endpoint for each id. */
@@ -111,6 +126,8 @@ export const memoryHarness: HarnessFactory = Object.assign(
   (_ids: readonly NodeId[]): Promise<Harness> => {
     const network = new MemoryNetwork();
     const running = new Map<NodeId, Transport>();
+    // The network routes by id; an address only has to change when the id moves.
+    const moves = new Map<NodeId, number>();
     return Promise.resolve({
       async start(spec: NodeSpec): Promise<TestNode> {
         const transport = new MemoryTransport({
@@ -128,6 +145,12 @@ export const memoryHarness: HarnessFactory = Object.assign(
       async kill(id: NodeId): Promise<void> {
         await running.get(id)?.stop();
         running.delete(id);
+      },
+      address: (id: NodeId): string => `memory:${id}/${moves.get(id) ?? 0}`,
+      async move(id: NodeId): Promise<void> {
+        await running.get(id)?.stop();
+        running.delete(id);
+        moves.set(id, (moves.get(id) ?? 0) + 1);
       },
       async close(): Promise<void> {
         await Promise.all([...running.values()].map((t) => t.stop()));
@@ -153,17 +176,27 @@ export function bindServer(server: grpc.Server, address: string): Promise<number
   });
 }
 
-export function newServer(): grpc.Server {
-  return new grpc.Server(peerServerOptions(grpcTestOptions.maxMessageBytes));
+/** A server for peer streams; `onStream` hears of every peer stream it is asked to open. */
+export function newServer(onStream?: () => void): grpc.Server {
+  const counting: grpc.ServerInterceptor = (method, call) => {
+    if (method.path === RAFT_PEER_STREAM_PATH) onStream?.();
+    return new grpc.ServerInterceptingCall(call);
+  };
+  return new grpc.Server({ ...peerServerOptions(grpcTestOptions.maxMessageBytes), ...(onStream === undefined ? {} : { interceptors: [counting] }) });
 }
 
 export const grpcHarness: HarnessFactory = Object.assign(
   async (ids: readonly NodeId[]): Promise<Harness> => {
     // Each id gets a server on an ephemeral port up front, so every node knows every address.
-    const endpoints = new Map<NodeId, { port: number; server: grpc.Server | null; transport: GrpcTransport | null }>();
+    const endpoints = new Map<NodeId, { port: number; server: grpc.Server | null; transport: GrpcTransport | null; streams: number }>();
+    const serverFor = (id: NodeId): grpc.Server =>
+      newServer(() => {
+        const ep = endpoints.get(id);
+        if (ep !== undefined) ep.streams += 1;
+      });
     for (const id of ids) {
-      const server = newServer();
-      endpoints.set(id, { port: await bindServer(server, '127.0.0.1:0'), server, transport: null });
+      const server = serverFor(id);
+      endpoints.set(id, { port: await bindServer(server, '127.0.0.1:0'), server, transport: null, streams: 0 });
     }
     const address = (id: NodeId): string => `127.0.0.1:${endpoints.get(id)?.port ?? 1}`;
     async function kill(id: NodeId): Promise<void> {
@@ -188,7 +221,7 @@ export const grpcHarness: HarnessFactory = Object.assign(
           ...(spec.logger === undefined ? {} : { logger: spec.logger }),
         });
         if (ep.server === null) {
-          ep.server = newServer();
+          ep.server = serverFor(spec.id);
           transport.addToServer(ep.server);
           await bindServer(ep.server, address(spec.id));
         } else {
@@ -198,6 +231,25 @@ export const grpcHarness: HarnessFactory = Object.assign(
         return startNode(spec.id, transport);
       },
       kill,
+      address,
+      async move(id: NodeId): Promise<void> {
+        const ep = endpoints.get(id);
+        if (ep === undefined) throw new Error(`no endpoint reserved for ${id}`);
+        await kill(id);
+        const old = ep.port;
+        let server = serverFor(id);
+        let port = await bindServer(server, '127.0.0.1:0');
+        if (port === old) {
+          // The freed port came back: bind again while holding it, so the address really changes.
+          const other = serverFor(id);
+          port = await bindServer(other, '127.0.0.1:0');
+          server.forceShutdown();
+          server = other;
+        }
+        ep.server = server;
+        ep.port = port;
+      },
+      streams: (id: NodeId): number => endpoints.get(id)?.streams ?? 0,
       async close(): Promise<void> {
         await Promise.all([...endpoints.keys()].map(kill));
       },

@@ -3,12 +3,13 @@ import type { Message, NodeId } from '../../raft/types.js';
 import { SnapshotAssembler } from '../assembler.js';
 import { chunkFromWire, decodeFrame, messageFromWire, type WireFrame } from '../codec.js';
 import type { LogLimiter } from '../log-limiter.js';
-import { checkMessage, checkSender, RejectReason, type PeerPolicy } from '../validate.js';
+import { acceptsSender, checkMessage, checkSender, RejectReason, type PeerPolicy } from '../validate.js';
 import { PEER_PROTOCOL_VERSION, PeerMetadata, type PeerAck } from './service.js';
 
 /** What an inbound stream needs from its transport. */
 export interface InboundHost {
-  readonly policy: PeerPolicy;
+  /** Whom we accept now: `setPeers` replaces it, and every frame is checked against the current one. */
+  policy(): PeerPolicy;
   readonly limiter: LogLimiter;
   readonly counters: { received: number; rejected: number };
   /** Counts and hands a validated message to the `onMessage` handler. */
@@ -65,16 +66,17 @@ export class InboundStream {
       host.limiter.warn(`handshake:protocol:${protocol}:${from}`, { reason: RejectReason.ProtocolMismatch, from, protocol, peer: call.getPeer() }, 'refused peer stream');
       callback({
         code: grpc.status.FAILED_PRECONDITION,
-        details: `${RejectReason.ProtocolMismatch}: ${from || 'the peer'} speaks peer protocol ${protocol}; node ${host.policy.selfId} speaks ${PEER_PROTOCOL_VERSION}`,
+        details: `${RejectReason.ProtocolMismatch}: ${from || 'the peer'} speaks peer protocol ${protocol}; node ${host.policy().selfId} speaks ${PEER_PROTOCOL_VERSION}`,
       });
       return null;
     }
-    const reason = checkSender(host.policy, clusterId, from, to);
+    const policy = host.policy();
+    const reason = checkSender(policy, clusterId, from, to);
     if (reason !== null) {
       host.counters.rejected += 1;
       host.limiter.warn(`handshake:${reason}:${clusterId}:${from}`, { reason, clusterId, from, to, peer: call.getPeer() }, 'refused peer stream');
       const code = reason === RejectReason.WrongRecipient ? grpc.status.FAILED_PRECONDITION : grpc.status.PERMISSION_DENIED;
-      callback({ code, details: `${reason}: this is node ${host.policy.selfId} of cluster ${host.policy.clusterId}` });
+      callback({ code, details: `${reason}: this is node ${policy.selfId} of cluster ${policy.clusterId}` });
       return null;
     }
     // The claimed sender must be who its certificate says: a node holding n2's certificate cannot
@@ -89,6 +91,17 @@ export class InboundStream {
     const stream = new InboundStream(call, callback, from, host, onClosed);
     call.sendMetadata(new grpc.Metadata());
     return stream;
+  }
+
+  /**
+   * Ends the stream with PERMISSION_DENIED when the current policy no longer accepts its sender (a
+   * peer removed by `setPeers`); the sender's reconnects are then refused at the handshake.
+   */
+  endIfRefused(): void {
+    const policy = this.host.policy();
+    if (this.done || acceptsSender(policy, this.from)) return;
+    this.host.limiter.warn(`removed:${this.from}`, { from: this.from }, 'ended the stream of a peer no longer listed');
+    this.finish({ code: grpc.status.PERMISSION_DENIED, details: `${RejectReason.UnknownSender}: this is node ${policy.selfId} of cluster ${policy.clusterId}` });
   }
 
   /** Ends the call with `status`, or with the ack when `status` is null. Idempotent. */
@@ -125,7 +138,7 @@ export class InboundStream {
       return;
     }
     const reason =
-      checkSender(this.host.policy, frame.clusterId, frame.from) ?? (frame.from === this.from ? null : RejectReason.SenderMismatch);
+      checkSender(this.host.policy(), frame.clusterId, frame.from) ?? (frame.from === this.from ? null : RejectReason.SenderMismatch);
     if (reason !== null) {
       const count = Math.max(1, frame.messages.length + (frame.chunk === null ? 0 : 1));
       this.reject(count, reason, { frameClusterId: frame.clusterId, frameFrom: frame.from });
@@ -159,7 +172,7 @@ export class InboundStream {
   }
 
   private accept(msg: Message): void {
-    const reason = checkMessage(this.host.policy, this.from, msg);
+    const reason = checkMessage(this.host.policy(), this.from, msg);
     if (reason !== null) {
       this.reject(1, reason, { type: msg.type, msgFrom: msg.from, msgTo: msg.to });
       return;

@@ -85,14 +85,18 @@ export class PeerLink {
   private down = false;
   private dropped = 0;
   private tooLarge = 0;
+  private addr: string;
+  /** The peer is no longer listed: nothing more is reported about it. */
+  private retired = false;
 
   constructor(private readonly o: PeerLinkOptions) {
     this.queue = new BoundedQueue(o.queueLimit);
+    this.addr = o.address;
   }
 
   /** The peer's `host:port`. */
   get address(): string {
-    return this.o.address;
+    return this.addr;
   }
 
   /** Messages waiting for the stream. */
@@ -124,12 +128,42 @@ export class PeerLink {
     else if (this.state === 'open') this.scheduleFlush();
   }
 
+  /**
+   * Points the link at the peer's new address: the stream to the old one is cancelled (a snapshot
+   * in the middle of its chunks is lost and reported) and, when anything is queued, the new address
+   * is dialled at once, without backoff. The queue and the counters are kept.
+   */
+  redial(address: string): void {
+    if (this.state === 'closed' || address === this.addr) return;
+    this.addr = address;
+    this.clearBackoff();
+    this.abandonSnapshot();
+    this.cancelConnection();
+    this.attempt = 0;
+    this.state = 'idle';
+    if (this.queue.length > 0) this.connect();
+  }
+
+  /**
+   * Closes the link of a peer no longer listed, at once: its stream is cancelled rather than
+   * half-closed (nothing on it matters any more), its channel closed, what is queued dropped and
+   * counted, and nothing more reported about the peer (no snapshot or unreachable reports).
+   */
+  retire(): void {
+    if (this.state === 'closed') return;
+    this.retired = true;
+    this.state = 'closed';
+    this.clearBackoff();
+    for (const item of this.queue.drain()) this.drop(item.msg);
+    this.abandonSnapshot();
+    this.cancelConnection();
+  }
+
   /** Ends the stream (half-close, then cancel after `closeTimeoutMs`) and drops what is queued. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.clearBackoff();
     for (const item of this.queue.drain()) this.drop(item.msg);
     this.abandonSnapshot();
     const conn = this.conn;
@@ -149,7 +183,23 @@ export class PeerLink {
   private drop(msg: Message): void {
     this.o.counters.dropped += 1;
     this.dropped += 1;
-    if (msg.type === 'snapshot') this.o.report({ type: 'snapshot', to: this.o.peerId, ok: false });
+    if (msg.type === 'snapshot' && !this.retired) this.o.report({ type: 'snapshot', to: this.o.peerId, ok: false });
+  }
+
+  private clearBackoff(): void {
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Cancels the current attempt, if any, and closes its channel; its end is then ignored. */
+  private cancelConnection(): void {
+    const conn = this.conn;
+    if (conn === null) return;
+    this.conn = null;
+    if (conn.handshakeTimer !== null) this.o.clock.clearTimeout(conn.handshakeTimer);
+    conn.handshakeTimer = null;
+    conn.call.cancel();
+    conn.client.close();
   }
 
   private abandonSnapshot(): void {
@@ -160,7 +210,7 @@ export class PeerLink {
 
   private connect(): void {
     this.state = 'connecting';
-    const client = new grpc.Client(this.o.address, this.o.credentials, this.o.channelOptions);
+    const client = new grpc.Client(this.addr, this.o.credentials, this.o.channelOptions);
     const metadata = new grpc.Metadata();
     metadata.set(PeerMetadata.ClusterId, this.o.clusterId);
     metadata.set(PeerMetadata.Protocol, String(PEER_PROTOCOL_VERSION));
@@ -214,7 +264,7 @@ export class PeerLink {
     if (this.state === 'closed') return;
     this.abandonSnapshot();
     const code = err?.code ?? grpc.status.OK;
-    const fields = { peer: this.o.peerId, address: this.o.address, code, details: err?.details ?? 'ended', wasOpen: conn.open };
+    const fields = { peer: this.o.peerId, address: this.addr, code, details: err?.details ?? 'ended', wasOpen: conn.open };
     if (code === grpc.status.PERMISSION_DENIED || code === grpc.status.FAILED_PRECONDITION) {
       this.o.limiter.warn(`refused:${this.o.peerId}`, fields, 'peer refused our stream: check cluster id, addresses and that both nodes run releases of the same peer protocol');
     } else {

@@ -8,7 +8,7 @@ import { LogLimiter } from '../log-limiter.js';
 import type { BackoffOptions, PeerQueueStats, PeerReport, Transport, TransportClock, TransportStats } from '../types.js';
 import { peerPolicy, type PeerPolicy } from '../validate.js';
 import { InboundStream, type InboundHost } from './inbound.js';
-import { PeerLink } from './peer-link.js';
+import { PeerLink, type PeerLinkOptions } from './peer-link.js';
 import { raftPeerService, type PeerAck } from './service.js';
 
 /** Options of `GrpcTransport`. */
@@ -16,7 +16,10 @@ export interface GrpcTransportOptions {
   /** Stamped on every stream and frame; frames of another cluster are rejected. */
   readonly clusterId: string;
   readonly selfId: NodeId;
-  /** Node id → `host:port` of its gRPC server. May include `selfId`, which is ignored. */
+  /**
+   * Node id → `host:port` of its gRPC server: the first peers (`setPeers` replaces them). May
+   * include `selfId`, which is ignored.
+   */
   readonly peers: ReadonlyMap<NodeId, string> | Readonly<Record<NodeId, string>>;
   /** Component logger, e.g. `root.child({ component: 'transport' })`. */
   readonly logger: Logger;
@@ -47,7 +50,8 @@ export interface GrpcTransportOptions {
   readonly credentials?: grpc.ChannelCredentials | ((peerId: NodeId) => grpc.ChannelCredentials);
   /**
    * Checks that an inbound stream really comes from `from`, the node its handshake claims (e.g. by
-   * its TLS client certificate); returns why not, or null. Default: no check (plaintext).
+   * its TLS client certificate); returns why not, or null. Runs for unlisted senders too, when
+   * `setPeers` accepts them. Default: no check (plaintext).
    */
   readonly authenticatePeer?: (call: grpc.ServerReadableStream<Buffer, PeerAck>, from: NodeId) => string | null;
   /** Default `realClock`. */
@@ -91,8 +95,12 @@ type Counters = { sent: number; dropped: number; tooLarge: number; received: num
  * await transport.start();
  */
 export class GrpcTransport implements Transport {
-  private readonly policy: PeerPolicy;
-  private readonly links = new Map<NodeId, PeerLink>();
+  private policy: PeerPolicy;
+  private links = new Map<NodeId, PeerLink>();
+  /** What every link shares; a link adds its peer, address and credentials. */
+  private readonly linkOptions: Omit<PeerLinkOptions, 'peerId' | 'address' | 'credentials'>;
+  private readonly credentials: (peerId: NodeId) => grpc.ChannelCredentials;
+  private readonly host: InboundHost;
   private readonly inbound = new Set<InboundStream>();
   private readonly counters: Counters = { sent: 0, dropped: 0, tooLarge: 0, received: 0, rejected: 0 };
   private readonly limiter: LogLimiter;
@@ -144,31 +152,33 @@ export class GrpcTransport implements Transport {
       'grpc.keepalive_time_ms': keepaliveMs,
       'grpc.keepalive_timeout_ms': peerKeepaliveTimeoutMs(keepaliveMs),
     };
-    for (const [id, address] of peers) {
-      this.links.set(
-        id,
-        new PeerLink({
-          peerId: id,
-          address,
-          clusterId: options.clusterId,
-          selfId: options.selfId,
-          logger: this.logger,
-          limiter: this.limiter,
-          clock,
-          random: options.random ?? realRandom,
-          backoff,
-          queueLimit,
-          maxMessageBytes,
-          chunkBytes,
-          connectTimeoutMs: options.connectTimeoutMs ?? LIMITS.peerConnectTimeoutMs.default,
-          closeTimeoutMs: options.closeTimeoutMs ?? LIMITS.peerCloseTimeoutMs.default,
-          credentials: typeof options.credentials === 'function' ? options.credentials(id) : (options.credentials ?? grpc.credentials.createInsecure()),
-          channelOptions,
-          counters: this.counters,
-          report: (r) => this.report(r),
-        }),
-      );
-    }
+    this.linkOptions = {
+      clusterId: options.clusterId,
+      selfId: options.selfId,
+      logger: this.logger,
+      limiter: this.limiter,
+      clock,
+      random: options.random ?? realRandom,
+      backoff,
+      queueLimit,
+      maxMessageBytes,
+      chunkBytes,
+      connectTimeoutMs: options.connectTimeoutMs ?? LIMITS.peerConnectTimeoutMs.default,
+      closeTimeoutMs: options.closeTimeoutMs ?? LIMITS.peerCloseTimeoutMs.default,
+      channelOptions,
+      counters: this.counters,
+      report: (r) => this.report(r),
+    };
+    const credentials = options.credentials ?? grpc.credentials.createInsecure();
+    this.credentials = typeof credentials === 'function' ? credentials : () => credentials;
+    this.host = {
+      policy: () => this.policy,
+      limiter: this.limiter,
+      counters: this.counters,
+      deliver: (m) => this.deliver(m),
+      authenticate: this.authenticatePeer,
+    };
+    for (const [id, address] of peers) this.links.set(id, this.newLink(id, address));
   }
 
   /**
@@ -201,6 +211,36 @@ export class GrpcTransport implements Transport {
 
   onMessage(handler: (msg: Message) => void): void {
     this.handler = handler;
+  }
+
+  /**
+   * See `Transport.setPeers`. A removed peer's link is closed at once (its stream cancelled, its
+   * channel closed, its queue dropped and counted, no more reports about it) and a stream it had
+   * opened to us is ended with PERMISSION_DENIED. Ignored after `stop()`.
+   */
+  setPeers(peers: ReadonlyMap<NodeId, string>, opts: { readonly acceptUnlisted?: boolean } = {}): void {
+    if (this.state === 'stopped') return;
+    const selfId = this.policy.selfId;
+    const next = new Map<NodeId, PeerLink>();
+    for (const [id, address] of peers) {
+      if (id === selfId || next.has(id)) continue;
+      const link = this.links.get(id);
+      if (link === undefined) {
+        next.set(id, this.newLink(id, address));
+        continue;
+      }
+      if (link.address !== address) this.logger.info({ peer: id, address, previous: link.address }, 'peer address changed, redialling');
+      link.redial(address);
+      next.set(id, link);
+    }
+    for (const [id, link] of this.links) {
+      if (next.has(id)) continue;
+      link.retire();
+      this.logger.info({ peer: id }, 'peer removed, link closed');
+    }
+    this.links = next;
+    this.policy = peerPolicy(this.policy.clusterId, selfId, next.keys(), opts.acceptUnlisted ?? false);
+    for (const stream of [...this.inbound]) stream.endIfRefused();
   }
 
   onReport(handler: (report: PeerReport) => void): void {
@@ -244,9 +284,12 @@ export class GrpcTransport implements Transport {
       callback({ code: grpc.status.UNAVAILABLE, details: `raft transport of ${this.policy.selfId} is not running` });
       return;
     }
-    const host: InboundHost = { policy: this.policy, limiter: this.limiter, counters: this.counters, deliver: (m) => this.deliver(m), authenticate: this.authenticatePeer };
-    const stream = InboundStream.accept(call, callback, host, (s) => this.inbound.delete(s));
+    const stream = InboundStream.accept(call, callback, this.host, (s) => this.inbound.delete(s));
     if (stream !== null) this.inbound.add(stream);
+  }
+
+  private newLink(peerId: NodeId, address: string): PeerLink {
+    return new PeerLink({ ...this.linkOptions, peerId, address, credentials: this.credentials(peerId) });
   }
 
   private deliver(msg: Message): void {
