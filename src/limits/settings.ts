@@ -431,6 +431,12 @@ export const MAX_GRPC_MESSAGE_BYTES = 64 * MiB;
  */
 export const MAX_LEASE_PUSH_BYTES = GRPC_DEFAULT_RECEIVE_BYTES;
 
+/**
+ * Largest data-directory incarnation (`RaftStorage.incarnation`): incarnations are 1 to this, a
+ * uint32 on the wire (raft.proto) and 4 bytes on disk; 0 means none.
+ */
+export const MAX_INCARNATION = 2 ** 32 - 1;
+
 /** Longest a unary Workers.Lease call waits for ready jobs (`wait_ms`), ms. */
 export const MAX_LEASE_WAIT_MS = 60_000;
 

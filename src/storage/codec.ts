@@ -1,4 +1,5 @@
-import type { Entry, EntryType, HardState, SnapshotMeta } from '../raft/types.js';
+import type { ClusterMembership, Entry, EntryType, HardState, SnapshotMeta } from '../raft/types.js';
+import { checkMembership } from '../raft/index.js';
 import { ErrorCode } from '../errors/index.js';
 import { corrupt, refuse } from './failures.js';
 
@@ -123,23 +124,48 @@ export function decodeLogStart(value: Uint8Array, path: string): LogPosition {
   return { index: r['index'], term: r['term'] };
 }
 
+/**
+ * The snapshot record: its meta with the whole membership beside `voters` (`learners`, `addresses`
+ * and `incarnations` only when the membership has some, so a voters-only membership is stored as
+ * records were before they held more), and how its data is chunked.
+ */
 export function encodeSnapshotRecord(rec: SnapshotRecord): Uint8Array {
-  const { index, term, membership } = rec.meta;
-  return encodeJson({ index, term, voters: membership.voters, size: rec.size, chunks: rec.chunks, generation: rec.generation });
+  const { index, term, membership: m } = rec.meta;
+  const learners = m.learners ?? [];
+  return encodeJson({
+    index,
+    term,
+    voters: m.voters,
+    ...(learners.length > 0 ? { learners } : {}),
+    ...(m.addresses !== undefined && Object.keys(m.addresses).length > 0 ? { addresses: m.addresses } : {}),
+    ...(m.incarnations !== undefined && Object.keys(m.incarnations).length > 0 ? { incarnations: m.incarnations } : {}),
+    size: rec.size,
+    chunks: rec.chunks,
+    generation: rec.generation,
+  });
 }
 
+/** Reads what `encodeSnapshotRecord` wrote, and records from before (voters only, no generation). */
 export function decodeSnapshotRecord(value: Uint8Array, path: string): SnapshotRecord {
   const r = decodeJson(value, 'snapshot', path);
-  const voters = r['voters'];
+  const membership = Array.isArray(r['voters']) ? membershipOf(r) : 'no voters';
   if (
     !isCount(r['index']) || !isCount(r['term']) || !isCount(r['size']) || !isCount(r['chunks']) ||
     (r['generation'] !== undefined && !isCount(r['generation'])) ||
-    !Array.isArray(voters) || !voters.every(isId)
+    typeof membership === 'string'
   ) {
-    throw corrupt(path, 'the snapshot record is malformed');
+    throw corrupt(path, `the snapshot record is malformed${typeof membership === 'string' ? ` (membership: ${membership})` : ''}`);
   }
-  const meta: SnapshotMeta = { index: r['index'], term: r['term'], membership: { voters: [...voters] } };
+  const meta: SnapshotMeta = { index: r['index'], term: r['term'], membership };
   return { meta, size: r['size'], chunks: r['chunks'], generation: isCount(r['generation']) ? r['generation'] : 0 };
+}
+
+/** The membership of a snapshot record, by the core's rules; no `learners` when there are none, as written. */
+function membershipOf(r: Record<string, unknown>): ClusterMembership | string {
+  const m = checkMembership({ voters: r['voters'], learners: r['learners'], addresses: r['addresses'], incarnations: r['incarnations'] });
+  if (typeof m === 'string' || (m.learners ?? []).length > 0) return m;
+  const { learners: _none, ...rest } = m;
+  return rest;
 }
 
 /** Refuses a database written by a newer build or belonging to another node or cluster. */

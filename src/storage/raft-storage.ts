@@ -1,6 +1,7 @@
 import type { AbstractLevel } from 'abstract-level';
 import { randomInt } from 'node:crypto';
 import { ErrorCode, RaftJobsError, isRaftJobsError } from '../errors/index.js';
+import { MAX_INCARNATION } from '../limits/index.js';
 import type { Entry, HardState, Snapshot, SnapshotMeta } from '../raft/types.js';
 import {
   type LogPosition,
@@ -456,7 +457,7 @@ async function readIncarnation(db: StorageDatabase, path: string): Promise<numbe
     if (n === 0) throw corrupt(path, 'the incarnation record is zero');
     return n;
   }
-  const n = randomInt(1, 2 ** 32 - 1);
+  const n = randomInt(1, MAX_INCARNATION + 1);
   const value = new Uint8Array(4);
   new DataView(value.buffer).setUint32(0, n);
   await db.put<Uint8Array, Uint8Array>(INCARNATION_KEY, value, SYNCED_WRITE);

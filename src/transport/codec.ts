@@ -1,6 +1,8 @@
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { MAX_INCARNATION } from '../limits/index.js';
+import { checkMembership, type ClusterMembership } from '../raft/index.js';
 import type { Entry, EntryType, Message, SnapshotRequest } from '../raft/types.js';
 
 /**
@@ -66,6 +68,18 @@ function u64(n: number, field: string): number {
   return n;
 }
 
+/** An incarnation (uint32 on the wire): `min` (0 where it may be unknown, else 1) to `MAX_INCARNATION`. */
+function u32(n: number, field: string, min: 0 | 1): number {
+  if (!Number.isSafeInteger(n) || n < min || n > MAX_INCARNATION) throw malformed(`${field} must be an integer from ${min} to ${MAX_INCARNATION}, got ${n}`);
+  return n;
+}
+
+function membershipToWire(m: ClusterMembership): Record<string, unknown> {
+  const incarnations: Record<string, number> = {};
+  for (const [id, n] of Object.entries(m.incarnations ?? {})) incarnations[id] = u32(n, `membership.incarnations.${id}`, 1);
+  return { voters: [...m.voters], learners: [...(m.learners ?? [])], addresses: { ...m.addresses }, incarnations };
+}
+
 function entryToWire(e: Entry): Record<string, unknown> {
   const type = ENTRY_TYPE_TO_WIRE[e.type] as number | undefined;
   if (type === undefined) throw malformed(`unknown entry type ${String(e.type)}`);
@@ -93,16 +107,16 @@ function bodyToWire(msg: Message, withSnapshotData: boolean): Record<string, unk
         index: u64(msg.index, 'index'),
         hintIndex: u64(msg.hintIndex, 'hintIndex'),
         hintTerm: u64(msg.hintTerm, 'hintTerm'),
-        incarnation: msg.incarnation,
+        incarnation: u32(msg.incarnation, 'incarnation', 0),
       };
     case 'heartbeat':
       return { commit: u64(msg.commit, 'commit'), context: u64(msg.context, 'context') };
     case 'heartbeatResp':
-      return { context: u64(msg.context, 'context'), incarnation: msg.incarnation };
+      return { context: u64(msg.context, 'context'), incarnation: u32(msg.incarnation, 'incarnation', 0) };
     case 'snapshot': {
       const { meta, data } = msg.snapshot;
       return {
-        meta: { index: u64(meta.index, 'snapshot.index'), term: u64(meta.term, 'snapshot.term'), membership: { voters: [...meta.membership.voters] } },
+        meta: { index: u64(meta.index, 'snapshot.index'), term: u64(meta.term, 'snapshot.term'), membership: membershipToWire(meta.membership) },
         data: withSnapshotData ? data : EMPTY,
       };
     }
@@ -148,8 +162,12 @@ export function encodedLengthBound(msg: Message): number {
   let n = 128 + 3 * (msg.from.length + msg.to.length);
   if (msg.type === 'append') for (const e of msg.entries) n += 40 + e.data.length;
   if (msg.type === 'snapshot') {
+    const m = msg.snapshot.meta.membership;
     n += 64 + msg.snapshot.data.length;
-    for (const v of msg.snapshot.meta.membership.voters) n += 6 + 3 * v.length;
+    // A list item: tag, length, UTF-8. A map entry: tag, length, then a key and a value field.
+    for (const id of [...m.voters, ...(m.learners ?? [])]) n += 6 + 3 * id.length;
+    for (const [id, address] of Object.entries(m.addresses ?? {})) n += 18 + 3 * (id.length + address.length);
+    for (const id of Object.keys(m.incarnations ?? {})) n += 18 + 3 * id.length;
   }
   return n;
 }
@@ -309,6 +327,25 @@ function rec(v: unknown, field: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/**
+ * A membership as a receiver reads it (a decoded `Membership`, or one a memory transport copies):
+ * checked by the core's rules, canonical (map keys sorted), with no `learners` when there are none,
+ * so that what an older sender wrote (voters only) reads back as it was. A string says what is wrong.
+ */
+export function readMembership(raw: unknown): ClusterMembership | string {
+  const m = checkMembership(raw);
+  if (typeof m === 'string' || (m.learners ?? []).length > 0) return m;
+  const { learners: _none, ...rest } = m;
+  return rest;
+}
+
+function membershipFromWire(v: unknown): ClusterMembership {
+  const w = rec(v, 'snapshot.membership');
+  const m = readMembership({ voters: w['voters'], learners: w['learners'], addresses: w['addresses'], incarnations: w['incarnations'] });
+  if (typeof m === 'string') throw malformed(`snapshot membership: ${m}`);
+  return m;
+}
+
 function entryFromWire(v: unknown): Entry {
   const e = rec(v, 'entry');
   const type = ENTRY_TYPE_FROM_WIRE.get(e['type'] as number);
@@ -370,8 +407,6 @@ export function messageFromWire(v: unknown): Message {
     case 'snapshot': {
       const b = rec(m[kind], kind);
       const meta = rec(b['meta'], 'snapshot.meta');
-      const voters = rec(meta['membership'], 'snapshot.membership')['voters'];
-      if (!Array.isArray(voters)) throw malformed('snapshot voters');
       return {
         type: kind,
         ...env,
@@ -379,7 +414,7 @@ export function messageFromWire(v: unknown): Message {
           meta: {
             index: n64(meta['index'], 'snapshot.index'),
             term: n64(meta['term'], 'snapshot.term'),
-            membership: { voters: voters.map((id) => str(id, 'voter')) },
+            membership: membershipFromWire(meta['membership']),
           },
           data: bytesOf(b['data'], 'snapshot.data'),
         },

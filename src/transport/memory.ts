@@ -3,7 +3,7 @@ import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { LIMITS } from '../limits/index.js';
 import type { Message, NodeId } from '../raft/types.js';
 import { realClock } from './clock.js';
-import { encodedLengthBound, encodeMessage, frameHeaderBytes, messageCost } from './codec.js';
+import { encodedLengthBound, encodeMessage, frameHeaderBytes, messageCost, readMembership } from './codec.js';
 import { LogLimiter } from './log-limiter.js';
 import { BoundedQueue } from './queue.js';
 import { TOO_LARGE_DROPPED, type PeerQueueStats, type PeerReport, type Transport, type TransportClock, type TransportStats } from './types.js';
@@ -62,7 +62,9 @@ function wireCopy(msg: Message): Message {
     case 'snapshot': {
       const { type, from, to, term } = msg;
       const { index, term: t, membership } = msg.snapshot.meta;
-      const meta = { index, term: t, membership: { voters: [...membership.voters] } };
+      // As a gRPC receiver reads it; one it would reject as malformed travels as a plain copy.
+      const read = readMembership(membership);
+      const meta = { index, term: t, membership: typeof read === 'string' ? structuredClone(membership) : read };
       return { type, from, to, term, snapshot: { meta, data: new Uint8Array(msg.snapshot.data) } };
     }
     case 'timeoutNow': {

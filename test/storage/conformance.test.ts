@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRaftJobsError } from '../../src/errors/index.js';
-import type { Entry, HardState, Snapshot } from '../../src/raft/types.js';
+import type { ClusterMembership, Entry, HardState, Snapshot } from '../../src/raft/types.js';
 import { type RaftStorage, SNAPSHOT_CHUNK_BYTES } from '../../src/storage/index.js';
 import {
   type Harness,
@@ -227,6 +227,40 @@ describe.each<HarnessFactory>([memoryHarness, levelHarness])('RaftStorage confor
     await storage.saveSnapshot(next);
     expectSnapshot(await storage.loadSnapshot(), next);
     expect(await storage.db.get<Uint8Array, Uint8Array>(chunk(0), VIEW)).toBeUndefined();
+  });
+
+  it("stores a snapshot's whole membership (voters, learners, addresses, incarnations) across a restart", async () => {
+    const membership: ClusterMembership = {
+      voters: ['n2', 'n1', 'n3'],
+      learners: ['n4', 'n5'],
+      addresses: { n1: '10.0.0.1:7001', n4: '[::1]:7004' },
+      incarnations: { n1: 1, n3: 2 ** 32 - 1, n4: 42 },
+    };
+    const snap: Snapshot = { meta: { index: 9, term: 3, membership }, data: patternBytes(SNAPSHOT_CHUNK_BYTES + 1, 6) };
+    await storage.saveSnapshot(snap);
+    expectSnapshot(await storage.loadSnapshot(), snap);
+    await restart();
+    expectSnapshot(await storage.loadSnapshot(), snap);
+    expect((await storage.load()).snapshot).toStrictEqual(snap.meta);
+  });
+
+  it('reads a snapshot record of the shape written before memberships held more than voters, and writes a voters-only one in that shape', async () => {
+    const old = { index: 7, term: 2, voters: ['n1', 'n2'], size: 0, chunks: 0, generation: 0 };
+    await storage.db.put<Uint8Array, Uint8Array>(Uint8Array.of(0x73, 0x00), new TextEncoder().encode(JSON.stringify(old)), VIEW);
+    await restart();
+    expect(await storage.loadSnapshot()).toStrictEqual({ meta: { index: 7, term: 2, membership: { voters: ['n1', 'n2'] } }, data: new Uint8Array(0) });
+
+    await storage.saveSnapshot(makeSnapshot(8, 2, patternBytes(10)));
+    const raw = await storage.db.get<Uint8Array, Uint8Array>(Uint8Array.of(0x73, 0x00), VIEW);
+    expect(Object.keys(JSON.parse(new TextDecoder().decode(raw)) as object)).toEqual(['index', 'term', 'voters', 'size', 'chunks', 'generation']);
+  });
+
+  it('refuses a snapshot record whose membership breaks the rules as STORAGE_CORRUPT, naming the problem', async () => {
+    const record = { index: 7, term: 2, voters: ['n1', 'n2'], learners: ['n2'], size: 0, chunks: 0, generation: 0 };
+    await storage.db.put<Uint8Array, Uint8Array>(Uint8Array.of(0x73, 0x00), new TextEncoder().encode(JSON.stringify(record)), VIEW);
+    await storage.close();
+    const err = await rejectsWith(harness.open(), 'STORAGE_CORRUPT');
+    expect(String(err)).toMatch(/membership: an id appears twice/);
   });
 
   it('handles many entries, a long truncation and a restart', async () => {

@@ -3,9 +3,10 @@ import { pino } from 'pino';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { isRaftJobsError } from '../../src/errors/index.js';
-import type { HeartbeatRequest, Message } from '../../src/raft/types.js';
+import { MAX_INCARNATION } from '../../src/limits/index.js';
+import type { ClusterMembership, HeartbeatRequest, Message, SnapshotRequest } from '../../src/raft/types.js';
 import { SnapshotAssembler } from '../../src/transport/assembler.js';
-import { chunkFromWire, decodeFrame, encodeMessage, FrameBuilder, messageCost, messageFromWire } from '../../src/transport/codec.js';
+import { chunkFromWire, decodeFrame, encodedLengthBound, encodeMessage, FrameBuilder, messageCost, messageFromWire } from '../../src/transport/codec.js';
 import { backoffDelay, RAFT_PROTO_PATH } from '../../src/transport/index.js';
 import { LogLimiter } from '../../src/transport/log-limiter.js';
 import { BoundedQueue } from '../../src/transport/queue.js';
@@ -67,6 +68,64 @@ describe('codec', () => {
     expect(code(decode({ from: 'a', to: 'b', term: 1, append: { entries: [{ index: 1, term: 1, type: 0 }] } }))).toBe('INVALID_ARGUMENT');
     expect(code(decode({ from: 'a', to: 'b', term: 1, timeoutNow: {} }))).toBeNull();
     expect(code(() => decodeFrame(Uint8Array.from([0xff, 0xff, 0xff])))).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('codec: snapshot membership', () => {
+  const decode = (bytes: Uint8Array): Message => messageFromWire(RaftMessage.decode(bytes));
+  const withMembership = (membership: ClusterMembership): SnapshotRequest => {
+    const snap = snapshotMessage('n1', 'n2', patternBytes(10));
+    return { ...snap, snapshot: { ...snap.snapshot, meta: { ...snap.snapshot.meta, membership } } };
+  };
+  const full: ClusterMembership = {
+    voters: ['n2', 'n1'],
+    learners: ['n3'],
+    addresses: { n1: '10.0.0.1:7001', n3: 'host-3:7003' },
+    incarnations: { n1: 1, n2: MAX_INCARNATION, n3: 99 },
+  };
+
+  it('carries voters, learners, addresses and incarnations both ways', () => {
+    expect(decode(encodeMessage(withMembership(full)))).toStrictEqual(withMembership(full));
+  });
+
+  it('reads what an older sender wrote (voters only) as it was', () => {
+    const old = RaftMessage.encode({ from: 'n1', to: 'n2', term: 9, snapshot: { meta: { index: 5, term: 4, membership: { voters: ['n1', 'n2'] } }, data: new Uint8Array(0) } }).finish();
+    expect(decode(old)).toMatchObject({ type: 'snapshot', snapshot: { meta: { membership: { voters: ['n1', 'n2'] } } } });
+    expect((decode(old) as SnapshotRequest).snapshot.meta.membership).toStrictEqual({ voters: ['n1', 'n2'] });
+    // Empty learners and maps are left out, as an old receiver would see them.
+    const sparse = withMembership({ voters: ['n1'], learners: [], addresses: {}, incarnations: {} });
+    expect((decode(encodeMessage(sparse)) as SnapshotRequest).snapshot.meta.membership).toStrictEqual({ voters: ['n1'] });
+  });
+
+  it('rejects a decoded membership that breaks the rules, naming the problem', () => {
+    const bad = (membership: Record<string, unknown>) => () =>
+      decode(RaftMessage.encode({ from: 'n1', to: 'n2', term: 9, snapshot: { meta: { index: 5, term: 4, membership }, data: new Uint8Array(0) } }).finish());
+    expect(code(bad({ voters: ['n1', 'n2'], learners: ['n2'] }))).toBe('INVALID_ARGUMENT');
+    expect(code(bad({ voters: ['n1', ''] }))).toBe('INVALID_ARGUMENT');
+    expect(code(bad({ voters: ['n1'], addresses: { n4: 'x:1' } }))).toBe('INVALID_ARGUMENT');
+    expect(code(bad({ voters: ['n1'], incarnations: { n1: 0 } }))).toBe('INVALID_ARGUMENT');
+    expect(bad({ voters: ['n1'], incarnations: { n9: 3 } })).toThrow(/snapshot membership: incarnations names n9, not a member/);
+  });
+
+  it('refuses to encode an incarnation a uint32 cannot carry (or 0 in a membership)', () => {
+    const resp: Message = { type: 'heartbeatResp', from: 'a', to: 'b', term: 1, context: 1, incarnation: MAX_INCARNATION };
+    expect(code(() => encodeMessage(resp))).toBeNull();
+    expect(code(() => encodeMessage({ ...resp, incarnation: MAX_INCARNATION + 1 }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => encodeMessage({ ...resp, incarnation: -1 }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => encodeMessage({ type: 'appendResp', from: 'a', to: 'b', term: 1, success: true, index: 1, hintIndex: 0, hintTerm: 0, incarnation: 2 ** 40 }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => encodeMessage(withMembership({ voters: ['n1'], incarnations: { n1: MAX_INCARNATION + 1 } })))).toBe('INVALID_ARGUMENT');
+    expect(code(() => encodeMessage(withMembership({ voters: ['n1'], incarnations: { n1: 0 } })))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('encodedLengthBound covers every membership field', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `nœud-${'é'.repeat(i)}`);
+    const big = withMembership({
+      voters: ids.slice(0, 20),
+      learners: ids.slice(20),
+      addresses: Object.fromEntries(ids.map((id, i) => [id, `hôte-${'ü'.repeat(i)}:${7000 + i}`])),
+      incarnations: Object.fromEntries(ids.map((id) => [id, MAX_INCARNATION])),
+    });
+    for (const msg of [big, withMembership(full)]) expect(encodedLengthBound(msg)).toBeGreaterThanOrEqual(encodeMessage(msg).length);
   });
 });
 

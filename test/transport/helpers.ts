@@ -61,6 +61,25 @@ export function everyVariant(from: NodeId, to: NodeId): Message[] {
     { type: 'heartbeatResp', from, to, term: 8, context: 17, incarnation: 12345 },
     { type: 'snapshot', from, to, term: 9, snapshot: { meta: { index: 0, term: 0, membership: { voters: [] } }, data: new Uint8Array(0) } },
     snapshotMessage(from, to, patternBytes(300 * KiB, 3)),
+    {
+      type: 'snapshot',
+      from,
+      to,
+      term: 9,
+      snapshot: {
+        meta: {
+          index: 77,
+          term: 9,
+          membership: {
+            voters: ['n3', 'n1', 'n2'],
+            learners: ['n5', 'nœud-4'],
+            addresses: { n1: '10.0.0.1:7001', 'nœud-4': '[::1]:7004' },
+            incarnations: { n1: 1, n2: 0xffffffff, n5: 123_456 },
+          },
+        },
+        data: patternBytes(100, 9),
+      },
+    },
     { type: 'timeoutNow', from, to, term: 9 },
   ];
 }
