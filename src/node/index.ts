@@ -25,3 +25,6 @@ export {
   type SlotSchedule,
   type SlotSpec,
 } from './schedule-slots.js';
+/** The membership as the node layer hands it on (the Raft core's types; src/server does not import src/raft). */
+export { isMember, members } from '../raft/index.js';
+export type { ClusterMembership, MembershipChange } from '../raft/index.js';

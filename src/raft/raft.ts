@@ -606,7 +606,10 @@ export class Raft {
       this.vote === m.from || (this.vote === null && this.leaderId === null) || (pre && m.term > this.term);
     // A pre-vote is granted only where the vote would be (the rejoin guard included): a pre-vote
     // the real vote then refuses only lets a candidate that cannot win bump everyone's term.
-    const granted = canVote && this.voteGuardTicks === 0 && this.rejoinAllows(m.term) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    // A node outside its own membership (joining, or back from an empty disk and not added again
+    // yet) may have voted under its id before and forgotten it: it grants nothing. (A learner the
+    // candidate believes promoted does vote: it lost nothing.)
+    const granted = canVote && isMember(this.membership, this.id) && this.voteGuardTicks === 0 && this.rejoinAllows(m.term) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     const respType = pre ? 'preVoteResp' : 'voteResp';
     if (granted) {
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true });
@@ -978,8 +981,14 @@ export class Raft {
       const pr = this.progress.get(id);
       if (pr !== undefined && (best === undefined || pr.match > best.match)) best = pr;
     }
-    if (best !== undefined && best.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to: best.id, term: this.term });
-    else if (best !== undefined) this.sendAppend(best.id, true);
+    // It holds the committed removal; what it lacks goes just ahead of the TimeoutNow on the same
+    // link (entries after the removal, proposed here, may be lost either way: their callers learn
+    // OUTCOME_UNKNOWN). A target whose log is still behind loses its election and an ordinary one
+    // follows.
+    if (best !== undefined) {
+      if (best.match < this.log.lastIndex()) this.sendAppend(best.id, true);
+      this.send({ type: 'timeoutNow', from: this.id, to: best.id, term: this.term });
+    }
     this.becomeFollower(this.term, null);
   }
 

@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { NodeStatus, WorkerRegistry } from '../node/index.js';
-import { isMember, members, type ClusterMembership, type MembershipChange } from '../raft/index.js';
+import { isMember, members, type ClusterMembership, type MembershipChange } from '../node/index.js';
 import type { AddressBook } from './peer-directory.js';
 import { toServiceError } from './errors.js';
 import { adminServices, type wire } from '../protocol/index.js';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { changeMembersOnLeader } from '../client/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode } from '../node/index.js';
-import { isMember } from '../raft/index.js';
+import { isMember } from '../node/index.js';
 
 /** Every attempt to be added waits at most this long, ms, before the next round. */
 const ATTEMPT_MS = 15_000;

@@ -72,6 +72,7 @@ export async function startNode(
     ...(authenticatePeer === undefined ? {} : { authenticatePeer }),
     clusterId: config.clusterId,
     selfId: nodeId,
+    selfAddress: me.address,
     peers,
     logger: logger.child({ component: 'transport' }),
     maxMessageBytes: config.limits.maxPeerMessageBytes,
@@ -131,7 +132,13 @@ export async function startNode(
   // Peers follow the membership: members added later are dialled at the address they were added
   // with, removed ones dropped; a node outside the membership (joining) hears from any sender.
   const directory = new PeerDirectory(config, nodeId, () => node.membership(), overrides);
-  const syncPeers = (): void => transport.setPeers(directory.peers(), { acceptUnlisted: directory.outsider() });
+  // A node on an empty disk accepts unlisted senders too: its config may predate the members now
+  // leading, and the leader must hear its replies to tell it apart (and refuse it when it lost its disk).
+  const syncPeers = (): void => {
+    const s = node.status({ digest: false });
+    const empty = s.lastLogIndex === 0 && s.snapshotIndex === 0;
+    transport.setPeers(directory.peers(), { acceptUnlisted: directory.outsider() || empty });
+  };
   syncPeers();
   const offMembership = node.onMembershipChange(syncPeers);
 
@@ -228,9 +235,12 @@ export function nodeServerOptions(config: Config, auth?: NodeAuth): grpc.ServerO
   };
 }
 
-/** Nothing on disk yet: no term, vote, entry or snapshot (a new data directory). */
+/**
+ * No log on disk yet: no entry and no snapshot, so no membership either (a new data directory, or
+ * one that only saw terms go by: a node refused for a lost disk, say, before it was added again).
+ */
 function isEmpty(stored: Awaited<ReturnType<RaftStorage['load']>>): boolean {
-  return stored.hardState.term === 0 && stored.hardState.vote === null && stored.entries.length === 0 && stored.snapshot === null;
+  return stored.entries.length === 0 && stored.snapshot === null;
 }
 
 /** A leader about to stop hands leadership to a caught-up follower, so clients see no election gap. */

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import { isMember } from '../raft/index.js';
+import { isMember } from '../node/index.js';
 import { findNode, type Config, type Identity } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, WorkerRegistry } from '../node/index.js';

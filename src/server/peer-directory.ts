@@ -1,5 +1,7 @@
 import type { Config } from '../config/index.js';
-import { isMember, members, type ClusterMembership, type NodeId } from '../raft/index.js';
+import { isMember, members, type ClusterMembership } from '../node/index.js';
+
+type NodeId = string;
 
 /** Looks up one address by node id: the one method of a map the forwarder needs. */
 export interface AddressBook {

@@ -147,6 +147,7 @@ describe('environment overrides', () => {
     RAFTJOBS_KEEPALIVE_TIMEOUT_MS: ['250', (c) => c.server.keepaliveTimeoutMs, 250],
     RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
     RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
+    RAFTJOBS_AUTO_PROMOTE: ['false', (c) => c.membership.autoPromote, false],
     // On, auth needs tokens (a config problem without any); off is what a deployment's variable would override to.
     RAFTJOBS_AUTH_ENABLED: ['false', (c) => c.auth.enabled, false],
     RAFTJOBS_METRICS_REQUIRE_TOKEN: ['true', (c) => c.auth.metricsRequireToken, true],

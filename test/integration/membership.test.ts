@@ -78,6 +78,7 @@ beforeAll(async () => {
     },
   });
   open.push({ close: () => worker.close({ timeoutMs: 5000 }) });
+  await worker.start();
   load = new Load(client);
   await poll(() => (load.acked.length > 20 ? true : undefined), { description: 'the load to run', timeoutMs: 20_000 });
 }, 60_000);
@@ -131,7 +132,7 @@ async function waitForShape(want: string): Promise<MembersInfo> {
 
 const LIMIT_MS = 10_000;
 
-describe('membership changes on a real cluster under load', () => {
+describe('membership changes on a real cluster under load', { timeout: 90_000 }, () => {
   it('grows from three to five: each new node joins as a learner and is promoted once caught up', async () => {
     onFailure();
     load.mark('grow to five');
@@ -218,7 +219,7 @@ describe('membership changes on a real cluster under load', () => {
     expect(acked.length).toBeGreaterThan(100);
     await poll(() => (acked.every((id) => completed.has(id)) ? true : undefined), {
       description: 'every acknowledged job to complete',
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
       diagnostics: () => `${acked.filter((id) => !completed.has(id)).length} of ${acked.length} not completed`,
     });
     const stats = await client.stats();

@@ -1,8 +1,9 @@
 /**
  * The node driver in one process: three `RaftNode`s running the real job state machine over the
  * in-memory network and storage twins. Proposals from concurrent callers share log entries and
- * every replica converges; a follower that comes back with an empty disk after the leader
- * compacted its log is sent the snapshot (read back from the leader's storage) and converges too.
+ * every replica converges; a follower that comes back with an empty disk is refused until it is
+ * removed and added again, and is then sent the snapshot (read back from the leader's storage)
+ * and converges too.
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,12 +35,12 @@ async function stop(m: Member): Promise<void> {
   await m.storage.close();
 }
 
-async function startMember(network: MemoryNetwork, id: string, extra: { onFatal?: (err: Error) => void; storage?: RaftStorage; maxEntryBytes?: number } = {}): Promise<Member> {
+async function startMember(network: MemoryNetwork, id: string, extra: { onFatal?: (err: Error) => void; storage?: RaftStorage; maxEntryBytes?: number; join?: boolean } = {}): Promise<Member> {
   const storage = extra.storage ?? (await openMemoryStorage({ clusterId: CLUSTER, nodeId: id }));
   const app = new JobsApp();
   const node = await RaftNode.start<Command, CommandResult>({
     id,
-    voters: [...IDS],
+    voters: extra.join === true ? [] : [...IDS],
     storage,
     transport: new MemoryTransport({ network, clusterId: CLUSTER, selfId: id, peers: IDS }),
     app,
@@ -74,6 +75,28 @@ async function converged(members: readonly Member[]): Promise<string> {
     },
     { timeoutMs: 10_000, intervalMs: 10 },
   );
+}
+
+/**
+ * `lost` comes back on an empty disk under its old id: the leader, which recorded its data
+ * directory in the membership, refuses it (sends it nothing of the log) until the operator removes
+ * it and adds it again with its new one; it then catches up and the leader promotes it. Returns it.
+ */
+async function replaceDisk(network: MemoryNetwork, leader: Member, lost: Member): Promise<Member> {
+  await poll(() => (leader.node.membership().incarnations?.[lost.id] === lost.storage.incarnation ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
+  await stop(lost);
+  running.splice(running.indexOf(lost), 1);
+  const back = await startMember(network, lost.id);
+  expect(back.storage.incarnation).not.toBe(lost.storage.incarnation);
+  await poll(() => (leader.node.status().peers.find((p) => p.id === lost.id)?.refused === true ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
+  expect(back.node.status().lastLogIndex).toBe(0);
+  await leader.node.changeMembership({ kind: 'remove', id: lost.id });
+  await stop(back);
+  running.splice(running.indexOf(back), 1);
+  const joined = await startMember(network, lost.id, { join: true, storage: await openMemoryStorage({ clusterId: CLUSTER, nodeId: lost.id }) });
+  await leader.node.changeMembership({ kind: 'addLearner', id: lost.id, incarnation: joined.storage.incarnation });
+  await poll(() => (leader.node.membership().voters.includes(lost.id) ? true : undefined), { timeoutMs: 10_000, intervalMs: 10 });
+  return joined;
 }
 
 function submit(n: number): Command {
@@ -123,18 +146,16 @@ describe('RaftNode over the in-memory twins', () => {
     }
   });
 
-  it('sends a follower that lost its disk the snapshot from the leader’s storage, and it converges', async () => {
+  it('a follower that lost its disk is refused; removed and added again, it is sent the snapshot from the leader’s storage and converges', async () => {
     const network = new MemoryNetwork();
     const members = await Promise.all(IDS.map((id) => startMember(network, id)));
     const leader = await leaderOf(members);
     const lost = members.find((m) => m !== leader) as Member;
-    await stop(lost);
-    running.splice(running.indexOf(lost), 1);
     // Enough entries one by one for the leader to snapshot and compact past the lost node's log.
     for (let i = 0; i < 60; i++) await leader.node.propose(submit(i));
     await poll(() => (leader.node.status().firstLogIndex > 10 ? true : undefined), { timeoutMs: 10_000, intervalMs: 10 });
 
-    const wiped = await startMember(network, lost.id);
+    const wiped = await replaceDisk(network, leader, lost);
     const all = members.map((m) => (m === lost ? wiped : m));
     const digest = await converged(all);
     expect(wiped.node.status().snapshotIndex).toBeGreaterThan(0);
@@ -168,7 +189,7 @@ describe('RaftNode liveness', () => {
     expect(leader.node.isLeader()).toBe(true);
   });
 
-  it('a follower wiped under a stable leader (no compaction involved) rejoins with the same state', async () => {
+  it('a follower wiped under a stable leader (no compaction involved) is refused, then removed and added again, and ends with the same state', async () => {
     const network = new MemoryNetwork();
     const members = await Promise.all(IDS.map((id) => startMember(network, id)));
     const leader = await leaderOf(members);
@@ -176,10 +197,7 @@ describe('RaftNode liveness', () => {
     await converged(members);
     const term = leader.node.status().term;
     const lost = members.find((m) => m !== leader) as Member;
-    await stop(lost);
-    running.splice(running.indexOf(lost), 1);
-    const wiped = await startMember(network, lost.id);
-    expect(wiped.storage.incarnation).not.toBe(lost.storage.incarnation);
+    const wiped = await replaceDisk(network, leader, lost);
     const all = members.map((m) => (m === lost ? wiped : m));
     // Idle, then one more proposal: the wiped node must end with everything.
     await leader.node.propose(submit(99));

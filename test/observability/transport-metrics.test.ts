@@ -25,6 +25,7 @@ describe('transport metrics', () => {
       pid: 1,
       peers: [],
       contacts: [],
+      membership: { voters: ['n1', 'n2', 'n3'] },
     };
     m.bind({ status: () => status, queueStats: () => [], peers: () => peers });
     const lines = async (): Promise<string[]> => (await m.metrics()).split('\n').filter((l) => l.startsWith('raftjobs_transport_'));

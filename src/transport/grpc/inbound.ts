@@ -14,6 +14,8 @@ export interface InboundHost {
   readonly counters: { received: number; rejected: number };
   /** Counts and hands a validated message to the `onMessage` handler. */
   deliver(msg: Message): void;
+  /** An accepted stream from a sender the policy does not list, which said where it listens. */
+  unlisted(from: NodeId, address: string): void;
   /** See `GrpcTransportOptions.authenticatePeer`; null: no check. */
   readonly authenticate: ((call: grpc.ServerReadableStream<Buffer, PeerAck>, from: NodeId) => string | null) | null;
 }
@@ -90,6 +92,8 @@ export class InboundStream {
     }
     const stream = new InboundStream(call, callback, from, host, onClosed);
     call.sendMetadata(new grpc.Metadata());
+    const address = firstValue(call.metadata, PeerMetadata.Address);
+    if (!policy.peers.has(from) && address !== '') host.unlisted(from, address);
     return stream;
   }
 

@@ -24,6 +24,8 @@ export interface PeerLinkOptions {
   readonly address: string;
   readonly clusterId: string;
   readonly selfId: NodeId;
+  /** Sent in the handshake (`x-raft-address`) when set. */
+  readonly selfAddress?: string | undefined;
   readonly logger: Logger;
   readonly limiter: LogLimiter;
   readonly clock: TransportClock;
@@ -216,6 +218,7 @@ export class PeerLink {
     metadata.set(PeerMetadata.Protocol, String(PEER_PROTOCOL_VERSION));
     metadata.set(PeerMetadata.From, this.o.selfId);
     metadata.set(PeerMetadata.To, this.o.peerId);
+    if (this.o.selfAddress !== undefined) metadata.set(PeerMetadata.Address, this.o.selfAddress);
     let settle: () => void = () => undefined;
     const done = new Promise<void>((resolve) => {
       settle = resolve;

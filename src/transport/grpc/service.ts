@@ -15,6 +15,8 @@ export const PeerMetadata = {
   Protocol: 'x-raft-protocol',
   From: 'x-raft-from',
   To: 'x-raft-to',
+  /** Where the sender listens for peers (optional): a receiver that does not list it dials back there (see `acceptUnlisted`). */
+  Address: 'x-raft-address',
 } as const;
 
 const method = raftPeerReflection.methods['Stream'];

@@ -54,6 +54,12 @@ export interface GrpcTransportOptions {
    * `setPeers` accepts them. Default: no check (plaintext).
    */
   readonly authenticatePeer?: (call: grpc.ServerReadableStream<Buffer, PeerAck>, from: NodeId) => string | null;
+  /**
+   * This node's own peer address, sent in every stream's handshake. A node that accepts unlisted
+   * senders (`setPeers`' `acceptUnlisted`: one joining, or started on an empty disk) dials back
+   * a sender at the address it gave, so a leader it was not told about hears its replies.
+   */
+  readonly selfAddress?: string;
   /** Default `realClock`. */
   readonly clock?: TransportClock;
   /** Jitter source in [0, 1). Default `Math.random`. */
@@ -155,6 +161,7 @@ export class GrpcTransport implements Transport {
     this.linkOptions = {
       clusterId: options.clusterId,
       selfId: options.selfId,
+      selfAddress: options.selfAddress,
       logger: this.logger,
       limiter: this.limiter,
       clock,
@@ -176,6 +183,7 @@ export class GrpcTransport implements Transport {
       limiter: this.limiter,
       counters: this.counters,
       deliver: (m) => this.deliver(m),
+      unlisted: (from, address) => this.learn(from, address),
       authenticate: this.authenticatePeer,
     };
     for (const [id, address] of peers) this.links.set(id, this.newLink(id, address));
@@ -286,6 +294,13 @@ export class GrpcTransport implements Transport {
     }
     const stream = InboundStream.accept(call, callback, this.host, (s) => this.inbound.delete(s));
     if (stream !== null) this.inbound.add(stream);
+  }
+
+  /** An unlisted sender we accepted told us where it listens: dial it there until `setPeers` says otherwise. */
+  private learn(from: NodeId, address: string): void {
+    if (this.state !== 'running' || this.links.has(from)) return;
+    this.logger.info({ peer: from, address }, 'dialling back a peer this node does not list (it is not a member yet)');
+    this.links.set(from, this.newLink(from, address));
   }
 
   private newLink(peerId: NodeId, address: string): PeerLink {
