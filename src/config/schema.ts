@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO, type NumberSetting } from '../limits/index.js';
-import { isUnspecifiedHost, parseHostPort } from './address.js';
+import { isUnspecifiedHost, parseHostPort, parseHttpAddress } from './address.js';
 import { TokenSchema } from './auth.js';
 
 const L = LIMITS;
@@ -57,6 +57,10 @@ export const CONFIG_DEFAULTS = {
   dashboard: {
     actionsEnabled: L.dashboardActionsEnabled.default,
   },
+  http: {
+    allowInsecureRemote: L.httpAllowInsecureRemote.default,
+    requireClientCertificate: L.httpRequireClientCertificate.default,
+  },
   auth: {
     enabled: false,
     tokens: [],
@@ -87,10 +91,16 @@ const hostPort = (dialable: boolean) =>
     }
   });
 
+/** `host:port`, or a bare port for loopback (see `parseHttpAddress`). */
+const httpAddress = z.string().superRefine((text, ctx) => {
+  const parsed = parseHttpAddress(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
 const NodeSchema = z.strictObject({
   id: z.string().regex(NODE_ID_PATTERN, { error: 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit' }),
   address: hostPort(true),
-  httpAddress: hostPort(false).optional(),
+  httpAddress: httpAddress.optional(),
 });
 
 const RaftSchema = z.strictObject({
@@ -162,6 +172,12 @@ const DashboardSchema = z.strictObject({
   actionsEnabled: flag(L.dashboardActionsEnabled),
 });
 
+/** The node's HTTP port (dashboard, /metrics, /healthz, /readyz); who may reach it is checked with the cross-field rules. */
+const HttpSchema = z.strictObject({
+  allowInsecureRemote: flag(L.httpAllowInsecureRemote),
+  requireClientCertificate: flag(L.httpRequireClientCertificate),
+});
+
 /**
  * TLS for the node's one gRPC port (peers, clients, workers). Paths are relative to the config
  * file. Node `id` uses `<certsDir>/node-<id>.crt` and `.key`, as `raftjobs certs issue --node ID`
@@ -195,6 +211,7 @@ export const ConfigFileSchema = z.strictObject({
   server: ServerSchema.prefault({}),
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
+  http: HttpSchema.prefault({}),
   tls: TlsSchema.optional(),
   auth: AuthSchema.prefault({}),
 });

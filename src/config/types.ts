@@ -6,8 +6,16 @@ export interface NodeConfig {
   readonly id: string;
   /** `host:port` of the node's gRPC server: peers' Raft traffic and client/worker calls. */
   readonly address: string;
-  /** `host:port` for metrics and dashboard HTTP, when the node serves them. */
+  /**
+   * `host:port` of the node's HTTP server (metrics, health, dashboard) as others dial it, when the
+   * node serves one. A bare port in the file reads as `127.0.0.1:<port>`.
+   */
   readonly httpAddress?: string;
+  /**
+   * `host:port` the HTTP server binds, present with `httpAddress`: the same IP when the file gives
+   * one (`0.0.0.0` or `[::]` for every interface), else 127.0.0.1 (a bare port or a host name).
+   */
+  readonly httpListen?: string;
 }
 
 /**
@@ -175,6 +183,23 @@ export interface DashboardConfig {
 }
 
 /**
+ * Who may reach a node's HTTP port. An `httpAddress` beyond loopback needs something that checks
+ * the caller, `auth.enabled` (tokens) or `requireClientCertificate`, or `allowInsecureRemote`;
+ * otherwise the config is refused at load. With a `tls` section the port serves HTTPS with the
+ * node's certificate.
+ */
+export interface HttpConfig {
+  /** Serve beyond loopback even though nothing checks who asks (logged as a warning). Default false. */
+  readonly allowInsecureRemote: boolean;
+  /**
+   * Needs a `tls` section: the HTTPS port refuses a TLS handshake without a client certificate
+   * from the cluster CA. The certificate grants no role: with auth on, a token is still needed.
+   * Default false (none is asked for, so browsers do not prompt).
+   */
+  readonly requireClientCertificate: boolean;
+}
+
+/**
  * TLS on the node's gRPC port: peers authenticate each other by certificate (mutual TLS, each
  * certificate naming its node id as `raftjobs://node/<id>`), clients and workers by the CA.
  * Absent: everything is plaintext (local development only).
@@ -239,6 +264,7 @@ export interface Config {
   /** Hard deadline for an orderly shutdown, after which the process exits anyway, ms. Default 10000. */
   readonly shutdownTimeoutMs: number;
   readonly dashboard: DashboardConfig;
+  readonly http: HttpConfig;
   /** Absent: plaintext. */
   readonly tls?: TlsConfig;
   readonly auth: AuthConfig;

@@ -258,6 +258,16 @@ export const LIMITS = {
     doc: 'Let the dashboard retry and cancel jobs; off, it is read-only.',
     config: 'dashboard.actionsEnabled', env: 'RAFTJOBS_DASHBOARD_ACTIONS',
   },
+  httpAllowInsecureRemote: {
+    kind: 'boolean', default: false,
+    doc: 'Let an httpAddress beyond loopback serve although nothing checks who asks (auth off, no client certificate required); refused at load otherwise.',
+    config: 'http.allowInsecureRemote', env: 'RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE',
+  },
+  httpRequireClientCertificate: {
+    kind: 'boolean', default: false,
+    doc: 'With a tls section, the HTTPS port refuses connections without a client certificate from the cluster CA.',
+    config: 'http.requireClientCertificate', env: 'RAFTJOBS_HTTP_REQUIRE_CLIENT_CERTIFICATE',
+  },
 
   // ------------------------------------------------- job state machine (src/jobs/options.ts only)
   maxQueuesPerLease: {

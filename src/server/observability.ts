@@ -68,14 +68,14 @@ export class NodeObservability {
   }
 
   /**
-   * Serve `/metrics`, `/healthz`, `/readyz` and the dashboard on the node's `httpAddress`; does
-   * nothing when it has none.
+   * Serve `/metrics`, `/healthz`, `/readyz` and the dashboard on the node's `httpListen`; does
+   * nothing when it has no `httpAddress`.
    *
    * @throws RaftJobsError CONFIG_INVALID when the address cannot be bound.
    */
   async startHttp(node: JobNode, workers: WorkerRegistry, auth: { authenticate(token: string): Identity | null } | null = null): Promise<string | null> {
     this.auth = auth === null || !this.config.auth.enabled ? null : { authenticate: (t) => auth.authenticate(t), metricsRequireToken: this.config.auth.metricsRequireToken, healthRequireToken: this.config.auth.healthRequireToken };
-    const address = findNode(this.config, this.nodeId).httpAddress;
+    const address = findNode(this.config, this.nodeId).httpListen;
     if (address === undefined) return null;
     const voters = new Set(this.config.nodes.map((n) => n.id));
     const readiness = (): Readiness => {
