@@ -58,7 +58,7 @@ export async function startNode(
     maxMessageBytes: config.limits.maxPeerMessageBytes,
   });
   const r = config.raft;
-  const obs = new NodeObservability(config, nodeId, logger, tls.dial);
+  const obs = new NodeObservability(config, nodeId, logger, tls.dial, tls.httpTls(config.http.requireClientCertificate));
   let node: JobNode;
   try {
     node = await JobNode.start({

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { HttpTls } from '../observability/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { callerCertificate, nodeChannelCredentials, nodeIdentityProblem, nodeServerCredentials, nodeTlsFiles, readTlsMaterial, ReloadableCertificates, type TlsFiles } from '../tls/index.js';
 
@@ -46,6 +47,16 @@ export class NodeTls {
   }
 
   readonly dial: DialCredentials = (node) => (this.certs === null ? grpc.credentials.createInsecure() : nodeChannelCredentials(this.certs, node));
+
+  /**
+   * HTTPS for the node's HTTP port from the same certificate, key and CA (a reload reaches it
+   * too); undefined on a plaintext node.
+   */
+  httpTls(requireClientCertificate: boolean): HttpTls | undefined {
+    const certs = this.certs;
+    if (certs === null) return undefined;
+    return { current: () => certs.material, onChange: (listener) => certs.onUpdate(() => listener()), requireClientCertificate };
+  }
 
   /** The peer-stream check of `GrpcTransportOptions.authenticatePeer`; null on a plaintext node. */
   authenticatePeer(): ((call: grpc.ServerReadableStream<Buffer, unknown>, from: string) => string | null) | undefined {

@@ -15,6 +15,7 @@ type IdentityListener = experimental.IdentityCertificateUpdateListener;
 export class ReloadableCertificates implements Provider {
   private readonly caListeners = new Set<CaListener>();
   private readonly identityListeners = new Set<IdentityListener>();
+  private readonly updateListeners = new Set<(material: TlsMaterial) => void>();
 
   constructor(private current: TlsMaterial) {}
 
@@ -28,6 +29,13 @@ export class ReloadableCertificates implements Provider {
     this.current = material;
     for (const l of this.caListeners) l({ caCertificate: material.ca });
     for (const l of this.identityListeners) l({ certificate: material.cert, privateKey: material.key });
+    for (const l of this.updateListeners) l(material);
+  }
+
+  /** Calls `listener` after every `update` (for TLS servers outside grpc-js); returns the unsubscribe. */
+  onUpdate(listener: (material: TlsMaterial) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
   }
 
   addCaCertificateListener(listener: CaListener): void {
