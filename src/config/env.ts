@@ -51,6 +51,7 @@ export const CONFIG_ENV = {
   RAFTJOBS_KEEPALIVE_TIMEOUT_MS: { path: ['server', 'keepaliveTimeoutMs'], kind: 'int' },
   RAFTJOBS_SHUTDOWN_TIMEOUT_MS: { path: ['shutdownTimeoutMs'], kind: 'int' },
   RAFTJOBS_DASHBOARD_ACTIONS: { path: ['dashboard', 'actionsEnabled'], kind: 'boolean' },
+  RAFTJOBS_FILE_WATCH_INTERVAL_MS: { path: ['server', 'fileWatchIntervalMs'], kind: 'int' },
   RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: { path: ['http', 'allowInsecureRemote'], kind: 'boolean' },
   RAFTJOBS_HTTP_REQUIRE_CLIENT_CERTIFICATE: { path: ['http', 'requireClientCertificate'], kind: 'boolean' },
   RAFTJOBS_AUTH_ENABLED: { path: ['auth', 'enabled'], kind: 'boolean' },

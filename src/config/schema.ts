@@ -52,6 +52,7 @@ export const CONFIG_DEFAULTS = {
     workerConnectionGraceMs: L.workerConnectionGraceMs.default,
     keepaliveTimeMs: L.keepaliveTimeMs.default,
     keepaliveTimeoutMs: L.keepaliveTimeoutMs.default,
+    fileWatchIntervalMs: L.fileWatchIntervalMs.default,
   },
   shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
@@ -166,6 +167,7 @@ const ServerSchema = z.strictObject({
   workerConnectionGraceMs: setting(L.workerConnectionGraceMs),
   keepaliveTimeMs: setting(L.keepaliveTimeMs),
   keepaliveTimeoutMs: setting(L.keepaliveTimeoutMs),
+  fileWatchIntervalMs: setting(L.fileWatchIntervalMs),
 });
 
 const DashboardSchema = z.strictObject({
@@ -194,7 +196,7 @@ const TlsSchema = z.strictObject({
 const AuthSchema = z.strictObject({
   enabled: z.boolean().default(false),
   tokens: z.array(TokenSchema).default([]),
-  /** Relative to the config file's directory; reread on SIGHUP. */
+  /** Relative to the config file's directory; reread on SIGHUP and when it changes. */
   tokensFile: z.string().min(1).optional(),
   metricsRequireToken: z.boolean().default(false),
   healthRequireToken: z.boolean().default(false),

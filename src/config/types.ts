@@ -171,6 +171,13 @@ export interface ServerConfig {
   readonly keepaliveTimeMs: number;
   /** A connection whose ping is not answered within this is closed, ms. Default 5000. */
   readonly keepaliveTimeoutMs: number;
+  /**
+   * How often the node looks at its TLS files (CA, certificate, key) and `auth.tokensFile`, ms; a
+   * change is reloaded as on SIGHUP once the files have stayed unchanged for two intervals (so a
+   * certificate and key written one after the other load together; a pair that does not check
+   * keeps the old one until the next change). 0: only on SIGHUP. Default 1000.
+   */
+  readonly fileWatchIntervalMs: number;
 }
 
 /** The web dashboard every node with an `httpAddress` serves. */
@@ -229,7 +236,7 @@ export interface AuthConfig {
   readonly enabled: boolean;
   /** Tokens listed in the config itself (fixed until the node restarts). Default none. */
   readonly tokens: readonly TokenConfig[];
-  /** Absolute path of the tokens file (`{ "tokens": [...] }`), reread on SIGHUP; null when none. */
+  /** Absolute path of the tokens file (`{ "tokens": [...] }`), reread on SIGHUP and when it changes; null when none. */
   readonly tokensFile: string | null;
   /** The tokens file's tokens as read at load time. */
   readonly fileTokens: readonly TokenConfig[];

@@ -248,6 +248,11 @@ export const LIMITS = {
     doc: 'A connection whose keepalive ping is not answered within this is closed.',
     config: 'server.keepaliveTimeoutMs', env: 'RAFTJOBS_KEEPALIVE_TIMEOUT_MS',
   },
+  fileWatchIntervalMs: {
+    kind: 'number', default: 1 * SECOND_MS, min: 0, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'How often a node looks at its TLS files and auth.tokensFile for changes, which it reloads as on SIGHUP once they stay unchanged for two intervals (0: only on SIGHUP).',
+    config: 'server.fileWatchIntervalMs', env: 'RAFTJOBS_FILE_WATCH_INTERVAL_MS',
+  },
   shutdownTimeoutMs: {
     kind: 'number', default: 10 * SECOND_MS, min: 1, max: 10 * MINUTE_MS, unit: 'ms',
     doc: 'Hard deadline of an orderly shutdown, after which the process exits anyway.',

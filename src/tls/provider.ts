@@ -7,8 +7,8 @@ type IdentityListener = experimental.IdentityCertificateUpdateListener;
 
 /**
  * A grpc-js certificate provider whose CA, certificate and key are replaced by `update`, not by
- * polling files: the node rereads and checks its files on SIGHUP and only then hands them over, so
- * a half-written or wrong file is never used. grpc-js builds the TLS context of every new
+ * polling files: the node rereads and checks its files (on SIGHUP, or when its file watch sees them
+ * change) and only then hands them over, so a half-written or wrong file is never used. grpc-js builds the TLS context of every new
  * connection (server and channel side) from the latest update; connections already open, and the
  * streams on them, keep the context they were made with.
  */
