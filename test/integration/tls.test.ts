@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { initCa, issueCertificate } from '../../src/cli/certs.js';
 import { Client, NodeAdmin, Worker, clientCredentials, type ClientTls } from '../../src/client/index.js';
 import { PeerMetadata, RAFT_PEER_STREAM_PATH } from '../../src/transport/index.js';
+import { runMain } from '../client/in-process-cli.js';
 import { createObservedCluster, type Cluster } from '../helpers/index.js';
 
 let cluster: Cluster;
@@ -157,6 +158,57 @@ describe('refusals', () => {
     await cluster.waitForLog('n3', (r) => r['msg'] === 'refused peer stream' && r['reason'] === 'unauthenticated', 'refusing the impostor');
     // The control: the same certificate claiming its own id passes the handshake.
     expect(await peerHandshake(cluster.address('n3'), grpc.credentials.createSsl(tls.ca as Buffer, pem(dir, 'node-n2.key'), pem(dir, 'node-n2.crt')), 'n2', 'n3')).toBe('accepted');
+  });
+});
+
+describe('the CLI names a TLS refusal, and its fix', () => {
+  const addresses = (): string => cluster.nodes.map((n) => n.address).join(',');
+  const other = (): string => join(cluster.dir, 'cli-other-ca');
+
+  beforeAll(async () => {
+    await initCa(other());
+    await issueCertificate(other(), { who: { kind: 'client', name: 'eve' } });
+  });
+
+  it('plaintext to TLS nodes: they speak TLS, pass --ca (job commands, status and work alike)', async () => {
+    reportOnFailure();
+    const r = await runMain(['stats', '--addresses', addresses(), '--timeout', '5000']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^raftjobs stats: Stats: no node can be reached at the addresses given: 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+: each speaks TLS, and this client dials in plaintext/);
+    expect(r.stderr).toContain("\n  fix: pass --ca FILE (the cluster's ca.crt), or set RAFTJOBS_TLS_CA\n");
+    const status = await runMain(['status', '--addresses', addresses()]);
+    expect(status.code).toBe(1);
+    for (const n of cluster.nodes) expect(status.stderr).toContain(`  ${n.address} speaks TLS, and this client dials in plaintext`);
+    expect(status.stderr.match(/ {2}fix: pass --ca FILE/g)).toHaveLength(1);
+    const work = await runMain(['work', '--addresses', addresses(), '--queue', 'never', '--handler', 'echo', '--drain-ms', '0']);
+    expect(work.code, work.stderr).toBe(2);
+    expect(work.stderr).toMatch(/each speaks TLS, and this client dials in plaintext[^\n]*\n {2}fix: pass --ca FILE/);
+  });
+
+  it("another CA's certificate as --ca: the node's certificate is not signed by the CA in FILE", async () => {
+    reportOnFailure();
+    const ca = join(other(), 'ca.crt');
+    const r = await runMain(['stats', '--addresses', addresses(), '--ca', ca]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('each serves a certificate that is not signed by the CA this client trusts');
+    expect(r.stderr).toContain(`\n  fix: the node's certificate is not signed by the CA in ${ca}: pass the cluster's ca.crt as --ca\n`);
+  });
+
+  it('no client certificate where one is required: pass --cert and --key', async () => {
+    reportOnFailure();
+    const r = await runMain(['stats', '--addresses', addresses(), '--ca', join(cluster.certsDir as string, 'ca.crt')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('each requires a client certificate, and this client sent none');
+    expect(r.stderr).toContain('\n  fix: the node requires a client certificate: pass --cert FILE and --key FILE (or set RAFTJOBS_TLS_CERT and RAFTJOBS_TLS_KEY)');
+  });
+
+  it("a client certificate of another CA: refused, naming the file", async () => {
+    reportOnFailure();
+    const cert = join(other(), 'client-eve.crt');
+    const r = await runMain(['stats', '--addresses', addresses(), '--ca', join(cluster.certsDir as string, 'ca.crt'), '--cert', cert, '--key', join(other(), 'client-eve.key')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("each refused this client's certificate");
+    expect(r.stderr).toContain(`\n  fix: the node refused the client certificate in ${cert}: pass one issued by the cluster's CA`);
   });
 });
 
