@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO, type NumberSetting } from '../limits/index.js';
-import { isUnspecifiedHost, parseHostPort } from './address.js';
+import { isUnspecifiedHost, parseHostPort, parseHttpAddress } from './address.js';
 import { TokenSchema } from './auth.js';
 
 const L = LIMITS;
@@ -52,10 +52,15 @@ export const CONFIG_DEFAULTS = {
     workerConnectionGraceMs: L.workerConnectionGraceMs.default,
     keepaliveTimeMs: L.keepaliveTimeMs.default,
     keepaliveTimeoutMs: L.keepaliveTimeoutMs.default,
+    fileWatchIntervalMs: L.fileWatchIntervalMs.default,
   },
   shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
     actionsEnabled: L.dashboardActionsEnabled.default,
+  },
+  http: {
+    allowInsecureRemote: L.httpAllowInsecureRemote.default,
+    requireClientCertificate: L.httpRequireClientCertificate.default,
   },
   auth: {
     enabled: false,
@@ -87,10 +92,16 @@ const hostPort = (dialable: boolean) =>
     }
   });
 
+/** `host:port`, or a bare port for loopback (see `parseHttpAddress`). */
+const httpAddress = z.string().superRefine((text, ctx) => {
+  const parsed = parseHttpAddress(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
 const NodeSchema = z.strictObject({
   id: z.string().regex(NODE_ID_PATTERN, { error: 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit' }),
   address: hostPort(true),
-  httpAddress: hostPort(false).optional(),
+  httpAddress: httpAddress.optional(),
 });
 
 const RaftSchema = z.strictObject({
@@ -156,10 +167,17 @@ const ServerSchema = z.strictObject({
   workerConnectionGraceMs: setting(L.workerConnectionGraceMs),
   keepaliveTimeMs: setting(L.keepaliveTimeMs),
   keepaliveTimeoutMs: setting(L.keepaliveTimeoutMs),
+  fileWatchIntervalMs: setting(L.fileWatchIntervalMs),
 });
 
 const DashboardSchema = z.strictObject({
   actionsEnabled: flag(L.dashboardActionsEnabled),
+});
+
+/** The node's HTTP port (dashboard, /metrics, /healthz, /readyz); who may reach it is checked with the cross-field rules. */
+const HttpSchema = z.strictObject({
+  allowInsecureRemote: flag(L.httpAllowInsecureRemote),
+  requireClientCertificate: flag(L.httpRequireClientCertificate),
 });
 
 /**
@@ -178,7 +196,7 @@ const TlsSchema = z.strictObject({
 const AuthSchema = z.strictObject({
   enabled: z.boolean().default(false),
   tokens: z.array(TokenSchema).default([]),
-  /** Relative to the config file's directory; reread on SIGHUP. */
+  /** Relative to the config file's directory; reread on SIGHUP and when it changes. */
   tokensFile: z.string().min(1).optional(),
   metricsRequireToken: z.boolean().default(false),
   healthRequireToken: z.boolean().default(false),
@@ -195,6 +213,7 @@ export const ConfigFileSchema = z.strictObject({
   server: ServerSchema.prefault({}),
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
+  http: HttpSchema.prefault({}),
   tls: TlsSchema.optional(),
   auth: AuthSchema.prefault({}),
 });
