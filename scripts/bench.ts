@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep] [--tls]`
+ * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep] [--tls | --tls-compare]`
  *
  * Benchmarks raftjobs on a local three-node cluster of real processes (LevelDB with fsync, gRPC on
  * loopback), with every client and worker in its own process:
@@ -22,8 +22,13 @@
  * written (one synced LevelDB batch each) per second, propose-to-apply latency, jobs per entry.
  * `--profile` also runs one e2e configuration with the nodes under `node --cpu-prof` and prints
  * their top self-time functions (`--only profile` runs just that). `--only e2e,submit,...` picks
- * workloads. With `--json` the last
- * line of output is one JSON object with every figure.
+ * workloads. `--tls` runs every workload on a cluster with mutual TLS (client certificates
+ * required, clients and workers presenting theirs). `--tls-compare` measures what TLS costs: it
+ * starts a plaintext and a mutual-TLS cluster side by side and runs each e2e configuration, submit
+ * and pickup on one and then the other, interleaved as with BullMQ (which `--compare bullmq` adds
+ * as a third column); the table shows both with the ratio TLS/plain, and `--json` has the TLS
+ * figures and ratios under `tlsCompare`. Failover, backlog and profile then run on plaintext only.
+ * With `--json` the last line of output is one JSON object with every figure.
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -34,11 +39,11 @@ import { runProfile, type ProfileResult } from './bench/profile.js';
 import type { LeaderStats, Probe } from './bench/metrics.js';
 import type { Target } from './bench/protocol.js';
 import { redisServerVersion, startRedis, type RedisServer } from './bench/redis.js';
-import { renderTable, type Row } from './bench/report.js';
+import { ratio, renderTable, type Row } from './bench/report.js';
 import { fmt, round } from './bench/stats.js';
 import { runE2e, runPickup, runSubmit, type E2eConfig, type E2eResult, type PickupResult, type SubmitResult, type WorkloadSizes } from './bench/workloads.js';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,backlog,profile] [--keep] [--tls]';
+const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,backlog,profile] [--keep] [--tls | --tls-compare]';
 const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'backlog', 'profile'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
@@ -47,7 +52,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean; tls?: boolean };
+let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean; tls?: boolean; 'tls-compare'?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
@@ -58,6 +63,7 @@ try {
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
       tls: { type: 'boolean', default: false },
+      'tls-compare': { type: 'boolean', default: false },
     },
     strict: true,
   }));
@@ -65,6 +71,7 @@ try {
   fail(err instanceof Error ? err.message : String(err));
 }
 if (values.compare !== undefined && values.compare !== 'bullmq') fail(`--compare: only "bullmq" is supported, got ${JSON.stringify(values.compare)}`);
+if (values.tls === true && values['tls-compare'] === true) fail('give --tls (every workload on TLS) or --tls-compare (plaintext and TLS side by side), not both');
 const only = new Set<Workload>(
   values.only === undefined
     ? WORKLOADS.filter((w) => w !== 'profile' || values.profile === true)
@@ -74,6 +81,9 @@ const only = new Set<Workload>(
       }),
 );
 const quick = values.quick === true;
+const tlsCompare = values['tls-compare'] === true;
+/** The harness's mutual-TLS cluster: a CA, node certificates, and a client certificate every client and worker presents. */
+const SECURE = { tls: { clientCertificates: 'require' } } as const;
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -97,6 +107,8 @@ interface SystemResults {
 
 const started = Date.now();
 const rj: SystemResults = { e2e: [], submit: null, pickup: null };
+/** raftjobs on the TLS cluster of `--tls-compare`. */
+const rjTls: SystemResults = { e2e: [], submit: null, pickup: null };
 const bq: SystemResults = { e2e: [], submit: null, pickup: null };
 let failover: FailoverResult | null = null;
 let backlog: BacklogResult | null = null;
@@ -105,11 +117,19 @@ let bullmqSkipped: string | null = null;
 let failed = false;
 
 let cluster: Cluster | null = null;
+/** The mutual-TLS cluster of `--tls-compare`, beside the plaintext `cluster`. */
+let tlsCluster: Cluster | null = null;
 let redis: RedisServer | null = null;
+const stopTlsCluster = async (): Promise<void> => {
+  const c = tlsCluster;
+  tlsCluster = null;
+  if (c !== null) await c.cleanup(values.keep === true);
+};
 const stopEverything = async (): Promise<void> => {
   const c = cluster;
   cluster = null;
   if (c !== null) await c.cleanup(values.keep === true);
+  await stopTlsCluster();
   const r = redis;
   redis = null;
   if (r !== null) await r.stop();
@@ -132,6 +152,20 @@ function describeLeader(l: LeaderStats | null): string {
 
 const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)}s`;
 
+/** One system a workload runs against: where its figures go, its name in the log, how to reach and watch it. */
+interface Run {
+  readonly out: SystemResults;
+  readonly label: string;
+  readonly target: Target;
+  readonly probe?: Probe;
+  /** The server processes, for CPU time. */
+  readonly pids: () => number[];
+}
+
+function raftjobsRun(out: SystemResults, label: string, c: Cluster): Run {
+  return { out, label, target: raftjobsTarget(c), probe: leaderProbe(c), pids: () => c.ids.flatMap((id) => c.pid(id) ?? []) };
+}
+
 try {
   const compare = values.compare === 'bullmq';
   if (compare && redisServerVersion() === null) {
@@ -140,56 +174,64 @@ try {
   }
   const withBullmq = compare && bullmqSkipped === null;
   const sharedWorkloads = only.has('e2e') || only.has('submit') || only.has('pickup') || only.has('failover');
+  /** The workloads every system runs, one after the other. */
+  const sideBySide = only.has('e2e') || only.has('submit') || only.has('pickup');
 
   if (sharedWorkloads) {
-    log(`[${elapsed()}] starting a three-node cluster`);
-    cluster = await startCluster(values.tls === true ? { tls: { clientCertificates: 'require' } } : {});
+    log(`[${elapsed()}] starting a three-node cluster${values.tls === true ? ' with mutual TLS' : ''}`);
+    cluster = await startCluster(values.tls === true ? SECURE : {});
     log(`[${elapsed()}] cluster up in ${cluster.dir}`);
   }
-  if (withBullmq && (only.has('e2e') || only.has('submit') || only.has('pickup'))) {
+  if (tlsCompare && sideBySide) {
+    log(`[${elapsed()}] starting a second three-node cluster, with mutual TLS`);
+    tlsCluster = await startCluster(SECURE);
+    log(`[${elapsed()}] TLS cluster up in ${tlsCluster.dir}`);
+  }
+  if (withBullmq && sideBySide) {
     redis = await startRedis();
     log(`[${elapsed()}] redis-server ${redis.version} on ${redis.host}:${redis.port} (appendonly yes, appendfsync everysec)`);
   }
-  const targets = (): [SystemResults, Target, Probe | undefined, () => number[]][] => {
-    const list: [SystemResults, Target, Probe | undefined, () => number[]][] = [];
-    const c = cluster;
+  const targets = (): Run[] => {
+    const list: Run[] = [];
     const r = redis;
-    if (c !== null) list.push([rj, raftjobsTarget(c), leaderProbe(c), () => c.ids.flatMap((id) => c.pid(id) ?? [])]);
-    if (r !== null) list.push([bq, { kind: 'bullmq', host: r.host, port: r.port }, undefined, () => [r.pid]]);
+    if (cluster !== null) list.push(raftjobsRun(rj, values.tls === true ? 'raftjobs+tls' : 'raftjobs', cluster));
+    if (tlsCluster !== null) list.push(raftjobsRun(rjTls, 'raftjobs+tls', tlsCluster));
+    if (r !== null) list.push({ out: bq, label: 'bullmq', target: { kind: 'bullmq', host: r.host, port: r.port }, pids: () => [r.pid] });
     return list;
   };
 
   if (only.has('e2e')) {
     for (const cfg of sizes.e2e) {
-      for (const [out, target, probe, pids] of targets()) {
+      for (const { out, label, target, probe, pids } of targets()) {
         await redis?.flush();
         const r = await runE2e(target, cfg, `e2e-${cfg.name.replace(/\//g, '-')}`, probe, pids);
         out.e2e.push(r);
         const cpu = r.cpuMsPerJob;
-        log(`[${elapsed()}] e2e ${cfg.name} ${target.kind}: ${r.jobsPerSec.toFixed(0)} jobs/s (${cfg.jobs} jobs in ${r.elapsedMs.toFixed(0)} ms${r.submitErrors > 0 ? `, ${r.submitErrors} submit errors` : ''}); CPU ms/job: server ${cpu.server.toFixed(3)}, clients ${cpu.clients.toFixed(3)}, workers ${cpu.workers.toFixed(3)}${describeLeader(r.leader)}`);
+        log(`[${elapsed()}] e2e ${cfg.name} ${label}: ${r.jobsPerSec.toFixed(0)} jobs/s (${cfg.jobs} jobs in ${r.elapsedMs.toFixed(0)} ms${r.submitErrors > 0 ? `, ${r.submitErrors} submit errors` : ''}); CPU ms/job: server ${cpu.server.toFixed(3)}, clients ${cpu.clients.toFixed(3)}, workers ${cpu.workers.toFixed(3)}${describeLeader(r.leader)}`);
       }
     }
   }
   if (only.has('submit')) {
-    for (const [out, target, probe] of targets()) {
+    for (const { out, label, target, probe } of targets()) {
       await redis?.flush();
       out.submit = await runSubmit(target, sizes, 'submit', probe);
       const s = out.submit;
-      log(`[${elapsed()}] submit ${target.kind}: p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms${describeLeader(s.leaderSequential)}`);
-      log(`[${elapsed()}] submit ${target.kind}: single x${s.singleInflight} ${s.singlePerSec.toFixed(0)}/s${describeLeader(s.leaderSingle)}; batched ${s.batch}x${s.batchInflight} ${s.batchedPerSec.toFixed(0)}/s`);
+      log(`[${elapsed()}] submit ${label}: p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms${describeLeader(s.leaderSequential)}`);
+      log(`[${elapsed()}] submit ${label}: single x${s.singleInflight} ${s.singlePerSec.toFixed(0)}/s${describeLeader(s.leaderSingle)}; batched ${s.batch}x${s.batchInflight} ${s.batchedPerSec.toFixed(0)}/s`);
     }
   }
   if (only.has('pickup')) {
-    for (const [out, target] of targets()) {
+    for (const { out, label, target } of targets()) {
       await redis?.flush();
       out.pickup = await runPickup(target, sizes, 'pickup');
-      log(`[${elapsed()}] pickup ${target.kind}: p50 ${out.pickup.p50Ms.toFixed(2)} ms, p99 ${out.pickup.p99Ms.toFixed(2)} ms (${out.pickup.samples} jobs)`);
+      log(`[${elapsed()}] pickup ${label}: p50 ${out.pickup.p50Ms.toFixed(2)} ms, p99 ${out.pickup.p99Ms.toFixed(2)} ms (${out.pickup.samples} jobs)`);
     }
   }
   if (redis !== null) {
     await redis.stop();
     redis = null;
   }
+  await stopTlsCluster();
   if (only.has('failover') && cluster !== null) {
     log(`[${elapsed()}] failover: ${kills} kills of the leader under load`);
     failover = await runFailover(cluster, kills, log);
@@ -201,7 +243,7 @@ try {
   }
   if (only.has('backlog')) {
     log(`[${elapsed()}] backlog: a fresh cluster, levels ${backlogLevels.join(', ')}`);
-    cluster = await startCluster(values.tls === true ? { tls: { clientCertificates: 'require' } } : {});
+    cluster = await startCluster(values.tls === true ? SECURE : {});
     backlog = await runBacklog(cluster, backlogLevels, backlogMeasure, quick ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'], log);
     await cluster.cleanup(values.keep === true);
     cluster = null;
@@ -216,7 +258,7 @@ try {
 } catch (err) {
   failed = true;
   log(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  if (cluster !== null) log(cluster.describe(15));
+  for (const c of [cluster, tlsCluster]) if (c !== null) log(c.describe(15));
 } finally {
   await stopEverything();
 }
@@ -224,42 +266,54 @@ try {
 // ------------------------------------------------------------------ report
 
 const best = (list: readonly E2eResult[]): number => (list.length === 0 ? NaN : Math.max(...list.map((r) => r.jobsPerSec)));
-const ratio = (a: number | undefined, b: number | undefined): number => (a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
+const cpuTotal = (x: E2eResult): number => x.cpuMsPerJob.server + x.cpuMsPerJob.clients + x.cpuMsPerJob.workers;
+const sameConfig = (list: readonly E2eResult[], r: E2eResult): E2eResult | undefined => list.find((x) => x.config.name === r.config.name);
 const withB = bq.e2e.length > 0 || bq.submit !== null || bq.pickup !== null;
+const withTls = rjTls.e2e.length > 0 || rjTls.submit !== null || rjTls.pickup !== null;
+
+/** The leader's side of a workload's raftjobs measurements, as text rows: the plaintext cluster's, and the TLS cluster's beside it. */
+function leaderRows(part: 'e2e' | 'submit'): Row[] {
+  const text = (l: LeaderStats | null | undefined): string | undefined => (l === null || l === undefined ? undefined : `${fmt(l.readiesPerSec, 0)}, ${fmt(l.commitP50Ms, 1)}/${fmt(l.commitP99Ms, 1)}, ${fmt(l.jobsPerEntry, 1)}`);
+  const measured = (res: SystemResults): [string, LeaderStats | null][] => {
+    const s = res.submit;
+    if (part === 'e2e') return res.e2e.map((r) => [`e2e ${r.config.name}`, r.leader]);
+    return s === null ? [] : [['submit 1 at a time', s.leaderSequential], [`submit ${s.singleInflight} in flight`, s.leaderSingle]];
+  };
+  const secured = new Map(measured(rjTls));
+  return measured(rj).flatMap(([what, l]) => {
+    const plain = text(l);
+    const tls = text(secured.get(what));
+    return plain === undefined && tls === undefined ? [] : [{ label: `  leader in ${what}: fsyncs/s, commit p50/p99 ms, jobs/entry`, text: plain ?? '-', tlsText: tls }];
+  });
+}
 
 const rows: Row[] = [];
 for (const r of rj.e2e) {
-  const b = bq.e2e.find((x) => x.config.name === r.config.name);
   const c = r.config;
-  rows.push({ label: `e2e jobs/s  clients ${c.clients}x${c.inflight}${c.batch > 1 ? ` batch ${c.batch}` : ''}, workers ${c.workers}x${c.concurrency}`, rj: r.jobsPerSec, bq: b?.jobsPerSec, digits: 0 });
+  rows.push({ label: `e2e jobs/s  clients ${c.clients}x${c.inflight}${c.batch > 1 ? ` batch ${c.batch}` : ''}, workers ${c.workers}x${c.concurrency}`, rj: r.jobsPerSec, tls: sameConfig(rjTls.e2e, r)?.jobsPerSec, bq: sameConfig(bq.e2e, r)?.jobsPerSec, digits: 0 });
 }
-if (rj.e2e.length > 0) rows.push({ label: 'e2e jobs/s  best of the above', rj: best(rj.e2e), bq: withB ? best(bq.e2e) : undefined, digits: 0 });
+if (rj.e2e.length > 0) rows.push({ label: 'e2e jobs/s  best of the above', rj: best(rj.e2e), tls: withTls ? best(rjTls.e2e) : undefined, bq: withB ? best(bq.e2e) : undefined, digits: 0 });
 for (const r of rj.e2e) {
-  const b = bq.e2e.find((x) => x.config.name === r.config.name);
-  const total = (x: E2eResult): number => x.cpuMsPerJob.server + x.cpuMsPerJob.clients + x.cpuMsPerJob.workers;
-  rows.push({ label: `  CPU ms per job in e2e ${r.config.name} (server+clients+workers)`, rj: total(r), bq: b === undefined ? undefined : total(b), digits: 3 });
+  const t = sameConfig(rjTls.e2e, r);
+  const b = sameConfig(bq.e2e, r);
+  rows.push({ label: `  CPU ms per job in e2e ${r.config.name} (server+clients+workers)`, rj: cpuTotal(r), tls: t === undefined ? undefined : cpuTotal(t), bq: b === undefined ? undefined : cpuTotal(b), digits: 3 });
 }
-for (const r of rj.e2e) {
-  const l = r.leader;
-  if (l === null) continue;
-  rows.push({ label: `  leader in e2e ${r.config.name}: fsyncs/s, commit p50/p99 ms, jobs/entry`, text: `${fmt(l.readiesPerSec, 0)}, ${fmt(l.commitP50Ms, 1)}/${fmt(l.commitP99Ms, 1)}, ${fmt(l.jobsPerEntry, 1)}` });
-}
+rows.push(...leaderRows('e2e'));
 const s = rj.submit;
+const st = rjTls.submit ?? undefined;
 const sb = bq.submit ?? undefined;
 if (s !== null) {
-  rows.push({ label: 'submit latency p50 ms  (1 client, 1 at a time)', rj: s.p50Ms, bq: sb?.p50Ms, digits: 2 });
-  rows.push({ label: 'submit latency p99 ms', rj: s.p99Ms, bq: sb?.p99Ms, digits: 2 });
-  rows.push({ label: 'submit jobs/s  1 at a time', rj: s.sequentialPerSec, bq: sb?.sequentialPerSec, digits: 0 });
-  rows.push({ label: `submit jobs/s  single, ${s.singleInflight} in flight`, rj: s.singlePerSec, bq: sb?.singlePerSec, digits: 0 });
-  rows.push({ label: `submit jobs/s  batches of ${s.batch}, ${s.batchInflight} in flight`, rj: s.batchedPerSec, bq: sb?.batchedPerSec, digits: 0 });
-  rows.push({ label: `submit batch of ${s.batch} latency p50 ms`, rj: s.batchP50Ms, bq: sb?.batchP50Ms, digits: 2 });
-  for (const [what, l] of [['1 at a time', s.leaderSequential], [`${s.singleInflight} in flight`, s.leaderSingle]] as const) {
-    if (l !== null) rows.push({ label: `  leader in submit ${what}: fsyncs/s, commit p50/p99 ms, jobs/entry`, text: `${fmt(l.readiesPerSec, 0)}, ${fmt(l.commitP50Ms, 1)}/${fmt(l.commitP99Ms, 1)}, ${fmt(l.jobsPerEntry, 1)}` });
-  }
+  rows.push({ label: 'submit latency p50 ms  (1 client, 1 at a time)', rj: s.p50Ms, tls: st?.p50Ms, bq: sb?.p50Ms, digits: 2 });
+  rows.push({ label: 'submit latency p99 ms', rj: s.p99Ms, tls: st?.p99Ms, bq: sb?.p99Ms, digits: 2 });
+  rows.push({ label: 'submit jobs/s  1 at a time', rj: s.sequentialPerSec, tls: st?.sequentialPerSec, bq: sb?.sequentialPerSec, digits: 0 });
+  rows.push({ label: `submit jobs/s  single, ${s.singleInflight} in flight`, rj: s.singlePerSec, tls: st?.singlePerSec, bq: sb?.singlePerSec, digits: 0 });
+  rows.push({ label: `submit jobs/s  batches of ${s.batch}, ${s.batchInflight} in flight`, rj: s.batchedPerSec, tls: st?.batchedPerSec, bq: sb?.batchedPerSec, digits: 0 });
+  rows.push({ label: `submit batch of ${s.batch} latency p50 ms`, rj: s.batchP50Ms, tls: st?.batchP50Ms, bq: sb?.batchP50Ms, digits: 2 });
+  rows.push(...leaderRows('submit'));
 }
 if (rj.pickup !== null) {
-  rows.push({ label: 'pickup latency p50 ms  (idle workers)', rj: rj.pickup.p50Ms, bq: bq.pickup?.p50Ms, digits: 2 });
-  rows.push({ label: 'pickup latency p99 ms', rj: rj.pickup.p99Ms, bq: bq.pickup?.p99Ms, digits: 2 });
+  rows.push({ label: 'pickup latency p50 ms  (idle workers)', rj: rj.pickup.p50Ms, tls: rjTls.pickup?.p50Ms, bq: bq.pickup?.p50Ms, digits: 2 });
+  rows.push({ label: 'pickup latency p99 ms', rj: rj.pickup.p99Ms, tls: rjTls.pickup?.p99Ms, bq: bq.pickup?.p99Ms, digits: 2 });
 }
 if (failover !== null) {
   rows.push({ label: `failover unavailable p50 ms  (${failover.kills} kills, client view)`, rj: failover.p50Ms, digits: 0 });
@@ -277,8 +331,9 @@ if (backlog !== null) {
 }
 
 print('');
-print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}${values.tls === true ? ' (--tls: mutual TLS between nodes, clients and workers)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-for (const line of renderTable(rows, withB)) print(line);
+const tlsNote = values.tls === true ? ' (--tls: mutual TLS between nodes, clients and workers)' : tlsCompare ? ' (--tls-compare: e2e, submit and pickup on a plaintext and a mutual-TLS cluster, interleaved; anything else on plaintext)' : '';
+print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}${tlsNote}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+for (const line of renderTable(rows, { tls: withTls, bullmq: withB })) print(line);
 if (bullmqSkipped !== null) print(`BullMQ comparison skipped: ${bullmqSkipped}`);
 if (failover !== null && failover.submitErrors > 0) print(`failover: ${failover.submitErrors} submits failed; first: ${failover.firstError ?? '?'}`);
 if (profile !== null) {
@@ -292,22 +347,26 @@ if (values.json === true) {
   const r3 = (n: number): number | null => (Number.isFinite(n) ? round(n, 3) : null);
   const cpuJson = (r: E2eResult): Record<string, number | null> => ({ server: r3(r.cpuMsPerJob.server), clients: r3(r.cpuMsPerJob.clients), workers: r3(r.cpuMsPerJob.workers) });
   const leaderJson = (l: LeaderStats | null): Record<string, number | null> | null => (l === null ? null : Object.fromEntries(Object.entries(l).map(([k, v]: [string, number]) => [k, r2(v)])));
+  /** The e2e, submit and pickup figures of one raftjobs cluster. */
+  const raftjobsJson = (res: SystemResults): Record<string, unknown> => ({
+    e2eJobsPerSec: r2(best(res.e2e)),
+    e2e: res.e2e.map((r) => ({ config: r.config.name, jobsPerSec: r2(r.jobsPerSec), jobs: r.config.jobs, cpuMsPerJob: cpuJson(r), leader: leaderJson(r.leader) })),
+    submitP50Ms: r2(res.submit?.p50Ms),
+    submitP99Ms: r2(res.submit?.p99Ms),
+    submitSequentialJobsPerSec: r2(res.submit?.sequentialPerSec),
+    submitSingleJobsPerSec: r2(res.submit?.singlePerSec),
+    submitBatchedJobsPerSec: r2(res.submit?.batchedPerSec),
+    submitLeaderSequential: leaderJson(res.submit?.leaderSequential ?? null),
+    submitLeaderSingle: leaderJson(res.submit?.leaderSingle ?? null),
+    pickupP50Ms: r2(res.pickup?.p50Ms),
+    pickupP99Ms: r2(res.pickup?.p99Ms),
+  });
   const json: Record<string, unknown> = {
     date: new Date(started).toISOString(),
     quick,
     tls: values.tls === true,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
-    e2eJobsPerSec: r2(best(rj.e2e)),
-    e2e: rj.e2e.map((r) => ({ config: r.config.name, jobsPerSec: r2(r.jobsPerSec), jobs: r.config.jobs, cpuMsPerJob: cpuJson(r), leader: leaderJson(r.leader) })),
-    submitP50Ms: r2(s?.p50Ms),
-    submitP99Ms: r2(s?.p99Ms),
-    submitSequentialJobsPerSec: r2(s?.sequentialPerSec),
-    submitSingleJobsPerSec: r2(s?.singlePerSec),
-    submitBatchedJobsPerSec: r2(s?.batchedPerSec),
-    submitLeaderSequential: leaderJson(s?.leaderSequential ?? null),
-    submitLeaderSingle: leaderJson(s?.leaderSingle ?? null),
-    pickupP50Ms: r2(rj.pickup?.p50Ms),
-    pickupP99Ms: r2(rj.pickup?.p99Ms),
+    ...raftjobsJson(rj),
     failoverP50Ms: r2(failover?.p50Ms),
     failoverMaxMs: r2(failover?.maxMs),
     failoverSamplesMs: failover?.unavailableMs.map((n) => r2(n)) ?? null,
@@ -331,6 +390,24 @@ if (values.json === true) {
       submitP50Ratio: r2(ratio(s?.p50Ms, bq.submit?.p50Ms)),
       pickupP50Ratio: r2(ratio(rj.pickup?.p50Ms, bq.pickup?.p50Ms)),
     });
+  }
+  if (tlsCompare) {
+    // The same figures on the mutual-TLS cluster, and each over its plaintext twin (TLS/plain).
+    json['tlsCompare'] = {
+      ...raftjobsJson(rjTls),
+      e2eRatio: r2(ratio(best(rjTls.e2e), best(rj.e2e))),
+      e2eRatios: rjTls.e2e.map((t) => {
+        const p = sameConfig(rj.e2e, t);
+        return { config: t.config.name, jobsPerSec: r2(ratio(t.jobsPerSec, p?.jobsPerSec)), cpuMsPerJob: r2(ratio(cpuTotal(t), p === undefined ? undefined : cpuTotal(p))) };
+      }),
+      submitP50Ratio: r2(ratio(st?.p50Ms, s?.p50Ms)),
+      submitP99Ratio: r2(ratio(st?.p99Ms, s?.p99Ms)),
+      submitSequentialRatio: r2(ratio(st?.sequentialPerSec, s?.sequentialPerSec)),
+      submitSingleRatio: r2(ratio(st?.singlePerSec, s?.singlePerSec)),
+      submitBatchedRatio: r2(ratio(st?.batchedPerSec, s?.batchedPerSec)),
+      pickupP50Ratio: r2(ratio(rjTls.pickup?.p50Ms, rj.pickup?.p50Ms)),
+      pickupP99Ratio: r2(ratio(rjTls.pickup?.p99Ms, rj.pickup?.p99Ms)),
+    };
   }
   if (profile !== null) json['profile'] = { leaderId: profile.leaderId, busyMs: r2(profile.leader.busyMs), top: profile.leader.functions.slice(0, 10).map((f) => ({ name: f.name, where: f.where, pct: r2(f.pct) })), areas: profile.leader.areas.slice(0, 10).map((a) => ({ area: a.area, pct: r2(a.pct) })) };
   print(JSON.stringify(json));

@@ -1,6 +1,6 @@
 /**
  * Chaos run against real node processes:
- *   npm run chaos -- [--duration S] [--nodes 3|5] [--workers N] [--seed N] [--json] [--keep]
+ *   npm run chaos -- [--duration S] [--nodes 3|5] [--workers N] [--seed N] [--tls] [--auth] [--json] [--keep]
  * Kills, pauses and partitions nodes on a seeded schedule while clients submit and workers
  * process jobs, damages one stopped node's disk at a time (wipes its data directory, cuts its
  * write-ahead log, flips bytes in a table file), and takes workers down under their own id: kills
@@ -20,16 +20,32 @@
  * a worker had started the handler), every finished job ended as its kind should (normal jobs
  * succeeded; poison and oversized ones dead), and every schedule slot has exactly one job or, under
  * catch-up `latest`, is counted skipped (`scheduleSlotsMissed` and `scheduleSlotsDoubled` 0).
+ *
+ * `--tls` runs it all on a cluster with mutual TLS: a CA, node, client and worker certificates made
+ * in the run directory by `raftjobs certs`' functions, client certificates required, peers dialling
+ * each other through the link proxies over TLS. `--auth` turns auth on, the clients calling with a
+ * submit+read token and the workers with a work token (chaos/secure.ts).
  */
 import { parseArgs } from 'node:util';
 import { formatChaosReport, runChaos } from './chaos/run.js';
 
+const USAGE = `usage: npm run chaos -- [--duration S] [--nodes 3|5] [--workers N] [--seed N] [--tls] [--auth] [--json] [--keep]
+  --duration S   seconds of faults under load, 10..86400 (default 60); healing, drain and checks follow
+  --nodes 3|5    cluster size (default 3)
+  --workers N    worker processes, 1..16 (default 2)
+  --seed N       replays a run's faults and job mix (default: random, printed)
+  --tls          mutual TLS between nodes, clients and workers (certificates made in the run directory)
+  --auth         auth on: clients and workers call with tokens of their roles
+  --json         last line of output: the report as one JSON object
+  --keep         keep the run directory even when the run passes
+`;
+
 function fail(message: string): never {
-  process.stderr.write(`chaos: ${message}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--workers N] [--seed N] [--json] [--keep]\n`);
+  process.stderr.write(`chaos: ${message}\n${USAGE}`);
   process.exit(2);
 }
 
-let values: { duration: string; nodes: string; seed?: string; json: boolean; keep: boolean; workers: string };
+let values: { duration: string; nodes: string; seed?: string; json: boolean; keep: boolean; workers: string; tls: boolean; auth: boolean; help: boolean };
 try {
   ({ values } = parseArgs({
     options: {
@@ -39,11 +55,18 @@ try {
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       workers: { type: 'string', default: '2' },
+      tls: { type: 'boolean', default: false },
+      auth: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   }));
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
 }
 const durationS = Number(values.duration);
 if (!Number.isInteger(durationS) || durationS < 10 || durationS > 86_400) fail(`--duration must be an integer number of seconds from 10 to 86400, got ${JSON.stringify(values.duration)}`);
@@ -54,7 +77,7 @@ if (!Number.isInteger(workers) || workers < 1 || workers > 16) fail(`--workers m
 const seed = values.seed === undefined ? Math.floor(Math.random() * 1e9) : Number(values.seed);
 if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a non-negative integer, got ${JSON.stringify(values.seed)}`);
 
-const result = await runChaos({ durationS, nodes, seed, workers, keep: values.keep, out: values.json ? process.stderr : process.stdout });
+const result = await runChaos({ durationS, nodes, seed, workers, keep: values.keep, tls: values.tls, auth: values.auth, out: values.json ? process.stderr : process.stdout });
 process.stdout.write(formatChaosReport(result) + '\n');
 if (values.json) {
   const { examples: _examples, dir: _dir, ...rest } = result;

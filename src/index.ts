@@ -43,4 +43,4 @@ export {
   type WorkerOptions,
   type WorkerOutcome,
 } from './client/index.js';
-export { ErrorCode, RaftJobsError, isRaftJobsError, type ErrorDetails } from './errors/index.js';
+export { ErrorCode, RaftJobsError, TlsMismatch, isRaftJobsError, type ErrorDetails } from './errors/index.js';

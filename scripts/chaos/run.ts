@@ -27,6 +27,7 @@ import { chaosJob, readChaosPayload } from './jobs.js';
 import { LinkProxy } from './proxy.js';
 import { checkSchedules, schedulesPass, type ScheduledJob, type ScheduleReport } from './schedule-check.js';
 import { awaitSchedulesHandled, chaosSchedules, readSchedules, scheduleEnd, scheduledJob } from './schedules.js';
+import { ChaosSecurity, securityNote } from './secure.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const WORKER_SCRIPT = join(REPO, 'scripts', 'chaos', 'worker-process.ts');
@@ -49,6 +50,10 @@ export interface ChaosOptions {
   readonly submitters?: number;
   /** Keep the run directory (config, data, logs, history) even when the run passes. */
   readonly keep?: boolean;
+  /** Mutual TLS between nodes, clients and workers, client certificates required (see secure.ts). Default false. */
+  readonly tls?: boolean;
+  /** Auth on: the clients and workers call with tokens of their roles (see secure.ts). Default false. */
+  readonly auth?: boolean;
 }
 
 export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker' | 'restart-worker' | DiskFaultKind;
@@ -82,6 +87,10 @@ export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples
   seed: number;
   nodes: number;
   durationS: number;
+  tls: boolean;
+  auth: boolean;
+  /** Calls a `--tls` or `--auth` cluster accepted though it must refuse them (no certificate, no token); must be empty. */
+  unsecuredCallsAccepted: string[];
   faults: number;
   faultCounts: Record<FaultKind, number>;
   diskFaults: DiskFaultSummary;
@@ -152,15 +161,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const say = (s: string): void => {
     o.out.write(s + '\n');
   };
+  const security = new ChaosSecurity({ tls: o.tls === true, auth: o.auth === true });
   const cluster = await Cluster.create({
     size: o.nodes,
     clusterId: 'chaos',
     tmpPrefix: 'raftjobs-chaos-',
+    ...security.clusterOptions(),
     // The checker looks for every acknowledged job at the end, so no finished job may be purged
     // during the run: the count bounds of retention (10,000 succeeded per queue by default) are
     // lifted far beyond what a run submits.
-    config: { jobs: { defaultLeaseTtlMs: 3000, retention: { maxSucceeded: 100_000_000, maxDead: 100_000_000, maxCancelled: 100_000_000 } } },
+    config: { jobs: { defaultLeaseTtlMs: 3000, retention: { maxSucceeded: 100_000_000, maxDead: 100_000_000, maxCancelled: 100_000_000 } }, ...security.authConfig() },
   });
+  const workerIds = Array.from({ length: o.workers ?? 2 }, (_, i) => `w${i + 1}`);
+  await security.issue(cluster.dir, cluster.certsDir, workerIds);
   const proxies = new Map<string, LinkProxy>();
   for (const a of cluster.ids) {
     for (const b of cluster.ids) {
@@ -180,9 +193,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const historyPath = join(cluster.dir, 'history.jsonl');
   const record = (entry: Record<string, unknown>): void => appendFileSync(historyPath, JSON.stringify(entry) + '\n');
   const addresses = cluster.ids.map((id) => cluster.address(id));
-  const workers: WorkerProc[] = Array.from({ length: o.workers ?? 2 }, (_, i) => ({
-    id: `w${i + 1}`,
-    log: join(cluster.dir, `worker-w${i + 1}.jsonl`),
+  const workers: WorkerProc[] = workerIds.map((id) => ({
+    id,
+    log: join(cluster.dir, `worker-${id}.jsonl`),
     proc: null,
     kills: [],
     restarting: null,
@@ -203,7 +216,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const startWorker = async (w: WorkerProc): Promise<void> => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', WORKER_SCRIPT, '--nodes', addresses.join(','), '--queue', QUEUE, '--id', w.id, '--log', w.log, '--seed', String(rng.int(1e9))],
+      ['--import', 'tsx', WORKER_SCRIPT, '--nodes', addresses.join(','), '--queue', QUEUE, '--id', w.id, '--log', w.log, '--seed', String(rng.int(1e9)), ...security.workerArgs(w.id)],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     w.proc = child;
@@ -280,7 +293,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   };
 
   const submitLoop = async (n: number): Promise<void> => {
-    const client = new Client({ nodes: addresses, deadlineMs: 5000 });
+    const client = new Client({ nodes: addresses, deadlineMs: 5000, ...security.clientOptions() });
     clients.push(client);
     let seq = 0;
     while (!stopLoad) {
@@ -520,12 +533,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   try {
     await cluster.startAll();
     await cluster.waitForLeader();
+    const unsecuredCallsAccepted = await security.unsecuredCallsAccepted(addresses);
     for (const w of workers) await startWorker(w);
-    say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s, ${workers.length} workers, oversized results ${maxResultBytes + 1} bytes, run dir ${cluster.dir}`);
+    say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s${securityNote(security)}, ${workers.length} workers, oversized results ${maxResultBytes + 1} bytes, run dir ${cluster.dir}`);
     // Recurring schedules fire into the workers' queue through every fault, and end with the load.
     const scheduleEndAt = scheduleEnd(Date.now() + o.durationS * 1000);
     const schedules = chaosSchedules(QUEUE, scheduleEndAt);
-    const admin = new Client({ nodes: addresses, deadlineMs: 10_000 });
+    const admin = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.clientOptions() });
     clients.push(admin);
     for (const s of schedules) await admin.createSchedule(s);
     say(`  schedules ${schedules.map((s) => s.id).join(', ')} until ${new Date(scheduleEndAt).toISOString().slice(11, 19)}`);
@@ -562,7 +576,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (!w.proc) await startWorker(w);
     }
     await cluster.waitForLeader({ timeoutMs: 30_000 });
-    const client = new Client({ nodes: addresses, deadlineMs: 10_000 });
+    const client = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.clientOptions() });
     clients.push(client);
     // Before the drain, so the schedules' last jobs are drained too.
     const scheduleIds = schedules.map((s) => s.id);
@@ -649,6 +663,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       seed: o.seed,
       nodes: o.nodes,
       durationS: o.durationS,
+      tls: security.tls,
+      auth: security.auth,
+      unsecuredCallsAccepted,
       faults: faults.length,
       faultCounts: counts,
       diskFaults,
@@ -657,11 +674,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       maxResultBytes,
       ...report,
       ...scheduleReport,
-      examples: [...report.examples, ...scheduleReport.examples],
+      examples: [...report.examples, ...scheduleReport.examples, ...unsecuredCallsAccepted],
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
       dir: cluster.dir,
-      passed: reportPasses(report) && schedulesPass(scheduleReport),
+      passed: reportPasses(report) && schedulesPass(scheduleReport) && unsecuredCallsAccepted.length === 0,
     };
     writeFileSync(join(cluster.dir, 'report.json'), JSON.stringify(result, null, 2));
     return result;
@@ -826,7 +843,7 @@ function pause(ms: number): Promise<void> {
 /** A one-paragraph readable summary of a run. */
 export function formatChaosReport(r: ChaosResult): string {
   const lines = [
-    `chaos ${r.passed ? 'PASSED' : 'FAILED'}: seed ${r.seed}, ${r.nodes} nodes, ${r.durationS} s`,
+    `chaos ${r.passed ? 'PASSED' : 'FAILED'}: seed ${r.seed}, ${r.nodes} nodes, ${r.durationS} s${securityNote(r)}`,
     `  faults ${r.faults}: ${Object.entries(r.faultCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  diskFaults: ${formatDiskFaults(r.diskFaults)}`,
     `  acked ${r.acked}  lost ${r.lost}  unfinished ${r.unfinished}  staleCompletionsAccepted ${r.staleCompletionsAccepted}  concurrentLeases ${r.concurrentLeases}`,

@@ -10,9 +10,15 @@
  * must land mid-handler. Each self-kill is recorded first as a `crash` line.
  *
  *   node --import tsx scripts/chaos/worker-process.ts --nodes a,b,c --queue chaos --id w1 --log FILE
+ *     [--ca FILE --cert FILE --key FILE] [--token-file FILE]
+ *
+ * On a secured run it dials with TLS and calls with a token, read from those flags as `raftjobs
+ * work` reads them (the `RAFTJOBS_TLS_*` and `RAFTJOBS_TOKEN` variables are not consulted, so a
+ * plaintext run stays plaintext whatever the shell exports).
  */
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { tlsFromFlags, tokenFrom } from '../../src/cli/cluster-flags.js';
 import { Worker } from '../../src/client/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
 import { readChaosPayload } from './jobs.js';
@@ -28,6 +34,10 @@ const { values } = parseArgs({
     'max-ms': { type: 'string', default: '200' },
     'lease-ttl-ms': { type: 'string', default: '3000' },
     seed: { type: 'string', default: '1' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'token-file': { type: 'string' },
   },
   strict: true,
 });
@@ -41,6 +51,8 @@ if (nodes.length === 0 || !log || !id) {
 const minMs = Number(values['min-ms']);
 const maxMs = Number(values['max-ms']);
 const rng = new SeededRandom(Number(values.seed));
+const tls = tlsFromFlags('worker-process', values, null, {});
+const token = tokenFrom('worker-process', values, {});
 const record = (entry: Record<string, unknown>): void => appendFileSync(log, JSON.stringify(entry) + '\n');
 
 /** Handlers started and not yet returned. */
@@ -60,6 +72,8 @@ process.on('SIGUSR2', () => {
 
 const worker = new Worker({
   nodes,
+  ...(tls === undefined ? {} : { tls }),
+  ...(token === undefined ? {} : { token }),
   queues: [values.queue],
   concurrency: Number(values.concurrency),
   workerId: id,

@@ -104,7 +104,7 @@ export interface IssueOptions {
  * `<kind>-<name>.crt/.key` there. The certificate names its holder as `raftjobs://<kind>/<name>`
  * (and CN=<name>); a node's also carries its hosts and may serve and dial (serverAuth and
  * clientAuth), a client's or worker's only dial. Issuing again replaces the files: that is how a
- * certificate is rotated (then SIGHUP the node).
+ * certificate is rotated (a node notices within `server.fileWatchIntervalMs`, or at SIGHUP).
  */
 export async function issueCertificate(dir: string, o: IssueOptions): Promise<WrittenFiles> {
   if (!CERT_NAME_PATTERN.test(o.who.name)) throw new RaftJobsError(ErrorCode.InvalidArgument, `${o.who.kind} name ${JSON.stringify(o.who.name)}: must be 1-63 letters, digits, "-" or "_", starting with a letter or digit`);

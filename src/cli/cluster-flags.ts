@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import { Client, clientCredentials, type ClientTls } from '../client/index.js';
 import { loadConfig, parseHostPort, type Config } from '../config/index.js';
-import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { ErrorCode, isRaftJobsError, RaftJobsError, TlsMismatch } from '../errors/index.js';
 import { intFlag, UsageError } from './args.js';
 
 /** Flags every job command takes to find the cluster (their help is in usage.ts). */
@@ -20,7 +20,14 @@ export const CLUSTER_FLAGS = {
 /** Environment variables standing in for `--ca`, `--cert` and `--key` (a flag wins). */
 export const TLS_ENV = { ca: 'RAFTJOBS_TLS_CA', cert: 'RAFTJOBS_TLS_CERT', key: 'RAFTJOBS_TLS_KEY' } as const;
 
-type TlsFlags = { ca?: string | undefined; cert?: string | undefined; key?: string | undefined };
+/** PEM file paths of `--ca`, `--cert` and `--key`. */
+export type TlsFlags = { ca?: string | undefined; cert?: string | undefined; key?: string | undefined };
+
+/** The TLS files to use: `--ca`, `--cert`, `--key`, else `RAFTJOBS_TLS_*`, else for the CA a `--config`'s `tls.caFile`. */
+export function tlsFiles(values: TlsFlags, config: Config | null, env: NodeJS.ProcessEnv = process.env): TlsFlags {
+  const pick = (name: keyof TlsFlags): string | undefined => values[name] ?? (env[TLS_ENV[name]] || undefined);
+  return { ca: pick('ca') ?? config?.tls?.caFile, cert: pick('cert'), key: pick('key') };
+}
 
 /**
  * TLS from `--ca`, `--cert`, `--key` (or `RAFTJOBS_TLS_*`): PEM file paths. With none of them,
@@ -28,10 +35,7 @@ type TlsFlags = { ca?: string | undefined; cert?: string | undefined; key?: stri
  * Undefined: plaintext. Unreadable files are reported together, before any call.
  */
 export function tlsFromFlags(command: string, values: TlsFlags, config: Config | null, env: NodeJS.ProcessEnv = process.env): ClientTls | undefined {
-  const pick = (name: keyof TlsFlags): string | undefined => values[name] ?? (env[TLS_ENV[name]] || undefined);
-  const ca = pick('ca') ?? config?.tls?.caFile;
-  const cert = pick('cert');
-  const key = pick('key');
+  const { ca, cert, key } = tlsFiles(values, config, env);
   if ((cert === undefined) !== (key === undefined)) throw new UsageError(`${command}: give --cert and --key together (or ${TLS_ENV.cert} and ${TLS_ENV.key})`);
   if (ca === undefined && cert === undefined) return undefined;
   const problems: string[] = [];
@@ -49,6 +53,37 @@ export function tlsFromFlags(command: string, values: TlsFlags, config: Config |
   return { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) };
 }
 
+/**
+ * The CLI's fix for a TLS mismatch the SDK named (`details.tls`): which flag or variable to give,
+ * and which file given is the wrong one.
+ */
+export function tlsFix(mismatch: TlsMismatch, files: TlsFlags): string {
+  switch (mismatch) {
+    case TlsMismatch.ServerSpeaksTls:
+      return `pass --ca FILE (the cluster's ca.crt), or set ${TLS_ENV.ca}`;
+    case TlsMismatch.ServerPlaintext:
+      return `the node runs without TLS: leave out --ca, --cert and --key (and ${TLS_ENV.ca}, ${TLS_ENV.cert}, ${TLS_ENV.key})`;
+    case TlsMismatch.UntrustedServer:
+      return files.ca === undefined
+        ? `the system's CAs do not include the cluster's: pass --ca FILE (the cluster's ca.crt), or set ${TLS_ENV.ca}`
+        : `the node's certificate is not signed by the CA in ${files.ca}: pass the cluster's ca.crt as --ca`;
+    case TlsMismatch.ServerCertificateExpired:
+      return "the node's certificate must be reissued (raftjobs certs issue --node ID; the node picks it up without a restart)";
+    case TlsMismatch.ServerIdentity:
+      return "dial the node at a host its certificate names (the config's address), or reissue it with raftjobs certs issue --node ID --host HOST";
+    case TlsMismatch.ClientCertificateRequired:
+      return `the node requires a client certificate: pass --cert FILE and --key FILE (or set ${TLS_ENV.cert} and ${TLS_ENV.key}); raftjobs certs issue --client NAME makes a pair`;
+    case TlsMismatch.ClientCertificateRefused:
+      return `the node refused the client certificate${files.cert === undefined ? '' : ` in ${files.cert}`}: pass one issued by the cluster's CA and in date (raftjobs certs issue --client NAME)`;
+  }
+}
+
+/** `err` with the CLI's fix for its TLS mismatch on a line of its own, or `err` unchanged. */
+export function withTlsFix(err: unknown, files: TlsFlags): unknown {
+  if (!isRaftJobsError(err) || err.details.tls === undefined) return err;
+  return new RaftJobsError(err.code, `${err.message}\n  fix: ${tlsFix(err.details.tls, files)}`, err.details, { cause: err.cause });
+}
+
 /** The environment variable the CLI reads a token from when neither --token nor --token-file is given. */
 export const TOKEN_ENV = 'RAFTJOBS_TOKEN';
 
@@ -59,6 +94,8 @@ export interface ClusterTarget {
   readonly deadlineMs: number;
   /** Undefined: plaintext. */
   readonly tls?: ClientTls;
+  /** The files `tls` was read from, for naming them when a handshake fails. */
+  readonly tlsFiles: TlsFlags;
   /** Channel credentials from `tls`. */
   readonly credentials: grpc.ChannelCredentials;
   /** Bearer token for a cluster with auth on (`--token`, `--token-file`, else `RAFTJOBS_TOKEN`). */
@@ -99,8 +136,8 @@ export function clusterTarget(
   const found = findCluster(command, values);
   const tls = tlsFromFlags(command, values, found.config);
   const token = tokenFrom(command, values);
-  const { config: _config, ...rest } = found;
-  return { ...rest, credentials: clientCredentials(tls), ...(tls === undefined ? {} : { tls }), ...(token === undefined ? {} : { token }) };
+  const { config, ...rest } = found;
+  return { ...rest, credentials: clientCredentials(tls), tlsFiles: tlsFiles(values, config), ...(tls === undefined ? {} : { tls }), ...(token === undefined ? {} : { token }) };
 }
 
 function findCluster(
@@ -129,14 +166,17 @@ function findCluster(
 }
 
 export function clientFor(target: ClusterTarget): Client {
-  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs, credentials: target.credentials, ...(target.token !== undefined ? { token: target.token } : {}) });
+  // The TLS material rather than credentials made from it, so a failed handshake can be named.
+  return new Client({ nodes: target.nodes, deadlineMs: target.deadlineMs, ...(target.tls !== undefined ? { tls: target.tls } : {}), ...(target.token !== undefined ? { token: target.token } : {}) });
 }
 
-/** Run `fn` with a client, closing it afterwards. */
+/** Run `fn` with a client, closing it afterwards; a TLS refusal gets the CLI's fix (see `withTlsFix`). */
 export async function withClient<T>(target: ClusterTarget, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = clientFor(target);
   try {
     return await fn(client);
+  } catch (err) {
+    throw withTlsFix(err, target.tlsFiles);
   } finally {
     client.close();
   }

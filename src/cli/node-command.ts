@@ -7,7 +7,8 @@ import { parseFlags, requireFlag, UsageError } from './args.js';
 
 /**
  * `raftjobs node --config FILE --id ID [--data-dir DIR]`: run one node until SIGTERM/SIGINT;
- * SIGHUP rereads its TLS certificate, key and CA and `auth.tokensFile` (`RunningNode.reload`).
+ * SIGHUP rereads its TLS certificate, key and CA and `auth.tokensFile` (`RunningNode.reload`;
+ * the node also rereads them when they change, see `server.fileWatchIntervalMs`).
  * `--data-dir` overrides the config's `dataDir` (the node keeps its data in `DIR/ID`), as `npm
  * start -- --data-dir DIR` does for every node, so one node of such a cluster restarts on its own
  * data; it wins over `RAFTJOBS_DATA_DIR`. The config is

@@ -1,9 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
-import { NodeAdmin } from '../client/index.js';
+import { NodeAdmin, type ClientTls } from '../client/index.js';
+import { isRaftJobsError, type TlsMismatch } from '../errors/index.js';
 import { loadConfig } from '../config/index.js';
 import { intFlag, parseFlags } from './args.js';
-import { CLUSTER_FLAGS, clusterTarget } from './cluster-flags.js';
+import { CLUSTER_FLAGS, clusterTarget, tlsFix } from './cluster-flags.js';
 
 /** One row of `raftjobs status --json`. */
 export interface StatusRow {
@@ -21,6 +22,8 @@ export interface StatusRow {
   pid?: number;
   peers?: { id: string; matchIndex: number; nextIndex: number; state: string }[];
   error?: string;
+  /** Unreachable because of this TLS mismatch (see `TlsMismatch`). */
+  tls?: TlsMismatch;
 }
 
 /** Options of {@link fetchStatus}. */
@@ -32,6 +35,8 @@ export interface FetchStatusOptions {
   readonly digest?: boolean;
   /** How to reach the node. Default: plaintext. */
   readonly credentials?: grpc.ChannelCredentials;
+  /** What `credentials` were made from (null: plaintext), to name a failed TLS handshake; unknown when absent. */
+  readonly tls?: ClientTls | null;
   /** Bearer token, for a cluster with auth on (Admin.Status needs the `read` role). */
   readonly token?: string | undefined;
 }
@@ -41,7 +46,7 @@ const DIGEST_TIMEOUT_MS = 30_000;
 
 /** Ask one node for its status; a node that does not answer within `timeoutMs` is `unreachable`. */
 export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: FetchStatusOptions = {}): Promise<StatusRow> {
-  const admin = new NodeAdmin(address, { ...(o.credentials === undefined ? {} : { credentials: o.credentials }), token: o.token });
+  const admin = new NodeAdmin(address, { ...(o.credentials === undefined ? {} : { credentials: o.credentials }), tls: o.tls, token: o.token });
   return admin
     .status({ timeoutMs: o.digest === true ? Math.max(timeoutMs, DIGEST_TIMEOUT_MS) : timeoutMs, ...(o.digest === true ? { digest: true } : {}) })
     .then(
@@ -60,7 +65,13 @@ export function fetchStatus(id: string, address: string, timeoutMs = 1500, o: Fe
         pid: s.pid,
         peers: [...s.peers],
       }),
-      (err: unknown): StatusRow => ({ id, address, role: 'unreachable', error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown): StatusRow => ({
+        id,
+        address,
+        role: 'unreachable',
+        error: err instanceof Error ? err.message : String(err),
+        ...(isRaftJobsError(err) && err.details.tls !== undefined ? { tls: err.details.tls } : {}),
+      }),
     )
     .finally(() => admin.close());
 }
@@ -82,11 +93,15 @@ export async function statusCommand(argv: readonly string[], out: Writable, err:
   // With --addresses a node is known by its address until it answers with its id.
   const target = clusterTarget('status', values);
   const nodes = values.config !== undefined && values.addresses === undefined ? loadConfig(values.config).nodes : target.nodes.map((address) => ({ id: address, address }));
-  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest, credentials: target.credentials, token: target.token });
+  const rows = await clusterStatus(nodes, timeoutMs, { digest: values.digest, credentials: target.credentials, tls: target.tls ?? null, token: target.token });
   out.write(values.json ? JSON.stringify(rows) + '\n' : formatStatusTable(rows));
   if (rows.some((r) => r.role === 'leader' || (r.leaderId ?? null) !== null)) return 0;
   const reachable = rows.filter((r) => r.role !== 'unreachable').length;
   err.write(`raftjobs status: no leader known: ${reachable} of ${rows.length} node${rows.length === 1 ? '' : 's'} reachable\n`);
+  // A TLS refusal is not a node down: say what it was, and the fix, once per kind.
+  const refused = rows.filter((r) => r.tls !== undefined);
+  for (const r of refused) err.write(`  ${r.id === r.address ? '' : `${r.id} at `}${r.error ?? ''}\n`);
+  for (const mismatch of new Set(refused.map((r) => r.tls as TlsMismatch))) err.write(`  fix: ${tlsFix(mismatch, target.tlsFiles)}\n`);
   return 1;
 }
 

@@ -36,7 +36,7 @@ const STALE_FLAG: FlagHelp = ['--stale', 'read the state of the node called inst
 export const COMMAND_HELP = {
   node: {
     synopsis: 'node --config FILE --id ID [--data-dir DIR] [--join HOST:PORT]',
-    summary: 'run one cluster node until SIGINT/SIGTERM',
+    summary: 'run one cluster node until SIGINT/SIGTERM; it rereads its TLS files and tokens file when they change, or on SIGHUP',
     flags: [
       ['--config FILE', 'cluster config file'],
       ['--id ID', "this node's id in the config"],

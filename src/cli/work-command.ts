@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { Worker, type JobHandler, type SdkLogger, type WorkerJob } from '../client/index.js';
 import type { RaftJobsError } from '../errors/index.js';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args.js';
-import { attachNegativeNumbers, CLUSTER_FLAGS, clusterTarget } from './cluster-flags.js';
+import { attachNegativeNumbers, CLUSTER_FLAGS, clusterTarget, withTlsFix } from './cluster-flags.js';
 
 const HANDLERS = ['echo', 'sleep', 'fail'] as const;
 type HandlerName = (typeof HANDLERS)[number];
@@ -88,7 +88,8 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const worker = new Worker({
     nodes: target.nodes,
-    credentials: target.credentials,
+    // The TLS material rather than credentials made from it, so a failed handshake can be named.
+    ...(target.tls !== undefined ? { tls: target.tls } : {}),
     queues,
     concurrency,
     handler: demoHandler(handlerName as HandlerName, sleepMs, out),
@@ -121,6 +122,6 @@ export async function workCommand(argv: readonly string[], out: Writable, err: W
     process.off('SIGTERM', onSignal);
     signal?.removeEventListener('abort', onSignal);
   }
-  if (refused !== null) throw refused as RaftJobsError;
+  if (refused !== null) throw withTlsFix(refused, target.tlsFiles);
   return 0;
 }

@@ -4,6 +4,8 @@ import { sleep, systemClock, type Clock } from './clock.js';
 import { toRaftJobsError } from './errors.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { adminServices, type wire } from '../protocol/index.js';
+import type { ClientTls } from '../tls/index.js';
+import { explainUnreachable } from './reach.js';
 
 /*
  * Calls of the Admin service (proto/admin.proto) of one node, decoded once for every caller: the
@@ -116,6 +118,7 @@ export function workerFromWire(w: wire.WorkerInfo__Output): ConnectedWorker {
 /** A client of one node's Admin service; every call has a deadline. */
 export class NodeAdmin {
   private readonly stub: wire.AdminClient;
+  private readonly tls: ClientTls | null | undefined;
 
   constructor(
     /** The node's client address (host:port). */
@@ -123,19 +126,25 @@ export class NodeAdmin {
     options: {
       /** How to reach it: insecure by default (see `clientCredentials`). */
       readonly credentials?: grpc.ChannelCredentials | undefined;
+      /**
+       * What `credentials` were made from (null: plaintext), so that a failed TLS handshake is
+       * named (`details.tls`); unknown when absent.
+       */
+      readonly tls?: ClientTls | null | undefined;
       /** Bearer token for a cluster with auth on. */
       readonly token?: string | undefined;
     } = {},
   ) {
     const { Admin } = adminServices();
     this.stub = new Admin(address, options.credentials ?? grpc.credentials.createInsecure(), tokenChannelOptions(options.token));
+    this.tls = options.tls;
   }
 
   /** The node's status; `digest` asks for the state digest too (slow on a large state). */
   status(o: { readonly timeoutMs: number; readonly digest?: boolean }): Promise<NodeStatusInfo> {
     return new Promise((resolve, reject) => {
       this.stub.Status({ skipDigest: o.digest !== true }, { deadline: Date.now() + o.timeoutMs }, (err, s) => {
-        if (err || !s) reject(unanswered(err));
+        if (err || !s) void this.unanswered(err, o.timeoutMs).then(reject);
         else resolve(nodeStatusFromWire(s));
       });
     });
@@ -145,7 +154,7 @@ export class NodeAdmin {
   workers(o: { readonly timeoutMs: number }): Promise<{ readonly leader: boolean; readonly workers: readonly ConnectedWorker[] }> {
     return new Promise((resolve, reject) => {
       this.stub.Workers({}, { deadline: Date.now() + o.timeoutMs }, (err, res) => {
-        if (err || !res) reject(unanswered(err));
+        if (err || !res) void this.unanswered(err, o.timeoutMs).then(reject);
         else resolve({ leader: res.leader, workers: res.workers.map(workerFromWire) });
       });
     });
@@ -155,7 +164,7 @@ export class NodeAdmin {
   snapshot(o: { readonly timeoutMs: number }): Promise<number> {
     return new Promise((resolve, reject) => {
       this.stub.Snapshot({}, { deadline: Date.now() + o.timeoutMs }, (err, res) => {
-        if (err || !res) reject(unanswered(err));
+        if (err || !res) void this.unanswered(err, o.timeoutMs).then(reject);
         else resolve(res.snapshotIndex);
       });
     });
@@ -165,7 +174,7 @@ export class NodeAdmin {
   members(o: { readonly timeoutMs: number }): Promise<MembersInfo> {
     return new Promise((resolve, reject) => {
       this.stub.Members({}, { deadline: Date.now() + o.timeoutMs }, (err, res) => {
-        if (err || !res) reject(unanswered(err));
+        if (err || !res) void this.unanswered(err, o.timeoutMs).then(reject);
         else resolve(membersFromWire(res));
       });
     });
@@ -185,7 +194,7 @@ export class NodeAdmin {
     const options = { deadline: Date.now() + o.timeoutMs };
     return new Promise((resolve, reject) => {
       const done = (err: grpc.ServiceError | null, res?: wire.MembersResponse__Output): void => {
-        if (err || !res) reject(err ? toRaftJobsError(err, `${change.kind} ${change.id} at ${this.address}`) : unanswered(err));
+        if (err || !res) reject(err ? toRaftJobsError(err, `${change.kind} ${change.id} at ${this.address}`) : new RaftJobsError(ErrorCode.Timeout, 'no answer'));
         else resolve(membersFromWire(res));
       };
       if (change.kind === 'add') {
@@ -210,6 +219,17 @@ export class NodeAdmin {
 
   close(): void {
     this.stub.close();
+  }
+
+  /**
+   * A call the node did not answer: its TLS handshake failing, named (INVALID_ARGUMENT with
+   * `details.tls`), else the status name and gRPC's reason (callers know which node they asked).
+   */
+  private async unanswered(err: grpc.ServiceError | null, timeoutMs: number): Promise<RaftJobsError> {
+    const u = err === null ? null : await explainUnreachable(err, this.address, this.tls, Math.min(1000, timeoutMs));
+    if (u?.kind === 'tls' && u.tls !== undefined) return new RaftJobsError(ErrorCode.InvalidArgument, u.reason, { tls: u.tls }, { cause: err });
+    const text = err ? `${grpc.status[err.code] ?? err.code}: ${err.details}` : 'no answer';
+    return new RaftJobsError(ErrorCode.Timeout, text, {}, { cause: err });
   }
 }
 
@@ -263,8 +283,3 @@ export async function changeMembersOnLeader(
   throw new RaftJobsError(ErrorCode.Timeout, `no leader took the change within ${o.timeoutMs} ms`, {}, { cause: last });
 }
 
-/** A call the node did not answer: the status name and gRPC's reason (callers know which node they asked). */
-function unanswered(err: grpc.ServiceError | null): RaftJobsError {
-  const text = err ? `${grpc.status[err.code] ?? err.code}: ${err.details}` : 'no answer';
-  return new RaftJobsError(ErrorCode.Timeout, text, {}, { cause: err });
-}

@@ -116,6 +116,8 @@ export class Client {
       deadlineMs,
       attemptTimeoutMs,
       credentials: options.credentials ?? clientCredentials(options.tls),
+      // What the credentials were made from, to name a failed handshake; unknown when given ready-made.
+      ...(options.credentials === undefined ? { dialTls: options.tls ?? null } : {}),
       ...(options.noQuorumMs !== undefined ? { noQuorumMs: options.noQuorumMs } : {}),
       ...(options.token !== undefined ? { token: options.token } : {}),
     };

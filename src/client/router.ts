@@ -6,7 +6,8 @@ import { Meta, type wire } from '../protocol/index.js';
 import { classify, metaString, toRaftJobsError } from './errors.js';
 import { tokenChannelOptions } from './auth.js';
 import { CHANNEL_OPTIONS } from './proto.js';
-import { QuorumWatch, unreachable } from './reach.js';
+import type { ClientTls } from '../tls/index.js';
+import { explainUnreachable, QuorumWatch, unreachable, type Unreachable } from './reach.js';
 import type { SdkLogger } from './types.js';
 
 /**
@@ -84,7 +85,15 @@ export interface RouterOptions {
   readonly channelOptions?: grpc.ChannelOptions;
   /** How channels authenticate (see `ClientOptions.tls`). */
   readonly credentials: grpc.ChannelCredentials;
+  /**
+   * What `credentials` were made from (null: plaintext), so that a failed handshake can be
+   * explained (see `explainUnreachable`); absent when unknown (credentials given ready-made).
+   */
+  readonly dialTls?: ClientTls | null;
 }
+
+/** Longest TLS handshake made to explain a failed connection, ms. */
+const PROBE_TIMEOUT_MS = 1000;
 
 /** The unary methods of the Jobs service (the generated definition's keys also admit any string). */
 export type JobsMethod = 'Submit' | 'Get' | 'List' | 'Cancel' | 'RetryDead' | 'Stats' | 'WaitForResult';
@@ -157,6 +166,8 @@ export class Router<D = wire.JobsDefinition, Method extends string = JobsMethod>
     let hopsWithoutPause = 0;
     let last: RaftJobsError | null = null;
     const watch = new QuorumWatch({ addresses: () => this.book.all, now: () => clock.now(), graceMs: this.o.noQuorumMs ?? DEFAULT_NO_QUORUM_MS });
+    /** Per address, a failed handshake explained once in this call (a probe costs a connection). */
+    const explained = new Map<string, Unreachable | null>();
     for (;;) {
       signal.throwIfAborted();
       const remaining = deadline - clock.now();
@@ -175,11 +186,15 @@ export class Router<D = wire.JobsDefinition, Method extends string = JobsMethod>
           if (overall && verdict.error.code !== ErrorCode.OutcomeUnknown && isDeadline(err)) throw this.timeout(method, budgetMs, attempts, verdict.error, watch);
           throw verdict.error;
         }
-        const down = unreachable(err, address);
+        let down = unreachable(err, address);
+        if (down?.unexplained === true) {
+          if (!explained.has(address)) explained.set(address, await explainUnreachable(err, address, this.o.dialTls, Math.min(PROBE_TIMEOUT_MS, deadline - clock.now())));
+          down = explained.get(address) ?? down;
+        }
         watch.record(address, down);
         last = down === null ? toRaftJobsError(err, `${method} via ${address}`) : new RaftJobsError(ErrorCode.NoLeader, down.reason, {}, { cause: err });
         const hopeless = watch.verdict();
-        if (hopeless !== null) throw new RaftJobsError(hopeless.code, `${method}: ${hopeless.message}`, {}, { cause: err });
+        if (hopeless !== null) throw new RaftJobsError(hopeless.code, `${method}: ${hopeless.message}`, hopeless.details, { cause: err });
         this.o.logger.debug({ method, address, attempt: attempts, code: last.code, err: last.message }, 'call attempt failed; retrying');
         if (verdict.leaderAddress !== null && verdict.leaderAddress !== address && hopsWithoutPause < this.book.all.length) {
           // A node named the leader: go there at once (a bounded number of times in a row).

@@ -9,7 +9,7 @@ import { jobsServices, Meta, PROTOCOL_VERSION, type wire } from '../protocol/ind
 import { metaString, toRaftJobsError } from './errors.js';
 import { tokenChannelOptions } from './auth.js';
 import { CHANNEL_OPTIONS } from './proto.js';
-import { QuorumWatch, unreachable } from './reach.js';
+import { explainUnreachable, QuorumWatch, unreachable, type Unreachable } from './reach.js';
 import { AddressBook } from './router.js';
 import { silentLogger, type SdkLogger } from './types.js';
 import { errorText, isNonRetryable, makeWorkerJob, progressProblem, truncateError } from './worker-job.js';
@@ -169,6 +169,9 @@ export class Worker {
   private readonly reach: QuorumWatch;
   private badAddressesReported = false;
   private readonly credentials: grpc.ChannelCredentials;
+  /** Per address, a failed handshake explained by a probe of its own (see `explainUnreachable`). */
+  private readonly explained = new Map<string, Unreachable>();
+  private readonly probing = new Set<string>();
 
   constructor(options: WorkerOptions) {
     checkWorkerOptions(options);
@@ -384,6 +387,8 @@ export class Worker {
     if (conn.welcomed) return;
     conn.welcomed = true;
     this.reach.record(conn.address, null);
+    this.explained.delete(conn.address);
+    this.probing.delete(conn.address);
     if (conn.connectTimer !== null) this.clock.clearTimeout(conn.connectTimer);
     conn.connectTimer = null;
     if (welcome.sessionId !== '' && welcome.sessionId !== this.sessionId) this.logger.warn({ sessionId: this.sessionId, serverSessionId: welcome.sessionId }, 'the server granted a session other than the one asked for');
@@ -481,7 +486,9 @@ export class Worker {
       this.hopsWithoutPause = 0;
     }
     const hint = metaString(status.metadata, Meta.LeaderAddress);
-    const down = conn.welcomed || conn.cancelledFor !== null ? null : unreachable(Object.assign(new Error(status.details), status), conn.address);
+    const failure = Object.assign(new Error(status.details), status);
+    let down = conn.welcomed || conn.cancelledFor !== null ? null : unreachable(failure, conn.address);
+    if (down?.unexplained === true) down = this.explain(failure, conn.address) ?? down;
     if (!conn.welcomed) this.reach.record(conn.address, down);
     const log = { address: conn.address, code: grpc.status[status.code] ?? status.code, details: conn.cancelledFor ?? down?.reason ?? status.details, leaderAddress: hint, held: this.leases.size };
     if (conn.cancelledFor === null && hint !== null && hint !== conn.address && this.hopsWithoutPause < this.book.all.length) {
@@ -506,18 +513,41 @@ export class Worker {
       this.reportError(err);
     } else {
       this.book.advance(conn.address);
-      const hopeless = this.reach.verdict();
-      if (hopeless !== null && !this.badAddressesReported) {
-        // Every address given does not resolve or is not a gRPC port: say so once.
-        this.badAddressesReported = true;
-        this.reconnectFailures = Math.max(this.reconnectFailures, 30);
-        this.logger.error({ ...log, err: hopeless }, 'no address given can reach a node');
-        this.reportError(hopeless);
-      }
+      this.reportIfHopeless(log);
     }
     const delay = backoffDelay(policy, this.reconnectFailures++, this.random);
     this.logger.warn({ ...log, next: this.book.current, delayMs: delay }, 'worker stream ended; reconnecting');
     this.reconnectTimer = this.clock.setTimeout(() => this.connect(), delay);
+  }
+
+  /**
+   * What a probe found out about an unexplained failed connection to `address`, or null while it
+   * runs: the first failure starts it, and its answer counts as soon as it comes (and for later
+   * failures at that address).
+   */
+  private explain(failure: unknown, address: string): Unreachable | null {
+    const known = this.explained.get(address);
+    if (known !== undefined) return known;
+    const tls = this.o.credentials === undefined ? (this.o.tls ?? null) : undefined;
+    if (tls === undefined || this.probing.has(address)) return null;
+    this.probing.add(address);
+    void explainUnreachable(failure, address, tls, 1000).then((u) => {
+      if (u?.kind !== 'tls' || this.stopped || !this.probing.has(address)) return;
+      this.explained.set(address, u);
+      this.reach.record(address, u);
+      this.reportIfHopeless({ address, details: u.reason });
+    });
+    return null;
+  }
+
+  /** When every address given is wrong (or refuses this worker's TLS settings), say so once. */
+  private reportIfHopeless(log: Record<string, unknown>): void {
+    const hopeless = this.reach.verdict();
+    if (hopeless === null || this.badAddressesReported) return;
+    this.badAddressesReported = true;
+    this.reconnectFailures = Math.max(this.reconnectFailures, 30);
+    this.logger.error({ ...log, err: hopeless }, 'no address given can reach a node');
+    this.reportError(hopeless);
   }
 
   /** Tell `onError`; a callback that throws is logged, never let loose in grpc-js's event handler. */

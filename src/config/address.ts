@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 
 /** A parsed `host:port` pair. IPv6 hosts are kept without their brackets. */
 export interface HostPort {
@@ -46,6 +46,51 @@ export function isUnspecifiedHost(host: string): boolean {
 
 /** The form used to detect two nodes claiming the same socket: lower-case host, brackets for IPv6. */
 export function normalizeHostPort(hp: HostPort): string {
-  const host = hp.host.toLowerCase();
-  return host.includes(':') ? `[${host}]:${hp.port}` : `${host}:${hp.port}`;
+  return joinHostPort(hp.host.toLowerCase(), hp.port);
+}
+
+/** localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackHost(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+}
+
+/** A node's `httpAddress`, read: what others dial, and where the node listens. */
+export interface HttpAddress {
+  /** `host:port` to dial (the dashboard's node list, scripts): as written, a bare port as `127.0.0.1:port`. */
+  readonly advertised: string;
+  /**
+   * The host the node binds: an IP address exactly as written (`0.0.0.0` or `::` for every
+   * interface), 127.0.0.1 for a bare port or a host name. A name does not choose an interface (it
+   * may resolve to several, or to a public one), so serving other hosts takes an explicit IP.
+   */
+  readonly bindHost: string;
+  readonly port: number;
+  /** The address was a host name other than localhost (bound on loopback all the same). */
+  readonly named: boolean;
+}
+
+/**
+ * Parses an `httpAddress`: `host:port` as {@link parseHostPort} reads it, or a bare port (`"8001"`)
+ * for loopback. `":8001"` is refused rather than guessed at (elsewhere it means every interface).
+ *
+ * @returns the address, or a sentence saying what is wrong with the text.
+ */
+export function parseHttpAddress(text: string): HttpAddress | string {
+  if (/^[0-9]+$/.test(text)) {
+    const port = text.length <= 5 ? Number(text) : Number.NaN;
+    if (!(port >= 1 && port <= 65535)) return `port must be 1-65535, got ${JSON.stringify(text)}`;
+    return { advertised: `127.0.0.1:${port}`, bindHost: '127.0.0.1', port, named: false };
+  }
+  if (/^:[0-9]+$/.test(text)) {
+    return `${JSON.stringify(text)} names no host: give ${text.slice(1)} to listen on loopback only, or 0.0.0.0${text} for every interface`;
+  }
+  const hp = parseHostPort(text);
+  if (typeof hp === 'string') return hp;
+  const ip = isIP(hp.host) !== 0;
+  return { advertised: text, bindHost: ip ? hp.host : '127.0.0.1', port: hp.port, named: !ip && hp.host.toLowerCase() !== 'localhost' };
+}
+
+/** `host:port` of a host and port, with brackets for IPv6. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

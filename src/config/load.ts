@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { CA_CERT_FILE, nodeTlsFiles, readCaProblems, readTlsMaterial } from '../tls/index.js';
+import { joinHostPort, parseHttpAddress } from './address.js';
 import { authFindings } from './auth.js';
 import type { TokenConfig } from './auth.js';
 import { applyEnvOverrides, type Env } from './env.js';
@@ -108,7 +109,11 @@ function build(file: ConfigFile, baseDir: string, tokensFile: string | null, fil
   return deepFreeze({
     ...(file.tls === undefined ? {} : { tls: tlsConfig(file.tls, baseDir) }),
     clusterId: file.clusterId,
-    nodes: file.nodes.map((n) => (n.httpAddress === undefined ? { id: n.id, address: n.address } : { id: n.id, address: n.address, httpAddress: n.httpAddress })),
+    nodes: file.nodes.map((n) => {
+      const http = n.httpAddress === undefined ? null : parseHttpAddress(n.httpAddress);
+      if (http === null || typeof http === 'string') return { id: n.id, address: n.address };
+      return { id: n.id, address: n.address, httpAddress: http.advertised, httpListen: joinHostPort(http.bindHost, http.port) };
+    }),
     dataDir: isAbsolute(file.dataDir) ? resolve(file.dataDir) : resolve(baseDir, file.dataDir),
     raft: {
       ...file.raft,
@@ -122,6 +127,7 @@ function build(file: ConfigFile, baseDir: string, tokensFile: string | null, fil
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },
     membership: { ...file.membership },
+    http: { ...file.http },
     auth: {
       enabled: file.auth.enabled,
       tokens: file.auth.tokens,

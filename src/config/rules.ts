@@ -1,4 +1,4 @@
-import { normalizeHostPort, parseHostPort } from './address.js';
+import { isLoopbackHost, normalizeHostPort, parseHostPort, parseHttpAddress } from './address.js';
 import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO } from '../limits/index.js';
 import { byteLimitProblems } from './limits.js';
 import { CONFIG_DEFAULTS, QUEUE_NAME_PATTERN } from './schema.js';
@@ -56,7 +56,8 @@ export function crossFieldProblems(raw: unknown, ownNodeId: string | undefined):
       for (const field of ['address', 'httpAddress'] as const) {
         const text = get(node, [field]);
         if (typeof text !== 'string') continue;
-        const parsed = parseHostPort(text);
+        const http = field === 'httpAddress' ? parseHttpAddress(text) : null;
+        const parsed = typeof http === 'string' ? http : parseHostPort(http?.advertised ?? text);
         if (typeof parsed === 'string') continue;
         const key = normalizeHostPort(parsed);
         const here = `nodes[${i}].${field}`;
@@ -66,6 +67,8 @@ export function crossFieldProblems(raw: unknown, ownNodeId: string | undefined):
       }
     });
   }
+
+  problems.push(...httpProblems(raw));
 
   if (ownNodeId !== undefined && Array.isArray(nodes) && !ids.includes(ownNodeId)) {
     problems.push({ path: ['nodes'], message: `own node id ${JSON.stringify(ownNodeId)} is not listed (ids: ${ids.join(', ') || 'none'})` });
@@ -132,21 +135,54 @@ export function configWarnings(config: Config): Finding[] {
       message: `${config.jobs.defaultLeaseTtlMs} ms is shorter than the longest election timeout (${config.raft.electionTimeoutMaxMs} ms); leases will lapse across failovers`,
     });
   }
-  // The dashboard and metrics show job payloads and results: without auth, only this host should reach them.
-  if (!config.auth.enabled) {
-    config.nodes.forEach((node, i) => {
-      const hp = node.httpAddress === undefined ? null : parseHostPort(node.httpAddress);
-      if (hp === null || typeof hp === 'string' || isLoopbackHost(hp.host)) return;
+  const guarded = config.auth.enabled || (config.tls !== undefined && config.http.requireClientCertificate);
+  config.nodes.forEach((node, i) => {
+    const http = node.httpAddress === undefined ? null : parseHttpAddress(node.httpAddress);
+    if (http === null || typeof http === 'string') return;
+    if (http.named) {
       warnings.push({
         path: ['nodes', i, 'httpAddress'],
-        message: `${node.httpAddress} is reachable from other hosts while auth is off: anyone who can reach it can read every job and use the dashboard; bind 127.0.0.1 or turn auth.enabled on`,
+        message: `${node.httpAddress} listens on 127.0.0.1 only (a host name does not choose an interface); to serve other hosts give the IP address to bind, or 0.0.0.0`,
       });
-    });
-  }
+    }
+    // Allowed by http.allowInsecureRemote, or the load would have refused it.
+    if (!guarded && !isLoopbackHost(http.bindHost)) {
+      warnings.push({
+        path: ['nodes', i, 'httpAddress'],
+        message: `${node.httpAddress} is reachable from other hosts while auth is off (allowed by http.allowInsecureRemote): anyone who can reach it can read every job and use the dashboard`,
+      });
+    }
+  });
   return warnings;
 }
 
-/** localhost, 127.0.0.0/8 and ::1. */
-export function isLoopbackHost(host: string): boolean {
-  return host.toLowerCase() === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+/**
+ * The HTTP port shows every job's payload and result, and the dashboard acts on them: one that
+ * other hosts can reach needs something that checks who asks, tokens (`auth.enabled`) or client
+ * certificates (`http.requireClientCertificate`, HTTPS). TLS alone encrypts; it does not decide
+ * who may read. `http.allowInsecureRemote` is the explicit way around it.
+ */
+function httpProblems(raw: unknown): Finding[] {
+  const problems: Finding[] = [];
+  const tls = get(raw, ['tls']) !== undefined;
+  const requireCert = get(raw, ['http', 'requireClientCertificate']) === true;
+  if (requireCert && !tls) {
+    problems.push({ path: ['http', 'requireClientCertificate'], message: 'needs a tls section: without one the HTTP port is plaintext and cannot ask for certificates' });
+  }
+  if (get(raw, ['auth', 'enabled']) === true || (tls && requireCert) || get(raw, ['http', 'allowInsecureRemote']) === true) return problems;
+  const nodes = get(raw, ['nodes']);
+  if (!Array.isArray(nodes)) return problems;
+  nodes.forEach((node: unknown, i) => {
+    const text = get(node, ['httpAddress']);
+    const http = typeof text === 'string' ? parseHttpAddress(text) : null;
+    if (http === null || typeof http === 'string' || isLoopbackHost(http.bindHost)) return;
+    problems.push({
+      path: ['nodes', i, 'httpAddress'],
+      message:
+        `${String(text)} would serve every job and the dashboard to other hosts with nothing to check who asks (auth is off${tls ? ', no client certificate is required' : ', no tls'}): ` +
+        `listen on loopback (${http.port} or 127.0.0.1:${http.port}), or turn auth.enabled on${tls ? ' or http.requireClientCertificate' : ''}; ` +
+        'http.allowInsecureRemote: true serves it anyway',
+    });
+  });
+  return problems;
 }

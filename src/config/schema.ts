@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, MIN_ELECTION_TO_HEARTBEAT_RATIO, type NumberSetting } from '../limits/index.js';
-import { isUnspecifiedHost, parseHostPort } from './address.js';
+import { isUnspecifiedHost, parseHostPort, parseHttpAddress } from './address.js';
 import { TokenSchema } from './auth.js';
 
 const L = LIMITS;
@@ -52,6 +52,7 @@ export const CONFIG_DEFAULTS = {
     workerConnectionGraceMs: L.workerConnectionGraceMs.default,
     keepaliveTimeMs: L.keepaliveTimeMs.default,
     keepaliveTimeoutMs: L.keepaliveTimeoutMs.default,
+    fileWatchIntervalMs: L.fileWatchIntervalMs.default,
   },
   shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
@@ -59,6 +60,10 @@ export const CONFIG_DEFAULTS = {
   },
   membership: {
     autoPromote: L.autoPromote.default,
+  },
+  http: {
+    allowInsecureRemote: L.httpAllowInsecureRemote.default,
+    requireClientCertificate: L.httpRequireClientCertificate.default,
   },
   auth: {
     enabled: false,
@@ -90,10 +95,16 @@ const hostPort = (dialable: boolean) =>
     }
   });
 
+/** `host:port`, or a bare port for loopback (see `parseHttpAddress`). */
+const httpAddress = z.string().superRefine((text, ctx) => {
+  const parsed = parseHttpAddress(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
 const NodeSchema = z.strictObject({
   id: z.string().regex(NODE_ID_PATTERN, { error: 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit' }),
   address: hostPort(true),
-  httpAddress: hostPort(false).optional(),
+  httpAddress: httpAddress.optional(),
 });
 
 const RaftSchema = z.strictObject({
@@ -159,6 +170,7 @@ const ServerSchema = z.strictObject({
   workerConnectionGraceMs: setting(L.workerConnectionGraceMs),
   keepaliveTimeMs: setting(L.keepaliveTimeMs),
   keepaliveTimeoutMs: setting(L.keepaliveTimeoutMs),
+  fileWatchIntervalMs: setting(L.fileWatchIntervalMs),
 });
 
 const DashboardSchema = z.strictObject({
@@ -168,6 +180,12 @@ const DashboardSchema = z.strictObject({
 /** Membership changes; the config's `nodes` only bootstrap a new cluster (the membership is replicated). */
 const MembershipSchema = z.strictObject({
   autoPromote: flag(L.autoPromote),
+});
+
+/** The node's HTTP port (dashboard, /metrics, /healthz, /readyz); who may reach it is checked with the cross-field rules. */
+const HttpSchema = z.strictObject({
+  allowInsecureRemote: flag(L.httpAllowInsecureRemote),
+  requireClientCertificate: flag(L.httpRequireClientCertificate),
 });
 
 /**
@@ -186,7 +204,7 @@ const TlsSchema = z.strictObject({
 const AuthSchema = z.strictObject({
   enabled: z.boolean().default(false),
   tokens: z.array(TokenSchema).default([]),
-  /** Relative to the config file's directory; reread on SIGHUP. */
+  /** Relative to the config file's directory; reread on SIGHUP and when it changes. */
   tokensFile: z.string().min(1).optional(),
   metricsRequireToken: z.boolean().default(false),
   healthRequireToken: z.boolean().default(false),
@@ -204,6 +222,7 @@ export const ConfigFileSchema = z.strictObject({
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
   membership: MembershipSchema.prefault({}),
+  http: HttpSchema.prefault({}),
   tls: TlsSchema.optional(),
   auth: AuthSchema.prefault({}),
 });

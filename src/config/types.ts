@@ -6,8 +6,16 @@ export interface NodeConfig {
   readonly id: string;
   /** `host:port` of the node's gRPC server: peers' Raft traffic and client/worker calls. */
   readonly address: string;
-  /** `host:port` for metrics and dashboard HTTP, when the node serves them. */
+  /**
+   * `host:port` of the node's HTTP server (metrics, health, dashboard) as others dial it, when the
+   * node serves one. A bare port in the file reads as `127.0.0.1:<port>`.
+   */
   readonly httpAddress?: string;
+  /**
+   * `host:port` the HTTP server binds, present with `httpAddress`: the same IP when the file gives
+   * one (`0.0.0.0` or `[::]` for every interface), else 127.0.0.1 (a bare port or a host name).
+   */
+  readonly httpListen?: string;
 }
 
 /**
@@ -163,6 +171,13 @@ export interface ServerConfig {
   readonly keepaliveTimeMs: number;
   /** A connection whose ping is not answered within this is closed, ms. Default 5000. */
   readonly keepaliveTimeoutMs: number;
+  /**
+   * How often the node looks at its TLS files (CA, certificate, key) and `auth.tokensFile`, ms; a
+   * change is reloaded as on SIGHUP once the files have stayed unchanged for two intervals (so a
+   * certificate and key written one after the other load together; a pair that does not check
+   * keeps the old one until the next change). 0: only on SIGHUP. Default 1000.
+   */
+  readonly fileWatchIntervalMs: number;
 }
 
 /**
@@ -184,6 +199,23 @@ export interface DashboardConfig {
    * Off, the dashboard is read-only and its action endpoints answer 403. Default false.
    */
   readonly actionsEnabled: boolean;
+}
+
+/**
+ * Who may reach a node's HTTP port. An `httpAddress` beyond loopback needs something that checks
+ * the caller, `auth.enabled` (tokens) or `requireClientCertificate`, or `allowInsecureRemote`;
+ * otherwise the config is refused at load. With a `tls` section the port serves HTTPS with the
+ * node's certificate.
+ */
+export interface HttpConfig {
+  /** Serve beyond loopback even though nothing checks who asks (logged as a warning). Default false. */
+  readonly allowInsecureRemote: boolean;
+  /**
+   * Needs a `tls` section: the HTTPS port refuses a TLS handshake without a client certificate
+   * from the cluster CA. The certificate grants no role: with auth on, a token is still needed.
+   * Default false (none is asked for, so browsers do not prompt).
+   */
+  readonly requireClientCertificate: boolean;
 }
 
 /**
@@ -216,7 +248,7 @@ export interface AuthConfig {
   readonly enabled: boolean;
   /** Tokens listed in the config itself (fixed until the node restarts). Default none. */
   readonly tokens: readonly TokenConfig[];
-  /** Absolute path of the tokens file (`{ "tokens": [...] }`), reread on SIGHUP; null when none. */
+  /** Absolute path of the tokens file (`{ "tokens": [...] }`), reread on SIGHUP and when it changes; null when none. */
   readonly tokensFile: string | null;
   /** The tokens file's tokens as read at load time. */
   readonly fileTokens: readonly TokenConfig[];
@@ -252,6 +284,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly dashboard: DashboardConfig;
   readonly membership: MembershipConfig;
+  readonly http: HttpConfig;
   /** Absent: plaintext. */
   readonly tls?: TlsConfig;
   readonly auth: AuthConfig;

@@ -41,6 +41,28 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Why a TLS handshake between a client and a node failed, when the client can tell: the `tls`
+ * field of an error that says no node could be reached. Each names its fix in docs/sdk.md.
+ */
+export const TlsMismatch = {
+  /** The node speaks TLS; the client dialled in plaintext. */
+  ServerSpeaksTls: 'server-speaks-tls',
+  /** The node is plaintext; the client dialled TLS. */
+  ServerPlaintext: 'server-plaintext',
+  /** The node's certificate is not signed by a CA the client trusts. */
+  UntrustedServer: 'untrusted-server',
+  /** The node's certificate has expired, or is not valid yet. */
+  ServerCertificateExpired: 'server-certificate-expired',
+  /** The node's certificate does not name the host dialled, or names no raftjobs node. */
+  ServerIdentity: 'server-identity',
+  /** The node requires a client certificate; the client sent none. */
+  ClientCertificateRequired: 'client-certificate-required',
+  /** The node refused the client's certificate (not issued by the cluster CA, expired). */
+  ClientCertificateRefused: 'client-certificate-refused',
+} as const;
+export type TlsMismatch = (typeof TlsMismatch)[keyof typeof TlsMismatch];
+
 export interface ErrorDetails {
   readonly leaderId?: string | null;
   readonly leaderAddress?: string | null;
@@ -48,6 +70,8 @@ export interface ErrorDetails {
   readonly path?: string;
   /** Every problem found, for validation errors that report all at once. */
   readonly problems?: readonly string[];
+  /** No node could be reached because every one refused this client's TLS settings, or it theirs. */
+  readonly tls?: TlsMismatch;
 }
 
 export class RaftJobsError extends Error {

@@ -248,6 +248,11 @@ export const LIMITS = {
     doc: 'A connection whose keepalive ping is not answered within this is closed.',
     config: 'server.keepaliveTimeoutMs', env: 'RAFTJOBS_KEEPALIVE_TIMEOUT_MS',
   },
+  fileWatchIntervalMs: {
+    kind: 'number', default: 1 * SECOND_MS, min: 0, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'How often a node looks at its TLS files and auth.tokensFile for changes, which it reloads as on SIGHUP once they stay unchanged for two intervals (0: only on SIGHUP).',
+    config: 'server.fileWatchIntervalMs', env: 'RAFTJOBS_FILE_WATCH_INTERVAL_MS',
+  },
   shutdownTimeoutMs: {
     kind: 'number', default: 10 * SECOND_MS, min: 1, max: 10 * MINUTE_MS, unit: 'ms',
     doc: 'Hard deadline of an orderly shutdown, after which the process exits anyway.',
@@ -262,6 +267,16 @@ export const LIMITS = {
     kind: 'boolean', default: false,
     doc: 'Let the dashboard retry and cancel jobs; off, it is read-only.',
     config: 'dashboard.actionsEnabled', env: 'RAFTJOBS_DASHBOARD_ACTIONS',
+  },
+  httpAllowInsecureRemote: {
+    kind: 'boolean', default: false,
+    doc: 'Let an httpAddress beyond loopback serve although nothing checks who asks (auth off, no client certificate required); refused at load otherwise.',
+    config: 'http.allowInsecureRemote', env: 'RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE',
+  },
+  httpRequireClientCertificate: {
+    kind: 'boolean', default: false,
+    doc: 'With a tls section, the HTTPS port refuses connections without a client certificate from the cluster CA.',
+    config: 'http.requireClientCertificate', env: 'RAFTJOBS_HTTP_REQUIRE_CLIENT_CERTIFICATE',
   },
 
   // ------------------------------------------------- job state machine (src/jobs/options.ts only)

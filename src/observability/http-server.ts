@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -50,10 +51,28 @@ export interface HttpAuth {
   readonly healthRequireToken: boolean;
 }
 
+/**
+ * HTTPS on the node's HTTP port: the node's own certificate and key, and its cluster CA for client
+ * certificates. The server layer feeds it from the node's TLS files (src/server/node-tls.ts).
+ */
+export interface HttpTls {
+  /** The PEM material in use now. */
+  current(): { readonly ca: Buffer; readonly cert: Buffer; readonly key: Buffer };
+  /** Calls `listener` after each change of `current()` (a reload); returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
+  /**
+   * Refuse a TLS handshake without a client certificate issued by the CA. Off, none is asked for
+   * (a browser would prompt for one), and tokens alone decide who may see what.
+   */
+  readonly requireClientCertificate: boolean;
+}
+
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
-  /** `host:port` to listen on (the node's `httpAddress`). Port 0 picks a free port (tests). */
+  /** `host:port` to listen on (the node's `httpListen`). Port 0 picks a free port (tests). */
   readonly address: string;
+  /** Serve HTTPS (absent: plain HTTP). New connections get the material of the latest `onChange`. */
+  readonly tls?: HttpTls;
   readonly nodeId: string;
   readonly clusterId: string;
   readonly logger: Logger;
@@ -75,6 +94,8 @@ export interface HttpServerOptions {
 export interface RunningHttpServer {
   /** `host:port` actually bound. */
   readonly address: string;
+  /** `https` with `HttpServerOptions.tls`, else `http`. */
+  readonly scheme: 'http' | 'https';
   /** Stop accepting, drop idle keep-alive connections, and resolve when closed. Idempotent. */
   close(): Promise<void>;
 }
@@ -119,30 +140,48 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   for (const f of new Set(Object.values(STATIC).map((s) => s.file))) files.set(f, readFileSync(join(DASHBOARD_DIR, f)));
   const log = o.logger.child({ component: 'http' });
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(o, files, req, res).catch((err: unknown) => {
       const status = httpStatus(err);
       if (status >= 500 && !(err instanceof RaftJobsError)) log.error({ err, url: req.url }, 'http request failed');
       sendJson(res, status, { error: err instanceof Error ? err.message : String(err), code: err instanceof RaftJobsError ? err.code : undefined });
     });
-  });
+  };
+  const tls = o.tls;
+  const material = (): { ca: Buffer; cert: Buffer; key: Buffer } => {
+    const m = (tls as HttpTls).current();
+    return { ca: m.ca, cert: m.cert, key: m.key };
+  };
+  const server: http.Server = tls === undefined
+    ? http.createServer(listener)
+    : https.createServer({ ...material(), minVersion: 'TLSv1.2', requestCert: tls.requireClientCertificate, rejectUnauthorized: tls.requireClientCertificate }, listener);
+  // A reload swaps the context of new connections; open ones keep theirs.
+  const offTls = tls?.onChange(() => (server as https.Server).setSecureContext(material())) ?? (() => undefined);
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: hp.host, port }, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: hp.host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    offTls();
+    throw err;
+  }
   const bound = server.address() as AddressInfo;
   const address = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
-  log.info({ httpAddress: address }, 'serving metrics and dashboard');
+  const scheme = tls === undefined ? 'http' : 'https';
+  log.info({ httpAddress: address, scheme, clientCertificates: tls === undefined ? undefined : tls.requireClientCertificate ? 'require' : 'none' }, 'serving metrics and dashboard');
   let closing: Promise<void> | null = null;
   return {
     address,
+    scheme,
     close() {
+      offTls();
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -9,12 +9,16 @@ import { GrpcTransport, peerServerOptions } from '../transport/index.js';
 import { addAdminService } from './admin-service.js';
 import { NodeAuth } from './auth.js';
 import { rejectUndecodable } from './errors.js';
+import { FileWatch } from './file-watch.js';
 import { addJobsServices } from './jobs-service.js';
 import { NodeObservability } from './observability.js';
 import { NodeTls, type TlsReload } from './node-tls.js';
 import { JoinRunner } from './join.js';
 import { PeerDirectory } from './peer-directory.js';
 import { MAX_GRPC_MESSAGE_BYTES } from '../limits/index.js';
+
+/** What asked for a reload, as logged. */
+export type ReloadTrigger = 'SIGHUP' | 'file change';
 
 /** A running node process's parts, for orderly shutdown. */
 export interface RunningNode {
@@ -23,12 +27,14 @@ export interface RunningNode {
   readonly storage: RaftStorage;
   readonly address: string;
   /**
-   * Reread what may change while running, as on SIGHUP: the TLS certificate, key and CA (see
-   * `NodeTls.reload`; streams and connections stay open) and the tokens of `auth.tokensFile`. A
-   * part that fails keeps what it had; the promise rejects with the tokens' problems
-   * (CONFIG_INVALID), and a refused TLS reload is logged and reported in the result.
+   * Reread what may change while running: the TLS certificate, key and CA (see `NodeTls.reload`;
+   * streams and connections stay open) and the tokens of `auth.tokensFile`. A part that fails
+   * keeps what it had; the promise rejects with the tokens' problems (CONFIG_INVALID), and a
+   * refused TLS reload is logged and reported in the result. `trigger` goes into the log lines:
+   * `SIGHUP` (the default), or `file change` when the node's watch of those files
+   * (`server.fileWatchIntervalMs`) calls it.
    */
-  reload(): Promise<{ readonly tls: TlsReload }>;
+  reload(trigger?: ReloadTrigger): Promise<{ readonly tls: TlsReload }>;
   /** Ordered, idempotent shutdown; resolves when everything is closed. */
   shutdown(reason: string): Promise<void>;
 }
@@ -78,7 +84,7 @@ export async function startNode(
     maxMessageBytes: config.limits.maxPeerMessageBytes,
   });
   const r = config.raft;
-  const obs = new NodeObservability(config, nodeId, logger, tls.dial);
+  const obs = new NodeObservability(config, nodeId, logger, tls.dial, tls.httpTls(config.http.requireClientCertificate));
   let node: JobNode;
   try {
     node = await JobNode.start({
@@ -184,12 +190,29 @@ export async function startNode(
     : null;
   join?.start();
 
+  const reload = (trigger: ReloadTrigger = 'SIGHUP'): Promise<{ readonly tls: TlsReload }> => {
+    const tlsResult = tls.reload(trigger);
+    try {
+      const { tokens, file } = auth.reload();
+      logger.info({ tokens, tokensFile: file, trigger }, file === null ? 'reload: no auth.tokensFile to reread (inline tokens change on restart)' : 'tokens reloaded');
+      return Promise.resolve({ tls: tlsResult });
+    } catch (err) {
+      logger.error({ err, trigger }, 'reload failed; the old tokens stay');
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+  // The files reload rereads are also watched, so a rotation needs no signal.
+  const watched = [...tls.watchedFiles(), ...(config.auth.tokensFile === null ? [] : [config.auth.tokensFile])];
+  const watch = config.server.fileWatchIntervalMs > 0 ? new FileWatch({ paths: watched, intervalMs: config.server.fileWatchIntervalMs, onChange: () => reload('file change'), logger }) : null;
+  watch?.start();
+
   let closing: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
     closing ??= (async () => {
       logger.info({ reason }, 'shutting down');
       join?.stop();
       offMembership();
+      watch?.stop();
       await obs.close();
       await handOver(node, logger, r.electionTimeoutMaxMs);
       await node.stop();
@@ -199,17 +222,6 @@ export async function startNode(
       logger.info('shutdown complete');
     })();
     return closing;
-  };
-  const reload = (): Promise<{ readonly tls: TlsReload }> => {
-    const tlsResult = tls.reload();
-    try {
-      const { tokens, file } = auth.reload();
-      logger.info({ tokens, tokensFile: file }, file === null ? 'reload: no auth.tokensFile to reread (inline tokens change on restart)' : 'tokens reloaded');
-      return Promise.resolve({ tls: tlsResult });
-    } catch (err) {
-      logger.error({ err }, 'reload failed; the old tokens stay');
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
   };
   return { node, server, storage, address: me.address, reload, shutdown };
 }

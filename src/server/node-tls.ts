@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { HttpTls } from '../observability/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { callerCertificate, nodeChannelCredentials, nodeIdentityProblem, nodeServerCredentials, nodeTlsFiles, readTlsMaterial, ReloadableCertificates, type TlsFiles } from '../tls/index.js';
 
@@ -27,6 +28,11 @@ export class NodeTls {
     private readonly logger: Logger,
   ) {}
 
+  /** The CA, certificate and key files `reload` rereads (none on a plaintext node). */
+  watchedFiles(): string[] {
+    return this.files === null ? [] : [this.files.caFile, this.files.certFile, this.files.keyFile];
+  }
+
   /** @throws RaftJobsError CONFIG_INVALID when the files no longer pass the checks of config load. */
   static open(config: Config, nodeId: string, logger: Logger): NodeTls {
     if (config.tls === undefined) return new NodeTls(null, null, nodeId, false, logger);
@@ -47,6 +53,16 @@ export class NodeTls {
 
   readonly dial: DialCredentials = (node) => (this.certs === null ? grpc.credentials.createInsecure() : nodeChannelCredentials(this.certs, node));
 
+  /**
+   * HTTPS for the node's HTTP port from the same certificate, key and CA (a reload reaches it
+   * too); undefined on a plaintext node.
+   */
+  httpTls(requireClientCertificate: boolean): HttpTls | undefined {
+    const certs = this.certs;
+    if (certs === null) return undefined;
+    return { current: () => certs.material, onChange: (listener) => certs.onUpdate(() => listener()), requireClientCertificate };
+  }
+
   /** The peer-stream check of `GrpcTransportOptions.authenticatePeer`; null on a plaintext node. */
   authenticatePeer(): ((call: grpc.ServerReadableStream<Buffer, unknown>, from: string) => string | null) | undefined {
     if (this.certs === null) return undefined;
@@ -58,17 +74,17 @@ export class NodeTls {
    * for connections made from now on; open connections and their streams are kept. Files that
    * fail a check change nothing.
    */
-  reload(): TlsReload {
+  reload(trigger = 'SIGHUP'): TlsReload {
     if (this.certs === null || this.files === null) return { ok: true, secure: false };
     const read = readTlsMaterial(this.files, { node: this.nodeId });
     if (!read.ok) {
       const problems = read.problems.map((p) => p.message);
-      this.logger.error({ problems }, 'tls reload refused; keeping the certificates in use');
+      this.logger.error({ problems, trigger }, 'tls reload refused; keeping the certificates in use');
       return { ok: false, problems };
     }
     const previous = this.certs.material.fingerprint;
     this.certs.update(read.material);
-    this.logger.info({ fingerprint: read.material.fingerprint, previous, notAfter: read.material.notAfter }, 'tls reloaded');
+    this.logger.info({ fingerprint: read.material.fingerprint, previous, notAfter: read.material.notAfter, trigger }, 'tls reloaded');
     return { ok: true, secure: true, fingerprint: read.material.fingerprint, notAfter: read.material.notAfter };
   }
 }

@@ -6,7 +6,7 @@ import { findNode, type Config, type Identity } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, WorkerRegistry } from '../node/index.js';
 import type { Transport } from '../transport/index.js';
-import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type HttpAuth, type Readiness, type RunningHttpServer } from '../observability/index.js';
+import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type HttpAuth, type HttpTls, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
 import type { DialCredentials } from './node-tls.js';
 
@@ -37,6 +37,8 @@ export class NodeObservability {
     private readonly logger: Logger,
     /** Credentials the dashboard's client dials the nodes with. */
     private readonly dial: DialCredentials = () => grpc.credentials.createInsecure(),
+    /** HTTPS for the HTTP port; absent: plain HTTP. */
+    private readonly httpTls?: HttpTls,
   ) {
     this.metrics = new NodeMetricsRegistry({ nodeId, clusterId: config.clusterId });
     this.throughput = new ThroughputHistory(() => this.metrics.flowTotals());
@@ -69,14 +71,14 @@ export class NodeObservability {
   }
 
   /**
-   * Serve `/metrics`, `/healthz`, `/readyz` and the dashboard on the node's `httpAddress`; does
-   * nothing when it has none.
+   * Serve `/metrics`, `/healthz`, `/readyz` and the dashboard on the node's `httpListen` (HTTPS
+   * when the node has TLS); does nothing when it has no `httpAddress`.
    *
    * @throws RaftJobsError CONFIG_INVALID when the address cannot be bound.
    */
   async startHttp(node: JobNode, workers: WorkerRegistry, auth: { authenticate(token: string): Identity | null } | null = null): Promise<string | null> {
     this.auth = auth === null || !this.config.auth.enabled ? null : { authenticate: (t) => auth.authenticate(t), metricsRequireToken: this.config.auth.metricsRequireToken, healthRequireToken: this.config.auth.healthRequireToken };
-    const address = findNode(this.config, this.nodeId).httpAddress;
+    const address = findNode(this.config, this.nodeId).httpListen;
     if (address === undefined) return null;
     const readiness = (): Readiness => {
       const s = node.status({ digest: false });
@@ -111,6 +113,7 @@ export class NodeObservability {
         throughput: this.throughput,
         actionsEnabled: this.config.dashboard.actionsEnabled,
         ...(this.auth !== null ? { auth: this.auth } : {}),
+        ...(this.httpTls !== undefined ? { tls: this.httpTls } : {}),
       });
     } catch (err) {
       this.closeDashboards();

@@ -108,9 +108,9 @@ describe('config: auth', () => {
     expect(bad.ok ? [] : bad.problems).toEqual([expect.stringContaining('tokens.0.hash: must be "sha256:"')]);
   });
 
-  it('warns when a dashboard binds beyond loopback while auth is off', () => {
+  it('warns when a dashboard binds beyond loopback while auth is off and http.allowInsecureRemote allows it', () => {
     const nodes = [{ id: 'n1', address: '127.0.0.1:7001', httpAddress: '0.0.0.0:8001' }];
-    const off = validateConfig({ ...baseConfig(), nodes });
+    const off = validateConfig({ ...baseConfig(), nodes, http: { allowInsecureRemote: true } });
     expect(off.warnings).toEqual([expect.stringMatching(/^nodes\[0\]\.httpAddress: 0\.0\.0\.0:8001 is reachable from other hosts while auth is off/)]);
     const on = validateConfig({ ...baseConfig(), nodes, auth: { enabled: true, tokens: [entry('a', 'x', ['read'])] } });
     expect(on.warnings).toEqual([]);

@@ -43,7 +43,8 @@ describe('loadConfig', () => {
     // The largest entry is not set by default: it is the append budget.
     expect(config.limits).toEqual({ ...CONFIG_DEFAULTS.limits, maxEntryBytes: CONFIG_DEFAULTS.raft.maxAppendBytes });
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
-    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000 });
+    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000 });
+    expect(config.http).toEqual({ allowInsecureRemote: false, requireClientCertificate: false });
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.nodes[0]).toEqual({ id: 'n1', address: '127.0.0.1:7001' });
   });
@@ -148,6 +149,10 @@ describe('environment overrides', () => {
     RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
     RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
     RAFTJOBS_AUTO_PROMOTE: ['false', (c) => c.membership.autoPromote, false],
+    RAFTJOBS_FILE_WATCH_INTERVAL_MS: ['0', (c) => c.server.fileWatchIntervalMs, 0],
+    RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: ['true', (c) => c.http.allowInsecureRemote, true],
+    // On, it needs a tls section (a config problem without one).
+    RAFTJOBS_HTTP_REQUIRE_CLIENT_CERTIFICATE: ['false', (c) => c.http.requireClientCertificate, false],
     // On, auth needs tokens (a config problem without any); off is what a deployment's variable would override to.
     RAFTJOBS_AUTH_ENABLED: ['false', (c) => c.auth.enabled, false],
     RAFTJOBS_METRICS_REQUIRE_TOKEN: ['true', (c) => c.auth.metricsRequireToken, true],

@@ -73,8 +73,9 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
       'nodes[3].address: IPv6 hosts need brackets ("[::1]:7001")',
       'nodes[4].address: 0.0.0.0 cannot be dialled by peers and clients; use a concrete host',
       'nodes[5].address: "bad_host" is not a valid host name or IPv4 address',
-      'nodes[5].httpAddress: missing host in ":80"',
+      'nodes[5].httpAddress: ":80" names no host: give 80 to listen on loopback only, or 0.0.0.0:80 for every interface',
       'nodes[6].address: "300.1.1.1" is not a valid host name or IPv4 address',
+      expect.stringMatching(/^nodes\[4\]\.httpAddress: 0\.0\.0\.0:8001 would serve every job and the dashboard to other hosts/),
     ]);
   });
 

@@ -2,12 +2,14 @@
  * Tokens and roles on a real three-node cluster with `auth.enabled` and its tokens in a file:
  * every refusal has the right status and code and leaves the log as it was; a follower forwards
  * the caller's token, not its own say-so; a token removed from the file and SIGHUP is refused
- * without a restart; the CLI takes --token.
+ * without a restart, and so is one removed from the file with no signal at all (the node watches
+ * the file), while a token added works and a worker's stream stays open; the CLI takes --token.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ErrorCode, isRaftJobsError, Worker } from '../../src/index.js';
+import { NodeAdmin } from '../../src/client/index.js';
 import { generateToken, hashToken, type Role } from '../../src/config/index.js';
 import { Cluster, poll, runCli } from '../helpers/index.js';
 
@@ -20,8 +22,10 @@ const TOKENS = {
   worker: generateToken(),
   leaving: generateToken(),
   leavingWorker: generateToken(),
+  /** Not in the file at first: added by a rotation. */
+  fresh: generateToken(),
 };
-const ROLES: Record<keyof typeof TOKENS, Role[]> = { admin: ['admin'], reader: ['read'], submitter: ['submit', 'read'], worker: ['work'], leaving: ['submit'], leavingWorker: ['work'] };
+const ROLES: Record<keyof typeof TOKENS, Role[]> = { admin: ['admin'], reader: ['read'], submitter: ['submit', 'read'], worker: ['work'], leaving: ['submit'], leavingWorker: ['work'], fresh: ['submit', 'read'] };
 
 function writeTokens(dir: string, names: readonly (keyof typeof TOKENS)[]): void {
   const tokens = names.map((name) => ({ name, hash: hashToken(TOKENS[name]), roles: ROLES[name] }));
@@ -62,8 +66,9 @@ async function leavesLogUnchanged(act: () => Promise<void>): Promise<void> {
 }
 
 beforeAll(async () => {
-  cluster = await Cluster.create({ clusterId: 'auth', config: { auth: { enabled: true, tokensFile: './tokens.json' } }, token: TOKENS.admin });
-  writeTokens(cluster.dir, Object.keys(TOKENS) as (keyof typeof TOKENS)[]);
+  // The file watch polls every 200 ms (default 1 s), to keep the rotation test short.
+  cluster = await Cluster.create({ clusterId: 'auth', config: { auth: { enabled: true, tokensFile: './tokens.json' }, server: { fileWatchIntervalMs: 200 } }, token: TOKENS.admin });
+  writeTokens(cluster.dir, (Object.keys(TOKENS) as (keyof typeof TOKENS)[]).filter((n) => n !== 'fresh'));
   await cluster.startAll();
   await cluster.waitForLeader();
   // A job to read, cancel and retry against.
@@ -136,14 +141,15 @@ describe('a cluster with auth on', () => {
     expect(none.stderr).toMatch(/a token is required/);
   });
 
-  /** Leave only `keep` in the tokens file, send every node SIGHUP, and wait until each has reloaded. */
+  /** Leave only `keep` in the tokens file, send every node SIGHUP, and wait until each has reloaded on it. */
   async function revokeAllBut(keep: (keyof typeof TOKENS)[]): Promise<void> {
     writeTokens(cluster.dir, keep);
-    const reloads = cluster.ids.map((id) => cluster.waitForLog(id, (r) => r['msg'] === 'tokens reloaded' && r['tokens'] === keep.length, `${id} reloaded ${keep.length} tokens`));
+    // The file watch may reload first; the signal's own reload is the one awaited.
+    const reloads = cluster.ids.map((id) => cluster.waitForLog(id, (r) => r['msg'] === 'tokens reloaded' && r['tokens'] === keep.length && r['trigger'] === 'SIGHUP', `${id} reloaded ${keep.length} tokens on SIGHUP`));
     for (const id of cluster.ids) cluster.process(id)?.signal('SIGHUP');
     await Promise.all(reloads);
   }
-  const ALL = Object.keys(TOKENS) as (keyof typeof TOKENS)[];
+  const ALL = (Object.keys(TOKENS) as (keyof typeof TOKENS)[]).filter((n) => n !== 'fresh');
 
   it('a token removed from the tokens file is refused after SIGHUP, without a restart', { timeout: TIMEOUT_MS }, async () => {
     await client(TOKENS.leaving).submit({ queue: 'auth', payload: { before: 'revocation' } });
@@ -182,5 +188,56 @@ describe('a cluster with auth on', () => {
     await revokeAllBut(ALL.filter((n) => n !== 'leaving' && n !== 'leavingWorker'));
     // Its stream ends at its next heartbeat, and its reconnects are refused.
     await poll(() => (refusals.includes(ErrorCode.Unauthenticated) ? true : undefined), { description: 'the revoked worker to be refused', timeoutMs: 20_000 });
+  });
+
+  it('a tokens file edited with no signal: the added token works, the removed one is refused, a worker stream stays open', { timeout: TIMEOUT_MS }, async () => {
+    const pids = cluster.ids.map((id) => cluster.pid(id));
+    const done: string[] = [];
+    const worker = new Worker({ nodes: cluster.nodes.map((n) => n.address), queues: ['auth-rotate'], concurrency: 2, workerId: 'rotating', token: TOKENS.worker, handler: (job) => {
+      done.push(job.id);
+      return Promise.resolve('ok');
+    } });
+    workers.push(worker);
+    await worker.start();
+    const [first] = await client(TOKENS.submitter).submit({ queue: 'auth-rotate' });
+    await poll(() => (done.includes(first?.id ?? '') ? true : undefined), { description: 'the worker to run a job before the rotation', timeoutMs: 20_000 });
+    const leader = await cluster.waitForLeader();
+    const admin = new NodeAdmin(leader.address, { token: TOKENS.admin });
+    const session = async (): Promise<{ session: string | null; connectedAt: number; peer: string } | undefined> => {
+      const w = (await admin.workers({ timeoutMs: 2000 })).workers.find((x) => x.workerId === 'rotating');
+      return w === undefined ? undefined : { session: w.session, connectedAt: w.connectedAt, peer: w.peer };
+    };
+    try {
+      const held = await poll(session, { description: 'the worker session at the leader', timeoutMs: 10_000 });
+
+      // Rotation: "fresh" in, "submitter" out. No signal is sent.
+      const earlier = new Set(cluster.ids.flatMap((id) => cluster.process(id)?.records ?? []));
+      writeTokens(cluster.dir, ['admin', 'reader', 'worker', 'fresh']);
+      const perNode = cluster.nodes.map((n) => ({ id: n.id, fresh: client(TOKENS.fresh, [n.address]), gone: client(TOKENS.submitter, [n.address]) }));
+      await poll(
+        async (observe) => {
+          const seen = await Promise.all(
+            perNode.map(async (n) => ({
+              id: n.id,
+              fresh: await n.fresh.stats().then(() => 'ok', (err: unknown) => (isRaftJobsError(err) ? err.code : String(err))),
+              gone: await n.gone.stats().then(() => 'ok', (err: unknown) => (isRaftJobsError(err) ? err.code : String(err))),
+            })),
+          );
+          observe(seen);
+          return seen.every((n) => n.fresh === 'ok' && n.gone === ErrorCode.Unauthenticated) ? true : undefined;
+        },
+        { description: 'every node to accept the added token and refuse the removed one', timeoutMs: 20_000 },
+      );
+      for (const id of cluster.ids) await cluster.waitForLog(id, (r) => !earlier.has(r) && r['msg'] === 'tokens reloaded' && r['tokens'] === 4 && r['trigger'] === 'file change', `${id} reloading on the file change`);
+      expect(cluster.ids.map((id) => cluster.pid(id))).toEqual(pids);
+
+      // The worker kept its stream (same session, same connection) and still works.
+      expect(await session()).toEqual(held);
+      const [after] = await client(TOKENS.fresh).submit({ queue: 'auth-rotate' });
+      await poll(() => (done.includes(after?.id ?? '') ? true : undefined), { description: 'the worker to run a job after the rotation', timeoutMs: 20_000 });
+      expect(await session()).toEqual(held);
+    } finally {
+      admin.close();
+    }
   });
 });

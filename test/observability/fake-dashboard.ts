@@ -1,5 +1,5 @@
 import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
-import { createSilentLogger, NodeMetricsRegistry, startHttpServer, ThroughputHistory, type DashboardApi, type HttpAuth, type RunningHttpServer } from '../../src/observability/index.js';
+import { createSilentLogger, NodeMetricsRegistry, startHttpServer, ThroughputHistory, type DashboardApi, type HttpAuth, type HttpTls, type RunningHttpServer } from '../../src/observability/index.js';
 
 const now = 1_700_000_000_000;
 
@@ -59,7 +59,7 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
 }
 
 /** Serve the dashboard on a free loopback port with the fake API. */
-export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, address = '127.0.0.1:0', auth?: HttpAuth): Promise<RunningHttpServer> {
+export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, address = '127.0.0.1:0', auth?: HttpAuth, tls?: HttpTls): Promise<RunningHttpServer> {
   const metrics = new NodeMetricsRegistry({ nodeId: 'n1', clusterId: 'fake', processMetrics: false });
   return startHttpServer({
     address,
@@ -72,5 +72,6 @@ export function startFakeDashboard(actionsEnabled: boolean, calls: FakeCalls, ad
     throughput: new ThroughputHistory(() => metrics.flowTotals()),
     actionsEnabled,
     ...(auth !== undefined ? { auth } : {}),
+    ...(tls !== undefined ? { tls } : {}),
   });
 }

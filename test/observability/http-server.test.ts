@@ -1,6 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { initCa, issueCertificate } from '../../src/cli/certs.js';
 import { generateToken, hashToken, TokenTable } from '../../src/config/index.js';
-import { ACTION_HEADER, type RunningHttpServer } from '../../src/observability/index.js';
+import { ACTION_HEADER, type HttpTls, type RunningHttpServer } from '../../src/observability/index.js';
+import { nodeTlsFiles, readTlsMaterial, ReloadableCertificates, type TlsMaterial } from '../../src/tls/index.js';
+import { tempDir } from '../helpers/index.js';
 import { DEAD_JOB, startFakeDashboard, type FakeCalls } from './fake-dashboard.js';
 
 describe('node HTTP server', () => {
@@ -120,5 +128,76 @@ describe('node HTTP server with auth on', () => {
     const post = (token: string) => fetch(`${base}/api/jobs/${DEAD_JOB.id}/retry`, { method: 'POST', headers: { [ACTION_HEADER]: '1', authorization: `Bearer ${token}` } });
     expect((await post(tokens.reader)).status).toBe(403);
     expect((await post(tokens.admin)).status).toBe(200);
+  });
+});
+
+describe('node HTTP server over TLS', () => {
+  let dir: string;
+  let certs: ReloadableCertificates;
+  const servers: RunningHttpServer[] = [];
+  const pem = (name: string, from = dir): Buffer => readFileSync(join(from, name));
+
+  beforeAll(async () => {
+    dir = tempDir('raftjobs-https-');
+    await initCa(dir);
+    await issueCertificate(dir, { who: { kind: 'node', name: 'n1' } });
+    await issueCertificate(dir, { who: { kind: 'client', name: 'ops' } });
+    await initCa(join(dir, 'other'));
+    await issueCertificate(join(dir, 'other'), { who: { kind: 'client', name: 'mallory' } });
+    certs = new ReloadableCertificates(material());
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  function material(): TlsMaterial {
+    const read = readTlsMaterial(nodeTlsFiles({ caFile: join(dir, 'ca.crt'), certsDir: dir }, 'n1'), { node: 'n1' });
+    if (!read.ok) throw new Error(read.problems.map((p) => p.message).join('; '));
+    return read.material;
+  }
+
+  const start = async (requireClientCertificate: boolean): Promise<RunningHttpServer> => {
+    const tls: HttpTls = { current: () => certs.material, onChange: (l) => certs.onUpdate(() => l()), requireClientCertificate };
+    const server = await startFakeDashboard(false, { retried: [], cancelled: [] }, '127.0.0.1:0', undefined, tls);
+    servers.push(server);
+    return server;
+  };
+
+  /** GET over a new TLS connection: the status and the fingerprint of the certificate served, or the error. */
+  function get(address: string, path: string, o: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {}): Promise<{ status: number; fingerprint: string } | { error: string }> {
+    const [host, port] = address.split(':') as [string, string];
+    return new Promise((resolve) => {
+      const req = https.get({ host, port: Number(port), path, agent: false, servername: 'localhost', ca: o.ca ?? pem('ca.crt'), ...(o.cert ? { cert: o.cert, key: o.key } : {}), timeout: 3000 }, (res) => {
+        const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, fingerprint }));
+      });
+      req.on('error', (err) => resolve({ error: err.message }));
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+    });
+  }
+
+  it('serves HTTPS with the node certificate, and nothing in plain HTTP', async () => {
+    const server = await start(false);
+    expect(server.scheme).toBe('https');
+    const fp = new X509Certificate(pem('node-n1.crt')).fingerprint256;
+    for (const path of ['/healthz', '/readyz', '/metrics', '/', '/api/config']) expect(await get(server.address, path), path).toEqual({ status: 200, fingerprint: fp });
+    await expect(fetch(`http://${server.address}/healthz`, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
+  });
+
+  it('new connections get a reloaded certificate', async () => {
+    const server = await start(false);
+    await issueCertificate(dir, { who: { kind: 'node', name: 'n1' } });
+    const fresh = new X509Certificate(pem('node-n1.crt')).fingerprint256;
+    expect(await get(server.address, '/healthz')).not.toMatchObject({ fingerprint: fresh });
+    certs.update(material());
+    expect(await get(server.address, '/healthz')).toEqual({ status: 200, fingerprint: fresh });
+  });
+
+  it('with requireClientCertificate, refuses a handshake without a certificate of the cluster CA', async () => {
+    const server = await start(true);
+    expect(await get(server.address, '/healthz')).toHaveProperty('error');
+    expect(await get(server.address, '/healthz', { cert: pem('client-mallory.crt', join(dir, 'other')), key: pem('client-mallory.key', join(dir, 'other')) })).toHaveProperty('error');
+    expect(await get(server.address, '/healthz', { cert: pem('client-ops.crt'), key: pem('client-ops.key') })).toMatchObject({ status: 200 });
   });
 });
