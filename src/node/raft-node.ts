@@ -741,7 +741,7 @@ export class RaftNode<C, R> {
 
   /** Tells the application when the membership in force changed (an entry appended or cut off, a snapshot installed). */
   private checkMembership(): void {
-    const m = this.raft.status().membership;
+    const m = this.raft.currentMembership();
     if (m === this.membershipSeen) return;
     this.membershipSeen = m;
     this.log.info({ voters: m.voters, learners: m.learners ?? [] }, 'membership changed');

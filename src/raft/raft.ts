@@ -443,6 +443,11 @@ export class Raft {
     };
   }
 
+  /** The membership in force (the latest config entry in the log, committed or not); cheap, for drivers that watch it. */
+  currentMembership(): ClusterMembership {
+    return this.membership;
+  }
+
   /** Entries in [lo, hi) still held in memory (for tests and the simulator's checks). */
   entries(lo: number, hi: number): Entry[] {
     return this.log.slice(lo, hi);
