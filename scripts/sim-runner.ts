@@ -7,6 +7,8 @@ export interface SeedRunOptions {
   readonly count: number;
   readonly nodes: number;
   readonly durationMs: number;
+  /** `SimOptions.membershipChanges`. */
+  readonly membershipChanges?: boolean;
   readonly verbose: boolean;
   readonly trace?: boolean;
   readonly out: Writable;
@@ -18,18 +20,27 @@ export function runSeeds(o: SeedRunOptions): { seeds: number; violations: number
   let violations = 0;
   let committed = 0;
   let elections = 0;
+  const flags = [`--nodes ${o.nodes}`, o.durationMs !== 3000 ? `--duration ${o.durationMs}` : '', o.membershipChanges === true ? '--members' : ''].filter((f) => f !== '');
+  let configs = 0;
   for (let seed = o.first; seed < o.first + o.count; seed++) {
-    const r = new Simulation({ seed, nodes: o.nodes, durationMs: o.durationMs, ...(o.trace ? { trace: (l: string) => o.out.write(l + '\n') } : {}) }).run();
+    const r = new Simulation({
+      seed,
+      nodes: o.nodes,
+      durationMs: o.durationMs,
+      ...(o.membershipChanges === true ? { membershipChanges: true } : {}),
+      ...(o.trace ? { trace: (l: string) => o.out.write(l + '\n') } : {}),
+    }).run();
     committed += r.stats.committed;
     elections += r.stats.elections;
+    configs += r.stats.configsCommitted;
     if (r.violation) {
       violations++;
-      o.out.write(`seed ${seed}: VIOLATION ${r.violation}  (replay: npm run sim -- --seed ${seed} --nodes ${o.nodes})\n`);
+      o.out.write(`seed ${seed}: VIOLATION ${r.violation}  (replay: npm run sim -- --seed ${seed} ${flags.join(' ')})\n`);
     }
     if (o.verbose) o.out.write(`seed ${seed}: ${r.violation ?? 'ok'} ${JSON.stringify(r.stats)}\n`);
   }
   const elapsedMs = Math.round(performance.now() - started);
-  o.out.write(`entries committed ${committed}, elections ${elections}, ${elapsedMs} ms\n`);
+  o.out.write(`entries committed ${committed}, elections ${elections}${o.membershipChanges === true ? `, config entries committed ${configs}` : ''}, ${elapsedMs} ms\n`);
   o.out.write(`sim: ${o.count} seeds, ${violations} violations\n`);
   return { seeds: o.count, violations, elapsedMs };
 }

@@ -1,8 +1,9 @@
 /**
  * Runs the seeded Raft cluster simulator over many seeds.
- *   npm run sim -- --seeds 200 [--nodes 5] [--start 1] [--duration 3000] [--seed 42 --verbose]
+ *   npm run sim -- --seeds 200 [--nodes 5] [--start 1] [--duration 3000] [--members] [--seed 42 --verbose]
  * Ends with `sim: N seeds, V violations`; exits 1 when V > 0. A failing seed replays exactly
- * with `--seed N`.
+ * with `--seed N` (and the same --nodes and --members). `--members`: membership changes during the
+ * faults (nodes join as learners, are promoted, voters and learners are removed, the leader too).
  *
  * With `--driver`, runs the driver simulation instead (real `RaftNode`s over the memory storage and
  * transport twins, src/sim/node-sim.ts; default duration 2000):
@@ -17,13 +18,14 @@ import { parseArgs } from 'node:util';
 import { NODE_SIM_FAULTS, type NodeSimFault } from '../src/sim/node-sim.js';
 import { runDriverSeeds, runSeeds } from './sim-runner.js';
 
-const USAGE = `usage: npm run sim -- [--seeds N] [--start N] [--nodes N] [--duration MS] [--seed N --verbose] [--trace]
+const USAGE = `usage: npm run sim -- [--seeds N] [--start N] [--nodes N] [--duration MS] [--members] [--seed N --verbose] [--trace]
        npm run sim -- --driver [--seeds N] [--seed N] [--faults F,...] [--liveness N]
                        [--max-message-bytes N] [--max-append-bytes N] [--max-entry-bytes N] [--clock-steps] [--schedules]
 
 Runs the seeded Raft cluster simulator over seeds --start .. --start+--seeds-1 (default 1..200, 3 nodes,
 --duration 3000 ms of virtual time; 2000 with --driver) and ends with "sim: N seeds, V violations" (exit 1
-when V > 0). --seed N replays one seed exactly. --driver runs real RaftNodes over the in-memory storage and
+when V > 0). --seed N replays one seed exactly. --members adds membership changes during the faults: new
+nodes join as learners and are promoted, voters (the leader too) and learners are removed. --driver runs real RaftNodes over the in-memory storage and
 transport instead (src/sim/node-sim.ts) with the named faults; --clock-steps skews wall clocks up to an hour
 and steps them during the run; --schedules adds recurring schedules fired by the leaders' runners and checks
 that no slot fires twice and no slot a catch-up-all schedule owes is missing.
@@ -54,6 +56,7 @@ function parseSimArgs() {
       verbose: { type: 'boolean', default: false },
       trace: { type: 'boolean', default: false },
       driver: { type: 'boolean', default: false },
+      members: { type: 'boolean', default: false },
       faults: { type: 'string' },
       liveness: { type: 'string' },
       'max-message-bytes': { type: 'string' },
@@ -93,9 +96,19 @@ if (!values.driver) {
   }
   if (values['clock-steps']) fail('--clock-steps needs --driver');
   if (values.schedules) fail('--schedules needs --driver');
-  const summary = runSeeds({ first, count, nodes, durationMs, verbose: values.verbose || values.seed !== undefined, trace: values.trace, out: process.stdout });
+  const summary = runSeeds({
+    first,
+    count,
+    nodes,
+    durationMs,
+    membershipChanges: values.members,
+    verbose: values.verbose || values.seed !== undefined,
+    trace: values.trace,
+    out: process.stdout,
+  });
   process.exitCode = summary.violations > 0 ? 1 : 0;
 } else {
+  if (values.members) fail('--members is for the core simulator (without --driver)');
   let faults: NodeSimFault[] | undefined;
   if (values.faults !== undefined) {
     faults = values.faults.split(',').map((f) => f.trim()) as NodeSimFault[];

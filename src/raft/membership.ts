@@ -143,6 +143,11 @@ export class ConfigHistory {
     return this.configs[this.configs.length - 1]?.membership ?? this.base;
   }
 
+  /** The membership before the latest config entry (the base's when there is none). */
+  previous(): ClusterMembership {
+    return this.configs[this.configs.length - 2]?.membership ?? this.base;
+  }
+
   /** Index of the latest config entry (0: none above the base). */
   lastIndex(): number {
     return this.configs[this.configs.length - 1]?.index ?? 0;

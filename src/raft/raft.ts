@@ -498,7 +498,7 @@ export class Raft {
   }
 
   private campaign(kind: 'pre' | 'election', transfer: boolean): void {
-    if (!this.isVoter(this.id)) return;
+    if (!this.mayCampaign()) return;
     // Voting for itself is a vote too (see `rejoinAllows`).
     if (kind === 'election' && !this.rejoinAllows(this.term + 1)) {
       if (this.role !== 'follower') this.becomeFollower(this.term, null);
@@ -649,6 +649,10 @@ export class Raft {
   private noteRejoinTerm(m: Message): void {
     const r = this.rejoin as NonNullable<typeof this.rejoin>;
     if (m.from === this.id || !this.isVoter(m.from)) return;
+    // A granted pre-vote carries the term asked for, not the granter's (which may be lower): it
+    // bounds nothing from below. Counted, it raised the floor to the term this node itself asked
+    // for, and the guard then refused every pre-vote for that term, its own election included.
+    if (m.type === 'preVoteResp' && m.granted) return;
     if (!r.history) {
       // The first message from a peer tells a first boot (a fresh cluster: term 1 at most, empty
       // logs, nothing committed) from a rejoin; on a first boot there is nothing to forget.
@@ -658,8 +662,10 @@ export class Raft {
       }
       r.history = true;
     }
-    // A vote request's term is the candidate's next term; the one it has is at least one less.
-    const seen = m.type === 'vote' || m.type === 'preVote' ? m.term - 1 : m.term;
+    // A pre-vote request carries the pre-candidate's next term (it has one less); a vote request
+    // the candidate's own, already raised, term: counting one less there let this node vote again
+    // in the term of a candidate it may have voted for before it lost its disk.
+    const seen = m.type === 'preVote' ? m.term - 1 : m.term;
     r.heard.set(m.from, Math.max(r.heard.get(m.from) ?? 0, seen));
     if (r.floor === null && r.heard.size >= this.membership.voters.length - this.quorum() + 1) r.floor = Math.max(...r.heard.values());
     if (r.floor !== null && this.durable.term > r.floor) this.rejoin = null;
@@ -943,6 +949,18 @@ export class Raft {
 
   private isVoter(id: NodeId): boolean {
     return this.membership.voters.includes(id);
+  }
+
+  /**
+   * A voter campaigns; so does a node whose latest configuration removed it while that one is not
+   * committed yet, for it may still be needed to commit it (thesis §4.2.2: a leader that appended
+   * its own removal and lost leadership may hold the only log that can win). Its own vote does not
+   * count then (`tally` counts the voters of the latest configuration). Learners, nodes outside the
+   * membership and nodes whose removal committed never campaign.
+   */
+  private mayCampaign(): boolean {
+    if (this.isVoter(this.id)) return true;
+    return this.configs.lastIndex() > this.log.committed && this.configs.previous().voters.includes(this.id);
   }
 
   private newProgress(id: NodeId, next: number): Progress {

@@ -12,7 +12,7 @@ export function entryKey(e: Entry): string {
  * throws {@link SafetyViolation} the moment a Raft invariant (paper Figure 3) breaks.
  */
 export class SafetyChecker {
-  /** term → leader elected in it (Election Safety). */
+  /** term → leader elected in it (Election Safety, whatever configuration each was elected in). */
   private readonly leaders = new Map<number, NodeId>();
   /** `${index}:${term}` → content and previous entry's term (Log Matching). */
   private readonly byIndexTerm = new Map<string, { key: string; prevTerm: number }>();
@@ -60,6 +60,19 @@ export class SafetyChecker {
       }
     }
     if (commit > this.maxCommitted) this.maxCommitted = commit;
+  }
+
+  /**
+   * A leader in `term` committed `e`: a majority of `voters`, those of the configuration in force in
+   * its log when it did (§5.3; thesis §4.1: the latest config entry, committed or not), must hold it
+   * on disk (`holds`). With the election restriction (§5.4.1) this is what keeps a committed entry
+   * in every later configuration: majorities of configurations one change apart share a voter.
+   */
+  leaderCommitted(node: NodeId, term: number, e: Entry, voters: readonly NodeId[], holds: (voter: NodeId) => boolean): void {
+    const holders = voters.filter(holds);
+    if (holders.length < Math.floor(voters.length / 2) + 1) {
+      throw new SafetyViolation(`commit quorum: ${node} committed ${e.index} in term ${term} on [${holders.join(',')}] of voters [${voters.join(',')}]`);
+    }
   }
 
   /**

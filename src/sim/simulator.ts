@@ -1,5 +1,5 @@
-import { Raft } from '../raft/index.js';
-import type { Entry, Message, NodeId, Ready, Snapshot } from '../raft/index.js';
+import { decodeMembership, isMember, members, Raft } from '../raft/index.js';
+import type { ClusterMembership, Entry, MembershipChange, Message, NodeId, Ready, Snapshot } from '../raft/index.js';
 import { entryKey, SafetyChecker, SafetyViolation } from './checker.js';
 import { emptyDisk, persistReady, type Disk } from './disk.js';
 import { EventQueue } from './events.js';
@@ -23,6 +23,15 @@ export interface SimOptions {
    * seed replays as before).
    */
   readonly snapshotInstallCrashRate?: number;
+  /**
+   * Membership changes during the faults: new nodes (`n4`, `n5`, … with empty disks, outside the
+   * membership) join as learners, learners are promoted (usually once caught up) and voters
+   * (the leader too) and learners are removed, keeping about `nodes` voters but going down to two
+   * and one now and then. A node stops for good a while after its removal commits. Every node then
+   * has a data-directory incarnation, so leaders bind them. Default false (and then no extra random
+   * draws, so every seed replays as before).
+   */
+  readonly membershipChanges?: boolean;
 }
 
 export interface SimStats {
@@ -42,6 +51,18 @@ export interface SimStats {
   appendsDuringSnapshotInstall: number;
   readsConfirmed: number;
   transfers: number;
+  /** Membership changes the simulation proposed that a leader accepted, by kind. */
+  learnersAdded: number;
+  promotions: number;
+  removals: number;
+  /** Removals a leader accepted of itself. */
+  leaderRemovals: number;
+  /** Config entries committed (binds included). */
+  configsCommitted: number;
+  /** Of those, configurations with fewer than three voters. */
+  smallConfigs: number;
+  /** Removed nodes stopped for good. */
+  decommissioned: number;
 }
 
 export interface SimResult {
@@ -61,6 +82,12 @@ class SimNode {
   /** Incremented on every crash, so callbacks of a dead incarnation are ignored. */
   incarnation = 0;
   disk: Disk = emptyDisk();
+  /** Its disk's data-directory incarnation (`RaftOptions.incarnation`); 0 without membership changes. */
+  diskIncarnation = 0;
+  /** Stopped for good (removed from the cluster): never restarted. */
+  retired = false;
+  /** Its commit index as last checked against the disks of its configuration's voters (see `checkCommitQuorum`). */
+  quorumChecked = 0;
   busy = false;
   /** True while the Ready being written carries a snapshot from the leader. */
   installing = false;
@@ -71,15 +98,23 @@ class SimNode {
   lastCommit = 0;
   readStarts = new Map<number, number>();
 
-  constructor(readonly id: NodeId) {}
+  /** `bootstrap`: the membership it starts with while its log and snapshot hold none. */
+  constructor(
+    readonly id: NodeId,
+    readonly bootstrap: ClusterMembership,
+  ) {}
 }
 
 /**
  * A seeded, virtual-time simulation of a Raft cluster on an unreliable network: messages are
  * dropped, duplicated, delayed and reordered; partitions come and go; nodes crash (losing
  * whatever they had not persisted), restart from their disk, and pause. A steady stream of
- * proposals, linearizable reads and leadership transfers runs throughout. Every step is checked
- * by {@link SafetyChecker}; after the faults heal a leader must emerge and commit.
+ * proposals, linearizable reads and leadership transfers runs throughout, and, with
+ * `membershipChanges`, nodes join, are promoted and are removed. Every step is checked by
+ * {@link SafetyChecker} (one leader per term whatever the configurations, a commit only on a
+ * majority of the committing leader's voters' disks, committed entries never changing, the same
+ * state on every node at every applied index); after the faults heal a leader must emerge and
+ * commit a new proposal on every member of the latest committed configuration.
  */
 export class Simulation {
   private readonly rng: SeededRandom;
@@ -87,6 +122,13 @@ export class Simulation {
   private readonly check = new SafetyChecker();
   private readonly nodes: SimNode[];
   private readonly ids: NodeId[];
+  private readonly byId = new Map<NodeId, SimNode>();
+  /** The configuration of the highest config entry any node has applied (or installed in a snapshot). */
+  private committedConfig: { index: number; membership: ClusterMembership };
+  /** A node started to join, until the configuration that adds it commits. */
+  private joining: SimNode | null = null;
+  /** Removed nodes whose stop is scheduled. */
+  private readonly retiring = new Set<NodeId>();
   private readonly blocked = new Set<string>();
   private dropRate: number;
   private dupRate: number;
@@ -109,13 +151,23 @@ export class Simulation {
     appendsDuringSnapshotInstall: 0,
     readsConfirmed: 0,
     transfers: 0,
+    learnersAdded: 0,
+    promotions: 0,
+    removals: 0,
+    leaderRemovals: 0,
+    configsCommitted: 0,
+    smallConfigs: 0,
+    decommissioned: 0,
   };
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new SeededRandom(opts.seed);
     const n = opts.nodes ?? 3;
     this.ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
-    this.nodes = this.ids.map((id) => new SimNode(id));
+    const initial: ClusterMembership = { voters: [...this.ids] };
+    this.committedConfig = { index: 0, membership: initial };
+    this.nodes = [];
+    for (const id of this.ids) this.addNode(new SimNode(id, initial));
     this.dropRate = this.rng.next() * 0.1;
     this.dupRate = this.rng.next() * 0.05;
     this.snapshotEvery = this.rng.between(15, 150);
@@ -129,6 +181,7 @@ export class Simulation {
       for (const node of this.nodes) this.start(node);
       this.scheduleLoad();
       this.q.schedule(this.rng.between(200, 600), () => this.fault());
+      if (this.opts.membershipChanges === true) this.q.schedule(this.rng.between(100, 400), () => this.changeMembership());
       while (this.q.runNext(duration)) {
         /* faulty phase */
       }
@@ -155,7 +208,8 @@ export class Simulation {
     this.trace(`${node.id} START from disk term ${d.hard.term} vote ${d.hard.vote ?? '-'} commit ${d.hard.commit} last ${d.logStart.index + d.entries.length}`);
     node.raft = new Raft({
       id: node.id,
-      membership: { voters: this.ids },
+      membership: node.bootstrap,
+      ...(node.diskIncarnation !== 0 ? { incarnation: node.diskIncarnation } : {}),
       electionTicks: ELECTION_TICKS,
       heartbeatTicks: HEARTBEAT_TICKS,
       random: () => this.rng.next(),
@@ -177,6 +231,7 @@ export class Simulation {
     node.smHash = 0x811c9dc5;
     if (d.snapshot) this.restoreSm(node, d.snapshot);
     node.lastCommit = node.raft.status().commitIndex;
+    node.quorumChecked = node.lastCommit;
     const inc = node.incarnation;
     const tick = (): void => {
       if (node.incarnation !== inc) return;
@@ -187,9 +242,10 @@ export class Simulation {
     this.q.schedule(this.rng.between(1, TICK_MS), tick);
   }
 
-  private crash(node: SimNode): void {
+  /** Kill the process: what it had not written is lost. `stop`: it was removed and stops for good (no crash counted). */
+  private crash(node: SimNode, stop = false): void {
     if (!node.raft) return;
-    this.trace(`${node.id} CRASH (disk last ${node.disk.logStart.index + node.disk.entries.length})`);
+    this.trace(`${node.id} ${stop ? 'STOP' : 'CRASH'} (disk last ${node.disk.logStart.index + node.disk.entries.length})`);
     if (node.installing) this.stats.crashesDuringSnapshotInstall++;
     node.installing = false;
     node.raft = null;
@@ -197,7 +253,7 @@ export class Simulation {
     node.pausedUntil = 0;
     node.busy = false;
     node.inbox = [];
-    this.stats.crashes++;
+    if (!stop) this.stats.crashes++;
   }
 
   /** Run an input now, or queue it while the node is writing a Ready or paused. */
@@ -207,8 +263,36 @@ export class Simulation {
       if (node.inbox.length < 10_000) node.inbox.push(fn);
       return;
     }
-    fn(node.raft);
+    this.feed(node, node.raft, fn);
     this.pump(node);
+  }
+
+  /** Hand one input to the core, and check any commit it made as leader. */
+  private feed(node: SimNode, raft: Raft, fn: (raft: Raft) => void): void {
+    const wasLeader = raft.status().role === 'leader';
+    fn(raft);
+    this.checkCommitQuorum(node, raft, wasLeader);
+  }
+
+  /** Every commit a leader makes, in the configuration in force in its log at that moment (see `SafetyChecker.leaderCommitted`). */
+  private checkCommitQuorum(node: SimNode, raft: Raft, wasLeader: boolean): void {
+    const st = raft.status();
+    if (st.commitIndex <= node.quorumChecked) return;
+    if (wasLeader) {
+      for (let i = node.quorumChecked + 1; i <= st.commitIndex; i++) {
+        const e = raft.entries(i, i + 1)[0];
+        if (e) this.check.leaderCommitted(node.id, st.term, e, st.membership.voters, (v) => this.diskHolds(v, e));
+      }
+    }
+    node.quorumChecked = st.commitIndex;
+  }
+
+  /** `id`'s disk holds `e`, or a snapshot covering it. */
+  private diskHolds(id: NodeId, e: Entry): boolean {
+    const d = this.byId.get(id)?.disk;
+    if (!d) return false;
+    if (d.snapshot !== null && d.snapshot.meta.index >= e.index) return true;
+    return d.entries[e.index - d.logStart.index - 1]?.term === e.term;
   }
 
   private trace(line: string): void {
@@ -229,7 +313,10 @@ export class Simulation {
       for (const m of [...rd.sendNow, ...rd.sendAfterPersist]) {
         if (m.type === 'append' && m.entries.length > 0) this.trace(`${m.from}->${m.to} append prev ${m.prevLogIndex}/${m.prevLogTerm} n ${m.entries.length} commit ${m.commit} t${m.term}`);
         else if (m.type === 'appendResp') this.trace(`${m.from}->${m.to} appendResp ${m.success ? 'ok' : 'reject'} ${m.index} hint ${m.hintIndex}/${m.hintTerm} t${m.term}`);
-        else if (m.type === 'vote' || m.type === 'voteResp' || m.type === 'snapshot' || m.type === 'timeoutNow') this.trace(`${m.from}->${m.to} ${m.type} t${m.term} ${JSON.stringify(m.type === 'vote' ? [m.lastLogIndex, m.lastLogTerm] : m.type === 'voteResp' ? m.granted : '')}`);
+        else if (m.type === 'vote' || m.type === 'voteResp' || m.type === 'preVote' || m.type === 'preVoteResp' || m.type === 'snapshot' || m.type === 'timeoutNow') {
+          const detail = m.type === 'vote' || m.type === 'preVote' ? [m.lastLogIndex, m.lastLogTerm] : m.type === 'voteResp' || m.type === 'preVoteResp' ? m.granted : '';
+          this.trace(`${m.from}->${m.to} ${m.type} t${m.term} ${JSON.stringify(detail)}`);
+        }
       }
     }
     if (rd.softState?.role === 'leader') {
@@ -263,7 +350,7 @@ export class Simulation {
         if (node.incarnation !== inc) return;
         this.crash(node);
         this.q.schedule(this.rng.between(20, 300), () => {
-          if (!node.raft) this.start(node);
+          if (!node.raft && !node.retired) this.start(node);
         });
       });
     }
@@ -290,7 +377,7 @@ export class Simulation {
       this.stats.readsConfirmed++;
     }
     for (const ctx of rd.droppedReads) node.readStarts.delete(ctx);
-    raft.advance(rd);
+    this.feed(node, raft, (r) => r.advance(rd));
     node.busy = false;
     const { commitIndex: commit, term } = raft.status();
     if (commit > node.lastCommit) {
@@ -306,7 +393,7 @@ export class Simulation {
     if (!node.raft || node.busy || node.pausedUntil > this.q.now) return;
     const queued = node.inbox;
     node.inbox = [];
-    for (const fn of queued) fn(node.raft);
+    for (const fn of queued) this.feed(node, node.raft, fn);
     this.pump(node);
   }
 
@@ -319,6 +406,18 @@ export class Simulation {
     node.smIndex = e.index;
     node.smHash = fnv(node.smHash, `${e.index}|${entryKey(e)}`);
     this.check.applied(node.id, e.index, node.smHash);
+    if (e.type === 'config') this.configCommitted(e.index, decodeMembership(e.data), true);
+  }
+
+  /** A configuration is known committed: a config entry applied (`entry`), or a snapshot's. */
+  private configCommitted(index: number, membership: ClusterMembership, entry: boolean): void {
+    if (index <= this.committedConfig.index) return;
+    this.committedConfig = { index, membership };
+    if (!entry) return;
+    this.stats.configsCommitted++;
+    if (membership.voters.length < 3) this.stats.smallConfigs++;
+    this.trace(`CONFIG ${index} committed: voters ${membership.voters.join(',')} learners ${(membership.learners ?? []).join(',') || '-'}`);
+    if (this.joining !== null && isMember(membership, this.joining.id)) this.joining = null;
   }
 
   private restoreSm(node: SimNode, snap: Snapshot): void {
@@ -327,6 +426,9 @@ export class Simulation {
     node.smHash = v.getUint32(4);
     if (node.smIndex !== snap.meta.index) throw new SafetyViolation(`${node.id}: snapshot data at ${node.smIndex}, meta at ${snap.meta.index}`);
     this.check.snapshotRestored(node.id, node.smIndex, node.smHash);
+    // A node that joined took the log from its start, where its own bootstrap ({ voters: [] }) is
+    // the base: its snapshots below the first config entry say nothing of the cluster's.
+    if (snap.meta.membership.voters.length > 0) this.configCommitted(snap.meta.index, snap.meta.membership, false);
   }
 
   private maybeSnapshot(node: SimNode): void {
@@ -377,7 +479,7 @@ export class Simulation {
         this.stats.messagesDropped++;
         return;
       }
-      const to = this.nodes[this.ids.indexOf(m.to)];
+      const to = this.byId.get(m.to);
       if (to?.installing === true && m.type === 'append') this.stats.appendsDuringSnapshotInstall++;
       if (to) this.input(to, (r) => r.step(m));
     });
@@ -428,7 +530,7 @@ export class Simulation {
       const victim = kind === 0 && leaders.length > 0 ? this.rng.pick(leaders) : this.rng.pick(live);
       this.crash(victim);
       this.q.schedule(this.rng.between(20, 600), () => {
-        if (!victim.raft) this.start(victim);
+        if (!victim.raft && !victim.retired) this.start(victim);
       });
     } else if (kind === 2 && live.length > 0) {
       // pause (SIGSTOP) longer than an election timeout, then continue
@@ -486,8 +588,9 @@ export class Simulation {
     this.faultsOn = false;
     this.blocked.clear();
     for (const n of this.nodes) {
-      if (!n.raft) this.start(n);
-      else if (n.pausedUntil > this.q.now) {
+      if (!n.raft) {
+        if (!n.retired) this.start(n);
+      } else if (n.pausedUntil > this.q.now) {
         n.pausedUntil = 0;
         this.drainInbox(n);
       }
@@ -502,7 +605,101 @@ export class Simulation {
       this.probe = null; // accepted by a leader that was then deposed: wait for the next one
       return false;
     }
-    return this.nodes.every((n) => n.raft !== null && n.smIndex >= p.index) && this.check.committedKey(p.index) === p.key;
+    // Every member of the latest committed configuration (everyone, without membership changes).
+    const current = members(this.committedConfig.membership).map((id) => this.byId.get(id) as SimNode);
+    return current.every((n) => n.raft !== null && n.smIndex >= p.index) && this.check.committedKey(p.index) === p.key;
+  }
+
+  // ------------------------------------------------------------------ membership changes
+
+  private addNode(node: SimNode): void {
+    if (this.opts.membershipChanges === true) node.diskIncarnation = this.rng.between(1, 2 ** 31);
+    this.nodes.push(node);
+    this.byId.set(node.id, node);
+    if (!this.ids.includes(node.id)) this.ids.push(node.id);
+  }
+
+  /**
+   * One random membership change through a leader (see `SimOptions.membershipChanges`), and the
+   * stop, a while later, of nodes the latest committed configuration no longer has.
+   */
+  private changeMembership(): void {
+    if (!this.faultsOn) return;
+    this.retireRemoved();
+    const leaders = this.leaders();
+    if (leaders.length > 0) {
+      const leader = this.rng.pick(leaders);
+      // Now and then a burst: the leader must refuse all but the first (pending).
+      const burst = this.rng.chance(0.2) ? this.rng.between(2, 3) : 1;
+      this.input(leader, (r) => {
+        for (let i = 0; i < burst; i++) {
+          const change = this.pickChange(leader);
+          if (change === null) continue;
+          const res = r.proposeChange(change);
+          this.trace(`${leader.id} proposeChange ${JSON.stringify(change)}: ${res.ok ? `index ${res.index}` : res.reason}`);
+          if (!res.ok) continue;
+          if (change.kind === 'addLearner') this.stats.learnersAdded++;
+          else if (change.kind === 'promote') this.stats.promotions++;
+          else if (change.kind === 'remove') {
+            this.stats.removals++;
+            if (change.id === leader.id) this.stats.leaderRemovals++;
+          }
+        }
+      });
+    }
+    this.q.schedule(this.rng.between(50, 400), () => this.changeMembership());
+  }
+
+  /** A change that applies to `leader`'s configuration, or null this round. */
+  private pickChange(leader: SimNode): MembershipChange | null {
+    const st = (leader.raft as Raft).status();
+    const m = st.membership;
+    const voters = m.voters;
+    const learners = m.learners ?? [];
+    const size = this.opts.nodes ?? 3;
+    switch (this.rng.int(4)) {
+      case 0: {
+        // A new node joins (or the one joining is proposed again: its last try was lost).
+        if (this.joining === null) {
+          if (members(m).length >= size + 2) return null;
+          const node = new SimNode(`n${this.nodes.length + 1}`, { voters: [] });
+          this.addNode(node);
+          this.start(node);
+          this.joining = node;
+        }
+        if (isMember(m, this.joining.id)) return null;
+        // Half the time the leader learns its incarnation from its first reply (a bind).
+        const incarnation = this.rng.chance(0.5) ? { incarnation: this.joining.diskIncarnation } : {};
+        return { kind: 'addLearner', id: this.joining.id, ...incarnation };
+      }
+      case 1: {
+        if (learners.length === 0 || voters.length >= size + 2) return null;
+        const id = this.rng.pick(learners);
+        const caughtUp = (st.progress.find((p) => p.id === id)?.match ?? 0) >= st.commitIndex;
+        return caughtUp || this.rng.chance(0.2) ? { kind: 'promote', id } : null;
+      }
+      case 2: {
+        // Keep about `size` voters; now and then go below, down to one.
+        if (voters.length <= 1 || (voters.length <= size && !this.rng.chance(0.15))) return null;
+        const id = this.rng.chance(0.4) ? leader.id : this.rng.pick(voters);
+        return { kind: 'remove', id };
+      }
+      default:
+        return learners.length > 0 ? { kind: 'remove', id: this.rng.pick(learners) } : null;
+    }
+  }
+
+  /** Stop for good, a while later, each node the latest committed configuration no longer has. */
+  private retireRemoved(): void {
+    for (const n of this.nodes) {
+      if (n.retired || n === this.joining || this.retiring.has(n.id) || isMember(this.committedConfig.membership, n.id)) continue;
+      this.retiring.add(n.id);
+      this.q.schedule(this.rng.between(0, 1500), () => {
+        this.crash(n, true);
+        n.retired = true;
+        this.stats.decommissioned++;
+      });
+    }
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Message, ProgressStatus, Raft, Ready } from '../../src/raft/index.js';
-import { makeRaft, Network } from './harness.js';
+import { drain, makeRaft, msg, Network, stepAndCollect } from './harness.js';
 
 const enc = new TextEncoder();
 
@@ -200,6 +200,42 @@ describe('a follower that lost its disk never votes twice in a term', () => {
     const now = net.leaders()[0] as string;
     net.commit(now, 'after');
     net.tickUntil(() => ['n1', 'n2', 'n3'].every((id) => net.applied(id).at(-1) === 'after'), 300);
+  });
+});
+
+describe('a node back from an empty disk counts the terms it hears exactly', () => {
+  it('a pre-vote granted to it does not raise the term it waits to be past, so it still helps elect a leader', () => {
+    const net = new Network({ size: 3, seed: 3, tuning: { emptyStartVoteDelayTicks: 4, checkQuorum: false } });
+    net.tickAll(5);
+    net.electLeader('n1');
+    net.commit('n1', 'a');
+    const term = net.status('n1').term;
+    net.wipe('n2', 22);
+    net.tickAll(2); // n2 hears the leader: a cluster with history, one voter heard at `term`
+    net.crash('n1');
+    // n2 asks first: n3 grants its pre-vote for term + 1, yet one voter heard is too few for n2 to campaign.
+    net.raft('n2').campaignNow();
+    net.deliverAll();
+    expect(net.status('n2')).toMatchObject({ role: 'follower', term });
+    // n3's own pre-vote shows n2 a second voter at `term`: n2 votes above it, and a leader is elected.
+    // (Before, the granted pre-vote counted as n3 being at term + 1: n2 refused every pre-vote for
+    // term + 1, its own election included, until n1 came back.)
+    net.tickUntil(() => net.leaders().length === 1, 100, ['n2', 'n3']);
+    expect(net.status(net.leaders()[0] as string).term).toBeGreaterThan(term);
+  });
+
+  it('a vote request counts as its candidate’s own term, so it never votes again in the term of a candidate it may have voted for', () => {
+    const r = makeRaft('n1', ['n1', 'n2', 'n3', 'n4', 'n5'], {}, { emptyStartVoteDelayTicks: 1 });
+    r.tick();
+    drain(r);
+    // Term 5: n2 and n3 campaign (n1 may have voted for n2 before it lost its disk), n4 asks a pre-vote from term 4.
+    stepAndCollect(r, msg.vote('n2', 'n1', 5, 10, 4));
+    stepAndCollect(r, msg.vote('n3', 'n1', 5, 10, 4));
+    stepAndCollect(r, msg.vote('n4', 'n1', 5, 10, 4, true));
+    // Three voters heard: the highest term they are at is 5, so no vote in 5 (n3's request, again).
+    const out = stepAndCollect(r, msg.vote('n3', 'n1', 5, 10, 4));
+    expect(out.filter((m) => m.type === 'voteResp')).toEqual([msg.voteResp('n1', 'n3', 5, false)]);
+    expect(r.status().vote).toBeNull();
   });
 });
 

@@ -182,6 +182,25 @@ describe('removing a member', () => {
   });
 });
 
+describe('a node whose removal is not committed yet (thesis §4.2.2)', () => {
+  it('still campaigns, without counting its own vote: a leader that removed itself from two voters and lost leadership does not stall the cluster', () => {
+    const net = cluster(2);
+    // Cut off from n2, n1 goes on appending, then removes itself: n2's log falls behind n1's.
+    net.cut('n1', 'n2');
+    net.propose('n1', 'b');
+    expect(net.proposeChange('n1', { kind: 'remove', id: 'n1' }).ok).toBe(true);
+    net.deliverAll();
+    // Check-quorum: n2, the only voter of n1's latest configuration, is silent.
+    net.tickUntil(() => net.status('n1').role !== 'leader', 40, ['n1']);
+    net.heal();
+    // n2 cannot win (n1's log is ahead); n1 wins by n2's vote alone, commits its removal, and hands over.
+    net.tickUntil(() => net.leaders()[0] === 'n2' && net.status('n2').commitIndex === net.status('n2').lastLogIndex, 200);
+    expect(ranks(net.membership('n2'))).toEqual({ voters: ['n2'], learners: [] });
+    expect(net.applied('n2')).toEqual(['a', 'b']);
+    expect(net.sent.some((m) => m.from === 'n1' && m.type === 'vote')).toBe(true);
+  });
+});
+
 // ---------------------------------------------------------------------- one at a time
 
 describe('one change at a time (thesis §4.1)', () => {
