@@ -129,7 +129,7 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
       tail.push(line);
       if (!node.ready && parseLogLine(line)?.['msg'] === LogMessage.NodeReady) {
         node.ready = true;
-        const http = member?.httpAddress === undefined ? '' : `  http ${member.httpAddress}`;
+        const http = member?.httpAddress === undefined ? '' : `  ${config.tls === undefined ? 'http' : 'https'} ${member.httpAddress}`;
         print(`${id.padEnd(4)} ready  grpc ${member?.address ?? '?'}${http}  pid ${String(child.pid)}  log ${displayPath(logPath, cwd)}`);
         if (nodes.every((n) => n.ready)) {
           print(`all ${nodes.length} node(s) ready. status: npx raftjobs status --config ${shellWord(shownConfig)}   stop: Ctrl-C`);

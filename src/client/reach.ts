@@ -92,7 +92,8 @@ export function unreachable(err: unknown, address: string): Unreachable | null {
  * (at most `timeoutMs`), with what the client dials with: `tls` null for plaintext, undefined when
  * unknown (credentials given ready-made; nothing is probed then). A plaintext client whose node
  * completes a handshake learns that the node speaks TLS; a TLS client whose certificate the node
- * answers with an alert learns that it was refused. Otherwise the failure stays `other`.
+ * answers with an alert, or by closing the connection before its HTTP/2 settings, learns that it
+ * was refused. Otherwise the failure stays `other`.
  */
 export async function explainUnreachable(err: unknown, address: string, tls: ClientTls | null | undefined, timeoutMs: number): Promise<Unreachable | null> {
   const u = unreachable(err, address);

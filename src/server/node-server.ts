@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { findNode, nodeDataDir, peerDialAddresses, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { JobNode } from '../node/index.js';
+import { nodeTlsFiles } from '../tls/index.js';
 import { LogMessage } from '../observability/index.js';
 import { openLevelStorage, type RaftStorage } from '../storage/index.js';
 import { GrpcTransport, peerServerOptions } from '../transport/index.js';
@@ -65,6 +66,13 @@ export async function startNode(
   const me = findNode(config, nodeId);
   const overrides = peerDialAddresses(config, nodeId, env);
   const dir = nodeDataDir(config, nodeId);
+  // The files reload rereads are also watched, so a rotation needs no signal. The watch takes
+  // their baseline now, before the TLS files are read (the tokens file was read with the config
+  // a moment ago), so a change while the node starts is seen at its first look.
+  let reload: (trigger?: ReloadTrigger) => Promise<{ readonly tls: TlsReload }> = () => Promise.resolve({ tls: { ok: true, secure: false } });
+  const tlsFiles = config.tls === undefined ? null : nodeTlsFiles(config.tls, nodeId);
+  const watched = [...(tlsFiles === null ? [] : [tlsFiles.caFile, tlsFiles.certFile, tlsFiles.keyFile]), ...(config.auth.tokensFile === null ? [] : [config.auth.tokensFile])];
+  const watch = config.server.fileWatchIntervalMs > 0 ? new FileWatch({ paths: watched, intervalMs: config.server.fileWatchIntervalMs, onChange: () => reload('file change'), logger }) : null;
   const tls = NodeTls.open(config, nodeId, logger.child({ component: 'tls' }));
   const storage = await openLevelStorage({ dir, clusterId: config.clusterId, nodeId });
   // A node joining starts outside the membership and learns it from the leader; one that already
@@ -190,7 +198,7 @@ export async function startNode(
     : null;
   join?.start();
 
-  const reload = (trigger: ReloadTrigger = 'SIGHUP'): Promise<{ readonly tls: TlsReload }> => {
+  reload = (trigger: ReloadTrigger = 'SIGHUP'): Promise<{ readonly tls: TlsReload }> => {
     const tlsResult = tls.reload(trigger);
     try {
       const { tokens, file } = auth.reload();
@@ -201,9 +209,6 @@ export async function startNode(
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   };
-  // The files reload rereads are also watched, so a rotation needs no signal.
-  const watched = [...tls.watchedFiles(), ...(config.auth.tokensFile === null ? [] : [config.auth.tokensFile])];
-  const watch = config.server.fileWatchIntervalMs > 0 ? new FileWatch({ paths: watched, intervalMs: config.server.fileWatchIntervalMs, onChange: () => reload('file change'), logger }) : null;
   watch?.start();
 
   let closing: Promise<void> | null = null;

@@ -28,11 +28,6 @@ export class NodeTls {
     private readonly logger: Logger,
   ) {}
 
-  /** The CA, certificate and key files `reload` rereads (none on a plaintext node). */
-  watchedFiles(): string[] {
-    return this.files === null ? [] : [this.files.caFile, this.files.certFile, this.files.keyFile];
-  }
-
   /** @throws RaftJobsError CONFIG_INVALID when the files no longer pass the checks of config load. */
   static open(config: Config, nodeId: string, logger: Logger): NodeTls {
     if (config.tls === undefined) return new NodeTls(null, null, nodeId, false, logger);

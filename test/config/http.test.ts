@@ -67,7 +67,7 @@ describe('an HTTP port other hosts can reach', () => {
     ]);
   });
 
-  it('is refused with every other problem of the file, before anything is bound', () => {
+  it('is reported together with every other problem of the file', () => {
     expect(problems({ ...withHttp('0.0.0.0:8001'), raft: { tickMs: 0 } })).toHaveLength(2);
   });
 

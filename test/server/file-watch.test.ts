@@ -1,7 +1,8 @@
 /**
  * The file watch behind rotation without SIGHUP, on real files: it acts once files settle, so a
  * certificate and key written one after the other arrive in one reload; it follows a file
- * replaced by a rename; a failed reload is tried again at the next change; stop() ends it.
+ * replaced by a rename; a failed reload is tried again at the next change; a change made between
+ * its construction and start() is not missed; stop() ends it.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,18 @@ describe('FileWatch', () => {
     fail = false;
     writeFileSync(a, 'cert 3 (the rest arrived)');
     await vi.waitFor(() => expect(seen).toEqual([[a], [a]]), { timeout: 5000, interval: 20 });
+  });
+
+  it('sees at its first look a change made after it was made and before it started', async () => {
+    const dir = tempDir('raftjobs-watch-');
+    const a = join(dir, 'tokens.json');
+    writeFileSync(a, '{"tokens":[]}');
+    const calls: string[][] = [];
+    const watch = new FileWatch({ paths: [a], intervalMs: INTERVAL_MS, onChange: (changed) => Promise.resolve(calls.push([...changed])), logger: createSilentLogger() });
+    watches.push(watch);
+    writeFileSync(a, '{"tokens":[{"name":"new"}]}');
+    watch.start();
+    await vi.waitFor(() => expect(calls).toEqual([[a]]), { timeout: 5000, interval: 20 });
   });
 
   it('calls nothing after stop()', async () => {
