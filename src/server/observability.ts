@@ -84,6 +84,11 @@ export class NodeObservability {
       const s = node.status({ digest: false });
       if (!isMember(s.membership, this.nodeId)) return { ready: false, reason: `${this.nodeId} is not a member of cluster ${this.config.clusterId} (yet: a joining node waits to be added)` };
       if (s.leaderId === null) return { ready: false, reason: `no leader known (${s.role}, term ${s.term})` };
+      // A leader sends every member its log at once; a follower that hears one and still holds
+      // nothing is most likely refused for a lost disk.
+      if (s.leaderId !== this.nodeId && s.lastLogIndex === 0 && s.snapshotIndex === 0) {
+        return { ready: false, reason: `following leader ${s.leaderId} but holding no log yet: a node back from an empty data directory is refused until removed and added again (raftjobs members remove ${this.nodeId}, then start it with --join)` };
+      }
       return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
     };
     const dashboard = (token: string | null): DashboardBackend => {

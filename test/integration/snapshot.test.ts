@@ -1,14 +1,14 @@
 /**
  * Snapshots, compaction and retention on three real `raftjobs node` processes with LevelDB:
- * `raftjobs snapshot` compacts every node; a follower whose data directory was deleted receives
- * the leader's snapshot and converges to the same state digest at the same applied index; a node
+ * `raftjobs snapshot` compacts every node; a follower whose data directory was deleted, removed
+ * and added again, receives the leader's snapshot and converges to the same state digest at the same applied index; a node
  * restarted with a large state starts from its snapshot; finished jobs are purged on every node.
  */
 import { rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { Client } from '../../src/client/index.js';
+import { changeMembersOnLeader, Client } from '../../src/client/index.js';
 import type { SnapshotRow } from '../../src/cli/snapshot-command.js';
 import { serviceClient } from '../../src/protocol/index.js';
 import { Cluster, runCli, type StatusRow } from '../helpers/index.js';
@@ -125,7 +125,7 @@ describe('snapshots and log compaction on a real cluster', () => {
     }
   });
 
-  it('a follower whose data directory was deleted receives the snapshot and converges to the same digest at the same applied index', async () => {
+  it('a follower whose data directory was deleted, removed and added again, receives the snapshot and converges to the same digest at the same applied index', async () => {
     reportOnFailure();
     const before = await cluster.waitForConvergence({ ids: cluster.ids });
     const victim = before.rows.find((r) => r.role !== 'leader')!.id;
@@ -144,7 +144,10 @@ describe('snapshots and log compaction on a real cluster', () => {
     await submitBatches(50, 20);
     await leaseAndComplete(cluster.address(before.leader.id), 'work', 500);
 
-    await cluster.start(victim);
+    // Back empty under its old id it would be refused (test/integration/liveness.test.ts): the
+    // operator removes it and it joins again, as a new learner, through the leader.
+    await changeMembersOnLeader(cluster.nodes.map((n) => n.address), { kind: 'remove', id: victim }, { timeoutMs: 20_000 });
+    await cluster.start(victim, { join: cluster.address(before.leader.id) });
     expect(cluster.loadedState(victim)).toMatchObject({ term: 0, commitIndex: 0, lastLogIndex: 0, snapshotIndex: 0 });
     const installed = await cluster.waitForLog(victim, (r) => r['msg'] === 'snapshot installed', '"snapshot installed"');
     expect(installed['snapshotIndex']).toBeGreaterThan(0);
