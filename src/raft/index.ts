@@ -1,5 +1,5 @@
 export { Raft } from './raft.js';
-export { applyChange, checkMembership, decodeMembership, encodeMembership, isMember, members } from './membership.js';
+export { applyChange, checkMembership, decodeMembership, encodeMembership, incarnationOf, isMember, members } from './membership.js';
 export { EntryType, MessageType, Role } from './types.js';
 export type {
   AppendRequest,

@@ -20,7 +20,7 @@ export class Progress {
   recentActive = false;
   /** Highest ReadIndex context this follower has acknowledged. */
   readAck = 0;
-  /** The follower's data-directory incarnation as its replies report it (0: not known yet). */
+  /** The follower's data-directory incarnation: the one the membership records, else the last its replies reported (0: not known yet). */
   incarnation = 0;
   /** Incarnations it had before (lost disks): replies from them are stale. */
   private retired: number[] = [];

@@ -556,7 +556,10 @@ export class Raft {
 
   private tickElection(): void {
     this.electionElapsed++;
-    if (this.electionElapsed >= this.randomizedElectionTimeout) {
+    // A node that may not campaign (a learner, a node outside the membership) lets the time since it
+    // heard from a leader grow: resetting it here renewed its lease on a leader that was gone, and
+    // it ignored vote requests (step) even when its vote was needed.
+    if (this.electionElapsed >= this.randomizedElectionTimeout && this.mayCampaign()) {
       this.electionElapsed = 0;
       this.campaign(this.preVote ? 'pre' : 'election', false);
     }

@@ -1,7 +1,7 @@
 /**
- * A tiny synchronous test network for the Raft core: N nodes (`n1`..`nN`), each with an
- * in-memory "disk" written when a Ready is handled, a state machine that records applied
- * payloads, and one FIFO message queue. Nothing here is asynchronous: `deliverAll()` runs the
+ * A tiny synchronous test network for the Raft core: N nodes (`n1`..`nN`, the voters it starts
+ * with) and any that `join` later, each with an in-memory "disk" written when a Ready is handled, a
+ * state machine that records applied payloads, and one FIFO message queue. Nothing here is asynchronous: `deliverAll()` runs the
  * cluster until no node has a Ready and no message is in flight.
  *
  * The Ready of every node is handled in the documented order (types.ts): send `sendNow`,

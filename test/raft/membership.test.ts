@@ -4,9 +4,10 @@
  * validation of changes and of memberships read from outside.
  */
 import { describe, expect, it } from 'vitest';
-import { applyChange, checkMembership, decodeMembership, encodeMembership } from '../../src/raft/index.js';
+import { applyChange, checkMembership, decodeMembership, encodeMembership, Raft } from '../../src/raft/index.js';
 import type { ClusterMembership, MembershipChange, Message } from '../../src/raft/index.js';
-import { Network } from './harness.js';
+import { SeededRandom } from '../../src/sim/index.js';
+import { drain, msg, Network, stepAndCollect } from './harness.js';
 
 const enc = new TextEncoder();
 
@@ -81,6 +82,30 @@ describe('a node outside the membership', () => {
     net.deliverAll();
     expect(campaigns(net, 'n4')).toEqual([]);
     expect(net.status('n4')).toMatchObject({ role: 'follower', membership: { voters: [] } });
+  });
+});
+
+describe('a node that may not campaign', () => {
+  it('lets its lease on the last leader end: after an election timeout without hearing from it, a learner answers vote requests', () => {
+    // Whatever the number of ticks past the timeout (before, a learner renewed the lease at each of
+    // its own timeouts and ignored a vote request just after one, even when its vote was needed).
+    for (let ticks = 10; ticks <= 40; ticks++) {
+      const rng = new SeededRandom(ticks);
+      const r = new Raft({
+        id: 'n2',
+        membership: { voters: ['n1', 'n3'], learners: ['n2'] },
+        random: () => rng.next(),
+        electionTicks: 10,
+        heartbeatTicks: 1,
+        initial: { hardState: { term: 1, vote: null, commit: 0 }, snapshot: null, entries: [], applied: 0 },
+      });
+      stepAndCollect(r, msg.heartbeat('n1', 'n2', 1, 0));
+      for (let i = 0; i < ticks; i++) {
+        r.tick();
+        drain(r);
+      }
+      expect(stepAndCollect(r, msg.vote('n3', 'n2', 2, 0, 0)), `${ticks} ticks`).toEqual([msg.voteResp('n2', 'n3', 2, true)]);
+    }
   });
 });
 
