@@ -614,19 +614,16 @@ export class Raft {
       this.vote === m.from || (this.vote === null && this.leaderId === null) || (pre && m.term > this.term);
     // A pre-vote is granted only where the vote would be (the rejoin guard included): a pre-vote
     // the real vote then refuses only lets a candidate that cannot win bump everyone's term.
-    // A node outside its own membership (joining, or back from an empty disk and not added again
-    // yet) may have voted under its id before and forgotten it: it grants nothing. (A learner the
-    // candidate believes promoted does vote: it lost nothing.)
-    const granted = canVote && isMember(this.membership, this.id) && this.voteGuardTicks === 0 && this.rejoinAllows(m.term) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    const granted = canVote && this.voteGuardTicks === 0 && this.rejoinAllows(m.term) && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     const respType = pre ? 'preVoteResp' : 'voteResp';
     if (granted) {
-      this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true });
+      this.send({ type: respType, from: this.id, to: m.from, term: m.term, granted: true, ...this.voterIncarnation() });
       if (!pre) {
         this.electionElapsed = 0;
         this.vote = m.from;
       }
     } else {
-      this.send({ type: respType, from: this.id, to: m.from, term: this.term, granted: false });
+      this.send({ type: respType, from: this.id, to: m.from, term: this.term, granted: false, ...this.voterIncarnation() });
     }
   }
 
@@ -697,6 +694,10 @@ export class Raft {
     // A grant counts only for the campaign it answers (a late pre-vote grant is stale).
     const expectedTerm = this.role === 'preCandidate' ? this.term + 1 : this.term;
     if (!this.isVoter(m.from) || (m.granted && m.term !== expectedTerm)) return;
+    // A grant from another data directory than the membership records for the voter (it lost its
+    // disk and may have voted in this term before) does not count; nor does its refusal matter.
+    const recorded = incarnationOf(this.membership, m.from);
+    if (recorded !== 0 && (m.incarnation ?? 0) !== 0 && m.incarnation !== recorded) return;
     if (!this.votes.has(m.from)) this.votes.set(m.from, m.granted);
     const { won, lost } = this.tally();
     if (won) {
@@ -964,6 +965,11 @@ export class Raft {
   private mayCampaign(): boolean {
     if (this.isVoter(this.id)) return true;
     return this.configs.lastIndex() > this.log.committed && this.configs.previous().voters.includes(this.id);
+  }
+
+  /** The incarnation a vote reply carries (none when this node has none). */
+  private voterIncarnation(): { incarnation?: number } {
+    return this.incarnation === 0 ? {} : { incarnation: this.incarnation };
   }
 
   private newProgress(id: NodeId, next: number): Progress {

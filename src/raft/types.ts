@@ -102,6 +102,12 @@ export interface VoteRequest extends Envelope {
 export interface VoteResponse extends Envelope {
   readonly type: 'preVoteResp' | 'voteResp';
   readonly granted: boolean;
+  /**
+   * The voter's `RaftOptions.incarnation` (0 or absent: none). A candidate counts no grant from a
+   * member whose membership records another one: a voter back from an empty disk may have voted in
+   * this term before and forgotten it.
+   */
+  readonly incarnation?: number;
 }
 
 /** AppendEntries (§5.3). */

@@ -93,7 +93,7 @@ function bodyToWire(msg: Message, withSnapshotData: boolean): Record<string, unk
       return { lastLogIndex: u64(msg.lastLogIndex, 'lastLogIndex'), lastLogTerm: u64(msg.lastLogTerm, 'lastLogTerm'), transfer: msg.transfer };
     case 'preVoteResp':
     case 'voteResp':
-      return { granted: msg.granted };
+      return { granted: msg.granted, incarnation: u32(msg.incarnation ?? 0, 'incarnation', 0) };
     case 'append':
       return {
         prevLogIndex: u64(msg.prevLogIndex, 'prevLogIndex'),
@@ -370,7 +370,11 @@ export function messageFromWire(v: unknown): Message {
     }
     case 'preVoteResp':
     case 'voteResp':
-      return { type: kind, ...env, granted: bool(rec(m[kind], kind)['granted']) };
+    {
+      const b = rec(m[kind], kind);
+      const incarnation = optionalN(b['incarnation'], 'incarnation');
+      return { type: kind, ...env, granted: bool(b['granted']), ...(incarnation === 0 ? {} : { incarnation }) };
+    }
     case 'append': {
       const b = rec(m[kind], kind);
       const entries = b['entries'];

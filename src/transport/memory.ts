@@ -39,8 +39,8 @@ function wireCopy(msg: Message): Message {
     }
     case 'preVoteResp':
     case 'voteResp': {
-      const { type, from, to, term, granted } = msg;
-      return { type, from, to, term, granted };
+      const { type, from, to, term, granted, incarnation } = msg;
+      return { type, from, to, term, granted, ...(incarnation === undefined || incarnation === 0 ? {} : { incarnation }) };
     }
     case 'append': {
       const { type, from, to, term, prevLogIndex, prevLogTerm, commit } = msg;
