@@ -18,13 +18,17 @@ const LAYERS = {
   // The SDK loads no server code: what it shares with the server is the .proto contract, the error
   // type and the byte arithmetic of a submit.
   client: ['protocol', 'tls', 'errors', 'limits'],
+  // The backup file (header, checksum, write-then-rename): shared by `raftjobs backup`, which
+  // loads no server code, and the restore in src/server. Its header is the SDK's view of a
+  // backup stream's header (a type only) plus the checksum.
+  backup: ['client', 'errors'],
   node: ['raft', 'jobs', 'storage', 'transport', 'config', 'errors', 'limits'],
   observability: ['node', 'jobs', 'transport', 'config', 'errors', 'limits'],
   sim: ['raft', 'jobs', 'node', 'storage', 'transport', 'errors', 'limits'],
   // The dashboard backend is a client of its own cluster (src/server/dashboard-backend.ts): its
   // reads and actions go through the SDK exactly as a user's would, from whichever node serves it.
-  server: ['node', 'jobs', 'storage', 'transport', 'config', 'observability', 'protocol', 'client', 'tls', 'errors', 'limits'],
-  cli: ['server', 'client', 'config', 'observability', 'protocol', 'tls', 'errors', 'limits'],
+  server: ['node', 'jobs', 'storage', 'transport', 'config', 'observability', 'protocol', 'client', 'backup', 'tls', 'errors', 'limits'],
+  cli: ['server', 'client', 'backup', 'config', 'observability', 'protocol', 'tls', 'errors', 'limits'],
 };
 
 /** Rules a layer keeps beside its list: restricted names (`paths`) and more `patterns`. */

@@ -15,6 +15,8 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   node: async () => (await import('./node-command.js')).nodeCommand,
   status: async () => (await import('./status-command.js')).statusCommand,
   snapshot: async () => (await import('./snapshot-command.js')).snapshotCommand,
+  backup: async () => (await import('./backup-command.js')).backupCommand,
+  restore: async () => (await import('./restore-command.js')).restoreCommand,
   submit: async () => (await import('./jobs-commands.js')).submitCommand,
   get: async () => (await import('./jobs-commands.js')).getCommand,
   list: async () => (await import('./jobs-commands.js')).listCommand,

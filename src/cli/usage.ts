@@ -57,6 +57,26 @@ export const COMMAND_HELP = {
     flags: [['--config FILE', 'cluster config file: the nodes to ask'], JSON_FLAG, ['--timeout-ms MS', 'how long each node may take'], ...CLUSTER_FLAG_HELP.slice(3)],
     cluster: false,
   },
+  backup: {
+    synopsis: 'backup --out FILE [--json]',
+    summary: 'write a consistent copy of the job state (jobs, schedules, idempotency keys) from the leader to FILE, while the cluster keeps serving (--timeout bounds the whole backup; default 300000)',
+    flags: [
+      ['--out FILE', 'where to write it: through a temporary file beside FILE, renamed to FILE once complete and checked (an existing FILE is replaced then)'],
+      JSON_FLAG,
+    ],
+    cluster: true,
+  },
+  restore: {
+    synopsis: 'restore --from FILE --config FILE [--data-dir DIR] [--json]',
+    summary: "seed a new cluster from a backup: every node's data directory of the config, which must be empty; the config needs a clusterId of its own",
+    flags: [
+      ['--from FILE', 'the backup file (raftjobs backup --out)'],
+      ['--config FILE', "the new cluster's config: its nodes become the voters, its clusterId must differ from the backup's"],
+      ['--data-dir DIR', 'seed DIR/ID instead of the config’s dataDir (then start the nodes with the same --data-dir)'],
+      JSON_FLAG,
+    ],
+    cluster: false,
+  },
   submit: {
     synopsis: 'submit --queue Q [--payload JSON | --payload-file FILE|-] [--delay MS] [--priority P] [--count N] [--max-attempts N] [--idempotency-key K] [--json]',
     summary: 'submit jobs; prints their ids',

@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { tokenChannelOptions } from './auth.js';
 import { sleep, systemClock, type Clock } from './clock.js';
-import { toRaftJobsError } from './errors.js';
+import { isServiceError, metaString, toRaftJobsError } from './errors.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { adminServices, type wire } from '../protocol/index.js';
+import { adminServices, Meta, type wire } from '../protocol/index.js';
 import type { ClientTls } from '../tls/index.js';
 import { explainUnreachable } from './reach.js';
 
@@ -115,6 +115,35 @@ export function workerFromWire(w: wire.WorkerInfo__Output): ConnectedWorker {
   };
 }
 
+/** What a backup stream says before its data (`BackupHeader` in proto/admin.proto). */
+export interface BackupStreamHeader {
+  /** The cluster the copy was taken from. */
+  readonly clusterId: string;
+  /** The node that took it (the leader then). */
+  readonly nodeId: string;
+  /** The copy is of the state after applying every log entry up to `index`, of term `term`. */
+  readonly index: number;
+  readonly term: number;
+  /** When the node took the copy, ms since the epoch (its wall clock). */
+  readonly createdAtMs: number;
+  /** Length of the state, bytes. */
+  readonly sizeBytes: number;
+  /** Jobs (finished ones not purged yet included) and schedules in the copy. */
+  readonly jobs: number;
+  readonly schedules: number;
+}
+
+/**
+ * Where `NodeAdmin.backup` puts a backup as it arrives: `begin` with the header, `data` with each
+ * chunk in order (the next chunk is read once it resolves), `end` with the node's SHA-256 of the
+ * data. A call that fails after `begin` leaves the sink to the caller to discard.
+ */
+export interface BackupSink {
+  begin(header: BackupStreamHeader): Promise<void>;
+  data(chunk: Uint8Array): Promise<void>;
+  end(sha256: string): Promise<void>;
+}
+
 /** A client of one node's Admin service; every call has a deadline. */
 export class NodeAdmin {
   private readonly stub: wire.AdminClient;
@@ -168,6 +197,40 @@ export class NodeAdmin {
         else resolve(res.snapshotIndex);
       });
     });
+  }
+
+  /**
+   * Streams a backup of the node's job state (Admin.Backup) into `sink`; the node must lead.
+   * Rejects with the node's error decoded (NOT_LEADER with the leader's address, ...), TIMEOUT
+   * for a node that did not answer (or INVALID_ARGUMENT naming a TLS mismatch), and INTERNAL for a
+   * stream out of order or one that ended before its trailer.
+   */
+  async backup(sink: BackupSink, o: { readonly timeoutMs: number }): Promise<void> {
+    const call = this.stub.Backup({}, { deadline: Date.now() + o.timeoutMs });
+    const broken = (what: string): RaftJobsError => new RaftJobsError(ErrorCode.Internal, `backup from ${this.address}: ${what}`);
+    let phase: 'header' | 'data' | 'done' = 'header';
+    try {
+      for await (const msg of call as AsyncIterable<wire.BackupChunk__Output>) {
+        if (phase === 'header' && msg.part === 'header' && msg.header) {
+          const { clusterId, nodeId, index, term, createdAtMs, sizeBytes, jobs, schedules } = msg.header;
+          await sink.begin({ clusterId, nodeId, index, term, createdAtMs, sizeBytes, jobs, schedules });
+          phase = 'data';
+        } else if (phase === 'data' && msg.part === 'data' && msg.data) {
+          await sink.data(msg.data);
+        } else if (phase === 'data' && msg.part === 'trailer' && msg.trailer) {
+          await sink.end(msg.trailer.sha256);
+          phase = 'done';
+        } else {
+          throw broken(`a ${msg.part ?? 'empty'} message where the ${phase === 'done' ? 'end of the stream' : phase} was due`);
+        }
+      }
+    } catch (err) {
+      call.cancel();
+      if (!isServiceError(err)) throw err;
+      if (metaString(err.metadata, Meta.ErrorCode) !== null) throw toRaftJobsError(err, `backup at ${this.address}`);
+      throw await this.unanswered(err, o.timeoutMs);
+    }
+    if (phase !== 'done') throw broken('the stream ended before its trailer');
   }
 
   /** The membership as this node sees it. */
@@ -239,35 +302,43 @@ export type MembersChange = Parameters<NodeAdmin['changeMembers']>[0];
 /** Errors after which a change is tried again: nothing happened, or the outcome is unknown (every change is safe to repeat). */
 const RETRY_CHANGE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ChangePending, ErrorCode.ShuttingDown, ErrorCode.OutcomeUnknown, ErrorCode.Timeout, ErrorCode.Overloaded]);
 
+/** How {@link onLeader} reaches the nodes. */
+export interface LeaderCallOptions {
+  readonly timeoutMs: number;
+  readonly credentials?: grpc.ChannelCredentials | undefined;
+  /** What `credentials` were made from, to name a failed TLS handshake. */
+  readonly tls?: ClientTls | undefined;
+  readonly token?: string | undefined;
+  readonly clock?: Clock;
+  readonly signal?: AbortSignal;
+}
+
 /**
- * Makes one membership change on whichever node leads, starting at `addresses[0]`: it follows the
- * leader hints of NOT_LEADER answers and tries again (after a short pause, the next address) while
- * there is no leader, a change is pending, or a node is unreachable, until `timeoutMs` has passed.
- * A change whose first attempt had an unknown outcome is repeated: adding the same member again
- * and promoting a voter are answered with the membership as it is, and a removal repeated after
- * it happened answers NOT_FOUND, which counts as done here.
+ * Runs `attempt` against whichever node leads, starting at `addresses[0]`, until `o.timeoutMs` has
+ * passed: a failure that `retry` accepts goes at once to the leader it names (`x-leader-addr`),
+ * else to the next address after a short pause; any other failure is thrown. `attempt` gets the
+ * time left, ms. Resolves with its value and the address that gave it; when time runs out, throws
+ * `exhausted(last failure)`.
  */
-export async function changeMembersOnLeader(
+export async function onLeader<T>(
   addresses: readonly string[],
-  change: MembersChange,
-  o: { readonly timeoutMs: number; readonly credentials?: grpc.ChannelCredentials | undefined; readonly token?: string | undefined; readonly clock?: Clock; readonly signal?: AbortSignal },
-): Promise<MembersInfo> {
+  o: LeaderCallOptions,
+  attempt: (admin: NodeAdmin, leftMs: number) => Promise<T>,
+  retry: (err: unknown) => boolean,
+  exhausted: (last: unknown) => Error,
+): Promise<{ readonly value: T; readonly address: string }> {
   const clock = o.clock ?? systemClock;
   const deadline = clock.now() + o.timeoutMs;
   let next = addresses[0];
   let turn = 0;
-  let repeated = false;
   let last: unknown = null;
   while (next !== undefined && clock.now() < deadline) {
-    const admin = new NodeAdmin(next, { credentials: o.credentials, token: o.token });
+    const admin = new NodeAdmin(next, { credentials: o.credentials, tls: o.tls, token: o.token });
     try {
-      return await admin.changeMembers(change, { timeoutMs: Math.max(1, Math.min(10_000, deadline - clock.now())) });
+      return { value: await attempt(admin, Math.max(1, deadline - clock.now())), address: next };
     } catch (err) {
       last = err;
-      const code = err instanceof RaftJobsError ? err.code : '';
-      if (repeated && change.kind === 'remove' && code === ErrorCode.NotFound) return await admin.members({ timeoutMs: Math.max(1, deadline - clock.now()) });
-      if (!RETRY_CHANGE.has(code)) throw err;
-      if (code === ErrorCode.OutcomeUnknown || code === ErrorCode.Timeout) repeated = true;
+      if (!retry(err)) throw err;
       const hint = err instanceof RaftJobsError ? err.details.leaderAddress : null;
       if (hint !== null && hint !== undefined && hint !== next) {
         next = hint;
@@ -279,7 +350,36 @@ export async function changeMembersOnLeader(
       admin.close();
     }
   }
-  if (last instanceof RaftJobsError) throw last;
-  throw new RaftJobsError(ErrorCode.Timeout, `no leader took the change within ${o.timeoutMs} ms`, {}, { cause: last });
+  throw exhausted(last);
 }
 
+/**
+ * Makes one membership change on whichever node leads, starting at `addresses[0]`: it follows the
+ * leader hints of NOT_LEADER answers and tries again (after a short pause, the next address) while
+ * there is no leader, a change is pending, or a node is unreachable, until `timeoutMs` has passed.
+ * A change whose first attempt had an unknown outcome is repeated: adding the same member again
+ * and promoting a voter are answered with the membership as it is, and a removal repeated after
+ * it happened answers NOT_FOUND, which counts as done here.
+ */
+export async function changeMembersOnLeader(addresses: readonly string[], change: MembersChange, o: LeaderCallOptions): Promise<MembersInfo> {
+  let repeated = false;
+  const { value } = await onLeader(
+    addresses,
+    o,
+    async (admin, leftMs) => {
+      try {
+        return await admin.changeMembers(change, { timeoutMs: Math.min(10_000, leftMs) });
+      } catch (err) {
+        if (repeated && change.kind === 'remove' && err instanceof RaftJobsError && err.code === ErrorCode.NotFound) return await admin.members({ timeoutMs: leftMs });
+        throw err;
+      }
+    },
+    (err) => {
+      const code = err instanceof RaftJobsError ? err.code : '';
+      if (code === ErrorCode.OutcomeUnknown || code === ErrorCode.Timeout) repeated = true;
+      return RETRY_CHANGE.has(code);
+    },
+    (last) => (last instanceof RaftJobsError ? last : new RaftJobsError(ErrorCode.Timeout, `no leader took the change within ${o.timeoutMs} ms`, {}, { cause: last })),
+  );
+  return value;
+}

@@ -91,9 +91,11 @@ export {
   beginSnapshot,
   restoreState,
   snapshotState,
+  snapshotSummary,
   stateDigest,
   type DigestCursor,
   type SnapshotCursor,
+  type SnapshotSummary,
   type StateCursor,
 } from './snapshot.js';
 export { createState, formatJobId, type JobsState } from './state.js';

@@ -1,5 +1,6 @@
 export { formatRange, formatValue, renderReference } from './format.js';
 export {
+  BACKUP_CHUNK_BYTES,
   configSettings,
   FRAME_HEADROOM_BYTES,
   GRPC_DEFAULT_RECEIVE_BYTES,

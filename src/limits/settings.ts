@@ -447,6 +447,12 @@ export const MAX_GRPC_MESSAGE_BYTES = 64 * MiB;
 export const MAX_LEASE_PUSH_BYTES = GRPC_DEFAULT_RECEIVE_BYTES;
 
 /**
+ * Most state bytes in one chunk of an Admin.Backup stream: below gRPC's default receive limit, so
+ * a client that never raised it still reads every chunk.
+ */
+export const BACKUP_CHUNK_BYTES = 1 * MiB;
+
+/**
  * Largest data-directory incarnation (`RaftStorage.incarnation`): incarnations are 1 to this, a
  * uint32 on the wire (raft.proto) and 4 bytes on disk; 0 means none.
  */

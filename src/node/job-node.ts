@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import { nextDueTime } from '../jobs/index.js';
+import { nextDueTime, snapshotSummary } from '../jobs/index.js';
 import type { Command, CommandResult, JobsOptions } from '../jobs/index.js';
 import type { ClusterMembership, MembershipChange, NodeId, Role } from '../raft/index.js';
 import { reportFlow } from './job-flow.js';
@@ -10,7 +10,7 @@ import { ResultWaiters } from './result-waiters.js';
 import { ScheduleRunner } from './schedule-runner.js';
 import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
-import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus } from './types.js';
+import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus, type StateBackup } from './types.js';
 
 export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandResult>, 'app' | 'events'> {
   /**
@@ -157,6 +157,19 @@ export class JobNode {
   /** Snapshot the job state now and compact the log below it; returns the snapshot index. */
   snapshotNow(): Promise<number> {
     return this.raft.snapshotNow();
+  }
+
+  /**
+   * A consistent copy of the job state for a backup, on the leader: it holds every write committed
+   * before the call (see {@link RaftNode.backupSnapshot}). NOT_LEADER on a follower.
+   */
+  async backup(): Promise<StateBackup> {
+    const snap = await this.raft.backupSnapshot();
+    const summary = snapshotSummary(snap.data);
+    // The node wrote these bytes itself: not decoding is a bug, not input.
+    if (!summary.ok) throw new Error(`the stored snapshot at ${snap.meta.index} does not decode: ${summary.error}`);
+    const { jobs, schedules } = summary.value;
+    return { index: snap.meta.index, term: snap.meta.term, data: snap.data, takenAt: this.clock.now(), jobs, schedules };
   }
 
   /** See {@link RaftNode.membership}. */

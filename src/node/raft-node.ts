@@ -409,6 +409,26 @@ export class RaftNode<C, R> {
   }
 
   /**
+   * The state for a backup, on the leader: after a read barrier (so it holds every write committed
+   * before the call), the stored snapshot, taken first (`snapshotNow`, which compacts the log as
+   * usual) unless the stored one already covers the applied index. Read back from storage whole.
+   * The node goes on serving throughout; one taken meanwhile by the node itself is newer and just
+   * as good. Rejects with NOT_LEADER on a follower, DATA_LOSS when storage failed.
+   */
+  async backupSnapshot(): Promise<Snapshot> {
+    await this.readBarrier();
+    const floor = this.appliedIndex;
+    await this.snapshotNow();
+    const err = this.unavailable();
+    if (err) throw err;
+    const snap = await this.o.storage.loadSnapshot();
+    if (snap === null || snap.meta.index < floor) {
+      throw new Error(`node ${this.id}: the stored snapshot (${snap === null ? 'none' : `at ${snap.meta.index}`}) does not cover the applied index ${floor}`);
+    }
+    return snap;
+  }
+
+  /**
    * Stop: no more ticks or inputs, fail everything pending with SHUTTING_DOWN, wait for every
    * write queued and every loop or background read already scheduled, stop the transport. The
    * caller closes storage afterwards. Idempotent.

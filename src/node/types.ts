@@ -104,6 +104,20 @@ export interface NodeMetrics {
   handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
 }
 
+/** A copy of the job state for a backup (`JobNode.backup`). */
+export interface StateBackup {
+  /** The state is the one after applying every log entry up to `index`, of term `term`. */
+  readonly index: number;
+  readonly term: number;
+  /** The state machine's snapshot bytes (`snapshotState`'s encoding). */
+  readonly data: Uint8Array;
+  /** When the copy was taken, ms since the epoch (the node's wall clock). */
+  readonly takenAt: number;
+  /** Jobs in the copy (finished ones not purged yet included), and schedules. */
+  readonly jobs: number;
+  readonly schedules: number;
+}
+
 /** What `raftjobs status --json` shows for one node. */
 export interface NodeStatus {
   readonly id: NodeId;

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { NodeStatus, WorkerRegistry } from '../node/index.js';
 import { isMember, members, type ClusterMembership, type MembershipChange } from '../node/index.js';
+import { backupHandler, type BackupTarget } from './backup-service.js';
 import type { AddressBook } from './peer-directory.js';
 import { toServiceError } from './errors.js';
 import { adminServices, type wire } from '../protocol/index.js';
 import { statusToWire } from './wire.js';
 
 /** What the admin service needs from a node. */
-export interface AdminTarget {
+export interface AdminTarget extends BackupTarget {
   status(opts?: { readonly digest?: boolean }): NodeStatus;
   /** The status with the state digest, computed without holding the node (see `RaftNode.statusWithDigest`). */
   statusWithDigest(): Promise<NodeStatus>;
@@ -37,6 +38,7 @@ export function addAdminService(
   const { Admin } = adminServices();
   const handlers: wire.AdminHandlers = {
     ...membershipHandlers(o),
+    Backup: backupHandler({ node: o.node, clusterId: o.clusterId, nodeId: o.node.status({ digest: false }).id, leaderAddress: () => leaderAddress(o), logger: o.logger }),
     Status: (call, cb) => {
       if (call.request.skipDigest) {
         cb(null, statusToWire(o.node.status({ digest: false }), o.clusterId, o.address));

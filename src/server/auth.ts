@@ -16,7 +16,8 @@ const ADMIN = '/raftjobs.admin.v1.Admin/';
  * The role each method needs when auth is on (`admin` may call every one). proto/jobs.proto's
  * header and the README's "Authentication" section give the same table. Writes that create or
  * shape work need `submit`; what undoes or destroys it (cancel, retry of dead jobs, deleting a
- * schedule) and what acts on a node (snapshot, leadership) needs `admin`.
+ * schedule), what acts on a node (snapshot, leadership) and a backup (it holds every payload)
+ * need `admin`.
  */
 export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${JOBS}Submit`]: 'submit',
@@ -44,6 +45,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${ADMIN}Status`]: 'read',
   [`${ADMIN}Workers`]: 'read',
   [`${ADMIN}Snapshot`]: 'admin',
+  [`${ADMIN}Backup`]: 'admin',
   [`${ADMIN}TransferLeadership`]: 'admin',
   [`${ADMIN}Members`]: 'read',
   [`${ADMIN}AddMember`]: 'admin',

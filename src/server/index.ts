@@ -9,8 +9,11 @@
  * await node.shutdown('stopping');
  * ```
  *
- * The SDK (`raftjobs`) never loads this: it pulls in LevelDB, metrics and the node's logger.
+ * `restoreBackup` seeds the data directories of a new cluster from a backup file (`raftjobs
+ * restore`). The SDK (`raftjobs`) never loads this: it pulls in LevelDB, metrics and the node's
+ * logger.
  */
 export { startNode, type RunningNode } from './node-server.js';
+export { restoreBackup, type RestoreReport } from './restore.js';
 export { loadConfig, validateConfig, type Config, type LoadOptions } from '../config/index.js';
 export { createLogger, type Logger, type LoggerOptions } from '../observability/index.js';

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { findNode, nodeDataDir, peerDialAddresses, type Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { JobsOptions } from '../jobs/index.js';
 import { JobNode } from '../node/index.js';
 import { nodeTlsFiles } from '../tls/index.js';
 import { LogMessage } from '../observability/index.js';
@@ -38,6 +39,27 @@ export interface RunningNode {
   reload(trigger?: ReloadTrigger): Promise<{ readonly tls: TlsReload }>;
   /** Ordered, idempotent shutdown; resolves when everything is closed. */
   shutdown(reason: string): Promise<void>;
+}
+
+/** The job state machine's options from a config (every node of a cluster uses the same). */
+export function jobsOptions(config: Config): Partial<JobsOptions> {
+  return {
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    maxResultBytes: config.limits.maxResultBytes,
+    maxJobsPerSubmit: config.limits.maxBatchSize,
+    maxLeaseBatch: config.limits.maxBatchSize,
+    maxQueueNameLength: config.limits.maxQueueNameLength,
+    maxIdempotencyKeyLength: config.limits.maxKeyLength,
+    idempotencyWindowMs: config.jobs.idempotencyWindowMs,
+    defaultLeaseTtlMs: config.jobs.defaultLeaseTtlMs,
+    defaultMaxAttempts: config.jobs.defaultMaxAttempts,
+    retention: { succeededMs: config.jobs.retention.succeededMs, cancelledMs: config.jobs.retention.cancelledMs, deadMs: config.jobs.retention.deadMs },
+    maxSucceeded: config.jobs.retention.maxSucceeded,
+    maxCancelled: config.jobs.retention.maxCancelled,
+    maxDead: config.jobs.retention.maxDead,
+    queueRetention: config.jobs.retention.queues,
+    maxPurgedJobKeys: config.jobs.retention.maxPurgedJobKeys,
+  };
 }
 
 /** How a node starts beyond its config. */
@@ -117,23 +139,7 @@ export async function startNode(
       snapshotBytes: r.snapshotBytes,
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
       workerConnectionGraceMs: config.server.workerConnectionGraceMs,
-      jobs: {
-        maxPayloadBytes: config.limits.maxPayloadBytes,
-        maxResultBytes: config.limits.maxResultBytes,
-        maxJobsPerSubmit: config.limits.maxBatchSize,
-        maxLeaseBatch: config.limits.maxBatchSize,
-        maxQueueNameLength: config.limits.maxQueueNameLength,
-        maxIdempotencyKeyLength: config.limits.maxKeyLength,
-        idempotencyWindowMs: config.jobs.idempotencyWindowMs,
-        defaultLeaseTtlMs: config.jobs.defaultLeaseTtlMs,
-        defaultMaxAttempts: config.jobs.defaultMaxAttempts,
-        retention: { succeededMs: config.jobs.retention.succeededMs, cancelledMs: config.jobs.retention.cancelledMs, deadMs: config.jobs.retention.deadMs },
-        maxSucceeded: config.jobs.retention.maxSucceeded,
-        maxCancelled: config.jobs.retention.maxCancelled,
-        maxDead: config.jobs.retention.maxDead,
-        queueRetention: config.jobs.retention.queues,
-        maxPurgedJobKeys: config.jobs.retention.maxPurgedJobKeys,
-      },
+      jobs: jobsOptions(config),
       onFatal,
       metrics: obs.metrics,
       jobFlow: obs.metrics,

@@ -3,7 +3,7 @@
  * (`openLevelStorage`), and an in-memory twin over `memory-level` (`openMemoryStorage`).
  */
 export { type LogPosition, type StorageIdentity, FORMAT_VERSION } from './codec.js';
-export { type LevelStorageOptions, DATABASE_DIR, IDENTITY_FILE, openLevelStorage } from './open-level.js';
+export { type LevelStorageOptions, DATABASE_DIR, IDENTITY_FILE, openLevelStorage, syncDir } from './open-level.js';
 export { type MemoryStorageOptions, openMemoryStorage } from './open-memory.js';
 export {
   type PersistBatch,

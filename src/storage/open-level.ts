@@ -180,7 +180,8 @@ function unreadable(err: unknown, path: string): Error {
   return refuse(ErrorCode.StorageUnreadable, path, `cannot be read (${message(err)})`, err);
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** Makes the names just created, renamed or removed in `dir` durable (fsync of the directory). */
+export async function syncDir(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();

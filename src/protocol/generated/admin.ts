@@ -3,6 +3,10 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AddMemberRequest as _raftjobs_admin_v1_AddMemberRequest, AddMemberRequest__Output as _raftjobs_admin_v1_AddMemberRequest__Output } from './raftjobs/admin/v1/AddMemberRequest.js';
 import type { AdminClient as _raftjobs_admin_v1_AdminClient, AdminDefinition as _raftjobs_admin_v1_AdminDefinition } from './raftjobs/admin/v1/Admin.js';
+import type { BackupChunk as _raftjobs_admin_v1_BackupChunk, BackupChunk__Output as _raftjobs_admin_v1_BackupChunk__Output } from './raftjobs/admin/v1/BackupChunk.js';
+import type { BackupHeader as _raftjobs_admin_v1_BackupHeader, BackupHeader__Output as _raftjobs_admin_v1_BackupHeader__Output } from './raftjobs/admin/v1/BackupHeader.js';
+import type { BackupRequest as _raftjobs_admin_v1_BackupRequest, BackupRequest__Output as _raftjobs_admin_v1_BackupRequest__Output } from './raftjobs/admin/v1/BackupRequest.js';
+import type { BackupTrailer as _raftjobs_admin_v1_BackupTrailer, BackupTrailer__Output as _raftjobs_admin_v1_BackupTrailer__Output } from './raftjobs/admin/v1/BackupTrailer.js';
 import type { HeldLease as _raftjobs_admin_v1_HeldLease, HeldLease__Output as _raftjobs_admin_v1_HeldLease__Output } from './raftjobs/admin/v1/HeldLease.js';
 import type { Member as _raftjobs_admin_v1_Member, Member__Output as _raftjobs_admin_v1_Member__Output } from './raftjobs/admin/v1/Member.js';
 import type { MemberRequest as _raftjobs_admin_v1_MemberRequest, MemberRequest__Output as _raftjobs_admin_v1_MemberRequest__Output } from './raftjobs/admin/v1/MemberRequest.js';
@@ -30,6 +34,10 @@ export interface ProtoGrpcType {
       v1: {
         AddMemberRequest: MessageTypeDefinition<_raftjobs_admin_v1_AddMemberRequest, _raftjobs_admin_v1_AddMemberRequest__Output>
         Admin: SubtypeConstructor<typeof grpc.Client, _raftjobs_admin_v1_AdminClient> & { service: _raftjobs_admin_v1_AdminDefinition }
+        BackupChunk: MessageTypeDefinition<_raftjobs_admin_v1_BackupChunk, _raftjobs_admin_v1_BackupChunk__Output>
+        BackupHeader: MessageTypeDefinition<_raftjobs_admin_v1_BackupHeader, _raftjobs_admin_v1_BackupHeader__Output>
+        BackupRequest: MessageTypeDefinition<_raftjobs_admin_v1_BackupRequest, _raftjobs_admin_v1_BackupRequest__Output>
+        BackupTrailer: MessageTypeDefinition<_raftjobs_admin_v1_BackupTrailer, _raftjobs_admin_v1_BackupTrailer__Output>
         HeldLease: MessageTypeDefinition<_raftjobs_admin_v1_HeldLease, _raftjobs_admin_v1_HeldLease__Output>
         Member: MessageTypeDefinition<_raftjobs_admin_v1_Member, _raftjobs_admin_v1_Member__Output>
         MemberRequest: MessageTypeDefinition<_raftjobs_admin_v1_MemberRequest, _raftjobs_admin_v1_MemberRequest__Output>

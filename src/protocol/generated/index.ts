@@ -56,6 +56,10 @@ export type { WorkerMessage, WorkerMessage__Output } from './raftjobs/jobs/v1/Wo
 export type { WorkersClient, WorkersHandlers, WorkersDefinition } from './raftjobs/jobs/v1/Workers.js';
 export type { AddMemberRequest, AddMemberRequest__Output } from './raftjobs/admin/v1/AddMemberRequest.js';
 export type { AdminClient, AdminHandlers, AdminDefinition } from './raftjobs/admin/v1/Admin.js';
+export type { BackupChunk, BackupChunk__Output } from './raftjobs/admin/v1/BackupChunk.js';
+export type { BackupHeader, BackupHeader__Output } from './raftjobs/admin/v1/BackupHeader.js';
+export type { BackupRequest, BackupRequest__Output } from './raftjobs/admin/v1/BackupRequest.js';
+export type { BackupTrailer, BackupTrailer__Output } from './raftjobs/admin/v1/BackupTrailer.js';
 export type { HeldLease, HeldLease__Output } from './raftjobs/admin/v1/HeldLease.js';
 export type { Member, Member__Output } from './raftjobs/admin/v1/Member.js';
 export type { MemberRequest, MemberRequest__Output } from './raftjobs/admin/v1/MemberRequest.js';

@@ -3,6 +3,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AddMemberRequest as _raftjobs_admin_v1_AddMemberRequest, AddMemberRequest__Output as _raftjobs_admin_v1_AddMemberRequest__Output } from '../../../raftjobs/admin/v1/AddMemberRequest.js';
+import type { BackupChunk as _raftjobs_admin_v1_BackupChunk, BackupChunk__Output as _raftjobs_admin_v1_BackupChunk__Output } from '../../../raftjobs/admin/v1/BackupChunk.js';
+import type { BackupRequest as _raftjobs_admin_v1_BackupRequest, BackupRequest__Output as _raftjobs_admin_v1_BackupRequest__Output } from '../../../raftjobs/admin/v1/BackupRequest.js';
 import type { MemberRequest as _raftjobs_admin_v1_MemberRequest, MemberRequest__Output as _raftjobs_admin_v1_MemberRequest__Output } from '../../../raftjobs/admin/v1/MemberRequest.js';
 import type { MembersRequest as _raftjobs_admin_v1_MembersRequest, MembersRequest__Output as _raftjobs_admin_v1_MembersRequest__Output } from '../../../raftjobs/admin/v1/MembersRequest.js';
 import type { MembersResponse as _raftjobs_admin_v1_MembersResponse, MembersResponse__Output as _raftjobs_admin_v1_MembersResponse__Output } from '../../../raftjobs/admin/v1/MembersResponse.js';
@@ -52,6 +54,45 @@ export interface AdminClient extends grpc.Client {
   addMember(argument: _raftjobs_admin_v1_AddMemberRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
   addMember(argument: _raftjobs_admin_v1_AddMemberRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
   addMember(argument: _raftjobs_admin_v1_AddMemberRequest, callback: grpc.requestCallback<_raftjobs_admin_v1_MembersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A consistent copy of the job state (jobs, schedules, idempotency keys, the replicated clock)
+   * for `raftjobs backup`, taken while the cluster keeps serving. Only the leader serves it:
+   * elsewhere NOT_LEADER (UNAVAILABLE, with `x-leader-id` and `x-leader-addr`: call there), before
+   * anything is streamed. The leader first confirms that it leads (ReadIndex, as a linearizable
+   * read), then snapshots its state at its applied index (in 5 ms steps, applying entries between
+   * them) and compacts its log below it, as Snapshot does; so the copy holds every write committed
+   * before the call began, and perhaps some committed while it ran. Membership, the log and worker
+   * sessions are not in it.
+   * 
+   * The stream: one BackupChunk with `header`, then `data` chunks of at most 1 MiB each (below
+   * gRPC's default 4 MiB receive limit) in order, `header.size_bytes` bytes in all, then one with
+   * `trailer`. Once the header is sent the copy is fixed: a leader change meanwhile does not end
+   * the stream. A stream that ends without its trailer is incomplete; discard what it sent.
+   * Errors: NOT_LEADER, NO_LEADER, SHUTTING_DOWN (UNAVAILABLE: try the leader or again); DATA_LOSS
+   * when the node's storage failed. Needs the `admin` role: a backup holds every payload.
+   */
+  Backup(argument: _raftjobs_admin_v1_BackupRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_admin_v1_BackupChunk__Output>;
+  Backup(argument: _raftjobs_admin_v1_BackupRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_admin_v1_BackupChunk__Output>;
+  /**
+   * A consistent copy of the job state (jobs, schedules, idempotency keys, the replicated clock)
+   * for `raftjobs backup`, taken while the cluster keeps serving. Only the leader serves it:
+   * elsewhere NOT_LEADER (UNAVAILABLE, with `x-leader-id` and `x-leader-addr`: call there), before
+   * anything is streamed. The leader first confirms that it leads (ReadIndex, as a linearizable
+   * read), then snapshots its state at its applied index (in 5 ms steps, applying entries between
+   * them) and compacts its log below it, as Snapshot does; so the copy holds every write committed
+   * before the call began, and perhaps some committed while it ran. Membership, the log and worker
+   * sessions are not in it.
+   * 
+   * The stream: one BackupChunk with `header`, then `data` chunks of at most 1 MiB each (below
+   * gRPC's default 4 MiB receive limit) in order, `header.size_bytes` bytes in all, then one with
+   * `trailer`. Once the header is sent the copy is fixed: a leader change meanwhile does not end
+   * the stream. A stream that ends without its trailer is incomplete; discard what it sent.
+   * Errors: NOT_LEADER, NO_LEADER, SHUTTING_DOWN (UNAVAILABLE: try the leader or again); DATA_LOSS
+   * when the node's storage failed. Needs the `admin` role: a backup holds every payload.
+   */
+  backup(argument: _raftjobs_admin_v1_BackupRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_admin_v1_BackupChunk__Output>;
+  backup(argument: _raftjobs_admin_v1_BackupRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_admin_v1_BackupChunk__Output>;
   
   /**
    * Membership (the nodes of the cluster) as this node sees it: the latest in its log, committed
@@ -188,6 +229,25 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   AddMember: grpc.handleUnaryCall<_raftjobs_admin_v1_AddMemberRequest__Output, _raftjobs_admin_v1_MembersResponse>;
   
   /**
+   * A consistent copy of the job state (jobs, schedules, idempotency keys, the replicated clock)
+   * for `raftjobs backup`, taken while the cluster keeps serving. Only the leader serves it:
+   * elsewhere NOT_LEADER (UNAVAILABLE, with `x-leader-id` and `x-leader-addr`: call there), before
+   * anything is streamed. The leader first confirms that it leads (ReadIndex, as a linearizable
+   * read), then snapshots its state at its applied index (in 5 ms steps, applying entries between
+   * them) and compacts its log below it, as Snapshot does; so the copy holds every write committed
+   * before the call began, and perhaps some committed while it ran. Membership, the log and worker
+   * sessions are not in it.
+   * 
+   * The stream: one BackupChunk with `header`, then `data` chunks of at most 1 MiB each (below
+   * gRPC's default 4 MiB receive limit) in order, `header.size_bytes` bytes in all, then one with
+   * `trailer`. Once the header is sent the copy is fixed: a leader change meanwhile does not end
+   * the stream. A stream that ends without its trailer is incomplete; discard what it sent.
+   * Errors: NOT_LEADER, NO_LEADER, SHUTTING_DOWN (UNAVAILABLE: try the leader or again); DATA_LOSS
+   * when the node's storage failed. Needs the `admin` role: a backup holds every payload.
+   */
+  Backup: grpc.handleServerStreamingCall<_raftjobs_admin_v1_BackupRequest__Output, _raftjobs_admin_v1_BackupChunk>;
+  
+  /**
    * Membership (the nodes of the cluster) as this node sees it: the latest in its log, committed
    * or not. The leader adds each member's replication progress.
    */
@@ -231,6 +291,7 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
   AddMember: MethodDefinition<_raftjobs_admin_v1_AddMemberRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_AddMemberRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
+  Backup: MethodDefinition<_raftjobs_admin_v1_BackupRequest, _raftjobs_admin_v1_BackupChunk, _raftjobs_admin_v1_BackupRequest__Output, _raftjobs_admin_v1_BackupChunk__Output>
   Members: MethodDefinition<_raftjobs_admin_v1_MembersRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MembersRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
   PromoteMember: MethodDefinition<_raftjobs_admin_v1_MemberRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MemberRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>
   RemoveMember: MethodDefinition<_raftjobs_admin_v1_MemberRequest, _raftjobs_admin_v1_MembersResponse, _raftjobs_admin_v1_MemberRequest__Output, _raftjobs_admin_v1_MembersResponse__Output>

@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface BackupRequest {
+}
+
+export interface BackupRequest__Output {
+}
