@@ -3,15 +3,19 @@
  * every step: three nodes grow to five (each new one joins as a learner and is promoted once it
  * caught up), the leader is killed, the cluster shrinks to three on ids other than the ones it
  * started with, a node whose data directory was deleted is refused until it is removed and added
- * again, and the leader itself is removed. Nothing acknowledged is lost or left unfinished, and
+ * again, and the leader itself is removed; at the end it is backed up and restored into a new
+ * cluster. Nothing acknowledged is lost or left unfinished, and
  * the longest gap between acknowledged submits is recorded for each step (printed; asserted only
  * against a bound far above an election, to catch a wedged cluster, never as a speed figure).
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { changeMembersOnLeader, Client, NodeAdmin, Worker, type MembersInfo } from '../../src/client/index.js';
 import { Cluster, poll, runCli } from '../helpers/index.js';
 
 let cluster: Cluster;
+/** The cluster restored from a backup of `cluster` at the end. */
+let restored: Cluster | null = null;
 let failed = false;
 const open: { close(): unknown }[] = [];
 /** The nodes a client may call: every node the cluster will have, made up front. */
@@ -86,6 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(`membership: longest gap between acknowledged submits, ms: ${JSON.stringify(gaps)}`);
   for (const c of open.splice(0)) await c.close();
+  await restored?.cleanup(failed);
   await cluster.cleanup(failed);
 });
 
@@ -225,5 +230,23 @@ describe('membership changes on a real cluster under load', { timeout: 90_000 },
     const stats = await client.stats();
     const q = stats.queues.find((x) => x.queue === 'members');
     expect(q?.succeeded).toBe(acked.length);
+  });
+
+  it('is backed up and restored into a new cluster holding every job, none unfinished', async () => {
+    onFailure();
+    const acked = [...new Set(load.acked)];
+    const file = join(cluster.dir, 'members.rjb');
+    const backup = await runCli(['backup', '--addresses', cluster.liveIds().map((id) => cluster.address(id)).join(','), '--out', file, '--json'], { timeoutMs: 60_000 });
+    expect(backup.code, backup.stderr).toBe(0);
+    restored = await Cluster.create({ size: 3, clusterId: 'members-restored', tmpPrefix: 'raftjobs-members-restored-' });
+    const restore = await runCli(['restore', '--from', file, '--config', restored.configPath], { timeoutMs: 60_000 });
+    expect(restore.code, restore.stderr).toBe(0);
+    await restored.startAll();
+    await restored.waitForLeader();
+    const c = new Client({ nodes: restored.nodes.map((n) => n.address), deadlineMs: 20_000 });
+    open.push(c);
+    const q = (await c.stats()).queues.find((x) => x.queue === 'members');
+    expect(q).toMatchObject({ succeeded: acked.length, ready: 0, scheduled: 0, leased: 0, dead: 0 });
+    for (const id of acked.slice(-20)) expect((await c.get(id))?.state).toBe('succeeded');
   });
 });
