@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
 import { tokenChannelOptions } from './auth.js';
-import { sleep, systemClock, type Clock } from './clock.js';
 import { toRaftJobsError } from './errors.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { adminServices, type wire } from '../protocol/index.js';
@@ -232,54 +231,3 @@ export class NodeAdmin {
     return new RaftJobsError(ErrorCode.Timeout, text, {}, { cause: err });
   }
 }
-
-/** A membership change as `NodeAdmin.changeMembers` takes it. */
-export type MembersChange = Parameters<NodeAdmin['changeMembers']>[0];
-
-/** Errors after which a change is tried again: nothing happened, or the outcome is unknown (every change is safe to repeat). */
-const RETRY_CHANGE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ChangePending, ErrorCode.ShuttingDown, ErrorCode.OutcomeUnknown, ErrorCode.Timeout, ErrorCode.Overloaded]);
-
-/**
- * Makes one membership change on whichever node leads, starting at `addresses[0]`: it follows the
- * leader hints of NOT_LEADER answers and tries again (after a short pause, the next address) while
- * there is no leader, a change is pending, or a node is unreachable, until `timeoutMs` has passed.
- * A change whose first attempt had an unknown outcome is repeated: adding the same member again
- * and promoting a voter are answered with the membership as it is, and a removal repeated after
- * it happened answers NOT_FOUND, which counts as done here.
- */
-export async function changeMembersOnLeader(
-  addresses: readonly string[],
-  change: MembersChange,
-  o: { readonly timeoutMs: number; readonly credentials?: grpc.ChannelCredentials | undefined; readonly token?: string | undefined; readonly clock?: Clock; readonly signal?: AbortSignal },
-): Promise<MembersInfo> {
-  const clock = o.clock ?? systemClock;
-  const deadline = clock.now() + o.timeoutMs;
-  let next = addresses[0];
-  let turn = 0;
-  let repeated = false;
-  let last: unknown = null;
-  while (next !== undefined && clock.now() < deadline) {
-    const admin = new NodeAdmin(next, { credentials: o.credentials, token: o.token });
-    try {
-      return await admin.changeMembers(change, { timeoutMs: Math.max(1, Math.min(10_000, deadline - clock.now())) });
-    } catch (err) {
-      last = err;
-      const code = err instanceof RaftJobsError ? err.code : '';
-      if (repeated && change.kind === 'remove' && code === ErrorCode.NotFound) return await admin.members({ timeoutMs: Math.max(1, deadline - clock.now()) });
-      if (!RETRY_CHANGE.has(code)) throw err;
-      if (code === ErrorCode.OutcomeUnknown || code === ErrorCode.Timeout) repeated = true;
-      const hint = err instanceof RaftJobsError ? err.details.leaderAddress : null;
-      if (hint !== null && hint !== undefined && hint !== next) {
-        next = hint;
-        continue;
-      }
-      next = addresses[++turn % addresses.length];
-      await sleep(clock, 200, o.signal);
-    } finally {
-      admin.close();
-    }
-  }
-  if (last instanceof RaftJobsError) throw last;
-  throw new RaftJobsError(ErrorCode.Timeout, `no leader took the change within ${o.timeoutMs} ms`, {}, { cause: last });
-}
-
