@@ -6,6 +6,7 @@ import { loadConfig, type Config, type Env } from '../src/config/index.js';
 import { isRaftJobsError } from '../src/errors/index.js';
 import { LogMessage } from '../src/observability/index.js';
 import { displayPath, formatLogLine, LineSplitter, parseLogLine, shellWord, TailBuffer } from './cluster-output.js';
+import { LauncherError, launcherSocketPath, serveLauncherControl, type LauncherNode, type LauncherRestart } from './launcher-control.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(REPO_ROOT, 'src', 'cli', 'bin.js');
@@ -52,8 +53,12 @@ interface RunningNode {
   readonly log: WriteStream;
   readonly tail: TailBuffer;
   readonly exited: Promise<Exit>;
+  /** Resolves true once the node logged "node ready", false if it exited first. */
+  readonly up: Promise<boolean>;
   ready: boolean;
   exit: Exit | undefined;
+  /** Stopped on request, to be started again: its exit is not reported as unexpected. */
+  restarting: boolean;
 }
 
 function describeExit(exit: Exit): string {
@@ -67,7 +72,9 @@ function describeExit(exit: Exit): string {
  * <id>` per node with output appended to `<dataDir>/<id>.log`, prints one line per node once it
  * logs "node ready", and on SIGINT/SIGTERM (or `signal`) stops every node with SIGTERM, SIGKILLing
  * any still alive after `shutdownTimeoutMs` + 2 s. A node that dies meanwhile is reported with the
- * tail of its log; the others keep running.
+ * tail of its log; the others keep running. On `<dataDir>/launcher.sock` it restarts one of its
+ * nodes on request (scripts/launcher-control.ts; `npm run rolling-restart -- --local`), keeping
+ * the new process as its own.
  *
  * Children get their own process group, so a terminal's Ctrl-C reaches only the launcher and each
  * node sees exactly one SIGTERM (a second signal would make a node skip its orderly shutdown).
@@ -115,20 +122,35 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
   let notifyChange: () => void = () => {};
   const changed = (): Promise<void> => new Promise((res) => (notifyChange = res));
   const timers: NodeJS.Timeout[] = [];
-  const nodes: RunningNode[] = ids.map((id) => {
-    const logPath = join(config.dataDir, `${id}.log`);
-    const log = createWriteStream(logPath, { flags: 'a' });
-    log.on('error', (err) => print(`${id}: cannot write ${displayPath(logPath, cwd)}: ${err.message}`));
+  const logs = new Map<string, WriteStream>();
+  const logPathOf = (id: string): string => join(config.dataDir, `${id}.log`);
+  for (const id of ids) {
+    const log = createWriteStream(logPathOf(id), { flags: 'a' });
+    log.on('error', (err) => print(`${id}: cannot write ${displayPath(logPathOf(id), cwd)}: ${err.message}`));
+    logs.set(id, log);
+  }
+
+  /** Starts node `id`'s process; its output goes to its log file, its exit is reported. */
+  const launch = (id: string): RunningNode => {
+    const logPath = logPathOf(id);
+    const log = logs.get(id) as WriteStream;
     const child = spawn(process.execPath, nodeCommand(id), { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const tail = new TailBuffer(20);
     let resolveExit: (exit: Exit) => void = () => {};
-    const node: RunningNode = { id, child, logPath, log, tail, exited: new Promise((res) => (resolveExit = res)), ready: false, exit: undefined };
+    let resolveUp: (up: boolean) => void = () => {};
+    const node: RunningNode = {
+      id, child, logPath, log, tail,
+      exited: new Promise((res) => (resolveExit = res)),
+      up: new Promise((res) => (resolveUp = res)),
+      ready: false, exit: undefined, restarting: false,
+    };
     const member = config.nodes.find((n) => n.id === id);
 
     const stdout = new LineSplitter((line) => {
       tail.push(line);
       if (!node.ready && parseLogLine(line)?.['msg'] === LogMessage.NodeReady) {
         node.ready = true;
+        resolveUp(true);
         const http = member?.httpAddress === undefined ? '' : `  ${config.tls === undefined ? 'http' : 'https'} ${member.httpAddress}`;
         print(`${id.padEnd(4)} ready  grpc ${member?.address ?? '?'}${http}  pid ${String(child.pid)}  log ${displayPath(logPath, cwd)}`);
         if (nodes.every((n) => n.ready)) {
@@ -152,7 +174,8 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
       stderr.end();
       node.exit = exit;
       resolveExit(exit);
-      if (!stopping) {
+      resolveUp(false);
+      if (!stopping && !node.restarting) {
         print(`${id} exited unexpectedly (${describeExit(exit)}); last lines of ${displayPath(logPath, cwd)}:`);
         for (const line of tail.lines()) print(`  | ${formatLogLine(line)}`);
         const alive = nodes.filter((n) => n.exit === undefined).length;
@@ -172,7 +195,9 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
       }, readyTimeoutMs),
     );
     return node;
-  });
+  };
+  const nodes: RunningNode[] = [];
+  for (const id of ids) nodes.push(launch(id));
 
   function restartHint(id: string): string {
     const prefix = options.dataDir === undefined ? '' : `RAFTJOBS_DATA_DIR=${shellWord(config.dataDir)} `;
@@ -183,6 +208,50 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
   const killAll = (signal: NodeJS.Signals): void => {
     for (const n of alive()) n.child.kill(signal);
   };
+  const stopDeadlineMs = config.shutdownTimeoutMs + KILL_SLACK_MS;
+  /** Waits for `node` to exit, SIGKILLing it after the stop deadline; says so if it had to. */
+  const reap = async (node: RunningNode): Promise<void> => {
+    let deadline: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((res) => (deadline = setTimeout(() => res(false), stopDeadlineMs)));
+    const exited = await Promise.race([node.exited.then(() => true), expired]);
+    clearTimeout(deadline);
+    if (!exited) {
+      print(`${node.id} still running after ${stopDeadlineMs} ms; sending SIGKILL`);
+      node.child.kill('SIGKILL');
+      await node.exited;
+    }
+  };
+
+  let restarts = 0;
+  /** Restarts node `id` on a request of the control socket: SIGTERM, wait, start, wait until ready. */
+  const restart = async (id: string): Promise<LauncherRestart> => {
+    const i = nodes.findIndex((n) => n.id === id);
+    const old = nodes[i];
+    if (old === undefined) throw new LauncherError(404, `this launcher runs ${ids.join(', ')}, not ${JSON.stringify(id)}`);
+    if (stopping) throw new LauncherError(409, 'the cluster is stopping');
+    if (old.restarting) throw new LauncherError(409, `${id} is being restarted already`);
+    const oldPid = old.exit === undefined ? (old.child.pid ?? null) : null;
+    old.restarting = true;
+    restarts += 1;
+    try {
+      if (old.exit === undefined) {
+        print(`${id}: restart requested; stopping pid ${String(oldPid)}`);
+        old.child.kill('SIGTERM');
+        await reap(old);
+      }
+      if (stopping) throw new LauncherError(409, 'the cluster is stopping');
+      const node = launch(id);
+      nodes[i] = node;
+      if (!(await node.up) || node.child.pid === undefined) throw new LauncherError(500, `${id} did not come up again (${describeExit(node.exit ?? { code: null, signal: null })}); see ${displayPath(node.logPath, cwd)}`);
+      return { id, oldPid, pid: node.child.pid };
+    } finally {
+      restarts -= 1;
+      notifyChange();
+    }
+  };
+  const list = (): LauncherNode[] => nodes.map((n) => ({ id: n.id, pid: n.exit === undefined ? (n.child.pid ?? null) : null, ready: n.ready && n.exit === undefined }));
+  const socketPath = launcherSocketPath(config.dataDir);
+  let control: { close(): Promise<void> } | null = null;
 
   let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
@@ -206,7 +275,11 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    while (!stopping && alive().length > 0) await changed();
+    control = await serveLauncherControl(socketPath, { list, restart }).catch((err: unknown) => {
+      print(`warning: no control socket at ${displayPath(socketPath, cwd)} (${err instanceof Error ? err.message : String(err)}), so npm run rolling-restart -- --local cannot restart these nodes`);
+      return null;
+    });
+    while (!stopping && (alive().length > 0 || restarts > 0)) await changed();
     const crashedOut = !stopping;
     if (crashedOut) print('every node has exited; stopping');
     stopping = true;
@@ -214,22 +287,13 @@ export async function runCluster(options: RunClusterOptions): Promise<number> {
 
     const stopped = alive();
     killAll('SIGTERM');
-    const deadlineMs = config.shutdownTimeoutMs + KILL_SLACK_MS;
-    let deadline: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((res) => (deadline = setTimeout(res, deadlineMs)));
-    const all = Promise.all(nodes.map((n) => n.exited));
-    await Promise.race([all, expired]);
-    clearTimeout(deadline);
-    for (const n of alive()) {
-      print(`${n.id} still running after ${deadlineMs} ms; sending SIGKILL`);
-      n.child.kill('SIGKILL');
-    }
-    await all;
+    await Promise.all(stopped.map(reap));
     for (const n of stopped) print(`${n.id} stopped (${describeExit(n.exit ?? { code: null, signal: null })})`);
-    await Promise.all(nodes.map((n) => new Promise<void>((res) => n.log.end(res))));
+    await Promise.all([...logs.values()].map((log) => new Promise<void>((res) => log.end(res))));
     print('cluster stopped');
     return crashedOut ? 1 : 0;
   } finally {
+    await control?.close();
     if (handleSignals) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
-import { changeMembersOnLeader, NodeAdmin, type MembersInfo, type MembersChange } from '../client/index.js';
+import { changeMembersOnLeader, membersFromLeader, transferLeadershipOnLeader, type LeaderCallOptions, type MembersChange, type MembersInfo } from '../client/index.js';
 import { parseHostPort } from '../config/index.js';
-import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { parseFlags, UsageError } from './args.js';
 import { CLUSTER_FLAGS, clusterTarget, type ClusterTarget } from './cluster-flags.js';
 
@@ -22,7 +21,7 @@ export async function membersCommand(argv: readonly string[], out: Writable): Pr
     case 'list':
     case undefined:
       arity(0, 'no arguments');
-      info = await fromLeader(target);
+      info = await membersFromLeader(target.nodes, leaderCalls(target));
       break;
     case 'add': {
       arity(2, 'ID HOST:PORT');
@@ -46,71 +45,24 @@ export async function membersCommand(argv: readonly string[], out: Writable): Pr
 
 /**
  * `raftjobs transfer-leader [--to ID]`: the leader hands over to `--to` (a voter), or to its most
- * caught-up voter; returns once another node leads (exit 1 when none does within --timeout).
+ * caught-up voter; returns once another node leads (exit 1 when none does within --timeout, or
+ * when an election chose another voter than `--to`).
  */
 export async function transferLeaderCommand(argv: readonly string[], out: Writable): Promise<number> {
   const { values } = parseFlags('transfer-leader', argv, { ...CLUSTER_FLAGS, to: { type: 'string' }, json: { type: 'boolean', default: false } });
   const target = clusterTarget('transfer-leader', values);
-  const before = await fromLeader(target);
-  const from = before.leaderId;
-  const leader = before.members.find((m) => m.id === from);
-  if (from === null || leader === undefined) throw new RaftJobsError(ErrorCode.NoLeader, 'no leader is known; nothing to transfer');
-  const voters = before.members.filter((m) => m.role === 'voter' && m.id !== from && !m.refused);
-  const to = values.to ?? [...voters].sort((a, b) => (b.matchIndex ?? 0) - (a.matchIndex ?? 0))[0]?.id;
-  if (to === undefined) throw new RaftJobsError(ErrorCode.InvalidArgument, `${from} is the only voter: there is no one to hand leadership to`);
-  if (to === from) throw new UsageError(`transfer-leader: ${to} already leads`);
-  const started = Date.now();
-  const admin = new NodeAdmin(leader.address, { credentials: target.credentials, token: target.token });
-  try {
-    await admin.transferLeadership(to, { timeoutMs: target.deadlineMs });
-    for (;;) {
-      const now = await admin.members({ timeoutMs: target.deadlineMs }).catch(() => null);
-      if (now !== null && now.leaderId !== null && now.leaderId !== from) {
-        const result = { from, to: now.leaderId, tookMs: Date.now() - started };
-        out.write(values.json ? JSON.stringify(result) + '\n' : `leadership moved from ${from} to ${now.leaderId} in ${result.tookMs} ms\n`);
-        return now.leaderId === to ? 0 : 1;
-      }
-      if (Date.now() - started > target.deadlineMs) throw new RaftJobsError(ErrorCode.Timeout, `${from} still leads after ${target.deadlineMs} ms (is ${to} caught up and reachable?)`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  } finally {
-    admin.close();
-  }
+  const moved = await transferLeadershipOnLeader(target.nodes, { ...leaderCalls(target), to: values.to });
+  const result = { from: moved.from, to: moved.leaderId, tookMs: moved.tookMs };
+  out.write(values.json ? JSON.stringify(result) + '\n' : `leadership moved from ${result.from} to ${result.to} in ${result.tookMs} ms\n`);
+  return moved.leaderId === moved.to ? 0 : 1;
+}
+
+function leaderCalls(target: ClusterTarget): LeaderCallOptions {
+  return { timeoutMs: target.deadlineMs, credentials: target.credentials, token: target.token };
 }
 
 function change(target: ClusterTarget, c: MembersChange): Promise<MembersInfo> {
-  return changeMembersOnLeader(target.nodes, c, { timeoutMs: target.deadlineMs, credentials: target.credentials, token: target.token });
-}
-
-/** The membership from the leader (with progress), else from the first node that answers. */
-async function fromLeader(target: ClusterTarget): Promise<MembersInfo> {
-  let any: MembersInfo | null = null;
-  const failures: string[] = [];
-  for (const address of target.nodes) {
-    const admin = new NodeAdmin(address, { credentials: target.credentials, token: target.token });
-    try {
-      const info = await admin.members({ timeoutMs: target.deadlineMs });
-      any ??= info;
-      const leader = info.members.find((m) => m.id === info.leaderId);
-      if (info.members.some((m) => m.matchIndex !== null)) return info;
-      if (leader !== undefined && leader.address !== address) {
-        const fromLeaderNode = new NodeAdmin(leader.address, { credentials: target.credentials, token: target.token });
-        try {
-          return await fromLeaderNode.members({ timeoutMs: target.deadlineMs });
-        } catch {
-          // Fall back to what this node said.
-        } finally {
-          fromLeaderNode.close();
-        }
-      }
-    } catch (err) {
-      failures.push(`${address}: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      admin.close();
-    }
-  }
-  if (any !== null) return any;
-  throw new RaftJobsError(ErrorCode.Timeout, `no node answered: ${failures.join('; ')}`);
+  return changeMembersOnLeader(target.nodes, c, leaderCalls(target));
 }
 
 export function formatMembers(info: MembersInfo): string {

@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
 import { tokenChannelOptions } from './auth.js';
-import { sleep, systemClock, type Clock } from './clock.js';
 import { isServiceError, metaString, toRaftJobsError } from './errors.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { adminServices, Meta, type wire } from '../protocol/index.js';
@@ -294,92 +293,4 @@ export class NodeAdmin {
     const text = err ? `${grpc.status[err.code] ?? err.code}: ${err.details}` : 'no answer';
     return new RaftJobsError(ErrorCode.Timeout, text, {}, { cause: err });
   }
-}
-
-/** A membership change as `NodeAdmin.changeMembers` takes it. */
-export type MembersChange = Parameters<NodeAdmin['changeMembers']>[0];
-
-/** Errors after which a change is tried again: nothing happened, or the outcome is unknown (every change is safe to repeat). */
-const RETRY_CHANGE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ChangePending, ErrorCode.ShuttingDown, ErrorCode.OutcomeUnknown, ErrorCode.Timeout, ErrorCode.Overloaded]);
-
-/** How {@link onLeader} reaches the nodes. */
-export interface LeaderCallOptions {
-  readonly timeoutMs: number;
-  readonly credentials?: grpc.ChannelCredentials | undefined;
-  /** What `credentials` were made from, to name a failed TLS handshake. */
-  readonly tls?: ClientTls | undefined;
-  readonly token?: string | undefined;
-  readonly clock?: Clock;
-  readonly signal?: AbortSignal;
-}
-
-/**
- * Runs `attempt` against whichever node leads, starting at `addresses[0]`, until `o.timeoutMs` has
- * passed: a failure that `retry` accepts goes at once to the leader it names (`x-leader-addr`),
- * else to the next address after a short pause; any other failure is thrown. `attempt` gets the
- * time left, ms. Resolves with its value and the address that gave it; when time runs out, throws
- * `exhausted(last failure)`.
- */
-export async function onLeader<T>(
-  addresses: readonly string[],
-  o: LeaderCallOptions,
-  attempt: (admin: NodeAdmin, leftMs: number) => Promise<T>,
-  retry: (err: unknown) => boolean,
-  exhausted: (last: unknown) => Error,
-): Promise<{ readonly value: T; readonly address: string }> {
-  const clock = o.clock ?? systemClock;
-  const deadline = clock.now() + o.timeoutMs;
-  let next = addresses[0];
-  let turn = 0;
-  let last: unknown = null;
-  while (next !== undefined && clock.now() < deadline) {
-    const admin = new NodeAdmin(next, { credentials: o.credentials, tls: o.tls, token: o.token });
-    try {
-      return { value: await attempt(admin, Math.max(1, deadline - clock.now())), address: next };
-    } catch (err) {
-      last = err;
-      if (!retry(err)) throw err;
-      const hint = err instanceof RaftJobsError ? err.details.leaderAddress : null;
-      if (hint !== null && hint !== undefined && hint !== next) {
-        next = hint;
-        continue;
-      }
-      next = addresses[++turn % addresses.length];
-      await sleep(clock, 200, o.signal);
-    } finally {
-      admin.close();
-    }
-  }
-  throw exhausted(last);
-}
-
-/**
- * Makes one membership change on whichever node leads, starting at `addresses[0]`: it follows the
- * leader hints of NOT_LEADER answers and tries again (after a short pause, the next address) while
- * there is no leader, a change is pending, or a node is unreachable, until `timeoutMs` has passed.
- * A change whose first attempt had an unknown outcome is repeated: adding the same member again
- * and promoting a voter are answered with the membership as it is, and a removal repeated after
- * it happened answers NOT_FOUND, which counts as done here.
- */
-export async function changeMembersOnLeader(addresses: readonly string[], change: MembersChange, o: LeaderCallOptions): Promise<MembersInfo> {
-  let repeated = false;
-  const { value } = await onLeader(
-    addresses,
-    o,
-    async (admin, leftMs) => {
-      try {
-        return await admin.changeMembers(change, { timeoutMs: Math.min(10_000, leftMs) });
-      } catch (err) {
-        if (repeated && change.kind === 'remove' && err instanceof RaftJobsError && err.code === ErrorCode.NotFound) return await admin.members({ timeoutMs: leftMs });
-        throw err;
-      }
-    },
-    (err) => {
-      const code = err instanceof RaftJobsError ? err.code : '';
-      if (code === ErrorCode.OutcomeUnknown || code === ErrorCode.Timeout) repeated = true;
-      return RETRY_CHANGE.has(code);
-    },
-    (last) => (last instanceof RaftJobsError ? last : new RaftJobsError(ErrorCode.Timeout, `no leader took the change within ${o.timeoutMs} ms`, {}, { cause: last })),
-  );
-  return value;
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, RaftJobsError, isRaftJobsError } from '../errors/index.js';
-import { onLeader, type BackupSink, type LeaderCallOptions } from './admin.js';
+import type { BackupSink } from './admin.js';
+import { onLeader, type LeaderCallOptions } from './members.js';
 
 /** Failures after which another node, or the same one a little later, may serve the backup. */
 const TRY_ELSEWHERE = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, ErrorCode.ShuttingDown, ErrorCode.Timeout]);

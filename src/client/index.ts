@@ -2,8 +2,9 @@
  * The raftjobs SDK: `Client` submits and reads jobs, `Worker` runs them. Both talk gRPC to any
  * node of the cluster and follow the leader through failovers.
  */
-export { changeMembersOnLeader, NodeAdmin, type BackupSink, type BackupStreamHeader, nodeStatusFromWire, workerFromWire, type ConnectedWorker, type MemberInfo, type MembersChange, type MembersInfo, type NodeStatusInfo } from './admin.js';
+export { NodeAdmin, nodeStatusFromWire, workerFromWire, type BackupSink, type BackupStreamHeader, type ConnectedWorker, type MemberInfo, type MembersInfo, type NodeStatusInfo } from './admin.js';
 export { backupFromLeader } from './backup.js';
+export { changeMembersOnLeader, membersFromLeader, transferLeadershipOnLeader, type LeaderCallOptions, type LeadershipMoved, type MembersChange } from './members.js';
 export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';
 export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 export { JobView } from './codec.js';

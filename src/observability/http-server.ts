@@ -39,6 +39,10 @@ export interface DashboardApi {
   schedules(): Promise<unknown>;
   /** Pause, resume or trigger schedule `id`. */
   scheduleAction(id: string, action: 'pause' | 'resume' | 'trigger'): Promise<unknown>;
+  /** Promote learner `id` to voter, or remove member `id`; the membership after it. */
+  memberAction(id: string, action: 'promote' | 'remove'): Promise<unknown>;
+  /** Hand leadership to voter `to`, or to the most caught-up voter when null; who leads after it. */
+  transferLeadership(to: string | null): Promise<unknown>;
 }
 
 /** The token check of a node with `auth.enabled` (see src/config/auth.ts). */
@@ -86,7 +90,7 @@ export interface HttpServerOptions {
   /** Token check; absent when auth is off (everything open, as before). */
   readonly auth?: HttpAuth;
   readonly throughput: ThroughputHistory;
-  /** Allow the dashboard's retry and cancel buttons (else 403). */
+  /** Allow the dashboard's actions: jobs, schedules, membership (else 403). */
   readonly actionsEnabled: boolean;
 }
 
@@ -220,21 +224,14 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (method === 'POST') {
-    const m = /^\/api\/jobs\/([^/]+)\/(retry|cancel)$/.exec(path);
-    const sm = /^\/api\/schedules\/([^/]+)\/(pause|resume|trigger)$/.exec(path);
-    if (m === null && sm === null) throw new HttpError(404, `no such endpoint: POST ${path}`);
-    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow retry, cancel and the schedule actions');
+    const action = ACTIONS.find((a) => a.path.test(path));
+    if (action === undefined) throw new HttpError(404, `no such endpoint: POST ${path}`);
+    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow the job, schedule and membership actions');
     if (req.headers[ACTION_HEADER] !== '1') throw new HttpError(403, `actions need the ${ACTION_HEADER}: 1 header (sent by the dashboard itself)`);
     // Every dashboard action is for admin tokens only (the cluster checks the role again).
     const dashboard = o.dashboard(authorize(o, req, 'admin').token);
     await drain(req);
-    if (sm !== null) {
-      sendJson(res, 200, await dashboard.scheduleAction(scheduleId(decodeURIComponent(sm[1] ?? '')), sm[2] as 'pause' | 'resume' | 'trigger'));
-      return;
-    }
-    const id = jobId(decodeURIComponent(m?.[1] ?? ''));
-    const job = m?.[2] === 'retry' ? await dashboard.retryDead(id) : await dashboard.cancel(id, 'cancelled from the dashboard');
-    sendJson(res, 200, job);
+    sendJson(res, 200, await action.run(dashboard, action.path.exec(path) as RegExpExecArray, url));
     return;
   }
   if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `method ${method} not allowed`);
@@ -314,6 +311,34 @@ async function handleOpen(o: HttpServerOptions, path: string, res: http.ServerRe
   }
 }
 
+/** The dashboard's actions: a POST path, and what it asks of the dashboard's API. */
+const ACTIONS: readonly { readonly path: RegExp; run(d: DashboardApi, m: RegExpExecArray, url: URL): Promise<unknown> }[] = [
+  {
+    path: /^\/api\/jobs\/([^/]+)\/(retry|cancel)$/,
+    run: (d, m) => {
+      const id = jobId(decodeURIComponent(m[1] ?? ''));
+      return m[2] === 'retry' ? d.retryDead(id) : d.cancel(id, 'cancelled from the dashboard');
+    },
+  },
+  { path: /^\/api\/schedules\/([^/]+)\/(pause|resume|trigger)$/, run: (d, m) => d.scheduleAction(scheduleId(decodeURIComponent(m[1] ?? '')), m[2] as 'pause' | 'resume' | 'trigger') },
+  { path: /^\/api\/members\/([^/]+)\/(promote|remove)$/, run: (d, m) => d.memberAction(memberId(decodeURIComponent(m[1] ?? '')), m[2] as 'promote' | 'remove') },
+  {
+    path: /^\/api\/leadership\/transfer$/,
+    run: (d, _m, url) => {
+      const to = url.searchParams.get('to');
+      return d.transferLeadership(to === null || to === '' ? null : memberId(to));
+    },
+  },
+];
+
+/** A node id, as proto/admin.proto allows them. */
+const MEMBER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function memberId(text: string): string {
+  if (!MEMBER_ID.test(text)) throw new HttpError(400, `not a node id: ${JSON.stringify(text.slice(0, 80))}`);
+  return text;
+}
+
 /** A schedule id: [A-Za-z0-9._:-], 1..128 characters. */
 const SCHEDULE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -350,6 +375,7 @@ function httpStatus(err: unknown): number {
         return 403;
       case ErrorCode.StaleToken:
       case ErrorCode.IllegalTransition:
+      case ErrorCode.AlreadyExists:
         return 409;
       case ErrorCode.NotLeader:
       case ErrorCode.NoLeader:
@@ -357,6 +383,7 @@ function httpStatus(err: unknown): number {
       case ErrorCode.OutcomeUnknown:
       case ErrorCode.Timeout:
       case ErrorCode.Overloaded:
+      case ErrorCode.ChangePending:
         return 503;
       default:
         return 500;

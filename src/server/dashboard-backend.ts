@@ -1,5 +1,17 @@
 import type { DialCredentials } from './node-tls.js';
-import { Client, JOB_STATES, NodeAdmin, type ConnectedWorker, type JobView, type ScheduleInfo } from '../client/index.js';
+import {
+  changeMembersOnLeader,
+  Client,
+  JOB_STATES,
+  membersFromLeader,
+  NodeAdmin,
+  transferLeadershipOnLeader,
+  type ConnectedWorker,
+  type JobView,
+  type LeaderCallOptions,
+  type MembersInfo,
+  type ScheduleInfo,
+} from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
@@ -9,6 +21,8 @@ import type { DashboardApi } from '../observability/index.js';
 const ADMIN_DEADLINE_MS = 1000;
 /** Budget of one dashboard read or action through the SDK client, ms. */
 const CLIENT_DEADLINE_MS = 5000;
+/** Budget of a membership change or a leadership transfer (an election timeout or two), ms. */
+const MEMBERSHIP_DEADLINE_MS = 10_000;
 /** Longest payload, result or error text shown, bytes or characters. */
 const PREVIEW_BYTES = 4096;
 /** Dead jobs per page. */
@@ -35,20 +49,30 @@ interface NodeRow {
   replication: string | null;
   /** Shortest time since any other node heard from this one, ms; null when none has. */
   lastContactMs: number | null;
+  /** Its place in the membership (null when no node answered Members). */
+  member: 'voter' | 'learner' | null;
+  /** How far its log matches the leader's, in the leader's view (null: no leader answered). */
+  matchIndex: number | null;
+  /** It answers from another data directory than the cluster recorded: remove it and add it again. */
+  refused: boolean;
 }
 
 /**
  * The dashboard's data, for a node's HTTP server. Reads follow the leader through the SDK client
- * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel` and the schedule
- * calls (pause, resume, trigger), so they pass the
- * same gRPC API and validation as any client. The cluster view asks every node's Admin service; the
- * workers view asks the leader's, since only the leader serves workers. With auth on, each caller
- * gets a backend of its own whose calls carry the caller's token: the dashboard can do no more
- * than its user's token allows.
+ * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel`, the schedule calls
+ * (pause, resume, trigger) and its membership helpers (promote, remove, transfer leadership), so
+ * they pass the same gRPC API and validation as any client. The cluster view lists the members as
+ * the leader sees them (Admin.Members; the config's nodes when no node answers) and asks each
+ * one's Admin service for its status; the workers view asks the leader's, since only the leader
+ * serves workers. With auth on, each caller gets a backend of its own whose calls carry the
+ * caller's token: the dashboard can do no more than its user's token allows.
  */
 export class DashboardBackend implements DashboardApi {
   private readonly client: Client;
+  /** Admin clients by address. */
   private readonly admins = new Map<string, NodeAdmin>();
+  /** Members' client addresses as the membership last named them (nodes added after the config was written). */
+  private readonly addresses = new Map<string, string>();
 
   constructor(
     private readonly o: {
@@ -73,14 +97,18 @@ export class DashboardBackend implements DashboardApi {
   }
 
   async cluster(): Promise<unknown> {
-    const rows = await Promise.all(this.o.config.nodes.map((n) => this.statusOf(n.id)));
+    const membership = await membersFromLeader(this.knownAddresses(), this.leaderCalls(ADMIN_DEADLINE_MS)).catch(() => null);
+    for (const m of membership?.members ?? []) this.addresses.set(m.id, m.address);
+    const listed = membership?.members ?? this.o.config.nodes.map((n) => ({ id: n.id, address: n.address, role: null, matchIndex: null, refused: false }));
+    const rows = await Promise.all(listed.map((n) => this.statusOf(n.id)));
     const leader = rows.find((r) => r.status?.role === 'leader' && r.status.term === Math.max(...rows.map((x) => x.status?.term ?? 0)))?.status ?? null;
-    const nodes: NodeRow[] = this.o.config.nodes.map((n, i) => {
+    const nodes: NodeRow[] = listed.map((n, i) => {
       const r = rows[i];
       const s = r?.status;
       const peer = leader?.peers.find((p) => p.id === n.id);
       const heard = rows.flatMap((x) => (x.status && x.status.id !== n.id ? x.status.contacts.filter((c) => c.id === n.id).map((c) => c.agoMs) : []));
-      const base = { id: n.id, address: n.address, httpAddress: n.httpAddress ?? null, lastContactMs: heard.length > 0 ? Math.min(...heard) : null };
+      const httpAddress = this.o.config.nodes.find((c) => c.id === n.id)?.httpAddress ?? null;
+      const base = { id: n.id, address: n.address, httpAddress, lastContactMs: heard.length > 0 ? Math.min(...heard) : null, member: n.role, matchIndex: n.matchIndex, refused: n.refused };
       if (s === undefined || s === null) return { ...base, reachable: false, error: r?.error ?? 'no answer', lagEntries: null, replication: null };
       return {
         ...base,
@@ -98,7 +126,15 @@ export class DashboardBackend implements DashboardApi {
       };
     });
     const self = this.o.node.status({ digest: false });
-    return { self: this.o.nodeId, clusterId: this.o.config.clusterId, leaderId: leader?.id ?? null, term: leader?.term ?? self.term, time: Date.now(), nodes };
+    return {
+      self: this.o.nodeId,
+      clusterId: this.o.config.clusterId,
+      leaderId: leader?.id ?? membership?.leaderId ?? null,
+      term: leader?.term ?? self.term,
+      time: Date.now(),
+      membershipKnown: membership !== null,
+      nodes,
+    };
   }
 
   async queues(): Promise<unknown> {
@@ -148,10 +184,29 @@ export class DashboardBackend implements DashboardApi {
     return scheduleJson(action === 'pause' ? await this.client.pauseSchedule(id) : await this.client.resumeSchedule(id));
   }
 
+  async memberAction(id: string, action: 'promote' | 'remove'): Promise<unknown> {
+    return membersJson(await changeMembersOnLeader(this.knownAddresses(), { kind: action, id }, this.leaderCalls(MEMBERSHIP_DEADLINE_MS)));
+  }
+
+  async transferLeadership(to: string | null): Promise<unknown> {
+    const moved = await transferLeadershipOnLeader(this.knownAddresses(), { ...this.leaderCalls(MEMBERSHIP_DEADLINE_MS), to: to ?? undefined });
+    return { from: moved.from, to: moved.to, leaderId: moved.leaderId, tookMs: moved.tookMs };
+  }
+
   close(): void {
     this.client.close();
     for (const a of this.admins.values()) a.close();
     this.admins.clear();
+  }
+
+  /** This node first, then the config's nodes, then members added since. */
+  private knownAddresses(): string[] {
+    const self = this.o.config.nodes.find((n) => n.id === this.o.nodeId)?.address;
+    return [...new Set([...(self === undefined ? [] : [self]), ...this.o.config.nodes.map((n) => n.address), ...this.addresses.values()])];
+  }
+
+  private leaderCalls(timeoutMs: number): LeaderCallOptions {
+    return { timeoutMs, credentials: this.o.dial?.(null), token: this.o.token ?? undefined };
   }
 
   private async statusOf(id: string): Promise<{ status: StatusView | null; error?: string }> {
@@ -163,15 +218,15 @@ export class DashboardBackend implements DashboardApi {
     }
   }
 
-  /** The Admin client of node `id` (kept for later calls). */
+  /** The Admin client of node `id` at its address in the membership, else the config's (kept for later calls). */
   private admin(id: string): NodeAdmin {
-    let reader = this.admins.get(id);
+    const address = this.addresses.get(id) ?? this.o.config.nodes.find((n) => n.id === id)?.address;
+    if (address === undefined) throw new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the membership or the config`);
+    let reader = this.admins.get(address);
     if (reader === undefined) {
-      const address = this.o.config.nodes.find((n) => n.id === id)?.address;
-      if (address === undefined) throw new RaftJobsError(ErrorCode.NotFound, `no node ${id} in the config`);
       const credentials = this.o.dial?.(id);
       reader = new NodeAdmin(address, { ...(credentials === undefined ? {} : { credentials }), token: this.o.token ?? undefined });
-      this.admins.set(id, reader);
+      this.admins.set(address, reader);
     }
     return reader;
   }
@@ -205,6 +260,10 @@ function fromLocal(s: NodeStatus): StatusView {
     peers: s.peers,
     contacts: s.contacts,
   };
+}
+
+function membersJson(m: MembersInfo): unknown {
+  return { leaderId: m.leaderId, commitIndex: m.commitIndex, members: m.members.map((x) => ({ id: x.id, role: x.role, address: x.address, matchIndex: x.matchIndex, refused: x.refused })) };
 }
 
 function workerJson(w: ConnectedWorker): unknown {

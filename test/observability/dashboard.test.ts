@@ -139,6 +139,22 @@ describe.skipIf(skip)('dashboard in a real browser against a running three-node 
     expect(res.status).toBe(403);
     expect((await client.get((j as { id: string }).id)).state).not.toBe('cancelled');
   });
+
+  it('shows the membership with each member\'s match index, and makes a follower the leader with a click', async () => {
+    const leader = await oc.cluster.waitForLeader();
+    const next = oc.cluster.ids.find((id) => id !== leader.id) as string;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(`http://${oc.http.get(leader.id) ?? ''}/`);
+    const members = (p: Page) => p.locator('#nodes td[data-field="member"]').allTextContents().then((t) => t.join(' '));
+    await waitText(page, 'three voters in the cluster view', members, (t) => t === 'voter voter voter');
+    const match = await page.locator(`#nodes tr[data-node="${next}"] td[data-field="match"]`).textContent();
+    expect(Number(match)).toBeGreaterThan(0);
+    await page.locator(`#nodes tr[data-node="${leader.id}"] button[data-action="handover"]`).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator(`#nodes tr[data-node="${next}"] button[data-action="lead"]`).click();
+    await waitText(page, `${next} in the header as the leader`, (p) => p.locator('#leader').textContent(), (t) => t === next);
+    expect((await oc.cluster.waitForLeader({ minTerm: (leader.term ?? 0) + 1 })).id).toBe(next);
+    await page.close();
+  });
 });
 
 describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
@@ -161,7 +177,46 @@ describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
       await page.locator('#job pre').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('#job pre').first().textContent()).toBe(DEAD_JOB.payload.text);
       expect(await page.locator('#job img').count()).toBe(0);
+      // The membership: roles, the refused member, and its actions disabled too.
+      expect(await page.locator('#nodes td[data-field="member"]').allTextContents()).toEqual(['voter', 'voter', 'learner', 'voter · refused']);
+      expect(await page.locator('#nodes tr[data-node="n3"] td[data-field="match"]').textContent()).toBe('4');
+      const promote = page.locator('#nodes tr[data-node="n3"] button[data-action="promote"]');
+      expect(await promote.isDisabled()).toBe(true);
+      const buttons = await page.locator('#nodes button[data-action]').all();
+      expect(await Promise.all(buttons.map(async (b) => `${(await b.getAttribute('data-member')) ?? ''}:${(await b.getAttribute('data-action')) ?? ''}`))).toEqual([
+        'n1:handover', 'n1:remove', 'n2:lead', 'n2:remove', 'n3:promote', 'n3:remove', 'n4:lead', 'n4:remove',
+      ]);
       expect(dialogs).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(skip)('dashboard in a real browser, membership actions', () => {
+  it('promotes, hands leadership to a voter, and removes a member only once confirmed', async () => {
+    const calls = { retried: [], cancelled: [], membership: [] as string[] };
+    const server = await startFakeDashboard(true, calls);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      let confirmRemove = false;
+      page.on('dialog', (d) => void (confirmRemove ? d.accept() : d.dismiss()));
+      await page.goto(`http://${server.address}/`);
+      const row = (id: string, action: string) => page.locator(`#nodes tr[data-node="${id}"] button[data-action="${action}"]`);
+      await row('n3', 'promote').click();
+      await waitText(page, 'the promotion toast', (p) => p.locator('#toast').textContent(), (t) => t === 'n3 is a voter now');
+      await row('n2', 'lead').click();
+      await waitText(page, 'the transfer toast', (p) => p.locator('#toast').textContent(), (t) => t === 'leadership moved from n1 to n2');
+      // Dismissed: nothing is asked.
+      await row('n4', 'remove').click();
+      expect(await row('n4', 'remove').isEnabled()).toBe(true);
+      expect(calls.membership).toEqual(['promote n3', 'transfer n2']);
+      confirmRemove = true;
+      await row('n4', 'remove').click();
+      await waitText(page, 'the removal toast', (p) => p.locator('#toast').textContent(), (t) => t === 'n4 was removed');
+      expect(calls.membership).toEqual(['promote n3', 'transfer n2', 'remove n4']);
     } finally {
       await browser.close();
       await server.close();
@@ -221,6 +276,7 @@ describe.skipIf(skip)('dashboard in a real browser against a cluster with auth o
     await adminPage.fill('#token', admin);
     await adminPage.click('#login button[type="submit"]');
     await adminPage.locator('#job button[data-action="cancel"]').waitFor({ state: 'visible', timeout: 20_000 });
+    await adminPage.locator('#nodes button[data-action="handover"]').waitFor({ state: 'visible', timeout: 20_000 });
     await adminPage.close();
   });
 });

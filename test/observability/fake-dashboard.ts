@@ -27,20 +27,27 @@ export const DEAD_JOB = {
 export interface FakeCalls {
   retried: string[];
   cancelled: string[];
+  /** Membership actions and transfers, as "promote n3", "remove n4", "transfer n2" ("transfer *" without a target). */
+  membership?: string[];
 }
 
-/** A DashboardApi with canned answers: one node, one queue, one dead job. */
+const node = (id: string, role: string, member: string, more: Record<string, unknown> = {}): Record<string, unknown> => ({
+  id, address: `127.0.0.1:${id.slice(1)}`, httpAddress: null, reachable: true, role, member, term: 3, leaderId: 'n1', commitIndex: 10, appliedIndex: 10,
+  lastLogIndex: 10, snapshotIndex: 0, pid: 1, matchIndex: 10, refused: false, lagEntries: 0, replication: role === 'leader' ? 'leader' : 'replicate', lastContactMs: null, ...more,
+});
+
+/** The cluster the fake shows: n1 leads, n2 follows, n3 is a learner, n4 lost its disk and is refused. */
+export const FAKE_NODES = [
+  node('n1', 'leader', 'voter'),
+  node('n2', 'follower', 'voter'),
+  node('n3', 'follower', 'learner', { matchIndex: 4, lagEntries: 6 }),
+  { id: 'n4', address: '127.0.0.1:4', httpAddress: null, reachable: false, error: 'TIMEOUT: no answer', member: 'voter', matchIndex: 0, refused: true, lagEntries: null, replication: null, lastContactMs: 1200 },
+];
+
+/** A DashboardApi with canned answers: four members, one queue, one dead job. */
 export function fakeDashboard(calls: FakeCalls): DashboardApi {
   return {
-    cluster: () =>
-      Promise.resolve({
-        self: 'n1',
-        clusterId: 'fake',
-        leaderId: 'n1',
-        term: 3,
-        time: now,
-        nodes: [{ id: 'n1', address: '127.0.0.1:1', httpAddress: null, reachable: true, role: 'leader', term: 3, leaderId: 'n1', commitIndex: 10, appliedIndex: 10, lastLogIndex: 10, snapshotIndex: 0, pid: 1, lagEntries: 0, replication: 'leader', lastContactMs: null }],
-      }),
+    cluster: () => Promise.resolve({ self: 'n1', clusterId: 'fake', leaderId: 'n1', term: 3, time: now, membershipKnown: true, nodes: FAKE_NODES }),
     queues: () => Promise.resolve({ queues: [{ queue: 'mail', scheduled: 0, ready: 2, leased: 0, succeeded: 1, dead: 1, cancelled: 0 }], total: {} }),
     job: (id) => (id === DEAD_JOB.id ? Promise.resolve(DEAD_JOB) : Promise.reject(new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id }))),
     dead: () => Promise.resolve({ jobs: [DEAD_JOB], nextPageToken: null }),
@@ -54,6 +61,15 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
     cancel: (id) => {
       calls.cancelled.push(id);
       return Promise.reject(new RaftJobsError(ErrorCode.IllegalTransition, `job ${id} is dead: only scheduled, ready or leased jobs can be cancelled`));
+    },
+    memberAction: (id, action) => {
+      calls.membership?.push(`${action} ${id}`);
+      if (!FAKE_NODES.some((n) => n.id === id)) return Promise.reject(new RaftJobsError(ErrorCode.NotFound, `${id} is not a member`));
+      return Promise.resolve({ leaderId: 'n1', commitIndex: 11, members: [] });
+    },
+    transferLeadership: (to) => {
+      calls.membership?.push(`transfer ${to ?? '*'}`);
+      return Promise.resolve({ from: 'n1', to: to ?? 'n2', leaderId: to ?? 'n2', tookMs: 40 });
     },
   };
 }

@@ -15,7 +15,7 @@ describe('node HTTP server', () => {
   let server: RunningHttpServer | null = null;
   let calls: FakeCalls;
   const start = async (actionsEnabled: boolean): Promise<string> => {
-    calls = { retried: [], cancelled: [] };
+    calls = { retried: [], cancelled: [], membership: [] };
     server = await startFakeDashboard(actionsEnabled, calls);
     return `http://${server.address}`;
   };
@@ -65,6 +65,10 @@ describe('node HTTP server', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toMatch(/dashboard\.actionsEnabled/);
     expect(calls.retried).toEqual([]);
+    for (const path of ['/api/members/n3/promote', '/api/members/n4/remove', '/api/leadership/transfer?to=n2']) {
+      expect((await fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } })).status, path).toBe(403);
+    }
+    expect(calls.membership).toEqual([]);
   });
 
   it('runs actions when enabled, only with the dashboard header', async () => {
@@ -79,6 +83,27 @@ describe('node HTTP server', () => {
     const cancel = await fetch(`${base}/api/jobs/${DEAD_JOB.id}/cancel`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
     expect(cancel.status).toBe(409);
     expect(await cancel.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+  });
+
+  it('runs the membership actions when enabled: promote, remove, transfer leadership to a voter or to the best one', async () => {
+    const base = await start(true);
+    const post = (path: string) => fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    expect((await fetch(`${base}/api/members/n3/promote`, { method: 'POST' })).status).toBe(403);
+    expect((await post('/api/members/n3/promote')).status).toBe(200);
+    expect((await post('/api/members/n4/remove')).status).toBe(200);
+    expect(await (await post('/api/leadership/transfer?to=n2')).json()).toMatchObject({ from: 'n1', leaderId: 'n2' });
+    expect((await post('/api/leadership/transfer')).status).toBe(200);
+    const unknown = await post('/api/members/n9/remove');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect(calls.membership).toEqual(['promote n3', 'remove n4', 'transfer n2', 'transfer *', 'remove n9']);
+    // Ids are checked before anything is asked of the cluster.
+    expect((await post(`/api/members/${encodeURIComponent('no such id!')}/remove`)).status).toBe(400);
+    expect((await post('/api/leadership/transfer?to=-n2')).status).toBe(400);
+    expect((await post('/api/members/n3/demote')).status).toBe(404);
+    expect(calls.membership).toHaveLength(5);
+    const cluster = (await (await fetch(`${base}/api/cluster`)).json()) as { nodes: { id: string; member: string; refused: boolean }[] };
+    expect(cluster.nodes.map((n) => `${n.id}:${n.member}${n.refused ? ':refused' : ''}`)).toEqual(['n1:voter', 'n2:voter', 'n3:learner', 'n4:voter:refused']);
   });
 });
 
@@ -125,9 +150,11 @@ describe('node HTTP server with auth on', () => {
 
   it('lets only admin tokens act', async () => {
     const base = await start();
-    const post = (token: string) => fetch(`${base}/api/jobs/${DEAD_JOB.id}/retry`, { method: 'POST', headers: { [ACTION_HEADER]: '1', authorization: `Bearer ${token}` } });
-    expect((await post(tokens.reader)).status).toBe(403);
-    expect((await post(tokens.admin)).status).toBe(200);
+    for (const path of [`/api/jobs/${DEAD_JOB.id}/retry`, '/api/members/n3/promote', '/api/leadership/transfer']) {
+      const post = (token: string) => fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1', authorization: `Bearer ${token}` } });
+      expect((await post(tokens.reader)).status, path).toBe(403);
+      expect((await post(tokens.admin)).status, path).toBe(200);
+    }
   });
 });
 

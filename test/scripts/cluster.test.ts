@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCluster, type RunClusterOptions, type Spawner } from '../../scripts/cluster.js';
+import { launcherNodes, launcherSocketPath, restartThroughLauncher } from '../../scripts/launcher-control.js';
 import { tempDir } from '../helpers/files.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -118,6 +119,36 @@ describe('runCluster', () => {
     expect(text()).toContain('n3 still running after 2100 ms; sending SIGKILL');
     expect(text()).toContain('n3 stopped (killed by SIGKILL)');
     expect(text()).toContain('n1 stopped (exit code 0)');
+  });
+
+  it('restarts a node on a request of its control socket, keeping the new process as its own', async () => {
+    const { dir, path } = tempConfig();
+    const { out, text } = output();
+    const { spawner, calls } = fakeSpawner();
+    const { stop, run } = start({ config: path, out, cwd: dir, env: process.env, spawn: spawner });
+    await vi.waitFor(() => expect(text()).toContain('all 3 node(s) ready'), { timeout: 15_000 });
+    const socket = launcherSocketPath(join(dir, 'data'));
+    await vi.waitFor(() => expect(existsSync(socket)).toBe(true), { timeout: 5000 });
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+    const before = await launcherNodes(socket, 5000);
+    expect(before.map((n) => [n.id, n.ready])).toEqual([['n1', true], ['n2', true], ['n3', true]]);
+
+    const restarted = await restartThroughLauncher(socket, 'n2', 15_000);
+    expect(restarted).toEqual({ id: 'n2', oldPid: before[1]?.pid, pid: expect.any(Number) as number });
+    expect(restarted.pid).not.toBe(restarted.oldPid);
+    expect(calls.map((c) => c.args.at(-1))).toEqual(['n1', 'n2', 'n3', 'n2']);
+    expect((await launcherNodes(socket, 5000)).find((n) => n.id === 'n2')).toEqual({ id: 'n2', pid: restarted.pid, ready: true });
+    expect(text()).toContain(`n2: restart requested; stopping pid ${String(restarted.oldPid)}`);
+    expect(text()).not.toContain('exited unexpectedly');
+    await expect(restartThroughLauncher(socket, 'n9', 5000)).rejects.toThrow(/runs n1, n2, n3, not "n9"/);
+
+    stop.abort();
+    await expect(run).resolves.toBe(0);
+    expect(text()).toContain('n2 stopped (exit code 0)');
+    expect(existsSync(socket)).toBe(false);
+    await expect(launcherNodes(socket, 1000)).rejects.toThrow(/no cluster launcher listens at/);
+    // Both runs of n2 wrote to its one log file.
+    expect(readFileSync(join(dir, 'data', 'n2.log'), 'utf8').match(/"msg":"node ready"/g)).toHaveLength(2);
   });
 
   it('returns 1 once every node has exited on its own', async () => {

@@ -91,28 +91,70 @@ function renderCluster(c) {
   $('self-id').textContent = c.self;
   $('leader').textContent = c.leaderId ?? 'none';
   $('term').textContent = String(c.term);
+  $('membership-note').hidden = c.membershipKnown;
   const rows = c.nodes.map((n) => {
     const cls = n.id === c.self ? 'self' : '';
+    const member = el('td', {
+      'data-field': 'member',
+      class: n.refused ? 'unreachable' : '',
+      title: n.refused ? 'it answers from another data directory than the cluster recorded (it lost its disk): remove it, then add it again' : null,
+      text: `${n.member ?? '–'}${n.refused ? ' · refused' : ''}`,
+    });
+    const match = el('td', { class: 'num', 'data-field': 'match', text: n.matchIndex ?? '–' });
+    const actions = el('td', {}, ...memberButtons(n, c.leaderId));
     if (!n.reachable) {
       return el('tr', { 'data-node': n.id },
         el('td', { class: cls, text: n.id }), el('td', { text: n.address }),
-        el('td', { class: 'unreachable', text: 'unreachable' }), el('td', { colspan: 7, class: 'muted', text: n.error ?? '' }),
-        el('td', { text: ago(n.lastContactMs) }));
+        el('td', { class: 'unreachable', text: 'unreachable' }), member, el('td', { colspan: 5, class: 'muted', text: n.error ?? '' }),
+        match, el('td', { text: '–' }), el('td', { text: '–' }), el('td', { text: ago(n.lastContactMs) }), actions);
     }
     return el('tr', { 'data-node': n.id, 'data-role': n.role },
       el('td', { class: cls, text: n.id }),
-      el('td', {}, n.httpAddress ? el('a', { href: `http://${n.httpAddress}/`, text: n.address }) : n.address),
+      el('td', {}, n.httpAddress ? el('a', { href: `${location.protocol}//${n.httpAddress}/`, text: n.address }) : n.address),
       el('td', { class: `role-${n.role}`, text: n.role }),
+      member,
       el('td', { class: 'num', text: n.term }),
       el('td', { text: n.leaderId ?? '–' }),
       el('td', { class: 'num', text: n.commitIndex }),
       el('td', { class: 'num', text: n.appliedIndex }),
       el('td', { class: 'num', text: n.lastLogIndex }),
+      match,
       el('td', { class: 'num', text: n.lagEntries ?? '–' }),
       el('td', { text: n.replication ?? '–' }),
-      el('td', { text: ago(n.lastContactMs) }));
+      el('td', { text: ago(n.lastContactMs) }),
+      actions);
   });
   $('nodes').replaceChildren(...rows);
+}
+
+/** Promote (a learner), Make leader (a voter) or Hand over (the leader), and Remove (any member). */
+function memberButtons(n, leaderId) {
+  if (!n.member) return [];
+  const lead = n.member !== 'voter' ? null : n.id === leaderId ? ['Hand over', 'handover'] : ['Make leader', 'lead'];
+  return [
+    n.member === 'learner' ? button('Promote', { 'data-member': n.id }, `promote ${n.id} to voter`, 'promote', (b) => actOnMember('promote', n.id, b)) : null,
+    lead ? button(lead[0], { 'data-member': n.id }, lead[1] === 'lead' ? `make ${n.id} the leader` : 'hand leadership to the most caught-up voter', lead[1], (b) => actOnMember(lead[1], n.id, b)) : null,
+    button('Remove', { 'data-member': n.id }, `remove ${n.id} from the cluster`, 'remove', (b) => actOnMember('remove', n.id, b), true),
+  ].filter(Boolean);
+}
+
+async function actOnMember(action, id, button) {
+  if (action === 'remove' && !confirm(`Remove ${id} from the cluster? It stops receiving the log; to bring it back, add it again and start it with --join.`)) return;
+  button.disabled = true;
+  try {
+    if (action === 'promote' || action === 'remove') {
+      await api(`/api/members/${encodeURIComponent(id)}/${action}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+      toast(action === 'promote' ? `${id} is a voter now` : `${id} was removed`);
+    } else {
+      const to = action === 'lead' ? `?to=${encodeURIComponent(id)}` : '';
+      const r = await api(`/api/leadership/transfer${to}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+      toast(`leadership moved from ${r.from} to ${r.leaderId}`);
+    }
+    await refreshCluster();
+  } catch (err) {
+    toast(`${action} ${id}: ${err.message}`, true);
+    button.disabled = !actionsEnabled;
+  }
 }
 
 // ------------------------------------------------------------------ queues and throughput
@@ -202,19 +244,27 @@ function bytesView(p) {
   return el('div', {}, el('pre', { text: p.text }), el('span', { class: 'muted', text: note }));
 }
 
-function actionButton(label, jobId, action, danger) {
+/**
+ * An action button for an admin (none for other tokens), disabled with a note when the config
+ * leaves the dashboard read-only. `data` names what it acts on (`data-job`, `data-schedule`, ...).
+ */
+function button(label, data, what, action, onClick, danger) {
   if (!actionsShown) return null;
   const b = el('button', {
     type: 'button',
     class: danger ? 'danger' : '',
     'data-action': action,
-    'data-job': jobId,
+    ...data,
     disabled: !actionsEnabled,
-    title: actionsEnabled ? `${label} job ${jobId}` : 'read-only: actions are disabled in the config',
+    title: actionsEnabled ? what : 'read-only: actions are disabled in the config',
     text: label,
   });
-  b.addEventListener('click', () => void act(action, jobId, b));
+  b.addEventListener('click', () => void onClick(b));
   return b;
+}
+
+function actionButton(label, jobId, action, danger) {
+  return button(label, { 'data-job': jobId }, `${label} job ${jobId}`, action, (b) => act(action, jobId, b), danger);
 }
 
 async function act(action, jobId, button) {
@@ -285,17 +335,7 @@ async function refreshDead() {
 }
 
 function scheduleButton(label, id, action) {
-  if (!actionsShown) return null;
-  const b = el('button', {
-    type: 'button',
-    'data-action': action,
-    'data-schedule': id,
-    disabled: !actionsEnabled,
-    title: actionsEnabled ? `${label} schedule ${id}` : 'read-only: actions are disabled in the config',
-    text: label,
-  });
-  b.addEventListener('click', () => void actOnSchedule(action, id, b));
-  return b;
+  return button(label, { 'data-schedule': id }, `${label} schedule ${id}`, action, (b) => actOnSchedule(action, id, b));
 }
 
 async function actOnSchedule(action, id, button) {
