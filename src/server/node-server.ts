@@ -152,13 +152,12 @@ export async function startNode(
   // Peers follow the membership: members added later are dialled at the address they were added
   // with, removed ones dropped; a node outside the membership (joining) hears from any sender.
   const directory = new PeerDirectory(config, nodeId, () => node.membership(), overrides);
-  // A node on an empty disk accepts unlisted senders too: its config may predate the members now
-  // leading, and the leader must hear its replies to tell it apart (and refuse it when it lost its disk).
-  const syncPeers = (): void => {
-    const s = node.status({ digest: false });
-    const empty = s.lastLogIndex === 0 && s.snapshotIndex === 0;
-    transport.setPeers(directory.peers(), { acceptUnlisted: directory.outsider() || empty });
-  };
+  // Every node of the cluster is heard, listed or not (Raft handles a message without asking
+  // whether its sender is a member, thesis §4.1): a node replaying an older membership, one joining
+  // or one on an empty disk must still hear the leader, and it dials the leader back at the address
+  // the handshake gave. The cluster id (and with TLS the certificate) still admits only this
+  // cluster's nodes.
+  const syncPeers = (): void => transport.setPeers(directory.peers(), { acceptUnlisted: true });
   syncPeers();
   const offMembership = node.onMembershipChange(syncPeers);
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { isMember, members, type ClusterMembership } from '../node/index.js';
+import { members, type ClusterMembership } from '../node/index.js';
 
 type NodeId = string;
 
@@ -44,10 +44,5 @@ export class PeerDirectory {
       if (id !== this.selfId && address !== undefined) out.set(id, address);
     }
     return out;
-  }
-
-  /** This node is not (yet, or any more) a member: it accepts peer streams from senders it does not list. */
-  outsider(): boolean {
-    return !isMember(this.membership(), this.selfId);
   }
 }

@@ -39,7 +39,8 @@ export class InboundStream {
   private constructor(
     call: grpc.ServerReadableStream<Buffer, PeerAck>,
     private readonly callback: grpc.sendUnaryData<PeerAck>,
-    private readonly from: NodeId,
+    /** The sender, as its handshake named it (and its certificate proved, with TLS). */
+    readonly from: NodeId,
     private readonly host: InboundHost,
     private readonly onClosed: (stream: InboundStream) => void,
   ) {

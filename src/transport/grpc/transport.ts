@@ -241,8 +241,16 @@ export class GrpcTransport implements Transport {
       link.redial(address);
       next.set(id, link);
     }
+    // A sender that streams to us while unlisted senders are accepted keeps its link: it is talking
+    // to us now (a leader this node's replayed, older membership does not name yet), so our
+    // replies must reach it.
+    const talking = new Set([...this.inbound].map((s) => s.from));
     for (const [id, link] of this.links) {
       if (next.has(id)) continue;
+      if (opts.acceptUnlisted === true && talking.has(id)) {
+        next.set(id, link);
+        continue;
+      }
       link.retire();
       this.logger.info({ peer: id }, 'peer removed, link closed');
     }
