@@ -85,7 +85,7 @@ describe('chaos', () => {
     expect(r.poisonJobs.submitted, summary).toBeGreaterThanOrEqual(1);
     expect(r.oversizedResults.submitted, summary).toBeGreaterThanOrEqual(1);
     expectMustHolds(r, summary);
-  }, 240_000);
+  }, 300_000);
 
   it('on a cluster with mutual TLS and tokens, loses nothing through leader kills, a leader isolation and a member added and removed', async () => {
     // The opening's leader kill and leader isolation (peers dial each other again over TLS through
