@@ -24,6 +24,7 @@ import {
   type StartRefusal,
 } from './check.js';
 import { chaosJob, readChaosPayload } from './jobs.js';
+import { ChaosMembers, formatMembership, SPARE_IDS, type MembershipSummary } from './members.js';
 import { LinkProxy } from './proxy.js';
 import { checkSchedules, schedulesPass, type ScheduledJob, type ScheduleReport } from './schedule-check.js';
 import { awaitSchedulesHandled, chaosSchedules, readSchedules, scheduleEnd, scheduledJob } from './schedules.js';
@@ -54,9 +55,20 @@ export interface ChaosOptions {
   readonly tls?: boolean;
   /** Auth on: the clients and workers call with tokens of their roles (see secure.ts). Default false. */
   readonly auth?: boolean;
+  /** Membership faults too: `add-member` and `remove-member` (see members.ts). Default false. */
+  readonly members?: boolean;
+  /**
+   * Go on past the duration until every fault of the opening sequence was tried, so what the
+   * opening covers does not depend on how fast the machine is. Default false.
+   */
+  readonly wholeOpening?: boolean;
 }
 
-export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker' | 'restart-worker' | DiskFaultKind;
+export type FaultKind = 'kill-leader' | 'kill-follower' | 'pause' | 'isolate-leader' | 'split' | 'kill-worker' | 'restart-worker' | DiskFaultKind | MemberFaultKind;
+
+/** Faults that change the membership, with `--members` only. */
+export type MemberFaultKind = 'add-member' | 'remove-member';
+const MEMBER_FAULT_KINDS: readonly FaultKind[] = ['add-member', 'remove-member'];
 
 export interface FaultRecord {
   readonly kind: FaultKind;
@@ -94,6 +106,9 @@ export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples
   faults: number;
   faultCounts: Record<FaultKind, number>;
   diskFaults: DiskFaultSummary;
+  /** Whether the membership faults were on (`--members`); then `membership.added` and `.removed` must be above 0. */
+  members: boolean;
+  membership: MembershipSummary;
   /** Every start of a worker after its first, each under the worker's same id. */
   workerRestartsSameId: number;
   workerRestarts: WorkerRestartSummary;
@@ -106,12 +121,15 @@ export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples
 }
 
 /**
- * The first faults always include leader kills, a partition, a worker restart under its own id
- * and one of each disk fault, so a short run (45 s) covers them. The disk faults come after the
- * leader kills and back to back: a damaged node is off limits to faults on other nodes until it
- * has caught up, while a disk fault may hit it again at once.
+ * The first faults always include leader kills, a partition, a worker restart under its own id,
+ * one of each disk fault and (with `--members`) an added and a removed member, so a short run
+ * covers them. The leader isolation, the membership faults and the wipe (with the operator's
+ * remove and `--join`) come before the slower rest: a loaded machine fits only some 4 faults in
+ * 30 s. Without `--members` the membership faults are left out. The other two disk faults come
+ * back to back: a damaged node is off limits to faults on other nodes until it has caught up,
+ * while a disk fault may hit it again at once.
  */
-const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'restart-worker', 'kill-leader', 'kill-leader', 'truncate-log', 'corrupt-table', 'wipe', 'split', 'kill-worker'];
+const OPENING: readonly FaultKind[] = ['kill-leader', 'isolate-leader', 'add-member', 'remove-member', 'wipe', 'restart-worker', 'kill-leader', 'kill-leader', 'truncate-log', 'corrupt-table', 'split', 'kill-worker'];
 /** How long a fault on other nodes waits for a damaged node to catch up before it is skipped. */
 const CATCH_UP_WAIT_MS = 10_000;
 const WEIGHTS: readonly [FaultKind, number][] = [
@@ -125,13 +143,27 @@ const WEIGHTS: readonly [FaultKind, number][] = [
   ['wipe', 3],
   ['truncate-log', 3],
   ['corrupt-table', 3],
+  ['add-member', 4],
+  ['remove-member', 4],
 ];
 
-function pickFault(rng: SeededRandom, n: number): FaultKind {
-  const opening = OPENING[n];
+/**
+ * The opening and the weights of a run (without `members`, no membership faults), and how many
+ * faults it tries even past its duration: the whole opening with `wholeOpening`, else with
+ * `members` the opening through its membership faults, so such a run always makes them.
+ */
+function faultPlan(o: Pick<ChaosOptions, 'members' | 'wholeOpening'>): { opening: readonly FaultKind[]; weights: readonly [FaultKind, number][]; mustTry: number } {
+  const on = (kind: FaultKind): boolean => o.members === true || !MEMBER_FAULT_KINDS.includes(kind);
+  const opening = OPENING.filter(on);
+  const mustTry = o.wholeOpening === true ? opening.length : opening.findLastIndex((kind) => MEMBER_FAULT_KINDS.includes(kind)) + 1;
+  return { opening, weights: WEIGHTS.filter(([kind]) => on(kind)), mustTry };
+}
+
+function pickFault(rng: SeededRandom, n: number, plan: ReturnType<typeof faultPlan>): FaultKind {
+  const opening = plan.opening[n];
   if (opening) return opening;
-  let r = rng.int(WEIGHTS.reduce((s, [, w]) => s + w, 0));
-  for (const [kind, w] of WEIGHTS) {
+  let r = rng.int(plan.weights.reduce((s, [, w]) => s + w, 0));
+  for (const [kind, w] of plan.weights) {
     if (r < w) return kind;
     r -= w;
   }
@@ -172,6 +204,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // lifted far beyond what a run submits.
     config: { jobs: { defaultLeaseTtlMs: 3000, retention: { maxSucceeded: 100_000_000, maxDead: 100_000_000, maxCancelled: 100_000_000 } }, ...security.authConfig() },
   });
+  // Spare ids for `add-member`, made up front so every proxy, client and worker knows them from the start.
+  const initialIds = cluster.ids;
+  if (o.members === true) for (let i = 0; i < SPARE_IDS; i++) await cluster.addNode();
   const workerIds = Array.from({ length: o.workers ?? 2 }, (_, i) => `w${i + 1}`);
   await security.issue(cluster.dir, cluster.certsDir, workerIds);
   const proxies = new Map<string, LinkProxy>();
@@ -185,6 +220,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     }
   }
   cluster.setNodeEnv((id) => ({
+    ...security.nodeEnv(),
+    // Every id the run may have, members or not yet (a node may name ids its config lacks).
     RAFTJOBS_PEER_ADDRESSES: cluster.ids
       .filter((b) => b !== id)
       .map((b) => `${b}=127.0.0.1:${(proxies.get(`${id}>${b}`) as LinkProxy).port}`)
@@ -192,6 +229,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   }));
   const historyPath = join(cluster.dir, 'history.jsonl');
   const record = (entry: Record<string, unknown>): void => appendFileSync(historyPath, JSON.stringify(entry) + '\n');
+  /** Every node the run may have: clients and workers are given all of them up front. */
   const addresses = cluster.ids.map((id) => cluster.address(id));
   const workers: WorkerProc[] = workerIds.map((id) => ({
     id,
@@ -340,7 +378,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
   // ---------------------------------------------------------------- disk faults and rebuilds
 
-  const minority = Math.floor((o.nodes - 1) / 2);
   const diskEvents: DiskFaultEvent[] = [];
   const refusals: StartRefusal[] = [];
   /** Nodes whose disk was damaged and that have not caught up since: they count as down. */
@@ -354,25 +391,28 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     if (nested === null) say(`  ${line}`);
     else nested.push(`    ${line}`);
   };
+  const members = new ChaosMembers({ cluster, members: initialIds, spares: cluster.ids.filter((id) => !initialIds.includes(id)), call: security.adminCall() });
 
   /**
-   * Whether `nodes` may go down (or be damaged) now: never more than a minority of the cluster
+   * Whether `nodes` may go down (or be damaged) now: never more than a minority of the members
    * down or damaged at once, so the others always form a majority that holds every committed entry.
    */
   const mayTake = (nodes: readonly string[]): boolean => {
-    if (cluster.ids.some((id) => !nodes.includes(id) && !cluster.isRunning(id))) return false;
-    return new Set([...damaged.keys(), ...nodes]).size <= minority;
+    const ids = members.ids;
+    if (ids.some((id) => !nodes.includes(id) && !cluster.isRunning(id))) return false;
+    return new Set([...damaged.keys(), ...nodes]).size <= Math.floor((ids.length - 1) / 2);
   };
 
   /**
    * Starts node `id` again after `after`. A start refused for damaged storage (the node exits
    * non-zero naming the path) gets what an operator would do: it is noted, the data directory is
-   * wiped and the node started again, empty ("rebuilt"). Any other failure to start is thrown.
+   * wiped, and the node, empty, is removed, started with `--join` and waited for until it is a
+   * voter again ("rebuilt"). So is a node that started on an empty state (what a cut log can
+   * leave): its leader would refuse it. Any other failure to start is thrown.
    */
   const startNode = async (id: string, after: string): Promise<string | null> => {
     try {
       await cluster.start(id);
-      return null;
     } catch (err) {
       const proc = cluster.process(id);
       const failed = proc?.lastRecord('node failed to start');
@@ -380,13 +420,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const exit = proc.exit;
       const message = String((failed['err'] as { message?: unknown } | undefined)?.message ?? failed['msg']);
       sayNested(`${clock()} ${id} refused to start (exit code ${String(exit?.code)}): ${message}`);
-      rmSync(join(cluster.dataDir, id), { recursive: true, force: true });
-      await cluster.start(id);
-      sayNested(`${clock()} ${id} rebuilt: data directory wiped, started empty`);
+      cluster.wipe(id);
+      const steps = await members.rejoin(id, 'rebuilt', rng);
+      sayNested(`${clock()} ${id} rebuilt: data directory wiped; ${steps}`);
       refusals.push({ node: id, after, message, rebuilt: true });
       record({ e: 'refused', node: id, after, exitCode: exit?.code ?? null, message, rebuilt: true });
       return message;
     }
+    if (startedEmpty(cluster, id)) {
+      await cluster.kill(id, 'SIGKILL');
+      cluster.wipe(id);
+      const steps = await members.rejoin(id, 'started empty', rng);
+      sayNested(`${clock()} ${id} started on an empty state, which its leader refuses: stopped, data directory wiped; ${steps}`);
+      record({ e: 'started-empty', node: id, after, at: Date.now() });
+    }
+    return null;
   };
 
   /**
@@ -438,11 +486,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     ev.applied = detail !== null;
     ev.detail = detail ?? 'nothing to damage: restarted only';
     const startedAt = Date.now();
-    ev.refused = (await startNode(target, kind)) !== null;
+    // Empty under a member's id, the leader would refuse it: the operator's steps instead of a plain start.
+    const rejoined = kind === 'wipe' ? await members.rejoin(target, 'wipe', rng) : null;
+    ev.refused = rejoined === null && (await startNode(target, kind)) !== null;
     // Undamaged this time: it is still behind if it was before.
     if (ev.applied || earlier) watchRejoin(ev, startedAt);
     else damaged.delete(target);
-    const outcome = !ev.applied ? '' : ev.refused ? '; refused, rebuilt' : kind === 'wipe' ? '; started empty' : '; started on what it had';
+    const outcome = !ev.applied ? '' : ev.refused ? '; refused, rebuilt' : rejoined !== null ? `; ${rejoined}` : '; started on what it had';
     return { kind, target, at, recoveryMs: null, detail: `${ev.detail}${outcome}` };
   };
 
@@ -493,8 +543,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           side = [lead];
         } else {
           // A damaged node goes to the minority side: the majority side must be whole.
-          const rest = [...cluster.ids].filter((id) => !damaged.has(id)).sort(() => rng.next() - 0.5);
-          side = [...damaged.keys(), ...rest].slice(0, Math.max(1, minority));
+          const rest = members.ids.filter((id) => !damaged.has(id)).sort(() => rng.next() - 0.5);
+          side = [...damaged.keys(), ...rest].slice(0, Math.max(1, Math.floor((members.ids.length - 1) / 2)));
         }
         if (!mayTake(side)) return waiting;
         setLinks(side, true);
@@ -519,23 +569,33 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       case 'wipe':
       case 'truncate-log':
       case 'corrupt-table': {
-        const candidates = cluster.ids.filter((id) => mayTake([id]));
+        const candidates = members.ids.filter((id) => mayTake([id]));
         // A log is empty for a while after each start and each flush: prefer one with something to cut.
         const withLog = kind === 'truncate-log' ? candidates.filter((id) => newestLogBytes(join(cluster.dataDir, id, DATABASE_DIR)) > 0) : [];
         const target = pickOf(rng, withLog.length > 0 ? withLog : candidates);
         if (!target) return waiting;
         return diskFault(kind, target, at);
       }
+      case 'add-member':
+      case 'remove-member': {
+        // Changed only while every member is up and caught up.
+        if (damaged.size > 0) return waiting;
+        const down = members.ids.filter((id) => !cluster.isRunning(id));
+        if (down.length > 0) return `${down.join(', ')} down`;
+        const done = kind === 'add-member' ? await members.add(rng) : await members.remove(rng, lead);
+        return typeof done === 'string' ? done : { kind, target: done.target, at, recoveryMs: null, detail: done.detail };
+      }
     }
   };
 
   let result: ChaosResult | null = null;
   try {
-    await cluster.startAll();
+    await cluster.startAll(initialIds);
     await cluster.waitForLeader();
-    const unsecuredCallsAccepted = await security.unsecuredCallsAccepted(addresses);
+    const unsecuredCallsAccepted = await security.unsecuredCallsAccepted(initialIds.map((id) => cluster.address(id)));
     for (const w of workers) await startWorker(w);
-    say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s${securityNote(security)}, ${workers.length} workers, oversized results ${maxResultBytes + 1} bytes, run dir ${cluster.dir}`);
+    const plan = faultPlan(o);
+    say(`chaos: seed ${o.seed}, ${o.nodes} nodes, ${o.durationS} s${securityNote(security)}${o.members === true ? `, membership faults (spare ids ${cluster.ids.filter((id) => !initialIds.includes(id)).join(', ')})` : ''}, ${workers.length} workers, oversized results ${maxResultBytes + 1} bytes, run dir ${cluster.dir}`);
     // Recurring schedules fire into the workers' queue through every fault, and end with the load.
     const scheduleEndAt = scheduleEnd(Date.now() + o.durationS * 1000);
     const schedules = chaosSchedules(QUEUE, scheduleEndAt);
@@ -546,8 +606,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const loops = Array.from({ length: o.submitters ?? 2 }, (_, i) => submitLoop(i));
     const endAt = Date.now() + o.durationS * 1000;
     await pause(1000);
-    for (let picks = 0; Date.now() < endAt; picks++) {
-      const kind = pickFault(rng, picks);
+    for (let picks = 0; Date.now() < endAt || picks < plan.mustTry; picks++) {
+      const kind = pickFault(rng, picks, plan);
       nested = [];
       const f = await inject(kind);
       const under = nested;
@@ -568,7 +628,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     // Heal everything, let the cluster settle, drain the queue.
     for (const p of proxies.values()) p.heal();
-    for (const id of cluster.ids) {
+    for (const id of members.ids) {
       if (!cluster.isRunning(id)) await startNode(id, 'heal');
     }
     for (const w of workers) {
@@ -650,6 +710,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       leaderships: cluster.ids.flatMap((id) => readLeaderships(id, cluster.logPath(id))),
     });
     for (const ev of damaged.values()) report.examples.push(`not caught up: ${ev.node} after ${ev.kind} (${ev.detail})`);
+    const membership = await members.summary();
+    const membershipMissing = o.members === true ? [...(membership.added === 0 ? ['add-member'] : []), ...(membership.removed === 0 ? ['remove-member'] : [])] : [];
+    const membershipProblems = [...membership.membershipOff, ...membershipMissing.map((k) => `membership faults on, but no ${k} was made (skipped: see the run's lines)`)];
     if (!convergence) report.replicasAgree = false;
     for (const f of faults) {
       const next = ackStarts.find((a) => a.startedAt >= f.at);
@@ -669,16 +732,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       faults: faults.length,
       faultCounts: counts,
       diskFaults,
+      members: o.members === true,
+      membership,
       workerRestartsSameId: workerRestarts.restartWorker + workerRestarts.killWorker + workerRestarts.afterCrash,
       workerRestarts,
       maxResultBytes,
       ...report,
       ...scheduleReport,
-      examples: [...report.examples, ...scheduleReport.examples, ...unsecuredCallsAccepted],
+      examples: [...report.examples, ...scheduleReport.examples, ...unsecuredCallsAccepted, ...membershipProblems],
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
       dir: cluster.dir,
-      passed: reportPasses(report) && schedulesPass(scheduleReport) && unsecuredCallsAccepted.length === 0,
+      passed: reportPasses(report) && schedulesPass(scheduleReport) && unsecuredCallsAccepted.length === 0 && membershipProblems.length === 0,
     };
     writeFileSync(join(cluster.dir, 'report.json'), JSON.stringify(result, null, 2));
     return result;
@@ -770,6 +835,16 @@ function pickOf(rng: SeededRandom, ids: readonly string[]): string | null {
   return ids.length === 0 ? null : rng.pick(ids);
 }
 
+/** Whether node `id`'s current run loaded an empty Raft state: no term, no log, no snapshot. */
+function startedEmpty(cluster: Cluster, id: string): boolean {
+  try {
+    const s = cluster.loadedState(id);
+    return s.term === 0 && s.lastLogIndex === 0 && s.snapshotIndex === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** `wipe`: the whole data directory goes, as with a replaced disk. */
 function wipeDir(dir: string): string {
   rmSync(dir, { recursive: true, force: true });
@@ -846,6 +921,7 @@ export function formatChaosReport(r: ChaosResult): string {
     `chaos ${r.passed ? 'PASSED' : 'FAILED'}: seed ${r.seed}, ${r.nodes} nodes, ${r.durationS} s${securityNote(r)}`,
     `  faults ${r.faults}: ${Object.entries(r.faultCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  diskFaults: ${formatDiskFaults(r.diskFaults)}`,
+    `  membership${r.members ? '' : ' (membership faults off)'}: ${formatMembership(r.membership)}`,
     `  acked ${r.acked}  lost ${r.lost}  unfinished ${r.unfinished}  staleCompletionsAccepted ${r.staleCompletionsAccepted}  concurrentLeases ${r.concurrentLeases}`,
     `  duplicateExecutions ${r.duplicateExecutions} (explained ${r.duplicatesExplained})  replicasAgree ${r.replicasAgree}  termsWithTwoLeaders ${r.termsWithTwoLeaders} (of ${r.leaderTerms})`,
     `  attemptsOverLimit ${r.attemptsOverLimit} (releasedButRan ${r.releasedButRan})  wrongEndState ${r.wrongEndState}`,

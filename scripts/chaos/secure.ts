@@ -6,12 +6,15 @@
  * `localhost`/`127.0.0.1`: the link proxies listen on 127.0.0.1, so a peer dialling another through
  * its proxy still finds the host and the node it dialled in the certificate); this adds one for the
  * run's clients and one per worker. Tokens: the clients hold `submit` and `read` (submits,
- * schedules, the final read-back, and the harness's status calls), the workers `work`.
+ * schedules, the final read-back, and the harness's status calls), the workers `work`, and the
+ * run's membership changes `admin` (the operator's removals, and each node started with `--join`,
+ * which asks the leader to add it with the token in `RAFTJOBS_TOKEN`).
  */
+import type * as grpc from '@grpc/grpc-js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueCertificate } from '../../src/cli/certs.js';
-import { Client, type ClientOptions, type ClientTls } from '../../src/client/index.js';
+import { Client, clientCredentials, type ClientOptions, type ClientTls } from '../../src/client/index.js';
 import { generateToken, hashToken, type TokenConfig } from '../../src/config/index.js';
 import { CA_CERT_FILE, certFileNames, IdentityKind, type Identity } from '../../src/tls/index.js';
 import type { ClusterOptions } from '../lib/index.js';
@@ -24,6 +27,7 @@ export class ChaosSecurity {
   readonly auth: boolean;
   readonly #clientToken: string | null;
   readonly #workerToken: string | null;
+  readonly #adminToken: string | null;
   #clientTls: ClientTls | null = null;
   #certsDir: string | null = null;
   #workerTokenFile: string | null = null;
@@ -34,6 +38,7 @@ export class ChaosSecurity {
     this.auth = o.auth;
     this.#clientToken = o.auth ? generateToken() : null;
     this.#workerToken = o.auth ? generateToken() : null;
+    this.#adminToken = o.auth ? generateToken() : null;
   }
 
   /** Cluster options: the `tls` section, and the token of the harness's status calls. */
@@ -43,13 +48,14 @@ export class ChaosSecurity {
 
   /** The config's `auth` section (only the tokens' hashes), or nothing. */
   authConfig(): { auth?: { enabled: true; tokens: TokenConfig[] } } {
-    if (this.#clientToken === null || this.#workerToken === null) return {};
+    if (this.#clientToken === null || this.#workerToken === null || this.#adminToken === null) return {};
     return {
       auth: {
         enabled: true,
         tokens: [
           { name: 'chaos-client', hash: hashToken(this.#clientToken), roles: ['submit', 'read'] },
           { name: 'chaos-worker', hash: hashToken(this.#workerToken), roles: ['work'] },
+          { name: 'chaos-admin', hash: hashToken(this.#adminToken), roles: ['admin'] },
         ],
       },
     };
@@ -77,6 +83,16 @@ export class ChaosSecurity {
   /** What an SDK client of the run adds to its options. */
   clientOptions(): { tls?: ClientTls; token?: string } {
     return { ...(this.#clientTls === null ? {} : { tls: this.#clientTls }), ...(this.#clientToken === null ? {} : { token: this.#clientToken }) };
+  }
+
+  /** How the run's membership calls reach the nodes: the client certificate, and the admin token. */
+  adminCall(): { credentials?: grpc.ChannelCredentials; token?: string } {
+    return { ...(this.#clientTls === null ? {} : { credentials: clientCredentials(this.#clientTls) }), ...(this.#adminToken === null ? {} : { token: this.#adminToken }) };
+  }
+
+  /** Environment of every node: the admin token a node started with `--join` asks the leader with. */
+  nodeEnv(): Record<string, string> {
+    return this.#adminToken === null ? {} : { RAFTJOBS_TOKEN: this.#adminToken };
   }
 
   /** The flags of worker-process.ts for worker `id`: its certificate and the token file, as `raftjobs work` takes them. */

@@ -41,6 +41,8 @@ function expectMustHolds(r: ChaosResult, summary: string): void {
   expect(r.acked, summary).toBeGreaterThan(100);
   for (const count of MUST_BE_ZERO) expect(r[count], `${count}\n${summary}`).toBe(0);
   expect(r.replicasAgree, summary).toBe(true);
+  // After the heal the leader lists exactly the run's members, all voters, none refused.
+  expect(r.membership.membershipOff, summary).toEqual([]);
   expect(r.poisonJobs.dead, summary).toBe(r.poisonJobs.submitted);
   expect(r.oversizedResults.dead, summary).toBe(r.oversizedResults.submitted);
   // Each schedule fired through the faults; none missed or doubled a slot, or miscounted one.
@@ -54,40 +56,50 @@ function expectMustHolds(r: ChaosResult, summary: string): void {
 }
 
 /**
- * Short chaos runs on real processes. The plaintext one: several leader kills, a leader
- * isolation, a worker killed inside a handler and restarted under the same id, one of each disk
- * fault (a wiped data directory, a cut write-ahead log, a table file with flipped bytes), then a
- * split and worker kills as time allows, with clients and workers running throughout, and poison
- * and oversized jobs among the submits, and recurring schedules firing into the same queue. The
- * secured one: the first faults of the same opening on a cluster with mutual TLS and tokens.
- * The two run one after the other in this file, never at once.
+ * Short chaos runs on real processes. The plaintext one plays its whole opening however long the
+ * machine takes (`wholeOpening`): a leader kill, a leader isolation, a wiped data directory (the
+ * member removed, the node started with --join, a voter again), a worker killed inside a handler
+ * and restarted under the same id, two more leader kills, a cut write-ahead log and a table file
+ * with flipped bytes (a refused start rebuilt the same way), a split and a worker kill, with
+ * clients and workers running throughout, poison and oversized jobs among the submits, and
+ * recurring schedules firing into the same queue. The secured one: on a cluster with mutual TLS
+ * and tokens, the first faults of the opening with membership faults on, so a new member joins
+ * (with the admin token, through its own TLS proxies) and a member is removed. The two run one
+ * after the other in this file, never at once.
  */
 describe('chaos', () => {
   it('loses nothing, accepts no stale completion and keeps attempt limits through node, disk and worker faults', async () => {
-    const { r, summary } = await chaos({ durationS: 45, nodes: 3, seed: 20261129 });
+    // 30 s or the whole opening, whichever is longer: what the run covers does not depend on the load.
+    const { r, summary } = await chaos({ durationS: 30, nodes: 3, seed: 20261129, wholeOpening: true });
     expect(r.faultCounts['kill-leader'], summary).toBeGreaterThanOrEqual(3);
     expect(r.faultCounts['isolate-leader'] + r.faultCounts.split, summary).toBeGreaterThanOrEqual(1);
-    // The opening sequence ends with one of each disk fault; each found something to damage.
+    // The opening has one of each disk fault; each found something to damage.
     for (const kind of ['wipe', 'truncate-log', 'corrupt-table'] as const) expect(r.diskFaults[kind], summary).toBeGreaterThanOrEqual(1);
     // A table with flipped bytes does not open; whatever refused was rebuilt.
     expect(r.diskFaults.refusedAfter['corrupt-table'] ?? 0, summary).toBeGreaterThanOrEqual(1);
     expect(r.diskFaults.rebuilt, summary).toBe(r.diskFaults.refused);
+    // Each wiped and each rebuilt node went through the operator's steps: removed, --join, voter again.
+    expect(r.membership.operatorStepsAfter.wipe ?? 0, summary).toBe(r.diskFaults.wipe);
+    expect(r.membership.operatorStepsAfter.rebuilt ?? 0, summary).toBe(r.diskFaults.rebuilt);
     expect(r.workerRestarts.restartWorker, summary).toBeGreaterThanOrEqual(1);
     expect(r.poisonJobs.submitted, summary).toBeGreaterThanOrEqual(1);
     expect(r.oversizedResults.submitted, summary).toBeGreaterThanOrEqual(1);
     expectMustHolds(r, summary);
-  }, 240_000);
+  }, 300_000);
 
-  it('on a cluster with mutual TLS and tokens, loses nothing through leader kills and a leader isolation', async () => {
-    // 15 s reach the opening's leader kill and leader isolation (peers dial each other again over
-    // TLS through the proxies; clients and workers find the new leader with their certificates and
-    // tokens), and usually its worker restart and second leader kill.
-    const { r, summary } = await chaos({ durationS: 15, nodes: 3, seed: 20261129, tls: true, auth: true });
-    expect([r.tls, r.auth], summary).toEqual([true, true]);
+  it('on a cluster with mutual TLS and tokens, loses nothing through leader kills, a leader isolation and a member added and removed', async () => {
+    // The opening's leader kill and leader isolation (peers dial each other again over TLS through
+    // the proxies; clients and workers find the new leader with their certificates and tokens),
+    // then a member added (n4 joins with --join and the admin token) and one removed: a run with
+    // membership faults tries both even past its 15 s.
+    const { r, summary } = await chaos({ durationS: 15, nodes: 3, seed: 20261129, tls: true, auth: true, members: true });
+    expect([r.tls, r.auth, r.members], summary).toEqual([true, true, true]);
     // The cluster refused a call without a client certificate and one without a token.
     expect(r.unsecuredCallsAccepted, summary).toEqual([]);
     expect(r.faultCounts['kill-leader'], summary).toBeGreaterThanOrEqual(1);
     expect(r.faultCounts['isolate-leader'], summary).toBeGreaterThanOrEqual(1);
+    expect(r.membership.added, summary).toBeGreaterThanOrEqual(1);
+    expect(r.membership.removed, summary).toBeGreaterThanOrEqual(1);
     expectMustHolds(r, summary);
-  }, 180_000);
+  }, 240_000);
 });
