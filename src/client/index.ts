@@ -2,7 +2,7 @@
  * The raftjobs SDK: `Client` submits and reads jobs, `Worker` runs them. Both talk gRPC to any
  * node of the cluster and follow the leader through failovers.
  */
-export { changeMembersOnLeader, NodeAdmin, nodeStatusFromWire, workerFromWire, type ConnectedWorker, type MemberInfo, type MembersChange, type MembersInfo, type NodeStatusInfo } from './admin.js';
+export { changeMembersOnLeader, guardsFromWire, NodeAdmin, nodeStatusFromWire, workerFromWire, type ConnectedWorker, type MemberInfo, type MembersChange, type MembersInfo, type NodeStatusInfo, type GuardsInfo } from './admin.js';
 export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';
 export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 export { JobView } from './codec.js';

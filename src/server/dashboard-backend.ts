@@ -1,9 +1,10 @@
 import type { DialCredentials } from './node-tls.js';
-import { Client, JOB_STATES, NodeAdmin, type ConnectedWorker, type JobView, type ScheduleInfo } from '../client/index.js';
+import { Client, JOB_STATES, NodeAdmin, guardsFromWire, type ConnectedWorker, type GuardsInfo, type JobView, type ScheduleInfo } from '../client/index.js';
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
 import type { DashboardApi } from '../observability/index.js';
+import { guardsToWire } from './wire.js';
 
 /** Deadline of one Admin call to another node, ms. */
 const ADMIN_DEADLINE_MS = 1000;
@@ -35,6 +36,11 @@ interface NodeRow {
   replication: string | null;
   /** Shortest time since any other node heard from this one, ms; null when none has. */
   lastContactMs: number | null;
+  /** Its data directory's free bytes at its last check (null: not known) and the floor (0: off). */
+  diskFreeBytes?: number | null;
+  minFreeDiskBytes?: number;
+  /** Its own disk is below the floor. */
+  diskLow?: boolean;
 }
 
 /**
@@ -95,10 +101,22 @@ export class DashboardBackend implements DashboardApi {
         pid: s.pid,
         lagEntries: leader === null ? null : s.id === leader.id ? 0 : peer ? Math.max(0, leader.lastLogIndex - peer.matchIndex) : null,
         replication: s.id === leader?.id ? 'leader' : (peer?.state ?? null),
+        diskFreeBytes: s.guards?.diskFreeBytes ?? null,
+        minFreeDiskBytes: s.guards?.minFreeDiskBytes ?? 0,
+        diskLow: s.guards?.diskLow ?? false,
       };
     });
     const self = this.o.node.status({ digest: false });
-    return { self: this.o.nodeId, clusterId: this.o.config.clusterId, leaderId: leader?.id ?? null, term: leader?.term ?? self.term, time: Date.now(), nodes };
+    // Submits are the leader's to refuse: its backlog and its own disk. Without a leader, this node's view of the backlog.
+    const g = leader === null ? guardsFromWire(guardsToWire(this.o.node.guards())) : leader.guards;
+    const submits = g === null ? null : {
+      refused: g.refused,
+      backlogJobs: g.backlogJobs,
+      maxBacklogJobs: g.maxBacklogJobs,
+      backlogPayloadBytes: g.backlogPayloadBytes,
+      maxBacklogPayloadBytes: g.maxBacklogPayloadBytes,
+    };
+    return { self: this.o.nodeId, clusterId: this.o.config.clusterId, leaderId: leader?.id ?? null, term: leader?.term ?? self.term, time: Date.now(), nodes, submits };
   }
 
   async queues(): Promise<unknown> {
@@ -155,7 +173,7 @@ export class DashboardBackend implements DashboardApi {
   }
 
   private async statusOf(id: string): Promise<{ status: StatusView | null; error?: string }> {
-    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status({ digest: false })) };
+    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status({ digest: false }), guardsFromWire(guardsToWire(this.o.node.guards()))) };
     try {
       return { status: await this.admin(id).status({ timeoutMs: ADMIN_DEADLINE_MS }) };
     } catch (err) {
@@ -189,10 +207,12 @@ interface StatusView {
   pid: number;
   peers: readonly { id: string; matchIndex: number; state: string }[];
   contacts: readonly { id: string; agoMs: number }[];
+  guards: GuardsInfo | null;
 }
 
-function fromLocal(s: NodeStatus): StatusView {
+function fromLocal(s: NodeStatus, guards: GuardsInfo): StatusView {
   return {
+    guards,
     id: s.id,
     role: s.role,
     term: s.term,

@@ -109,6 +109,13 @@ export async function startNode(
       snapshotBytes: r.snapshotBytes,
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
       workerConnectionGraceMs: config.server.workerConnectionGraceMs,
+      guards: {
+        maxBacklogJobs: config.limits.maxBacklogJobs,
+        maxBacklogPayloadBytes: config.limits.maxBacklogPayloadBytes,
+        minFreeDiskBytes: config.limits.minFreeDiskBytes,
+        dataDir: dir,
+        diskCheckIntervalMs: config.server.diskCheckIntervalMs,
+      },
       jobs: {
         maxPayloadBytes: config.limits.maxPayloadBytes,
         maxResultBytes: config.limits.maxResultBytes,

@@ -96,7 +96,7 @@ function renderCluster(c) {
     if (!n.reachable) {
       return el('tr', { 'data-node': n.id },
         el('td', { class: cls, text: n.id }), el('td', { text: n.address }),
-        el('td', { class: 'unreachable', text: 'unreachable' }), el('td', { colspan: 7, class: 'muted', text: n.error ?? '' }),
+        el('td', { class: 'unreachable', text: 'unreachable' }), el('td', { colspan: 8, class: 'muted', text: n.error ?? '' }),
         el('td', { text: ago(n.lastContactMs) }));
     }
     return el('tr', { 'data-node': n.id, 'data-role': n.role },
@@ -110,9 +110,31 @@ function renderCluster(c) {
       el('td', { class: 'num', text: n.lastLogIndex }),
       el('td', { class: 'num', text: n.lagEntries ?? '–' }),
       el('td', { text: n.replication ?? '–' }),
+      el('td', { class: n.diskLow ? 'num bad-text' : 'num', 'data-disk': n.diskLow ? 'low' : 'ok', title: n.minFreeDiskBytes ? `floor ${bytes(n.minFreeDiskBytes)}` : 'no floor', text: n.diskFreeBytes === null || n.diskFreeBytes === undefined ? '–' : bytes(n.diskFreeBytes) }),
       el('td', { text: ago(n.lastContactMs) }));
   });
   $('nodes').replaceChildren(...rows);
+  renderSubmits(c.submits);
+}
+
+/** Why the leader refuses submits (a backlog cap, its disk below the floor), and the backlog against its caps. */
+function renderSubmits(s) {
+  const note = $('submits-refused');
+  note.hidden = !s?.refused;
+  note.textContent = s?.refused ? `Submits refused (${s.refused.limit}): ${s.refused.reason}` : '';
+  if (!s) {
+    $('backlog').textContent = '';
+    return;
+  }
+  const jobs = `${s.backlogJobs} not-finished jobs${s.maxBacklogJobs ? ` of at most ${s.maxBacklogJobs}` : ''}`;
+  const payload = `${bytes(s.backlogPayloadBytes)} of payload${s.maxBacklogPayloadBytes ? ` of at most ${bytes(s.maxBacklogPayloadBytes)}` : ''}`;
+  $('backlog').textContent = `Backlog: ${jobs}, ${payload}.`;
+}
+
+function bytes(n) {
+  const units = [[1024 ** 4, 'TiB'], [1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+  for (const [size, name] of units) if (n >= size) return `${(n / size).toFixed(1)} ${name}`;
+  return `${n} B`;
 }
 
 // ------------------------------------------------------------------ queues and throughput
