@@ -29,6 +29,23 @@ export interface NodeStatusInfo {
   readonly address: string;
   readonly peers: readonly { readonly id: string; readonly matchIndex: number; readonly nextIndex: number; readonly state: string }[];
   readonly contacts: readonly { readonly id: string; readonly agoMs: number }[];
+  /** The resource guards as the node sees them; null from a node that does not report them. */
+  readonly guards: GuardsInfo | null;
+}
+
+/** Backlog caps and the free-disk floor as one node sees them (`ResourceGuards`); caps 0 when off. */
+export interface GuardsInfo {
+  readonly backlogJobs: number;
+  readonly backlogPayloadBytes: number;
+  readonly maxBacklogJobs: number;
+  readonly maxBacklogPayloadBytes: number;
+  /** Free bytes of the node's data directory at its last check; null when not known. */
+  readonly diskFreeBytes: number | null;
+  readonly minFreeDiskBytes: number;
+  /** Why a submit would be refused were the node the leader (null: there is room), and the guard's config path. */
+  readonly refused: { readonly limit: string; readonly reason: string } | null;
+  /** The node's own disk is below the floor. */
+  readonly diskLow: boolean;
 }
 
 /** One member of the cluster as a node sees it (`Member`). */
@@ -97,6 +114,20 @@ export function nodeStatusFromWire(s: wire.NodeStatus__Output): NodeStatusInfo {
     address: s.address,
     peers: s.peers,
     contacts: s.contacts,
+    guards: s.guards === null ? null : guardsFromWire(s.guards),
+  };
+}
+
+export function guardsFromWire(g: wire.ResourceGuards__Output): GuardsInfo {
+  return {
+    backlogJobs: g.backlogJobs,
+    backlogPayloadBytes: g.backlogPayloadBytes,
+    maxBacklogJobs: g.maxBacklogJobs,
+    maxBacklogPayloadBytes: g.maxBacklogPayloadBytes,
+    diskFreeBytes: g.diskChecked ? g.diskFreeBytes : null,
+    minFreeDiskBytes: g.minFreeDiskBytes,
+    refused: g.refusedLimit === '' ? null : { limit: g.refusedLimit, reason: g.refusedReason },
+    diskLow: g.diskLow,
   };
 }
 

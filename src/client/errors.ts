@@ -70,10 +70,12 @@ export function toRaftJobsError(err: unknown, context: string): RaftJobsError {
   const leaderId = metaString(md, Meta.LeaderId);
   const leaderAddress = metaString(md, Meta.LeaderAddress);
   const jobId = metaString(md, Meta.JobId);
+  const limit = metaString(md, Meta.Limit);
   const details = {
     ...(leaderId !== null ? { leaderId } : {}),
     ...(leaderAddress !== null ? { leaderAddress } : {}),
     ...(jobId !== null ? { jobId } : {}),
+    ...(limit !== null ? { limit } : {}),
   };
   const message = err.details !== undefined && err.details !== '' ? err.details : err.message;
   const tooLarge = given === null ? oversizeMessage(err) : null;

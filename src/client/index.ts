@@ -2,7 +2,7 @@
  * The raftjobs SDK: `Client` submits and reads jobs, `Worker` runs them. Both talk gRPC to any
  * node of the cluster and follow the leader through failovers.
  */
-export { NodeAdmin, nodeStatusFromWire, workerFromWire, type BackupSink, type BackupStreamHeader, type ConnectedWorker, type MemberInfo, type MembersInfo, type NodeStatusInfo } from './admin.js';
+export { guardsFromWire, NodeAdmin, nodeStatusFromWire, workerFromWire, type BackupSink, type BackupStreamHeader, type ConnectedWorker, type GuardsInfo, type MemberInfo, type MembersInfo, type NodeStatusInfo } from './admin.js';
 export { backupFromLeader } from './backup.js';
 export { changeMembersOnLeader, membersFromLeader, transferLeadershipOnLeader, type LeaderCallOptions, type LeadershipMoved, type MembersChange } from './members.js';
 export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';

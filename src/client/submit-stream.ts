@@ -12,6 +12,7 @@ interface StreamResponse {
   jobs: wire.SubmittedJob__Output[];
   code: string;
   message: string;
+  limit: string;
 }
 
 type Call = grpc.ClientDuplexStream<{ requestId: number; jobs: readonly SubmitSpec[] }, StreamResponse>;
@@ -126,6 +127,8 @@ export class SubmitStream {
     this.o.clock.clearTimeout(p.timer);
     if (res.code === '') p.resolve(res.jobs);
     else if (res.code === ErrorCode.InvalidArgument) p.reject(new RaftJobsError(ErrorCode.InvalidArgument, res.message));
+    // A resource guard: final, as from a unary Submit (resending cannot help).
+    else if (res.code === ErrorCode.LimitExceeded) p.reject(new RaftJobsError(ErrorCode.LimitExceeded, res.message, res.limit === '' ? {} : { limit: res.limit }));
     // NOT_LEADER, OUTCOME_UNKNOWN, SHUTTING_DOWN, ...: the unary path knows how to carry on.
     else p.reject(new StreamUnavailable(`${res.code}: ${res.message}`));
   }

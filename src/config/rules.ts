@@ -135,6 +135,19 @@ export function configWarnings(config: Config): Finding[] {
       message: `${config.jobs.defaultLeaseTtlMs} ms is shorter than the longest election timeout (${config.raft.electionTimeoutMaxMs} ms); leases will lapse across failovers`,
     });
   }
+  const { maxBacklogJobs, maxBatchSize, maxBacklogPayloadBytes, maxPayloadBytes } = config.limits;
+  if (maxBacklogJobs > 0 && maxBacklogJobs < maxBatchSize) {
+    warnings.push({
+      path: ['limits', 'maxBacklogJobs'],
+      message: `${maxBacklogJobs} is below limits.maxBatchSize (${maxBatchSize}): a submit of more than ${maxBacklogJobs} jobs is always refused`,
+    });
+  }
+  if (maxBacklogPayloadBytes > 0 && maxBacklogPayloadBytes < maxPayloadBytes) {
+    warnings.push({
+      path: ['limits', 'maxBacklogPayloadBytes'],
+      message: `${maxBacklogPayloadBytes} is below limits.maxPayloadBytes (${maxPayloadBytes}): a job with a payload over ${maxBacklogPayloadBytes} bytes is always refused`,
+    });
+  }
   const guarded = config.auth.enabled || (config.tls !== undefined && config.http.requireClientCertificate);
   config.nodes.forEach((node, i) => {
     const http = node.httpAddress === undefined ? null : parseHttpAddress(node.httpAddress);

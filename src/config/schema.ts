@@ -32,6 +32,9 @@ export const CONFIG_DEFAULTS = {
     maxBatchSize: L.maxBatchSize.default,
     maxQueueNameLength: L.maxQueueNameLength.default,
     maxKeyLength: L.maxKeyLength.default,
+    maxBacklogJobs: L.maxBacklogJobs.default,
+    maxBacklogPayloadBytes: L.maxBacklogPayloadBytes.default,
+    minFreeDiskBytes: L.minFreeDiskBytes.default,
   },
   jobs: {
     idempotencyWindowMs: L.idempotencyWindowMs.default,
@@ -53,6 +56,7 @@ export const CONFIG_DEFAULTS = {
     keepaliveTimeMs: L.keepaliveTimeMs.default,
     keepaliveTimeoutMs: L.keepaliveTimeoutMs.default,
     fileWatchIntervalMs: L.fileWatchIntervalMs.default,
+    diskCheckIntervalMs: L.diskCheckIntervalMs.default,
   },
   shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
@@ -130,6 +134,9 @@ const LimitsSchema = z.strictObject({
   maxBatchSize: setting(L.maxBatchSize),
   maxQueueNameLength: setting(L.maxQueueNameLength),
   maxKeyLength: setting(L.maxKeyLength),
+  maxBacklogJobs: setting(L.maxBacklogJobs),
+  maxBacklogPayloadBytes: setting(L.maxBacklogPayloadBytes),
+  minFreeDiskBytes: setting(L.minFreeDiskBytes),
 });
 
 /** Characters of a queue name, as the job state machine accepts them. */
@@ -171,6 +178,7 @@ const ServerSchema = z.strictObject({
   keepaliveTimeMs: setting(L.keepaliveTimeMs),
   keepaliveTimeoutMs: setting(L.keepaliveTimeoutMs),
   fileWatchIntervalMs: setting(L.fileWatchIntervalMs),
+  diskCheckIntervalMs: setting(L.diskCheckIntervalMs),
 });
 
 const DashboardSchema = z.strictObject({

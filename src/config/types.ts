@@ -96,6 +96,22 @@ export interface LimitsConfig {
   readonly maxQueueNameLength: number;
   /** Longest idempotency key, characters. Default 256. */
   readonly maxKeyLength: number;
+  /**
+   * Backlog cap in jobs: the leader refuses (LIMIT_EXCEEDED, RESOURCE_EXHAUSTED) a submit that
+   * would make the cluster's not-finished jobs (scheduled, ready, leased) more than this, counted
+   * from its applied state plus the submits it has admitted but not applied yet. A soft cap:
+   * checked at admission, so a leader change, an operator's RetryDead or a schedule's catch-up
+   * can take the backlog past it. 0: off. Default 0.
+   */
+  readonly maxBacklogJobs: number;
+  /** Backlog cap in payload bytes of not-finished jobs, checked as `maxBacklogJobs`. 0: off. Default 0. */
+  readonly maxBacklogPayloadBytes: number;
+  /**
+   * Free-disk floor, bytes: while the file system of this node's data directory has less free
+   * space (for unprivileged users, as `df` shows it), the node, when it leads, refuses submits
+   * with LIMIT_EXCEEDED. Checked every `server.diskCheckIntervalMs`. 0: off. Default 1 GiB.
+   */
+  readonly minFreeDiskBytes: number;
 }
 
 /**
@@ -178,6 +194,8 @@ export interface ServerConfig {
    * keeps the old one until the next change). 0: only on SIGHUP. Default 1000.
    */
   readonly fileWatchIntervalMs: number;
+  /** How often the node reads its data directory's free space for `limits.minFreeDiskBytes`, ms. Default 1000. */
+  readonly diskCheckIntervalMs: number;
 }
 
 /**

@@ -18,7 +18,10 @@ export const ErrorCode = {
   AlreadyExists: 'ALREADY_EXISTS',
   /** A schedule slot already fired or skipped (a duplicate or stale proposal; harmless). */
   SlotAlreadyFired: 'SLOT_ALREADY_FIRED',
-  /** A bound of the cluster's state was reached (most schedules). */
+  /**
+   * A bound of the cluster's state was reached (most schedules), or a resource guard refused new
+   * jobs (a backlog cap, the leader's free-disk floor: `details.limit`). Nothing happened.
+   */
   LimitExceeded: 'LIMIT_EXCEEDED',
   Overloaded: 'OVERLOADED',
   /**
@@ -72,6 +75,11 @@ export interface ErrorDetails {
   readonly problems?: readonly string[];
   /** No node could be reached because every one refused this client's TLS settings, or it theirs. */
   readonly tls?: TlsMismatch;
+  /**
+   * The config path of the resource guard that refused new jobs (`x-limit`): `limits.maxBacklogJobs`,
+   * `limits.maxBacklogPayloadBytes` or `limits.minFreeDiskBytes`.
+   */
+  readonly limit?: string;
 }
 
 export class RaftJobsError extends Error {

@@ -36,6 +36,8 @@ export {
 } from './options.js';
 export {
   attemptOutcome,
+  backlog,
+  backlogOf,
   clockOf,
   getJob,
   hasReady,
@@ -50,6 +52,7 @@ export {
   stats,
   getSchedule,
   listSchedules,
+  type Backlog,
   type ListJobsPage,
   type ListJobsQuery,
 } from './queries.js';

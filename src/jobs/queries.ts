@@ -22,6 +22,36 @@ export function attemptOutcome(state: JobsState, id: string, token: number): { r
   return null;
 }
 
+/** Jobs and payload bytes, as the backlog guards count them (`JobsState.backlogJobs`). */
+export interface Backlog {
+  readonly jobs: number;
+  readonly payloadBytes: number;
+}
+
+/** The not-finished jobs (scheduled, ready, leased) over all queues, and their payload bytes. O(1). */
+export function backlog(state: JobsState): Backlog {
+  return { jobs: state.backlogJobs, payloadBytes: state.backlogPayloadBytes };
+}
+
+/**
+ * What a submit of `jobs` would add to the backlog: the jobs whose idempotency key is not live in
+ * their queue (a duplicate is answered with the job it names and adds nothing), and their payload
+ * bytes. Two jobs of one submit with the same key both count. Changes nothing. O(jobs).
+ */
+export function backlogOf(
+  state: JobsState,
+  jobs: readonly { readonly queue: string; readonly payload: Uint8Array; readonly idempotencyKey?: string | undefined }[],
+): Backlog {
+  let n = 0;
+  let bytes = 0;
+  for (const j of jobs) {
+    if (j.idempotencyKey !== undefined && state.idempotency.knows(`${j.queue}\u0000${j.idempotencyKey}`, state.now)) continue;
+    n++;
+    bytes += j.payload.length;
+  }
+  return { jobs: n, payloadBytes: bytes };
+}
+
 /** The queue of job `id`, or null when unknown. O(1). */
 export function queueOf(state: JobsState, id: string): string | null {
   return state.jobs.get(id)?.queue ?? null;

@@ -404,6 +404,14 @@ export class JobsState {
   readonly scheduleWakes: ScheduleRecord[] = [];
   /** The spec of every job submitted with the default settings. */
   readonly defaultSpec: JobSpec;
+  /**
+   * Not-finished jobs (scheduled, ready, leased) over all queues, and the payload bytes they hold:
+   * the backlog the leader's admission checks against `limits.maxBacklogJobs` and
+   * `limits.maxBacklogPayloadBytes`. Derived from the job records (transitions.ts keeps them), like
+   * the per-queue counts; not in snapshots or the digest.
+   */
+  backlogJobs = 0;
+  backlogPayloadBytes = 0;
   /** Due-pass counters of the batch being applied (reported by `tick`). */
   batchPromoted = 0;
   batchExpired = 0;

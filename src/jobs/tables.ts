@@ -200,6 +200,12 @@ export class IdempotencyTable<J extends TableJob> {
     return undefined;
   }
 
+  /** Whether `mapKey` is remembered and its window has not ended at `now`; unlike `live`, changes nothing. */
+  knows(mapKey: string, now: number): boolean {
+    const seen = this.map.get(mapKey);
+    return seen !== undefined && this.expiresAt(seen) > now;
+  }
+
   /** Remembers `job` (just submitted, with a key) under `mapKey` (its queue's prefix + its key). */
   add(mapKey: string, job: J): void {
     this.map.set(mapKey, job);

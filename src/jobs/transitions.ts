@@ -7,7 +7,7 @@ import { enterFinished, leaveFinished } from './finished.js';
 import { retentionFor, type TerminalState } from './options.js';
 import type { JobRecord, JobsState, QueueIndex, StateCounts } from './state.js';
 import type { AttemptRecord, Rejection } from './results.js';
-import type { AttemptOutcome, JobState } from './types.js';
+import { isTerminal, type AttemptOutcome, type JobState } from './types.js';
 
 /** Adds a new job (whose `state` and `runAt` are set) to the state and its indexes. */
 export function addJob(state: JobsState, job: JobRecord): void {
@@ -15,6 +15,7 @@ export function addJob(state: JobsState, job: JobRecord): void {
   state.order.push(job);
   const q = state.queue(job.queue);
   count(q.counts, job.state, 1);
+  if (!isTerminal(job.state)) backlog(state, job, 1);
   attach(state, job, q, false);
 }
 
@@ -23,9 +24,18 @@ function enter(state: JobsState, job: JobRecord, next: JobState): void {
   const q = state.queue(job.queue);
   count(q.counts, job.state, -1);
   count(q.counts, next, 1);
+  const wasOpen = !isTerminal(job.state);
+  if (wasOpen !== !isTerminal(next)) backlog(state, job, wasOpen ? -1 : 1);
   job.state = next;
   job.updatedAt = state.now;
   attach(state, job, q, true);
+}
+
+/** Counts `job` into (`sign` 1) or out of (-1) the backlog of not-finished jobs and their payload bytes. */
+function backlog(state: JobsState, job: JobRecord, sign: 1 | -1): void {
+  state.backlogJobs += sign;
+  // A packed payload's length is its byte count, as a one-byte string or as the array.
+  state.backlogPayloadBytes += sign * job.packedPayload.length;
 }
 
 /**
@@ -166,6 +176,7 @@ export function purge(state: JobsState, job: JobRecord): void {
   state.idempotency.release(job, q.keyPrefix);
   const c = q.counts;
   count(c, job.state, -1);
+  if (!isTerminal(job.state)) backlog(state, job, -1);
   if (c.scheduled === 0 && c.ready === 0 && c.leased === 0 && c.succeeded === 0 && c.dead === 0 && c.cancelled === 0) {
     state.queues.delete(job.queue);
   }

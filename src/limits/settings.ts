@@ -180,6 +180,28 @@ export const LIMITS = {
     config: 'limits.maxKeyLength', env: 'RAFTJOBS_MAX_KEY_LENGTH',
   },
 
+  // ------------------------------------------------------------------- resource guards (config)
+  maxBacklogJobs: {
+    kind: 'number', default: 0, min: 0, max: 1_000_000_000, unit: 'jobs',
+    doc: 'Most not-finished jobs (scheduled, ready, leased) the cluster holds: a submit that would pass it is refused with LIMIT_EXCEEDED (0: off). Off by default: every such job lives in the memory of every node (about 0.45 KB of heap plus its payload), so the right cap follows from the heap a node has.',
+    config: 'limits.maxBacklogJobs', env: 'RAFTJOBS_MAX_BACKLOG_JOBS',
+  },
+  maxBacklogPayloadBytes: {
+    kind: 'number', default: 0, min: 0, max: 1024 * 1024 * MiB, unit: 'bytes',
+    doc: 'Most payload bytes of not-finished jobs the cluster holds: a submit that would pass it is refused with LIMIT_EXCEEDED (0: off; off by default, as limits.maxBacklogJobs).',
+    config: 'limits.maxBacklogPayloadBytes', env: 'RAFTJOBS_MAX_BACKLOG_PAYLOAD_BYTES',
+  },
+  minFreeDiskBytes: {
+    kind: 'number', default: 1024 * MiB, min: 0, max: 1024 * 1024 * 1024 * MiB, unit: 'bytes',
+    doc: 'A leader whose data directory\'s file system has less free space refuses submits with LIMIT_EXCEEDED (0: off). A full disk stops a node; 1 GiB leaves room for the log, LevelDB compactions and a snapshot written beside the last one while workers drain the backlog.',
+    config: 'limits.minFreeDiskBytes', env: 'RAFTJOBS_MIN_FREE_DISK_BYTES',
+  },
+  diskCheckIntervalMs: {
+    kind: 'number', default: 1 * SECOND_MS, min: 100, max: 10 * MINUTE_MS, unit: 'ms',
+    doc: 'How often a node reads the free space of its data directory\'s file system (one statfs call) for limits.minFreeDiskBytes.',
+    config: 'server.diskCheckIntervalMs', env: 'RAFTJOBS_DISK_CHECK_INTERVAL_MS',
+  },
+
   // ------------------------------------------------------------------------ job defaults (config)
   idempotencyWindowMs: {
     kind: 'number', default: DAY_MS, min: 1, max: 365 * DAY_MS, unit: 'ms',

@@ -14,6 +14,10 @@ export { MAX_WORKER_CAPACITY, WorkerSession } from './worker-session.js';
 export type { Welcome, WorkerConnectionEvents, WorkerHello, WorkerInfo } from './worker-session.js';
 export type { HeartbeatAnswer, HeartbeatLease, WorkerAck, WorkerReport } from './worker-reports.js';
 export type { JobNodeOptions, WakeListener } from './job-node.js';
+export { GuardLimit, admission, bytesText, diskBelowFloor, standingRefusal } from './admission.js';
+export type { DiskReading, GuardLimits, Refusal } from './admission.js';
+export { ResourceGuards } from './resource-guards.js';
+export type { GuardStatus, ResourceGuardOptions, StatFs } from './resource-guards.js';
 export {
   ON_TIME_MS,
   SKIP_COUNT_SCAN,

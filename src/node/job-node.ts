@@ -1,16 +1,17 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { nextDueTime, snapshotSummary } from '../jobs/index.js';
-import type { Command, CommandResult, JobsOptions } from '../jobs/index.js';
+import type { Backlog, Command, CommandResult, JobsOptions } from '../jobs/index.js';
 import type { ClusterMembership, MembershipChange, NodeId, Role } from '../raft/index.js';
 import { reportFlow } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { StateQueries, type JobQueries } from './queries.js';
+import { ResourceGuards, type GuardStatus, type ResourceGuardOptions } from './resource-guards.js';
 import { ResultWaiters } from './result-waiters.js';
 import { ScheduleRunner } from './schedule-runner.js';
 import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
-import { systemClock, type JobFlowSink, type NodeClock, type NodeStatus, type StateBackup } from './types.js';
+import { systemClock, type JobFlowSink, type NodeClock, type NodeMetrics, type NodeStatus, type StateBackup } from './types.js';
 
 export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandResult>, 'app' | 'events'> {
   /**
@@ -32,6 +33,11 @@ export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandRes
    * for the sessions holding leases to say Hello.
    */
   readonly workerConnectionGraceMs: number;
+  /**
+   * Backlog caps and the free-disk floor (`limits.maxBacklogJobs`, `maxBacklogPayloadBytes`,
+   * `minFreeDiskBytes`), checked by {@link JobNode.propose} for new jobs. Absent: none.
+   */
+  readonly guards?: ResourceGuardOptions;
 }
 
 /** Fires when jobs may have become ready or leases changed, so worker streams can be served. */
@@ -59,6 +65,8 @@ export class JobNode {
   private readonly schedules: ScheduleRunner;
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
   private readonly membershipListeners = new Set<(membership: ClusterMembership) => void>();
+  private readonly guard: ResourceGuards;
+  private readonly metrics: NodeMetrics | undefined;
   private dueTimer: unknown = null;
   private dueAt = Infinity;
   private tickInFlight = false;
@@ -71,7 +79,19 @@ export class JobNode {
     this.log = o.logger.child({ component: 'jobs' });
     this.query = new StateQueries(() => app.state);
     this.results = new ResultWaiters(this.clock);
-    this.schedules = new ScheduleRunner({ isLeader: () => raft.isLeader(), query: this.query, time: () => raft.time(), propose: (cmd) => raft.propose(cmd) }, this.clock, this.log);
+    this.metrics = o.metrics;
+    this.guard = new ResourceGuards(
+      o.guards ?? { maxBacklogJobs: 0, maxBacklogPayloadBytes: 0, minFreeDiskBytes: 0, dataDir: null, diskCheckIntervalMs: 1000 },
+      this.query,
+      o.id,
+      this.clock,
+      o.logger.child({ component: 'guards' }),
+    );
+    this.schedules = new ScheduleRunner(
+      { isLeader: () => raft.isLeader(), query: this.query, time: () => raft.time(), propose: (cmd) => raft.propose(cmd), refusal: () => this.guard.refusal() },
+      this.clock,
+      this.log,
+    );
     this.workers = new Workers(
       { isLeader: () => raft.isLeader(), query: this.query, propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
       o.workerConnectionGraceMs,
@@ -110,13 +130,45 @@ export class JobNode {
       },
     });
     self = new JobNode(app, raft, o);
+    await self.guard.start();
     if (raft.isLeader()) self.roleChanged('leader', raft.leader(), o.leaseGraceMs);
     return self;
   }
 
-  /** Replicate one job command; resolves with its result once applied here. */
+  /**
+   * Replicate one job command; resolves with its result once applied here. A command that creates
+   * jobs (`submit`, `scheduleTrigger`) first passes the resource guards: past a backlog cap or
+   * below the disk floor it is rejected with LIMIT_EXCEEDED (`details.limit` names the guard) and
+   * never proposed. Duplicates of live idempotency keys add nothing, so a submit of only those
+   * always passes. Every other command (leases, outcomes, cancels, RetryDead) is never refused.
+   */
   propose(command: Command): Promise<CommandResult> {
-    return this.raft.propose(command);
+    const incoming = this.raft.isLeader() ? this.newJobs(command) : null;
+    if (incoming === null) return this.raft.propose(command);
+    const admitted = this.guard.admit(incoming);
+    if (typeof admitted !== 'function') {
+      this.metrics?.submitRefused?.(admitted.limit);
+      return Promise.reject(new RaftJobsError(ErrorCode.LimitExceeded, admitted.message, { limit: admitted.limit }));
+    }
+    const proposed = this.raft.propose(command);
+    // Counted until applied (or failed): concurrent submits see each other before they commit.
+    void proposed.then(admitted, admitted);
+    return proposed;
+  }
+
+  /** What a command that creates jobs adds to the backlog, or null for any other command. */
+  private newJobs(command: Command): Backlog | null {
+    if (command.type === 'submit') return this.query.backlogOf(command.jobs);
+    if (command.type === 'scheduleTrigger') {
+      const s = this.query.getSchedule(command.id);
+      return s === null ? null : { jobs: 1, payloadBytes: s.template.payload.length };
+    }
+    return null;
+  }
+
+  /** The resource guards' view: backlog and caps, the last disk check, and why submits would be refused. */
+  guards(): GuardStatus {
+    return this.guard.status();
   }
 
   /**
@@ -240,6 +292,7 @@ export class JobNode {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.guard.stop();
     this.clearDue();
     this.schedules.stop();
     this.workers.stop();

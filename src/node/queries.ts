@@ -4,6 +4,8 @@
  */
 import {
   attemptOutcome,
+  backlog,
+  backlogOf,
   getJob,
   getSchedule,
   hasReady,
@@ -14,6 +16,7 @@ import {
   queueOf,
   stats,
   type AttemptOutcome,
+  type Backlog,
   type JobState,
   type JobView,
   type JobsOptions,
@@ -33,6 +36,10 @@ export interface JobQueries {
   getJob(id: string): JobView | null;
   list(query?: ListJobsQuery): ListJobsPage;
   stats(): QueueStats[];
+  /** The not-finished jobs (scheduled, ready, leased) over all queues and their payload bytes. O(1). */
+  backlog(): Backlog;
+  /** What a submit of `jobs` would add to the backlog (jobs whose key is live in their queue add nothing). O(jobs). */
+  backlogOf(jobs: readonly { readonly queue: string; readonly payload: Uint8Array; readonly idempotencyKey?: string | undefined }[]): Backlog;
   /** True when any of `queues` has a ready job. O(queues). */
   hasReady(queues: readonly string[]): boolean;
   /** True when job `id` is leased under `token` now. O(1). */
@@ -71,6 +78,14 @@ export class StateQueries implements JobQueries {
 
   stats(): QueueStats[] {
     return stats(this.current());
+  }
+
+  backlog(): Backlog {
+    return backlog(this.current());
+  }
+
+  backlogOf(jobs: readonly { readonly queue: string; readonly payload: Uint8Array; readonly idempotencyKey?: string | undefined }[]): Backlog {
+    return backlogOf(this.current(), jobs);
   }
 
   hasReady(queues: readonly string[]): boolean {

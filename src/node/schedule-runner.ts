@@ -27,6 +27,11 @@ export interface ScheduleHost {
   /** The leader's replicated time now (what its next entry is stamped with), ms. */
   time(): number;
   propose(command: Command): Promise<CommandResult>;
+  /**
+   * Why new jobs are refused now (a backlog cap reached, the leader's disk below its floor), else
+   * null. While it says so, due schedules are held, not fired: their slots stay owed.
+   */
+  refusal?(): { readonly message: string } | null;
 }
 
 /** A schedule's next slot as computed for one version of its committed state. */
@@ -46,6 +51,13 @@ const MAX_WAIT_MS = 60 * 60_000;
  * asked again at once, in a loop that never yields to a timer.
  */
 export const RETRY_AFTER_FAILURE_MS = 100;
+/**
+ * While the resource guards refuse new jobs, a due schedule is looked at again after this long,
+ * ms. Its slots are not handled meanwhile: once there is room they fire as the schedule's catch-up
+ * policy says of slots missed while the cluster was down (and what the policy skips is counted),
+ * so a full backlog delays a schedule's jobs and never makes them beyond the cap.
+ */
+export const HOLD_WHILE_REFUSED_MS = 1000;
 
 export class ScheduleRunner {
   private readonly plans = new Map<string, Planned>();
@@ -56,6 +68,8 @@ export class ScheduleRunner {
   private timerAt = Infinity;
   private active = false;
   private dirty = true;
+  /** The refusal that holds the due schedules, as last logged; null while they fire. */
+  private heldBy: string | null = null;
 
   constructor(
     private readonly host: ScheduleHost,
@@ -73,6 +87,7 @@ export class ScheduleRunner {
   /** No longer leader (or stopping). */
   stop(): void {
     this.active = false;
+    this.heldBy = null;
     this.plans.clear();
     this.inFlight.clear();
     this.holds.clear();
@@ -100,13 +115,30 @@ export class ScheduleRunner {
       this.replan();
     }
     let earliest = Infinity;
+    let refused: string | null | undefined;
     for (const [id, plan] of this.plans) {
       if (plan.nextSlot === null || this.inFlight.has(id)) continue;
       const hold = this.holds.get(id) ?? -Infinity;
-      if (plan.nextSlot <= now && hold <= now) this.fire(id, now);
-      else earliest = Math.min(earliest, Math.max(plan.nextSlot, hold));
+      if (plan.nextSlot <= now && hold <= now) {
+        // Asked once per run, and only when something is due.
+        if (refused === undefined) refused = this.host.refusal?.()?.message ?? null;
+        if (refused === null) {
+          this.fire(id, now);
+          continue;
+        }
+        this.holds.set(id, now + HOLD_WHILE_REFUSED_MS);
+        earliest = Math.min(earliest, now + HOLD_WHILE_REFUSED_MS);
+      } else earliest = Math.min(earliest, Math.max(plan.nextSlot, hold));
     }
+    if (refused !== undefined) this.noteHeld(refused);
     this.arm(earliest, now);
+  }
+
+  /** Logs when due schedules start being held by the resource guards, and when they fire again. */
+  private noteHeld(refused: string | null): void {
+    if (refused !== null && this.heldBy === null) this.log.warn({ reason: refused }, 'schedule fires held: new jobs are refused; the slots stay owed');
+    if (refused === null && this.heldBy !== null) this.log.info('schedule fires resumed');
+    this.heldBy = refused;
   }
 
   private replan(): void {

@@ -102,6 +102,8 @@ export interface NodeMetrics {
   snapshot?(kind: 'taken' | 'installed', bytes: number): void;
   /** A worker reported how long its handler ran, for a completion or failure this leader accepted, ms. */
   handlerReported?(queue: string, outcome: 'completed' | 'failed', ms: number): void;
+  /** This leader refused a submit (or trigger) at a resource guard, named by its config path (`limits.maxBacklogJobs`). */
+  submitRefused?(limit: string): void;
 }
 
 /** A copy of the job state for a backup (`JobNode.backup`). */

@@ -21,6 +21,11 @@ export interface Readiness {
   readonly ready: boolean;
   /** Human-readable: "leader n2 in term 4", "no leader known (candidate, term 7)". */
   readonly reason: string;
+  /**
+   * More lines, each a state the node is in without being unready: "submits refused
+   * (limits.maxBacklogJobs): ...", "disk low (limits.minFreeDiskBytes): ...".
+   */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -303,7 +308,8 @@ async function handleOpen(o: HttpServerOptions, path: string, res: http.ServerRe
       return;
     case '/readyz': {
       const r = o.readiness();
-      sendText(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.reason}\n`);
+      const notes = (r.notes ?? []).map((n) => `${n}\n`).join('');
+      sendText(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.reason}\n${notes}`);
       return;
     }
     default:
@@ -369,6 +375,8 @@ function httpStatus(err: unknown): number {
         return 400;
       case ErrorCode.NotFound:
         return 404;
+      case ErrorCode.LimitExceeded:
+        return 429;
       case ErrorCode.Unauthenticated:
         return 401;
       case ErrorCode.PermissionDenied:

@@ -10,7 +10,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { JOB_STATES, type QueueStats } from '../jobs/index.js';
-import type { JobFlowEvent, JobFlowSink, NodeMetrics, NodeStatus, RetryCause } from '../node/index.js';
+import { GuardLimit, type GuardStatus, type JobFlowEvent, type JobFlowSink, type NodeMetrics, type NodeStatus, type RetryCause } from '../node/index.js';
 import type { PeerQueueStats } from '../transport/index.js';
 
 /** Raft roles, each a `role` label value of `raftjobs_raft_role`. */
@@ -26,6 +26,8 @@ export interface MetricsSource {
   workers?(): { readonly connected: number; readonly leasesHeld: number };
   /** The peer transport's queue depth and drops per peer (`Transport.peerStats`). */
   peers?(): readonly PeerQueueStats[];
+  /** The resource guards' view: backlog and caps, free disk and floor, the refusal standing now. */
+  guards?(): GuardStatus;
 }
 
 /** Running totals of one queue, for the dashboard's throughput chart. */
@@ -65,6 +67,7 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
   private readonly scheduleFires: Counter<'schedule' | 'trigger'>;
   private readonly scheduleSkips: Counter<'schedule'>;
   private readonly scheduleLag: Histogram<'queue'>;
+  private readonly submitsRefused: Counter<'limit'>;
 
   /**
    * @param o.nodeId, o.clusterId exported as `raftjobs_node_info` labels.
@@ -133,7 +136,46 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
       registers,
     });
 
+    this.submitsRefused = new Counter({
+      name: 'raftjobs_submits_refused_total',
+      help: 'Submits and schedule triggers this node refused as leader at a resource guard (limit: its config path).',
+      labelNames: ['limit'],
+      registers,
+    });
+    for (const limit of Object.values(GuardLimit)) this.submitsRefused.inc({ limit }, 0);
+
     const read = <T>(f: (s: MetricsSource) => T): T | undefined => (this.source === null ? undefined : f(this.source));
+    const guardGauge = (name: string, help: string, pick: (g: GuardStatus) => number | null): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          const g = read((s) => s.guards?.());
+          const value = g === undefined ? null : pick(g);
+          if (value !== null) this.set(value);
+        },
+      });
+    };
+    guardGauge('raftjobs_backlog_jobs', 'Not-finished jobs (scheduled, ready, leased) over all queues in this node\'s copy of the state.', (g) => g.backlog.jobs);
+    guardGauge('raftjobs_backlog_payload_bytes', 'Payload bytes of the not-finished jobs in this node\'s copy of the state.', (g) => g.backlog.payloadBytes);
+    guardGauge('raftjobs_backlog_max_jobs', 'limits.maxBacklogJobs: the backlog cap in jobs (0: off).', (g) => g.limits.maxBacklogJobs);
+    guardGauge('raftjobs_backlog_max_payload_bytes', 'limits.maxBacklogPayloadBytes: the backlog cap in payload bytes (0: off).', (g) => g.limits.maxBacklogPayloadBytes);
+    guardGauge('raftjobs_disk_free_bytes', 'Free bytes (for unprivileged users) of the file system of this node\'s data directory at its last check; absent when not known.', (g) => g.disk?.freeBytes ?? null);
+    guardGauge('raftjobs_disk_min_free_bytes', 'limits.minFreeDiskBytes: below it a leader refuses submits (0: off).', (g) => g.limits.minFreeDiskBytes);
+    new Gauge({
+      name: 'raftjobs_guard_refusing',
+      help: '1 for the resource guard that would refuse a submit now were this node the leader (its backlog, or its own disk), 0 for the others.',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        this.reset();
+        const g = read((s) => s.guards?.());
+        if (g === undefined) return;
+        for (const limit of Object.values(GuardLimit)) this.set({ limit }, g.refusal?.limit === limit ? 1 : 0);
+      },
+    });
     const statusGauge = (name: string, help: string, pick: (s: NodeStatus) => number): void => {
       new Gauge({
         name,
@@ -275,6 +317,10 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
   snapshot(kind: 'taken' | 'installed', bytes: number): void {
     this.snapshots.inc({ kind });
     this.snapshotBytes.set({ kind }, bytes);
+  }
+
+  submitRefused(limit: string): void {
+    this.submitsRefused.inc({ limit });
   }
 
   // ------------------------------------------------------------------ JobFlowSink

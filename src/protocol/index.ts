@@ -43,6 +43,8 @@ export const Meta = {
   LeaderAddress: 'x-leader-addr',
   Outcome: 'x-outcome',
   JobId: 'x-job-id',
+  /** The config path of the resource guard behind a LIMIT_EXCEEDED (`limits.maxBacklogJobs`). */
+  Limit: 'x-limit',
 } as const;
 
 /** Directory of the .proto files shipped with the package. */

@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
-import type { NodeStatus, WorkerRegistry } from '../node/index.js';
+import type { GuardStatus, NodeStatus, WorkerRegistry } from '../node/index.js';
 import { isMember, members, type ClusterMembership, type MembershipChange } from '../node/index.js';
 import { backupHandler, type BackupTarget } from './backup-service.js';
 import type { AddressBook } from './peer-directory.js';
@@ -14,6 +14,8 @@ export interface AdminTarget extends BackupTarget {
   status(opts?: { readonly digest?: boolean }): NodeStatus;
   /** The status with the state digest, computed without holding the node (see `RaftNode.statusWithDigest`). */
   statusWithDigest(): Promise<NodeStatus>;
+  /** The resource guards' view (backlog, caps, disk, why submits would be refused). */
+  guards(): GuardStatus;
   leader(): string | null;
   snapshotNow(): Promise<number>;
   transferLeadership(to: string): void;
@@ -41,11 +43,11 @@ export function addAdminService(
     Backup: backupHandler({ node: o.node, clusterId: o.clusterId, nodeId: o.node.status({ digest: false }).id, leaderAddress: () => leaderAddress(o), logger: o.logger }),
     Status: (call, cb) => {
       if (call.request.skipDigest) {
-        cb(null, statusToWire(o.node.status({ digest: false }), o.clusterId, o.address));
+        cb(null, statusToWire(o.node.status({ digest: false }), o.clusterId, o.address, o.node.guards()));
         return;
       }
       o.node.statusWithDigest().then(
-        (s) => cb(null, statusToWire(s, o.clusterId, o.address)),
+        (s) => cb(null, statusToWire(s, o.clusterId, o.address, o.node.guards())),
         (err: unknown) => cb(toServiceError(err, o.logger)),
       );
     },

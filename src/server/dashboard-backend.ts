@@ -2,11 +2,13 @@ import type { DialCredentials } from './node-tls.js';
 import {
   changeMembersOnLeader,
   Client,
+  guardsFromWire,
   JOB_STATES,
   membersFromLeader,
   NodeAdmin,
   transferLeadershipOnLeader,
   type ConnectedWorker,
+  type GuardsInfo,
   type JobView,
   type LeaderCallOptions,
   type MembersInfo,
@@ -16,6 +18,7 @@ import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
 import type { DashboardApi } from '../observability/index.js';
+import { guardsToWire } from './wire.js';
 
 /** Deadline of one Admin call to another node, ms. */
 const ADMIN_DEADLINE_MS = 1000;
@@ -55,6 +58,11 @@ interface NodeRow {
   matchIndex: number | null;
   /** It answers from another data directory than the cluster recorded: remove it and add it again. */
   refused: boolean;
+  /** Its data directory's free bytes at its last check (null: not known) and the floor (0: off). */
+  diskFreeBytes?: number | null;
+  minFreeDiskBytes?: number;
+  /** Its own disk is below the floor. */
+  diskLow?: boolean;
 }
 
 /**
@@ -123,9 +131,21 @@ export class DashboardBackend implements DashboardApi {
         pid: s.pid,
         lagEntries: leader === null ? null : s.id === leader.id ? 0 : peer ? Math.max(0, leader.lastLogIndex - peer.matchIndex) : null,
         replication: s.id === leader?.id ? 'leader' : (peer?.state ?? null),
+        diskFreeBytes: s.guards?.diskFreeBytes ?? null,
+        minFreeDiskBytes: s.guards?.minFreeDiskBytes ?? 0,
+        diskLow: s.guards?.diskLow ?? false,
       };
     });
     const self = this.o.node.status({ digest: false });
+    // Submits are the leader's to refuse: its backlog and its own disk. Without a leader, this node's view of the backlog.
+    const g = leader === null ? guardsFromWire(guardsToWire(this.o.node.guards())) : leader.guards;
+    const submits = g === null ? null : {
+      refused: g.refused,
+      backlogJobs: g.backlogJobs,
+      maxBacklogJobs: g.maxBacklogJobs,
+      backlogPayloadBytes: g.backlogPayloadBytes,
+      maxBacklogPayloadBytes: g.maxBacklogPayloadBytes,
+    };
     return {
       self: this.o.nodeId,
       clusterId: this.o.config.clusterId,
@@ -134,6 +154,7 @@ export class DashboardBackend implements DashboardApi {
       time: Date.now(),
       membershipKnown: membership !== null,
       nodes,
+      submits,
     };
   }
 
@@ -210,7 +231,7 @@ export class DashboardBackend implements DashboardApi {
   }
 
   private async statusOf(id: string): Promise<{ status: StatusView | null; error?: string }> {
-    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status({ digest: false })) };
+    if (id === this.o.nodeId) return { status: fromLocal(this.o.node.status({ digest: false }), guardsFromWire(guardsToWire(this.o.node.guards()))) };
     try {
       return { status: await this.admin(id).status({ timeoutMs: ADMIN_DEADLINE_MS }) };
     } catch (err) {
@@ -244,10 +265,12 @@ interface StatusView {
   pid: number;
   peers: readonly { id: string; matchIndex: number; state: string }[];
   contacts: readonly { id: string; agoMs: number }[];
+  guards: GuardsInfo | null;
 }
 
-function fromLocal(s: NodeStatus): StatusView {
+function fromLocal(s: NodeStatus, guards: GuardsInfo): StatusView {
   return {
+    guards,
     id: s.id,
     role: s.role,
     term: s.term,

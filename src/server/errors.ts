@@ -51,6 +51,7 @@ export function toServiceError(err: unknown, logger: Logger, renames?: Readonly<
     if (err.details.leaderId) md.set(Meta.LeaderId, err.details.leaderId);
     if (err.details.leaderAddress) md.set(Meta.LeaderAddress, err.details.leaderAddress);
     if (err.details.jobId) md.set(Meta.JobId, err.details.jobId);
+    if (err.details.limit) md.set(Meta.Limit, err.details.limit);
     if (err.code === ErrorCode.OutcomeUnknown) md.set(Meta.Outcome, 'unknown');
     const message = err.code === ErrorCode.InvalidArgument ? wireMessage(err.message, renames) : err.message;
     return Object.assign(new Error(message), { code: STATUS[err.code], details: message, metadata: md });

@@ -139,6 +139,13 @@ export async function startNode(
       snapshotBytes: r.snapshotBytes,
       leaseGraceMs: 2 * r.electionTimeoutMaxMs,
       workerConnectionGraceMs: config.server.workerConnectionGraceMs,
+      guards: {
+        maxBacklogJobs: config.limits.maxBacklogJobs,
+        maxBacklogPayloadBytes: config.limits.maxBacklogPayloadBytes,
+        minFreeDiskBytes: config.limits.minFreeDiskBytes,
+        dataDir: dir,
+        diskCheckIntervalMs: config.server.diskCheckIntervalMs,
+      },
       jobs: jobsOptions(config),
       onFatal,
       metrics: obs.metrics,

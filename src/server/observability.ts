@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import { isMember } from '../node/index.js';
+import { GuardLimit, isMember } from '../node/index.js';
 import { findNode, type Config, type Identity } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, WorkerRegistry } from '../node/index.js';
@@ -9,6 +9,22 @@ import type { Transport } from '../transport/index.js';
 import { NodeMetricsRegistry, startHttpServer, ThroughputHistory, type HttpAuth, type HttpTls, type Readiness, type RunningHttpServer } from '../observability/index.js';
 import { DashboardBackend } from './dashboard-backend.js';
 import type { DialCredentials } from './node-tls.js';
+
+/**
+ * What /readyz adds to a ready node's answer about the resource guards. They do not make a node
+ * unready: it still serves reads, leases and outcomes, and a follower forwards submits to the
+ * leader anyway, so a load balancer that took it out would only move the refusals elsewhere.
+ * A leader says why it refuses submits; a follower says so for a full backlog (the leader's state
+ * is the same) and for its own disk below the floor.
+ */
+function guardNotes(node: JobNode, nodeId: string): string[] {
+  const g = node.guards();
+  const notes: string[] = [];
+  const leading = node.leader() === nodeId;
+  if (g.refusal !== null && (leading || g.refusal.limit !== GuardLimit.FreeDisk)) notes.push(`submits refused (${g.refusal.limit}): ${g.refusal.message}`);
+  if (g.diskLow !== null && !leading) notes.push(`disk low (${g.diskLow.limit}): ${g.diskLow.message}`);
+  return notes;
+}
 
 /** Services reported by grpc.health.v1 besides the whole server (""). */
 const HEALTH_SERVICES = ['raftjobs.jobs.v1.Jobs', 'raftjobs.jobs.v1.Workers'] as const;
@@ -53,6 +69,7 @@ export class NodeObservability {
       status: () => node.status({ digest: false }),
       peers: () => transport.peerStats(),
       queueStats: () => node.query.stats(),
+      guards: () => node.guards(),
       workers: () => {
         const list = workers.list();
         return { connected: list.length, leasesHeld: list.reduce((n, w) => n + w.held.length, 0) };
@@ -89,7 +106,7 @@ export class NodeObservability {
       if (s.leaderId !== this.nodeId && s.lastLogIndex === 0 && s.snapshotIndex === 0) {
         return { ready: false, reason: `following leader ${s.leaderId} but holding no log yet: a node back from an empty data directory is refused until removed and added again (raftjobs members remove ${this.nodeId}, then start it with --join)` };
       }
-      return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}` };
+      return { ready: true, reason: s.leaderId === this.nodeId ? `leader in term ${s.term}` : `following leader ${s.leaderId} in term ${s.term}`, notes: guardNotes(node, this.nodeId) };
     };
     const dashboard = (token: string | null): DashboardBackend => {
       const key = token ?? '';

@@ -76,13 +76,13 @@ export function submitStreamHandler(ctx: ServiceContext, anticipate: (queues: re
     call.on('data', (req: wire.SubmitStreamRequest__Output) => {
       submitJobs(ctx, req.jobs, anticipate).then(
         (jobs) => {
-          if (streams.has(call)) call.write({ requestId: req.requestId, jobs, code: '', message: '' });
+          if (streams.has(call)) call.write({ requestId: req.requestId, jobs, code: '', message: '', limit: '' });
         },
         (err: unknown) => {
           if (!streams.has(call)) return;
           const e = err instanceof RaftJobsError ? err : new RaftJobsError(ErrorCode.Internal, 'internal error (see the node log)');
           if (!(err instanceof RaftJobsError)) ctx.logger.error({ err }, 'unexpected error in a submit stream');
-          call.write({ requestId: req.requestId, jobs: [], code: e.code, message: e.code === ErrorCode.InvalidArgument ? wireMessage(e.message) : e.message });
+          call.write({ requestId: req.requestId, jobs: [], code: e.code, message: e.code === ErrorCode.InvalidArgument ? wireMessage(e.message) : e.message, limit: e.details.limit ?? '' });
         },
       );
     });

@@ -1,5 +1,5 @@
 import type { AttemptRecord, Backoff, JobView, LeaseGrant, OverlapPolicy, ScheduleDefinition, ScheduleView, SubmitJob } from '../jobs/index.js';
-import type { NodeStatus } from '../node/index.js';
+import type { GuardStatus, NodeStatus } from '../node/index.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { PEER_PROTOCOL_VERSION } from '../transport/index.js';
 
@@ -171,8 +171,9 @@ export function grantToWire(g: LeaseGrant): wire.LeasedJob {
 }
 
 /** A node's status as the wire `NodeStatus` message. */
-export function statusToWire(s: NodeStatus, clusterId: string, address: string): wire.NodeStatus {
+export function statusToWire(s: NodeStatus, clusterId: string, address: string, guards: GuardStatus): wire.NodeStatus {
   return {
+    guards: guardsToWire(guards),
     id: s.id,
     clusterId,
     role: s.role,
@@ -191,6 +192,22 @@ export function statusToWire(s: NodeStatus, clusterId: string, address: string):
     version: PACKAGE_VERSION,
     protocolVersion: PROTOCOL_VERSION,
     peerProtocolVersion: PEER_PROTOCOL_VERSION,
+  };
+}
+
+/** The resource guards as `NodeStatus.guards` carries them (as decoded, so the dashboard reads its own node through `guardsFromWire` too). */
+export function guardsToWire(g: GuardStatus): wire.ResourceGuards__Output {
+  return {
+    backlogJobs: g.backlog.jobs,
+    backlogPayloadBytes: g.backlog.payloadBytes,
+    maxBacklogJobs: g.limits.maxBacklogJobs,
+    maxBacklogPayloadBytes: g.limits.maxBacklogPayloadBytes,
+    diskChecked: g.disk !== null,
+    diskFreeBytes: g.disk?.freeBytes ?? 0,
+    minFreeDiskBytes: g.limits.minFreeDiskBytes,
+    refusedLimit: g.refusal?.limit ?? '',
+    refusedReason: g.refusal?.message ?? '',
+    diskLow: g.diskLow !== null,
   };
 }
 

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     // The largest entry is not set by default: it is the append budget.
     expect(config.limits).toEqual({ ...CONFIG_DEFAULTS.limits, maxEntryBytes: CONFIG_DEFAULTS.raft.maxAppendBytes });
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
-    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000 });
+    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000, diskCheckIntervalMs: 1000 });
     expect(config.http).toEqual({ allowInsecureRemote: false, requireClientCertificate: false });
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.nodes[0]).toEqual({ id: 'n1', address: '127.0.0.1:7001' });
@@ -81,6 +81,17 @@ describe('loadConfig', () => {
       'nodes: 2 nodes tolerate no more failures than 1 (quorum 2); an odd count is recommended',
       'jobs.defaultLeaseTtlMs: 200 ms is shorter than the longest election timeout (1000 ms); leases will lapse across failovers',
     ]);
+  });
+
+  it('warns of backlog caps that a whole submit or a single job could never fit under', () => {
+    const raw = { ...baseConfig(), limits: { maxBatchSize: 100, maxBacklogJobs: 50, maxPayloadBytes: 4096, maxBacklogPayloadBytes: 1024 } };
+    const result = validateConfig(raw);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      'limits.maxBacklogJobs: 50 is below limits.maxBatchSize (100): a submit of more than 50 jobs is always refused',
+      'limits.maxBacklogPayloadBytes: 1024 is below limits.maxPayloadBytes (4096): a job with a payload over 1024 bytes is always refused',
+    ]);
+    expect(validateConfig({ ...baseConfig(), limits: { maxBacklogJobs: 1000, maxBacklogPayloadBytes: 1024 * 1024 } }).warnings).toEqual([]);
   });
 });
 
@@ -133,6 +144,9 @@ describe('environment overrides', () => {
     RAFTJOBS_MAX_BATCH_SIZE: ['50', (c) => c.limits.maxBatchSize, 50],
     RAFTJOBS_MAX_QUEUE_NAME_LENGTH: ['64', (c) => c.limits.maxQueueNameLength, 64],
     RAFTJOBS_MAX_KEY_LENGTH: ['100', (c) => c.limits.maxKeyLength, 100],
+    RAFTJOBS_MAX_BACKLOG_JOBS: ['100000', (c) => c.limits.maxBacklogJobs, 100000],
+    RAFTJOBS_MAX_BACKLOG_PAYLOAD_BYTES: ['1073741824', (c) => c.limits.maxBacklogPayloadBytes, 1073741824],
+    RAFTJOBS_MIN_FREE_DISK_BYTES: ['0', (c) => c.limits.minFreeDiskBytes, 0],
     RAFTJOBS_IDEMPOTENCY_WINDOW_MS: ['60000', (c) => c.jobs.idempotencyWindowMs, 60000],
     RAFTJOBS_DEFAULT_LEASE_TTL_MS: ['5000', (c) => c.jobs.defaultLeaseTtlMs, 5000],
     RAFTJOBS_DEFAULT_MAX_ATTEMPTS: ['7', (c) => c.jobs.defaultMaxAttempts, 7],
@@ -150,6 +164,7 @@ describe('environment overrides', () => {
     RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
     RAFTJOBS_AUTO_PROMOTE: ['false', (c) => c.membership.autoPromote, false],
     RAFTJOBS_FILE_WATCH_INTERVAL_MS: ['0', (c) => c.server.fileWatchIntervalMs, 0],
+    RAFTJOBS_DISK_CHECK_INTERVAL_MS: ['5000', (c) => c.server.diskCheckIntervalMs, 5000],
     RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: ['true', (c) => c.http.allowInsecureRemote, true],
     // On, it needs a tls section (a config problem without one).
     RAFTJOBS_HTTP_REQUIRE_CLIENT_CERTIFICATE: ['false', (c) => c.http.requireClientCertificate, false],

@@ -31,4 +31,5 @@ export {
   type WaitForLeaderOptions,
   type WaitOptions,
 } from '../../scripts/lib/index.js';
+export { rejectionOf } from './errors.js';
 export { fingerprint, tempDir } from './files.js';

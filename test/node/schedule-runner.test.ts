@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
 import { applyBatch, createState, type Command, type CommandResult, type ScheduleFireCommand } from '../../src/jobs/index.js';
 import { StateQueries } from '../../src/node/queries.js';
-import { RETRY_AFTER_FAILURE_MS, ScheduleRunner } from '../../src/node/schedule-runner.js';
+import { HOLD_WHILE_REFUSED_MS, RETRY_AFTER_FAILURE_MS, ScheduleRunner } from '../../src/node/schedule-runner.js';
 import { VirtualTime } from './virtual-clock.js';
 
 const EPOCH = 1_700_000_000_000;
@@ -29,6 +29,9 @@ function host(maxSlotsPerFire: number) {
   const h = {
     leading: true,
     refuse: false,
+    /** What the resource guards say (null: room for new jobs). */
+    guard: null as { message: string } | null,
+    refusal: () => h.guard,
     isLeader: () => h.leading,
     query: new StateQueries(() => state),
     time: () => clock.now(),
@@ -80,6 +83,25 @@ describe('the schedule runner', () => {
     await t.time.advance(1);
     expect(t.fires()).toHaveLength(2);
     expect(t.state.schedules.get('s')).toMatchObject({ fired: 1 });
+    t.runner.stop();
+  });
+
+  it('holds due schedules while the resource guards refuse new jobs, then fires every owed slot (catch-up all)', async () => {
+    const t = host(1000);
+    await t.h.propose(create('s'));
+    t.h.guard = { message: 'the cluster holds 10 not-finished jobs, at limits.maxBacklogJobs (10)' };
+    t.runner.start();
+    // Five slots come due (one a second) while new jobs are refused: nothing is proposed, nothing handled.
+    await t.time.advance(5_000);
+    expect(t.fires()).toEqual([]);
+    expect(t.state.schedules.get('s')).toMatchObject({ fired: 0, skipped: 0 });
+    // Room again: within one hold interval the five owed slots fire, and the one that came due
+    // meanwhile; none is skipped.
+    t.h.guard = null;
+    await t.time.advance(HOLD_WHILE_REFUSED_MS);
+    expect(t.state.schedules.get('s')).toMatchObject({ fired: 6, skipped: 0 });
+    const slots = t.fires().flatMap((c) => c.slots);
+    expect(slots.map((slot) => slot - (slots[0] ?? 0))).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
     t.runner.stop();
   });
 });

@@ -68,6 +68,10 @@ describe.skipIf(skip)('dashboard in a real browser against a running three-node 
     await waitText(page, `the leader ${leader.id} in the header`, (p) => p.locator('#leader').textContent(), (t) => t === leader.id);
     await waitText(page, 'three nodes in the cluster view', async (p) => String(await p.locator('#nodes tr[data-role]').count()), (t) => t === '3');
     expect(await page.locator(`#nodes tr[data-node="${leader.id}"] td`).nth(2).textContent()).toBe('leader');
+    // Every node's free disk (under the default floor's 1 GiB would show data-disk="low"); no refusal.
+    await waitText(page, 'the disk column', (p) => p.locator('#nodes td[data-disk="ok"]').count().then(String), (t) => t === '3');
+    expect(await page.locator('#submits-refused').isHidden()).toBe(true);
+    expect(await page.locator('#backlog').textContent()).toMatch(/^Backlog: \d+ not-finished jobs, \d+ B of payload\.$/);
     expect(await page.locator('#readonly-note').isHidden()).toBe(true);
 
     // Queue counts change as jobs are submitted.
@@ -186,6 +190,11 @@ describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
       expect(await Promise.all(buttons.map(async (b) => `${(await b.getAttribute('data-member')) ?? ''}:${(await b.getAttribute('data-action')) ?? ''}`))).toEqual([
         'n1:handover', 'n1:remove', 'n2:lead', 'n2:remove', 'n3:promote', 'n3:remove', 'n4:lead', 'n4:remove',
       ]);
+      // Why submits are refused, the backlog against its cap, and the node's free disk.
+      await waitText(page, 'why submits are refused', (p) => p.locator('#submits-refused').textContent(), (t) => t.startsWith('Submits refused'));
+      expect(await page.locator('#submits-refused').textContent()).toBe('Submits refused (limits.maxBacklogJobs): the cluster holds 3 not-finished jobs (scheduled, ready, leased), at limits.maxBacklogJobs (3)');
+      expect(await page.locator('#backlog').textContent()).toBe('Backlog: 3 not-finished jobs of at most 3, 12 B of payload.');
+      expect(await page.locator('#nodes tr[data-node="n1"] td[data-disk="ok"]').textContent()).toBe('5.0 GiB');
       expect(dialogs).toEqual([]);
     } finally {
       await browser.close();

@@ -33,7 +33,8 @@ export interface FakeCalls {
 
 const node = (id: string, role: string, member: string, more: Record<string, unknown> = {}): Record<string, unknown> => ({
   id, address: `127.0.0.1:${id.slice(1)}`, httpAddress: null, reachable: true, role, member, term: 3, leaderId: 'n1', commitIndex: 10, appliedIndex: 10,
-  lastLogIndex: 10, snapshotIndex: 0, pid: 1, matchIndex: 10, refused: false, lagEntries: 0, replication: role === 'leader' ? 'leader' : 'replicate', lastContactMs: null, ...more,
+  lastLogIndex: 10, snapshotIndex: 0, pid: 1, matchIndex: 10, refused: false, lagEntries: 0, replication: role === 'leader' ? 'leader' : 'replicate', lastContactMs: null,
+  diskFreeBytes: 5 * 1024 ** 3, minFreeDiskBytes: 1024 ** 3, diskLow: false, ...more,
 });
 
 /** The cluster the fake shows: n1 leads, n2 follows, n3 is a learner, n4 lost its disk and is refused. */
@@ -47,7 +48,23 @@ export const FAKE_NODES = [
 /** A DashboardApi with canned answers: four members, one queue, one dead job. */
 export function fakeDashboard(calls: FakeCalls): DashboardApi {
   return {
-    cluster: () => Promise.resolve({ self: 'n1', clusterId: 'fake', leaderId: 'n1', term: 3, time: now, membershipKnown: true, nodes: FAKE_NODES }),
+    cluster: () =>
+      Promise.resolve({
+        self: 'n1',
+        clusterId: 'fake',
+        leaderId: 'n1',
+        term: 3,
+        time: now,
+        membershipKnown: true,
+        nodes: FAKE_NODES,
+        submits: {
+          refused: { limit: 'limits.maxBacklogJobs', reason: 'the cluster holds 3 not-finished jobs (scheduled, ready, leased), at limits.maxBacklogJobs (3)' },
+          backlogJobs: 3,
+          maxBacklogJobs: 3,
+          backlogPayloadBytes: 12,
+          maxBacklogPayloadBytes: 0,
+        },
+      }),
     queues: () => Promise.resolve({ queues: [{ queue: 'mail', scheduled: 0, ready: 2, leased: 0, succeeded: 1, dead: 1, cancelled: 0 }], total: {} }),
     job: (id) => (id === DEAD_JOB.id ? Promise.resolve(DEAD_JOB) : Promise.reject(new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id }))),
     dead: () => Promise.resolve({ jobs: [DEAD_JOB], nextPageToken: null }),

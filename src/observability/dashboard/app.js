@@ -106,7 +106,7 @@ function renderCluster(c) {
       return el('tr', { 'data-node': n.id },
         el('td', { class: cls, text: n.id }), el('td', { text: n.address }),
         el('td', { class: 'unreachable', text: 'unreachable' }), member, el('td', { colspan: 5, class: 'muted', text: n.error ?? '' }),
-        match, el('td', { text: '–' }), el('td', { text: '–' }), el('td', { text: ago(n.lastContactMs) }), actions);
+        match, el('td', { text: '–' }), el('td', { text: '–' }), el('td', { text: '–' }), el('td', { text: ago(n.lastContactMs) }), actions);
     }
     return el('tr', { 'data-node': n.id, 'data-role': n.role },
       el('td', { class: cls, text: n.id }),
@@ -121,10 +121,32 @@ function renderCluster(c) {
       match,
       el('td', { class: 'num', text: n.lagEntries ?? '–' }),
       el('td', { text: n.replication ?? '–' }),
+      el('td', { class: n.diskLow ? 'num bad-text' : 'num', 'data-disk': n.diskLow ? 'low' : 'ok', title: n.minFreeDiskBytes ? `floor ${bytes(n.minFreeDiskBytes)}` : 'no floor', text: n.diskFreeBytes === null || n.diskFreeBytes === undefined ? '–' : bytes(n.diskFreeBytes) }),
       el('td', { text: ago(n.lastContactMs) }),
       actions);
   });
   $('nodes').replaceChildren(...rows);
+  renderSubmits(c.submits);
+}
+
+/** Why the leader refuses submits (a backlog cap, its disk below the floor), and the backlog against its caps. */
+function renderSubmits(s) {
+  const note = $('submits-refused');
+  note.hidden = !s?.refused;
+  note.textContent = s?.refused ? `Submits refused (${s.refused.limit}): ${s.refused.reason}` : '';
+  if (!s) {
+    $('backlog').textContent = '';
+    return;
+  }
+  const jobs = `${s.backlogJobs} not-finished jobs${s.maxBacklogJobs ? ` of at most ${s.maxBacklogJobs}` : ''}`;
+  const payload = `${bytes(s.backlogPayloadBytes)} of payload${s.maxBacklogPayloadBytes ? ` of at most ${bytes(s.maxBacklogPayloadBytes)}` : ''}`;
+  $('backlog').textContent = `Backlog: ${jobs}, ${payload}.`;
+}
+
+function bytes(n) {
+  const units = [[1024 ** 4, 'TiB'], [1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+  for (const [size, name] of units) if (n >= size) return `${(n / size).toFixed(1)} ${name}`;
+  return `${n} B`;
 }
 
 /** Promote (a learner), Make leader (a voter) or Hand over (the leader), and Remove (any member). */

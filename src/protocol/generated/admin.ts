@@ -15,6 +15,7 @@ import type { MembersResponse as _raftjobs_admin_v1_MembersResponse, MembersResp
 import type { NodeStatus as _raftjobs_admin_v1_NodeStatus, NodeStatus__Output as _raftjobs_admin_v1_NodeStatus__Output } from './raftjobs/admin/v1/NodeStatus.js';
 import type { PeerContact as _raftjobs_admin_v1_PeerContact, PeerContact__Output as _raftjobs_admin_v1_PeerContact__Output } from './raftjobs/admin/v1/PeerContact.js';
 import type { PeerProgress as _raftjobs_admin_v1_PeerProgress, PeerProgress__Output as _raftjobs_admin_v1_PeerProgress__Output } from './raftjobs/admin/v1/PeerProgress.js';
+import type { ResourceGuards as _raftjobs_admin_v1_ResourceGuards, ResourceGuards__Output as _raftjobs_admin_v1_ResourceGuards__Output } from './raftjobs/admin/v1/ResourceGuards.js';
 import type { SnapshotRequest as _raftjobs_admin_v1_SnapshotRequest, SnapshotRequest__Output as _raftjobs_admin_v1_SnapshotRequest__Output } from './raftjobs/admin/v1/SnapshotRequest.js';
 import type { SnapshotResponse as _raftjobs_admin_v1_SnapshotResponse, SnapshotResponse__Output as _raftjobs_admin_v1_SnapshotResponse__Output } from './raftjobs/admin/v1/SnapshotResponse.js';
 import type { StatusRequest as _raftjobs_admin_v1_StatusRequest, StatusRequest__Output as _raftjobs_admin_v1_StatusRequest__Output } from './raftjobs/admin/v1/StatusRequest.js';
@@ -46,6 +47,7 @@ export interface ProtoGrpcType {
         NodeStatus: MessageTypeDefinition<_raftjobs_admin_v1_NodeStatus, _raftjobs_admin_v1_NodeStatus__Output>
         PeerContact: MessageTypeDefinition<_raftjobs_admin_v1_PeerContact, _raftjobs_admin_v1_PeerContact__Output>
         PeerProgress: MessageTypeDefinition<_raftjobs_admin_v1_PeerProgress, _raftjobs_admin_v1_PeerProgress__Output>
+        ResourceGuards: MessageTypeDefinition<_raftjobs_admin_v1_ResourceGuards, _raftjobs_admin_v1_ResourceGuards__Output>
         SnapshotRequest: MessageTypeDefinition<_raftjobs_admin_v1_SnapshotRequest, _raftjobs_admin_v1_SnapshotRequest__Output>
         SnapshotResponse: MessageTypeDefinition<_raftjobs_admin_v1_SnapshotResponse, _raftjobs_admin_v1_SnapshotResponse__Output>
         StatusRequest: MessageTypeDefinition<_raftjobs_admin_v1_StatusRequest, _raftjobs_admin_v1_StatusRequest__Output>

@@ -68,6 +68,7 @@ export type { MembersResponse, MembersResponse__Output } from './raftjobs/admin/
 export type { NodeStatus, NodeStatus__Output } from './raftjobs/admin/v1/NodeStatus.js';
 export type { PeerContact, PeerContact__Output } from './raftjobs/admin/v1/PeerContact.js';
 export type { PeerProgress, PeerProgress__Output } from './raftjobs/admin/v1/PeerProgress.js';
+export type { ResourceGuards, ResourceGuards__Output } from './raftjobs/admin/v1/ResourceGuards.js';
 export type { SnapshotRequest, SnapshotRequest__Output } from './raftjobs/admin/v1/SnapshotRequest.js';
 export type { SnapshotResponse, SnapshotResponse__Output } from './raftjobs/admin/v1/SnapshotResponse.js';
 export type { StatusRequest, StatusRequest__Output } from './raftjobs/admin/v1/StatusRequest.js';

@@ -2,6 +2,7 @@
 
 import type { PeerProgress as _raftjobs_admin_v1_PeerProgress, PeerProgress__Output as _raftjobs_admin_v1_PeerProgress__Output } from '../../../raftjobs/admin/v1/PeerProgress.js';
 import type { PeerContact as _raftjobs_admin_v1_PeerContact, PeerContact__Output as _raftjobs_admin_v1_PeerContact__Output } from '../../../raftjobs/admin/v1/PeerContact.js';
+import type { ResourceGuards as _raftjobs_admin_v1_ResourceGuards, ResourceGuards__Output as _raftjobs_admin_v1_ResourceGuards__Output } from '../../../raftjobs/admin/v1/ResourceGuards.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface NodeStatus {
@@ -49,6 +50,10 @@ export interface NodeStatus {
    * a release that speaks both).
    */
   'peerProtocolVersion'?: (number);
+  /**
+   * The resource guards as this node sees them (jobs.proto, "Resource guards").
+   */
+  'guards'?: (_raftjobs_admin_v1_ResourceGuards | null);
 }
 
 export interface NodeStatus__Output {
@@ -96,4 +101,8 @@ export interface NodeStatus__Output {
    * a release that speaks both).
    */
   'peerProtocolVersion': (number);
+  /**
+   * The resource guards as this node sees them (jobs.proto, "Resource guards").
+   */
+  'guards': (_raftjobs_admin_v1_ResourceGuards__Output | null);
 }

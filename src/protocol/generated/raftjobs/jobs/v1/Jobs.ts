@@ -106,7 +106,8 @@ export interface JobsClient extends grpc.Client {
    * whose idempotency key was seen in its queue within the idempotency window is not created
    * again: its answer is the original job's id with duplicate=true (J7).
    * INVALID_ARGUMENT (any job invalid, or the whole too large for one log entry: nothing is
-   * submitted); OUTCOME_UNKNOWN (resend: with idempotency keys nothing is duplicated).
+   * submitted); LIMIT_EXCEEDED (a resource guard: nothing is submitted; see "Resource guards");
+   * OUTCOME_UNKNOWN (resend: with idempotency keys nothing is duplicated).
    */
   Submit(argument: _raftjobs_jobs_v1_SubmitRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_SubmitResponse__Output>): grpc.ClientUnaryCall;
   Submit(argument: _raftjobs_jobs_v1_SubmitRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_jobs_v1_SubmitResponse__Output>): grpc.ClientUnaryCall;
@@ -118,7 +119,8 @@ export interface JobsClient extends grpc.Client {
    * whose idempotency key was seen in its queue within the idempotency window is not created
    * again: its answer is the original job's id with duplicate=true (J7).
    * INVALID_ARGUMENT (any job invalid, or the whole too large for one log entry: nothing is
-   * submitted); OUTCOME_UNKNOWN (resend: with idempotency keys nothing is duplicated).
+   * submitted); LIMIT_EXCEEDED (a resource guard: nothing is submitted; see "Resource guards");
+   * OUTCOME_UNKNOWN (resend: with idempotency keys nothing is duplicated).
    */
   submit(argument: _raftjobs_jobs_v1_SubmitRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_SubmitResponse__Output>): grpc.ClientUnaryCall;
   submit(argument: _raftjobs_jobs_v1_SubmitRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_jobs_v1_SubmitResponse__Output>): grpc.ClientUnaryCall;
@@ -128,7 +130,7 @@ export interface JobsClient extends grpc.Client {
   /**
    * Many Submits on one long-lived stream to the leader, answered by request_id in any order
    * (each request is one atomic Submit). A refused request is answered with `code` and `message`
-   * (as Submit's `x-error-code` and details) and the stream goes on. The stream ends with a
+   * (as Submit's `x-error-code` and details; `limit` as its `x-limit`) and the stream goes on. The stream ends with a
    * status only: at once with NOT_LEADER or NO_LEADER on a node that does not lead (with
    * `x-leader-addr` when a leader is known); NOT_LEADER when the leader steps down, after which
    * the requests it has not answered have an unknown outcome (resend them to the new leader:
@@ -141,7 +143,7 @@ export interface JobsClient extends grpc.Client {
   /**
    * Many Submits on one long-lived stream to the leader, answered by request_id in any order
    * (each request is one atomic Submit). A refused request is answered with `code` and `message`
-   * (as Submit's `x-error-code` and details) and the stream goes on. The stream ends with a
+   * (as Submit's `x-error-code` and details; `limit` as its `x-limit`) and the stream goes on. The stream ends with a
    * status only: at once with NOT_LEADER or NO_LEADER on a node that does not lead (with
    * `x-leader-addr` when a leader is known); NOT_LEADER when the leader steps down, after which
    * the requests it has not answered have an unknown outcome (resend them to the new leader:
@@ -209,14 +211,15 @@ export interface JobsHandlers extends grpc.UntypedServiceImplementation {
    * whose idempotency key was seen in its queue within the idempotency window is not created
    * again: its answer is the original job's id with duplicate=true (J7).
    * INVALID_ARGUMENT (any job invalid, or the whole too large for one log entry: nothing is
-   * submitted); OUTCOME_UNKNOWN (resend: with idempotency keys nothing is duplicated).
+   * submitted); LIMIT_EXCEEDED (a resource guard: nothing is submitted; see "Resource guards");
+   * OUTCOME_UNKNOWN (resend: with idempotency keys nothing is duplicated).
    */
   Submit: grpc.handleUnaryCall<_raftjobs_jobs_v1_SubmitRequest__Output, _raftjobs_jobs_v1_SubmitResponse>;
   
   /**
    * Many Submits on one long-lived stream to the leader, answered by request_id in any order
    * (each request is one atomic Submit). A refused request is answered with `code` and `message`
-   * (as Submit's `x-error-code` and details) and the stream goes on. The stream ends with a
+   * (as Submit's `x-error-code` and details; `limit` as its `x-limit`) and the stream goes on. The stream ends with a
    * status only: at once with NOT_LEADER or NO_LEADER on a node that does not lead (with
    * `x-leader-addr` when a leader is known); NOT_LEADER when the leader steps down, after which
    * the requests it has not answered have an unknown outcome (resend them to the new leader:

@@ -167,7 +167,7 @@ export interface SchedulesClient extends grpc.Client {
    * Creates one job of the template now (paused or not, outside the overlap policy), counted in
    * Schedule.triggered; it does not change the slots handled or the last job. Its slot is the
    * trigger's time, its key `schedule:<id>:manual:<ms>` (two triggers in one ms make one job,
-   * duplicate=true). NOT_FOUND.
+   * duplicate=true). NOT_FOUND; LIMIT_EXCEEDED while a resource guard refuses new jobs.
    */
   Trigger(argument: _raftjobs_jobs_v1_ScheduleIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_TriggerScheduleResponse__Output>): grpc.ClientUnaryCall;
   Trigger(argument: _raftjobs_jobs_v1_ScheduleIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_jobs_v1_TriggerScheduleResponse__Output>): grpc.ClientUnaryCall;
@@ -177,7 +177,7 @@ export interface SchedulesClient extends grpc.Client {
    * Creates one job of the template now (paused or not, outside the overlap policy), counted in
    * Schedule.triggered; it does not change the slots handled or the last job. Its slot is the
    * trigger's time, its key `schedule:<id>:manual:<ms>` (two triggers in one ms make one job,
-   * duplicate=true). NOT_FOUND.
+   * duplicate=true). NOT_FOUND; LIMIT_EXCEEDED while a resource guard refuses new jobs.
    */
   trigger(argument: _raftjobs_jobs_v1_ScheduleIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_TriggerScheduleResponse__Output>): grpc.ClientUnaryCall;
   trigger(argument: _raftjobs_jobs_v1_ScheduleIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_jobs_v1_TriggerScheduleResponse__Output>): grpc.ClientUnaryCall;
@@ -293,7 +293,7 @@ export interface SchedulesHandlers extends grpc.UntypedServiceImplementation {
    * Creates one job of the template now (paused or not, outside the overlap policy), counted in
    * Schedule.triggered; it does not change the slots handled or the last job. Its slot is the
    * trigger's time, its key `schedule:<id>:manual:<ms>` (two triggers in one ms make one job,
-   * duplicate=true). NOT_FOUND.
+   * duplicate=true). NOT_FOUND; LIMIT_EXCEEDED while a resource guard refuses new jobs.
    */
   Trigger: grpc.handleUnaryCall<_raftjobs_jobs_v1_ScheduleIdRequest__Output, _raftjobs_jobs_v1_TriggerScheduleResponse>;
   

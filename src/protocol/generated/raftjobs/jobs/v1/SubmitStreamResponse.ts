@@ -11,10 +11,14 @@ export interface SubmitStreamResponse {
   'jobs'?: (_raftjobs_jobs_v1_SubmittedJob)[];
   /**
    * Empty on success; else the error code the unary Submit would carry in `x-error-code`
-   * (INVALID_ARGUMENT: nothing was submitted; NOT_LEADER, OUTCOME_UNKNOWN: resend).
+   * (INVALID_ARGUMENT, LIMIT_EXCEEDED: nothing was submitted; NOT_LEADER, OUTCOME_UNKNOWN: resend).
    */
   'code'?: (string);
   'message'?: (string);
+  /**
+   * With LIMIT_EXCEEDED from a resource guard: its config path, as Submit's `x-limit`.
+   */
+  'limit'?: (string);
 }
 
 export interface SubmitStreamResponse__Output {
@@ -25,8 +29,12 @@ export interface SubmitStreamResponse__Output {
   'jobs': (_raftjobs_jobs_v1_SubmittedJob__Output)[];
   /**
    * Empty on success; else the error code the unary Submit would carry in `x-error-code`
-   * (INVALID_ARGUMENT: nothing was submitted; NOT_LEADER, OUTCOME_UNKNOWN: resend).
+   * (INVALID_ARGUMENT, LIMIT_EXCEEDED: nothing was submitted; NOT_LEADER, OUTCOME_UNKNOWN: resend).
    */
   'code': (string);
   'message': (string);
+  /**
+   * With LIMIT_EXCEEDED from a resource guard: its config path, as Submit's `x-limit`.
+   */
+  'limit': (string);
 }
