@@ -112,7 +112,9 @@ describe('runCluster', () => {
     await vi.waitFor(() => expect(text()).toContain('all 2 node(s) ready'), { timeout: 15_000 });
     expect(calls.map((c) => c.args.at(-1))).toEqual(['n1', 'n3']);
     expect(calls[0]?.env?.['RAFTJOBS_DATA_DIR']).toBe(join(dir, 'elsewhere'));
-    expect(readFileSync(join(dir, 'elsewhere', 'n3.log'), 'utf8')).toContain('node ready');
+    // The launcher appends a node's output to its log file through a stream: the line it read
+    // "ready" from reaches the file a moment later.
+    await vi.waitFor(() => expect(readFileSync(join(dir, 'elsewhere', 'n3.log'), 'utf8')).toContain('node ready'), { timeout: 5_000 });
 
     stop.abort();
     await expect(run).resolves.toBe(0);
