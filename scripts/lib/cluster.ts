@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import { initCa, issueCertificate } from '../../src/cli/certs.js';
-import { clientCredentials, type ClientTls } from '../../src/client/index.js';
+import { clientCredentials, NodeAdmin, type ClientTls } from '../../src/client/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchStatus, type StatusRow } from '../../src/cli/status-command.js';
@@ -388,11 +388,11 @@ export class Cluster {
    * Waits until some node leads in a term of at least `minTerm` that no other asked node has
    * moved past, and returns its status. Fails at once if two nodes lead in the same term.
    */
-  waitForLeader(o: WaitForLeaderOptions = {}): Promise<StatusRow> {
+  async waitForLeader(o: WaitForLeaderOptions = {}): Promise<StatusRow> {
     const exclude = new Set(o.exclude ?? []);
     const minTerm = o.minTerm ?? 0;
     const ids = (): string[] => this.liveIds().filter((id) => !exclude.has(id));
-    return this.waitFor(
+    const leader = await this.waitFor(
       `a leader in term >= ${minTerm}${exclude.size > 0 ? ` other than ${[...exclude].join(', ')}` : ''}`,
       (rows) => {
         assertOneLeaderPerTerm(rows);
@@ -401,6 +401,39 @@ export class Cluster {
       },
       { ...o, ids },
     );
+    await this.waitForBindings(leader, o);
+    return leader;
+  }
+
+  /**
+   * A new cluster's leader records each member's data-directory incarnation in the membership, one
+   * config entry each, in its first heartbeats: waits (within the wait's deadline) until every
+   * running member's is recorded and committed, so a test that compares log indexes around a call
+   * sees only what the call did. Returns at once on a cluster past that, or whose leader does not
+   * answer Members (a token without the read role).
+   */
+  private async waitForBindings(leader: StatusRow, o: WaitOptions): Promise<void> {
+    const admin = new NodeAdmin(leader.address, { credentials: this.#credentials, token: this.#o.token });
+    // Once every binding is in the leader's log: the index its log had then, to see committed.
+    let target: number | null = null;
+    try {
+      await poll(
+        async () => {
+          if (target === null) {
+            const info = await admin.members({ timeoutMs: this.#o.statusTimeoutMs ?? 1000 }).catch(() => null);
+            if (info === null || info.leaderId !== leader.id) return true;
+            const unbound = info.members.filter((m) => m.incarnation === null && this.#nodes.some((n) => n.id === m.id) && this.isRunning(m.id));
+            if (unbound.length > 0) return undefined;
+            target = (await this.status(leader.id, { digest: false })).lastLogIndex ?? 0;
+          }
+          const s = await this.status(leader.id, { digest: false });
+          return s.role !== 'leader' || (s.commitIndex ?? 0) >= target ? true : undefined;
+        },
+        { description: 'the leader to record every running member\'s incarnation', timeoutMs: o.timeoutMs ?? this.#o.waitTimeoutMs ?? 20_000, intervalMs: o.intervalMs ?? 50 },
+      );
+    } finally {
+      admin.close();
+    }
   }
 
   /**
