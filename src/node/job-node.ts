@@ -143,7 +143,11 @@ export class JobNode {
    * always passes. Every other command (leases, outcomes, cancels, RetryDead) is never refused.
    */
   propose(command: Command): Promise<CommandResult> {
-    const incoming = this.raft.isLeader() ? this.newJobs(command) : null;
+    if (!this.raft.isLeader() || (command.type !== 'submit' && command.type !== 'scheduleTrigger')) return this.raft.propose(command);
+    // With both backlog caps off and the disk above its floor, every submit is admitted: nothing to
+    // count per job (the state machine looks a submit's idempotency keys up once) or to release.
+    if (!this.guard.mustCount()) return this.raft.propose(command);
+    const incoming = this.newJobs(command);
     if (incoming === null) return this.raft.propose(command);
     const admitted = this.guard.admit(incoming);
     if (typeof admitted !== 'function') {

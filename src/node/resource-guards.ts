@@ -84,6 +84,15 @@ export class ResourceGuards {
    * Admit a submit adding `incoming` (see `JobQueries.backlogOf`): a refusal, or the function that
    * releases its reservation, to be called once its proposal has been applied or has failed.
    */
+  /**
+   * A submit must have its new jobs counted (`backlogOf`) to be admitted: a backlog cap is on, or
+   * this node's disk is below the floor (where jobs that already exist still pass). Otherwise every
+   * submit is admitted as it is.
+   */
+  mustCount(): boolean {
+    return this.limits.maxBacklogJobs > 0 || this.limits.maxBacklogPayloadBytes > 0 || diskBelowFloor(this.limits, this.disk, this.nodeId) !== null;
+  }
+
   admit(incoming: Backlog): Refusal | (() => void) {
     const refused = admission(this.limits, plus(this.query.backlog(), this.pending), incoming, this.disk, this.nodeId);
     if (refused !== null) return refused;
