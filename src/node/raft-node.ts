@@ -258,24 +258,23 @@ export class RaftNode<C, R> {
    * known (the command may or may not commit).
    */
   propose(command: C): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
+    return this.leaderRequest<R>((waiter) => this.commands.push({ command, waiter }));
+  }
+
+  /** Queues a request only a running leader takes (`queue` keeps its waiter) and wakes the loop; rejects at once elsewhere. */
+  private leaderRequest<T>(queue: (waiter: Waiter<T>) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const err = this.unavailable();
       if (err) return reject(err);
       if (this.role !== 'leader') return reject(this.notLeader());
-      this.commands.push({ command, waiter: { resolve, reject } });
+      queue({ resolve, reject });
       this.kick();
     });
   }
 
   /** Resolve once this node's state reflects every write committed before the call (ReadIndex). */
   readBarrier(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const err = this.unavailable();
-      if (err) return reject(err);
-      if (this.role !== 'leader') return reject(this.notLeader());
-      this.readRequests.push({ resolve, reject });
-      this.kick();
-    });
+    return this.leaderRequest<void>((waiter) => this.readRequests.push(waiter));
   }
 
   /** Ask the core to hand leadership to `to`. */
@@ -291,13 +290,7 @@ export class RaftNode<C, R> {
    * removing the last voter), and OUTCOME_UNKNOWN when leadership is lost before it commits.
    */
   changeMembership(change: MembershipChange): Promise<ClusterMembership> {
-    return new Promise<ClusterMembership>((resolve, reject) => {
-      const err = this.unavailable();
-      if (err) return reject(err);
-      if (this.role !== 'leader') return reject(this.notLeader());
-      this.changeRequests.push({ change, waiter: { resolve, reject } });
-      this.kick();
-    });
+    return this.leaderRequest<ClusterMembership>((waiter) => this.changeRequests.push({ change, waiter }));
   }
 
   /** The membership in force on this node: the latest in its log, committed or not. */
