@@ -1,0 +1,128 @@
+/**
+ * Flow control, uniqueness and bulk actions: the data types of the commands and job settings they
+ * add (docs/design.md "Flow control"). Plain data, like types.ts; the reducers that apply them
+ * live in flow.ts (pause, limits, rates, fairness), reduce-submit.ts (uniqueness) and
+ * reduce-bulk.ts (bulk actions).
+ *
+ * Times are absolute milliseconds on the leader's clock (`Batch.time`); durations end in `Ms`.
+ */
+import type { JobState } from './types.js';
+
+/**
+ * A token bucket: at most `limit` leases per `periodMs`, with up to `burst` taken at once after a
+ * quiet spell. In any window of `periodMs` a bucket grants at most `limit + burst` leases. Kept on
+ * the replicated clock, so a new leader neither refills nor empties it.
+ */
+export interface RateLimit {
+  /** 1..1,000,000. */
+  readonly limit: number;
+  /** 1 ms..24 h. */
+  readonly periodMs: number;
+  /** 1..1,000,000; default `limit`. */
+  readonly burst?: number;
+}
+
+/** Flow-control settings of one queue, as stored (every field resolved; null: no limit). */
+export interface QueuePolicy {
+  /** No new leases while set; leased jobs finish, submits are accepted. */
+  readonly paused: boolean;
+  /** At most this many leased jobs of the queue at once, across all workers. */
+  readonly concurrency: number | null;
+  /** Default limit of leased jobs per group key. */
+  readonly groupConcurrency: number | null;
+  /** Per-key overrides of `groupConcurrency`, key → limit (≥ 1). */
+  readonly groupConcurrencyOverrides: Readonly<Record<string, number>>;
+  /** The queue's own bucket. */
+  readonly rate: RateLimit | null;
+  /** Every group key's own bucket (each key has one). */
+  readonly groupRate: RateLimit | null;
+}
+
+/**
+ * Changes a queue's policy: fields present replace the stored ones (null clears a limit); absent
+ * ones are kept. `groupConcurrencyOverrides` replaces the map when present; a value of null in it
+ * removes that key's override. A queue that has no jobs may have a policy (set before its first
+ * submit). A policy with nothing set (not paused, no limits) is removed.
+ */
+export interface QueueSetCommand {
+  readonly type: 'queueSet';
+  readonly queue: string;
+  readonly paused?: boolean;
+  readonly concurrency?: number | null;
+  readonly groupConcurrency?: number | null;
+  readonly groupConcurrencyOverrides?: Readonly<Record<string, number | null>>;
+  readonly rate?: RateLimit | null;
+  readonly groupRate?: RateLimit | null;
+}
+
+/**
+ * A worker's report that the remote side rate limited it (carried by `FailCommand.throttle`): the
+ * attempt does not count, the job goes back to ready in its place, and its group key (`key`) or
+ * its whole queue (`queue`) gets no lease for `retryAfterMs`. A job with no group key and scope
+ * `key` waits alone (scheduled at now + retryAfterMs).
+ */
+export interface Throttle {
+  readonly scope: 'key' | 'queue';
+  /** 1 ms..24 h. */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * Uniqueness beside the idempotency key (a submit option), per queue and key:
+ * - `active`: while a job submitted with this key is not terminal, a second submit with the same
+ *   key returns it (a duplicate, as with an idempotency key) and creates nothing;
+ * - `debounce`: while the job submitted with this key is still pending (scheduled or ready, never
+ *   leased since) and less than `windowMs` has passed since it was submitted or last replaced, a
+ *   second submit replaces its payload, priority and run-at (from the new submit's delay or
+ *   run-at) and returns it; otherwise a new job is created and the key names it.
+ */
+export type UniqueOption =
+  | { readonly key: string; readonly mode: 'active' }
+  | {
+      readonly key: string;
+      readonly mode: 'debounce';
+      /** 1 ms..7 days; default the submit's delay (at least 1 ms). */
+      readonly windowMs?: number;
+    };
+
+/** Which jobs a bulk action touches: every condition given must hold. */
+export interface BulkFilter {
+  /** Only jobs of this queue. */
+  readonly queue?: string;
+  /** Only jobs in one of these states; default every state the action applies to. */
+  readonly states?: readonly JobState[];
+  /** Only jobs with this group key ('' for jobs without one). */
+  readonly group?: string;
+  /** Only jobs submitted at or before entry time − `olderThanMs`. */
+  readonly olderThanMs?: number;
+}
+
+/**
+ * One batch of a bulk action, as one replicated command: the state machine picks the matching jobs
+ * with sequence numbers above `afterSeq`, in id order, and acts on up to `max` of them (scanning a
+ * bounded number of jobs per command). The result names the last sequence scanned, so the caller
+ * proposes the next batch from there, and whether the scan reached the end.
+ * - `retryDead`: dead jobs become ready again (as `retryDead`);
+ * - `cancel`: scheduled, ready and leased jobs are cancelled (as `cancel`);
+ * - `purge`: finished jobs, and scheduled or ready ones, are removed for good (leased jobs are
+ *   skipped: cancel them first).
+ */
+export interface BulkCommand {
+  readonly type: 'bulk';
+  readonly action: 'retryDead' | 'cancel' | 'purge';
+  readonly filter: BulkFilter;
+  /** 0 to start. */
+  readonly afterSeq: number;
+  /** 1..`maxLeaseBatch`-sized: 1..10,000. */
+  readonly max: number;
+  /** Cancel reason, for `cancel`. */
+  readonly reason?: string;
+}
+
+/*
+ * Settings these add to existing types (types.ts):
+ * - `SubmitJob.group?: string`: the job's group key (a customer id, say): 1..256 chars, no NUL.
+ * - `SubmitJob.unique?: UniqueOption`.
+ * - `FailCommand.throttle?: Throttle`.
+ * - `Command` gains `QueueSetCommand` and `BulkCommand`.
+ */
