@@ -44,4 +44,4 @@ export {
 } from './types.js';
 export { Worker, type WorkerCloseOptions, type WorkerOptions, type WorkerOutcome } from './worker.js';
 export { clientCredentials, type ClientTls } from '../tls/index.js';
-export { NonRetryableError, type JobHandler, type WorkerJob } from './worker-job.js';
+export { NonRetryableError, RateLimitedError, type JobHandler, type ThrottleScope, type WorkerJob } from './worker-job.js';

@@ -40,7 +40,9 @@ export function addJobsServices(
   const anticipate = (queues: readonly string[]): void => o.node.workers.anticipate(queues);
   const submitStream = submitStreamHandler(ctx, anticipate);
 
-  const impl: wire.JobsHandlers = {
+  // Bulk is served once the state machine's bulk command is merged (issue 19); until then grpc-js
+  // answers it UNIMPLEMENTED.
+  const impl: Omit<wire.JobsHandlers, 'Bulk'> = {
     Submit: unary(ctx, m.Submit, async (req) => ({ jobs: await submitJobs(ctx, req.jobs, anticipate) })),
     SubmitStream: submitStream.handler,
     Get: unary(

@@ -94,7 +94,7 @@ export function specToScheduleDefinition(s: wire.ScheduleSpec__Output): Schedule
   if (s.timeZone !== '') def['timeZone'] = s.timeZone;
   if (s.startAtMs !== 0) def['startAt'] = s.startAtMs;
   if (s.endAtMs !== 0) def['endAt'] = s.endAtMs;
-  if (s.template !== null) def['template'] = specToSubmitJob({ ...s.template, delayMs: 0, runAtMs: 0, idempotencyKey: '' });
+  if (s.template !== null) def['template'] = specToSubmitJob({ ...s.template, delayMs: 0, runAtMs: 0, idempotencyKey: '', group: '', unique: null });
   if (s.catchUp !== null) {
     const c: Record<string, unknown> = { mode: s.catchUp.mode === '' ? 'latest' : s.catchUp.mode };
     if (s.catchUp.windowMs !== 0) c['windowMs'] = s.catchUp.windowMs;

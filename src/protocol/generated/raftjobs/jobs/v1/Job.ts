@@ -61,6 +61,11 @@ export interface Job {
    * trigger's `schedule:<id>:manual:<ms>`.
    */
   'scheduleSlotMs'?: (number | string | Long);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key (JobSpec.group); empty: none.
+   */
+  'group'?: (string);
 }
 
 export interface Job__Output {
@@ -119,4 +124,9 @@ export interface Job__Output {
    * trigger's `schedule:<id>:manual:<ms>`.
    */
   'scheduleSlotMs': (number);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key (JobSpec.group); empty: none.
+   */
+  'group': (string);
 }
