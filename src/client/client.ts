@@ -7,6 +7,8 @@ import { JobView, scheduleFromWire, toJobState, toWireScheduleSpec, toWireSpec }
 import { SubmitCoalescer } from './coalesce.js';
 import { StreamUnavailable, SubmitStream } from './submit-stream.js';
 import { Router, type SchedulesMethod } from './router.js';
+import { bulkOutcomeFromWire, bulkToWire, QueuesApi } from './queues.js';
+import type { BulkOptions, BulkOutcome } from './flow-types.js';
 import type { ListSchedulesOptions, ScheduleInfo, ScheduleInput, SchedulePage, TriggeredJob, UpdateScheduleOptions } from './schedule-types.js';
 import type { CallOptions, ClusterStats, GetOptions, JobInput, ListOptions, QueueStats, SdkLogger, StatsOptions, SubmittedJob, WaitOptions } from './types.js';
 import { isTerminalState, silentLogger } from './types.js';
@@ -98,6 +100,11 @@ export class Client {
   private readonly coalescer: SubmitCoalescer<wire.SubmitResponse__Output['jobs'][number]> | null;
   /** Submits on one stream to the leader when it is open (see `SubmitStream`). */
   private readonly stream: SubmitStream;
+  /**
+   * Flow control of queues: `get`, `list`, `set` (limits and rates), `pause`, `resume`. Calls go
+   * to the same addresses (and leader) as the client's own.
+   */
+  readonly queues: QueuesApi;
 
   constructor(options: ClientOptions) {
     const deadlineMs = options.deadlineMs ?? 10_000;
@@ -123,6 +130,7 @@ export class Client {
     };
     this.router = new Router({ ...routing, service: jobsServices().Jobs });
     this.schedules = new Router({ ...routing, service: jobsServices().Schedules, book: this.router.book });
+    this.queues = new QueuesApi(new Router({ ...routing, service: jobsServices().Queues, book: this.router.book }));
     this.stream = new SubmitStream({ book: this.router.book, client: (address) => this.router.channel(address), clock: this.clock, logger: options.logger ?? silentLogger });
     const coalesce = options.coalesceJobs ?? 1000;
     const maxSubmitBytes = options.maxSubmitBytes ?? DEFAULT_MAX_SUBMIT_BYTES;
@@ -308,10 +316,28 @@ export class Client {
     return { schedules: res.schedules.map(scheduleFromWire), nextPageToken: res.nextPageToken !== '' ? res.nextPageToken : null };
   }
 
+  /**
+   * Act on every job that matches `filter` (`retryDead`, `cancel` or `purge`), or with `dryRun`
+   * count them and change nothing. The leader acts in batches of `batchSize` jobs, one replicated
+   * command each, and answers once the last is committed: give a large action a long
+   * `deadlineMs`. A real run is not retried when its outcome is unknown (some batches may be
+   * done): run it again, and it finds only what is left. A dry run is retried like any read.
+   *
+   * @throws RaftJobsError INVALID_ARGUMENT (nothing changed), OUTCOME_UNKNOWN, PERMISSION_DENIED
+   * (auth on: it needs the `admin` role)
+   */
+  async bulk(opts: BulkOptions): Promise<BulkOutcome> {
+    const req = bulkToWire(opts);
+    // A large action is one long call: an attempt may take the whole deadline.
+    const policy = { idempotent: req.dryRun === true, attemptTimeoutMs: Number.MAX_SAFE_INTEGER };
+    return bulkOutcomeFromWire(opts.action, await this.router.call('Bulk', req, policy, opts));
+  }
+
   /** Close every connection. Calls in flight fail; the client cannot be used again. */
   close(): void {
     this.stream.close();
     this.router.close();
     this.schedules.close();
+    this.queues.close();
   }
 }

@@ -6,6 +6,22 @@ export { guardsFromWire, NodeAdmin, nodeStatusFromWire, workerFromWire, type Bac
 export { backupFromLeader } from './backup.js';
 export { changeMembersOnLeader, membersFromLeader, transferLeadershipOnLeader, type LeaderCallOptions, type LeadershipMoved, type MembersChange } from './members.js';
 export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';
+export type {
+  BulkAction,
+  BulkFilter,
+  BulkOptions,
+  BulkOutcome,
+  GroupUsage,
+  QueueInfo,
+  QueuePolicy,
+  QueueReadOptions,
+  QueueSettings,
+  QueueUsage,
+  RateLimitInfo,
+  RateLimitOptions,
+  UniqueOptions,
+} from './flow-types.js';
+export type { QueuesApi } from './queues.js';
 export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 export { JobView } from './codec.js';
 export type {

@@ -1,6 +1,7 @@
 /**
  * Public data types of the SDK. Times are numbers in ms since the epoch; durations end in `Ms`.
  */
+import type { UniqueOptions } from './flow-types.js';
 
 /** Where a job is in its lifecycle. */
 export type JobState = 'scheduled' | 'ready' | 'leased' | 'succeeded' | 'dead' | 'cancelled';
@@ -77,6 +78,14 @@ export interface JobInput {
    * ...) may purge it sooner.
    */
   readonly retentionMs?: number;
+  /**
+   * The job's group key (a customer, tenant or API key), 1..256 characters: the queue's per-group
+   * concurrency limit, per-group rate limit and fairness apply to it, and a worker's
+   * `RateLimitedError` holds back this key's jobs (see `client.queues`). Default: none.
+   */
+  readonly group?: string;
+  /** Uniqueness per queue and key beside the idempotency key (see `UniqueOptions`). Default: none. */
+  readonly unique?: UniqueOptions;
 }
 
 /** Options every `Client` call accepts. */

@@ -111,7 +111,7 @@ export function queueChangeFromWire(r: wire.SetQueueRequest__Output): Decoded<Qu
 }
 
 /** A BulkRequest as the first batch's command (afterSeq 0) and whether it is a dry run. */
-export function bulkFromWire(r: wire.BulkRequest__Output): Decoded<{ readonly command: BulkCommand; readonly dryRun: boolean }> {
+export function bulkCommandFromWire(r: wire.BulkRequest__Output): Decoded<{ readonly command: BulkCommand; readonly dryRun: boolean }> {
   const problems: string[] = [];
   const action = BULK_ACTIONS[String(r.action)];
   if (action === undefined) problems.push(enumProblem('action', r.action, Object.keys(BULK_ACTIONS)));

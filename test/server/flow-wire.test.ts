@@ -4,7 +4,7 @@
  * the .proto's spelling. Values out of range pass through for the state machine's validation.
  */
 import { describe, expect, it } from 'vitest';
-import { bulkFromWire, jobSpecFlow, queueChangeFromWire, throttleFromWire } from '../../src/server/flow-wire.js';
+import { bulkCommandFromWire, jobSpecFlow, queueChangeFromWire, throttleFromWire } from '../../src/server/flow-wire.js';
 import type { wire } from '../../src/protocol/index.js';
 
 const spec = (extra: Partial<wire.JobSpec__Output> = {}): wire.JobSpec__Output => ({
@@ -126,9 +126,9 @@ describe('SetQueueRequest', () => {
 
 describe('BulkRequest', () => {
   it('becomes the first batch: afterSeq 0, batch size 1000 by default, the filter as given', () => {
-    expect(bulkFromWire(bulk())).toEqual({ ok: true, value: { dryRun: false, command: { type: 'bulk', action: 'retryDead', filter: {}, afterSeq: 0, max: 1000 } } });
+    expect(bulkCommandFromWire(bulk())).toEqual({ ok: true, value: { dryRun: false, command: { type: 'bulk', action: 'retryDead', filter: {}, afterSeq: 0, max: 1000 } } });
     expect(
-      bulkFromWire(
+      bulkCommandFromWire(
         bulk({
           action: 'BULK_ACTION_CANCEL',
           dryRun: true,
@@ -144,15 +144,15 @@ describe('BulkRequest', () => {
         command: { type: 'bulk', action: 'cancel', filter: { queue: 'email', states: ['ready', 'scheduled'], group: '', olderThanMs: 3_600_000 }, afterSeq: 0, max: 250, reason: 'load shedding' },
       },
     });
-    expect(bulkFromWire(bulk({ action: 'BULK_ACTION_PURGE', filter: { queue: '', states: [], olderThanMs: 0 } }))).toMatchObject({ ok: true, value: { command: { action: 'purge', filter: {} } } });
+    expect(bulkCommandFromWire(bulk({ action: 'BULK_ACTION_PURGE', filter: { queue: '', states: [], olderThanMs: 0 } }))).toMatchObject({ ok: true, value: { command: { action: 'purge', filter: {} } } });
   });
 
   it('an action that is none, an unknown state, or a reason beside another action than cancel is refused', () => {
-    expect(bulkFromWire(bulk({ action: 'BULK_ACTION_UNSPECIFIED' }))).toEqual({
+    expect(bulkCommandFromWire(bulk({ action: 'BULK_ACTION_UNSPECIFIED' }))).toEqual({
       ok: false,
       problems: ['action: must be BULK_ACTION_RETRY_DEAD, BULK_ACTION_CANCEL or BULK_ACTION_PURGE, got "BULK_ACTION_UNSPECIFIED"'],
     });
-    expect(bulkFromWire(bulk({ filter: { queue: '', states: ['dead', 'zombie'], olderThanMs: 0 }, reason: 'why' }))).toEqual({
+    expect(bulkCommandFromWire(bulk({ filter: { queue: '', states: ['dead', 'zombie'], olderThanMs: 0 }, reason: 'why' }))).toEqual({
       ok: false,
       problems: ['filter.states[1]: must be one of scheduled, ready, leased, succeeded, dead, cancelled, got "zombie"', 'reason: only with BULK_ACTION_CANCEL'],
     });
