@@ -39,6 +39,7 @@ export function jobJson(job: JobView): Record<string, unknown> {
     idempotencyKey: job.idempotencyKey,
     scheduleId: job.scheduleId,
     scheduleSlot: job.scheduleSlot,
+    group: job.group,
     history: job.history,
   };
 }
@@ -57,6 +58,7 @@ export function formatJob(job: JobView): string {
   const lines: [string, string][] = [
     ['id', job.id],
     ['queue', job.queue],
+    ['group', job.group ?? '-'],
     ['state', job.state],
     ['priority', String(job.priority)],
     ['attempts', `${job.attempts} of ${job.maxAttempts}`],
