@@ -132,7 +132,8 @@ export function formatQueue(q: QueueInfo): string {
     ['queue', q.queue],
     ['paused', p.paused ? 'yes: no new leases' : 'no'],
     ['leased', `${u.leased}${p.concurrency !== null ? ` of ${p.concurrency}` : ''} (concurrency ${orNone(p.concurrency)})`],
-    ['ready', `${u.ready}, in ${u.groups} group key(s) with jobs`],
+    ['ready', String(u.ready)],
+    ['keys', `${u.groups} group key(s) on record`],
     ['per key', `${orNone(p.groupConcurrency)}${overrides.length > 0 ? `; overrides ${overrides.map(([k, n]) => `${k}=${n}`).join(', ')}` : ''}`],
     ['rate', `${rateText(p.rate)}${p.rate !== null ? `; ${tokensText(u.tokens)} tokens now` : ''}`],
     ['key rate', rateText(p.groupRate)],
@@ -140,8 +141,8 @@ export function formatQueue(q: QueueInfo): string {
   ];
   let text = rows.map(([k, v]) => `${k.padEnd(9)}  ${v}\n`).join('');
   if (u.busiestGroups.length > 0) {
-    const head = ['KEY', 'LEASED', 'LIMIT', 'TOKENS', 'THROTTLED UNTIL'];
-    const lines = u.busiestGroups.map((g) => [g.group, String(g.leased), orNone(g.limit), tokensText(g.tokens), iso(g.throttledUntil)]);
+    const head = ['KEY', 'LEASED', 'LIMIT', 'READY', 'TOKENS', 'THROTTLED UNTIL'];
+    const lines = u.busiestGroups.map((g) => [g.group, String(g.leased), orNone(g.limit), String(g.ready), tokensText(g.tokens), iso(g.throttledUntil)]);
     text += `busiest keys:\n${table(head, lines).replace(/^(?=.)/gm, '  ')}`;
   }
   return text;

@@ -57,6 +57,8 @@ export interface GroupUsage {
   readonly group: string;
   /** Its jobs leased now. */
   readonly leased: number;
+  /** Its jobs ready now, those held back included. */
+  readonly ready: number;
   /** The concurrency limit that applies to it (its override, else `groupConcurrency`); `null`: none. */
   readonly limit: number | null;
   /** Leases its bucket would grant now (possibly fractional); `null` without a `groupRate`. */
@@ -75,9 +77,9 @@ export interface QueueUsage {
   readonly tokens: number | null;
   /** A throttle of scope `queue` holds the queue until this time; `null`: none. */
   readonly throttledUntil: number | null;
-  /** The keys with the most leased jobs (then those throttled), most first: at most 20. */
+  /** The busiest keys (most leased, then most ready), at most 20; then up to 20 more that a throttle holds. */
   readonly busiestGroups: readonly GroupUsage[];
-  /** Group keys with leased or ready jobs. */
+  /** Group keys the queue keeps records of: keys with jobs not finished, and recently used ones. */
   readonly groups: number;
 }
 

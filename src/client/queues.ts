@@ -112,7 +112,7 @@ const orNull = (v: number): number | null => (v > 0 ? v : null);
 const tokens = (v: number): number | null => (v < 0 ? null : v);
 
 function groupFromWire(g: wire.GroupUsage__Output): GroupUsage {
-  return { group: g.group, leased: g.leased, limit: orNull(g.limit), tokens: tokens(g.tokens), throttledUntil: orNull(g.throttledUntilMs) };
+  return { group: g.group, leased: g.leased, ready: g.ready, limit: orNull(g.limit), tokens: tokens(g.tokens), throttledUntil: orNull(g.throttledUntilMs) };
 }
 
 /** A `QueueFlow` message as the SDK's `QueueInfo`. */

@@ -80,7 +80,7 @@ describe('QueueFlow answers', () => {
         ready: 40,
         tokens: 2.5,
         throttledUntilMs: 0,
-        busiestGroups: [{ group: 'vip', leased: 3, limit: 5, tokens: -1, throttledUntilMs: 1_700_000_000_000 }],
+        busiestGroups: [{ group: 'vip', leased: 3, ready: 1, limit: 5, tokens: -1, throttledUntilMs: 1_700_000_000_000 }],
         groups: 7,
       },
       serverTimeMs: 1_699_999_999_000,
@@ -88,7 +88,7 @@ describe('QueueFlow answers', () => {
     expect(info).toEqual({
       queue: 'q',
       policy: { paused: true, concurrency: null, groupConcurrency: 2, groupConcurrencyOverrides: { vip: 5 }, rate: { limit: 10, periodMs: 1000, burst: 10 }, groupRate: null },
-      usage: { leased: 3, ready: 40, tokens: 2.5, throttledUntil: null, busiestGroups: [{ group: 'vip', leased: 3, limit: 5, tokens: null, throttledUntil: 1_700_000_000_000 }], groups: 7 },
+      usage: { leased: 3, ready: 40, tokens: 2.5, throttledUntil: null, busiestGroups: [{ group: 'vip', leased: 3, ready: 1, limit: 5, tokens: null, throttledUntil: 1_700_000_000_000 }], groups: 7 },
       time: 1_699_999_999_000,
     });
   });

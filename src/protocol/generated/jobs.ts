@@ -130,7 +130,7 @@ export interface ProtoGrpcType {
          * forwards them; `admin` role), committed before they answer, and safe to resend (each sets
          * values, never adds to them). Each answers with the queue's policy and usage after it.
          * Errors: INVALID_ARGUMENT (a bad queue name or value, naming the field as spelled here; nothing
-         * changes); LIMIT_EXCEEDED beyond 10,000 queues with a policy or 10,000 overrides in a queue;
+         * changes); LIMIT_EXCEEDED past 10,000 per-key overrides in a queue;
          * OUTCOME_UNKNOWN (resend).
          */
         Queues: SubtypeConstructor<typeof grpc.Client, _raftjobs_jobs_v1_QueuesClient> & { service: _raftjobs_jobs_v1_QueuesDefinition }

@@ -26,6 +26,10 @@ export interface GroupUsage {
    * A throttle (scope KEY) holds the key until this time, ms; 0: none.
    */
   'throttledUntilMs'?: (number | string | Long);
+  /**
+   * Its jobs ready now (held back ones included).
+   */
+  'ready'?: (number);
 }
 
 /**
@@ -52,4 +56,8 @@ export interface GroupUsage__Output {
    * A throttle (scope KEY) holds the key until this time, ms; 0: none.
    */
   'throttledUntilMs': (number);
+  /**
+   * Its jobs ready now (held back ones included).
+   */
+  'ready': (number);
 }

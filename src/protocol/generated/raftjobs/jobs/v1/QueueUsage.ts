@@ -24,11 +24,12 @@ export interface QueueUsage {
    */
   'throttledUntilMs'?: (number | string | Long);
   /**
-   * The keys with the most leased jobs (then those throttled), most first: at most 20.
+   * The busiest keys (most leased, then most ready, then by key), at most 20; then the other keys
+   * a throttle holds, at most 20 more.
    */
   'busiestGroups'?: (_raftjobs_jobs_v1_GroupUsage)[];
   /**
-   * Group keys with leased or ready jobs now.
+   * Group keys the queue keeps records of: keys with jobs not finished, and recently used ones.
    */
   'groups'?: (number);
 }
@@ -54,11 +55,12 @@ export interface QueueUsage__Output {
    */
   'throttledUntilMs': (number);
   /**
-   * The keys with the most leased jobs (then those throttled), most first: at most 20.
+   * The busiest keys (most leased, then most ready, then by key), at most 20; then the other keys
+   * a throttle holds, at most 20 more.
    */
   'busiestGroups': (_raftjobs_jobs_v1_GroupUsage__Output)[];
   /**
-   * Group keys with leased or ready jobs now.
+   * Group keys the queue keeps records of: keys with jobs not finished, and recently used ones.
    */
   'groups': (number);
 }

@@ -15,7 +15,7 @@ import type { SetQueueRequest as _raftjobs_jobs_v1_SetQueueRequest, SetQueueRequ
  * forwards them; `admin` role), committed before they answer, and safe to resend (each sets
  * values, never adds to them). Each answers with the queue's policy and usage after it.
  * Errors: INVALID_ARGUMENT (a bad queue name or value, naming the field as spelled here; nothing
- * changes); LIMIT_EXCEEDED beyond 10,000 queues with a policy or 10,000 overrides in a queue;
+ * changes); LIMIT_EXCEEDED past 10,000 per-key overrides in a queue;
  * OUTCOME_UNKNOWN (resend).
  */
 export interface QueuesClient extends grpc.Client {
@@ -104,7 +104,7 @@ export interface QueuesClient extends grpc.Client {
  * forwards them; `admin` role), committed before they answer, and safe to resend (each sets
  * values, never adds to them). Each answers with the queue's policy and usage after it.
  * Errors: INVALID_ARGUMENT (a bad queue name or value, naming the field as spelled here; nothing
- * changes); LIMIT_EXCEEDED beyond 10,000 queues with a policy or 10,000 overrides in a queue;
+ * changes); LIMIT_EXCEEDED past 10,000 per-key overrides in a queue;
  * OUTCOME_UNKNOWN (resend).
  */
 export interface QueuesHandlers extends grpc.UntypedServiceImplementation {

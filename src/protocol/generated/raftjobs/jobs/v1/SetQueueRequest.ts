@@ -26,12 +26,14 @@ export interface SetQueueRequest {
   'groupConcurrency'?: (number);
   /**
    * Per-key overrides to change: each listed key's override is set (1..1,000,000) or removed (0);
-   * keys not listed keep theirs. Keys as JobSpec.group. At most 1,000 entries per request, and
-   * 10,000 overrides per queue.
+   * keys not listed keep theirs. Keys as JobSpec.group. At most 10,000 entries per request, and
+   * 10,000 overrides stored per queue (more is LIMIT_EXCEEDED). An override holds even without a
+   * group_concurrency.
    */
   'groupConcurrencyOverrides'?: ({[key: string]: number});
   /**
-   * Remove every override first (then apply group_concurrency_overrides).
+   * Remove every override the queue has when the leader takes the request, then apply
+   * group_concurrency_overrides.
    */
   'clearGroupConcurrencyOverrides'?: (boolean);
   /**
@@ -71,12 +73,14 @@ export interface SetQueueRequest__Output {
   'groupConcurrency'?: (number);
   /**
    * Per-key overrides to change: each listed key's override is set (1..1,000,000) or removed (0);
-   * keys not listed keep theirs. Keys as JobSpec.group. At most 1,000 entries per request, and
-   * 10,000 overrides per queue.
+   * keys not listed keep theirs. Keys as JobSpec.group. At most 10,000 entries per request, and
+   * 10,000 overrides stored per queue (more is LIMIT_EXCEEDED). An override holds even without a
+   * group_concurrency.
    */
   'groupConcurrencyOverrides': ({[key: string]: number});
   /**
-   * Remove every override first (then apply group_concurrency_overrides).
+   * Remove every override the queue has when the leader takes the request, then apply
+   * group_concurrency_overrides.
    */
   'clearGroupConcurrencyOverrides': (boolean);
   /**
