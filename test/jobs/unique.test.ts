@@ -318,6 +318,16 @@ describe('unique keys in snapshots and the digest', () => {
     }
   });
 
+  it('a replaced large payload is hashed anew by the digest (its cached hash is dropped)', () => {
+    const h = new Harness();
+    one(h, T0, debounce(1000, { payload: new Uint8Array(300).fill(1) }));
+    const before = stateDigest(h.state);
+    one(h, T0 + 1, debounce(1000, { payload: new Uint8Array(300).fill(2) }));
+    const after = stateDigest(h.state);
+    expect(after).not.toBe(before);
+    expect(stateDigest(restore(h.state))).toBe(after);
+  });
+
   it('a snapshot cursor begun before a replacement and a lost key still gives the bytes of its start', () => {
     const h = mixed();
     const expected = snapshotState(h.state);
