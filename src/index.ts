@@ -26,6 +26,7 @@ export {
   type JobLease,
   type JobPage,
   type JobProgress,
+  type JobUnique,
   type JobState,
   type ListOptions,
   type ListSchedulesOptions,

@@ -40,6 +40,7 @@ export function jobJson(job: JobView): Record<string, unknown> {
     scheduleId: job.scheduleId,
     scheduleSlot: job.scheduleSlot,
     group: job.group,
+    unique: job.unique,
     history: job.history,
   };
 }
@@ -59,6 +60,7 @@ export function formatJob(job: JobView): string {
     ['id', job.id],
     ['queue', job.queue],
     ['group', job.group ?? '-'],
+    ['unique', job.unique === null ? '-' : `${job.unique.key} (${job.unique.mode}${job.unique.windowMs !== null ? ` ${job.unique.windowMs} ms` : ''}${job.unique.holdsKey ? '' : ', key released'})`],
     ['state', job.state],
     ['priority', String(job.priority)],
     ['attempts', `${job.attempts} of ${job.maxAttempts}`],

@@ -95,12 +95,11 @@ export async function submitCommand(argv: readonly string[], out: Writable, err:
   out.write(values.json ? `${JSON.stringify(ids)}\n` : ids.map((id) => `${id}\n`).join(''));
   for (const j of jobs.filter((j) => j.duplicate)) {
     // The idempotency key is looked up first: a duplicate names the job of the first that matched.
-    const why =
-      key !== undefined
+    const why = j.replaced
+      ? `unique key ${JSON.stringify(unique?.key)} names pending job ${j.id}, which took this submit's payload, priority and run time; no new job`
+      : key !== undefined
         ? `idempotency key ${JSON.stringify(key)} was submitted before as job ${j.id} (now ${j.state ?? 'purged'}); nothing new was submitted`
-        : unique?.mode === 'debounce'
-          ? `unique key ${JSON.stringify(unique.key)} names pending job ${j.id}, which took this submit's payload, priority and run time; no new job`
-          : `unique key ${JSON.stringify(unique?.key)} names job ${j.id}, not finished (now ${j.state ?? 'purged'}); nothing new was submitted`;
+        : `unique key ${JSON.stringify(unique?.key)} names job ${j.id}, not finished (now ${j.state ?? 'purged'}); nothing new was submitted`;
     err.write(`raftjobs submit: duplicate: ${why}\n`);
   }
   return 0;

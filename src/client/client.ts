@@ -178,7 +178,7 @@ export class Client {
       this.coalescer && opts.signal === undefined
         ? await this.coalescer.submit(specs, opts.deadlineMs)
         : (await this.router.call('Submit', { jobs: specs }, { idempotent: true }, opts)).jobs;
-    return submitted.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state) }));
+    return submitted.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state), replaced: j.replaced }));
   }
 
   /** One job. @throws RaftJobsError NOT_FOUND */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { UniqueOptions } from './flow-types.js';
 import type { CatchUpMode, OverlapPolicy, ScheduleInfo, ScheduleInput, ScheduleJobTemplate } from './schedule-types.js';
-import type { BackoffOptions, JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState } from './types.js';
+import type { BackoffOptions, JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState, JobUnique } from './types.js';
 import { JOB_STATES } from './types.js';
 import type { SizedJob } from '../limits/index.js';
 import type { wire } from '../protocol/index.js';
@@ -91,6 +91,11 @@ export function toWireSpec(job: JobInput, index: number): SubmitSpec {
 
 /** Unique modes as the wire spells them (`UniqueMode`). */
 const UNIQUE_MODE_TO_WIRE = { active: 'UNIQUE_MODE_ACTIVE', debounce: 'UNIQUE_MODE_DEBOUNCE' } as const;
+
+function uniqueFromWire(u: wire.Unique__Output, holdsKey: boolean): JobUnique {
+  const mode = u.mode === 'UNIQUE_MODE_DEBOUNCE' ? 'debounce' : 'active';
+  return { key: u.key, mode, windowMs: mode === 'debounce' ? u.windowMs : null, holdsKey };
+}
 
 function uniqueToWire(u: UniqueOptions, at: string): wire.Unique {
   if (u === null || typeof u !== 'object') throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}: must be an object`);
@@ -249,6 +254,8 @@ export class JobView {
   readonly scheduleSlot: number | null;
   /** Its group key (`JobInput.group`), or `null`. */
   readonly group: string | null;
+  /** Its unique key (`JobInput.unique`), or `null`. */
+  readonly unique: JobUnique | null;
 
   constructor(w: wire.Job__Output) {
     this.id = w.id;
@@ -270,6 +277,7 @@ export class JobView {
     this.scheduleId = w.scheduleId !== '' ? w.scheduleId : null;
     this.scheduleSlot = w.scheduleId !== '' ? w.scheduleSlotMs : null;
     this.group = w.group !== '' ? w.group : null;
+    this.unique = w.unique ? uniqueFromWire(w.unique, w.holdsUniqueKey) : null;
   }
 
   /** The payload parsed as JSON (`undefined` when empty). @throws RaftJobsError INVALID_ARGUMENT when not JSON. */

@@ -50,6 +50,7 @@ export {
   type JobInput,
   type JobLease,
   type JobProgress,
+  type JobUnique,
   type JobState,
   type ListOptions,
   type QueueStats,

@@ -109,6 +109,21 @@ export interface SubmittedJob {
    * duplicate whose original job was already purged by retention.
    */
   readonly state: JobState | null;
+  /**
+   * A `debounce` submit replaced the pending job its unique key names (`id`): that job now has
+   * this submit's payload, priority and run time (`duplicate` is true too).
+   */
+  readonly replaced: boolean;
+}
+
+/** A job's unique key as read (`JobView.unique`). */
+export interface JobUnique {
+  readonly key: string;
+  readonly mode: 'active' | 'debounce';
+  /** `debounce`: the window opened when the job was submitted or last replaced, ms; `null` for `active`. */
+  readonly windowMs: number | null;
+  /** The key names this job now (false once it finished, or a newer job took the key). */
+  readonly holdsKey: boolean;
 }
 
 /** One attempt of a job. */

@@ -14,6 +14,7 @@ import { jobToWire } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
 import { addWorkerService } from './worker-service.js';
 import { addSchedulesService } from './schedules-service.js';
+import { bulk } from './bulk.js';
 
 /** Longest a WaitForResult call waits when it gives no timeout, ms. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -40,9 +41,7 @@ export function addJobsServices(
   const anticipate = (queues: readonly string[]): void => o.node.workers.anticipate(queues);
   const submitStream = submitStreamHandler(ctx, anticipate);
 
-  // Bulk is served once the state machine's bulk command is merged (issue 19); until then grpc-js
-  // answers it UNIMPLEMENTED.
-  const impl: Omit<wire.JobsHandlers, 'Bulk'> = {
+  const impl: wire.JobsHandlers = {
     Submit: unary(ctx, m.Submit, async (req) => ({ jobs: await submitJobs(ctx, req.jobs, anticipate) })),
     SubmitStream: submitStream.handler,
     Get: unary(
@@ -109,6 +108,7 @@ export function addJobsServices(
       }
       return jobToWire(await findJob(ctx, id, true));
     }),
+    Bulk: unary(ctx, m.Bulk, (req, call) => bulk(ctx, req, call)),
   };
   server.addService(Jobs.service, impl);
   addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });

@@ -35,7 +35,7 @@ export async function submitJobs(ctx: ServiceContext, specs: readonly wire.JobSp
   const proposed = proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
   anticipate([...new Set(v.value.map((j) => j.queue))]);
   const res = await proposed;
-  return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' }));
+  return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '', replaced: j.replaced === true }));
 }
 
 /**

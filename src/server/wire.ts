@@ -2,6 +2,7 @@ import type { AttemptRecord, Backoff, JobView, LeaseGrant, OverlapPolicy, Schedu
 import type { GuardStatus, NodeStatus } from '../node/index.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { PEER_PROTOCOL_VERSION } from '../transport/index.js';
+import { uniqueToWire } from './flow-wire.js';
 
 /*
  * The server's mappers between wire and domain types: requests decode into `src/jobs` commands,
@@ -75,6 +76,8 @@ export function jobToWire(j: JobView): wire.Job {
     history: j.history.map(attemptToWire),
     scheduleId: j.scheduleId ?? '',
     scheduleSlotMs: j.scheduleSlot ?? 0,
+    unique: j.unique === null ? null : uniqueToWire(j.unique),
+    holdsUniqueKey: j.unique?.holdsKey ?? false,
   };
 }
 

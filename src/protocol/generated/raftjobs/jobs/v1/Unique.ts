@@ -5,7 +5,9 @@ import type { Long } from '@grpc/proto-loader';
 
 /**
  * Uniqueness per queue and key, beside the idempotency key (both may be given: the idempotency
- * key is checked first, so a resent submit is answered as the first one was).
+ * key is checked first, so a resent submit is answered as the first one was; the idempotency key
+ * of a submit answered by uniqueness is not remembered, only that of a submit that creates a job).
+ * The key is free once the job it names is finished or purged. Not in schedule templates.
  */
 export interface Unique {
   /**
@@ -26,7 +28,9 @@ export interface Unique {
 
 /**
  * Uniqueness per queue and key, beside the idempotency key (both may be given: the idempotency
- * key is checked first, so a resent submit is answered as the first one was).
+ * key is checked first, so a resent submit is answered as the first one was; the idempotency key
+ * of a submit answered by uniqueness is not remembered, only that of a submit that creates a job).
+ * The key is free once the job it names is finished or purged. Not in schedule templates.
  */
 export interface Unique__Output {
   /**

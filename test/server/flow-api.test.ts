@@ -1,0 +1,141 @@
+/**
+ * Flow control through the server of one real node (real gRPC, real LevelDB), called with raw
+ * requests as a client written from proto/jobs.proto would send them: a bulk action's dry run
+ * counts what the real run then acts on, batch by batch; unique keys answer duplicates and
+ * replacements; and every bad request is refused with INVALID_ARGUMENT naming its field as the
+ * .proto spells it, changing nothing.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceClient } from '../../src/protocol/index.js';
+import { startServer, type TestServer } from './harness.js';
+
+type Msg = Record<string, unknown>;
+type UnaryFn = (req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Msg) => void) => void;
+
+let server: TestServer;
+let jobs: grpc.Client;
+let workers: grpc.Client;
+
+beforeAll(async () => {
+  server = await startServer();
+  jobs = new (serviceClient('jobs.proto', 'raftjobs.jobs.v1.Jobs'))(server.address, grpc.credentials.createInsecure());
+  workers = new (serviceClient('jobs.proto', 'raftjobs.jobs.v1.Workers'))(server.address, grpc.credentials.createInsecure());
+});
+
+afterAll(async () => {
+  jobs?.close();
+  workers?.close();
+  await server?.close();
+});
+
+function call(client: grpc.Client, method: string, req: object): Promise<Msg> {
+  return new Promise((resolve, reject) =>
+    ((client as unknown as Record<string, UnaryFn>)[method] as UnaryFn).call(client, req, { deadline: Date.now() + 20_000 }, (err, res) => (err ? reject(err) : resolve(res ?? {}))),
+  );
+}
+
+/** The refusal of a call that must fail: its status, `x-error-code` and text. */
+async function refusal(client: grpc.Client, method: string, req: object): Promise<{ status: grpc.status; code: string; details: string }> {
+  const err = await call(client, method, req).then(
+    () => {
+      throw new Error(`${method} succeeded`);
+    },
+    (e: unknown) => e as grpc.ServiceError,
+  );
+  return { status: err.code, code: String(err.metadata.get('x-error-code')[0] ?? ''), details: err.details };
+}
+
+async function submit(specs: Msg[]): Promise<{ id: string; duplicate: boolean; state: string; replaced: boolean }[]> {
+  return (await call(jobs, 'Submit', { jobs: specs }))['jobs'] as { id: string; duplicate: boolean; state: string; replaced: boolean }[];
+}
+
+const countIn = (queue: string, state: string): number => server.node.query.stats().find((q) => q.queue === queue)?.[state as 'ready'] ?? 0;
+
+describe('Jobs.Bulk', () => {
+  it('a dry run counts what the real run then acts on, in several batches; a second run finds nothing left', async () => {
+    for (let i = 0; i < 3; i++) await submit(Array.from({ length: 1000 }, (_, j) => ({ queue: 'bulk', payload: Buffer.from(`${i}-${j}`) })));
+    await submit(Array.from({ length: 10 }, () => ({ queue: 'other' })));
+    const filter = { queue: 'bulk', states: ['ready'] };
+    const dry = await call(jobs, 'Bulk', { action: 'BULK_ACTION_CANCEL', filter, dryRun: true });
+    expect(dry).toEqual({ matched: 3000, affected: 0, batches: 0, dryRun: true });
+    expect(countIn('bulk', 'ready')).toBe(3000);
+    const real = await call(jobs, 'Bulk', { action: 'BULK_ACTION_CANCEL', filter, batchSize: 700, reason: 'load shedding' });
+    expect(real).toMatchObject({ matched: 0, affected: 3000, dryRun: false });
+    expect(real['batches']).toBeGreaterThanOrEqual(5);
+    expect(countIn('bulk', 'cancelled')).toBe(3000);
+    expect(countIn('other', 'ready')).toBe(10);
+    expect(await call(jobs, 'Bulk', { action: 'BULK_ACTION_CANCEL', filter })).toMatchObject({ affected: 0, dryRun: false });
+    // Purge of what was cancelled, without a filter on states: the dry run counts it, the run removes it.
+    expect(await call(jobs, 'Bulk', { action: 'BULK_ACTION_PURGE', filter: { queue: 'bulk' }, dryRun: true })).toMatchObject({ matched: 3000 });
+    expect(await call(jobs, 'Bulk', { action: 'BULK_ACTION_PURGE', filter: { queue: 'bulk' } })).toMatchObject({ affected: 3000 });
+    expect(server.node.query.stats().find((q) => q.queue === 'bulk')?.cancelled ?? 0).toBe(0);
+  });
+
+  it('refuses a bad request with INVALID_ARGUMENT naming the field, and changes nothing', async () => {
+    await submit(Array.from({ length: 5 }, () => ({ queue: 'keep' })));
+    const cases: [Msg, RegExp][] = [
+      [{ action: 'BULK_ACTION_UNSPECIFIED' }, /^action: must be BULK_ACTION_RETRY_DEAD, BULK_ACTION_CANCEL or BULK_ACTION_PURGE, got "BULK_ACTION_UNSPECIFIED"$/],
+      [{ action: 'BULK_ACTION_CANCEL', filter: { queue: 'keep', states: ['dead'] } }, /^filter\.states\[0\]: cancel applies to scheduled, ready, leased jobs only$/],
+      [{ action: 'BULK_ACTION_CANCEL', filter: { queue: 'keep', states: ['zombie'] } }, /^filter\.states\[0\]: must be one of /],
+      [{ action: 'BULK_ACTION_CANCEL', filter: { queue: 'keep' }, batchSize: 20_000 }, /^batch_size: /],
+      [{ action: 'BULK_ACTION_PURGE', filter: { queue: 'keep' }, reason: 'no' }, /^reason: only with action cancel$/],
+      [{ action: 'BULK_ACTION_CANCEL', filter: { queue: 'bad queue!' } }, /^filter\.queue: /],
+      [{ action: 'BULK_ACTION_CANCEL', filter: { queue: 'keep', olderThanMs: -1 } }, /^filter\.older_than_ms: /],
+    ];
+    for (const [req, message] of cases) {
+      for (const dryRun of [false, true]) {
+        const r = await refusal(jobs, 'Bulk', { ...req, dryRun });
+        expect(r, JSON.stringify(req)).toMatchObject({ status: grpc.status.INVALID_ARGUMENT, code: 'INVALID_ARGUMENT' });
+        expect(r.details, JSON.stringify(req)).toMatch(message);
+      }
+    }
+    expect(countIn('keep', 'ready')).toBe(5);
+  });
+});
+
+describe('JobSpec.unique', () => {
+  it('active: a second submit with the key answers the unfinished job; debounce: a pending job takes the new payload', async () => {
+    const [first] = await submit([{ queue: 'u', unique: { key: 'order-1', mode: 'UNIQUE_MODE_ACTIVE' } }]);
+    const [again] = await submit([{ queue: 'u', unique: { key: 'order-1', mode: 'UNIQUE_MODE_ACTIVE' } }]);
+    expect(again).toEqual({ id: first?.id, duplicate: true, state: 'ready', replaced: false });
+
+    const [pending] = await submit([{ queue: 'u', delayMs: 60_000, payload: Buffer.from('v1'), unique: { key: 'doc-7', mode: 'UNIQUE_MODE_DEBOUNCE', windowMs: 30_000 } }]);
+    const [replaced] = await submit([{ queue: 'u', delayMs: 60_000, payload: Buffer.from('v2'), unique: { key: 'doc-7', mode: 'UNIQUE_MODE_DEBOUNCE', windowMs: 30_000 } }]);
+    expect(replaced).toEqual({ id: pending?.id, duplicate: true, state: 'scheduled', replaced: true });
+    const job = await call(jobs, 'Get', { id: pending?.id });
+    expect(job).toMatchObject({ payload: Buffer.from('v2'), unique: { key: 'doc-7', mode: 'UNIQUE_MODE_DEBOUNCE', windowMs: 30_000 }, holdsUniqueKey: true });
+    expect(await call(jobs, 'Get', { id: first?.id })).toMatchObject({ unique: { key: 'order-1', mode: 'UNIQUE_MODE_ACTIVE', windowMs: 0 }, holdsUniqueKey: true });
+  });
+
+  it('a unique option without a mode, or out of range, is refused naming the field; nothing is submitted', async () => {
+    const before = countIn('u-bad', 'ready');
+    const cases: [Msg, RegExp][] = [
+      [{ key: 'k', mode: 'UNIQUE_MODE_UNSPECIFIED' }, /^jobs\[1\]\.unique\.mode: must be UNIQUE_MODE_ACTIVE or UNIQUE_MODE_DEBOUNCE, got "UNIQUE_MODE_UNSPECIFIED"$/],
+      [{ key: '', mode: 'UNIQUE_MODE_ACTIVE' }, /^jobs\[1\]\.unique\.key: /],
+      [{ key: 'k', mode: 'UNIQUE_MODE_ACTIVE', windowMs: 5 }, /^jobs\[1\]\.unique\.window_ms: only with mode debounce$/],
+      [{ key: 'k', mode: 'UNIQUE_MODE_DEBOUNCE', windowMs: 8 * 86_400_000 }, /^jobs\[1\]\.unique\.window_ms: /],
+    ];
+    for (const [unique, message] of cases) {
+      const r = await refusal(jobs, 'Submit', { jobs: [{ queue: 'u-bad' }, { queue: 'u-bad', unique }] });
+      expect(r, JSON.stringify(unique)).toMatchObject({ status: grpc.status.INVALID_ARGUMENT, code: 'INVALID_ARGUMENT' });
+      expect(r.details, JSON.stringify(unique)).toMatch(message);
+    }
+    expect(countIn('u-bad', 'ready')).toBe(before);
+  });
+});
+
+describe('FailRequest.throttle', () => {
+  it('with no_retry, or a scope that is none, is refused; the lease stays', async () => {
+    const [job] = await submit([{ queue: 'thr' }]);
+    const leased = (await call(workers, 'Lease', { workerId: 'w', queues: ['thr'], max: 1 }))['jobs'] as { jobId: string; token: number }[];
+    expect(leased.map((l) => l.jobId)).toEqual([job?.id]);
+    const token = leased[0]?.token;
+    const noRetry = await refusal(workers, 'Fail', { jobId: job?.id, token, error: '429', noRetry: true, throttle: { scope: 'THROTTLE_SCOPE_KEY', retryAfterMs: 1000 } });
+    expect(noRetry).toMatchObject({ status: grpc.status.INVALID_ARGUMENT, code: 'INVALID_ARGUMENT' });
+    expect(noRetry.details).toBe('throttle: cannot be combined with no_retry (a throttled attempt does not count; no_retry ends the job)');
+    const scope = await refusal(workers, 'Fail', { jobId: job?.id, token, error: '429', throttle: { scope: 7, retryAfterMs: 1000 } });
+    expect(scope.details).toBe('throttle.scope: must be THROTTLE_SCOPE_KEY or THROTTLE_SCOPE_QUEUE, got 7');
+    expect(server.job(job?.id ?? '')).toMatchObject({ state: 'leased', attempts: 1 });
+  });
+});
