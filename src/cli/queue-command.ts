@@ -56,7 +56,6 @@ export async function queueCommand(argv: readonly string[], out: Writable): Prom
           concurrency: { type: 'string' },
           'group-concurrency': { type: 'string' },
           'group-limit': { type: 'string', multiple: true },
-          'clear-group-limits': { type: 'boolean', default: false },
           rate: { type: 'string' },
           burst: { type: 'string' },
           'group-rate': { type: 'string' },
@@ -82,7 +81,6 @@ export function queueSettings(
     concurrency?: string | undefined;
     'group-concurrency'?: string | undefined;
     'group-limit'?: string[] | undefined;
-    'clear-group-limits'?: boolean | undefined;
     rate?: string | undefined;
     burst?: string | undefined;
     'group-rate'?: string | undefined;
@@ -103,12 +101,11 @@ export function queueSettings(
     ...(v.concurrency !== undefined ? { concurrency: limitFlag('concurrency', v.concurrency) } : {}),
     ...(v['group-concurrency'] !== undefined ? { groupConcurrency: limitFlag('group-concurrency', v['group-concurrency']) } : {}),
     ...(v['group-limit'] !== undefined ? { groupConcurrencyOverrides: groupLimitFlags('group-limit', v['group-limit']) } : {}),
-    ...(v['clear-group-limits'] === true ? { clearGroupConcurrencyOverrides: true } : {}),
     ...(v.rate !== undefined ? { rate: rateFlag('rate', v.rate, rateBurst) } : {}),
     ...(v['group-rate'] !== undefined ? { groupRate: rateFlag('group-rate', v['group-rate'], groupBurst) } : {}),
   };
   if (Object.keys(settings).length === 0) {
-    throw new UsageError(`${name}: nothing to change: give --concurrency, --group-concurrency, --group-limit, --clear-group-limits, --rate or --group-rate`);
+    throw new UsageError(`${name}: nothing to change: give --concurrency, --group-concurrency, --group-limit, --rate or --group-rate`);
   }
   return settings;
 }

@@ -176,7 +176,7 @@ export const COMMAND_HELP = {
   },
   queue: {
     synopsis:
-      'queue show|pause|resume|set Q [--concurrency N|none] [--group-concurrency N|none] [--group-limit KEY=N|none]... [--clear-group-limits] [--rate N/PERIOD|none [--burst N]] [--group-rate N/PERIOD|none [--group-burst N]] [--stale] [--json]',
+      'queue show|pause|resume|set Q [--concurrency N|none] [--group-concurrency N|none] [--group-limit KEY=N|none]... [--rate N/PERIOD|none [--burst N]] [--group-rate N/PERIOD|none [--group-burst N]] [--stale] [--json]',
     summary: 'one queue\'s flow control: show it (policy, leased against limits, busiest keys, tokens, throttles), pause or resume leasing, set limits and rates',
     flags: [
       ['show Q', 'the policy and usage of queue Q'],
@@ -186,7 +186,6 @@ export const COMMAND_HELP = {
       ['--concurrency N|none', 'set: most leased jobs of the queue at once (none: no limit)'],
       ['--group-concurrency N|none', 'set: most leased jobs per group key at once'],
       ['--group-limit KEY=N|none', 'set: another limit for one key (none removes its override); repeat for more keys'],
-      ['--clear-group-limits', 'set: remove every per-key override first'],
       ['--rate N/PERIOD|none', 'set: the queue’s token bucket, N leases per PERIOD (100/1s, 5/m); none removes it'],
       ['--burst N', 'set: leases at once after a quiet spell, with --rate (default N)'],
       ['--group-rate N/PERIOD|none', 'set: every group key’s own bucket'],

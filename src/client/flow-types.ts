@@ -104,8 +104,6 @@ export interface QueueSettings {
   readonly groupConcurrency?: number | null;
   /** Keys to change: each set to a limit (1..1,000,000) or `null` to remove its override; other keys keep theirs. */
   readonly groupConcurrencyOverrides?: Readonly<Record<string, number | null>>;
-  /** Remove every override first (then apply `groupConcurrencyOverrides`). */
-  readonly clearGroupConcurrencyOverrides?: boolean;
   /** The queue's bucket, or `null` to remove it. A new bucket starts full. */
   readonly rate?: RateLimitOptions | null;
   /** Every group key's bucket, or `null` to remove it. */

@@ -99,7 +99,6 @@ export function settingsToWire(queue: string, s: QueueSettings): wire.SetQueueRe
     for (const [key, limit] of Object.entries(s.groupConcurrencyOverrides)) overrides[key] = limitToWire(`groupConcurrencyOverrides[${JSON.stringify(key)}]`, limit);
     req.groupConcurrencyOverrides = overrides;
   }
-  if (s.clearGroupConcurrencyOverrides !== undefined) req.clearGroupConcurrencyOverrides = s.clearGroupConcurrencyOverrides;
   if (s.rate !== undefined) req.rate = rateToWire('rate', s.rate);
   if (s.groupRate !== undefined) req.groupRate = rateToWire('groupRate', s.groupRate);
   return req;

@@ -86,20 +86,12 @@ function rateChange(r: wire.RateLimit__Output | null, path: string, problems: st
 const limitChange = (v: number | undefined): number | null | undefined => (v === undefined ? undefined : v === 0 ? null : v);
 
 /**
- * What a SetQueueRequest changes. `overrides` are the listed keys, each to set (a number) or to
- * remove (null); `clearOverrides` removes every other one first. How they become the command's
- * `groupConcurrencyOverrides` depends on the policy they change (see `queueSetCommand`).
+ * A SetQueueRequest as the `queueSet` command: what is absent stays, 0 removes (null). The listed
+ * overrides merge into the stored ones, 0 removing a key's.
  */
-export interface QueueChange {
-  readonly command: Omit<QueueSetCommand, 'groupConcurrencyOverrides'>;
-  readonly overrides: Readonly<Record<string, number | null>>;
-  readonly clearOverrides: boolean;
-}
-
-/** A SetQueueRequest as the changes it asks for. */
-export function queueChangeFromWire(r: wire.SetQueueRequest__Output): Decoded<QueueChange> {
+export function queueSetFromWire(r: wire.SetQueueRequest__Output): Decoded<QueueSetCommand> {
   const problems: string[] = [];
-  const command: { -readonly [K in keyof QueueChange['command']]: QueueChange['command'][K] } = { type: 'queueSet', queue: r.queue };
+  const command: { -readonly [K in keyof QueueSetCommand]: QueueSetCommand[K] } = { type: 'queueSet', queue: r.queue };
   if (r.paused !== undefined) command.paused = r.paused;
   const concurrency = limitChange(r.concurrency);
   if (concurrency !== undefined) command.concurrency = concurrency;
@@ -109,10 +101,9 @@ export function queueChangeFromWire(r: wire.SetQueueRequest__Output): Decoded<Qu
   if (rate !== undefined) command.rate = rate;
   const groupRate = rateChange(r.groupRate, 'group_rate', problems);
   if (groupRate !== undefined) command.groupRate = groupRate;
-  const overrides: Record<string, number | null> = {};
-  for (const [key, limit] of Object.entries(r.groupConcurrencyOverrides)) overrides[key] = limit === 0 ? null : limit;
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { command, overrides, clearOverrides: r.clearGroupConcurrencyOverrides } };
+  const overrides = Object.entries(r.groupConcurrencyOverrides);
+  if (overrides.length > 0) command.groupConcurrencyOverrides = Object.fromEntries(overrides.map(([key, limit]) => [key, limitChange(limit) ?? null]));
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: command };
 }
 
 /** A BulkRequest as the first batch's command (afterSeq 0) and whether it is a dry run. */

@@ -72,7 +72,6 @@ describe('raftjobs queue set', () => {
         concurrency: 'none',
         'group-concurrency': '2',
         'group-limit': ['vip=10', 'old=none'],
-        'clear-group-limits': true,
         rate: '100/1s',
         burst: '200',
         'group-rate': 'none',
@@ -81,7 +80,6 @@ describe('raftjobs queue set', () => {
       concurrency: null,
       groupConcurrency: 2,
       groupConcurrencyOverrides: { vip: 10, old: null },
-      clearGroupConcurrencyOverrides: true,
       rate: { limit: 100, periodMs: 1000, burst: 200 },
       groupRate: null,
     });

@@ -44,7 +44,6 @@ describe('QueueSettings', () => {
         concurrency: null,
         groupConcurrency: 2,
         groupConcurrencyOverrides: { vip: 10, old: null },
-        clearGroupConcurrencyOverrides: true,
         rate: { limit: 100, periodMs: 1000 },
         groupRate: null,
       }),
@@ -54,7 +53,6 @@ describe('QueueSettings', () => {
       concurrency: 0,
       groupConcurrency: 2,
       groupConcurrencyOverrides: { vip: 10, old: 0 },
-      clearGroupConcurrencyOverrides: true,
       rate: { limit: 100, periodMs: 1000, burst: 0 },
       groupRate: { limit: 0, periodMs: 0, burst: 0 },
     });

@@ -4,7 +4,7 @@
  * the .proto's spelling. Values out of range pass through for the state machine's validation.
  */
 import { describe, expect, it } from 'vitest';
-import { bulkCommandFromWire, jobSpecFlow, queueChangeFromWire, throttleFromWire } from '../../src/server/flow-wire.js';
+import { bulkCommandFromWire, jobSpecFlow, queueSetFromWire, throttleFromWire } from '../../src/server/flow-wire.js';
 import type { wire } from '../../src/protocol/index.js';
 
 const spec = (extra: Partial<wire.JobSpec__Output> = {}): wire.JobSpec__Output => ({
@@ -27,7 +27,6 @@ const fail = (extra: Partial<wire.FailRequest__Output> = {}): wire.FailRequest__
 const setQueue = (extra: Partial<wire.SetQueueRequest__Output> = {}): wire.SetQueueRequest__Output => ({
   queue: 'q',
   groupConcurrencyOverrides: {},
-  clearGroupConcurrencyOverrides: false,
   rate: null,
   groupRate: null,
   ...extra,
@@ -85,17 +84,16 @@ describe('FailRequest.throttle', () => {
 
 describe('SetQueueRequest', () => {
   it('absent fields change nothing', () => {
-    expect(queueChangeFromWire(setQueue())).toEqual({ ok: true, value: { command: { type: 'queueSet', queue: 'q' }, overrides: {}, clearOverrides: false } });
+    expect(queueSetFromWire(setQueue())).toEqual({ ok: true, value: { type: 'queueSet', queue: 'q' } });
   });
 
   it('0 removes a limit, a bucket or an override; other values set them; burst 0 is the default', () => {
-    const r = queueChangeFromWire(
+    const r = queueSetFromWire(
       setQueue({
         paused: false,
         concurrency: 0,
         groupConcurrency: 3,
         groupConcurrencyOverrides: { big: 10, small: 0 },
-        clearGroupConcurrencyOverrides: true,
         rate: { limit: 0, periodMs: 0, burst: 0 },
         groupRate: { limit: 100, periodMs: 1000, burst: 0 },
       }),
@@ -103,16 +101,21 @@ describe('SetQueueRequest', () => {
     expect(r).toEqual({
       ok: true,
       value: {
-        command: { type: 'queueSet', queue: 'q', paused: false, concurrency: null, groupConcurrency: 3, rate: null, groupRate: { limit: 100, periodMs: 1000 } },
-        overrides: { big: 10, small: null },
-        clearOverrides: true,
+        type: 'queueSet',
+        queue: 'q',
+        paused: false,
+        concurrency: null,
+        groupConcurrency: 3,
+        groupConcurrencyOverrides: { big: 10, small: null },
+        rate: null,
+        groupRate: { limit: 100, periodMs: 1000 },
       },
     });
-    expect(queueChangeFromWire(setQueue({ rate: { limit: 5, periodMs: 60_000, burst: 20 } }))).toMatchObject({ ok: true, value: { command: { rate: { limit: 5, periodMs: 60_000, burst: 20 } } } });
+    expect(queueSetFromWire(setQueue({ rate: { limit: 5, periodMs: 60_000, burst: 20 } }))).toMatchObject({ ok: true, value: { rate: { limit: 5, periodMs: 60_000, burst: 20 } } });
   });
 
   it('a bucket removed with limit 0 must not set its period or burst', () => {
-    expect(queueChangeFromWire(setQueue({ rate: { limit: 0, periodMs: 1000, burst: 0 }, groupRate: { limit: 0, periodMs: 0, burst: 2 } }))).toEqual({
+    expect(queueSetFromWire(setQueue({ rate: { limit: 0, periodMs: 1000, burst: 0 }, groupRate: { limit: 0, periodMs: 0, burst: 2 } }))).toEqual({
       ok: false,
       problems: [
         'rate: limit 0 removes the bucket; leave period_ms and burst 0 with it, got period_ms 1000 and burst 0',

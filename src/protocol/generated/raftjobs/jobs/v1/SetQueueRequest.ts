@@ -28,14 +28,11 @@ export interface SetQueueRequest {
    * Per-key overrides to change: each listed key's override is set (1..1,000,000) or removed (0);
    * keys not listed keep theirs. Keys as JobSpec.group. At most 10,000 entries per request, and
    * 10,000 overrides stored per queue (more is LIMIT_EXCEEDED). An override holds even without a
-   * group_concurrency.
+   * group_concurrency. The change must fit in one log entry (`limits.maxEntryBytes`, 2 MiB by
+   * default; INVALID_ARGUMENT beyond, nothing changes): change very many overrides in several
+   * requests.
    */
   'groupConcurrencyOverrides'?: ({[key: string]: number});
-  /**
-   * Remove every override the queue has when the leader takes the request, then apply
-   * group_concurrency_overrides.
-   */
-  'clearGroupConcurrencyOverrides'?: (boolean);
   /**
    * Absent: unchanged; limit 0: no bucket; else the new bucket (it starts full).
    */
@@ -75,14 +72,11 @@ export interface SetQueueRequest__Output {
    * Per-key overrides to change: each listed key's override is set (1..1,000,000) or removed (0);
    * keys not listed keep theirs. Keys as JobSpec.group. At most 10,000 entries per request, and
    * 10,000 overrides stored per queue (more is LIMIT_EXCEEDED). An override holds even without a
-   * group_concurrency.
+   * group_concurrency. The change must fit in one log entry (`limits.maxEntryBytes`, 2 MiB by
+   * default; INVALID_ARGUMENT beyond, nothing changes): change very many overrides in several
+   * requests.
    */
   'groupConcurrencyOverrides': ({[key: string]: number});
-  /**
-   * Remove every override the queue has when the leader takes the request, then apply
-   * group_concurrency_overrides.
-   */
-  'clearGroupConcurrencyOverrides': (boolean);
   /**
    * Absent: unchanged; limit 0: no bucket; else the new bucket (it starts full).
    */
