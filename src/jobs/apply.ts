@@ -1,7 +1,9 @@
 /** `applyBatch`: the one entry point that changes a `JobsState`. */
 import { advanceClock, applyLeaderChange, applyTick, runDue } from './due.js';
 import { applyCancel, applyRetryDead } from './reduce-admin.js';
-import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress, applyRelease } from './reduce-lease.js';
+import { applyQueueSet } from './flow.js';
+import { applyLease } from './lease.js';
+import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyProgress, applyRelease } from './reduce-lease.js';
 import { applyScheduleDelete, applyScheduleFire, applySchedulePause, applyScheduleSet, applyScheduleTrigger, fireWoken } from './reduce-schedule.js';
 import { applySubmit } from './reduce-submit.js';
 import type { JobsState } from './state.js';
@@ -115,5 +117,7 @@ function applyCommand(state: JobsState, cmd: Command): CommandResult {
       return applyScheduleFire(state, cmd);
     case 'scheduleTrigger':
       return applyScheduleTrigger(state, cmd);
+    case 'queueSet':
+      return applyQueueSet(state, cmd);
   }
 }

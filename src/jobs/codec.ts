@@ -5,17 +5,21 @@
  * Layout: magic `0x4a` ('J'), version, time (float64 LE), command count, then per command a tag
  * byte (index in `COMMAND_TYPES` + 1) and its fields.
  *
- * Version 2 (written now): a lease carries its worker session, a release its session and mode,
- * and there is an abandon command. Version 1 entries still decode: a lease without a session, a
- * release as session '' in `unheld` mode. The schedule commands (tags 13-17) only add tags, so
- * they are version 2 too: an entry without them is byte for byte what it was.
+ * Version 3 (written now): a submitted job's presence bits are a varint (room for more than
+ * eight; bit 256: its group key), a fail's retry byte carries a throttle (bits 2-3: scope, then
+ * the pause), and there is a queueSet command (tag 18).
+ * Version 2: a lease carries its worker session, a release its session and mode, and there is an
+ * abandon command; the schedule commands (tags 13-17) only add tags. Versions 1 and 2 still
+ * decode: a version-1 lease without a session, a release as session '' in `unheld` mode.
  */
+import type { QueueSetCommand, RateLimit } from './flow-types.js';
 import {
   CATCH_UP_MODES,
   OVERLAP_POLICIES,
   type Backoff,
   type Batch,
   type Command,
+  type FailCommand,
   type HeartbeatCommand,
   type LeaseCommand,
   type LeaseRef,
@@ -27,7 +31,9 @@ import {
 import { DecodeError, Reader, Writer } from './wire.js';
 
 const MAGIC = 0x4a;
-const VERSION = 2;
+const VERSION = 3;
+/** The first version with varint job presence bits, throttled failures and queueSet. */
+const V3 = 3;
 
 /** A decoded value, or why the bytes are not one. */
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -52,6 +58,7 @@ const TAG = {
   schedulePause: 15,
   scheduleFire: 16,
   scheduleTrigger: 17,
+  queueSet: 18,
 } as const satisfies Record<Command['type'], number>;
 
 // Presence bits of a submitted job's optional fields.
@@ -63,6 +70,7 @@ const F_BACKOFF = 16;
 const F_LEASE_TTL = 32;
 const F_IDEMPOTENCY = 64;
 const F_RETENTION = 128;
+const F_GROUP = 256;
 
 /**
  * Encodes a batch. Throws (RangeError/TypeError) on what the format cannot carry, such as a
@@ -129,12 +137,15 @@ function encodeCommand(w: Writer, c: Command): void {
         w.bytes(c.result);
       }
       return;
-    case 'fail':
+    case 'fail': {
       w.str(c.jobId);
       w.sint(c.token);
       w.str(c.error);
-      w.u8(c.retry === undefined ? 0 : c.retry ? 1 : 2);
+      const t = c.throttle;
+      w.u8((c.retry === undefined ? 0 : c.retry ? 1 : 2) | (t === undefined ? 0 : t.scope === 'key' ? 4 : 8));
+      if (t !== undefined) w.sint(t.retryAfterMs);
       return;
+    }
     case 'cancel':
       w.str(c.jobId);
       w.optStr(c.reason ?? null);
@@ -181,7 +192,84 @@ function encodeCommand(w: Writer, c: Command): void {
       for (const slot of c.slots) w.sint(slot);
       w.sint(c.skipped);
       return;
+    case 'queueSet':
+      writeQueueSet(w, c);
+      return;
   }
+}
+
+// Presence bits of a queueSet's fields.
+const Q_PAUSED = 1;
+const Q_CONCURRENCY = 2;
+const Q_GROUP_CONCURRENCY = 4;
+const Q_OVERRIDES = 8;
+const Q_RATE = 16;
+const Q_GROUP_RATE = 32;
+
+function writeQueueSet(w: Writer, c: QueueSetCommand): void {
+  w.str(c.queue);
+  w.u8(
+    (c.paused !== undefined ? Q_PAUSED : 0) |
+      (c.concurrency !== undefined ? Q_CONCURRENCY : 0) |
+      (c.groupConcurrency !== undefined ? Q_GROUP_CONCURRENCY : 0) |
+      (c.groupConcurrencyOverrides !== undefined ? Q_OVERRIDES : 0) |
+      (c.rate !== undefined ? Q_RATE : 0) |
+      (c.groupRate !== undefined ? Q_GROUP_RATE : 0),
+  );
+  if (c.paused !== undefined) w.u8(c.paused ? 1 : 0);
+  if (c.concurrency !== undefined) w.optSint(c.concurrency);
+  if (c.groupConcurrency !== undefined) w.optSint(c.groupConcurrency);
+  if (c.groupConcurrencyOverrides !== undefined) {
+    const entries = Object.entries(c.groupConcurrencyOverrides);
+    w.uint(entries.length);
+    for (const [key, limit] of entries) {
+      w.str(key);
+      w.optSint(limit);
+    }
+  }
+  if (c.rate !== undefined) writeRate(w, c.rate);
+  if (c.groupRate !== undefined) writeRate(w, c.groupRate);
+}
+
+function readQueueSet(r: Reader): QueueSetCommand {
+  const queue = r.str();
+  const flags = r.u8();
+  if (flags > 63) throw new DecodeError(`bad queueSet flags 0x${flags.toString(16)}`);
+  const c: Mutable<QueueSetCommand> = { type: 'queueSet', queue };
+  if (flags & Q_PAUSED) c.paused = r.bool();
+  if (flags & Q_CONCURRENCY) c.concurrency = r.optSint();
+  if (flags & Q_GROUP_CONCURRENCY) c.groupConcurrency = r.optSint();
+  if (flags & Q_OVERRIDES) {
+    const n = r.count();
+    const entries: [string, number | null][] = new Array<[string, number | null]>(n);
+    for (let k = 0; k < n; k++) entries[k] = [r.str(), r.optSint()];
+    // Data properties, even for a key such as `__proto__`.
+    c.groupConcurrencyOverrides = Object.fromEntries(entries);
+  }
+  if (flags & Q_RATE) c.rate = readRate(r);
+  if (flags & Q_GROUP_RATE) c.groupRate = readRate(r);
+  return c;
+}
+
+/** @internal A rate limit or null, as queueSet carries it and snapshots store it. */
+export function writeRate(w: Writer, rate: RateLimit | null): void {
+  if (rate === null) {
+    w.u8(0);
+    return;
+  }
+  w.u8(1);
+  w.sint(rate.limit);
+  w.sint(rate.periodMs);
+  w.optSint(rate.burst ?? null);
+}
+
+/** @internal Reads what `writeRate` wrote. */
+export function readRate(r: Reader): RateLimit | null {
+  if (!r.bool()) return null;
+  const limit = r.sint();
+  const periodMs = r.sint();
+  const burst = r.optSint();
+  return burst === null ? { limit, periodMs } : { limit, periodMs, burst };
 }
 
 const SET_MODES: readonly ScheduleSetCommand['mode'][] = ['create', 'update', 'upsert'];
@@ -224,8 +312,11 @@ export function writeScheduleDefinition(w: Writer, d: ScheduleDefinition): void 
   encodeJob(w, d.template);
 }
 
-/** @internal Reads what `writeScheduleDefinition` wrote. */
-export function readScheduleDefinition(r: Reader): ScheduleDefinition {
+/**
+ * @internal Reads what `writeScheduleDefinition` wrote; `wide`: its template's presence bits are a
+ * varint (batch version 3, snapshot version 5 on), else one byte.
+ */
+export function readScheduleDefinition(r: Reader, wide: boolean): ScheduleDefinition {
   const id = r.str();
   const flags = r.u8();
   const d: Mutable<Omit<ScheduleDefinition, 'template'>> = { id };
@@ -241,7 +332,7 @@ export function readScheduleDefinition(r: Reader): ScheduleDefinition {
   }
   if (flags & S_OVERLAP) d.overlap = pickOf(OVERLAP_POLICIES, r.u8(), 'overlap policy');
   if (flags & S_PAUSED) d.paused = r.bool();
-  const template: ScheduleTemplate = decodeJob(r);
+  const template: ScheduleTemplate = decodeJob(r, wide);
   return { ...d, template };
 }
 
@@ -260,8 +351,9 @@ function encodeJob(w: Writer, j: SubmitJob): void {
     (j.backoff !== undefined ? F_BACKOFF : 0) |
     (j.leaseTtlMs !== undefined ? F_LEASE_TTL : 0) |
     (j.idempotencyKey !== undefined ? F_IDEMPOTENCY : 0) |
-    (j.retentionMs !== undefined ? F_RETENTION : 0);
-  w.u8(flags);
+    (j.retentionMs !== undefined ? F_RETENTION : 0) |
+    (j.group !== undefined ? F_GROUP : 0);
+  w.uint(flags);
   w.str(j.queue);
   w.bytes(j.payload);
   if (j.priority !== undefined) w.sint(j.priority);
@@ -272,6 +364,7 @@ function encodeJob(w: Writer, j: SubmitJob): void {
   if (j.leaseTtlMs !== undefined) w.sint(j.leaseTtlMs);
   if (j.idempotencyKey !== undefined) w.str(j.idempotencyKey);
   if (j.retentionMs !== undefined) w.sint(j.retentionMs);
+  if (j.group !== undefined) w.str(j.group);
 }
 
 // Backoff head byte: bit 0 exponential, bit 1 jitter present, bit 2 factor present.
@@ -292,10 +385,12 @@ const TIME_OFFSET = 2;
 
 /**
  * The time of an encoded batch without decoding its commands (O(1)), or null when `bytes` is not
- * a batch of this version or too short to hold a time.
+ * a batch of a version this code reads (every version has the time in the same place) or too
+ * short to hold a time.
  */
 export function batchTime(bytes: Uint8Array): number | null {
-  if (bytes.length < TIME_OFFSET + 8 || bytes[0] !== MAGIC || bytes[1] !== VERSION) return null;
+  const version = bytes[1];
+  if (bytes.length < TIME_OFFSET + 8 || bytes[0] !== MAGIC || version === undefined || version < 1 || version > VERSION) return null;
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(TIME_OFFSET, true);
 }
 
@@ -310,7 +405,7 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
     const magic = r.u8();
     if (magic !== MAGIC) throw new DecodeError(`not a job batch (magic 0x${magic.toString(16)})`);
     const version = r.u8();
-    if (version !== VERSION && version !== 1) throw new DecodeError(`unsupported batch version ${version}`);
+    if (version < 1 || version > VERSION) throw new DecodeError(`unsupported batch version ${version}`);
     const time = r.f64();
     const n = r.count();
     const commands: Command[] = new Array<Command>(n);
@@ -331,7 +426,7 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     case TAG.submit: {
       const n = r.count();
       const jobs: SubmitJob[] = new Array<SubmitJob>(n);
-      for (let k = 0; k < n; k++) jobs[k] = decodeJob(r);
+      for (let k = 0; k < n; k++) jobs[k] = decodeJob(r, version >= V3);
       return { type: 'submit', jobs };
     }
     case TAG.lease: {
@@ -371,9 +466,14 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
       const jobId = r.str();
       const token = r.sint();
       const error = r.str();
-      const retry = r.u8();
-      if (retry > 2) throw new DecodeError(`commands[${i}]: bad retry flag ${retry}`);
-      return retry === 0 ? { type: 'fail', jobId, token, error } : { type: 'fail', jobId, token, error, retry: retry === 1 };
+      const head = r.u8();
+      const retry = head & 3;
+      const scope = head >> 2;
+      if (retry > 2 || scope > 2 || (scope > 0 && version < V3)) throw new DecodeError(`commands[${i}]: bad retry flag ${head}`);
+      const c: Mutable<FailCommand> = { type: 'fail', jobId, token, error };
+      if (retry !== 0) c.retry = retry === 1;
+      if (scope !== 0) c.throttle = { scope: scope === 1 ? 'key' : 'queue', retryAfterMs: r.sint() };
+      return c;
     }
     case TAG.cancel: {
       const jobId = r.str();
@@ -405,7 +505,7 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     }
     case TAG.scheduleSet: {
       const mode = pickOf(SET_MODES, r.u8(), 'scheduleSet mode');
-      return { type: 'scheduleSet', mode, schedule: readScheduleDefinition(r) };
+      return { type: 'scheduleSet', mode, schedule: readScheduleDefinition(r, version >= V3) };
     }
     case TAG.scheduleDelete:
       return { type: 'scheduleDelete', id: r.str() };
@@ -423,13 +523,18 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     }
     case TAG.scheduleTrigger:
       return { type: 'scheduleTrigger', id: r.str() };
+    case TAG.queueSet:
+      if (version < V3) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
+      return readQueueSet(r);
     default:
       throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   }
 }
 
-function decodeJob(r: Reader): SubmitJob {
-  const flags = r.u8();
+/** `wide`: the presence bits are a varint (version 3 on), else one byte. */
+function decodeJob(r: Reader, wide: boolean): SubmitJob {
+  const flags = wide ? r.uint() : r.u8();
+  if (flags >= 2 * F_GROUP) throw new DecodeError(`bad job flags 0x${flags.toString(16)}`);
   const j: Mutable<SubmitJob> = { queue: r.str(), payload: r.bytes() };
   if (flags & F_PRIORITY) j.priority = r.sint();
   if (flags & F_DELAY) j.delayMs = r.sint();
@@ -439,6 +544,7 @@ function decodeJob(r: Reader): SubmitJob {
   if (flags & F_LEASE_TTL) j.leaseTtlMs = r.sint();
   if (flags & F_IDEMPOTENCY) j.idempotencyKey = r.str();
   if (flags & F_RETENTION) j.retentionMs = r.sint();
+  if (flags & F_GROUP) j.group = r.str();
   return j;
 }
 

@@ -12,6 +12,9 @@
  * entries, with `beginSnapshot` / `beginDigest` (see there), so the event loop never stalls on it.
  */
 export { applyBatch } from './apply.js';
+export { MAX_GROUP_OVERRIDES } from './flow.js';
+export { HOLD_REASONS, type HoldReason, type QueuePolicy, type QueueSetCommand, type RateLimit, type Throttle } from './flow-types.js';
+export { leasable, nextLeasableTime } from './lease.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
 export { batchTime, decodeBatch, encodeBatch, type Decoded } from './codec.js';
 export {
@@ -52,6 +55,9 @@ export {
   stats,
   getSchedule,
   listSchedules,
+  listQueueFlows,
+  queueFlow,
+  MAX_FLOW_GROUPS,
   type Backlog,
   type ListJobsPage,
   type ListJobsQuery,
@@ -64,6 +70,10 @@ export type {
   CompleteResult,
   FailResult,
   FiredSlot,
+  GroupFlowView,
+  LeaseHold,
+  QueueFlowView,
+  QueueSetResult,
   HeartbeatOutcome,
   HeartbeatResult,
   JobProgress,
@@ -144,6 +154,10 @@ export {
 export { DEFAULT_TIME_ZONE } from './schedules.js';
 export {
   MAX_CRON_LENGTH,
+  MAX_FLOW_LIMIT,
+  MAX_FLOW_PERIOD_MS,
+  MAX_GROUP_LENGTH,
+  MAX_RATE_LIMIT,
   MAX_RELEASE_KEEP,
   MAX_SCHEDULE_INTERVAL_MS,
   MAX_SESSION_LENGTH,

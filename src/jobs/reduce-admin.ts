@@ -21,7 +21,7 @@ export function applyCancel(state: JobsState, cmd: CancelCommand): CancelResult 
   job.cancelReason = cmd.reason ?? null;
   finish(state, job, 'cancelled');
   const events = state.events;
-  if (events !== null) events.push({ type: 'cancelled', jobId: job.id, queue: job.queue, previous, token });
+  if (events !== null) events.push({ type: 'cancelled', jobId: job.id, queue: job.queue, group: job.group, previous, token });
   return { ok: true, type: 'cancel', jobId: job.id, previous };
 }
 
@@ -44,6 +44,6 @@ export function applyRetryDead(state: JobsState, cmd: RetryDeadCommand): RetryDe
   job.finishedAt = null;
   job.purgeAt = null;
   const events = state.events;
-  if (events !== null) events.push({ type: 'retried', jobId: job.id, queue: job.queue });
+  if (events !== null) events.push({ type: 'retried', jobId: job.id, queue: job.queue, group: job.group });
   return { ok: true, type: 'retryDead', jobId: job.id, attemptLimit: job.attemptLimit };
 }

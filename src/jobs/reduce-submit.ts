@@ -2,6 +2,7 @@
 import { resolveBackoff } from './backoff.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { JobRecord, specFor, type JobsState } from './state.js';
+import { internGroup } from './flow.js';
 import { KeyEntry } from './tables.js';
 import { addJob } from './transitions.js';
 import type { SubmitResult, SubmittedJob } from './results.js';
@@ -62,6 +63,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
     submittedAt: now,
     spec,
     idempotencyKey: s.idempotencyKey ?? null,
+    group: s.group === undefined ? null : internGroup(state, q.name, s.group),
   });
   // An explicit run-at in the past counts from now: a client cannot jump the queue by back-dating.
   const runAt = s.delayMs !== undefined ? now + s.delayMs : Math.max(s.runAt ?? now, now);
@@ -77,6 +79,6 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
   if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
   const id = job.id;
   const events = state.events;
-  if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, state: job.state });
+  if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, group: job.group, state: job.state });
   return { id, duplicate: false, state: job.state };
 }

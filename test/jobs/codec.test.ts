@@ -56,11 +56,61 @@ describe('batch codec', () => {
     expect(roundTrip(batch)).toStrictEqual(batch);
   });
 
+  it('round-trips group keys, throttled failures and queue policies (version 3)', () => {
+    const batch: Batch = {
+      time: 5,
+      commands: [
+        { type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), group: 'tenant:42' }, { queue: 'q', payload: bytes('x'), retentionMs: 9, group: 'ü'.repeat(256) }] },
+        { type: 'fail', jobId: 'j', token: 5, error: '429', throttle: { scope: 'key', retryAfterMs: 1 } },
+        { type: 'fail', jobId: 'j', token: 5, error: '429', retry: false, throttle: { scope: 'queue', retryAfterMs: 86_400_000 } },
+        { type: 'queueSet', queue: 'q' },
+        { type: 'queueSet', queue: 'q', paused: true, concurrency: null, groupConcurrency: 3, groupConcurrencyOverrides: Object.fromEntries([
+            ['a', 1],
+            ['__proto__', 2],
+            ['gone', null],
+          ]), rate: null, groupRate: { limit: 5, periodMs: 1000 } },
+        { type: 'queueSet', queue: 'q', paused: false, concurrency: 1_000_000, rate: { limit: 1, periodMs: 60_000, burst: 10 } },
+      ],
+    };
+    const back = roundTrip(batch);
+    expect(back).toStrictEqual(batch);
+    const set = back.commands[4];
+    expect(set?.type === 'queueSet' && Object.keys(set.groupConcurrencyOverrides ?? {})).toEqual(['a', '__proto__', 'gone']);
+  });
+
+  it('entries of version 2 still decode: a submit with one byte of presence bits, a fail without throttle', () => {
+    const batch: Batch = {
+      time: 7,
+      commands: [
+        { type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), priority: 3, idempotencyKey: 'k' }] },
+        { type: 'fail', jobId: 'j', token: 5, error: 'e', retry: true },
+      ],
+    };
+    // Presence bits below 128 are one byte either way, so these bytes are what version 2 wrote.
+    const v2 = encodeBatch(batch);
+    v2[1] = 2;
+    expect(decodeBatch(v2)).toEqual({ ok: true, value: batch });
+    expect(batchTime(v2)).toBe(7);
+    // Version 2 had no throttle bits and no queueSet.
+    const throttled = encodeBatch({ time: 7, commands: [{ type: 'fail', jobId: 'j', token: 5, error: 'e', throttle: { scope: 'key', retryAfterMs: 5 } }] });
+    throttled[1] = 2;
+    expect(decodeBatch(throttled)).toMatchObject({ ok: false, error: /bad retry flag/ });
+    const set = encodeBatch({ time: 7, commands: [{ type: 'queueSet', queue: 'q', paused: true }] });
+    set[1] = 2;
+    expect(decodeBatch(set)).toMatchObject({ ok: false, error: /unknown command tag 18/ });
+  });
+
   it('round-trips generated batches', () => {
     const r = rng(7);
     const ctx = new GenContext();
     for (let i = 0; i < 300; i++) {
       const b = randomBatch(r, ctx);
+      expect(roundTrip(b)).toStrictEqual(b);
+    }
+    const flow = new GenContext();
+    flow.flow = true;
+    for (let i = 0; i < 300; i++) {
+      const b = randomBatch(r, flow);
       expect(roundTrip(b)).toStrictEqual(b);
     }
   });
