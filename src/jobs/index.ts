@@ -8,8 +8,11 @@
  * in the first entry of its term. For recurring schedules, the leader's runner calls
  * `scheduleFireCommand(getSchedule(...), now)` for each schedule whose `nextSlot` has come and
  * proposes what it returns (the state machine never evaluates cron expressions: see
- * src/node/schedule-slots.ts); `nextDueTime` leaves schedules out. A large state's snapshot or digest is taken in steps between
- * entries, with `beginSnapshot` / `beginDigest` (see there), so the event loop never stalls on it.
+ * src/node/schedule-slots.ts); `nextDueTime` leaves schedules out. The leader's dispatcher proposes
+ * a lease only when `leasable(state, queues, at)` (flow control lets a ready job go), and when time
+ * alone holds jobs back it wakes at `nextLeasableTime(state, queues, at)`. A large state's snapshot
+ * or digest is taken in steps between entries, with `beginSnapshot` / `beginDigest` (see there), so
+ * the event loop never stalls on it.
  */
 export { applyBatch } from './apply.js';
 export { MAX_GROUP_OVERRIDES } from './flow.js';

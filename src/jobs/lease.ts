@@ -8,6 +8,10 @@
  * not throttled, at its limit or out of tokens. A key held back is set aside for the rest of the
  * command (nothing in one command can free it) and put back at its end. Each lease takes a token
  * from the queue's bucket and its key's, and stamps the key as served last.
+ *
+ * The keys held back are mostly those served last (at their limit, out of tokens, throttled after
+ * a lease), which the service order puts last, so a command seldom sets many aside before it finds
+ * a key to serve; when every key is held back the dispatcher does not ask (`leasable`).
  */
 import { groupHold, groupLimit, groupOf, queueHold, regroup, type GroupFlow, type QueueFlow } from './flow.js';
 import { fitsAt, take } from './rate.js';
