@@ -74,8 +74,10 @@ export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void
       case 'retried':
         add(e.queue, RETRIED_OPERATOR);
         break;
+      // A throttled attempt does not count: like a release, the job is simply ready again.
       case 'leased':
       case 'released':
+      case 'throttled':
       case 'purged':
         break;
     }
