@@ -140,7 +140,7 @@ export interface JobAttempt {
    * `released`: the worker gave the lease back unstarted (the attempt does not count);
    * `abandoned`: the worker's session went away while it held the lease (the attempt counts).
    */
-  readonly outcome: 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'released' | 'abandoned';
+  readonly outcome: 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'released' | 'abandoned' | 'throttled';
   /** The failure message, when it failed. */
   readonly error: string | null;
 }

@@ -6,8 +6,7 @@
  * get wrong (an enum value that is not one, fields that contradict each other, "0 removes" next to
  * other settings) is reported here, naming the fields as proto/jobs.proto spells them.
  */
-import type { BulkCommand, BulkFilter, JobState, UniqueOption, UniqueView } from '../jobs/index.js';
-import type { QueueSetCommand, RateLimit, Throttle } from '../jobs/flow-types.js';
+import type { BulkCommand, BulkFilter, JobState, QueueSetCommand, RateLimit, Throttle, UniqueOption, UniqueView } from '../jobs/index.js';
 import type { wire } from '../protocol/index.js';
 
 /** A decoded value, or the problems that keep it from being one (field paths as the .proto spells them). */

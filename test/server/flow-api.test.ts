@@ -125,7 +125,91 @@ describe('JobSpec.unique', () => {
   });
 });
 
+describe('Queues', () => {
+  const queues = (): grpc.Client => new (serviceClient('jobs.proto', 'raftjobs.jobs.v1.Queues'))(server.address, grpc.credentials.createInsecure());
+
+  it('Set changes what it names, 0 removes, Pause and Resume flip the pause; Get and List show policy and usage', async () => {
+    const q = queues();
+    try {
+      await submit([{ queue: 'flow', group: 'acme' }, { queue: 'flow', group: 'acme' }, { queue: 'flow', group: 'zeta' }]);
+      expect(await call(q, 'Get', { queue: 'flow' })).toMatchObject({
+        queue: 'flow',
+        policy: { paused: false, concurrency: 0, groupConcurrency: 0, groupConcurrencyOverrides: {}, rate: null, groupRate: null },
+        usage: { leased: 0, ready: 3, tokens: -1, throttledUntilMs: 0 },
+      });
+      const set = await call(q, 'Set', { queue: 'flow', concurrency: 5, groupConcurrency: 1, groupConcurrencyOverrides: { acme: 2 }, rate: { limit: 10, periodMs: 1000 } });
+      expect(set).toMatchObject({
+        policy: { paused: false, concurrency: 5, groupConcurrency: 1, groupConcurrencyOverrides: { acme: 2 }, rate: { limit: 10, periodMs: 1000, burst: 10 }, groupRate: null },
+        usage: { leased: 0, ready: 3, tokens: 10 },
+      });
+      const busiest = (set['usage'] as { busiestGroups: { group: string; ready: number; limit: number }[] }).busiestGroups;
+      expect(busiest.map((g) => [g.group, g.ready, g.limit])).toEqual([
+        ['acme', 2, 2],
+        ['zeta', 1, 1],
+      ]);
+      // Absent fields stay; 0 removes; a removed override falls back to group_concurrency.
+      const cleared = await call(q, 'Set', { queue: 'flow', concurrency: 0, groupConcurrencyOverrides: { acme: 0 }, rate: { limit: 0 } });
+      expect(cleared['policy']).toEqual({ paused: false, concurrency: 0, groupConcurrency: 1, groupConcurrencyOverrides: {}, rate: null, groupRate: null });
+      expect(await call(q, 'Pause', { queue: 'flow' })).toMatchObject({ policy: { paused: true, groupConcurrency: 1 } });
+      const leased = (await call(workers, 'Lease', { workerId: 'w', queues: ['flow'], max: 3 }))['jobs'] as unknown[];
+      expect(leased).toEqual([]);
+      expect(await call(q, 'Resume', { queue: 'flow' })).toMatchObject({ policy: { paused: false } });
+      // A queue may get a policy before its first job; List shows every queue with jobs or a policy.
+      await call(q, 'Pause', { queue: 'empty-yet' });
+      const list = (await call(q, 'List', {}))['queues'] as { queue: string; policy: { paused: boolean } }[];
+      expect(list.find((x) => x.queue === 'empty-yet')?.policy.paused).toBe(true);
+      expect(list.map((x) => x.queue)).toEqual([...list.map((x) => x.queue)].sort());
+    } finally {
+      q.close();
+    }
+  });
+
+  it('refuses a bad change with INVALID_ARGUMENT naming the field, and changes nothing', async () => {
+    const q = queues();
+    try {
+      await call(q, 'Set', { queue: 'strict', concurrency: 3 });
+      const cases: [string, Msg, RegExp][] = [
+        ['Set', { queue: 'strict', concurrency: 2_000_000 }, /^concurrency: /],
+        ['Set', { queue: 'strict', groupConcurrency: -1 }, /^group_concurrency: /],
+        ['Set', { queue: 'strict', groupConcurrencyOverrides: { k: -2 } }, /^group_concurrency_overrides/],
+        ['Set', { queue: 'strict', rate: { limit: 10, periodMs: 0 } }, /^rate\.period_ms: /],
+        ['Set', { queue: 'strict', rate: { limit: 0, periodMs: 1000 } }, /^rate: limit 0 removes the bucket; leave period_ms and burst 0 with it/],
+        ['Set', { queue: 'strict', groupRate: { limit: 5, periodMs: 1000, burst: 2_000_000 } }, /^group_rate\.burst: /],
+        ['Set', { queue: 'bad queue!', concurrency: 1 }, /^queue: /],
+        ['Pause', { queue: '' }, /^queue: /],
+        ['Get', { queue: 'bad queue!' }, /^queue: /],
+      ];
+      for (const [method, req, message] of cases) {
+        const r = await refusal(q, method, req);
+        expect(r, `${method} ${JSON.stringify(req)}`).toMatchObject({ status: grpc.status.INVALID_ARGUMENT, code: 'INVALID_ARGUMENT' });
+        expect(r.details, `${method} ${JSON.stringify(req)}`).toMatch(message);
+      }
+      // A change too large for one log entry is refused by its size.
+      const many = Object.fromEntries(Array.from({ length: 9000 }, (_, i) => [`${String(i).padStart(6, '0')}${'k'.repeat(244)}`, 1]));
+      const big = await refusal(q, 'Set', { queue: 'strict', groupConcurrencyOverrides: many });
+      expect(big.details).toMatch(/^group_concurrency_overrides: a change of 9000 overrides takes \d+ bytes, over one log entry of limits\.maxEntryBytes/);
+      expect((await call(q, 'Get', { queue: 'strict' }))['policy']).toEqual({ paused: false, concurrency: 3, groupConcurrency: 0, groupConcurrencyOverrides: {}, rate: null, groupRate: null });
+    } finally {
+      q.close();
+    }
+  });
+});
+
 describe('FailRequest.throttle', () => {
+  it('holds the key back without using the attempt: the job is ready again, its attempt throttled', async () => {
+    const [job] = await submit([{ queue: 'thr-ok', group: 'acme' }]);
+    const [token] = ((await call(workers, 'Lease', { workerId: 'w', queues: ['thr-ok'], max: 1 }))['jobs'] as { token: number }[]).map((l) => l.token);
+    const ack = await call(workers, 'Fail', { jobId: job?.id, token, error: '429 from the API', throttle: { scope: 'THROTTLE_SCOPE_KEY', retryAfterMs: 60_000 } });
+    expect(ack).toMatchObject({ ok: true, state: 'ready' });
+    expect(server.job(job?.id ?? '')).toMatchObject({ state: 'ready', attempts: 0, lastError: '429 from the API' });
+    expect(server.job(job?.id ?? '').history.map((a) => a.outcome)).toEqual(['throttled']);
+    // The key is held back: nothing to lease from it for the next minute.
+    expect((await call(workers, 'Lease', { workerId: 'w', queues: ['thr-ok'], max: 1 }))['jobs']).toEqual([]);
+    const flow = server.node.query.queueFlow('thr-ok');
+    expect(flow?.groups.find((g) => g.group === 'acme')?.throttledUntil).toBeGreaterThan(server.node.query.now());
+  });
+
+
   it('with no_retry, or a scope that is none, is refused; the lease stays', async () => {
     const [job] = await submit([{ queue: 'thr' }]);
     const leased = (await call(workers, 'Lease', { workerId: 'w', queues: ['thr'], max: 1 }))['jobs'] as { jobId: string; token: number }[];
