@@ -5,7 +5,7 @@ export type { Application, JobFlowEvent, JobFlowSink, NodeClock, NodeEvents, Nod
 export { JobsApp } from './jobs-app.js';
 export { checkJobsState, SEED_TERM, seedStorage } from './seed.js';
 export type { AppliedEventsListener } from './jobs-app.js';
-export { reportFlow } from './job-flow.js';
+export { reportFlow, reportHolds } from './job-flow.js';
 export { JobNode } from './job-node.js';
 export type { JobQueries } from './queries.js';
 export { Workers } from './workers.js';
