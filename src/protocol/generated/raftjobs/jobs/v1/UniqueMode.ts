@@ -16,12 +16,13 @@ export const UniqueMode = {
    */
   UNIQUE_MODE_ACTIVE: 'UNIQUE_MODE_ACTIVE',
   /**
-   * While the job submitted with this key is still pending (scheduled or ready, never leased
-   * since) and less than window_ms has passed since it was submitted or last replaced, another
-   * submit with the key replaces its payload, priority and run time (from the new submit's
-   * delay_ms or run_at_ms) and answers it (duplicate=true; its other settings stay). Otherwise
-   * a new job is created and the key names it. Use it to collapse bursts of updates into one job
-   * that runs once the burst is over: submit each with delay_ms = the quiet time wanted.
+   * While the job submitted with this key is still pending (scheduled or ready, never leased)
+   * and less than its window has passed since it was submitted or last replaced, another submit
+   * with the key replaces its payload, priority and run time (from the new submit's delay_ms or
+   * run_at_ms), takes the new submit's window, and answers it (SubmittedJob.duplicate and
+   * replaced true; its other settings stay). Otherwise a new job is created and the key names it
+   * (an older job the key named runs on, unnamed). Use it to collapse bursts of updates into one
+   * job that runs once the burst is over: submit each with delay_ms = the quiet time wanted.
    */
   UNIQUE_MODE_DEBOUNCE: 'UNIQUE_MODE_DEBOUNCE',
 } as const;
@@ -44,12 +45,13 @@ export type UniqueMode =
   | 'UNIQUE_MODE_ACTIVE'
   | 1
   /**
-   * While the job submitted with this key is still pending (scheduled or ready, never leased
-   * since) and less than window_ms has passed since it was submitted or last replaced, another
-   * submit with the key replaces its payload, priority and run time (from the new submit's
-   * delay_ms or run_at_ms) and answers it (duplicate=true; its other settings stay). Otherwise
-   * a new job is created and the key names it. Use it to collapse bursts of updates into one job
-   * that runs once the burst is over: submit each with delay_ms = the quiet time wanted.
+   * While the job submitted with this key is still pending (scheduled or ready, never leased)
+   * and less than its window has passed since it was submitted or last replaced, another submit
+   * with the key replaces its payload, priority and run time (from the new submit's delay_ms or
+   * run_at_ms), takes the new submit's window, and answers it (SubmittedJob.duplicate and
+   * replaced true; its other settings stay). Otherwise a new job is created and the key names it
+   * (an older job the key named runs on, unnamed). Use it to collapse bursts of updates into one
+   * job that runs once the burst is over: submit each with delay_ms = the quiet time wanted.
    */
   | 'UNIQUE_MODE_DEBOUNCE'
   | 2
