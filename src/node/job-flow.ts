@@ -75,6 +75,7 @@ export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void
         add(e.queue, RETRIED_OPERATOR);
         break;
       case 'leased':
+      case 'progress':
       case 'released':
       case 'purged':
         break;
