@@ -1,6 +1,7 @@
 /** `applyBatch`: the one entry point that changes a `JobsState`. */
 import { advanceClock, applyLeaderChange, applyTick, runDue } from './due.js';
 import { applyCancel, applyRetryDead } from './reduce-admin.js';
+import { applyBulk } from './reduce-bulk.js';
 import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress, applyRelease } from './reduce-lease.js';
 import { applyScheduleDelete, applyScheduleFire, applySchedulePause, applyScheduleSet, applyScheduleTrigger, fireWoken } from './reduce-schedule.js';
 import { applySubmit } from './reduce-submit.js';
@@ -115,5 +116,7 @@ function applyCommand(state: JobsState, cmd: Command): CommandResult {
       return applyScheduleFire(state, cmd);
     case 'scheduleTrigger':
       return applyScheduleTrigger(state, cmd);
+    case 'bulk':
+      return applyBulk(state, cmd);
   }
 }

@@ -3,15 +3,22 @@
  * and results are raw length-prefixed bytes; optional fields cost one presence bit.
  *
  * Layout: magic `0x4a` ('J'), version, time (float64 LE), command count, then per command a tag
- * byte (index in `COMMAND_TYPES` + 1) and its fields.
+ * byte (`TAG`) and its fields.
  *
- * Version 2 (written now): a lease carries its worker session, a release its session and mode,
- * and there is an abandon command. Version 1 entries still decode: a lease without a session, a
- * release as session '' in `unheld` mode. The schedule commands (tags 13-17) only add tags, so
- * they are version 2 too: an entry without them is byte for byte what it was.
+ * Version 2: a lease carries its worker session, a release its session and mode, and there is an
+ * abandon command. Version 1 entries still decode: a lease without a session, a release as
+ * session '' in `unheld` mode. The schedule commands (tags 13-17) only add tags, so they are
+ * version 2 too: an entry without them is byte for byte what it was.
+ *
+ * Version 3 (written now): each job of a submit is followed by a byte of presence bits for the
+ * fields added since (`X_UNIQUE`: `unique`), then those fields; and there is a bulk command
+ * (tag 19; 18 is `queueSet`'s). Version 1 and 2 entries still decode: their jobs have none of the
+ * new fields. Schedule templates (in `scheduleSet` and in snapshots) have no such byte.
  */
+import { BULK_ACTIONS, type BulkCommand, type BulkFilter, type UniqueOption } from './flow-types.js';
 import {
   CATCH_UP_MODES,
+  JOB_STATES,
   OVERLAP_POLICIES,
   type Backoff,
   type Batch,
@@ -27,7 +34,7 @@ import {
 import { DecodeError, Reader, Writer } from './wire.js';
 
 const MAGIC = 0x4a;
-const VERSION = 2;
+const VERSION = 3;
 
 /** A decoded value, or why the bytes are not one. */
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -52,6 +59,8 @@ const TAG = {
   schedulePause: 15,
   scheduleFire: 16,
   scheduleTrigger: 17,
+  // 18: queueSet (flow control).
+  bulk: 19,
 } as const satisfies Record<Command['type'], number>;
 
 // Presence bits of a submitted job's optional fields.
@@ -63,6 +72,13 @@ const F_BACKOFF = 16;
 const F_LEASE_TTL = 32;
 const F_IDEMPOTENCY = 64;
 const F_RETENTION = 128;
+// Presence bits of the byte that follows each submitted job from version 3 on.
+const X_UNIQUE = 1;
+// Presence bits of a bulk filter's fields.
+const B_QUEUE = 1;
+const B_STATES = 2;
+const B_GROUP = 4;
+const B_OLDER = 8;
 
 /**
  * Encodes a batch. Throws (RangeError/TypeError) on what the format cannot carry, such as a
@@ -96,7 +112,10 @@ function encodeCommand(w: Writer, c: Command): void {
   switch (c.type) {
     case 'submit':
       w.uint(c.jobs.length);
-      for (const j of c.jobs) encodeJob(w, j);
+      for (const j of c.jobs) {
+        encodeJob(w, j);
+        encodeJobExtension(w, j);
+      }
       return;
     case 'lease':
       w.str(c.workerId);
@@ -181,7 +200,74 @@ function encodeCommand(w: Writer, c: Command): void {
       for (const slot of c.slots) w.sint(slot);
       w.sint(c.skipped);
       return;
+    case 'bulk':
+      encodeBulk(w, c);
+      return;
   }
+}
+
+/** The fields a submitted job gained in version 3, behind their presence byte. */
+function encodeJobExtension(w: Writer, j: SubmitJob): void {
+  const u = j.unique;
+  w.u8(u !== undefined ? X_UNIQUE : 0);
+  if (u === undefined) return;
+  w.str(u.key);
+  if (u.mode === 'active') w.u8(0);
+  else {
+    w.u8(1);
+    w.optSint(u.windowMs ?? null);
+  }
+}
+
+function decodeJobExtension(r: Reader, j: Mutable<SubmitJob>): void {
+  const flags = r.u8();
+  if (flags & ~X_UNIQUE) throw new DecodeError(`bad job extension flags 0x${flags.toString(16)}`);
+  if ((flags & X_UNIQUE) === 0) return;
+  const key = r.str();
+  const mode = r.u8();
+  if (mode > 1) throw new DecodeError(`bad unique mode ${mode}`);
+  let unique: UniqueOption = { key, mode: 'active' };
+  if (mode === 1) {
+    const windowMs = r.optSint();
+    unique = windowMs === null ? { key, mode: 'debounce' } : { key, mode: 'debounce', windowMs };
+  }
+  j.unique = unique;
+}
+
+function encodeBulk(w: Writer, c: BulkCommand): void {
+  w.u8(BULK_ACTIONS.indexOf(c.action));
+  const f = c.filter;
+  w.u8((f.queue !== undefined ? B_QUEUE : 0) | (f.states !== undefined ? B_STATES : 0) | (f.group !== undefined ? B_GROUP : 0) | (f.olderThanMs !== undefined ? B_OLDER : 0));
+  if (f.queue !== undefined) w.str(f.queue);
+  if (f.states !== undefined) {
+    w.uint(f.states.length);
+    for (const st of f.states) w.u8(JOB_STATES.indexOf(st));
+  }
+  if (f.group !== undefined) w.str(f.group);
+  if (f.olderThanMs !== undefined) w.sint(f.olderThanMs);
+  w.sint(c.afterSeq);
+  w.sint(c.max);
+  w.optStr(c.reason ?? null);
+}
+
+function decodeBulk(r: Reader): BulkCommand {
+  const action = pickOf(BULK_ACTIONS, r.u8(), 'bulk action');
+  const flags = r.u8();
+  if (flags > 15) throw new DecodeError(`bad bulk filter flags 0x${flags.toString(16)}`);
+  const filter: Mutable<BulkFilter> = {};
+  if (flags & B_QUEUE) filter.queue = r.str();
+  if (flags & B_STATES) {
+    const n = r.count();
+    const states = new Array<(typeof JOB_STATES)[number]>(n);
+    for (let k = 0; k < n; k++) states[k] = pickOf(JOB_STATES, r.u8(), 'job state');
+    filter.states = states;
+  }
+  if (flags & B_GROUP) filter.group = r.str();
+  if (flags & B_OLDER) filter.olderThanMs = r.sint();
+  const afterSeq = r.sint();
+  const max = r.sint();
+  const reason = r.optStr();
+  return reason === null ? { type: 'bulk', action, filter, afterSeq, max } : { type: 'bulk', action, filter, afterSeq, max, reason };
 }
 
 const SET_MODES: readonly ScheduleSetCommand['mode'][] = ['create', 'update', 'upsert'];
@@ -292,10 +378,12 @@ const TIME_OFFSET = 2;
 
 /**
  * The time of an encoded batch without decoding its commands (O(1)), or null when `bytes` is not
- * a batch of this version or too short to hold a time.
+ * a batch of a version `decodeBatch` reads or too short to hold a time (every version puts the
+ * time at the same place).
  */
 export function batchTime(bytes: Uint8Array): number | null {
-  if (bytes.length < TIME_OFFSET + 8 || bytes[0] !== MAGIC || bytes[1] !== VERSION) return null;
+  const version = bytes[1];
+  if (bytes.length < TIME_OFFSET + 8 || bytes[0] !== MAGIC || version === undefined || version < 1 || version > VERSION) return null;
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(TIME_OFFSET, true);
 }
 
@@ -310,7 +398,7 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
     const magic = r.u8();
     if (magic !== MAGIC) throw new DecodeError(`not a job batch (magic 0x${magic.toString(16)})`);
     const version = r.u8();
-    if (version !== VERSION && version !== 1) throw new DecodeError(`unsupported batch version ${version}`);
+    if (version < 1 || version > VERSION) throw new DecodeError(`unsupported batch version ${version}`);
     const time = r.f64();
     const n = r.count();
     const commands: Command[] = new Array<Command>(n);
@@ -325,13 +413,17 @@ export function decodeBatch(bytes: Uint8Array): Decoded<Batch> {
 
 function decodeCommand(r: Reader, i: number, version: number): Command {
   const tag = r.u8();
-  // Version 1 had no abandon and no schedule commands.
-  if (version === 1 && tag > TAG.release) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
+  // Version 1 had no abandon and no schedule commands, version 2 no bulk command.
+  if ((version === 1 && tag > TAG.release) || (version < 3 && tag > TAG.scheduleTrigger)) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   switch (tag) {
     case TAG.submit: {
       const n = r.count();
       const jobs: SubmitJob[] = new Array<SubmitJob>(n);
-      for (let k = 0; k < n; k++) jobs[k] = decodeJob(r);
+      for (let k = 0; k < n; k++) {
+        const j = decodeJob(r);
+        if (version >= 3) decodeJobExtension(r, j);
+        jobs[k] = j;
+      }
       return { type: 'submit', jobs };
     }
     case TAG.lease: {
@@ -423,12 +515,14 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     }
     case TAG.scheduleTrigger:
       return { type: 'scheduleTrigger', id: r.str() };
+    case TAG.bulk:
+      return decodeBulk(r);
     default:
       throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   }
 }
 
-function decodeJob(r: Reader): SubmitJob {
+function decodeJob(r: Reader): Mutable<SubmitJob> {
   const flags = r.u8();
   const j: Mutable<SubmitJob> = { queue: r.str(), payload: r.bytes() };
   if (flags & F_PRIORITY) j.priority = r.sint();

@@ -27,9 +27,17 @@ export type JobEvent =
   | { readonly type: 'abandoned'; readonly jobId: string; readonly queue: string; readonly token: number; readonly workerId: string; readonly session: string; readonly next: AfterAttempt }
   /** `token` is the ended lease's when the job was leased, else 0. */
   | { readonly type: 'cancelled'; readonly jobId: string; readonly queue: string; readonly previous: JobState; readonly token: number }
+  /**
+   * A `debounce` submit replaced the payload, priority and run-at of this pending job; `state` is
+   * its state now (ready or scheduled).
+   */
+  | { readonly type: 'replaced'; readonly jobId: string; readonly queue: string; readonly state: JobState }
   /** An operator's retry of a dead job. */
   | { readonly type: 'retried'; readonly jobId: string; readonly queue: string }
-  /** A finished job removed for good (retention or its queue's count bound); `state` is its terminal state. */
+  /**
+   * A job removed for good: finished, by retention or its queue's count bound; or by a bulk
+   * `purge`, which also removes scheduled and ready jobs. `state` is the state it was removed in.
+   */
   | { readonly type: 'purged'; readonly jobId: string; readonly queue: string; readonly state: JobState }
   /**
    * A schedule slot became a job (its `submitted` event comes just before). `lagMs` is the entry's

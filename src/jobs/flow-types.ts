@@ -68,20 +68,25 @@ export interface Throttle {
 }
 
 /**
- * Uniqueness beside the idempotency key (a submit option), per queue and key:
- * - `active`: while a job submitted with this key is not terminal, a second submit with the same
- *   key returns it (a duplicate, as with an idempotency key) and creates nothing;
- * - `debounce`: while the job submitted with this key is still pending (scheduled or ready, never
- *   leased since) and less than `windowMs` has passed since it was submitted or last replaced, a
- *   second submit replaces its payload, priority and run-at (from the new submit's delay or
- *   run-at) and returns it; otherwise a new job is created and the key names it.
+ * Uniqueness beside the idempotency key (a submit option), per queue and key. The job a key names
+ * (at most one per queue and key, while it is not terminal) decides with the new submit:
+ * - `active` (either side): while a job submitted with this key is not terminal, a second submit
+ *   with the same key returns it (a duplicate, as with an idempotency key) and creates nothing;
+ * - `debounce` (both sides): while the job submitted with this key is still pending (scheduled or
+ *   ready, never leased) and less than its window has passed since it was submitted or last
+ *   replaced, a second submit replaces its payload, priority and run-at (from the new submit's
+ *   delay or run-at), takes the new submit's window, and returns it (duplicate, `replaced`);
+ *   otherwise a new job is created and the key names it (the older job keeps running, unnamed).
+ * The key is free once the job it names is terminal or purged (a dead job retried by an operator
+ * takes it back if no other job holds it then). The idempotency key of a submit answered by
+ * uniqueness is not remembered: only a submit that creates a job records its key.
  */
 export type UniqueOption =
   | { readonly key: string; readonly mode: 'active' }
   | {
       readonly key: string;
       readonly mode: 'debounce';
-      /** 1 ms..7 days; default the submit's delay (at least 1 ms). */
+      /** 1 ms..7 days (`MAX_DEBOUNCE_WINDOW_MS`); default the submit's delay (at least 1 ms). */
       readonly windowMs?: number;
     };
 
@@ -89,35 +94,56 @@ export type UniqueOption =
 export interface BulkFilter {
   /** Only jobs of this queue. */
   readonly queue?: string;
-  /** Only jobs in one of these states; default every state the action applies to. */
+  /**
+   * Only jobs in one of these states (1..6 distinct states, each one the action applies to);
+   * default every state the action applies to.
+   */
   readonly states?: readonly JobState[];
-  /** Only jobs with this group key ('' for jobs without one). */
+  /** Only jobs with this group key ('' for jobs without one); ≤ 256 chars. */
   readonly group?: string;
-  /** Only jobs submitted at or before entry time − `olderThanMs`. */
+  /** Only jobs submitted at or before entry time − `olderThanMs`; ≥ 0. */
   readonly olderThanMs?: number;
 }
 
 /**
- * One batch of a bulk action, as one replicated command: the state machine picks the matching jobs
- * with sequence numbers above `afterSeq`, in id order, and acts on up to `max` of them (scanning a
- * bounded number of jobs per command). The result names the last sequence scanned, so the caller
- * proposes the next batch from there, and whether the scan reached the end.
- * - `retryDead`: dead jobs become ready again (as `retryDead`);
+ * One batch of a bulk action, as one replicated command: the state machine walks the jobs with
+ * sequence numbers above `afterSeq`, in id order, and acts on the matching ones, up to `max` of
+ * them, looking at no more than `MAX_BULK_SCAN` (50,000) jobs per command so one entry applies
+ * quickly. The result names the last sequence number looked at (`lastSeq`), so the caller proposes
+ * the next batch from there, and whether the walk reached the end (`done`). Jobs submitted after a
+ * batch have higher sequence numbers: a walk that goes on until `done` sees them too.
+ * - `retryDead`: dead jobs become ready again (as `retryDead` with no `attempts`);
  * - `cancel`: scheduled, ready and leased jobs are cancelled (as `cancel`);
  * - `purge`: finished jobs, and scheduled or ready ones, are removed for good (leased jobs are
- *   skipped: cancel them first).
+ *   skipped: cancel them first). A purged job's idempotency key stays for its window, as when
+ *   retention purges it.
+ * Each job acted on emits the events the single-job command does (`retried`, `cancelled`,
+ * `purged`).
  */
 export interface BulkCommand {
   readonly type: 'bulk';
-  readonly action: 'retryDead' | 'cancel' | 'purge';
+  readonly action: BulkAction;
   readonly filter: BulkFilter;
-  /** 0 to start. */
+  /** 0 to start; then the previous batch's `lastSeq`. */
   readonly afterSeq: number;
-  /** 1..`maxLeaseBatch`-sized: 1..10,000. */
+  /** Jobs acted on at most, 1..`MAX_BULK_BATCH` (10,000). */
   readonly max: number;
-  /** Cancel reason, for `cancel`. */
+  /** Cancel reason, for `cancel` only; ≤ `maxErrorLength` chars. */
   readonly reason?: string;
 }
+
+/** What a bulk command does to each matching job. */
+export type BulkAction = 'retryDead' | 'cancel' | 'purge';
+
+/** Every bulk action, in wire order. */
+export const BULK_ACTIONS: readonly BulkAction[] = ['retryDead', 'cancel', 'purge'];
+
+/** The states each bulk action applies to: its default `filter.states`, and all a filter may name. */
+export const BULK_STATES: Readonly<Record<BulkAction, readonly JobState[]>> = {
+  retryDead: ['dead'],
+  cancel: ['scheduled', 'ready', 'leased'],
+  purge: ['scheduled', 'ready', 'succeeded', 'dead', 'cancelled'],
+};
 
 /*
  * Settings these add to existing types (types.ts):

@@ -23,6 +23,8 @@ export {
   refusalBackoff,
 } from './dispatch.js';
 export type { AfterAttempt, JobEvent, JobEventType } from './events.js';
+export { BULK_ACTIONS, BULK_STATES, type BulkAction, type BulkCommand, type BulkFilter, type UniqueOption } from './flow-types.js';
+export { MAX_BULK_SCAN } from './reduce-bulk.js';
 export { KEY_SWEEP_SLACK_MS, OVERFLOW_SLACK_MS, nextDueTime } from './due.js';
 export {
   DEFAULT_JOBS_OPTIONS,
@@ -38,6 +40,7 @@ export {
   attemptOutcome,
   backlog,
   backlogOf,
+  bulkCount,
   clockOf,
   getJob,
   hasReady,
@@ -59,6 +62,7 @@ export {
 export type {
   AbandonResult,
   AttemptRecord,
+  BulkResult,
   CancelResult,
   CommandResult,
   CompleteResult,
@@ -88,6 +92,7 @@ export type {
   SubmitResult,
   SubmittedJob,
   TickResult,
+  UniqueView,
 } from './results.js';
 export {
   beginDigest,
@@ -143,11 +148,14 @@ export {
 } from './types.js';
 export { DEFAULT_TIME_ZONE } from './schedules.js';
 export {
+  MAX_BULK_BATCH,
   MAX_CRON_LENGTH,
+  MAX_DEBOUNCE_WINDOW_MS,
   MAX_RELEASE_KEEP,
   MAX_SCHEDULE_INTERVAL_MS,
   MAX_SESSION_LENGTH,
   MAX_TIME_ZONE_LENGTH,
+  MAX_UNIQUE_KEY_LENGTH,
   validateBatch,
   validateCommand,
   validateSubmit,

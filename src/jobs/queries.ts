@@ -1,6 +1,8 @@
 /** Pure reads of a `JobsState`. They return copies of the small fields; byte arrays are shared. */
-import type { JobRecord, JobsState } from './state.js';
-import type { JobSummary, JobView, QueueStats, ScheduleView } from './results.js';
+import type { BulkAction, BulkFilter } from './flow-types.js';
+import { bulkMatcher } from './reduce-bulk.js';
+import { firstPast, type JobRecord, type JobsState } from './state.js';
+import type { JobSummary, JobView, QueueStats, ScheduleView, UniqueView } from './results.js';
 import { scheduleIds, toScheduleView, type ScheduleRecord } from './schedules.js';
 import { JOB_STATES, type AttemptOutcome, type JobState } from './types.js';
 
@@ -116,14 +118,7 @@ export function listJobs(state: JobsState, query: ListJobsQuery = {}): ListJobsP
 
 /** Index of the first job whose id sorts after `id`. */
 function firstAfter(order: readonly JobRecord[], id: string): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((order[mid] as JobRecord).id <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstPast(order, (job) => job.id <= id);
 }
 
 /** Job counts per queue and state, sorted by queue name. O(queues). */
@@ -169,6 +164,18 @@ export function listSchedules(state: JobsState): ScheduleView[] {
   return scheduleIds(state).map((id) => toScheduleView(state, state.schedules.get(id) as ScheduleRecord));
 }
 
+/**
+ * A bulk action's dry run: how many jobs `action` under `filter` would act on if its batches ran
+ * now, from `afterSeq` 0 until done (no `max`, no scan bound). Changes nothing. O(n): it walks
+ * every job; call it for an operator's preview, not per entry.
+ */
+export function bulkCount(state: JobsState, action: BulkAction, filter: BulkFilter): number {
+  const match = bulkMatcher(state, action, filter);
+  let n = 0;
+  for (const job of state.order) if (!job.purged && match(job)) n++;
+  return n;
+}
+
 /** The replicated clock (J5), ms. */
 export function clockOf(state: JobsState): number {
   return state.now;
@@ -206,7 +213,14 @@ function toSummary(job: JobRecord): JobSummary {
     cancelReason: job.cancelReason,
     scheduleId: job.scheduleId,
     scheduleSlot: job.scheduleSlot,
+    unique: uniqueView(job),
   };
+}
+
+function uniqueView(job: JobRecord): UniqueView | null {
+  const u = job.unique;
+  if (u === null) return null;
+  return { key: u.key, mode: u.mode, windowMs: u.mode === 'debounce' ? u.windowMs : null, holdsKey: u.holds };
 }
 
 function toView(job: JobRecord): JobView {

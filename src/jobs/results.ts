@@ -14,10 +14,18 @@ export interface Rejection {
 
 export interface SubmittedJob {
   readonly id: string;
-  /** True when an earlier job with the same queue and idempotency key was returned instead (J7). */
+  /**
+   * True when an earlier job was returned instead of a new one: the one with the same queue and
+   * idempotency key (J7), or the one the submit's unique key names (`SubmitJob.unique`).
+   */
   readonly duplicate: boolean;
   /** The job's state right after this command; null if a duplicate's original has been purged. */
   readonly state: JobState | null;
+  /**
+   * Present (true) only when a `debounce` submit replaced the pending job its key names: its
+   * payload, priority and run-at are now the submit's (`duplicate` is true too).
+   */
+  readonly replaced?: true;
 }
 
 export interface SubmitResult {
@@ -192,6 +200,20 @@ export interface ScheduleTriggerResult {
   readonly duplicate: boolean;
 }
 
+/** One batch of a bulk action (`BulkCommand`). */
+export interface BulkResult {
+  readonly ok: true;
+  readonly type: 'bulk';
+  /** Jobs acted on by this batch, at most the command's `max`. */
+  readonly affected: number;
+  /** Their ids, in id order (`affected` of them). */
+  readonly jobIds: readonly string[];
+  /** The last sequence number looked at (the command's `afterSeq` when none was): the next batch's `afterSeq`. */
+  readonly lastSeq: number;
+  /** True when the walk reached the last job: no job after `lastSeq` exists now. */
+  readonly done: boolean;
+}
+
 export type CommandResult =
   | SubmitResult
   | LeaseResult
@@ -210,6 +232,7 @@ export type CommandResult =
   | SchedulePauseResult
   | ScheduleFireResult
   | ScheduleTriggerResult
+  | BulkResult
   | Rejection;
 
 /** One attempt of a job. */
@@ -279,6 +302,18 @@ export interface JobSummary {
   readonly scheduleId: string | null;
   /** The schedule slot it was created for, ms (the entry's time for a trigger), or null. */
   readonly scheduleSlot: number | null;
+  /** Its unique key (`SubmitJob.unique`), or null. */
+  readonly unique: UniqueView | null;
+}
+
+/** A job's unique key, as read. */
+export interface UniqueView {
+  readonly key: string;
+  readonly mode: 'active' | 'debounce';
+  /** `debounce`: the window opened when the job was submitted or last replaced, ms; null for `active`. */
+  readonly windowMs: number | null;
+  /** Whether the key names this job now (false once it is terminal, or a newer job took the key). */
+  readonly holdsKey: boolean;
 }
 
 /** Everything known about a job. Byte arrays are shared with the state: treat them as read-only. */

@@ -11,7 +11,7 @@ import { Hasher64, hashBytes } from './hash.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { ScheduleRecord, scheduleIds } from './schedules.js';
-import { JobRecord, JobsState, formatJobId, specFor, type JobsCow } from './state.js';
+import { JobRecord, JobUnique, JobsState, formatJobId, specFor, type JobsCow } from './state.js';
 import { KeyEntry, type IdempotencyTable, type KeyOrderMark, type KeyWatch } from './tables.js';
 import { addJob } from './transitions.js';
 import type { AttemptRecord } from './results.js';
@@ -23,10 +23,12 @@ const MAGIC = 0x53; // 'S'
  * 2: a job's retention is optional (null: queue or state default) and its purge time is stored.
  * 3: a lease records its worker session.
  * 4: recurring schedules (after the counters), and each job's schedule id and slot.
- * Versions 1 to 3 still restore: their retention was always resolved at submit (1), their leases
- * belong to no session (''), they hold no schedules and no job of one.
+ * 5: each job's group key (flow control) and unique key (`writeUnique`), after its schedule slot.
+ * Versions 1 to 4 still restore: their retention was always resolved at submit (1), their leases
+ * belong to no session (''), they hold no schedules and no job of one (before 4), and no job has
+ * a unique key (before 5).
  */
-const VERSION = 4;
+const VERSION = 5;
 const OUTCOMES: readonly AttemptOutcome[] = Object.values(AttemptOutcome);
 /** Digest chunk size: the hasher is fed at job boundaries once this much is buffered. */
 const DIGEST_CHUNK = 64 * 1024;
@@ -541,6 +543,11 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
       }
       if (job.state === 'leased' && job.leaseToken > state.lastToken) throw new DecodeError(`job ${job.id}: token beyond counter`);
       if ((job.purgeAt !== null) !== isTerminal(job.state)) throw new DecodeError(`job ${job.id}: purge time does not match state ${job.state}`);
+      const unique = job.unique;
+      if (unique !== null && unique.holds) {
+        if (isTerminal(job.state)) throw new DecodeError(`job ${job.id}: a ${job.state} job holds unique key ${JSON.stringify(unique.key)}`);
+        if (state.unique.has(state.queue(job.queue).keyPrefix + unique.key)) throw new DecodeError(`job ${job.id}: unique key ${JSON.stringify(unique.key)} held twice`);
+      }
       prevSeq = job.seq;
       addJob(state, job);
     }
@@ -689,6 +696,8 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   w.optSint(job.purgeAt);
   w.optStr(job.scheduleId);
   w.optSint(job.scheduleSlot);
+  // Version 5: the job's group key (flow control) goes here, right before its unique key.
+  writeUnique(w, job);
   w.uint(job.history.length);
   for (const h of job.history) {
     w.sint(h.attempt);
@@ -747,6 +756,8 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
     job.scheduleId = r.optStr();
     job.scheduleSlot = r.optSint();
   }
+  // Version 5: the job's group key (flow control) goes here, right before its unique key.
+  if (version >= 5) job.unique = readUnique(r);
   const n = r.count();
   if (n === 0) return job;
   const history: AttemptRecord[] = [];
@@ -763,6 +774,35 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
   }
   job.history = history;
   return job;
+}
+
+/**
+ * A job's unique key (version 5): 0 for none, else 1 (`active`) or 2 (`debounce`), the key, its
+ * window, when it was submitted or last replaced, and whether the key names the job (from which
+ * restore rebuilds `JobsState.unique`). Its own pair of functions, so the group key written before
+ * it in the same version stays a separate line.
+ */
+function writeUnique(w: Writer, job: JobRecord): void {
+  const u = job.unique;
+  if (u === null) {
+    w.u8(0);
+    return;
+  }
+  w.u8(u.mode === 'active' ? 1 : 2);
+  w.str(u.key);
+  w.sint(u.windowMs);
+  w.sint(u.since);
+  w.u8(u.holds ? 1 : 0);
+}
+
+function readUnique(r: Reader): JobUnique | null {
+  const mode = r.u8();
+  if (mode === 0) return null;
+  if (mode > 2) throw new DecodeError(`bad unique mode ${mode}`);
+  const key = r.str();
+  const windowMs = r.sint();
+  const since = r.sint();
+  return new JobUnique(key, mode === 1 ? 'active' : 'debounce', windowMs, since, r.bool());
 }
 
 /** Every schedule in id order: its definition (defaults filled in), then its runtime. */

@@ -54,10 +54,32 @@ export interface JobLease {
 }
 
 /**
+ * A job's unique key (`SubmitJob.unique`), as the job keeps it. Whether the key names the job
+ * (`holds`) is part of the record, so `JobsState.unique` can be rebuilt from the records alone: a
+ * key may have named several jobs over time (debounce makes a new one while an older one runs),
+ * and only the records say which one it names now.
+ */
+export class JobUnique {
+  constructor(
+    readonly key: string,
+    readonly mode: 'active' | 'debounce',
+    /** `debounce`: a submit replaces the job while less than this has passed since `since`, ms; 0 for `active`. */
+    public windowMs: number,
+    /** When the job was submitted or last replaced, ms. */
+    public since: number,
+    /**
+     * Whether `JobsState.unique` names this job: set at submit (and when a retried dead job takes
+     * a free key back); cleared once the job is terminal or purged, or a newer job takes the key.
+     */
+    public holds: boolean,
+  ) {}
+}
+
+/**
  * The fields of a job that most jobs never set: progress (only reported by some handlers), the
- * last error (failed attempts), a cancel reason, the schedule slot a job was created for, and
- * digest caches of large byte fields. Kept
- * apart so a record spends one pointer on them; created on the first non-null write.
+ * last error (failed attempts), a cancel reason, the schedule slot a job was created for, its
+ * unique key, and digest caches of large byte fields. Kept apart so a record spends one pointer
+ * on them; created on the first non-null write.
  */
 export class JobExtra {
   progress: JobProgress | null = null;
@@ -65,6 +87,7 @@ export class JobExtra {
   cancelReason: string | null = null;
   scheduleId: string | null = null;
   scheduleSlot: number | null = null;
+  unique: JobUnique | null = null;
   payloadHash: string | null = null;
   resultHash: string | null = null;
 }
@@ -88,9 +111,12 @@ export class JobRecord implements HeapItem {
   /** Submit order, 1-based; the last tie-break of every ordering. */
   readonly seq: number;
   readonly queue: string;
-  /** The payload as `packBytes` keeps it; read it through `payload`. */
-  readonly packedPayload: PackedBytes;
-  readonly priority: number;
+  /**
+   * The payload as `packBytes` keeps it; read it through `payload`. Changed only by a debounce
+   * replacement (`replacePending`), as is `priority`.
+   */
+  packedPayload: PackedBytes;
+  priority: number;
   readonly submittedAt: number;
   readonly spec: JobSpec;
   readonly idempotencyKey: string | null;
@@ -272,6 +298,15 @@ export class JobRecord implements HeapItem {
     if (v !== null || this.extra !== null) this.extraFields().scheduleSlot = v;
   }
 
+  /** The job's unique key (see `JobUnique`), or null. */
+  get unique(): JobUnique | null {
+    return this.extra === null ? null : this.extra.unique;
+  }
+
+  set unique(v: JobUnique | null) {
+    if (v !== null || this.extra !== null) this.extraFields().unique = v;
+  }
+
   /** Digest cache of the payload's hash (large payloads only); derived, not state. */
   get payloadHash(): string | null {
     return this.extra === null ? null : this.extra.payloadHash;
@@ -394,6 +429,12 @@ export class JobsState {
    * (finished.ts). Derived from the job records, like the heaps.
    */
   readonly overfull = new Set<FinishedFifo>();
+  /**
+   * Unique keys (`SubmitJob.unique`): queue key prefix + key → the job the key names, while it is
+   * not terminal. Derived from the job records (`JobUnique.holds`), like the heaps: restore
+   * rebuilds it, snapshots do not store it.
+   */
+  readonly unique = new Map<string, JobRecord>();
   /** Recurring schedules by id (docs/design.md "Schedules"); walked in id order (`scheduleIds`). */
   readonly schedules = new Map<string, ScheduleRecord>();
   /**
@@ -447,6 +488,22 @@ export class JobsState {
     }
     return q;
   }
+}
+
+/**
+ * Position of the first job in `order` (`JobsState.order`, purged slots included) for which
+ * `notYet` is false; `notYet` must hold for a prefix of `order` and nothing after (a bound in id
+ * order). O(log n).
+ */
+export function firstPast(order: readonly JobRecord[], notYet: (job: JobRecord) => boolean): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (notYet(order[mid] as JobRecord)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A fresh, empty state. Every replica must use the same options. */

@@ -5,11 +5,15 @@
 import { backoffDelay } from './backoff.js';
 import { enterFinished, leaveFinished } from './finished.js';
 import { retentionFor, type TerminalState } from './options.js';
+import type { PackedBytes } from './packed.js';
 import type { JobRecord, JobsState, QueueIndex, StateCounts } from './state.js';
 import type { AttemptRecord, Rejection } from './results.js';
 import { isTerminal, type AttemptOutcome, type JobState } from './types.js';
 
-/** Adds a new job (whose `state` and `runAt` are set) to the state and its indexes. */
+/**
+ * Adds a new job (whose `state` and `runAt` are set) to the state and its indexes, the unique-key
+ * table included when its key names it (submit, or restore).
+ */
 export function addJob(state: JobsState, job: JobRecord): void {
   state.jobs.add(job);
   state.order.push(job);
@@ -17,6 +21,49 @@ export function addJob(state: JobsState, job: JobRecord): void {
   count(q.counts, job.state, 1);
   if (!isTerminal(job.state)) backlog(state, job, 1);
   attach(state, job, q, false);
+  const unique = job.unique;
+  if (unique !== null && unique.holds) state.unique.set(q.keyPrefix + unique.key, job);
+}
+
+/**
+ * Frees `job`'s unique key if the key names it (the job is finishing or being purged). The caller
+ * has told the snapshot cursor (`detach` does).
+ */
+function releaseKey(state: JobsState, job: JobRecord): void {
+  const extra = job.extra;
+  if (extra === null || extra.unique === null || !extra.unique.holds) return;
+  extra.unique.holds = false;
+  state.unique.delete(state.queue(job.queue).keyPrefix + extra.unique.key);
+}
+
+/**
+ * Gives `job`, dead and just retried, its unique key back if no job holds it now. The caller has
+ * told the snapshot cursor.
+ */
+export function reclaimKey(state: JobsState, job: JobRecord): void {
+  const unique = job.unique;
+  if (unique === null || unique.holds) return;
+  const mapKey = state.queue(job.queue).keyPrefix + unique.key;
+  if (state.unique.has(mapKey)) return;
+  unique.holds = true;
+  state.unique.set(mapKey, job);
+}
+
+/**
+ * A debounce submit's replacement of a pending (scheduled or ready) job: new payload, priority and
+ * run-at, in the indexes too (its heap position, the backlog's payload bytes). The caller has told
+ * the snapshot cursor.
+ */
+export function replacePending(state: JobsState, job: JobRecord, payload: PackedBytes, priority: number, runAt: number): void {
+  if (job.state !== 'scheduled' && job.state !== 'ready') throw new Error(`replacePending: job ${job.id} is ${job.state}`);
+  detach(state, job);
+  backlog(state, job, -1);
+  job.packedPayload = payload;
+  job.priority = priority;
+  job.payloadHash = null;
+  backlog(state, job, 1);
+  job.runAt = runAt;
+  enter(state, job, runAt <= state.now ? 'ready' : 'scheduled');
 }
 
 /** Puts a detached job into `next`: counts, state, and the heap of `next`. */
@@ -151,24 +198,34 @@ export function finish(state: JobsState, job: JobRecord, terminal: TerminalState
   job.finishedAt = state.now;
   job.purgeAt = state.now + retentionFor(state.options, job.queue, job.retentionMs, terminal);
   enter(state, job, terminal);
+  releaseKey(state, job);
+  wakeSchedule(state, job);
+}
+
+/** A `bufferOne` slot waiting for `job`, which is finishing (or purged unfinished), fires once the command is done. */
+function wakeSchedule(state: JobsState, job: JobRecord): void {
   const scheduleId = job.scheduleId;
-  if (scheduleId !== null) {
-    // A `bufferOne` slot waiting for this job fires once the command that finished it is done.
-    const s = state.schedules.get(scheduleId);
-    if (s !== undefined && s.pendingSlot !== null && s.lastJobId === job.id) state.scheduleWakes.push(s);
-  }
+  if (scheduleId === null) return;
+  const s = state.schedules.get(scheduleId);
+  if (s !== undefined && s.pendingSlot !== null && s.lastJobId === job.id) state.scheduleWakes.push(s);
 }
 
 /**
- * Removes a finished job for good: out of the purge index, its FIFO, the job map and the counts (a
- * queue left with no jobs goes too, as on a replica restored from a snapshot). `order` keeps it,
- * marked, until `sweepOrder`. Its idempotency key, if it still names it, stays until its window
- * ends (within `maxPurgedJobKeys`). O(log n).
+ * Removes a job for good: a finished one (retention, count bounds, bulk purge), or a scheduled or
+ * ready one (bulk purge; never a leased one: its worker holds a lease). Out of its heap, its FIFO,
+ * the job map, the counts and the backlog (a queue left with no jobs goes too, as on a replica
+ * restored from a snapshot). `order` keeps it, marked, until `sweepOrder`. Its unique key is
+ * freed; its idempotency key, if it still names it, stays until its window ends (within
+ * `maxPurgedJobKeys`), so a duplicate submit still answers with its id (state null). A schedule
+ * slot waiting for an unfinished job purged here fires, as if the job had finished. O(log n).
  */
 export function purge(state: JobsState, job: JobRecord): void {
+  if (job.state === 'leased') throw new Error(`purge: job ${job.id} is leased`);
   const events = state.events;
   if (events !== null) events.push({ type: 'purged', jobId: job.id, queue: job.queue, state: job.state });
   detach(state, job);
+  releaseKey(state, job);
+  if (!isTerminal(job.state)) wakeSchedule(state, job);
   state.jobs.delete(job);
   job.markPurged();
   state.orderHoles++;

@@ -5,6 +5,7 @@
  *
  * Times are absolute milliseconds on the leader's clock (`Batch.time`); durations end in `Ms`.
  */
+import type { BulkCommand, UniqueOption } from './flow-types.js';
 
 /** Where a job is in its lifecycle (DESIGN.md "Job lifecycle"). */
 export const JobState = {
@@ -125,6 +126,11 @@ export interface SubmitJob {
    * (`JobsOptions.maxSucceeded`, ...) may purge it sooner; this does not change them.
    */
   readonly retentionMs?: number;
+  /**
+   * Uniqueness per queue and key beside the idempotency key, which is checked first (see
+   * `UniqueOption`). Not in schedule templates.
+   */
+  readonly unique?: UniqueOption;
 }
 
 /** A job and its fencing token, as named in heartbeat lists. */
@@ -433,7 +439,8 @@ export type Command =
   | ScheduleDeleteCommand
   | SchedulePauseCommand
   | ScheduleFireCommand
-  | ScheduleTriggerCommand;
+  | ScheduleTriggerCommand
+  | BulkCommand;
 
 export type CommandType = Command['type'];
 
@@ -456,6 +463,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'schedulePause',
   'scheduleFire',
   'scheduleTrigger',
+  'bulk',
 ];
 
 /** The payload of one Raft log entry. */

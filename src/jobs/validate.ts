@@ -7,7 +7,8 @@
  * `jobs[3].queue: must match [A-Za-z0-9._:-]{1,128}`.
  */
 import { DEFAULT_JOBS_OPTIONS, type JobsOptions } from './options.js';
-import { CATCH_UP_MODES, COMMAND_TYPES, OVERLAP_POLICIES, type Batch, type Command, type SubmitJob } from './types.js';
+import { BULK_ACTIONS, BULK_STATES, type BulkAction } from './flow-types.js';
+import { CATCH_UP_MODES, COMMAND_TYPES, JOB_STATES, OVERLAP_POLICIES, type Batch, type Command, type JobState, type SubmitJob } from './types.js';
 
 /** A validated value, or every problem found. */
 export type Validation<T> =
@@ -53,6 +54,18 @@ export const MAX_RELEASE_KEEP = 10_000;
 
 /** Longest worker session id, characters. */
 export const MAX_SESSION_LENGTH = 128;
+
+/** Longest unique key (`SubmitJob.unique.key`), characters. */
+export const MAX_UNIQUE_KEY_LENGTH = 256;
+
+/** Longest debounce window (`SubmitJob.unique.windowMs`), ms: 7 days. */
+export const MAX_DEBOUNCE_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/** Most jobs one bulk command acts on (`BulkCommand.max`). */
+export const MAX_BULK_BATCH = 10_000;
+
+/** Longest group key a bulk filter names (`BulkFilter.group`), characters. */
+const MAX_GROUP_FILTER_LENGTH = 256;
 
 /**
  * Records `problem` (when not null) under the path `prefix + field`. A module-level function, not
@@ -186,9 +199,58 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
       }
       return;
     }
+    case 'bulk':
+      checkBulk(c, prefix, o, problems);
+      return;
     default:
       problems.push(`${prefix}type: must be one of ${COMMAND_TYPES.join(', ')}`);
   }
+}
+
+/** A bulk command's fields (see `BulkCommand`). */
+function checkBulk(c: Record<string, unknown>, prefix: string, o: JobsOptions, problems: string[]): void {
+  const action = c['action'];
+  const known = BULK_ACTIONS.includes(action as never);
+  if (!known) need(problems, prefix, 'action', `must be one of ${BULK_ACTIONS.join(', ')}`);
+  need(problems, prefix, 'afterSeq', intProblem(c['afterSeq'], 0, Number.MAX_SAFE_INTEGER, true));
+  need(problems, prefix, 'max', intProblem(c['max'], 1, MAX_BULK_BATCH, true));
+  need(problems, prefix, 'reason', stringProblem(c['reason'], 0, o.maxErrorLength, false));
+  if (c['reason'] !== undefined && known && action !== 'cancel') need(problems, prefix, 'reason', 'only with action cancel');
+  const f = c['filter'];
+  if (!isObject(f)) {
+    need(problems, prefix, 'filter', 'must be an object');
+    return;
+  }
+  if (f['queue'] !== undefined) need(problems, prefix, 'filter.queue', queueProblem(f['queue'], o));
+  need(problems, prefix, 'filter.olderThanMs', intProblem(f['olderThanMs'], 0, MAX_TIME_MS, false));
+  const group = f['group'];
+  need(problems, prefix, 'filter.group', stringProblem(group, 0, MAX_GROUP_FILTER_LENGTH, false));
+  if (typeof group === 'string' && group.includes('\u0000')) need(problems, prefix, 'filter.group', 'must not contain NUL');
+  const states = f['states'];
+  if (states === undefined) return;
+  if (!Array.isArray(states) || states.length < 1 || states.length > JOB_STATES.length) {
+    need(problems, prefix, 'filter.states', `must be an array of 1..${JOB_STATES.length} job states`);
+    return;
+  }
+  const allowed = known ? BULK_STATES[action as BulkAction] : JOB_STATES;
+  for (let i = 0; i < states.length; i++) {
+    const st = states[i] as unknown;
+    if (!JOB_STATES.includes(st as JobState)) need(problems, prefix, `filter.states[${i}]`, `must be one of ${JOB_STATES.join(', ')}`);
+    else if (!allowed.includes(st as JobState)) need(problems, prefix, `filter.states[${i}]`, `${action as string} applies to ${allowed.join(', ')} jobs only`);
+    else if (states.indexOf(st) !== i) need(problems, prefix, `filter.states[${i}]`, 'is listed twice');
+  }
+}
+
+/** The `unique` option of job `i` (see `UniqueOption`), paths as `needJob` makes them. */
+function uniqueProblems(u: unknown, prefix: string, i: number, problems: string[]): void {
+  if (u === undefined) return;
+  if (!isObject(u)) return needJob(problems, prefix, i, 'unique', 'must be an object');
+  needJob(problems, prefix, i, 'unique.key', stringProblem(u['key'], 1, MAX_UNIQUE_KEY_LENGTH, true));
+  const mode = u['mode'];
+  if (mode === 'debounce') needJob(problems, prefix, i, 'unique.windowMs', intProblem(u['windowMs'], 1, MAX_DEBOUNCE_WINDOW_MS, false));
+  else if (mode === 'active') {
+    if (u['windowMs'] !== undefined) needJob(problems, prefix, i, 'unique.windowMs', 'only with mode debounce');
+  } else needJob(problems, prefix, i, 'unique.mode', "must be 'active' or 'debounce'");
 }
 
 /** The `{ jobId, token }` items of `refs` (the array named `field`). */
@@ -234,6 +296,8 @@ function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, probl
   needJob(problems, prefix, i, 'leaseTtlMs', intProblem(job['leaseTtlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
   needJob(problems, prefix, i, 'idempotencyKey', stringProblem(job['idempotencyKey'], 1, o.maxIdempotencyKeyLength, false));
   needJob(problems, prefix, i, 'retentionMs', intProblem(job['retentionMs'], 0, o.maxRetentionMs, false));
+  // A template may not carry one at all (checkSchedule says so).
+  if (i >= 0) uniqueProblems(job['unique'], prefix, i, problems);
   const b = job['backoff'];
   if (b === undefined) return;
   if (!isObject(b)) return needJob(problems, prefix, i, 'backoff', 'must be an object');
@@ -296,6 +360,8 @@ function checkSchedule(def: unknown, path: string, o: JobsOptions, problems: str
   checkJob(template, -1, `${prefix}template.`, o, problems);
   if (isObject(template)) {
     for (const field of NOT_IN_TEMPLATE) if (template[field] !== undefined) need(problems, prefix, `template.${field}`, 'is set by the schedule, not the template');
+    // Each slot's job has its own idempotency key; a unique key would make slots duplicates of each other.
+    if (template['unique'] !== undefined) need(problems, prefix, 'template.unique', 'is not allowed in a template');
   }
   const catchUp = def['catchUp'];
   if (catchUp !== undefined) {

@@ -56,6 +56,47 @@ describe('batch codec', () => {
     expect(roundTrip(batch)).toStrictEqual(batch);
   });
 
+  it('round-trips unique keys and bulk commands with every optional field', () => {
+    const batch: Batch = {
+      time: 7,
+      commands: [
+        {
+          type: 'submit',
+          jobs: [
+            { queue: 'q', payload: bytes('a'), unique: { key: 'k', mode: 'active' } },
+            { queue: 'q', payload: bytes('b'), unique: { key: 'ключ', mode: 'debounce' }, idempotencyKey: 'i' },
+            { queue: 'q', payload: bytes('c'), unique: { key: 'k2', mode: 'debounce', windowMs: 604_800_000 }, delayMs: 5 },
+            { queue: 'q', payload: bytes('d') },
+          ],
+        },
+        { type: 'bulk', action: 'retryDead', filter: {}, afterSeq: 0, max: 1 },
+        { type: 'bulk', action: 'cancel', filter: { queue: 'q', states: ['scheduled', 'leased'], group: '', olderThanMs: 0 }, afterSeq: 12, max: 10_000, reason: 'r' },
+        { type: 'bulk', action: 'purge', filter: { states: ['cancelled'], group: 'g' }, afterSeq: Number.MAX_SAFE_INTEGER, max: 3 },
+        { type: 'bulk', action: 'purge', filter: { olderThanMs: 86_400_000 }, afterSeq: 1, max: 2 },
+      ],
+    };
+    expect(roundTrip(batch)).toStrictEqual(batch);
+  });
+
+  it('decodes version 2 entries (no job extension byte, no bulk command) and refuses unknown extension bits', () => {
+    const batch: Batch = { time: 9, commands: [{ type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), priority: 3 }] }] };
+    const v3 = encodeBatch(batch);
+    expect(v3[1]).toBe(3);
+    // The same entry as version 2 wrote it: the job's extension byte (last, 0) was not there.
+    expect(v3[v3.length - 1]).toBe(0);
+    const v2 = v3.slice(0, -1);
+    v2[1] = 2;
+    expect(decodeBatch(v2)).toStrictEqual({ ok: true, value: batch });
+    expect(batchTime(v2)).toBe(9);
+    const bulk = encodeBatch({ time: 9, commands: [{ type: 'bulk', action: 'purge', filter: {}, afterSeq: 0, max: 1 }] });
+    const bulkV2 = bulk.slice();
+    bulkV2[1] = 2;
+    expect(decodeBatch(bulkV2)).toMatchObject({ ok: false, error: expect.stringMatching(/unknown command tag 19/) as unknown });
+    const unknownBit = v3.slice();
+    unknownBit[unknownBit.length - 1] = 2;
+    expect(decodeBatch(unknownBit)).toMatchObject({ ok: false, error: expect.stringMatching(/extension flags/) as unknown });
+  });
+
   it('round-trips generated batches', () => {
     const r = rng(7);
     const ctx = new GenContext();

@@ -1,5 +1,5 @@
 /** A seeded generator of plausible (and sometimes invalid) batches, for codec and replica tests. */
-import { CATCH_UP_MODES, OVERLAP_POLICIES, type Backoff, type Batch, type Command, type CommandResult, type ScheduleDefinition, type SubmitJob } from '../../src/jobs/index.js';
+import { BULK_ACTIONS, BULK_STATES, CATCH_UP_MODES, OVERLAP_POLICIES, type Backoff, type BulkFilter, type Batch, type Command, type CommandResult, type ScheduleDefinition, type SubmitJob } from '../../src/jobs/index.js';
 import type { rng } from './rng.js';
 
 type Rng = ReturnType<typeof rng>;
@@ -14,6 +14,8 @@ export class GenContext {
   time = 1_000_000;
   /** Also make schedule commands (off by default, so the streams of older seeds stay as they were). */
   schedules = false;
+  /** Also give jobs unique keys and make bulk commands (off by default, as `schedules`). */
+  flow = false;
 
   /** Learns ids and tokens from the results of a batch it generated. */
   observe(results: readonly CommandResult[]): void {
@@ -52,7 +54,25 @@ export function randomJob(r: Rng, ctx: GenContext): SubmitJob {
   if (r.next() < 0.5) j.leaseTtlMs = r.int(100, 4000);
   if (r.next() < 0.3) j.idempotencyKey = `key-${r.int(0, 30)}`;
   if (r.next() < 0.2) j.retentionMs = r.int(0, 100_000);
+  if (ctx.flow && r.next() < 0.4) {
+    const key = `u-${r.int(0, 4)}`;
+    if (r.next() < 0.4) j.unique = { key, mode: 'active' };
+    else j.unique = r.next() < 0.5 ? { key, mode: 'debounce' } : { key, mode: 'debounce', windowMs: r.int(1, 4000) };
+  }
   return j;
+}
+
+/** A bulk command over the generator's queues, from the start or from a recent sequence number. */
+function randomBulk(r: Rng, ctx: GenContext): Command {
+  const action = r.pick(BULK_ACTIONS);
+  const filter: Mutable<BulkFilter> = {};
+  if (r.next() < 0.5) filter.queue = r.pick(QUEUES);
+  if (r.next() < 0.3) filter.states = [r.pick(BULK_STATES[action])];
+  if (r.next() < 0.3) filter.olderThanMs = r.int(0, 5000);
+  if (r.next() < 0.1) filter.group = '';
+  const afterSeq = r.next() < 0.6 || ctx.ids.length === 0 ? 0 : r.int(0, ctx.ids.length);
+  const c = { type: 'bulk', action, filter, afterSeq, max: r.int(1, 6) } as const;
+  return action === 'cancel' && r.next() < 0.5 ? { ...c, reason: 'bulk' } : c;
 }
 
 function someLease(r: Rng, ctx: GenContext): { jobId: string; token: number } {
@@ -91,6 +111,7 @@ function randomScheduleCommand(r: Rng, ctx: GenContext): Command {
 
 export function randomCommand(r: Rng, ctx: GenContext): Command {
   if (ctx.schedules && r.next() < 0.25) return randomScheduleCommand(r, ctx);
+  if (ctx.flow && r.next() < 0.06) return randomBulk(r, ctx);
   const k = r.next();
   if (k < 0.2) return { type: 'submit', jobs: Array.from({ length: r.int(1, 5) }, () => randomJob(r, ctx)) };
   if (k < 0.35) {

@@ -374,7 +374,7 @@ describe('snapshot and digest cursors', () => {
   function foreignKeys(keys: readonly (readonly [string, number, number])[]): Uint8Array {
     const w = new Writer();
     w.u8(0x53);
-    w.u8(4);
+    w.u8(5);
     for (const v of [5, 1000, 2, 0]) w.sint(v); // last applied, clock, last seq, last token
     w.uint(0); // schedules
     w.uint(0); // jobs

@@ -19,8 +19,11 @@ describe('validateSubmit', () => {
       leaseTtlMs: 100,
       idempotencyKey: 'k'.repeat(256),
       retentionMs: 0,
+      unique: { key: 'u'.repeat(256), mode: 'debounce', windowMs: 604_800_000 },
     };
     expect(validateSubmit([full])).toMatchObject({ ok: true });
+    expect(validateSubmit([{ ...job(), unique: { key: 'u', mode: 'active' } }])).toMatchObject({ ok: true });
+    expect(validateSubmit([{ ...job(), unique: { key: 'u', mode: 'debounce', windowMs: 1 } }])).toMatchObject({ ok: true });
   });
 
   it('reports precise paths and messages, every problem at once', () => {
@@ -65,6 +68,15 @@ describe('validateSubmit', () => {
       [{ backoff: { type: 'exponential', initialMs: 10, maxMs: 5 } }, 'jobs[0].backoff.maxMs: must be >= backoff.initialMs'],
       [{ backoff: { type: 'exponential', initialMs: 10, maxMs: 50, factor: 0.5 } }, 'jobs[0].backoff.factor: must be >= 1'],
       [{ backoff: { type: 'fixed', delayMs: 1, jitter: 2 } }, 'jobs[0].backoff.jitter: must be <= 1'],
+      [{ unique: 'k' }, 'jobs[0].unique: must be an object'],
+      [{ unique: { mode: 'active' } }, 'jobs[0].unique.key: is required'],
+      [{ unique: { key: '', mode: 'active' } }, 'jobs[0].unique.key: must be 1..256 chars'],
+      [{ unique: { key: 'k'.repeat(257), mode: 'active' } }, 'jobs[0].unique.key: must be 1..256 chars'],
+      [{ unique: { key: 'k', mode: 'once' } }, "jobs[0].unique.mode: must be 'active' or 'debounce'"],
+      [{ unique: { key: 'k', mode: 'active', windowMs: 5 } }, 'jobs[0].unique.windowMs: only with mode debounce'],
+      [{ unique: { key: 'k', mode: 'debounce', windowMs: 0 } }, 'jobs[0].unique.windowMs: must be >= 1'],
+      [{ unique: { key: 'k', mode: 'debounce', windowMs: 604_800_001 } }, 'jobs[0].unique.windowMs: must be <= 604800000'],
+      [{ unique: { key: 'k', mode: 'debounce', windowMs: 1.5 } }, 'jobs[0].unique.windowMs: must be an integer'],
     ];
     for (const [extra, message] of cases) expect(problems(validateSubmit([{ ...job(), ...extra }]))).toEqual([message]);
   });
@@ -83,7 +95,7 @@ describe('validateCommand and validateBatch', () => {
   it('every command type has its checks', () => {
     const cases: [unknown, string[]][] = [
       [null, ['command: must be an object']],
-      [{ type: 'launch' }, ['type: must be one of submit, lease, heartbeat, progress, complete, fail, cancel, retryDead, tick, leaderChange, release, abandon, scheduleSet, scheduleDelete, schedulePause, scheduleFire, scheduleTrigger']],
+      [{ type: 'launch' }, ['type: must be one of submit, lease, heartbeat, progress, complete, fail, cancel, retryDead, tick, leaderChange, release, abandon, scheduleSet, scheduleDelete, schedulePause, scheduleFire, scheduleTrigger, bulk']],
       [{ type: 'lease', queues: [], max: 0 }, ['workerId: is required', 'max: must be >= 1', 'queues: must be an array of 1..64 queue names']],
       [{ type: 'lease', workerId: 'w', queues: ['ok', 'no way'], max: 1, ttlMs: 50 }, ['ttlMs: must be >= 100', 'queues[1]: must match [A-Za-z0-9._:-]{1,128}']],
       [{ type: 'heartbeat', leases: [{ jobId: '', token: 0 }] }, ['leases[0].jobId: must be 1..64 chars', 'leases[0].token: must be >= 1']],
@@ -98,9 +110,35 @@ describe('validateCommand and validateBatch', () => {
       [{ type: 'retryDead', jobId: 'j', attempts: 0 }, ['attempts: must be >= 1']],
       [{ type: 'leaderChange' }, ['graceMs: is required']],
       [{ type: 'leaderChange', graceMs: 0 }, ['graceMs: must be >= 1']],
+      [{ type: 'bulk' }, ['action: must be one of retryDead, cancel, purge', 'afterSeq: is required', 'max: is required', 'filter: must be an object']],
+      [{ type: 'bulk', action: 'purge', filter: {}, afterSeq: -1, max: 10_001 }, ['afterSeq: must be >= 0', 'max: must be <= 10000']],
+      [{ type: 'bulk', action: 'purge', filter: {}, afterSeq: 0, max: 0, reason: 'r' }, ['max: must be >= 1', 'reason: only with action cancel']],
+      [
+        { type: 'bulk', action: 'cancel', filter: { queue: 'no way', olderThanMs: -1, group: 'a\u0000b' }, afterSeq: 0, max: 1 },
+        ['filter.queue: must match [A-Za-z0-9._:-]{1,128}', 'filter.olderThanMs: must be >= 0', 'filter.group: must not contain NUL'],
+      ],
+      [{ type: 'bulk', action: 'cancel', filter: { group: 'g'.repeat(257) }, afterSeq: 0, max: 1 }, ['filter.group: must be at most 256 chars']],
+      [{ type: 'bulk', action: 'cancel', filter: { states: [] }, afterSeq: 0, max: 1 }, ['filter.states: must be an array of 1..6 job states']],
+      [
+        { type: 'bulk', action: 'cancel', filter: { states: ['ready', 'dead', 'gone', 'ready'] }, afterSeq: 0, max: 1 },
+        [
+          'filter.states[1]: cancel applies to scheduled, ready, leased jobs only',
+          'filter.states[2]: must be one of scheduled, ready, leased, succeeded, dead, cancelled',
+          'filter.states[3]: is listed twice',
+        ],
+      ],
+      [{ type: 'bulk', action: 'purge', filter: { states: ['leased'] }, afterSeq: 0, max: 1 }, ['filter.states[0]: purge applies to scheduled, ready, succeeded, dead, cancelled jobs only']],
+      [{ type: 'bulk', action: 'retryDead', filter: { states: ['ready'] }, afterSeq: 0, max: 1 }, ['filter.states[0]: retryDead applies to dead jobs only']],
     ];
     for (const [cmd, expected] of cases) expect(problems(validateCommand(cmd))).toEqual(expected);
     expect(validateCommand({ type: 'tick' })).toEqual({ ok: true, value: { type: 'tick' } });
+    const bulk = { type: 'bulk', action: 'cancel', filter: { queue: 'q', states: ['leased'], group: '', olderThanMs: 0 }, afterSeq: 3, max: 10_000, reason: 'r' };
+    expect(validateCommand(bulk)).toEqual({ ok: true, value: bulk });
+  });
+
+  it('a schedule template may not carry a unique key', () => {
+    const schedule = { id: 's', intervalMs: 1000, template: { queue: 'q', payload: bytes('p'), unique: { key: 'k', mode: 'active' } } };
+    expect(problems(validateCommand({ type: 'scheduleSet', mode: 'create', schedule }))).toEqual(['schedule.template.unique: is not allowed in a template']);
   });
 
   it('batch paths name the command', () => {
