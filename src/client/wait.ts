@@ -19,8 +19,8 @@ export interface WaitHost {
   unary(timeoutMs: number, signal: AbortSignal | undefined): Promise<JobView>;
 }
 
-/** The transitions after which a job is terminal. */
-const FINISHED = ['completed', 'dead', 'cancelled'] as const;
+/** The transitions after which a job is terminal, or gone (a bulk purge also removes pending jobs: the read then says NOT_FOUND). */
+const FINISHED = ['completed', 'dead', 'cancelled', 'purged'] as const;
 
 export async function waitWithWatch(host: WaitHost, id: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<JobView> {
   const { clock } = host;

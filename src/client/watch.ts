@@ -14,9 +14,9 @@ import type { AddressBook } from './router.js';
 import type { SdkLogger } from './types.js';
 
 /** The transitions a watch reports (see `JobWatchEvent.type`). */
-export type WatchEventType = 'submitted' | 'leased' | 'progress' | 'completed' | 'failed' | 'dead' | 'cancelled' | 'retried' | 'released' | 'expired' | 'abandoned';
+export type WatchEventType = 'submitted' | 'replaced' | 'leased' | 'progress' | 'completed' | 'failed' | 'dead' | 'cancelled' | 'retried' | 'released' | 'expired' | 'abandoned' | 'purged';
 
-export const WATCH_EVENT_TYPES: readonly WatchEventType[] = ['submitted', 'leased', 'progress', 'completed', 'failed', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned'];
+export const WATCH_EVENT_TYPES: readonly WatchEventType[] = ['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned', 'purged'];
 
 /** A place in the job-event history: the log index of an entry and an event's ordinal among its events. */
 export interface WatchPosition {

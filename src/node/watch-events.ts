@@ -2,7 +2,7 @@
  * What `Jobs.Watch` sends: job transitions with their place in the log. A position is the log index
  * of the entry that made the transition and its ordinal among ALL the events that entry's apply
  * reported (see `JobEvent`), counted before any filter and including the events the watch does not
- * send (purges, schedule fires), so a position names the same event on every node, whatever a
+ * send (schedule fires and skips), so a position names the same event on every node, whatever a
  * watcher filters.
  */
 import type { JobEvent } from '../jobs/index.js';
@@ -34,7 +34,7 @@ export function formatPosition(p: WatchPosition): string {
  * attempts is one `dead` event (its `cause` says which), not a failure followed by a death: every
  * event has one position.
  */
-export const WATCH_EVENT_TYPES = ['submitted', 'leased', 'progress', 'completed', 'failed', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned'] as const;
+export const WATCH_EVENT_TYPES = ['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned', 'purged'] as const;
 export type WatchEventType = (typeof WATCH_EVENT_TYPES)[number];
 
 /** What ended the last attempt of a job that went `dead`. */
@@ -88,12 +88,14 @@ export function matches(f: WatchFilter, e: WatchEvent): boolean {
 
 const NONE = { token: 0, attempt: 0, workerId: '', cause: '', percent: 0, message: '' } as const;
 
-/** The watch's view of one applied event at `position`, or null for events it does not send (purged, schedule events). */
+/** The watch's view of one applied event at `position`, or null for events it does not send (schedule events). */
 export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: number): WatchEvent | null {
   const at = { index, ordinal, time };
   switch (e.type) {
     case 'submitted':
+    case 'replaced':
     case 'retried':
+    case 'purged':
       return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue };
     case 'leased':
       return { ...at, ...NONE, type: 'leased', jobId: e.jobId, queue: e.queue, token: e.token, attempt: e.attempt, workerId: e.workerId };
@@ -111,7 +113,6 @@ export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: 
         : { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, token: e.token };
     case 'abandoned':
       return { ...at, ...NONE, type: e.next === 'dead' ? 'dead' : 'abandoned', cause: e.next === 'dead' ? 'abandoned' : '', jobId: e.jobId, queue: e.queue, token: e.token, workerId: e.workerId };
-    case 'purged':
     case 'scheduleFired':
     case 'scheduleSkipped':
       return null;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isRaftJobsError, RaftJobsError } from '../../src/errors/index.js';
 import { applyBatch, createState, type Command, type JobEvent, type JobsState } from '../../src/jobs/index.js';
-import { END_OF_ENTRY, MATCH_ALL, type WatchEvent, type WatchEventType, type WatchFilter, type WatchMessage } from '../../src/node/watch-events.js';
+import { END_OF_ENTRY, MATCH_ALL, watchEventOf, type WatchEvent, type WatchEventType, type WatchFilter, type WatchMessage } from '../../src/node/watch-events.js';
 import { CHECKPOINT_INTERVAL_MS, WatchLog, type WatchSink, type WatchSubscription } from '../../src/node/watch-log.js';
 import { job } from '../jobs/helpers.js';
 
@@ -89,14 +89,14 @@ function refusal(fn: () => unknown): RaftJobsError {
 }
 
 describe('watch log: order and positions', () => {
-  it('sends every transition in log order, each at (entry index, ordinal among all its events), purges and all counted', () => {
+  it('sends every transition in log order, each at (entry index, ordinal among all its events)', () => {
     const fed = new Fed({ retention: { succeededMs: 0, cancelledMs: 0, deadMs: 1000 } });
     const w = watch(fed, { index: 0, ordinal: 0 });
     const [a, b] = fed.submit('q', 2) as [string, string];
     const [la] = fed.lease();
     fed.apply({ type: 'progress', jobId: a, token: la!.token, percent: 50, message: 'half' });
     fed.apply({ type: 'complete', jobId: a, token: la!.token }, { type: 'cancel', jobId: b });
-    // Retention 0: the next entry purges both (ordinals 0 and 1, not sent), then submits (ordinal 2).
+    // Retention 0: the next entry purges both (ordinals 0 and 1), then submits (ordinal 2).
     fed.submit();
     expect(w.messages[0]).toEqual({ type: 'checkpoint', index: 0, ordinal: 0, time: 0 });
     expect(w.events.map((e) => [e.type, e.jobId])).toEqual([
@@ -106,9 +106,11 @@ describe('watch log: order and positions', () => {
       ['progress', a],
       ['completed', a],
       ['cancelled', b],
+      ['purged', a],
+      ['purged', b],
       ['submitted', expect.any(String)],
     ]);
-    expect(positions(w.events)).toEqual(['2:0', '2:1', '4:0', '6:0', '8:0', '8:1', '10:2']);
+    expect(positions(w.events)).toEqual(['2:0', '2:1', '4:0', '6:0', '8:0', '8:1', '10:0', '10:1', '10:2']);
     const [, , leased, progress, completed] = w.events;
     expect(leased).toMatchObject({ token: la!.token, attempt: 1, workerId: 'w1', queue: 'q', time: T0 + 4 });
     expect(progress).toMatchObject({ token: la!.token, percent: 50, message: 'half' });
@@ -122,6 +124,12 @@ describe('watch log: order and positions', () => {
     const [l] = fed.lease();
     fed.apply({ type: 'fail', jobId: id, token: l!.token, error: 'boom' });
     expect(w.events).toEqual([expect.objectContaining({ type: 'dead', cause: 'failed', jobId: id, token: l!.token, index: 6, ordinal: 0 })]);
+  });
+
+  it('a debounce replacement is "replaced"; schedule events are not sent but take their ordinals', () => {
+    expect(watchEventOf({ type: 'replaced', jobId: 'j', queue: 'q', state: 'ready' }, 7, 2, T0)).toMatchObject({ type: 'replaced', jobId: 'j', index: 7, ordinal: 2, time: T0 });
+    expect(watchEventOf({ type: 'scheduleFired', scheduleId: 's', slot: 1, jobId: 'j', lagMs: 0, manual: false }, 7, 3, T0)).toBeNull();
+    expect(watchEventOf({ type: 'abandoned', jobId: 'j', queue: 'q', token: 4, workerId: 'w', session: 's', next: 'dead' }, 7, 4, T0)).toMatchObject({ type: 'dead', cause: 'abandoned', workerId: 'w' });
   });
 
   it('from now starts after the last applied entry; a later position resumes exactly after it', () => {

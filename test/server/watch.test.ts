@@ -151,7 +151,7 @@ describe('Jobs.Watch', () => {
     expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(errorCode(status)).toBe('INVALID_ARGUMENT');
     expect(status.details).toContain('from_now: give either from_now or after_index and after_ordinal, not both');
-    expect(status.details).toContain('types[1]: must be one of submitted, leased, progress, completed, failed, dead, cancelled, retried, released, expired, abandoned, got "finished"');
+    expect(status.details).toContain('types[1]: must be one of submitted, replaced, leased, progress, completed, failed, dead, cancelled, retried, released, expired, abandoned, purged, got "finished"');
   });
 
   it('a position older than the ring is WATCH_POSITION_COMPACTED (FAILED_PRECONDITION) naming the oldest position held', async () => {

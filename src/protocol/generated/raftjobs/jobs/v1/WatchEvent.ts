@@ -18,6 +18,8 @@ export interface WatchEvent {
   'ordinal'?: (number);
   /**
    * submitted     a job was created (in state ready or scheduled; an idempotent duplicate is not).
+   * replaced      a debounce submit replaced the payload, priority and run time of this pending
+   * job.
    * leased        a worker got a lease: token, attempt, worker_id.
    * progress      the current attempt reported progress: token, percent, message.
    * completed     the attempt succeeded (the job is succeeded: terminal): token.
@@ -30,6 +32,8 @@ export interface WatchEvent {
    * attempt, and `cause`. One event, not "failed" then "dead".
    * cancelled     Cancel; token of the lease it ended, or 0 when the job was not leased.
    * retried       RetryDead made a dead job ready again.
+   * purged        the job was removed for good: its retention after it finished passed, its
+   * queue's count bound was reached, or a bulk purge removed it (pending ones too).
    * checkpoint    not a transition: see "Watching jobs". Only index, ordinal and entry_time_ms
    * are set.
    */
@@ -83,6 +87,8 @@ export interface WatchEvent__Output {
   'ordinal': (number);
   /**
    * submitted     a job was created (in state ready or scheduled; an idempotent duplicate is not).
+   * replaced      a debounce submit replaced the payload, priority and run time of this pending
+   * job.
    * leased        a worker got a lease: token, attempt, worker_id.
    * progress      the current attempt reported progress: token, percent, message.
    * completed     the attempt succeeded (the job is succeeded: terminal): token.
@@ -95,6 +101,8 @@ export interface WatchEvent__Output {
    * attempt, and `cause`. One event, not "failed" then "dead".
    * cancelled     Cancel; token of the lease it ended, or 0 when the job was not leased.
    * retried       RetryDead made a dead job ready again.
+   * purged        the job was removed for good: its retention after it finished passed, its
+   * queue's count bound was reached, or a bulk purge removed it (pending ones too).
    * checkpoint    not a transition: see "Watching jobs". Only index, ordinal and entry_time_ms
    * are set.
    */

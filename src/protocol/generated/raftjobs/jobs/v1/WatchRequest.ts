@@ -6,7 +6,8 @@ import type { Long } from '@grpc/proto-loader';
  * ## Watching jobs (Jobs.Watch)
  * Every transition of a job is an event with a position: `index`, the log index of the entry
  * whose apply made it, and `ordinal`, its place among all the events of that entry (from 0;
- * counted before any filter, and counting events the watch never sends, such as purges), so a
+ * counted before any filter, and counting events the watch never sends, such as schedule
+ * fires), so a
  * position names the same event on every node whatever a watcher filters. Positions only grow:
  * (index, ordinal) pairs compare index first. Ordinal 4294967295 (2^32 - 1) stands after every
  * event of its entry.
@@ -61,7 +62,8 @@ export interface WatchRequest {
  * ## Watching jobs (Jobs.Watch)
  * Every transition of a job is an event with a position: `index`, the log index of the entry
  * whose apply made it, and `ordinal`, its place among all the events of that entry (from 0;
- * counted before any filter, and counting events the watch never sends, such as purges), so a
+ * counted before any filter, and counting events the watch never sends, such as schedule
+ * fires), so a
  * position names the same event on every node whatever a watcher filters. Positions only grow:
  * (index, ordinal) pairs compare index first. Ordinal 4294967295 (2^32 - 1) stands after every
  * event of its entry.
