@@ -4,7 +4,9 @@
  * compaction, resuming on another node when the one watched stops, and waitForResult served by
  * the watch.
  */
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchCommand } from '../../src/cli/watch-command.js';
 import { Client, type JobWatchEvent } from '../../src/client/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
 import { poll, rejectionOf } from '../helpers/index.js';
@@ -79,6 +81,45 @@ describe('Client.watch', () => {
     const c = client();
     expect(() => c.watch({ types: ['finished' as 'completed'] })).toThrow(/unknown event types finished/);
     expect(() => c.watch({ after: { index: 1, ordinal: 0 }, fromNow: true })).toThrow(/not both/);
+  });
+});
+
+/** `raftjobs watch ...` in this process until `stop` aborts; what it printed. */
+function runWatch(args: readonly string[], stop: AbortSignal): { out: () => string; err: () => string; code: Promise<number> } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (c: Buffer) => (stdout += c.toString()));
+  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  return { out: () => stdout, err: () => stderr, code: watchCommand(['--addresses', server.address, ...args], out, err, stop) };
+}
+
+describe('raftjobs watch', () => {
+  it('prints one line per transition until stopped, names the position to go on from, and --after goes on from it (--json)', async () => {
+    const c = client();
+    const first = new AbortController();
+    const a = runWatch(['--queue', 'cli-watch', '--type', 'submitted', '--type', 'cancelled'], first.signal);
+    await poll(() => (server.node.watchLog.size().watchers > 0 ? true : undefined), { description: 'the command to watch' });
+    const [job] = await c.submit({ queue: 'cli-watch' });
+    const id = job?.id as string;
+    await c.cancel(id);
+    await poll(() => (a.out().split('\n').length === 3 ? true : undefined), { description: 'two lines' });
+    first.abort();
+    expect(await a.code).toBe(0);
+    const lines = a.out().trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^\\d+:0  \\d{4}-\\d\\d-\\d\\dT[^ ]+  submitted  ${id}  queue=cli-watch$`));
+    expect(lines[1]).toMatch(new RegExp(`^\\d+:0  [^ ]+  cancelled  ${id}  queue=cli-watch$`));
+    const resume = /go on from here with --after (\d+:(?:\d+|end))/.exec(a.err())?.[1];
+    expect(resume).toBeDefined();
+
+    const [next] = await c.submit({ queue: 'cli-watch' });
+    const second = new AbortController();
+    const b = runWatch(['--queue', 'cli-watch', '--after', resume as string, '--json'], second.signal);
+    await poll(() => (b.out().includes('\n') ? true : undefined), { description: 'a JSON line' });
+    second.abort();
+    expect(await b.code).toBe(0);
+    expect(JSON.parse(b.out().trim().split('\n')[0] as string)).toMatchObject({ type: 'submitted', jobId: next?.id, queue: 'cli-watch', ordinal: 0 });
   });
 });
 
