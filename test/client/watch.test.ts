@@ -4,13 +4,13 @@
  * compaction, resuming on another node when the one watched stops, and waitForResult served by
  * the watch.
  */
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchCommand } from '../../src/cli/watch-command.js';
 import { Client, type JobWatchEvent } from '../../src/client/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
 import { poll, rejectionOf } from '../helpers/index.js';
 import { startServer, TestCluster, type TestServer } from '../server/harness.js';
+import { captured } from './in-process-cli.js';
 
 let server: TestServer;
 const clients: Client[] = [];
@@ -86,13 +86,8 @@ describe('Client.watch', () => {
 
 /** `raftjobs watch ...` in this process until `stop` aborts; what it printed. */
 function runWatch(args: readonly string[], stop: AbortSignal): { out: () => string; err: () => string; code: Promise<number> } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { out: () => stdout, err: () => stderr, code: watchCommand(['--addresses', server.address, ...args], out, err, stop) };
+  const io = captured();
+  return { out: io.stdout, err: io.stderr, code: watchCommand(['--addresses', server.address, ...args], io.out, io.err, stop) };
 }
 
 describe('raftjobs watch', () => {
