@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Client, NodeAdmin, Worker, type JobView, type JobWatchEvent } from '../../src/client/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
+import { expectedWatchEvents, watchKey } from '../../scripts/chaos/watch-check.js';
 import { Cluster, poll } from '../helpers/index.js';
 
 let cluster: Cluster;
@@ -56,17 +57,6 @@ function collect(w: AsyncIterable<JobWatchEvent>): { events: JobWatchEvent[]; er
   return { events, error: () => error };
 }
 
-const key = (e: { type: string; jobId: string; token: number }): string => `${e.jobId} ${e.type} ${e.token}`;
-
-/** The end event an attempt's outcome makes, by the job's final account (`dead` for the last attempt of a dead job). */
-function endEvent(job: JobView, i: number): string | null {
-  const a = job.history[i];
-  if (a === undefined || a.outcome === 'running') return null;
-  const last = i === job.history.length - 1;
-  if (last && job.state === 'dead') return 'dead';
-  const byOutcome: Record<string, string> = { succeeded: 'completed', failed: 'failed', expired: 'expired', released: 'released', abandoned: 'abandoned', cancelled: 'cancelled' };
-  return byOutcome[a.outcome] ?? a.outcome;
-}
 
 describe('watch through a kill -9 of the leader', () => {
   it('a watcher on the leader resumes elsewhere and sees every transition of every acknowledged job exactly once', async () => {
@@ -144,21 +134,16 @@ describe('watch through a kill -9 of the leader', () => {
       expect(b.position.index > a.position.index || (b.position.index === a.position.index && b.position.ordinal > a.position.ordinal), `${JSON.stringify(a.position)} then ${JSON.stringify(b.position)}`).toBe(true);
     }
     const count = new Map<string, number>();
-    for (const e of events) count.set(key(e), (count.get(key(e)) ?? 0) + 1);
+    for (const e of events) count.set(watchKey(e), (count.get(watchKey(e)) ?? 0) + 1);
 
     // Against each job's final history: submitted once, every attempt's lease once, every ended attempt's end once, nothing else.
     const problems: string[] = [];
     for (const id of acked) {
       const job = finals.get(id) as JobView;
-      const expected = new Map<string, number>([[key({ jobId: id, type: 'submitted', token: 0 }), 1]]);
-      job.history.forEach((a, i) => {
-        expected.set(key({ jobId: id, type: 'leased', token: a.token }), 1);
-        const end = endEvent(job, i);
-        if (end !== null) expected.set(key({ jobId: id, type: end, token: a.token }), 1);
-        if (progressed.has(`${id} ${a.token}`)) expected.set(key({ jobId: id, type: 'progress', token: a.token }), 1);
-      });
-      const got = new Map([...count].filter(([k]) => k.startsWith(`${id} `) && !(k.includes(' progress ') && !expected.has(k))));
-      for (const [k, n] of expected) if (got.get(k) !== n) problems.push(`${k}: expected once, seen ${got.get(k) ?? 0} times`);
+      const expected = new Set(expectedWatchEvents({ id, state: job.state, history: job.history }));
+      for (const a of job.history) if (progressed.has(`${id} ${a.token}`)) expected.add(watchKey({ jobId: id, type: 'progress', token: a.token }));
+      const got = [...count].filter(([k]) => k.startsWith(`${id} `) && !(k.includes(' progress ') && !expected.has(k)));
+      for (const k of expected) if (count.get(k) !== 1) problems.push(`${k}: expected once, seen ${count.get(k) ?? 0} times`);
       for (const [k, n] of got) if (!expected.has(k)) problems.push(`${k}: seen ${n} times, not in the job's history`);
     }
     // A progress report the handler did not see confirmed may or may not have committed: never twice.
