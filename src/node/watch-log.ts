@@ -77,7 +77,11 @@ class Watcher implements WatchSubscription {
 }
 
 export class WatchLog {
-  private readonly slots: (WatchEvent | undefined)[];
+  /**
+   * The ring: event `seq` in slot `seq % retainEvents`. It grows by appending up to its capacity
+   * (an array made at full length up front would be a slow dictionary beyond 100,000 slots).
+   */
+  private readonly slots: (WatchEvent | undefined)[] = [];
   /** Sequence number of the oldest kept event; `endSeq` is that of the next one to come. */
   private startSeq = 0;
   private endSeq = 0;
@@ -96,9 +100,7 @@ export class WatchLog {
   private nextCheckpointScan = 0;
   private closed: RaftJobsError | null = null;
 
-  constructor(private readonly o: WatchLogOptions) {
-    this.slots = new Array<WatchEvent | undefined>(o.retainEvents);
-  }
+  constructor(private readonly o: WatchLogOptions) {}
 
   /** After the last applied entry: where a watch "from now" starts. */
   position(): WatchPosition {
@@ -123,12 +125,15 @@ export class WatchLog {
    */
   restored(index: number): void {
     if (index <= this.appliedIndex) return;
-    this.slots.fill(undefined);
-    this.startSeq = this.endSeq;
+    const behind = [...this.lagging, ...this.liveAny, ...this.liveJobWatchers()].map((w) => ({ w, at: this.readUpTo(w) }));
+    // Every watcher that holds a sequence number ends below, so numbering starts again.
+    this.slots.length = 0;
+    this.startSeq = 0;
+    this.endSeq = 0;
     this.bytes = 0;
     this.floor = { index, ordinal: END_OF_ENTRY };
     this.appliedIndex = index;
-    for (const w of [...this.lagging, ...this.liveAny, ...this.liveJobWatchers()]) this.end(w, this.compacted(this.floorBefore(w)));
+    for (const { w, at } of behind) this.end(w, this.compacted(at));
     for (const w of [...this.waiting]) if (comparePositions(w.after, this.floor) < 0) this.end(w, this.compacted(w.after));
   }
 
@@ -180,7 +185,7 @@ export class WatchLog {
     while (w.phase === 'lagging') {
       if (w.nextSeq < this.startSeq) return this.end(w, this.tooSlow(w));
       if (w.nextSeq >= this.endSeq) return this.goLive(w);
-      const e = this.slots[w.nextSeq % this.slots.length] as WatchEvent;
+      const e = this.slots[w.nextSeq % this.o.retainEvents] as WatchEvent;
       w.nextSeq++;
       if (matches(w.filter, e) && !this.send(w, e)) return;
     }
@@ -195,7 +200,7 @@ export class WatchLog {
   // ---------------------------------------------------------------------------------- internals
 
   private push(e: WatchEvent): void {
-    const cap = this.slots.length;
+    const cap = this.o.retainEvents;
     const size = watchEventBytes(e);
     while (this.endSeq - this.startSeq >= cap || (this.bytes + size > this.o.retainBytes && this.endSeq > this.startSeq)) this.evictOldest();
     this.slots[this.endSeq % cap] = e;
@@ -204,7 +209,7 @@ export class WatchLog {
   }
 
   private evictOldest(): void {
-    const slot = this.startSeq % this.slots.length;
+    const slot = this.startSeq % this.o.retainEvents;
     const e = this.slots[slot] as WatchEvent;
     this.slots[slot] = undefined;
     this.startSeq++;
@@ -309,17 +314,17 @@ export class WatchLog {
     let hi = this.endSeq;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (comparePositions(this.slots[mid % this.slots.length] as WatchEvent, p) <= 0) lo = mid + 1;
+      if (comparePositions(this.slots[mid % this.o.retainEvents] as WatchEvent, p) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   /** Where a lagging or live watcher had read up to, for its error message. */
-  private floorBefore(w: Watcher): WatchPosition {
+  private readUpTo(w: Watcher): WatchPosition {
     if (w.phase === 'live') return { index: this.appliedIndex, ordinal: END_OF_ENTRY };
-    const e = this.slots[(w.nextSeq - 1) % this.slots.length];
-    return e ?? w.after;
+    const last = w.nextSeq - 1;
+    return last >= this.startSeq ? (this.slots[last % this.o.retainEvents] as WatchEvent) : w.after;
   }
 
   private compacted(after: WatchPosition): RaftJobsError {

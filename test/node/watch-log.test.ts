@@ -193,6 +193,7 @@ describe('watch log: bounds and compaction', () => {
     const ahead = watch(fed, { index: 40, ordinal: 0 });
     fed.log.restored(30);
     expect(live.error?.code).toBe('WATCH_POSITION_COMPACTED');
+    expect(live.error?.message).toContain('position 2:end is no longer held on node n1: it holds the events after 30:end');
     expect(ahead.error).toBeNull();
     expect(refusal(() => watch(fed, { index: 30, ordinal: 0 })).message).toContain('it holds the events after 30:end');
     expect(watch(fed, { index: 30, ordinal: END_OF_ENTRY }).error).toBeNull();
