@@ -38,7 +38,7 @@ const LAYER_EXTRAS = {
   server: {
     paths: [{
       name: '../jobs/index.js',
-      importNames: ['JobsState', 'createState', 'restoreState', 'applyBatch', 'getJob', 'listJobs', 'stats', 'queueStats', 'hasReady', 'isCurrentLease', 'leaseSessions', 'attemptOutcome', 'queueOf', 'readyCount', 'readyQueues', 'clockOf', 'lastAppliedIndex', 'nextDueTime', 'getSchedule', 'listSchedules', 'backlog', 'backlogOf'],
+      importNames: ['JobsState', 'createState', 'restoreState', 'applyBatch', 'getJob', 'listJobs', 'stats', 'queueStats', 'hasReady', 'isCurrentLease', 'leaseSessions', 'attemptOutcome', 'queueOf', 'readyCount', 'readyQueues', 'clockOf', 'lastAppliedIndex', 'nextDueTime', 'getSchedule', 'listSchedules', 'backlog', 'backlogOf', 'leasable', 'nextLeasableTime', 'queueFlow', 'listQueueFlows'],
       message: 'src/server reads jobs through JobNode.query (src/node/queries.ts), never a JobsState.',
     }],
     patterns: [{ group: ['../node/*', '!../node/index.js'], message: 'Import src/node through its index.' }],

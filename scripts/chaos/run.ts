@@ -609,7 +609,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // One watcher of the queue's transitions through the whole run, reconnecting across every fault.
     const watcher = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.clientOptions() });
     clients.push(watcher);
-    const watch = watcher.watch({ queues: [QUEUE], types: ['submitted', 'leased', 'completed', 'failed', 'dead', 'expired', 'released', 'abandoned', 'cancelled', 'retried'] });
+    const watch = watcher.watch({ queues: [QUEUE], types: ['submitted', 'leased', 'completed', 'failed', 'throttled', 'dead', 'expired', 'released', 'abandoned', 'cancelled', 'retried'] });
     const watched: WatchedEvent[] = [];
     let watchError: string | null = null;
     const watching = (async () => {

@@ -22,23 +22,25 @@ export function parseWatchPosition(text: string): WatchPosition {
 /** One event as a line: position, time, type, job, then the fields its type has. */
 export function formatWatchEvent(e: JobWatchEvent): string {
   const extra = [
+    e.group !== null ? `group=${e.group}` : '',
     e.token !== 0 ? `token=${e.token}` : '',
     e.attempt !== 0 ? `attempt=${e.attempt}` : '',
     e.workerId !== '' ? `worker=${e.workerId}` : '',
     e.cause !== '' ? `cause=${e.cause}` : '',
     e.type === 'progress' ? `percent=${e.percent}` : '',
     e.message !== '' ? `message=${JSON.stringify(e.message)}` : '',
+    e.until !== 0 ? `until=${new Date(e.until).toISOString()}` : '',
   ].filter((s) => s !== '');
   return [formatWatchPosition(e.position), new Date(e.time).toISOString(), e.type.padEnd(9), e.jobId, `queue=${e.queue}`, ...extra].join('  ');
 }
 
 /** One event as a JSON line. */
 export function watchEventJson(e: JobWatchEvent): Record<string, unknown> {
-  return { position: formatWatchPosition(e.position), index: e.position.index, ordinal: e.position.ordinal, time: new Date(e.time).toISOString(), type: e.type, jobId: e.jobId, queue: e.queue, token: e.token, attempt: e.attempt, workerId: e.workerId, cause: e.cause, percent: e.percent, message: e.message };
+  return { position: formatWatchPosition(e.position), index: e.position.index, ordinal: e.position.ordinal, time: new Date(e.time).toISOString(), type: e.type, jobId: e.jobId, queue: e.queue, group: e.group, until: e.until, token: e.token, attempt: e.attempt, workerId: e.workerId, cause: e.cause, percent: e.percent, message: e.message };
 }
 
 /**
- * `raftjobs watch [--queue Q]... [--job ID]... [--type T]... [--after INDEX:ORDINAL | --from-now]
+ * `raftjobs watch [--queue Q]... [--group G]... [--job ID]... [--type T]... [--after INDEX:ORDINAL | --from-now]
  * [--json]`: prints one line per job transition, in log order, until Ctrl-C (or `signal`). It
  * follows the cluster through node failures without gaps or repeats. On stop, stderr names the
  * position to go on from (`--after`). A position no node holds any more ends it with
@@ -48,6 +50,7 @@ export async function watchCommand(argv: readonly string[], out: Writable, err: 
   const { values } = parseFlags('watch', argv, {
     ...CLUSTER_FLAGS,
     queue: { type: 'string', multiple: true },
+    group: { type: 'string', multiple: true },
     job: { type: 'string', multiple: true },
     type: { type: 'string', multiple: true },
     after: { type: 'string' },
@@ -59,7 +62,7 @@ export async function watchCommand(argv: readonly string[], out: Writable, err: 
   const types = values.type ?? [];
   const unknown = types.filter((t) => !(WATCH_EVENT_TYPES as readonly string[]).includes(t));
   if (unknown.length > 0) throw new UsageError(`watch: --type must be one of ${WATCH_EVENT_TYPES.join(', ')}; got ${unknown.join(', ')}`);
-  for (const [flag, list] of [['queue', values.queue], ['job', values.job]] as const) {
+  for (const [flag, list] of [['queue', values.queue], ['group', values.group], ['job', values.job]] as const) {
     if ((list ?? []).some((v) => v === '')) throw new UsageError(`watch: --${flag} needs a value`);
   }
   const target = clusterTarget('watch', values);
@@ -73,6 +76,7 @@ export async function watchCommand(argv: readonly string[], out: Writable, err: 
       const watch = client.watch({
         ...(after !== undefined ? { after } : { fromNow: true }),
         ...(values.queue !== undefined ? { queues: values.queue } : {}),
+        ...(values.group !== undefined ? { groups: values.group } : {}),
         ...(values.job !== undefined ? { jobIds: values.job } : {}),
         ...(types.length > 0 ? { types: types as WatchEventType[] } : {}),
         signal: stop.signal,

@@ -14,9 +14,9 @@ import type { AddressBook } from './router.js';
 import type { SdkLogger } from './types.js';
 
 /** The transitions a watch reports (see `JobWatchEvent.type`). */
-export type WatchEventType = 'submitted' | 'replaced' | 'leased' | 'progress' | 'completed' | 'failed' | 'dead' | 'cancelled' | 'retried' | 'released' | 'expired' | 'abandoned' | 'purged';
+export type WatchEventType = 'submitted' | 'replaced' | 'leased' | 'progress' | 'completed' | 'failed' | 'throttled' | 'dead' | 'cancelled' | 'retried' | 'released' | 'expired' | 'abandoned' | 'purged';
 
-export const WATCH_EVENT_TYPES: readonly WatchEventType[] = ['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned', 'purged'];
+export const WATCH_EVENT_TYPES: readonly WatchEventType[] = ['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'throttled', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned', 'purged'];
 
 /** A place in the job-event history: the log index of an entry and an event's ordinal among its events. */
 export interface WatchPosition {
@@ -37,6 +37,8 @@ export interface JobWatchEvent {
   readonly time: number;
   readonly jobId: string;
   readonly queue: string;
+  /** The job's group key (flow control), null without one. */
+  readonly group: string | null;
   /** The lease's fencing token (leased, progress, completed, failed, expired, released, abandoned, dead; cancelled of a leased job). */
   readonly token: number;
   /** leased: the attempt number, from 1. */
@@ -48,6 +50,8 @@ export interface JobWatchEvent {
   /** progress: 0..100, and its message. */
   readonly percent: number;
   readonly message: string;
+  /** throttled: no lease for the job's key (or queue) before this time, ms since the epoch; else 0. */
+  readonly until: number;
 }
 
 /** Options of `Client.watch`. */
@@ -56,8 +60,10 @@ export interface WatchInput {
   readonly after?: WatchPosition;
   /** Start after the last entry the node applied (the default when `after` is not given). */
   readonly fromNow?: boolean;
-  /** Only these queues (default: all). */
+  /** Only these queues (default: all). At most 64. */
   readonly queues?: readonly string[];
+  /** Only jobs with these group keys (default: all); a job without a key never matches. At most 64. */
+  readonly groups?: readonly string[];
   /** Only these jobs (default: all). At most the cluster's `limits.maxBatchSize` (1000). */
   readonly jobIds?: readonly string[];
   /** Only these types (default: all). */
@@ -213,6 +219,7 @@ export class JobWatch implements AsyncIterable<JobWatchEvent> {
     const request: wire.WatchRequest = {
       ...(from === null ? { fromNow: true } : { afterIndex: from.index, afterOrdinal: from.ordinal }),
       queues: [...(this.input.queues ?? [])],
+      groups: [...(this.input.groups ?? [])],
       jobIds: [...(this.input.jobIds ?? [])],
       types: [...(this.input.types ?? [])],
     };
@@ -267,11 +274,13 @@ function eventFromWire(m: wire.WatchEvent__Output): JobWatchEvent {
     time: m.entryTimeMs,
     jobId: m.jobId,
     queue: m.queue,
+    group: m.group === '' ? null : m.group,
     token: m.token,
     attempt: m.attempt,
     workerId: m.workerId,
     cause: m.cause as JobWatchEvent['cause'],
     percent: m.percent,
     message: m.message,
+    until: m.untilMs,
   };
 }

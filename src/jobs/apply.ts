@@ -2,7 +2,9 @@
 import { advanceClock, applyLeaderChange, applyTick, runDue } from './due.js';
 import { applyCancel, applyRetryDead } from './reduce-admin.js';
 import { applyBulk } from './reduce-bulk.js';
-import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyLease, applyProgress, applyRelease } from './reduce-lease.js';
+import { applyQueueSet } from './flow.js';
+import { applyLease } from './lease.js';
+import { applyAbandon, applyComplete, applyFail, applyHeartbeat, applyProgress, applyRelease } from './reduce-lease.js';
 import { applyScheduleDelete, applyScheduleFire, applySchedulePause, applyScheduleSet, applyScheduleTrigger, fireWoken } from './reduce-schedule.js';
 import { applySubmit } from './reduce-submit.js';
 import type { JobsState } from './state.js';
@@ -118,5 +120,7 @@ function applyCommand(state: JobsState, cmd: Command): CommandResult {
       return applyScheduleTrigger(state, cmd);
     case 'bulk':
       return applyBulk(state, cmd);
+    case 'queueSet':
+      return applyQueueSet(state, cmd);
   }
 }

@@ -5,17 +5,16 @@
  * Layout: magic `0x4a` ('J'), version, time (float64 LE), command count, then per command a tag
  * byte (`TAG`) and its fields.
  *
+ * Version 3 (written now): a submitted job's presence bits are a varint (room for more than
+ * eight; bit 256: its group key, bit 512: its unique key), a fail's retry byte carries a throttle
+ * (bits 2-3: scope, then the pause), and there are the queueSet (tag 18) and bulk (tag 19)
+ * commands.
  * Version 2: a lease carries its worker session, a release its session and mode, and there is an
- * abandon command. Version 1 entries still decode: a lease without a session, a release as
- * session '' in `unheld` mode. The schedule commands (tags 13-17) only add tags, so they are
- * version 2 too: an entry without them is byte for byte what it was.
- *
- * Version 3 (written now): each job of a submit is followed by a byte of presence bits for the
- * fields added since (`X_UNIQUE`: `unique`), then those fields; and there is a bulk command
- * (tag 19; 18 is `queueSet`'s). Version 1 and 2 entries still decode: their jobs have none of the
- * new fields. Schedule templates (in `scheduleSet` and in snapshots) have no such byte.
+ * abandon command; the schedule commands (tags 13-17) only add tags. Versions 1 and 2 still
+ * decode: a version-1 lease without a session, a release as session '' in `unheld` mode.
+ * Schedule templates (in `scheduleSet` and in snapshots) carry none of the version-3 job fields.
  */
-import { BULK_ACTIONS, type BulkCommand, type BulkFilter, type UniqueOption } from './flow-types.js';
+import { BULK_ACTIONS, type BulkCommand, type BulkFilter, type QueueSetCommand, type RateLimit, type UniqueOption } from './flow-types.js';
 import {
   CATCH_UP_MODES,
   JOB_STATES,
@@ -23,6 +22,7 @@ import {
   type Backoff,
   type Batch,
   type Command,
+  type FailCommand,
   type HeartbeatCommand,
   type LeaseCommand,
   type LeaseRef,
@@ -35,6 +35,8 @@ import { DecodeError, Reader, Writer } from './wire.js';
 
 const MAGIC = 0x4a;
 const VERSION = 3;
+/** The first version with varint job presence bits, throttled failures and queueSet. */
+const V3 = 3;
 
 /** A decoded value, or why the bytes are not one. */
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -59,7 +61,7 @@ const TAG = {
   schedulePause: 15,
   scheduleFire: 16,
   scheduleTrigger: 17,
-  // 18: queueSet (flow control).
+  queueSet: 18,
   bulk: 19,
 } as const satisfies Record<Command['type'], number>;
 
@@ -72,8 +74,8 @@ const F_BACKOFF = 16;
 const F_LEASE_TTL = 32;
 const F_IDEMPOTENCY = 64;
 const F_RETENTION = 128;
-// Presence bits of the byte that follows each submitted job from version 3 on.
-const X_UNIQUE = 1;
+const F_GROUP = 256;
+const F_UNIQUE = 512;
 // Presence bits of a bulk filter's fields.
 const B_QUEUE = 1;
 const B_STATES = 2;
@@ -112,10 +114,7 @@ function encodeCommand(w: Writer, c: Command): void {
   switch (c.type) {
     case 'submit':
       w.uint(c.jobs.length);
-      for (const j of c.jobs) {
-        encodeJob(w, j);
-        encodeJobExtension(w, j);
-      }
+      for (const j of c.jobs) encodeJob(w, j);
       return;
     case 'lease':
       w.str(c.workerId);
@@ -148,12 +147,15 @@ function encodeCommand(w: Writer, c: Command): void {
         w.bytes(c.result);
       }
       return;
-    case 'fail':
+    case 'fail': {
       w.str(c.jobId);
       w.sint(c.token);
       w.str(c.error);
-      w.u8(c.retry === undefined ? 0 : c.retry ? 1 : 2);
+      const t = c.throttle;
+      w.u8((c.retry === undefined ? 0 : c.retry ? 1 : 2) | (t === undefined ? 0 : t.scope === 'key' ? 4 : 8));
+      if (t !== undefined) w.sint(t.retryAfterMs);
       return;
+    }
     case 'cancel':
       w.str(c.jobId);
       w.optStr(c.reason ?? null);
@@ -203,14 +205,14 @@ function encodeCommand(w: Writer, c: Command): void {
     case 'bulk':
       encodeBulk(w, c);
       return;
+    case 'queueSet':
+      writeQueueSet(w, c);
+      return;
   }
 }
 
-/** The fields a submitted job gained in version 3, behind their presence byte. */
-function encodeJobExtension(w: Writer, j: SubmitJob): void {
-  const u = j.unique;
-  w.u8(u !== undefined ? X_UNIQUE : 0);
-  if (u === undefined) return;
+/** A unique option (version 3 on), after the job's other fields. */
+function encodeUnique(w: Writer, u: UniqueOption): void {
   w.str(u.key);
   if (u.mode === 'active') w.u8(0);
   else {
@@ -219,19 +221,13 @@ function encodeJobExtension(w: Writer, j: SubmitJob): void {
   }
 }
 
-function decodeJobExtension(r: Reader, j: Mutable<SubmitJob>): void {
-  const flags = r.u8();
-  if (flags & ~X_UNIQUE) throw new DecodeError(`bad job extension flags 0x${flags.toString(16)}`);
-  if ((flags & X_UNIQUE) === 0) return;
+function decodeUnique(r: Reader): UniqueOption {
   const key = r.str();
   const mode = r.u8();
   if (mode > 1) throw new DecodeError(`bad unique mode ${mode}`);
-  let unique: UniqueOption = { key, mode: 'active' };
-  if (mode === 1) {
-    const windowMs = r.optSint();
-    unique = windowMs === null ? { key, mode: 'debounce' } : { key, mode: 'debounce', windowMs };
-  }
-  j.unique = unique;
+  if (mode === 0) return { key, mode: 'active' };
+  const windowMs = r.optSint();
+  return windowMs === null ? { key, mode: 'debounce' } : { key, mode: 'debounce', windowMs };
 }
 
 function encodeBulk(w: Writer, c: BulkCommand): void {
@@ -268,6 +264,80 @@ function decodeBulk(r: Reader): BulkCommand {
   const max = r.sint();
   const reason = r.optStr();
   return reason === null ? { type: 'bulk', action, filter, afterSeq, max } : { type: 'bulk', action, filter, afterSeq, max, reason };
+}
+
+// Presence bits of a queueSet's fields.
+const Q_PAUSED = 1;
+const Q_CONCURRENCY = 2;
+const Q_GROUP_CONCURRENCY = 4;
+const Q_OVERRIDES = 8;
+const Q_RATE = 16;
+const Q_GROUP_RATE = 32;
+
+function writeQueueSet(w: Writer, c: QueueSetCommand): void {
+  w.str(c.queue);
+  w.u8(
+    (c.paused !== undefined ? Q_PAUSED : 0) |
+      (c.concurrency !== undefined ? Q_CONCURRENCY : 0) |
+      (c.groupConcurrency !== undefined ? Q_GROUP_CONCURRENCY : 0) |
+      (c.groupConcurrencyOverrides !== undefined ? Q_OVERRIDES : 0) |
+      (c.rate !== undefined ? Q_RATE : 0) |
+      (c.groupRate !== undefined ? Q_GROUP_RATE : 0),
+  );
+  if (c.paused !== undefined) w.u8(c.paused ? 1 : 0);
+  if (c.concurrency !== undefined) w.optSint(c.concurrency);
+  if (c.groupConcurrency !== undefined) w.optSint(c.groupConcurrency);
+  if (c.groupConcurrencyOverrides !== undefined) {
+    const entries = Object.entries(c.groupConcurrencyOverrides);
+    w.uint(entries.length);
+    for (const [key, limit] of entries) {
+      w.str(key);
+      w.optSint(limit);
+    }
+  }
+  if (c.rate !== undefined) writeRate(w, c.rate);
+  if (c.groupRate !== undefined) writeRate(w, c.groupRate);
+}
+
+function readQueueSet(r: Reader): QueueSetCommand {
+  const queue = r.str();
+  const flags = r.u8();
+  if (flags > 63) throw new DecodeError(`bad queueSet flags 0x${flags.toString(16)}`);
+  const c: Mutable<QueueSetCommand> = { type: 'queueSet', queue };
+  if (flags & Q_PAUSED) c.paused = r.bool();
+  if (flags & Q_CONCURRENCY) c.concurrency = r.optSint();
+  if (flags & Q_GROUP_CONCURRENCY) c.groupConcurrency = r.optSint();
+  if (flags & Q_OVERRIDES) {
+    const n = r.count();
+    const entries: [string, number | null][] = new Array<[string, number | null]>(n);
+    for (let k = 0; k < n; k++) entries[k] = [r.str(), r.optSint()];
+    // Data properties, even for a key such as `__proto__`.
+    c.groupConcurrencyOverrides = Object.fromEntries(entries);
+  }
+  if (flags & Q_RATE) c.rate = readRate(r);
+  if (flags & Q_GROUP_RATE) c.groupRate = readRate(r);
+  return c;
+}
+
+/** @internal A rate limit or null, as queueSet carries it and snapshots store it. */
+export function writeRate(w: Writer, rate: RateLimit | null): void {
+  if (rate === null) {
+    w.u8(0);
+    return;
+  }
+  w.u8(1);
+  w.sint(rate.limit);
+  w.sint(rate.periodMs);
+  w.optSint(rate.burst ?? null);
+}
+
+/** @internal Reads what `writeRate` wrote. */
+export function readRate(r: Reader): RateLimit | null {
+  if (!r.bool()) return null;
+  const limit = r.sint();
+  const periodMs = r.sint();
+  const burst = r.optSint();
+  return burst === null ? { limit, periodMs } : { limit, periodMs, burst };
 }
 
 const SET_MODES: readonly ScheduleSetCommand['mode'][] = ['create', 'update', 'upsert'];
@@ -310,8 +380,11 @@ export function writeScheduleDefinition(w: Writer, d: ScheduleDefinition): void 
   encodeJob(w, d.template);
 }
 
-/** @internal Reads what `writeScheduleDefinition` wrote. */
-export function readScheduleDefinition(r: Reader): ScheduleDefinition {
+/**
+ * @internal Reads what `writeScheduleDefinition` wrote; `wide`: its template's presence bits are a
+ * varint (batch version 3, snapshot version 5 on), else one byte.
+ */
+export function readScheduleDefinition(r: Reader, wide: boolean): ScheduleDefinition {
   const id = r.str();
   const flags = r.u8();
   const d: Mutable<Omit<ScheduleDefinition, 'template'>> = { id };
@@ -327,7 +400,7 @@ export function readScheduleDefinition(r: Reader): ScheduleDefinition {
   }
   if (flags & S_OVERLAP) d.overlap = pickOf(OVERLAP_POLICIES, r.u8(), 'overlap policy');
   if (flags & S_PAUSED) d.paused = r.bool();
-  const template: ScheduleTemplate = decodeJob(r);
+  const template: ScheduleTemplate = decodeJob(r, wide);
   return { ...d, template };
 }
 
@@ -346,8 +419,10 @@ function encodeJob(w: Writer, j: SubmitJob): void {
     (j.backoff !== undefined ? F_BACKOFF : 0) |
     (j.leaseTtlMs !== undefined ? F_LEASE_TTL : 0) |
     (j.idempotencyKey !== undefined ? F_IDEMPOTENCY : 0) |
-    (j.retentionMs !== undefined ? F_RETENTION : 0);
-  w.u8(flags);
+    (j.retentionMs !== undefined ? F_RETENTION : 0) |
+    (j.group !== undefined ? F_GROUP : 0) |
+    (j.unique !== undefined ? F_UNIQUE : 0);
+  w.uint(flags);
   w.str(j.queue);
   w.bytes(j.payload);
   if (j.priority !== undefined) w.sint(j.priority);
@@ -358,6 +433,8 @@ function encodeJob(w: Writer, j: SubmitJob): void {
   if (j.leaseTtlMs !== undefined) w.sint(j.leaseTtlMs);
   if (j.idempotencyKey !== undefined) w.str(j.idempotencyKey);
   if (j.retentionMs !== undefined) w.sint(j.retentionMs);
+  if (j.group !== undefined) w.str(j.group);
+  if (j.unique !== undefined) encodeUnique(w, j.unique);
 }
 
 // Backoff head byte: bit 0 exponential, bit 1 jitter present, bit 2 factor present.
@@ -378,8 +455,8 @@ const TIME_OFFSET = 2;
 
 /**
  * The time of an encoded batch without decoding its commands (O(1)), or null when `bytes` is not
- * a batch of a version `decodeBatch` reads or too short to hold a time (every version puts the
- * time at the same place).
+ * a batch of a version this code reads (every version has the time in the same place) or too
+ * short to hold a time.
  */
 export function batchTime(bytes: Uint8Array): number | null {
   const version = bytes[1];
@@ -419,11 +496,7 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     case TAG.submit: {
       const n = r.count();
       const jobs: SubmitJob[] = new Array<SubmitJob>(n);
-      for (let k = 0; k < n; k++) {
-        const j = decodeJob(r);
-        if (version >= 3) decodeJobExtension(r, j);
-        jobs[k] = j;
-      }
+      for (let k = 0; k < n; k++) jobs[k] = decodeJob(r, version >= V3);
       return { type: 'submit', jobs };
     }
     case TAG.lease: {
@@ -463,9 +536,14 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
       const jobId = r.str();
       const token = r.sint();
       const error = r.str();
-      const retry = r.u8();
-      if (retry > 2) throw new DecodeError(`commands[${i}]: bad retry flag ${retry}`);
-      return retry === 0 ? { type: 'fail', jobId, token, error } : { type: 'fail', jobId, token, error, retry: retry === 1 };
+      const head = r.u8();
+      const retry = head & 3;
+      const scope = head >> 2;
+      if (retry > 2 || scope > 2 || (scope > 0 && version < V3)) throw new DecodeError(`commands[${i}]: bad retry flag ${head}`);
+      const c: Mutable<FailCommand> = { type: 'fail', jobId, token, error };
+      if (retry !== 0) c.retry = retry === 1;
+      if (scope !== 0) c.throttle = { scope: scope === 1 ? 'key' : 'queue', retryAfterMs: r.sint() };
+      return c;
     }
     case TAG.cancel: {
       const jobId = r.str();
@@ -497,7 +575,7 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     }
     case TAG.scheduleSet: {
       const mode = pickOf(SET_MODES, r.u8(), 'scheduleSet mode');
-      return { type: 'scheduleSet', mode, schedule: readScheduleDefinition(r) };
+      return { type: 'scheduleSet', mode, schedule: readScheduleDefinition(r, version >= V3) };
     }
     case TAG.scheduleDelete:
       return { type: 'scheduleDelete', id: r.str() };
@@ -516,14 +594,20 @@ function decodeCommand(r: Reader, i: number, version: number): Command {
     case TAG.scheduleTrigger:
       return { type: 'scheduleTrigger', id: r.str() };
     case TAG.bulk:
+      if (version < V3) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
       return decodeBulk(r);
+    case TAG.queueSet:
+      if (version < V3) throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
+      return readQueueSet(r);
     default:
       throw new DecodeError(`commands[${i}]: unknown command tag ${tag}`);
   }
 }
 
-function decodeJob(r: Reader): Mutable<SubmitJob> {
-  const flags = r.u8();
+/** `wide`: the presence bits are a varint (version 3 on), else one byte. */
+function decodeJob(r: Reader, wide: boolean): SubmitJob {
+  const flags = wide ? r.uint() : r.u8();
+  if (flags >= 2 * F_UNIQUE) throw new DecodeError(`bad job flags 0x${flags.toString(16)}`);
   const j: Mutable<SubmitJob> = { queue: r.str(), payload: r.bytes() };
   if (flags & F_PRIORITY) j.priority = r.sint();
   if (flags & F_DELAY) j.delayMs = r.sint();
@@ -533,6 +617,8 @@ function decodeJob(r: Reader): Mutable<SubmitJob> {
   if (flags & F_LEASE_TTL) j.leaseTtlMs = r.sint();
   if (flags & F_IDEMPOTENCY) j.idempotencyKey = r.str();
   if (flags & F_RETENTION) j.retentionMs = r.sint();
+  if (flags & F_GROUP) j.group = r.str();
+  if (flags & F_UNIQUE) j.unique = decodeUnique(r);
   return j;
 }
 

@@ -4,6 +4,7 @@
  * idempotency keys), `tick` and `leaderChange` (J6).
  */
 import { overfullBefore } from './finished.js';
+import { dropIdleFlows } from './flow.js';
 import type { JobLease, JobRecord, JobsState } from './state.js';
 import { endAttempt, purge, retryOrDie, schedule, sweepOrder } from './transitions.js';
 import type { LeaderChangeResult, TickResult } from './results.js';
@@ -26,7 +27,8 @@ export function advanceClock(state: JobsState, time: number): void {
  * submit order), promote scheduled jobs (by run-at, then submit order), purge finished jobs whose
  * retention has ended (by purge time, then submit order), purge the oldest finished jobs (by
  * finish time, then submit order) of each queue and state holding more than its count bound (by
- * queue name, then state), forget expired idempotency keys. Both purges together stop at
+ * queue name, then state), drop flow records whose time has come (flow.ts), forget expired
+ * idempotency keys. Both purges together stop at
  * `maxPurgePerBatch` per entry. O(k log n) for k due items.
  *
  * Count bounds are applied here, by the entry after the one that finished the jobs, not by that
@@ -47,7 +49,7 @@ export function runDue(state: JobsState): void {
     retryOrDie(state, job, true);
     state.batchExpired++;
     const events = state.events;
-    if (events !== null) events.push({ type: 'expired', jobId: job.id, queue: job.queue, token, next: job.state === 'dead' ? 'dead' : 'retry' });
+    if (events !== null) events.push({ type: 'expired', jobId: job.id, queue: job.queue, group: job.group, token, next: job.state === 'dead' ? 'dead' : 'retry' });
   }
   for (let job = state.scheduled.peek(); job !== undefined && job.runAt <= now; job = state.scheduled.peek()) {
     schedule(state, job, job.runAt);
@@ -59,6 +61,7 @@ export function runDue(state: JobsState): void {
     state.batchPurged++;
   }
   if (state.overfull.size > 0) purgeOverflow(state, limit);
+  if (state.flowIdle.size > 0) dropIdleFlows(state);
   sweepOrder(state);
   state.idempotency.forgetExpired(now);
 }

@@ -1,7 +1,7 @@
 /**
  * Flow control, uniqueness and bulk actions: the data types of the commands and job settings they
  * add (docs/design.md "Flow control"). Plain data, like types.ts; the reducers that apply them
- * live in flow.ts (pause, limits, rates, fairness), reduce-submit.ts (uniqueness) and
+ * live in flow.ts and flow-lease.ts (pause, limits, rates, fairness), reduce-submit.ts (uniqueness) and
  * reduce-bulk.ts (bulk actions).
  *
  * Times are absolute milliseconds on the leader's clock (`Batch.time`); durations end in `Ms`.
@@ -26,11 +26,17 @@ export interface RateLimit {
 export interface QueuePolicy {
   /** No new leases while set; leased jobs finish, submits are accepted. */
   readonly paused: boolean;
-  /** At most this many leased jobs of the queue at once, across all workers. */
+  /** At most this many leased jobs of the queue at once, across all workers; 1..1,000,000. */
   readonly concurrency: number | null;
-  /** Default limit of leased jobs per group key. */
+  /**
+   * Default limit of leased jobs per group key; 1..1,000,000. Jobs without a group key have no
+   * key limit (nor key rate): only the queue's own limits hold them.
+   */
   readonly groupConcurrency: number | null;
-  /** Per-key overrides of `groupConcurrency`, key → limit (≥ 1). */
+  /**
+   * Per-key overrides of `groupConcurrency`, key → limit (1..1,000,000); at most
+   * `MAX_GROUP_OVERRIDES` (10,000) keys. An override holds even when `groupConcurrency` is null.
+   */
   readonly groupConcurrencyOverrides: Readonly<Record<string, number>>;
   /** The queue's own bucket. */
   readonly rate: RateLimit | null;
@@ -40,9 +46,14 @@ export interface QueuePolicy {
 
 /**
  * Changes a queue's policy: fields present replace the stored ones (null clears a limit); absent
- * ones are kept. `groupConcurrencyOverrides` replaces the map when present; a value of null in it
- * removes that key's override. A queue that has no jobs may have a policy (set before its first
- * submit). A policy with nothing set (not paused, no limits) is removed.
+ * ones are kept. `groupConcurrencyOverrides` is merged into the stored map: a key with a number
+ * sets that key's override, a key with null removes it, keys not named are kept (at most
+ * `MAX_GROUP_OVERRIDES` per command, and stored; a command that would store more is refused with
+ * LIMIT_EXCEEDED). A queue that has no jobs may have a policy (set before its first submit). A
+ * policy with nothing set (not paused, no limits, no overrides) is removed.
+ *
+ * Lowering a limit ends no lease: it only stops new ones until usage is below it. Changing a rate
+ * keeps what its buckets have used (rounded up to the ms).
  */
 export interface QueueSetCommand {
   readonly type: 'queueSet';
@@ -54,6 +65,21 @@ export interface QueueSetCommand {
   readonly rate?: RateLimit | null;
   readonly groupRate?: RateLimit | null;
 }
+
+/**
+ * Why ready jobs of a queue (group null) or of one of its group keys were held back by a lease
+ * (`LeaseResult.throttled`):
+ * - `paused`: the queue is paused;
+ * - `concurrency`: the queue has `concurrency` leased jobs;
+ * - `groupConcurrency`: the key has its limit of leased jobs;
+ * - `rate`: the queue's bucket is empty;
+ * - `groupRate`: the key's bucket is empty;
+ * - `throttled`: a throttled failure (`Throttle`) paused the key or the queue.
+ */
+export type HoldReason = 'paused' | 'concurrency' | 'groupConcurrency' | 'rate' | 'groupRate' | 'throttled';
+
+/** Every hold reason, in wire order. */
+export const HOLD_REASONS: readonly HoldReason[] = ['paused', 'concurrency', 'groupConcurrency', 'rate', 'groupRate', 'throttled'];
 
 /**
  * A worker's report that the remote side rate limited it (carried by `FailCommand.throttle`): the
@@ -147,8 +173,8 @@ export const BULK_STATES: Readonly<Record<BulkAction, readonly JobState[]>> = {
 
 /*
  * Settings these add to existing types (types.ts):
- * - `SubmitJob.group?: string`: the job's group key (a customer id, say): 1..256 chars, no NUL.
+ * - `SubmitJob.group?: string`: the job's group key (a customer id, say): 1..256 chars, no NUL (in).
  * - `SubmitJob.unique?: UniqueOption`.
- * - `FailCommand.throttle?: Throttle`.
- * - `Command` gains `QueueSetCommand` and `BulkCommand`.
+ * - `FailCommand.throttle?: Throttle` (in).
+ * - `Command` gains `QueueSetCommand` (in) and `BulkCommand`.
  */

@@ -8,10 +8,16 @@
  * in the first entry of its term. For recurring schedules, the leader's runner calls
  * `scheduleFireCommand(getSchedule(...), now)` for each schedule whose `nextSlot` has come and
  * proposes what it returns (the state machine never evaluates cron expressions: see
- * src/node/schedule-slots.ts); `nextDueTime` leaves schedules out. A large state's snapshot or digest is taken in steps between
- * entries, with `beginSnapshot` / `beginDigest` (see there), so the event loop never stalls on it.
+ * src/node/schedule-slots.ts); `nextDueTime` leaves schedules out. The leader's dispatcher proposes
+ * a lease only when `leasable(state, queues, at)` (flow control lets a ready job go), and when time
+ * alone holds jobs back it wakes at `nextLeasableTime(state, queues, at)`. A large state's snapshot
+ * or digest is taken in steps between entries, with `beginSnapshot` / `beginDigest` (see there), so
+ * the event loop never stalls on it.
  */
 export { applyBatch } from './apply.js';
+export { MAX_GROUP_OVERRIDES } from './flow.js';
+export { HOLD_REASONS, type HoldReason, type QueuePolicy, type QueueSetCommand, type RateLimit, type Throttle } from './flow-types.js';
+export { leasable, nextLeasableTime } from './lease.js';
 export { backoffDelay, resolveBackoff } from './backoff.js';
 export { batchTime, decodeBatch, encodeBatch, type Decoded } from './codec.js';
 export {
@@ -55,6 +61,9 @@ export {
   stats,
   getSchedule,
   listSchedules,
+  listQueueFlows,
+  queueFlow,
+  MAX_FLOW_GROUPS,
   type Backlog,
   type ListJobsPage,
   type ListJobsQuery,
@@ -68,6 +77,10 @@ export type {
   CompleteResult,
   FailResult,
   FiredSlot,
+  GroupFlowView,
+  LeaseHold,
+  QueueFlowView,
+  QueueSetResult,
   HeartbeatOutcome,
   HeartbeatResult,
   JobProgress,
@@ -151,6 +164,10 @@ export {
   MAX_BULK_BATCH,
   MAX_CRON_LENGTH,
   MAX_DEBOUNCE_WINDOW_MS,
+  MAX_FLOW_LIMIT,
+  MAX_FLOW_PERIOD_MS,
+  MAX_GROUP_LENGTH,
+  MAX_RATE_LIMIT,
   MAX_RELEASE_KEEP,
   MAX_SCHEDULE_INTERVAL_MS,
   MAX_SESSION_LENGTH,

@@ -2,7 +2,9 @@
 import type { BulkAction, BulkFilter } from './flow-types.js';
 import { bulkMatcher } from './reduce-bulk.js';
 import { firstPast, type JobRecord, type JobsState } from './state.js';
-import type { JobSummary, JobView, QueueStats, ScheduleView, UniqueView } from './results.js';
+import { groupLimit } from './flow.js';
+import { tokens } from './rate.js';
+import type { GroupFlowView, JobSummary, JobView, QueueFlowView, QueueStats, ScheduleView, UniqueView } from './results.js';
 import { scheduleIds, toScheduleView, type ScheduleRecord } from './schedules.js';
 import { JOB_STATES, type AttemptOutcome, type JobState } from './types.js';
 
@@ -135,22 +137,76 @@ export function queueStats(state: JobsState, queue: string): QueueStats {
   return out as unknown as QueueStats;
 }
 
-/** True when any of `queues` has a ready job: a push scheduler's cue to offer a lease. O(queues). */
+/**
+ * True when any of `queues` has a ready job, whether or not flow control lets a lease take it
+ * (that is `leasable`'s question). O(queues).
+ */
 export function hasReady(state: JobsState, queues: readonly string[]): boolean {
-  for (const name of queues) if ((state.queues.get(name)?.ready.size ?? 0) > 0) return true;
+  for (const name of queues) if ((state.queues.get(name)?.counts.ready ?? 0) > 0) return true;
   return false;
 }
 
 /** Ready jobs in `queue`. O(1). */
 export function readyCount(state: JobsState, queue: string): number {
-  return state.queues.get(queue)?.ready.size ?? 0;
+  return state.queues.get(queue)?.counts.ready ?? 0;
 }
 
 /** Names of the queues that have ready jobs, sorted. O(queues). */
 export function readyQueues(state: JobsState): string[] {
   const out: string[] = [];
-  for (const [name, q] of state.queues) if (q.ready.size > 0) out.push(name);
+  for (const [name, q] of state.queues) if (q.counts.ready > 0) out.push(name);
   return out.sort();
+}
+
+/** Most keys `queueFlow` lists as the busiest (and as many more throttled ones). */
+export const MAX_FLOW_GROUPS = 20;
+
+/**
+ * The flow-control policy of `queue` and what it uses now: leased jobs against its concurrency,
+ * tokens in its buckets, throttle pauses, and its busiest group keys. Null when the queue has
+ * neither flow state nor jobs. O(k log k) for k keys with records.
+ */
+export function queueFlow(state: JobsState, queue: string): QueueFlowView | null {
+  const f = state.flows.get(queue);
+  const q = state.queues.get(queue);
+  if (f === undefined && q === undefined) return null;
+  const now = state.now;
+  const p = f?.policy ?? null;
+  const groups: GroupFlowView[] = [];
+  if (f !== undefined && f.groups.size > 0) {
+    const keys = [...f.groups.values()].filter((g) => g.key !== '');
+    keys.sort((a, b) => b.leased - a.leased || b.ready.size - a.ready.size || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const busiest = keys.slice(0, MAX_FLOW_GROUPS);
+    const throttled = keys.slice(MAX_FLOW_GROUPS).filter((g) => g.throttledUntil > now).slice(0, MAX_FLOW_GROUPS);
+    for (const g of [...busiest, ...throttled]) {
+      groups.push({
+        group: g.key,
+        leased: g.leased,
+        concurrency: groupLimit(p, g.key),
+        ready: g.ready.size,
+        tokens: p?.groupRate == null ? null : tokens(g, p.groupRate, now),
+        throttledUntil: g.throttledUntil > now ? g.throttledUntil : null,
+      });
+    }
+  }
+  return {
+    queue,
+    policy: p,
+    paused: p?.paused ?? false,
+    ready: q?.counts.ready ?? 0,
+    leased: q?.counts.leased ?? 0,
+    concurrency: p?.concurrency ?? null,
+    tokens: f === undefined || p?.rate == null ? null : tokens(f, p.rate, now),
+    throttledUntil: f !== undefined && f.throttledUntil > now ? f.throttledUntil : null,
+    groupCount: f === undefined ? 0 : f.groups.size - (f.groups.has('') ? 1 : 0),
+    groups,
+  };
+}
+
+/** `queueFlow` of every queue that has flow state or jobs, sorted by name. */
+export function listQueueFlows(state: JobsState): QueueFlowView[] {
+  const names = new Set([...state.flows.keys(), ...state.queues.keys()]);
+  return [...names].sort().map((name) => queueFlow(state, name) as QueueFlowView);
 }
 
 /** Schedule `id` with its runtime and its last job's state, or null when unknown. O(1). */
@@ -214,6 +270,7 @@ function toSummary(job: JobRecord): JobSummary {
     scheduleId: job.scheduleId,
     scheduleSlot: job.scheduleSlot,
     unique: uniqueView(job),
+    group: job.group,
   };
 }
 

@@ -28,7 +28,7 @@ export function cancelJob(state: JobsState, job: JobRecord, reason: string | nul
   job.cancelReason = reason;
   finish(state, job, 'cancelled');
   const events = state.events;
-  if (events !== null) events.push({ type: 'cancelled', jobId: job.id, queue: job.queue, previous, token });
+  if (events !== null) events.push({ type: 'cancelled', jobId: job.id, queue: job.queue, group: job.group, previous, token });
   return previous;
 }
 
@@ -59,5 +59,5 @@ export function retryDeadJob(state: JobsState, job: JobRecord, attempts: number)
   // Not terminal any more: its unique key is its own again, unless another job holds it now.
   reclaimKey(state, job);
   const events = state.events;
-  if (events !== null) events.push({ type: 'retried', jobId: job.id, queue: job.queue });
+  if (events !== null) events.push({ type: 'retried', jobId: job.id, queue: job.queue, group: job.group });
 }

@@ -62,14 +62,6 @@ export function bulkMatcher(state: JobsState, action: BulkAction, filter: BulkFi
     states.includes(job.state) &&
     applies.includes(job.state) &&
     (queue === undefined || job.queue === queue) &&
-    (group === undefined || groupOf(job) === group) &&
+    (group === undefined || (job.group ?? '') === group) &&
     job.submittedAt <= submittedBy;
-}
-
-/**
- * A job's group key, '' for none. No job has one yet: the group key (`SubmitJob.group`) comes
- * with flow control, and this then reads it (`job.group ?? ''`).
- */
-function groupOf(_job: JobRecord): string {
-  return '';
 }

@@ -1,64 +1,23 @@
 /**
- * Worker commands: lease, heartbeat, progress, complete, fail, release, abandon. Every command that names a lease is
- * fenced by its token (J3): only the current lease of a leased job is accepted.
+ * Worker commands: heartbeat, progress, complete, fail, release, abandon (lease is in lease.ts).
+ * Every command that names a lease is fenced by its token (J3): only the current lease of a leased
+ * job is accepted.
  */
 import { packBytes } from './packed.js';
-import { readyBefore, type JobLease, type JobRecord, type JobsState, type QueueIndex } from './state.js';
-import { currentLease, endAttempt, finish, grantLease, requeueInPlace, retryOrDie } from './transitions.js';
+import { throttle } from './flow.js';
+import type { JobLease, JobRecord, JobsState } from './state.js';
+import { currentLease, endAttempt, finish, requeueInPlace, retryOrDie, schedule } from './transitions.js';
 import type {
   AbandonResult,
   CompleteResult,
   FailResult,
   HeartbeatOutcome,
   HeartbeatResult,
-  LeaseGrant,
-  LeaseResult,
   ProgressResult,
   Rejection,
   ReleaseResult,
 } from './results.js';
-import type { AbandonCommand, CompleteCommand, FailCommand, HeartbeatCommand, LeaseCommand, ProgressCommand, ReleaseCommand } from './types.js';
-
-/**
- * Grants up to `max` leases from the named queues, best job first across all of them. Each grant
- * costs O(q + log n) for q named queues and n ready jobs in the chosen queue.
- */
-export function applyLease(state: JobsState, cmd: LeaseCommand): LeaseResult {
-  const queues: QueueIndex[] = [];
-  for (const name of cmd.queues) {
-    const q = state.queues.get(name);
-    if (q !== undefined && q.ready.size > 0 && !queues.includes(q)) queues.push(q);
-  }
-  const leases: LeaseGrant[] = [];
-  const events = state.events;
-  while (leases.length < cmd.max) {
-    let best: JobRecord | undefined;
-    for (const q of queues) {
-      const top = q.ready.peek();
-      if (top !== undefined && (best === undefined || readyBefore(top, best))) best = top;
-    }
-    if (best === undefined) break;
-    const ttlMs = cmd.ttlMs ?? best.spec.leaseTtlMs;
-    grantLease(state, best, cmd.workerId, cmd.session ?? '', ttlMs);
-    const lease = best.lease as JobLease;
-    const jobId = best.id;
-    if (events !== null) events.push({ type: 'leased', jobId, queue: best.queue, token: lease.token, workerId: cmd.workerId, session: lease.session, attempt: best.attempts });
-    leases.push({
-      jobId,
-      queue: best.queue,
-      payload: best.payload,
-      priority: best.priority,
-      runAt: best.runAt,
-      submittedAt: best.submittedAt,
-      token: lease.token,
-      attempt: best.attempts,
-      attemptLimit: best.attemptLimit,
-      expiresAt: lease.expiresAt,
-      ttlMs,
-    });
-  }
-  return { ok: true, type: 'lease', leases };
-}
+import type { AbandonCommand, CompleteCommand, FailCommand, HeartbeatCommand, ProgressCommand, ReleaseCommand } from './types.js';
 
 /** Extends each current lease to now + ttl; stale or unknown ones are rejected one by one. */
 export function applyHeartbeat(state: JobsState, cmd: HeartbeatCommand): HeartbeatResult {
@@ -88,7 +47,7 @@ export function applyProgress(state: JobsState, cmd: ProgressCommand): ProgressR
   state.cow?.preserve(job);
   job.progress = { percent: cmd.percent, message: cmd.message ?? '', updatedAt: state.now };
   job.updatedAt = state.now;
-  state.events?.push({ type: 'progress', jobId: cmd.jobId, queue: job.queue, token: cmd.token, percent: cmd.percent, message: cmd.message ?? '' });
+  state.events?.push({ type: 'progress', jobId: cmd.jobId, queue: job.queue, group: job.group, token: cmd.token, percent: cmd.percent, message: cmd.message ?? '' });
   return { ok: true, type: 'progress', jobId: cmd.jobId };
 }
 
@@ -100,20 +59,48 @@ export function applyComplete(state: JobsState, cmd: CompleteCommand): CompleteR
   job.packedResult = cmd.result === undefined ? null : packBytes(cmd.result);
   finish(state, job, 'succeeded');
   const events = state.events;
-  if (events !== null) events.push({ type: 'completed', jobId: cmd.jobId, queue: job.queue, token: cmd.token });
+  if (events !== null) events.push({ type: 'completed', jobId: cmd.jobId, queue: job.queue, group: job.group, token: cmd.token });
   return { ok: true, type: 'complete', jobId: cmd.jobId, finishedAt: state.now };
 }
 
-/** Fails the current attempt: back to scheduled (or ready) after backoff while attempts remain, else dead. */
+/**
+ * Fails the current attempt: back to scheduled (or ready) after backoff while attempts remain, else
+ * dead. A throttled failure (`cmd.throttle`) uses no attempt: see `FailCommand.throttle`.
+ */
 export function applyFail(state: JobsState, cmd: FailCommand): FailResult | Rejection {
   const job = currentLease(state, cmd.jobId, cmd.token);
   if ('ok' in job) return job;
+  if (cmd.throttle !== undefined) return failThrottled(state, job, cmd);
   endAttempt(state, job, 'failed', cmd.error);
   job.lastError = cmd.error;
   retryOrDie(state, job, cmd.retry !== false);
   const events = state.events;
-  if (events !== null) events.push({ type: 'failed', jobId: cmd.jobId, queue: job.queue, token: cmd.token, next: job.state === 'dead' ? 'dead' : 'retry' });
+  if (events !== null) events.push({ type: 'failed', jobId: cmd.jobId, queue: job.queue, group: job.group, token: cmd.token, next: job.state === 'dead' ? 'dead' : 'retry' });
   return { ok: true, type: 'fail', jobId: cmd.jobId, state: job.state, runAt: job.state === 'dead' ? null : job.runAt };
+}
+
+/**
+ * The remote side rate limited the attempt: it does not count (as a release) and the job is ready
+ * again in its place; its key, or its queue, gets no lease until now + `retryAfterMs`. A job without
+ * a key and scope `key` waits alone: scheduled at that time.
+ */
+function failThrottled(state: JobsState, job: JobRecord, cmd: FailCommand): FailResult {
+  const t = cmd.throttle as NonNullable<FailCommand['throttle']>;
+  const until = state.now + t.retryAfterMs;
+  endAttempt(state, job, 'throttled', cmd.error);
+  // The attempt never counted against the job. (The attempt limit is never raised.)
+  job.attempts--;
+  job.lastError = cmd.error;
+  if (t.scope === 'key' && job.group === null) schedule(state, job, until);
+  else {
+    requeueInPlace(state, job);
+    throttle(state, job, t.scope, until);
+  }
+  const events = state.events;
+  if (events !== null) {
+    events.push({ type: 'throttled', jobId: cmd.jobId, queue: job.queue, group: job.group, token: cmd.token, scope: t.scope, until, state: job.state });
+  }
+  return { ok: true, type: 'fail', jobId: cmd.jobId, state: job.state, runAt: until };
 }
 
 /**
@@ -159,7 +146,7 @@ export function applyRelease(state: JobsState, cmd: ReleaseCommand): ReleaseResu
   victims.sort((a, b) => a.seq - b.seq);
   const events = state.events;
   for (const job of victims) {
-    if (events !== null) events.push({ type: 'released', jobId: job.id, queue: job.queue, token: job.leaseToken, workerId: cmd.workerId, session: cmd.session });
+    if (events !== null) events.push({ type: 'released', jobId: job.id, queue: job.queue, group: job.group, token: job.leaseToken, workerId: cmd.workerId, session: cmd.session });
     endAttempt(state, job, 'released', cmd.mode === 'unheld' ? 'released: the worker session never received this lease' : 'released: the worker gave it back unstarted');
     // The attempt never ran: it does not count. (The attempt limit is never raised.)
     job.attempts--;
@@ -192,7 +179,7 @@ export function applyAbandon(state: JobsState, cmd: AbandonCommand): AbandonResu
       requeued.push(job.id);
     }
     if (events !== null) {
-      events.push({ type: 'abandoned', jobId: job.id, queue: job.queue, token, workerId: cmd.workerId, session: cmd.session, next: job.state === 'dead' ? 'dead' : 'retry' });
+      events.push({ type: 'abandoned', jobId: job.id, queue: job.queue, group: job.group, token, workerId: cmd.workerId, session: cmd.session, next: job.state === 'dead' ? 'dead' : 'retry' });
     }
   }
   return { ok: true, type: 'abandon', requeued, dead };

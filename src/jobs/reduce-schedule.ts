@@ -175,7 +175,8 @@ function fireSlot(state: JobsState, s: ScheduleRecord, slot: number, manual: boo
   }
   const events = state.events;
   if (events !== null && !job.duplicate) {
-    events.push({ type: 'scheduleFired', scheduleId: s.id, slot, jobId: job.id, lagMs: state.now - slot, manual });
+    // A new job of the template, which has no group key.
+    events.push({ type: 'scheduleFired', scheduleId: s.id, slot, jobId: job.id, group: null, lagMs: state.now - slot, manual });
   }
   return job;
 }

@@ -6,6 +6,7 @@ import { resolveBackoff } from './backoff.js';
 import type { UniqueOption } from './flow-types.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { JobRecord, JobUnique, specFor, type JobsState, type QueueIndex } from './state.js';
+import { internGroup } from './flow.js';
 import { KeyEntry } from './tables.js';
 import { addJob, replacePending } from './transitions.js';
 import type { SubmitResult, SubmittedJob } from './results.js';
@@ -70,6 +71,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
     submittedAt: now,
     spec,
     idempotencyKey: s.idempotencyKey ?? null,
+    group: s.group === undefined ? null : internGroup(state, q.name, s.group),
   });
   const runAt = runAtOf(s, now);
   job.runAt = runAt;
@@ -85,7 +87,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
   if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
   const id = job.id;
   const events = state.events;
-  if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, state: job.state });
+  if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, group: job.group, state: job.state });
   return { id, duplicate: false, state: job.state };
 }
 
@@ -123,7 +125,7 @@ function uniqueAnswer(state: JobsState, s: SubmitJob, u: UniqueOption): Submitte
   replacePending(state, holder, packBytes(s.payload), s.priority ?? 0, runAt);
   const id = holder.id;
   const events = state.events;
-  if (events !== null) events.push({ type: 'replaced', jobId: id, queue: holder.queue, state: holder.state });
+  if (events !== null) events.push({ type: 'replaced', jobId: id, queue: holder.queue, group: holder.group, state: holder.state });
   return { id, duplicate: true, state: holder.state, replaced: true };
 }
 

@@ -2,6 +2,7 @@
  * What applying commands returns, and the read views of jobs. Plain data: the server maps these
  * straight to responses.
  */
+import type { HoldReason, QueuePolicy } from './flow-types.js';
 import type { AttemptOutcome, Backoff, CatchUpMode, JobState, OverlapPolicy, RejectCode, ResolvedBackoff } from './types.js';
 
 /** A command that changed nothing, and why. */
@@ -53,11 +54,68 @@ export interface LeaseGrant {
   readonly ttlMs: number;
 }
 
+/** Ready jobs of a queue (`group` null) or of one of its group keys that a lease held back, and why. */
+export interface LeaseHold {
+  readonly queue: string;
+  readonly group: string | null;
+  readonly reason: HoldReason;
+}
+
 export interface LeaseResult {
   readonly ok: true;
   readonly type: 'lease';
   /** Possibly empty. */
   readonly leases: readonly LeaseGrant[];
+  /**
+   * Each (queue, group, reason) that held back ready jobs of the named queues in this command, in
+   * the order met; each key at most once (a key held back is skipped for the rest of the command).
+   * Empty for queues without flow state.
+   */
+  readonly throttled: readonly LeaseHold[];
+}
+
+export interface QueueSetResult {
+  readonly ok: true;
+  readonly type: 'queueSet';
+  readonly queue: string;
+  /** The policy now stored, or null when it sets nothing (removed). */
+  readonly policy: QueuePolicy | null;
+}
+
+/** A group key's usage (`QueueFlowView.groups`). */
+export interface GroupFlowView {
+  readonly group: string;
+  readonly leased: number;
+  /** Its limit of leased jobs (override, else the queue's `groupConcurrency`), or null. */
+  readonly concurrency: number | null;
+  readonly ready: number;
+  /** Leases its bucket would grant now, or null without a `groupRate`. */
+  readonly tokens: number | null;
+  /** No lease before this time (a throttled failure), ms, or null. */
+  readonly throttledUntil: number | null;
+}
+
+/** A queue's flow-control policy and what it uses of it now (`queueFlow`). */
+export interface QueueFlowView {
+  readonly queue: string;
+  /** Null: no policy (no pause, no limits). */
+  readonly policy: QueuePolicy | null;
+  readonly paused: boolean;
+  readonly ready: number;
+  readonly leased: number;
+  /** `policy.concurrency`, or null. */
+  readonly concurrency: number | null;
+  /** Leases the queue's bucket would grant now, or null without a `rate`. */
+  readonly tokens: number | null;
+  /** No lease of the queue before this time (a throttled failure of scope `queue`), ms, or null. */
+  readonly throttledUntil: number | null;
+  /** Group keys the queue keeps records of (keys with open jobs, and recently used ones). */
+  readonly groupCount: number;
+  /**
+   * The busiest keys (most leased, then most ready, then key), at most `MAX_FLOW_GROUPS` (20), and
+   * after them every throttled key not among them, up to as many again.
+   */
+  readonly groups: readonly GroupFlowView[];
 }
 
 export type HeartbeatOutcome =
@@ -233,6 +291,7 @@ export type CommandResult =
   | ScheduleFireResult
   | ScheduleTriggerResult
   | BulkResult
+  | QueueSetResult
   | Rejection;
 
 /** One attempt of a job. */
@@ -302,6 +361,8 @@ export interface JobSummary {
   readonly scheduleId: string | null;
   /** The schedule slot it was created for, ms (the entry's time for a trigger), or null. */
   readonly scheduleSlot: number | null;
+  /** The group key (`SubmitJob.group`), or null. */
+  readonly group: string | null;
   /** Its unique key (`SubmitJob.unique`), or null. */
   readonly unique: UniqueView | null;
 }

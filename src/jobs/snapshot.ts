@@ -6,7 +6,9 @@
  * exactly like the saved one. The same walk runs whole (`snapshotState`, `stateDigest`) or in steps between applied
  * entries (`beginSnapshot`, `beginDigest`), with identical output.
  */
-import { readScheduleDefinition, writeScheduleDefinition, type Decoded } from './codec.js';
+import { readRate, readScheduleDefinition, writeRate, writeScheduleDefinition, type Decoded } from './codec.js';
+import { hasFlowRecord, internGroup, resolveRate, restoreFlow, sortedRecord, type FlowRecord, type GroupFlow, type QueueFlow } from './flow.js';
+import type { QueuePolicy } from './flow-types.js';
 import { Hasher64, hashBytes } from './hash.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { packBytes, type PackedBytes } from './packed.js';
@@ -23,10 +25,12 @@ const MAGIC = 0x53; // 'S'
  * 2: a job's retention is optional (null: queue or state default) and its purge time is stored.
  * 3: a lease records its worker session.
  * 4: recurring schedules (after the counters), and each job's schedule id and slot.
- * 5: each job's group key (flow control) and unique key (`writeUnique`), after its schedule slot.
+ * 5: flow state (after the schedules: queue policies, buckets, throttle pauses, group keys'
+ *    records), each job's group key and unique key (`writeUnique`, after its schedule slot),
+ *    schedule templates' presence bits as a varint (codec.ts, batch version 3).
  * Versions 1 to 4 still restore: their retention was always resolved at submit (1), their leases
- * belong to no session (''), they hold no schedules and no job of one (before 4), and no job has
- * a unique key (before 5).
+ * belong to no session (''), they hold no schedules and no job of one (1-3), no flow state and no
+ * job with a group or unique key (1-4).
  */
 const VERSION = 5;
 const OUTCOMES: readonly AttemptOutcome[] = Object.values(AttemptOutcome);
@@ -237,6 +241,9 @@ abstract class Walk<R> implements StateCursor<R> {
     w.sint(state.lastToken);
     // Schedules are few (`maxSchedules`): written whole here, as they are when the walk begins.
     writeSchedules(w, state);
+    // Flow records are one per queue and group key with open jobs (or a bucket still refilling):
+    // written whole here too, as they are when the walk begins.
+    writeFlows(w, state);
     w.uint(state.jobs.size);
     this.order = state.order;
     this.orderEnd = state.order.length;
@@ -484,6 +491,10 @@ function snapshotCapacity(state: JobsState): number {
   const perKey = keyed === 0 ? 64 : keyBytes / keyed;
   let schedules = 0;
   for (const s of state.schedules.values()) schedules += 256 + s.template.payload.length;
+  for (const f of state.flows.values()) {
+    schedules += 128 + f.queue.length;
+    for (const key of f.groups.keys()) schedules += 40 + 3 * key.length;
+  }
   return Math.ceil(1024 + schedules + state.jobs.size * perJob + state.idempotency.size * perKey);
 }
 
@@ -533,7 +544,8 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
     state.now = r.sint();
     state.lastSeq = r.sint();
     state.lastToken = r.sint();
-    if (version >= 4) readSchedules(r, state);
+    if (version >= 4) readSchedules(r, state, version);
+    if (version >= 5) readFlows(r, state);
     const n = r.count();
     let prevSeq = 0;
     for (let i = 0; i < n; i++) {
@@ -548,6 +560,7 @@ export function restoreState(bytes: Uint8Array, options: Partial<JobsOptions> = 
         if (isTerminal(job.state)) throw new DecodeError(`job ${job.id}: a ${job.state} job holds unique key ${JSON.stringify(unique.key)}`);
         if (state.unique.has(state.queue(job.queue).keyPrefix + unique.key)) throw new DecodeError(`job ${job.id}: unique key ${JSON.stringify(unique.key)} held twice`);
       }
+      if (!isTerminal(job.state) && !hasFlowRecord(state, job)) throw new DecodeError(`job ${job.id}: no flow record for its group key`);
       prevSeq = job.seq;
       addJob(state, job);
     }
@@ -595,7 +608,8 @@ export function snapshotSummary(bytes: Uint8Array): Decoded<SnapshotSummary> {
     const time = r.sint();
     r.sint(); // lastSeq
     r.sint(); // lastToken
-    if (version >= 4) readSchedules(r, scratch);
+    if (version >= 4) readSchedules(r, scratch, version);
+    if (version >= 5) readFlows(r, scratch);
     return { ok: true, value: { index, time, jobs: r.count(), schedules: scratch.schedules.size } };
   } catch (err) {
     if (err instanceof DecodeError) return { ok: false, error: `snapshotSummary: ${err.message}` };
@@ -696,7 +710,7 @@ function writeJob(w: Writer, job: JobRecord, digest: boolean): void {
   w.optSint(job.purgeAt);
   w.optStr(job.scheduleId);
   w.optSint(job.scheduleSlot);
-  // Version 5: the job's group key (flow control) goes here, right before its unique key.
+  w.optStr(job.group);
   writeUnique(w, job);
   w.uint(job.history.length);
   for (const h of job.history) {
@@ -731,6 +745,7 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
     submittedAt,
     spec: specFor(state, q, maxAttempts, backoff, leaseTtlMs, retentionMs),
     idempotencyKey: r.optStr(),
+    group: null,
   });
   job.state = pick(JOB_STATES, r.u8(), 'job state');
   job.runAt = r.sint();
@@ -756,8 +771,12 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
     job.scheduleId = r.optStr();
     job.scheduleSlot = r.optSint();
   }
-  // Version 5: the job's group key (flow control) goes here, right before its unique key.
-  if (version >= 5) job.unique = readUnique(r);
+  if (version >= 5) {
+    const group = r.optStr();
+    // The record's string, shared by the key's jobs.
+    if (group !== null) (job as { group: string | null }).group = internGroup(state, q.name, group);
+    job.unique = readUnique(r);
+  }
   const n = r.count();
   if (n === 0) return job;
   const history: AttemptRecord[] = [];
@@ -823,11 +842,11 @@ function writeSchedules(w: Writer, state: JobsState): void {
   }
 }
 
-function readSchedules(r: Reader, state: JobsState): void {
+function readSchedules(r: Reader, state: JobsState, version: number): void {
   const n = r.count();
   let previous = '';
   for (let i = 0; i < n; i++) {
-    const def = readScheduleDefinition(r);
+    const def = readScheduleDefinition(r, version >= 5);
     if (i > 0 && def.id <= previous) throw new DecodeError(`schedule ${def.id}: ids out of order`);
     previous = def.id;
     const s = new ScheduleRecord(def.id);
@@ -844,6 +863,89 @@ function readSchedules(r: Reader, state: JobsState): void {
     s.updatedAt = r.sint();
     state.schedules.set(s.id, s);
   }
+}
+
+/**
+ * Every queue's flow state in name order: its policy, fairness counter, bucket and throttle pause,
+ * then its group keys' records in key order (fairness stamp, bucket, throttle pause). Counts and
+ * heaps are not stored: the jobs rebuild them.
+ */
+function writeFlows(w: Writer, state: JobsState): void {
+  const names = [...state.flows.keys()].sort();
+  w.uint(names.length);
+  for (const name of names) {
+    const f = state.flows.get(name) as QueueFlow;
+    w.str(name);
+    writePolicy(w, f.policy);
+    w.sint(f.serveClock);
+    w.sint(f.tatMs);
+    w.sint(f.tatFrac);
+    w.sint(f.throttledUntil);
+    const keys = [...f.groups.keys()].sort();
+    w.uint(keys.length);
+    for (const key of keys) {
+      const g = f.groups.get(key) as GroupFlow;
+      w.str(key);
+      w.sint(g.lastServed);
+      w.sint(g.tatMs);
+      w.sint(g.tatFrac);
+      w.sint(g.throttledUntil);
+    }
+  }
+}
+
+function readFlows(r: Reader, state: JobsState): void {
+  const n = r.count();
+  let previous = '';
+  for (let i = 0; i < n; i++) {
+    const name = r.str();
+    if (i > 0 && name <= previous) throw new DecodeError(`flow ${name}: queues out of order`);
+    previous = name;
+    const records: FlowRecord[] = [];
+    const policy = readPolicy(r);
+    const queue: FlowRecord = { key: null, lastServed: r.sint(), tatMs: r.sint(), tatFrac: r.sint(), throttledUntil: r.sint() };
+    const keys = r.count();
+    let previousKey = '';
+    for (let k = 0; k < keys; k++) {
+      const key = r.str();
+      if (k > 0 && key <= previousKey) throw new DecodeError(`flow ${name}: group keys out of order`);
+      previousKey = key;
+      records.push({ key, lastServed: r.sint(), tatMs: r.sint(), tatFrac: r.sint(), throttledUntil: r.sint() });
+    }
+    restoreFlow(state, name, policy, queue, records);
+  }
+}
+
+function writePolicy(w: Writer, p: QueuePolicy | null): void {
+  if (p === null) {
+    w.u8(0);
+    return;
+  }
+  w.u8(1);
+  w.u8(p.paused ? 1 : 0);
+  w.optSint(p.concurrency);
+  w.optSint(p.groupConcurrency);
+  const keys = Object.keys(p.groupConcurrencyOverrides);
+  w.uint(keys.length);
+  for (const key of keys) {
+    w.str(key);
+    w.sint(p.groupConcurrencyOverrides[key] as number);
+  }
+  writeRate(w, p.rate);
+  writeRate(w, p.groupRate);
+}
+
+function readPolicy(r: Reader): QueuePolicy | null {
+  if (!r.bool()) return null;
+  const paused = r.bool();
+  const concurrency = r.optSint();
+  const groupConcurrency = r.optSint();
+  const n = r.count();
+  const overrides: [string, number][] = [];
+  for (let i = 0; i < n; i++) overrides.push([r.str(), r.sint()]);
+  const rate = resolveRate(readRate(r));
+  const groupRate = resolveRate(readRate(r));
+  return Object.freeze({ paused, concurrency, groupConcurrency, groupConcurrencyOverrides: Object.freeze(sortedRecord(Object.fromEntries(overrides))), rate, groupRate });
 }
 
 function writeBackoff(w: Writer, b: ResolvedBackoff): void {

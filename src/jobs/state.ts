@@ -5,6 +5,7 @@
  */
 import type { JobEvent } from './events.js';
 import type { FinishedFifo } from './finished.js';
+import type { QueueFlow } from './flow.js';
 import { IndexedHeap, type HeapItem } from './heap.js';
 import { resolveOptions, type JobsOptions } from './options.js';
 import { unpackBytes, type PackedBytes } from './packed.js';
@@ -39,6 +40,8 @@ export interface JobInit {
   readonly submittedAt: number;
   readonly spec: JobSpec;
   readonly idempotencyKey: string | null;
+  /** The group key (`SubmitJob.group`), or null. */
+  readonly group: string | null;
 }
 
 /** The lease of a leased job (`JobRecord.lease`); a leased job is the only one that has one. */
@@ -120,6 +123,11 @@ export class JobRecord implements HeapItem {
   readonly submittedAt: number;
   readonly spec: JobSpec;
   readonly idempotencyKey: string | null;
+  /**
+   * The group key, or null. A field of its own, not in `extra`: every transition of a job in a
+   * queue with flow state reads it. Jobs of a key share its string while the key has a flow record.
+   */
+  readonly group: string | null;
 
   heapPos = -1;
   state: JobState = 'ready';
@@ -158,6 +166,7 @@ export class JobRecord implements HeapItem {
     this.submittedAt = init.submittedAt;
     this.spec = init.spec;
     this.idempotencyKey = init.idempotencyKey;
+    this.group = init.group;
     this.runOffset = 0;
     this.updateOffset = 0;
   }
@@ -349,8 +358,14 @@ export type StateCounts = Record<JobState, number>;
 
 /** One queue: its ready jobs in lease order, and counts per state. */
 export class QueueIndex {
-  /** Highest priority, then earliest run-at, then submit order. */
-  readonly ready = new IndexedHeap<JobRecord>(readyBefore);
+  /**
+   * Highest priority, then earliest run-at, then submit order. Every ready job of the queue while
+   * it has no group records (`flow.groups` empty); none while it has some: each key's ready jobs
+   * are then in its `GroupFlow.ready` (flow.ts). `counts.ready` counts them either way.
+   */
+  ready = new IndexedHeap<JobRecord>(readyBefore);
+  /** The queue's flow state (policy, buckets, group keys; flow.ts), or null: `JobsState.flows` by name. */
+  flow: QueueFlow | null = null;
   readonly counts: StateCounts = { scheduled: 0, ready: 0, leased: 0, succeeded: 0, dead: 0, cancelled: 0 };
   /** `name + "\0"`: the head of this queue's idempotency map keys, one string shared by all of them. */
   readonly keyPrefix: string;
@@ -384,6 +399,25 @@ function purgesBefore(a: JobRecord, b: JobRecord): boolean {
 
 function expiresBefore(a: JobRecord, b: JobRecord): boolean {
   return a.leaseExpiresAt !== b.leaseExpiresAt ? a.leaseExpiresAt < b.leaseExpiresAt : a.seq < b.seq;
+}
+
+/**
+ * A flow record the due pass may drop once `idleAt` has come (flow.ts): a group key's record with
+ * no open jobs (`key` its name), or a queue's flow with no policy and no keys (`key` null).
+ */
+export interface IdleFlow extends HeapItem {
+  /** Set when it joins `JobsState.flowIdle`; fixed while there. */
+  idleAt: number;
+  readonly queue: string;
+  readonly key: string | null;
+}
+
+/** Drop order: idle time, then queue name, then the queue's flow before its keys, then key. */
+function idleBefore(a: IdleFlow, b: IdleFlow): boolean {
+  if (a.idleAt !== b.idleAt) return a.idleAt < b.idleAt;
+  if (a.queue !== b.queue) return a.queue < b.queue;
+  if (a.key === null || b.key === null) return a.key === null && b.key !== null;
+  return a.key < b.key;
 }
 
 /**
@@ -438,6 +472,14 @@ export class JobsState {
   /** Recurring schedules by id (docs/design.md "Schedules"); walked in id order (`scheduleIds`). */
   readonly schedules = new Map<string, ScheduleRecord>();
   /**
+   * Flow state by queue name (flow.ts): the queue's policy, its buckets and throttle, its group
+   * keys' records. A queue may have one before its first job and keeps it after its last, as
+   * long as it holds anything (see `flowIdle`). Iterated only in name order.
+   */
+  readonly flows = new Map<string, QueueFlow>();
+  /** Flow records waiting to be dropped, by `idleBefore`: the due pass drops those whose time has come. */
+  readonly flowIdle = new IndexedHeap<IdleFlow>(idleBefore);
+  /**
    * Schedules whose last job finished while a `bufferOne` slot waited for it: `finish` adds them,
    * and `applyBatch` fires their slots after the command (or due pass) that finished the job, so
    * the finish's own events come first. Empty between commands; not state.
@@ -484,6 +526,7 @@ export class JobsState {
     let q = this.queues.get(name);
     if (q === undefined) {
       q = new QueueIndex(name);
+      q.flow = this.flows.get(name) ?? null;
       this.queues.set(name, q);
     }
     return q;

@@ -4,6 +4,7 @@
  */
 import { backoffDelay } from './backoff.js';
 import { enterFinished, leaveFinished } from './finished.js';
+import { flowMove, groupOf, regroup, type QueueFlow } from './flow.js';
 import { retentionFor, type TerminalState } from './options.js';
 import type { PackedBytes } from './packed.js';
 import type { JobRecord, JobsState, QueueIndex, StateCounts } from './state.js';
@@ -18,6 +19,7 @@ export function addJob(state: JobsState, job: JobRecord): void {
   state.jobs.add(job);
   state.order.push(job);
   const q = state.queue(job.queue);
+  if (q.flow !== null || job.group !== null) flowMove(state, q, job, null, job.state);
   count(q.counts, job.state, 1);
   if (!isTerminal(job.state)) backlog(state, job, 1);
   attach(state, job, q, false);
@@ -69,6 +71,7 @@ export function replacePending(state: JobsState, job: JobRecord, payload: Packed
 /** Puts a detached job into `next`: counts, state, and the heap of `next`. */
 function enter(state: JobsState, job: JobRecord, next: JobState): void {
   const q = state.queue(job.queue);
+  if (q.flow !== null || job.group !== null) flowMove(state, q, job, job.state, next);
   count(q.counts, job.state, -1);
   count(q.counts, next, 1);
   const wasOpen = !isTerminal(job.state);
@@ -117,8 +120,11 @@ function count(counts: StateCounts, s: JobState, delta: number): void {
  * queue's FIFO of the state: `inOrder` when it has just finished, not when it is restored.
  */
 function attach(state: JobsState, job: JobRecord, q: QueueIndex, inOrder: boolean): void {
-  if (job.state === 'ready') q.ready.push(job);
-  else if (job.state === 'scheduled') state.scheduled.push(job);
+  if (job.state === 'ready') {
+    const f = q.flow;
+    if (f === null || f.groups.size === 0) q.ready.push(job);
+    else pushGrouped(f, job);
+  } else if (job.state === 'scheduled') state.scheduled.push(job);
   else if (job.state === 'leased') state.leased.push(job);
   else {
     state.finished.push(job);
@@ -133,13 +139,31 @@ function attach(state: JobsState, job: JobRecord, q: QueueIndex, inOrder: boolea
 function detach(state: JobsState, job: JobRecord): void {
   state.cow?.preserve(job);
   if (job.heapPos === -1) return;
-  if (job.state === 'ready') state.queue(job.queue).ready.remove(job);
-  else if (job.state === 'scheduled') state.scheduled.remove(job);
+  if (job.state === 'ready') {
+    const q = state.queue(job.queue);
+    const f = q.flow;
+    if (f === null || f.groups.size === 0) q.ready.remove(job);
+    else removeGrouped(f, job);
+  } else if (job.state === 'scheduled') state.scheduled.remove(job);
   else if (job.state === 'leased') state.leased.remove(job);
   else {
     state.finished.remove(job);
     leaveFinished(state, job);
   }
+}
+
+/** Puts a ready job of a grouped queue into its key's heap, and the key in its place in `f.groupHeap`. */
+function pushGrouped(f: QueueFlow, job: JobRecord): void {
+  const g = groupOf(f, job);
+  g.ready.push(job);
+  regroup(f, g);
+}
+
+/** Takes a ready job of a grouped queue out of its key's heap, and moves the key in `f.groupHeap`. */
+function removeGrouped(f: QueueFlow, job: JobRecord): void {
+  const g = groupOf(f, job);
+  g.ready.remove(job);
+  regroup(f, g);
 }
 
 /** Makes `job` due at `runAt`: ready at once when that is now or earlier, else scheduled. */
@@ -222,7 +246,7 @@ function wakeSchedule(state: JobsState, job: JobRecord): void {
 export function purge(state: JobsState, job: JobRecord): void {
   if (job.state === 'leased') throw new Error(`purge: job ${job.id} is leased`);
   const events = state.events;
-  if (events !== null) events.push({ type: 'purged', jobId: job.id, queue: job.queue, state: job.state });
+  if (events !== null) events.push({ type: 'purged', jobId: job.id, queue: job.queue, group: job.group, state: job.state });
   detach(state, job);
   releaseKey(state, job);
   if (!isTerminal(job.state)) wakeSchedule(state, job);
@@ -231,6 +255,7 @@ export function purge(state: JobsState, job: JobRecord): void {
   state.orderHoles++;
   const q = state.queue(job.queue);
   state.idempotency.release(job, q.keyPrefix);
+  if (q.flow !== null || job.group !== null) flowMove(state, q, job, job.state, null);
   const c = q.counts;
   count(c, job.state, -1);
   if (!isTerminal(job.state)) backlog(state, job, -1);

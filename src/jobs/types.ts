@@ -5,7 +5,7 @@
  *
  * Times are absolute milliseconds on the leader's clock (`Batch.time`); durations end in `Ms`.
  */
-import type { BulkCommand, UniqueOption } from './flow-types.js';
+import type { BulkCommand, QueueSetCommand, Throttle, UniqueOption } from './flow-types.js';
 
 /** Where a job is in its lifecycle (DESIGN.md "Job lifecycle"). */
 export const JobState = {
@@ -62,6 +62,11 @@ export const AttemptOutcome = {
   Released: 'released',
   /** The worker session holding the lease went away (see `AbandonCommand`). Counts as an attempt. */
   Abandoned: 'abandoned',
+  /**
+   * The worker reported that the remote side rate limited it (`FailCommand.throttle`). Does not
+   * count as an attempt, like `released`.
+   */
+  Throttled: 'throttled',
 } as const;
 export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome];
 
@@ -131,6 +136,13 @@ export interface SubmitJob {
    * `UniqueOption`). Not in schedule templates.
    */
   readonly unique?: UniqueOption;
+  /**
+   * The job's group key (a customer or tenant id, say): 1..`MAX_GROUP_LENGTH` (256) chars, no NUL.
+   * Within a queue, ready jobs are served round-robin over group keys (jobs without one count as
+   * one key), and a queue's policy may limit each key's leased jobs and lease rate
+   * (`QueueSetCommand`). Fixed for the job's life.
+   */
+  readonly group?: string;
 }
 
 /** A job and its fencing token, as named in heartbeat lists. */
@@ -201,8 +213,13 @@ export interface FailCommand {
   readonly token: number;
   /** ≤ `maxErrorLength` (default 16384) chars. */
   readonly error: string;
-  /** `false` sends the job dead at once. Default true. */
+  /** `false` sends the job dead at once. Default true. Ignored with `throttle`. */
   readonly retry?: boolean;
+  /**
+   * The remote side rate limited the worker: the attempt does not count and the job is ready again
+   * in its place, and its group key or its whole queue gets no lease for a while (see `Throttle`).
+   */
+  readonly throttle?: Throttle;
 }
 
 /** Cancel a scheduled, ready or leased job. A leased job's token becomes stale. */
@@ -440,6 +457,7 @@ export type Command =
   | SchedulePauseCommand
   | ScheduleFireCommand
   | ScheduleTriggerCommand
+  | QueueSetCommand
   | BulkCommand;
 
 export type CommandType = Command['type'];
@@ -463,6 +481,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'schedulePause',
   'scheduleFire',
   'scheduleTrigger',
+  'queueSet',
   'bulk',
 ];
 

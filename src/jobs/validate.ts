@@ -6,6 +6,7 @@
  * Every problem is reported at once, each prefixed with the path of the offending field, e.g.
  * `jobs[3].queue: must match [A-Za-z0-9._:-]{1,128}`.
  */
+import { MAX_GROUP_OVERRIDES } from './flow.js';
 import { DEFAULT_JOBS_OPTIONS, type JobsOptions } from './options.js';
 import { BULK_ACTIONS, BULK_STATES, type BulkAction } from './flow-types.js';
 import { CATCH_UP_MODES, COMMAND_TYPES, JOB_STATES, OVERLAP_POLICIES, type Batch, type Command, type JobState, type SubmitJob } from './types.js';
@@ -129,6 +130,7 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
       need(problems, prefix, 'token', tokenProblem(c['token']));
       need(problems, prefix, 'error', stringProblem(c['error'], 0, o.maxErrorLength, true));
       if (c['retry'] !== undefined && typeof c['retry'] !== 'boolean') need(problems, prefix, 'retry', 'must be a boolean');
+      if (c['throttle'] !== undefined) checkThrottle(c['throttle'], prefix, problems);
       return;
     case 'cancel':
       need(problems, prefix, 'jobId', jobIdProblem(c['jobId']));
@@ -201,6 +203,9 @@ export function checkCommand(command: unknown, prefix: string, o: JobsOptions, p
     }
     case 'bulk':
       checkBulk(c, prefix, o, problems);
+      return;
+    case 'queueSet':
+      checkQueueSet(c, prefix, o, problems);
       return;
     default:
       problems.push(`${prefix}type: must be one of ${COMMAND_TYPES.join(', ')}`);
@@ -296,8 +301,11 @@ function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, probl
   needJob(problems, prefix, i, 'leaseTtlMs', intProblem(job['leaseTtlMs'], o.minLeaseTtlMs, o.maxLeaseTtlMs, false));
   needJob(problems, prefix, i, 'idempotencyKey', stringProblem(job['idempotencyKey'], 1, o.maxIdempotencyKeyLength, false));
   needJob(problems, prefix, i, 'retentionMs', intProblem(job['retentionMs'], 0, o.maxRetentionMs, false));
-  // A template may not carry one at all (checkSchedule says so).
-  if (i >= 0) uniqueProblems(job['unique'], prefix, i, problems);
+  // A template may carry neither (checkSchedule says so): its jobs are checked as submitted.
+  if (i >= 0) {
+    uniqueProblems(job['unique'], prefix, i, problems);
+    needJob(problems, prefix, i, 'group', groupProblem(job['group'], false));
+  }
   const b = job['backoff'];
   if (b === undefined) return;
   if (!isObject(b)) return needJob(problems, prefix, i, 'backoff', 'must be an object');
@@ -318,6 +326,70 @@ function checkJob(job: unknown, i: number, prefix: string, o: JobsOptions, probl
 /** `need` for a field of `jobs[i]` (or of a template, `i` = -1); the path is built only when there is a problem. */
 function needJob(problems: string[], prefix: string, i: number, field: string, problem: string | null): void {
   if (problem !== null) problems.push(i < 0 ? `${prefix}${field}: ${problem}` : `${prefix}jobs[${i}].${field}: ${problem}`);
+}
+
+/** Longest group key, chars (`SubmitJob.group`). */
+export const MAX_GROUP_LENGTH = 256;
+/** Largest limit of a queue policy (`concurrency`, `groupConcurrency`, an override), leased jobs. */
+export const MAX_FLOW_LIMIT = 1_000_000;
+/** Largest `limit` and `burst` of a rate limit, leases. */
+export const MAX_RATE_LIMIT = 1_000_000;
+/** Longest `periodMs` of a rate limit, and longest throttle pause, ms (24 h). */
+export const MAX_FLOW_PERIOD_MS = 24 * 3600 * 1000;
+
+/** 1..`MAX_GROUP_LENGTH` chars with no NUL (NUL joins keys to queue names). */
+function groupProblem(v: unknown, required: boolean): string | null {
+  if (v === undefined) return required ? 'is required' : null;
+  if (typeof v !== 'string' || v.length < 1 || v.length > MAX_GROUP_LENGTH) return `must be 1..${MAX_GROUP_LENGTH} chars`;
+  return v.includes('\u0000') ? 'must not contain NUL' : null;
+}
+
+function checkThrottle(t: unknown, prefix: string, problems: string[]): void {
+  if (!isObject(t)) {
+    need(problems, prefix, 'throttle', 'must be an object');
+    return;
+  }
+  if (t['scope'] !== 'key' && t['scope'] !== 'queue') need(problems, prefix, 'throttle.scope', "must be 'key' or 'queue'");
+  need(problems, prefix, 'throttle.retryAfterMs', intProblem(t['retryAfterMs'], 1, MAX_FLOW_PERIOD_MS, true));
+}
+
+/** Null (clear) or a limit: what `concurrency` and `groupConcurrency` of a queueSet may be. */
+function limitProblem(v: unknown): string | null {
+  return v === null ? null : intProblem(v, 1, MAX_FLOW_LIMIT, true);
+}
+
+function checkQueueSet(c: Record<string, unknown>, prefix: string, o: JobsOptions, problems: string[]): void {
+  need(problems, prefix, 'queue', queueProblem(c['queue'], o));
+  if (c['paused'] !== undefined && typeof c['paused'] !== 'boolean') need(problems, prefix, 'paused', 'must be a boolean');
+  if (c['concurrency'] !== undefined) need(problems, prefix, 'concurrency', limitProblem(c['concurrency']));
+  if (c['groupConcurrency'] !== undefined) need(problems, prefix, 'groupConcurrency', limitProblem(c['groupConcurrency']));
+  const overrides = c['groupConcurrencyOverrides'];
+  if (overrides !== undefined) {
+    if (!isObject(overrides)) need(problems, prefix, 'groupConcurrencyOverrides', 'must be an object of group key → limit or null');
+    else {
+      const keys = Object.keys(overrides);
+      if (keys.length > MAX_GROUP_OVERRIDES) need(problems, prefix, 'groupConcurrencyOverrides', `must name at most ${MAX_GROUP_OVERRIDES} keys`);
+      else {
+        for (const key of keys) {
+          const field = `groupConcurrencyOverrides[${JSON.stringify(key)}]`;
+          const keyProblem = groupProblem(key, true);
+          if (keyProblem !== null) need(problems, prefix, field, `key ${keyProblem}`);
+          else need(problems, prefix, field, limitProblem(overrides[key]));
+        }
+      }
+    }
+  }
+  for (const field of ['rate', 'groupRate'] as const) {
+    const rate = c[field];
+    if (rate === undefined || rate === null) continue;
+    if (!isObject(rate)) {
+      need(problems, prefix, field, 'must be null or { limit, periodMs, burst? }');
+      continue;
+    }
+    need(problems, prefix, `${field}.limit`, intProblem(rate['limit'], 1, MAX_RATE_LIMIT, true));
+    need(problems, prefix, `${field}.periodMs`, intProblem(rate['periodMs'], 1, MAX_FLOW_PERIOD_MS, true));
+    need(problems, prefix, `${field}.burst`, intProblem(rate['burst'], 1, MAX_RATE_LIMIT, false));
+  }
 }
 
 /** Longest cron expression, chars. */

@@ -8,12 +8,15 @@ import type { WorkerSession } from './worker-session.js';
 export interface DispatchHost {
   isLeader(): boolean;
   readonly query: JobQueries;
+  /** Replicated time (J5), ms: on the leader, the time its next entry is stamped with. */
+  time(): number;
   propose(command: Command): Promise<CommandResult>;
 }
 
 /**
  * The leader's dispatcher: it wakes when jobs may have become ready or slots free, and proposes a
- * lease for every worker session with free slots whose queues have ready jobs, batching the leases
+ * lease for every worker session with free slots whose queues have ready jobs that flow control
+ * lets go (`leasable`: not paused, limited, out of tokens or throttled), batching the leases
  * of a round into the same log entries. How many jobs each asks for, the order sessions are
  * offered leases in and the refusal back-off are policy, in src/jobs/dispatch.ts; which jobs a
  * lease gets is decided when it is applied.
@@ -70,7 +73,9 @@ export class Dispatcher {
   }
 
   /**
-   * Propose a lease for every session with free slots whose queues have ready jobs. With
+   * Propose a lease for every session with free slots whose queues have leasable jobs. When time
+   * alone holds them back (a bucket refilling, a throttle pause), wake when it lets them go
+   * (`nextLeasableTime`); a lease ending or a policy change applies an entry, which wakes it. With
    * `anticipated`, also for sessions serving those queues when nothing is ready yet: a submit
    * proposed in the same round lands in the same entry just before the lease, so an idle worker
    * gets a new job after one commit instead of two.
@@ -81,6 +86,7 @@ export class Dispatcher {
     const query = node.query;
     const maxLeaseBatch = query.options.maxLeaseBatch;
     const now = this.clock.now();
+    const at = node.time();
     const { order, next } = dispatchOrder([...this.sessions], this.rotation);
     this.rotation = next;
     for (const s of order) {
@@ -91,8 +97,13 @@ export class Dispatcher {
       }
       const max = leaseSize(s.free(), maxLeaseBatch);
       if (max === 0) continue;
-      const wanted = query.hasReady(s.queues) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
-      if (!wanted) continue;
+      const wanted = query.leasable(s.queues, at) || (anticipated !== undefined && s.queues.some((q) => anticipated.includes(q)));
+      if (!wanted) {
+        // Replicated time runs at the leader's monotonic rate, as timers do (J5).
+        const next = query.nextLeasableTime(s.queues, at);
+        if (next !== null) this.retryLater(now + (next - at));
+        continue;
+      }
       s.requested += max;
       const cmd: Command = { type: 'lease', workerId: s.workerId, session: s.session, queues: [...s.queues], max, ...(s.ttlMs > 0 ? { ttlMs: s.ttlMs } : {}) };
       node.propose(cmd).then(

@@ -74,9 +74,11 @@ export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void
       case 'retried':
         add(e.queue, RETRIED_OPERATOR);
         break;
+      // A throttled attempt does not count: like a release, the job is simply ready again.
       case 'leased':
       case 'progress':
       case 'released':
+      case 'throttled':
       case 'purged':
         break;
     }

@@ -100,7 +100,7 @@ export class JobNode {
       this.log,
     );
     this.workers = new Workers(
-      { isLeader: () => raft.isLeader(), query: this.query, propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
+      { isLeader: () => raft.isLeader(), query: this.query, time: () => raft.time(), propose: (cmd) => raft.propose(cmd), onWake: (l) => this.onWake(l) },
       o.workerConnectionGraceMs,
       this.clock,
       o.logger,

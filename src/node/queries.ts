@@ -10,9 +10,13 @@ import {
   getSchedule,
   hasReady,
   isCurrentLease,
+  leasable,
   leaseSessions,
   listJobs,
+  listQueueFlows,
   listSchedules,
+  nextLeasableTime,
+  queueFlow,
   queueOf,
   stats,
   type AttemptOutcome,
@@ -23,6 +27,7 @@ import {
   type JobsState,
   type ListJobsPage,
   type ListJobsQuery,
+  type QueueFlowView,
   type QueueStats,
   type ScheduleView,
 } from '../jobs/index.js';
@@ -40,8 +45,23 @@ export interface JobQueries {
   backlog(): Backlog;
   /** What a submit of `jobs` would add to the backlog (jobs whose key is live in their queue add nothing). O(jobs). */
   backlogOf(jobs: readonly { readonly queue: string; readonly payload: Uint8Array; readonly idempotencyKey?: string | undefined }[]): Backlog;
-  /** True when any of `queues` has a ready job. O(queues). */
+  /** True when any of `queues` has a ready job, leasable or not. O(queues). */
   hasReady(queues: readonly string[]): boolean;
+  /**
+   * True when a lease of `queues` applied at replicated time `at` (ms) could grant a job: some
+   * ready job that no pause, limit, empty bucket or throttle holds back. O(queues), more for
+   * grouped queues whose first keys are held back.
+   */
+  leasable(queues: readonly string[], at: number): boolean;
+  /**
+   * The earliest replicated time after `at` (ms) at which a bucket refilling or a throttle pause
+   * ending lets a held-back ready job of `queues` go, or null when none waits for time.
+   */
+  nextLeasableTime(queues: readonly string[], at: number): number | null;
+  /** A queue's flow-control policy and usage, or null for a queue with neither flow state nor jobs. */
+  queueFlow(queue: string): QueueFlowView | null;
+  /** `queueFlow` of every queue with flow state or jobs, by name. */
+  listQueueFlows(): QueueFlowView[];
   /** True when job `id` is leased under `token` now. O(1). */
   isCurrentLease(id: string, token: number): boolean;
   /** The worker sessions holding leases, each once. O(leased jobs). */
@@ -90,6 +110,22 @@ export class StateQueries implements JobQueries {
 
   hasReady(queues: readonly string[]): boolean {
     return hasReady(this.current(), queues);
+  }
+
+  leasable(queues: readonly string[], at: number): boolean {
+    return leasable(this.current(), queues, at);
+  }
+
+  nextLeasableTime(queues: readonly string[], at: number): number | null {
+    return nextLeasableTime(this.current(), queues, at);
+  }
+
+  queueFlow(queue: string): QueueFlowView | null {
+    return queueFlow(this.current(), queue);
+  }
+
+  listQueueFlows(): QueueFlowView[] {
+    return listQueueFlows(this.current());
   }
 
   isCurrentLease(id: string, token: number): boolean {

@@ -34,7 +34,7 @@ export function formatPosition(p: WatchPosition): string {
  * attempts is one `dead` event (its `cause` says which), not a failure followed by a death: every
  * event has one position.
  */
-export const WATCH_EVENT_TYPES = ['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned', 'purged'] as const;
+export const WATCH_EVENT_TYPES = ['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'throttled', 'dead', 'cancelled', 'retried', 'released', 'expired', 'abandoned', 'purged'] as const;
 export type WatchEventType = (typeof WATCH_EVENT_TYPES)[number];
 
 /** What ended the last attempt of a job that went `dead`. */
@@ -47,6 +47,8 @@ export interface WatchEvent extends WatchPosition {
   readonly time: number;
   readonly jobId: string;
   readonly queue: string;
+  /** The job's group key (flow control), null without one. */
+  readonly group: string | null;
   /** The lease's fencing token: leased, progress, completed, failed, expired, released, abandoned, dead, and cancelled of a leased job. */
   readonly token: number;
   /** The attempt number (leased). */
@@ -59,6 +61,8 @@ export interface WatchEvent extends WatchPosition {
   readonly percent: number;
   /** progress: its message ('' when none). */
   readonly message: string;
+  /** throttled: no lease for the job's key (or queue) before this time, ms since the epoch; else 0. */
+  readonly until: number;
 }
 
 /**
@@ -76,17 +80,24 @@ export type WatchMessage = WatchEvent | WatchCheckpoint;
 /** Which events a watcher wants; null (or empty) in a field: all. An event must match every field given. */
 export interface WatchFilter {
   readonly queues: ReadonlySet<string> | null;
+  /** Group keys; a job without one never matches a group filter. */
+  readonly groups: ReadonlySet<string> | null;
   readonly jobIds: ReadonlySet<string> | null;
   readonly types: ReadonlySet<WatchEventType> | null;
 }
 
-export const MATCH_ALL: WatchFilter = { queues: null, jobIds: null, types: null };
+export const MATCH_ALL: WatchFilter = { queues: null, groups: null, jobIds: null, types: null };
 
 export function matches(f: WatchFilter, e: WatchEvent): boolean {
-  return (f.types === null || f.types.has(e.type)) && (f.jobIds === null || f.jobIds.has(e.jobId)) && (f.queues === null || f.queues.has(e.queue));
+  return (
+    (f.types === null || f.types.has(e.type)) &&
+    (f.jobIds === null || f.jobIds.has(e.jobId)) &&
+    (f.queues === null || f.queues.has(e.queue)) &&
+    (f.groups === null || (e.group !== null && f.groups.has(e.group)))
+  );
 }
 
-const NONE = { token: 0, attempt: 0, workerId: '', cause: '', percent: 0, message: '' } as const;
+const NONE = { token: 0, attempt: 0, workerId: '', cause: '', percent: 0, message: '', until: 0 } as const;
 
 /** The watch's view of one applied event at `position`, or null for events it does not send (schedule events). */
 export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: number): WatchEvent | null {
@@ -96,23 +107,25 @@ export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: 
     case 'replaced':
     case 'retried':
     case 'purged':
-      return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue };
+      return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, group: e.group };
     case 'leased':
-      return { ...at, ...NONE, type: 'leased', jobId: e.jobId, queue: e.queue, token: e.token, attempt: e.attempt, workerId: e.workerId };
+      return { ...at, ...NONE, type: 'leased', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, attempt: e.attempt, workerId: e.workerId };
     case 'progress':
-      return { ...at, ...NONE, type: 'progress', jobId: e.jobId, queue: e.queue, token: e.token, percent: e.percent, message: e.message };
+      return { ...at, ...NONE, type: 'progress', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, percent: e.percent, message: e.message };
     case 'completed':
     case 'cancelled':
-      return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, token: e.token };
+      return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, group: e.group, token: e.token };
     case 'released':
-      return { ...at, ...NONE, type: 'released', jobId: e.jobId, queue: e.queue, token: e.token, workerId: e.workerId };
+      return { ...at, ...NONE, type: 'released', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, workerId: e.workerId };
     case 'failed':
     case 'expired':
       return e.next === 'dead'
-        ? { ...at, ...NONE, type: 'dead', cause: e.type, jobId: e.jobId, queue: e.queue, token: e.token }
-        : { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, token: e.token };
+        ? { ...at, ...NONE, type: 'dead', cause: e.type, jobId: e.jobId, queue: e.queue, group: e.group, token: e.token }
+        : { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, group: e.group, token: e.token };
+    case 'throttled':
+      return { ...at, ...NONE, type: 'throttled', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, until: e.until };
     case 'abandoned':
-      return { ...at, ...NONE, type: e.next === 'dead' ? 'dead' : 'abandoned', cause: e.next === 'dead' ? 'abandoned' : '', jobId: e.jobId, queue: e.queue, token: e.token, workerId: e.workerId };
+      return { ...at, ...NONE, type: e.next === 'dead' ? 'dead' : 'abandoned', cause: e.next === 'dead' ? 'abandoned' : '', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, workerId: e.workerId };
     case 'scheduleFired':
     case 'scheduleSkipped':
       return null;
@@ -124,5 +137,5 @@ export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: 
  * character for the ASCII of ids and names, two for a message that may be anything).
  */
 export function watchEventBytes(e: WatchEvent): number {
-  return 160 + e.jobId.length + e.queue.length + e.workerId.length + 2 * e.message.length;
+  return 160 + e.jobId.length + e.queue.length + (e.group?.length ?? 0) + e.workerId.length + 2 * e.message.length;
 }

@@ -17,6 +17,8 @@ import { WorkerSession, type SessionHub, type WorkerConnectionEvents, type Worke
 export interface WorkersHost {
   isLeader(): boolean;
   readonly query: JobQueries;
+  /** Replicated time (J5), ms: on the leader, the time its next entry is stamped with. */
+  time(): number;
   propose(command: Command): Promise<CommandResult>;
   /** Calls `listener` when jobs may have become ready or leases changed; returns its removal. */
   onWake(listener: () => void): () => void;
@@ -113,14 +115,17 @@ export class Workers implements WorkerRegistry {
   }
 
   /**
-   * A lease of no session (it ends only by its TTL), waiting up to `waitMs` for ready jobs. The
-   * command must be valid (`validateCommand`). Rejects NOT_LEADER when this node stops leading.
+   * A lease of no session (it ends only by its TTL), waiting up to `waitMs` for ready jobs that
+   * flow control lets go (it wakes when entries apply, and when a bucket or throttle pause lets a
+   * held-back job go). The command must be valid (`validateCommand`). Rejects NOT_LEADER when
+   * this node stops leading.
    */
   async lease(cmd: LeaseCommand, waitMs: number): Promise<readonly LeaseGrant[]> {
     const deadline = this.clock.now() + waitMs;
     for (;;) {
       // On a follower the proposal rejects at once with NOT_LEADER.
-      if (this.node.query.hasReady(cmd.queues) || !this.node.isLeader()) {
+      const at = this.node.time();
+      if (this.node.query.leasable(cmd.queues, at) || !this.node.isLeader()) {
         const res = await this.node.propose(cmd);
         if (!res.ok) throw rejected(res);
         if (res.type !== 'lease') throw new Error(`lease answered by ${res.type}`);
@@ -128,8 +133,10 @@ export class Workers implements WorkerRegistry {
       }
       const left = deadline - this.clock.now();
       if (left <= 0) return [];
+      const next = this.node.query.nextLeasableTime(cmd.queues, at);
+      const wait = next === null ? left : Math.min(left, Math.max(1, next - at));
       await new Promise<void>((resolve) => {
-        const timer = this.clock.setTimeout(done, left);
+        const timer = this.clock.setTimeout(done, wait);
         const off = this.node.onWake(done);
         const clock = this.clock;
         function done(): void {
@@ -205,6 +212,7 @@ function endedLease(e: JobEvent): number {
     case 'failed':
     case 'expired':
     case 'released':
+    case 'throttled':
     case 'abandoned':
     case 'cancelled':
       return e.token;

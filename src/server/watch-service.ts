@@ -4,7 +4,7 @@ import type { wire } from '../protocol/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, type ServiceContext } from './handler.js';
 
-/** Most queues, and most job ids, one WatchRequest may filter on. */
+/** Most queues (and most group keys) one WatchRequest may filter on. */
 export const MAX_WATCH_QUEUES = 64;
 
 type WatchCall = grpc.ServerWritableStream<wire.WatchRequest__Output, wire.WatchEvent>;
@@ -51,6 +51,7 @@ export function watchRequest(r: wire.WatchRequest__Output, maxJobIds: number): {
   const problems: string[] = [];
   if (r.fromNow && (r.afterIndex !== 0 || r.afterOrdinal !== 0)) problems.push('from_now: give either from_now or after_index and after_ordinal, not both');
   if (r.queues.length > MAX_WATCH_QUEUES) problems.push(`queues: at most ${MAX_WATCH_QUEUES}, got ${r.queues.length}`);
+  if (r.groups.length > MAX_WATCH_QUEUES) problems.push(`groups: at most ${MAX_WATCH_QUEUES}, got ${r.groups.length}`);
   if (r.jobIds.length > maxJobIds) problems.push(`job_ids: at most ${maxJobIds}, got ${r.jobIds.length}`);
   r.types.forEach((t, i) => {
     if (!(WATCH_EVENT_TYPES as readonly string[]).includes(t)) problems.push(`types[${i}]: must be one of ${WATCH_EVENT_TYPES.join(', ')}, got ${JSON.stringify(t)}`);
@@ -59,7 +60,7 @@ export function watchRequest(r: wire.WatchRequest__Output, maxJobIds: number): {
   const set = <T extends string>(values: readonly string[]): ReadonlySet<T> | null => (values.length === 0 ? null : new Set(values as T[]));
   return {
     from: r.fromNow ? 'now' : { index: r.afterIndex, ordinal: r.afterOrdinal },
-    filter: { queues: set(r.queues), jobIds: set(r.jobIds), types: set<WatchEventType>(r.types) },
+    filter: { queues: set(r.queues), groups: set(r.groups), jobIds: set(r.jobIds), types: set<WatchEventType>(r.types) },
   };
 }
 
@@ -72,6 +73,7 @@ export function watchMessageToWire(m: WatchMessage): wire.WatchEvent {
     type: m.type,
     jobId: m.jobId,
     queue: m.queue,
+    group: m.group ?? '',
     token: m.token,
     attempt: m.attempt,
     workerId: m.workerId,
@@ -79,5 +81,6 @@ export function watchMessageToWire(m: WatchMessage): wire.WatchEvent {
     percent: m.percent,
     message: m.message,
     cause: m.cause,
+    untilMs: m.until,
   };
 }

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { ErrorCode, isRaftJobsError } from '../errors/index.js';
-import type { ScheduleFireCommand } from '../jobs/index.js';
+import type { JobsState, LeaseGrant, ScheduleFireCommand } from '../jobs/index.js';
 import { scheduleFireCommand } from '../node/index.js';
 import { StateQueries } from '../node/queries.js';
 import { RaftNode } from '../node/raft-node.js';
@@ -17,6 +17,7 @@ import { SafetyChecker } from './checker.js';
 import { EventQueue } from './events.js';
 import { SeededRandom } from './random.js';
 import { contentHash, NOOP_HASH, SimApp, type SimCommand, type SimResult } from './sim-app.js';
+import { checkJobDigests, drawFlowCommand } from './sim-flow.js';
 import { caughtUp, checkSchedules, createdOrExists, drawSchedules, retryable, SimScheduleDuty, SlotLedger, type SimSchedulePlan } from './sim-schedules.js';
 import { diskKey, SimDisk, type DiskHost, type DiskOp } from './sim-disk.js';
 import { oversizeFrameBytes, SimNetwork, wireBytes, type NetworkHost, type SimFrame } from './sim-network.js';
@@ -326,6 +327,8 @@ export class NodeSimulation {
   private violation: string | null = null;
   /** `schedules`: what to create, what is created, and every slot fired. */
   private readonly plan: SimSchedulePlan | null;
+  /** `schedules`: leases the flow load was granted (the last 50), for its completions and throttled failures. */
+  private flowGrants: LeaseGrant[] = [];
   private readonly created = new Set<string>();
   private readonly ledger = new SlotLedger();
   /** Some of the `scheduleFire` commands the runners proposed, to propose again. */
@@ -430,6 +433,7 @@ export class NodeSimulation {
       if (this.plan !== null) {
         this.createSchedules();
         this.after(this.loadRng.between(50, 200), () => this.meddle());
+        this.flowLoad(new SeededRandom((this.opts.seed ^ 0xf10c) >>> 0));
       }
       this.q.schedule(this.rng.between(100, 400), () => this.fault());
       await this.runUntil(() => false, duration);
@@ -1113,6 +1117,7 @@ export class NodeSimulation {
       this.violate(`schedules: slots at or before ${through} still owed ${SCHEDULE_CATCH_UP_MS} ms after the heal (${views.join('; ')}); ${this.describe()}`);
       return;
     }
+    const replicas: { id: string; index: number; jobs: JobsState }[] = [];
     for (const m of this.members) {
       const app = m.app;
       if (app?.jobs == null) continue;
@@ -1121,7 +1126,35 @@ export class NodeSimulation {
         this.violate(v);
         return;
       }
+      replicas.push({ id: m.id, index: app.index, jobs: app.jobs });
     }
+    const v = checkJobDigests(replicas);
+    if (v !== null) this.violate(v);
+  }
+
+  /**
+   * `schedules`, until the heal: flow-control commands (sim-flow.ts) through a leader every
+   * 10–80 ms, from a stream of their own. Leases granted feed later completions and throttled
+   * failures (the last 50, some stale by then).
+   */
+  private flowLoad(r: SeededRandom): void {
+    if (!this.faultsOn) return;
+    this.after(r.between(10, 80), () => this.flowLoad(r));
+    const leaders = this.leaders();
+    const m = leaders.length > 0 ? r.pick(leaders) : undefined;
+    const duty = m?.duty;
+    if (m === undefined || duty == null) return;
+    const cmd = drawFlowCommand(r, this.flowGrants);
+    m.proc?.run(() => {
+      duty.propose(cmd).then(
+        (res) => {
+          if (res.ok && res.type === 'lease') this.flowGrants = [...this.flowGrants, ...res.leases].slice(-50);
+        },
+        (err: unknown) => {
+          if (!retryable(err)) this.violate(`${m.id}: a ${cmd.type} proposal failed: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      );
+    });
   }
 
   /** After the heal, until one is applied: a probe to every node that believes it leads, every heartbeat. */

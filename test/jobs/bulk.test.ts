@@ -1,9 +1,6 @@
 /**
  * Bulk actions (`BulkCommand`): retryDead, cancel and purge over a filter, in bounded batches
  * chained by `afterSeq`, with the events of the single-job commands; and the dry run (`bulkCount`).
- *
- * The `group` filter is not tested here: jobs get a group key with flow control (another branch),
- * and until then no job has one.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -83,7 +80,7 @@ describe('bulk retryDead', () => {
     const events: JobEvent[] = [];
     const [r] = applyBatch(h.state, { time: T1, commands: [{ type: 'bulk', action: 'retryDead', filter: { queue: 'b' }, afterSeq: 0, max: 100 }] }, ++h.index, events);
     expect(r).toEqual({ ok: true, type: 'bulk', affected: 1, jobIds: [id(11)], lastSeq: 14, done: true });
-    expect(events).toEqual([{ type: 'retried', jobId: id(11), queue: 'b' }]);
+    expect(events).toEqual([{ type: 'retried', jobId: id(11), queue: 'b', group: null }]);
     expect(getJob(h.state, id(11))).toMatchObject({ state: 'ready', attemptLimit: 2, finishedAt: null, purgeAt: null });
     expect(getJob(h.state, id(4))?.state).toBe('dead');
     // olderThanMs: only jobs submitted at or before T1 - 15_000 (queue a's).
@@ -105,10 +102,10 @@ describe('bulk cancel', () => {
     );
     expect(r).toEqual({ ok: true, type: 'bulk', affected: 4, jobIds: [id(8), id(9), id(12), id(14)], lastSeq: 14, done: true });
     expect(events).toEqual([
-      { type: 'cancelled', jobId: id(8), queue: 'b', previous: 'scheduled', token: 0 },
-      { type: 'cancelled', jobId: id(9), queue: 'b', previous: 'leased', token: lease?.token },
-      { type: 'cancelled', jobId: id(12), queue: 'b', previous: 'ready', token: 0 },
-      { type: 'cancelled', jobId: id(14), queue: 'b', previous: 'ready', token: 0 },
+      { type: 'cancelled', jobId: id(8), queue: 'b', group: null, previous: 'scheduled', token: 0 },
+      { type: 'cancelled', jobId: id(9), queue: 'b', group: null, previous: 'leased', token: lease?.token },
+      { type: 'cancelled', jobId: id(12), queue: 'b', group: null, previous: 'ready', token: 0 },
+      { type: 'cancelled', jobId: id(14), queue: 'b', group: null, previous: 'ready', token: 0 },
     ]);
     expect(isCurrentLease(h.state, id(9), lease!.token)).toBe(false);
     expect(getJob(h.state, id(9))).toMatchObject({ state: 'cancelled', cancelReason: 'cleanup' });
@@ -189,6 +186,19 @@ describe('bulk purge', () => {
     if (!restored.ok) throw new Error(restored.error);
     expect(stateDigest(restored.value)).toBe(stateDigest(h.state));
     expect(stats(restored.value)).toEqual(stats(h.state));
+  });
+});
+
+describe('the group filter', () => {
+  it("takes jobs of one key, and '' takes jobs without one; the dry run agrees", () => {
+    const h = new Harness();
+    const ids = h.submit(T0, job({ group: 'a' }), job({ group: 'b' }), job(), job({ group: 'a' }), job({ queue: 'other', group: 'a' }));
+    expect(bulkCount(h.state, 'cancel', { group: 'a', queue: 'q' })).toBe(2);
+    expect(bulkCount(h.state, 'cancel', { group: '' })).toBe(1);
+    expect(bulk(h, T0 + 1, 'cancel', { group: 'a', queue: 'q' }).jobIds).toEqual([ids[0], ids[3]]);
+    expect(bulk(h, T0 + 1, 'purge', { group: '', states: ['ready'] }).jobIds).toEqual([ids[2]]);
+    expect(getJob(h.state, ids[1] as string)?.state).toBe('ready');
+    expect(getJob(h.state, ids[4] as string)?.state).toBe('ready');
   });
 });
 

@@ -78,23 +78,61 @@ describe('batch codec', () => {
     expect(roundTrip(batch)).toStrictEqual(batch);
   });
 
-  it('decodes version 2 entries (no job extension byte, no bulk command) and refuses unknown extension bits', () => {
-    const batch: Batch = { time: 9, commands: [{ type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), priority: 3 }] }] };
-    const v3 = encodeBatch(batch);
-    expect(v3[1]).toBe(3);
-    // The same entry as version 2 wrote it: the job's extension byte (last, 0) was not there.
-    expect(v3[v3.length - 1]).toBe(0);
-    const v2 = v3.slice(0, -1);
-    v2[1] = 2;
-    expect(decodeBatch(v2)).toStrictEqual({ ok: true, value: batch });
-    expect(batchTime(v2)).toBe(9);
+  it('version 2 entries have no unique key nor bulk command, and unknown presence bits are refused', () => {
     const bulk = encodeBatch({ time: 9, commands: [{ type: 'bulk', action: 'purge', filter: {}, afterSeq: 0, max: 1 }] });
     const bulkV2 = bulk.slice();
     bulkV2[1] = 2;
     expect(decodeBatch(bulkV2)).toMatchObject({ ok: false, error: expect.stringMatching(/unknown command tag 19/) as unknown });
-    const unknownBit = v3.slice();
-    unknownBit[unknownBit.length - 1] = 2;
-    expect(decodeBatch(unknownBit)).toMatchObject({ ok: false, error: expect.stringMatching(/extension flags/) as unknown });
+    // Presence bit 1024 (a varint: 0x80 0x08) is none the format knows.
+    const unknownBit = encodeBatch({ time: 9, commands: [{ type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), unique: { key: 'k', mode: 'active' } }] }] });
+    const flagsAt = unknownBit.indexOf(0x80);
+    expect(unknownBit[flagsAt + 1]).toBe(0x04);
+    unknownBit[flagsAt + 1] = 0x08;
+    expect(decodeBatch(unknownBit)).toMatchObject({ ok: false, error: expect.stringMatching(/bad job flags/) as unknown });
+  });
+
+  it('round-trips group keys, throttled failures and queue policies (version 3)', () => {
+    const batch: Batch = {
+      time: 5,
+      commands: [
+        { type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), group: 'tenant:42' }, { queue: 'q', payload: bytes('x'), retentionMs: 9, group: 'ü'.repeat(256) }] },
+        { type: 'fail', jobId: 'j', token: 5, error: '429', throttle: { scope: 'key', retryAfterMs: 1 } },
+        { type: 'fail', jobId: 'j', token: 5, error: '429', retry: false, throttle: { scope: 'queue', retryAfterMs: 86_400_000 } },
+        { type: 'queueSet', queue: 'q' },
+        { type: 'queueSet', queue: 'q', paused: true, concurrency: null, groupConcurrency: 3, groupConcurrencyOverrides: Object.fromEntries([
+            ['a', 1],
+            ['__proto__', 2],
+            ['gone', null],
+          ]), rate: null, groupRate: { limit: 5, periodMs: 1000 } },
+        { type: 'queueSet', queue: 'q', paused: false, concurrency: 1_000_000, rate: { limit: 1, periodMs: 60_000, burst: 10 } },
+      ],
+    };
+    const back = roundTrip(batch);
+    expect(back).toStrictEqual(batch);
+    const set = back.commands[4];
+    expect(set?.type === 'queueSet' && Object.keys(set.groupConcurrencyOverrides ?? {})).toEqual(['a', '__proto__', 'gone']);
+  });
+
+  it('entries of version 2 still decode: a submit with one byte of presence bits, a fail without throttle', () => {
+    const batch: Batch = {
+      time: 7,
+      commands: [
+        { type: 'submit', jobs: [{ queue: 'q', payload: bytes('x'), priority: 3, idempotencyKey: 'k' }] },
+        { type: 'fail', jobId: 'j', token: 5, error: 'e', retry: true },
+      ],
+    };
+    // Presence bits below 128 are one byte either way, so these bytes are what version 2 wrote.
+    const v2 = encodeBatch(batch);
+    v2[1] = 2;
+    expect(decodeBatch(v2)).toEqual({ ok: true, value: batch });
+    expect(batchTime(v2)).toBe(7);
+    // Version 2 had no throttle bits and no queueSet.
+    const throttled = encodeBatch({ time: 7, commands: [{ type: 'fail', jobId: 'j', token: 5, error: 'e', throttle: { scope: 'key', retryAfterMs: 5 } }] });
+    throttled[1] = 2;
+    expect(decodeBatch(throttled)).toMatchObject({ ok: false, error: /bad retry flag/ });
+    const set = encodeBatch({ time: 7, commands: [{ type: 'queueSet', queue: 'q', paused: true }] });
+    set[1] = 2;
+    expect(decodeBatch(set)).toMatchObject({ ok: false, error: /unknown command tag 18/ });
   });
 
   it('round-trips generated batches', () => {
@@ -102,6 +140,12 @@ describe('batch codec', () => {
     const ctx = new GenContext();
     for (let i = 0; i < 300; i++) {
       const b = randomBatch(r, ctx);
+      expect(roundTrip(b)).toStrictEqual(b);
+    }
+    const flow = new GenContext();
+    flow.flow = true;
+    for (let i = 0; i < 300; i++) {
+      const b = randomBatch(r, flow);
       expect(roundTrip(b)).toStrictEqual(b);
     }
   });

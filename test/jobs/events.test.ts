@@ -40,8 +40,8 @@ describe('each transition reports one event', () => {
     const h = new Recorder();
     const events = h.apply(T0, { type: 'submit', jobs: [job({ idempotencyKey: 'k' }), job({ delayMs: 500 })] });
     expect(events).toEqual([
-      { type: 'submitted', jobId: '0000000001', queue: 'q', state: 'ready' },
-      { type: 'submitted', jobId: '0000000002', queue: 'q', state: 'scheduled' },
+      { type: 'submitted', jobId: '0000000001', queue: 'q', group: null, state: 'ready' },
+      { type: 'submitted', jobId: '0000000002', queue: 'q', group: null, state: 'scheduled' },
     ]);
     expect(h.apply(T0 + 1, { type: 'submit', jobs: [job({ idempotencyKey: 'k' })] })).toEqual([]);
   });
@@ -50,8 +50,8 @@ describe('each transition reports one event', () => {
     const h = new Recorder();
     const id = h.submit(T0);
     const leased = h.lease(T0 + 1, 'w9', 'sess');
-    expect(leased).toEqual({ type: 'leased', jobId: id, queue: 'q', token: 1, workerId: 'w9', session: 'sess', attempt: 1 });
-    expect(h.apply(T0 + 2, { type: 'complete', jobId: id, token: leased.token, result: bytes('r') })).toEqual([{ type: 'completed', jobId: id, queue: 'q', token: 1 }]);
+    expect(leased).toEqual({ type: 'leased', jobId: id, queue: 'q', group: null, token: 1, workerId: 'w9', session: 'sess', attempt: 1 });
+    expect(h.apply(T0 + 2, { type: 'complete', jobId: id, token: leased.token, result: bytes('r') })).toEqual([{ type: 'completed', jobId: id, queue: 'q', group: null, token: 1 }]);
     // A stale completion changes nothing and reports nothing.
     expect(h.apply(T0 + 3, { type: 'complete', jobId: id, token: leased.token })).toEqual([]);
   });
@@ -61,9 +61,9 @@ describe('each transition reports one event', () => {
     const id = h.submit(T0);
     const leased = h.lease(T0 + 1);
     expect(h.apply(T0 + 2, { type: 'progress', jobId: id, token: leased.token, percent: 40, message: 'half way' })).toEqual([
-      { type: 'progress', jobId: id, queue: 'q', token: leased.token, percent: 40, message: 'half way' },
+      { type: 'progress', jobId: id, queue: 'q', group: null, token: leased.token, percent: 40, message: 'half way' },
     ]);
-    expect(h.apply(T0 + 3, { type: 'progress', jobId: id, token: leased.token, percent: 50 })).toEqual([{ type: 'progress', jobId: id, queue: 'q', token: leased.token, percent: 50, message: '' }]);
+    expect(h.apply(T0 + 3, { type: 'progress', jobId: id, token: leased.token, percent: 50 })).toEqual([{ type: 'progress', jobId: id, queue: 'q', group: null, token: leased.token, percent: 50, message: '' }]);
     expect(h.apply(T0 + 4, { type: 'progress', jobId: id, token: leased.token + 1, percent: 60 })).toEqual([]);
   });
 
@@ -71,9 +71,9 @@ describe('each transition reports one event', () => {
     const h = new Recorder();
     const id = h.submit(T0, { maxAttempts: 2, backoff: { type: 'fixed', delayMs: 0 } });
     const a = h.lease(T0);
-    expect(h.apply(T0 + 1, { type: 'fail', jobId: id, token: a.token, error: 'x' })).toEqual([{ type: 'failed', jobId: id, queue: 'q', token: a.token, next: 'retry' }]);
+    expect(h.apply(T0 + 1, { type: 'fail', jobId: id, token: a.token, error: 'x' })).toEqual([{ type: 'failed', jobId: id, queue: 'q', group: null, token: a.token, next: 'retry' }]);
     const b = h.lease(T0 + 2);
-    expect(h.apply(T0 + 3, { type: 'fail', jobId: id, token: b.token, error: 'x' })).toEqual([{ type: 'failed', jobId: id, queue: 'q', token: b.token, next: 'dead' }]);
+    expect(h.apply(T0 + 3, { type: 'fail', jobId: id, token: b.token, error: 'x' })).toEqual([{ type: 'failed', jobId: id, queue: 'q', group: null, token: b.token, next: 'dead' }]);
   });
 
   it('an expired lease reports expired in the due pass; a leader change in the same entry extends it instead', () => {
@@ -82,7 +82,7 @@ describe('each transition reports one event', () => {
     const a = h.lease(T0, 'w1', 's1');
     const expiry = T0 + getJob(h.state, id)!.leaseTtlMs;
     expect(h.apply(expiry, { type: 'leaderChange', graceMs: 1000 })).toEqual([]);
-    expect(h.apply(expiry + 1000, { type: 'tick' })).toEqual([{ type: 'expired', jobId: id, queue: 'q', token: a.token, next: 'retry' }]);
+    expect(h.apply(expiry + 1000, { type: 'tick' })).toEqual([{ type: 'expired', jobId: id, queue: 'q', group: null, token: a.token, next: 'retry' }]);
   });
 
   it('release reports the released lease; abandon reports requeued or dead', () => {
@@ -91,13 +91,13 @@ describe('each transition reports one event', () => {
     const b = h.submit(T0, { maxAttempts: 1 });
     const la = h.lease(T0, 'w1', 's1');
     expect(h.apply(T0 + 1, { type: 'release', workerId: 'w1', session: 's1', mode: 'listed', leases: [{ jobId: a, token: la.token }] })).toEqual([
-      { type: 'released', jobId: a, queue: 'q', token: la.token, workerId: 'w1', session: 's1' },
+      { type: 'released', jobId: a, queue: 'q', group: null, token: la.token, workerId: 'w1', session: 's1' },
     ]);
     const [x, y] = h.apply(T0 + 2, { type: 'lease', workerId: 'w1', session: 's1', queues: ['q'], max: 2 });
     expect([x?.type, y?.type]).toEqual(['leased', 'leased']);
     expect(h.apply(T0 + 3, { type: 'abandon', workerId: 'w1', session: 's1' })).toEqual([
-      { type: 'abandoned', jobId: a, queue: 'q', token: (x as { token: number }).token, workerId: 'w1', session: 's1', next: 'retry' },
-      { type: 'abandoned', jobId: b, queue: 'q', token: (y as { token: number }).token, workerId: 'w1', session: 's1', next: 'dead' },
+      { type: 'abandoned', jobId: a, queue: 'q', group: null, token: (x as { token: number }).token, workerId: 'w1', session: 's1', next: 'retry' },
+      { type: 'abandoned', jobId: b, queue: 'q', group: null, token: (y as { token: number }).token, workerId: 'w1', session: 's1', next: 'dead' },
     ]);
   });
 
@@ -107,16 +107,16 @@ describe('each transition reports one event', () => {
     const b = h.submit(T0);
     const la = h.lease(T0);
     expect(h.apply(T0 + 1, { type: 'cancel', jobId: a }, { type: 'cancel', jobId: b })).toEqual([
-      { type: 'cancelled', jobId: a, queue: 'q', previous: 'leased', token: la.token },
-      { type: 'cancelled', jobId: b, queue: 'q', previous: 'ready', token: 0 },
+      { type: 'cancelled', jobId: a, queue: 'q', group: null, previous: 'leased', token: la.token },
+      { type: 'cancelled', jobId: b, queue: 'q', group: null, previous: 'ready', token: 0 },
     ]);
     const c = h.submit(T0 + 2, { maxAttempts: 1 });
     const lc = h.lease(T0 + 2);
     h.apply(T0 + 3, { type: 'fail', jobId: c, token: lc.token, error: 'x' });
-    expect(h.apply(T0 + 4, { type: 'retryDead', jobId: c })).toEqual([{ type: 'retried', jobId: c, queue: 'q' }]);
+    expect(h.apply(T0 + 4, { type: 'retryDead', jobId: c })).toEqual([{ type: 'retried', jobId: c, queue: 'q', group: null }]);
     expect(h.apply(T0 + 1001, { type: 'tick' })).toEqual([
-      { type: 'purged', jobId: a, queue: 'q', state: 'cancelled' },
-      { type: 'purged', jobId: b, queue: 'q', state: 'cancelled' },
+      { type: 'purged', jobId: a, queue: 'q', group: null, state: 'cancelled' },
+      { type: 'purged', jobId: b, queue: 'q', group: null, state: 'cancelled' },
     ]);
   });
 });

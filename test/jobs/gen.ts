@@ -1,5 +1,19 @@
 /** A seeded generator of plausible (and sometimes invalid) batches, for codec and replica tests. */
-import { BULK_ACTIONS, BULK_STATES, CATCH_UP_MODES, OVERLAP_POLICIES, type Backoff, type BulkFilter, type Batch, type Command, type CommandResult, type ScheduleDefinition, type SubmitJob } from '../../src/jobs/index.js';
+import {
+  BULK_ACTIONS,
+  BULK_STATES,
+  CATCH_UP_MODES,
+  OVERLAP_POLICIES,
+  type Backoff,
+  type Batch,
+  type BulkFilter,
+  type Command,
+  type CommandResult,
+  type QueueSetCommand,
+  type RateLimit,
+  type ScheduleDefinition,
+  type SubmitJob,
+} from '../../src/jobs/index.js';
 import type { rng } from './rng.js';
 
 type Rng = ReturnType<typeof rng>;
@@ -14,7 +28,7 @@ export class GenContext {
   time = 1_000_000;
   /** Also make schedule commands (off by default, so the streams of older seeds stay as they were). */
   schedules = false;
-  /** Also give jobs unique keys and make bulk commands (off by default, as `schedules`). */
+  /** Also make flow-control commands and settings: group keys, queue policies, throttled failures, unique keys and bulk commands (off by default, as `schedules`). */
   flow = false;
 
   /** Learns ids and tokens from the results of a batch it generated. */
@@ -59,6 +73,7 @@ export function randomJob(r: Rng, ctx: GenContext): SubmitJob {
     if (r.next() < 0.4) j.unique = { key, mode: 'active' };
     else j.unique = r.next() < 0.5 ? { key, mode: 'debounce' } : { key, mode: 'debounce', windowMs: r.int(1, 4000) };
   }
+  if (ctx.flow && r.next() < 0.6) j.group = r.pick(GROUPS);
   return j;
 }
 
@@ -81,6 +96,26 @@ function someLease(r: Rng, ctx: GenContext): { jobId: string; token: number } {
 }
 
 const SCHEDULE_IDS = ['s.a', 's.b', 's:c'];
+const GROUPS = ['g1', 'g2', 'g3', 'tenant:4'];
+
+function randomRate(r: Rng): RateLimit | null {
+  if (r.next() < 0.3) return null;
+  const rate: Mutable<RateLimit> = { limit: r.int(1, 4), periodMs: r.int(1, 3000) };
+  if (r.next() < 0.5) rate.burst = r.int(1, 5);
+  return rate;
+}
+
+/** A queueSet over the generator's queues: each field sometimes set, sometimes cleared. */
+function randomQueueSet(r: Rng): Command {
+  const c: Mutable<QueueSetCommand> = { type: 'queueSet', queue: r.pick(QUEUES) };
+  if (r.next() < 0.3) c.paused = r.next() < 0.3;
+  if (r.next() < 0.4) c.concurrency = r.next() < 0.2 ? null : r.int(1, 5);
+  if (r.next() < 0.4) c.groupConcurrency = r.next() < 0.2 ? null : r.int(1, 3);
+  if (r.next() < 0.2) c.groupConcurrencyOverrides = { [r.pick(GROUPS)]: r.next() < 0.3 ? null : r.int(1, 4) };
+  if (r.next() < 0.4) c.rate = randomRate(r);
+  if (r.next() < 0.4) c.groupRate = randomRate(r);
+  return c;
+}
 
 /** Schedule commands over a few ids: definitions of every kind, and fire proposals that are sometimes stale or early. */
 function randomScheduleCommand(r: Rng, ctx: GenContext): Command {
@@ -112,6 +147,7 @@ function randomScheduleCommand(r: Rng, ctx: GenContext): Command {
 export function randomCommand(r: Rng, ctx: GenContext): Command {
   if (ctx.schedules && r.next() < 0.25) return randomScheduleCommand(r, ctx);
   if (ctx.flow && r.next() < 0.06) return randomBulk(r, ctx);
+  if (ctx.flow && r.next() < 0.06) return randomQueueSet(r);
   const k = r.next();
   if (k < 0.2) return { type: 'submit', jobs: Array.from({ length: r.int(1, 5) }, () => randomJob(r, ctx)) };
   if (k < 0.35) {
@@ -141,6 +177,7 @@ export function randomCommand(r: Rng, ctx: GenContext): Command {
     const l = someLease(r, ctx);
     const c: Mutable<Extract<Command, { type: 'fail' }>> = { type: 'fail', ...l, error: r.next() < 0.2 ? 'ünïcødé ⚠' : `err ${r.int(0, 9)}` };
     if (r.next() < 0.3) c.retry = r.next() < 0.5;
+    if (ctx.flow && r.next() < 0.3) c.throttle = { scope: r.next() < 0.7 ? 'key' : 'queue', retryAfterMs: r.int(1, 4000) };
     return c;
   }
   if (k < 0.75) {

@@ -247,17 +247,17 @@ describe('sessions on the wire and in snapshots', () => {
     const [id] = h.submit(T0, job());
     h.lease(T0, ['q'], 1, 'worker-before-sessions');
     const v5 = Buffer.from(snapshotState(h.state));
-    // The same snapshot in version 2: no schedule count after the counters, no session string
-    // after the lease worker, no schedule id and slot (version 4) nor unique key (version 5)
-    // before the history (each '' or none is one zero byte). The history's first record is
-    // attempt 1, token 1, then the worker again.
+    // The same snapshot in version 2: no schedule and flow counts after the counters, no session
+    // string after the lease worker, no schedule id, slot, group key (version 5) nor unique key
+    // (version 5) before the history (each '' or none is one zero byte). The history's first
+    // record is attempt 1, token 1, then the worker again.
     const name = Buffer.from('worker-before-sessions');
     const at = v5.indexOf(name) + name.length;
     const history = v5.indexOf(name, at) - 1 - 3;
     const counters = 2 + [h.index, h.state.now, h.state.lastSeq, h.state.lastToken].reduce((n, v) => n + sintBytes(v), 0);
     expect(v5[1]).toBe(5);
-    expect([v5[counters], v5[at], v5[history - 3], v5[history - 2], v5[history - 1], v5[history]]).toEqual([0, 0, 0, 0, 0, 1]);
-    const v2 = Buffer.concat([v5.subarray(0, counters), v5.subarray(counters + 1, at), v5.subarray(at + 1, history - 3), v5.subarray(history)]);
+    expect([v5[counters], v5[counters + 1], v5[at], v5[history - 4], v5[history - 3], v5[history - 2], v5[history - 1], v5[history]]).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    const v2 = Buffer.concat([v5.subarray(0, counters), v5.subarray(counters + 2, at), v5.subarray(at + 1, history - 4), v5.subarray(history)]);
     v2[1] = 2;
     const restored = restoreState(v2);
     if (!restored.ok) throw new Error(restored.error);

@@ -196,8 +196,8 @@ describe('scheduleFire', () => {
     const events = withEvents(h, T0 + 3100, fire(T0 + 3100, [T0 + 3000], 1));
     const jobId = (events[0] as { jobId: string }).jobId;
     expect(events).toEqual([
-      { type: 'submitted', jobId, queue: 'reports', state: 'ready' },
-      { type: 'scheduleFired', scheduleId: 'every-second', slot: T0 + 3000, jobId, lagMs: 100, manual: false },
+      { type: 'submitted', jobId, queue: 'reports', group: null, state: 'ready' },
+      { type: 'scheduleFired', scheduleId: 'every-second', slot: T0 + 3000, jobId, group: null, lagMs: 100, manual: false },
       { type: 'scheduleSkipped', scheduleId: 'every-second', slots: 1 },
     ]);
   });

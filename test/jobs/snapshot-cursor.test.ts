@@ -377,6 +377,7 @@ describe('snapshot and digest cursors', () => {
     w.u8(5);
     for (const v of [5, 1000, 2, 0]) w.sint(v); // last applied, clock, last seq, last token
     w.uint(0); // schedules
+    w.uint(0); // flows
     w.uint(0); // jobs
     w.uint(keys.length);
     for (const [key, seq, expiresAt] of keys) {

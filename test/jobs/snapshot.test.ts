@@ -84,23 +84,6 @@ describe('snapshots', () => {
     expect(listJobs(h.state).jobs.length).toBeGreaterThan(10);
   });
 
-  it('a version 4 snapshot (no unique key in the job record) still restores', () => {
-    const h = new Harness();
-    h.submit(1000, job());
-    const v5 = snapshotState(h.state);
-    // The job record ends: schedule id, schedule slot, unique key, history count (none: one zero
-    // byte each); then the key count. Version 4 had no unique key byte.
-    expect([v5[1], ...v5.subarray(v5.length - 5)]).toEqual([5, 0, 0, 0, 0, 0]);
-    const v4 = Uint8Array.from([...v5.subarray(0, v5.length - 3), ...v5.subarray(v5.length - 2)]);
-    v4[1] = 4;
-    const restored = restoreState(v4);
-    if (!restored.ok) throw new Error(restored.error);
-    expect(stateDigest(restored.value)).toBe(stateDigest(h.state));
-    // Read as version 5, the same bytes are one byte short.
-    v4[1] = 5;
-    expect(restoreState(v4).ok).toBe(false);
-  });
-
   it('a snapshot of a restored state is byte-identical', () => {
     const r = rng(5);
     const ctx = new GenContext();

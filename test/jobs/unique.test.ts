@@ -168,7 +168,7 @@ describe('debounce', () => {
     const events: JobEvent[] = [];
     const [r] = applyBatch(h.state, { time: T0 + 4999, commands: [{ type: 'submit', jobs: [debounce(5000, { delayMs: 5000, payload: bytes('two!'), priority: 7 })] }] }, ++h.index, events);
     expect(r).toEqual({ ok: true, type: 'submit', jobs: [{ id: first.id, duplicate: true, state: 'scheduled', replaced: true }] });
-    expect(events).toEqual([{ type: 'replaced', jobId: first.id, queue: 'q', state: 'scheduled' }]);
+    expect(events).toEqual([{ type: 'replaced', jobId: first.id, queue: 'q', group: null, state: 'scheduled' }]);
     const v = getJob(h.state, first.id);
     expect(v).toMatchObject({ priority: 7, runAt: T0 + 9999, submittedAt: T0, updatedAt: T0 + 4999 });
     expect(payloadOf(h.state, first.id)).toBe('two!');

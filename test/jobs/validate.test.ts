@@ -77,6 +77,9 @@ describe('validateSubmit', () => {
       [{ unique: { key: 'k', mode: 'debounce', windowMs: 0 } }, 'jobs[0].unique.windowMs: must be >= 1'],
       [{ unique: { key: 'k', mode: 'debounce', windowMs: 604_800_001 } }, 'jobs[0].unique.windowMs: must be <= 604800000'],
       [{ unique: { key: 'k', mode: 'debounce', windowMs: 1.5 } }, 'jobs[0].unique.windowMs: must be an integer'],
+      [{ group: '' }, 'jobs[0].group: must be 1..256 chars'],
+      [{ group: 7 }, 'jobs[0].group: must be 1..256 chars'],
+      [{ group: 'a\u0000b' }, 'jobs[0].group: must not contain NUL'],
     ];
     for (const [extra, message] of cases) expect(problems(validateSubmit([{ ...job(), ...extra }]))).toEqual([message]);
   });
@@ -95,7 +98,7 @@ describe('validateCommand and validateBatch', () => {
   it('every command type has its checks', () => {
     const cases: [unknown, string[]][] = [
       [null, ['command: must be an object']],
-      [{ type: 'launch' }, ['type: must be one of submit, lease, heartbeat, progress, complete, fail, cancel, retryDead, tick, leaderChange, release, abandon, scheduleSet, scheduleDelete, schedulePause, scheduleFire, scheduleTrigger, bulk']],
+      [{ type: 'launch' }, ['type: must be one of submit, lease, heartbeat, progress, complete, fail, cancel, retryDead, tick, leaderChange, release, abandon, scheduleSet, scheduleDelete, schedulePause, scheduleFire, scheduleTrigger, queueSet, bulk']],
       [{ type: 'lease', queues: [], max: 0 }, ['workerId: is required', 'max: must be >= 1', 'queues: must be an array of 1..64 queue names']],
       [{ type: 'lease', workerId: 'w', queues: ['ok', 'no way'], max: 1, ttlMs: 50 }, ['ttlMs: must be >= 100', 'queues[1]: must match [A-Za-z0-9._:-]{1,128}']],
       [{ type: 'heartbeat', leases: [{ jobId: '', token: 0 }] }, ['leases[0].jobId: must be 1..64 chars', 'leases[0].token: must be >= 1']],
@@ -129,9 +132,20 @@ describe('validateCommand and validateBatch', () => {
       ],
       [{ type: 'bulk', action: 'purge', filter: { states: ['leased'] }, afterSeq: 0, max: 1 }, ['filter.states[0]: purge applies to scheduled, ready, succeeded, dead, cancelled jobs only']],
       [{ type: 'bulk', action: 'retryDead', filter: { states: ['ready'] }, afterSeq: 0, max: 1 }, ['filter.states[0]: retryDead applies to dead jobs only']],
+      [{ type: 'fail', jobId: 'j', token: 1, error: '', throttle: 'key' }, ['throttle: must be an object']],
+      [{ type: 'fail', jobId: 'j', token: 1, error: '', throttle: { scope: 'all', retryAfterMs: 0 } }, ["throttle.scope: must be 'key' or 'queue'", 'throttle.retryAfterMs: must be >= 1']],
+      [{ type: 'fail', jobId: 'j', token: 1, error: '', throttle: { scope: 'key', retryAfterMs: 86_400_001 } }, ['throttle.retryAfterMs: must be <= 86400000']],
+      [{ type: 'queueSet', queue: 'no way', paused: 1 }, ['queue: must match [A-Za-z0-9._:-]{1,128}', 'paused: must be a boolean']],
+      [{ type: 'queueSet', queue: 'q', concurrency: 0, groupConcurrency: 1_000_001 }, ['concurrency: must be >= 1', 'groupConcurrency: must be <= 1000000']],
+      [{ type: 'queueSet', queue: 'q', groupConcurrencyOverrides: { ok: 2, bad: 0, '': 1 } }, ['groupConcurrencyOverrides["bad"]: must be >= 1', 'groupConcurrencyOverrides[""]: key must be 1..256 chars']],
+      [{ type: 'queueSet', queue: 'q', groupConcurrencyOverrides: [] }, ['groupConcurrencyOverrides: must be an object of group key → limit or null']],
+      [{ type: 'queueSet', queue: 'q', rate: { limit: 1_000_001, periodMs: 0 }, groupRate: 5 }, ['rate.limit: must be <= 1000000', 'rate.periodMs: must be >= 1', 'groupRate: must be null or { limit, periodMs, burst? }']],
+      [{ type: 'queueSet', queue: 'q', rate: { limit: 1, periodMs: 1, burst: 0 } }, ['rate.burst: must be >= 1']],
     ];
     for (const [cmd, expected] of cases) expect(problems(validateCommand(cmd))).toEqual(expected);
     expect(validateCommand({ type: 'tick' })).toEqual({ ok: true, value: { type: 'tick' } });
+    const set = { type: 'queueSet', queue: 'q', concurrency: null, groupConcurrencyOverrides: { a: null, b: 3 }, rate: null, groupRate: { limit: 3, periodMs: 1000, burst: 1 } };
+    expect(validateCommand(set)).toEqual({ ok: true, value: set });
     const bulk = { type: 'bulk', action: 'cancel', filter: { queue: 'q', states: ['leased'], group: '', olderThanMs: 0 }, afterSeq: 3, max: 10_000, reason: 'r' };
     expect(validateCommand(bulk)).toEqual({ ok: true, value: bulk });
   });

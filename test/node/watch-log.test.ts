@@ -127,9 +127,10 @@ describe('watch log: order and positions', () => {
   });
 
   it('a debounce replacement is "replaced"; schedule events are not sent but take their ordinals', () => {
-    expect(watchEventOf({ type: 'replaced', jobId: 'j', queue: 'q', state: 'ready' }, 7, 2, T0)).toMatchObject({ type: 'replaced', jobId: 'j', index: 7, ordinal: 2, time: T0 });
-    expect(watchEventOf({ type: 'scheduleFired', scheduleId: 's', slot: 1, jobId: 'j', lagMs: 0, manual: false }, 7, 3, T0)).toBeNull();
-    expect(watchEventOf({ type: 'abandoned', jobId: 'j', queue: 'q', token: 4, workerId: 'w', session: 's', next: 'dead' }, 7, 4, T0)).toMatchObject({ type: 'dead', cause: 'abandoned', workerId: 'w' });
+    expect(watchEventOf({ type: 'replaced', jobId: 'j', queue: 'q', group: null, state: 'ready' }, 7, 2, T0)).toMatchObject({ type: 'replaced', jobId: 'j', index: 7, ordinal: 2, time: T0 });
+    expect(watchEventOf({ type: 'scheduleFired', scheduleId: 's', slot: 1, jobId: 'j', group: null, lagMs: 0, manual: false }, 7, 3, T0)).toBeNull();
+    expect(watchEventOf({ type: 'abandoned', jobId: 'j', queue: 'q', group: 'g', token: 4, workerId: 'w', session: 's', next: 'dead' }, 7, 4, T0)).toMatchObject({ type: 'dead', cause: 'abandoned', workerId: 'w', group: 'g' });
+    expect(watchEventOf({ type: 'throttled', jobId: 'j', queue: 'q', group: 'g', token: 5, scope: 'key', until: T0 + 500, state: 'ready' }, 8, 0, T0)).toMatchObject({ type: 'throttled', token: 5, until: T0 + 500, group: 'g' });
   });
 
   it('from now starts after the last applied entry; a later position resumes exactly after it', () => {
@@ -141,6 +142,17 @@ describe('watch log: order and positions', () => {
     expect(positions(now.events)).toEqual(['4:0']);
     const resumed = watch(fed, { index: 2, ordinal: 1 });
     expect(positions(resumed.events)).toEqual(['2:2', '4:0']);
+  });
+
+  it('filters by group key: a job without one never matches', () => {
+    const fed = new Fed();
+    const byGroup = watch(fed, 'now', { groups: new Set(['acme']) });
+    fed.apply({ type: 'submit', jobs: [job({ group: 'acme' }), job({ group: 'other' }), job()] });
+    fed.apply({ type: 'submit', jobs: [job(), job({ group: 'acme' })] });
+    expect(byGroup.events.map((e) => [`${e.index}:${e.ordinal}`, e.group])).toEqual([
+      ['2:0', 'acme'],
+      ['4:1', 'acme'],
+    ]);
   });
 
   it('filters by queue, job id and type keep the positions the unfiltered stream has', () => {

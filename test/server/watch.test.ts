@@ -24,6 +24,8 @@ interface WireEvent {
   percent: number;
   message: string;
   cause: string;
+  group: string;
+  untilMs: number;
 }
 
 const END = 4294967295;
@@ -145,13 +147,23 @@ describe('Jobs.Watch', () => {
     expect(positions(one.events)).toEqual(positions(all.events.filter((e) => e.jobId === ids[1])));
   });
 
+  it('filters by group key and carries it on each event', async () => {
+    const w = watch({ fromNow: true, groups: ['acme'] });
+    await w.until((x) => x.messages[0], 'started');
+    const res = await server.node.propose({ type: 'submit', jobs: [{ queue: 'grouped', payload: new Uint8Array(), group: 'acme' }, { queue: 'grouped', payload: new Uint8Array(), group: 'other' }, { queue: 'grouped', payload: new Uint8Array() }] });
+    expect(res.ok).toBe(true);
+    const [acme] = res.ok && res.type === 'submit' ? res.jobs : [];
+    await w.until((x) => (x.events.length >= 1 ? true : undefined), 'the acme job');
+    expect(w.events.map((e) => [e.type, e.jobId, e.group])).toEqual([['submitted', acme?.id, 'acme']]);
+  });
+
   it('refuses a bad request with INVALID_ARGUMENT naming each field', async () => {
     const w = watch({ fromNow: true, afterIndex: 3, types: ['completed', 'finished'] });
     const status = await w.ended();
     expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(errorCode(status)).toBe('INVALID_ARGUMENT');
     expect(status.details).toContain('from_now: give either from_now or after_index and after_ordinal, not both');
-    expect(status.details).toContain('types[1]: must be one of submitted, replaced, leased, progress, completed, failed, dead, cancelled, retried, released, expired, abandoned, purged, got "finished"');
+    expect(status.details).toContain('types[1]: must be one of submitted, replaced, leased, progress, completed, failed, throttled, dead, cancelled, retried, released, expired, abandoned, purged, got "finished"');
   });
 
   it('a position older than the ring is WATCH_POSITION_COMPACTED (FAILED_PRECONDITION) naming the oldest position held', async () => {

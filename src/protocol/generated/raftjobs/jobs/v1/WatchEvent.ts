@@ -24,6 +24,9 @@ export interface WatchEvent {
    * progress      the current attempt reported progress: token, percent, message.
    * completed     the attempt succeeded (the job is succeeded: terminal): token.
    * failed        the attempt failed and the job will run again after its backoff: token.
+   * throttled     the worker said the remote side rate limited it: the attempt does not count,
+   * the job is ready (or scheduled) again, and its group key (or queue) gets no
+   * lease before until_ms: token, until_ms.
    * expired       the lease's TTL passed without a heartbeat; the job runs again: token.
    * abandoned     the worker's session went away holding the lease; the job runs again at once:
    * token, worker_id.
@@ -69,6 +72,14 @@ export interface WatchEvent {
    * dead: what ended the last attempt: "failed", "expired" or "abandoned".
    */
   'cause'?: (string);
+  /**
+   * The job's group key (flow control); empty when it has none.
+   */
+  'group'?: (string);
+  /**
+   * throttled: no lease for the job's key (or queue) before this time, ms since the epoch.
+   */
+  'untilMs'?: (number | string | Long);
 }
 
 /**
@@ -93,6 +104,9 @@ export interface WatchEvent__Output {
    * progress      the current attempt reported progress: token, percent, message.
    * completed     the attempt succeeded (the job is succeeded: terminal): token.
    * failed        the attempt failed and the job will run again after its backoff: token.
+   * throttled     the worker said the remote side rate limited it: the attempt does not count,
+   * the job is ready (or scheduled) again, and its group key (or queue) gets no
+   * lease before until_ms: token, until_ms.
    * expired       the lease's TTL passed without a heartbeat; the job runs again: token.
    * abandoned     the worker's session went away holding the lease; the job runs again at once:
    * token, worker_id.
@@ -138,4 +152,12 @@ export interface WatchEvent__Output {
    * dead: what ended the last attempt: "failed", "expired" or "abandoned".
    */
   'cause': (string);
+  /**
+   * The job's group key (flow control); empty when it has none.
+   */
+  'group': (string);
+  /**
+   * throttled: no lease for the job's key (or queue) before this time, ms since the epoch.
+   */
+  'untilMs': (number);
 }

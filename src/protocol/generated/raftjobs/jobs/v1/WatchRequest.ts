@@ -56,6 +56,11 @@ export interface WatchRequest {
    * unknown type is INVALID_ARGUMENT.
    */
   'types'?: (string)[];
+  /**
+   * Only events of jobs with these group keys (flow control); a job without a key never matches.
+   * Empty: every job. At most 64.
+   */
+  'groups'?: (string)[];
 }
 
 /**
@@ -112,4 +117,9 @@ export interface WatchRequest__Output {
    * unknown type is INVALID_ARGUMENT.
    */
   'types': (string)[];
+  /**
+   * Only events of jobs with these group keys (flow control); a job without a key never matches.
+   * Empty: every job. At most 64.
+   */
+  'groups': (string)[];
 }
