@@ -26,6 +26,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${JOBS}List`]: 'read',
   [`${JOBS}Stats`]: 'read',
   [`${JOBS}WaitForResult`]: 'read',
+  [`${JOBS}Watch`]: 'read',
   [`${JOBS}Cancel`]: 'admin',
   [`${JOBS}RetryDead`]: 'admin',
   [`${WORKERS}Work`]: 'work',

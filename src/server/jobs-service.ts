@@ -14,6 +14,7 @@ import { jobToWire } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
 import { addWorkerService } from './worker-service.js';
 import { addSchedulesService } from './schedules-service.js';
+import { watchHandler } from './watch-service.js';
 
 /** Longest a WaitForResult call waits when it gives no timeout, ms. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -107,6 +108,7 @@ export function addJobsServices(
       }
       return jobToWire(await findJob(ctx, id, true));
     }),
+    Watch: watchHandler(ctx, o.config.limits.maxBatchSize),
   };
   server.addService(Jobs.service, impl);
   addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });

@@ -50,6 +50,8 @@ export type { SubmittedJob, SubmittedJob__Output } from './raftjobs/jobs/v1/Subm
 export type { TriggerScheduleResponse, TriggerScheduleResponse__Output } from './raftjobs/jobs/v1/TriggerScheduleResponse.js';
 export type { UpdateScheduleRequest, UpdateScheduleRequest__Output } from './raftjobs/jobs/v1/UpdateScheduleRequest.js';
 export type { WaitForResultRequest, WaitForResultRequest__Output } from './raftjobs/jobs/v1/WaitForResultRequest.js';
+export type { WatchEvent, WatchEvent__Output } from './raftjobs/jobs/v1/WatchEvent.js';
+export type { WatchRequest, WatchRequest__Output } from './raftjobs/jobs/v1/WatchRequest.js';
 export type { Welcome, Welcome__Output } from './raftjobs/jobs/v1/Welcome.js';
 export type { WorkerBatch, WorkerBatch__Output } from './raftjobs/jobs/v1/WorkerBatch.js';
 export type { WorkerMessage, WorkerMessage__Output } from './raftjobs/jobs/v1/WorkerMessage.js';
