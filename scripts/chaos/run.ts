@@ -29,6 +29,7 @@ import { LinkProxy } from './proxy.js';
 import { checkSchedules, schedulesPass, type ScheduledJob, type ScheduleReport } from './schedule-check.js';
 import { awaitSchedulesHandled, chaosSchedules, readSchedules, scheduleEnd, scheduledJob } from './schedules.js';
 import { ChaosSecurity, securityNote } from './secure.js';
+import { checkWatch, expectedWatchEvents, watchKey, watchPasses, type WatchedEvent, type WatchReport } from './watch-check.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const WORKER_SCRIPT = join(REPO, 'scripts', 'chaos', 'worker-process.ts');
@@ -39,6 +40,8 @@ const DRAIN_STALL_MS = 60_000;
 const DRAIN_MAX_MS = 15 * 60_000;
 /** How long after the heal the schedules may take to handle their last slots, ms. */
 const SCHEDULES_CATCH_UP_MS = 60_000;
+/** How long after the drain the watcher may take to receive the last transitions, ms. */
+const WATCH_CATCH_UP_MS = 60_000;
 
 export interface ChaosOptions {
   readonly durationS: number;
@@ -95,7 +98,7 @@ export interface WorkerRestartSummary {
   readonly unexpectedExits: number;
 }
 
-export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples'> {
+export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples'>, WatchReport {
   seed: number;
   nodes: number;
   durationS: number;
@@ -603,6 +606,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     clients.push(admin);
     for (const s of schedules) await admin.createSchedule(s);
     say(`  schedules ${schedules.map((s) => s.id).join(', ')} until ${new Date(scheduleEndAt).toISOString().slice(11, 19)}`);
+    // One watcher of the queue's transitions through the whole run, reconnecting across every fault.
+    const watcher = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.clientOptions() });
+    clients.push(watcher);
+    const watch = watcher.watch({ queues: [QUEUE], types: ['submitted', 'leased', 'completed', 'failed', 'throttled', 'dead', 'expired', 'released', 'abandoned', 'cancelled', 'retried'] });
+    const watched: WatchedEvent[] = [];
+    let watchError: string | null = null;
+    const watching = (async () => {
+      try {
+        for await (const e of watch) watched.push({ type: e.type, jobId: e.jobId, token: e.token, index: e.position.index, ordinal: e.position.ordinal });
+      } catch (err) {
+        watchError = err instanceof Error ? err.message : String(err);
+        say(`  ${clock()} the watch ended: ${watchError}`);
+      }
+    })();
+    await watch.started;
     const loops = Array.from({ length: o.submitters ?? 2 }, (_, i) => submitLoop(i));
     const endAt = Date.now() + o.durationS * 1000;
     await pause(1000);
@@ -690,6 +708,26 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
     const scheduleReport = checkSchedules({ schedules: finalSchedules, jobs: scheduleJobs, horizon: scheduleEndAt });
+    // The watcher may still be catching up (on a node that was cut off, say): wait for what the final account says it must get.
+    const due = new Set(
+      acked.flatMap((a) => {
+        const j = finalJobs.get(a.jobId);
+        return j === undefined ? [] : expectedWatchEvents(j);
+      }),
+    );
+    await poll(
+      () => {
+        for (const e of watched) due.delete(watchKey(e));
+        return due.size === 0 || watchError !== null ? true : undefined;
+      },
+      { description: 'the watcher to receive every transition', timeoutMs: WATCH_CATCH_UP_MS, intervalMs: 200 },
+    ).catch((err: unknown) => {
+      if (!(err instanceof PollTimeoutError)) throw err;
+      say(`  the watcher had not received ${due.size} transitions ${WATCH_CATCH_UP_MS / 1000} s after the drain; checking what is there`);
+    });
+    watch.close();
+    await watching;
+    const watchReport = checkWatch({ events: watched, acked, finalJobs, error: watchError });
     supervising = false;
     for (const w of workers) {
       await w.restarting;
@@ -739,11 +777,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       maxResultBytes,
       ...report,
       ...scheduleReport,
-      examples: [...report.examples, ...scheduleReport.examples, ...unsecuredCallsAccepted, ...membershipProblems],
+      ...watchReport,
+      examples: [...report.examples, ...scheduleReport.examples, ...watchReport.examples, ...unsecuredCallsAccepted, ...membershipProblems],
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
       dir: cluster.dir,
-      passed: reportPasses(report) && schedulesPass(scheduleReport) && unsecuredCallsAccepted.length === 0 && membershipProblems.length === 0,
+      passed: reportPasses(report) && schedulesPass(scheduleReport) && watchPasses(watchReport) && unsecuredCallsAccepted.length === 0 && membershipProblems.length === 0,
     };
     writeFileSync(join(cluster.dir, 'report.json'), JSON.stringify(result, null, 2));
     return result;
@@ -929,6 +968,7 @@ export function formatChaosReport(r: ChaosResult): string {
     `  workerRestartsSameId ${r.workerRestartsSameId}: ${formatWorkerRestarts(r.workerRestarts)}`,
     `  scheduleSlotsMissed ${r.scheduleSlotsMissed}  scheduleSlotsDoubled ${r.scheduleSlotsDoubled}  scheduleJobsOffSlot ${r.scheduleJobsOffSlot}  scheduleCountsOff ${r.scheduleCountsOff}  scheduleJobsUnfinished ${r.scheduleJobsUnfinished}`,
     `  schedules: ${r.schedules.map((s) => `${s.id} (${s.mode}) owed ${s.owed}, fired ${s.fired}, skipped ${s.skipped}`).join('; ')}; slot lag p50 ${r.scheduleSlotLag.p50Ms ?? '-'} ms, max ${r.scheduleSlotLag.maxMs ?? '-'} ms`,
+    `  watchGaps ${r.watchGaps}  watchDuplicates ${r.watchDuplicates}  watchOutOfOrder ${r.watchOutOfOrder}  watchUnexplained ${r.watchUnexplained} (of ${r.watchEvents} events received)${r.watchError === null ? '' : `  watch ended: ${r.watchError}`}`,
     `  recovery after a fault: median ${r.medianRecoveryMs ?? '-'} ms, max ${r.maxRecoveryMs ?? '-'} ms`,
   ];
   for (const e of r.examples) lines.push(`  ! ${e}`);

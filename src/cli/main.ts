@@ -24,6 +24,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   retry: async () => (await import('./jobs-commands.js')).retryCommand,
   stats: async () => (await import('./jobs-commands.js')).statsCommand,
   work: async () => (await import('./work-command.js')).workCommand,
+  watch: async () => (await import('./watch-command.js')).watchCommand,
   schedule: async () => (await import('./schedule-command.js')).scheduleCommand,
   queues: async () => (await import('./queue-command.js')).queuesCommand,
   queue: async () => (await import('./queue-command.js')).queueCommand,

@@ -116,6 +116,20 @@ export const COMMAND_HELP = {
   cancel: { synopsis: 'cancel ID [--reason TEXT] [--json]', summary: 'cancel a job', flags: [['--reason TEXT', 'why, kept with the job'], JSON_FLAG], cluster: true },
   retry: { synopsis: 'retry ID [--attempts N] [--json]', summary: 'retry a dead job', flags: [['--attempts N', 'attempts it gets (1 to 1000)'], JSON_FLAG], cluster: true },
   stats: { synopsis: 'stats [--stale] [--json]', summary: 'job counts per queue and state', flags: [STALE_FLAG, JSON_FLAG], cluster: true },
+  watch: {
+    synopsis: 'watch [--queue Q]... [--group G]... [--job ID]... [--type T]... [--after INDEX:ORDINAL | --from-now] [--json]',
+    summary: 'print job transitions as they happen, one line each, in log order, until Ctrl-C; follows the cluster through failovers without gaps or repeats',
+    flags: [
+      ['--queue Q', 'only jobs of this queue; repeat for more'],
+      ['--group G', 'only jobs with this group key (flow control); repeat for more'],
+      ['--job ID', 'only this job; repeat for more'],
+      ['--type T', 'only this transition: submitted, replaced, leased, progress, completed, failed, throttled, dead, cancelled, retried, released, expired, abandoned or purged; repeat for more'],
+      ['--after INDEX:ORDINAL', 'start after this position (the first column of a line, or what a stopped watch names); default: from now'],
+      ['--from-now', 'start with the next transition (the default)'],
+      ['--json', 'print one JSON object per line'],
+    ],
+    cluster: true,
+  },
   work: {
     synopsis: 'work --queue Q[,Q] --handler echo|sleep|fail [--concurrency N] [--sleep-ms MS] [--lease-ttl MS] [--drain-ms MS] [--worker-id ID] [--verbose]',
     summary: 'run a demo worker until Ctrl-C',

@@ -9,6 +9,8 @@ import { StreamUnavailable, SubmitStream } from './submit-stream.js';
 import { Router, type SchedulesMethod } from './router.js';
 import { bulkOutcomeFromWire, bulkToWire, QueuesApi } from './queues.js';
 import type { BulkOptions, BulkOutcome } from './flow-types.js';
+import { waitWithWatch } from './wait.js';
+import { JobWatch, WATCH_END_OF_ENTRY, WATCH_EVENT_TYPES, type WatchHost, type WatchInput } from './watch.js';
 import type { ListSchedulesOptions, ScheduleInfo, ScheduleInput, SchedulePage, TriggeredJob, UpdateScheduleOptions } from './schedule-types.js';
 import type { CallOptions, ClusterStats, GetOptions, JobInput, ListOptions, QueueStats, SdkLogger, StatsOptions, SubmittedJob, WaitOptions } from './types.js';
 import { isTerminalState, silentLogger } from './types.js';
@@ -105,6 +107,9 @@ export class Client {
    * to the same addresses (and leader) as the client's own.
    */
   readonly queues: QueuesApi;
+  /** Aborted by `close()`: ends every watch. */
+  private readonly closing = new AbortController();
+  private readonly watchHost: WatchHost;
 
   constructor(options: ClientOptions) {
     const deadlineMs = options.deadlineMs ?? 10_000;
@@ -131,6 +136,15 @@ export class Client {
     this.router = new Router({ ...routing, service: jobsServices().Jobs });
     this.schedules = new Router({ ...routing, service: jobsServices().Schedules, book: this.router.book });
     this.queues = new QueuesApi(new Router({ ...routing, service: jobsServices().Queues, book: this.router.book }));
+    this.watchHost = {
+      book: this.router.book,
+      channel: (address) => this.router.channel(address),
+      clock: this.clock,
+      random: routing.random,
+      backoff: routing.backoff,
+      logger: routing.logger,
+      closing: this.closing.signal,
+    };
     this.stream = new SubmitStream({ book: this.router.book, client: (address) => this.router.channel(address), clock: this.clock, logger: options.logger ?? silentLogger });
     const coalesce = options.coalesceJobs ?? 1000;
     const maxSubmitBytes = options.maxSubmitBytes ?? DEFAULT_MAX_SUBMIT_BYTES;
@@ -230,15 +244,48 @@ export class Client {
   }
 
   /**
+   * Job transitions in log order, from any node, as an async iterator (`for await (const e of
+   * client.watch({ queues: ['emails'] }))`). Starts after `after`, or from now. When a node fails
+   * or is cut off it resumes on another one after the last position it received, so every
+   * matching event comes exactly once, through failovers. Iteration throws RaftJobsError
+   * WATCH_POSITION_COMPACTED when no node holds the events after its position any more (resync:
+   * read the current state, then watch from now), and the cluster's refusal of a bad filter
+   * (INVALID_ARGUMENT) or of the token (PERMISSION_DENIED: it needs the read role).
+   */
+  watch(input: WatchInput = {}): JobWatch {
+    if (input.after !== undefined && input.fromNow === true) throw new RaftJobsError(ErrorCode.InvalidArgument, 'watch: give after or fromNow, not both');
+    const bad = (input.types ?? []).filter((t) => !WATCH_EVENT_TYPES.includes(t));
+    if (bad.length > 0) throw new RaftJobsError(ErrorCode.InvalidArgument, `watch: unknown event types ${bad.join(', ')} (known: ${WATCH_EVENT_TYPES.join(', ')})`);
+    const a = input.after;
+    if (a !== undefined && !(Number.isSafeInteger(a.index) && a.index >= 0 && Number.isInteger(a.ordinal) && a.ordinal >= 0 && a.ordinal <= WATCH_END_OF_ENTRY)) {
+      throw new RaftJobsError(ErrorCode.InvalidArgument, `watch: after must be a position {index, ordinal} of non-negative integers, got ${JSON.stringify(a)}`);
+    }
+    return new JobWatch(this.watchHost, input);
+  }
+
+  /**
    * Wait until the job is terminal (succeeded, dead or cancelled) or `timeoutMs` passes, and return
-   * it as it is then. Waits through leader changes.
+   * it as it is then. Waits through leader changes. It watches the job's transitions (see
+   * `watch`), subscribing before it reads the job, so no completion slips between the two; against
+   * a cluster without the watch it waits with the unary WaitForResult call instead.
    *
    * @throws RaftJobsError NOT_FOUND; TIMEOUT when the cluster could not be reached at all
    */
   async waitForResult(id: string, opts: WaitOptions): Promise<JobView> {
     const { timeoutMs } = opts;
     if (!(timeoutMs >= 0)) throw new RaftJobsError(ErrorCode.InvalidArgument, `waitForResult: timeoutMs must be >= 0, got ${timeoutMs}`);
-    if (timeoutMs === 0) return this.get(id, opts.signal ? { signal: opts.signal } : {});
+    const read = (signal: AbortSignal | undefined): Promise<JobView> => this.get(id, signal ? { signal } : {});
+    if (timeoutMs === 0) return read(opts.signal);
+    return waitWithWatch(
+      { clock: this.clock, get: read, watch: (input) => this.watch(input), unary: (ms, signal) => this.waitUnary(id, ms, signal) },
+      id,
+      timeoutMs,
+      opts.signal,
+    );
+  }
+
+  /** `waitForResult` with the unary WaitForResult call, each attempt as long as the server allows. */
+  private async waitUnary(id: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<JobView> {
     const end = this.clock.now() + timeoutMs;
     const left = (): number => Math.max(0, end - this.clock.now());
     for (;;) {
@@ -247,7 +294,7 @@ export class Client {
         // The server waits at most timeout_ms, and never past the attempt's deadline.
         (attemptMs) => ({ id, timeoutMs: Math.max(1, Math.min(left(), attemptMs - WAIT_SLACK_MS)) }),
         { idempotent: true, attemptTimeoutMs: left() + WAIT_SLACK_MS },
-        { deadlineMs: left() + WAIT_SLACK_MS, ...(opts.signal ? { signal: opts.signal } : {}) },
+        { deadlineMs: left() + WAIT_SLACK_MS, ...(signal ? { signal } : {}) },
       );
       const job = new JobView(wire);
       // A node that lost leadership answers early with the current state: wait on at the new one.
@@ -333,8 +380,9 @@ export class Client {
     return bulkOutcomeFromWire(opts.action, await this.router.call('Bulk', req, policy, opts));
   }
 
-  /** Close every connection. Calls in flight fail; the client cannot be used again. */
+  /** Close every connection. Calls in flight fail, watches end; the client cannot be used again. */
   close(): void {
+    this.closing.abort();
     this.stream.close();
     this.router.close();
     this.schedules.close();

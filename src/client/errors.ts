@@ -71,11 +71,13 @@ export function toRaftJobsError(err: unknown, context: string): RaftJobsError {
   const leaderAddress = metaString(md, Meta.LeaderAddress);
   const jobId = metaString(md, Meta.JobId);
   const limit = metaString(md, Meta.Limit);
+  const oldestPosition = metaString(md, Meta.WatchOldest);
   const details = {
     ...(leaderId !== null ? { leaderId } : {}),
     ...(leaderAddress !== null ? { leaderAddress } : {}),
     ...(jobId !== null ? { jobId } : {}),
     ...(limit !== null ? { limit } : {}),
+    ...(oldestPosition !== null ? { oldestPosition } : {}),
   };
   const message = err.details !== undefined && err.details !== '' ? err.details : err.message;
   const tooLarge = given === null ? oversizeMessage(err) : null;

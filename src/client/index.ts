@@ -24,6 +24,7 @@ export type {
 export type { QueuesApi } from './queues.js';
 export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 export { JobView } from './codec.js';
+export { JobWatch, WATCH_END_OF_ENTRY, WATCH_EVENT_TYPES, type JobWatchEvent, type WatchEventType, type WatchInput, type WatchPosition } from './watch.js';
 export type {
   CatchUpMode,
   ListSchedulesOptions,

@@ -55,6 +55,8 @@ export const CONFIG_ENV = {
   RAFTJOBS_SHUTDOWN_TIMEOUT_MS: { path: ['shutdownTimeoutMs'], kind: 'int' },
   RAFTJOBS_DASHBOARD_ACTIONS: { path: ['dashboard', 'actionsEnabled'], kind: 'boolean' },
   RAFTJOBS_AUTO_PROMOTE: { path: ['membership', 'autoPromote'], kind: 'boolean' },
+  RAFTJOBS_WATCH_RETAIN_EVENTS: { path: ['watch', 'retainEvents'], kind: 'int' },
+  RAFTJOBS_WATCH_RETAIN_BYTES: { path: ['watch', 'retainBytes'], kind: 'int' },
   RAFTJOBS_FILE_WATCH_INTERVAL_MS: { path: ['server', 'fileWatchIntervalMs'], kind: 'int' },
   RAFTJOBS_DISK_CHECK_INTERVAL_MS: { path: ['server', 'diskCheckIntervalMs'], kind: 'int' },
   RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: { path: ['http', 'allowInsecureRemote'], kind: 'boolean' },

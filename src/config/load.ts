@@ -127,6 +127,7 @@ function build(file: ConfigFile, baseDir: string, tokensFile: string | null, fil
     shutdownTimeoutMs: file.shutdownTimeoutMs,
     dashboard: { ...file.dashboard },
     membership: { ...file.membership },
+    watch: { ...file.watch },
     http: { ...file.http },
     auth: {
       enabled: file.auth.enabled,

@@ -65,6 +65,10 @@ export const CONFIG_DEFAULTS = {
   membership: {
     autoPromote: L.autoPromote.default,
   },
+  watch: {
+    retainEvents: L.watchRetainEvents.default,
+    retainBytes: L.watchRetainBytes.default,
+  },
   http: {
     allowInsecureRemote: L.httpAllowInsecureRemote.default,
     requireClientCertificate: L.httpRequireClientCertificate.default,
@@ -190,6 +194,12 @@ const MembershipSchema = z.strictObject({
   autoPromote: flag(L.autoPromote),
 });
 
+/** What each node keeps for `Jobs.Watch` (see src/node/watch-log.ts). */
+const WatchSchema = z.strictObject({
+  retainEvents: setting(L.watchRetainEvents),
+  retainBytes: setting(L.watchRetainBytes),
+});
+
 /** The node's HTTP port (dashboard, /metrics, /healthz, /readyz); who may reach it is checked with the cross-field rules. */
 const HttpSchema = z.strictObject({
   allowInsecureRemote: flag(L.httpAllowInsecureRemote),
@@ -230,6 +240,7 @@ export const ConfigFileSchema = z.strictObject({
   shutdownTimeoutMs: setting(L.shutdownTimeoutMs),
   dashboard: DashboardSchema.prefault({}),
   membership: MembershipSchema.prefault({}),
+  watch: WatchSchema.prefault({}),
   http: HttpSchema.prefault({}),
   tls: TlsSchema.optional(),
   auth: AuthSchema.prefault({}),

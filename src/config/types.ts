@@ -210,6 +210,20 @@ export interface MembershipConfig {
   readonly autoPromote: boolean;
 }
 
+/**
+ * What each node keeps for `Jobs.Watch`: the newest job events it applied, in a ring bounded by
+ * count and by estimated bytes (whichever is reached first drops the oldest). A watcher resumes
+ * without a gap from any position the node still holds; an older one gets
+ * WATCH_POSITION_COMPACTED. Every node keeps its own ring, from the entries it applied since it
+ * started (or installed a snapshot).
+ */
+export interface WatchConfig {
+  /** Most events kept, 1000..10,000,000. Default 100000. */
+  readonly retainEvents: number;
+  /** Most bytes the kept events may take (estimated), 1 MiB..4 GiB. Default 64 MiB. */
+  readonly retainBytes: number;
+}
+
 /** The web dashboard every node with an `httpAddress` serves. */
 export interface DashboardConfig {
   /**
@@ -302,6 +316,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly dashboard: DashboardConfig;
   readonly membership: MembershipConfig;
+  readonly watch: WatchConfig;
   readonly http: HttpConfig;
   /** Absent: plaintext. */
   readonly tls?: TlsConfig;

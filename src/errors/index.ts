@@ -25,6 +25,13 @@ export const ErrorCode = {
   LimitExceeded: 'LIMIT_EXCEEDED',
   Overloaded: 'OVERLOADED',
   /**
+   * A watch asked to start after a position the node no longer holds (older than its ring of
+   * events, or from before its restart). Resync: read the current state, then watch from now.
+   */
+  WatchPositionCompacted: 'WATCH_POSITION_COMPACTED',
+  /** A watcher read so slowly that the events it had still to receive left the node's ring. Resync. */
+  WatcherTooSlow: 'WATCHER_TOO_SLOW',
+  /**
    * A membership change was refused for now: an earlier one is not committed yet, or a new leader
    * has not committed an entry of its term. Nothing changed; retry shortly.
    */
@@ -80,6 +87,11 @@ export interface ErrorDetails {
    * `limits.maxBacklogPayloadBytes` or `limits.minFreeDiskBytes`.
    */
   readonly limit?: string;
+  /**
+   * With WATCH_POSITION_COMPACTED and WATCHER_TOO_SLOW: the position (`index:ordinal`, `end` for
+   * after a whole entry) after which the node holds every event (`x-watch-oldest`).
+   */
+  readonly oldestPosition?: string;
 }
 
 export class RaftJobsError extends Error {

@@ -17,6 +17,8 @@ export type JobEvent =
   | { readonly type: 'submitted'; readonly jobId: string; readonly queue: string; readonly group: string | null; readonly state: JobState }
   /** A lease was granted to (`workerId`, `session`); `session` is '' for a unary lease. */
   | { readonly type: 'leased'; readonly jobId: string; readonly queue: string; readonly group: string | null; readonly token: number; readonly workerId: string; readonly session: string; readonly attempt: number }
+  /** The current attempt reported progress (`percent` 0..100, `message` possibly ''); the lease is unchanged. */
+  | { readonly type: 'progress'; readonly jobId: string; readonly queue: string; readonly group: string | null; readonly token: number; readonly percent: number; readonly message: string }
   | { readonly type: 'completed'; readonly jobId: string; readonly queue: string; readonly group: string | null; readonly token: number }
   /** A worker reported the attempt failed. */
   | { readonly type: 'failed'; readonly jobId: string; readonly queue: string; readonly group: string | null; readonly token: number; readonly next: AfterAttempt }

@@ -47,6 +47,7 @@ export function applyProgress(state: JobsState, cmd: ProgressCommand): ProgressR
   state.cow?.preserve(job);
   job.progress = { percent: cmd.percent, message: cmd.message ?? '', updatedAt: state.now };
   job.updatedAt = state.now;
+  state.events?.push({ type: 'progress', jobId: cmd.jobId, queue: job.queue, group: job.group, token: cmd.token, percent: cmd.percent, message: cmd.message ?? '' });
   return { ok: true, type: 'progress', jobId: cmd.jobId };
 }
 

@@ -36,6 +36,7 @@ export type SettingUnit =
   | 'characters'
   | 'schedules'
   | 'slots'
+  | 'events'
   | 'factor'
   | 'fraction';
 
@@ -252,6 +253,18 @@ export const LIMITS = {
     kind: 'number', default: 500_000, min: 0, max: 100_000_000, unit: 'keys',
     doc: 'Most idempotency keys of purged jobs remembered over all queues (about 140 MB at the default).',
     config: 'jobs.retention.maxPurgedJobKeys', env: 'RAFTJOBS_MAX_PURGED_JOB_KEYS',
+  },
+
+  // ------------------------------------------------------------------------ watch stream (config)
+  watchRetainEvents: {
+    kind: 'number', default: 100_000, min: 1000, max: 10_000_000, unit: 'events',
+    doc: 'Most job events each node keeps for Jobs.Watch, newest first: a watcher that reconnects within them resumes with no gap (at a few hundred events a second, minutes of history); an older position is WATCH_POSITION_COMPACTED.',
+    config: 'watch.retainEvents', env: 'RAFTJOBS_WATCH_RETAIN_EVENTS',
+  },
+  watchRetainBytes: {
+    kind: 'number', default: 64 * MiB, min: 1 * MiB, max: 4096 * MiB, unit: 'bytes',
+    doc: 'Most memory the kept watch events may take (estimated from their strings), so long queue names, worker ids and progress messages cannot grow the heap past it; the oldest go first.',
+    config: 'watch.retainBytes', env: 'RAFTJOBS_WATCH_RETAIN_BYTES',
   },
 
   // ------------------------------------------------------------------ server and process (config)

@@ -88,6 +88,7 @@ export function reportFlow(events: readonly JobEvent[], sink: JobFlowSink): void
         break;
       // A throttled attempt does not count: like a release, the job is simply ready again.
       case 'leased':
+      case 'progress':
       case 'released':
       case 'throttled':
       case 'purged':

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { LIMITS } from '../limits/index.js';
 import { nextDueTime, snapshotSummary } from '../jobs/index.js';
 import type { Backlog, Command, CommandResult, JobsOptions } from '../jobs/index.js';
 import type { ClusterMembership, MembershipChange, NodeId, Role } from '../raft/index.js';
@@ -9,6 +10,7 @@ import { StateQueries, type JobQueries } from './queries.js';
 import { ResourceGuards, type GuardStatus, type ResourceGuardOptions } from './resource-guards.js';
 import { ResultWaiters } from './result-waiters.js';
 import { ScheduleRunner } from './schedule-runner.js';
+import { WatchLog } from './watch-log.js';
 import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
 import { systemClock, type JobFlowSink, type NodeClock, type NodeMetrics, type NodeStatus, type StateBackup } from './types.js';
@@ -38,6 +40,8 @@ export interface JobNodeOptions extends Omit<RaftNodeOptions<Command, CommandRes
    * `minFreeDiskBytes`), checked by {@link JobNode.propose} for new jobs. Absent: none.
    */
   readonly guards?: ResourceGuardOptions;
+  /** What the node keeps for `Jobs.Watch` (`watch.retainEvents`, `watch.retainBytes`). Absent: the defaults. */
+  readonly watch?: { readonly retainEvents: number; readonly retainBytes: number };
 }
 
 /** Fires when jobs may have become ready or leases changed, so worker streams can be served. */
@@ -56,6 +60,8 @@ export class JobNode {
   readonly query: JobQueries;
   /** Worker connections, dispatch and the sessionless worker calls (they serve on the leader). */
   readonly workers: Workers;
+  /** The newest job events this node applied, and the watches it serves from them (any role). */
+  readonly watchLog: WatchLog;
   private readonly raft: RaftNode<Command, CommandResult>;
   private readonly app: JobsApp;
   private readonly clock: NodeClock;
@@ -72,8 +78,9 @@ export class JobNode {
   private tickInFlight = false;
   private stopped = false;
 
-  private constructor(app: JobsApp, raft: RaftNode<Command, CommandResult>, o: JobNodeOptions) {
+  private constructor(app: JobsApp, raft: RaftNode<Command, CommandResult>, watchLog: WatchLog, o: JobNodeOptions) {
     this.app = app;
+    this.watchLog = watchLog;
     this.raft = raft;
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'jobs' });
@@ -105,7 +112,16 @@ export class JobNode {
     const flow = o.jobFlow;
     const log = o.logger;
     let self: JobNode | null = null;
-    const app = new JobsApp(o.jobs ?? {}, (_index, events) => {
+    const clock = o.clock ?? systemClock;
+    // Made before Raft starts, so it sees the snapshot the state starts from and every entry after.
+    const watchLog = new WatchLog({
+      retainEvents: o.watch?.retainEvents ?? LIMITS.watchRetainEvents.default,
+      retainBytes: o.watch?.retainBytes ?? LIMITS.watchRetainBytes.default,
+      nodeId: o.id,
+      monotonic: () => clock.monotonic(),
+    });
+    const app = new JobsApp(o.jobs ?? {}, (index, events, time) => {
+      watchLog.applied(index, events, time);
       self?.results.applied(events);
       self?.workers.applied(events);
       if (flow === undefined) return;
@@ -115,7 +131,7 @@ export class JobNode {
         // Metrics must never stop a replica from applying the log.
         log.warn({ err }, 'job-flow metrics failed');
       }
-    });
+    }, (index) => watchLog.restored(index));
     const raft = await RaftNode.start<Command, CommandResult>({
       ...o,
       app,
@@ -138,7 +154,7 @@ export class JobNode {
         },
       },
     });
-    self = new JobNode(app, raft, o);
+    self = new JobNode(app, raft, watchLog, o);
     await self.guard.start();
     if (raft.isLeader()) self.roleChanged('leader', raft.leader(), o.leaseGraceMs);
     return self;
@@ -310,6 +326,7 @@ export class JobNode {
     this.schedules.stop();
     this.workers.stop();
     this.results.wakeAll();
+    this.watchLog.close(new RaftJobsError(ErrorCode.ShuttingDown, 'the node is shutting down; watch again on another node'));
     await this.raft.stop();
   }
 

@@ -17,8 +17,14 @@ import {
 } from '../jobs/index.js';
 import type { Application, StepCursor } from './types.js';
 
-/** Receives the transitions of each applied entry (see `JobEvent`), in log order. Must not throw. */
-export type AppliedEventsListener = (index: number, events: readonly JobEvent[]) => void;
+/**
+ * Receives the transitions of each applied entry (see `JobEvent`), in log order, with the state's
+ * replicated time after it (the entry's stamp, kept monotonic: J5). Must not throw.
+ */
+export type AppliedEventsListener = (index: number, events: readonly JobEvent[], time: number) => void;
+
+/** Told the index of the state a snapshot replaced the job state with (its events were never seen here). */
+export type RestoredListener = (index: number) => void;
 
 /**
  * The job state machine as a replicated application: one log entry is one batch of job
@@ -27,10 +33,14 @@ export type AppliedEventsListener = (index: number, events: readonly JobEvent[])
 export class JobsApp implements Application<Command, CommandResult> {
   state: JobsState;
 
-  /** @param onEvents receives the job transitions of every applied entry (metrics, worker sessions). */
+  /**
+   * @param onEvents receives the job transitions of every applied entry (metrics, worker sessions, the watch log).
+   * @param onRestored is told when a snapshot replaces the state (at start, or one installed from the leader).
+   */
   constructor(
     private readonly options: Partial<JobsOptions> = {},
     private readonly onEvents?: AppliedEventsListener,
+    private readonly onRestored?: RestoredListener,
   ) {
     this.state = createState(options);
   }
@@ -54,7 +64,7 @@ export class JobsApp implements Application<Command, CommandResult> {
     if (this.onEvents === undefined) return applyBatch(this.state, decoded.value, index);
     const events: JobEvent[] = [];
     const results = applyBatch(this.state, decoded.value, index, events);
-    this.onEvents(index, events);
+    this.onEvents(index, events, this.state.now);
     return results;
   }
 
@@ -66,6 +76,7 @@ export class JobsApp implements Application<Command, CommandResult> {
     const restored = restoreState(data, this.options);
     if (!restored.ok) throw new Error(`undecodable job snapshot: ${restored.error}`);
     this.state = restored.value;
+    this.onRestored?.(this.state.lastApplied);
   }
 
   digest(): string {

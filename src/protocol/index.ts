@@ -45,6 +45,8 @@ export const Meta = {
   JobId: 'x-job-id',
   /** The config path of the resource guard behind a LIMIT_EXCEEDED (`limits.maxBacklogJobs`). */
   Limit: 'x-limit',
+  /** With WATCH_POSITION_COMPACTED and WATCHER_TOO_SLOW: the node holds every event after this position (`index:ordinal`). */
+  WatchOldest: 'x-watch-oldest',
 } as const;
 
 /** Directory of the .proto files shipped with the package. */

@@ -27,6 +27,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${JOBS}List`]: 'read',
   [`${JOBS}Stats`]: 'read',
   [`${JOBS}WaitForResult`]: 'read',
+  [`${JOBS}Watch`]: 'read',
   [`${JOBS}Cancel`]: 'admin',
   [`${JOBS}RetryDead`]: 'admin',
   [`${JOBS}Bulk`]: 'admin',

@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, grpc.status> = {
   SLOT_ALREADY_FIRED: grpc.status.ALREADY_EXISTS,
   LIMIT_EXCEEDED: grpc.status.RESOURCE_EXHAUSTED,
   OVERLOADED: grpc.status.RESOURCE_EXHAUSTED,
+  WATCH_POSITION_COMPACTED: grpc.status.FAILED_PRECONDITION,
+  WATCHER_TOO_SLOW: grpc.status.RESOURCE_EXHAUSTED,
   CHANGE_PENDING: grpc.status.UNAVAILABLE,
   DATA_LOSS: grpc.status.DATA_LOSS,
   STORAGE_CORRUPT: grpc.status.DATA_LOSS,
@@ -52,6 +54,7 @@ export function toServiceError(err: unknown, logger: Logger, renames?: Readonly<
     if (err.details.leaderAddress) md.set(Meta.LeaderAddress, err.details.leaderAddress);
     if (err.details.jobId) md.set(Meta.JobId, err.details.jobId);
     if (err.details.limit) md.set(Meta.Limit, err.details.limit);
+    if (err.details.oldestPosition) md.set(Meta.WatchOldest, err.details.oldestPosition);
     if (err.code === ErrorCode.OutcomeUnknown) md.set(Meta.Outcome, 'unknown');
     const message = err.code === ErrorCode.InvalidArgument ? wireMessage(err.message, renames) : err.message;
     return Object.assign(new Error(message), { code: STATUS[err.code], details: message, metadata: md });

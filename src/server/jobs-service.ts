@@ -16,6 +16,7 @@ import { addWorkerService } from './worker-service.js';
 import { addSchedulesService } from './schedules-service.js';
 import { bulk } from './bulk.js';
 import { addQueuesService } from './queues-service.js';
+import { watchHandler } from './watch-service.js';
 
 /** Longest a WaitForResult call waits when it gives no timeout, ms. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -110,6 +111,7 @@ export function addJobsServices(
       return jobToWire(await findJob(ctx, id, true));
     }),
     Bulk: unary(ctx, m.Bulk, (req, call) => bulk(ctx, req, call)),
+    Watch: watchHandler(ctx, o.config.limits.maxBatchSize),
   };
   server.addService(Jobs.service, impl);
   addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });

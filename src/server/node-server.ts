@@ -147,6 +147,7 @@ export async function startNode(
         diskCheckIntervalMs: config.server.diskCheckIntervalMs,
       },
       jobs: jobsOptions(config),
+      watch: config.watch,
       onFatal,
       metrics: obs.metrics,
       jobFlow: obs.metrics,

@@ -29,18 +29,26 @@ const MUST_BE_ZERO = [
   'scheduleJobsOffSlot',
   'scheduleCountsOff',
   'scheduleJobsUnfinished',
+  'watchGaps',
+  'watchDuplicates',
+  'watchOutOfOrder',
+  'watchUnexplained',
 ] as const satisfies readonly (keyof ChaosResult)[];
 
 /**
  * The must-holds of the checker: nothing acknowledged lost or unfinished, no stale completion
  * accepted, no overlapping leases, one leader per term, replicas agree, no job ran more attempts
- * than it was submitted with, poison and oversized jobs end dead, and every schedule slot has
- * exactly one job or (catch-up `latest` only) is counted skipped.
+ * than it was submitted with, poison and oversized jobs end dead, every schedule slot has
+ * exactly one job or (catch-up `latest` only) is counted skipped, and the watcher received every
+ * transition of every acknowledged job once, in log order.
  */
 function expectMustHolds(r: ChaosResult, summary: string): void {
   expect(r.acked, summary).toBeGreaterThan(100);
   for (const count of MUST_BE_ZERO) expect(r[count], `${count}\n${summary}`).toBe(0);
   expect(r.replicasAgree, summary).toBe(true);
+  // A watcher ran through the whole run, across every fault, and never had to give up.
+  expect(r.watchError, summary).toBeNull();
+  expect(r.watchEvents, summary).toBeGreaterThan(r.acked);
   // After the heal the leader lists exactly the run's members, all voters, none refused.
   expect(r.membership.membershipOff, summary).toEqual([]);
   expect(r.poisonJobs.dead, summary).toBe(r.poisonJobs.submitted);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JOB_STATES } from '../../src/client/index.js';
+import { JOB_STATES, WATCH_EVENT_TYPES } from '../../src/client/index.js';
 import { COMMAND_HELP, type CommandName } from '../../src/cli/usage.js';
 import { REPO_ROOT } from '../helpers/index.js';
 import { runMain as run } from './in-process-cli.js';
@@ -38,6 +38,23 @@ describe('raftjobs <command> --help', () => {
     expect(r.stdout).toContain('--config FILE');
     expect(r.stdout).toContain('--id ID');
     expect(r.stdout).not.toContain('--addresses');
+  });
+
+  it('watch --help names every event type', async () => {
+    const r = await run(['watch', '--help']);
+    for (const t of WATCH_EVENT_TYPES) expect(r.stdout).toContain(t);
+  });
+
+  it('watch refuses a bad --after, an unknown --type, and --after with --from-now, before any call', async () => {
+    for (const [args, why] of [
+      [['--after', '12'], '--after must be INDEX:ORDINAL'],
+      [['--type', 'finished'], '--type must be one of submitted'],
+      [['--after', '1:0', '--from-now'], 'give --after or --from-now, not both'],
+    ] as const) {
+      const r = await run(['watch', '--addresses', '127.0.0.1:1', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(why);
+    }
   });
 
   it('list --help names every job state', async () => {

@@ -20,7 +20,7 @@ const LINES = DOC.split('\n');
 
 /** A line that documents `name`: a heading, table row or list item starting with it in backticks (`x`, `x(...)`, `client.x`). */
 function entryLine(name: string): RegExp {
-  return new RegExp(`^(?:#{2,6} |\\| |[-*] )\`(?:\\w+\\.)?${name.replace(/[$]/g, '\\$&')}(?![\\w$])`);
+  return new RegExp(`^(?:#{2,6} |\\| |[-*] )\`(?:\\w+\\.)?${name.replace(/[$.[\]]/g, '\\$&')}(?![\\w$])`);
 }
 
 /** The lines of the section whose heading names `type` in backticks, up to the next heading of its level or above. */
@@ -71,7 +71,9 @@ function exportedApi(): Exported[] {
           if (!decl || !decl.getSourceFile().fileName.startsWith(SRC)) continue;
           if (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
           if (prop.name.startsWith('#')) continue;
-          members.add(prop.name);
+          // A well-known symbol member (`__@asyncIterator@41` to the compiler) is written `[Symbol.asyncIterator]`.
+          const known = /^__@(\w+)@\d+$/.exec(prop.name);
+          members.add(known ? `[Symbol.${known[1]}]` : prop.name);
         }
       }
     }

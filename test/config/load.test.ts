@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
     expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000, diskCheckIntervalMs: 1000 });
     expect(config.http).toEqual({ allowInsecureRemote: false, requireClientCertificate: false });
+    expect(config.watch).toEqual({ retainEvents: 100_000, retainBytes: 64 * 1024 * 1024 });
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.nodes[0]).toEqual({ id: 'n1', address: '127.0.0.1:7001' });
   });
@@ -163,6 +164,8 @@ describe('environment overrides', () => {
     RAFTJOBS_SHUTDOWN_TIMEOUT_MS: ['2500', (c) => c.shutdownTimeoutMs, 2500],
     RAFTJOBS_DASHBOARD_ACTIONS: ['true', (c) => c.dashboard.actionsEnabled, true],
     RAFTJOBS_AUTO_PROMOTE: ['false', (c) => c.membership.autoPromote, false],
+    RAFTJOBS_WATCH_RETAIN_EVENTS: ['5000', (c) => c.watch.retainEvents, 5000],
+    RAFTJOBS_WATCH_RETAIN_BYTES: ['2097152', (c) => c.watch.retainBytes, 2_097_152],
     RAFTJOBS_FILE_WATCH_INTERVAL_MS: ['0', (c) => c.server.fileWatchIntervalMs, 0],
     RAFTJOBS_DISK_CHECK_INTERVAL_MS: ['5000', (c) => c.server.diskCheckIntervalMs, 5000],
     RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: ['true', (c) => c.http.allowInsecureRemote, true],

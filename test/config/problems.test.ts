@@ -127,6 +127,15 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
     ]);
   });
 
+  it('watch bounds out of range', () => {
+    const raw = { clusterId: 'c', dataDir: 'd', nodes: [{ id: 'n1', address: '127.0.0.1:7001' }], watch: { retainEvents: 10, retainBytes: 1024, keep: 1 } };
+    expect(problemsOf(raw)).toEqual([
+      'watch.retainEvents: must be at least 1000, got 10',
+      'watch.retainBytes: must be at least 1048576, got 1024',
+      'watch.keep: unknown field',
+    ]);
+  });
+
   it('a misspelt field names the field it is closest to, at its own level', () => {
     const raw = {
       ...baseConfig(),

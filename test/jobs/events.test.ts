@@ -56,6 +56,17 @@ describe('each transition reports one event', () => {
     expect(h.apply(T0 + 3, { type: 'complete', jobId: id, token: leased.token })).toEqual([]);
   });
 
+  it('progress of the current lease reports its token, percent and message; a stale one reports nothing', () => {
+    const h = new Recorder();
+    const id = h.submit(T0);
+    const leased = h.lease(T0 + 1);
+    expect(h.apply(T0 + 2, { type: 'progress', jobId: id, token: leased.token, percent: 40, message: 'half way' })).toEqual([
+      { type: 'progress', jobId: id, queue: 'q', group: null, token: leased.token, percent: 40, message: 'half way' },
+    ]);
+    expect(h.apply(T0 + 3, { type: 'progress', jobId: id, token: leased.token, percent: 50 })).toEqual([{ type: 'progress', jobId: id, queue: 'q', group: null, token: leased.token, percent: 50, message: '' }]);
+    expect(h.apply(T0 + 4, { type: 'progress', jobId: id, token: leased.token + 1, percent: 60 })).toEqual([]);
+  });
+
   it('fail reports retry while attempts remain, then dead', () => {
     const h = new Recorder();
     const id = h.submit(T0, { maxAttempts: 2, backoff: { type: 'fixed', delayMs: 0 } });
@@ -145,6 +156,9 @@ describe('events over a random run', () => {
             case 'leased':
               expect(m?.state).toBe('waiting');
               model.set(e.jobId, { state: 'leased', token: e.token });
+              break;
+            case 'progress':
+              expect(m, `seed ${seed} index ${index} progress`).toEqual({ state: 'leased', token: e.token });
               break;
             case 'completed':
             case 'failed':

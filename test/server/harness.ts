@@ -242,6 +242,13 @@ export class TestCluster {
     return { id, address: this.address(id), node: running.node };
   }
 
+  /** Stops one started node, orderly (it hands over leadership first when it leads). */
+  async stop(id: string): Promise<void> {
+    const r = this.running.get(id);
+    this.running.delete(id);
+    await r?.shutdown('test: node stopped');
+  }
+
   /** The started nodes. */
   nodes(): ClusterNode[] {
     return [...this.running].map(([id, r]) => ({ id, address: this.address(id), node: r.node }));

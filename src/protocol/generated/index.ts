@@ -69,6 +69,8 @@ export type { Unique, Unique__Output } from './raftjobs/jobs/v1/Unique.js';
 export type { UniqueMode, UniqueMode__Output } from './raftjobs/jobs/v1/UniqueMode.js';
 export type { UpdateScheduleRequest, UpdateScheduleRequest__Output } from './raftjobs/jobs/v1/UpdateScheduleRequest.js';
 export type { WaitForResultRequest, WaitForResultRequest__Output } from './raftjobs/jobs/v1/WaitForResultRequest.js';
+export type { WatchEvent, WatchEvent__Output } from './raftjobs/jobs/v1/WatchEvent.js';
+export type { WatchRequest, WatchRequest__Output } from './raftjobs/jobs/v1/WatchRequest.js';
 export type { Welcome, Welcome__Output } from './raftjobs/jobs/v1/Welcome.js';
 export type { WorkerBatch, WorkerBatch__Output } from './raftjobs/jobs/v1/WorkerBatch.js';
 export type { WorkerMessage, WorkerMessage__Output } from './raftjobs/jobs/v1/WorkerMessage.js';

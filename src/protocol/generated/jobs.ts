@@ -67,6 +67,8 @@ import type { TriggerScheduleResponse as _raftjobs_jobs_v1_TriggerScheduleRespon
 import type { Unique as _raftjobs_jobs_v1_Unique, Unique__Output as _raftjobs_jobs_v1_Unique__Output } from './raftjobs/jobs/v1/Unique.js';
 import type { UpdateScheduleRequest as _raftjobs_jobs_v1_UpdateScheduleRequest, UpdateScheduleRequest__Output as _raftjobs_jobs_v1_UpdateScheduleRequest__Output } from './raftjobs/jobs/v1/UpdateScheduleRequest.js';
 import type { WaitForResultRequest as _raftjobs_jobs_v1_WaitForResultRequest, WaitForResultRequest__Output as _raftjobs_jobs_v1_WaitForResultRequest__Output } from './raftjobs/jobs/v1/WaitForResultRequest.js';
+import type { WatchEvent as _raftjobs_jobs_v1_WatchEvent, WatchEvent__Output as _raftjobs_jobs_v1_WatchEvent__Output } from './raftjobs/jobs/v1/WatchEvent.js';
+import type { WatchRequest as _raftjobs_jobs_v1_WatchRequest, WatchRequest__Output as _raftjobs_jobs_v1_WatchRequest__Output } from './raftjobs/jobs/v1/WatchRequest.js';
 import type { Welcome as _raftjobs_jobs_v1_Welcome, Welcome__Output as _raftjobs_jobs_v1_Welcome__Output } from './raftjobs/jobs/v1/Welcome.js';
 import type { WorkerBatch as _raftjobs_jobs_v1_WorkerBatch, WorkerBatch__Output as _raftjobs_jobs_v1_WorkerBatch__Output } from './raftjobs/jobs/v1/WorkerBatch.js';
 import type { WorkerMessage as _raftjobs_jobs_v1_WorkerMessage, WorkerMessage__Output as _raftjobs_jobs_v1_WorkerMessage__Output } from './raftjobs/jobs/v1/WorkerMessage.js';
@@ -208,6 +210,8 @@ export interface ProtoGrpcType {
         UniqueMode: EnumTypeDefinition
         UpdateScheduleRequest: MessageTypeDefinition<_raftjobs_jobs_v1_UpdateScheduleRequest, _raftjobs_jobs_v1_UpdateScheduleRequest__Output>
         WaitForResultRequest: MessageTypeDefinition<_raftjobs_jobs_v1_WaitForResultRequest, _raftjobs_jobs_v1_WaitForResultRequest__Output>
+        WatchEvent: MessageTypeDefinition<_raftjobs_jobs_v1_WatchEvent, _raftjobs_jobs_v1_WatchEvent__Output>
+        WatchRequest: MessageTypeDefinition<_raftjobs_jobs_v1_WatchRequest, _raftjobs_jobs_v1_WatchRequest__Output>
         Welcome: MessageTypeDefinition<_raftjobs_jobs_v1_Welcome, _raftjobs_jobs_v1_Welcome__Output>
         WorkerBatch: MessageTypeDefinition<_raftjobs_jobs_v1_WorkerBatch, _raftjobs_jobs_v1_WorkerBatch__Output>
         WorkerMessage: MessageTypeDefinition<_raftjobs_jobs_v1_WorkerMessage, _raftjobs_jobs_v1_WorkerMessage__Output>

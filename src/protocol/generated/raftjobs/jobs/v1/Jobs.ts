@@ -17,6 +17,8 @@ import type { SubmitResponse as _raftjobs_jobs_v1_SubmitResponse, SubmitResponse
 import type { SubmitStreamRequest as _raftjobs_jobs_v1_SubmitStreamRequest, SubmitStreamRequest__Output as _raftjobs_jobs_v1_SubmitStreamRequest__Output } from '../../../raftjobs/jobs/v1/SubmitStreamRequest.js';
 import type { SubmitStreamResponse as _raftjobs_jobs_v1_SubmitStreamResponse, SubmitStreamResponse__Output as _raftjobs_jobs_v1_SubmitStreamResponse__Output } from '../../../raftjobs/jobs/v1/SubmitStreamResponse.js';
 import type { WaitForResultRequest as _raftjobs_jobs_v1_WaitForResultRequest, WaitForResultRequest__Output as _raftjobs_jobs_v1_WaitForResultRequest__Output } from '../../../raftjobs/jobs/v1/WaitForResultRequest.js';
+import type { WatchEvent as _raftjobs_jobs_v1_WatchEvent, WatchEvent__Output as _raftjobs_jobs_v1_WatchEvent__Output } from '../../../raftjobs/jobs/v1/WatchEvent.js';
+import type { WatchRequest as _raftjobs_jobs_v1_WatchRequest, WatchRequest__Output as _raftjobs_jobs_v1_WatchRequest__Output } from '../../../raftjobs/jobs/v1/WatchRequest.js';
 
 export interface JobsClient extends grpc.Client {
   /**
@@ -34,7 +36,7 @@ export interface JobsClient extends grpc.Client {
    * stays done: if the call fails part way (its deadline, OUTCOME_UNKNOWN, NOT_LEADER after a
    * leader change, a node stopping) some batches may have been applied; calling Bulk again with
    * the same filter finds only what is left, so it is safe to resend, and its count is then of
-   * the rest. Give a large bulk action a long deadline; a job in several batches' way is never acted on twice. Needs
+   * the rest. Give a large bulk action a long deadline. No job is acted on twice by one run. Needs
    * the `admin` role (dry runs too).
    * INVALID_ARGUMENT: an action or a state this action cannot apply to, a bad filter or batch
    * size; nothing changes.
@@ -58,7 +60,7 @@ export interface JobsClient extends grpc.Client {
    * stays done: if the call fails part way (its deadline, OUTCOME_UNKNOWN, NOT_LEADER after a
    * leader change, a node stopping) some batches may have been applied; calling Bulk again with
    * the same filter finds only what is left, so it is safe to resend, and its count is then of
-   * the rest. Give a large bulk action a long deadline; a job in several batches' way is never acted on twice. Needs
+   * the rest. Give a large bulk action a long deadline. No job is acted on twice by one run. Needs
    * the `admin` role (dry runs too).
    * INVALID_ARGUMENT: an action or a state this action cannot apply to, a bad filter or batch
    * size; nothing changes.
@@ -224,6 +226,59 @@ export interface JobsClient extends grpc.Client {
   waitForResult(argument: _raftjobs_jobs_v1_WaitForResultRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_Job__Output>): grpc.ClientUnaryCall;
   waitForResult(argument: _raftjobs_jobs_v1_WaitForResultRequest, callback: grpc.requestCallback<_raftjobs_jobs_v1_Job__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Job transitions in log order, as the node called applies them: every matching event after a
+   * position, then each new one as it commits, until the client cancels. See "Watching jobs" at
+   * WatchRequest for positions, resuming without gaps and the end of a watch.
+   * 
+   * Served by whichever node is called, leader or follower, from what it has applied: never
+   * forwarded, and served while no leader is known (nothing new commits then). Every node applies
+   * every committed entry, so positions are the same on every node and a watcher may resume on
+   * any of them. Needs the `read` role.
+   * 
+   * The stream ends with a status only for:
+   * WATCH_POSITION_COMPACTED (FAILED_PRECONDITION), at once: the node no longer holds the events
+   * after the start position (see WatchRequest). `x-watch-oldest` (and the message) name the
+   * position after which it holds every event. Another node may hold more (a node holds
+   * nothing from before its last start); when none does, resync.
+   * WATCHER_TOO_SLOW (RESOURCE_EXHAUSTED): the client read so slowly that the events it had
+   * still to receive left the node's ring (`x-watch-oldest` as above). Resume from the last
+   * position received (possible only while some node holds it), else resync.
+   * SHUTTING_DOWN (UNAVAILABLE): the node stops. Resume on another node.
+   * INVALID_ARGUMENT, at once: a bad request (an unknown type, both from_now and a position,
+   * too many filter values), naming the field.
+   * A node that dies or is cut off ends it without `x-error-code` (UNAVAILABLE, or a keepalive
+   * timeout of the client's): resume on another node.
+   */
+  Watch(argument: _raftjobs_jobs_v1_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_jobs_v1_WatchEvent__Output>;
+  Watch(argument: _raftjobs_jobs_v1_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_jobs_v1_WatchEvent__Output>;
+  /**
+   * Job transitions in log order, as the node called applies them: every matching event after a
+   * position, then each new one as it commits, until the client cancels. See "Watching jobs" at
+   * WatchRequest for positions, resuming without gaps and the end of a watch.
+   * 
+   * Served by whichever node is called, leader or follower, from what it has applied: never
+   * forwarded, and served while no leader is known (nothing new commits then). Every node applies
+   * every committed entry, so positions are the same on every node and a watcher may resume on
+   * any of them. Needs the `read` role.
+   * 
+   * The stream ends with a status only for:
+   * WATCH_POSITION_COMPACTED (FAILED_PRECONDITION), at once: the node no longer holds the events
+   * after the start position (see WatchRequest). `x-watch-oldest` (and the message) name the
+   * position after which it holds every event. Another node may hold more (a node holds
+   * nothing from before its last start); when none does, resync.
+   * WATCHER_TOO_SLOW (RESOURCE_EXHAUSTED): the client read so slowly that the events it had
+   * still to receive left the node's ring (`x-watch-oldest` as above). Resume from the last
+   * position received (possible only while some node holds it), else resync.
+   * SHUTTING_DOWN (UNAVAILABLE): the node stops. Resume on another node.
+   * INVALID_ARGUMENT, at once: a bad request (an unknown type, both from_now and a position,
+   * too many filter values), naming the field.
+   * A node that dies or is cut off ends it without `x-error-code` (UNAVAILABLE, or a keepalive
+   * timeout of the client's): resume on another node.
+   */
+  watch(argument: _raftjobs_jobs_v1_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_jobs_v1_WatchEvent__Output>;
+  watch(argument: _raftjobs_jobs_v1_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_raftjobs_jobs_v1_WatchEvent__Output>;
+  
 }
 
 export interface JobsHandlers extends grpc.UntypedServiceImplementation {
@@ -242,7 +297,7 @@ export interface JobsHandlers extends grpc.UntypedServiceImplementation {
    * stays done: if the call fails part way (its deadline, OUTCOME_UNKNOWN, NOT_LEADER after a
    * leader change, a node stopping) some batches may have been applied; calling Bulk again with
    * the same filter finds only what is left, so it is safe to resend, and its count is then of
-   * the rest. Give a large bulk action a long deadline; a job in several batches' way is never acted on twice. Needs
+   * the rest. Give a large bulk action a long deadline. No job is acted on twice by one run. Needs
    * the `admin` role (dry runs too).
    * INVALID_ARGUMENT: an action or a state this action cannot apply to, a bad filter or batch
    * size; nothing changes.
@@ -309,6 +364,32 @@ export interface JobsHandlers extends grpc.UntypedServiceImplementation {
    */
   WaitForResult: grpc.handleUnaryCall<_raftjobs_jobs_v1_WaitForResultRequest__Output, _raftjobs_jobs_v1_Job>;
   
+  /**
+   * Job transitions in log order, as the node called applies them: every matching event after a
+   * position, then each new one as it commits, until the client cancels. See "Watching jobs" at
+   * WatchRequest for positions, resuming without gaps and the end of a watch.
+   * 
+   * Served by whichever node is called, leader or follower, from what it has applied: never
+   * forwarded, and served while no leader is known (nothing new commits then). Every node applies
+   * every committed entry, so positions are the same on every node and a watcher may resume on
+   * any of them. Needs the `read` role.
+   * 
+   * The stream ends with a status only for:
+   * WATCH_POSITION_COMPACTED (FAILED_PRECONDITION), at once: the node no longer holds the events
+   * after the start position (see WatchRequest). `x-watch-oldest` (and the message) name the
+   * position after which it holds every event. Another node may hold more (a node holds
+   * nothing from before its last start); when none does, resync.
+   * WATCHER_TOO_SLOW (RESOURCE_EXHAUSTED): the client read so slowly that the events it had
+   * still to receive left the node's ring (`x-watch-oldest` as above). Resume from the last
+   * position received (possible only while some node holds it), else resync.
+   * SHUTTING_DOWN (UNAVAILABLE): the node stops. Resume on another node.
+   * INVALID_ARGUMENT, at once: a bad request (an unknown type, both from_now and a position,
+   * too many filter values), naming the field.
+   * A node that dies or is cut off ends it without `x-error-code` (UNAVAILABLE, or a keepalive
+   * timeout of the client's): resume on another node.
+   */
+  Watch: grpc.handleServerStreamingCall<_raftjobs_jobs_v1_WatchRequest__Output, _raftjobs_jobs_v1_WatchEvent>;
+  
 }
 
 export interface JobsDefinition extends grpc.ServiceDefinition {
@@ -321,4 +402,5 @@ export interface JobsDefinition extends grpc.ServiceDefinition {
   Submit: MethodDefinition<_raftjobs_jobs_v1_SubmitRequest, _raftjobs_jobs_v1_SubmitResponse, _raftjobs_jobs_v1_SubmitRequest__Output, _raftjobs_jobs_v1_SubmitResponse__Output>
   SubmitStream: MethodDefinition<_raftjobs_jobs_v1_SubmitStreamRequest, _raftjobs_jobs_v1_SubmitStreamResponse, _raftjobs_jobs_v1_SubmitStreamRequest__Output, _raftjobs_jobs_v1_SubmitStreamResponse__Output>
   WaitForResult: MethodDefinition<_raftjobs_jobs_v1_WaitForResultRequest, _raftjobs_jobs_v1_Job, _raftjobs_jobs_v1_WaitForResultRequest__Output, _raftjobs_jobs_v1_Job__Output>
+  Watch: MethodDefinition<_raftjobs_jobs_v1_WatchRequest, _raftjobs_jobs_v1_WatchEvent, _raftjobs_jobs_v1_WatchRequest__Output, _raftjobs_jobs_v1_WatchEvent__Output>
 }
