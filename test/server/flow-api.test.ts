@@ -72,6 +72,14 @@ describe('Jobs.Bulk', () => {
     expect(server.node.query.stats().find((q) => q.queue === 'bulk')?.cancelled ?? 0).toBe(0);
   });
 
+  it('filters by group key: a key, or "" for jobs without one', async () => {
+    await submit([{ queue: 'grp', group: 'acme' }, { queue: 'grp', group: 'acme' }, { queue: 'grp', group: 'zeta' }, { queue: 'grp' }]);
+    const count = async (group: string): Promise<unknown> => (await call(jobs, 'Bulk', { action: 'BULK_ACTION_CANCEL', filter: { queue: 'grp', group }, dryRun: true }))['matched'];
+    expect([await count('acme'), await count('zeta'), await count(''), await count('none')]).toEqual([2, 1, 1, 0]);
+    expect(await call(jobs, 'Bulk', { action: 'BULK_ACTION_CANCEL', filter: { queue: 'grp', group: 'acme' } })).toMatchObject({ affected: 2 });
+    expect([countIn('grp', 'cancelled'), countIn('grp', 'ready')]).toEqual([2, 2]);
+  });
+
   it('refuses a bad request with INVALID_ARGUMENT naming the field, and changes nothing', async () => {
     await submit(Array.from({ length: 5 }, () => ({ queue: 'keep' })));
     const cases: [Msg, RegExp][] = [
