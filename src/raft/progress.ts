@@ -24,26 +24,58 @@ export class Progress {
   incarnation = 0;
   /** Incarnations it had before (lost disks): replies from them are stale. */
   private retired: number[] = [];
+  /**
+   * While the membership records no incarnation for it: those this leader knew it by before it was
+   * removed and added again in this term (see the constructor). Not stale outright (it may have been
+   * added back on the disk it kept), but never recorded for it, and stale once another is heard.
+   */
+  private former: number[];
   /** It answers from a data directory other than the one the membership records. */
   refused = false;
 
-  /** `expected`: the incarnation the membership records for it (0: none yet). */
+  /**
+   * `expected`: the incarnation the membership records for it (0: none yet). `former`: the
+   * incarnations this leader knew the member by before it was removed, in this term: replies from
+   * them may still be on the way. While one is recorded, every other is stale; with none recorded
+   * they are kept apart (see `former`).
+   */
   constructor(
     readonly id: NodeId,
     next: number,
     private readonly maxInflight: number,
     private expected = 0,
+    former: readonly number[] = [],
   ) {
     this.next = next;
     if (expected !== 0) this.incarnation = expected;
+    this.former = [];
+    for (const x of former) {
+      if (x === expected) continue;
+      if (expected !== 0) this.retired.push(x);
+      else this.former.push(x);
+    }
   }
 
   /** The membership now records `incarnation` for it (0: none). */
   expect(incarnation: number): void {
     if (incarnation === this.expected) return;
     this.expected = incarnation;
-    if (incarnation !== 0) this.incarnation = incarnation;
+    if (incarnation !== 0) {
+      this.incarnation = incarnation;
+      this.retired.push(...this.former.filter((x) => x !== incarnation));
+      this.former = [];
+    }
     this.refused = false;
+  }
+
+  /** The incarnation the leader may record for it: the one it answers from, unless that is a former one (0: none). */
+  bindable(): number {
+    return this.former.includes(this.incarnation) ? 0 : this.incarnation;
+  }
+
+  /** Every incarnation this record knows it by or knew it by (for the leader to remember when the member is removed). */
+  known(): number[] {
+    return [...new Set([this.expected, this.incarnation, ...this.retired, ...this.former])].filter((x) => x !== 0);
   }
 
   paused(): boolean {
@@ -125,6 +157,10 @@ export class Progress {
    * from then on: no log is sent to it and nothing it says counts, not even a late reply from the
    * recorded data directory (that directory is gone), until the membership records another
    * incarnation for it (it is removed and added again).
+   *
+   * Removed and added again, it has a new record, and replies its old disk sent to this leader may
+   * still be on the way: those from an incarnation the leader knew it by before (`former`) are
+   * stale, not a sign that the disk the membership now records was lost too.
    */
   checkIncarnation(incarnation: number): 'current' | 'stale' | 'lostDisk' | 'refused' {
     if (this.refused) return 'refused';
@@ -139,6 +175,8 @@ export class Progress {
       return 'refused';
     }
     if (incarnation === this.incarnation) return 'current';
+    // A late reply from a disk it had before it was removed, once it answers from another.
+    if (this.incarnation !== 0 && this.former.includes(incarnation)) return 'stale';
     const previous = this.incarnation;
     this.incarnation = incarnation;
     // The first one this leader hears of; nothing acknowledged yet, so nothing to forget. (One

@@ -71,6 +71,12 @@ export class Raft {
   private ticks = 0;
   private votes = new Map<NodeId, boolean>();
   private progress = new Map<NodeId, Progress>();
+  /**
+   * Leader: the incarnations each member removed in this term was known by. Its replies to this
+   * leader may still be on the way when it is added again (only replies of this term reach a
+   * leader; older ones fail the term check), so its new record must not take them for its own.
+   */
+  private formerIncarnations = new Map<NodeId, number[]>();
   private transferTarget: NodeId | null = null;
   /** Ticks left during which this node, started empty, grants no vote. */
   private voteGuardTicks = 0;
@@ -469,6 +475,7 @@ export class Raft {
 
   private abandonLeadership(): void {
     this.progress.clear();
+    this.formerIncarnations.clear();
     this.transferTarget = null;
     this.appendPending = false;
     this.readHeartbeatPending = false;
@@ -483,6 +490,7 @@ export class Raft {
     this.leaderId = this.id;
     this.resetTimers();
     this.progress.clear();
+    this.formerIncarnations.clear();
     const last = this.log.lastIndex();
     for (const id of new Set([...members(this.membership), this.id])) {
       const pr = this.newProgress(id, last + 1);
@@ -799,8 +807,13 @@ export class Raft {
   // ---------------------------------------------------------------- leader
 
   private stepLeader(m: Message): void {
+    if (m.type !== 'appendResp' && m.type !== 'heartbeatResp') return;
     const pr = this.progress.get(m.from);
-    if (!pr || (m.type !== 'appendResp' && m.type !== 'heartbeatResp')) return;
+    if (!pr) {
+      // A reply from a member removed since: the disk it came from is one it was known by.
+      if (m.incarnation !== 0) this.noteFormer(m.from, [m.incarnation]);
+      return;
+    }
     const incarnation = pr.checkIncarnation(m.incarnation);
     if (incarnation === 'stale' || incarnation === 'refused') return;
     pr.recentActive = true;
@@ -973,7 +986,13 @@ export class Raft {
   }
 
   private newProgress(id: NodeId, next: number): Progress {
-    return new Progress(id, next, this.maxInflight, incarnationOf(this.membership, id));
+    return new Progress(id, next, this.maxInflight, incarnationOf(this.membership, id), this.formerIncarnations.get(id) ?? []);
+  }
+
+  private noteFormer(id: NodeId, incarnations: readonly number[]): void {
+    const known = this.formerIncarnations.get(id) ?? [];
+    for (const x of incarnations) if (!known.includes(x)) known.push(x);
+    this.formerIncarnations.set(id, known);
   }
 
   /** A follower took `entries` from the leader: the config entries among them (and any cut off) count now. */
@@ -986,7 +1005,9 @@ export class Raft {
 
   /**
    * The membership in force changed. A leader tracks every member: new ones are probed from its
-   * log's end, removed ones forgotten; a member's recorded incarnation follows the membership.
+   * log's end, removed ones forgotten but for the incarnations they were known by (a member added
+   * back gets a new record, which must know them); a member's recorded incarnation follows the
+   * membership.
    */
   private membershipChanged(): void {
     this.membership = this.configs.current();
@@ -997,7 +1018,11 @@ export class Raft {
       if (pr === undefined) this.progress.set(id, this.newProgress(id, last + 1));
       else pr.expect(incarnationOf(this.membership, id));
     }
-    for (const id of [...this.progress.keys()]) if (id !== this.id && !isMember(this.membership, id)) this.progress.delete(id);
+    for (const [id, pr] of [...this.progress]) {
+      if (id === this.id || isMember(this.membership, id)) continue;
+      this.noteFormer(id, pr.known());
+      this.progress.delete(id);
+    }
     if (this.transferTarget !== null && !this.isVoter(this.transferTarget)) this.transferTarget = null;
   }
 
@@ -1027,13 +1052,16 @@ export class Raft {
   /**
    * Records, one change at a time, the data-directory incarnation of each member the leader has
    * heard from (itself included) that the membership does not name yet, so that every later leader
-   * knows a member that comes back from an empty disk under an old id and refuses it.
+   * knows a member that comes back from an empty disk under an old id and refuses it. Not one a
+   * member removed in this term was known by (`Progress.bindable`): a late reply from its old disk
+   * may be the first this leader hears after it was added back; a later leader records it if it
+   * is the one the member answers from.
    */
   private bindIncarnations(): void {
     if (this.configs.lastIndex() > this.log.committed || !this.committedInTerm() || this.transferTarget !== null) return;
     for (const id of members(this.membership)) {
       if (incarnationOf(this.membership, id) !== 0) continue;
-      const incarnation = id === this.id ? this.incarnation : (this.progress.get(id)?.incarnation ?? 0);
+      const incarnation = id === this.id ? this.incarnation : (this.progress.get(id)?.bindable() ?? 0);
       if (incarnation > 0) {
         this.proposeChange({ kind: 'bind', id, incarnation });
         return;

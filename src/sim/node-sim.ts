@@ -1378,15 +1378,21 @@ export class NodeSimulation {
    * The operator's part of replacing a disk: a member back from an empty disk is refused by the
    * leader (the membership records its old data directory), so it is removed and then added again
    * as a learner with its new one; the leader promotes it once it has caught up. One change at a
-   * time, on whichever node leads, retried until it takes.
+   * time, on whichever node leads, retried until it takes. A call to a node that goes down before
+   * it answers has failed, as an admin call over a connection that drops does (a crashed node's
+   * promise never settles): the next step asks again, on the node that leads then.
    */
   private readmit(m: Member): void {
-    let busy = false;
+    let pending: { member: Member; node: NonNullable<Member['node']> } | null = null;
     const step = (): void => {
       if (this.violation !== null || m.readmission === null || m.readmission === 'done') return;
       this.after(20, step);
+      if (pending !== null && pending.member.node !== pending.node) {
+        this.trace(`OPERATOR call to ${pending.member.id} lost: it went down before answering`);
+        pending = null;
+      }
       const leader = this.members.find((x) => x.state === 'up' && x.node?.isLeader() === true);
-      if (busy || leader?.node == null) return;
+      if (pending !== null || leader?.node == null) return;
       const node = leader.node;
       const membership = node.membership();
       let change: Parameters<typeof node.changeMembership>[0] | null = null;
@@ -1403,13 +1409,14 @@ export class NodeSimulation {
         if (!isMember(membership, m.id)) change = { kind: 'addLearner', id: m.id, incarnation: m.disk.incarnation };
       }
       if (change === null) return;
-      busy = true;
+      const call = { member: leader, node };
+      pending = call;
       this.trace(`OPERATOR ${change.kind} ${m.id} on ${leader.id}`);
       node.changeMembership(change).then(
         () => this.trace(`OPERATOR ${change.kind} ${m.id} committed`),
         (err: unknown) => this.trace(`OPERATOR ${change.kind} ${m.id} refused: ${err instanceof Error ? err.message : String(err)}`),
       ).finally(() => {
-        busy = false;
+        if (pending === call) pending = null;
       });
     };
     step();

@@ -263,11 +263,16 @@ export class Network {
    * it had, as a real node's new data directory would).
    */
   wipe(id: NodeId, incarnation: number): Raft {
+    this.loseDisk(id, incarnation);
+    return this.start(this.node(id));
+  }
+
+  /** As {@link wipe}, but the node stays down until `restart`. */
+  loseDisk(id: NodeId, incarnation: number): void {
     const n = this.node(id);
     if (n.raft) this.crash(id);
     n.disk = emptyDisk();
     n.diskIncarnation = incarnation;
-    return this.start(n);
   }
 
   /**

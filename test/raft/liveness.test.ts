@@ -1,9 +1,9 @@
 /**
  * Liveness rules of the core, each in its plainest form: a follower that lost its disk under a
  * stable leader rejoins, from scratch while the membership records no incarnation for it, and only
- * once removed and added again after it does; a snapshot whose reply was lost resumes at the next heartbeat reply; a
- * leader whose own disk is slow keeps heartbeating and commits on its followers' acks
- * (thesis §10.2.1).
+ * once removed and added again after it does (late replies from its old disk notwithstanding); a
+ * snapshot whose reply was lost resumes at the next heartbeat reply; a leader whose own disk is slow
+ * keeps heartbeating and commits on its followers' acks (thesis §10.2.1).
  */
 import { describe, expect, it } from 'vitest';
 import type { Message, ProgressStatus, Raft, Ready } from '../../src/raft/index.js';
@@ -165,6 +165,135 @@ describe('a follower that lost its disk under a stable leader, once the membersh
     net.commit('n1', 'e');
     expect(net.applied('n1').at(-1)).toBe('e');
     expect(net.applied('n3').at(-1)).toBe('e');
+  });
+});
+
+describe('a member that lost its disk, removed and added back as a learner while it is down, with late replies from its old disk', () => {
+  /**
+   * n1 leads with every incarnation recorded. n3's replies of one round to the leader are held on
+   * the way; n3 loses its disk and stays down; the operator removes it and adds it back as a learner
+   * (with the new disk's incarnation 34, or without one); the leader compacts its log, so n3 can
+   * only catch up from a snapshot. `deliverHeld` lets the held replies of the old disk (33) arrive.
+   */
+  function readmittedWhileDown(late: 'appendResp' | 'heartbeatResp', incarnation: number | undefined): { net: Network; deliverHeld: () => void } {
+    const net = replicatedBound();
+    const held: Message[] = [];
+    net.filter = (m) => {
+      if (m.from !== 'n3' || m.to !== 'n1' || m.type !== late) return m;
+      held.push(m);
+      return null;
+    };
+    net.commit('n1', 'e');
+    net.tickAll(1);
+    net.filter = null;
+    expect(held.length).toBeGreaterThan(0);
+    net.loseDisk('n3', 34);
+    net.change('n1', { kind: 'remove', id: 'n3' });
+    net.change('n1', { kind: 'addLearner', id: 'n3', ...(incarnation !== undefined ? { incarnation } : {}) });
+    net.commit('n1', 'f');
+    net.compact('n1');
+    const deliverHeld = (): void => {
+      for (const m of held.splice(0)) net.raft('n1').step(m);
+      net.deliverAll();
+    };
+    return { net, deliverHeld };
+  }
+
+  /** n3 is back on its new disk and has caught up from a snapshot, under the leader of the same term, with incarnation 34 recorded. */
+  function expectCaughtUp(net: Network, term: number): void {
+    net.tickUntil(() => net.applied('n3').length === net.applied('n1').length && net.membership('n1').incarnations?.['n3'] === 34, 30);
+    expect(net.applied('n3')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(net.node('n3').snapshotsInstalled).toHaveLength(1);
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: false, match: net.status('n1').lastLogIndex });
+    expect(net.status('n1')).toMatchObject({ role: 'leader', term });
+    expect(net.membership('n1').incarnations).toEqual({ n1: 11, n2: 22, n3: 34 });
+  }
+
+  const LATE = [
+    ['an append reply', 'appendResp'],
+    ['a heartbeat reply', 'heartbeatResp'],
+  ] as const;
+
+  it.each(LATE)('added back with its new incarnation, it comes back on the empty disk and catches up from a snapshot under the same leader (%s from the old disk arrives first)', (_, late) => {
+    const { net, deliverHeld } = readmittedWhileDown(late, 34);
+    const term = net.status('n1').term;
+    deliverHeld();
+    net.restart('n3');
+    expectCaughtUp(net, term);
+  });
+
+  it.each(LATE)('added back without an incarnation, the leader does not record the old disk’s, and records the new one once it answers (%s from the old disk arrives first)', (_, late) => {
+    const { net, deliverHeld } = readmittedWhileDown(late, undefined);
+    const term = net.status('n1').term;
+    deliverHeld();
+    // Heartbeat rounds in which the leader records the incarnations it has heard, n3 still down.
+    net.tickAll(4, ['n1', 'n2']);
+    expect(net.membership('n1').incarnations).toEqual({ n1: 11, n2: 22 });
+    net.restart('n3');
+    expectCaughtUp(net, term);
+  });
+
+  const AFTER_BACK = LATE.flatMap(([what, late]) => [
+    [what, 'once the new disk has answered, before it is recorded', late, false],
+    [what, 'once the new disk is recorded', late, true],
+  ] as const);
+
+  it.each(AFTER_BACK)('added back without an incarnation, %s from the old disk that arrives %s is ignored', (_, _when, late, recorded) => {
+    const { net, deliverHeld } = readmittedWhileDown(late, undefined);
+    const term = net.status('n1').term;
+    net.restart('n3');
+    if (recorded) {
+      expectCaughtUp(net, term);
+    } else {
+      // One heartbeat round: the leader hears 34; it records it in the next one.
+      net.tickAll(1);
+      expect(net.membership('n1').incarnations?.['n3']).toBeUndefined();
+    }
+    deliverHeld();
+    expectCaughtUp(net, term);
+    net.commit('n1', 'g');
+    expect(net.applied('n3').at(-1)).toBe('g');
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: false, match: net.status('n1').lastLogIndex });
+  });
+
+  it('replies from a disk the leader never heard of before the removal, arriving on both sides of the re-add, are ignored', () => {
+    const net = replicatedBound();
+    net.join('n4', { incarnation: 41 });
+    // None of n4's replies reach the leader before it loses its disk: the leader never hears 41.
+    const held: Message[] = [];
+    net.filter = (m) => {
+      if (m.from !== 'n4' || m.to !== 'n1') return m;
+      held.push(m);
+      return null;
+    };
+    net.change('n1', { kind: 'addLearner', id: 'n4' });
+    net.tickAll(2);
+    net.filter = null;
+    expect(held.length).toBeGreaterThan(1);
+    expect(net.membership('n1').incarnations?.['n4']).toBeUndefined();
+    net.loseDisk('n4', 44);
+    net.change('n1', { kind: 'remove', id: 'n4' });
+    // One arrives while n4 is not a member, the rest once it is one again.
+    net.raft('n1').step(held.shift() as Message);
+    net.deliverAll();
+    net.change('n1', { kind: 'addLearner', id: 'n4', incarnation: 44 });
+    for (const m of held) net.raft('n1').step(m);
+    net.deliverAll();
+    net.restart('n4');
+    net.tickUntil(() => net.applied('n4').length === net.applied('n1').length, 30);
+    expect(net.applied('n4')).toEqual(['a', 'b', 'c', 'd']);
+    expect(progressOf(net, 'n1', 'n4')).toMatchObject({ refused: false, match: net.status('n1').lastLogIndex });
+  });
+
+  it('removed and added back without an incarnation on the disk it kept, it is still replicated to (its own replies are not taken for an old disk’s)', () => {
+    const net = replicatedBound();
+    net.change('n1', { kind: 'remove', id: 'n3' });
+    net.commit('n1', 'e');
+    net.change('n1', { kind: 'addLearner', id: 'n3' });
+    net.commit('n1', 'f');
+    net.tickUntil(() => net.applied('n3').length === net.applied('n1').length, 30);
+    expect(net.applied('n3')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(progressOf(net, 'n1', 'n3')).toMatchObject({ refused: false, match: net.status('n1').lastLogIndex });
   });
 });
 

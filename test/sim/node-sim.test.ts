@@ -143,6 +143,36 @@ describe('driver simulation', () => {
     expect(r.stats.diskLosses).toBeGreaterThan(0);
   });
 
+  // Found by sweeping the schedules runs: n3 lost its disk, the operator removed it and added it
+  // back as a learner with the new disk's incarnation while it was down, and a reply its old disk
+  // had sent the leader before arrived after the re-add. The leader's new record of n3 took it for a
+  // second lost disk and refused n3 for good: back on the empty disk, it got heartbeats and never
+  // the snapshot. The leader now knows the incarnations a member removed in its term had, and
+  // ignores replies from them (test/raft/liveness.test.ts has the plain sequence).
+  it.each([
+    { seed: 165, id: 'n3' },
+    { seed: 179, id: 'n1' },
+  ])('seed $seed: a member re-added while down after losing its disk catches up despite a late reply from its old disk', async ({ seed, id }) => {
+    const trace: string[] = [];
+    const r = await new NodeSimulation({ seed, schedules: true, trace: (l) => trace.push(l) }).run();
+    expect(r.violation).toBeNull();
+    expect(trace.some((l) => l.includes(`OPERATOR addLearner ${id} committed`))).toBe(true);
+    expect(trace.some((l) => new RegExp(`>${id} snapshot `).test(l))).toBe(true);
+  });
+
+  // Found by sweeping 1,000 schedules runs (seeds 370, 427, 432, 632): the simulated operator asked
+  // the leader to remove a node that lost its disk, the leader crashed before answering, and the
+  // operator waited for that answer forever: a crashed node's promise never settles. The node stayed
+  // a member, refused, and nothing was applied on it again. A call to a node that went down has
+  // failed now, as over a dropped connection, and the operator asks the next leader.
+  it('seed 427: the operator asks the next leader when the one it asked went down before answering', async () => {
+    const trace: string[] = [];
+    const r = await new NodeSimulation({ seed: 427, schedules: true, trace: (l) => trace.push(l) }).run();
+    expect(r.violation).toBeNull();
+    expect(trace.some((l) => l.includes('OPERATOR call to n2 lost'))).toBe(true);
+    expect(trace.some((l) => l.includes('OPERATOR remove n1 committed'))).toBe(true);
+  });
+
   it('is deterministic: the same seed replays to the same trace and result', async () => {
     const run = async (seed: number): Promise<{ trace: string[]; result: NodeSimResult }> => {
       const trace: string[] = [];
