@@ -48,7 +48,7 @@ export function generateProtoTypes(outDir: string): void {
   for (const pkg of PACKAGES) {
     for (const file of readdirSync(join(outDir, pkg)).sort()) {
       const name = file.replace(/\.ts$/, '');
-      const isService = name === 'Jobs' || name === 'Workers' || name === 'Schedules' || name === 'Admin';
+      const isService = name === 'Jobs' || name === 'Workers' || name === 'Schedules' || name === 'Queues' || name === 'Admin';
       const names = isService ? [`${name}Client`, `${name}Handlers`, `${name}Definition`] : [name, `${name}__Output`];
       lines.push(`export type { ${names.join(', ')} } from './${pkg}/${name}.js';`);
     }

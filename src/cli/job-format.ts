@@ -39,6 +39,8 @@ export function jobJson(job: JobView): Record<string, unknown> {
     idempotencyKey: job.idempotencyKey,
     scheduleId: job.scheduleId,
     scheduleSlot: job.scheduleSlot,
+    group: job.group,
+    unique: job.unique,
     history: job.history,
   };
 }
@@ -57,6 +59,8 @@ export function formatJob(job: JobView): string {
   const lines: [string, string][] = [
     ['id', job.id],
     ['queue', job.queue],
+    ['group', job.group ?? '-'],
+    ['unique', job.unique === null ? '-' : `${job.unique.key} (${job.unique.mode}${job.unique.windowMs !== null ? ` ${job.unique.windowMs} ms` : ''}${job.unique.holdsKey ? '' : ', key released'})`],
     ['state', job.state],
     ['priority', String(job.priority)],
     ['attempts', `${job.attempts} of ${job.maxAttempts}`],

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
-import { JOB_STATES, type JobInput, type JobState, type JobView, type SubmittedJob } from '../client/index.js';
+import { JOB_STATES, type JobInput, type JobState, type JobView, type SubmittedJob, type UniqueOptions } from '../client/index.js';
 import { intFlag, parseFlags, requireFlag, UsageError } from './args.js';
 import { attachNegativeNumbers, CLUSTER_FLAGS, clusterTarget, onePositional, withClient } from './cluster-flags.js';
+import { durationFlag } from './flow-flags.js';
 import { formatJob, formatJobList, formatStats, jobJson } from './job-format.js';
 
 const INT32_MAX = 2_147_483_647;
@@ -54,9 +55,15 @@ export async function submitCommand(argv: readonly string[], out: Writable, err:
     count: { type: 'string' },
     'max-attempts': { type: 'string' },
     'idempotency-key': { type: 'string' },
+    group: { type: 'string' },
+    'unique-key': { type: 'string' },
+    'unique-mode': { type: 'string' },
+    'debounce-window': { type: 'string' },
     json: { type: 'boolean', default: false },
   });
   const queue = requireFlag('submit', 'queue', values.queue);
+  const unique = uniqueFlags(values);
+  if (values.group === '') throw new UsageError('submit: --group must not be empty (leave it out for no group)');
   const delayMs = values.delay === undefined ? undefined : intFlag('delay', values.delay, 0, 0, MAX_DELAY_MS);
   const priority = values.priority === undefined ? undefined : intFlag('priority', values.priority, 0, -INT32_MAX - 1, INT32_MAX);
   const count = intFlag('count', values.count, 1, 1, 1_000_000);
@@ -72,6 +79,8 @@ export async function submitCommand(argv: readonly string[], out: Writable, err:
     ...(priority !== undefined ? { priority } : {}),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(key !== undefined ? { idempotencyKey: key } : {}),
+    ...(values.group !== undefined ? { group: values.group } : {}),
+    ...(unique !== undefined ? { unique } : {}),
   };
   const jobs = await withClient(target, async (client) => {
     const all: SubmittedJob[] = [];
@@ -85,9 +94,33 @@ export async function submitCommand(argv: readonly string[], out: Writable, err:
   const ids = jobs.map((j) => j.id);
   out.write(values.json ? `${JSON.stringify(ids)}\n` : ids.map((id) => `${id}\n`).join(''));
   for (const j of jobs.filter((j) => j.duplicate)) {
-    err.write(`raftjobs submit: duplicate: idempotency key ${JSON.stringify(key)} was submitted before as job ${j.id} (now ${j.state ?? 'purged'}); nothing new was submitted\n`);
+    // The idempotency key is looked up first: a duplicate names the job of the first that matched.
+    const why = j.replaced
+      ? `unique key ${JSON.stringify(unique?.key)} names pending job ${j.id}, which took this submit's payload, priority and run time; no new job`
+      : key !== undefined
+        ? `idempotency key ${JSON.stringify(key)} was submitted before as job ${j.id} (now ${j.state ?? 'purged'}); nothing new was submitted`
+        : `unique key ${JSON.stringify(unique?.key)} names job ${j.id}, not finished (now ${j.state ?? 'purged'}); nothing new was submitted`;
+    err.write(`raftjobs submit: duplicate: ${why}\n`);
   }
   return 0;
+}
+
+/** `--unique-key K [--unique-mode active|debounce] [--debounce-window D]`, or undefined without a key. */
+export function uniqueFlags(v: { 'unique-key'?: string | undefined; 'unique-mode'?: string | undefined; 'debounce-window'?: string | undefined }): UniqueOptions | undefined {
+  const key = v['unique-key'];
+  const mode = v['unique-mode'] ?? (v['debounce-window'] !== undefined ? 'debounce' : 'active');
+  if (key === undefined) {
+    if (v['unique-mode'] !== undefined || v['debounce-window'] !== undefined) throw new UsageError('submit: --unique-mode and --debounce-window go with --unique-key');
+    return undefined;
+  }
+  if (key === '') throw new UsageError('submit: --unique-key must not be empty');
+  if (mode !== 'active' && mode !== 'debounce') throw new UsageError(`submit: --unique-mode must be active or debounce, got ${JSON.stringify(mode)}`);
+  if (mode === 'active') {
+    if (v['debounce-window'] !== undefined) throw new UsageError('submit: --debounce-window goes with --unique-mode debounce');
+    return { key, mode };
+  }
+  const window = v['debounce-window'];
+  return window === undefined ? { key, mode } : { key, mode, windowMs: durationFlag('debounce-window', window, 1) };
 }
 
 /** `raftjobs get ID [--stale] [--json]` */

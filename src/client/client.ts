@@ -7,6 +7,8 @@ import { JobView, scheduleFromWire, toJobState, toWireScheduleSpec, toWireSpec }
 import { SubmitCoalescer } from './coalesce.js';
 import { StreamUnavailable, SubmitStream } from './submit-stream.js';
 import { Router, type SchedulesMethod } from './router.js';
+import { bulkOutcomeFromWire, bulkToWire, QueuesApi } from './queues.js';
+import type { BulkOptions, BulkOutcome } from './flow-types.js';
 import { waitWithWatch } from './wait.js';
 import { JobWatch, WATCH_END_OF_ENTRY, WATCH_EVENT_TYPES, type WatchHost, type WatchInput } from './watch.js';
 import type { ListSchedulesOptions, ScheduleInfo, ScheduleInput, SchedulePage, TriggeredJob, UpdateScheduleOptions } from './schedule-types.js';
@@ -100,6 +102,11 @@ export class Client {
   private readonly coalescer: SubmitCoalescer<wire.SubmitResponse__Output['jobs'][number]> | null;
   /** Submits on one stream to the leader when it is open (see `SubmitStream`). */
   private readonly stream: SubmitStream;
+  /**
+   * Flow control of queues: `get`, `list`, `set` (limits and rates), `pause`, `resume`. Calls go
+   * to the same addresses (and leader) as the client's own.
+   */
+  readonly queues: QueuesApi;
   /** Aborted by `close()`: ends every watch. */
   private readonly closing = new AbortController();
   private readonly watchHost: WatchHost;
@@ -128,6 +135,7 @@ export class Client {
     };
     this.router = new Router({ ...routing, service: jobsServices().Jobs });
     this.schedules = new Router({ ...routing, service: jobsServices().Schedules, book: this.router.book });
+    this.queues = new QueuesApi(new Router({ ...routing, service: jobsServices().Queues, book: this.router.book }));
     this.watchHost = {
       book: this.router.book,
       channel: (address) => this.router.channel(address),
@@ -184,7 +192,7 @@ export class Client {
       this.coalescer && opts.signal === undefined
         ? await this.coalescer.submit(specs, opts.deadlineMs)
         : (await this.router.call('Submit', { jobs: specs }, { idempotent: true }, opts)).jobs;
-    return submitted.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state) }));
+    return submitted.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state === '' ? null : toJobState(j.state), replaced: j.replaced }));
   }
 
   /** One job. @throws RaftJobsError NOT_FOUND */
@@ -355,11 +363,29 @@ export class Client {
     return { schedules: res.schedules.map(scheduleFromWire), nextPageToken: res.nextPageToken !== '' ? res.nextPageToken : null };
   }
 
+  /**
+   * Act on every job that matches `filter` (`retryDead`, `cancel` or `purge`), or with `dryRun`
+   * count them and change nothing. The leader acts in batches of `batchSize` jobs, one replicated
+   * command each, and answers once the last is committed: give a large action a long
+   * `deadlineMs`. A real run is not retried when its outcome is unknown (some batches may be
+   * done): run it again, and it finds only what is left. A dry run is retried like any read.
+   *
+   * @throws RaftJobsError INVALID_ARGUMENT (nothing changed), OUTCOME_UNKNOWN, PERMISSION_DENIED
+   * (auth on: it needs the `admin` role)
+   */
+  async bulk(opts: BulkOptions): Promise<BulkOutcome> {
+    const req = bulkToWire(opts);
+    // A large action is one long call: an attempt may take the whole deadline.
+    const policy = { idempotent: req.dryRun === true, attemptTimeoutMs: Number.MAX_SAFE_INTEGER };
+    return bulkOutcomeFromWire(opts.action, await this.router.call('Bulk', req, policy, opts));
+  }
+
   /** Close every connection. Calls in flight fail, watches end; the client cannot be used again. */
   close(): void {
     this.closing.abort();
     this.stream.close();
     this.router.close();
     this.schedules.close();
+    this.queues.close();
   }
 }

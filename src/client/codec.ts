@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import type { UniqueOptions } from './flow-types.js';
 import type { CatchUpMode, OverlapPolicy, ScheduleInfo, ScheduleInput, ScheduleJobTemplate } from './schedule-types.js';
-import type { BackoffOptions, JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState } from './types.js';
+import type { BackoffOptions, JobAttempt, JobData, JobInput, JobLease, JobProgress, JobState, JobUnique } from './types.js';
 import { JOB_STATES } from './types.js';
 import type { SizedJob } from '../limits/index.js';
 import type { wire } from '../protocol/index.js';
@@ -80,7 +81,29 @@ export function toWireSpec(job: JobInput, index: number): SubmitSpec {
     spec.runAtMs = optionalNumber(`${at}.runAt`, ms) as number;
   }
   if (job.backoff !== undefined) spec.backoff = backoffToWire(job.backoff);
+  if (job.group !== undefined) {
+    if (typeof job.group !== 'string') throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}.group: must be a string, got ${typeof job.group}`);
+    spec.group = job.group;
+  }
+  if (job.unique !== undefined) spec.unique = uniqueToWire(job.unique, `${at}.unique`);
   return spec;
+}
+
+/** Unique modes as the wire spells them (`UniqueMode`). */
+const UNIQUE_MODE_TO_WIRE = { active: 'UNIQUE_MODE_ACTIVE', debounce: 'UNIQUE_MODE_DEBOUNCE' } as const;
+
+function uniqueFromWire(u: wire.Unique__Output, holdsKey: boolean): JobUnique {
+  const mode = u.mode === 'UNIQUE_MODE_DEBOUNCE' ? 'debounce' : 'active';
+  return { key: u.key, mode, windowMs: mode === 'debounce' ? u.windowMs : null, holdsKey };
+}
+
+function uniqueToWire(u: UniqueOptions, at: string): wire.Unique {
+  if (u === null || typeof u !== 'object') throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}: must be an object`);
+  const mode = UNIQUE_MODE_TO_WIRE[u.mode];
+  if (mode === undefined) throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}.mode: must be "active" or "debounce", got ${JSON.stringify(u.mode)}`);
+  if (typeof u.key !== 'string') throw new RaftJobsError(ErrorCode.InvalidArgument, `${at}.key: must be a string, got ${typeof u.key}`);
+  const windowMs = u.mode === 'debounce' ? optionalNumber(`${at}.windowMs`, u.windowMs) : undefined;
+  return { key: u.key, mode, ...(windowMs !== undefined ? { windowMs } : {}) };
 }
 
 function backoffToWire(b: BackoffOptions): wire.Backoff {
@@ -229,6 +252,10 @@ export class JobView {
   readonly scheduleId: string | null;
   /** The schedule slot it was created for (the trigger's time for `triggerSchedule`), or `null`. */
   readonly scheduleSlot: number | null;
+  /** Its group key (`JobInput.group`), or `null`. */
+  readonly group: string | null;
+  /** Its unique key (`JobInput.unique`), or `null`. */
+  readonly unique: JobUnique | null;
 
   constructor(w: wire.Job__Output) {
     this.id = w.id;
@@ -249,6 +276,8 @@ export class JobView {
     this.history = (w.history ?? []).map(toAttempt);
     this.scheduleId = w.scheduleId !== '' ? w.scheduleId : null;
     this.scheduleSlot = w.scheduleId !== '' ? w.scheduleSlotMs : null;
+    this.group = w.group !== '' ? w.group : null;
+    this.unique = w.unique ? uniqueFromWire(w.unique, w.holdsUniqueKey) : null;
   }
 
   /** The payload parsed as JSON (`undefined` when empty). @throws RaftJobsError INVALID_ARGUMENT when not JSON. */

@@ -6,6 +6,22 @@ export { guardsFromWire, NodeAdmin, nodeStatusFromWire, workerFromWire, type Bac
 export { backupFromLeader } from './backup.js';
 export { changeMembersOnLeader, membersFromLeader, transferLeadershipOnLeader, type LeaderCallOptions, type LeadershipMoved, type MembersChange } from './members.js';
 export { Client, type ClientOptions, type JobPage, type SubmitOptions } from './client.js';
+export type {
+  BulkAction,
+  BulkFilter,
+  BulkOptions,
+  BulkOutcome,
+  GroupUsage,
+  QueueInfo,
+  QueuePolicy,
+  QueueReadOptions,
+  QueueSettings,
+  QueueUsage,
+  RateLimitInfo,
+  RateLimitOptions,
+  UniqueOptions,
+} from './flow-types.js';
+export type { QueuesApi } from './queues.js';
 export { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock, type Random, type TimerHandle } from './clock.js';
 export { JobView } from './codec.js';
 export { JobWatch, WATCH_END_OF_ENTRY, WATCH_EVENT_TYPES, type JobWatchEvent, type WatchEventType, type WatchInput, type WatchPosition } from './watch.js';
@@ -35,6 +51,7 @@ export {
   type JobInput,
   type JobLease,
   type JobProgress,
+  type JobUnique,
   type JobState,
   type ListOptions,
   type QueueStats,
@@ -45,4 +62,4 @@ export {
 } from './types.js';
 export { Worker, type WorkerCloseOptions, type WorkerOptions, type WorkerOutcome } from './worker.js';
 export { clientCredentials, type ClientTls } from '../tls/index.js';
-export { NonRetryableError, type JobHandler, type WorkerJob } from './worker-job.js';
+export { NonRetryableError, RateLimitedError, type JobHandler, type ThrottleScope, type WorkerJob } from './worker-job.js';

@@ -96,7 +96,7 @@ export interface RouterOptions {
 const PROBE_TIMEOUT_MS = 1000;
 
 /** The unary methods of the Jobs service (the generated definition's keys also admit any string). */
-export type JobsMethod = 'Submit' | 'Get' | 'List' | 'Cancel' | 'RetryDead' | 'Stats' | 'WaitForResult';
+export type JobsMethod = 'Submit' | 'Get' | 'List' | 'Cancel' | 'RetryDead' | 'Stats' | 'WaitForResult' | 'Bulk';
 /** The methods of the Schedules service (all unary). */
 export type SchedulesMethod = 'Create' | 'Update' | 'Delete' | 'Pause' | 'Resume' | 'Trigger' | 'Get' | 'List';
 

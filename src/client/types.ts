@@ -1,6 +1,7 @@
 /**
  * Public data types of the SDK. Times are numbers in ms since the epoch; durations end in `Ms`.
  */
+import type { UniqueOptions } from './flow-types.js';
 
 /** Where a job is in its lifecycle. */
 export type JobState = 'scheduled' | 'ready' | 'leased' | 'succeeded' | 'dead' | 'cancelled';
@@ -77,6 +78,14 @@ export interface JobInput {
    * ...) may purge it sooner.
    */
   readonly retentionMs?: number;
+  /**
+   * The job's group key (a customer, tenant or API key), 1..256 characters: the queue's per-group
+   * concurrency limit, per-group rate limit and fairness apply to it, and a worker's
+   * `RateLimitedError` holds back this key's jobs (see `client.queues`). Default: none.
+   */
+  readonly group?: string;
+  /** Uniqueness per queue and key beside the idempotency key (see `UniqueOptions`). Default: none. */
+  readonly unique?: UniqueOptions;
 }
 
 /** Options every `Client` call accepts. */
@@ -100,6 +109,21 @@ export interface SubmittedJob {
    * duplicate whose original job was already purged by retention.
    */
   readonly state: JobState | null;
+  /**
+   * A `debounce` submit replaced the pending job its unique key names (`id`): that job now has
+   * this submit's payload, priority and run time (`duplicate` is true too).
+   */
+  readonly replaced: boolean;
+}
+
+/** A job's unique key as read (`JobView.unique`). */
+export interface JobUnique {
+  readonly key: string;
+  readonly mode: 'active' | 'debounce';
+  /** `debounce`: the window opened when the job was submitted or last replaced, ms; `null` for `active`. */
+  readonly windowMs: number | null;
+  /** The key names this job now (false once it finished, or a newer job took the key). */
+  readonly holdsKey: boolean;
 }
 
 /** One attempt of a job. */
@@ -116,7 +140,7 @@ export interface JobAttempt {
    * `released`: the worker gave the lease back unstarted (the attempt does not count);
    * `abandoned`: the worker's session went away while it held the lease (the attempt counts).
    */
-  readonly outcome: 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'released' | 'abandoned';
+  readonly outcome: 'running' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'released' | 'abandoned' | 'throttled';
   /** The failure message, when it failed. */
   readonly error: string | null;
 }

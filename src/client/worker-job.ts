@@ -1,3 +1,4 @@
+import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import { decodeJson } from './codec.js';
 import type { JobData } from './types.js';
 import type { wire } from '../protocol/index.js';
@@ -13,6 +14,57 @@ export class NonRetryableError extends Error {
 /** Whether a handler's error asks for no retry. */
 export function isNonRetryable(err: unknown): boolean {
   return err instanceof NonRetryableError || (err instanceof Error && err.name === 'NonRetryableError');
+}
+
+/** What a {@link RateLimitedError} holds back: the job's group key (`key`, the default) or its whole queue. */
+export type ThrottleScope = 'key' | 'queue';
+
+/** Longest hold a throttle may ask for, ms (24 h; `Throttle.retry_after_ms` in proto/jobs.proto). */
+export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
+/**
+ * Throw this from a handler when the remote side it calls rate limited it ("429, retry after T"):
+ * the job goes back to ready without using up an attempt, and for `retryAfterMs` the cluster
+ * leases no job of its group key (`scope: 'key'`, the default; a job without a group key waits
+ * alone) or of its whole queue (`scope: 'queue'`). The worker sends it as a failure with a
+ * throttle (`FailRequest.throttle`); the job's `lastError` is the error's message.
+ *
+ * `retryAfterMs` is rounded up to a whole ms, at least 1 and at most 24 h (the cluster's bound).
+ *
+ * @throws RaftJobsError INVALID_ARGUMENT when `retryAfterMs` is not a finite number, or `scope`
+ * is neither `key` nor `queue`.
+ */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  /** How long the key or queue is held back, ms: a whole number from 1 to 24 h. */
+  readonly retryAfterMs: number;
+  readonly scope: ThrottleScope;
+
+  constructor(retryAfterMs: number, options: { readonly scope?: ThrottleScope; readonly message?: string; readonly cause?: unknown } = {}) {
+    if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs)) {
+      throw new RaftJobsError(ErrorCode.InvalidArgument, `RateLimitedError: retryAfterMs must be a finite number of ms, got ${String(retryAfterMs)}`);
+    }
+    const scope = options.scope ?? 'key';
+    if (scope !== 'key' && scope !== 'queue') throw new RaftJobsError(ErrorCode.InvalidArgument, `RateLimitedError: scope must be "key" or "queue", got ${JSON.stringify(scope)}`);
+    const ms = wholeRetryAfter(retryAfterMs);
+    super(options.message ?? `rate limited by the remote side; retry after ${ms} ms (${scope})`, options.cause === undefined ? {} : { cause: options.cause });
+    this.retryAfterMs = ms;
+    this.scope = scope;
+  }
+}
+
+/** The throttle a handler's error asks for (a {@link RateLimitedError}, also from another copy of the SDK), or null. */
+export function throttleOf(err: unknown): { readonly scope: ThrottleScope; readonly retryAfterMs: number } | null {
+  if (err instanceof RateLimitedError) return { scope: err.scope, retryAfterMs: err.retryAfterMs };
+  if (!(err instanceof Error) || err.name !== 'RateLimitedError') return null;
+  const { scope, retryAfterMs } = err as Partial<RateLimitedError>;
+  if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs) || (scope !== 'key' && scope !== 'queue')) return null;
+  return { scope, retryAfterMs: wholeRetryAfter(retryAfterMs) };
+}
+
+/** A hold in whole ms within the cluster's bounds: 1 ms..24 h. */
+function wholeRetryAfter(ms: number): number {
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(1, Math.ceil(ms)));
 }
 
 /**
@@ -98,7 +150,8 @@ export interface WorkerJob {
 /**
  * A job handler. What it resolves to becomes the job's result: bytes as they are, a string as
  * UTF-8, `undefined` as no result, anything else as JSON. Throwing fails the attempt (see
- * `NonRetryableError`).
+ * `NonRetryableError`), except a `RateLimitedError`, which hands the job back unharmed and holds
+ * back its key or queue for a while.
  */
 export type JobHandler = (job: WorkerJob) => Promise<JobData | void>;
 

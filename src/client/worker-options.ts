@@ -87,6 +87,8 @@ export interface WorkerOutcome {
   readonly message: string;
   /** The job's state afterwards when accepted: `succeeded`, or for a failure `scheduled`, `ready` or `dead`. */
   readonly state: string;
+  /** A failure sent with a throttle (the handler threw a `RateLimitedError`): it uses no attempt. */
+  readonly throttled: boolean;
 }
 
 /** Options of `Worker.close`. */

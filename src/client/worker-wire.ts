@@ -80,7 +80,7 @@ export function messageBytes(m: wire.WorkerMessage__Output): number {
   if (m.release) n += refsBytes(m.release.leases);
   if (m.progress) n += text(m.progress.jobId) + text(m.progress.message) + 2 * FIELD;
   if (m.complete) n += text(m.complete.jobId) + m.complete.result.length + 3 * FIELD;
-  if (m.fail) n += text(m.fail.jobId) + text(m.fail.error) + 3 * FIELD;
+  if (m.fail) n += text(m.fail.jobId) + text(m.fail.error) + (m.fail.throttle ? 6 : 3) * FIELD;
   if (m.batch) for (const inner of m.batch.messages) n += messageBytes(inner) + FIELD;
   return n;
 }

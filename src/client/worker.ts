@@ -12,7 +12,7 @@ import { CHANNEL_OPTIONS } from './proto.js';
 import { explainUnreachable, QuorumWatch, unreachable, type Unreachable } from './reach.js';
 import { AddressBook } from './router.js';
 import { silentLogger, type SdkLogger } from './types.js';
-import { errorText, isNonRetryable, makeWorkerJob, progressProblem, truncateError } from './worker-job.js';
+import { errorText, isNonRetryable, makeWorkerJob, progressProblem, throttleOf, truncateError } from './worker-job.js';
 import { checkWorkerOptions, type WorkerCloseOptions, type WorkerOptions, type WorkerOutcome } from './worker-options.js';
 import { boundsOf, chunkRefs, DEFAULT_BOUNDS, leaseCount, messageBytes, sendBudget, type StreamBounds } from './worker-wire.js';
 
@@ -23,6 +23,8 @@ const TRANSIENT = new Set<string>([ErrorCode.NotLeader, ErrorCode.NoLeader, Erro
 /** Refusals saying the lease is gone: nothing more is sent for it. */
 const LEASE_GONE = new Set<string>([ErrorCode.StaleToken, ErrorCode.NotFound, ErrorCode.IllegalTransition]);
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+/** The wire's throttle scopes (`Throttle.scope`), by the SDK's name. */
+const THROTTLE_SCOPE = { key: 'THROTTLE_SCOPE_KEY', queue: 'THROTTLE_SCOPE_QUEUE' } as const;
 const DEFAULT_RECONNECT: BackoffPolicy = { initialMs: 100, maxMs: 2_000 };
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const MIN_HEARTBEAT_TIMEOUT_MS = 5_000;
@@ -656,8 +658,15 @@ export class Worker {
     const { jobId, token } = h.leased;
     const handlerMs = Math.max(0, this.clock.now() - h.startedAt);
     const { maxResultBytes, maxErrorLength } = this.bounds;
-    const fail = (error: string, noRetry = false): Pick<wire.WorkerMessage__Output, 'fail'> => ({ fail: { jobId, token, error: truncateError(error, maxErrorLength), noRetry, handlerMs } });
-    if (!outcome.ok) return fail(errorText(outcome.err, maxErrorLength), isNonRetryable(outcome.err));
+    const fail = (error: string, noRetry = false, throttle: wire.Throttle__Output | null = null): Pick<wire.WorkerMessage__Output, 'fail'> => ({
+      fail: { jobId, token, error: truncateError(error, maxErrorLength), noRetry, handlerMs, throttle },
+    });
+    if (!outcome.ok) {
+      const throttle = throttleOf(outcome.err);
+      const error = errorText(outcome.err, maxErrorLength);
+      if (throttle !== null) return fail(error, false, { scope: THROTTLE_SCOPE[throttle.scope], retryAfterMs: throttle.retryAfterMs });
+      return fail(error, isNonRetryable(outcome.err));
+    }
     let result: Uint8Array;
     try {
       result = encodeData(outcome.result as never, 'result');
@@ -775,7 +784,10 @@ export class Worker {
     }
     this.resendFailures = 0;
     const body = p.message.complete ?? p.message.fail;
-    if (body) this.report({ jobId: body.jobId, token: body.token, kind: p.kind, accepted: ack.ok, code: ack.ok ? '' : ack.code, message: ack.message, state: ack.ok ? ack.state : '' });
+    if (body) {
+      const throttled = p.message.fail?.throttle != null;
+      this.report({ jobId: body.jobId, token: body.token, kind: p.kind, accepted: ack.ok, code: ack.ok ? '' : ack.code, message: ack.message, state: ack.ok ? ack.state : '', throttled });
+    }
     if (ack.ok) {
       this.logger.debug({ ...log, state: ack.state }, `${p.kind} acknowledged`);
     } else if (LEASE_GONE.has(ack.code)) {
@@ -784,15 +796,15 @@ export class Worker {
       // The result itself was refused (too large, ...): record that as the attempt's failure.
       this.logger.error(log, 'result refused by the cluster; failing the attempt instead');
       const { jobId, token, handlerMs } = p.message.complete;
-      this.enqueueOutcome(h, { fail: { jobId, token, error: truncateError(`result refused by the cluster: ${ack.message}`, this.bounds.maxErrorLength), noRetry: false, handlerMs } });
+      this.enqueueOutcome(h, { fail: { jobId, token, error: truncateError(`result refused by the cluster: ${ack.message}`, this.bounds.maxErrorLength), noRetry: false, handlerMs, throttle: null } });
       this.notify();
       return;
     } else if (h && !h.lost && p.message.fail && !p.generic) {
-      // The failure's text (or something else in it) was refused: fail the attempt with a short,
-      // plain one instead, once.
+      // The failure's text (or something else in it, its throttle too) was refused: fail the
+      // attempt with a short, plain one instead, once.
       this.logger.error(log, 'failure refused by the cluster; sending it once more with a generic error');
       const { jobId, token, noRetry, handlerMs } = p.message.fail;
-      this.enqueueOutcome(h, { fail: { jobId, token, error: `the handler failed; the cluster refused its error (${ack.code || 'not ok'})`, noRetry, handlerMs } }, true);
+      this.enqueueOutcome(h, { fail: { jobId, token, error: `the handler failed; the cluster refused its error (${ack.code || 'not ok'})`, noRetry, handlerMs, throttle: null } }, true);
       this.notify();
       return;
     } else {

@@ -23,8 +23,8 @@
  * (src/jobs/codec.ts), rounded up (test/config/limits.test.ts checks them against both).
  */
 import { DEFAULT_JOBS_OPTIONS } from '../jobs/options.js';
-import { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH } from '../jobs/validate.js';
-import { ENTRY_HEADER_BYTES, JOB_OVERHEAD_BYTES, SUBMIT_HEADER_BYTES } from '../limits/index.js';
+import { MAX_GROUP_LENGTH, MAX_RELEASE_KEEP, MAX_SESSION_LENGTH, MAX_UNIQUE_KEY_LENGTH } from '../jobs/validate.js';
+import { ENTRY_HEADER_BYTES, FLOW_OVERHEAD_BYTES, JOB_OVERHEAD_BYTES, SUBMIT_HEADER_BYTES } from '../limits/index.js';
 import type { Finding } from './rules.js';
 
 export {
@@ -108,8 +108,9 @@ function sizedCommands(s: ByteLimitSettings): { readonly field: string; readonly
   const out: { field: string; what: string; bytes: number }[] = [];
   const { maxPayloadBytes: payload, maxQueueNameLength: queue, maxKeyLength: key, maxResultBytes: result, maxBatchSize: batch } = s;
   if (payload !== undefined && queue !== undefined && key !== undefined) {
-    const what = `one job of limits.maxPayloadBytes (${payload}) with its queue name and idempotency key`;
-    out.push({ field: 'limits.maxPayloadBytes', what, bytes: SUBMIT_HEADER_BYTES + JOB_OVERHEAD_BYTES + payload + queue + 3 * key });
+    const what = `one job of limits.maxPayloadBytes (${payload}) with its queue name, idempotency key, group key and unique key`;
+    const flow = FLOW_OVERHEAD_BYTES + 3 * (MAX_GROUP_LENGTH + MAX_UNIQUE_KEY_LENGTH);
+    out.push({ field: 'limits.maxPayloadBytes', what, bytes: SUBMIT_HEADER_BYTES + JOB_OVERHEAD_BYTES + payload + queue + 3 * key + flow });
   }
   if (result !== undefined) out.push({ field: 'limits.maxResultBytes', what: `a completion with a result of limits.maxResultBytes (${result})`, bytes: RESULT_OVERHEAD_BYTES + result });
   if (batch !== undefined) out.push({ field: 'limits.maxBatchSize', what: `a heartbeat of limits.maxBatchSize (${batch}) leases`, bytes: LEASE_LIST_HEADER_BYTES + batch * LEASE_REF_BYTES });

@@ -18,6 +18,13 @@ export const SUBMIT_HEADER_BYTES = 32;
  */
 export const JOB_OVERHEAD_BYTES = 192;
 
+/**
+ * What a job's group key and unique option add beyond their strings: length prefixes (codec and
+ * protobuf), the unique option's mode and window (an optional integer, a ten-byte varint on the
+ * wire) and its message framing, rounded up.
+ */
+export const FLOW_OVERHEAD_BYTES = 40;
+
 /** UTF-8 length of `s` (a string's `length` counts UTF-16 units; UTF-8 needs up to 3 bytes each). */
 function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
@@ -28,11 +35,14 @@ export interface SizedJob {
   readonly queue: string;
   readonly payload: Uint8Array;
   readonly idempotencyKey?: string | undefined;
+  readonly group?: string | undefined;
+  readonly unique?: { readonly key?: string | undefined } | null | undefined;
 }
 
 /** Upper bound of the bytes one job takes in a submit command and in a submit request. */
 export function submitJobBytes(job: SizedJob): number {
-  return JOB_OVERHEAD_BYTES + utf8Length(job.queue) + job.payload.byteLength + utf8Length(job.idempotencyKey ?? '');
+  const flow = job.group === undefined && (job.unique ?? null) === null ? 0 : FLOW_OVERHEAD_BYTES + utf8Length(job.group ?? '') + utf8Length(job.unique?.key ?? '');
+  return JOB_OVERHEAD_BYTES + utf8Length(job.queue) + job.payload.byteLength + utf8Length(job.idempotencyKey ?? '') + flow;
 }
 
 /**

@@ -9,7 +9,7 @@ export { WatchLog, CHECKPOINT_INTERVAL_MS } from './watch-log.js';
 export type { WatchLogOptions, WatchSink, WatchSubscription } from './watch-log.js';
 export { comparePositions, END_OF_ENTRY, formatPosition, MATCH_ALL, WATCH_EVENT_TYPES } from './watch-events.js';
 export type { DeadCause, WatchCheckpoint, WatchEvent, WatchEventType, WatchFilter, WatchMessage, WatchPosition } from './watch-events.js';
-export { reportFlow } from './job-flow.js';
+export { reportFlow, reportHolds } from './job-flow.js';
 export { JobNode } from './job-node.js';
 export type { JobQueries } from './queries.js';
 export { Workers } from './workers.js';

@@ -2,7 +2,7 @@
  * Job lifecycle counts (`JobFlowEvent`) for metrics, summed from the transitions an applied entry
  * reports (`JobEvent`, emitted by src/jobs as it applies). Runs on every replica as it applies.
  */
-import type { JobEvent } from '../jobs/index.js';
+import type { CommandResult, JobEvent } from '../jobs/index.js';
 import type { JobFlowEvent, JobFlowSink, RetryCause } from './types.js';
 
 /** The counters one batch can move, per queue: an index into a queue's row of counts. */
@@ -26,6 +26,18 @@ const CANCELLED = 5;
 const RETRIED_FAILED = 6;
 const RETRIED_EXPIRED = 7;
 const RETRIED_OPERATOR = 8;
+
+/**
+ * Reports what the lease commands of one applied batch held back (`LeaseResult.throttled`: each
+ * queue or key and why, once per command), as every replica applies it. O(holds).
+ */
+export function reportHolds(results: readonly CommandResult[], sink: JobFlowSink): void {
+  if (sink.leaseHeld === undefined) return;
+  for (const r of results) {
+    if (!r.ok || r.type !== 'lease') continue;
+    for (const h of r.throttled) sink.leaseHeld(h.queue, h.group, h.reason);
+  }
+}
 
 /**
  * Reports the transitions of one applied batch to `sink`, summed per event, queue and cause, and

@@ -4,7 +4,7 @@ import { LIMITS } from '../limits/index.js';
 import { nextDueTime, snapshotSummary } from '../jobs/index.js';
 import type { Backlog, Command, CommandResult, JobsOptions } from '../jobs/index.js';
 import type { ClusterMembership, MembershipChange, NodeId, Role } from '../raft/index.js';
-import { reportFlow } from './job-flow.js';
+import { reportFlow, reportHolds } from './job-flow.js';
 import { JobsApp } from './jobs-app.js';
 import { StateQueries, type JobQueries } from './queries.js';
 import { ResourceGuards, type GuardStatus, type ResourceGuardOptions } from './resource-guards.js';
@@ -137,7 +137,16 @@ export class JobNode {
       app,
       events: {
         onRoleChange: (role, leaderId) => self?.roleChanged(role, leaderId, o.leaseGraceMs),
-        onApplied: (_index, results) => self?.applied(results),
+        onApplied: (_index, results) => {
+          if (flow !== undefined) {
+            try {
+              reportHolds(results, flow);
+            } catch (err) {
+              log.warn({ err }, 'lease-hold metrics failed');
+            }
+          }
+          self?.applied(results);
+        },
         onFatal: (err) => o.onFatal?.(err),
         beforePropose: () => self?.beforePropose(),
         onMembershipChange: (m) => {

@@ -6,6 +6,7 @@ import {
   attemptOutcome,
   backlog,
   backlogOf,
+  bulkCount,
   getJob,
   getSchedule,
   hasReady,
@@ -21,6 +22,8 @@ import {
   stats,
   type AttemptOutcome,
   type Backlog,
+  type BulkAction,
+  type BulkFilter,
   type JobState,
   type JobView,
   type JobsOptions,
@@ -74,6 +77,8 @@ export interface JobQueries {
   getSchedule(id: string): ScheduleView | null;
   /** Every schedule, in id order. */
   listSchedules(): ScheduleView[];
+  /** How many jobs a bulk `action` over `filter` would act on now (its dry run). O(jobs): an operator's preview. */
+  bulkCount(action: BulkAction, filter: BulkFilter): number;
 }
 
 /** `JobQueries` over whatever state `current` returns (a restored snapshot replaces the object). */
@@ -138,6 +143,10 @@ export class StateQueries implements JobQueries {
 
   getSchedule(id: string): ScheduleView | null {
     return getSchedule(this.current(), id);
+  }
+
+  bulkCount(action: BulkAction, filter: BulkFilter): number {
+    return bulkCount(this.current(), action, filter);
   }
 
   listSchedules(): ScheduleView[] {

@@ -1,3 +1,4 @@
+import type { HoldReason } from '../jobs/index.js';
 import type { ClusterMembership, NodeId, Role } from '../raft/index.js';
 
 /**
@@ -172,4 +173,10 @@ export interface JobFlowSink {
   scheduleFired?(scheduleId: string, queue: string, manual: boolean, lagMs: number): void;
   /** `slots` slots of schedule `scheduleId` will never fire (catch-up or overlap policy). */
   scheduleSkipped?(scheduleId: string, slots: number): void;
+  /**
+   * A lease held back ready jobs of `queue` (`group` null) or of one of its group keys, for
+   * `reason` (a pause, a full limit, an empty bucket, a throttle): once per lease command and key
+   * (`LeaseResult.throttled`).
+   */
+  leaseHeld?(queue: string, group: string | null, reason: HoldReason): void;
 }

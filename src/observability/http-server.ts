@@ -48,6 +48,10 @@ export interface DashboardApi {
   memberAction(id: string, action: 'promote' | 'remove'): Promise<unknown>;
   /** Hand leadership to voter `to`, or to the most caught-up voter when null; who leads after it. */
   transferLeadership(to: string | null): Promise<unknown>;
+  /** Pause or resume leasing from `queue`; its policy and usage after it. */
+  queueAction(queue: string, action: 'pause' | 'resume'): Promise<unknown>;
+  /** Retry every dead job of `queue` (a bulk action), or with `dryRun` count them; what it did or would do. */
+  retryDeadJobs(queue: string, dryRun: boolean): Promise<unknown>;
 }
 
 /** The token check of a node with `auth.enabled` (see src/config/auth.ts). */
@@ -231,7 +235,7 @@ async function handle(o: HttpServerOptions, files: ReadonlyMap<string, Buffer>, 
   if (method === 'POST') {
     const action = ACTIONS.find((a) => a.path.test(path));
     if (action === undefined) throw new HttpError(404, `no such endpoint: POST ${path}`);
-    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow the job, schedule and membership actions');
+    if (!o.actionsEnabled) throw new HttpError(403, 'dashboard actions are disabled on this node: set dashboard.actionsEnabled to true in the cluster config (or RAFTJOBS_DASHBOARD_ACTIONS=1) to allow the job, queue, schedule and membership actions');
     if (req.headers[ACTION_HEADER] !== '1') throw new HttpError(403, `actions need the ${ACTION_HEADER}: 1 header (sent by the dashboard itself)`);
     // Every dashboard action is for admin tokens only (the cluster checks the role again).
     const dashboard = o.dashboard(authorize(o, req, 'admin').token);
@@ -327,6 +331,9 @@ const ACTIONS: readonly { readonly path: RegExp; run(d: DashboardApi, m: RegExpE
     },
   },
   { path: /^\/api\/schedules\/([^/]+)\/(pause|resume|trigger)$/, run: (d, m) => d.scheduleAction(scheduleId(decodeURIComponent(m[1] ?? '')), m[2] as 'pause' | 'resume' | 'trigger') },
+  { path: /^\/api\/queues\/([^/]+)\/(pause|resume)$/, run: (d, m) => d.queueAction(queueName(decodeURIComponent(m[1] ?? '')), m[2] as 'pause' | 'resume') },
+  // `?dryRun=1` counts the dead jobs first: the page shows the count before the operator confirms.
+  { path: /^\/api\/queues\/([^/]+)\/retry-dead$/, run: (d, m, url) => d.retryDeadJobs(queueName(decodeURIComponent(m[1] ?? '')), url.searchParams.get('dryRun') === '1') },
   { path: /^\/api\/members\/([^/]+)\/(promote|remove)$/, run: (d, m) => d.memberAction(memberId(decodeURIComponent(m[1] ?? '')), m[2] as 'promote' | 'remove') },
   {
     path: /^\/api\/leadership\/transfer$/,
@@ -342,6 +349,14 @@ const MEMBER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function memberId(text: string): string {
   if (!MEMBER_ID.test(text)) throw new HttpError(400, `not a node id: ${JSON.stringify(text.slice(0, 80))}`);
+  return text;
+}
+
+/** A queue name: [A-Za-z0-9._:-], 1..128 characters (the default `limits.maxQueueNameLength`; the cluster checks it again). */
+const QUEUE_NAME = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function queueName(text: string): string {
+  if (!QUEUE_NAME.test(text)) throw new HttpError(400, `not a queue name: ${JSON.stringify(text.slice(0, 80))}`);
   return text;
 }
 

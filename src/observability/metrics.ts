@@ -9,9 +9,10 @@
  * Names follow Prometheus conventions: `_total` counters, `_seconds` durations.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { JOB_STATES, type QueueStats } from '../jobs/index.js';
+import { HOLD_REASONS, JOB_STATES, type HoldReason, type QueueFlowView, type QueueStats } from '../jobs/index.js';
 import { GuardLimit, type GuardStatus, type JobFlowEvent, type JobFlowSink, type NodeMetrics, type NodeStatus, type RetryCause } from '../node/index.js';
 import type { PeerQueueStats } from '../transport/index.js';
+import { RecentHolds } from './recent-holds.js';
 
 /** Raft roles, each a `role` label value of `raftjobs_raft_role`. */
 export const RAFT_ROLES = ['follower', 'preCandidate', 'candidate', 'leader'] as const;
@@ -28,7 +29,15 @@ export interface MetricsSource {
   peers?(): readonly PeerQueueStats[];
   /** The resource guards' view: backlog and caps, free disk and floor, the refusal standing now. */
   guards?(): GuardStatus;
+  /** Every queue's flow-control policy and usage (`JobQueries.listQueueFlows`). */
+  queueFlows?(): readonly QueueFlowView[];
 }
+
+/** Group keys with a series of their own in the per-key flow-control metrics; the rest are `other` (or left out). */
+export const METRIC_GROUP_KEYS = 20;
+
+/** How long one read of the queues' flow serves the gauges of a scrape, ms. */
+const FLOWS_FRESH_MS = 500;
 
 /** Running totals of one queue, for the dashboard's throughput chart. */
 export interface FlowTotals {
@@ -68,13 +77,15 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
   private readonly scheduleSkips: Counter<'schedule'>;
   private readonly scheduleLag: Histogram<'queue'>;
   private readonly submitsRefused: Counter<'limit'>;
+  private readonly leaseHolds: Counter<'queue' | 'reason'>;
+  private readonly recentHolds: RecentHolds;
 
   /**
    * @param o.nodeId, o.clusterId exported as `raftjobs_node_info` labels.
    * @param o.processMetrics also export prom-client's process and Node.js metrics (event-loop
    *   delay, heap, GC, CPU). Default true.
    */
-  constructor(o: { readonly nodeId: string; readonly clusterId: string; readonly processMetrics?: boolean }) {
+  constructor(o: { readonly nodeId: string; readonly clusterId: string; readonly processMetrics?: boolean; readonly now?: () => number }) {
     const registers = [this.registry];
     if (o.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     new Gauge({ name: 'raftjobs_node_info', help: 'Always 1; labels identify the node.', labelNames: ['node', 'cluster'], registers }).set(
@@ -143,6 +154,83 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
       registers,
     });
     for (const limit of Object.values(GuardLimit)) this.submitsRefused.inc({ limit }, 0);
+
+    // Flow control. Holds are counted per queue and reason (queue labels are as bounded as the
+    // other job metrics'); per group key only over the last minute, for the busiest keys, the rest
+    // of each queue summed as group="other", so a cluster of a million customers still exports a
+    // bounded number of series.
+    this.leaseHolds = new Counter({
+      name: 'raftjobs_lease_holds_total',
+      help: `Lease commands that held back ready jobs of a queue, once per command and queue or key, by reason (${HOLD_REASONS.join(', ')}). Counted as this node applies the log.`,
+      labelNames: ['queue', 'reason'],
+      registers,
+    });
+    const recent = (this.recentHolds = new RecentHolds({ top: METRIC_GROUP_KEYS, ...(o.now !== undefined ? { now: o.now } : {}) }));
+    new Gauge({
+      name: 'raftjobs_lease_holds_recent',
+      help: `Lease holds of single group keys over the last minute, by reason: the ${METRIC_GROUP_KEYS} busiest keys one by one, the rest of each queue as group="other".`,
+      labelNames: ['queue', 'group', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const h of recent.snapshot()) this.set({ queue: h.queue, group: h.group, reason: h.reason }, h.count);
+      },
+    });
+    // One read of every queue's flow per scrape (it sorts each queue's keys), shared by the gauges below.
+    let flowsRead: { readonly at: number; readonly views: readonly QueueFlowView[] } | null = null;
+    const now = o.now ?? Date.now;
+    const flows = (): readonly QueueFlowView[] => {
+      const at = now();
+      if (flowsRead === null || at - flowsRead.at > FLOWS_FRESH_MS || at < flowsRead.at) flowsRead = { at, views: read((s) => s.queueFlows?.()) ?? [] };
+      return flowsRead.views;
+    };
+    const flowGauge = (name: string, help: string, pick: (v: QueueFlowView) => number | null): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['queue'],
+        registers,
+        collect() {
+          this.reset();
+          for (const v of flows()) {
+            const value = pick(v);
+            if (value !== null) this.set({ queue: v.queue }, value);
+          }
+        },
+      });
+    };
+    flowGauge('raftjobs_queue_paused', '1 while the queue is paused (no new leases), else 0.', (v) => (v.paused ? 1 : 0));
+    flowGauge('raftjobs_queue_concurrency_limit', 'The queue\'s concurrency limit (leased jobs at once); absent without one. Compare raftjobs_jobs{state="leased"}.', (v) => v.concurrency);
+    flowGauge('raftjobs_queue_group_concurrency_limit', 'The queue\'s default limit of leased jobs per group key; absent without one.', (v) => v.policy?.groupConcurrency ?? null);
+    flowGauge('raftjobs_queue_rate_limit_per_second', 'The queue\'s token bucket, in leases per second (limit / period); absent without one.', (v) => (v.policy?.rate == null ? null : (v.policy.rate.limit * 1000) / v.policy.rate.periodMs));
+    flowGauge('raftjobs_queue_rate_tokens', 'Leases the queue\'s bucket would grant now; absent without a rate.', (v) => v.tokens);
+    flowGauge('raftjobs_queue_throttled', '1 while a throttled failure of scope queue holds the whole queue, else 0.', (v) => (v.throttledUntil === null ? 0 : 1));
+    flowGauge('raftjobs_queue_group_keys', 'Group keys the queue keeps records of (keys with jobs not finished, and recently used ones).', (v) => v.groupCount);
+    const busiest = (): { queue: string; group: string; leased: number; limit: number | null }[] =>
+      flows()
+        .flatMap((v) => v.groups.map((g) => ({ queue: v.queue, group: g.group, leased: g.leased, limit: g.concurrency })))
+        .sort((a, b) => b.leased - a.leased || (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+        .slice(0, METRIC_GROUP_KEYS);
+    new Gauge({
+      name: 'raftjobs_group_leased',
+      help: `Leased jobs of a group key, for the ${METRIC_GROUP_KEYS} keys with the most over all queues.`,
+      labelNames: ['queue', 'group'],
+      registers,
+      collect() {
+        this.reset();
+        for (const g of busiest()) this.set({ queue: g.queue, group: g.group }, g.leased);
+      },
+    });
+    new Gauge({
+      name: 'raftjobs_group_concurrency_limit',
+      help: `The concurrency limit of a group key (its override, else the queue's default), for the keys of raftjobs_group_leased that have one.`,
+      labelNames: ['queue', 'group'],
+      registers,
+      collect() {
+        this.reset();
+        for (const g of busiest()) if (g.limit !== null) this.set({ queue: g.queue, group: g.group }, g.limit);
+      },
+    });
 
     const read = <T>(f: (s: MetricsSource) => T): T | undefined => (this.source === null ? undefined : f(this.source));
     const guardGauge = (name: string, help: string, pick: (g: GuardStatus) => number | null): void => {
@@ -344,6 +432,11 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
 
   scheduleSkipped(scheduleId: string, slots: number): void {
     this.scheduleSkips.inc({ schedule: scheduleId }, slots);
+  }
+
+  leaseHeld(queue: string, group: string | null, reason: HoldReason): void {
+    this.leaseHolds.inc({ queue, reason });
+    if (group !== null) this.recentHolds.add(queue, group, reason);
   }
 
   // ------------------------------------------------------------------ API observer

@@ -10,14 +10,15 @@ export const AUTHORIZATION = 'authorization';
 const JOBS = '/raftjobs.jobs.v1.Jobs/';
 const WORKERS = '/raftjobs.jobs.v1.Workers/';
 const SCHEDULES = '/raftjobs.jobs.v1.Schedules/';
+const QUEUES = '/raftjobs.jobs.v1.Queues/';
 const ADMIN = '/raftjobs.admin.v1.Admin/';
 
 /**
  * The role each method needs when auth is on (`admin` may call every one). proto/jobs.proto's
  * header and the README's "Authentication" section give the same table. Writes that create or
  * shape work need `submit`; what undoes or destroys it (cancel, retry of dead jobs, deleting a
- * schedule), what acts on a node (snapshot, leadership) and a backup (it holds every payload)
- * need `admin`.
+ * schedule, bulk actions), what acts on a node (snapshot, leadership), a backup (it holds every
+ * payload) and queue flow control (pause, limits: they shape what every worker gets) need `admin`.
  */
 export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${JOBS}Submit`]: 'submit',
@@ -29,6 +30,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${JOBS}Watch`]: 'read',
   [`${JOBS}Cancel`]: 'admin',
   [`${JOBS}RetryDead`]: 'admin',
+  [`${JOBS}Bulk`]: 'admin',
   [`${WORKERS}Work`]: 'work',
   [`${WORKERS}Lease`]: 'work',
   [`${WORKERS}Heartbeat`]: 'work',
@@ -43,6 +45,12 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
   [`${SCHEDULES}Get`]: 'read',
   [`${SCHEDULES}List`]: 'read',
   [`${SCHEDULES}Delete`]: 'admin',
+  // Reading a queue's flow control is a read; changing it shapes what every worker gets.
+  [`${QUEUES}Get`]: 'read',
+  [`${QUEUES}List`]: 'read',
+  [`${QUEUES}Set`]: 'admin',
+  [`${QUEUES}Pause`]: 'admin',
+  [`${QUEUES}Resume`]: 'admin',
   [`${ADMIN}Status`]: 'read',
   [`${ADMIN}Workers`]: 'read',
   [`${ADMIN}Snapshot`]: 'admin',
@@ -55,7 +63,7 @@ export const METHOD_ROLES: Readonly<Record<string, Role>> = {
 };
 
 /** Services that need a token; the peer Raft service and grpc.health.v1 stay open. */
-const GUARDED = [JOBS, WORKERS, SCHEDULES, ADMIN];
+const GUARDED = [JOBS, WORKERS, SCHEDULES, QUEUES, ADMIN];
 
 /** The role `path` needs: null for an open service; `admin` for a guarded method missing from the table (fail closed). */
 export function requiredRole(path: string): Role | null {

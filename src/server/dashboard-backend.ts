@@ -26,6 +26,8 @@ const ADMIN_DEADLINE_MS = 1000;
 const CLIENT_DEADLINE_MS = 5000;
 /** Budget of a membership change or a leadership transfer (an election timeout or two), ms. */
 const MEMBERSHIP_DEADLINE_MS = 10_000;
+/** Budget of a bulk retry of a queue's dead jobs (one call, every batch), ms. */
+const BULK_DEADLINE_MS = 120_000;
 /** Longest payload, result or error text shown, bytes or characters. */
 const PREVIEW_BYTES = 4096;
 /** Dead jobs per page. */
@@ -68,7 +70,8 @@ interface NodeRow {
 /**
  * The dashboard's data, for a node's HTTP server. Reads follow the leader through the SDK client
  * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel`, the schedule calls
- * (pause, resume, trigger) and its membership helpers (promote, remove, transfer leadership), so
+ * (pause, resume, trigger), a queue's pause and resume and a bulk retry of its dead jobs (a dry
+ * run's count first), and its membership helpers (promote, remove, transfer leadership), so
  * they pass the same gRPC API and validation as any client. The cluster view lists the members as
  * the leader sees them (Admin.Members; the config's nodes when no node answers) and asks each
  * one's Admin service for its status; the workers view asks the leader's, since only the leader
@@ -159,8 +162,17 @@ export class DashboardBackend implements DashboardApi {
   }
 
   async queues(): Promise<unknown> {
-    const stats = await this.client.stats();
-    return { states: JOB_STATES, queues: stats.queues, total: stats.total, leader: this.client.currentNode };
+    const [stats, flows] = await Promise.all([this.client.stats(), this.client.queues.list()]);
+    // Every queue's flow control: paused, limits, and what it uses of them (QueueInfo is plain data).
+    return { states: JOB_STATES, queues: stats.queues, total: stats.total, leader: this.client.currentNode, flows };
+  }
+
+  async queueAction(queue: string, action: 'pause' | 'resume'): Promise<unknown> {
+    return action === 'pause' ? this.client.queues.pause(queue) : this.client.queues.resume(queue);
+  }
+
+  async retryDeadJobs(queue: string, dryRun: boolean): Promise<unknown> {
+    return this.client.bulk({ action: 'retryDead', filter: { queue }, dryRun, deadlineMs: BULK_DEADLINE_MS });
   }
 
   async job(id: string): Promise<unknown> {

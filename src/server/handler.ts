@@ -29,12 +29,13 @@ export type UnaryMethod<ReqIn, ResIn, ReqOut extends ReqIn, ResOut extends ResIn
 
 /**
  * Command fields that a request names otherwise than the snake_case of their name, by method:
- * Cancel and RetryDead name the job `id`. Every other field path translates by its name alone
+ * Cancel and RetryDead name the job `id`, Bulk names a batch's `max` `batch_size`. Every other field path translates by its name alone
  * (see `wireProblem`).
  */
 const REQUEST_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   '/raftjobs.jobs.v1.Jobs/Cancel': { jobId: 'id' },
   '/raftjobs.jobs.v1.Jobs/RetryDead': { jobId: 'id' },
+  '/raftjobs.jobs.v1.Jobs/Bulk': { max: 'batch_size' },
 };
 
 /**

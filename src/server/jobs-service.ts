@@ -14,12 +14,14 @@ import { jobToWire } from './wire.js';
 import { submitJobs, submitStreamHandler } from './submit-stream.js';
 import { addWorkerService } from './worker-service.js';
 import { addSchedulesService } from './schedules-service.js';
+import { bulk } from './bulk.js';
+import { addQueuesService } from './queues-service.js';
 import { watchHandler } from './watch-service.js';
 
 /** Longest a WaitForResult call waits when it gives no timeout, ms. */
 const MAX_WAIT_MS = 5 * 60_000;
 
-/** Register the Jobs, Workers and Schedules services (proto/jobs.proto) on `server`. */
+/** Register the Jobs, Workers, Schedules and Queues services (proto/jobs.proto) on `server`. */
 export function addJobsServices(
   server: grpc.Server,
   o: {
@@ -108,11 +110,13 @@ export function addJobsServices(
       }
       return jobToWire(await findJob(ctx, id, true));
     }),
+    Bulk: unary(ctx, m.Bulk, (req, call) => bulk(ctx, req, call)),
     Watch: watchHandler(ctx, o.config.limits.maxBatchSize),
   };
   server.addService(Jobs.service, impl);
   addWorkerService(server, ctx, { maxMessageBytes: o.maxMessageBytes });
   addSchedulesService(server, ctx);
+  addQueuesService(server, ctx);
   return {
     close() {
       submitStream.close();

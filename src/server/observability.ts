@@ -69,6 +69,7 @@ export class NodeObservability {
       status: () => node.status({ digest: false }),
       peers: () => transport.peerStats(),
       queueStats: () => node.query.stats(),
+      queueFlows: () => node.query.listQueueFlows(),
       guards: () => node.guards(),
       workers: () => {
         const list = workers.list();

@@ -5,6 +5,7 @@ import { validateSubmit, type SubmitResult } from '../jobs/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, proposeOk, type ServiceContext } from './handler.js';
 import type { wire } from '../protocol/index.js';
+import { jobSpecFlow } from './flow-wire.js';
 import { specToSubmitJob, wireMessage } from './wire.js';
 
 /**
@@ -14,9 +15,14 @@ import { specToSubmitJob, wireMessage } from './wire.js';
  */
 export async function submitJobs(ctx: ServiceContext, specs: readonly wire.JobSpec__Output[], anticipate: (queues: readonly string[]) => void): Promise<wire.SubmittedJob[]> {
   if (specs.length === 0) throw invalid('jobs: at least one job is required');
-  const jobs = specs.map(specToSubmitJob);
+  const flow = specs.map(jobSpecFlow);
+  const jobs = specs.map((s, i) => {
+    const f = flow[i];
+    return f?.ok === true ? { ...specToSubmitJob(s), ...f.value } : specToSubmitJob(s);
+  });
   const v = validateSubmit(jobs, ctx.node.query.options);
-  if (!v.ok) throw invalid(v.problems.join('; '), v.problems);
+  const problems = [...flow.flatMap((f) => (f.ok ? [] : f.problems)), ...(v.ok ? [] : v.problems)];
+  if (!v.ok || problems.length > 0) throw invalid(problems.join('; '), problems);
   const farthest = runAtProblems(v.value, Math.max(Date.now(), ctx.node.query.now()), ctx.node.query.options.maxDelayMs);
   if (farthest.length > 0) throw invalid(farthest.join('; '), farthest);
   const bytes = submitBytes(v.value);
@@ -29,7 +35,7 @@ export async function submitJobs(ctx: ServiceContext, specs: readonly wire.JobSp
   const proposed = proposeOk<SubmitResult>(ctx, { type: 'submit', jobs: v.value });
   anticipate([...new Set(v.value.map((j) => j.queue))]);
   const res = await proposed;
-  return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '' }));
+  return res.jobs.map((j) => ({ id: j.id, duplicate: j.duplicate, state: j.state ?? '', replaced: j.replaced === true }));
 }
 
 /**

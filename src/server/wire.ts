@@ -2,6 +2,7 @@ import type { AttemptRecord, Backoff, JobView, LeaseGrant, OverlapPolicy, Schedu
 import type { GuardStatus, NodeStatus } from '../node/index.js';
 import { PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { PEER_PROTOCOL_VERSION } from '../transport/index.js';
+import { uniqueToWire } from './flow-wire.js';
 
 /*
  * The server's mappers between wire and domain types: requests decode into `src/jobs` commands,
@@ -75,6 +76,9 @@ export function jobToWire(j: JobView): wire.Job {
     history: j.history.map(attemptToWire),
     scheduleId: j.scheduleId ?? '',
     scheduleSlotMs: j.scheduleSlot ?? 0,
+    group: j.group ?? '',
+    unique: j.unique === null ? null : uniqueToWire(j.unique),
+    holdsUniqueKey: j.unique?.holdsKey ?? false,
   };
 }
 
@@ -94,7 +98,7 @@ export function specToScheduleDefinition(s: wire.ScheduleSpec__Output): Schedule
   if (s.timeZone !== '') def['timeZone'] = s.timeZone;
   if (s.startAtMs !== 0) def['startAt'] = s.startAtMs;
   if (s.endAtMs !== 0) def['endAt'] = s.endAtMs;
-  if (s.template !== null) def['template'] = specToSubmitJob({ ...s.template, delayMs: 0, runAtMs: 0, idempotencyKey: '' });
+  if (s.template !== null) def['template'] = specToSubmitJob({ ...s.template, delayMs: 0, runAtMs: 0, idempotencyKey: '', group: '', unique: null });
   if (s.catchUp !== null) {
     const c: Record<string, unknown> = { mode: s.catchUp.mode === '' ? 'latest' : s.catchUp.mode };
     if (s.catchUp.windowMs !== 0) c['windowMs'] = s.catchUp.windowMs;
@@ -254,13 +258,17 @@ const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLo
  * snake_case pass unchanged, so translating twice changes nothing.
  */
 export function wireProblem(problem: string, renames: Readonly<Record<string, string>> = {}): string {
-  const colon = problem.indexOf(': ');
-  const path = colon < 0 ? problem : problem.slice(0, colon);
-  const rest = colon < 0 ? '' : problem.slice(colon);
-  if (!/^[A-Za-z_][\w.[\]]*$/.test(path)) return problem; // not a field path: leave the text alone
-  const wirePath = path.replace(/[A-Za-z_]\w*/g, (name) => renames[name] ?? WIRE_FIELD_NAMES[name] ?? snake(name));
+  const m = FIELD_PATH.exec(problem);
+  if (m === null) return problem; // not a field path: leave the text alone
+  const path = m[0];
+  const rest = problem.slice(path.length);
+  // Map keys in the path (`groupConcurrencyOverrides["acme"]`) are data: they stay as they are.
+  const wirePath = path.replace(/"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*/g, (name) => (name.startsWith('"') ? name : (renames[name] ?? WIRE_FIELD_NAMES[name] ?? snake(name))));
   return wirePath + rest.replace(TEXT_NAMES, (name) => renames[name] ?? WIRE_FIELD_NAMES[name] ?? name);
 }
+
+/** A problem's field path, up to its `: ` or the end: names, `.`, `[i]` and map keys `["key"]`. */
+const FIELD_PATH = /^[A-Za-z_](?:[\w.[\]]|\["(?:[^"\\]|\\.)*"\])*(?=: |$)/;
 
 /** `wireProblem` over a message of problems joined with `; `. */
 export function wireMessage(message: string, renames: Readonly<Record<string, string>> = {}): string {

@@ -7,6 +7,7 @@ import { systemClock, type NodeClock, type WorkerAck, type WorkerReport } from '
 import { jobsServices, PACKAGE_VERSION, PROTOCOL_VERSION, type wire } from '../protocol/index.js';
 import { toServiceError } from './errors.js';
 import { invalid, unary, type ServiceContext } from './handler.js';
+import { throttleFromWire } from './flow-wire.js';
 import { grantToWire, wireMessage } from './wire.js';
 import { WorkerStream, type WorkerDuplex } from './worker-stream.js';
 
@@ -178,7 +179,10 @@ function decodeReport(msg: WorkerMessage): { readonly ok: true; readonly report:
   }
   if (msg.body === 'fail' && msg.fail) {
     const f = msg.fail;
-    return { ok: true, report: { type: 'fail', jobId: f.jobId, token: f.token, error: f.error, ...(f.noRetry ? { retry: false } : {}) }, handlerMs: f.handlerMs ?? 0 };
+    const throttle = throttleFromWire(f);
+    if (!throttle.ok) return { ok: false, message: throttle.problems.join('; ') };
+    const report = { type: 'fail' as const, jobId: f.jobId, token: f.token, error: f.error, ...(f.noRetry ? { retry: false } : {}), ...(throttle.value !== null ? { throttle: throttle.value } : {}) };
+    return { ok: true, report, handlerMs: f.handlerMs ?? 0 };
   }
   return { ok: false, message: `${msg.body ?? 'message'}: the body is missing` };
 }

@@ -61,7 +61,7 @@ describe('Client routing', () => {
     const follower = await fake({ Submit: () => Promise.reject(notLeader(leader.address)) });
     const c = client([follower.address, leader.address]);
     const res = await c.submit({ queue: 'q', payload: { a: 1 } });
-    expect(res).toEqual([{ id: 'id0', duplicate: false, state: 'ready' }]);
+    expect(res).toEqual([{ id: 'id0', duplicate: false, state: 'ready', replaced: false }]);
     expect(follower.count('Submit')).toBe(1);
     expect(leader.count('Submit')).toBe(1);
     expect(c.currentNode).toBe(leader.address);

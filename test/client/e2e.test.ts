@@ -132,7 +132,7 @@ describe('SDK against a real cluster', () => {
     // An idempotency key given twice returns the first job.
     const [a] = await c.submit({ queue: 'ops', idempotencyKey: 'same' });
     const [b] = await c.submit({ queue: 'ops', idempotencyKey: 'same' });
-    expect(b).toEqual({ id: a?.id, duplicate: true, state: a?.state });
+    expect(b).toEqual({ id: a?.id, duplicate: true, state: a?.state, replaced: false });
   });
 
   it('keeps submitting and working through a kill -9 of the leader: every job once', async () => {

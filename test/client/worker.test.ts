@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NonRetryableError, Worker, type JobHandler, type WorkerJob, type WorkerOptions } from '../../src/client/index.js';
+import { NonRetryableError, RateLimitedError, Worker, type JobHandler, type WorkerJob, type WorkerOptions, type WorkerOutcome } from '../../src/client/index.js';
 import { isRaftJobsError } from '../../src/errors/index.js';
 import type { wire } from '../../src/protocol/index.js';
 import { deadAddress, FAKE_WELCOME, FakeWorkers, leased, ManualClock, serviceError } from './fakes.js';
@@ -163,7 +163,36 @@ describe('Worker stream protocol', () => {
     expect([...(results['bytes'] ?? [])]).toEqual([9, 8]);
     expect(results['none']?.length).toBe(0);
     await vi.waitFor(() => expect(outcomes).toHaveLength(5));
-    expect(outcomes).toContainEqual({ jobId: 'text', token: 3, kind: 'complete', accepted: true, code: '', message: '', state: 'succeeded' });
+    expect(outcomes).toContainEqual({ jobId: 'text', token: 3, kind: 'complete', accepted: true, code: '', message: '', state: 'succeeded', throttled: false });
+  });
+
+  it('a RateLimitedError fails the attempt with a throttle (scope key unless it says queue), never with no_retry', async () => {
+    const server = await fakeWorkers();
+    const handler: JobHandler = (job) => {
+      if (job.id === 'key') return Promise.reject(new RateLimitedError(1500.2));
+      if (job.id === 'queue') return Promise.reject(new RateLimitedError(2000, { scope: 'queue', message: '429 from the mail API' }));
+      // Another copy of the SDK (a bundled one) throws an error of the same name and shape.
+      return Promise.reject(Object.assign(new Error('slow down'), { name: 'RateLimitedError', retryAfterMs: 40 * 3_600_000, scope: 'key' }));
+    };
+    const outcomes: WorkerOutcome[] = [];
+    const w = worker([server.address], handler, { concurrency: 3, onOutcome: (o) => outcomes.push(o) });
+    await w.start();
+    await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
+    server.last?.push(['key', 'queue', 'foreign'].map((id, i) => leased(id, i + 1)));
+    await vi.waitFor(() => expect(server.all('fail')).toHaveLength(3));
+    const fails = Object.fromEntries(server.all('fail').map((m) => [m.fail?.jobId ?? '', m.fail]));
+    expect(fails['key']).toMatchObject({ noRetry: false, throttle: { scope: 'THROTTLE_SCOPE_KEY', retryAfterMs: 1501 }, error: 'rate limited by the remote side; retry after 1501 ms (key)' });
+    expect(fails['queue']).toMatchObject({ noRetry: false, throttle: { scope: 'THROTTLE_SCOPE_QUEUE', retryAfterMs: 2000 }, error: '429 from the mail API' });
+    // Held back at most 24 h, the cluster's bound.
+    expect(fails['foreign']).toMatchObject({ noRetry: false, throttle: { scope: 'THROTTLE_SCOPE_KEY', retryAfterMs: 24 * 3_600_000 }, error: 'slow down' });
+    await vi.waitFor(() => expect(outcomes).toHaveLength(3));
+    expect(outcomes.every((o) => o.kind === 'fail' && o.throttled)).toBe(true);
+  });
+
+  it('RateLimitedError refuses a retryAfterMs that is not a number, and a scope it does not know', () => {
+    expect(() => new RateLimitedError(Number.NaN)).toThrow(/retryAfterMs must be a finite number/);
+    expect(() => new RateLimitedError(10, { scope: 'group' as never })).toThrow(/scope must be "key" or "queue"/);
+    expect(new RateLimitedError(-5).retryAfterMs).toBe(1);
   });
 
   it('hands the handler its job: payload, json(), attempt, token; progress is acknowledged', async () => {
@@ -259,7 +288,7 @@ describe('Worker stream protocol', () => {
     await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
     server.last?.push([leased('j1', 5)]);
     await vi.waitFor(() => expect(server.all('complete')).toHaveLength(1));
-    await vi.waitFor(() => expect(onOutcome).toHaveBeenCalledWith({ jobId: 'j1', token: 5, kind: 'complete', accepted: false, code: 'STALE_TOKEN', message: 'token 5 is stale', state: '' }));
+    await vi.waitFor(() => expect(onOutcome).toHaveBeenCalledWith({ jobId: 'j1', token: 5, kind: 'complete', accepted: false, code: 'STALE_TOKEN', message: 'token 5 is stale', state: '', throttled: false }));
     server.last?.fail(serviceError(grpc.status.UNAVAILABLE, 'leader changed', { 'x-error-code': 'NO_LEADER' }));
     await vi.waitFor(() => expect(server.streams).toHaveLength(2));
     await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));

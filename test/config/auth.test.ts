@@ -44,7 +44,7 @@ describe('tokens', () => {
 });
 
 describe('every method of the client services needs a role', () => {
-  const services = [jobsServices().Jobs, jobsServices().Workers, jobsServices().Schedules, adminServices().Admin];
+  const services = [jobsServices().Jobs, jobsServices().Workers, jobsServices().Schedules, jobsServices().Queues, adminServices().Admin];
   const paths = services.flatMap((s) => Object.values(s.service).map((m) => m.path));
   it.each(paths)('%s', (path) => {
     expect(METHOD_ROLES[path]).toBeDefined();

@@ -15,7 +15,7 @@ import {
   RESULT_OVERHEAD_BYTES,
   submitBytes,
 } from '../../src/config/limits.js';
-import { DEFAULT_JOBS_OPTIONS, encodeBatch, type Command, type SubmitJob } from '../../src/jobs/index.js';
+import { DEFAULT_JOBS_OPTIONS, encodeBatch, MAX_DEBOUNCE_WINDOW_MS, MAX_GROUP_LENGTH, MAX_UNIQUE_KEY_LENGTH, type Command, type SubmitJob } from '../../src/jobs/index.js';
 import { MAX_RELEASE_KEEP, MAX_SESSION_LENGTH } from '../../src/jobs/validate.js';
 import { serviceClient } from '../../src/protocol/index.js';
 import type { Entry, Message } from '../../src/raft/types.js';
@@ -57,6 +57,8 @@ function worstJob(payloadBytes: number): SubmitJob {
     leaseTtlMs: o.maxLeaseTtlMs,
     idempotencyKey: wide(o.maxIdempotencyKeyLength),
     retentionMs: o.maxRetentionMs,
+    group: wide(MAX_GROUP_LENGTH),
+    unique: { key: wide(MAX_UNIQUE_KEY_LENGTH), mode: 'debounce', windowMs: MAX_DEBOUNCE_WINDOW_MS },
   };
 }
 
@@ -76,7 +78,7 @@ describe('byte limits in the config', () => {
 
   it('a payload limit larger than an entry is refused at the payload field, naming the entry limit and where it comes from', () => {
     expect(problems({ ...baseConfig(), limits: { maxPayloadBytes: 4 * MiB } })).toEqual([
-      'limits.maxPayloadBytes: one job of limits.maxPayloadBytes (4194304) with its queue name and idempotency key takes up to 4195456 bytes as a log entry, ' +
+      'limits.maxPayloadBytes: one job of limits.maxPayloadBytes (4194304) with its queue name, idempotency key, group key and unique key takes up to 4197032 bytes as a log entry, ' +
         'over limits.maxEntryBytes (2097152, which is raft.maxAppendBytes when not set); lower limits.maxPayloadBytes or raise raft.maxAppendBytes',
     ]);
   });
@@ -105,15 +107,15 @@ describe('byte limits in the config', () => {
 
   it('an entry limit too small for a default-sized command is reported at the entry limit', () => {
     expect(problems({ ...baseConfig(), limits: { maxEntryBytes: MiB } })).toEqual([
-      'limits.maxEntryBytes: must be at least 1049728, got 1048576: ' +
-        'one job of limits.maxPayloadBytes (1048576) with its queue name and idempotency key takes up to 1049728 bytes as a log entry; ' +
+      'limits.maxEntryBytes: must be at least 1051304, got 1048576: ' +
+        'one job of limits.maxPayloadBytes (1048576) with its queue name, idempotency key, group key and unique key takes up to 1051304 bytes as a log entry; ' +
         'a completion with a result of limits.maxResultBytes (1048576) takes up to 1048864 bytes as a log entry',
     ]);
   });
 
   it('the payload check counts the configured queue-name and key lengths', () => {
     const raw = { ...baseConfig(), limits: { maxPayloadBytes: 2 * MiB - 4 * KiB, maxKeyLength: 2048 } };
-    expect(problems(raw)).toEqual([expect.stringMatching(/^limits\.maxPayloadBytes: .* takes up to 2099584 bytes as a log entry, over limits\.maxEntryBytes \(2097152/)]);
+    expect(problems(raw)).toEqual([expect.stringMatching(/^limits\.maxPayloadBytes: .* takes up to 2101160 bytes as a log entry, over limits\.maxEntryBytes \(2097152/)]);
     expect(problems({ ...raw, limits: { ...raw.limits, maxKeyLength: 256 } })).toEqual([]);
   });
 });
@@ -133,6 +135,8 @@ describe('the size bounds hold for the real encodings', () => {
       leaseTtlMs: -1,
       idempotencyKey: j.idempotencyKey,
       retentionMs: -1,
+      group: j.group,
+      unique: { key: j.unique?.key, mode: 'UNIQUE_MODE_DEBOUNCE', windowMs: -1 },
     });
     for (const jobs of [[worstJob(0)], [worstJob(MiB)], Array.from({ length: 1000 }, (_, i) => worstJob(i))]) {
       const bound = submitBytes(jobs);

@@ -166,8 +166,8 @@ describe('CONFIG_INVALID lists every problem with its path', () => {
       'nodes[1].address: duplicate of nodes[0].address (h:1)',
       'nodes: own node id "n4" is not listed (ids: n1, n1)',
       'raft.heartbeatTicks: must be at most raft.electionTicks / 3 (electionTicks 10, heartbeatTicks 5): a follower would campaign after one late heartbeat',
-      'raft.maxAppendBytes (from RAFTJOBS_MAX_APPEND_BYTES): must be at least 1049728, got 2048 (it is also limits.maxEntryBytes when that is not set): ' +
-        'one job of limits.maxPayloadBytes (1048576) with its queue name and idempotency key takes up to 1049728 bytes as a log entry; ' +
+      'raft.maxAppendBytes (from RAFTJOBS_MAX_APPEND_BYTES): must be at least 1051304, got 2048 (it is also limits.maxEntryBytes when that is not set): ' +
+        'one job of limits.maxPayloadBytes (1048576) with its queue name, idempotency key, group key and unique key takes up to 1051304 bytes as a log entry; ' +
         'a completion with a result of limits.maxResultBytes (1048576) takes up to 1048864 bytes as a log entry; ' +
         'a heartbeat of limits.maxBatchSize (1000) leases takes up to 208064 bytes as a log entry',
     ]);

@@ -137,6 +137,41 @@ describe.skipIf(skip)('dashboard in a real browser against a running three-node 
     await page.close();
   });
 
+  it("shows a queue's flow control, pauses and resumes it, and retries its dead jobs once their count is confirmed", async () => {
+    // Four dead jobs, then three ready ones of two group keys, under a policy.
+    await client.submit(Array.from({ length: 4 }, () => ({ queue: 'dash-flow', maxAttempts: 1 })));
+    const failing = new Worker({ nodes: oc.addresses, queues: ['dash-flow'], concurrency: 4, handler: () => Promise.reject(new NonRetryableError('no')) });
+    await failing.start();
+    await poll(async () => ((await client.stats()).queues.find((q) => q.queue === 'dash-flow')?.dead === 4 ? true : undefined), { description: 'four dead jobs in dash-flow' });
+    await failing.close({ timeoutMs: 2000 });
+    await client.submit([{ queue: 'dash-flow', group: 'acme' }, { queue: 'dash-flow', group: 'acme' }, { queue: 'dash-flow', group: 'zeta' }]);
+    await client.queues.set('dash-flow', { concurrency: 3, groupConcurrency: 1, rate: { limit: 50, periodMs: 1000 } });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.goto(`http://${oc.http.get(oc.cluster.ids[0] as string) ?? ''}/`);
+    const row = '#queues tr[data-queue="dash-flow"]';
+    const flow = (p: Page) => p.locator(`${row} td[data-field="flow"]`).textContent({ timeout: 500 }).catch(() => null);
+    await waitText(page, 'the flow control of dash-flow', flow, (t) => t.includes('0 of 3 leased') && t.includes('per key 1') && t.includes('rate 50/1.0 s'));
+    expect(await page.locator(`${row} div[data-field="busiest"]`).textContent()).toMatch(/^busiest keys \(2 on record\): acme: 0 of 1 leased, 2 ready; zeta: 0 of 1 leased, 1 ready$/);
+
+    await page.locator(`${row} button[data-action="pause"]`).click();
+    await waitText(page, 'dash-flow shown paused', (p) => p.locator(row).getAttribute('data-paused', { timeout: 500 }).catch(() => null), (t) => t === 'yes');
+    expect((await client.queues.get('dash-flow')).policy.paused).toBe(true);
+    await page.locator(`${row} button[data-action="resume"]`).click();
+    await waitText(page, 'dash-flow shown leasing', (p) => p.locator(row).getAttribute('data-paused', { timeout: 500 }).catch(() => null), (t) => t === 'no');
+
+    await page.locator(`${row} button[data-action="retry-dead"]`).click();
+    await waitText(page, 'the bulk retry toast', (p) => p.locator('#toast').textContent(), (t) => t === 'retried 4 dead job(s) of queue dash-flow in 1 batch(es)');
+    expect(dialogs).toEqual(['Retry 4 dead job(s) of queue dash-flow? Each gets its max attempts again.']);
+    expect((await client.stats()).queues.find((q) => q.queue === 'dash-flow')).toMatchObject({ dead: 0, ready: 7 });
+    await page.close();
+  });
+
   it('refuses actions without the dashboard header, as a cross-site form would send them', async () => {
     const [j] = await client.submit({ queue: 'dash-csrf', maxAttempts: 1 });
     const res = await fetch(`http://${oc.http.get('n1') ?? ''}/api/jobs/${(j as { id: string }).id}/cancel`, { method: 'POST' });
@@ -181,6 +216,10 @@ describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
       await page.locator('#job pre').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('#job pre').first().textContent()).toBe(DEAD_JOB.payload.text);
       expect(await page.locator('#job img').count()).toBe(0);
+      // A group key is data too: shown as text in the queue's flow control, with its buttons disabled.
+      await waitText(page, 'the busiest keys of mail', (p) => p.locator('#queues tr[data-queue="mail"] div[data-field="busiest"]').textContent({ timeout: 500 }).catch(() => null), (t) => t.includes('<b>acme</b>'));
+      expect(await page.locator('#queues b').count()).toBe(0);
+      expect(await page.locator('#queues tr[data-queue="mail"] button[data-action="pause"]').isDisabled()).toBe(true);
       // The membership: roles, the refused member, and its actions disabled too.
       expect(await page.locator('#nodes td[data-field="member"]').allTextContents()).toEqual(['voter', 'voter', 'learner', 'voter · refused']);
       expect(await page.locator('#nodes tr[data-node="n3"] td[data-field="match"]').textContent()).toBe('4');

@@ -1,3 +1,4 @@
+import { JOB_STATES } from '../../src/client/index.js';
 import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
 import { createSilentLogger, NodeMetricsRegistry, startHttpServer, ThroughputHistory, type DashboardApi, type HttpAuth, type HttpTls, type RunningHttpServer } from '../../src/observability/index.js';
 
@@ -29,6 +30,8 @@ export interface FakeCalls {
   cancelled: string[];
   /** Membership actions and transfers, as "promote n3", "remove n4", "transfer n2" ("transfer *" without a target). */
   membership?: string[];
+  /** Queue actions, as "pause mail", "resume mail", "retry-dead mail" ("retry-dead mail dry" for a dry run). */
+  queues?: string[];
 }
 
 const node = (id: string, role: string, member: string, more: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -44,6 +47,14 @@ export const FAKE_NODES = [
   node('n3', 'follower', 'learner', { matchIndex: 4, lagEntries: 6 }),
   { id: 'n4', address: '127.0.0.1:4', httpAddress: null, reachable: false, error: 'TIMEOUT: no answer', member: 'voter', matchIndex: 0, refused: true, lagEntries: null, replication: null, lastContactMs: 1200 },
 ];
+
+/** The flow control of queue "mail" as the dashboard API returns it (a `QueueInfo`). */
+export const FAKE_FLOW = {
+  queue: 'mail',
+  policy: { paused: false, concurrency: 4, groupConcurrency: 1, groupConcurrencyOverrides: {}, rate: { limit: 10, periodMs: 1000, burst: 10 }, groupRate: null },
+  usage: { leased: 0, ready: 2, tokens: 10, throttledUntil: null, busiestGroups: [{ group: '<b>acme</b>', leased: 0, ready: 2, limit: 1, tokens: null, throttledUntil: null }], groups: 1 },
+  time: now,
+};
 
 /** A DashboardApi with canned answers: four members, one queue, one dead job. */
 export function fakeDashboard(calls: FakeCalls): DashboardApi {
@@ -65,7 +76,8 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
           maxBacklogPayloadBytes: 0,
         },
       }),
-    queues: () => Promise.resolve({ queues: [{ queue: 'mail', scheduled: 0, ready: 2, leased: 0, succeeded: 1, dead: 1, cancelled: 0 }], total: {} }),
+    queues: () =>
+      Promise.resolve({ states: JOB_STATES, queues: [{ queue: 'mail', scheduled: 0, ready: 2, leased: 0, succeeded: 1, dead: 1, cancelled: 0 }], total: {}, flows: [FAKE_FLOW] }),
     job: (id) => (id === DEAD_JOB.id ? Promise.resolve(DEAD_JOB) : Promise.reject(new RaftJobsError(ErrorCode.NotFound, `job ${id} not found`, { jobId: id }))),
     dead: () => Promise.resolve({ jobs: [DEAD_JOB], nextPageToken: null }),
     workers: () => Promise.resolve({ leaderId: 'n1', workers: [] }),
@@ -83,6 +95,14 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
       calls.membership?.push(`${action} ${id}`);
       if (!FAKE_NODES.some((n) => n.id === id)) return Promise.reject(new RaftJobsError(ErrorCode.NotFound, `${id} is not a member`));
       return Promise.resolve({ leaderId: 'n1', commitIndex: 11, members: [] });
+    },
+    queueAction: (queue, action) => {
+      calls.queues?.push(`${action} ${queue}`);
+      return Promise.resolve({ ...FAKE_FLOW, queue, policy: { ...FAKE_FLOW.policy, paused: action === 'pause' } });
+    },
+    retryDeadJobs: (queue, dryRun) => {
+      calls.queues?.push(`retry-dead ${queue}${dryRun ? ' dry' : ''}`);
+      return Promise.resolve({ action: 'retryDead', dryRun, matched: dryRun ? 1 : 0, affected: dryRun ? 0 : 1, batches: dryRun ? 0 : 1 });
     },
     transferLeadership: (to) => {
       calls.membership?.push(`transfer ${to ?? '*'}`);

@@ -15,7 +15,7 @@ describe('node HTTP server', () => {
   let server: RunningHttpServer | null = null;
   let calls: FakeCalls;
   const start = async (actionsEnabled: boolean): Promise<string> => {
-    calls = { retried: [], cancelled: [], membership: [] };
+    calls = { retried: [], cancelled: [], membership: [], queues: [] };
     server = await startFakeDashboard(actionsEnabled, calls);
     return `http://${server.address}`;
   };
@@ -69,6 +69,25 @@ describe('node HTTP server', () => {
       expect((await fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } })).status, path).toBe(403);
     }
     expect(calls.membership).toEqual([]);
+    for (const path of ['/api/queues/mail/pause', '/api/queues/mail/retry-dead?dryRun=1']) {
+      expect((await fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } })).status, path).toBe(403);
+    }
+    expect(calls.queues).toEqual([]);
+  });
+
+  it('runs the queue actions when enabled: pause, resume, and a retry of dead jobs with its dry run first', async () => {
+    const base = await start(true);
+    const post = (path: string) => fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    expect((await fetch(`${base}/api/queues/mail/pause`, { method: 'POST' })).status).toBe(403);
+    expect(await (await post('/api/queues/mail/pause')).json()).toMatchObject({ queue: 'mail', policy: { paused: true } });
+    expect(await (await post('/api/queues/mail/resume')).json()).toMatchObject({ queue: 'mail', policy: { paused: false } });
+    expect(await (await post('/api/queues/mail/retry-dead?dryRun=1')).json()).toEqual({ action: 'retryDead', dryRun: true, matched: 1, affected: 0, batches: 0 });
+    expect(await (await post('/api/queues/mail/retry-dead')).json()).toMatchObject({ dryRun: false, affected: 1 });
+    // Names are checked before anything is asked of the cluster.
+    expect((await post(`/api/queues/${encodeURIComponent('no such queue!')}/pause`)).status).toBe(400);
+    expect((await post('/api/queues/mail/purge')).status).toBe(404);
+    expect(calls.queues).toEqual(['pause mail', 'resume mail', 'retry-dead mail dry', 'retry-dead mail']);
+    expect(await (await fetch(`${base}/api/queues`)).json()).toMatchObject({ flows: [{ queue: 'mail', policy: { concurrency: 4 } }] });
   });
 
   it('runs actions when enabled, only with the dashboard header', async () => {
@@ -150,7 +169,7 @@ describe('node HTTP server with auth on', () => {
 
   it('lets only admin tokens act', async () => {
     const base = await start();
-    for (const path of [`/api/jobs/${DEAD_JOB.id}/retry`, '/api/members/n3/promote', '/api/leadership/transfer']) {
+    for (const path of [`/api/jobs/${DEAD_JOB.id}/retry`, '/api/members/n3/promote', '/api/leadership/transfer', '/api/queues/mail/pause', '/api/queues/mail/retry-dead?dryRun=1']) {
       const post = (token: string) => fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1', authorization: `Bearer ${token}` } });
       expect((await post(tokens.reader)).status, path).toBe(403);
       expect((await post(tokens.admin)).status, path).toBe(200);

@@ -185,14 +185,96 @@ let throughput = null;
 
 function renderQueues(q) {
   // The state columns come with the data (the server's list of job states), in its order.
-  $('queues-head').replaceChildren(el('th', { text: 'queue' }), ...q.states.map((st) => el('th', { text: st })), el('th', { text: 'completed / min' }));
-  const rows = q.queues.map((s) =>
-    el('tr', { 'data-queue': s.queue },
-      el('td', { text: s.queue }),
-      ...q.states.map((st) => el('td', { class: 'num', 'data-state': st, text: s[st] })),
-      el('td', {}, sparkline(s.queue))));
-  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: q.states.length + 2, class: 'muted', text: 'no jobs yet' })));
+  $('queues-head').replaceChildren(
+    el('th', { text: 'queue' }),
+    ...q.states.map((st) => el('th', { text: st })),
+    el('th', { text: 'completed / min' }),
+    el('th', { text: 'flow control: leased of limits, tokens, busiest keys' }),
+    el('th'));
+  const flows = new Map((q.flows ?? []).map((f) => [f.queue, f]));
+  const stats = new Map(q.queues.map((s) => [s.queue, s]));
+  // A queue with a policy but no jobs yet (paused before its first submit) is listed too.
+  const names = [...new Set([...stats.keys(), ...flows.keys()])].sort();
+  const rows = names.map((name) => {
+    const s = stats.get(name) ?? {};
+    const f = flows.get(name);
+    return el('tr', { 'data-queue': name, 'data-paused': f?.policy.paused ? 'yes' : 'no' },
+      el('td', { text: name }),
+      ...q.states.map((st) => el('td', { class: 'num', 'data-state': st, text: s[st] ?? 0 })),
+      el('td', {}, sparkline(name)),
+      el('td', { class: 'wrap', 'data-field': 'flow' }, ...flowView(f)),
+      el('td', {}, ...queueButtons(name, f, s.dead ?? 0)));
+  });
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: q.states.length + 4, class: 'muted', text: 'no jobs yet' })));
   $('queues').replaceChildren(...rows);
+}
+
+/** A limit against its use: "3 of 5", or just "3" without a limit. */
+function ofLimit(used, limit) {
+  return limit === null || limit === undefined ? `${used}` : `${used} of ${limit}`;
+}
+
+function rateText(r) {
+  return `${r.limit}/${ago(r.periodMs)}${r.burst !== r.limit ? ` (burst ${r.burst})` : ''}`;
+}
+
+/** A queue's pause, limits against their use, tokens, throttles and busiest keys, as text pieces. */
+function flowView(f) {
+  if (!f) return [el('span', { class: 'muted', text: '–' })];
+  const p = f.policy;
+  const u = f.usage;
+  const parts = [];
+  if (p.paused) parts.push(el('span', { class: 'state state-dead', 'data-testid': 'paused', text: 'paused' }), ' ');
+  parts.push(el('span', { 'data-field': 'leased', text: `${ofLimit(u.leased, p.concurrency)} leased` }));
+  const overrides = Object.keys(p.groupConcurrencyOverrides).length;
+  if (p.groupConcurrency !== null || overrides > 0) parts.push(` · per key ${p.groupConcurrency ?? '–'}${overrides > 0 ? ` (+${overrides} overrides)` : ''}`);
+  if (p.rate) parts.push(` · rate ${rateText(p.rate)}, ${u.tokens === null ? '–' : u.tokens.toFixed(1)} tokens`);
+  if (p.groupRate) parts.push(` · key rate ${rateText(p.groupRate)}`);
+  if (u.throttledUntil) parts.push(el('span', { class: 'bad-text', text: ` · throttled until ${time(u.throttledUntil)}` }));
+  if (u.busiestGroups.length > 0) {
+    const keys = u.busiestGroups.map((g) => `${g.group}: ${ofLimit(g.leased, g.limit)} leased, ${g.ready} ready${g.tokens !== null ? `, ${g.tokens.toFixed(1)} tokens` : ''}${g.throttledUntil ? `, throttled until ${time(g.throttledUntil)}` : ''}`);
+    parts.push(el('div', { class: 'muted', 'data-field': 'busiest', title: keys.join('\n'), text: `busiest keys (${u.groups} on record): ${keys.slice(0, 3).join('; ')}${keys.length > 3 ? '; …' : ''}` }));
+  }
+  return parts;
+}
+
+/** Pause or Resume, and Retry dead (a bulk action) when the queue has dead jobs. */
+function queueButtons(name, f, dead) {
+  const paused = f?.policy.paused ?? false;
+  return [
+    button(paused ? 'Resume' : 'Pause', { 'data-queue': name }, `${paused ? 'resume' : 'pause'} leasing from queue ${name}`, paused ? 'resume' : 'pause', (b) => actOnQueue(paused ? 'resume' : 'pause', name, b)),
+    dead > 0 ? button('Retry dead', { 'data-queue': name }, `retry every dead job of queue ${name} (counted first)`, 'retry-dead', (b) => retryDeadJobs(name, b), true) : null,
+  ].filter(Boolean);
+}
+
+async function actOnQueue(action, queue, button) {
+  button.disabled = true;
+  try {
+    const r = await api(`/api/queues/${encodeURIComponent(queue)}/${action}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    toast(`queue ${queue} is now ${r.policy.paused ? 'paused' : 'leasing'}`);
+    await refreshQueues();
+  } catch (err) {
+    toast(`${action} ${queue}: ${err.message}`, true);
+    button.disabled = !actionsEnabled;
+  }
+}
+
+/** A bulk retry of a queue's dead jobs: the dry run's count, the operator's confirmation, then the run. */
+async function retryDeadJobs(queue, button) {
+  button.disabled = true;
+  const path = `/api/queues/${encodeURIComponent(queue)}/retry-dead`;
+  try {
+    const dry = await api(`${path}?dryRun=1`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    if (dry.matched === 0) toast(`queue ${queue} has no dead jobs`);
+    else if (confirm(`Retry ${dry.matched} dead job(s) of queue ${queue}? Each gets its max attempts again.`)) {
+      const r = await api(path, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+      toast(`retried ${r.affected} dead job(s) of queue ${queue} in ${r.batches} batch(es)`);
+    }
+    await Promise.all([refreshQueues(), refreshDead()]);
+  } catch (err) {
+    toast(`retry dead jobs of ${queue}: ${err.message}`, true);
+  }
+  button.disabled = !actionsEnabled;
 }
 
 /** Completed jobs per minute over the last samples of one queue, as a tiny SVG line. */
@@ -432,7 +514,7 @@ async function refreshQueues() {
   try {
     renderQueues(await api('/api/queues'));
   } catch (err) {
-    $('queues').replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'unreachable', text: err.message })));
+    $('queues').replaceChildren(el('tr', {}, el('td', { colspan: 10, class: 'unreachable', text: err.message })));
   }
 }
 

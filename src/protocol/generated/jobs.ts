@@ -1,18 +1,23 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Ack as _raftjobs_jobs_v1_Ack, Ack__Output as _raftjobs_jobs_v1_Ack__Output } from './raftjobs/jobs/v1/Ack.js';
 import type { AckBatch as _raftjobs_jobs_v1_AckBatch, AckBatch__Output as _raftjobs_jobs_v1_AckBatch__Output } from './raftjobs/jobs/v1/AckBatch.js';
 import type { Attempt as _raftjobs_jobs_v1_Attempt, Attempt__Output as _raftjobs_jobs_v1_Attempt__Output } from './raftjobs/jobs/v1/Attempt.js';
 import type { Backoff as _raftjobs_jobs_v1_Backoff, Backoff__Output as _raftjobs_jobs_v1_Backoff__Output } from './raftjobs/jobs/v1/Backoff.js';
+import type { BulkFilter as _raftjobs_jobs_v1_BulkFilter, BulkFilter__Output as _raftjobs_jobs_v1_BulkFilter__Output } from './raftjobs/jobs/v1/BulkFilter.js';
+import type { BulkRequest as _raftjobs_jobs_v1_BulkRequest, BulkRequest__Output as _raftjobs_jobs_v1_BulkRequest__Output } from './raftjobs/jobs/v1/BulkRequest.js';
+import type { BulkResponse as _raftjobs_jobs_v1_BulkResponse, BulkResponse__Output as _raftjobs_jobs_v1_BulkResponse__Output } from './raftjobs/jobs/v1/BulkResponse.js';
 import type { CancelRequest as _raftjobs_jobs_v1_CancelRequest, CancelRequest__Output as _raftjobs_jobs_v1_CancelRequest__Output } from './raftjobs/jobs/v1/CancelRequest.js';
 import type { CatchUp as _raftjobs_jobs_v1_CatchUp, CatchUp__Output as _raftjobs_jobs_v1_CatchUp__Output } from './raftjobs/jobs/v1/CatchUp.js';
 import type { CompleteRequest as _raftjobs_jobs_v1_CompleteRequest, CompleteRequest__Output as _raftjobs_jobs_v1_CompleteRequest__Output } from './raftjobs/jobs/v1/CompleteRequest.js';
 import type { CreateScheduleRequest as _raftjobs_jobs_v1_CreateScheduleRequest, CreateScheduleRequest__Output as _raftjobs_jobs_v1_CreateScheduleRequest__Output } from './raftjobs/jobs/v1/CreateScheduleRequest.js';
 import type { DeleteScheduleResponse as _raftjobs_jobs_v1_DeleteScheduleResponse, DeleteScheduleResponse__Output as _raftjobs_jobs_v1_DeleteScheduleResponse__Output } from './raftjobs/jobs/v1/DeleteScheduleResponse.js';
 import type { FailRequest as _raftjobs_jobs_v1_FailRequest, FailRequest__Output as _raftjobs_jobs_v1_FailRequest__Output } from './raftjobs/jobs/v1/FailRequest.js';
+import type { GetQueueRequest as _raftjobs_jobs_v1_GetQueueRequest, GetQueueRequest__Output as _raftjobs_jobs_v1_GetQueueRequest__Output } from './raftjobs/jobs/v1/GetQueueRequest.js';
 import type { GetRequest as _raftjobs_jobs_v1_GetRequest, GetRequest__Output as _raftjobs_jobs_v1_GetRequest__Output } from './raftjobs/jobs/v1/GetRequest.js';
 import type { GetScheduleRequest as _raftjobs_jobs_v1_GetScheduleRequest, GetScheduleRequest__Output as _raftjobs_jobs_v1_GetScheduleRequest__Output } from './raftjobs/jobs/v1/GetScheduleRequest.js';
+import type { GroupUsage as _raftjobs_jobs_v1_GroupUsage, GroupUsage__Output as _raftjobs_jobs_v1_GroupUsage__Output } from './raftjobs/jobs/v1/GroupUsage.js';
 import type { HeartbeatRequest as _raftjobs_jobs_v1_HeartbeatRequest, HeartbeatRequest__Output as _raftjobs_jobs_v1_HeartbeatRequest__Output } from './raftjobs/jobs/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _raftjobs_jobs_v1_HeartbeatResponse, HeartbeatResponse__Output as _raftjobs_jobs_v1_HeartbeatResponse__Output } from './raftjobs/jobs/v1/HeartbeatResponse.js';
 import type { HeartbeatResult as _raftjobs_jobs_v1_HeartbeatResult, HeartbeatResult__Output as _raftjobs_jobs_v1_HeartbeatResult__Output } from './raftjobs/jobs/v1/HeartbeatResult.js';
@@ -27,12 +32,20 @@ import type { LeaseRef as _raftjobs_jobs_v1_LeaseRef, LeaseRef__Output as _raftj
 import type { LeaseRequest as _raftjobs_jobs_v1_LeaseRequest, LeaseRequest__Output as _raftjobs_jobs_v1_LeaseRequest__Output } from './raftjobs/jobs/v1/LeaseRequest.js';
 import type { LeaseResponse as _raftjobs_jobs_v1_LeaseResponse, LeaseResponse__Output as _raftjobs_jobs_v1_LeaseResponse__Output } from './raftjobs/jobs/v1/LeaseResponse.js';
 import type { LeasedJob as _raftjobs_jobs_v1_LeasedJob, LeasedJob__Output as _raftjobs_jobs_v1_LeasedJob__Output } from './raftjobs/jobs/v1/LeasedJob.js';
+import type { ListQueuesRequest as _raftjobs_jobs_v1_ListQueuesRequest, ListQueuesRequest__Output as _raftjobs_jobs_v1_ListQueuesRequest__Output } from './raftjobs/jobs/v1/ListQueuesRequest.js';
+import type { ListQueuesResponse as _raftjobs_jobs_v1_ListQueuesResponse, ListQueuesResponse__Output as _raftjobs_jobs_v1_ListQueuesResponse__Output } from './raftjobs/jobs/v1/ListQueuesResponse.js';
 import type { ListRequest as _raftjobs_jobs_v1_ListRequest, ListRequest__Output as _raftjobs_jobs_v1_ListRequest__Output } from './raftjobs/jobs/v1/ListRequest.js';
 import type { ListResponse as _raftjobs_jobs_v1_ListResponse, ListResponse__Output as _raftjobs_jobs_v1_ListResponse__Output } from './raftjobs/jobs/v1/ListResponse.js';
 import type { ListSchedulesRequest as _raftjobs_jobs_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _raftjobs_jobs_v1_ListSchedulesRequest__Output } from './raftjobs/jobs/v1/ListSchedulesRequest.js';
 import type { ListSchedulesResponse as _raftjobs_jobs_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _raftjobs_jobs_v1_ListSchedulesResponse__Output } from './raftjobs/jobs/v1/ListSchedulesResponse.js';
 import type { ProgressRequest as _raftjobs_jobs_v1_ProgressRequest, ProgressRequest__Output as _raftjobs_jobs_v1_ProgressRequest__Output } from './raftjobs/jobs/v1/ProgressRequest.js';
+import type { QueueFlow as _raftjobs_jobs_v1_QueueFlow, QueueFlow__Output as _raftjobs_jobs_v1_QueueFlow__Output } from './raftjobs/jobs/v1/QueueFlow.js';
+import type { QueueNameRequest as _raftjobs_jobs_v1_QueueNameRequest, QueueNameRequest__Output as _raftjobs_jobs_v1_QueueNameRequest__Output } from './raftjobs/jobs/v1/QueueNameRequest.js';
+import type { QueuePolicy as _raftjobs_jobs_v1_QueuePolicy, QueuePolicy__Output as _raftjobs_jobs_v1_QueuePolicy__Output } from './raftjobs/jobs/v1/QueuePolicy.js';
 import type { QueueStats as _raftjobs_jobs_v1_QueueStats, QueueStats__Output as _raftjobs_jobs_v1_QueueStats__Output } from './raftjobs/jobs/v1/QueueStats.js';
+import type { QueueUsage as _raftjobs_jobs_v1_QueueUsage, QueueUsage__Output as _raftjobs_jobs_v1_QueueUsage__Output } from './raftjobs/jobs/v1/QueueUsage.js';
+import type { QueuesClient as _raftjobs_jobs_v1_QueuesClient, QueuesDefinition as _raftjobs_jobs_v1_QueuesDefinition } from './raftjobs/jobs/v1/Queues.js';
+import type { RateLimit as _raftjobs_jobs_v1_RateLimit, RateLimit__Output as _raftjobs_jobs_v1_RateLimit__Output } from './raftjobs/jobs/v1/RateLimit.js';
 import type { ReleaseRequest as _raftjobs_jobs_v1_ReleaseRequest, ReleaseRequest__Output as _raftjobs_jobs_v1_ReleaseRequest__Output } from './raftjobs/jobs/v1/ReleaseRequest.js';
 import type { RetryDeadRequest as _raftjobs_jobs_v1_RetryDeadRequest, RetryDeadRequest__Output as _raftjobs_jobs_v1_RetryDeadRequest__Output } from './raftjobs/jobs/v1/RetryDeadRequest.js';
 import type { Schedule as _raftjobs_jobs_v1_Schedule, Schedule__Output as _raftjobs_jobs_v1_Schedule__Output } from './raftjobs/jobs/v1/Schedule.js';
@@ -41,6 +54,7 @@ import type { ScheduleSpec as _raftjobs_jobs_v1_ScheduleSpec, ScheduleSpec__Outp
 import type { ScheduleTemplate as _raftjobs_jobs_v1_ScheduleTemplate, ScheduleTemplate__Output as _raftjobs_jobs_v1_ScheduleTemplate__Output } from './raftjobs/jobs/v1/ScheduleTemplate.js';
 import type { SchedulesClient as _raftjobs_jobs_v1_SchedulesClient, SchedulesDefinition as _raftjobs_jobs_v1_SchedulesDefinition } from './raftjobs/jobs/v1/Schedules.js';
 import type { ServerMessage as _raftjobs_jobs_v1_ServerMessage, ServerMessage__Output as _raftjobs_jobs_v1_ServerMessage__Output } from './raftjobs/jobs/v1/ServerMessage.js';
+import type { SetQueueRequest as _raftjobs_jobs_v1_SetQueueRequest, SetQueueRequest__Output as _raftjobs_jobs_v1_SetQueueRequest__Output } from './raftjobs/jobs/v1/SetQueueRequest.js';
 import type { StatsRequest as _raftjobs_jobs_v1_StatsRequest, StatsRequest__Output as _raftjobs_jobs_v1_StatsRequest__Output } from './raftjobs/jobs/v1/StatsRequest.js';
 import type { StatsResponse as _raftjobs_jobs_v1_StatsResponse, StatsResponse__Output as _raftjobs_jobs_v1_StatsResponse__Output } from './raftjobs/jobs/v1/StatsResponse.js';
 import type { SubmitRequest as _raftjobs_jobs_v1_SubmitRequest, SubmitRequest__Output as _raftjobs_jobs_v1_SubmitRequest__Output } from './raftjobs/jobs/v1/SubmitRequest.js';
@@ -48,7 +62,9 @@ import type { SubmitResponse as _raftjobs_jobs_v1_SubmitResponse, SubmitResponse
 import type { SubmitStreamRequest as _raftjobs_jobs_v1_SubmitStreamRequest, SubmitStreamRequest__Output as _raftjobs_jobs_v1_SubmitStreamRequest__Output } from './raftjobs/jobs/v1/SubmitStreamRequest.js';
 import type { SubmitStreamResponse as _raftjobs_jobs_v1_SubmitStreamResponse, SubmitStreamResponse__Output as _raftjobs_jobs_v1_SubmitStreamResponse__Output } from './raftjobs/jobs/v1/SubmitStreamResponse.js';
 import type { SubmittedJob as _raftjobs_jobs_v1_SubmittedJob, SubmittedJob__Output as _raftjobs_jobs_v1_SubmittedJob__Output } from './raftjobs/jobs/v1/SubmittedJob.js';
+import type { Throttle as _raftjobs_jobs_v1_Throttle, Throttle__Output as _raftjobs_jobs_v1_Throttle__Output } from './raftjobs/jobs/v1/Throttle.js';
 import type { TriggerScheduleResponse as _raftjobs_jobs_v1_TriggerScheduleResponse, TriggerScheduleResponse__Output as _raftjobs_jobs_v1_TriggerScheduleResponse__Output } from './raftjobs/jobs/v1/TriggerScheduleResponse.js';
+import type { Unique as _raftjobs_jobs_v1_Unique, Unique__Output as _raftjobs_jobs_v1_Unique__Output } from './raftjobs/jobs/v1/Unique.js';
 import type { UpdateScheduleRequest as _raftjobs_jobs_v1_UpdateScheduleRequest, UpdateScheduleRequest__Output as _raftjobs_jobs_v1_UpdateScheduleRequest__Output } from './raftjobs/jobs/v1/UpdateScheduleRequest.js';
 import type { WaitForResultRequest as _raftjobs_jobs_v1_WaitForResultRequest, WaitForResultRequest__Output as _raftjobs_jobs_v1_WaitForResultRequest__Output } from './raftjobs/jobs/v1/WaitForResultRequest.js';
 import type { WatchEvent as _raftjobs_jobs_v1_WatchEvent, WatchEvent__Output as _raftjobs_jobs_v1_WatchEvent__Output } from './raftjobs/jobs/v1/WatchEvent.js';
@@ -70,14 +86,20 @@ export interface ProtoGrpcType {
         AckBatch: MessageTypeDefinition<_raftjobs_jobs_v1_AckBatch, _raftjobs_jobs_v1_AckBatch__Output>
         Attempt: MessageTypeDefinition<_raftjobs_jobs_v1_Attempt, _raftjobs_jobs_v1_Attempt__Output>
         Backoff: MessageTypeDefinition<_raftjobs_jobs_v1_Backoff, _raftjobs_jobs_v1_Backoff__Output>
+        BulkAction: EnumTypeDefinition
+        BulkFilter: MessageTypeDefinition<_raftjobs_jobs_v1_BulkFilter, _raftjobs_jobs_v1_BulkFilter__Output>
+        BulkRequest: MessageTypeDefinition<_raftjobs_jobs_v1_BulkRequest, _raftjobs_jobs_v1_BulkRequest__Output>
+        BulkResponse: MessageTypeDefinition<_raftjobs_jobs_v1_BulkResponse, _raftjobs_jobs_v1_BulkResponse__Output>
         CancelRequest: MessageTypeDefinition<_raftjobs_jobs_v1_CancelRequest, _raftjobs_jobs_v1_CancelRequest__Output>
         CatchUp: MessageTypeDefinition<_raftjobs_jobs_v1_CatchUp, _raftjobs_jobs_v1_CatchUp__Output>
         CompleteRequest: MessageTypeDefinition<_raftjobs_jobs_v1_CompleteRequest, _raftjobs_jobs_v1_CompleteRequest__Output>
         CreateScheduleRequest: MessageTypeDefinition<_raftjobs_jobs_v1_CreateScheduleRequest, _raftjobs_jobs_v1_CreateScheduleRequest__Output>
         DeleteScheduleResponse: MessageTypeDefinition<_raftjobs_jobs_v1_DeleteScheduleResponse, _raftjobs_jobs_v1_DeleteScheduleResponse__Output>
         FailRequest: MessageTypeDefinition<_raftjobs_jobs_v1_FailRequest, _raftjobs_jobs_v1_FailRequest__Output>
+        GetQueueRequest: MessageTypeDefinition<_raftjobs_jobs_v1_GetQueueRequest, _raftjobs_jobs_v1_GetQueueRequest__Output>
         GetRequest: MessageTypeDefinition<_raftjobs_jobs_v1_GetRequest, _raftjobs_jobs_v1_GetRequest__Output>
         GetScheduleRequest: MessageTypeDefinition<_raftjobs_jobs_v1_GetScheduleRequest, _raftjobs_jobs_v1_GetScheduleRequest__Output>
+        GroupUsage: MessageTypeDefinition<_raftjobs_jobs_v1_GroupUsage, _raftjobs_jobs_v1_GroupUsage__Output>
         HeartbeatRequest: MessageTypeDefinition<_raftjobs_jobs_v1_HeartbeatRequest, _raftjobs_jobs_v1_HeartbeatRequest__Output>
         HeartbeatResponse: MessageTypeDefinition<_raftjobs_jobs_v1_HeartbeatResponse, _raftjobs_jobs_v1_HeartbeatResponse__Output>
         HeartbeatResult: MessageTypeDefinition<_raftjobs_jobs_v1_HeartbeatResult, _raftjobs_jobs_v1_HeartbeatResult__Output>
@@ -92,12 +114,29 @@ export interface ProtoGrpcType {
         LeaseRequest: MessageTypeDefinition<_raftjobs_jobs_v1_LeaseRequest, _raftjobs_jobs_v1_LeaseRequest__Output>
         LeaseResponse: MessageTypeDefinition<_raftjobs_jobs_v1_LeaseResponse, _raftjobs_jobs_v1_LeaseResponse__Output>
         LeasedJob: MessageTypeDefinition<_raftjobs_jobs_v1_LeasedJob, _raftjobs_jobs_v1_LeasedJob__Output>
+        ListQueuesRequest: MessageTypeDefinition<_raftjobs_jobs_v1_ListQueuesRequest, _raftjobs_jobs_v1_ListQueuesRequest__Output>
+        ListQueuesResponse: MessageTypeDefinition<_raftjobs_jobs_v1_ListQueuesResponse, _raftjobs_jobs_v1_ListQueuesResponse__Output>
         ListRequest: MessageTypeDefinition<_raftjobs_jobs_v1_ListRequest, _raftjobs_jobs_v1_ListRequest__Output>
         ListResponse: MessageTypeDefinition<_raftjobs_jobs_v1_ListResponse, _raftjobs_jobs_v1_ListResponse__Output>
         ListSchedulesRequest: MessageTypeDefinition<_raftjobs_jobs_v1_ListSchedulesRequest, _raftjobs_jobs_v1_ListSchedulesRequest__Output>
         ListSchedulesResponse: MessageTypeDefinition<_raftjobs_jobs_v1_ListSchedulesResponse, _raftjobs_jobs_v1_ListSchedulesResponse__Output>
         ProgressRequest: MessageTypeDefinition<_raftjobs_jobs_v1_ProgressRequest, _raftjobs_jobs_v1_ProgressRequest__Output>
+        QueueFlow: MessageTypeDefinition<_raftjobs_jobs_v1_QueueFlow, _raftjobs_jobs_v1_QueueFlow__Output>
+        QueueNameRequest: MessageTypeDefinition<_raftjobs_jobs_v1_QueueNameRequest, _raftjobs_jobs_v1_QueueNameRequest__Output>
+        QueuePolicy: MessageTypeDefinition<_raftjobs_jobs_v1_QueuePolicy, _raftjobs_jobs_v1_QueuePolicy__Output>
         QueueStats: MessageTypeDefinition<_raftjobs_jobs_v1_QueueStats, _raftjobs_jobs_v1_QueueStats__Output>
+        QueueUsage: MessageTypeDefinition<_raftjobs_jobs_v1_QueueUsage, _raftjobs_jobs_v1_QueueUsage__Output>
+        /**
+         * Flow control of queues (see "Flow control" above). Get and List are reads (linearizable unless
+         * `stale`; `read` role); Set, Pause and Resume are writes that run on the leader (a follower
+         * forwards them; `admin` role), committed before they answer, and safe to resend (each sets
+         * values, never adds to them). Each answers with the queue's policy and usage after it.
+         * Errors: INVALID_ARGUMENT (a bad queue name or value, naming the field as spelled here; nothing
+         * changes); LIMIT_EXCEEDED past 10,000 per-key overrides in a queue;
+         * OUTCOME_UNKNOWN (resend).
+         */
+        Queues: SubtypeConstructor<typeof grpc.Client, _raftjobs_jobs_v1_QueuesClient> & { service: _raftjobs_jobs_v1_QueuesDefinition }
+        RateLimit: MessageTypeDefinition<_raftjobs_jobs_v1_RateLimit, _raftjobs_jobs_v1_RateLimit__Output>
         ReleaseRequest: MessageTypeDefinition<_raftjobs_jobs_v1_ReleaseRequest, _raftjobs_jobs_v1_ReleaseRequest__Output>
         RetryDeadRequest: MessageTypeDefinition<_raftjobs_jobs_v1_RetryDeadRequest, _raftjobs_jobs_v1_RetryDeadRequest__Output>
         Schedule: MessageTypeDefinition<_raftjobs_jobs_v1_Schedule, _raftjobs_jobs_v1_Schedule__Output>
@@ -156,6 +195,7 @@ export interface ProtoGrpcType {
          */
         Schedules: SubtypeConstructor<typeof grpc.Client, _raftjobs_jobs_v1_SchedulesClient> & { service: _raftjobs_jobs_v1_SchedulesDefinition }
         ServerMessage: MessageTypeDefinition<_raftjobs_jobs_v1_ServerMessage, _raftjobs_jobs_v1_ServerMessage__Output>
+        SetQueueRequest: MessageTypeDefinition<_raftjobs_jobs_v1_SetQueueRequest, _raftjobs_jobs_v1_SetQueueRequest__Output>
         StatsRequest: MessageTypeDefinition<_raftjobs_jobs_v1_StatsRequest, _raftjobs_jobs_v1_StatsRequest__Output>
         StatsResponse: MessageTypeDefinition<_raftjobs_jobs_v1_StatsResponse, _raftjobs_jobs_v1_StatsResponse__Output>
         SubmitRequest: MessageTypeDefinition<_raftjobs_jobs_v1_SubmitRequest, _raftjobs_jobs_v1_SubmitRequest__Output>
@@ -163,7 +203,11 @@ export interface ProtoGrpcType {
         SubmitStreamRequest: MessageTypeDefinition<_raftjobs_jobs_v1_SubmitStreamRequest, _raftjobs_jobs_v1_SubmitStreamRequest__Output>
         SubmitStreamResponse: MessageTypeDefinition<_raftjobs_jobs_v1_SubmitStreamResponse, _raftjobs_jobs_v1_SubmitStreamResponse__Output>
         SubmittedJob: MessageTypeDefinition<_raftjobs_jobs_v1_SubmittedJob, _raftjobs_jobs_v1_SubmittedJob__Output>
+        Throttle: MessageTypeDefinition<_raftjobs_jobs_v1_Throttle, _raftjobs_jobs_v1_Throttle__Output>
+        ThrottleScope: EnumTypeDefinition
         TriggerScheduleResponse: MessageTypeDefinition<_raftjobs_jobs_v1_TriggerScheduleResponse, _raftjobs_jobs_v1_TriggerScheduleResponse__Output>
+        Unique: MessageTypeDefinition<_raftjobs_jobs_v1_Unique, _raftjobs_jobs_v1_Unique__Output>
+        UniqueMode: EnumTypeDefinition
         UpdateScheduleRequest: MessageTypeDefinition<_raftjobs_jobs_v1_UpdateScheduleRequest, _raftjobs_jobs_v1_UpdateScheduleRequest__Output>
         WaitForResultRequest: MessageTypeDefinition<_raftjobs_jobs_v1_WaitForResultRequest, _raftjobs_jobs_v1_WaitForResultRequest__Output>
         WatchEvent: MessageTypeDefinition<_raftjobs_jobs_v1_WatchEvent, _raftjobs_jobs_v1_WatchEvent__Output>

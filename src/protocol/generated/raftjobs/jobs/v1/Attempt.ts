@@ -12,10 +12,11 @@ export interface Attempt {
   'startedAtMs'?: (number | string | Long);
   'endedAtMs'?: (number | string | Long);
   /**
-   * running | succeeded | failed | expired | cancelled | released | abandoned.
+   * running | succeeded | failed | expired | cancelled | released | abandoned | throttled.
    * released: given back by its worker session unstarted; it does not count toward max_attempts (the
    * next attempt reuses its number). abandoned: the session went away with it running; it counts.
-   * failed and expired count too.
+   * throttled: failed with FailRequest.throttle; it does not count (like released). failed and
+   * expired count too.
    */
   'outcome'?: (string);
   'error'?: (string);
@@ -31,10 +32,11 @@ export interface Attempt__Output {
   'startedAtMs': (number);
   'endedAtMs': (number);
   /**
-   * running | succeeded | failed | expired | cancelled | released | abandoned.
+   * running | succeeded | failed | expired | cancelled | released | abandoned | throttled.
    * released: given back by its worker session unstarted; it does not count toward max_attempts (the
    * next attempt reuses its number). abandoned: the session went away with it running; it counts.
-   * failed and expired count too.
+   * throttled: failed with FailRequest.throttle; it does not count (like released). failed and
+   * expired count too.
    */
   'outcome': (string);
   'error': (string);

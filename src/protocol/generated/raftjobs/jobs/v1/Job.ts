@@ -3,6 +3,7 @@
 import type { LeaseInfo as _raftjobs_jobs_v1_LeaseInfo, LeaseInfo__Output as _raftjobs_jobs_v1_LeaseInfo__Output } from '../../../raftjobs/jobs/v1/LeaseInfo.js';
 import type { JobProgress as _raftjobs_jobs_v1_JobProgress, JobProgress__Output as _raftjobs_jobs_v1_JobProgress__Output } from '../../../raftjobs/jobs/v1/JobProgress.js';
 import type { Attempt as _raftjobs_jobs_v1_Attempt, Attempt__Output as _raftjobs_jobs_v1_Attempt__Output } from '../../../raftjobs/jobs/v1/Attempt.js';
+import type { Unique as _raftjobs_jobs_v1_Unique, Unique__Output as _raftjobs_jobs_v1_Unique__Output } from '../../../raftjobs/jobs/v1/Unique.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Job {
@@ -61,6 +62,21 @@ export interface Job {
    * trigger's `schedule:<id>:manual:<ms>`.
    */
   'scheduleSlotMs'?: (number | string | Long);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key (JobSpec.group); empty: none.
+   */
+  'group'?: (string);
+  /**
+   * The job's unique key (JobSpec.unique), with window_ms the window opened when it was submitted
+   * or last replaced (0 for UNIQUE_MODE_ACTIVE); unset: none.
+   */
+  'unique'?: (_raftjobs_jobs_v1_Unique | null);
+  /**
+   * Whether unique.key names this job now: false once the job finished, or when a newer job took
+   * the key (a debounce submit after the window).
+   */
+  'holdsUniqueKey'?: (boolean);
 }
 
 export interface Job__Output {
@@ -119,4 +135,19 @@ export interface Job__Output {
    * trigger's `schedule:<id>:manual:<ms>`.
    */
   'scheduleSlotMs': (number);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key (JobSpec.group); empty: none.
+   */
+  'group': (string);
+  /**
+   * The job's unique key (JobSpec.unique), with window_ms the window opened when it was submitted
+   * or last replaced (0 for UNIQUE_MODE_ACTIVE); unset: none.
+   */
+  'unique': (_raftjobs_jobs_v1_Unique__Output | null);
+  /**
+   * Whether unique.key names this job now: false once the job finished, or when a newer job took
+   * the key (a debounce submit after the window).
+   */
+  'holdsUniqueKey': (boolean);
 }

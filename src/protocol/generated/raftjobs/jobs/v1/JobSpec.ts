@@ -1,6 +1,7 @@
 // Original file: proto/jobs.proto
 
 import type { Backoff as _raftjobs_jobs_v1_Backoff, Backoff__Output as _raftjobs_jobs_v1_Backoff__Output } from '../../../raftjobs/jobs/v1/Backoff.js';
+import type { Unique as _raftjobs_jobs_v1_Unique, Unique__Output as _raftjobs_jobs_v1_Unique__Output } from '../../../raftjobs/jobs/v1/Unique.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JobSpec {
@@ -59,6 +60,18 @@ export interface JobSpec {
    * (`jobs.retention.maxSucceeded`, `maxCancelled`, `maxDead`), purging the oldest first.
    */
   'retentionMs'?: (number | string | Long);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key: a customer, tenant or API key. The queue's per-group concurrency limit,
+   * per-group rate limit and fairness apply to it (see the Queues service), and a worker's
+   * throttle of scope KEY holds back the jobs of this key only. 1..256 characters, no NUL; empty:
+   * no group (only the queue's own limits apply).
+   */
+  'group'?: (string);
+  /**
+   * Uniqueness beside the idempotency key; unset: none. See Unique.
+   */
+  'unique'?: (_raftjobs_jobs_v1_Unique | null);
   '_retentionMs'?: "retentionMs";
 }
 
@@ -118,5 +131,17 @@ export interface JobSpec__Output {
    * (`jobs.retention.maxSucceeded`, `maxCancelled`, `maxDead`), purging the oldest first.
    */
   'retentionMs'?: (number);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key: a customer, tenant or API key. The queue's per-group concurrency limit,
+   * per-group rate limit and fairness apply to it (see the Queues service), and a worker's
+   * throttle of scope KEY holds back the jobs of this key only. 1..256 characters, no NUL; empty:
+   * no group (only the queue's own limits apply).
+   */
+  'group': (string);
+  /**
+   * Uniqueness beside the idempotency key; unset: none. See Unique.
+   */
+  'unique': (_raftjobs_jobs_v1_Unique__Output | null);
   '_retentionMs'?: "retentionMs";
 }

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BulkRequest as _raftjobs_jobs_v1_BulkRequest, BulkRequest__Output as _raftjobs_jobs_v1_BulkRequest__Output } from '../../../raftjobs/jobs/v1/BulkRequest.js';
+import type { BulkResponse as _raftjobs_jobs_v1_BulkResponse, BulkResponse__Output as _raftjobs_jobs_v1_BulkResponse__Output } from '../../../raftjobs/jobs/v1/BulkResponse.js';
 import type { CancelRequest as _raftjobs_jobs_v1_CancelRequest, CancelRequest__Output as _raftjobs_jobs_v1_CancelRequest__Output } from '../../../raftjobs/jobs/v1/CancelRequest.js';
 import type { GetRequest as _raftjobs_jobs_v1_GetRequest, GetRequest__Output as _raftjobs_jobs_v1_GetRequest__Output } from '../../../raftjobs/jobs/v1/GetRequest.js';
 import type { Job as _raftjobs_jobs_v1_Job, Job__Output as _raftjobs_jobs_v1_Job__Output } from '../../../raftjobs/jobs/v1/Job.js';
@@ -19,6 +21,55 @@ import type { WatchEvent as _raftjobs_jobs_v1_WatchEvent, WatchEvent__Output as 
 import type { WatchRequest as _raftjobs_jobs_v1_WatchRequest, WatchRequest__Output as _raftjobs_jobs_v1_WatchRequest__Output } from '../../../raftjobs/jobs/v1/WatchRequest.js';
 
 export interface JobsClient extends grpc.Client {
+  /**
+   * ---- Flow control: bulk actions (issue 19) ----
+   * Acts on every job that matches a filter: RETRY_DEAD (dead jobs become ready again, as
+   * RetryDead with the job's max_attempts), CANCEL (scheduled, ready and leased jobs are
+   * cancelled, as Cancel) or PURGE (finished jobs, and scheduled or ready ones, are removed for
+   * good, as retention would; leased jobs are skipped: cancel them first). With dry_run nothing
+   * changes and the answer counts what the action would act on now.
+   * 
+   * A real run is many replicated commands, never one giant log entry: the leader proposes one
+   * command per batch of at most batch_size jobs (in submit order, resuming after the last job
+   * the previous batch looked at) until the filter is exhausted, and answers once the last batch
+   * is committed. Jobs submitted while it runs may or may not be included. Each committed batch
+   * stays done: if the call fails part way (its deadline, OUTCOME_UNKNOWN, NOT_LEADER after a
+   * leader change, a node stopping) some batches may have been applied; calling Bulk again with
+   * the same filter finds only what is left, so it is safe to resend, and its count is then of
+   * the rest. Give a large bulk action a long deadline. No job is acted on twice by one run. Needs
+   * the `admin` role (dry runs too).
+   * INVALID_ARGUMENT: an action or a state this action cannot apply to, a bad filter or batch
+   * size; nothing changes.
+   */
+  Bulk(argument: _raftjobs_jobs_v1_BulkRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  Bulk(argument: _raftjobs_jobs_v1_BulkRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  Bulk(argument: _raftjobs_jobs_v1_BulkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  Bulk(argument: _raftjobs_jobs_v1_BulkRequest, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ---- Flow control: bulk actions (issue 19) ----
+   * Acts on every job that matches a filter: RETRY_DEAD (dead jobs become ready again, as
+   * RetryDead with the job's max_attempts), CANCEL (scheduled, ready and leased jobs are
+   * cancelled, as Cancel) or PURGE (finished jobs, and scheduled or ready ones, are removed for
+   * good, as retention would; leased jobs are skipped: cancel them first). With dry_run nothing
+   * changes and the answer counts what the action would act on now.
+   * 
+   * A real run is many replicated commands, never one giant log entry: the leader proposes one
+   * command per batch of at most batch_size jobs (in submit order, resuming after the last job
+   * the previous batch looked at) until the filter is exhausted, and answers once the last batch
+   * is committed. Jobs submitted while it runs may or may not be included. Each committed batch
+   * stays done: if the call fails part way (its deadline, OUTCOME_UNKNOWN, NOT_LEADER after a
+   * leader change, a node stopping) some batches may have been applied; calling Bulk again with
+   * the same filter finds only what is left, so it is safe to resend, and its count is then of
+   * the rest. Give a large bulk action a long deadline. No job is acted on twice by one run. Needs
+   * the `admin` role (dry runs too).
+   * INVALID_ARGUMENT: an action or a state this action cannot apply to, a bad filter or batch
+   * size; nothing changes.
+   */
+  bulk(argument: _raftjobs_jobs_v1_BulkRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  bulk(argument: _raftjobs_jobs_v1_BulkRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  bulk(argument: _raftjobs_jobs_v1_BulkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  bulk(argument: _raftjobs_jobs_v1_BulkRequest, callback: grpc.requestCallback<_raftjobs_jobs_v1_BulkResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Cancels a scheduled, ready or leased job; a leased job's token turns stale at once, so its
    * worker's later heartbeat or outcome gets STALE_TOKEN. Returns the job, now cancelled.
@@ -232,6 +283,28 @@ export interface JobsClient extends grpc.Client {
 
 export interface JobsHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * ---- Flow control: bulk actions (issue 19) ----
+   * Acts on every job that matches a filter: RETRY_DEAD (dead jobs become ready again, as
+   * RetryDead with the job's max_attempts), CANCEL (scheduled, ready and leased jobs are
+   * cancelled, as Cancel) or PURGE (finished jobs, and scheduled or ready ones, are removed for
+   * good, as retention would; leased jobs are skipped: cancel them first). With dry_run nothing
+   * changes and the answer counts what the action would act on now.
+   * 
+   * A real run is many replicated commands, never one giant log entry: the leader proposes one
+   * command per batch of at most batch_size jobs (in submit order, resuming after the last job
+   * the previous batch looked at) until the filter is exhausted, and answers once the last batch
+   * is committed. Jobs submitted while it runs may or may not be included. Each committed batch
+   * stays done: if the call fails part way (its deadline, OUTCOME_UNKNOWN, NOT_LEADER after a
+   * leader change, a node stopping) some batches may have been applied; calling Bulk again with
+   * the same filter finds only what is left, so it is safe to resend, and its count is then of
+   * the rest. Give a large bulk action a long deadline. No job is acted on twice by one run. Needs
+   * the `admin` role (dry runs too).
+   * INVALID_ARGUMENT: an action or a state this action cannot apply to, a bad filter or batch
+   * size; nothing changes.
+   */
+  Bulk: grpc.handleUnaryCall<_raftjobs_jobs_v1_BulkRequest__Output, _raftjobs_jobs_v1_BulkResponse>;
+  
+  /**
    * Cancels a scheduled, ready or leased job; a leased job's token turns stale at once, so its
    * worker's later heartbeat or outcome gets STALE_TOKEN. Returns the job, now cancelled.
    * ILLEGAL_TRANSITION for a finished job (succeeded, dead, cancelled); NOT_FOUND.
@@ -320,6 +393,7 @@ export interface JobsHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface JobsDefinition extends grpc.ServiceDefinition {
+  Bulk: MethodDefinition<_raftjobs_jobs_v1_BulkRequest, _raftjobs_jobs_v1_BulkResponse, _raftjobs_jobs_v1_BulkRequest__Output, _raftjobs_jobs_v1_BulkResponse__Output>
   Cancel: MethodDefinition<_raftjobs_jobs_v1_CancelRequest, _raftjobs_jobs_v1_Job, _raftjobs_jobs_v1_CancelRequest__Output, _raftjobs_jobs_v1_Job__Output>
   Get: MethodDefinition<_raftjobs_jobs_v1_GetRequest, _raftjobs_jobs_v1_Job, _raftjobs_jobs_v1_GetRequest__Output, _raftjobs_jobs_v1_Job__Output>
   List: MethodDefinition<_raftjobs_jobs_v1_ListRequest, _raftjobs_jobs_v1_ListResponse, _raftjobs_jobs_v1_ListRequest__Output, _raftjobs_jobs_v1_ListResponse__Output>

@@ -12,6 +12,13 @@ export interface SubmittedJob {
    * state now (empty when it was purged).
    */
   'state'?: (string);
+  /**
+   * ---- Flow control (issue 19) ----
+   * A UNIQUE_MODE_DEBOUNCE submit replaced the pending job its unique key names (id): that job now
+   * has this submit's payload, priority and run time (duplicate is true too). A duplicate by the
+   * idempotency key or by UNIQUE_MODE_ACTIVE leaves it false.
+   */
+  'replaced'?: (boolean);
 }
 
 export interface SubmittedJob__Output {
@@ -25,4 +32,11 @@ export interface SubmittedJob__Output {
    * state now (empty when it was purged).
    */
   'state': (string);
+  /**
+   * ---- Flow control (issue 19) ----
+   * A UNIQUE_MODE_DEBOUNCE submit replaced the pending job its unique key names (id): that job now
+   * has this submit's payload, priority and run time (duplicate is true too). A duplicate by the
+   * idempotency key or by UNIQUE_MODE_ACTIVE leaves it false.
+   */
+  'replaced': (boolean);
 }

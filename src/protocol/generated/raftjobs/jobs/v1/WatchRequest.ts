@@ -3,6 +3,7 @@
 import type { Long } from '@grpc/proto-loader';
 
 /**
+ * ==== end of flow control ====
  * ## Watching jobs (Jobs.Watch)
  * Every transition of a job is an event with a position: `index`, the log index of the entry
  * whose apply made it, and `ordinal`, its place among all the events of that entry (from 0;
@@ -64,6 +65,7 @@ export interface WatchRequest {
 }
 
 /**
+ * ==== end of flow control ====
  * ## Watching jobs (Jobs.Watch)
  * Every transition of a job is an event with a position: `index`, the log index of the entry
  * whose apply made it, and `ordinal`, its place among all the events of that entry (from 0;
