@@ -11,7 +11,9 @@
  * - pickup: submit start to handler start, p50/p99, with idle workers;
  * - failover: kill -9 the leader repeatedly under load; client-visible unavailability per kill;
  * - backlog: lease/complete throughput and RSS per node with 10k, 100k and 1M jobs queued, and the
- *   restart time of a node holding them (a fresh cluster).
+ *   restart time of a node holding them (a fresh cluster);
+ * - flow: the dispatcher with flow control off, on (every limit set, none reached) and holding
+ *   keys back (a per-key limit of 1), e2e over 100 group keys, interleaved (bench/flow.ts).
  *
  * `--quick` runs smaller sizes and no 1M backlog (under two minutes). `--compare bullmq` runs the
  * e2e, submit and pickup workloads against BullMQ on a redis-server it starts (AOF, fsync every
@@ -35,6 +37,7 @@ import { parseArgs } from 'node:util';
 import { runBacklog, type BacklogResult } from './bench/backlog.js';
 import { raftjobsTarget, leaderProbe, startCluster, type Cluster } from './bench/cluster.js';
 import { runFailover, type FailoverResult } from './bench/failover.js';
+import { runFlow, type FlowResult } from './bench/flow.js';
 import { runProfile, type ProfileResult } from './bench/profile.js';
 import type { LeaderStats, Probe } from './bench/metrics.js';
 import type { Target } from './bench/protocol.js';
@@ -43,8 +46,8 @@ import { ratio, renderTable, type Row } from './bench/report.js';
 import { fmt, round } from './bench/stats.js';
 import { runE2e, runPickup, runSubmit, type E2eConfig, type E2eResult, type PickupResult, type SubmitResult, type WorkloadSizes } from './bench/workloads.js';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,backlog,profile] [--keep] [--tls | --tls-compare]';
-const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'backlog', 'profile'] as const;
+const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,flow,backlog,profile] [--keep] [--tls | --tls-compare]';
+const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'flow', 'backlog', 'profile'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function fail(message: string): never {
@@ -111,6 +114,7 @@ const rj: SystemResults = { e2e: [], submit: null, pickup: null };
 const rjTls: SystemResults = { e2e: [], submit: null, pickup: null };
 const bq: SystemResults = { e2e: [], submit: null, pickup: null };
 let failover: FailoverResult | null = null;
+let flow: FlowResult | null = null;
 let backlog: BacklogResult | null = null;
 let profile: ProfileResult | null = null;
 let bullmqSkipped: string | null = null;
@@ -173,7 +177,7 @@ try {
     log('bench: redis-server is not installed: skipping the BullMQ comparison (apt-get install redis-server)');
   }
   const withBullmq = compare && bullmqSkipped === null;
-  const sharedWorkloads = only.has('e2e') || only.has('submit') || only.has('pickup') || only.has('failover');
+  const sharedWorkloads = only.has('e2e') || only.has('submit') || only.has('pickup') || only.has('failover') || only.has('flow');
   /** The workloads every system runs, one after the other. */
   const sideBySide = only.has('e2e') || only.has('submit') || only.has('pickup');
 
@@ -232,6 +236,14 @@ try {
     redis = null;
   }
   await stopTlsCluster();
+  if (only.has('flow') && cluster !== null) {
+    const cfg = sizes.e2e[1] ?? sizes.e2e[0];
+    if (cfg !== undefined) {
+      log(`[${elapsed()}] flow: ${cfg.name}, off / on / held, interleaved`);
+      const run = raftjobsRun(rj, 'raftjobs', cluster);
+      flow = await runFlow(run.target, cfg, quick ? 1 : 2, (line) => log(`[${elapsed()}] ${line}`), run.probe, run.pids);
+    }
+  }
   if (only.has('failover') && cluster !== null) {
     log(`[${elapsed()}] failover: ${kills} kills of the leader under load`);
     failover = await runFailover(cluster, kills, log);
@@ -320,6 +332,12 @@ if (failover !== null) {
   rows.push({ label: 'failover unavailable max ms', rj: failover.maxMs, digits: 0 });
   rows.push({ label: 'failover new leader p50 ms  (node log)', rj: failover.electionP50Ms, digits: 0 });
 }
+if (flow !== null) {
+  const f = flow;
+  rows.push({ label: `flow e2e jobs/s  ${f.config.name}, ${f.groups} keys, no policy`, rj: f.jobsPerSec.off, digits: 0 });
+  rows.push({ label: '  every limit set, none reached (on/off)', text: `${fmt(f.jobsPerSec.on, 0)} (${fmt(ratio(f.jobsPerSec.on, f.jobsPerSec.off), 2)})` });
+  rows.push({ label: '  per-key limit 1, keys held back (held/off)', text: `${fmt(f.jobsPerSec.held, 0)} (${fmt(ratio(f.jobsPerSec.held, f.jobsPerSec.off), 2)})` });
+}
 if (backlog !== null) {
   for (const l of backlog.levels) {
     const q = l.queued.toLocaleString('en-US');
@@ -373,6 +391,18 @@ if (values.json === true) {
     failoverElectionP50Ms: r2(failover?.electionP50Ms),
     failoverSubmitErrors: failover?.submitErrors ?? null,
     backlog: backlog?.levels.map((l) => ({ queued: l.queued, leaseCompleteJobsPerSec: r2(l.leaseCompletePerSec), fillJobsPerSec: r2(l.fillPerSec), rssMiB: Object.fromEntries(Object.entries(l.rssMiB).map(([k, v]) => [k, r2(v)])), leaderId: l.leaderId })) ?? null,
+    flow:
+      flow === null
+        ? null
+        : {
+            config: flow.config.name,
+            groups: flow.groups,
+            offJobsPerSec: r2(flow.jobsPerSec.off),
+            onJobsPerSec: r2(flow.jobsPerSec.on),
+            heldJobsPerSec: r2(flow.jobsPerSec.held),
+            onRatio: r2(ratio(flow.jobsPerSec.on, flow.jobsPerSec.off)),
+            heldRatio: r2(ratio(flow.jobsPerSec.held, flow.jobsPerSec.off)),
+          },
     restarts: backlog?.restarts.map((r) => ({ how: r.how, jobs: r.jobs, readyMs: r2(r.readyMs), caughtUpMs: r2(r.caughtUpMs) })) ?? null,
   };
   if (values.compare === 'bullmq') {

@@ -25,6 +25,8 @@ export interface ChildInit {
   readonly concurrency?: number;
   /** raftjobs client: the longest retry backoff, ms (default: the SDK's). For experiments. */
   readonly retryMaxMs?: number;
+  /** raftjobs submit role: spread the jobs round-robin over this many group keys (`g0`, `g1`, ...); default none. */
+  readonly groups?: number;
 }
 
 /** The payload of every bench job: when its submit started (wall ms), for pickup latency. */

@@ -75,10 +75,13 @@ function deadlineFor(jobs: number): number {
   return 60_000 + jobs * 10;
 }
 
-export async function runE2e(target: Target, cfg: E2eConfig, queue: string, probe?: Probe, serverPids: () => number[] = () => []): Promise<E2eResult> {
+/**
+ * `groups`: the clients spread their jobs round-robin over that many group keys (raftjobs only).
+ */
+export async function runE2e(target: Target, cfg: E2eConfig, queue: string, probe?: Probe, serverPids: () => number[] = () => [], groups?: number): Promise<E2eResult> {
   const [workers, clients] = await startBoth(
     startChildren(`${target.kind}-worker-`, cfg.workers, { role: 'work', target, queue, concurrency: cfg.concurrency }),
-    startChildren(`${target.kind}-client-`, cfg.clients, { role: 'submit', target, queue }),
+    startChildren(`${target.kind}-client-`, cfg.clients, { role: 'submit', target, queue, ...(groups === undefined ? {} : { groups }) }),
   );
   try {
     // Warm-up: connections, leader discovery, JIT, worker streams.

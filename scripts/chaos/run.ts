@@ -23,6 +23,7 @@ import {
   type Leadership,
   type StartRefusal,
 } from './check.js';
+import { concurrencyPerKey, type FlowJob } from './flow-check.js';
 import { chaosJob, readChaosPayload } from './jobs.js';
 import { ChaosMembers, formatMembership, SPARE_IDS, type MembershipSummary } from './members.js';
 import { LinkProxy } from './proxy.js';
@@ -34,6 +35,13 @@ import { checkWatch, expectedWatchEvents, watchKey, watchPasses, type WatchedEve
 const REPO = resolve(import.meta.dirname, '..', '..');
 const WORKER_SCRIPT = join(REPO, 'scripts', 'chaos', 'worker-process.ts');
 const QUEUE = 'chaos';
+/**
+ * The load's jobs are spread over this many group keys, and the queue leases at most
+ * `KEY_LIMIT` jobs of a key at once: the checker's `concurrencyLimitExceeded` counts every lease
+ * that took a key above it, by the cluster's own account (the final histories), and must be 0.
+ */
+const GROUP_KEYS = 8;
+const KEY_LIMIT = 2;
 /** The drain stops when the backlog has not shrunk for this long, ms. */
 const DRAIN_STALL_MS = 60_000;
 /** Longest drain, ms. */
@@ -100,6 +108,10 @@ export interface WorkerRestartSummary {
 
 export interface ChaosResult extends CheckReport, Omit<ScheduleReport, 'examples'>, WatchReport {
   seed: number;
+  /** Leases that took a group key above the queue's per-key limit (the final histories); must be 0. */
+  concurrencyLimitExceeded: number;
+  /** The most jobs of one key leased at once, by the final histories (at most the limit). */
+  maxLeasedPerKey: number;
   nodes: number;
   durationS: number;
   tls: boolean;
@@ -343,8 +355,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       try {
         // A small seeded share are poison or oversized jobs (see jobs.ts), with 2 or 3 attempts.
         const specs = Array.from({ length: count }, (_, i) => chaosJob(o.seed, n, seq + i, maxResultBytes));
-        const jobs = specs.map((spec) => ({
+        const jobs = specs.map((spec, i) => ({
           queue: QUEUE,
+          group: `key-${(n * 7 + seq + i) % GROUP_KEYS}`,
           payload: spec.payload,
           maxAttempts: spec.maxAttempts,
           backoff: { type: 'fixed' as const, delayMs: 100 },
@@ -605,6 +618,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const admin = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.clientOptions() });
     clients.push(admin);
     for (const s of schedules) await admin.createSchedule(s);
+    // A per-key limit on the load's queue, set by a holder of the admin role.
+    const flowAdmin = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.adminClientOptions() });
+    clients.push(flowAdmin);
+    await flowAdmin.queues.set(QUEUE, { groupConcurrency: KEY_LIMIT });
     say(`  schedules ${schedules.map((s) => s.id).join(', ')} until ${new Date(scheduleEndAt).toISOString().slice(11, 19)}`);
     // One watcher of the queue's transitions through the whole run, reconnecting across every fault.
     const watcher = new Client({ nodes: addresses, deadlineMs: 10_000, ...security.clientOptions() });
@@ -693,6 +710,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // The schedules before their jobs: every slot they have handled then has its job in the list.
     const finalSchedules = await readSchedules(client, scheduleIds);
     const finalJobs = new Map<string, FinalJob>();
+    const flowJobs: FlowJob[] = [];
     const scheduleJobs: ScheduledJob[] = [];
     let pageToken: string | undefined;
     do {
@@ -702,6 +720,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         const ask = readChaosPayload(j.payload);
         const limit = ask.maxAttempts === null ? {} : { maxAttempts: ask.maxAttempts };
         finalJobs.set(j.id, { id: j.id, state: j.state, history: j.history.map((a) => ({ ...a })), kind: ask.kind, ...limit });
+        flowJobs.push({ id: j.id, group: j.group ?? '', attempts: j.history, finishedAt: j.finishedAt });
         const fired = scheduledJob(j);
         if (fired !== null) scheduleJobs.push(fired);
       }
@@ -728,6 +747,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     watch.close();
     await watching;
     const watchReport = checkWatch({ events: watched, acked, finalJobs, error: watchError });
+    const keyUse = concurrencyPerKey(flowJobs, KEY_LIMIT);
+    const flowExamples = keyUse.exceeded === 0 ? [] : [`concurrencyLimitExceeded: key ${keyUse.busiestGroup} held ${keyUse.maxConcurrent} leases at once (limit ${KEY_LIMIT})`];
     supervising = false;
     for (const w of workers) {
       await w.restarting;
@@ -762,6 +783,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const workerRestarts = summarizeWorkerRestarts(workers);
     result = {
       seed: o.seed,
+      concurrencyLimitExceeded: keyUse.exceeded,
+      maxLeasedPerKey: keyUse.maxConcurrent,
       nodes: o.nodes,
       durationS: o.durationS,
       tls: security.tls,
@@ -778,11 +801,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       ...report,
       ...scheduleReport,
       ...watchReport,
-      examples: [...report.examples, ...scheduleReport.examples, ...watchReport.examples, ...unsecuredCallsAccepted, ...membershipProblems],
+      examples: [...report.examples, ...scheduleReport.examples, ...watchReport.examples, ...flowExamples, ...unsecuredCallsAccepted, ...membershipProblems],
       medianRecoveryMs: rec.length > 0 ? (rec[Math.floor(rec.length / 2)] as number) : null,
       maxRecoveryMs: rec.length > 0 ? (rec[rec.length - 1] as number) : null,
       dir: cluster.dir,
-      passed: reportPasses(report) && schedulesPass(scheduleReport) && watchPasses(watchReport) && unsecuredCallsAccepted.length === 0 && membershipProblems.length === 0,
+      passed: reportPasses(report) && schedulesPass(scheduleReport) && watchPasses(watchReport) && keyUse.exceeded === 0 && unsecuredCallsAccepted.length === 0 && membershipProblems.length === 0,
     };
     writeFileSync(join(cluster.dir, 'report.json'), JSON.stringify(result, null, 2));
     return result;
@@ -969,6 +992,7 @@ export function formatChaosReport(r: ChaosResult): string {
     `  scheduleSlotsMissed ${r.scheduleSlotsMissed}  scheduleSlotsDoubled ${r.scheduleSlotsDoubled}  scheduleJobsOffSlot ${r.scheduleJobsOffSlot}  scheduleCountsOff ${r.scheduleCountsOff}  scheduleJobsUnfinished ${r.scheduleJobsUnfinished}`,
     `  schedules: ${r.schedules.map((s) => `${s.id} (${s.mode}) owed ${s.owed}, fired ${s.fired}, skipped ${s.skipped}`).join('; ')}; slot lag p50 ${r.scheduleSlotLag.p50Ms ?? '-'} ms, max ${r.scheduleSlotLag.maxMs ?? '-'} ms`,
     `  watchGaps ${r.watchGaps}  watchDuplicates ${r.watchDuplicates}  watchOutOfOrder ${r.watchOutOfOrder}  watchUnexplained ${r.watchUnexplained} (of ${r.watchEvents} events received)${r.watchError === null ? '' : `  watch ended: ${r.watchError}`}`,
+    `  concurrencyLimitExceeded ${r.concurrencyLimitExceeded}  maxLeasedPerKey ${r.maxLeasedPerKey} (limit ${KEY_LIMIT} over ${GROUP_KEYS} keys)`,
     `  recovery after a fault: median ${r.medianRecoveryMs ?? '-'} ms, max ${r.maxRecoveryMs ?? '-'} ms`,
   ];
   for (const e of r.examples) lines.push(`  ! ${e}`);

@@ -85,6 +85,11 @@ export class ChaosSecurity {
     return { ...(this.#clientTls === null ? {} : { tls: this.#clientTls }), ...(this.#clientToken === null ? {} : { token: this.#clientToken }) };
   }
 
+  /** What an SDK client making the run's admin calls (queue policies) adds to its options. */
+  adminClientOptions(): { tls?: ClientTls; token?: string } {
+    return { ...(this.#clientTls === null ? {} : { tls: this.#clientTls }), ...(this.#adminToken === null ? {} : { token: this.#adminToken }) };
+  }
+
   /** How the run's membership calls reach the nodes: the client certificate, and the admin token. */
   adminCall(): { credentials?: grpc.ChannelCredentials; token?: string } {
     return { ...(this.#clientTls === null ? {} : { credentials: clientCredentials(this.#clientTls) }), ...(this.#adminToken === null ? {} : { token: this.#adminToken }) };

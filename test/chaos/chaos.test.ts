@@ -33,6 +33,7 @@ const MUST_BE_ZERO = [
   'watchDuplicates',
   'watchOutOfOrder',
   'watchUnexplained',
+  'concurrencyLimitExceeded',
 ] as const satisfies readonly (keyof ChaosResult)[];
 
 /**
@@ -49,6 +50,8 @@ function expectMustHolds(r: ChaosResult, summary: string): void {
   // A watcher ran through the whole run, across every fault, and never had to give up.
   expect(r.watchError, summary).toBeNull();
   expect(r.watchEvents, summary).toBeGreaterThan(r.acked);
+  // The load's keys kept within their per-key limit, and some key reached it.
+  expect(r.maxLeasedPerKey, summary).toBeGreaterThan(0);
   // After the heal the leader lists exactly the run's members, all voters, none refused.
   expect(r.membership.membershipOff, summary).toEqual([]);
   expect(r.poisonJobs.dead, summary).toBe(r.poisonJobs.submitted);

@@ -21,6 +21,7 @@ export interface RunningWorker {
 
 /** One system under test, as the client and worker processes see it. */
 export interface Adapter {
-  submitter(queue: string): Promise<Submitter>;
+  /** `groups`: spread the jobs over that many group keys (systems without group keys refuse it). */
+  submitter(queue: string, groups?: number): Promise<Submitter>;
   worker(queue: string, concurrency: number, hooks: WorkerHooks): Promise<RunningWorker>;
 }

@@ -10,7 +10,9 @@ import type { Adapter, RunningWorker, Submitter, WorkerHooks } from './adapter.j
 export function bullmqAdapter(host: string, port: number): Adapter {
   const connection = { host, port };
   return {
-    async submitter(queue: string): Promise<Submitter> {
+    async submitter(queue: string, groups?: number): Promise<Submitter> {
+      // Group keys (and their limits) are BullMQ Pro's, not the open-source BullMQ the bench runs.
+      if (groups !== undefined) throw new Error('bullmq: group keys are not supported');
       const q = new Queue<BenchPayload>(queue, { connection });
       await q.waitUntilReady();
       return {

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   });
 
   if (init.role === 'submit') {
-    const s = await adapter.submitter(init.queue);
+    const s = await adapter.submitter(init.queue, init.groups);
     commands.on('line', (line) => {
       const c = JSON.parse(line) as ChildCommand;
       if (c.cmd === 'run') work = work.then(() => run(s, c));

@@ -10,12 +10,15 @@ export function raftjobsAdapter(nodes: readonly string[], retryMaxMs?: number, s
   const read = (name: string): Buffer => readFileSync(join(secure?.certsDir ?? '', name));
   const tls: { tls?: ClientTls } = secure === undefined ? {} : { tls: { ca: read('ca.crt'), cert: read('client-itest.crt'), key: read('client-itest.key') } };
   return {
-    submitter(queue: string): Promise<Submitter> {
+    submitter(queue: string, groups?: number): Promise<Submitter> {
       // A generous deadline: during a failover the SDK retries until the new leader answers.
       const client = new Client({ nodes, deadlineMs: 30_000, ...tls, ...(retryMaxMs === undefined ? {} : { retryBackoff: { initialMs: Math.min(50, retryMaxMs), maxMs: retryMaxMs } }) });
+      // Group keys round-robin, so every key gets the same share of the jobs.
+      let n = 0;
+      const job = groups === undefined ? (payload: BenchPayload) => ({ queue, payload }) : (payload: BenchPayload) => ({ queue, payload, group: `g${n++ % groups}` });
       return Promise.resolve({
         async submit(payloads: readonly BenchPayload[]): Promise<void> {
-          await client.submit(payloads.length === 1 ? { queue, payload: payloads[0] } : payloads.map((payload) => ({ queue, payload })));
+          await client.submit(payloads.length === 1 ? job(payloads[0] as BenchPayload) : payloads.map(job));
         },
         close(): Promise<void> {
           client.close();
