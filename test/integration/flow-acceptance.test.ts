@@ -184,3 +184,51 @@ describe('a queue with a per-key limit and a rate limit, through two leader kill
     expect(outOfOrder).toBe(0);
   });
 });
+
+describe('a rate limit over a minute, through a leader kill', () => {
+  it('grants at most limit × 60 s + burst in any minute (within one token), and the bucket is what binds', { timeout: 180_000 }, async () => {
+    const queue = 'flow-minute';
+    const rate = { limit: 10, periodMs: 1000, burst: 5 };
+    const everyAddress = cluster.ids.map((id) => cluster.address(id));
+    const client = new Client({ nodes: everyAddress, deadlineMs: 30_000 });
+    open.push(client);
+    await client.queues.set(queue, { rate });
+    // More jobs than a minute and a half of the rate: the bucket, not the backlog, sets the pace.
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) for (const j of await client.submit(Array.from({ length: 100 }, (_, k) => ({ queue, payload: { i, k } })))) ids.push(j.id);
+    let done = 0;
+    const worker = new Worker({
+      nodes: everyAddress,
+      queues: [queue],
+      concurrency: 50,
+      workerId: 'minute-worker',
+      handler: () => {
+        done++;
+        return Promise.resolve(null);
+      },
+    });
+    open.push(worker);
+    await worker.start();
+    // A leader kill 30 s in; the node comes back.
+    await poll(() => (done >= 300 ? true : undefined), { description: '30 s of leases', timeoutMs: 60_000, intervalMs: 100 });
+    const leader = await cluster.waitForLeader();
+    await cluster.kill(leader.id);
+    await cluster.waitForLeader({ exclude: [leader.id], minTerm: (leader.term ?? 0) + 1 });
+    await cluster.start(leader.id);
+    await poll(() => (done >= 700 ? true : undefined), { description: '70 s of leases', timeoutMs: 90_000, intervalMs: 250 });
+    await worker.close();
+
+    const jobs: FlowJob[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      for (const v of await Promise.all(ids.slice(i, i + 100).map((id) => client.get(id)))) jobs.push({ id: v.id, group: '', attempts: v.history, finishedAt: v.finishedAt });
+    }
+    const minute = leasesPerWindow(jobs, 60_000);
+    const second = leasesPerWindow(jobs, 1000);
+    console.log(`rate over a minute: ${minute.maxInWindow} leases in the busiest 60 s (bound ${rate.limit * 60 + rate.burst}), ${second.maxInWindow} in the busiest 1 s (bound ${rate.limit + rate.burst}), ${minute.total} leases over ${minute.spanMs} ms`);
+    expect(minute.spanMs).toBeGreaterThanOrEqual(60_000);
+    expect(minute.maxInWindow).toBeLessThanOrEqual(rate.limit * 60 + rate.burst + 1);
+    // Binding: the failover cost the bucket at most a few seconds of grants, never more.
+    expect(minute.maxInWindow).toBeGreaterThanOrEqual(rate.limit * 57);
+    expect(second.maxInWindow).toBeLessThanOrEqual(rate.limit + rate.burst);
+  });
+});
