@@ -10,6 +10,7 @@ import { StateQueries, type JobQueries } from './queries.js';
 import { ResourceGuards, type GuardStatus, type ResourceGuardOptions } from './resource-guards.js';
 import { ResultWaiters } from './result-waiters.js';
 import { ScheduleRunner } from './schedule-runner.js';
+import { TermStart } from './term-start.js';
 import { WatchLog } from './watch-log.js';
 import { Workers } from './workers.js';
 import { RaftNode, type RaftNodeOptions } from './raft-node.js';
@@ -49,8 +50,9 @@ export type WakeListener = () => void;
 
 /**
  * A raftjobs node: the Raft driver with the job state machine, plus the leader's duties: it
- * proposes `leaderChange` first thing in its term (J6) and a `tick` whenever something is due
- * (J5), and runs the worker sessions (`workers`): the dispatcher, woken when jobs may have become
+ * proposes `leaderChange` first thing in its term (J6), again until it is committed (`TermStart`),
+ * and once it is, a `tick` whenever something is due (J5) and the schedules; and it runs the
+ * worker sessions (`workers`): the dispatcher, woken when jobs may have become
  * ready and run just before the leader packs an entry, and the watch that abandons the leases of
  * sessions that went away. An idle cluster writes nothing. The layers above read through `query`
  * and never see the mutable state.
@@ -69,6 +71,7 @@ export class JobNode {
   private readonly wakeListeners = new Set<WakeListener>();
   private readonly results: ResultWaiters;
   private readonly schedules: ScheduleRunner;
+  private readonly termStart: TermStart;
   private readonly roleListeners = new Set<(role: Role, leaderId: NodeId | null) => void>();
   private readonly membershipListeners = new Set<(membership: ClusterMembership) => void>();
   private readonly guard: ResourceGuards;
@@ -96,6 +99,17 @@ export class JobNode {
     );
     this.schedules = new ScheduleRunner(
       { isLeader: () => raft.isLeader(), query: this.query, time: () => raft.time(), propose: (cmd) => raft.propose(cmd), refusal: () => this.guard.refusal() },
+      this.clock,
+      this.log,
+    );
+    this.termStart = new TermStart(
+      { isLeader: () => raft.isLeader(), currentTerm: () => raft.currentTerm(), propose: (cmd) => this.propose(cmd) },
+      o.leaseGraceMs,
+      () => {
+        this.scheduleDue();
+        // Schedules start from the committed state, once this term's first job command is in it.
+        this.schedules.start();
+      },
       this.clock,
       this.log,
     );
@@ -136,7 +150,7 @@ export class JobNode {
       ...o,
       app,
       events: {
-        onRoleChange: (role, leaderId) => self?.roleChanged(role, leaderId, o.leaseGraceMs),
+        onRoleChange: (role, leaderId, term) => self?.roleChanged(role, leaderId, term),
         onApplied: (_index, results) => {
           if (flow !== undefined) {
             try {
@@ -156,7 +170,7 @@ export class JobNode {
     });
     self = new JobNode(app, raft, watchLog, o);
     await self.guard.start();
-    if (raft.isLeader()) self.roleChanged('leader', raft.leader(), o.leaseGraceMs);
+    if (raft.isLeader()) self.roleChanged('leader', raft.leader(), raft.currentTerm());
     return self;
   }
 
@@ -322,6 +336,7 @@ export class JobNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.guard.stop();
+    this.termStart.stop();
     this.clearDue();
     this.schedules.stop();
     this.workers.stop();
@@ -332,20 +347,14 @@ export class JobNode {
 
   // ------------------------------------------------------------------ leader duties
 
-  private roleChanged(role: Role, leaderId: NodeId | null, graceMs: number): void {
+  private roleChanged(role: Role, leaderId: NodeId | null, term: number): void {
     if (role === 'leader') {
       // J6: the first job command of the term gives every inherited lease a grace period, so
       // workers that keep heartbeating through the failover keep their jobs.
-      this.propose({ type: 'leaderChange', graceMs }).then(
-        () => {
-          this.scheduleDue();
-          // Schedules start from the committed state, once this term's first entry is in it.
-          if (this.raft.isLeader()) this.schedules.start();
-        },
-        (err: unknown) => this.log.warn({ err }, 'leader-change grace was not committed'),
-      );
+      this.termStart.becameLeader(term);
       this.workers.becameLeader();
     } else {
+      this.termStart.lostLeadership();
       this.clearDue();
       this.schedules.stop();
       this.workers.lostLeadership();
@@ -376,9 +385,13 @@ export class JobNode {
     for (const l of this.wakeListeners) l();
   }
 
-  /** Arm one timer for the earliest due time; propose a tick when it comes. */
+  /**
+   * Arm one timer for the earliest due time; propose a tick when it comes. Not before this term's
+   * `leaderChange` is committed: a tick applied ahead of it would expire inherited leases with no
+   * grace (J6).
+   */
   private scheduleDue(): void {
-    if (this.stopped || !this.raft.isLeader() || this.tickInFlight) return;
+    if (this.stopped || !this.raft.isLeader() || !this.termStart.committed || this.tickInFlight) return;
     const due = nextDueTime(this.app.state);
     if (due === null) {
       this.clearDue();

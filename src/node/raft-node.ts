@@ -255,7 +255,9 @@ export class RaftNode<C, R> {
    * Replicate one command and return its result once the entry is committed and applied here.
    * Commands from concurrent calls share log entries. Rejects with NOT_LEADER (with a leader
    * hint) on a follower, and with OUTCOME_UNKNOWN when leadership is lost before the outcome is
-   * known (the command may or may not commit).
+   * known (the command may or may not commit). While the leader hands leadership over
+   * (`transferLeadership`), a command waits, at most an election timeout: it is proposed if the
+   * transfer is abandoned, and rejected with NOT_LEADER if the transfer succeeds.
    */
   propose(command: C): Promise<R> {
     return this.leaderRequest<R>((waiter) => this.commands.push({ command, waiter }));
@@ -277,7 +279,10 @@ export class RaftNode<C, R> {
     return this.leaderRequest<void>((waiter) => this.readRequests.push(waiter));
   }
 
-  /** Ask the core to hand leadership to `to`. */
+  /**
+   * Ask the core to hand leadership to `to` (thesis §3.10). Until the transfer ends, proposals wait
+   * (see `propose`) and membership changes are refused with NOT_LEADER.
+   */
   transferLeadership(to: NodeId): void {
     this.enqueue(() => this.raft.transferLeadership(to));
   }
@@ -300,6 +305,11 @@ export class RaftNode<C, R> {
 
   isLeader(): boolean {
     return this.role === 'leader';
+  }
+
+  /** The term this node is in, as of the last Ready handled (the one `onRoleChange` reported). */
+  currentTerm(): number {
+    return this.term;
   }
 
   /**
@@ -530,7 +540,12 @@ export class RaftNode<C, R> {
     const deferred = this.deferred.splice(0);
     for (const fn of deferred) fn();
     this.proposeChanges();
-    if (!holding) {
+    // While the core hands leadership over, its log must stop growing so the target can catch up
+    // (thesis §3.10), and it refuses proposals. Commands wait here instead, in their order, as they
+    // do behind a write: if the transfer is abandoned (after an election timeout, at a tick stepped
+    // above) they go out then, so a new leader's `leaderChange` stays its term's first job command
+    // (J6); if the target wins, losing leadership rejects every one with NOT_LEADER (`roleChanged`).
+    if (!holding && this.raft.transferringTo() === null) {
       if (this.role === 'leader') this.o.events?.beforePropose?.();
       this.proposeCommands();
     }

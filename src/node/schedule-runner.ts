@@ -45,10 +45,10 @@ interface Planned {
 /** Longest a timer is armed for; a schedule further ahead is looked at again then, ms. */
 const MAX_WAIT_MS = 60 * 60_000;
 /**
- * After a proposal failed (this node is handing leadership over, or the command was refused for
- * a reason other than a slot already fired), the schedule waits this long before it is proposed
- * again, ms: a leader that refuses proposals while it transfers leadership would otherwise be
- * asked again at once, in a loop that never yields to a timer.
+ * After a proposal failed (refused while this node still leads, or the command was refused for a
+ * reason other than a slot already fired), the schedule waits this long before it is proposed
+ * again, ms: a leader that refuses proposals would otherwise be asked again at once, in a loop
+ * that never yields to a timer.
  */
 export const RETRY_AFTER_FAILURE_MS = 100;
 /**

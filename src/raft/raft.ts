@@ -449,6 +449,16 @@ export class Raft {
     };
   }
 
+  /**
+   * Leader: the voter leadership is being handed to, while the transfer is in progress (thesis
+   * §3.10); null otherwise. The transfer ends when the target wins (this node steps down) or after
+   * an election timeout (abandoned); meanwhile `propose` refuses, so a driver can hold proposals
+   * back instead. Cheap, for drivers that check it at every loop.
+   */
+  transferringTo(): NodeId | null {
+    return this.transferTarget;
+  }
+
   /** The membership in force (the latest config entry in the log, committed or not); cheap, for drivers that watch it. */
   currentMembership(): ClusterMembership {
     return this.membership;

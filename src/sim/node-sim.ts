@@ -616,7 +616,7 @@ export class NodeSimulation {
         events: {
           onRoleChange: (role, leaderId, term) => {
             this.roleChanged(m, life, role, leaderId, term);
-            duty?.roleChanged(role);
+            duty?.roleChanged(role, term);
           },
           onApplied: (index, results) => {
             app.noteApplied(index);
@@ -644,7 +644,7 @@ export class NodeSimulation {
         });
         m.duty = duty;
         // A node that starts as the only voter leads before `duty` existed.
-        if (node.isLeader()) duty.roleChanged('leader');
+        if (node.isLeader()) duty.roleChanged('leader', node.currentTerm());
       }
       m.node = node;
       m.storage = storage;

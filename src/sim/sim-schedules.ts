@@ -12,6 +12,7 @@ import { type Command, type CommandResult, type JobEvent, type JobsOptions, type
 import { StateQueries } from '../node/queries.js';
 import type { RaftNode } from '../node/raft-node.js';
 import { ScheduleRunner } from '../node/schedule-runner.js';
+import { TermStart } from '../node/term-start.js';
 import type { NodeClock } from '../node/types.js';
 import type { Role } from '../raft/index.js';
 import { SeededRandom } from './random.js';
@@ -52,11 +53,13 @@ export function drawSchedules(seed: number, clockSteps: boolean): SimSchedulePla
 
 /**
  * The leader's schedule duties of one simulated node, as `JobNode` has them: on becoming leader
- * it proposes the term's first job command (`leaderChange`) and starts the runner once that is
- * committed; applied entries go to the runner while it leads; losing leadership stops it.
+ * it proposes the term's first job command (`leaderChange`), again until it is committed while it
+ * leads that term (`TermStart`), and starts the runner once it is; applied entries go to the
+ * runner while it leads; losing leadership stops it.
  */
 export class SimScheduleDuty {
   private readonly runner: ScheduleRunner;
+  private readonly termStart: TermStart;
   private stopped = false;
 
   constructor(
@@ -65,7 +68,7 @@ export class SimScheduleDuty {
     clock: NodeClock,
     log: Logger,
     private readonly nextId: () => number,
-    private readonly graceMs: number,
+    graceMs: number,
     /** Receives every `scheduleFire` the runner proposes (the simulation proposes some again). */
     private readonly fires: (cmd: ScheduleFireCommand) => void,
   ) {
@@ -78,6 +81,13 @@ export class SimScheduleDuty {
       return this.propose(cmd);
     };
     this.runner = new ScheduleRunner({ isLeader: () => node.isLeader(), query, time: () => node.time(), propose }, clock, log);
+    this.termStart = new TermStart(
+      { isLeader: () => node.isLeader(), currentTerm: () => node.currentTerm(), propose: (cmd) => this.propose(cmd) },
+      graceMs,
+      () => this.runner.start(),
+      clock,
+      log,
+    );
   }
 
   /** A job command through this node, resolving with its result. */
@@ -88,18 +98,14 @@ export class SimScheduleDuty {
     });
   }
 
-  roleChanged(role: Role): void {
+  roleChanged(role: Role, term: number): void {
     if (this.stopped) return;
     if (role !== 'leader') {
+      this.termStart.lostLeadership();
       this.runner.stop();
       return;
     }
-    this.propose({ type: 'leaderChange', graceMs: this.graceMs }).then(
-      () => {
-        if (!this.stopped && this.node.isLeader()) this.runner.start();
-      },
-      () => undefined,
-    );
+    this.termStart.becameLeader(term);
   }
 
   applied(results: readonly SimResult[]): void {
@@ -111,6 +117,7 @@ export class SimScheduleDuty {
 
   stop(): void {
     this.stopped = true;
+    this.termStart.stop();
     this.runner.stop();
   }
 }

@@ -4,91 +4,19 @@
  * Three `JobNode`s over the in-memory twins on one virtual timeline; each node's wall clock is
  * skewed or stepped apart from it, as NTP or an operator would.
  */
-import { MemoryLevel } from 'memory-level';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Command, CommandResult, LeaseGrant } from '../../src/jobs/index.js';
-import { JobNode } from '../../src/node/index.js';
-import { SeededRandom } from '../../src/sim/index.js';
-import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
-import { MemoryNetwork, MemoryTransport } from '../../src/transport/index.js';
-import { VirtualTime, type VirtualClock } from './virtual-clock.js';
+import { describe, expect, it } from 'vitest';
+import type { CommandResult, LeaseGrant } from '../../src/jobs/index.js';
+import { clustersStoppedAfterEach, VirtualCluster, type VirtualMember as Member } from './virtual-cluster.js';
 
-const CLUSTER = 'time-test';
-const IDS = ['a', 'b', 'c'] as const;
 const EPOCH_MS = Date.UTC(2030, 0, 1);
 const HOUR_MS = 3_600_000;
-const TICK_MS = 10;
 /** J6 grace: well above the election timeout (5 to 10 ticks). */
 const GRACE_MS = 1_000;
 const LEASE_TTL_MS = 30_000;
-const logger = pino({ level: 'silent' });
 
-interface Member {
-  readonly id: string;
-  readonly node: JobNode;
-  readonly db: MemoryLevel<Uint8Array, Uint8Array>;
-  readonly storage: RaftStorage;
-  readonly clock: VirtualClock;
-}
-
-class TestCluster {
-  readonly vt = new VirtualTime(EPOCH_MS);
-  readonly network = new MemoryNetwork();
-  readonly members = new Map<string, Member>();
-  private readonly random = new SeededRandom(7);
-
-  /** Starts `id` with its wall clock `wallOffsetMs` off the timeline, on `db` when restarting. */
-  async start(id: string, wallOffsetMs = 0, db = new MemoryLevel<Uint8Array, Uint8Array>()): Promise<Member> {
-    const storage = await openMemoryStorage({ clusterId: CLUSTER, nodeId: id, db });
-    const clock = this.vt.clock(wallOffsetMs);
-    const random = this.random.fork();
-    const node = await JobNode.start({
-      id,
-      voters: [...IDS],
-      storage,
-      transport: new MemoryTransport({ network: this.network, clusterId: CLUSTER, selfId: id, peers: IDS }),
-      logger,
-      clock,
-      random: () => random.next(),
-      tickMs: TICK_MS,
-      electionTicks: 5,
-      heartbeatTicks: 1,
-      leaseGraceMs: GRACE_MS,
-      workerConnectionGraceMs: 10_000,
-    });
-    const m = { id, node, db, storage, clock };
-    this.members.set(id, m);
-    return m;
-  }
-
-  async startAll(wallOffsetMs = 0): Promise<void> {
-    for (const id of IDS) await this.start(id, wallOffsetMs);
-  }
-
-  /** Stops `id`; its database keeps what it wrote, for a restart. */
-  async stop(id: string): Promise<Member> {
-    const m = this.members.get(id) as Member;
-    this.members.delete(id);
-    await m.node.stop();
-    await m.storage.close();
-    return m;
-  }
-
-  async stopAll(): Promise<void> {
-    for (const id of [...this.members.keys()]) await this.stop(id);
-  }
-
-  /** The leader once it has committed its term's leader-change entry (J6). */
-  async leader(): Promise<Member> {
-    const leader = await this.vt.until(() => [...this.members.values()].find((m) => m.node.isLeader()), 'a leader');
-    // Any command commits after the term's first job entry (the leader change).
-    await this.propose(leader, { type: 'tick' });
-    return leader;
-  }
-
-  propose(m: Member, command: Command): Promise<CommandResult> {
-    return this.vt.run(m.node.propose(command));
+class TestCluster extends VirtualCluster {
+  constructor() {
+    super({ clusterId: 'time-test', epochMs: EPOCH_MS, leaseGraceMs: GRACE_MS, seed: 7 });
   }
 
   async submit(m: Member, job: { delayMs?: number } = {}): Promise<string> {
@@ -108,17 +36,7 @@ class TestCluster {
   }
 }
 
-const clusters: TestCluster[] = [];
-
-afterEach(async () => {
-  for (const c of clusters.splice(0)) await c.stopAll();
-});
-
-function cluster(): TestCluster {
-  const c = new TestCluster();
-  clusters.push(c);
-  return c;
-}
+const cluster = clustersStoppedAfterEach(() => new TestCluster());
 
 /** Stops the leader, sets every other node's wall clock `offsetMs` off the timeline, and waits for a new leader. */
 async function failOver(c: TestCluster, old: Member, offsetMs: number): Promise<Member> {

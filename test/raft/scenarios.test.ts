@@ -222,6 +222,7 @@ describe('leadership transfer (thesis §3.10)', () => {
     net.commit('n1', 'a');
     const term = net.status('n1').term;
     expect(net.raft('n1').transferLeadership('n2')).toBe(true);
+    expect(net.raft('n1').transferringTo()).toBe('n2');
     expect(net.propose('n1', 'x')).toEqual({ ok: false, reason: 'transferring', leaderId: 'n1' });
     const from = net.sent.length;
     net.deliverAll();
@@ -232,6 +233,8 @@ describe('leadership transfer (thesis §3.10)', () => {
     expect(votes.every((v) => v.from === 'n2' && v.transfer && v.term === term + 1)).toBe(true);
     expect(net.leaders()).toEqual(['n2']);
     expect(net.status('n1')).toMatchObject({ role: 'follower', leaderId: 'n2', term: term + 1 });
+    // Stepping down ends the transfer.
+    expect(net.raft('n1').transferringTo()).toBeNull();
     net.commit('n2', 'b');
     for (const id of net.ids) expect(net.applied(id)).toEqual(['a', 'b']);
   });
@@ -260,8 +263,10 @@ describe('leadership transfer (thesis §3.10)', () => {
     net.isolate('n2');
     expect(net.raft('n1').transferLeadership('n2')).toBe(true);
     net.tick('n1', ELECTION_TICKS - 1);
+    expect(net.raft('n1').transferringTo()).toBe('n2');
     expect(net.propose('n1', 'x')).toMatchObject({ ok: false, reason: 'transferring' });
     net.tick('n1', 1);
+    expect(net.raft('n1').transferringTo()).toBeNull();
     expect(net.propose('n1', 'x')).toMatchObject({ ok: true });
     expect(net.leaders()).toEqual(['n1']);
   });
