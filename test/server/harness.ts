@@ -75,6 +75,8 @@ export interface LeasedJob {
   token: number;
   payload: Buffer;
   attempt: number;
+  /** '' when the job has none. */
+  group: string;
 }
 export interface Ack {
   requestId: number;
