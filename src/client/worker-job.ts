@@ -126,6 +126,11 @@ export interface WorkerJob {
   readonly token: number;
   readonly submittedAt: number;
   /**
+   * The job's group key (`JobInput.group`: a customer, tenant or API key), or null when it has
+   * none. A {@link RateLimitedError} of scope `key` holds back the jobs of this key.
+   */
+  readonly group: string | null;
+  /**
    * Fires when the handler should stop: the lease's local deadline passed without a heartbeat
    * extending it (reason code LEASE_EXPIRED), the cluster said the lease is gone (the job was cancelled,
    * the lease expired and the job went elsewhere: STALE_TOKEN, NOT_FOUND, ...), or
@@ -166,6 +171,8 @@ export function makeWorkerJob(leased: wire.LeasedJob__Output, signal: AbortSigna
     maxAttempts: leased.maxAttempts,
     token: leased.token,
     submittedAt: leased.submittedAtMs,
+    // '' is none (also what a server from before group keys decodes as).
+    group: leased.group !== '' ? leased.group : null,
     signal,
     json: <T>() => decodeJson<T>(payload, `payload of job ${leased.jobId}`),
     progress,

@@ -75,6 +75,7 @@ function grantTo(state: JobsState, cmd: LeaseCommand, job: JobRecord, leases: Le
     attemptLimit: job.attemptLimit,
     expiresAt: lease.expiresAt,
     ttlMs,
+    group: job.group,
   });
 }
 

@@ -52,6 +52,8 @@ export interface LeaseGrant {
   readonly attemptLimit: number;
   readonly expiresAt: number;
   readonly ttlMs: number;
+  /** The job's group key (`SubmitJob.group`), or null when it has none. */
+  readonly group: string | null;
 }
 
 /** Ready jobs of a queue (`group` null) or of one of its group keys that a lease held back, and why. */

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { bearerToken, hasRole, type Identity, type Role } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
+import { DASHBOARD_CANCEL_REASON, dashboardBulkRequest, type DashboardBulkRequest } from './bulk-request.js';
 import type { NodeMetricsRegistry } from './metrics.js';
 import type { ThroughputHistory } from './throughput.js';
 
@@ -50,8 +51,11 @@ export interface DashboardApi {
   transferLeadership(to: string | null): Promise<unknown>;
   /** Pause or resume leasing from `queue`; its policy and usage after it. */
   queueAction(queue: string, action: 'pause' | 'resume'): Promise<unknown>;
-  /** Retry every dead job of `queue` (a bulk action), or with `dryRun` count them; what it did or would do. */
-  retryDeadJobs(queue: string, dryRun: boolean): Promise<unknown>;
+  /**
+   * A bulk action (retry dead, cancel, purge) on the jobs of one queue that match the filter, or
+   * with `dryRun` a count of them; what it did or would do (the SDK's `BulkOutcome`).
+   */
+  bulkJobs(request: DashboardBulkRequest): Promise<unknown>;
 }
 
 /** The token check of a node with `auth.enabled` (see src/config/auth.ts). */
@@ -327,13 +331,17 @@ const ACTIONS: readonly { readonly path: RegExp; run(d: DashboardApi, m: RegExpE
     path: /^\/api\/jobs\/([^/]+)\/(retry|cancel)$/,
     run: (d, m) => {
       const id = jobId(decodeURIComponent(m[1] ?? ''));
-      return m[2] === 'retry' ? d.retryDead(id) : d.cancel(id, 'cancelled from the dashboard');
+      return m[2] === 'retry' ? d.retryDead(id) : d.cancel(id, DASHBOARD_CANCEL_REASON);
     },
   },
   { path: /^\/api\/schedules\/([^/]+)\/(pause|resume|trigger)$/, run: (d, m) => d.scheduleAction(scheduleId(decodeURIComponent(m[1] ?? '')), m[2] as 'pause' | 'resume' | 'trigger') },
   { path: /^\/api\/queues\/([^/]+)\/(pause|resume)$/, run: (d, m) => d.queueAction(queueName(decodeURIComponent(m[1] ?? '')), m[2] as 'pause' | 'resume') },
-  // `?dryRun=1` counts the dead jobs first: the page shows the count before the operator confirms.
-  { path: /^\/api\/queues\/([^/]+)\/retry-dead$/, run: (d, m, url) => d.retryDeadJobs(queueName(decodeURIComponent(m[1] ?? '')), url.searchParams.get('dryRun') === '1') },
+  // Bulk actions on a queue's jobs (see bulk-request.ts). `?dryRun=1` counts them first: the page
+  // shows the count before the operator confirms.
+  {
+    path: /^\/api\/queues\/([^/]+)\/(retry-dead|cancel|purge)$/,
+    run: (d, m, url) => d.bulkJobs(dashboardBulkRequest(m[2] ?? '', queueName(decodeURIComponent(m[1] ?? '')), url.searchParams)),
+  },
   { path: /^\/api\/members\/([^/]+)\/(promote|remove)$/, run: (d, m) => d.memberAction(memberId(decodeURIComponent(m[1] ?? '')), m[2] as 'promote' | 'remove') },
   {
     path: /^\/api\/leadership\/transfer$/,

@@ -17,7 +17,7 @@ import {
 import type { Config } from '../config/index.js';
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobNode, NodeStatus, WorkerRegistry } from '../node/index.js';
-import type { DashboardApi } from '../observability/index.js';
+import type { DashboardApi, DashboardBulkRequest } from '../observability/index.js';
 import { guardsToWire } from './wire.js';
 
 /** Deadline of one Admin call to another node, ms. */
@@ -26,7 +26,7 @@ const ADMIN_DEADLINE_MS = 1000;
 const CLIENT_DEADLINE_MS = 5000;
 /** Budget of a membership change or a leadership transfer (an election timeout or two), ms. */
 const MEMBERSHIP_DEADLINE_MS = 10_000;
-/** Budget of a bulk retry of a queue's dead jobs (one call, every batch), ms. */
+/** Budget of a bulk action on a queue's jobs (one call, every batch), ms. */
 const BULK_DEADLINE_MS = 120_000;
 /** Longest payload, result or error text shown, bytes or characters. */
 const PREVIEW_BYTES = 4096;
@@ -70,13 +70,13 @@ interface NodeRow {
 /**
  * The dashboard's data, for a node's HTTP server. Reads follow the leader through the SDK client
  * (linearizable, like the CLI's); actions are the SDK's `retryDead`, `cancel`, the schedule calls
- * (pause, resume, trigger), a queue's pause and resume and a bulk retry of its dead jobs (a dry
- * run's count first), and its membership helpers (promote, remove, transfer leadership), so
- * they pass the same gRPC API and validation as any client. The cluster view lists the members as
- * the leader sees them (Admin.Members; the config's nodes when no node answers) and asks each
- * one's Admin service for its status; the workers view asks the leader's, since only the leader
- * serves workers. With auth on, each caller gets a backend of its own whose calls carry the
- * caller's token: the dashboard can do no more than its user's token allows.
+ * (pause, resume, trigger), a queue's pause and resume and bulk actions on its jobs (retry dead,
+ * cancel, purge: a dry run's count first), and its membership helpers (promote, remove, transfer
+ * leadership), so they pass the same gRPC API and validation as any client. The cluster view
+ * lists the members as the leader sees them (Admin.Members; the config's nodes when no node
+ * answers) and asks each one's Admin service for its status; the workers view asks the leader's,
+ * since only the leader serves workers. With auth on, each caller gets a backend of its own whose
+ * calls carry the caller's token: the dashboard can do no more than its user's token allows.
  */
 export class DashboardBackend implements DashboardApi {
   private readonly client: Client;
@@ -171,8 +171,8 @@ export class DashboardBackend implements DashboardApi {
     return action === 'pause' ? this.client.queues.pause(queue) : this.client.queues.resume(queue);
   }
 
-  async retryDeadJobs(queue: string, dryRun: boolean): Promise<unknown> {
-    return this.client.bulk({ action: 'retryDead', filter: { queue }, dryRun, deadlineMs: BULK_DEADLINE_MS });
+  async bulkJobs(request: DashboardBulkRequest): Promise<unknown> {
+    return this.client.bulk({ ...request, deadlineMs: BULK_DEADLINE_MS });
   }
 
   async job(id: string): Promise<unknown> {

@@ -171,6 +171,7 @@ export function grantToWire(g: LeaseGrant): wire.LeasedJob {
     expiresAtMs: g.expiresAt,
     ttlMs: g.ttlMs,
     submittedAtMs: g.submittedAt,
+    group: g.group ?? '',
   };
 }
 

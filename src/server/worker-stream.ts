@@ -8,9 +8,9 @@ import { grantToWire } from './wire.js';
 export type WorkerDuplex = grpc.ServerDuplexStream<wire.WorkerMessage__Output, wire.ServerMessage>;
 
 /**
- * What a LeasedJob costs on the wire beyond its payload and queue name: tags, lengths, a 10-char
- * id and seven varints of at most 10 bytes, rounded up; plus the LeaseBatch and ServerMessage
- * framing, counted once per message in `PUSH_FRAMING_BYTES`.
+ * What a LeasedJob costs on the wire beyond its payload, queue name and group key: tags, lengths,
+ * a 10-char id and seven varints of at most 10 bytes, rounded up; plus the LeaseBatch and
+ * ServerMessage framing, counted once per message in `PUSH_FRAMING_BYTES`.
  */
 const LEASED_JOB_OVERHEAD_BYTES = 128;
 const PUSH_FRAMING_BYTES = 64;
@@ -19,12 +19,13 @@ const PUSH_FRAMING_BYTES = 64;
  * Splits grants into pushes of at most `MAX_LEASE_PUSH_BYTES` each (estimated from above), in
  * order; a grant that alone is larger goes in a push of its own.
  */
-export function splitLeasePush<T extends Pick<LeaseGrant, 'payload' | 'queue'>>(grants: readonly T[], maxBytes = MAX_LEASE_PUSH_BYTES): T[][] {
+export function splitLeasePush<T extends Pick<LeaseGrant, 'payload' | 'queue' | 'group'>>(grants: readonly T[], maxBytes = MAX_LEASE_PUSH_BYTES): T[][] {
   const pushes: T[][] = [];
   let current: T[] = [];
   let bytes = PUSH_FRAMING_BYTES;
   for (const g of grants) {
-    const size = g.payload.byteLength + g.queue.length * 3 + LEASED_JOB_OVERHEAD_BYTES;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const size = g.payload.byteLength + (g.queue.length + (g.group?.length ?? 0)) * 3 + LEASED_JOB_OVERHEAD_BYTES;
     if (current.length > 0 && bytes + size > maxBytes) {
       pushes.push(current);
       current = [];

@@ -195,7 +195,7 @@ describe('Worker stream protocol', () => {
     expect(new RateLimitedError(-5).retryAfterMs).toBe(1);
   });
 
-  it('hands the handler its job: payload, json(), attempt, token; progress is acknowledged', async () => {
+  it('hands the handler its job: payload, json(), attempt, token, group; progress is acknowledged', async () => {
     const server = await fakeWorkers();
     const seen = deferred<{ job: WorkerJob; progressed: boolean }>();
     const w = worker([server.address], async (job) => {
@@ -204,10 +204,10 @@ describe('Worker stream protocol', () => {
     });
     await w.start();
     await vi.waitFor(() => expect(server.last?.hellos).toHaveLength(1));
-    server.last?.push([leased('j1', 77, { attempt: 2, maxAttempts: 4, payload: Buffer.from('{"x":[1]}') })]);
+    server.last?.push([leased('j1', 77, { attempt: 2, maxAttempts: 4, payload: Buffer.from('{"x":[1]}'), group: 'acme' })]);
     const { job, progressed } = await seen.promise;
     expect(progressed).toBe(true);
-    expect(job).toMatchObject({ id: 'j1', queue: 'q', attempt: 2, maxAttempts: 4, token: 77 });
+    expect(job).toMatchObject({ id: 'j1', queue: 'q', attempt: 2, maxAttempts: 4, token: 77, group: 'acme' });
     expect(job.json()).toEqual({ x: [1] });
     expect(server.all('progress')[0]?.progress).toMatchObject({ jobId: 'j1', token: 77, percent: 50, message: 'half way' });
   });

@@ -6,8 +6,9 @@
  *   keeps the pause after the old one is killed (-9);
  * - a per-key limit of 2 holds by the cluster's own account (its leased jobs per key, polled
  *   throughout) while workers with room for far more run, across a kill -9 of the leader;
- * - a handler's RateLimitedError holds its key back for the time it asked, without using the
- *   attempt (jobs of one attempt still succeed), while the queue's other keys go on;
+ * - a handler's RateLimitedError for the key it reads from `job.group` holds that key back for
+ *   the time it asked, without using the attempt (jobs of one attempt still succeed), while the
+ *   queue's other keys go on;
  * - unique keys: `active` answers the unfinished job, `debounce` folds a burst into one pending job;
  * - a bulk action's dry run counts exactly what the real run then acts on, over thousands of jobs
  *   in several replicated batches, and the CLI refuses a real run it was not told to make;
@@ -175,7 +176,7 @@ describe('RateLimitedError', () => {
     const starts: { key: string; at: number }[] = [];
     let throttledAt = 0;
     const w = worker(['rl'], (job) => {
-      const key = (job.json<{ key: string }>()).key;
+      const key = job.group ?? '';
       starts.push({ key, at: Date.now() });
       if (key === 'api' && throttledAt === 0) {
         throttledAt = Date.now();
@@ -184,13 +185,13 @@ describe('RateLimitedError', () => {
       return Promise.resolve('ok');
     }, 1);
     // One attempt each: a throttle that used it would send the job dead.
-    await client.submit(Array.from({ length: 3 }, () => ({ queue: 'rl', group: 'api', maxAttempts: 1, payload: { key: 'api' } })));
+    await client.submit(Array.from({ length: 3 }, () => ({ queue: 'rl', group: 'api', maxAttempts: 1 })));
     await w.start();
     await poll(() => (throttledAt > 0 ? true : undefined), { description: 'the first api job throttled' });
     // While the key is held, the cluster says so, and another key's jobs run.
     const held = await client.queues.get('rl');
     expect(held.usage.busiestGroups.find((g) => g.group === 'api')?.throttledUntil).toBeGreaterThan(held.time);
-    await client.submit(Array.from({ length: 3 }, () => ({ queue: 'rl', group: 'other', maxAttempts: 1, payload: { key: 'other' } })));
+    await client.submit(Array.from({ length: 3 }, () => ({ queue: 'rl', group: 'other', maxAttempts: 1 })));
     await waitForCount('rl', 'succeeded', 6, 60_000);
     const apiStarts = starts.filter((s) => s.key === 'api').map((s) => s.at);
     const otherStarts = starts.filter((s) => s.key === 'other').map((s) => s.at);

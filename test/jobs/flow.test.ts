@@ -191,6 +191,8 @@ describe('concurrency limits', () => {
     h.submit(T0, ...jobs(3, 'a'), ...jobs(3));
     const r = h.leaseAll(T0 + 1, ['q'], 10);
     expect(r.leases.map((g) => groupOf(h.state, g))).toEqual(['a', null, null, null]);
+    // Each grant names its job's key, for the worker's handler.
+    expect(r.leases.map((g) => g.group)).toEqual(['a', null, null, null]);
     expect(r.throttled).toEqual([{ queue: 'q', group: 'a', reason: 'groupConcurrency' }]);
   });
 });

@@ -39,7 +39,7 @@ describe('job lifecycle transitions', () => {
     const h = new Harness();
     const [id] = h.submit(T0, job());
     const g = h.leaseOne(T0 + 1, 'q', 'worker-a', 10_000);
-    expect(g).toMatchObject({ jobId: id, attempt: 1, attemptLimit: 3, expiresAt: T0 + 10_001, ttlMs: 10_000 });
+    expect(g).toMatchObject({ jobId: id, attempt: 1, attemptLimit: 3, expiresAt: T0 + 10_001, ttlMs: 10_000, group: null });
     expect(stateOf(h, id!)).toBe('leased');
     const r = h.one(T0 + 2, { type: 'complete', jobId: id!, token: g.token, result: bytes('done') });
     expect(r).toEqual({ ok: true, type: 'complete', jobId: id, finishedAt: T0 + 2 });

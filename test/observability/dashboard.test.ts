@@ -172,6 +172,71 @@ describe.skipIf(skip)('dashboard in a real browser against a running three-node 
     await page.close();
   });
 
+  it("cancels and purges a queue's jobs by state, group key and age, each once its count is confirmed", async () => {
+    // Five ready jobs of two group keys and one scheduled job; no worker serves the queue.
+    await client.submit([
+      ...Array.from({ length: 3 }, () => ({ queue: 'dash-bulk', group: 'acme' })),
+      ...Array.from({ length: 2 }, () => ({ queue: 'dash-bulk', group: 'zeta' })),
+      { queue: 'dash-bulk', delayMs: 3_600_000 },
+    ]);
+    const counts = async () => (await client.stats()).queues.find((q) => q.queue === 'dash-bulk');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      // The operator thinks better of cancelling the scheduled job.
+      void (d.message().startsWith('Cancel 1 scheduled') ? d.dismiss() : d.accept());
+    });
+    await page.goto(`http://${oc.http.get(oc.cluster.ids[0] as string) ?? ''}/`);
+    await waitText(page, 'five ready jobs in dash-bulk', cell('dash-bulk', 'ready'), (t) => t === '5');
+    const toastText = (p: Page) => p.locator('#toast').textContent();
+    await page.selectOption('#bulk-queue', 'dash-bulk');
+    expect(await page.locator('#bulk-state option').allTextContents()).toEqual(['ready', 'scheduled', 'leased']);
+
+    // The age goes with the count: no job is a day old, so nothing is asked and nothing changes.
+    await page.fill('#bulk-age', '1d');
+    await page.click('#bulk-go');
+    await waitText(page, 'the count of nothing', toastText, (t) => t === 'no ready jobs of queue dash-bulk submitted over 1d ago to cancel');
+    expect(dialogs).toEqual([]);
+
+    // The group key narrows the cancel to acme's three jobs.
+    await page.fill('#bulk-age', '');
+    await page.fill('#bulk-group', 'acme');
+    await page.click('#bulk-go');
+    await waitText(page, 'the bulk cancel toast', toastText, (t) => t === 'cancelled 3 ready job(s) of queue dash-bulk with group key "acme" in 1 batch(es)');
+    expect(await counts()).toMatchObject({ ready: 2, scheduled: 1, cancelled: 3 });
+    const ready = await client.list({ queue: 'dash-bulk', state: 'ready' });
+    expect(ready.jobs.map((j) => j.group)).toEqual(['zeta', 'zeta']);
+
+    // Dismissed: the scheduled job stays.
+    await page.fill('#bulk-group', '');
+    await page.selectOption('#bulk-state', 'scheduled');
+    await page.click('#bulk-go');
+    await poll(() => (dialogs.length === 2 ? true : undefined), { description: 'the scheduled cancel asked' });
+    await page.locator('#bulk-go:enabled').waitFor({ timeout: 10_000 });
+    expect(await counts()).toMatchObject({ scheduled: 1, cancelled: 3 });
+
+    // Purge offers its own states; the cancelled jobs go for good.
+    await page.selectOption('#bulk-action', 'purge');
+    expect(await page.locator('#bulk-state option').allTextContents()).toEqual(['succeeded', 'dead', 'cancelled', 'ready', 'scheduled']);
+    await page.selectOption('#bulk-state', 'cancelled');
+    await page.click('#bulk-go');
+    await waitText(page, 'the bulk purge toast', toastText, (t) => t === 'purged 3 cancelled job(s) of queue dash-bulk in 1 batch(es)');
+    expect(await counts()).toMatchObject({ ready: 2, scheduled: 1, cancelled: 0 });
+
+    // An age the page cannot read is refused there; nothing is sent.
+    await page.fill('#bulk-age', 'soon');
+    await page.click('#bulk-go');
+    await waitText(page, 'the refused age', toastText, (t) => t === 'older than: a duration such as 30m, 6h or 7d, got "soon"');
+    expect(dialogs).toEqual([
+      'Cancel 3 ready job(s) of queue dash-bulk with group key "acme"? They will not run.',
+      'Cancel 1 scheduled job(s) of queue dash-bulk? They will not run.',
+      'Purge 3 cancelled job(s) of queue dash-bulk? They are removed for good, with their results and errors.',
+    ]);
+    expect(await counts()).toMatchObject({ ready: 2, scheduled: 1, cancelled: 0 });
+    await page.close();
+  });
+
   it('refuses actions without the dashboard header, as a cross-site form would send them', async () => {
     const [j] = await client.submit({ queue: 'dash-csrf', maxAttempts: 1 });
     const res = await fetch(`http://${oc.http.get('n1') ?? ''}/api/jobs/${(j as { id: string }).id}/cancel`, { method: 'POST' });
@@ -220,6 +285,8 @@ describe.skipIf(skip)('dashboard in a real browser, read-only', () => {
       await waitText(page, 'the busiest keys of mail', (p) => p.locator('#queues tr[data-queue="mail"] div[data-field="busiest"]').textContent({ timeout: 500 }).catch(() => null), (t) => t.includes('<b>acme</b>'));
       expect(await page.locator('#queues b').count()).toBe(0);
       expect(await page.locator('#queues tr[data-queue="mail"] button[data-action="pause"]').isDisabled()).toBe(true);
+      expect(await page.locator('#bulk-go').isDisabled()).toBe(true);
+      expect(await page.locator('#bulk-go').getAttribute('title')).toMatch(/read-only/);
       // The membership: roles, the refused member, and its actions disabled too.
       expect(await page.locator('#nodes td[data-field="member"]').allTextContents()).toEqual(['voter', 'voter', 'learner', 'voter · refused']);
       expect(await page.locator('#nodes tr[data-node="n3"] td[data-field="match"]').textContent()).toBe('4');
@@ -317,6 +384,7 @@ describe.skipIf(skip)('dashboard in a real browser against a cluster with auth o
     await waitText(page, 'the job view', state, (t) => t === 'ready');
     expect(await page.locator('#login').isHidden()).toBe(true);
     expect(await page.locator('button[data-action]').count()).toBe(0);
+    expect(await page.locator('#bulk-form').count()).toBe(0);
     await page.close();
 
     const adminPage = await browser.newPage();

@@ -30,7 +30,10 @@ export interface FakeCalls {
   cancelled: string[];
   /** Membership actions and transfers, as "promote n3", "remove n4", "transfer n2" ("transfer *" without a target). */
   membership?: string[];
-  /** Queue actions, as "pause mail", "resume mail", "retry-dead mail" ("retry-dead mail dry" for a dry run). */
+  /**
+   * Queue actions, as "pause mail", "resume mail", and bulk actions as their action, queue and
+   * filter: "retryDead mail", "cancel mail ready,scheduled group="acme" olderThanMs=60000 dry".
+   */
   queues?: string[];
 }
 
@@ -100,9 +103,10 @@ export function fakeDashboard(calls: FakeCalls): DashboardApi {
       calls.queues?.push(`${action} ${queue}`);
       return Promise.resolve({ ...FAKE_FLOW, queue, policy: { ...FAKE_FLOW.policy, paused: action === 'pause' } });
     },
-    retryDeadJobs: (queue, dryRun) => {
-      calls.queues?.push(`retry-dead ${queue}${dryRun ? ' dry' : ''}`);
-      return Promise.resolve({ action: 'retryDead', dryRun, matched: dryRun ? 1 : 0, affected: dryRun ? 0 : 1, batches: dryRun ? 0 : 1 });
+    bulkJobs: ({ action, filter: f, dryRun }) => {
+      const filter = [f.states?.join(','), f.group !== undefined ? `group=${JSON.stringify(f.group)}` : undefined, f.olderThanMs !== undefined ? `olderThanMs=${f.olderThanMs}` : undefined];
+      calls.queues?.push([action, f.queue, ...filter, dryRun ? 'dry' : undefined].filter((x) => x !== undefined).join(' '));
+      return Promise.resolve({ action, dryRun, matched: dryRun ? 1 : 0, affected: dryRun ? 0 : 1, batches: dryRun ? 0 : 1 });
     },
     transferLeadership: (to) => {
       calls.membership?.push(`transfer ${to ?? '*'}`);

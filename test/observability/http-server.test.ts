@@ -69,7 +69,7 @@ describe('node HTTP server', () => {
       expect((await fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } })).status, path).toBe(403);
     }
     expect(calls.membership).toEqual([]);
-    for (const path of ['/api/queues/mail/pause', '/api/queues/mail/retry-dead?dryRun=1']) {
+    for (const path of ['/api/queues/mail/pause', '/api/queues/mail/retry-dead?dryRun=1', '/api/queues/mail/cancel?state=ready&dryRun=1', '/api/queues/mail/purge?state=dead&dryRun=1']) {
       expect((await fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } })).status, path).toBe(403);
     }
     expect(calls.queues).toEqual([]);
@@ -85,8 +85,51 @@ describe('node HTTP server', () => {
     expect(await (await post('/api/queues/mail/retry-dead')).json()).toMatchObject({ dryRun: false, affected: 1 });
     // Names are checked before anything is asked of the cluster.
     expect((await post(`/api/queues/${encodeURIComponent('no such queue!')}/pause`)).status).toBe(400);
-    expect((await post('/api/queues/mail/purge')).status).toBe(404);
-    expect(calls.queues).toEqual(['pause mail', 'resume mail', 'retry-dead mail dry', 'retry-dead mail']);
+    expect((await post('/api/queues/mail/delete')).status).toBe(404);
+    expect(calls.queues).toEqual(['pause mail', 'resume mail', 'retryDead mail dry', 'retryDead mail']);
+  });
+
+  it('runs bulk cancel and purge of a queue by state, group key and age, with a dry run first', async () => {
+    const base = await start(true);
+    const post = (path: string) => fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    expect(await (await post('/api/queues/mail/cancel?state=ready&state=scheduled&group=acme&olderThanMs=60000&dryRun=1')).json()).toEqual({
+      action: 'cancel', dryRun: true, matched: 1, affected: 0, batches: 0,
+    });
+    expect(await (await post('/api/queues/mail/cancel?state=leased')).json()).toMatchObject({ action: 'cancel', dryRun: false, affected: 1 });
+    expect(await (await post(`/api/queues/mail/purge?state=dead&group=${encodeURIComponent('a b&c')}&dryRun=1`)).json()).toMatchObject({ action: 'purge', dryRun: true, matched: 1 });
+    expect(await (await post('/api/queues/mail/purge?state=succeeded&group=')).json()).toMatchObject({ action: 'purge', dryRun: false, affected: 1 });
+    expect(calls.queues).toEqual([
+      'cancel mail ready,scheduled group="acme" olderThanMs=60000 dry',
+      'cancel mail leased',
+      'purge mail dead group="a b&c" dry',
+      'purge mail succeeded group=""',
+    ]);
+  });
+
+  it('refuses a bulk action the cluster would refuse, or one it would read wider than asked, before asking it', async () => {
+    const base = await start(true);
+    const refusal = async (path: string): Promise<string> => {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+      expect(res.status, path).toBe(400);
+      const body = (await res.json()) as { error: string; code: string };
+      expect(body.code, path).toBe('INVALID_ARGUMENT');
+      return body.error;
+    };
+    expect(await refusal('/api/queues/mail/purge?dryRun=1')).toBe('state: required for purge (one or more of scheduled, ready, succeeded, dead, cancelled)');
+    expect(await refusal('/api/queues/mail/cancel')).toBe('state: required for cancel (one or more of scheduled, ready, leased)');
+    expect(await refusal('/api/queues/mail/purge?state=leased')).toBe('state "leased": purge applies to scheduled, ready, succeeded, dead, cancelled jobs only');
+    expect(await refusal('/api/queues/mail/cancel?state=dead&state=ready&state=ready')).toBe('state "dead": cancel applies to scheduled, ready, leased jobs only; state "ready": given twice');
+    expect(await refusal('/api/queues/mail/retry-dead?state=ready')).toBe('state "ready": retry-dead applies to dead jobs only');
+    expect(await refusal('/api/queues/mail/cancel?state=running')).toMatch(/^state "running": not a job state \(scheduled, ready, leased, succeeded, dead, cancelled\)$/);
+    expect(await refusal(`/api/queues/mail/cancel?state=ready&group=${'k'.repeat(257)}`)).toMatch(/^group: must be at most 256 characters/);
+    for (const age of ['0', '-5', '1.5', '7d', String(365 * 86_400_000 + 1)]) {
+      expect(await refusal(`/api/queues/mail/purge?state=dead&olderThanMs=${age}`), age).toMatch(/^olderThanMs: must be a whole number of ms from 1 to 31536000000 \(365 days\)/);
+    }
+    // A typo must not widen what a purge touches: `states` is not `state`, a second group is not ignored.
+    expect(await refusal('/api/queues/mail/purge?state=dead&states=ready')).toBe('unknown parameter "states" (expected state, group, olderThanMs, dryRun)');
+    expect(await refusal('/api/queues/mail/purge?state=dead&group=a&group=b&dryRun=yes')).toBe('group: given more than once; dryRun: must be 1 when given, got "yes"');
+    expect((await fetch(`${base}/api/queues/${encodeURIComponent('no such queue!')}/purge?state=dead`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } })).status).toBe(400);
+    expect(calls.queues).toEqual([]);
     expect(await (await fetch(`${base}/api/queues`)).json()).toMatchObject({ flows: [{ queue: 'mail', policy: { concurrency: 4 } }] });
   });
 
@@ -169,7 +212,7 @@ describe('node HTTP server with auth on', () => {
 
   it('lets only admin tokens act', async () => {
     const base = await start();
-    for (const path of [`/api/jobs/${DEAD_JOB.id}/retry`, '/api/members/n3/promote', '/api/leadership/transfer', '/api/queues/mail/pause', '/api/queues/mail/retry-dead?dryRun=1']) {
+    for (const path of [`/api/jobs/${DEAD_JOB.id}/retry`, '/api/members/n3/promote', '/api/leadership/transfer', '/api/queues/mail/pause', '/api/queues/mail/retry-dead?dryRun=1', '/api/queues/mail/cancel?state=ready', '/api/queues/mail/purge?state=dead&dryRun=1']) {
       const post = (token: string) => fetch(`${base}${path}`, { method: 'POST', headers: { [ACTION_HEADER]: '1', authorization: `Bearer ${token}` } });
       expect((await post(tokens.reader)).status, path).toBe(403);
       expect((await post(tokens.admin)).status, path).toBe(200);

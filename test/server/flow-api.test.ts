@@ -2,13 +2,13 @@
  * Flow control through the server of one real node (real gRPC, real LevelDB), called with raw
  * requests as a client written from proto/jobs.proto would send them: a bulk action's dry run
  * counts what the real run then acts on, batch by batch; unique keys answer duplicates and
- * replacements; and every bad request is refused with INVALID_ARGUMENT naming its field as the
- * .proto spells it, changing nothing.
+ * replacements; a leased job carries its group key; and every bad request is refused with
+ * INVALID_ARGUMENT naming its field as the .proto spells it, changing nothing.
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceClient } from '../../src/protocol/index.js';
-import { startServer, type TestServer } from './harness.js';
+import { RawWorker, startServer, type TestServer } from './harness.js';
 
 type Msg = Record<string, unknown>;
 type UnaryFn = (req: object, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Msg) => void) => void;
@@ -199,6 +199,29 @@ describe('Queues', () => {
       expect((await call(q, 'Get', { queue: 'strict' }))['policy']).toEqual({ paused: false, concurrency: 3, groupConcurrency: 0, groupConcurrencyOverrides: {}, rate: null, groupRate: null });
     } finally {
       q.close();
+    }
+  });
+});
+
+describe('LeasedJob.group', () => {
+  it("carries the job's group key, '' without one, in the unary Lease response and in the stream's lease batches", async () => {
+    const [unary, unaryNone] = await submit([{ queue: 'lg-unary', group: 'acme' }, { queue: 'lg-unary' }]);
+    const leased = (await call(workers, 'Lease', { workerId: 'w', queues: ['lg-unary'], max: 2 }))['jobs'] as { jobId: string; group: string }[];
+    expect(leased.map((l) => [l.jobId, l.group])).toEqual([
+      [unary?.id, 'acme'],
+      [unaryNone?.id, ''],
+    ]);
+    const [pushed, pushedNone] = await submit([{ queue: 'lg-stream', group: 'k'.repeat(256) }, { queue: 'lg-stream' }]);
+    const w = new RawWorker(server.address);
+    try {
+      w.hello({ workerId: 'lg', queues: ['lg-stream'], capacity: 2 });
+      const jobs = await w.untilLeases(2);
+      expect(jobs.map((l) => [l.jobId, l.group])).toEqual([
+        [pushed?.id, 'k'.repeat(256)],
+        [pushedNone?.id, ''],
+      ]);
+    } finally {
+      w.close();
     }
   });
 });

@@ -18,18 +18,24 @@ import { freePort, freePorts, poll } from '../helpers/index.js';
 export interface TestServer {
   readonly node: JobNode;
   readonly address: string;
+  /** `host:port` of its HTTP server (metrics, dashboard), or null when started without one. */
+  readonly httpAddress: string | null;
   job(id: string): JobView;
   /** Submits one job per payload to `queue` (one Submit each); returns their ids. */
   submit(queue: string, payloads: readonly Buffer[], extra?: Record<string, unknown>): Promise<string[]>;
   close(): Promise<void>;
 }
 
-/** Starts a one-node cluster with these config sections merged in, and waits until it leads. */
-export async function startServer(config: Record<string, unknown> = {}): Promise<TestServer> {
+/**
+ * Starts a one-node cluster with these config sections merged in, and waits until it leads. With
+ * `http`, the node serves HTTP (metrics, dashboard) on a loopback port of its own.
+ */
+export async function startServer(config: Record<string, unknown> = {}, o: { readonly http?: boolean } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'raftjobs-server-'));
-  const port = await freePort();
+  const [port, httpPort] = o.http === true ? await freePorts(2) : [await freePort()];
   const address = `127.0.0.1:${port}`;
-  const raw = { clusterId: 'srv', dataDir: join(dir, 'data'), nodes: [{ id: 'n1', address }], ...config };
+  const httpAddress = httpPort === undefined ? null : `127.0.0.1:${httpPort}`;
+  const raw = { clusterId: 'srv', dataDir: join(dir, 'data'), nodes: [{ id: 'n1', address, ...(httpAddress !== null ? { httpAddress } : {}) }], ...config };
   const v = validateConfig(raw, { env: {}, baseDir: dir });
   if (!v.ok) throw new Error(v.problems.join('; '));
   let running: RunningNode;
@@ -45,6 +51,7 @@ export async function startServer(config: Record<string, unknown> = {}): Promise
   return {
     node: running.node,
     address,
+    httpAddress,
     job: (id) => {
       const j = running.node.query.getJob(id);
       if (j === null) throw new Error(`no job ${id}`);
@@ -75,6 +82,8 @@ export interface LeasedJob {
   token: number;
   payload: Buffer;
   attempt: number;
+  /** '' when the job has none. */
+  group: string;
 }
 export interface Ack {
   requestId: number;

@@ -207,6 +207,7 @@ function renderQueues(q) {
   });
   if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: q.states.length + 4, class: 'muted', text: 'no jobs yet' })));
   $('queues').replaceChildren(...rows);
+  setBulkQueues(names);
 }
 
 /** A limit against its use: "3 of 5", or just "3" without a limit. */
@@ -243,7 +244,12 @@ function queueButtons(name, f, dead) {
   const paused = f?.policy.paused ?? false;
   return [
     button(paused ? 'Resume' : 'Pause', { 'data-queue': name }, `${paused ? 'resume' : 'pause'} leasing from queue ${name}`, paused ? 'resume' : 'pause', (b) => actOnQueue(paused ? 'resume' : 'pause', name, b)),
-    dead > 0 ? button('Retry dead', { 'data-queue': name }, `retry every dead job of queue ${name} (counted first)`, 'retry-dead', (b) => retryDeadJobs(name, b), true) : null,
+    dead > 0 ? button('Retry dead', { 'data-queue': name }, `retry every dead job of queue ${name} (counted first)`, 'retry-dead', (b) => bulkOnQueue(name, 'retry-dead', [], {
+      none: `queue ${name} has no dead jobs`,
+      confirm: (n) => `Retry ${n} dead job(s) of queue ${name}? Each gets its max attempts again.`,
+      done: (r) => `retried ${r.affected} dead job(s) of queue ${name} in ${r.batches} batch(es)`,
+      failed: `retry dead jobs of ${name}`,
+    }, b), true) : null,
   ].filter(Boolean);
 }
 
@@ -259,22 +265,91 @@ async function actOnQueue(action, queue, button) {
   }
 }
 
-/** A bulk retry of a queue's dead jobs: the dry run's count, the operator's confirmation, then the run. */
-async function retryDeadJobs(queue, button) {
+/**
+ * A bulk action on a queue's jobs (`retry-dead`, `cancel`, `purge`): the dry run's count, the
+ * operator's confirmation, then the run. `params` are the filter's query parameters as [name,
+ * value] pairs; `words` say it: `none` when nothing matches, `confirm(count)`, `done(outcome)`,
+ * and `failed` before an error.
+ */
+async function bulkOnQueue(queue, action, params, words, button) {
   button.disabled = true;
-  const path = `/api/queues/${encodeURIComponent(queue)}/retry-dead`;
+  const path = `/api/queues/${encodeURIComponent(queue)}/${action}`;
+  const query = (dry) => {
+    const q = [...params, ...(dry ? [['dryRun', '1']] : [])].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    return q === '' ? '' : `?${q}`;
+  };
   try {
-    const dry = await api(`${path}?dryRun=1`, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
-    if (dry.matched === 0) toast(`queue ${queue} has no dead jobs`);
-    else if (confirm(`Retry ${dry.matched} dead job(s) of queue ${queue}? Each gets its max attempts again.`)) {
-      const r = await api(path, { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
-      toast(`retried ${r.affected} dead job(s) of queue ${queue} in ${r.batches} batch(es)`);
+    const dry = await api(path + query(true), { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+    if (dry.matched === 0) toast(words.none);
+    else if (confirm(words.confirm(dry.matched))) {
+      const r = await api(path + query(false), { method: 'POST', headers: { [ACTION_HEADER]: '1' } });
+      toast(words.done(r));
     }
     await Promise.all([refreshQueues(), refreshDead()]);
   } catch (err) {
-    toast(`retry dead jobs of ${queue}: ${err.message}`, true);
+    toast(`${words.failed}: ${err.message}`, true);
   }
   button.disabled = !actionsEnabled;
+}
+
+/** The states the form offers for each bulk action, the first chosen at first (the server checks them again). */
+const BULK_STATES = { cancel: ['ready', 'scheduled', 'leased'], purge: ['succeeded', 'dead', 'cancelled', 'ready', 'scheduled'] };
+/** What each action of the form does to jobs in a state, for the confirmation and the answer. */
+const BULK_WORDS = {
+  cancel: { verb: 'Cancel', did: 'cancelled', then: (state) => (state === 'leased' ? 'Their handlers are told to stop at their next heartbeat.' : 'They will not run.') },
+  purge: { verb: 'Purge', did: 'purged', then: () => 'They are removed for good, with their results and errors.' },
+};
+const DURATION = /^(\d{1,9})\s*(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** The state choice of the form's action. */
+function setBulkStates() {
+  $('bulk-state').replaceChildren(...BULK_STATES[$('bulk-action').value].map((st) => el('option', { value: st, text: st })));
+}
+
+/** The form's queue choice follows the queue list, keeping the queue chosen. */
+function setBulkQueues(names) {
+  const select = $('bulk-queue');
+  if (!select) return;
+  const have = [...select.options].map((o) => o.value);
+  if (have.length === names.length && have.every((n, i) => n === names[i])) return;
+  const chosen = select.value;
+  select.replaceChildren(...names.map((n) => el('option', { value: n, text: n })));
+  if (names.includes(chosen)) select.value = chosen;
+}
+
+/** Cancel or purge the jobs of a queue in one state, of a group key and older than an age when given. */
+async function submitBulk(e) {
+  e.preventDefault();
+  const action = $('bulk-action').value;
+  const state = $('bulk-state').value;
+  const queue = $('bulk-queue').value;
+  const group = $('bulk-group').value;
+  const age = $('bulk-age').value.trim();
+  const m = DURATION.exec(age);
+  const ageMs = m ? Number(m[1]) * UNIT_MS[m[2]] : null;
+  if (!queue) return toast('no queue to act on yet', true);
+  if (age !== '' && !(ageMs > 0)) return toast(`older than: a duration such as 30m, 6h or 7d, got ${JSON.stringify(age)}`, true);
+  const params = [['state', state], ...(group !== '' ? [['group', group]] : []), ...(ageMs !== null ? [['olderThanMs', String(ageMs)]] : [])];
+  const filters = `${group !== '' ? ` with group key ${JSON.stringify(group)}` : ''}${ageMs !== null ? ` submitted over ${age} ago` : ''}`;
+  const w = BULK_WORDS[action];
+  await bulkOnQueue(queue, action, params, {
+    none: `no ${state} jobs of queue ${queue}${filters} to ${action}`,
+    confirm: (n) => `${w.verb} ${n} ${state} job(s) of queue ${queue}${filters}? ${w.then(state)}`,
+    done: (r) => `${w.did} ${r.affected} ${state} job(s) of queue ${queue}${filters} in ${r.batches} batch(es)`,
+    failed: `${action} ${state} jobs of ${queue}`,
+  }, $('bulk-go'));
+}
+
+/** The bulk form: gone for a token without the admin role, disabled with a note when read-only. */
+function setUpBulkForm() {
+  const form = $('bulk-form');
+  if (!actionsShown) return form.remove();
+  setBulkStates();
+  $('bulk-action').addEventListener('change', setBulkStates);
+  form.addEventListener('submit', (e) => void submitBulk(e));
+  for (const c of form.elements) c.disabled = !actionsEnabled;
+  $('bulk-go').title = actionsEnabled ? 'count the jobs that match, then confirm' : 'read-only: actions are disabled in the config';
 }
 
 /** Completed jobs per minute over the last samples of one queue, as a tiny SVG line. */
@@ -567,6 +642,7 @@ async function main() {
   }
   $('main').hidden = false;
   $('readonly-note').hidden = actionsEnabled || !actionsShown;
+  setUpBulkForm();
   document.body.dataset.actions = actionsEnabled ? 'enabled' : 'disabled';
   $('job-form').addEventListener('submit', (e) => {
     e.preventDefault();

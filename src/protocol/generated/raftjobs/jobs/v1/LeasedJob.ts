@@ -29,6 +29,12 @@ export interface LeasedJob {
   'expiresAtMs'?: (number | string | Long);
   'ttlMs'?: (number | string | Long);
   'submittedAtMs'?: (number | string | Long);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key (JobSpec.group); empty: none. The key a throttle of scope KEY
+   * (FailRequest.throttle) holds back.
+   */
+  'group'?: (string);
 }
 
 /**
@@ -58,4 +64,10 @@ export interface LeasedJob__Output {
   'expiresAtMs': (number);
   'ttlMs': (number);
   'submittedAtMs': (number);
+  /**
+   * ---- Flow control (issue 19) ----
+   * The job's group key (JobSpec.group); empty: none. The key a throttle of scope KEY
+   * (FailRequest.throttle) holds back.
+   */
+  'group': (string);
 }
