@@ -11,6 +11,9 @@
  * - a watch consumer, connected to the first leader and so cut off by its kill, saw every
  *   transition of every job exactly once: one `submitted`, one `leased` per attempt (by token) and
  *   one `completed`, with no position twice.
+ * Beside it, from the file's start, a second queue with a rate of 10 leases a second (burst 5)
+ * works off more than 90 s of jobs through the same two kills: its busiest minute holds at most
+ * 10 × 60 + 5 leases (within one token), and at least 55 s worth, so the bucket is what bound it.
  * The figures are printed; only the bounds the issue sets are asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +31,36 @@ const RATE = { limit: 100, periodMs: 1000, burst: 20 };
 let cluster: Cluster;
 const open: { close(): unknown }[] = [];
 
+/**
+ * A second queue with a rate limit of 10 leases a second (burst 5) and more jobs than 90 s of it,
+ * worked from the start of the file: it runs through the acceptance run's two leader kills, and
+ * the last case judges its busiest minute.
+ */
+const MINUTE_QUEUE = 'flow-minute';
+const MINUTE_RATE = { limit: 10, periodMs: 1000, burst: 5 };
+const minuteIds: string[] = [];
+let minuteDone = 0;
+
 beforeAll(async () => {
   cluster = await Cluster.start({ size: 3, clusterId: 'flow-accept', tmpPrefix: 'raftjobs-flow-accept-' });
   await cluster.waitForLeader();
+  const everyAddress = cluster.ids.map((id) => cluster.address(id));
+  const client = new Client({ nodes: everyAddress, deadlineMs: 30_000 });
+  open.push(client);
+  await client.queues.set(MINUTE_QUEUE, { rate: MINUTE_RATE });
+  for (let i = 0; i < 9; i++) for (const j of await client.submit(Array.from({ length: 100 }, (_, k) => ({ queue: MINUTE_QUEUE, payload: { i, k } })))) minuteIds.push(j.id);
+  const worker = new Worker({
+    nodes: everyAddress,
+    queues: [MINUTE_QUEUE],
+    concurrency: 50,
+    workerId: 'minute-worker',
+    handler: () => {
+      minuteDone++;
+      return Promise.resolve(null);
+    },
+  });
+  open.push(worker);
+  await worker.start();
 });
 
 afterAll(async () => {
@@ -185,50 +215,24 @@ describe('a queue with a per-key limit and a rate limit, through two leader kill
   });
 });
 
-describe('a rate limit over a minute, through a leader kill', () => {
+describe('a rate limit over a minute, through leader kills', () => {
   it('grants at most limit × 60 s + burst in any minute (within one token), and the bucket is what binds', { timeout: 180_000 }, async () => {
-    const queue = 'flow-minute';
-    const rate = { limit: 10, periodMs: 1000, burst: 5 };
-    const everyAddress = cluster.ids.map((id) => cluster.address(id));
-    const client = new Client({ nodes: everyAddress, deadlineMs: 30_000 });
+    // 70 s of the rate; the acceptance run above killed the leader twice meanwhile.
+    await poll(() => (minuteDone >= 700 ? true : undefined), { description: '70 s of leases', timeoutMs: 120_000, intervalMs: 250 });
+    const client = new Client({ nodes: cluster.ids.map((id) => cluster.address(id)), deadlineMs: 30_000 });
     open.push(client);
-    await client.queues.set(queue, { rate });
-    // More jobs than a minute and a half of the rate: the bucket, not the backlog, sets the pace.
-    const ids: string[] = [];
-    for (let i = 0; i < 9; i++) for (const j of await client.submit(Array.from({ length: 100 }, (_, k) => ({ queue, payload: { i, k } })))) ids.push(j.id);
-    let done = 0;
-    const worker = new Worker({
-      nodes: everyAddress,
-      queues: [queue],
-      concurrency: 50,
-      workerId: 'minute-worker',
-      handler: () => {
-        done++;
-        return Promise.resolve(null);
-      },
-    });
-    open.push(worker);
-    await worker.start();
-    // A leader kill 30 s in; the node comes back.
-    await poll(() => (done >= 300 ? true : undefined), { description: '30 s of leases', timeoutMs: 60_000, intervalMs: 100 });
-    const leader = await cluster.waitForLeader();
-    await cluster.kill(leader.id);
-    await cluster.waitForLeader({ exclude: [leader.id], minTerm: (leader.term ?? 0) + 1 });
-    await cluster.start(leader.id);
-    await poll(() => (done >= 700 ? true : undefined), { description: '70 s of leases', timeoutMs: 90_000, intervalMs: 250 });
-    await worker.close();
-
     const jobs: FlowJob[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      for (const v of await Promise.all(ids.slice(i, i + 100).map((id) => client.get(id)))) jobs.push({ id: v.id, group: '', attempts: v.history, finishedAt: v.finishedAt });
+    for (let i = 0; i < minuteIds.length; i += 100) {
+      for (const v of await Promise.all(minuteIds.slice(i, i + 100).map((id) => client.get(id)))) jobs.push({ id: v.id, group: '', attempts: v.history, finishedAt: v.finishedAt });
     }
+    const rate = MINUTE_RATE;
     const minute = leasesPerWindow(jobs, 60_000);
     const second = leasesPerWindow(jobs, 1000);
     console.log(`rate over a minute: ${minute.maxInWindow} leases in the busiest 60 s (bound ${rate.limit * 60 + rate.burst}), ${second.maxInWindow} in the busiest 1 s (bound ${rate.limit + rate.burst}), ${minute.total} leases over ${minute.spanMs} ms`);
     expect(minute.spanMs).toBeGreaterThanOrEqual(60_000);
     expect(minute.maxInWindow).toBeLessThanOrEqual(rate.limit * 60 + rate.burst + 1);
-    // Binding: the failover cost the bucket at most a few seconds of grants, never more.
-    expect(minute.maxInWindow).toBeGreaterThanOrEqual(rate.limit * 57);
+    // Binding: the two failovers cost the bucket a few seconds of grants at most.
+    expect(minute.maxInWindow).toBeGreaterThanOrEqual(rate.limit * 55);
     expect(second.maxInWindow).toBeLessThanOrEqual(rate.limit + rate.burst);
   });
 });
