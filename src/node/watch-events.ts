@@ -97,35 +97,57 @@ export function matches(f: WatchFilter, e: WatchEvent): boolean {
   );
 }
 
-const NONE = { token: 0, attempt: 0, workerId: '', cause: '', percent: 0, message: '', until: 0 } as const;
+/**
+ * One watch event. Every event is made here, with every field in the same order, so they all share
+ * one object shape (object spreads would give each a slow dictionary-like one of its own).
+ */
+function event(
+  type: WatchEventType,
+  at: WatchPosition & { readonly time: number },
+  e: { readonly jobId: string; readonly queue: string; readonly group: string | null },
+  token: number,
+  attempt: number,
+  workerId: string,
+  cause: DeadCause | '',
+  percent: number,
+  message: string,
+  until: number,
+): WatchEvent {
+  return { index: at.index, ordinal: at.ordinal, time: at.time, type, jobId: e.jobId, queue: e.queue, group: e.group, token, attempt, workerId, cause, percent, message, until };
+}
 
-/** The watch's view of one applied event at `position`, or null for events it does not send (schedule events). */
-export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: number): WatchEvent | null {
-  const at = { index, ordinal, time };
+/** The job events the watch sends: every one about a job (schedule fires and skips are not). */
+export type WatchedJobEvent = Exclude<JobEvent, { readonly type: 'scheduleFired' | 'scheduleSkipped' }>;
+
+/** Whether the watch sends `e` at all (schedule fires and skips it does not). */
+export function isWatched(e: JobEvent): e is WatchedJobEvent {
+  return e.type !== 'scheduleFired' && e.type !== 'scheduleSkipped';
+}
+
+/** The watch's view of one applied event at `at`, or null for events it does not send (schedule events). */
+export function watchEventOf(e: JobEvent, at: WatchPosition & { readonly time: number }): WatchEvent | null {
   switch (e.type) {
     case 'submitted':
     case 'replaced':
     case 'retried':
     case 'purged':
-      return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, group: e.group };
+      return event(e.type, at, e, 0, 0, '', '', 0, '', 0);
     case 'leased':
-      return { ...at, ...NONE, type: 'leased', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, attempt: e.attempt, workerId: e.workerId };
+      return event('leased', at, e, e.token, e.attempt, e.workerId, '', 0, '', 0);
     case 'progress':
-      return { ...at, ...NONE, type: 'progress', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, percent: e.percent, message: e.message };
+      return event('progress', at, e, e.token, 0, '', '', e.percent, e.message, 0);
     case 'completed':
     case 'cancelled':
-      return { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, group: e.group, token: e.token };
+      return event(e.type, at, e, e.token, 0, '', '', 0, '', 0);
     case 'released':
-      return { ...at, ...NONE, type: 'released', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, workerId: e.workerId };
+      return event('released', at, e, e.token, 0, e.workerId, '', 0, '', 0);
     case 'failed':
     case 'expired':
-      return e.next === 'dead'
-        ? { ...at, ...NONE, type: 'dead', cause: e.type, jobId: e.jobId, queue: e.queue, group: e.group, token: e.token }
-        : { ...at, ...NONE, type: e.type, jobId: e.jobId, queue: e.queue, group: e.group, token: e.token };
+      return e.next === 'dead' ? event('dead', at, e, e.token, 0, '', e.type, 0, '', 0) : event(e.type, at, e, e.token, 0, '', '', 0, '', 0);
     case 'throttled':
-      return { ...at, ...NONE, type: 'throttled', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, until: e.until };
+      return event('throttled', at, e, e.token, 0, '', '', 0, '', e.until);
     case 'abandoned':
-      return { ...at, ...NONE, type: e.next === 'dead' ? 'dead' : 'abandoned', cause: e.next === 'dead' ? 'abandoned' : '', jobId: e.jobId, queue: e.queue, group: e.group, token: e.token, workerId: e.workerId };
+      return e.next === 'dead' ? event('dead', at, e, e.token, 0, e.workerId, 'abandoned', 0, '', 0) : event('abandoned', at, e, e.token, 0, e.workerId, '', 0, '', 0);
     case 'scheduleFired':
     case 'scheduleSkipped':
       return null;
@@ -133,9 +155,14 @@ export function watchEventOf(e: JobEvent, index: number, ordinal: number, time: 
 }
 
 /**
- * About how many bytes one kept event takes in the heap: the object and its strings (one byte a
- * character for the ASCII of ids and names, two for a message that may be anything).
+ * About how many bytes one kept event takes in the heap: the applied event, its place in the ring
+ * and its strings (one byte a character for the ASCII of ids and names, two for a progress message,
+ * which may be anything). A function of the event alone, so adding and evicting count the same.
  */
-export function watchEventBytes(e: WatchEvent): number {
-  return 160 + e.jobId.length + e.queue.length + (e.group?.length ?? 0) + e.workerId.length + 2 * e.message.length;
+export function jobEventBytes(e: JobEvent): number {
+  if (e.type === 'scheduleFired' || e.type === 'scheduleSkipped') return 0;
+  let n = 160 + e.jobId.length + e.queue.length + (e.group?.length ?? 0);
+  if (e.type === 'leased' || e.type === 'released' || e.type === 'abandoned') n += e.workerId.length;
+  if (e.type === 'progress') n += 2 * e.message.length;
+  return n;
 }

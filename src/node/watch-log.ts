@@ -14,7 +14,7 @@
  */
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobEvent } from '../jobs/index.js';
-import { comparePositions, END_OF_ENTRY, formatPosition, matches, watchEventBytes, watchEventOf, type WatchEvent, type WatchFilter, type WatchMessage, type WatchPosition } from './watch-events.js';
+import { comparePositions, END_OF_ENTRY, formatPosition, isWatched, jobEventBytes, matches, watchEventOf, type WatchedJobEvent, type WatchEvent, type WatchFilter, type WatchMessage, type WatchPosition } from './watch-events.js';
 
 /** How often a live watcher that received nothing gets a checkpoint while entries are applied, ms. */
 export const CHECKPOINT_INTERVAL_MS = 1000;
@@ -22,7 +22,7 @@ export const CHECKPOINT_INTERVAL_MS = 1000;
 export interface WatchLogOptions {
   /** `watch.retainEvents`: most events kept. */
   readonly retainEvents: number;
-  /** `watch.retainBytes`: most bytes the kept events may take, as `watchEventBytes` counts them. */
+  /** `watch.retainBytes`: most bytes the kept events may take, as `jobEventBytes` counts them. */
   readonly retainBytes: number;
   /** Named in error messages. */
   readonly nodeId: string;
@@ -46,6 +46,26 @@ export interface WatchSubscription {
 }
 
 type Phase = 'waiting' | 'lagging' | 'live' | 'closed';
+
+/**
+ * One kept event: the state machine's own event with its position, as applied. It becomes the
+ * watch's form (`watchEventOf`) only when a watcher reads it, so a node nobody watches spends one
+ * small object per event and nothing more.
+ */
+class Kept implements WatchPosition {
+  constructor(
+    readonly index: number,
+    readonly ordinal: number,
+    readonly time: number,
+    readonly event: WatchedJobEvent,
+    readonly bytes: number,
+  ) {}
+
+  /** The watch's form of the event (never null: only watched events are kept). */
+  view(): WatchEvent {
+    return watchEventOf(this.event, this) as WatchEvent;
+  }
+}
 
 class Watcher implements WatchSubscription {
   phase: Phase = 'waiting';
@@ -81,7 +101,7 @@ export class WatchLog {
    * The ring: event `seq` in slot `seq % retainEvents`. It grows by appending up to its capacity
    * (an array made at full length up front would be a slow dictionary beyond 100,000 slots).
    */
-  private readonly slots: (WatchEvent | undefined)[] = [];
+  private readonly slots: (Kept | undefined)[] = [];
   /** Sequence number of the oldest kept event; `endSeq` is that of the next one to come. */
   private startSeq = 0;
   private endSeq = 0;
@@ -141,15 +161,13 @@ export class WatchLog {
   applied(index: number, events: readonly JobEvent[], time: number): void {
     if (index <= this.appliedIndex) return;
     const first = this.endSeq;
-    const batch: WatchEvent[] = [];
     for (let i = 0; i < events.length; i++) {
-      const e = watchEventOf(events[i] as JobEvent, index, i, time);
-      if (e !== null) batch.push(e);
+      const e = events[i] as JobEvent;
+      if (isWatched(e)) this.push(new Kept(index, i, time, e, jobEventBytes(e)));
     }
-    for (const e of batch) this.push(e);
     this.appliedIndex = index;
     this.appliedTime = time;
-    if (batch.length > 0) this.deliver(batch, first);
+    if (this.endSeq > first) this.deliver(first);
     for (const w of [...this.lagging]) if (w.nextSeq < this.startSeq) this.end(w, this.tooSlow(w));
     this.checkpoints();
     for (const w of [...this.waiting]) if (w.after.index <= index) this.begin(w);
@@ -185,7 +203,7 @@ export class WatchLog {
     while (w.phase === 'lagging') {
       if (w.nextSeq < this.startSeq) return this.end(w, this.tooSlow(w));
       if (w.nextSeq >= this.endSeq) return this.goLive(w);
-      const e = this.slots[w.nextSeq % this.o.retainEvents] as WatchEvent;
+      const e = (this.slots[w.nextSeq % this.o.retainEvents] as Kept).view();
       w.nextSeq++;
       if (matches(w.filter, e) && !this.send(w, e)) return;
     }
@@ -199,32 +217,33 @@ export class WatchLog {
 
   // ---------------------------------------------------------------------------------- internals
 
-  private push(e: WatchEvent): void {
+  private push(e: Kept): void {
     const cap = this.o.retainEvents;
-    const size = watchEventBytes(e);
-    while (this.endSeq - this.startSeq >= cap || (this.bytes + size > this.o.retainBytes && this.endSeq > this.startSeq)) this.evictOldest();
+    while (this.endSeq - this.startSeq >= cap || (this.bytes + e.bytes > this.o.retainBytes && this.endSeq > this.startSeq)) this.evictOldest();
     this.slots[this.endSeq % cap] = e;
     this.endSeq++;
-    this.bytes += size;
+    this.bytes += e.bytes;
   }
 
   private evictOldest(): void {
     const slot = this.startSeq % this.o.retainEvents;
-    const e = this.slots[slot] as WatchEvent;
+    const e = this.slots[slot] as Kept;
     this.slots[slot] = undefined;
     this.startSeq++;
-    this.bytes -= watchEventBytes(e);
+    this.bytes -= e.bytes;
     this.floor = { index: e.index, ordinal: e.ordinal };
   }
 
-  /** Live watchers get the new events now; one whose sink asks for a pause reads on from the ring. */
-  private deliver(batch: readonly WatchEvent[], firstSeq: number): void {
+  /** Live watchers get the events from `firstSeq` on now; one whose sink asks for a pause reads on from the ring. */
+  private deliver(firstSeq: number): void {
     if (this.liveAny.size === 0 && this.liveByJobCount === 0) return;
-    for (let k = 0; k < batch.length; k++) {
-      const e = batch[k] as WatchEvent;
-      for (const w of this.liveAny) this.deliverOne(w, e, firstSeq + k);
-      const byJob = this.liveByJob.get(e.jobId);
-      if (byJob !== undefined) for (const w of [...byJob]) this.deliverOne(w, e, firstSeq + k);
+    for (let seq = firstSeq; seq < this.endSeq; seq++) {
+      const kept = this.slots[seq % this.o.retainEvents] as Kept;
+      const byJob = this.liveByJob.get(kept.event.jobId);
+      if (this.liveAny.size === 0 && byJob === undefined) continue;
+      const e = kept.view();
+      for (const w of this.liveAny) this.deliverOne(w, e, seq);
+      if (byJob !== undefined) for (const w of [...byJob]) this.deliverOne(w, e, seq);
     }
   }
 
@@ -314,7 +333,7 @@ export class WatchLog {
     let hi = this.endSeq;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (comparePositions(this.slots[mid % this.o.retainEvents] as WatchEvent, p) <= 0) lo = mid + 1;
+      if (comparePositions(this.slots[mid % this.o.retainEvents] as Kept, p) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -324,7 +343,7 @@ export class WatchLog {
   private readUpTo(w: Watcher): WatchPosition {
     if (w.phase === 'live') return { index: this.appliedIndex, ordinal: END_OF_ENTRY };
     const last = w.nextSeq - 1;
-    return last >= this.startSeq ? (this.slots[last % this.o.retainEvents] as WatchEvent) : w.after;
+    return last >= this.startSeq ? (this.slots[last % this.o.retainEvents] as Kept) : w.after;
   }
 
   private compacted(after: WatchPosition): RaftJobsError {

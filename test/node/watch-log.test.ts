@@ -127,10 +127,10 @@ describe('watch log: order and positions', () => {
   });
 
   it('a debounce replacement is "replaced"; schedule events are not sent but take their ordinals', () => {
-    expect(watchEventOf({ type: 'replaced', jobId: 'j', queue: 'q', group: null, state: 'ready' }, 7, 2, T0)).toMatchObject({ type: 'replaced', jobId: 'j', index: 7, ordinal: 2, time: T0 });
-    expect(watchEventOf({ type: 'scheduleFired', scheduleId: 's', slot: 1, jobId: 'j', group: null, lagMs: 0, manual: false }, 7, 3, T0)).toBeNull();
-    expect(watchEventOf({ type: 'abandoned', jobId: 'j', queue: 'q', group: 'g', token: 4, workerId: 'w', session: 's', next: 'dead' }, 7, 4, T0)).toMatchObject({ type: 'dead', cause: 'abandoned', workerId: 'w', group: 'g' });
-    expect(watchEventOf({ type: 'throttled', jobId: 'j', queue: 'q', group: 'g', token: 5, scope: 'key', until: T0 + 500, state: 'ready' }, 8, 0, T0)).toMatchObject({ type: 'throttled', token: 5, until: T0 + 500, group: 'g' });
+    expect(watchEventOf({ type: 'replaced', jobId: 'j', queue: 'q', group: null, state: 'ready' }, { index: 7, ordinal: 2, time: T0 })).toMatchObject({ type: 'replaced', jobId: 'j', index: 7, ordinal: 2, time: T0 });
+    expect(watchEventOf({ type: 'scheduleFired', scheduleId: 's', slot: 1, jobId: 'j', group: null, lagMs: 0, manual: false }, { index: 7, ordinal: 3, time: T0 })).toBeNull();
+    expect(watchEventOf({ type: 'abandoned', jobId: 'j', queue: 'q', group: 'g', token: 4, workerId: 'w', session: 's', next: 'dead' }, { index: 7, ordinal: 4, time: T0 })).toMatchObject({ type: 'dead', cause: 'abandoned', workerId: 'w', group: 'g' });
+    expect(watchEventOf({ type: 'throttled', jobId: 'j', queue: 'q', group: 'g', token: 5, scope: 'key', until: T0 + 500, state: 'ready' }, { index: 8, ordinal: 0, time: T0 })).toMatchObject({ type: 'throttled', token: 5, until: T0 + 500, group: 'g' });
   });
 
   it('from now starts after the last applied entry; a later position resumes exactly after it', () => {
