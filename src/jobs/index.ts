@@ -120,6 +120,8 @@ export {
   type StateCursor,
 } from './snapshot.js';
 export { createState, formatJobId, type JobsState } from './state.js';
+/** The inverse of `formatJobId` (0: not a job id), so a consumer of events can keep a job's number instead of its id string. */
+export { parseJobId } from './tables.js';
 export {
   AttemptOutcome,
   CATCH_UP_MODES,

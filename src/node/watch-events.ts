@@ -88,23 +88,19 @@ export interface WatchFilter {
 
 export const MATCH_ALL: WatchFilter = { queues: null, groups: null, jobIds: null, types: null };
 
-export function matches(f: WatchFilter, e: WatchEvent): boolean {
-  return (
-    (f.types === null || f.types.has(e.type)) &&
-    (f.jobIds === null || f.jobIds.has(e.jobId)) &&
-    (f.queues === null || f.queues.has(e.queue)) &&
-    (f.groups === null || (e.group !== null && f.groups.has(e.group)))
-  );
-}
-
 /**
- * One watch event. Every event is made here, with every field in the same order, so they all share
+ * One watch event. Every event is made here (from an applied event by `watchEventOf`, from the
+ * ring's columns by src/node/watch-ring.ts), with every field in the same order, so they all share
  * one object shape (object spreads would give each a slow dictionary-like one of its own).
  */
-function event(
+export function watchEvent(
   type: WatchEventType,
-  at: WatchPosition & { readonly time: number },
-  e: { readonly jobId: string; readonly queue: string; readonly group: string | null },
+  index: number,
+  ordinal: number,
+  time: number,
+  jobId: string,
+  queue: string,
+  group: string | null,
   token: number,
   attempt: number,
   workerId: string,
@@ -113,7 +109,7 @@ function event(
   message: string,
   until: number,
 ): WatchEvent {
-  return { index: at.index, ordinal: at.ordinal, time: at.time, type, jobId: e.jobId, queue: e.queue, group: e.group, token, attempt, workerId, cause, percent, message, until };
+  return { index, ordinal, time, type, jobId, queue, group, token, attempt, workerId, cause, percent, message, until };
 }
 
 /** The job events the watch sends: every one about a job (schedule fires and skips are not). */
@@ -126,38 +122,41 @@ export function isWatched(e: JobEvent): e is WatchedJobEvent {
 
 /** The watch's view of one applied event at `at`, or null for events it does not send (schedule events). */
 export function watchEventOf(e: JobEvent, at: WatchPosition & { readonly time: number }): WatchEvent | null {
+  if (!isWatched(e)) return null;
+  const ev = (type: WatchEventType, token: number, attempt: number, workerId: string, cause: DeadCause | '', percent: number, message: string, until: number): WatchEvent =>
+    watchEvent(type, at.index, at.ordinal, at.time, e.jobId, e.queue, e.group, token, attempt, workerId, cause, percent, message, until);
   switch (e.type) {
     case 'submitted':
     case 'replaced':
     case 'retried':
     case 'purged':
-      return event(e.type, at, e, 0, 0, '', '', 0, '', 0);
+      return ev(e.type, 0, 0, '', '', 0, '', 0);
     case 'leased':
-      return event('leased', at, e, e.token, e.attempt, e.workerId, '', 0, '', 0);
+      return ev('leased', e.token, e.attempt, e.workerId, '', 0, '', 0);
     case 'progress':
-      return event('progress', at, e, e.token, 0, '', '', e.percent, e.message, 0);
+      return ev('progress', e.token, 0, '', '', e.percent, e.message, 0);
     case 'completed':
     case 'cancelled':
-      return event(e.type, at, e, e.token, 0, '', '', 0, '', 0);
+      return ev(e.type, e.token, 0, '', '', 0, '', 0);
     case 'released':
-      return event('released', at, e, e.token, 0, e.workerId, '', 0, '', 0);
+      return ev('released', e.token, 0, e.workerId, '', 0, '', 0);
     case 'failed':
     case 'expired':
-      return e.next === 'dead' ? event('dead', at, e, e.token, 0, '', e.type, 0, '', 0) : event(e.type, at, e, e.token, 0, '', '', 0, '', 0);
+      return e.next === 'dead' ? ev('dead', e.token, 0, '', e.type, 0, '', 0) : ev(e.type, e.token, 0, '', '', 0, '', 0);
     case 'throttled':
-      return event('throttled', at, e, e.token, 0, '', '', 0, '', e.until);
+      return ev('throttled', e.token, 0, '', '', 0, '', e.until);
     case 'abandoned':
-      return e.next === 'dead' ? event('dead', at, e, e.token, 0, e.workerId, 'abandoned', 0, '', 0) : event('abandoned', at, e, e.token, 0, e.workerId, '', 0, '', 0);
-    case 'scheduleFired':
-    case 'scheduleSkipped':
-      return null;
+      return e.next === 'dead' ? ev('dead', e.token, 0, e.workerId, 'abandoned', 0, '', 0) : ev('abandoned', e.token, 0, e.workerId, '', 0, '', 0);
   }
 }
 
 /**
- * About how many bytes one kept event takes in the heap: the applied event, its place in the ring
- * and its strings (one byte a character for the ASCII of ids and names, two for a progress message,
- * which may be anything). A function of the event alone, so adding and evicting count the same.
+ * About how many bytes one kept event takes in the heap, as `watch.retainBytes` counts it: a fixed
+ * part and its strings (one byte a character for the ASCII of ids and names, two for a progress
+ * message, which may be anything). A function of the event alone, so adding and evicting count the
+ * same. The fixed part was the applied event and its place in the ring when each was an object; the
+ * ring now keeps an event in columns (src/node/watch-ring.ts: some 60 bytes, its id as a number and
+ * its names shared), so this bounds more than it spends, and the setting keeps its meaning.
  */
 export function jobEventBytes(e: JobEvent): number {
   if (e.type === 'scheduleFired' || e.type === 'scheduleSkipped') return 0;

@@ -14,7 +14,8 @@
  */
 import { ErrorCode, RaftJobsError } from '../errors/index.js';
 import type { JobEvent } from '../jobs/index.js';
-import { comparePositions, END_OF_ENTRY, formatPosition, isWatched, jobEventBytes, matches, watchEventOf, type WatchedJobEvent, type WatchEvent, type WatchFilter, type WatchMessage, type WatchPosition } from './watch-events.js';
+import { comparePositions, END_OF_ENTRY, formatPosition, isWatched, jobEventBytes, type WatchEvent, type WatchFilter, type WatchMessage, type WatchPosition } from './watch-events.js';
+import { jobSeqsOf, WatchRing } from './watch-ring.js';
 
 /** How often a live watcher that received nothing gets a checkpoint while entries are applied, ms. */
 export const CHECKPOINT_INTERVAL_MS = 1000;
@@ -47,26 +48,6 @@ export interface WatchSubscription {
 
 type Phase = 'waiting' | 'lagging' | 'live' | 'closed';
 
-/**
- * One kept event: the state machine's own event with its position, as applied. It becomes the
- * watch's form (`watchEventOf`) only when a watcher reads it, so a node nobody watches spends one
- * small object per event and nothing more.
- */
-class Kept implements WatchPosition {
-  constructor(
-    readonly index: number,
-    readonly ordinal: number,
-    readonly time: number,
-    readonly event: WatchedJobEvent,
-    readonly bytes: number,
-  ) {}
-
-  /** The watch's form of the event (never null: only watched events are kept). */
-  view(): WatchEvent {
-    return watchEventOf(this.event, this) as WatchEvent;
-  }
-}
-
 class Watcher implements WatchSubscription {
   phase: Phase = 'waiting';
   /** Waiting: the position it starts after. */
@@ -75,6 +56,8 @@ class Watcher implements WatchSubscription {
   nextSeq = 0;
   /** When it was last sent anything (monotonic ms). */
   lastSentAt: number;
+  /** The filter's job ids as job sequence numbers (see `jobSeqsOf`). */
+  readonly jobSeqs: ReadonlySet<number> | null;
 
   constructor(
     private readonly log: WatchLog,
@@ -85,6 +68,7 @@ class Watcher implements WatchSubscription {
   ) {
     this.after = after;
     this.lastSentAt = now;
+    this.jobSeqs = jobSeqsOf(filter.jobIds);
   }
 
   resume(): void {
@@ -97,30 +81,26 @@ class Watcher implements WatchSubscription {
 }
 
 export class WatchLog {
-  /**
-   * The ring: event `seq` in slot `seq % retainEvents`. It grows by appending up to its capacity
-   * (an array made at full length up front would be a slow dictionary beyond 100,000 slots).
-   */
-  private readonly slots: (Kept | undefined)[] = [];
-  /** Sequence number of the oldest kept event; `endSeq` is that of the next one to come. */
-  private startSeq = 0;
-  private endSeq = 0;
-  private bytes = 0;
-  /** Every event after this position (up to the applied one) is in the ring. */
-  private floor: WatchPosition = { index: 0, ordinal: 0 };
+  /** The kept events, numbered from `ring.startSeq` (the oldest) to `ring.endSeq` (the next to come). */
+  private readonly ring: WatchRing;
+  /** Every event after this position (up to the applied one) is in the ring; two numbers, so evicting makes no object. */
+  private floorIndex = 0;
+  private floorOrdinal = 0;
   private appliedIndex = 0;
   private appliedTime = 0;
   private readonly waiting = new Set<Watcher>();
   private readonly lagging = new Set<Watcher>();
   /** Live watchers without a job-id filter. */
   private readonly liveAny = new Set<Watcher>();
-  /** Live watchers with a job-id filter, by each job id they name. */
-  private readonly liveByJob = new Map<string, Set<Watcher>>();
+  /** Live watchers with a job-id filter, by the sequence number of each job id they name (0: not a job id). */
+  private readonly liveByJob = new Map<number, Set<Watcher>>();
   private liveByJobCount = 0;
   private nextCheckpointScan = 0;
   private closed: RaftJobsError | null = null;
 
-  constructor(private readonly o: WatchLogOptions) {}
+  constructor(private readonly o: WatchLogOptions) {
+    this.ring = new WatchRing(o.retainEvents);
+  }
 
   /** After the last applied entry: where a watch "from now" starts. */
   position(): WatchPosition {
@@ -129,12 +109,12 @@ export class WatchLog {
 
   /** Every event after this position is held: a watch may start after it or later. */
   oldest(): WatchPosition {
-    return this.floor;
+    return { index: this.floorIndex, ordinal: this.floorOrdinal };
   }
 
   /** Events kept now, and their estimated bytes. */
   size(): { readonly events: number; readonly bytes: number; readonly watchers: number } {
-    return { events: this.endSeq - this.startSeq, bytes: this.bytes, watchers: this.waiting.size + this.lagging.size + this.liveAny.size + this.liveByJobCount };
+    return { events: this.ring.size, bytes: this.ring.totalBytes, watchers: this.waiting.size + this.lagging.size + this.liveAny.size + this.liveByJobCount };
   }
 
   /**
@@ -147,28 +127,30 @@ export class WatchLog {
     if (index <= this.appliedIndex) return;
     const behind = [...this.lagging, ...this.liveAny, ...this.liveJobWatchers()].map((w) => ({ w, at: this.readUpTo(w) }));
     // Every watcher that holds a sequence number ends below, so numbering starts again.
-    this.slots.length = 0;
-    this.startSeq = 0;
-    this.endSeq = 0;
-    this.bytes = 0;
-    this.floor = { index, ordinal: END_OF_ENTRY };
+    this.ring.clear();
+    this.floorIndex = index;
+    this.floorOrdinal = END_OF_ENTRY;
     this.appliedIndex = index;
     for (const { w, at } of behind) this.end(w, this.compacted(at));
-    for (const w of [...this.waiting]) if (comparePositions(w.after, this.floor) < 0) this.end(w, this.compacted(w.after));
+    for (const w of [...this.waiting]) if (comparePositions(w.after, this.oldest()) < 0) this.end(w, this.compacted(w.after));
   }
 
   /** The events of one applied entry, in order, with its replicated time. */
   applied(index: number, events: readonly JobEvent[], time: number): void {
     if (index <= this.appliedIndex) return;
-    const first = this.endSeq;
+    const ring = this.ring;
+    const first = ring.endSeq;
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as JobEvent;
-      if (isWatched(e)) this.push(new Kept(index, i, time, e, jobEventBytes(e)));
+      if (!isWatched(e)) continue;
+      const bytes = jobEventBytes(e);
+      while (ring.size >= this.o.retainEvents || (ring.totalBytes + bytes > this.o.retainBytes && ring.size > 0)) this.evictOldest();
+      ring.push(index, i, time, e, bytes);
     }
     this.appliedIndex = index;
     this.appliedTime = time;
-    if (this.endSeq > first) this.deliver(first);
-    for (const w of [...this.lagging]) if (w.nextSeq < this.startSeq) this.end(w, this.tooSlow(w));
+    if (ring.endSeq > first) this.deliver(first);
+    for (const w of [...this.lagging]) if (w.nextSeq < ring.startSeq) this.end(w, this.tooSlow(w));
     this.checkpoints();
     for (const w of [...this.waiting]) if (w.after.index <= index) this.begin(w);
   }
@@ -183,7 +165,7 @@ export class WatchLog {
   subscribe(from: WatchPosition | 'now', filter: WatchFilter, sink: WatchSink): WatchSubscription {
     if (this.closed !== null) throw this.closed;
     const after = from === 'now' ? this.position() : from;
-    if (comparePositions(after, this.floor) < 0) throw this.compacted(after);
+    if (comparePositions(after, this.oldest()) < 0) throw this.compacted(after);
     const w = new Watcher(this, filter, sink, after, this.o.monotonic());
     this.waiting.add(w);
     const more = sink.send({ type: 'checkpoint', index: after.index, ordinal: after.ordinal, time: this.appliedTime });
@@ -200,12 +182,12 @@ export class WatchLog {
 
   /** @internal Sends what a lagging watcher has still to read, until its sink asks for a pause. */
   pump(w: Watcher): void {
+    const ring = this.ring;
     while (w.phase === 'lagging') {
-      if (w.nextSeq < this.startSeq) return this.end(w, this.tooSlow(w));
-      if (w.nextSeq >= this.endSeq) return this.goLive(w);
-      const e = (this.slots[w.nextSeq % this.o.retainEvents] as Kept).view();
-      w.nextSeq++;
-      if (matches(w.filter, e) && !this.send(w, e)) return;
+      if (w.nextSeq < ring.startSeq) return this.end(w, this.tooSlow(w));
+      if (w.nextSeq >= ring.endSeq) return this.goLive(w);
+      const seq = w.nextSeq++;
+      if (ring.matches(seq, w.filter, w.jobSeqs) && !this.send(w, ring.view(seq))) return;
     }
   }
 
@@ -217,42 +199,39 @@ export class WatchLog {
 
   // ---------------------------------------------------------------------------------- internals
 
-  private push(e: Kept): void {
-    const cap = this.o.retainEvents;
-    while (this.endSeq - this.startSeq >= cap || (this.bytes + e.bytes > this.o.retainBytes && this.endSeq > this.startSeq)) this.evictOldest();
-    this.slots[this.endSeq % cap] = e;
-    this.endSeq++;
-    this.bytes += e.bytes;
-  }
-
   private evictOldest(): void {
-    const slot = this.startSeq % this.o.retainEvents;
-    const e = this.slots[slot] as Kept;
-    this.slots[slot] = undefined;
-    this.startSeq++;
-    this.bytes -= e.bytes;
-    this.floor = { index: e.index, ordinal: e.ordinal };
+    const ring = this.ring;
+    this.floorIndex = ring.indexOf(ring.startSeq);
+    this.floorOrdinal = ring.ordinalOf(ring.startSeq);
+    ring.shift();
   }
 
-  /** Live watchers get the events from `firstSeq` on now; one whose sink asks for a pause reads on from the ring. */
+  /**
+   * Live watchers get the events from `firstSeq` on now; one whose sink asks for a pause reads on
+   * from the ring. An event is made once, and only if some watcher's filter passes its row.
+   */
   private deliver(firstSeq: number): void {
     if (this.liveAny.size === 0 && this.liveByJobCount === 0) return;
-    for (let seq = firstSeq; seq < this.endSeq; seq++) {
-      const kept = this.slots[seq % this.o.retainEvents] as Kept;
-      const byJob = this.liveByJob.get(kept.event.jobId);
+    const ring = this.ring;
+    for (let seq = firstSeq; seq < ring.endSeq; seq++) {
+      const byJob = this.liveByJobCount === 0 ? undefined : this.liveByJob.get(ring.jobSeqAt(seq));
       if (this.liveAny.size === 0 && byJob === undefined) continue;
-      const e = kept.view();
-      for (const w of this.liveAny) this.deliverOne(w, e, seq);
-      if (byJob !== undefined) for (const w of [...byJob]) this.deliverOne(w, e, seq);
+      let e: WatchEvent | null = null;
+      for (const w of this.liveAny) e = this.deliverOne(w, seq, e);
+      if (byJob !== undefined) for (const w of [...byJob]) e = this.deliverOne(w, seq, e);
     }
   }
 
-  private deliverOne(w: Watcher, e: WatchEvent, seq: number): void {
-    if (w.phase !== 'live' || !matches(w.filter, e) || this.send(w, e)) return;
+  /** Sends event `seq` to `w` if it wants it; returns the event once made (`made`: made already, or null). */
+  private deliverOne(w: Watcher, seq: number, made: WatchEvent | null): WatchEvent | null {
+    if (w.phase !== 'live' || !this.ring.matches(seq, w.filter, w.jobSeqs)) return made;
+    const e = made ?? this.ring.view(seq);
+    if (this.send(w, e)) return e;
     this.detach(w);
     w.phase = 'lagging';
     w.nextSeq = seq + 1;
     this.lagging.add(w);
+    return e;
   }
 
   private send(w: Watcher, m: WatchMessage): boolean {
@@ -270,7 +249,7 @@ export class WatchLog {
       if (w.phase === 'live' && now - w.lastSentAt >= CHECKPOINT_INTERVAL_MS && !this.send(w, at)) {
         this.detach(w);
         w.phase = 'lagging';
-        w.nextSeq = this.endSeq;
+        w.nextSeq = this.ring.endSeq;
         this.lagging.add(w);
       }
     }
@@ -278,10 +257,10 @@ export class WatchLog {
 
   /** A waiting watcher starts reading: from the first kept event after its position. */
   private begin(w: Watcher, sinkReady = true): void {
-    if (comparePositions(w.after, this.floor) < 0) return this.end(w, this.compacted(w.after));
+    if (comparePositions(w.after, this.oldest()) < 0) return this.end(w, this.compacted(w.after));
     this.waiting.delete(w);
     w.phase = 'lagging';
-    w.nextSeq = this.firstAfter(w.after);
+    w.nextSeq = this.ring.firstAfter(w.after);
     this.lagging.add(w);
     if (sinkReady) this.pump(w);
   }
@@ -289,15 +268,15 @@ export class WatchLog {
   private goLive(w: Watcher): void {
     this.lagging.delete(w);
     w.phase = 'live';
-    const ids = w.filter.jobIds;
-    if (ids === null) {
+    const seqs = w.jobSeqs;
+    if (seqs === null) {
       this.liveAny.add(w);
       return;
     }
     this.liveByJobCount++;
-    for (const id of ids) {
-      let set = this.liveByJob.get(id);
-      if (set === undefined) this.liveByJob.set(id, (set = new Set()));
+    for (const seq of seqs) {
+      let set = this.liveByJob.get(seq);
+      if (set === undefined) this.liveByJob.set(seq, (set = new Set()));
       set.add(w);
     }
   }
@@ -308,10 +287,10 @@ export class WatchLog {
     if (w.phase !== 'live') return;
     if (this.liveAny.delete(w)) return;
     this.liveByJobCount--;
-    for (const id of w.filter.jobIds ?? []) {
-      const set = this.liveByJob.get(id);
+    for (const seq of w.jobSeqs ?? []) {
+      const set = this.liveByJob.get(seq);
       set?.delete(w);
-      if (set?.size === 0) this.liveByJob.delete(id);
+      if (set?.size === 0) this.liveByJob.delete(seq);
     }
   }
 
@@ -327,41 +306,29 @@ export class WatchLog {
     return [...out];
   }
 
-  /** Sequence number of the first kept event after `p` (binary search: the ring is in position order). */
-  private firstAfter(p: WatchPosition): number {
-    let lo = this.startSeq;
-    let hi = this.endSeq;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (comparePositions(this.slots[mid % this.o.retainEvents] as Kept, p) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   /** Where a lagging or live watcher had read up to, for its error message. */
   private readUpTo(w: Watcher): WatchPosition {
     if (w.phase === 'live') return { index: this.appliedIndex, ordinal: END_OF_ENTRY };
     const last = w.nextSeq - 1;
-    return last >= this.startSeq ? (this.slots[last % this.o.retainEvents] as Kept) : w.after;
+    return last >= this.ring.startSeq ? this.ring.position(last) : w.after;
   }
 
   private compacted(after: WatchPosition): RaftJobsError {
     return new RaftJobsError(
       ErrorCode.WatchPositionCompacted,
-      `watch: position ${formatPosition(after)} is no longer held on node ${this.o.nodeId}: it holds the events after ${formatPosition(this.floor)} ` +
+      `watch: position ${formatPosition(after)} is no longer held on node ${this.o.nodeId}: it holds the events after ${formatPosition(this.oldest())} ` +
         `(the newest watch.retainEvents ${this.o.retainEvents}, none from before its last start or snapshot install); another node may hold it. ` +
         'To resync, read the current state (Get, List), then watch from now',
-      { oldestPosition: formatPosition(this.floor) },
+      { oldestPosition: formatPosition(this.oldest()) },
     );
   }
 
   private tooSlow(w: Watcher): RaftJobsError {
     return new RaftJobsError(
       ErrorCode.WatcherTooSlow,
-      `watch: this watcher read too slowly: ${this.endSeq - w.nextSeq} events behind, the ones it had still to receive left node ${this.o.nodeId}'s ring (watch.retainEvents ${this.o.retainEvents}, ` +
-        `watch.retainBytes ${this.o.retainBytes}; it now holds the events after ${formatPosition(this.floor)}). To resync, read the current state (Get, List), then watch from now`,
-      { oldestPosition: formatPosition(this.floor) },
+      `watch: this watcher read too slowly: ${this.ring.endSeq - w.nextSeq} events behind, the ones it had still to receive left node ${this.o.nodeId}'s ring (watch.retainEvents ${this.o.retainEvents}, ` +
+        `watch.retainBytes ${this.o.retainBytes}; it now holds the events after ${formatPosition(this.oldest())}). To resync, read the current state (Get, List), then watch from now`,
+      { oldestPosition: formatPosition(this.oldest()) },
     );
   }
 }

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, isRaftJobsError, RaftJobsError } from '../../src/errors/index.js';
-import { applyBatch, createState, type Command, type JobEvent, type JobsState } from '../../src/jobs/index.js';
-import { END_OF_ENTRY, MATCH_ALL, watchEventOf, type WatchEvent, type WatchEventType, type WatchFilter, type WatchMessage } from '../../src/node/watch-events.js';
+import { applyBatch, createState, formatJobId, type Command, type JobEvent, type JobsState } from '../../src/jobs/index.js';
+import { END_OF_ENTRY, jobEventBytes, MATCH_ALL, watchEventOf, type WatchEvent, type WatchEventType, type WatchFilter, type WatchMessage, type WatchPosition } from '../../src/node/watch-events.js';
 import { CHECKPOINT_INTERVAL_MS, WatchLog, type WatchSink, type WatchSubscription } from '../../src/node/watch-log.js';
 import { job } from '../jobs/helpers.js';
 
@@ -271,5 +271,157 @@ describe('watch log: slow watchers', () => {
     expect(quiet.messages.slice(1)).toEqual([{ type: 'checkpoint', index: 4, ordinal: END_OF_ENTRY, time: T0 + 4 }]);
     // Resuming from it skips only what the filter drops.
     expect(positions(watch(fed, quiet.messages[1] as WatchMessage).events)).toEqual(['6:0']);
+  });
+});
+
+describe('watch log: the ring keeps events as columns', () => {
+  /**
+   * Event `n` of a varied stream: every watched type (failures, expiries and abandons both with
+   * attempts left and dead), schedule events that only take ordinals, jobs with and without a
+   * group, ids that repeat, progress messages empty and not ASCII.
+   */
+  function eventAt(n: number): JobEvent {
+    const jobId = formatJobId(1 + ((n * 7919) % 4001));
+    const queue = ['q', 'emails', 'a-rather-longer-queue-name'][n % 3] as string;
+    const group = n % 4 === 0 ? null : `g${n % 5}`;
+    const token = 2 ** 40 + n;
+    const next = Math.floor(n / 18) % 2 === 0 ? 'dead' : 'retry';
+    const workerId = `worker-${n % 7}`;
+    switch (n % 18) {
+      case 0:
+        return { type: 'submitted', jobId, queue, group, state: 'ready' };
+      case 1:
+        return { type: 'replaced', jobId, queue, group, state: 'scheduled' };
+      case 2:
+        return { type: 'leased', jobId, queue, group, token, workerId, session: 's', attempt: 1 + (n % 9) };
+      case 3:
+        return { type: 'progress', jobId, queue, group, token, percent: (n % 1000) / 10, message: n % 2 === 0 ? '' : `étape ${n} ✓` };
+      case 4:
+        return { type: 'completed', jobId, queue, group, token };
+      case 5:
+        return { type: 'failed', jobId, queue, group, token, next };
+      case 6:
+        return { type: 'expired', jobId, queue, group, token, next };
+      case 7:
+        return { type: 'released', jobId, queue, group, token, workerId, session: 's' };
+      case 8:
+        return { type: 'throttled', jobId, queue, group, token, scope: 'key', until: 1_700_000_000_000 + n * 1.5, state: 'scheduled' };
+      case 9:
+        return { type: 'abandoned', jobId, queue, group, token, workerId, session: 's', next };
+      case 10:
+        return { type: 'cancelled', jobId, queue, group, previous: 'leased', token };
+      case 11:
+        return { type: 'cancelled', jobId, queue, group, previous: 'ready', token: 0 };
+      case 12:
+        return { type: 'retried', jobId, queue, group };
+      case 13:
+        return { type: 'purged', jobId, queue, group, state: 'succeeded' };
+      case 14:
+        return { type: 'scheduleFired', scheduleId: 'sch', slot: n, jobId, group, lagMs: 3, manual: false };
+      case 15:
+        return { type: 'scheduleSkipped', scheduleId: 'sch', slots: 2 };
+      case 16:
+        return { type: 'failed', jobId, queue, group, token, next: 'dead' };
+      default:
+        return { type: 'abandoned', jobId, queue, group, token, workerId, session: 's', next: 'dead' };
+    }
+  }
+
+  /** A log fed entries of 1 to 5 events, with what the watch must make of each watched one. */
+  class Stream {
+    readonly log: WatchLog;
+    /** The watch's form of every watched event fed, in order, and the applied event it came from. */
+    readonly all: WatchEvent[] = [];
+    private readonly applied = new Map<WatchEvent, JobEvent>();
+    private n = 0;
+    private index = 0;
+
+    constructor(readonly retainEvents: number, retainBytes = 1 << 30) {
+      this.log = new WatchLog({ retainEvents, retainBytes, nodeId: 'n1', monotonic: () => 0 });
+    }
+
+    feed(count: number, make: (n: number) => JobEvent = eventAt): void {
+      for (let fed = 0; fed < count; ) {
+        const index = (this.index += 3);
+        const time = 1_700_000_000_000 + index * 10;
+        const events = Array.from({ length: 1 + (index % 5) }, () => make(this.n++));
+        this.log.applied(index, events, time);
+        events.forEach((e, ordinal) => {
+          const w = watchEventOf(e, { index, ordinal, time });
+          if (w === null) return;
+          this.all.push(w);
+          this.applied.set(w, e);
+        });
+        fed += events.length;
+      }
+    }
+
+    /** The log holds the newest events, each as it was applied, at its position, counted in bytes as it was. */
+    check(): void {
+      const n = this.log.size().events;
+      const kept = this.all.slice(this.all.length - n);
+      expect(watch({ log: this.log } as Fed, this.log.oldest()).events).toEqual(kept);
+      expect(this.log.size().bytes).toBe(kept.reduce((sum, e) => sum + jobEventBytes(this.applied.get(e) as JobEvent), 0));
+      // Starting after any kept event finds the next one (the binary search over the columns).
+      for (const i of [0, 1, Math.floor(n / 3), n - 2, n - 1]) {
+        const from: WatchPosition = { index: kept[i]!.index, ordinal: kept[i]!.ordinal };
+        expect(watch({ log: this.log } as Fed, from).events).toEqual(kept.slice(i + 1));
+      }
+    }
+  }
+
+  it('reads back every event as watchEventOf made it, across growth and wrap-around; positions, bytes and filters as before', () => {
+    const s = new Stream(3000); // past the ring's first capacity (1024), and not a power of two
+    const from = (r: Recorder, filter: WatchFilter = MATCH_ALL): Recorder => {
+      r.sub = s.log.subscribe({ index: 0, ordinal: 0 }, filter, r);
+      return r;
+    };
+    const live = from(new Recorder());
+    const paused = from(new Recorder());
+    paused.room = 1;
+    const ids = new Set([formatJobId(1 + ((5 * 7919) % 4001)), formatJobId(1 + ((9 * 7919) % 4001)), 'not-a-job-id']);
+    const filter: WatchFilter = { jobIds: ids, queues: new Set(['q', 'emails']), groups: null, types: new Set<WatchEventType>(['dead', 'failed', 'abandoned', 'submitted']) };
+    const filtered = from(new Recorder(), filter);
+    const byGroup = from(new Recorder(), { ...MATCH_ALL, groups: new Set(['g1', 'g3']) });
+    const step = (count: number): void => {
+      s.feed(count);
+      // Reads the ring from its cursor while the ring grows and wraps (fewer than came, most times).
+      paused.drain(500);
+    };
+
+    step(700); // within the first capacity
+    s.check();
+    step(1500); // grown twice, not yet wrapped
+    s.check();
+    for (let i = 0; i < 12; i++) step(700); // wrapped round the full ring several times
+    s.check();
+    const all = s.all;
+    expect(s.log.size().events).toBe(3000);
+    expect(all.length).toBeGreaterThan(3 * 3000);
+
+    expect(live.events).toEqual(all);
+    expect(paused.events.length).toBeLessThan(all.length);
+    paused.drain();
+    expect(paused.error).toBeNull();
+    expect(paused.events).toEqual(all);
+    expect(filtered.events).toEqual(all.filter((e) => ids.has(e.jobId) && filter.queues!.has(e.queue) && filter.types!.has(e.type)));
+    expect(filtered.events.length).toBeGreaterThan(0);
+    expect(byGroup.events).toEqual(all.filter((e) => e.group === 'g1' || e.group === 'g3'));
+    expect(new Set(all.map((e) => e.type))).toEqual(new Set(['submitted', 'replaced', 'leased', 'progress', 'completed', 'failed', 'expired', 'released', 'throttled', 'abandoned', 'cancelled', 'retried', 'purged', 'dead']));
+    expect(new Set(all.map((e) => e.cause))).toEqual(new Set(['', 'failed', 'expired', 'abandoned']));
+  });
+
+  it('grows in order when the byte bound had already moved its oldest event off the first row', () => {
+    const s = new Stream(3000, 400_000);
+    const long = 'x'.repeat(2000);
+    // ~4,200 bytes each: about 95 fit, so the oldest has moved on well before the first capacity.
+    s.feed(300, (n) => ({ type: 'progress', jobId: formatJobId(n + 1), queue: 'q', group: null, token: n, percent: 1, message: long }));
+    expect(s.log.size().events).toBeLessThan(100);
+    s.check();
+    s.feed(3000); // small events: the ring fills its 1,024 rows and grows while it wraps
+    expect(s.log.size().events).toBeGreaterThan(1024);
+    s.check();
+    s.feed(6000);
+    s.check();
   });
 });
