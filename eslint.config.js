@@ -65,7 +65,7 @@ function layer(folder, allowed) {
 
 export default tseslint.config(
   // src/protocol/generated: written by `npm run proto-types` from the .proto files (test/protocol checks it is current).
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', 'src/protocol/generated/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', '.test-build/**', 'src/protocol/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     // LevelDB is a native addon: keep each test file in its own forked process.
     pool: 'forks',
+    // The raftjobs command the tests spawn, compiled once (see there).
+    globalSetup: ['test/global-setup.ts'],
     sequence: { sequencer: SlowestFirst },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -4,8 +4,12 @@ import { withDeadline } from './poll.js';
 
 /** The repository root: the working directory of every process the helpers start. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-/** The `raftjobs` command (`src/cli/bin.js`, run by `process.execPath`). */
-export const BIN = join(REPO_ROOT, 'src', 'cli', 'bin.js');
+/**
+ * The `raftjobs` command, run by `process.execPath`: `src/cli/bin.js` (the TypeScript source,
+ * through tsx), or under the tests the copy compiled once per change of src/
+ * (`RAFTJOBS_TEST_BIN`, set by test/global-setup.ts).
+ */
+export const BIN = process.env['RAFTJOBS_TEST_BIN'] ?? join(REPO_ROOT, 'src', 'cli', 'bin.js');
 
 /**
  * The environment for a child process: ours without any `RAFTJOBS_*` variable (a developer's shell

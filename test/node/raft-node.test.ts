@@ -7,6 +7,7 @@
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
 import type { Command, CommandResult } from '../../src/jobs/index.js';
 import { JobsApp, RaftNode } from '../../src/node/index.js';
 import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
@@ -82,6 +83,24 @@ async function converged(members: readonly Member[]): Promise<string> {
  * directory in the membership, refuses it (sends it nothing of the log) until the operator removes
  * it and adds it again with its new one; it then catches up and the leader promotes it. Returns it.
  */
+/**
+ * A membership change, asked again while the leader answers CHANGE_PENDING (its own bindings of
+ * members' incarnations are changes too, and one may be in flight): "retry shortly", as the CLI does.
+ */
+async function change(leader: Member, c: Parameters<RaftNode<Command, CommandResult>['changeMembership']>[0]): Promise<void> {
+  await poll(
+    () =>
+      leader.node.changeMembership(c).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof RaftJobsError && err.code === ErrorCode.ChangePending) return undefined;
+          throw err;
+        },
+      ),
+    { timeoutMs: 10_000, intervalMs: 20, description: `${c.kind} ${c.id}` },
+  );
+}
+
 async function replaceDisk(network: MemoryNetwork, leader: Member, lost: Member): Promise<Member> {
   await poll(() => (leader.node.membership().incarnations?.[lost.id] === lost.storage.incarnation ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
   await stop(lost);
@@ -90,11 +109,11 @@ async function replaceDisk(network: MemoryNetwork, leader: Member, lost: Member)
   expect(back.storage.incarnation).not.toBe(lost.storage.incarnation);
   await poll(() => (leader.node.status().peers.find((p) => p.id === lost.id)?.refused === true ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
   expect(back.node.status().lastLogIndex).toBe(0);
-  await leader.node.changeMembership({ kind: 'remove', id: lost.id });
+  await change(leader, { kind: 'remove', id: lost.id });
   await stop(back);
   running.splice(running.indexOf(back), 1);
   const joined = await startMember(network, lost.id, { join: true, storage: await openMemoryStorage({ clusterId: CLUSTER, nodeId: lost.id }) });
-  await leader.node.changeMembership({ kind: 'addLearner', id: lost.id, incarnation: joined.storage.incarnation });
+  await change(leader, { kind: 'addLearner', id: lost.id, incarnation: joined.storage.incarnation });
   await poll(() => (leader.node.membership().voters.includes(lost.id) ? true : undefined), { timeoutMs: 10_000, intervalMs: 10 });
   return joined;
 }
