@@ -88,12 +88,26 @@ const B_OLDER = 8;
  */
 export function encodeBatch(batch: Batch): Uint8Array {
   const w = new Writer(estimateSize(batch));
+  // The oldest version that carries the batch: one with nothing of version 3 is written as
+  // version 2, byte for byte what the code before version 3 wrote and reads. So while a rolling
+  // upgrade has nodes of both versions, they read each other's entries until a client uses a
+  // version-3 feature (a group or unique key, a throttle, a queue policy, a bulk action).
+  const wide = needsV3(batch);
   w.u8(MAGIC);
-  w.u8(VERSION);
+  w.u8(wide ? VERSION : 2);
   w.f64(batch.time);
   w.uint(batch.commands.length);
-  for (const c of batch.commands) encodeCommand(w, c);
+  for (const c of batch.commands) encodeCommand(w, c, wide);
   return w.finish();
+}
+
+/** Whether `batch` carries anything version 2 cannot: a group or unique key, a throttle, queueSet, bulk. */
+function needsV3(batch: Batch): boolean {
+  for (const c of batch.commands) {
+    if (c.type === 'queueSet' || c.type === 'bulk' || (c.type === 'fail' && c.throttle !== undefined)) return true;
+    if (c.type === 'submit') for (const j of c.jobs) if (j.group !== undefined || j.unique !== undefined) return true;
+  }
+  return false;
 }
 
 function estimateSize(batch: Batch): number {
@@ -107,14 +121,15 @@ function estimateSize(batch: Batch): number {
   return n;
 }
 
-function encodeCommand(w: Writer, c: Command): void {
+/** `wide`: version 3 (varint presence bits of a job), else version 2 (one byte). */
+function encodeCommand(w: Writer, c: Command, wide: boolean): void {
   const tag = (TAG as Record<string, number | undefined>)[c.type];
   if (tag === undefined) throw new TypeError(`cannot encode unknown command type ${String(c.type)}`);
   w.u8(tag);
   switch (c.type) {
     case 'submit':
       w.uint(c.jobs.length);
-      for (const j of c.jobs) encodeJob(w, j);
+      for (const j of c.jobs) encodeJob(w, j, wide);
       return;
     case 'lease':
       w.str(c.workerId);
@@ -185,7 +200,7 @@ function encodeCommand(w: Writer, c: Command): void {
       return;
     case 'scheduleSet':
       w.u8(SET_MODES.indexOf(c.mode));
-      writeScheduleDefinition(w, c.schedule);
+      writeScheduleDefinition(w, c.schedule, wide);
       return;
     case 'scheduleDelete':
     case 'scheduleTrigger':
@@ -352,8 +367,11 @@ const S_CATCH_UP = 32;
 const S_OVERLAP = 64;
 const S_PAUSED = 128;
 
-/** @internal A schedule definition, as `scheduleSet` carries it and snapshots store it. */
-export function writeScheduleDefinition(w: Writer, d: ScheduleDefinition): void {
+/**
+ * @internal A schedule definition, as `scheduleSet` carries it and snapshots store it; `wide`: its
+ * template's presence bits as a varint (batch version 3, snapshots), else one byte (version 2).
+ */
+export function writeScheduleDefinition(w: Writer, d: ScheduleDefinition, wide = true): void {
   w.str(d.id);
   w.u8(
     (d.cron !== undefined ? S_CRON : 0) |
@@ -377,7 +395,7 @@ export function writeScheduleDefinition(w: Writer, d: ScheduleDefinition): void 
   if (d.overlap !== undefined) w.u8(OVERLAP_POLICIES.indexOf(d.overlap));
   if (d.paused !== undefined) w.u8(d.paused ? 1 : 0);
   // A template is a submitted job without its timing and key: the same encoding.
-  encodeJob(w, d.template);
+  encodeJob(w, d.template, wide);
 }
 
 /**
@@ -410,7 +428,8 @@ function pickOf<T>(values: readonly T[], i: number, what: string): T {
   return v;
 }
 
-function encodeJob(w: Writer, j: SubmitJob): void {
+/** `wide`: the presence bits as a varint (version 3), else one byte (version 2: no group or unique key). */
+function encodeJob(w: Writer, j: SubmitJob, wide: boolean): void {
   const flags =
     (j.priority !== undefined ? F_PRIORITY : 0) |
     (j.delayMs !== undefined ? F_DELAY : 0) |
@@ -422,7 +441,8 @@ function encodeJob(w: Writer, j: SubmitJob): void {
     (j.retentionMs !== undefined ? F_RETENTION : 0) |
     (j.group !== undefined ? F_GROUP : 0) |
     (j.unique !== undefined ? F_UNIQUE : 0);
-  w.uint(flags);
+  if (wide) w.uint(flags);
+  else w.u8(flags);
   w.str(j.queue);
   w.bytes(j.payload);
   if (j.priority !== undefined) w.sint(j.priority);

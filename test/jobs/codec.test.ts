@@ -135,6 +135,39 @@ describe('batch codec', () => {
     expect(decodeBatch(set)).toMatchObject({ ok: false, error: /unknown command tag 18/ });
   });
 
+  it('writes version 2 when a batch carries nothing of version 3, so nodes of both versions read it during an upgrade', () => {
+    // Every old presence bit but run-at's (exclusive with the delay), retention's (128) among them:
+    // one byte in version 2, two as a varint.
+    const job = { queue: 'q', payload: bytes('x'), priority: 1, delayMs: 2, maxAttempts: 3, backoff: { type: 'fixed', delayMs: 5 } as const, leaseTtlMs: 1000, idempotencyKey: 'k', retentionMs: 9 };
+    const template = { queue: 'q', payload: bytes('t'), retentionMs: 9 };
+    const old: Batch = {
+      time: 7,
+      commands: [
+        { type: 'submit', jobs: [job] },
+        { type: 'fail', jobId: 'j', token: 5, error: 'e', retry: false },
+        { type: 'scheduleSet', mode: 'create', schedule: { id: 's', intervalMs: 1000, template } },
+      ],
+    };
+    const v2 = encodeBatch(old);
+    expect(v2[1]).toBe(2);
+    expect(decodeBatch(v2)).toEqual({ ok: true, value: old });
+    // The job's presence bits are one byte (0xfb), then the queue name (length 1, 'q').
+    const at = v2.indexOf(0xfb);
+    expect([v2[at + 1], v2[at + 2]]).toEqual([1, 'q'.charCodeAt(0)]);
+    for (const extra of [
+      { type: 'submit', jobs: [{ ...job, group: 'g' }] },
+      { type: 'submit', jobs: [{ ...job, unique: { key: 'u', mode: 'active' } }] },
+      { type: 'fail', jobId: 'j', token: 5, error: 'e', throttle: { scope: 'queue', retryAfterMs: 5 } },
+      { type: 'queueSet', queue: 'q', paused: true },
+      { type: 'bulk', action: 'purge', filter: {}, afterSeq: 0, max: 1 },
+    ] as const) {
+      const batch: Batch = { time: 7, commands: [...old.commands, extra] };
+      const v3 = encodeBatch(batch);
+      expect(v3[1], extra.type).toBe(3);
+      expect(decodeBatch(v3)).toEqual({ ok: true, value: batch });
+    }
+  });
+
   it('round-trips generated batches', () => {
     const r = rng(7);
     const ctx = new GenContext();
