@@ -4,7 +4,7 @@ import { LIMITS } from '../limits/index.js';
 import { decodeMembership, Raft } from '../raft/index.js';
 import type { ChangeResult, ClusterMembership, Entry, HardState, MembershipChange, Message, NodeId, Ready, Role, Snapshot } from '../raft/index.js';
 import type { RaftStorage } from '../storage/index.js';
-import type { Transport } from '../transport/index.js';
+import type { PeerReport, Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
 import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, StepCursor } from './types.js';
 
@@ -235,7 +235,7 @@ export class RaftNode<C, R> {
     const node = new RaftNode(o, raft, snapshot?.meta.index ?? 0);
     node.noteEntries(stored.entries);
     o.transport.onMessage((m) => node.receive(m));
-    o.transport.onReport((r) => node.enqueue(() => (r.type === 'snapshot' ? raft.reportSnapshot(r.to, r.ok) : raft.reportUnreachable(r.to))));
+    o.transport.onReport((r) => node.enqueue(() => node.peerReport(r)));
     const st = raft.status();
     // firstLogIndex > 1 with snapshotIndex > 0: the state came from the snapshot, and only the
     // entries after it are replayed.
@@ -463,6 +463,20 @@ export class RaftNode<C, R> {
     this.contacts.set(m.from, this.clock.now());
     this.inbox.push(m);
     this.kick();
+  }
+
+  /**
+   * A report of the transport, for the core. A broken or failed connection to a peer is news to a
+   * leader (stop pipelining to it) and to a follower of that peer (its leader may have died: the
+   * core campaigns within a few ticks, `Raft.leaderUnreachable`, and ignores it for other peers).
+   */
+  private peerReport(r: PeerReport): void {
+    if (r.type === 'snapshot') {
+      this.raft.reportSnapshot(r.to, r.ok);
+      return;
+    }
+    this.raft.reportUnreachable(r.to);
+    this.raft.leaderUnreachable(r.to);
   }
 
   private readonly deferred: (() => void)[] = [];

@@ -86,6 +86,11 @@ export class Raft {
    * any sign of history was seen, and once enough voters were heard from, the term floor.
    */
   private rejoin: { heard: Map<NodeId, number>; history: boolean; floor: number | null } | null = null;
+  /**
+   * Follower: ticks left before it starts a pre-vote because its stream to its leader broke
+   * (`leaderUnreachable`); null when no such campaign is pending.
+   */
+  private leaderLostTicks: number | null = null;
   /** Ticks since the transfer started; it is abandoned after an election timeout. */
   private transferElapsed = 0;
   /** Leader: new entries or commit to push to followers at the next Ready. */
@@ -327,6 +332,36 @@ export class Raft {
   reportUnreachable(to: NodeId): void {
     const pr = this.progress.get(to);
     if (this.role === 'leader' && pr?.state === 'replicate') pr.becomeProbe();
+  }
+
+  /**
+   * The transport's connection to `id` closed or failed (a crashed process's sockets are closed by
+   * its kernel at once), as opposed to a quiet link. When `id` is this follower's leader, the
+   * follower forgets it and starts a pre-vote within a few ticks instead of waiting out an election
+   * timeout. Forgetting it also ends its lease on that leader: it then grants others' pre-votes
+   * (thesis §4.2.3 holds them off only while a leader is believed alive), so followers that each
+   * saw their own stream to a crashed leader break elect a successor within a few ticks.
+   *
+   * It cannot depose a live leader: a pre-vote still needs a majority that has not heard from the
+   * leader within an election timeout and has not lost its own stream to it either (§9.6 pre-vote,
+   * §4.2.3 lease), and no term changes unless it wins one. A heartbeat or append from the leader
+   * before the pre-vote starts cancels it. Only with both pre-vote and check-quorum on (without
+   * them an early campaign could disrupt a leader that is alive), and only for a node that may
+   * campaign; otherwise ignored, as is a report about any other peer.
+   *
+   * The delay is staggered so the survivors do not split the vote: each ranks itself among the
+   * voters other than the lost leader (by id, the same order on every node) and waits
+   * `rank × heartbeatTicks` plus a random part of `heartbeatTicks`, at least one tick. The first
+   * usually wins before the next starts; a later one still campaigns if it did not.
+   */
+  leaderUnreachable(id: NodeId): void {
+    this.assertNotInReady();
+    if (!this.preVote || !this.checkQuorum || this.role !== 'follower' || this.leaderId !== id || !this.mayCampaign()) return;
+    this.leaderId = null;
+    const survivors = this.membership.voters.filter((v) => v !== id).sort();
+    const rank = survivors.indexOf(this.id);
+    const place = rank < 0 ? survivors.length : rank;
+    this.leaderLostTicks = 1 + place * this.heartbeatTicks + Math.floor(this.random() * this.heartbeatTicks);
   }
 
   // ---------------------------------------------------------------- ready / advance
@@ -574,6 +609,14 @@ export class Raft {
 
   private tickElection(): void {
     this.electionElapsed++;
+    if (this.leaderLostTicks !== null && --this.leaderLostTicks <= 0) {
+      this.leaderLostTicks = null;
+      if (this.role === 'follower' && this.mayCampaign()) {
+        this.electionElapsed = 0;
+        this.campaign('pre', false);
+        return;
+      }
+    }
     // A node that may not campaign (a learner, a node outside the membership) lets the time since it
     // heard from a leader grow: resetting it here renewed its lease on a leader that was gone, and
     // it ignored vote requests (step) even when its vote was needed.
@@ -618,6 +661,7 @@ export class Raft {
   private resetTimers(): void {
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
+    this.leaderLostTicks = null;
     // §5.2: randomized election timeouts in [T, 2T) make split votes rare.
     this.randomizedElectionTimeout = this.electionTicks + Math.floor(this.random() * this.electionTicks);
   }
@@ -729,7 +773,11 @@ export class Raft {
   // ---------------------------------------------------------------- follower
 
   private stepFollower(m: Message): void {
-    if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') this.voteGuardTicks = 0;
+    if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') {
+      this.voteGuardTicks = 0;
+      // The leader is alive after all (only the stream back to it broke): no early campaign.
+      this.leaderLostTicks = null;
+    }
     switch (m.type) {
       case 'append':
         this.electionElapsed = 0;

@@ -254,6 +254,11 @@ export class Simulation {
     node.busy = false;
     node.inbox = [];
     if (!stop) this.stats.crashes++;
+    // Its peers' streams to it break as its kernel closes its sockets: each learns within a few ms.
+    for (const other of this.nodes) {
+      if (other === node || other.raft === null) continue;
+      this.q.schedule(this.rng.between(0, 3), () => this.input(other, (r) => r.leaderUnreachable(node.id)));
+    }
   }
 
   /** Run an input now, or queue it while the node is writing a Ready or paused. */
@@ -546,10 +551,12 @@ export class Simulation {
       this.q.schedule(this.rng.between(100, 800), () => this.blocked.clear());
     } else if (kind === 5) {
       // one-way link failure
-      const a = this.rng.pick(this.ids);
-      const b = this.rng.pick(this.ids.filter((x) => x !== a));
-      this.blocked.add(`${a}>${b}`);
-      this.q.schedule(this.rng.between(100, 800), () => this.blocked.delete(`${a}>${b}`));
+      const a = this.rng.pick(this.nodes);
+      const b = this.rng.pick(this.ids.filter((x) => x !== a.id));
+      this.blocked.add(`${a.id}>${b}`);
+      // Sometimes a's stream to b breaks while b lives (a leader b must not be deposed for it).
+      if (this.rng.chance(0.5)) this.input(a, (r) => r.leaderUnreachable(b));
+      this.q.schedule(this.rng.between(100, 800), () => this.blocked.delete(`${a.id}>${b}`));
     } else if (kind === 6) {
       const leaders = this.leaders();
       if (leaders.length > 0) {

@@ -120,9 +120,14 @@ export class MemoryNetwork {
     for (const other of this.nodes.values()) if (other !== t) other.peerUp(t.selfId);
   }
 
-  /** @internal */
+  /**
+   * @internal A transport stops: its peers see their streams to it break at once, as a process's
+   * sockets close when it stops or is killed.
+   */
   detach(t: MemoryTransport): void {
-    if (this.nodes.get(t.selfId) === t) this.nodes.delete(t.selfId);
+    if (this.nodes.get(t.selfId) !== t) return;
+    this.nodes.delete(t.selfId);
+    for (const other of this.nodes.values()) other.peerGone(t.selfId);
   }
 
   /** @internal */
@@ -323,6 +328,13 @@ export class MemoryTransport implements Transport {
     this.down.delete(id);
     if (queue === undefined || this.state !== 'running') return;
     for (const msg of queue.drain()) this.transmit(msg);
+  }
+
+  /** @internal Called by the network when `id` stops: reported unreachable, once per outage. */
+  peerGone(id: NodeId): void {
+    if (this.state !== 'running' || !this.queues.has(id) || this.down.has(id)) return;
+    this.down.add(id);
+    this.report({ type: 'unreachable', to: id });
   }
 
   /** @internal Called by the network with a frame addressed to this node. */

@@ -48,7 +48,10 @@ export const TOO_LARGE_DROPPED = 'message over maxMessageBytes dropped';
  * What the transport learned about a peer that the Raft core wants to hear about
  * (`Raft.reportSnapshotFailure`, `Raft.reportUnreachable`).
  * - `snapshot`: a snapshot message to `to` was written whole (`ok: true`) or lost (`ok: false`).
- * - `unreachable`: a connection to `to` failed or broke; reported once per outage.
+ * - `unreachable`: a connection to `to` failed or broke; reported once per outage. A stream that
+ *   breaks is reported as soon as the transport sees it end (a stopped or killed peer's sockets are
+ *   closed by its kernel), not after a quiet period: a follower takes it as a sign its leader may
+ *   be gone (`Raft.leaderUnreachable`). In memory, a peer's transport stopping is such a break.
  */
 export type PeerReport =
   | { readonly type: 'snapshot'; readonly to: NodeId; readonly ok: boolean }

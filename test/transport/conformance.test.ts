@@ -212,6 +212,18 @@ describe.each<HarnessFactory>([memoryHarness, grpcHarness])('Transport conforman
     expect(n2b.transport.stats().rejected).toBe(0);
   });
 
+  it('reports a peer whose stream broke when it stopped, at once and without anything more sent to it', async () => {
+    const h = await cluster(['n1', 'n2', 'n3']);
+    const [n1, n2] = await pair(h);
+    n1.transport.send([heartbeat('n1', 'n2', 1)]);
+    await vi.waitFor(() => expect(n2.inbox).toHaveLength(1), WAIT);
+    expect(n1.reports).toEqual([]);
+
+    await h.kill('n2');
+    await vi.waitFor(() => expect(n1.reports).toEqual([{ type: 'unreachable', to: 'n2' }]), WAIT);
+    expect(n1.transport.stats().sent).toBe(1);
+  });
+
   it('queues while the peer is down, drops the oldest beyond the limit, and delivers the rest once it is up', async () => {
     const h = await cluster(['n1', 'n2', 'n3']);
     await h.kill('n2');
