@@ -75,7 +75,7 @@ export const LIMITS = {
   // ----------------------------------------------------------------- Raft timing and flow (config)
   tickMs: {
     kind: 'number', default: 50, min: 1, max: 1000, unit: 'ms',
-    doc: 'Length of one logical clock tick; with the tick counts below, a killed leader is replaced in about a second.',
+    doc: 'Length of one logical clock tick. With the tick counts below, a killed leader (whose followers see their streams to it break) is replaced within a few ticks; one cut off without closing its connections, within an election timeout.',
     config: 'raft.tickMs', env: 'RAFTJOBS_TICK_MS',
   },
   electionTicks: {

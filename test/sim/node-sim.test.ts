@@ -179,16 +179,12 @@ describe('driver simulation', () => {
   // abandoned and n3 led term 4 to the end without its schedule runner, so no slot fired after
   // the heal. Proposals now wait while a transfer is in progress, and a refused `leaderChange` is
   // proposed again while its node leads the term (src/node/term-start.ts).
-  it('seed 577: a new leader whose transfer right after winning fails still starts its schedule runner', async () => {
-    const trace: string[] = [];
-    const r = await new NodeSimulation({ seed: 577, schedules: true, trace: (l) => trace.push(l) }).run();
+  it('seed 577 runs clean (its transfer-right-after-winning scenario is pinned in test/node/leader-transfer.test.ts)', async () => {
+    // The seed that found the bug. Since followers learn of a crashed leader from their broken
+    // streams (Raft.leaderUnreachable), its elections come at other times and the scenario no
+    // longer arises here; test/node/leader-transfer.test.ts builds it deterministically.
+    const r = await new NodeSimulation({ seed: 577, schedules: true }).run();
     expect(r.violation).toBeNull();
-    const won = trace.findIndex((l) => l.endsWith('n3 leader term 4 leader n3'));
-    expect(won).toBeGreaterThanOrEqual(0);
-    expect(trace.slice(won, won + 10).some((l) => l.endsWith('n3 TRANSFER to n1'))).toBe(true);
-    // n3 fires slots in term 4 (its runner applies them first) before the heal.
-    const heal = trace.indexOf(trace.find((l) => l.endsWith('HEAL')) ?? '');
-    expect(trace.slice(won, heal).some((l) => /n3 APPLIED \d+: schedule \w+ fired/.test(l))).toBe(true);
   });
 
   it('is deterministic: the same seed replays to the same trace and result', async () => {
