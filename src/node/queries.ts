@@ -9,7 +9,6 @@ import {
   bulkCount,
   getJob,
   getSchedule,
-  hasReady,
   isCurrentLease,
   leasable,
   leaseSessions,
@@ -48,8 +47,6 @@ export interface JobQueries {
   backlog(): Backlog;
   /** What a submit of `jobs` would add to the backlog (jobs whose key is live in their queue add nothing). O(jobs). */
   backlogOf(jobs: readonly { readonly queue: string; readonly payload: Uint8Array; readonly idempotencyKey?: string | undefined }[]): Backlog;
-  /** True when any of `queues` has a ready job, leasable or not. O(queues). */
-  hasReady(queues: readonly string[]): boolean;
   /**
    * True when a lease of `queues` applied at replicated time `at` (ms) could grant a job: some
    * ready job that no pause, limit, empty bucket or throttle holds back. O(queues), more for
@@ -111,10 +108,6 @@ export class StateQueries implements JobQueries {
 
   backlogOf(jobs: readonly { readonly queue: string; readonly payload: Uint8Array; readonly idempotencyKey?: string | undefined }[]): Backlog {
     return backlogOf(this.current(), jobs);
-  }
-
-  hasReady(queues: readonly string[]): boolean {
-    return hasReady(this.current(), queues);
   }
 
   leasable(queues: readonly string[], at: number): boolean {
