@@ -18,6 +18,8 @@ export class Progress {
   snapshotSentTick = 0;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
+  /** Highest commit index sent to this follower (in an append or a heartbeat). */
+  commitSent = 0;
   /** Highest ReadIndex context this follower has acknowledged. */
   readAck = 0;
   /** The follower's data-directory incarnation: the one the membership records, else the last its replies reported (0: not known yet). */

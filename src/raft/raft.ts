@@ -95,6 +95,10 @@ export class Raft {
   private transferElapsed = 0;
   /** Leader: new entries or commit to push to followers at the next Ready. */
   private appendPending = false;
+  /** `RaftOptions.commitNotice` is `deferred`. */
+  private readonly deferCommitNotice: boolean;
+  /** Leader, deferred commit notices: the commit index moved and some follower has not been sent it. */
+  private commitNoticeOwed = false;
 
   private readSeq = 0;
   /** Leader: reads waiting for a quorum of heartbeat acks, in context order. */
@@ -126,6 +130,7 @@ export class Raft {
     this.maxInflight = opts.maxInflight ?? LIMITS.maxInflight.default;
     this.snapshotRetryTicks = 10 * this.electionTicks;
     this.incarnation = opts.incarnation ?? 0;
+    this.deferCommitNotice = opts.commitNotice === 'deferred';
     const init = opts.initial;
     const snap = init?.snapshot ?? null;
     this.configs = new ConfigHistory(snap?.membership ?? opts.membership);
@@ -364,6 +369,28 @@ export class Raft {
     this.leaderLostTicks = 1 + place * this.heartbeatTicks + Math.floor(this.random() * this.heartbeatTicks);
   }
 
+  /**
+   * Leader with deferred commit notices (`RaftOptions.commitNotice`): whether some follower has
+   * not been sent the current commit index. The driver then calls `sendCommitNotice` soon.
+   */
+  commitNoticePending(): boolean {
+    if (!this.commitNoticeOwed) return false;
+    if (this.role === 'leader') {
+      for (const [id, pr] of this.progress) if (id !== this.id && pr.commitSent < this.log.committed) return true;
+    }
+    this.commitNoticeOwed = false;
+    return false;
+  }
+
+  /** Send the current commit index to each follower that has not been sent it (an empty append if nothing else is due). */
+  sendCommitNotice(): void {
+    this.assertNotInReady();
+    if (!this.commitNoticeOwed) return;
+    this.commitNoticeOwed = false;
+    if (this.role !== 'leader') return;
+    for (const [id, pr] of this.progress) if (id !== this.id && pr.commitSent < this.log.committed) this.sendAppend(id, true);
+  }
+
   // ---------------------------------------------------------------- ready / advance
 
   hasReady(): boolean {
@@ -520,6 +547,7 @@ export class Raft {
 
   private abandonLeadership(): void {
     this.progress.clear();
+    this.commitNoticeOwed = false;
     this.formerIncarnations.clear();
     this.transferTarget = null;
     this.appendPending = false;
@@ -991,6 +1019,7 @@ export class Raft {
     const entries = this.log.slice(pr.next, this.log.lastIndex() + 1, this.maxAppendEntries, this.maxAppendBytes);
     if (entries.length === 0 && !allowEmpty) return false;
     this.send({ type: 'append', from: this.id, to, term: this.term, prevLogIndex, prevLogTerm, entries, commit: this.log.committed });
+    if (this.log.committed > pr.commitSent) pr.commitSent = this.log.committed;
     const last = entries[entries.length - 1];
     pr.sentAppend(last ? last.index : null);
     return entries.length > 0;
@@ -1008,7 +1037,9 @@ export class Raft {
     const context = this.pendingReads.length > 0 ? (this.pendingReads[this.pendingReads.length - 1] as ReadState).context : 0;
     for (const [id, pr] of this.progress) {
       if (id === this.id) continue;
-      this.send({ type: 'heartbeat', from: this.id, to: id, term: this.term, commit: Math.min(pr.match, this.log.committed), context });
+      const commit = Math.min(pr.match, this.log.committed);
+      this.send({ type: 'heartbeat', from: this.id, to: id, term: this.term, commit, context });
+      if (commit > pr.commitSent) pr.commitSent = commit;
     }
   }
 
@@ -1086,7 +1117,8 @@ export class Raft {
 
   /** The leader's commit index moved: push it, and step down if the membership it committed left it out. */
   private committed(): void {
-    this.appendPending = true;
+    if (this.deferCommitNotice) this.commitNoticeOwed = true;
+    else this.appendPending = true;
     if (this.isVoter(this.id) || this.configs.lastIndex() > this.log.committed) return;
     // Thesis §4.2.2: a leader removed from the cluster steps down once its removal is committed
     // (until then it leads a cluster it is not part of, counting only the others). It hands over

@@ -273,6 +273,16 @@ export interface RaftOptions {
    * votes again. Default 0 (off).
    */
   readonly emptyStartVoteDelayTicks?: number;
+  /**
+   * How a leader tells followers that the commit index moved. `immediate`: at once, with an
+   * append (empty when there is nothing new to send) to each follower. `deferred`: with the next
+   * append that carries entries or the next heartbeat, or when the driver calls `sendCommitNotice`
+   * (`commitNoticePending` says one is owed). Raft needs neither: a follower applies what it
+   * learns is committed whenever it learns it. Deferring saves an empty append and its reply per
+   * follower and commit round when entries are committed one round at a time (each round's
+   * append carries the previous round's commit). Default `immediate`.
+   */
+  readonly commitNotice?: 'immediate' | 'deferred';
 }
 
 /** Result of a proposal: where the entry will land if it commits. */

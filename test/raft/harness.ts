@@ -37,7 +37,7 @@ const dec = new TextDecoder();
 
 /** Tuning knobs a test may set; everything else the harness owns. */
 export type Tuning = Partial<
-  Pick<RaftOptions, 'electionTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum' | 'maxAppendEntries' | 'maxAppendBytes' | 'maxInflight' | 'emptyStartVoteDelayTicks' | 'incarnation'>
+  Pick<RaftOptions, 'electionTicks' | 'heartbeatTicks' | 'preVote' | 'checkQuorum' | 'maxAppendEntries' | 'maxAppendBytes' | 'maxInflight' | 'emptyStartVoteDelayTicks' | 'incarnation' | 'commitNotice'>
 >;
 
 /**

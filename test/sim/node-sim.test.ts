@@ -148,10 +148,12 @@ describe('driver simulation', () => {
   // had sent the leader before arrived after the re-add. The leader's new record of n3 took it for a
   // second lost disk and refused n3 for good: back on the empty disk, it got heartbeats and never
   // the snapshot. The leader now knows the incarnations a member removed in its term had, and
-  // ignores replies from them (test/raft/liveness.test.ts has the plain sequence).
+  // ignores replies from them (test/raft/liveness.test.ts has the plain sequence). Seed 179 was the
+  // second case; since leaders defer commit notices its run takes another course, and seed 7 has a
+  // re-add of n1 instead.
   it.each([
     { seed: 165, id: 'n3' },
-    { seed: 179, id: 'n1' },
+    { seed: 7, id: 'n1' },
   ])('seed $seed: a member re-added while down after losing its disk catches up despite a late reply from its old disk', async ({ seed, id }) => {
     const trace: string[] = [];
     const r = await new NodeSimulation({ seed, schedules: true, trace: (l) => trace.push(l) }).run();
@@ -164,10 +166,11 @@ describe('driver simulation', () => {
   // the leader to remove a node that lost its disk, the leader crashed before answering, and the
   // operator waited for that answer forever: a crashed node's promise never settles. The node stayed
   // a member, refused, and nothing was applied on it again. A call to a node that went down has
-  // failed now, as over a dropped connection, and the operator asks the next leader.
-  it('seed 427: the operator asks the next leader when the one it asked went down before answering', async () => {
+  // failed now, as over a dropped connection, and the operator asks the next leader. Since leaders
+  // defer commit notices, seed 427 takes another course; seed 55 has the same sequence.
+  it('seed 55: the operator asks the next leader when the one it asked went down before answering', async () => {
     const trace: string[] = [];
-    const r = await new NodeSimulation({ seed: 427, schedules: true, trace: (l) => trace.push(l) }).run();
+    const r = await new NodeSimulation({ seed: 55, schedules: true, trace: (l) => trace.push(l) }).run();
     expect(r.violation).toBeNull();
     expect(trace.some((l) => l.includes('OPERATOR call to n2 lost'))).toBe(true);
     expect(trace.some((l) => l.includes('OPERATOR remove n1 committed'))).toBe(true);
