@@ -155,6 +155,9 @@ export class RaftNode<C, R> {
   private scheduled = false;
   private running = false;
   private tickTimer: unknown = null;
+  /** Committed entries handed out with a Ready that queued a write, applied on the next turn (`deferApply`). */
+  private unapplied: Entry[] = [];
+  private applyQueued = false;
   /** Timer of a deferred commit notice (`commitNoticeMs`), or null. */
   private commitNoticeTimer: unknown = null;
   private stopped = false;
@@ -356,11 +359,11 @@ export class RaftNode<C, R> {
       term: st.term,
       leaderId: st.leaderId,
       commitIndex: st.commitIndex,
-      appliedIndex: st.appliedIndex,
+      appliedIndex: this.appliedIndex,
       firstLogIndex: st.firstLogIndex,
       lastLogIndex: st.lastLogIndex,
       snapshotIndex: st.snapshotIndex,
-      stateDigest: opts.digest === false ? '' : this.digest(st.appliedIndex),
+      stateDigest: opts.digest === false ? '' : this.digest(this.appliedIndex),
       pid: process.pid,
       peers: st.progress.map((p) => ({ id: p.id, matchIndex: p.match, nextIndex: p.next, state: p.state, refused: p.refused })),
       membership: st.membership,
@@ -682,18 +685,30 @@ export class RaftNode<C, R> {
    */
   private handleReady(rd: Ready): void {
     this.send(rd.sendNow);
-    if (rd.snapshot) this.installSnapshot(rd.snapshot);
-    this.noteEntries(rd.entries);
-    this.applyCommitted(rd.committedEntries);
-    this.raft.accept(rd);
-
     // Term and vote must be durable before the messages that depend on them, entries before they
     // are acknowledged. The commit index need not be (a restarted node learns it again from the
     // leader), so a Ready that only moves it writes nothing now: the index goes with the next write,
     // or unsynced at the next tick the node is idle at (so a killed process still recovers it).
     const hs = rd.hardState;
     const termOrVote = hs !== null && (hs.term !== this.queued.term || hs.vote !== this.queued.vote);
-    if (termOrVote || rd.entries.length > 0 || rd.snapshot) {
+    const writes = termOrVote || rd.entries.length > 0 || rd.snapshot !== null;
+    if (rd.snapshot) {
+      this.applyDeferred();
+      this.installSnapshot(rd.snapshot);
+    }
+    this.noteEntries(rd.entries);
+    // A write's storage call is made in this turn's microtasks. Entries committed with a Ready that
+    // writes are applied on the next turn, once that call is made, so the disk works while they
+    // apply (a follower learns a commit with the next append, whose entries it must write and
+    // acknowledge first). Entries of a Ready without a write are applied at once.
+    if (writes && rd.committedEntries.length > 0) this.deferApply(rd.committedEntries);
+    else {
+      this.applyDeferred();
+      this.applyCommitted(rd.committedEntries);
+    }
+    this.raft.accept(rd);
+
+    if (writes) {
       const batch = hs === null && this.unwrittenHard !== null ? { ...rd, hardState: this.unwrittenHard } : rd;
       this.unwrittenHard = null;
       if (hs) this.queued = { term: hs.term, vote: hs.vote };
@@ -718,7 +733,11 @@ export class RaftNode<C, R> {
       this.log.info({ term: hs.term, previousTerm: this.term, vote: hs.vote }, 'term changed');
       this.term = hs.term;
     }
-    if (rd.softState) this.roleChanged(rd.softState.role, rd.softState.leaderId);
+    if (rd.softState) {
+      // What committed while this node led resolves its callers before a lost leadership fails the rest.
+      this.applyDeferred();
+      this.roleChanged(rd.softState.role, rd.softState.leaderId);
+    }
     if (rd.entries.length > 0 || rd.snapshot !== null) this.checkMembership();
     for (const rs of rd.readStates) {
       const w = this.reads.get(rs.context);
@@ -872,6 +891,32 @@ export class RaftNode<C, R> {
     this.bytesSinceSnapshot = 0;
     this.log.info({ snapshotIndex: snap.meta.index, bytes: snap.data.length }, 'snapshot installed');
     this.o.metrics?.snapshot?.('installed', snap.data.length);
+  }
+
+  /** Apply `entries` (committed, after any deferred before them) on the next turn (see `handleReady`). */
+  private deferApply(entries: readonly Entry[]): void {
+    for (const e of entries) this.unapplied.push(e);
+    if (this.applyQueued) return;
+    this.applyQueued = true;
+    this.schedule(() => {
+      this.applyQueued = false;
+      if (this.stopped || this.unapplied.length === 0) return;
+      try {
+        this.applyDeferred();
+        this.releaseReads();
+        this.maybeSnapshot();
+      } catch (err) {
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
+  /** Apply the committed entries deferred so far, in order. */
+  private applyDeferred(): void {
+    if (this.unapplied.length === 0) return;
+    const entries = this.unapplied;
+    this.unapplied = [];
+    this.applyCommitted(entries);
   }
 
   private applyCommitted(entries: readonly Entry[]): void {

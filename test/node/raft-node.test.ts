@@ -152,6 +152,45 @@ describe('RaftNode over the in-memory twins', () => {
     for (const e of entries) expect(e.data.length).toBeLessThanOrEqual(maxEntryBytes);
   });
 
+  it('a follower starts writing the entries an append brings before it applies the commit that came with them', async () => {
+    const network = new MemoryNetwork();
+    // Every storage write and state-machine apply of each member, in the order they began.
+    const trace = new Map<string, string[]>();
+    const members = await Promise.all(
+      IDS.map(async (id) => {
+        const storage = await openMemoryStorage({ clusterId: CLUSTER, nodeId: id });
+        const events: string[] = [];
+        trace.set(id, events);
+        const persist = storage.persist.bind(storage);
+        storage.persist = (batch, opts) => {
+          if (batch.entries.length > 0) events.push(`write ${batch.entries[0]?.index}`);
+          return persist(batch, opts);
+        };
+        const m = await startMember(network, id, { storage });
+        const apply = m.app.apply.bind(m.app);
+        m.app.apply = (index, data) => {
+          events.push(`apply ${index}`);
+          return apply(index, data);
+        };
+        return m;
+      }),
+    );
+    const leader = await leaderOf(members);
+    const first = leader.node.status().lastLogIndex + 1;
+    // One at a time: each append carries the previous entry's commit (deferred commit notices).
+    for (let i = 0; i < 20; i++) await leader.node.propose(submit(i));
+    await converged(members);
+    for (const f of members.filter((m) => m !== leader)) {
+      const events = trace.get(f.id) ?? [];
+      const overlapped = Array.from({ length: 19 }, (_, k) => first + k).filter((i) => {
+        const written = events.indexOf(`write ${i + 1}`);
+        return written >= 0 && written < events.indexOf(`apply ${i}`);
+      });
+      // Applying entry i waited for nothing: the write of i + 1 was under way first.
+      expect(overlapped.length).toBeGreaterThanOrEqual(10);
+    }
+  });
+
   it('writes a commit index that moved without new entries at the next idle tick, so a killed node recovers it', async () => {
     const network = new MemoryNetwork();
     const members = await Promise.all(IDS.map((id) => startMember(network, id)));
