@@ -49,6 +49,18 @@ export class JobsApp implements Application<Command, CommandResult> {
     return encodeBatch({ time, commands });
   }
 
+  /** The jobs a command may touch: a submit's jobs, a lease's `max`; 1 for the others (a bulk action is bounded per command). */
+  cost(command: Command): number {
+    switch (command.type) {
+      case 'submit':
+        return Math.max(1, command.jobs.length);
+      case 'lease':
+        return Math.max(1, command.max);
+      default:
+        return 1;
+    }
+  }
+
   entryTime(data: Uint8Array): number | null {
     return batchTime(data);
   }

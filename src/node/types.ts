@@ -21,6 +21,13 @@ export interface Application<C, R> {
   time(): number;
   /** Apply one committed entry; one result per command, in order. */
   apply(index: number, data: Uint8Array): R[];
+  /**
+   * About how much work applying `command` is, in units of the application's choosing (the jobs
+   * it touches, for the job state machine). The driver packs commands into an entry up to
+   * `RaftNodeOptions.maxEntryCost`, so no entry holds the event loop for long on any replica.
+   * Without it every command costs 1.
+   */
+  cost?(command: C): number;
   /** Serialise the whole state (for snapshots). */
   snapshot(): Uint8Array;
   /** Replace the whole state with a snapshot's. */

@@ -9,7 +9,9 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, RaftJobsError } from '../../src/errors/index.js';
 import type { Command, CommandResult } from '../../src/jobs/index.js';
+import { decodeBatch } from '../../src/jobs/index.js';
 import { JobsApp, RaftNode } from '../../src/node/index.js';
+import { DEFAULT_MAX_ENTRY_COST } from '../../src/node/raft-node.js';
 import { openMemoryStorage, type RaftStorage } from '../../src/storage/index.js';
 import { MemoryNetwork, MemoryTransport } from '../../src/transport/index.js';
 import { poll } from '../helpers/index.js';
@@ -150,6 +152,31 @@ describe('RaftNode over the in-memory twins', () => {
     const entries = (await leader.storage.load()).entries.filter((e) => e.index > before && e.type === 'normal');
     expect(entries.length).toBeGreaterThanOrEqual(4);
     for (const e of entries) expect(e.data.length).toBeLessThanOrEqual(maxEntryBytes);
+  });
+
+  it('packs commands proposed together into entries of at most maxEntryCost jobs, so no entry is long to apply', async () => {
+    const network = new MemoryNetwork();
+    const members = await Promise.all(IDS.map((id) => startMember(network, id)));
+    const leader = await leaderOf(members);
+    const before = leader.node.status().lastLogIndex;
+    const batch = (n: number): Command => ({ type: 'submit', jobs: Array.from({ length: 1000 }, (_, i) => ({ queue: 'q', payload: new Uint8Array([n, i & 255]) })) });
+    // Ten 1,000-job submits in one turn, with a tick between the two halves: the ticks cost 1 each.
+    const commands = [...Array.from({ length: 5 }, (_, i) => batch(i)), { type: 'tick' } as Command, ...Array.from({ length: 5 }, (_, i) => batch(5 + i))];
+    const results = await Promise.all(commands.map((c) => leader.node.propose(c)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    await converged(members);
+    for (const m of members) expect(m.app.state.jobs.size).toBe(10_000);
+    const entries = (await leader.storage.load()).entries.filter((e) => e.index > before && e.type === 'normal');
+    const jobsIn = entries.map((e) => {
+      const d = decodeBatch(e.data);
+      if (!d.ok) throw new Error(d.error);
+      return d.value.commands.reduce((n, c) => n + (c.type === 'submit' ? c.jobs.length : 0), 0);
+    });
+    expect(jobsIn.reduce((a, b) => a + b, 0)).toBe(10_000);
+    for (const n of jobsIn) expect(n).toBeLessThanOrEqual(DEFAULT_MAX_ENTRY_COST);
+    // 10,000 jobs need at least three entries of 4,000; the packing fills them: no more than four.
+    expect(jobsIn.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
+    expect(jobsIn.filter((n) => n > 0).length).toBeLessThanOrEqual(4);
   });
 
   it('a follower starts writing the entries an append brings before it applies the commit that came with them', async () => {
