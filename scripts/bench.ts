@@ -34,28 +34,32 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runBacklog, type BacklogResult } from './bench/backlog.js';
 import { raftjobsTarget, leaderProbe, startCluster, type Cluster } from './bench/cluster.js';
 import { runFailover, type FailoverResult } from './bench/failover.js';
 import { runFlow, type FlowResult } from './bench/flow.js';
+import { evaluateGoals, renderGoals } from './bench/goals.js';
 import { runProfile, type ProfileResult } from './bench/profile.js';
 import type { LeaderStats, Probe } from './bench/metrics.js';
 import type { Target } from './bench/protocol.js';
 import { redisServerVersion, startRedis, type RedisServer } from './bench/redis.js';
 import { ratio, renderTable, type Row } from './bench/report.js';
 import { fmt, round } from './bench/stats.js';
+import { runStress, stressJson, type StressResult } from './bench/stress.js';
+import type { WindowSummary } from './bench/window.js';
 import { runE2e, runPickup, runSubmit, type E2eConfig, type E2eResult, type PickupResult, type SubmitResult, type WorkloadSizes } from './bench/workloads.js';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,flow,backlog,profile] [--keep] [--tls | --tls-compare]';
-const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'flow', 'backlog', 'profile'] as const;
+const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,flow,stress,profile] [--idle-minutes N] [--keep] [--tls | --tls-compare]';
+const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'flow', 'stress', 'profile'] as const;
 type Workload = (typeof WORKLOADS)[number];
+/** Earlier names of workloads, still accepted by `--only`. */
+const ALIASES: Readonly<Record<string, Workload>> = { backlog: 'stress' };
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean; tls?: boolean; 'tls-compare'?: boolean };
+let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; 'idle-minutes'?: string; keep?: boolean; tls?: boolean; 'tls-compare'?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
@@ -64,6 +68,7 @@ try {
       json: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
+      'idle-minutes': { type: 'string' },
       keep: { type: 'boolean', default: false },
       tls: { type: 'boolean', default: false },
       'tls-compare': { type: 'boolean', default: false },
@@ -79,11 +84,16 @@ const only = new Set<Workload>(
   values.only === undefined
     ? WORKLOADS.filter((w) => w !== 'profile' || values.profile === true)
     : values.only.split(',').map((w) => {
+        const alias = ALIASES[w];
+        if (alias !== undefined) return alias;
         if (!(WORKLOADS as readonly string[]).includes(w)) fail(`--only: unknown workload ${JSON.stringify(w)}`);
         return w as Workload;
       }),
 );
 const quick = values.quick === true;
+const idleArg = values['idle-minutes'];
+const idleMinutes = idleArg === undefined ? (quick ? 1 : 10) : Number(idleArg);
+if (idleArg !== undefined && (idleArg.trim() === '' || !Number.isFinite(idleMinutes) || idleMinutes < 0)) fail(`--idle-minutes: a number of minutes >= 0 (0 skips the idle scenario), got ${JSON.stringify(idleArg)}`);
 const tlsCompare = values['tls-compare'] === true;
 /** The harness's mutual-TLS cluster: a CA, node certificates, and a client certificate every client and worker presents. */
 const SECURE = { tls: { clientCertificates: 'require' } } as const;
@@ -99,8 +109,7 @@ const sizes: WorkloadSizes = quick
   ? { e2e: e2eConfigs(0.3), submitSequential: 300, submitSingle: 3_000, submitBatched: 10_000, pickup: 100 }
   : { e2e: e2eConfigs(2), submitSequential: 1_000, submitSingle: 10_000, submitBatched: 50_000, pickup: 500 };
 const kills = quick ? 3 : 10;
-const backlogLevels = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-const backlogMeasure = quick ? 5_000 : 20_000;
+const stressSizes = { small: 10_000, bulk: quick ? 100_000 : 1_000_000, measure: quick ? 5_000 : 20_000 };
 
 interface SystemResults {
   e2e: E2eResult[];
@@ -115,7 +124,7 @@ const rjTls: SystemResults = { e2e: [], submit: null, pickup: null };
 const bq: SystemResults = { e2e: [], submit: null, pickup: null };
 let failover: FailoverResult | null = null;
 let flow: FlowResult | null = null;
-let backlog: BacklogResult | null = null;
+let stress: StressResult | null = null;
 let profile: ProfileResult | null = null;
 let bullmqSkipped: string | null = null;
 let failed = false;
@@ -253,10 +262,10 @@ try {
     await cluster.cleanup(values.keep === true);
     cluster = null;
   }
-  if (only.has('backlog')) {
-    log(`[${elapsed()}] backlog: a fresh cluster, levels ${backlogLevels.join(', ')}`);
+  if (only.has('stress')) {
+    log(`[${elapsed()}] stress: a fresh cluster; idle ${idleMinutes} min, ${stressSizes.small.toLocaleString('en-US')} queued, bulk submit of ${stressSizes.bulk.toLocaleString('en-US')}, snapshots, follower restarts`);
     cluster = await startCluster(values.tls === true ? SECURE : {});
-    backlog = await runBacklog(cluster, backlogLevels, backlogMeasure, quick ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'], log);
+    stress = await runStress(cluster, { idleMinutes, ...stressSizes, restartWith: quick ? ['SIGKILL'] : ['SIGKILL', 'SIGTERM'], log: (line) => log(`[${elapsed()}] ${line}`) });
     await cluster.cleanup(values.keep === true);
     cluster = null;
   }
@@ -338,21 +347,61 @@ if (flow !== null) {
   rows.push({ label: '  every limit set, none reached (on/off)', text: `${fmt(f.jobsPerSec.on, 0)} (${fmt(ratio(f.jobsPerSec.on, f.jobsPerSec.off), 2)})` });
   rows.push({ label: '  per-key limit 1, keys held back (held/off)', text: `${fmt(f.jobsPerSec.held, 0)} (${fmt(ratio(f.jobsPerSec.held, f.jobsPerSec.off), 2)})` });
 }
-if (backlog !== null) {
-  for (const l of backlog.levels) {
-    const q = l.queued.toLocaleString('en-US');
-    rows.push({ label: `backlog ${q}: lease/complete jobs/s`, rj: l.leaseCompletePerSec, digits: 0 });
-    rows.push({ label: `backlog ${q}: RSS MiB per node (${Object.keys(l.rssMiB).join('/')})`, text: Object.values(l.rssMiB).map((m) => m.toFixed(0)).join(' / ') });
-    rows.push({ label: `backlog ${q}: fill jobs/s (batches of 1000)`, rj: l.fillPerSec, digits: 0 });
-  }
-  for (const r of backlog.restarts) rows.push({ label: `restart after ${r.how}, ${r.jobs.toLocaleString('en-US')} jobs: ready / caught up ms`, text: `${r.readyMs.toFixed(0)} / ${r.caughtUpMs.toFixed(0)}` });
+/** A window's figures per node, as one line: term changes, lag p99 and max, failed polls, longest gap. */
+function windowText(what: string, w: WindowSummary): string {
+  const per = (f: (n: WindowSummary['nodes'][number]) => string): string => w.nodes.map(f).join('/');
+  const ids = w.nodes.map((n) => `${n.id}${n.restarted ? '*' : ''}`).join('/');
+  return `  ${what}, ${fmt(w.durationMs / 1000, 1)} s (${ids}): terms +${fmt(w.termChanges, 0)}; lag p99 ${per((n) => fmt(n.lagP99Ms, 1))} ms, max ${per((n) => `${fmt(n.lagMaxMs, 0)}${n.lagMaxExact ? '' : '~'}`)} ms; failed polls ${per((n) => String(n.failedPolls))}; longest gap ${per((n) => fmt(n.longestGapMs, 0))} ms`;
 }
+/** What every node went through in each stress scenario, printed under the table. */
+const windowLines: string[] = [];
+if (stress !== null) {
+  const st = stress;
+  const large = st.large.queued.toLocaleString('en-US');
+  for (const l of [st.small, st.large]) {
+    const q = l.queued.toLocaleString('en-US');
+    rows.push({ label: `stress ${q} queued: lease/complete jobs/s`, rj: l.leaseCompletePerSec, digits: 0 });
+    rows.push({ label: `stress ${q} queued: RSS MiB per node (${Object.keys(l.rssMiB).join('/')})`, text: Object.values(l.rssMiB).map((m) => m.toFixed(0)).join(' / ') });
+  }
+  rows.push({ label: `stress RSS growth B/job per node, ${st.small.queued.toLocaleString('en-US')} to ${large} queued`, text: Object.values(st.rssGrowthBytesPerJob).map((b) => fmt(b, 0)).join(' / ') });
+  rows.push({ label: `stress bulk submit of ${st.bulk.jobs.toLocaleString('en-US')} (raftjobs submit --count): jobs/s`, rj: st.bulk.jobsPerSec, digits: 0 });
+  rows.push({ label: '  wall ms', rj: st.bulk.wallMs, digits: 0 });
+  for (const sn of st.snapshots) rows.push({ label: `stress snapshot of ${sn.nodeId}, ${large} jobs: ms`, text: sn.ok ? fmt(sn.tookMs, 0) : `failed: ${sn.error ?? '?'}` });
+  for (const r of st.restarts) rows.push({ label: `stress restart of ${r.nodeId} after ${r.how}, ${r.jobs.toLocaleString('en-US')} jobs: ready / caught up ms`, text: `${r.readyMs.toFixed(0)} / ${r.caughtUpMs.toFixed(0)}` });
+
+  windowLines.push('stress scenarios, every node (* restarted in the window, lag from its start; ~ a bucket bound, not the exact maximum):');
+  if (st.idle !== null) windowLines.push(windowText(`idle ${st.idle.minutes} min`, st.idle.window));
+  windowLines.push(windowText(`bulk submit of ${st.bulk.jobs.toLocaleString('en-US')}`, st.bulk.window));
+  for (const sn of st.snapshots) windowLines.push(windowText(`snapshot of ${sn.nodeId}`, sn.window));
+  for (const r of st.restarts) windowLines.push(windowText(`restart of ${r.nodeId} after ${r.how}, signal to caught up`, r.window));
+}
+
+const c1x16 = (list: readonly E2eResult[]): number | undefined => list.find((r) => r.config.name === 'c1x16/w1x16')?.jobsPerSec;
+const goals = evaluateGoals({
+  e2eC1x16Ratio: ratio(c1x16(rj.e2e), c1x16(bq.e2e)),
+  e2eBestRatio: ratio(best(rj.e2e), best(bq.e2e)),
+  submitP50Ms: rj.submit?.p50Ms ?? null,
+  pickupP50Ms: rj.pickup?.p50Ms ?? null,
+  failoverP50Ms: failover?.p50Ms ?? null,
+  failoverMaxMs: failover?.maxMs ?? null,
+  idle: stress?.idle?.window ?? null,
+  bulk: stress?.bulk.window ?? null,
+  snapshots: stress?.snapshots.map((sn) => sn.window) ?? [],
+  restarts: stress?.restarts ?? [],
+  rssGrowthBytesPerJob: stress?.rssGrowthBytesPerJob ?? null,
+  leaseCompleteSmall: stress?.small.leaseCompletePerSec ?? null,
+  leaseCompleteLarge: stress?.large.leaseCompletePerSec ?? null,
+});
 
 print('');
 const tlsNote = values.tls === true ? ' (--tls: mutual TLS between nodes, clients and workers)' : tlsCompare ? ' (--tls-compare: e2e, submit and pickup on a plaintext and a mutual-TLS cluster, interleaved; anything else on plaintext)' : '';
 print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}${tlsNote}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 for (const line of renderTable(rows, { tls: withTls, bullmq: withB })) print(line);
 if (bullmqSkipped !== null) print(`BullMQ comparison skipped: ${bullmqSkipped}`);
+if (windowLines.length > 0) print('');
+for (const line of windowLines) print(line);
+print('');
+for (const line of renderGoals(goals)) print(line);
 if (failover !== null && failover.submitErrors > 0) print(`failover: ${failover.submitErrors} submits failed; first: ${failover.firstError ?? '?'}`);
 if (profile !== null) {
   print('');
@@ -390,7 +439,8 @@ if (values.json === true) {
     failoverSamplesMs: failover?.unavailableMs.map((n) => r2(n)) ?? null,
     failoverElectionP50Ms: r2(failover?.electionP50Ms),
     failoverSubmitErrors: failover?.submitErrors ?? null,
-    backlog: backlog?.levels.map((l) => ({ queued: l.queued, leaseCompleteJobsPerSec: r2(l.leaseCompletePerSec), fillJobsPerSec: r2(l.fillPerSec), rssMiB: Object.fromEntries(Object.entries(l.rssMiB).map(([k, v]) => [k, r2(v)])), leaderId: l.leaderId })) ?? null,
+    backlog: stress === null ? null : [stress.small, stress.large].map((l) => ({ queued: l.queued, leaseCompleteJobsPerSec: r2(l.leaseCompletePerSec), rssMiB: Object.fromEntries(Object.entries(l.rssMiB).map(([k, v]) => [k, r2(v)])), leaderId: l.leaderId })),
+    stress: stress === null ? null : stressJson(stress, r2),
     flow:
       flow === null
         ? null
@@ -403,7 +453,8 @@ if (values.json === true) {
             onRatio: r2(ratio(flow.jobsPerSec.on, flow.jobsPerSec.off)),
             heldRatio: r2(ratio(flow.jobsPerSec.held, flow.jobsPerSec.off)),
           },
-    restarts: backlog?.restarts.map((r) => ({ how: r.how, jobs: r.jobs, readyMs: r2(r.readyMs), caughtUpMs: r2(r.caughtUpMs) })) ?? null,
+    restarts: stress?.restarts.map((r) => ({ how: r.how, nodeId: r.nodeId, jobs: r.jobs, readyMs: r2(r.readyMs), caughtUpMs: r2(r.caughtUpMs) })) ?? null,
+    goals: Object.fromEntries(goals.map((g) => [g.id, { goal: g.goal, figure: r2(g.figure), op: g.op, bound: g.bound, unit: g.unit, status: g.status }])),
   };
   if (values.compare === 'bullmq') {
     Object.assign(json, {
