@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep] [--tls | --tls-compare]`
+ * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--idle-minutes N] [--keep] [--tls | --tls-compare]`
  *
  * Benchmarks raftjobs on a local three-node cluster of real processes (LevelDB with fsync, gRPC on
  * loopback), with every client and worker in its own process:
@@ -10,12 +10,19 @@
  *   batched submits (acknowledged = committed on a majority);
  * - pickup: submit start to handler start, p50/p99, with idle workers;
  * - failover: kill -9 the leader repeatedly under load; client-visible unavailability per kill;
- * - backlog: lease/complete throughput and RSS per node with 10k, 100k and 1M jobs queued, and the
- *   restart time of a node holding them (a fresh cluster);
+ * - stress (bench/stress.ts; `--only backlog`, its former name, runs it too): on a fresh cluster,
+ *   idle for `--idle-minutes` (default 10, 1 with `--quick`, 0 skips); 10k jobs queued (RSS per
+ *   node, lease/complete jobs/s); a bulk submit of 1M jobs (100k with `--quick`) through
+ *   `raftjobs submit --count`; RSS with them queued and its growth per job from 10k, lease/complete
+ *   again; each node snapshotting in turn; a follower holding them restarted after SIGKILL and
+ *   SIGTERM (SIGKILL only with `--quick`). Every node is watched during each scenario
+ *   (bench/watch.ts: its /metrics every 250 ms with a 1 s deadline): event-loop delay p99 and max
+ *   (the node's `raftjobs_event_loop_delay_seconds`, diffed over the window), failed polls and the
+ *   longest gap, term changes;
  * - flow: the dispatcher with flow control off, on (every limit set, none reached) and holding
  *   keys back (a per-key limit of 1), e2e over 100 group keys, interleaved (bench/flow.ts).
  *
- * `--quick` runs smaller sizes and no 1M backlog (under two minutes). `--compare bullmq` runs the
+ * `--quick` runs smaller sizes, a 100k bulk submit and one idle minute (a few minutes). `--compare bullmq` runs the
  * e2e, submit and pickup workloads against BullMQ on a redis-server it starts (AOF, fsync every
  * second) on a free loopback port, interleaved with raftjobs' so machine noise hits both alike.
  * The headline e2e figure of each system is the best of its configurations, and `e2eRatio` is
@@ -29,7 +36,9 @@
  * starts a plaintext and a mutual-TLS cluster side by side and runs each e2e configuration, submit
  * and pickup on one and then the other, interleaved as with BullMQ (which `--compare bullmq` adds
  * as a third column); the table shows both with the ratio TLS/plain, and `--json` has the TLS
- * figures and ratios under `tlsCompare`. Failover, backlog and profile then run on plaintext only.
+ * figures and ratios under `tlsCompare`. Failover, stress and profile then run on plaintext only.
+ * After the table, a goals table (bench/goals.ts) checks every goal of issue 20 against the run's
+ * figures: met, missed, or not measured when its workload did not run (`goals` in `--json`).
  * With `--json` the last line of output is one JSON object with every figure.
  */
 import { cpus, totalmem } from 'node:os';

@@ -34,7 +34,7 @@ export interface NodeWindow {
   readonly failedPolls: number;
   /** Longest time without a successful poll (from the window's start, between answers, to its end), ms. */
   readonly longestGapMs: number;
-  /** Event-loop delay observations in the window (about one per 10 ms the node ran). */
+  /** Event-loop delay observations in the window (about one per 20 ms the node ran, one per stall). */
   readonly lagSamples: number;
   readonly lagP99Ms: number;
   readonly lagMaxMs: number;

