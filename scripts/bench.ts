@@ -360,7 +360,7 @@ if (flow !== null) {
 function windowText(what: string, w: WindowSummary): string {
   const per = (f: (n: WindowSummary['nodes'][number]) => string): string => w.nodes.map(f).join('/');
   const ids = w.nodes.map((n) => `${n.id}${n.restarted ? '*' : ''}`).join('/');
-  return `  ${what}, ${fmt(w.durationMs / 1000, 1)} s (${ids}): terms +${fmt(w.termChanges, 0)}; lag p99 ${per((n) => fmt(n.lagP99Ms, 1))} ms, max ${per((n) => `${fmt(n.lagMaxMs, 0)}${n.lagMaxExact ? '' : '~'}`)} ms; failed polls ${per((n) => String(n.failedPolls))}; longest gap ${per((n) => fmt(n.longestGapMs, 0))} ms`;
+  return `  ${what}, ${fmt(w.durationMs / 1000, 1)} s (${ids}): terms +${fmt(w.termChanges, 0)}; lag p99 ${per((n) => fmt(n.lagP99Ms, 1))} ms, max ${per((n) => `${fmt(n.lagMaxMs, 0)}${n.lagMaxExact ? '' : '~'}`)} ms; failed polls ${per((n) => String(n.failedPolls))}; longest gap ${per((n) => fmt(n.longestGapMs, 0))} ms${w.control === undefined ? '' : `; bench p99 ${fmt(w.control.p99Ms, 1)} max ${fmt(w.control.maxMs, 0)} ms`}`;
 }
 /** What every node went through in each stress scenario, printed under the table. */
 const windowLines: string[] = [];
@@ -378,7 +378,7 @@ if (stress !== null) {
   for (const sn of st.snapshots) rows.push({ label: `stress snapshot of ${sn.nodeId}, ${large} jobs: ms`, text: sn.ok ? fmt(sn.tookMs, 0) : `failed: ${sn.error ?? '?'}` });
   for (const r of st.restarts) rows.push({ label: `stress restart of ${r.nodeId} after ${r.how}, ${r.jobs.toLocaleString('en-US')} jobs: ready / caught up ms`, text: `${r.readyMs.toFixed(0)} / ${r.caughtUpMs.toFixed(0)}` });
 
-  windowLines.push('stress scenarios, every node (* restarted in the window, lag from its start; ~ a bucket bound, not the exact maximum):');
+  windowLines.push("stress scenarios, every node (* restarted in the window, lag from its start; ~ a bucket bound, not the exact maximum; bench: the bench's own event-loop delay, a control):");
   if (st.idle !== null) windowLines.push(windowText(`idle ${st.idle.minutes} min`, st.idle.window));
   windowLines.push(windowText(`bulk submit of ${st.bulk.jobs.toLocaleString('en-US')}`, st.bulk.window));
   for (const sn of st.snapshots) windowLines.push(windowText(`snapshot of ${sn.nodeId}`, sn.window));

@@ -154,7 +154,8 @@ async function level(cluster: Cluster, queued: number, measure: number, log: (li
 
 function describeWindow(w: WindowSummary): string {
   const nodes = w.nodes.map((n) => `${n.id}${n.restarted ? '*' : ''} lag p99 ${n.lagP99Ms.toFixed(1)} max ${n.lagMaxMs.toFixed(0)}${n.lagMaxExact ? '' : '~'} ms, ${n.failedPolls} failed polls, gap ${n.longestGapMs.toFixed(0)} ms`);
-  return `${(w.durationMs / 1000).toFixed(1)} s, ${w.termChanges} term changes; ${nodes.join('; ')}`;
+  const control = w.control === undefined ? '' : `; bench's own lag p99 ${w.control.p99Ms.toFixed(1)} max ${w.control.maxMs.toFixed(0)} ms`;
+  return `${(w.durationMs / 1000).toFixed(1)} s, ${w.termChanges} term changes; ${nodes.join('; ')}${control}`;
 }
 
 export async function runStress(cluster: Cluster, o: StressOptions): Promise<StressResult> {

@@ -2,8 +2,10 @@
  * Watches every node of a cluster during a window: polls each node's `/metrics` every 250 ms with
  * a 1 s deadline (one poll in flight per node), and summarizes the polls (bench/window.ts) when the
  * window closes. A node that is down or stalled shows as failed polls and a long gap; its
- * event-loop delay and term come from the polls that succeeded.
+ * event-loop delay and term come from the polls that succeeded. The bench's own event-loop delay
+ * over the window comes with it, as a control for what the machine does to any process.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { httpAddress, type Cluster } from './cluster.js';
 import { scrape } from './metrics.js';
 import { sleep } from './stats.js';
@@ -19,6 +21,9 @@ export interface Watch {
 
 /** Starts watching every node of `cluster` (one from bench/cluster.ts `startCluster`, which gives each an HTTP port). */
 export function watchCluster(cluster: Cluster): Watch {
+  // The bench's own event loop, as a control: it does little but poll during the window.
+  const control = monitorEventLoopDelay({ resolution: 20 });
+  control.enable();
   const startAt = Date.now();
   const polls = new Map<string, Poll[]>(cluster.ids.map((id) => [id, []]));
   let stopped = false;
@@ -49,8 +54,10 @@ export function watchCluster(cluster: Cluster): Watch {
       await Promise.all(loops);
       // One last poll of each node closes the window, so the figures reach its end.
       const endAt = Date.now();
+      control.disable();
       await Promise.all([...polls].map(([id, out]) => pollOnce(addressOf(id), out)));
-      return summarizeWindow(polls, startAt, endAt);
+      // The monitor reports nanoseconds, and how long each turn took beyond its resolution.
+      return { ...summarizeWindow(polls, startAt, endAt), control: { p99Ms: control.percentile(99) / 1e6, maxMs: control.max / 1e6 } };
     },
   };
 }

@@ -52,6 +52,11 @@ export interface WindowSummary {
   /** Highest term at the end minus highest at the start. */
   readonly termChanges: number;
   readonly nodes: readonly NodeWindow[];
+  /**
+   * The bench process's own event-loop delay over the window, ms (it only polls then): what the
+   * machine alone does to a nearly idle process, against which to read the nodes' figures.
+   */
+  readonly control?: { readonly p99Ms: number; readonly maxMs: number };
 }
 
 /** Event-loop delay of a window: p99 and maximum (ms) and how many observations, from a node's polls. */
@@ -165,6 +170,7 @@ export function windowJson(w: WindowSummary, r: (n: number) => number | null): R
   return {
     durationMs: r(w.durationMs),
     termChanges: r(w.termChanges),
+    control: w.control === undefined ? null : { p99Ms: r(w.control.p99Ms), maxMs: r(w.control.maxMs) },
     nodes: Object.fromEntries(
       w.nodes.map((n) => [
         n.id,
