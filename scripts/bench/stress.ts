@@ -163,7 +163,7 @@ export async function runStress(cluster: Cluster, o: StressOptions): Promise<Str
   let idle: StressResult['idle'] = null;
   if (o.idleMinutes > 0) {
     log(`  idle for ${o.idleMinutes} min`);
-    const w = watchCluster(cluster);
+    const w = await watchCluster(cluster);
     await sleep(o.idleMinutes * 60_000);
     idle = { minutes: o.idleMinutes, window: await w.stop() };
     log(`  idle: ${describeWindow(idle.window)}`);
@@ -176,7 +176,7 @@ export async function runStress(cluster: Cluster, o: StressOptions): Promise<Str
   await waitCaughtUp(cluster, 100, 600_000);
 
   log(`  bulk submit: raftjobs submit --count ${o.bulk.toLocaleString('en-US')} --payload '{}'`);
-  const w = watchCluster(cluster);
+  const w = await watchCluster(cluster);
   const took = await cliSubmit(cluster, o.bulk);
   const bulk: BulkSubmit = { jobs: o.bulk, wallMs: took, jobsPerSec: (o.bulk * 1000) / took, window: await w.stop() };
   log(`  bulk submit: ${bulk.jobs} jobs in ${took.toFixed(0)} ms (${bulk.jobsPerSec.toFixed(0)}/s); ${describeWindow(bulk.window)}`);
@@ -190,7 +190,7 @@ export async function runStress(cluster: Cluster, o: StressOptions): Promise<Str
   const snapshots: SnapshotRun[] = [];
   for (const id of cluster.ids) {
     await waitCaughtUp(cluster, 100, 600_000);
-    const sw = watchCluster(cluster);
+    const sw = await watchCluster(cluster);
     const row = await snapshotNode(id, cluster.address(id), 600_000, credentials);
     const window = await sw.stop();
     snapshots.push(row.ok ? { nodeId: id, ok: true, tookMs: row.tookMs, window } : { nodeId: id, ok: false, tookMs: NaN, error: row.error, window });
@@ -204,7 +204,7 @@ export async function runStress(cluster: Cluster, o: StressOptions): Promise<Str
     const lead = await cluster.waitForLeader();
     const id = cluster.ids.find((n) => n !== lead.id);
     if (id === undefined) break;
-    const rw = watchCluster(cluster);
+    const rw = await watchCluster(cluster);
     await cluster.kill(id, how, 60_000);
     const t0 = wallMs();
     await cluster.start(id);

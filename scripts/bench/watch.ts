@@ -19,8 +19,12 @@ export interface Watch {
   stop(): Promise<WindowSummary>;
 }
 
-/** Starts watching every node of `cluster` (one from bench/cluster.ts `startCluster`, which gives each an HTTP port). */
-export function watchCluster(cluster: Cluster): Watch {
+/**
+ * Starts watching every node of `cluster` (one from bench/cluster.ts `startCluster`, which gives
+ * each an HTTP port); resolves once each node's first poll is back, so that a node the caller then
+ * stops or restarts has its baseline from the process it had when the window opened.
+ */
+export async function watchCluster(cluster: Cluster): Promise<Watch> {
   // The bench's own event loop, as a control: it does little but poll during the window.
   const control = monitorEventLoopDelay({ resolution: 20 });
   control.enable();
@@ -39,19 +43,25 @@ export function watchCluster(cluster: Cluster): Watch {
     out.push({ at: got === null ? at : Date.now(), scrape: got });
     return at;
   };
-  const loop = async (id: string, out: Poll[]): Promise<void> => {
+  const loop = async (id: string, out: Poll[], first: () => void): Promise<void> => {
     const http = addressOf(id);
     while (!stopped) {
       const at = await pollOnce(http, out);
+      first();
       const wait = at + POLL_INTERVAL_MS - Date.now();
       if (wait > 0 && !stopped) await sleep(wait);
     }
   };
-  const loops = [...polls].map(([id, out]) => loop(id, out));
+  const loops = [...polls].map(([id, out]) => {
+    let opened = (): void => {};
+    const first = new Promise<void>((resolve) => (opened = resolve));
+    return { first, done: loop(id, out, () => opened()) };
+  });
+  await Promise.all(loops.map((l) => l.first));
   return {
     async stop(): Promise<WindowSummary> {
       stopped = true;
-      await Promise.all(loops);
+      await Promise.all(loops.map((l) => l.done));
       // One last poll of each node closes the window, so the figures reach its end.
       const endAt = Date.now();
       control.disable();

@@ -66,9 +66,11 @@ export function loopDelay(polls: readonly Poll[], startAt: number): { samples: n
   const last = ok.at(-1);
   if (first === undefined || last === undefined) return { samples: 0, p99Ms: NaN, maxMs: NaN, maxExact: false, restarted: false };
   // The node's process (its start time, whole seconds) changed during the window: the new one's
-  // whole life is in the window. The first poll is taken as the window opens, by the old process.
+  // whole life is in the window. The first poll is taken as the window opens, by the old process;
+  // if that one failed, the first answer may already come from a process started since (the start
+  // time is rounded to a second: a second of slack).
   const processOf = (s: Scrape): number => s.get(START_TIME) ?? NaN;
-  const restarted = processOf(first.scrape) !== processOf(last.scrape);
+  const restarted = processOf(first.scrape) !== processOf(last.scrape) || (polls[0]?.scrape === null && processOf(first.scrape) * 1000 >= startAt - 1000);
   const base: Scrape = restarted ? new Map() : first.scrape;
   const buckets = bucketDelta(base, last.scrape, LOOP_DELAY);
   const samples = buckets.at(-1)?.[1] ?? 0;

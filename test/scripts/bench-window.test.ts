@@ -80,6 +80,19 @@ describe('bench window: event-loop delay', () => {
     expect(lag.p99Ms).toBeLessThanOrEqual(1);
   });
 
+  it('counts a node whose first poll failed and whose first answer came from a process started in the window as restarted', () => {
+    const startS = Math.round(T0 / 1000) + 3;
+    const polls: Poll[] = [
+      { at: T0, scrape: null },
+      { at: T0 + 4_000, scrape: scrapeOf({ delaysMs: [900, 1], recentMaxMs: 900, startS }) },
+      { at: T0 + 4_250, scrape: scrapeOf({ delaysMs: [900, 1, 2], recentMaxMs: 900, startS }) },
+    ];
+    expect(loopDelay(polls, T0)).toMatchObject({ restarted: true, samples: 3, maxMs: 900, maxExact: true });
+    // Failed first, but the process is older than the window: not a restart, and the figures are the window's.
+    const older: Poll[] = [{ at: T0, scrape: null }, ...polls.slice(1).map((p) => ({ at: p.at, scrape: new Map([...(p.scrape ?? []), ['process_start_time_seconds', startS - 60]]) }))];
+    expect(loopDelay(older, T0)).toMatchObject({ restarted: false, samples: 1 });
+  });
+
   it('has no figure without two answers or without observations', () => {
     expect(loopDelay([{ at: T0, scrape: null }], T0).samples).toBe(0);
     expect(Number.isNaN(loopDelay([{ at: T0, scrape: scrapeOf({ delaysMs: [3] }) }], T0).p99Ms)).toBe(true);
