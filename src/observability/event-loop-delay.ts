@@ -32,8 +32,8 @@ const nodeTimers: SamplerTimers = {
 export interface EventLoopDelayOptions {
   /**
    * How often to sample, ms: the timer is armed for this long and its lateness observed, so a stall
-   * shows up to this much shorter than it was. Default 20: on an idle node the wake-ups cost about
-   * 0.4 % of a core (0.75 % at 10 ms).
+   * shows up to this much shorter than it was. Default 20: on an idle process the wake-ups cost
+   * about 0.4–0.5 % of a core (0.75–0.8 % at 10 ms).
    */
   readonly intervalMs?: number;
   /** Span of the recent-maximum gauge, ms. Default 5000. */
