@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--keep] [--tls | --tls-compare]`
+ * `npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only LIST] [--idle-minutes N] [--keep] [--tls | --tls-compare]`
  *
  * Benchmarks raftjobs on a local three-node cluster of real processes (LevelDB with fsync, gRPC on
  * loopback), with every client and worker in its own process:
@@ -10,12 +10,19 @@
  *   batched submits (acknowledged = committed on a majority);
  * - pickup: submit start to handler start, p50/p99, with idle workers;
  * - failover: kill -9 the leader repeatedly under load; client-visible unavailability per kill;
- * - backlog: lease/complete throughput and RSS per node with 10k, 100k and 1M jobs queued, and the
- *   restart time of a node holding them (a fresh cluster);
+ * - stress (bench/stress.ts; `--only backlog`, its former name, runs it too): on a fresh cluster,
+ *   idle for `--idle-minutes` (default 10, 1 with `--quick`, 0 skips); 10k jobs queued (RSS per
+ *   node, lease/complete jobs/s); a bulk submit of 1M jobs (100k with `--quick`) through
+ *   `raftjobs submit --count`; RSS with them queued and its growth per job from 10k, lease/complete
+ *   again; each node snapshotting in turn; a follower holding them restarted after SIGKILL and
+ *   SIGTERM (SIGKILL only with `--quick`). Every node is watched during each scenario
+ *   (bench/watch.ts: its /metrics every 250 ms with a 1 s deadline): event-loop delay p99 and max
+ *   (the node's `raftjobs_event_loop_delay_seconds`, diffed over the window), failed polls and the
+ *   longest gap, term changes;
  * - flow: the dispatcher with flow control off, on (every limit set, none reached) and holding
  *   keys back (a per-key limit of 1), e2e over 100 group keys, interleaved (bench/flow.ts).
  *
- * `--quick` runs smaller sizes and no 1M backlog (under two minutes). `--compare bullmq` runs the
+ * `--quick` runs smaller sizes, a 100k bulk submit and one idle minute (a few minutes). `--compare bullmq` runs the
  * e2e, submit and pickup workloads against BullMQ on a redis-server it starts (AOF, fsync every
  * second) on a free loopback port, interleaved with raftjobs' so machine noise hits both alike.
  * The headline e2e figure of each system is the best of its configurations, and `e2eRatio` is
@@ -29,33 +36,39 @@
  * starts a plaintext and a mutual-TLS cluster side by side and runs each e2e configuration, submit
  * and pickup on one and then the other, interleaved as with BullMQ (which `--compare bullmq` adds
  * as a third column); the table shows both with the ratio TLS/plain, and `--json` has the TLS
- * figures and ratios under `tlsCompare`. Failover, backlog and profile then run on plaintext only.
+ * figures and ratios under `tlsCompare`. Failover, stress and profile then run on plaintext only.
+ * After the table, a goals table (bench/goals.ts) checks every goal of issue 20 against the run's
+ * figures: met, missed, or not measured when its workload did not run (`goals` in `--json`).
  * With `--json` the last line of output is one JSON object with every figure.
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runBacklog, type BacklogResult } from './bench/backlog.js';
 import { raftjobsTarget, leaderProbe, startCluster, type Cluster } from './bench/cluster.js';
 import { runFailover, type FailoverResult } from './bench/failover.js';
 import { runFlow, type FlowResult } from './bench/flow.js';
+import { evaluateGoals, renderGoals } from './bench/goals.js';
 import { runProfile, type ProfileResult } from './bench/profile.js';
 import type { LeaderStats, Probe } from './bench/metrics.js';
 import type { Target } from './bench/protocol.js';
 import { redisServerVersion, startRedis, type RedisServer } from './bench/redis.js';
 import { ratio, renderTable, type Row } from './bench/report.js';
 import { fmt, round } from './bench/stats.js';
+import { runStress, stressJson, type StressResult } from './bench/stress.js';
+import type { WindowSummary } from './bench/window.js';
 import { runE2e, runPickup, runSubmit, type E2eConfig, type E2eResult, type PickupResult, type SubmitResult, type WorkloadSizes } from './bench/workloads.js';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,flow,backlog,profile] [--keep] [--tls | --tls-compare]';
-const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'flow', 'backlog', 'profile'] as const;
+const USAGE = 'usage: npm run bench -- [--quick] [--compare bullmq] [--json] [--profile] [--only e2e,submit,pickup,failover,flow,stress,profile] [--idle-minutes N] [--keep] [--tls | --tls-compare]';
+const WORKLOADS = ['e2e', 'submit', 'pickup', 'failover', 'flow', 'stress', 'profile'] as const;
 type Workload = (typeof WORKLOADS)[number];
+/** Earlier names of workloads, still accepted by `--only`. */
+const ALIASES: Readonly<Record<string, Workload>> = { backlog: 'stress' };
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; keep?: boolean; tls?: boolean; 'tls-compare'?: boolean };
+let values: { quick?: boolean; compare?: string; json?: boolean; profile?: boolean; only?: string; 'idle-minutes'?: string; keep?: boolean; tls?: boolean; 'tls-compare'?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
@@ -64,6 +77,7 @@ try {
       json: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
+      'idle-minutes': { type: 'string' },
       keep: { type: 'boolean', default: false },
       tls: { type: 'boolean', default: false },
       'tls-compare': { type: 'boolean', default: false },
@@ -79,11 +93,16 @@ const only = new Set<Workload>(
   values.only === undefined
     ? WORKLOADS.filter((w) => w !== 'profile' || values.profile === true)
     : values.only.split(',').map((w) => {
+        const alias = ALIASES[w];
+        if (alias !== undefined) return alias;
         if (!(WORKLOADS as readonly string[]).includes(w)) fail(`--only: unknown workload ${JSON.stringify(w)}`);
         return w as Workload;
       }),
 );
 const quick = values.quick === true;
+const idleArg = values['idle-minutes'];
+const idleMinutes = idleArg === undefined ? (quick ? 1 : 10) : Number(idleArg);
+if (idleArg !== undefined && (idleArg.trim() === '' || !Number.isFinite(idleMinutes) || idleMinutes < 0)) fail(`--idle-minutes: a number of minutes >= 0 (0 skips the idle scenario), got ${JSON.stringify(idleArg)}`);
 const tlsCompare = values['tls-compare'] === true;
 /** The harness's mutual-TLS cluster: a CA, node certificates, and a client certificate every client and worker presents. */
 const SECURE = { tls: { clientCertificates: 'require' } } as const;
@@ -99,8 +118,7 @@ const sizes: WorkloadSizes = quick
   ? { e2e: e2eConfigs(0.3), submitSequential: 300, submitSingle: 3_000, submitBatched: 10_000, pickup: 100 }
   : { e2e: e2eConfigs(2), submitSequential: 1_000, submitSingle: 10_000, submitBatched: 50_000, pickup: 500 };
 const kills = quick ? 3 : 10;
-const backlogLevels = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-const backlogMeasure = quick ? 5_000 : 20_000;
+const stressSizes = { small: 10_000, bulk: quick ? 100_000 : 1_000_000, measure: quick ? 5_000 : 20_000 };
 
 interface SystemResults {
   e2e: E2eResult[];
@@ -115,7 +133,7 @@ const rjTls: SystemResults = { e2e: [], submit: null, pickup: null };
 const bq: SystemResults = { e2e: [], submit: null, pickup: null };
 let failover: FailoverResult | null = null;
 let flow: FlowResult | null = null;
-let backlog: BacklogResult | null = null;
+let stress: StressResult | null = null;
 let profile: ProfileResult | null = null;
 let bullmqSkipped: string | null = null;
 let failed = false;
@@ -253,10 +271,10 @@ try {
     await cluster.cleanup(values.keep === true);
     cluster = null;
   }
-  if (only.has('backlog')) {
-    log(`[${elapsed()}] backlog: a fresh cluster, levels ${backlogLevels.join(', ')}`);
+  if (only.has('stress')) {
+    log(`[${elapsed()}] stress: a fresh cluster; idle ${idleMinutes} min, ${stressSizes.small.toLocaleString('en-US')} queued, bulk submit of ${stressSizes.bulk.toLocaleString('en-US')}, snapshots, follower restarts`);
     cluster = await startCluster(values.tls === true ? SECURE : {});
-    backlog = await runBacklog(cluster, backlogLevels, backlogMeasure, quick ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'], log);
+    stress = await runStress(cluster, { idleMinutes, ...stressSizes, restartWith: quick ? ['SIGKILL'] : ['SIGKILL', 'SIGTERM'], log: (line) => log(`[${elapsed()}] ${line}`) });
     await cluster.cleanup(values.keep === true);
     cluster = null;
   }
@@ -338,21 +356,61 @@ if (flow !== null) {
   rows.push({ label: '  every limit set, none reached (on/off)', text: `${fmt(f.jobsPerSec.on, 0)} (${fmt(ratio(f.jobsPerSec.on, f.jobsPerSec.off), 2)})` });
   rows.push({ label: '  per-key limit 1, keys held back (held/off)', text: `${fmt(f.jobsPerSec.held, 0)} (${fmt(ratio(f.jobsPerSec.held, f.jobsPerSec.off), 2)})` });
 }
-if (backlog !== null) {
-  for (const l of backlog.levels) {
-    const q = l.queued.toLocaleString('en-US');
-    rows.push({ label: `backlog ${q}: lease/complete jobs/s`, rj: l.leaseCompletePerSec, digits: 0 });
-    rows.push({ label: `backlog ${q}: RSS MiB per node (${Object.keys(l.rssMiB).join('/')})`, text: Object.values(l.rssMiB).map((m) => m.toFixed(0)).join(' / ') });
-    rows.push({ label: `backlog ${q}: fill jobs/s (batches of 1000)`, rj: l.fillPerSec, digits: 0 });
-  }
-  for (const r of backlog.restarts) rows.push({ label: `restart after ${r.how}, ${r.jobs.toLocaleString('en-US')} jobs: ready / caught up ms`, text: `${r.readyMs.toFixed(0)} / ${r.caughtUpMs.toFixed(0)}` });
+/** A window's figures per node, as one line: term changes, lag p99 and max, failed polls, longest gap. */
+function windowText(what: string, w: WindowSummary): string {
+  const per = (f: (n: WindowSummary['nodes'][number]) => string): string => w.nodes.map(f).join('/');
+  const ids = w.nodes.map((n) => `${n.id}${n.restarted ? '*' : ''}`).join('/');
+  return `  ${what}, ${fmt(w.durationMs / 1000, 1)} s (${ids}): terms +${fmt(w.termChanges, 0)}; lag p99 ${per((n) => fmt(n.lagP99Ms, 1))} ms, max ${per((n) => `${fmt(n.lagMaxMs, 0)}${n.lagMaxExact ? '' : '~'}`)} ms; failed polls ${per((n) => String(n.failedPolls))}; longest gap ${per((n) => fmt(n.longestGapMs, 0))} ms${w.control === undefined ? '' : `; bench p99 ${fmt(w.control.p99Ms, 1)} max ${fmt(w.control.maxMs, 0)} ms`}`;
 }
+/** What every node went through in each stress scenario, printed under the table. */
+const windowLines: string[] = [];
+if (stress !== null) {
+  const st = stress;
+  const large = st.large.queued.toLocaleString('en-US');
+  for (const l of [st.small, st.large]) {
+    const q = l.queued.toLocaleString('en-US');
+    rows.push({ label: `stress ${q} queued: lease/complete jobs/s`, rj: l.leaseCompletePerSec, digits: 0 });
+    rows.push({ label: `stress ${q} queued: RSS MiB per node (${Object.keys(l.rssMiB).join('/')})`, text: Object.values(l.rssMiB).map((m) => m.toFixed(0)).join(' / ') });
+  }
+  rows.push({ label: `stress RSS growth B/job per node, ${st.small.queued.toLocaleString('en-US')} to ${large} queued`, text: Object.values(st.rssGrowthBytesPerJob).map((b) => fmt(b, 0)).join(' / ') });
+  rows.push({ label: `stress bulk submit of ${st.bulk.jobs.toLocaleString('en-US')} (raftjobs submit --count): jobs/s`, rj: st.bulk.jobsPerSec, digits: 0 });
+  rows.push({ label: '  wall ms', rj: st.bulk.wallMs, digits: 0 });
+  for (const sn of st.snapshots) rows.push({ label: `stress snapshot of ${sn.nodeId}, ${large} jobs: ms`, text: sn.ok ? fmt(sn.tookMs, 0) : `failed: ${sn.error ?? '?'}` });
+  for (const r of st.restarts) rows.push({ label: `stress restart of ${r.nodeId} after ${r.how}, ${r.jobs.toLocaleString('en-US')} jobs: ready / caught up ms`, text: `${r.readyMs.toFixed(0)} / ${r.caughtUpMs.toFixed(0)}` });
+
+  windowLines.push("stress scenarios, every node (* restarted in the window, lag from its start; ~ a bucket bound, not the exact maximum; bench: the bench's own event-loop delay, a control):");
+  if (st.idle !== null) windowLines.push(windowText(`idle ${st.idle.minutes} min`, st.idle.window));
+  windowLines.push(windowText(`bulk submit of ${st.bulk.jobs.toLocaleString('en-US')}`, st.bulk.window));
+  for (const sn of st.snapshots) windowLines.push(windowText(`snapshot of ${sn.nodeId}`, sn.window));
+  for (const r of st.restarts) windowLines.push(windowText(`restart of ${r.nodeId} after ${r.how}, signal to caught up`, r.window));
+}
+
+const c1x16 = (list: readonly E2eResult[]): number | undefined => list.find((r) => r.config.name === 'c1x16/w1x16')?.jobsPerSec;
+const goals = evaluateGoals({
+  e2eC1x16Ratio: ratio(c1x16(rj.e2e), c1x16(bq.e2e)),
+  e2eBestRatio: ratio(best(rj.e2e), best(bq.e2e)),
+  submitP50Ms: rj.submit?.p50Ms ?? null,
+  pickupP50Ms: rj.pickup?.p50Ms ?? null,
+  failoverP50Ms: failover?.p50Ms ?? null,
+  failoverMaxMs: failover?.maxMs ?? null,
+  idle: stress?.idle?.window ?? null,
+  bulk: stress?.bulk.window ?? null,
+  snapshots: stress?.snapshots.map((sn) => sn.window) ?? [],
+  restarts: stress?.restarts ?? [],
+  rssGrowthBytesPerJob: stress?.rssGrowthBytesPerJob ?? null,
+  leaseCompleteSmall: stress?.small.leaseCompletePerSec ?? null,
+  leaseCompleteLarge: stress?.large.leaseCompletePerSec ?? null,
+});
 
 print('');
 const tlsNote = values.tls === true ? ' (--tls: mutual TLS between nodes, clients and workers)' : tlsCompare ? ' (--tls-compare: e2e, submit and pickup on a plaintext and a mutual-TLS cluster, interleaved; anything else on plaintext)' : '';
 print(`raftjobs bench ${new Date(started).toISOString()}${quick ? ' (--quick)' : ''}${tlsNote}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 for (const line of renderTable(rows, { tls: withTls, bullmq: withB })) print(line);
 if (bullmqSkipped !== null) print(`BullMQ comparison skipped: ${bullmqSkipped}`);
+if (windowLines.length > 0) print('');
+for (const line of windowLines) print(line);
+print('');
+for (const line of renderGoals(goals)) print(line);
 if (failover !== null && failover.submitErrors > 0) print(`failover: ${failover.submitErrors} submits failed; first: ${failover.firstError ?? '?'}`);
 if (profile !== null) {
   print('');
@@ -390,7 +448,8 @@ if (values.json === true) {
     failoverSamplesMs: failover?.unavailableMs.map((n) => r2(n)) ?? null,
     failoverElectionP50Ms: r2(failover?.electionP50Ms),
     failoverSubmitErrors: failover?.submitErrors ?? null,
-    backlog: backlog?.levels.map((l) => ({ queued: l.queued, leaseCompleteJobsPerSec: r2(l.leaseCompletePerSec), fillJobsPerSec: r2(l.fillPerSec), rssMiB: Object.fromEntries(Object.entries(l.rssMiB).map(([k, v]) => [k, r2(v)])), leaderId: l.leaderId })) ?? null,
+    backlog: stress === null ? null : [stress.small, stress.large].map((l) => ({ queued: l.queued, leaseCompleteJobsPerSec: r2(l.leaseCompletePerSec), rssMiB: Object.fromEntries(Object.entries(l.rssMiB).map(([k, v]) => [k, r2(v)])), leaderId: l.leaderId })),
+    stress: stress === null ? null : stressJson(stress, r2),
     flow:
       flow === null
         ? null
@@ -403,7 +462,8 @@ if (values.json === true) {
             onRatio: r2(ratio(flow.jobsPerSec.on, flow.jobsPerSec.off)),
             heldRatio: r2(ratio(flow.jobsPerSec.held, flow.jobsPerSec.off)),
           },
-    restarts: backlog?.restarts.map((r) => ({ how: r.how, jobs: r.jobs, readyMs: r2(r.readyMs), caughtUpMs: r2(r.caughtUpMs) })) ?? null,
+    restarts: stress?.restarts.map((r) => ({ how: r.how, nodeId: r.nodeId, jobs: r.jobs, readyMs: r2(r.readyMs), caughtUpMs: r2(r.caughtUpMs) })) ?? null,
+    goals: Object.fromEntries(goals.map((g) => [g.id, { goal: g.goal, figure: r2(g.figure), op: g.op, bound: g.bound, unit: g.unit, status: g.status }])),
   };
   if (values.compare === 'bullmq') {
     Object.assign(json, {

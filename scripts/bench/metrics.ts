@@ -14,9 +14,14 @@ export interface Probe {
 /** One scrape: every sample line, by series (`name{labels}`) and value. */
 export type Scrape = ReadonlyMap<string, number>;
 
-export async function scrape(httpAddress: string): Promise<Scrape> {
-  const res = await fetch(`http://${httpAddress}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
+export async function scrape(httpAddress: string, timeoutMs = 10_000): Promise<Scrape> {
+  const res = await fetch(`http://${httpAddress}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`GET http://${httpAddress}/metrics: HTTP ${res.status}`);
+  return parseScrape(await res.text());
+}
+
+/** Parses Prometheus text exposition into a {@link Scrape}. */
+export function parseScrape(text: string): Scrape {
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
@@ -27,8 +32,8 @@ export async function scrape(httpAddress: string): Promise<Scrape> {
   return out;
 }
 
-/** Bucket counts of a histogram between two scrapes, by upper bound (seconds). */
-function bucketDelta(before: Scrape, after: Scrape, name: string): [number, number][] {
+/** Cumulative bucket counts of a histogram between two scrapes, by upper bound (seconds), ascending. */
+export function bucketDelta(before: Scrape, after: Scrape, name: string): [number, number][] {
   const out: [number, number][] = [];
   const prefix = `${name}_bucket{`;
   for (const [series, v] of after) {
@@ -41,7 +46,7 @@ function bucketDelta(before: Scrape, after: Scrape, name: string): [number, numb
 }
 
 /** Quantile `q` (0..1) of a histogram's observations between two scrapes, interpolated within its bucket, ms. */
-function quantileMs(buckets: readonly [number, number][], q: number): number {
+export function quantileMs(buckets: readonly [number, number][], q: number): number {
   const total = buckets.at(-1)?.[1] ?? 0;
   if (total <= 0) return NaN;
   const want = q * total;

@@ -12,6 +12,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { HOLD_REASONS, JOB_STATES, type HoldReason, type QueueFlowView, type QueueStats } from '../jobs/index.js';
 import { GuardLimit, type GuardStatus, type JobFlowEvent, type JobFlowSink, type NodeMetrics, type NodeStatus, type RetryCause } from '../node/index.js';
 import type { PeerQueueStats } from '../transport/index.js';
+import { EventLoopDelaySampler } from './event-loop-delay.js';
 import { RecentHolds } from './recent-holds.js';
 
 /** Raft roles, each a `role` label value of `raftjobs_raft_role`. */
@@ -79,15 +80,22 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
   private readonly submitsRefused: Counter<'limit'>;
   private readonly leaseHolds: Counter<'queue' | 'reason'>;
   private readonly recentHolds: RecentHolds;
+  /** Samples event-loop delay from construction on (so a node's start-up is in it); null without process metrics. */
+  private readonly loopDelay: EventLoopDelaySampler | null;
 
   /**
    * @param o.nodeId, o.clusterId exported as `raftjobs_node_info` labels.
    * @param o.processMetrics also export prom-client's process and Node.js metrics (event-loop
-   *   delay, heap, GC, CPU). Default true.
+   *   delay, heap, GC, CPU), and sample event-loop delay into `raftjobs_event_loop_delay_seconds`
+   *   and `raftjobs_event_loop_delay_recent_max_seconds` (see {@link EventLoopDelaySampler}; stop
+   *   it with {@link stop}). Default true.
    */
   constructor(o: { readonly nodeId: string; readonly clusterId: string; readonly processMetrics?: boolean; readonly now?: () => number }) {
     const registers = [this.registry];
-    if (o.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    const processMetrics = o.processMetrics ?? true;
+    if (processMetrics) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    this.loopDelay = processMetrics ? new EventLoopDelaySampler(this.registry) : null;
+    this.loopDelay?.start();
     new Gauge({ name: 'raftjobs_node_info', help: 'Always 1; labels identify the node.', labelNames: ['node', 'cluster'], registers }).set(
       { node: o.nodeId, cluster: o.clusterId },
       1,
@@ -371,6 +379,11 @@ export class NodeMetricsRegistry implements NodeMetrics, JobFlowSink {
   /** Let scrapes read the running node. */
   bind(source: MetricsSource): void {
     this.source = source;
+  }
+
+  /** Stops the event-loop delay sampler. Idempotent. */
+  stop(): void {
+    this.loopDelay?.stop();
   }
 
   /** Prometheus text exposition of everything. */

@@ -156,6 +156,7 @@ export class NodeObservability {
       for (const s of HEALTH_SERVICES) this.health.setStatus(s, 'NOT_SERVING');
     }
     this.throughput.stop();
+    this.metrics.stop();
     await this.http?.close();
     this.closeDashboards();
   }

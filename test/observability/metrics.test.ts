@@ -96,6 +96,10 @@ describe('metrics and health of a real cluster', () => {
     expect(metric(s, 'raftjobs_storage_fsync_seconds_count')).toBeGreaterThan(0);
     expect(metric(s, 'raftjobs_node_info', { node: leader.id, cluster: 'itest' })).toBe(1);
     expect(metric(s, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+    // Sampled every 20 ms from the node's start, cumulative: a node up for a while has many.
+    expect(metric(s, 'raftjobs_event_loop_delay_seconds_count')).toBeGreaterThan(10);
+    expect(metric(s, 'raftjobs_event_loop_delay_seconds_bucket', { le: '+Inf' })).toBe(metric(s, 'raftjobs_event_loop_delay_seconds_count'));
+    expect(metric(s, 'raftjobs_event_loop_delay_recent_max_seconds')).toBeGreaterThanOrEqual(0);
     const f = await scrape(oc.http.get(followers[0] as string) as string);
     expect(metric(f, 'raftjobs_raft_role', { role: 'follower' })).toBe(1);
     expect(metric(f, 'raftjobs_raft_replication_lag_entries')).toBeUndefined();
