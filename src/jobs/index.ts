@@ -109,12 +109,14 @@ export type {
 } from './results.js';
 export {
   beginDigest,
+  beginRestore,
   beginSnapshot,
   restoreState,
   snapshotState,
   snapshotSummary,
   stateDigest,
   type DigestCursor,
+  type RestoreCursor,
   type SnapshotCursor,
   type SnapshotSummary,
   type StateCursor,

@@ -6,7 +6,7 @@ import type { ChangeResult, ClusterMembership, Entry, HardState, MembershipChang
 import type { RaftStorage } from '../storage/index.js';
 import type { PeerReport, Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
-import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, StepCursor } from './types.js';
+import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, RestoreStep, StepCursor } from './types.js';
 
 /** Tuning of one node. Times in ms or ticks as named. */
 export interface RaftNodeOptions<C, R> {
@@ -84,6 +84,13 @@ const CURSOR_SLICE_MS = 5;
 const CURSOR_STEP_ITEMS = 1000;
 const CURSOR_STEP_BYTES = 1024 * 1024;
 
+/**
+ * Committed entries are applied for at most about this long, ms (on the node's clock), before the
+ * rest wait for the next turn of the event loop: a long log replay at start, or a backlog of large
+ * entries, then does not hold heartbeats and votes up.
+ */
+const APPLY_SLICE_MS = 10;
+
 /** Default of `RaftNodeOptions.maxEntryBytes` when `maxAppendBytes` is not set either. */
 export const DEFAULT_MAX_ENTRY_BYTES = LIMITS.maxAppendBytes.default;
 
@@ -139,6 +146,23 @@ export class RaftNode<C, R> {
   private snapshotDue: number;
   /** The snapshot being taken and written, if any. */
   private snapshotting: Promise<void> | null = null;
+  /**
+   * The stored snapshot being restored in steps since start (`Application.beginRestore`), and its
+   * index; null once restored (or replaced by one installed from the leader). Until then the
+   * application holds its initial state (`appliedIndex` 0) and committed entries wait in `held`.
+   */
+  private restoring: { readonly cursor: RestoreStep; readonly index: number; readonly started: number } | null = null;
+  /** Settles when `restoring` ends: restored, replaced, or the node stopped (rejected then). */
+  private restored: Promise<void> = Promise.resolve();
+  private settleRestored: (err: Error | null) => void = () => undefined;
+  /**
+   * Committed entries the core handed out and not applied yet, in log order, from `heldHead` on:
+   * applied in slices of `APPLY_SLICE_MS`, after the restore.
+   */
+  private held: Entry[] = [];
+  private heldHead = 0;
+  /** A turn is scheduled to go on applying `held`. */
+  private applyScheduled = false;
 
   private scheduled = false;
   private running = false;
@@ -210,7 +234,9 @@ export class RaftNode<C, R> {
   static async start<C, R>(o: RaftNodeOptions<C, R>): Promise<RaftNode<C, R>> {
     const stored = await o.storage.load();
     const snapshot = stored.snapshot ? await o.storage.loadSnapshot() : null;
-    if (snapshot) o.app.restore(snapshot.data);
+    // A large state is rebuilt in steps once the node runs (`restoreSteps`), so it serves at once.
+    const restore = snapshot !== null && o.app.beginRestore !== undefined ? o.app.beginRestore(snapshot.data) : null;
+    if (snapshot && restore === null) o.app.restore(snapshot.data);
     const raft = new Raft({
       id: o.id,
       membership: { voters: [...o.voters], ...(o.addresses ? { addresses: Object.fromEntries(o.voters.flatMap((id) => (o.addresses?.[id] === undefined ? [] : [[id, o.addresses[id]]]))) } : {}) },
@@ -233,6 +259,7 @@ export class RaftNode<C, R> {
       },
     });
     const node = new RaftNode(o, raft, snapshot?.meta.index ?? 0);
+    if (restore !== null && snapshot !== null) node.beginRestoring(restore, snapshot.meta.index);
     node.noteEntries(stored.entries);
     o.transport.onMessage((m) => node.receive(m));
     o.transport.onReport((r) => node.enqueue(() => node.peerReport(r)));
@@ -246,7 +273,60 @@ export class RaftNode<C, R> {
     await o.transport.start();
     node.scheduleTick();
     node.kick();
+    if (node.restoring !== null) {
+      const r = node.restoring;
+      node.schedule(() => node.restoreSteps(r));
+    }
     return node;
+  }
+
+  private beginRestoring(cursor: RestoreStep, index: number): void {
+    this.restoring = { cursor, index, started: performance.now() };
+    this.appliedIndex = 0;
+    this.noteTime(cursor.time);
+    this.restored = new Promise<void>((resolve, reject) => {
+      this.settleRestored = (err) => (err === null ? resolve() : reject(err));
+    });
+    this.restored.catch(() => undefined);
+  }
+
+  /** One slice of the restore begun at start; schedules the next, or applies what waited for it. */
+  private restoreSteps(r: NonNullable<typeof this.restoring>): void {
+    if (this.restoring !== r || this.stopped) return;
+    try {
+      const until = performance.now() + CURSOR_SLICE_MS;
+      let done = false;
+      do done = r.cursor.step(CURSOR_STEP_ITEMS, CURSOR_STEP_BYTES);
+      while (!done && performance.now() < until);
+      if (!done) {
+        this.schedule(() => this.restoreSteps(r));
+        return;
+      }
+      r.cursor.finish();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.endRestoring(null);
+    this.appliedIndex = r.index;
+    this.noteTime(this.o.app.time());
+    this.log.info({ snapshotIndex: r.index, ms: Math.round(performance.now() - r.started), held: this.held.length - this.heldHead }, 'snapshot restored');
+    this.applyHeld();
+    this.kick();
+  }
+
+  private endRestoring(err: Error | null): void {
+    if (this.restoring === null) return;
+    this.restoring = null;
+    this.settleRestored(err);
+  }
+
+  /**
+   * Resolves once the application holds this node's state: at once, except while the snapshot it
+   * started from is still being restored (a large one takes seconds). Rejects if the node stops first.
+   */
+  whenRestored(): Promise<void> {
+    return this.restored;
   }
 
   // ------------------------------------------------------------------ public API
@@ -341,11 +421,11 @@ export class RaftNode<C, R> {
       term: st.term,
       leaderId: st.leaderId,
       commitIndex: st.commitIndex,
-      appliedIndex: st.appliedIndex,
+      appliedIndex: this.appliedIndex,
       firstLogIndex: st.firstLogIndex,
       lastLogIndex: st.lastLogIndex,
       snapshotIndex: st.snapshotIndex,
-      stateDigest: opts.digest === false ? '' : this.digest(st.appliedIndex),
+      stateDigest: opts.digest === false ? '' : this.digest(this.appliedIndex),
       pid: process.pid,
       peers: st.progress.map((p) => ({ id: p.id, matchIndex: p.match, nextIndex: p.next, state: p.state, refused: p.refused })),
       membership: st.membership,
@@ -445,6 +525,8 @@ export class RaftNode<C, R> {
     this.stopped = true;
     if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
     const err = new RaftJobsError(ErrorCode.ShuttingDown, `node ${this.id} is shutting down`, { leaderId: null });
+    this.restoring?.cursor.cancel();
+    this.endRestoring(err);
     this.failAll(err);
     // A loop scheduled before the stop returns at once (`stopped`); the writes it queued earlier
     // and any snapshot or snapshot read in progress finish before storage may be closed.
@@ -841,6 +923,11 @@ export class RaftNode<C, R> {
   }
 
   private installSnapshot(snap: Snapshot): void {
+    // It replaces the state being restored, if any, and the entries it covers that wait.
+    this.restoring?.cursor.cancel();
+    this.endRestoring(null);
+    this.held = this.held.slice(this.heldHead).filter((e) => e.index > snap.meta.index);
+    this.heldHead = 0;
     this.o.app.restore(snap.data);
     this.noteTime(this.o.app.time());
     this.lastSnapshotIndex = snap.meta.index;
@@ -850,11 +937,50 @@ export class RaftNode<C, R> {
     this.o.metrics?.snapshot?.('installed', snap.data.length);
   }
 
+  /** Queues committed entries behind those waiting, and applies what a slice allows. */
   private applyCommitted(entries: readonly Entry[]): void {
-    for (const e of entries) this.applyEntry(e);
-    if (entries.length > 0) {
+    if (entries.length === 0) return;
+    for (const e of entries) this.held.push(e);
+    this.applyHeld();
+  }
+
+  /**
+   * Applies waiting entries for up to `APPLY_SLICE_MS`, then (if any are left) goes on in a later
+   * turn; nothing while the start's snapshot is being restored.
+   */
+  private applyHeld(): void {
+    if (this.restoring !== null || this.failed) return;
+    const held = this.held;
+    const until = this.clock.monotonic() + APPLY_SLICE_MS;
+    let i = this.heldHead;
+    while (i < held.length) {
+      this.applyEntry(held[i++] as Entry);
+      if (this.clock.monotonic() >= until) break;
+    }
+    const applied = i - this.heldHead;
+    if (i >= held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    } else {
+      this.heldHead = i;
+      if (!this.applyScheduled) {
+        this.applyScheduled = true;
+        this.schedule(() => {
+          this.applyScheduled = false;
+          if (this.stopped) return;
+          try {
+            this.applyHeld();
+          } catch (err) {
+            this.fail(err instanceof Error ? err : new Error(String(err)));
+          }
+          this.kick();
+        });
+      }
+    }
+    if (applied > 0) {
       this.noteTime(this.o.app.time());
-      this.o.metrics?.applied?.(entries.length);
+      this.o.metrics?.applied?.(applied);
+      this.releaseReads();
     }
   }
 
@@ -908,7 +1034,7 @@ export class RaftNode<C, R> {
   }
 
   private maybeSnapshot(): void {
-    if (this.snapshotting !== null || this.stopped) return;
+    if (this.snapshotting !== null || this.stopped || this.restoring !== null) return;
     const bytes = this.o.snapshotBytes ?? LIMITS.snapshotBytes.default;
     if (this.appliedIndex - this.lastSnapshotIndex >= this.snapshotDue || this.bytesSinceSnapshot >= bytes) {
       this.startSnapshot().catch(() => undefined);
@@ -992,7 +1118,10 @@ export class RaftNode<C, R> {
     this.stopped = true;
     if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
     this.log.fatal({ err, code: ErrorCode.DataLoss }, 'node stopped: a write or an invariant failed; nothing more is acknowledged');
-    this.failAll(new RaftJobsError(ErrorCode.DataLoss, `node ${this.id} stopped: ${err.message}`, {}, { cause: err }));
+    const failure = new RaftJobsError(ErrorCode.DataLoss, `node ${this.id} stopped: ${err.message}`, {}, { cause: err });
+    this.restoring?.cursor.cancel();
+    this.endRestoring(failure);
+    this.failAll(failure);
     this.o.events?.onFatal?.(err);
   }
 }

@@ -35,6 +35,20 @@ export interface Application<C, R> {
   beginSnapshot?(): StepCursor<Uint8Array>;
   /** `digest()` in steps, as `beginSnapshot`. */
   beginDigest?(): StepCursor<string>;
+  /**
+   * `restore(data)` in steps, so that a node holding a large state starts serving at once and
+   * rebuilds it between turns of its event loop. Nothing changes until `finish`, which replaces
+   * the state at once; `cancel` leaves the state as it was. Throws (at begin, `step` or `finish`)
+   * when `data` does not decode. Without it the driver calls `restore(data)`, which holds the
+   * event loop for as long as it takes.
+   */
+  beginRestore?(data: Uint8Array): RestoreStep;
+}
+
+/** A restore in progress (`Application.beginRestore`). */
+export interface RestoreStep extends StepCursor<void> {
+  /** The replicated time of the state being restored, ms (read at begin). */
+  readonly time: number;
 }
 
 /**
