@@ -39,7 +39,7 @@ const DIGEST_CHUNK = 64 * 1024;
 
 /** Serialises the whole state (everything `restoreState` needs, nothing derived). */
 export function snapshotState(state: JobsState): Uint8Array {
-  return new SnapshotWalk(state, false).finish();
+  return new SnapshotWalk(state, false, false).finish();
 }
 
 /**
@@ -94,6 +94,15 @@ export interface StateCursor<R> {
 /** A snapshot in progress: `finish` gives the bytes `snapshotState` gave when it began. */
 export type SnapshotCursor = StateCursor<Uint8Array>;
 
+/**
+ * A snapshot in progress whose `finish` gives the bytes of `snapshotState` cut in pieces of about
+ * `SNAPSHOT_PIECE_BYTES`, in order (see `beginSnapshotPieces`).
+ */
+export type SnapshotPiecesCursor = StateCursor<readonly Uint8Array[]>;
+
+/** About how many bytes one piece of a `beginSnapshotPieces` snapshot holds (1 MiB; a piece ends at a job or key). */
+export const SNAPSHOT_PIECE_BYTES = 1024 * 1024;
+
 /** A digest in progress: `finish` gives the hex string `stateDigest` gave when it began. */
 export type DigestCursor = StateCursor<string>;
 
@@ -122,7 +131,31 @@ export type DigestCursor = StateCursor<string>;
  */
 export function beginSnapshot(state: JobsState): SnapshotCursor {
   const hub = hubOf(state);
-  return (hub.snapshot ??= new SnapshotWalk(state, true));
+  return (hub.snapshot ??= new SnapshotWalk(state, true, false));
+}
+
+/**
+ * `beginSnapshot`, but the bytes come in pieces of about `SNAPSHOT_PIECE_BYTES`, each allocated as
+ * the cursor reaches it: no buffer the size of the whole snapshot is ever allocated. (On a heap of a
+ * million jobs V8 answers one allocation of hundreds of MB with a full collection in large steps,
+ * which holds the event loop for hundreds of ms; pieces grow external memory gradually.) Joined,
+ * the pieces are `snapshotState`'s bytes. While a snapshot cursor of either kind is in progress,
+ * this returns that one (a whole one finishes as one piece).
+ */
+export function beginSnapshotPieces(state: JobsState): SnapshotPiecesCursor {
+  const hub = hubOf(state);
+  const walk = (hub.snapshot ??= new SnapshotWalk(state, true, true));
+  return {
+    get index() {
+      return walk.index;
+    },
+    get done() {
+      return walk.done;
+    },
+    step: (maxItems, maxBytes) => walk.step(maxItems, maxBytes),
+    finish: () => walk.finishPieces(),
+    cancel: () => walk.cancel(),
+  };
 }
 
 /**
@@ -447,17 +480,56 @@ abstract class Walk<R> implements StateCursor<R> {
 }
 
 class SnapshotWalk extends Walk<Uint8Array> {
-  constructor(state: JobsState, registered: boolean) {
-    super(state, false, registered, snapshotCapacity(state));
+  /** Pieces cut so far, in pieces mode (`beginSnapshotPieces`); null when writing one buffer. */
+  private readonly pieces: Uint8Array[] | null;
+  private lastCut = false;
+
+  constructor(state: JobsState, registered: boolean, pieces: boolean) {
+    super(state, false, registered, pieces ? SNAPSHOT_PIECE_BYTES + 64 * 1024 : snapshotCapacity(state));
+    this.pieces = pieces ? [] : null;
   }
 
   protected result(): Uint8Array {
-    return this.w.finish();
+    if (this.pieces === null) return this.w.finish();
+    const pieces = this.finishPieces();
+    const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    pieces.reduce((at, p) => {
+      out.set(p, at);
+      return at + p.length;
+    }, 0);
+    return out;
   }
 
-  protected afterJob(): void {}
+  /** The bytes in pieces: those cut as the walk went, and the rest as the last (a whole walk: one). */
+  finishPieces(): Uint8Array[] {
+    if (this.pieces === null) return [this.finish()];
+    if (!this.done) this.step(Infinity);
+    if (!this.lastCut) {
+      this.lastCut = true;
+      if (this.w.pos > 0 || this.pieces.length === 0) this.cut();
+    }
+    return this.pieces;
+  }
 
-  protected afterKey(): void {}
+  override cancel(): void {
+    super.cancel();
+    this.pieces?.splice(0);
+  }
+
+  private cut(): void {
+    const w = this.w;
+    this.pieces?.push(w.buf.slice(0, w.pos));
+    this.flushed += w.pos;
+    w.pos = 0;
+  }
+
+  protected afterJob(): void {
+    if (this.pieces !== null && this.w.pos >= SNAPSHOT_PIECE_BYTES) this.cut();
+  }
+
+  protected afterKey(): void {
+    if (this.pieces !== null && this.w.pos >= SNAPSHOT_PIECE_BYTES) this.cut();
+  }
 }
 
 /** Jobs `snapshotCapacity` encodes to estimate the size of the rest. */

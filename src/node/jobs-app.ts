@@ -4,6 +4,7 @@ import {
   beginDigest,
   beginRestore,
   beginSnapshot,
+  beginSnapshotPieces,
   createState,
   decodeBatch,
   encodeBatch,
@@ -86,6 +87,10 @@ export class JobsApp implements Application<Command, CommandResult> {
 
   beginSnapshot(): StepCursor<Uint8Array> {
     return beginSnapshot(this.state);
+  }
+
+  beginSnapshotPieces(): StepCursor<readonly Uint8Array[]> {
+    return beginSnapshotPieces(this.state);
   }
 
   beginDigest(): StepCursor<string> {

@@ -1066,7 +1066,9 @@ export class RaftNode<C, R> {
     // install queued while this one is taken waits for it.)
     const queuedBefore = this.tail;
     const app = this.o.app;
-    const data = app.beginSnapshot === undefined ? app.snapshot() : await this.runCursor(app.beginSnapshot());
+    const data: Uint8Array | readonly Uint8Array[] =
+      app.beginSnapshotPieces !== undefined ? await this.runCursor(app.beginSnapshotPieces()) : app.beginSnapshot !== undefined ? await this.runCursor(app.beginSnapshot()) : app.snapshot();
+    const bytes = data instanceof Uint8Array ? data.length : data.reduce((n, p) => n + p.length, 0);
     this.bytesSinceSnapshot = 0;
     this.snapshotDue = this.drawSnapshotDue();
     await queuedBefore;
@@ -1079,8 +1081,8 @@ export class RaftNode<C, R> {
     this.raft.compact(applied, firstIndex);
     this.lastSnapshotIndex = applied;
     await this.o.storage.compact(firstIndex);
-    this.log.info({ snapshotIndex: applied, bytes: data.length, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
-    this.o.metrics?.snapshot?.('taken', data.length);
+    this.log.info({ snapshotIndex: applied, bytes, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
+    this.o.metrics?.snapshot?.('taken', bytes);
   }
 
   // ------------------------------------------------------------------ errors

@@ -33,6 +33,12 @@ export interface Application<C, R> {
    * holds the event loop for as long as it takes.
    */
   beginSnapshot?(): StepCursor<Uint8Array>;
+  /**
+   * `beginSnapshot`, the bytes in pieces (joined, they are `snapshot()`'s), each allocated as the
+   * cursor reaches it, so that no allocation the size of the state stalls the event loop.
+   * Preferred over `beginSnapshot` when present.
+   */
+  beginSnapshotPieces?(): StepCursor<readonly Uint8Array[]>;
   /** `digest()` in steps, as `beginSnapshot`. */
   beginDigest?(): StepCursor<string>;
   /**
