@@ -3,7 +3,7 @@
  * how long any node's event loop stalls during a bulk submit, a restart and a snapshot.
  *
  *     node --import tsx scripts/restart-probe.ts --dir /tmp/rp [--jobs 1000000] [--restarts 3]
- *         [--signal SIGKILL|SIGTERM] [--snapshot] [--fill-only] [--prof-ms MS] [--trace-gc]
+ *         [--signal SIGKILL|SIGTERM] [--snapshot] [--fill-only] [--prof-ms MS] [--trace-gc] [--build DIR]
  *
  * The first run with a fresh `--dir` writes a three-node config there, starts the nodes and fills
  * them with `raftjobs submit --count N` (payload `{}`), measuring event-loop lag meanwhile; later
@@ -29,14 +29,6 @@ import type { NodeProcess } from './lib/node-process.js';
 import { poll } from './lib/poll.js';
 import { freePorts } from './lib/ports.js';
 
-const REPO_ROOT = join(import.meta.dirname, '..');
-const BUILD = join(REPO_ROOT, '.probe-build');
-const BIN = join(BUILD, 'bin.js');
-// scripts/lib spawns `RAFTJOBS_TEST_BIN` when set as it loads: the compiled copy, not tsx.
-process.env['RAFTJOBS_TEST_BIN'] = BIN;
-const { childEnv, runProcess } = await import('./lib/cli.js');
-const { NodeProcess: Spawn } = await import('./lib/node-process.js');
-
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
@@ -47,8 +39,19 @@ const { values } = parseArgs({
     'fill-only': { type: 'boolean', default: false },
     'prof-ms': { type: 'string', default: '0' },
     'trace-gc': { type: 'boolean', default: false },
+    build: { type: 'string' },
   },
 });
+
+const REPO_ROOT = join(import.meta.dirname, '..');
+// `--build DIR`: an existing build to run as is (e.g. of another commit, for before/after pairs).
+const BUILD = join(REPO_ROOT, values.build ?? '.probe-build');
+const BIN = join(BUILD, 'bin.js');
+// scripts/lib spawns `RAFTJOBS_TEST_BIN` when set as it loads: the compiled copy, not tsx.
+process.env['RAFTJOBS_TEST_BIN'] = BIN;
+const { childEnv, runProcess } = await import('./lib/cli.js');
+const { NodeProcess: Spawn } = await import('./lib/node-process.js');
+
 if (values.dir === undefined) throw new Error('restart-probe: --dir is required');
 const signal = ((s: string): 'SIGKILL' | 'SIGTERM' => {
   if (s === 'SIGKILL' || s === 'SIGTERM') return s;
@@ -74,6 +77,10 @@ function newest(path: string): number {
 }
 
 function build(): void {
+  if (values.build !== undefined) {
+    if (!existsSync(BIN)) throw new Error(`restart-probe: no ${BIN}`);
+    return;
+  }
   if (existsSync(BIN) && statSync(BIN).mtimeMs > newest(join(REPO_ROOT, 'src'))) return;
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.js'), '--out', BUILD], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('restart-probe: build failed');
