@@ -261,6 +261,7 @@ async function main(): Promise<void> {
   }
 
   if (values.snapshot) {
+    for (const n of nodes) await caughtUp(nodes, n.id);
     const watch = new Watch(nodes, () => null);
     const from = Date.now();
     const rows = await Promise.all(nodes.map((n) => snapshotNode(n.id, n.address)));
