@@ -311,8 +311,7 @@ export class RaftNode<C, R> {
     this.appliedIndex = r.index;
     this.noteTime(this.o.app.time());
     this.log.info({ snapshotIndex: r.index, ms: Math.round(performance.now() - r.started), held: this.held.length - this.heldHead }, 'snapshot restored');
-    this.applyHeld();
-    this.kick();
+    this.applyHeldNow();
   }
 
   private endRestoring(err: Error | null): void {
@@ -937,6 +936,16 @@ export class RaftNode<C, R> {
     this.o.metrics?.snapshot?.('installed', snap.data.length);
   }
 
+  /** `applyHeld` outside the loop (a later turn, the end of the restore): a failure stops the node. */
+  private applyHeldNow(): void {
+    try {
+      this.applyHeld();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.kick();
+  }
+
   /** Queues committed entries behind those waiting, and applies what a slice allows. */
   private applyCommitted(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
@@ -967,13 +976,7 @@ export class RaftNode<C, R> {
         this.applyScheduled = true;
         this.schedule(() => {
           this.applyScheduled = false;
-          if (this.stopped) return;
-          try {
-            this.applyHeld();
-          } catch (err) {
-            this.fail(err instanceof Error ? err : new Error(String(err)));
-          }
-          this.kick();
+          if (!this.stopped) this.applyHeldNow();
         });
       }
     }
