@@ -15,7 +15,9 @@
  * Nodes run the compiled command in `.probe-build/` (built by scripts/build.js when missing or
  * older than src/), so start-up time is not tsx compiling TypeScript. Each node preloads
  * `restart-probe/lag-monitor.js`, which logs how late each turn of a 10 ms timer runs; a phase's
- * figures per node are the largest delay and the 99th percentile of those delays. `--prof-ms MS`
+ * figures per node are the largest delay and the 99th percentile of those delays, and the largest
+ * delay during which the node process used at least 70% of a core (its own long task or GC, not
+ * a wait for a core the machine's other processes held). `--prof-ms MS`
  * writes a CPU profile of the first MS ms of every node started to `<dir>/lag/<pid>.cpuprofile`;
  * `--trace-gc` logs their garbage collections to `<dir>/logs/<id>.log`.
  */
@@ -154,6 +156,8 @@ interface LagLine {
   readonly t: number;
   /** Delays of the monitor's 10 ms timer in the 250 ms before `t`, ms. */
   readonly d: readonly number[];
+  /** CPU time of the node process (all its threads) over each of those turns, ms. */
+  readonly c?: readonly number[];
 }
 
 function lagOf(pid: number, from: number, to: number): LagLine[] {
@@ -174,7 +178,15 @@ function summarize(label: string, pid: number, from: number, to: number): string
   const max = delays[delays.length - 1] ?? 0;
   const at = lines.find((l) => l.d.includes(max))?.t ?? from;
   const over = delays.filter((d) => d > 50).length;
-  return `${label}: lag max ${max.toFixed(0)} ms (at +${((at - from) / 1000).toFixed(1)} s), p99 ${p99.toFixed(0)} ms, ${over} of ${delays.length} samples over 50 ms`;
+  // The delays during which the process ran for most of the time (its own work or GC, on any of
+  // its threads), not those it spent waiting for a core the machine's other processes held.
+  const own = lines
+    .flatMap((l) => l.d.map((d, i) => ({ d, cpu: l.c?.[i] ?? NaN })))
+    .filter((x) => x.cpu >= 0.7 * (x.d + 10))
+    .map((x) => x.d)
+    .sort((a, b) => a - b);
+  const ownMax = own[own.length - 1] ?? 0;
+  return `${label}: lag max ${max.toFixed(0)} ms (at +${((at - from) / 1000).toFixed(1)} s), p99 ${p99.toFixed(0)} ms, ${over} of ${delays.length} samples over 50 ms; longest with the process on a core ≥ 70% of it: ${ownMax.toFixed(0)} ms`;
 }
 
 function report(phase: string, nodes: readonly Node[], from: number, to: number, restarted?: { id: string; readyAt: number }): void {

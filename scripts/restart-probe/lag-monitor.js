@@ -1,7 +1,7 @@
 // Preloaded into each node by scripts/restart-probe.ts (`--import`): a 10 ms timer measures how
 // late each of its turns runs (the event-loop delay), and every 250 ms one JSON line
-// { t (epoch ms), d: [delays, ms] } goes to `$LAG_MONITOR_DIR/<pid>.jsonl`. A long task shows
-// as one delay of about its length.
+// { t (epoch ms), d: [delays, ms], c: [the process's CPU ms over each turn] } goes to
+// `$LAG_MONITOR_DIR/<pid>.jsonl`. A long task shows as one delay of about its length.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,16 +14,28 @@ if (process.env['LAG_MONITOR_TRACE_GC'] === '1') setFlagsFromString('--trace-gc'
 if (dir !== undefined && dir !== '') {
   const file = join(dir, `${process.pid}.jsonl`);
   const every = 10;
+  // CPU time of the whole process (every thread: the main one, GC helpers, libuv's pool), so a
+  // delay can be told apart: the process ran (its own work, GC) or it waited for a core.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let last = performance.now();
+  let lastCpu = cpuMs();
   let delays = [];
+  let cpus = [];
   let flushed = last;
   setInterval(() => {
     const now = performance.now();
+    const cpu = cpuMs();
     delays.push(Math.round(Math.max(0, now - last - every) * 10) / 10);
+    cpus.push(cpu - lastCpu);
     last = now;
+    lastCpu = cpu;
     if (now - flushed >= 250) {
-      appendFileSync(file, JSON.stringify({ t: Date.now(), d: delays }) + '\n');
+      appendFileSync(file, JSON.stringify({ t: Date.now(), d: delays, c: cpus }) + '\n');
       delays = [];
+      cpus = [];
       flushed = now;
     }
   }, every).unref();
