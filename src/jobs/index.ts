@@ -109,13 +109,18 @@ export type {
 } from './results.js';
 export {
   beginDigest,
+  beginRestore,
   beginSnapshot,
+  beginSnapshotPieces,
   restoreState,
+  SNAPSHOT_PIECE_BYTES,
   snapshotState,
   snapshotSummary,
   stateDigest,
   type DigestCursor,
+  type RestoreCursor,
   type SnapshotCursor,
+  type SnapshotPiecesCursor,
   type SnapshotSummary,
   type StateCursor,
 } from './snapshot.js';

@@ -219,7 +219,9 @@ export class JobNode {
    * which must lead), or this node's possibly stale state with `stale`.
    */
   async read<T>(query: (q: JobQueries) => T, stale = false): Promise<T> {
-    if (!stale) await this.raft.readBarrier();
+    // A stale read still waits for the state the node restarted from, not the empty one before it.
+    if (stale) await this.raft.whenRestored();
+    else await this.raft.readBarrier();
     return query(this.query);
   }
 

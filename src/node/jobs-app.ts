@@ -2,7 +2,9 @@ import {
   applyBatch,
   batchTime,
   beginDigest,
+  beginRestore,
   beginSnapshot,
+  beginSnapshotPieces,
   createState,
   decodeBatch,
   encodeBatch,
@@ -15,7 +17,7 @@ import {
   type JobEvent,
   type JobsState,
 } from '../jobs/index.js';
-import type { Application, StepCursor } from './types.js';
+import type { Application, RestoreStep, StepCursor } from './types.js';
 
 /**
  * Receives the transitions of each applied entry (see `JobEvent`), in log order, with the state's
@@ -99,7 +101,34 @@ export class JobsApp implements Application<Command, CommandResult> {
     return beginSnapshot(this.state);
   }
 
+  beginSnapshotPieces(): StepCursor<readonly Uint8Array[]> {
+    return beginSnapshotPieces(this.state);
+  }
+
   beginDigest(): StepCursor<string> {
     return beginDigest(this.state);
+  }
+
+  beginRestore(data: Uint8Array): RestoreStep {
+    const cursor = undecodable(() => beginRestore(data, this.options));
+    return {
+      time: cursor.time,
+      step: (maxItems, maxBytes) => undecodable(() => cursor.step(maxItems, maxBytes)),
+      finish: () => {
+        this.state = undecodable(() => cursor.finish());
+        this.onRestored?.(this.state.lastApplied);
+      },
+      cancel: () => cursor.cancel(),
+    };
+  }
+}
+
+/** Runs `read`, turning a decode error of the snapshot into the error `restore` throws. */
+function undecodable<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DecodeError') throw new Error(`undecodable job snapshot: restoreState: ${err.message}`, { cause: err });
+    throw err;
   }
 }

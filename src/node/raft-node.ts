@@ -6,7 +6,7 @@ import type { ChangeResult, ClusterMembership, Entry, HardState, MembershipChang
 import type { RaftStorage } from '../storage/index.js';
 import type { PeerReport, Transport } from '../transport/index.js';
 import { systemClock } from './types.js';
-import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, StepCursor } from './types.js';
+import type { Application, NodeClock, NodeEvents, NodeMetrics, NodeStatus, RestoreStep, StepCursor } from './types.js';
 
 /** Tuning of one node. Times in ms or ticks as named. */
 export interface RaftNodeOptions<C, R> {
@@ -108,6 +108,13 @@ export const DEFAULT_COMMIT_NOTICE_MS = 2;
  */
 export const DEFAULT_MAX_ENTRY_COST = 4000;
 
+/**
+ * Committed entries are applied for at most about this long, ms (on the node's clock), before the
+ * rest wait for the next turn of the event loop: a long log replay at start, or a backlog of large
+ * entries, then does not hold heartbeats and votes up.
+ */
+const APPLY_SLICE_MS = 10;
+
 /** Default of `RaftNodeOptions.maxEntryBytes` when `maxAppendBytes` is not set either. */
 export const DEFAULT_MAX_ENTRY_BYTES = LIMITS.maxAppendBytes.default;
 
@@ -163,13 +170,27 @@ export class RaftNode<C, R> {
   private snapshotDue: number;
   /** The snapshot being taken and written, if any. */
   private snapshotting: Promise<void> | null = null;
+  /**
+   * The stored snapshot being restored in steps since start (`Application.beginRestore`), and its
+   * index; null once restored (or replaced by one installed from the leader). Until then the
+   * application holds its initial state (`appliedIndex` 0) and committed entries wait in `held`.
+   */
+  private restoring: { readonly cursor: RestoreStep; readonly index: number; readonly started: number } | null = null;
+  /** Settles when `restoring` ends: restored, replaced, or the node stopped (rejected then). */
+  private restored: Promise<void> = Promise.resolve();
+  private settleRestored: (err: Error | null) => void = () => undefined;
+  /**
+   * Committed entries the core handed out and not applied yet, in log order, from `heldHead` on:
+   * applied in slices of `APPLY_SLICE_MS`, after the restore.
+   */
+  private held: Entry[] = [];
+  private heldHead = 0;
+  /** A turn is scheduled to go on applying `held`. */
+  private applyScheduled = false;
 
   private scheduled = false;
   private running = false;
   private tickTimer: unknown = null;
-  /** Committed entries handed out with a Ready that queued a write, applied on the next turn (`deferApply`). */
-  private unapplied: Entry[] = [];
-  private applyQueued = false;
   /** Timer of a deferred commit notice (`commitNoticeMs`), or null. */
   private commitNoticeTimer: unknown = null;
   private stopped = false;
@@ -239,7 +260,9 @@ export class RaftNode<C, R> {
   static async start<C, R>(o: RaftNodeOptions<C, R>): Promise<RaftNode<C, R>> {
     const stored = await o.storage.load();
     const snapshot = stored.snapshot ? await o.storage.loadSnapshot() : null;
-    if (snapshot) o.app.restore(snapshot.data);
+    // A large state is rebuilt in steps once the node runs (`restoreSteps`), so it serves at once.
+    const restore = snapshot !== null && o.app.beginRestore !== undefined ? o.app.beginRestore(snapshot.data) : null;
+    if (snapshot && restore === null) o.app.restore(snapshot.data);
     const raft = new Raft({
       id: o.id,
       membership: { voters: [...o.voters], ...(o.addresses ? { addresses: Object.fromEntries(o.voters.flatMap((id) => (o.addresses?.[id] === undefined ? [] : [[id, o.addresses[id]]]))) } : {}) },
@@ -263,6 +286,7 @@ export class RaftNode<C, R> {
       },
     });
     const node = new RaftNode(o, raft, snapshot?.meta.index ?? 0);
+    if (restore !== null && snapshot !== null) node.beginRestoring(restore, snapshot.meta.index);
     node.noteEntries(stored.entries);
     o.transport.onMessage((m) => node.receive(m));
     o.transport.onReport((r) => node.enqueue(() => node.peerReport(r)));
@@ -276,7 +300,59 @@ export class RaftNode<C, R> {
     await o.transport.start();
     node.scheduleTick();
     node.kick();
+    if (node.restoring !== null) {
+      const r = node.restoring;
+      node.schedule(() => node.restoreSteps(r));
+    }
     return node;
+  }
+
+  private beginRestoring(cursor: RestoreStep, index: number): void {
+    this.restoring = { cursor, index, started: performance.now() };
+    this.appliedIndex = 0;
+    this.noteTime(cursor.time);
+    this.restored = new Promise<void>((resolve, reject) => {
+      this.settleRestored = (err) => (err === null ? resolve() : reject(err));
+    });
+    this.restored.catch(() => undefined);
+  }
+
+  /** One slice of the restore begun at start; schedules the next, or applies what waited for it. */
+  private restoreSteps(r: NonNullable<typeof this.restoring>): void {
+    if (this.restoring !== r || this.stopped) return;
+    try {
+      const until = performance.now() + CURSOR_SLICE_MS;
+      let done = false;
+      do done = r.cursor.step(CURSOR_STEP_ITEMS, CURSOR_STEP_BYTES);
+      while (!done && performance.now() < until);
+      if (!done) {
+        this.schedule(() => this.restoreSteps(r));
+        return;
+      }
+      r.cursor.finish();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.endRestoring(null);
+    this.appliedIndex = r.index;
+    this.noteTime(this.o.app.time());
+    this.log.info({ snapshotIndex: r.index, ms: Math.round(performance.now() - r.started), held: this.held.length - this.heldHead }, 'snapshot restored');
+    this.applyHeldNow();
+  }
+
+  private endRestoring(err: Error | null): void {
+    if (this.restoring === null) return;
+    this.restoring = null;
+    this.settleRestored(err);
+  }
+
+  /**
+   * Resolves once the application holds this node's state: at once, except while the snapshot it
+   * started from is still being restored (a large one takes seconds). Rejects if the node stops first.
+   */
+  whenRestored(): Promise<void> {
+    return this.restored;
   }
 
   // ------------------------------------------------------------------ public API
@@ -476,6 +552,8 @@ export class RaftNode<C, R> {
     if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
     if (this.commitNoticeTimer !== null) this.clock.clearTimeout(this.commitNoticeTimer);
     const err = new RaftJobsError(ErrorCode.ShuttingDown, `node ${this.id} is shutting down`, { leaderId: null });
+    this.restoring?.cursor.cancel();
+    this.endRestoring(err);
     this.failAll(err);
     // A loop scheduled before the stop returns at once (`stopped`); the writes it queued earlier
     // and any snapshot or snapshot read in progress finish before storage may be closed.
@@ -722,20 +800,14 @@ export class RaftNode<C, R> {
     const hs = rd.hardState;
     const termOrVote = hs !== null && (hs.term !== this.queued.term || hs.vote !== this.queued.vote);
     const writes = termOrVote || rd.entries.length > 0 || rd.snapshot !== null;
-    if (rd.snapshot) {
-      this.applyDeferred();
-      this.installSnapshot(rd.snapshot);
-    }
+    if (rd.snapshot) this.installSnapshot(rd.snapshot);
     this.noteEntries(rd.entries);
     // A write's storage call is made in this turn's microtasks. Entries committed with a Ready that
-    // writes are applied on the next turn, once that call is made, so the disk works while they
+    // writes are applied from the next turn, once that call is made, so the disk works while they
     // apply (a follower learns a commit with the next append, whose entries it must write and
-    // acknowledge first). Entries of a Ready without a write are applied at once.
-    if (writes && rd.committedEntries.length > 0) this.deferApply(rd.committedEntries);
-    else {
-      this.applyDeferred();
-      this.applyCommitted(rd.committedEntries);
-    }
+    // acknowledge first). Entries of a Ready without a write are applied at once (in slices).
+    if (writes && rd.committedEntries.length > 0) this.holdCommitted(rd.committedEntries);
+    else this.applyCommitted(rd.committedEntries);
     this.raft.accept(rd);
 
     if (writes) {
@@ -763,11 +835,7 @@ export class RaftNode<C, R> {
       this.log.info({ term: hs.term, previousTerm: this.term, vote: hs.vote }, 'term changed');
       this.term = hs.term;
     }
-    if (rd.softState) {
-      // What committed while this node led resolves its callers before a lost leadership fails the rest.
-      this.applyDeferred();
-      this.roleChanged(rd.softState.role, rd.softState.leaderId);
-    }
+    if (rd.softState) this.roleChanged(rd.softState.role, rd.softState.leaderId);
     if (rd.entries.length > 0 || rd.snapshot !== null) this.checkMembership();
     for (const rs of rd.readStates) {
       const w = this.reads.get(rs.context);
@@ -914,6 +982,11 @@ export class RaftNode<C, R> {
   }
 
   private installSnapshot(snap: Snapshot): void {
+    // It replaces the state being restored, if any, and the entries it covers that wait.
+    this.restoring?.cursor.cancel();
+    this.endRestoring(null);
+    this.held = this.held.slice(this.heldHead).filter((e) => e.index > snap.meta.index);
+    this.heldHead = 0;
     this.o.app.restore(snap.data);
     this.noteTime(this.o.app.time());
     this.lastSnapshotIndex = snap.meta.index;
@@ -923,37 +996,64 @@ export class RaftNode<C, R> {
     this.o.metrics?.snapshot?.('installed', snap.data.length);
   }
 
-  /** Apply `entries` (committed, after any deferred before them) on the next turn (see `handleReady`). */
-  private deferApply(entries: readonly Entry[]): void {
-    for (const e of entries) this.unapplied.push(e);
-    if (this.applyQueued) return;
-    this.applyQueued = true;
+  /** `applyHeld` outside the loop (a later turn, the end of the restore): a failure stops the node. */
+  private applyHeldNow(): void {
+    try {
+      this.applyHeld();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.kick();
+  }
+
+  /** Queues committed entries behind those waiting, to be applied from the next turn on. */
+  private holdCommitted(entries: readonly Entry[]): void {
+    for (const e of entries) this.held.push(e);
+    this.scheduleApply();
+  }
+
+  /** Goes on applying `held` in a later turn. */
+  private scheduleApply(): void {
+    if (this.applyScheduled) return;
+    this.applyScheduled = true;
     this.schedule(() => {
-      this.applyQueued = false;
-      if (this.stopped || this.unapplied.length === 0) return;
-      try {
-        this.applyDeferred();
-        this.releaseReads();
-        this.maybeSnapshot();
-      } catch (err) {
-        this.fail(err instanceof Error ? err : new Error(String(err)));
-      }
+      this.applyScheduled = false;
+      if (!this.stopped) this.applyHeldNow();
     });
   }
 
-  /** Apply the committed entries deferred so far, in order. */
-  private applyDeferred(): void {
-    if (this.unapplied.length === 0) return;
-    const entries = this.unapplied;
-    this.unapplied = [];
-    this.applyCommitted(entries);
+  /** Queues committed entries behind those waiting, and applies what a slice allows. */
+  private applyCommitted(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    for (const e of entries) this.held.push(e);
+    this.applyHeld();
   }
 
-  private applyCommitted(entries: readonly Entry[]): void {
-    for (const e of entries) this.applyEntry(e);
-    if (entries.length > 0) {
+  /**
+   * Applies waiting entries for up to `APPLY_SLICE_MS`, then (if any are left) goes on in a later
+   * turn; nothing while the start's snapshot is being restored.
+   */
+  private applyHeld(): void {
+    if (this.restoring !== null || this.failed) return;
+    const held = this.held;
+    const until = this.clock.monotonic() + APPLY_SLICE_MS;
+    let i = this.heldHead;
+    while (i < held.length) {
+      this.applyEntry(held[i++] as Entry);
+      if (this.clock.monotonic() >= until) break;
+    }
+    const applied = i - this.heldHead;
+    if (i >= held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    } else {
+      this.heldHead = i;
+      this.scheduleApply();
+    }
+    if (applied > 0) {
       this.noteTime(this.o.app.time());
-      this.o.metrics?.applied?.(entries.length);
+      this.o.metrics?.applied?.(applied);
+      this.releaseReads();
     }
   }
 
@@ -1007,7 +1107,7 @@ export class RaftNode<C, R> {
   }
 
   private maybeSnapshot(): void {
-    if (this.snapshotting !== null || this.stopped) return;
+    if (this.snapshotting !== null || this.stopped || this.restoring !== null) return;
     const bytes = this.o.snapshotBytes ?? LIMITS.snapshotBytes.default;
     if (this.appliedIndex - this.lastSnapshotIndex >= this.snapshotDue || this.bytesSinceSnapshot >= bytes) {
       this.startSnapshot().catch(() => undefined);
@@ -1039,7 +1139,9 @@ export class RaftNode<C, R> {
     // install queued while this one is taken waits for it.)
     const queuedBefore = this.tail;
     const app = this.o.app;
-    const data = app.beginSnapshot === undefined ? app.snapshot() : await this.runCursor(app.beginSnapshot());
+    const data: Uint8Array | readonly Uint8Array[] =
+      app.beginSnapshotPieces !== undefined ? await this.runCursor(app.beginSnapshotPieces()) : app.beginSnapshot !== undefined ? await this.runCursor(app.beginSnapshot()) : app.snapshot();
+    const bytes = data instanceof Uint8Array ? data.length : data.reduce((n, p) => n + p.length, 0);
     this.bytesSinceSnapshot = 0;
     this.snapshotDue = this.drawSnapshotDue();
     await queuedBefore;
@@ -1052,8 +1154,8 @@ export class RaftNode<C, R> {
     this.raft.compact(applied, firstIndex);
     this.lastSnapshotIndex = applied;
     await this.o.storage.compact(firstIndex);
-    this.log.info({ snapshotIndex: applied, bytes: data.length, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
-    this.o.metrics?.snapshot?.('taken', data.length);
+    this.log.info({ snapshotIndex: applied, bytes, firstLogIndex: firstIndex }, 'snapshot taken, log compacted');
+    this.o.metrics?.snapshot?.('taken', bytes);
   }
 
   // ------------------------------------------------------------------ errors
@@ -1092,7 +1194,10 @@ export class RaftNode<C, R> {
     if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
     if (this.commitNoticeTimer !== null) this.clock.clearTimeout(this.commitNoticeTimer);
     this.log.fatal({ err, code: ErrorCode.DataLoss }, 'node stopped: a write or an invariant failed; nothing more is acknowledged');
-    this.failAll(new RaftJobsError(ErrorCode.DataLoss, `node ${this.id} stopped: ${err.message}`, {}, { cause: err }));
+    const failure = new RaftJobsError(ErrorCode.DataLoss, `node ${this.id} stopped: ${err.message}`, {}, { cause: err });
+    this.restoring?.cursor.cancel();
+    this.endRestoring(failure);
+    this.failAll(failure);
     this.o.events?.onFatal?.(err);
   }
 }

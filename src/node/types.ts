@@ -40,8 +40,28 @@ export interface Application<C, R> {
    * holds the event loop for as long as it takes.
    */
   beginSnapshot?(): StepCursor<Uint8Array>;
+  /**
+   * `beginSnapshot`, the bytes in pieces (joined, they are `snapshot()`'s), each allocated as the
+   * cursor reaches it, so that no allocation the size of the state stalls the event loop.
+   * Preferred over `beginSnapshot` when present.
+   */
+  beginSnapshotPieces?(): StepCursor<readonly Uint8Array[]>;
   /** `digest()` in steps, as `beginSnapshot`. */
   beginDigest?(): StepCursor<string>;
+  /**
+   * `restore(data)` in steps, so that a node holding a large state starts serving at once and
+   * rebuilds it between turns of its event loop. Nothing changes until `finish`, which replaces
+   * the state at once; `cancel` leaves the state as it was. Throws (at begin, `step` or `finish`)
+   * when `data` does not decode. Without it the driver calls `restore(data)`, which holds the
+   * event loop for as long as it takes.
+   */
+  beginRestore?(data: Uint8Array): RestoreStep;
+}
+
+/** A restore in progress (`Application.beginRestore`). */
+export interface RestoreStep extends StepCursor<void> {
+  /** The replicated time of the state being restored, ms (read at begin). */
+  readonly time: number;
 }
 
 /**

@@ -7,6 +7,7 @@ export { type LevelStorageOptions, DATABASE_DIR, IDENTITY_FILE, openLevelStorage
 export { type MemoryStorageOptions, openMemoryStorage } from './open-memory.js';
 export {
   type PersistBatch,
+  type SnapshotToSave,
   type StorageDatabase,
   type StoredState,
   RaftStorage,

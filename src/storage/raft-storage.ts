@@ -64,6 +64,25 @@ export interface StoredState {
 
 /** Snapshot data is stored in values of at most this many bytes (1 MiB). */
 export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * A snapshot to store: its data in one buffer, or in pieces that joined in order are its data (a
+ * large state's snapshot is made in pieces, so that no buffer the size of the state is allocated;
+ * `loadSnapshot` reads it back joined).
+ */
+export interface SnapshotToSave {
+  readonly meta: SnapshotMeta;
+  readonly data: Uint8Array | readonly Uint8Array[];
+}
+
+/** `data` cut into the values it is stored in: each piece in order, in views of at most `SNAPSHOT_CHUNK_BYTES`. */
+function chunksOf(data: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (const piece of data instanceof Uint8Array ? [data] : data) {
+    for (let at = 0; at < piece.byteLength; at += SNAPSHOT_CHUNK_BYTES) chunks.push(piece.subarray(at, at + SNAPSHOT_CHUNK_BYTES));
+  }
+  return chunks;
+}
 /**
  * `saveSnapshot` writes its data in batches of this many chunks: LevelDB holds every other write
  * while one batch goes in, so one batch of a whole large snapshot would stall the log for as long
@@ -267,15 +286,16 @@ export class RaftStorage {
    * then replaces the old snapshot, whose chunks are deleted. A reader sees the old snapshot or the
    * new one, whole, and a crash midway leaves the old one.
    */
-  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+  async saveSnapshot(snapshot: SnapshotToSave): Promise<void> {
     const refused = this.#unusable();
     if (refused !== null) throw refused;
     const generation = await this.#serial('save a snapshot', () => this.#newGeneration());
-    const { data } = snapshot;
-    const chunks = Math.ceil(data.byteLength / SNAPSHOT_CHUNK_BYTES);
+    const parts = chunksOf(snapshot.data);
+    const chunks = parts.length;
+    const size = parts.reduce((n, p) => n + p.byteLength, 0);
     for (let first = 0; first < chunks; first += SNAPSHOT_CHUNKS_PER_BATCH) {
       const ops: Op[] = [];
-      for (let n = first; n < Math.min(chunks, first + SNAPSHOT_CHUNKS_PER_BATCH); n++) ops.push(this.#chunkOp(data, n, generation));
+      for (let n = first; n < Math.min(chunks, first + SNAPSHOT_CHUNKS_PER_BATCH); n++) ops.push(this.#chunkOp(parts[n] as Uint8Array, n, generation));
       await this.#serial('save a snapshot', () => this.#write(ops, 'save a snapshot', false));
       const gap = this.#snapshotBatchGapMs;
       if (gap > 0 && first + SNAPSHOT_CHUNKS_PER_BATCH < chunks) await new Promise((resolve) => setTimeout(resolve, gap));
@@ -285,7 +305,7 @@ export class RaftStorage {
         await this.db.clear({ ...snapshotGenerationRange(generation), ...VIEW });
         throw misuse(this.path, `snapshot at ${snapshot.meta.index} is older than the log start ${this.#logStart.index}`);
       }
-      const record: SnapshotRecord = { meta: snapshot.meta, size: data.byteLength, chunks, generation };
+      const record: SnapshotRecord = { meta: snapshot.meta, size, chunks, generation };
       // Synced: it also makes the unsynced chunk batches before it durable.
       await this.#write([{ type: 'put', key: SNAPSHOT_META_KEY, value: encodeSnapshotRecord(record) }], 'save a snapshot');
       const replaced = this.#snapshot;
@@ -420,15 +440,14 @@ export class RaftStorage {
   /** Writes `snapshot` as meta plus 1 MiB chunks of `generation` (the caller drops the previous one's). */
   #putSnapshot(ops: Op[], snapshot: Snapshot, generation: number): SnapshotRecord {
     const { data } = snapshot;
-    const chunks = Math.ceil(data.byteLength / SNAPSHOT_CHUNK_BYTES);
-    const record: SnapshotRecord = { meta: snapshot.meta, size: data.byteLength, chunks, generation };
+    const parts = chunksOf(data);
+    const record: SnapshotRecord = { meta: snapshot.meta, size: data.byteLength, chunks: parts.length, generation };
     ops.push({ type: 'put', key: SNAPSHOT_META_KEY, value: encodeSnapshotRecord(record) });
-    for (let n = 0; n < chunks; n++) ops.push(this.#chunkOp(data, n, generation));
+    parts.forEach((part, n) => ops.push(this.#chunkOp(part, n, generation)));
     return record;
   }
 
-  #chunkOp(data: Uint8Array, n: number, generation: number): Op {
-    const part = data.subarray(n * SNAPSHOT_CHUNK_BYTES, (n + 1) * SNAPSHOT_CHUNK_BYTES);
+  #chunkOp(part: Uint8Array, n: number, generation: number): Op {
     return { type: 'put', key: snapshotChunkKey(n, generation), value: this.#copyChunks ? new Uint8Array(part) : part };
   }
 

@@ -250,6 +250,54 @@ describe('RaftNode over the in-memory twins', () => {
   });
 });
 
+/**
+ * Three members, `hundreds` x 100 jobs submitted; a follower snapshots, stops and starts again on
+ * its storage. Returns the members (the follower's new run in its place) and its new run.
+ */
+async function restartFollowerFromSnapshot(hundreds: number): Promise<{ all: Member[]; leader: Member; back: Member; snapshotIndex: number }> {
+  const network = new MemoryNetwork();
+  const members = await Promise.all(IDS.map((id) => startMember(network, id)));
+  const leader = await leaderOf(members);
+  const follower = members.find((m) => m !== leader) as Member;
+  for (let i = 0; i < hundreds; i++) await Promise.all(Array.from({ length: 100 }, (_, j) => leader.node.propose(submit(i * 100 + j))));
+  await converged(members);
+  const snapshotIndex = await follower.node.snapshotNow();
+  expect(snapshotIndex).toBeGreaterThan(0);
+  await stop(follower);
+  running.splice(running.indexOf(follower), 1);
+  const back = await startMember(network, follower.id, { storage: await openMemoryStorage({ clusterId: CLUSTER, nodeId: follower.id, db: follower.storage.db }) });
+  return { all: members.map((m) => (m === follower ? back : m)), leader, back, snapshotIndex };
+}
+
+describe('RaftNode restart from a snapshot', () => {
+  it('a restarted follower serves before its snapshot is restored, applies what commits meanwhile after it, and converges', async () => {
+    // Thousands of jobs, so the restore takes several slices.
+    const { all, leader, back, snapshotIndex } = await restartFollowerFromSnapshot(40);
+    // Started, with the state still to be rebuilt: the application holds nothing yet.
+    expect(back.node.status().appliedIndex).toBe(0);
+    expect(back.app.state.jobs.size).toBe(0);
+    let restored = false;
+    void back.node.whenRestored().then(() => (restored = true));
+    // Committed while it restores: applied after the snapshot, in order.
+    const during = Promise.all(Array.from({ length: 50 }, (_, j) => leader.node.propose(submit(5000 + j))));
+    await back.node.whenRestored();
+    expect(restored).toBe(true);
+    expect(back.node.status().appliedIndex).toBeGreaterThanOrEqual(snapshotIndex);
+    await during;
+    const digest = await converged(all);
+    expect(back.app.state.jobs.size).toBe(4050);
+    expect(digest).toBe(leader.node.status().stateDigest);
+  });
+
+  it('a node stopped while it restores rejects whenRestored with SHUTTING_DOWN and stops cleanly', async () => {
+    const { back } = await restartFollowerFromSnapshot(30);
+    const waiting = back.node.whenRestored();
+    await back.node.stop();
+    await expect(waiting).rejects.toMatchObject({ code: ErrorCode.ShuttingDown });
+    expect(back.app.state.jobs.size).toBe(0);
+  });
+});
+
 describe('RaftNode liveness', () => {
   it('a leader whose disk writes take 500 ms keeps its leadership and commits on its followers’ acks', async () => {
     const network = new MemoryNetwork();

@@ -186,6 +186,18 @@ describe.each<HarnessFactory>([memoryHarness, levelHarness])('RaftStorage confor
     expect(await storage.loadSnapshot()).toEqual(empty);
   });
 
+  it('stores a snapshot given in pieces, each in values of at most 1 MiB, and reads it back joined', async () => {
+    const whole = patternBytes(3 * SNAPSHOT_CHUNK_BYTES + 999, 5);
+    const cuts = [0, 17, SNAPSHOT_CHUNK_BYTES + 40, SNAPSHOT_CHUNK_BYTES + 40, 3 * SNAPSHOT_CHUNK_BYTES + 2, whole.length];
+    const pieces = cuts.slice(1).map((end, i) => whole.slice(cuts[i], end));
+    const meta = makeSnapshot(50, 4, whole).meta;
+    await storage.saveSnapshot({ meta, data: pieces });
+    const values = await storage.db.values<Uint8Array, Uint8Array>({ gte: Uint8Array.of(0x73), lt: Uint8Array.of(0x74), ...VIEW }).all();
+    expect(Math.max(...values.map((v) => v.byteLength))).toBeLessThanOrEqual(SNAPSHOT_CHUNK_BYTES);
+    await restart();
+    expectSnapshot(await storage.loadSnapshot(), { meta, data: whole });
+  });
+
   it('writes a large snapshot while log writes go on, and readers see the old one whole until the new one is', async () => {
     const old = makeSnapshot(10, 2, patternBytes(SNAPSHOT_CHUNK_BYTES + 7, 1));
     await storage.persist({ hardState: hs(2, 'n1', 0), entries: makeEntries(1, 12, 2), snapshot: null });
