@@ -309,6 +309,9 @@ export class RaftNode<C, R> {
 
   private beginRestoring(cursor: RestoreStep, index: number): void {
     this.restoring = { cursor, index, started: performance.now() };
+    // Until the state is rebuilt this node would lead an empty state machine (admission, dispatch,
+    // reads): it votes and follows, and campaigns only once restored.
+    this.raft.holdCampaigns(true);
     this.appliedIndex = 0;
     this.noteTime(cursor.time);
     this.restored = new Promise<void>((resolve, reject) => {
@@ -344,6 +347,7 @@ export class RaftNode<C, R> {
   private endRestoring(err: Error | null): void {
     if (this.restoring === null) return;
     this.restoring = null;
+    this.raft.holdCampaigns(false);
     this.settleRestored(err);
   }
 

@@ -95,6 +95,8 @@ export class Raft {
   private transferElapsed = 0;
   /** Leader: new entries or commit to push to followers at the next Ready. */
   private appendPending = false;
+  /** Set by the driver (`holdCampaigns`): no election or pre-vote of its own, votes still granted. */
+  private campaignsHeld = false;
   /** `RaftOptions.commitNotice` is `deferred`. */
   private readonly deferCommitNotice: boolean;
   /** Leader, deferred commit notices: the commit index moved and some follower has not been sent it. */
@@ -367,6 +369,15 @@ export class Raft {
     const rank = survivors.indexOf(this.id);
     const place = rank < 0 ? survivors.length : rank;
     this.leaderLostTicks = 1 + place * this.heartbeatTicks + Math.floor(this.random() * this.heartbeatTicks);
+  }
+
+  /**
+   * While `held`, this node starts no election or pre-vote (nor one a leadership transfer asks
+   * for), as a learner does; it still votes, follows, and counts the time since it heard a leader.
+   * For a node that cannot serve as leader yet: one still rebuilding its state machine at start.
+   */
+  holdCampaigns(held: boolean): void {
+    this.campaignsHeld = held;
   }
 
   /**
@@ -1065,6 +1076,7 @@ export class Raft {
    * membership and nodes whose removal committed never campaign.
    */
   private mayCampaign(): boolean {
+    if (this.campaignsHeld) return false;
     if (this.isVoter(this.id)) return true;
     return this.configs.lastIndex() > this.log.committed && this.configs.previous().voters.includes(this.id);
   }
