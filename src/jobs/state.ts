@@ -439,14 +439,14 @@ export class JobsState {
   lastSeq = 0;
   /** The last fencing token issued; tokens are global, so each exceeds every earlier one (J2). */
   lastToken = 0;
-  /** Live jobs by id. */
-  readonly jobs = new JobTable<JobRecord>();
   /**
    * Every job in id (= seq) order, for paging, plus purged ones not yet swept out (their `purged`
    * is set; readers skip them). Purging only marks a job; the array is compacted once half of it
-   * is purged, so removal is amortized O(1) and never splices.
+   * is purged, so removal is amortized O(1) and never splices. `jobs.add` appends to it.
    */
   readonly order: JobRecord[] = [];
+  /** Live jobs by id, looked up in `order`. */
+  readonly jobs = new JobTable<JobRecord>(this.order);
   /** Purged jobs still in `order`. */
   orderHoles = 0;
   readonly queues = new Map<string, QueueIndex>();

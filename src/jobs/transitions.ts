@@ -17,7 +17,6 @@ import { isTerminal, type AttemptOutcome, type JobState } from './types.js';
  */
 export function addJob(state: JobsState, job: JobRecord): void {
   state.jobs.add(job);
-  state.order.push(job);
   const q = state.queue(job.queue);
   if (q.flow !== null || job.group !== null) flowMove(state, q, job, null, job.state);
   count(q.counts, job.state, 1);
