@@ -66,7 +66,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
     seq,
     // The queue index's copy of the name: every job of a queue then shares one string, not one decoded per command.
     queue: q.name,
-    payload: packed ?? packBytes(s.payload),
+    payload: packed ?? q.packPayload(s.payload),
     priority: s.priority ?? 0,
     submittedAt: now,
     spec,

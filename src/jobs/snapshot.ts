@@ -730,7 +730,8 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
   if (id !== formatJobId(seq)) throw new DecodeError(`job ${id}: id or sequence out of order`);
   // The queue index's copy of the name, shared by all its jobs (as on the replica that submitted them).
   const q = state.queue(r.str());
-  const payload = packBytes(r.bytes());
+  // Equal consecutive payloads of a queue share one string, as on the replica that submitted them.
+  const payload = q.packPayload(r.bytes());
   const priority = r.sint();
   const submittedAt = r.sint();
   const maxAttempts = r.sint();

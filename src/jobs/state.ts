@@ -8,7 +8,7 @@ import type { FinishedFifo } from './finished.js';
 import type { QueueFlow } from './flow.js';
 import { IndexedHeap, type HeapItem } from './heap.js';
 import { resolveOptions, type JobsOptions } from './options.js';
-import { unpackBytes, type PackedBytes } from './packed.js';
+import { SHARE_MAX_BYTES, packShared, unpackBytes, type PackedBytes } from './packed.js';
 import type { AttemptRecord, JobProgress } from './results.js';
 import type { ScheduleRecord } from './schedules.js';
 import { IdempotencyTable, JobTable, formatJobId } from './tables.js';
@@ -369,6 +369,8 @@ export class QueueIndex {
   readonly counts: StateCounts = { scheduled: 0, ready: 0, leased: 0, succeeded: 0, dead: 0, cancelled: 0 };
   /** `name + "\0"`: the head of this queue's idempotency map keys, one string shared by all of them. */
   readonly keyPrefix: string;
+  /** The last short payload a job of this queue got, for the next one to share when equal (`packPayload`). */
+  private lastPayload: string | null = null;
   /** The last non-default spec a job of this queue got, for the next one to share (`specFor`). */
   lastSpec: JobSpec | null = null;
   /** Finished jobs per terminal state, oldest first, for the count bounds (finished.ts); made on first use. */
@@ -377,6 +379,13 @@ export class QueueIndex {
   cancelledFifo: FinishedFifo | null = null;
   constructor(readonly name: string) {
     this.keyPrefix = `${name}\u0000`;
+  }
+
+  /** A new job's payload, packed: the string of the queue's last short payload when the bytes are equal (`packShared`). */
+  packPayload(bytes: Uint8Array): PackedBytes {
+    const packed = packShared(bytes, this.lastPayload);
+    if (typeof packed === 'string' && packed.length <= SHARE_MAX_BYTES) this.lastPayload = packed;
+    return packed;
   }
 }
 
