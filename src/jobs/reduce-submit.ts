@@ -33,13 +33,8 @@ export interface ScheduleOrigin {
 export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | null, origin: ScheduleOrigin | null): SubmittedJob {
   const o = state.options;
   const now = state.now;
-  // Built on the queue's shared prefix, so the key stored below costs no characters of its own.
-  let mapKey: string | null = null;
   if (s.idempotencyKey !== undefined) {
-    // Not `state.queue(...)`: a duplicate must not bring back the index of a queue whose jobs are all gone.
-    const known = state.queues.get(s.queue);
-    mapKey = known === undefined ? null : known.keyPrefix + s.idempotencyKey;
-    const seen = state.idempotency.live(mapKey ?? `${s.queue}\u0000${s.idempotencyKey}`, now);
+    const seen = state.idempotency.live(s.queue, s.idempotencyKey, now);
     if (seen !== undefined) {
       if (seen instanceof KeyEntry) return { id: seen.jobId, duplicate: true, state: state.jobs.get(seen.jobId)?.state ?? null };
       return { id: seen.id, duplicate: true, state: seen.state };
@@ -84,7 +79,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
   }
   if (s.unique !== undefined) takeKey(state, q, job, s.unique, runAt);
   addJob(state, job);
-  if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
+  if (s.idempotencyKey !== undefined) state.idempotency.add(job);
   const id = job.id;
   const events = state.events;
   if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, group: job.group, state: job.state });

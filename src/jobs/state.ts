@@ -435,7 +435,7 @@ export class QueueIndex {
   /** The queue's flow state (policy, buckets, group keys; flow.ts), or null: `JobsState.flows` by name. */
   flow: QueueFlow | null = null;
   readonly counts: StateCounts = { scheduled: 0, ready: 0, leased: 0, succeeded: 0, dead: 0, cancelled: 0 };
-  /** `name + "\0"`: the head of this queue's idempotency map keys, one string shared by all of them. */
+  /** `name + "\0"`: the head of this queue's unique-key map keys (and of its idempotency keys as a snapshot lists them), one string shared by all of them. */
   readonly keyPrefix: string;
   /** The last short payload a job of this queue got, for the next one to share when equal (`packPayload`). */
   private lastPayload: string | null = null;

@@ -112,10 +112,6 @@ export class KeyEntry {
     readonly key: string,
   ) {}
 
-  /** The table's map key, `queue + "\0" + key`, made on each call (only to drop the entry). */
-  mapKey(): string {
-    return `${this.queue}\u0000${this.key}`;
-  }
 }
 
 /** What `IdempotencyTable.watch` hears: a value whose key is about to be deleted or replaced. */
@@ -141,11 +137,19 @@ export interface IdempotencyEntry {
   readonly expiresAt: number;
 }
 
+/**
+ * The values of one key string used in more than one queue (rare: a client's keys are its own and
+ * UUIDs), by queue name. A key used in one queue maps to its value directly.
+ */
+class ByQueue<J> {
+  readonly values = new Map<string, J | KeyEntry>();
+}
+
 /** Below this many dead slots an order array is not compacted, nor its consumed front cut off. */
 const MIN_COMPACT = 1024;
 
 /**
- * J7's memory: `queue + "\0" + key` → the job submitted with it while it lives; once it is purged,
+ * J7's memory: (queue, key) → the job submitted with it while it lives; once it is purged,
  * a `KeyEntry` takes its place until the key's window ends, or until more than `maxReleased` keys
  * of purged jobs are remembered, whichever comes first.
  *
@@ -166,8 +170,9 @@ const MIN_COMPACT = 1024;
  * older-released one still has time left waits behind it: lookups ignore it, and it still counts
  * towards the bound.
  *
- * A live key's map key joins the queue's shared prefix and the job's own key string, and
- * snapshots write it out from those parts, so a key costs no characters of its own.
+ * The map is keyed by the key string alone, the job's own (or the `KeyEntry`'s), and its value
+ * names its queue (`TableJob.queue`, `KeyEntry.queue`); a key string used in several queues maps to
+ * a `ByQueue`. So a key costs no string of its own beyond the job's: no joined queue-and-key string.
  *
  * Snapshots list the live keys, then the released ones, each in its order, and `restore` takes
  * them back in that order: a restored table forgets the same keys at the same entries. (A snapshot
@@ -180,8 +185,10 @@ const MIN_COMPACT = 1024;
  * so slot positions hold.
  */
 export class IdempotencyTable<J extends TableJob> {
-  private readonly map = new Map<string, J | KeyEntry>();
-  /** Map keys of live keys, submit order, from `liveHead` on; `liveSeqs` (their jobs) beside them. */
+  private readonly map = new Map<string, J | KeyEntry | ByQueue<J>>();
+  /** Values in the map (`ByQueue` ones counted by their entries). */
+  private count = 0;
+  /** Key strings of live keys, submit order, from `liveHead` on; `liveSeqs` (their jobs) beside them. */
   private liveKeys: string[] = [];
   private liveSeqs: number[] = [];
   private liveHead = 0;
@@ -207,7 +214,7 @@ export class IdempotencyTable<J extends TableJob> {
   ) {}
 
   get size(): number {
-    return this.map.size;
+    return this.count;
   }
 
   /** Keys of purged jobs remembered (at most `maxPurgedJobKeys`). */
@@ -221,27 +228,28 @@ export class IdempotencyTable<J extends TableJob> {
   }
 
   /**
-   * The value under `mapKey` if its window has not ended at `now`. An expired one is forgotten at
-   * once, so a re-insert goes to the end of the order.
+   * The value of `key` in `queue` if its window has not ended at `now`. An expired one is
+   * forgotten at once, so a re-insert goes to the end of the order.
    */
-  live(mapKey: string, now: number): J | KeyEntry | undefined {
-    const seen = this.map.get(mapKey);
+  live(queue: string, key: string, now: number): J | KeyEntry | undefined {
+    const seen = this.get(queue, key);
     if (seen === undefined) return undefined;
     if (this.expiresAt(seen) > now) return seen;
-    this.forget(mapKey, seen);
+    this.forget(queue, key, seen);
     return undefined;
   }
 
-  /** Whether `mapKey` is remembered and its window has not ended at `now`; unlike `live`, changes nothing. */
-  knows(mapKey: string, now: number): boolean {
-    const seen = this.map.get(mapKey);
+  /** Whether `key` is remembered in `queue` and its window has not ended at `now`; unlike `live`, changes nothing. */
+  knows(queue: string, key: string, now: number): boolean {
+    const seen = this.get(queue, key);
     return seen !== undefined && this.expiresAt(seen) > now;
   }
 
-  /** Remembers `job` (just submitted, with a key) under `mapKey` (its queue's prefix + its key). */
-  add(mapKey: string, job: J): void {
-    this.map.set(mapKey, job);
-    this.liveKeys.push(mapKey);
+  /** Remembers `job`, just submitted with a key, under its queue and key (no value there yet, or an expired one). */
+  add(job: J): void {
+    const key = job.idempotencyKey as string;
+    this.set(job.queue, key, job);
+    this.liveKeys.push(key);
     this.liveSeqs.push(job.seq);
   }
 
@@ -253,16 +261,15 @@ export class IdempotencyTable<J extends TableJob> {
   restore(mapKey: string, jobId: string, expiresAt: number, job: J | undefined, prefix: string | undefined): boolean {
     if (job !== undefined && prefix !== undefined && job.idempotencyKey !== null && job.submittedAt + this.windowMs === expiresAt) {
       const key = job.idempotencyKey;
-      // Compared by parts: comparing a joined string would flatten it, a copy of the key per job.
       if (mapKey.length === prefix.length + key.length && mapKey.startsWith(prefix) && mapKey.endsWith(key)) {
-        // The key built from shared parts, not the one read.
-        this.add(prefix + key, job);
+        // The job's own strings, not the ones read.
+        this.add(job);
         return true;
       }
     }
     const nul = mapKey.indexOf('\u0000');
     if (nul < 0) return false;
-    this.remember(mapKey, new KeyEntry(jobId, expiresAt, mapKey.slice(0, nul), mapKey.slice(nul + 1)));
+    this.remember(new KeyEntry(jobId, expiresAt, mapKey.slice(0, nul), mapKey.slice(nul + 1)));
     return true;
   }
 
@@ -270,11 +277,10 @@ export class IdempotencyTable<J extends TableJob> {
    * `job` is being purged: if its key still names it, a `KeyEntry` keeps the key until its window
    * ends, or until the keys of later purged jobs push it out (`maxPurgedJobKeys`).
    */
-  release(job: J, prefix: string): void {
+  release(job: J): void {
     const key = job.idempotencyKey;
     if (key === null) return;
-    const mapKey = prefix + key;
-    if (this.map.get(mapKey) === job) this.remember(mapKey, new KeyEntry(job.id, this.expiresAt(job), job.queue, key));
+    if (this.get(job.queue, key) === job) this.remember(new KeyEntry(job.id, this.expiresAt(job), job.queue, key));
   }
 
   /** Forgets every key whose window has ended at `now`: live keys exactly, released ones from the front of their order. */
@@ -287,12 +293,12 @@ export class IdempotencyTable<J extends TableJob> {
       if (value === undefined) continue;
       if (value.submittedAt + this.windowMs > now) break;
       this.watch?.keyGone(value);
-      this.map.delete(keys[i] as string);
+      this.delete(value.queue, keys[i] as string);
     }
     this.liveHead = i;
     this.trimLive();
     for (let e = this.firstReleased(); e !== undefined && e.expiresAt <= now; e = this.firstReleased()) {
-      this.forget(e.mapKey(), e);
+      this.forget(e.queue, e.key, e);
     }
   }
 
@@ -343,7 +349,11 @@ export class IdempotencyTable<J extends TableJob> {
   /** The job of live slot `i` while its key still names that job, else undefined (the slot is dead). */
   liveAt(i: number): J | undefined {
     const value = this.map.get(this.liveKeys[i] as string);
-    return value !== undefined && !(value instanceof KeyEntry) && value.seq === this.liveSeqs[i] ? value : undefined;
+    if (value === undefined || value instanceof KeyEntry) return undefined;
+    const seq = this.liveSeqs[i];
+    if (!(value instanceof ByQueue)) return value.seq === seq ? value : undefined;
+    for (const v of value.values.values()) if (!(v instanceof KeyEntry) && v.seq === seq) return v;
+    return undefined;
   }
 
   /** Sequence number of the job live slot `i` was added for. */
@@ -358,7 +368,7 @@ export class IdempotencyTable<J extends TableJob> {
 
   /** Whether `e` is still the map's value under its key. */
   remembers(e: KeyEntry): boolean {
-    return this.map.get(e.mapKey()) === e;
+    return this.get(e.queue, e.key) === e;
   }
 
   /** `[queue + "\0" + key, { jobId, expiresAt }]` in `forEach` order (for tests and inspection). */
@@ -369,24 +379,62 @@ export class IdempotencyTable<J extends TableJob> {
   }
 
   /** Puts a released key in the map (in place of its job, if there) and at the end of the release order; drops the oldest beyond the bound. */
-  private remember(mapKey: string, entry: KeyEntry): void {
-    const before = this.map.get(mapKey);
+  private remember(entry: KeyEntry): void {
+    const before = this.get(entry.queue, entry.key);
     // A live key becoming a released one leaves the live order: a cursor must still see it there.
     if (before !== undefined) this.watch?.keyGone(before);
     if (before instanceof KeyEntry) this.releasedCount--;
-    this.map.set(mapKey, entry);
+    this.set(entry.queue, entry.key, entry);
     this.released.push(entry);
     this.releasedCount++;
     while (this.releasedCount > this.maxReleased) {
       const oldest = this.firstReleased() as KeyEntry;
-      this.forget(oldest.mapKey(), oldest);
+      this.forget(oldest.queue, oldest.key, oldest);
     }
   }
 
-  /** Drops `value`, the map's value under `mapKey`; its slot in an order array is skipped from now on. */
-  private forget(mapKey: string, value: J | KeyEntry): void {
+  /** The value of `key` in `queue`, whatever its age. */
+  private get(queue: string, key: string): J | KeyEntry | undefined {
+    const v = this.map.get(key);
+    if (v === undefined) return undefined;
+    if (v instanceof ByQueue) return v.values.get(queue);
+    return v.queue === queue ? v : undefined;
+  }
+
+  /** Sets the value of `key` in `queue` (`value.queue` is `queue`). */
+  private set(queue: string, key: string, value: J | KeyEntry): void {
+    const v = this.map.get(key);
+    if (v === undefined || (!(v instanceof ByQueue) && v.queue === queue)) {
+      if (v === undefined) this.count++;
+      this.map.set(key, value);
+    } else if (v instanceof ByQueue) {
+      if (!v.values.has(queue)) this.count++;
+      v.values.set(queue, value);
+    } else {
+      const both = new ByQueue<J>();
+      both.values.set(v.queue, v);
+      both.values.set(queue, value);
+      this.map.set(key, both);
+      this.count++;
+    }
+  }
+
+  /** Deletes the value of `key` in `queue`, if any. */
+  private delete(queue: string, key: string): void {
+    const v = this.map.get(key);
+    if (v === undefined) return;
+    if (v instanceof ByQueue) {
+      if (!v.values.delete(queue)) return;
+      if (v.values.size === 0) this.map.delete(key);
+    } else if (v.queue === queue) this.map.delete(key);
+    else return;
+    this.count--;
+  }
+
+  /** Drops `value`, the value of `key` in `queue`; its slot in an order array is skipped from now on. */
+  private forget(queue: string, key: string, value: J | KeyEntry): void {
     this.watch?.keyGone(value);
-    this.map.delete(mapKey);
+    this.delete(queue, key);
     if (!(value instanceof KeyEntry)) return;
     this.releasedCount--;
     if (this.released[this.releasedHead] === value) this.releasedHead++;
@@ -406,7 +454,7 @@ export class IdempotencyTable<J extends TableJob> {
   private trimLive(): void {
     // A cursor in progress reads slots by position.
     if (this.watch !== null) return;
-    const used = this.map.size - this.releasedCount;
+    const used = this.count - this.releasedCount;
     const slots = this.liveKeys.length - this.liveHead;
     if (this.liveHead >= MIN_COMPACT && 2 * this.liveHead >= this.liveKeys.length) {
       this.liveKeys = this.liveKeys.slice(this.liveHead);

@@ -253,7 +253,7 @@ export function purge(state: JobsState, job: JobRecord): void {
   job.markPurged();
   state.orderHoles++;
   const q = state.queue(job.queue);
-  state.idempotency.release(job, q.keyPrefix);
+  state.idempotency.release(job);
   if (q.flow !== null || job.group !== null) flowMove(state, q, job, job.state, null);
   const c = q.counts;
   count(c, job.state, -1);
