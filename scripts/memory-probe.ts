@@ -6,18 +6,21 @@
  * array buffers, old space), then prints the growth per job between consecutive levels.
  *
  *   node --import tsx scripts/memory-probe.ts [--levels 10000,1000000] [--payload '{}'] [--batch 1000]
- *     [--inflight 4] [--heap-snapshot-at N [--snapshot-of leader|follower]] [--node-options '--max-semi-space-size=8'] [--json]
+ *     [--inflight 4] [--drain N] [--heap-snapshot-at N [--snapshot-of leader|follower]] [--node-options '--max-semi-space-size=8'] [--json]
  *
  * `--heap-snapshot-at N` also writes a heap snapshot of a follower (or the leader) once N jobs are queued (the
  * nodes run with `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<tmp>`); its path is printed.
+ * `--drain N` fills N more jobs per level and, after reading memory, has one worker (128 slots,
+ * empty handler) complete N of them: lease+complete jobs/s and the leader's CPU time per job (from
+ * /proc, steadier than wall time on a shared machine) with the level's backlog queued.
  * Set `RAFTJOBS_TEST_BIN` to a compiled `cli/bin.js` (`node scripts/build.js --out .test-build`)
  * to run the nodes without tsx.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, type JobData } from '../src/client/index.js';
+import { Client, Worker, type JobData } from '../src/client/index.js';
 import { addresses, httpAddress, startCluster, waitCaughtUp, type Cluster } from './bench/cluster.js';
 import { scrape } from './bench/metrics.js';
 import { rssMiB, sleep } from './bench/stats.js';
@@ -67,6 +70,56 @@ async function fill(client: Client, queue: string, payload: JobData, total: numb
   await Promise.all(Array.from({ length: inflight }, loop));
 }
 
+/** CPU time (user + system) a process has used, ms, from /proc/<pid>/stat. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name); clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface Drain {
+  readonly jobs: number;
+  /** Lease + complete, jobs/s, between the 10th percent of the completions and the last. */
+  readonly perSec: number;
+  /** The leader's CPU time over the whole drain, µs per job. */
+  readonly leaderCpuUsPerJob: number;
+}
+
+/** One worker (128 slots) completes `jobs` jobs of `queue`, doing nothing in its handler. */
+async function drain(cluster: Cluster, queue: string, jobs: number): Promise<Drain> {
+  const leader = (await cluster.waitForLeader()).id;
+  const cpu0 = cpuMs(cluster.pid(leader));
+  const samples: [number, number][] = [];
+  let done = 0;
+  let finished: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (finished = resolve));
+  const worker = new Worker({
+    nodes: addresses(cluster),
+    queues: [queue],
+    concurrency: 128,
+    handler: () => Promise.resolve(),
+    onOutcome: (o) => {
+      if (!o.accepted || o.kind !== 'complete') return;
+      done++;
+      samples.push([performance.now(), done]);
+      if (done >= jobs) finished();
+    },
+  });
+  await worker.start();
+  try {
+    await all;
+  } finally {
+    await worker.close({ timeoutMs: 5_000 });
+  }
+  const cpu = cpuMs(cluster.pid(leader)) - cpu0;
+  const from = samples.find(([, n]) => n >= jobs * 0.1);
+  const to = samples.at(-1);
+  const perSec = from !== undefined && to !== undefined && to[0] > from[0] ? ((to[1] - from[1]) * 1000) / (to[0] - from[0]) : NaN;
+  return { jobs: done, perSec, leaderCpuUsPerJob: (cpu * 1000) / done };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -77,6 +130,7 @@ async function main(): Promise<void> {
       'heap-snapshot-at': { type: 'string' },
       'node-options': { type: 'string', default: '' },
       'snapshot-of': { type: 'string', default: 'follower' },
+      drain: { type: 'string', default: '0' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -85,34 +139,44 @@ async function main(): Promise<void> {
   const payload = JSON.parse(values.payload) as JobData;
   const batch = Number(values.batch);
   const inflight = Number(values.inflight);
+  const drainJobs = Number(values.drain);
   const snapshotAt = values['heap-snapshot-at'] === undefined ? null : Number(values['heap-snapshot-at']);
   const diagDir = mkdtempSync(join(tmpdir(), 'memprobe-'));
   const nodeOptions = [values['node-options'], ...(snapshotAt === null ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${diagDir}`])].join(' ').trim();
 
   const cluster = await startCluster(nodeOptions === '' ? {} : { env: { NODE_OPTIONS: nodeOptions } });
   const client = new Client({ nodes: addresses(cluster), deadlineMs: 60_000 });
-  const rows: { queued: number; nodes: Record<string, NodeMemory> }[] = [];
+  const rows: { queued: number; nodes: Record<string, NodeMemory>; drain: Drain | null }[] = [];
   try {
     let queued = 0;
     const levelList = snapshotAt === null ? levels : [...new Set([...levels, snapshotAt])].sort((a, b) => a - b);
     for (const level of levelList) {
       const t0 = performance.now();
-      await fill(client, 'probe', payload, level - queued, batch, inflight);
+      const cpu0 = cluster.ids.map((id) => cpuMs(cluster.pid(id)));
+      const filled = level + drainJobs - queued;
+      await fill(client, 'probe', payload, filled, batch, inflight);
       const fillMs = performance.now() - t0;
-      queued = level;
+      // CPU each node spent on the fill (and its GCs), µs per job: steadier than wall time.
+      const fillCpu = cluster.ids.map((id, i) => `${id} ${(((cpuMs(cluster.pid(id)) - (cpu0[i] ?? NaN)) * 1000) / filled).toFixed(1)}`).join(', ');
+      queued = level + drainJobs;
       await waitCaughtUp(cluster, 0, 600_000);
       await sleep(2_000);
       const nodes: Record<string, NodeMemory> = {};
       for (const id of cluster.ids) nodes[id] = await nodeMemory(cluster, id);
-      if (levels.includes(level)) rows.push({ queued: level, nodes });
       const leader = (await cluster.waitForLeader()).id;
       if (!values.json) {
-        console.log(`${level} queued (filled in ${(fillMs / 1000).toFixed(1)} s):`);
+        console.log(`${level} queued (filled in ${(fillMs / 1000).toFixed(1)} s; node CPU µs per job filled: ${fillCpu}):`);
         for (const [id, n] of Object.entries(nodes)) {
           console.log(
             `  ${id}${id === leader ? ' (leader)' : ''}: rss ${(n.rss / MiB).toFixed(1)} MiB, heapUsed ${(n.heapUsed / MiB).toFixed(1)}, heapTotal ${(n.heapTotal / MiB).toFixed(1)}, external ${(n.external / MiB).toFixed(1)}, applied ${n.appliedIndex}; spaces MiB ${Object.entries(n.spaces).map(([k, v]) => `${k} ${(v / MiB).toFixed(1)}`).join(', ')}`,
           );
         }
+      }
+      const drained = drainJobs > 0 && levels.includes(level) ? await drain(cluster, 'probe', drainJobs) : null;
+      queued -= drained?.jobs ?? 0;
+      if (levels.includes(level)) rows.push({ queued: level, nodes, drain: drained });
+      if (drained !== null && !values.json) {
+        console.log(`  drained ${drained.jobs} at ${drained.perSec.toFixed(0)} jobs/s lease+complete; leader CPU ${drained.leaderCpuUsPerJob.toFixed(0)} µs/job`);
       }
       if (level === snapshotAt) {
         const id = values['snapshot-of'] === 'leader' ? leader : (cluster.ids.find((n) => n !== leader) ?? leader);
