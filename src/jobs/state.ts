@@ -590,7 +590,7 @@ export class JobsState {
 
   constructor(options: JobsOptions) {
     this.options = options;
-    this.idempotency = new IdempotencyTable<JobRecord>(options.idempotencyWindowMs, options.maxPurgedJobKeys);
+    this.idempotency = new IdempotencyTable<JobRecord>(options.idempotencyWindowMs, options.maxPurgedJobKeys, (seq) => this.jobs.bySequence(seq));
     this.defaultSpec = Object.freeze({
       maxAttempts: options.defaultMaxAttempts,
       backoff: options.defaultBackoff,

@@ -157,12 +157,13 @@ const MIN_COMPACT = 1024;
  * front instead of deletion from the map's own front (a new `Map` iterator steps over every entry
  * deleted since the table was last rehashed, so forgetting from the front of a large map costs
  * O(n) per call):
- * - live keys (those whose value is a job), in submit order, which is expiry order: the keys are
- *   the map's own key strings, beside the sequence number of the job they were added for, so the
- *   arrays hold no job (a purged job must not stay reachable from here) and a slot whose key now
- *   means something else (released, forgotten, submitted again) is told apart and skipped. The
- *   sequence number, not the expiry, tells them apart: a key released, pushed out by the count
- *   bound and submitted again within one ms names a new job with the same expiry;
+ * - live keys (those whose value is a job), in submit order, which is expiry order: the sequence
+ *   number of the job each was added for, so the array holds no job (a purged job must not stay
+ *   reachable from here); the job is found by it (`bySeq`, the state's job table), and a slot
+ *   whose job is gone or whose key now means something else (released, forgotten, submitted
+ *   again) is told apart and skipped. The sequence number, not the expiry, tells them apart: a key
+ *   released, pushed out by the count bound and submitted again within one ms names a new job with
+ *   the same expiry;
  * - released keys (`KeyEntry`), in the order their jobs were purged: the count bound drops from
  *   the front of this one.
  * Slots no longer in use are skipped at the front and compacted away once they are half of an
@@ -188,8 +189,7 @@ export class IdempotencyTable<J extends TableJob> {
   private readonly map = new Map<string, J | KeyEntry | ByQueue<J>>();
   /** Values in the map (`ByQueue` ones counted by their entries). */
   private count = 0;
-  /** Key strings of live keys, submit order, from `liveHead` on; `liveSeqs` (their jobs) beside them. */
-  private liveKeys: string[] = [];
+  /** Sequence numbers of the jobs of live keys, submit order, from `liveHead` on. */
   private liveSeqs: number[] = [];
   private liveHead = 0;
   /** Released keys, purge order, from `releasedHead` on. */
@@ -207,10 +207,12 @@ export class IdempotencyTable<J extends TableJob> {
   /**
    * @param windowMs `JobsOptions.idempotencyWindowMs`.
    * @param maxReleased `JobsOptions.maxPurgedJobKeys`.
+   * @param bySeq the live (not purged) job with a sequence number, if any.
    */
   constructor(
     private readonly windowMs: number,
     private readonly maxReleased: number,
+    private readonly bySeq: (seq: number) => J | undefined,
   ) {}
 
   get size(): number {
@@ -249,7 +251,6 @@ export class IdempotencyTable<J extends TableJob> {
   add(job: J): void {
     const key = job.idempotencyKey as string;
     this.set(job.queue, key, job);
-    this.liveKeys.push(key);
     this.liveSeqs.push(job.seq);
   }
 
@@ -285,15 +286,15 @@ export class IdempotencyTable<J extends TableJob> {
 
   /** Forgets every key whose window has ended at `now`: live keys exactly, released ones from the front of their order. */
   forgetExpired(now: number): void {
-    const keys = this.liveKeys;
+    const n = this.liveSeqs.length;
     let i = this.liveHead;
     // Slots whose key has moved on are skipped whatever their time, so the front is a live key.
-    for (; i < keys.length; i++) {
+    for (; i < n; i++) {
       const value = this.liveAt(i);
       if (value === undefined) continue;
       if (value.submittedAt + this.windowMs > now) break;
       this.watch?.keyGone(value);
-      this.delete(value.queue, keys[i] as string);
+      this.delete(value.queue, value.idempotencyKey as string);
     }
     this.liveHead = i;
     this.trimLive();
@@ -310,7 +311,7 @@ export class IdempotencyTable<J extends TableJob> {
    */
   firstExpiry(): number | null {
     let i = this.liveHead;
-    while (i < this.liveKeys.length && this.liveAt(i) === undefined) i++;
+    while (i < this.liveSeqs.length && this.liveAt(i) === undefined) i++;
     this.liveHead = i;
     const job = this.liveAt(i);
     let first = job === undefined ? Infinity : job.submittedAt + this.windowMs;
@@ -325,7 +326,7 @@ export class IdempotencyTable<J extends TableJob> {
    * live job: its id is not stored) by `formatJobId(seq)`.
    */
   forEach(fn: (queue: string, key: string, jobId: string | null, seq: number, expiresAt: number) => void): void {
-    for (let i = this.liveHead; i < this.liveKeys.length; i++) {
+    for (let i = this.liveHead; i < this.liveSeqs.length; i++) {
       const value = this.liveAt(i);
       if (value !== undefined) fn(value.queue, value.idempotencyKey as string, null, value.seq, value.submittedAt + this.windowMs);
     }
@@ -343,17 +344,15 @@ export class IdempotencyTable<J extends TableJob> {
    * and while `watch` is set none moves.
    */
   mark(): KeyOrderMark {
-    return { liveFrom: this.liveHead, liveTo: this.liveKeys.length, releasedFrom: this.releasedHead, releasedTo: this.released.length };
+    return { liveFrom: this.liveHead, liveTo: this.liveSeqs.length, releasedFrom: this.releasedHead, releasedTo: this.released.length };
   }
 
   /** The job of live slot `i` while its key still names that job, else undefined (the slot is dead). */
   liveAt(i: number): J | undefined {
-    const value = this.map.get(this.liveKeys[i] as string);
-    if (value === undefined || value instanceof KeyEntry) return undefined;
     const seq = this.liveSeqs[i];
-    if (!(value instanceof ByQueue)) return value.seq === seq ? value : undefined;
-    for (const v of value.values.values()) if (!(v instanceof KeyEntry) && v.seq === seq) return v;
-    return undefined;
+    const job = seq === undefined ? undefined : this.bySeq(seq);
+    if (job === undefined || job.idempotencyKey === null) return undefined;
+    return this.get(job.queue, job.idempotencyKey) === job ? job : undefined;
   }
 
   /** Sequence number of the job live slot `i` was added for. */
@@ -455,21 +454,13 @@ export class IdempotencyTable<J extends TableJob> {
     // A cursor in progress reads slots by position.
     if (this.watch !== null) return;
     const used = this.count - this.releasedCount;
-    const slots = this.liveKeys.length - this.liveHead;
-    if (this.liveHead >= MIN_COMPACT && 2 * this.liveHead >= this.liveKeys.length) {
-      this.liveKeys = this.liveKeys.slice(this.liveHead);
+    const slots = this.liveSeqs.length - this.liveHead;
+    if (this.liveHead >= MIN_COMPACT && 2 * this.liveHead >= this.liveSeqs.length) {
       this.liveSeqs = this.liveSeqs.slice(this.liveHead);
       this.liveHead = 0;
     } else if (slots >= MIN_COMPACT && slots >= 2 * used) {
-      const keys: string[] = [];
       const seqs: number[] = [];
-      for (let i = this.liveHead; i < this.liveKeys.length; i++) {
-        if (this.liveAt(i) !== undefined) {
-          keys.push(this.liveKeys[i] as string);
-          seqs.push(this.liveSeqs[i] as number);
-        }
-      }
-      this.liveKeys = keys;
+      for (let i = this.liveHead; i < this.liveSeqs.length; i++) if (this.liveAt(i) !== undefined) seqs.push(this.liveSeqs[i] as number);
       this.liveSeqs = seqs;
       this.liveHead = 0;
     }
