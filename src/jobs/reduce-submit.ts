@@ -7,7 +7,7 @@ import type { UniqueOption } from './flow-types.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { JobRecord, JobUnique, specFor, type JobsState, type QueueIndex } from './state.js';
 import { internGroup } from './flow.js';
-import { KeyEntry } from './tables.js';
+import { KeyEntry, storeKey } from './tables.js';
 import { addJob, replacePending } from './transitions.js';
 import type { SubmitResult, SubmittedJob } from './results.js';
 import type { SubmitCommand, SubmitJob } from './types.js';
@@ -33,8 +33,10 @@ export interface ScheduleOrigin {
 export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | null, origin: ScheduleOrigin | null): SubmittedJob {
   const o = state.options;
   const now = state.now;
-  if (s.idempotencyKey !== undefined) {
-    const seen = state.idempotency.live(s.queue, s.idempotencyKey, now);
+  // Converted once: a UUID key becomes a BigInt (`storeKey`).
+  const key = s.idempotencyKey === undefined ? null : storeKey(s.idempotencyKey);
+  if (key !== null) {
+    const seen = state.idempotency.live(s.queue, key, now);
     if (seen !== undefined) {
       if (seen instanceof KeyEntry) return { id: seen.jobId, duplicate: true, state: state.jobs.get(seen.jobId)?.state ?? null };
       return { id: seen.id, duplicate: true, state: seen.state };
@@ -65,7 +67,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
     priority: s.priority ?? 0,
     submittedAt: now,
     spec,
-    idempotencyKey: s.idempotencyKey ?? null,
+    idempotencyKey: key,
     group: s.group === undefined ? null : internGroup(state, q.name, s.group),
   });
   const runAt = runAtOf(s, now);
@@ -79,7 +81,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
   }
   if (s.unique !== undefined) takeKey(state, q, job, s.unique, runAt);
   addJob(state, job);
-  if (s.idempotencyKey !== undefined) state.idempotency.add(job);
+  if (key !== null) state.idempotency.add(job);
   const id = job.id;
   const events = state.events;
   if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, group: job.group, state: job.state });

@@ -11,7 +11,7 @@ import { resolveOptions, type JobsOptions } from './options.js';
 import { SHARE_MAX_BYTES, packShared, unpackBytes, type PackedBytes } from './packed.js';
 import type { AttemptRecord, JobProgress } from './results.js';
 import type { ScheduleRecord } from './schedules.js';
-import { IdempotencyTable, JobTable, formatJobId } from './tables.js';
+import { IdempotencyTable, JobTable, formatJobId, keyText, type StoredKey } from './tables.js';
 import type { JobState, ResolvedBackoff } from './types.js';
 
 export { formatJobId };
@@ -39,7 +39,8 @@ export interface JobInit {
   readonly priority: number;
   readonly submittedAt: number;
   readonly spec: JobSpec;
-  readonly idempotencyKey: string | null;
+  /** The idempotency key as stored (`storeKey`), or null. */
+  readonly idempotencyKey: StoredKey | null;
   /** The group key (`SubmitJob.group`), or null. */
   readonly group: string | null;
 }
@@ -141,7 +142,8 @@ export class JobRecord implements HeapItem {
   priority: number;
   readonly submittedAt: number;
   readonly spec: JobSpec;
-  readonly idempotencyKey: string | null;
+  /** The idempotency key as stored (`storeKey`: a UUID as a BigInt); read the key through `idempotencyKey`. */
+  readonly storedKey: StoredKey | null;
   /**
    * The group key, or null. A field of its own, not in `extra`: every transition of a job in a
    * queue with flow state reads it. Jobs of a key share its string while the key has a flow record.
@@ -173,7 +175,7 @@ export class JobRecord implements HeapItem {
     this.priority = init.priority;
     this.submittedAt = init.submittedAt;
     this.spec = init.spec;
-    this.idempotencyKey = init.idempotencyKey;
+    this.storedKey = init.idempotencyKey;
     this.group = init.group;
     this.runOffset = 0;
     this.updateOffset = 0;
@@ -273,6 +275,11 @@ export class JobRecord implements HeapItem {
 
   private runFields(): JobRun {
     return (this.run ??= new JobRun(this.spec.maxAttempts));
+  }
+
+  /** The idempotency key as submitted, or null; made on each read of a UUID key. */
+  get idempotencyKey(): string | null {
+    return this.storedKey === null ? null : keyText(this.storedKey);
   }
 
   /** `formatJobId(seq)`, made on each read: read it once per use. */

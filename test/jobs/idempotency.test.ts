@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyBatch, getJob, listJobs, restoreState, snapshotState, type SubmittedJob } from '../../src/jobs/index.js';
+import { storeKey, keyText } from '../../src/jobs/tables.js';
 import { Harness, job } from './helpers.js';
 
 const T0 = 20_000_000;
@@ -71,6 +72,24 @@ describe('idempotent submit (J7)', () => {
       expect(state.idempotency.size).toBe(0);
       expect(queues.map((queue) => submit(T0 + DAY + 6001, queue).duplicate)).toEqual([false, false, false]);
     }
+  });
+
+  it('UUID keys (kept as numbers) read back as given, and differ from their other spellings and from other keys', () => {
+    const uuid = '0f1e2d3c-4b5a-4697-8899-aabbccddeeff';
+    const spellings = [uuid, uuid.toUpperCase(), `{${uuid}}`, uuid.replaceAll('-', ''), '00000000-0000-4000-8000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', `${uuid} `];
+    for (const k of spellings) {
+      expect(keyText(storeKey(k))).toBe(k);
+      expect(typeof storeKey(k)).toBe(k === uuid || k.startsWith('0000') || k.startsWith('ffff') ? 'bigint' : 'string');
+    }
+    const h = new Harness();
+    const ids = h.submit(T0, ...spellings.map((idempotencyKey) => job({ idempotencyKey })));
+    expect(new Set(ids).size).toBe(spellings.length);
+    expect(ids.map((id) => getJob(h.state, id)!.idempotencyKey)).toEqual(spellings);
+    expect(h.submit(T0 + 1, ...spellings.map((idempotencyKey) => job({ idempotencyKey })))).toEqual(ids);
+    const restored = restoreState(snapshotState(h.state));
+    if (!restored.ok) throw new Error(restored.error);
+    expect([...restored.value.idempotency]).toEqual([...h.state.idempotency]);
+    expect(ids.map((id) => getJob(restored.value, id)!.idempotencyKey)).toEqual(spellings);
   });
 
   it('duplicates within one submit command collapse onto the first', () => {
