@@ -6,13 +6,14 @@
  * array buffers, old space), then prints the growth per job between consecutive levels.
  *
  *   node --import tsx scripts/memory-probe.ts [--levels 10000,1000000] [--payload '{}'] [--batch 1000]
- *     [--inflight 4] [--drain N] [--heap-snapshot-at N [--snapshot-of leader|follower]] [--node-options '--max-semi-space-size=8'] [--json]
+ *     [--inflight 4] [--drain N] [--heap-growing-percent P] [--heap-snapshot-at N [--snapshot-of leader|follower]] [--node-options '--max-semi-space-size=8'] [--json]
  *
  * `--heap-snapshot-at N` also writes a heap snapshot of a follower (or the leader) once N jobs are queued (the
  * nodes run with `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<tmp>`); its path is printed.
  * `--drain N` fills N more jobs per level and, after reading memory, has one worker (128 slots,
  * empty handler) complete N of them: lease+complete jobs/s and the leader's CPU time per job (from
  * /proc, steadier than wall time on a shared machine) with the level's backlog queued.
+ * `--heap-growing-percent P` runs the nodes with `server.heapGrowingPercent` P (their environment).
  * Set `RAFTJOBS_TEST_BIN` to a compiled `cli/bin.js` (`node scripts/build.js --out .test-build`)
  * to run the nodes without tsx.
  */
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       'node-options': { type: 'string', default: '' },
       'snapshot-of': { type: 'string', default: 'follower' },
       drain: { type: 'string', default: '0' },
+      'heap-growing-percent': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -144,7 +146,10 @@ async function main(): Promise<void> {
   const diagDir = mkdtempSync(join(tmpdir(), 'memprobe-'));
   const nodeOptions = [values['node-options'], ...(snapshotAt === null ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${diagDir}`])].join(' ').trim();
 
-  const cluster = await startCluster(nodeOptions === '' ? {} : { env: { NODE_OPTIONS: nodeOptions } });
+  const env: Record<string, string> = {};
+  if (nodeOptions !== '') env['NODE_OPTIONS'] = nodeOptions;
+  if (values['heap-growing-percent'] !== undefined) env['RAFTJOBS_HEAP_GROWING_PERCENT'] = values['heap-growing-percent'];
+  const cluster = await startCluster({ env });
   const client = new Client({ nodes: addresses(cluster), deadlineMs: 60_000 });
   const rows: { queued: number; nodes: Record<string, NodeMemory>; drain: Drain | null }[] = [];
   try {

@@ -31,7 +31,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ nodeId: id, clusterId: config.clusterId });
   // Process-wide, so here and not in startNode (which tests also run in their own process). Left to
   // V8, the old heap may grow to several times what is live before a full collection: a leader
-  // filled with a million jobs held about 250 bytes of garbage per job more than its followers.
+  // filled with a million jobs held 150-250 bytes of garbage per job more than its followers.
   if (config.server.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.server.heapGrowingPercent}`);
 
   let running: RunningNode | null = null;

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     // The largest entry is not set by default: it is the append budget.
     expect(config.limits).toEqual({ ...CONFIG_DEFAULTS.limits, maxEntryBytes: CONFIG_DEFAULTS.raft.maxAppendBytes });
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
-    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000, diskCheckIntervalMs: 1000, heapGrowingPercent: 20 });
+    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000, diskCheckIntervalMs: 1000, heapGrowingPercent: 50 });
     expect(config.http).toEqual({ allowInsecureRemote: false, requireClientCertificate: false });
     expect(config.watch).toEqual({ retainEvents: 100_000, retainBytes: 64 * 1024 * 1024 });
     expect(config.shutdownTimeoutMs).toBe(10_000);
