@@ -58,6 +58,7 @@ export const CONFIG_ENV = {
   RAFTJOBS_WATCH_RETAIN_EVENTS: { path: ['watch', 'retainEvents'], kind: 'int' },
   RAFTJOBS_WATCH_RETAIN_BYTES: { path: ['watch', 'retainBytes'], kind: 'int' },
   RAFTJOBS_FILE_WATCH_INTERVAL_MS: { path: ['server', 'fileWatchIntervalMs'], kind: 'int' },
+  RAFTJOBS_HEAP_GROWING_PERCENT: { path: ['server', 'heapGrowingPercent'], kind: 'int' },
   RAFTJOBS_DISK_CHECK_INTERVAL_MS: { path: ['server', 'diskCheckIntervalMs'], kind: 'int' },
   RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: { path: ['http', 'allowInsecureRemote'], kind: 'boolean' },
   RAFTJOBS_HTTP_REQUIRE_CLIENT_CERTIFICATE: { path: ['http', 'requireClientCertificate'], kind: 'boolean' },

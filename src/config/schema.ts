@@ -57,6 +57,7 @@ export const CONFIG_DEFAULTS = {
     keepaliveTimeoutMs: L.keepaliveTimeoutMs.default,
     fileWatchIntervalMs: L.fileWatchIntervalMs.default,
     diskCheckIntervalMs: L.diskCheckIntervalMs.default,
+    heapGrowingPercent: L.heapGrowingPercent.default,
   },
   shutdownTimeoutMs: L.shutdownTimeoutMs.default,
   dashboard: {
@@ -183,6 +184,7 @@ const ServerSchema = z.strictObject({
   keepaliveTimeoutMs: setting(L.keepaliveTimeoutMs),
   fileWatchIntervalMs: setting(L.fileWatchIntervalMs),
   diskCheckIntervalMs: setting(L.diskCheckIntervalMs),
+  heapGrowingPercent: setting(L.heapGrowingPercent),
 });
 
 const DashboardSchema = z.strictObject({

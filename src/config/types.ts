@@ -196,6 +196,12 @@ export interface ServerConfig {
   readonly fileWatchIntervalMs: number;
   /** How often the node reads its data directory's free space for `limits.minFreeDiskBytes`, ms. Default 1000. */
   readonly diskCheckIntervalMs: number;
+  /**
+   * How much the node's old heap may grow over what the last full garbage collection left before
+   * the next, percent (V8's `--heap-growing-percent`, which `raftjobs node` sets for itself at
+   * start); 0 leaves it to V8, which lets it grow up to 4 times. Default 50.
+   */
+  readonly heapGrowingPercent: number;
 }
 
 /**

@@ -25,3 +25,22 @@ export function unpackBytes(packed: PackedBytes): Uint8Array {
   for (let i = 0; i < n; i++) out[i] = packed.charCodeAt(i);
   return out;
 }
+
+/** Longest payload `packShared` compares with the one before, bytes: longer ones rarely repeat. */
+export const SHARE_MAX_BYTES = 128;
+
+/**
+ * `packBytes(bytes)`, or `last` itself when it holds the same bytes: a backlog of equal small
+ * payloads (`{}`, or one batch's common payload) then shares one string instead of a copy per job
+ * (24 bytes for `{}` on 64-bit Node). Same contents either way, so nothing read from the record
+ * changes; only identity does.
+ */
+export function packShared(bytes: Uint8Array, last: PackedBytes | null): PackedBytes {
+  const n = bytes.length;
+  if (typeof last === 'string' && n <= SHARE_MAX_BYTES && last.length === n) {
+    let i = 0;
+    while (i < n && last.charCodeAt(i) === bytes[i]) i++;
+    if (i === n) return last;
+  }
+  return packBytes(bytes);
+}

@@ -49,7 +49,7 @@ export function backlogOf(
   let n = 0;
   let bytes = 0;
   for (const j of jobs) {
-    if (j.idempotencyKey !== undefined && state.idempotency.knows(`${j.queue}\u0000${j.idempotencyKey}`, state.now)) continue;
+    if (j.idempotencyKey !== undefined && state.idempotency.knows(j.queue, j.idempotencyKey, state.now)) continue;
     n++;
     bytes += j.payload.length;
   }

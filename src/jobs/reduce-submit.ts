@@ -7,7 +7,7 @@ import type { UniqueOption } from './flow-types.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { JobRecord, JobUnique, specFor, type JobsState, type QueueIndex } from './state.js';
 import { internGroup } from './flow.js';
-import { KeyEntry } from './tables.js';
+import { KeyEntry, storeKey } from './tables.js';
 import { addJob, replacePending } from './transitions.js';
 import type { SubmitResult, SubmittedJob } from './results.js';
 import type { SubmitCommand, SubmitJob } from './types.js';
@@ -33,13 +33,10 @@ export interface ScheduleOrigin {
 export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | null, origin: ScheduleOrigin | null): SubmittedJob {
   const o = state.options;
   const now = state.now;
-  // Built on the queue's shared prefix, so the key stored below costs no characters of its own.
-  let mapKey: string | null = null;
-  if (s.idempotencyKey !== undefined) {
-    // Not `state.queue(...)`: a duplicate must not bring back the index of a queue whose jobs are all gone.
-    const known = state.queues.get(s.queue);
-    mapKey = known === undefined ? null : known.keyPrefix + s.idempotencyKey;
-    const seen = state.idempotency.live(mapKey ?? `${s.queue}\u0000${s.idempotencyKey}`, now);
+  // Converted once: a UUID key becomes a BigInt (`storeKey`).
+  const key = s.idempotencyKey === undefined ? null : storeKey(s.idempotencyKey);
+  if (key !== null) {
+    const seen = state.idempotency.live(s.queue, key, now);
     if (seen !== undefined) {
       if (seen instanceof KeyEntry) return { id: seen.jobId, duplicate: true, state: state.jobs.get(seen.jobId)?.state ?? null };
       return { id: seen.id, duplicate: true, state: seen.state };
@@ -66,11 +63,11 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
     seq,
     // The queue index's copy of the name: every job of a queue then shares one string, not one decoded per command.
     queue: q.name,
-    payload: packed ?? packBytes(s.payload),
+    payload: packed ?? q.packPayload(s.payload),
     priority: s.priority ?? 0,
     submittedAt: now,
     spec,
-    idempotencyKey: s.idempotencyKey ?? null,
+    idempotencyKey: key,
     group: s.group === undefined ? null : internGroup(state, q.name, s.group),
   });
   const runAt = runAtOf(s, now);
@@ -84,7 +81,7 @@ export function submitOne(state: JobsState, s: SubmitJob, packed: PackedBytes | 
   }
   if (s.unique !== undefined) takeKey(state, q, job, s.unique, runAt);
   addJob(state, job);
-  if (s.idempotencyKey !== undefined) state.idempotency.add(mapKey ?? q.keyPrefix + s.idempotencyKey, job);
+  if (key !== null) state.idempotency.add(job);
   const id = job.id;
   const events = state.events;
   if (events !== null) events.push({ type: 'submitted', jobId: id, queue: job.queue, group: job.group, state: job.state });

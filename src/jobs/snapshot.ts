@@ -14,7 +14,7 @@ import { resolveOptions, type JobsOptions } from './options.js';
 import { packBytes, type PackedBytes } from './packed.js';
 import { ScheduleRecord, scheduleIds } from './schedules.js';
 import { JobRecord, JobUnique, JobsState, formatJobId, specFor, type JobsCow } from './state.js';
-import { KeyEntry, type IdempotencyTable, type KeyOrderMark, type KeyWatch } from './tables.js';
+import { KeyEntry, optKey, type IdempotencyTable, type KeyOrderMark, type KeyWatch } from './tables.js';
 import { addJob } from './transitions.js';
 import type { AttemptRecord } from './results.js';
 import { AttemptOutcome, JOB_STATES, isTerminal, type ResolvedBackoff } from './types.js';
@@ -894,7 +894,8 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
   if (id !== formatJobId(seq)) throw new DecodeError(`job ${id}: id or sequence out of order`);
   // The queue index's copy of the name, shared by all its jobs (as on the replica that submitted them).
   const q = state.queue(r.str());
-  const payload = packBytes(r.bytes());
+  // Equal consecutive payloads of a queue share one string, as on the replica that submitted them.
+  const payload = q.packPayload(r.bytes());
   const priority = r.sint();
   const submittedAt = r.sint();
   const maxAttempts = r.sint();
@@ -908,7 +909,7 @@ function readJob(r: Reader, version: number, state: JobsState): JobRecord {
     priority,
     submittedAt,
     spec: specFor(state, q, maxAttempts, backoff, leaseTtlMs, retentionMs),
-    idempotencyKey: r.optStr(),
+    idempotencyKey: optKey(r.optStr()),
     group: null,
   });
   job.state = pick(JOB_STATES, r.u8(), 'job state');

@@ -28,45 +28,117 @@ export function parseJobId(id: string): number {
   return Number.isSafeInteger(seq) ? seq : 0;
 }
 
+/**
+ * An idempotency key as the table and the job record keep it: a UUID in its canonical lowercase
+ * form (what the SDK gives every job) as its 128-bit number, a BigInt of 32 bytes on 64-bit Node
+ * against 56 for the 36-character string; any other key as its string. A BigInt and a string never
+ * equal each other as map keys, and the canonical form maps one to one, so keys stay distinct.
+ */
+export type StoredKey = string | bigint;
+
+/** Whether `key` is a UUID in canonical form: 8-4-4-4-12 lowercase hex digits (a loop, about 5 times faster than a regular expression). */
+function isCanonicalUuid(key: string): boolean {
+  if (key.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = key.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** `key` as it is stored (see `StoredKey`). */
+export function storeKey(key: string): StoredKey {
+  if (!isCanonicalUuid(key)) return key;
+  return BigInt(`0x${key.slice(0, 8)}${key.slice(9, 13)}${key.slice(14, 18)}${key.slice(19, 23)}${key.slice(24)}`);
+}
+
+/** `storeKey(key)`, or null for no key. */
+export function optKey(key: string | null): StoredKey | null {
+  return key === null ? null : storeKey(key);
+}
+
+/** The key a `StoredKey` stands for, as it was given (a new string for a UUID). */
+export function keyText(stored: StoredKey): string {
+  if (typeof stored === 'string') return stored;
+  const h = stored.toString(16).padStart(32, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** What the tables need of a job. */
 export interface TableJob {
   readonly seq: number;
   readonly id: string;
   readonly queue: string;
+  /** The key as given (made from `storedKey` on each read). */
   readonly idempotencyKey: string | null;
+  readonly storedKey: StoredKey | null;
   readonly submittedAt: number;
+  /** Set once the job is purged: it may still sit in the order array until it is swept. */
+  readonly purged: boolean;
 }
 
-/** Live jobs by id, stored by sequence number: a small-integer key, and no id string per job. */
+/** Interpolation steps `JobTable` tries before it falls back to halving. */
+const GUESSES = 4;
+
+/**
+ * Live jobs by id, found by sequence number in the state's order array (every job in sequence
+ * order, purged ones marked until swept; `JobsState.order`): the array every job is in anyway, so a
+ * job costs no map entry (about 37 bytes at a million jobs) and no id string. A lookup guesses the
+ * position from the sequence numbers at the ends of the range (they are dense unless many jobs
+ * were purged), a few times, then halves: O(log n), a few steps in practice.
+ */
 export class JobTable<J extends TableJob> {
-  private readonly bySeq = new Map<number, J>();
+  private count = 0;
+
+  /** @param order the array `add` appends to; only `add` and an in-place sweep of purged jobs may change it. */
+  constructor(private readonly order: J[]) {}
 
   get size(): number {
-    return this.bySeq.size;
+    return this.count;
   }
 
   /** The live job with this id. */
   get(id: string): J | undefined {
     const seq = parseJobId(id);
-    return seq === 0 ? undefined : this.bySeq.get(seq);
+    return seq === 0 ? undefined : this.bySequence(seq);
   }
 
   /** The live job with this sequence number. */
   bySequence(seq: number): J | undefined {
-    return this.bySeq.get(seq);
+    const order = this.order;
+    let lo = 0;
+    let hi = order.length - 1;
+    for (let guesses = 0; lo <= hi; guesses++) {
+      const a = (order[lo] as J).seq;
+      const b = (order[hi] as J).seq;
+      if (seq < a || seq > b) return undefined;
+      const mid = guesses < GUESSES && b > a ? lo + Math.floor(((seq - a) * (hi - lo)) / (b - a)) : (lo + hi) >>> 1;
+      const job = order[mid] as J;
+      if (job.seq === seq) return job.purged ? undefined : job;
+      if (job.seq < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
+  /** Appends `job`, whose sequence number is above every other's, to the order array. */
   add(job: J): void {
-    this.bySeq.set(job.seq, job);
+    const last = this.order[this.order.length - 1];
+    if (last !== undefined && last.seq >= job.seq) throw new Error(`JobTable.add: job ${job.seq} after job ${last.seq}`);
+    this.order.push(job);
+    this.count++;
   }
 
+  /** `job` is being purged (it stays in the order array, marked, until swept). */
   delete(job: J): void {
-    this.bySeq.delete(job.seq);
+    if (this.bySequence(job.seq) === job) this.count--;
   }
 
-  /** In insertion order, which is sequence order. */
-  values(): IterableIterator<J> {
-    return this.bySeq.values();
+  /** In sequence order. */
+  *values(): IterableIterator<J> {
+    for (const job of this.order) if (!job.purged) yield job;
   }
 }
 
@@ -78,12 +150,9 @@ export class KeyEntry {
     readonly expiresAt: number,
     readonly queue: string,
     readonly key: string,
+    /** `storeKey(key)`: the table's map key. */
+    readonly stored: StoredKey = storeKey(key),
   ) {}
-
-  /** The table's map key, `queue + "\0" + key`, made on each call (only to drop the entry). */
-  mapKey(): string {
-    return `${this.queue}\u0000${this.key}`;
-  }
 }
 
 /** What `IdempotencyTable.watch` hears: a value whose key is about to be deleted or replaced. */
@@ -109,11 +178,19 @@ export interface IdempotencyEntry {
   readonly expiresAt: number;
 }
 
+/**
+ * The values of one key string used in more than one queue (rare: a client's keys are its own and
+ * UUIDs), by queue name. A key used in one queue maps to its value directly.
+ */
+class ByQueue<J> {
+  readonly values = new Map<string, J | KeyEntry>();
+}
+
 /** Below this many dead slots an order array is not compacted, nor its consumed front cut off. */
 const MIN_COMPACT = 1024;
 
 /**
- * J7's memory: `queue + "\0" + key` → the job submitted with it while it lives; once it is purged,
+ * J7's memory: (queue, key) → the job submitted with it while it lives; once it is purged,
  * a `KeyEntry` takes its place until the key's window ends, or until more than `maxReleased` keys
  * of purged jobs are remembered, whichever comes first.
  *
@@ -121,12 +198,13 @@ const MIN_COMPACT = 1024;
  * front instead of deletion from the map's own front (a new `Map` iterator steps over every entry
  * deleted since the table was last rehashed, so forgetting from the front of a large map costs
  * O(n) per call):
- * - live keys (those whose value is a job), in submit order, which is expiry order: the keys are
- *   the map's own key strings, beside the sequence number of the job they were added for, so the
- *   arrays hold no job (a purged job must not stay reachable from here) and a slot whose key now
- *   means something else (released, forgotten, submitted again) is told apart and skipped. The
- *   sequence number, not the expiry, tells them apart: a key released, pushed out by the count
- *   bound and submitted again within one ms names a new job with the same expiry;
+ * - live keys (those whose value is a job), in submit order, which is expiry order: the sequence
+ *   number of the job each was added for, so the array holds no job (a purged job must not stay
+ *   reachable from here); the job is found by it (`bySeq`, the state's job table), and a slot
+ *   whose job is gone or whose key now means something else (released, forgotten, submitted
+ *   again) is told apart and skipped. The sequence number, not the expiry, tells them apart: a key
+ *   released, pushed out by the count bound and submitted again within one ms names a new job with
+ *   the same expiry;
  * - released keys (`KeyEntry`), in the order their jobs were purged: the count bound drops from
  *   the front of this one.
  * Slots no longer in use are skipped at the front and compacted away once they are half of an
@@ -134,8 +212,9 @@ const MIN_COMPACT = 1024;
  * older-released one still has time left waits behind it: lookups ignore it, and it still counts
  * towards the bound.
  *
- * A live key's map key joins the queue's shared prefix and the job's own key string, and
- * snapshots write it out from those parts, so a key costs no characters of its own.
+ * The map is keyed by the key alone as stored (`StoredKey`: the job's own, or the `KeyEntry`'s),
+ * and its value names its queue (`TableJob.queue`, `KeyEntry.queue`); a key used in several queues
+ * maps to a `ByQueue`. So a key costs nothing beyond what the job keeps: no joined queue-and-key string.
  *
  * Snapshots list the live keys, then the released ones, each in its order, and `restore` takes
  * them back in that order: a restored table forgets the same keys at the same entries. (A snapshot
@@ -148,9 +227,10 @@ const MIN_COMPACT = 1024;
  * so slot positions hold.
  */
 export class IdempotencyTable<J extends TableJob> {
-  private readonly map = new Map<string, J | KeyEntry>();
-  /** Map keys of live keys, submit order, from `liveHead` on; `liveSeqs` (their jobs) beside them. */
-  private liveKeys: string[] = [];
+  private readonly map = new Map<StoredKey, J | KeyEntry | ByQueue<J>>();
+  /** Values in the map (`ByQueue` ones counted by their entries). */
+  private count = 0;
+  /** Sequence numbers of the jobs of live keys, submit order, from `liveHead` on. */
   private liveSeqs: number[] = [];
   private liveHead = 0;
   /** Released keys, purge order, from `releasedHead` on. */
@@ -168,14 +248,16 @@ export class IdempotencyTable<J extends TableJob> {
   /**
    * @param windowMs `JobsOptions.idempotencyWindowMs`.
    * @param maxReleased `JobsOptions.maxPurgedJobKeys`.
+   * @param bySeq the live (not purged) job with a sequence number, if any.
    */
   constructor(
     private readonly windowMs: number,
     private readonly maxReleased: number,
+    private readonly bySeq: (seq: number) => J | undefined,
   ) {}
 
   get size(): number {
-    return this.map.size;
+    return this.count;
   }
 
   /** Keys of purged jobs remembered (at most `maxPurgedJobKeys`). */
@@ -189,27 +271,26 @@ export class IdempotencyTable<J extends TableJob> {
   }
 
   /**
-   * The value under `mapKey` if its window has not ended at `now`. An expired one is forgotten at
-   * once, so a re-insert goes to the end of the order.
+   * The value of key `stored` (`storeKey`) in `queue` if its window has not ended at `now`. An expired one is
+   * forgotten at once, so a re-insert goes to the end of the order.
    */
-  live(mapKey: string, now: number): J | KeyEntry | undefined {
-    const seen = this.map.get(mapKey);
+  live(queue: string, stored: StoredKey, now: number): J | KeyEntry | undefined {
+    const seen = this.get(queue, stored);
     if (seen === undefined) return undefined;
     if (this.expiresAt(seen) > now) return seen;
-    this.forget(mapKey, seen);
+    this.forget(queue, stored, seen);
     return undefined;
   }
 
-  /** Whether `mapKey` is remembered and its window has not ended at `now`; unlike `live`, changes nothing. */
-  knows(mapKey: string, now: number): boolean {
-    const seen = this.map.get(mapKey);
+  /** Whether `key` is remembered in `queue` and its window has not ended at `now`; unlike `live`, changes nothing. */
+  knows(queue: string, key: string, now: number): boolean {
+    const seen = this.get(queue, storeKey(key));
     return seen !== undefined && this.expiresAt(seen) > now;
   }
 
-  /** Remembers `job` (just submitted, with a key) under `mapKey` (its queue's prefix + its key). */
-  add(mapKey: string, job: J): void {
-    this.map.set(mapKey, job);
-    this.liveKeys.push(mapKey);
+  /** Remembers `job`, just submitted with a key, under its queue and key (no value there yet, or an expired one). */
+  add(job: J): void {
+    this.set(job.queue, job.storedKey as StoredKey, job);
     this.liveSeqs.push(job.seq);
   }
 
@@ -221,16 +302,15 @@ export class IdempotencyTable<J extends TableJob> {
   restore(mapKey: string, jobId: string, expiresAt: number, job: J | undefined, prefix: string | undefined): boolean {
     if (job !== undefined && prefix !== undefined && job.idempotencyKey !== null && job.submittedAt + this.windowMs === expiresAt) {
       const key = job.idempotencyKey;
-      // Compared by parts: comparing a joined string would flatten it, a copy of the key per job.
       if (mapKey.length === prefix.length + key.length && mapKey.startsWith(prefix) && mapKey.endsWith(key)) {
-        // The key built from shared parts, not the one read.
-        this.add(prefix + key, job);
+        // The job's own strings, not the ones read.
+        this.add(job);
         return true;
       }
     }
     const nul = mapKey.indexOf('\u0000');
     if (nul < 0) return false;
-    this.remember(mapKey, new KeyEntry(jobId, expiresAt, mapKey.slice(0, nul), mapKey.slice(nul + 1)));
+    this.remember(new KeyEntry(jobId, expiresAt, mapKey.slice(0, nul), mapKey.slice(nul + 1)));
     return true;
   }
 
@@ -238,29 +318,28 @@ export class IdempotencyTable<J extends TableJob> {
    * `job` is being purged: if its key still names it, a `KeyEntry` keeps the key until its window
    * ends, or until the keys of later purged jobs push it out (`maxPurgedJobKeys`).
    */
-  release(job: J, prefix: string): void {
-    const key = job.idempotencyKey;
-    if (key === null) return;
-    const mapKey = prefix + key;
-    if (this.map.get(mapKey) === job) this.remember(mapKey, new KeyEntry(job.id, this.expiresAt(job), job.queue, key));
+  release(job: J): void {
+    const stored = job.storedKey;
+    if (stored === null) return;
+    if (this.get(job.queue, stored) === job) this.remember(new KeyEntry(job.id, this.expiresAt(job), job.queue, keyText(stored), stored));
   }
 
   /** Forgets every key whose window has ended at `now`: live keys exactly, released ones from the front of their order. */
   forgetExpired(now: number): void {
-    const keys = this.liveKeys;
+    const n = this.liveSeqs.length;
     let i = this.liveHead;
     // Slots whose key has moved on are skipped whatever their time, so the front is a live key.
-    for (; i < keys.length; i++) {
+    for (; i < n; i++) {
       const value = this.liveAt(i);
       if (value === undefined) continue;
       if (value.submittedAt + this.windowMs > now) break;
       this.watch?.keyGone(value);
-      this.map.delete(keys[i] as string);
+      this.delete(value.queue, value.storedKey as StoredKey);
     }
     this.liveHead = i;
     this.trimLive();
     for (let e = this.firstReleased(); e !== undefined && e.expiresAt <= now; e = this.firstReleased()) {
-      this.forget(e.mapKey(), e);
+      this.forget(e.queue, e.stored, e);
     }
   }
 
@@ -272,7 +351,7 @@ export class IdempotencyTable<J extends TableJob> {
    */
   firstExpiry(): number | null {
     let i = this.liveHead;
-    while (i < this.liveKeys.length && this.liveAt(i) === undefined) i++;
+    while (i < this.liveSeqs.length && this.liveAt(i) === undefined) i++;
     this.liveHead = i;
     const job = this.liveAt(i);
     let first = job === undefined ? Infinity : job.submittedAt + this.windowMs;
@@ -287,7 +366,7 @@ export class IdempotencyTable<J extends TableJob> {
    * live job: its id is not stored) by `formatJobId(seq)`.
    */
   forEach(fn: (queue: string, key: string, jobId: string | null, seq: number, expiresAt: number) => void): void {
-    for (let i = this.liveHead; i < this.liveKeys.length; i++) {
+    for (let i = this.liveHead; i < this.liveSeqs.length; i++) {
       const value = this.liveAt(i);
       if (value !== undefined) fn(value.queue, value.idempotencyKey as string, null, value.seq, value.submittedAt + this.windowMs);
     }
@@ -305,13 +384,15 @@ export class IdempotencyTable<J extends TableJob> {
    * and while `watch` is set none moves.
    */
   mark(): KeyOrderMark {
-    return { liveFrom: this.liveHead, liveTo: this.liveKeys.length, releasedFrom: this.releasedHead, releasedTo: this.released.length };
+    return { liveFrom: this.liveHead, liveTo: this.liveSeqs.length, releasedFrom: this.releasedHead, releasedTo: this.released.length };
   }
 
   /** The job of live slot `i` while its key still names that job, else undefined (the slot is dead). */
   liveAt(i: number): J | undefined {
-    const value = this.map.get(this.liveKeys[i] as string);
-    return value !== undefined && !(value instanceof KeyEntry) && value.seq === this.liveSeqs[i] ? value : undefined;
+    const seq = this.liveSeqs[i];
+    const job = seq === undefined ? undefined : this.bySeq(seq);
+    if (job === undefined || job.storedKey === null) return undefined;
+    return this.get(job.queue, job.storedKey) === job ? job : undefined;
   }
 
   /** Sequence number of the job live slot `i` was added for. */
@@ -326,7 +407,7 @@ export class IdempotencyTable<J extends TableJob> {
 
   /** Whether `e` is still the map's value under its key. */
   remembers(e: KeyEntry): boolean {
-    return this.map.get(e.mapKey()) === e;
+    return this.get(e.queue, e.stored) === e;
   }
 
   /** `[queue + "\0" + key, { jobId, expiresAt }]` in `forEach` order (for tests and inspection). */
@@ -337,24 +418,62 @@ export class IdempotencyTable<J extends TableJob> {
   }
 
   /** Puts a released key in the map (in place of its job, if there) and at the end of the release order; drops the oldest beyond the bound. */
-  private remember(mapKey: string, entry: KeyEntry): void {
-    const before = this.map.get(mapKey);
+  private remember(entry: KeyEntry): void {
+    const before = this.get(entry.queue, entry.stored);
     // A live key becoming a released one leaves the live order: a cursor must still see it there.
     if (before !== undefined) this.watch?.keyGone(before);
     if (before instanceof KeyEntry) this.releasedCount--;
-    this.map.set(mapKey, entry);
+    this.set(entry.queue, entry.stored, entry);
     this.released.push(entry);
     this.releasedCount++;
     while (this.releasedCount > this.maxReleased) {
       const oldest = this.firstReleased() as KeyEntry;
-      this.forget(oldest.mapKey(), oldest);
+      this.forget(oldest.queue, oldest.stored, oldest);
     }
   }
 
-  /** Drops `value`, the map's value under `mapKey`; its slot in an order array is skipped from now on. */
-  private forget(mapKey: string, value: J | KeyEntry): void {
+  /** The value of `key` in `queue`, whatever its age. */
+  private get(queue: string, key: StoredKey): J | KeyEntry | undefined {
+    const v = this.map.get(key);
+    if (v === undefined) return undefined;
+    if (v instanceof ByQueue) return v.values.get(queue);
+    return v.queue === queue ? v : undefined;
+  }
+
+  /** Sets the value of `key` in `queue` (`value.queue` is `queue`). */
+  private set(queue: string, key: StoredKey, value: J | KeyEntry): void {
+    const v = this.map.get(key);
+    if (v === undefined || (!(v instanceof ByQueue) && v.queue === queue)) {
+      if (v === undefined) this.count++;
+      this.map.set(key, value);
+    } else if (v instanceof ByQueue) {
+      if (!v.values.has(queue)) this.count++;
+      v.values.set(queue, value);
+    } else {
+      const both = new ByQueue<J>();
+      both.values.set(v.queue, v);
+      both.values.set(queue, value);
+      this.map.set(key, both);
+      this.count++;
+    }
+  }
+
+  /** Deletes the value of `key` in `queue`, if any. */
+  private delete(queue: string, key: StoredKey): void {
+    const v = this.map.get(key);
+    if (v === undefined) return;
+    if (v instanceof ByQueue) {
+      if (!v.values.delete(queue)) return;
+      if (v.values.size === 0) this.map.delete(key);
+    } else if (v.queue === queue) this.map.delete(key);
+    else return;
+    this.count--;
+  }
+
+  /** Drops `value`, the value of `key` in `queue`; its slot in an order array is skipped from now on. */
+  private forget(queue: string, key: StoredKey, value: J | KeyEntry): void {
     this.watch?.keyGone(value);
-    this.map.delete(mapKey);
+    this.delete(queue, key);
     if (!(value instanceof KeyEntry)) return;
     this.releasedCount--;
     if (this.released[this.releasedHead] === value) this.releasedHead++;
@@ -374,22 +493,14 @@ export class IdempotencyTable<J extends TableJob> {
   private trimLive(): void {
     // A cursor in progress reads slots by position.
     if (this.watch !== null) return;
-    const used = this.map.size - this.releasedCount;
-    const slots = this.liveKeys.length - this.liveHead;
-    if (this.liveHead >= MIN_COMPACT && 2 * this.liveHead >= this.liveKeys.length) {
-      this.liveKeys = this.liveKeys.slice(this.liveHead);
+    const used = this.count - this.releasedCount;
+    const slots = this.liveSeqs.length - this.liveHead;
+    if (this.liveHead >= MIN_COMPACT && 2 * this.liveHead >= this.liveSeqs.length) {
       this.liveSeqs = this.liveSeqs.slice(this.liveHead);
       this.liveHead = 0;
     } else if (slots >= MIN_COMPACT && slots >= 2 * used) {
-      const keys: string[] = [];
       const seqs: number[] = [];
-      for (let i = this.liveHead; i < this.liveKeys.length; i++) {
-        if (this.liveAt(i) !== undefined) {
-          keys.push(this.liveKeys[i] as string);
-          seqs.push(this.liveSeqs[i] as number);
-        }
-      }
-      this.liveKeys = keys;
+      for (let i = this.liveHead; i < this.liveSeqs.length; i++) if (this.liveAt(i) !== undefined) seqs.push(this.liveSeqs[i] as number);
       this.liveSeqs = seqs;
       this.liveHead = 0;
     }

@@ -17,7 +17,6 @@ import { isTerminal, type AttemptOutcome, type JobState } from './types.js';
  */
 export function addJob(state: JobsState, job: JobRecord): void {
   state.jobs.add(job);
-  state.order.push(job);
   const q = state.queue(job.queue);
   if (q.flow !== null || job.group !== null) flowMove(state, q, job, null, job.state);
   count(q.counts, job.state, 1);
@@ -254,7 +253,7 @@ export function purge(state: JobsState, job: JobRecord): void {
   job.markPurged();
   state.orderHoles++;
   const q = state.queue(job.queue);
-  state.idempotency.release(job, q.keyPrefix);
+  state.idempotency.release(job);
   if (q.flow !== null || job.group !== null) flowMove(state, q, job, job.state, null);
   const c = q.counts;
   count(c, job.state, -1);

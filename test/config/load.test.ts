@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     // The largest entry is not set by default: it is the append budget.
     expect(config.limits).toEqual({ ...CONFIG_DEFAULTS.limits, maxEntryBytes: CONFIG_DEFAULTS.raft.maxAppendBytes });
     expect(config.jobs).toEqual(CONFIG_DEFAULTS.jobs);
-    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000, diskCheckIntervalMs: 1000 });
+    expect(config.server).toEqual({ workerConnectionGraceMs: 10_000, keepaliveTimeMs: 10_000, keepaliveTimeoutMs: 5_000, fileWatchIntervalMs: 1000, diskCheckIntervalMs: 1000, heapGrowingPercent: 50 });
     expect(config.http).toEqual({ allowInsecureRemote: false, requireClientCertificate: false });
     expect(config.watch).toEqual({ retainEvents: 100_000, retainBytes: 64 * 1024 * 1024 });
     expect(config.shutdownTimeoutMs).toBe(10_000);
@@ -167,6 +167,7 @@ describe('environment overrides', () => {
     RAFTJOBS_WATCH_RETAIN_EVENTS: ['5000', (c) => c.watch.retainEvents, 5000],
     RAFTJOBS_WATCH_RETAIN_BYTES: ['2097152', (c) => c.watch.retainBytes, 2_097_152],
     RAFTJOBS_FILE_WATCH_INTERVAL_MS: ['0', (c) => c.server.fileWatchIntervalMs, 0],
+    RAFTJOBS_HEAP_GROWING_PERCENT: ['0', (c) => c.server.heapGrowingPercent, 0],
     RAFTJOBS_DISK_CHECK_INTERVAL_MS: ['5000', (c) => c.server.diskCheckIntervalMs, 5000],
     RAFTJOBS_HTTP_ALLOW_INSECURE_REMOTE: ['true', (c) => c.http.allowInsecureRemote, true],
     // On, it needs a tls section (a config problem without one).

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getJob, restoreState, snapshotState, stateDigest } from '../../src/jobs/index.js';
 import { Hasher64, hashBytes } from '../../src/jobs/hash.js';
-import { PACK_MAX_BYTES, packBytes, unpackBytes } from '../../src/jobs/packed.js';
+import { PACK_MAX_BYTES, SHARE_MAX_BYTES, packBytes, unpackBytes } from '../../src/jobs/packed.js';
 import { formatJobId, parseJobId } from '../../src/jobs/tables.js';
-import { Harness, job } from './helpers.js';
+import { Harness, bytes, job } from './helpers.js';
 
 const T0 = 30_000_000;
 const DAY = 86_400_000;
@@ -49,6 +49,20 @@ describe('compact job records', () => {
     view.payload[0] = 9;
     expect(getJob(h.state, id!)!.payload).toEqual(new Uint8Array([1, 2, 3]));
     expect(h.leaseOne(T0 + 1).payload).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it('payloads stay their own when a queue shares equal consecutive ones (same length, other bytes; long; other queue), also once restored', () => {
+    const h = new Harness();
+    const long = new Uint8Array(SHARE_MAX_BYTES + 1).fill(65);
+    const longer = long.slice();
+    longer[SHARE_MAX_BYTES] = 66;
+    const payloads = [bytes('{}'), bytes('{}'), bytes('{]'), bytes('}}'), bytes('{}'), bytes(''), bytes('{}'), long, long, longer, bytes('{}')];
+    const ids = h.submit(T0, ...payloads.map((payload) => job({ payload })), job({ queue: 'other', payload: bytes('{}') }), job({ queue: 'other', payload: bytes('[]') }));
+    const expected = [...payloads, bytes('{}'), bytes('[]')];
+    const restored = restoreState(snapshotState(h.state));
+    if (!restored.ok) throw new Error(restored.error);
+    for (const state of [h.state, restored.value]) expect(ids.map((id) => getJob(state, id)!.payload)).toEqual(expected);
+    expect(stateDigest(restored.value)).toBe(stateDigest(h.state));
   });
 
   it('jobs with equal settings share them, and -0 stays -0 through a snapshot', () => {

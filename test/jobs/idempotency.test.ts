@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getJob, listJobs } from '../../src/jobs/index.js';
+import { applyBatch, getJob, listJobs, restoreState, snapshotState, type SubmittedJob } from '../../src/jobs/index.js';
+import { storeKey, keyText } from '../../src/jobs/tables.js';
 import { Harness, job } from './helpers.js';
 
 const T0 = 20_000_000;
@@ -29,6 +30,66 @@ describe('idempotent submit (J7)', () => {
     const [a] = h.submit(T0, job({ queue: 'a', idempotencyKey: 'k' }));
     const [b] = h.submit(T0, job({ queue: 'b', idempotencyKey: 'k' }));
     expect(a).not.toBe(b);
+  });
+
+  it('one key in several queues: each queue keeps its own job through a purge, a snapshot and the end of the window', () => {
+    const options = { retention: { succeededMs: 1000, cancelledMs: 1000, deadMs: 1000 }, idempotencyWindowMs: DAY };
+    const h = new Harness(options);
+    const queues = ['a', 'b', 'c'];
+    const ids = queues.map((queue, i) => h.submit(T0 + i, job({ queue, idempotencyKey: 'k' }))[0]!);
+    expect(new Set(ids).size).toBe(3);
+    // b's job is purged: its key is released; a's and c's still name their jobs.
+    h.one(T0 + 10, { type: 'cancel', jobId: ids[1]! });
+    h.one(T0 + 5000, { type: 'tick' });
+    expect(getJob(h.state, ids[1]!)).toBeNull();
+    expect(h.state.idempotency.size).toBe(3);
+    expect(h.state.idempotency.releasedSize).toBe(1);
+    const restored = restoreState(snapshotState(h.state), options);
+    if (!restored.ok) throw new Error(restored.error);
+    expect([...restored.value.idempotency]).toEqual([...h.state.idempotency]);
+    expect([...h.state.idempotency].map(([k, e]) => [k, e.jobId])).toEqual([
+      ['a\u0000k', ids[0]],
+      ['c\u0000k', ids[2]],
+      ['b\u0000k', ids[1]],
+    ]);
+    for (const state of [h.state, restored.value]) {
+      let index = 100;
+      const submit = (time: number, queue: string): SubmittedJob => {
+        const [r] = applyBatch(state, { time, commands: [{ type: 'submit', jobs: [job({ queue, idempotencyKey: 'k' })] }] }, ++index);
+        if (r === undefined || !r.ok || r.type !== 'submit') throw new Error(`submit failed: ${JSON.stringify(r)}`);
+        return r.jobs[0]!;
+      };
+      expect(queues.map((queue) => submit(T0 + 6000, queue))).toEqual([
+        { id: ids[0], duplicate: true, state: 'ready' },
+        { id: ids[1], duplicate: true, state: null },
+        { id: ids[2], duplicate: true, state: 'ready' },
+      ]);
+      // A queue that never had the key makes a new job.
+      expect(submit(T0 + 6000, 'd').duplicate).toBe(false);
+      expect(state.idempotency.size).toBe(4);
+      // Past the window every queue's key is forgotten.
+      applyBatch(state, { time: T0 + DAY + 6000, commands: [] }, ++index);
+      expect(state.idempotency.size).toBe(0);
+      expect(queues.map((queue) => submit(T0 + DAY + 6001, queue).duplicate)).toEqual([false, false, false]);
+    }
+  });
+
+  it('UUID keys (kept as numbers) read back as given, and differ from their other spellings and from other keys', () => {
+    const uuid = '0f1e2d3c-4b5a-4697-8899-aabbccddeeff';
+    const spellings = [uuid, uuid.toUpperCase(), `{${uuid}}`, uuid.replaceAll('-', ''), '00000000-0000-4000-8000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', `${uuid} `];
+    for (const k of spellings) {
+      expect(keyText(storeKey(k))).toBe(k);
+      expect(typeof storeKey(k)).toBe(k === uuid || k.startsWith('0000') || k.startsWith('ffff') ? 'bigint' : 'string');
+    }
+    const h = new Harness();
+    const ids = h.submit(T0, ...spellings.map((idempotencyKey) => job({ idempotencyKey })));
+    expect(new Set(ids).size).toBe(spellings.length);
+    expect(ids.map((id) => getJob(h.state, id)!.idempotencyKey)).toEqual(spellings);
+    expect(h.submit(T0 + 1, ...spellings.map((idempotencyKey) => job({ idempotencyKey })))).toEqual(ids);
+    const restored = restoreState(snapshotState(h.state));
+    if (!restored.ok) throw new Error(restored.error);
+    expect([...restored.value.idempotency]).toEqual([...h.state.idempotency]);
+    expect(ids.map((id) => getJob(restored.value, id)!.idempotencyKey)).toEqual(spellings);
   });
 
   it('duplicates within one submit command collapse onto the first', () => {
