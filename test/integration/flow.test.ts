@@ -188,8 +188,16 @@ describe('RateLimitedError', () => {
     await client.submit(Array.from({ length: 3 }, () => ({ queue: 'rl', group: 'api', maxAttempts: 1 })));
     await w.start();
     await poll(() => (throttledAt > 0 ? true : undefined), { description: 'the first api job throttled' });
-    // While the key is held, the cluster says so, and another key's jobs run.
-    const held = await client.queues.get('rl');
+    // While the key is held, the cluster says so, and another key's jobs run. The handler's throw
+    // comes before its fail reaches the leader, so the cluster is asked until it has the hold.
+    const held = await poll(
+      async (observe) => {
+        const q = await client.queues.get('rl');
+        observe(q.usage.busiestGroups);
+        return q.usage.busiestGroups.some((g) => g.group === 'api' && (g.throttledUntil ?? 0) > q.time) ? q : undefined;
+      },
+      { description: 'the cluster reports the api key held', timeoutMs: HOLD_MS },
+    );
     expect(held.usage.busiestGroups.find((g) => g.group === 'api')?.throttledUntil).toBeGreaterThan(held.time);
     await client.submit(Array.from({ length: 3 }, () => ({ queue: 'rl', group: 'other', maxAttempts: 1 })));
     await waitForCount('rl', 'succeeded', 6, 60_000);
