@@ -22,7 +22,7 @@
  * `--trace-gc` logs their garbage collections to `<dir>/logs/<id>.log`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchStatus, type StatusRow } from '../src/cli/status-command.js';
@@ -30,6 +30,7 @@ import { snapshotNode } from '../src/cli/snapshot-command.js';
 import type { NodeProcess } from './lib/node-process.js';
 import { poll } from './lib/poll.js';
 import { freePorts } from './lib/ports.js';
+import { newestMtime } from './lib/files.js';
 
 const { values } = parseArgs({
   options: {
@@ -69,21 +70,12 @@ const lagDir = join(dir, 'lag');
 const configPath = join(dir, 'cluster.json');
 const MONITOR = join(import.meta.dirname, 'restart-probe', 'lag-monitor.js');
 
-function newest(path: string): number {
-  let t = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 function build(): void {
   if (values.build !== undefined) {
     if (!existsSync(BIN)) throw new Error(`restart-probe: no ${BIN}`);
     return;
   }
-  if (existsSync(BIN) && statSync(BIN).mtimeMs > newest(join(REPO_ROOT, 'src'))) return;
+  if (existsSync(BIN) && statSync(BIN).mtimeMs > newestMtime(join(REPO_ROOT, 'src'))) return;
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.js'), '--out', BUILD], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('restart-probe: build failed');
   writeFileSync(BIN, "const { main } = await import('./cli/main.js');\nprocess.exitCode = await main(process.argv.slice(2));\n");

@@ -8,26 +8,17 @@
  * `RAFTJOBS_TEST_BIN` tells scripts/lib (and so the Cluster helper and `runCli`) to use it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newestMtime } from '../scripts/lib/files.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, '.test-build');
 const STAMP = join(OUT, '.built');
 const BIN = join(OUT, 'bin.js');
 
-/** The latest modification time of any file under `dir`, ms. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 export default function setup(): void {
-  const fresh = existsSync(STAMP) && existsSync(BIN) && statSync(STAMP).mtimeMs > Math.max(newest(join(ROOT, 'src')), statSync(join(ROOT, 'tsconfig.json')).mtimeMs);
+  const fresh = existsSync(STAMP) && existsSync(BIN) && statSync(STAMP).mtimeMs > Math.max(newestMtime(join(ROOT, 'src')), statSync(join(ROOT, 'tsconfig.json')).mtimeMs);
   if (!fresh) {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--out', OUT], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`test setup: compiling src/ into ${OUT} failed (exit ${String(r.status ?? r.signal)})`);
